@@ -1,0 +1,61 @@
+# The README's two commands: `make demo` and `make test`. Everything the project needs
+# is installed from here; nothing installed by hand is assumed.
+PY ?= python3.11
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.9
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+HOST ?= 127.0.0.1
+PORT ?= 8000
+MANAGERS ?= 400
+SEED ?= 1
+
+.PHONY: install demo serve test test-deps lint bench messages clean
+
+# uv lives in its own venv so that `uv sync` (which prunes the project venv) never
+# removes it, and so that no pip ever writes to the system Python (PEP 668).
+$(UV):
+	$(PY) -m venv $(TOOLS) || { apt-get install -y python3-venv && $(PY) -m venv $(TOOLS); }
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(BIN)/casspath: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PY)
+	@touch $@
+
+install: $(BIN)/casspath
+
+demo: install
+	$(BIN)/casspath migrate --no-input
+	$(BIN)/casspath demo --managers $(MANAGERS) --seed $(SEED)
+	$(BIN)/casspath collectstatic --no-input --verbosity 0
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the Huey consumer)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/casspath run_huey --workers 2 & \
+	  $(BIN)/casspath runserver --noreload $(HOST):$(PORT)
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own here);
+# Noto CJK renders Chinese in screenshots and PDFs.
+test-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+test: install test-deps
+	$(BIN)/ruff check casspath benchmarks
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check casspath benchmarks
+
+bench: install
+	$(BIN)/python benchmarks/roster_import.py
+
+# Needs gettext (msgfmt); the compiled catalogues are committed so that users do not.
+messages: install
+	cd casspath && ../$(BIN)/casspath makemessages -l zh_Hans --no-obsolete --ignore 'tests/*' && ../$(BIN)/casspath compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache

@@ -1,0 +1,1 @@
+"""Pure functions behind every number casspath shows. No Django import here."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CompetencyConfig(AppConfig):
+    name = "casspath.competency"
+    label = "competency"

@@ -1,0 +1,153 @@
+"""What a user's roles reach. The one place that decides it (CONTRACTS.md, roles table).
+
+Every role is bound to an org unit; its reach for a permission is one of:
+- SELF: only the user's own employee record;
+- TEAM / SCOPE: the subtree of the bound unit (a team lead's unit is his team);
+- ATTENDEES: the attendees of the lecturer's own sessions.
+The table below is data: a permission absent for a role is refused.
+"""
+
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+
+from casspath.core.actors import SystemActor
+from casspath.org.models import Employee, OrgUnit, Role, RoleAssignment
+
+
+class Reach(StrEnum):
+    SELF = "self"
+    TEAM = "team"
+    ATTENDEES = "attendees"
+    SCOPE = "scope"
+
+
+class Perm(StrEnum):
+    VIEW_EMPLOYEES = "view_employees"
+    VIEW_PERSONAL_DATA = "view_personal_data"  # unmasked phone, export personal data
+    IMPORT_DATA = "import_data"  # roster, performance, ratings
+    EDIT_MODELS = "edit_models"  # competency model, CASS map, process map, products
+    REVIEW_CASES = "review_cases"
+    AUTHOR_QUESTIONS = "author_questions"
+    SEE_REPORTS = "see_reports"  # run diagnosis, see reports
+    BUILD_PLANS = "build_plans"
+    ISSUE_LOGINS = "issue_logins"
+
+
+M, TL, LE, TA, CO, AN = (
+    Role.ACCOUNT_MANAGER, Role.TEAM_LEAD, Role.LECTURER,
+    Role.TRAINING_ADMIN, Role.CONSULTANT, Role.ANALYST,
+)
+
+PERMISSIONS: dict[Perm, dict[Role, Reach]] = {
+    Perm.VIEW_EMPLOYEES: {
+        M: Reach.SELF, TL: Reach.TEAM, LE: Reach.ATTENDEES,
+        TA: Reach.SCOPE, CO: Reach.SCOPE, AN: Reach.SCOPE,
+    },
+    Perm.VIEW_PERSONAL_DATA: {M: Reach.SELF, TL: Reach.TEAM, TA: Reach.SCOPE},
+    Perm.IMPORT_DATA: {TA: Reach.SCOPE},
+    Perm.EDIT_MODELS: {TA: Reach.SCOPE, CO: Reach.SCOPE},
+    Perm.REVIEW_CASES: {TA: Reach.SCOPE, CO: Reach.SCOPE},
+    Perm.AUTHOR_QUESTIONS: {LE: Reach.SELF, TA: Reach.SCOPE, CO: Reach.SCOPE},
+    Perm.SEE_REPORTS: {TL: Reach.TEAM, TA: Reach.SCOPE, CO: Reach.SCOPE, AN: Reach.SCOPE},
+    Perm.BUILD_PLANS: {M: Reach.SELF, TL: Reach.TEAM, TA: Reach.SCOPE},
+    Perm.ISSUE_LOGINS: {TA: Reach.SCOPE},
+}
+
+SUBTREE_REACHES = {Reach.TEAM, Reach.SCOPE}
+
+
+def is_unrestricted(user) -> bool:
+    """The system actor (CLI, demo build) and superusers reach the whole tree."""
+    return isinstance(user, SystemActor) or bool(getattr(user, "is_superuser", False))
+
+
+def _bindings(user) -> list[RoleAssignment]:
+    if not getattr(user, "is_authenticated", False) or isinstance(user, SystemActor):
+        return []
+    cached = getattr(user, "_casspath_bindings", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("org_unit"))
+        user._casspath_bindings = cached
+    return cached
+
+
+def roles_of(user) -> set[Role]:
+    return {Role(binding.role) for binding in _bindings(user)}
+
+
+def reaches(user, perm: Perm) -> set[Reach]:
+    table = PERMISSIONS[perm]
+    return {table[Role(b.role)] for b in _bindings(user) if Role(b.role) in table}
+
+
+def has_perm(user, perm: Perm) -> bool:
+    """Whether the user holds the permission anywhere (for showing a menu, say)."""
+    return is_unrestricted(user) or bool(reaches(user, perm))
+
+
+def scope_roots(user, perm: Perm) -> list[OrgUnit]:
+    """The units whose subtrees the permission reaches, overlaps removed."""
+    table = PERMISSIONS[perm]
+    roots = [
+        b.org_unit for b in _bindings(user)
+        if table.get(Role(b.role)) in SUBTREE_REACHES
+    ]
+    roots.sort(key=lambda unit: len(unit.path))
+    kept: list[OrgUnit] = []
+    for unit in roots:
+        if not any(unit.is_within(outer) for outer in kept):
+            kept.append(unit)
+    return kept
+
+
+def _subtree_q(roots: list[OrgUnit], prefix: str = "") -> Q:
+    q = Q(pk__in=[])
+    for unit in roots:
+        q |= Q(**{f"{prefix}path__startswith": unit.path})
+    return q
+
+
+def units_for(user, perm: Perm) -> QuerySet[OrgUnit]:
+    """Org units the permission reaches."""
+    if is_unrestricted(user):
+        return OrgUnit.objects.all()
+    return OrgUnit.objects.filter(_subtree_q(scope_roots(user, perm)))
+
+
+def employees_for(user, perm: Perm) -> QuerySet[Employee]:
+    """Employees the permission reaches: subtrees, plus himself where the reach is SELF."""
+    if is_unrestricted(user):
+        return Employee.objects.all()
+    q = _subtree_q(scope_roots(user, perm), prefix="org_unit__")
+    granted = reaches(user, perm)
+    if Reach.SELF in granted:
+        q |= Q(user_id=user.pk)
+    if Reach.ATTENDEES in granted:
+        q |= Q(pk__in=attendee_ids(user))
+    return Employee.objects.filter(q)
+
+
+def attendee_ids(user) -> list[int]:
+    """Employees attending the lecturer's own sessions.
+
+    Sessions arrive with the programs app; until then a lecturer has no attendees.
+    """
+    return []
+
+
+def unit_in_scope(user, perm: Perm, unit: OrgUnit) -> bool:
+    if is_unrestricted(user):
+        return True
+    return any(unit.is_within(root) for root in scope_roots(user, perm))
+
+
+def employee_in_scope(user, perm: Perm, employee: Employee) -> bool:
+    if is_unrestricted(user):
+        return True
+    granted = reaches(user, perm)
+    if Reach.SELF in granted and employee.user_id is not None and employee.user_id == user.pk:
+        return True
+    if Reach.ATTENDEES in granted and employee.pk in attendee_ids(user):
+        return True
+    return unit_in_scope(user, perm, employee.org_unit)

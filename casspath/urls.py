@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from casspath.api.urls import api
+
+urlpatterns = [
+    path("", include("casspath.core.urls")),
+    path("org/", include("casspath.org.urls")),
+    path("competency/", include("casspath.competency.urls")),
+    path("imports/", include("casspath.imports.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
