@@ -1,0 +1,37 @@
+"""The org tree's materialised paths ("/1/7/42/"): a subtree is one prefix query."""
+
+from casspath.org.models import OrgUnit
+
+
+def path_for(unit: OrgUnit, parent: OrgUnit | None) -> tuple[str, int]:
+    """The path and depth `unit` (already saved, so it has a pk) takes under `parent`."""
+    if parent is None:
+        return f"/{unit.pk}/", 0
+    return f"{parent.path}{unit.pk}/", parent.depth + 1
+
+
+def rebuild_paths(root: OrgUnit | None = None) -> int:
+    """Recompute path and depth below `root` (the whole tree when None), after moves.
+
+    Loads the tree once and writes only rows whose path changed. Returns that count.
+    """
+    units = list(OrgUnit.objects.only("id", "parent_id", "path", "depth"))
+    children: dict[int | None, list[OrgUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    changed: list[OrgUnit] = []
+    stack: list[tuple[OrgUnit, OrgUnit | None]] = []
+    if root is None:
+        stack = [(unit, None) for unit in children.get(None, [])]
+    else:
+        parent = next((u for u in units if u.pk == root.parent_id), None)
+        stack = [(next(u for u in units if u.pk == root.pk), parent)]
+    while stack:
+        unit, parent = stack.pop()
+        path, depth = path_for(unit, parent)
+        if (unit.path, unit.depth) != (path, depth):
+            unit.path, unit.depth = path, depth
+            changed.append(unit)
+        stack.extend((child, unit) for child in children.get(unit.pk, []))
+    OrgUnit.objects.bulk_update(changed, ["path", "depth"], batch_size=1000)
+    return len(changed)
