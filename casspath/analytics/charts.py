@@ -14,3 +14,43 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, series_name: st
         "series": [{"type": "bar", "name": series_name, "data": list(values),
                     "label": {"show": True, "position": "top"}}],
     }
+
+
+def radar_chart(axes: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *,
+                max_value: float = 5) -> dict:
+    """A radar with one axis per label and one line per named series (required levels per
+    stage, say). A missing value (None) is drawn at 0."""
+    if not axes:
+        raise ValueError("a radar needs at least one axis")
+    for name, values in series:
+        if len(values) != len(axes):
+            raise ValueError(f"series {name!r} has {len(values)} values for {len(axes)} axes")
+    return {
+        "tooltip": {"trigger": "item"},
+        "legend": {"bottom": 0, "data": [name for name, _ in series]},
+        "radar": {
+            "indicator": [{"name": label, "max": max_value, "min": 0} for label in axes],
+            "radius": "62%",
+            "splitNumber": int(max_value),
+        },
+        "series": [{
+            "type": "radar",
+            "data": [{"name": name, "value": [0 if v is None else v for v in values]}
+                     for name, values in series],
+        }],
+    }
+
+
+def hbar_chart(labels: Sequence[str], values: Sequence[float], *, series_name: str = "") -> dict:
+    """Horizontal bars, largest on top: for long category names (units, positions)."""
+    if len(labels) != len(values):
+        raise ValueError("labels and values differ in length")
+    return {
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "grid": {"left": 8, "right": 40, "top": 8, "bottom": 8, "containLabel": True},
+        # ECharts draws the first category at the bottom: reverse so the first is on top.
+        "yAxis": {"type": "category", "data": list(reversed(labels))},
+        "xAxis": {"type": "value", "minInterval": 1},
+        "series": [{"type": "bar", "name": series_name, "data": list(reversed(values)),
+                    "label": {"show": True, "position": "right"}}],
+    }

@@ -1,0 +1,46 @@
+"""What the competency app says when it refuses: always in Chinese and English."""
+
+from casspath.imports.errors import ImportFileError, RowError
+
+
+class CompetencyError(Exception):
+    """A refused action on a model, with a message in both languages."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        super().__init__(f"{message_zh} / {message_en}")
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+class ModelNotEditable(CompetencyError):
+    """Only a draft version may be edited: a published one is in use."""
+
+
+class InvalidTransition(CompetencyError):
+    """A status change that TRANSITIONS does not allow."""
+
+
+class ModelDataError(CompetencyError):
+    """A model's content is invalid. `errors` lists every problem as
+    (where, reason_zh, reason_en), `where` naming the place in the data."""
+
+    def __init__(self, errors: list[tuple[str, str, str]]):
+        self.errors = list(errors)
+        super().__init__(
+            f"模型数据有 {len(self.errors)} 处错误", f"{len(self.errors)} problems in the model data"
+        )
+
+    def __str__(self) -> str:
+        lines = [f"{where}: {zh} / {en}" for where, zh, en in self.errors]
+        return f"{self.message_zh} / {self.message_en}:\n" + "\n".join(lines)
+
+
+class CompetencyImportInvalid(ImportFileError):
+    """An Excel model file that was read but holds bad cells: every one in `errors`."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = list(errors)
+        super().__init__(
+            f"文件中有 {len(self.errors)} 处错误，未导入任何内容",
+            f"{len(self.errors)} bad cells in the file; nothing was imported",
+        )

@@ -1,0 +1,516 @@
+"""Competency model pages: parse, access, act, render."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casspath.analytics.charts import radar_chart
+from casspath.competency import actions
+from casspath.competency.access import access_model_by_id, may_edit_model
+from casspath.competency.errors import CompetencyError, ModelDataError
+from casspath.competency.excel import export_model_xlsx
+from casspath.competency.forms import (
+    DimensionForm,
+    ImportForm,
+    IndicatorsForm,
+    LevelTitlesForm,
+    ModelInfoForm,
+    ModuleForm,
+    RequirementColumnForm,
+)
+from casspath.competency.models import CompetencyModel, Dimension, Grade, LevelTitle, Module, Stage
+from casspath.competency.queries import (
+    diff_against_previous,
+    model_tree,
+    models_for,
+    requirement_matrix,
+)
+from casspath.imports.errors import ImportFileError
+from casspath.org import scopes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _text(exc: CompetencyError | ImportFileError) -> str:
+    return f"{exc.message_zh} / {exc.message_en}"
+
+
+def _detail(model: CompetencyModel):
+    return redirect("competency:model_detail", model.pk)
+
+
+def draft_edit(view):
+    """Load the model for editing (404/403 through access.py); a version that is not a
+    draft is refused with the reason, back on its page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        model = access_model_by_id(request.user, pk, for_edit=True)
+        if not model.is_editable:
+            messages.error(
+                request,
+                _text(
+                    actions.ModelNotEditable(
+                        f"{model} 不是草稿，不能修改；请先创建新版本",
+                        f"{model} is not a draft and cannot be edited; start a new version first",
+                    )
+                ),
+            )
+            return _detail(model)
+        return view(request, model, *args, **kwargs)
+
+    return wrapper
+
+
+def _apply(form, call):
+    """Run an action; its ValidationError goes onto the form's fields. True when done."""
+    try:
+        call()
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
+# Reading -----------------------------------------------------------------------------
+
+
+@login_required
+def model_list(request):
+    models = list(models_for(request.user))
+    families: dict[str, list[CompetencyModel]] = {}
+    for model in models:
+        families.setdefault(model.family, []).append(model)
+    return render(
+        request,
+        "competency/model_list.html",
+        {
+            "families": families,
+            "may_import": scopes.has_perm(request.user, scopes.Perm.EDIT_MODELS),
+        },
+    )
+
+
+def _charts(tree, matrix) -> dict:
+    axes = [view.dimension.name for module in tree.modules for view in module.dimensions]
+    if not axes:
+        return {}
+    charts = {}
+    for name, columns in (("stage_chart", matrix.stages), ("grade_chart", matrix.grades)):
+        index = {c.code: i for i, c in enumerate(matrix.columns)}
+        series = [
+            (
+                column.name,
+                [
+                    row.cells[index[column.code]].level if row.cells[index[column.code]] else None
+                    for row in matrix.rows
+                ],
+            )
+            for column in columns
+            if column.count
+        ]
+        if series:
+            charts[name] = radar_chart(axes, series)
+    return charts
+
+
+@login_required
+def model_detail(request, pk, *, publish_errors=None, status=200):
+    model = access_model_by_id(request.user, pk)
+    tree = model_tree(model)
+    matrix = requirement_matrix(model)
+    versions = list(models_for(request.user).filter(family=model.family))
+    previous, diff = diff_against_previous(model)
+    return render(
+        request,
+        "competency/model_detail.html",
+        {
+            "model": model,
+            "tree": tree,
+            "titles": {title.level: title for title in tree.levels},
+            "matrix": matrix,
+            "charts": _charts(tree, matrix),
+            "versions": versions,
+            "draft": next((v for v in versions if v.status == CompetencyModel.Status.DRAFT), None),
+            "previous": previous,
+            "diff": diff,
+            "may_edit": may_edit_model(request.user, model),
+            "publish_errors": publish_errors,
+        },
+        status=status,
+    )
+
+
+@login_required
+def model_diff(request, pk):
+    model = access_model_by_id(request.user, pk)
+    previous, diff = diff_against_previous(model)
+    if previous is None:
+        raise Http404("no previous version")
+    return render(request, "competency/model_diff.html", {"model": model, "previous": previous, "diff": diff})
+
+
+@login_required
+def model_export(request, pk):
+    model = access_model_by_id(request.user, pk)
+    response = HttpResponse(export_model_xlsx(model), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="competency-{model.family}-v{model.version}.xlsx"'
+    )
+    return response
+
+
+# Versions ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def model_new_version(request, pk):
+    model = access_model_by_id(request.user, pk, for_edit=True)
+    try:
+        draft = actions.do_start_new_version(model, acting_user=request.user)
+    except CompetencyError as exc:
+        messages.error(request, _text(exc))
+        return _detail(model)
+    messages.success(
+        request, _("Draft version %(version)s is open for editing.") % {"version": draft.version}
+    )
+    return _detail(draft)
+
+
+@require_POST
+@draft_edit
+def model_publish(request, model):
+    try:
+        actions.do_publish_model(model, acting_user=request.user)
+    except ModelDataError as exc:
+        return model_detail(request, model.pk, publish_errors=exc, status=400)
+    messages.success(request, _("Version %(version)s is published.") % {"version": model.version})
+    return _detail(model)
+
+
+@require_POST
+@draft_edit
+def model_discard(request, model):
+    previous = model.derived_from
+    actions.do_discard_draft(model, acting_user=request.user)
+    messages.success(request, _("The draft was discarded."))
+    return _detail(previous) if previous else redirect("competency:model_list")
+
+
+# Editing a draft ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@draft_edit
+def model_edit(request, model):
+    form = ModelInfoForm(
+        request.POST or None,
+        initial={"name": model.name, "name_en": model.name_en, "description": model.description},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form, lambda: actions.do_update_model_info(model, **form.cleaned_data, acting_user=request.user)
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return _detail(model)
+    return render(
+        request,
+        "competency/edit_form.html",
+        {"model": model, "form": form, "title": _("Name and description")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@draft_edit
+def levels_edit(request, model):
+    titles = {row.level: row for row in LevelTitle.objects.filter(model=model)}
+    form = LevelTitlesForm(request.POST or None, titles=titles)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form, lambda: actions.do_update_level_titles(model, form.levels(), acting_user=request.user)
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return _detail(model)
+    return render(request, "competency/levels_form.html", {"model": model, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@draft_edit
+def module_add(request, model):
+    form = ModuleForm(request.POST or None, adding=True)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(form, lambda: actions.do_add_module(model, **form.cleaned_data, acting_user=request.user))
+    ):
+        messages.success(request, _("Module added."))
+        return _detail(model)
+    return render(
+        request, "competency/edit_form.html", {"model": model, "form": form, "title": _("Add a module")}
+    )
+
+
+def _module(model, module_id) -> Module:
+    module = Module.objects.filter(model=model, pk=module_id).first()
+    if module is None:
+        raise Http404("no such module")
+    module.model = model
+    return module
+
+
+def _dimension(model, code) -> Dimension:
+    dimension = Dimension.objects.filter(model=model, code=code).select_related("module").first()
+    if dimension is None:
+        raise Http404("no such dimension")
+    dimension.model = model
+    return dimension
+
+
+@require_http_methods(["GET", "POST"])
+@draft_edit
+def module_edit(request, model, module_id):
+    module = _module(model, module_id)
+    form = ModuleForm(
+        request.POST or None, adding=False, initial={"name": module.name, "name_en": module.name_en}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form, lambda: actions.do_update_module(module, **form.cleaned_data, acting_user=request.user)
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return _detail(model)
+    return render(
+        request,
+        "competency/edit_form.html",
+        {
+            "model": model,
+            "form": form,
+            "title": _("Module %(code)s") % {"code": module.code},
+            "remove_url": "competency:module_remove",
+            "remove_arg": module.pk,
+        },
+    )
+
+
+@require_POST
+@draft_edit
+def module_move(request, model, module_id, direction):
+    if direction not in ("up", "down"):
+        raise Http404("no such direction")
+    module = _module(model, module_id)
+    actions.do_move_module(module, offset=-1 if direction == "up" else 1, acting_user=request.user)
+    return _detail(model)
+
+
+@require_POST
+@draft_edit
+def module_remove(request, model, module_id):
+    module = _module(model, module_id)
+    try:
+        actions.do_remove_module(module, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Module removed."))
+    return _detail(model)
+
+
+@require_http_methods(["GET", "POST"])
+@draft_edit
+def dimension_add(request, model):
+    form = DimensionForm(
+        request.POST or None, model=model, adding=True, initial={"module": request.GET.get("module")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        module = data.pop("module")
+        module.model = model
+        if _apply(form, lambda: actions.do_add_dimension(module, **data, acting_user=request.user)):
+            messages.success(request, _("Dimension added; now write its behavioural indicators."))
+            return redirect("competency:dimension_indicators", model.pk, data["code"].strip())
+    return render(
+        request, "competency/edit_form.html", {"model": model, "form": form, "title": _("Add a dimension")}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@draft_edit
+def dimension_edit(request, model, code):
+    dimension = _dimension(model, code)
+    form = DimensionForm(
+        request.POST or None,
+        model=model,
+        adding=False,
+        initial={
+            "module": dimension.module_id,
+            "name": dimension.name,
+            "name_en": dimension.name_en,
+            "category": dimension.category,
+            "description": dimension.description,
+        },
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: actions.do_update_dimension(dimension, **form.cleaned_data, acting_user=request.user),
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return _detail(model)
+    return render(
+        request,
+        "competency/edit_form.html",
+        {
+            "model": model,
+            "form": form,
+            "title": _("Dimension %(code)s") % {"code": dimension.code},
+            "remove_url": "competency:dimension_remove",
+            "remove_arg": dimension.code,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@draft_edit
+def dimension_indicators(request, model, code):
+    dimension = _dimension(model, code)
+    titles = {row.level: row for row in LevelTitle.objects.filter(model=model)}
+    lines = {row.level: row.indicator_list() for row in dimension.behaviours.all()}
+    form = IndicatorsForm(request.POST or None, titles=titles, initial_lines=lines)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form, lambda: actions.do_set_indicators(dimension, form.by_level(), acting_user=request.user)
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return _detail(model)
+    return render(
+        request,
+        "competency/edit_form.html",
+        {
+            "model": model,
+            "form": form,
+            "title": _("Behavioural indicators of %(code)s %(name)s")
+            % {"code": dimension.code, "name": dimension.name},
+        },
+    )
+
+
+@require_POST
+@draft_edit
+def dimension_remove(request, model, code):
+    dimension = _dimension(model, code)
+    actions.do_remove_dimension(dimension, acting_user=request.user)
+    messages.success(request, _("Dimension %(code)s removed.") % {"code": code})
+    return _detail(model)
+
+
+@require_http_methods(["GET", "POST"])
+@draft_edit
+def requirements_edit(request, model, kind, code):
+    lookup = {"stage": Stage, "grade": Grade}
+    if kind not in lookup:
+        raise Http404("no such requirement column")
+    target = lookup[kind].objects.filter(code=code).first()
+    if target is None:
+        raise Http404("no such stage or grade")
+    matrix = requirement_matrix(model)
+    column = matrix.column(kind, code)
+    position = matrix.columns.index(column)
+    dimensions = [row.dimension for row in matrix.rows]
+    cells = {
+        row.dimension.code: (row.cells[position].level, row.cells[position].weight)
+        for row in matrix.rows
+        if row.cells[position]
+    }
+    form = RequirementColumnForm(request.POST or None, dimensions=dimensions, cells=cells)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: actions.do_set_requirements(
+                model, **{kind: target}, cells=form.cells(), acting_user=request.user
+            ),
+        )
+    ):
+        total = form.weight_sum()
+        if total != 100:
+            messages.warning(
+                request, _("Saved, but the weights add up to %(sum)s%%, not 100%%.") % {"sum": total}
+            )
+        else:
+            messages.success(request, _("Saved."))
+        return _detail(model)
+    return render(
+        request,
+        "competency/requirements_form.html",
+        {"model": model, "form": form, "target": target, "kind": kind, "column": column},
+    )
+
+
+# Excel import ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_import(request):
+    if not scopes.has_perm(request.user, scopes.Perm.EDIT_MODELS):
+        raise PermissionDenied("not allowed to edit models")
+    units = scopes.units_for(request.user, scopes.Perm.EDIT_MODELS)
+    form = ImportForm(request.POST or None, request.FILES or None, units=units)
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome = actions.do_import_model_xlsx(
+                data["file"].read(),
+                org_unit=data["org_unit"],
+                acting_user=request.user,
+                dry_run=data["dry_run"],
+                publish=data["publish"],
+            )
+        except ImportFileError as exc:
+            context.update(file_error=_text(exc), row_errors=getattr(exc, "errors", []))
+        except ModelDataError as exc:
+            context.update(file_error=_text(exc), data_errors=exc.errors)
+        except CompetencyError as exc:
+            context.update(file_error=_text(exc))
+        else:
+            if not outcome.dry_run and outcome.model is not None:
+                if outcome.created:
+                    messages.success(
+                        request,
+                        _("Version %(version)s of %(family)s was imported.")
+                        % {"version": outcome.version, "family": outcome.family},
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("The file holds the same content as version %(version)s: nothing was changed.")
+                        % {"version": outcome.version},
+                    )
+                return _detail(outcome.model)
+            context["outcome"] = outcome
+    return render(request, "competency/import.html", context, status=400 if "file_error" in context else 200)
