@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "casspath.competency",
     "casspath.imports",
     "casspath.api",
+    # Serves the API docs (Swagger UI) from local static files instead of a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -155,7 +157,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve straight from the app folders too, so a checkout runs without collectstatic.
 WHITENOISE_USE_FINDERS = True
