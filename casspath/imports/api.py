@@ -1,3 +1,175 @@
-from ninja import Router
+"""The import API: upload a file (a run is queued), follow it, apply a dry run, get a template.
+
+Authentication is configured globally; the user is `request.auth` when it is a User, else
+`request.user`. The same 404 for a run that is absent and a run that is not the caller's.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from ninja import File, Form, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from casspath.core.models import User
+from casspath.imports import registry
+from casspath.imports.access import access_run_by_id
+from casspath.imports.actions import do_apply_import_run, do_create_import_run
+from casspath.imports.framework import Importer, may_import
+from casspath.imports.models import ImportRun
+from casspath.imports.queries import importers_for, recent_runs
+from casspath.imports.tasks import enqueue
 
 router = Router(tags=["imports"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class KindOut(Schema):
+    kind: str
+    label: str
+    options: list[str]
+    can_export: bool
+
+
+class RunOut(Schema):
+    id: int
+    kind: str
+    filename: str
+    sha256: str
+    dry_run: bool
+    options: dict
+    status: str
+    phase: str
+    progress_done: int
+    progress_total: int
+    percent: int
+    created_at: datetime
+    finished_at: datetime | None
+    source_run_id: int | None
+    report: dict | None
+
+
+def _user(request):
+    user = request.auth if isinstance(getattr(request, "auth", None), User) else request.user
+    if not getattr(user, "is_authenticated", False):
+        raise HttpError(401, "authentication required")
+    return user
+
+
+def _importer(user, kind: str) -> Importer:
+    try:
+        importer = registry.get(kind)
+    except registry.UnknownKind:
+        raise HttpError(404, f"unknown import kind: {kind}") from None
+    if not may_import(user, importer):
+        raise HttpError(403, "you may not run this import")
+    return importer
+
+
+def _run(user, run_id: int) -> ImportRun:
+    if not importers_for(user):
+        raise HttpError(403, "you may not import")
+    try:
+        return access_run_by_id(user, run_id)
+    except Http404:
+        raise HttpError(404, "no such import run") from None
+
+
+def _out(run: ImportRun) -> dict:
+    return {
+        "id": run.pk,
+        "kind": run.kind,
+        "filename": run.filename,
+        "sha256": run.sha256,
+        "dry_run": run.dry_run,
+        "options": run.options,
+        "status": run.status,
+        "phase": run.phase,
+        "progress_done": run.progress_done,
+        "progress_total": run.progress_total,
+        "percent": run.percent,
+        "created_at": run.created_at,
+        "finished_at": run.finished_at,
+        "source_run_id": run.source_run_id,
+        "report": run.report,
+    }
+
+
+@router.get("/", response=list[KindOut])
+def list_kinds(request):
+    """The kinds of import the caller may run."""
+    user = _user(request)
+    return [
+        {
+            "kind": i.kind,
+            "label": str(i.label),
+            "options": [o.name for o in i.options],
+            "can_export": i.can_export,
+        }
+        for i in importers_for(user)
+    ]
+
+
+@router.get("/runs", response=list[RunOut])
+def list_runs(request):
+    """The caller's recent runs, newest first."""
+    user = _user(request)
+    if not importers_for(user):
+        raise HttpError(403, "you may not import")
+    return [_out(run) for run in recent_runs(user, limit=50)]
+
+
+@router.get("/runs/{int:run_id}", response=RunOut)
+def get_run(request, run_id: int):
+    """A run's status, progress and (when finished) report."""
+    return _out(_run(_user(request), run_id))
+
+
+@router.post("/runs/{int:run_id}/apply", response={201: RunOut, 200: RunOut})
+def apply_run(request, run_id: int):
+    """Import for real the stored file of a successful dry run (idempotent)."""
+    user = _user(request)
+    run = _run(user, run_id)
+    try:
+        applied = do_apply_import_run(run, acting_user=user)
+    except ValidationError:
+        raise HttpError(409, "only a successful dry run can be applied") from None
+    if applied.status == ImportRun.Status.QUEUED:
+        enqueue(applied)
+        applied.refresh_from_db()
+        return Status(201, _out(applied))
+    return Status(200, _out(applied))
+
+
+@router.get("/{kind}/template")
+def template(request, kind: str):
+    """The .xlsx template of an import kind: headers with notes, drop-downs, instructions."""
+    importer = _importer(_user(request), kind)
+    response = HttpResponse(importer.template(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{importer.template_filename()}"'
+    return response
+
+
+@router.post("/{kind}", response={201: RunOut})
+def upload(
+    request,
+    kind: str,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = True,
+    deactivate_missing: Form[bool] = False,
+):
+    """Upload a file: a run is queued (a dry run unless dry_run=false) and returned."""
+    user = _user(request)
+    importer = _importer(user, kind)
+    run = do_create_import_run(
+        importer.kind,
+        file.name or "upload",
+        file.read(),
+        dry_run=dry_run,
+        options={"deactivate_missing": deactivate_missing},
+        acting_user=user,
+    )
+    enqueue(run)
+    run.refresh_from_db()
+    return Status(201, _out(run))

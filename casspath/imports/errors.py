@@ -14,6 +14,21 @@ class ImportFileError(Exception):
         self.message_zh = message_zh
         self.message_en = message_en
 
+    def as_dict(self) -> dict:
+        return {"message_zh": self.message_zh, "message_en": self.message_en}
+
+
+class Invalid(Exception):  # noqa: N818 (a value's verdict, raised by column parsers)
+    """Raised by a column parser: this value is not acceptable, and why (zh, en).
+
+    The framework turns it into a `RowError` naming the row, the column and the value.
+    """
+
+    def __init__(self, reason_zh: str, reason_en: str):
+        super().__init__(f"{reason_zh} / {reason_en}")
+        self.reason_zh = reason_zh
+        self.reason_en = reason_en
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -29,5 +44,33 @@ class RowError:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "RowError":
+        return cls(
+            int(data["row"]),
+            str(data["column"]),
+            str(data["value"]),
+            str(data["reason_zh"]),
+            str(data["reason_en"]),
+        )
+
     def __str__(self) -> str:
         return f"row {self.row}, {self.column} = {self.value!r}: {self.reason_zh} / {self.reason_en}"
+
+
+@dataclass(frozen=True)
+class ImportWarning:
+    """Something the user should know that does not stop the import (an unknown column)."""
+
+    message_zh: str
+    message_en: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportWarning":
+        return cls(str(data["message_zh"]), str(data["message_en"]))
+
+    def __str__(self) -> str:
+        return f"{self.message_zh} / {self.message_en}"

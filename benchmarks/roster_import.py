@@ -1,0 +1,250 @@
+"""Roster import benchmark (run by `make bench`).
+
+Generates a deterministic 100,000-row roster .xlsx (org units imported first), times
+python-calamine's bare read of it (the baseline), then the whole import (read, validate,
+write) into a fresh database, and reports rows/second and the ratio to the bare read.
+Target: within 3x the bare read. The figures are printed and appended to docs/benchmarks.md.
+
+    python benchmarks/roster_import.py [--rows 100000] [--database-url postgres://...]
+
+Without --database-url a fresh SQLite file in a temporary directory is used. With a
+PostgreSQL URL the named database is dropped and created afresh (never point it at data
+you want to keep).
+"""
+
+import argparse
+import io
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红文斌辉鹏飞宇浩然子涵欣怡梓萱思远"
+CITIES = [
+    "广州",
+    "深圳",
+    "珠海",
+    "汕头",
+    "佛山",
+    "韶关",
+    "湛江",
+    "肇庆",
+    "江门",
+    "茂名",
+    "惠州",
+    "梅州",
+    "汕尾",
+    "河源",
+    "阳江",
+    "清远",
+    "东莞",
+    "中山",
+    "潮州",
+    "揭阳",
+    "云浮",
+]
+POSITIONS = ["客户经理", "集团客户经理", "行业经理", "产品经理", "班组长"]
+GRADES = ["初级", "中级", "高级", "资深"]
+
+
+def org_rows() -> tuple[list[list], list[str]]:
+    """Province → 21 cities → 6 districts each → 16 teams each: 2,143 units, 2,016 teams."""
+    rows = [["单位编码", "单位名称", "上级单位编码", "类型"], ["GD", "广东公司", "", "省公司"]]
+    teams = []
+    for c, city in enumerate(CITIES, start=1):
+        city_code = f"C{c:02d}"
+        rows.append([city_code, f"{city}分公司", "GD", "地市公司"])
+        for d in range(1, 7):
+            district_code = f"{city_code}-D{d}"
+            rows.append([district_code, f"{city}第{d}区", city_code, "区县公司"])
+            for t in range(1, 17):
+                team_code = f"{district_code}-T{t:02d}"
+                rows.append([team_code, f"政企{t}班", district_code, "班组"])
+                teams.append(team_code)
+    return rows, teams
+
+
+def roster_xlsx(rows_wanted: int, teams: list[str], seed: int = 20260101) -> bytes:
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("花名册 roster")
+    sheet.append(["工号", "姓名", "手机号", "邮箱", "单位编码", "岗位", "入职日期", "职级", "状态"])
+    start = date(2005, 1, 1)
+    for i in range(rows_wanted):
+        number = f"E{i + 1:06d}"
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+        phone = 13000000000 + rng.randrange(0, 999999999)  # stored as a number, as users do
+        email = f"{number.lower()}@example.com" if rng.random() < 0.7 else None
+        hired = start + timedelta(days=rng.randrange(0, 7000))
+        sheet.append(
+            [
+                number,
+                name,
+                phone,
+                email,
+                rng.choice(teams),
+                rng.choice(POSITIONS),
+                hired,
+                rng.choice(GRADES),
+                "在职" if rng.random() < 0.95 else "离职",
+            ]
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def to_xlsx(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("单位 units")
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def fresh_postgres(url: str) -> None:
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL; default: a fresh SQLite file")
+    parser.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="casspath-bench-")
+    os.environ["CASSPATH_VAR_DIR"] = workdir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "casspath.settings"
+    if args.database_url:
+        fresh_postgres(args.database_url)
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ["IMPORT_MAX_ROWS"] = str(max(200_000, args.rows))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from python_calamine import CalamineWorkbook
+
+    from casspath.core.actors import SystemActor
+    from casspath.imports import registry
+    from casspath.imports.framework import run_import
+    from casspath.org.models import Employee
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+    actor = SystemActor.cli()
+    units, teams = org_rows()
+    org_report = run_import(registry.get("org"), to_xlsx(units), "org.xlsx", acting_user=actor, dry_run=False)
+    assert org_report.ok, org_report.as_dict()
+
+    print(f"generating a {args.rows:,}-row roster .xlsx ...", flush=True)
+    data = roster_xlsx(args.rows, teams)
+
+    def bare_read() -> int:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return len(workbook.get_sheet_by_index(0).to_python())
+
+    bare_times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        bare_read()
+        bare_times.append(time.perf_counter() - started)
+    bare = min(bare_times)
+
+    # Best of three, each into an empty employee table (the machine may be shared: the best
+    # run is the one least disturbed, for the baseline and the import alike).
+    full_times = []
+    for _ in range(3):
+        Employee.objects.all().delete()
+        started = time.perf_counter()
+        report = run_import(registry.get("roster"), data, "roster.xlsx", acting_user=actor, dry_run=False)
+        full_times.append(time.perf_counter() - started)
+        assert report.ok, report.as_dict()["errors"][:5]
+        assert report.created == args.rows and Employee.objects.count() == args.rows
+    full = min(full_times)
+
+    started = time.perf_counter()
+    again = run_import(registry.get("roster"), data, "roster.xlsx", acting_user=actor, dry_run=False)
+    reimport = time.perf_counter() - started
+    assert again.ok and again.unchanged == args.rows, (again.created, again.updated)
+
+    ratio = full / bare
+    engine = (
+        f"{connection.vendor} {connection.Database.sqlite_version}"
+        if connection.vendor == "sqlite"
+        else f"{connection.vendor} {connection.pg_version // 10000}"
+    )
+    cores = os.cpu_count()
+    machine = platform.machine()
+    python = platform.python_version()
+    today = date.today().isoformat()  # noqa: DTZ011 - the machine's date is what the log means
+    lines = [
+        f"- {today} · {machine}, {cores} cores ({cpu_model()}) · Python {python} · {engine} · "
+        f"{args.rows:,} rows ({len(data) / 1e6:.1f} MB .xlsx)",
+        f"  - best of 5 bare calamine reads (baseline): {bare:.2f} s ({args.rows / bare:,.0f} rows/s)",
+        f"  - best of 3 whole imports into an empty table, read + validate + write: {full:.2f} s "
+        f"({args.rows / full:,.0f} rows/s); "
+        f"ratio to bare read: {ratio:.2f}× (target ≤ 3×: {'met' if ratio <= 3 else 'NOT met'})",
+        f"  - re-import of the same file (all unchanged): {reimport:.2f} s "
+        f"({reimport / bare:.2f}× the bare read)",
+    ]
+    print("\n".join(lines))
+    if not args.no_record:
+        docs = ROOT / "docs" / "benchmarks.md"
+        if not docs.exists():
+            docs.write_text("# Benchmarks\n\nFigures appended by `make bench` (benchmarks/*.py).\n")
+        with docs.open("a", encoding="utf-8") as out:
+            if "## Roster import" not in docs.read_text(encoding="utf-8"):
+                out.write("\n## Roster import\n\n")
+            out.write("\n".join(lines) + "\n")
+    git = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    )
+    print(f"(commit {git.stdout.strip() or '?'}; work dir {workdir})")
+    return 0 if ratio <= 3 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

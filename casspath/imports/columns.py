@@ -1,0 +1,257 @@
+"""Column specs: what an import's columns are called, what they accept, how a cell is parsed.
+
+A parser takes the cell's stripped, non-empty text and returns the value, or raises
+`Invalid(reason_zh, reason_en)`. Parsers that need the database (value lists, units) are
+built once per run by the importer (`TabularImporter.parsers`), never per row.
+"""
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from casspath.imports.errors import ImportFileError, ImportWarning, Invalid
+
+Parser = Callable[[str], object]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header_zh: str
+    header_en: str
+    synonyms: tuple[str, ...] = ()
+    required: bool = False  # the column must be in the file
+    blank_ok: bool = True  # a cell in it may be empty
+    parse: Parser | None = None  # static parser; importers may supply one per run instead
+    choices: Callable[[], Sequence[str]] | None = None  # drop-down values in the template
+    note_zh: str = ""
+    note_en: str = ""
+
+    def names(self) -> set[str]:
+        return {normalise_header(name) for name in (self.key, self.header_zh, self.header_en, *self.synonyms)}
+
+
+_HEADER_NOISE = re.compile(r"[\s_\-*＊:：]|[(（](必填|选填|required|optional)[)）]", re.IGNORECASE)
+
+
+def normalise_header(text: str) -> str:
+    """Case-, space-, underscore- and marker-insensitive form of a header."""
+    return _HEADER_NOISE.sub("", str(text)).lower()
+
+
+@dataclass
+class HeaderMatch:
+    """Where each known column sits in the file, and what the file calls it."""
+
+    index: dict[str, int] = field(default_factory=dict)  # key -> column index
+    headers: dict[str, str] = field(default_factory=dict)  # key -> header as written
+    warnings: list[ImportWarning] = field(default_factory=list)
+
+
+def match_headers(header_row: list[str], columns: Sequence[Column]) -> HeaderMatch:
+    """Map the file's headers onto the columns; refuse missing required or doubled columns."""
+    lookup: dict[str, Column] = {}
+    for column in columns:
+        for name in column.names():
+            lookup[name] = column
+    match = HeaderMatch()
+    for index, raw in enumerate(header_row):
+        text = raw.strip()
+        if not text:
+            continue
+        column = lookup.get(normalise_header(text))
+        if column is None:
+            match.warnings.append(
+                ImportWarning(
+                    f"未识别的列“{text}”（第 {column_letter(index)} 列）已忽略。",
+                    f"Unknown column '{text}' (column {column_letter(index)}) was ignored.",
+                )
+            )
+            continue
+        if column.key in match.index:
+            first = match.headers[column.key]
+            raise ImportFileError(
+                f"列“{first}”与“{text}”是同一列（{column.header_zh}），请只保留一列。",
+                f"Columns '{first}' and '{text}' are the same column ({column.header_en}): keep one.",
+            )
+        match.index[column.key] = index
+        match.headers[column.key] = text
+    missing = [column for column in columns if column.required and column.key not in match.index]
+    if missing:
+        raise ImportFileError(
+            "缺少必需的列：" + "、".join(c.header_zh for c in missing) + "。请使用导入模板的表头。",
+            "Required columns are missing: "
+            + ", ".join(c.header_en for c in missing)
+            + ". Use the headers of the import template.",
+        )
+    return match
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: how Excel names a column."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- reusable parsers ------------------------------------------------------------------
+
+
+def text(max_length: int) -> Parser:
+    def parse(value: str) -> str:
+        if len(value) > max_length:
+            raise Invalid(
+                f"长度 {len(value)} 超过上限 {max_length} 个字符。",
+                f"{len(value)} characters, more than the limit of {max_length}.",
+            )
+        return value
+
+    def whole_column(values) -> list | None:
+        return list(values) if max(map(len, values), default=0) <= max_length else None
+
+    # A parser may offer `whole_column(values)`: every value parsed at C speed, or None when
+    # some value needs the cell-by-cell path (which names it).
+    parse.whole_column = whole_column
+    return parse
+
+
+def choice(options: dict[str, object], shown: Sequence[str]) -> Parser:
+    """A value from a list; `options` maps each accepted spelling (any case) to its value."""
+    table = {normalise_choice(name): value for name, value in options.items()}
+    listing_zh = "、".join(shown)
+    listing_en = ", ".join(shown)
+
+    exact = dict(options)
+
+    def parse(value: str):
+        try:
+            return exact[value]
+        except KeyError:
+            pass
+        try:
+            return table[normalise_choice(value)]
+        except KeyError:
+            raise Invalid(
+                f"不是可选值之一（{listing_zh}）。", f"Not one of the allowed values ({listing_en})."
+            ) from None
+
+    return parse
+
+
+def cached(parse: Parser) -> Parser:
+    """Remember each distinct value's verdict (a value, or the Invalid it raised)."""
+    memo: dict[str, object] = {}
+
+    def parse_cached(value: str):
+        try:
+            found = memo[value]
+        except KeyError:
+            try:
+                found = parse(value)
+            except Invalid as invalid:
+                found = invalid
+            memo[value] = found
+        if type(found) is Invalid:
+            raise Invalid(found.reason_zh, found.reason_en)  # fresh: no growing traceback
+        return found
+
+    def whole_column(values) -> list | None:
+        verdicts = {}
+        for value in set(values):
+            try:
+                verdicts[value] = parse_cached(value)
+            except Invalid:
+                return None
+        return list(map(verdicts.__getitem__, values))
+
+    parse_cached.whole_column = whole_column
+    return parse_cached
+
+
+def normalise_choice(value: str) -> str:
+    return " ".join(str(value).split()).lower().replace("_", " ")
+
+
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+
+
+def parse_date(value: str) -> date:
+    """YYYY-MM-DD (what Excel dates become), YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日."""
+    for form in _DATE_FORMS:
+        found = form.match(value)
+        if found:
+            year, month, day = (int(part) for part in found.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise Invalid("日期不存在。", "No such date.") from None
+    raise Invalid(
+        "日期格式应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日。",
+        "A date must be written YYYY-MM-DD, YYYY/MM/DD or YYYY年M月D日.",
+    )
+
+
+def past_date(today: date, earliest: date = date(1900, 1, 1)) -> Parser:
+    """A date not after `today`; cached, since a roster repeats the same dates."""
+    cache: dict[str, date] = {}
+
+    def parse(value: str) -> date:
+        found = cache.get(value)
+        if found is not None:
+            return found
+        parsed = parse_date(value)
+        if parsed > today:
+            raise Invalid(
+                f"日期晚于今天（{today.isoformat()}）。", f"The date is after today ({today.isoformat()})."
+            )
+        if parsed < earliest:
+            raise Invalid(f"日期早于 {earliest.year} 年。", f"The date is before {earliest.year}.")
+        cache[value] = parsed
+        return parsed
+
+    return parse
+
+
+_PHONE_NOISE = re.compile(r"[\s\-()（）.]")
+_MOBILE = re.compile(r"^1\d{10}$")
+
+
+def mobile_phone(value: str) -> str:
+    """A Chinese mobile number, normalised to its 11 digits (+86, spaces, dashes dropped)."""
+    if len(value) == 11 and value[0] == "1" and value.isdigit():
+        return value
+    digits = _PHONE_NOISE.sub("", value)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    elif len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if not _MOBILE.match(digits):
+        raise Invalid(
+            "不是有效的手机号：应为以 1 开头的 11 位数字（可带 +86）。",
+            "Not a valid mobile number: 11 digits starting with 1 (+86 allowed).",
+        )
+    return digits
+
+
+# The practical subset of RFC 5322 that mail servers accept; Django's EmailField agrees.
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
+def email(value: str) -> str:
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise Invalid("不是有效的邮箱地址。", "Not a valid email address.")
+    return value

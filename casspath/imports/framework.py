@@ -1,0 +1,349 @@
+"""The import framework: one way to parse, validate, plan, apply and report any import.
+
+An `Importer` is registered per kind (see `registry.py` and README.md). Most imports are one
+table and subclass `TabularImporter`: they declare `columns`, may build per-run parsers, and
+implement `plan` (what would change) and `apply` (write it). Imports of another shape (a
+multi-sheet workbook) subclass `Importer` and own `run`.
+"""
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.functional import Promise
+
+from casspath.core.actors import SystemActor
+from casspath.imports.columns import Column, HeaderMatch, Parser, match_headers
+from casspath.imports.errors import ImportFileError, Invalid, RowError
+from casspath.imports.reader import Sheet, read_table
+from casspath.imports.report import ImportReport
+from casspath.org import scopes
+
+# progress(phase, done, total): phase is "reading", "validating" or "writing".
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class RunContext:
+    """What one run knows: who acts, with which options, and the caches importers fill."""
+
+    acting_user: Any
+    importer: "Importer"
+    filename: str = ""
+    sha256: str = ""
+    dry_run: bool = True
+    options: Mapping[str, Any] = field(default_factory=dict)
+    progress: Progress = _no_progress
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def unrestricted(self) -> bool:
+        return scopes.is_unrestricted(self.acting_user)
+
+    def allowed_unit_ids(self) -> set[int] | None:
+        """Ids of the org units the actor may import into; None when he may import anywhere."""
+        if self.unrestricted:
+            return None
+        if "allowed_unit_ids" not in self.cache:
+            self.cache["allowed_unit_ids"] = set(
+                scopes.units_for(self.acting_user, self.importer.perm).values_list("id", flat=True)
+            )
+        return self.cache["allowed_unit_ids"]
+
+
+@dataclass
+class Option:
+    """A switch an importer accepts (CLI flag, form checkbox, API field)."""
+
+    name: str
+    label: str | Promise
+    help_zh: str = ""
+    help_en: str = ""
+
+
+class Importer:
+    """One kind of import. Subclasses set the attributes and implement `run`."""
+
+    kind: str = ""
+    label: str | Promise = ""
+    perm: scopes.Perm = scopes.Perm.IMPORT_DATA
+    options: Sequence[Option] = ()
+    can_export: bool = False
+    # Applied imports write one audit row with this verb (default "import.<kind>").
+    audit_verb: str = ""
+
+    def template(self) -> bytes:
+        """An .xlsx template the user fills in."""
+        raise NotImplementedError
+
+    def template_filename(self) -> str:
+        return f"casspath-{self.kind}-template.xlsx"
+
+    def run(self, data: bytes, ctx: RunContext) -> ImportReport:
+        """Parse, validate, plan and (unless ctx.dry_run) apply in one transaction.
+
+        Raise `ImportFileError` for a file that cannot be read; put bad rows in the report.
+        """
+        raise NotImplementedError
+
+    def export(self, acting_user, filename: str) -> bytes:
+        """The data the actor may see, in the import's own format (.xlsx or .csv by name)."""
+        raise NotImplementedError
+
+    def new_report(self, ctx: RunContext) -> ImportReport:
+        return ImportReport(kind=self.kind, filename=ctx.filename, dry_run=ctx.dry_run, sha256=ctx.sha256)
+
+
+@dataclass
+class ParsedRow:
+    row: int  # as Excel numbers it
+    values: dict[str, Any]
+
+
+@dataclass
+class Table:
+    """The parsed content of a tabular file, column by column (fast to check and plan).
+
+    `columns[key][i]` is the parsed value of the i-th data row, whose spreadsheet row number
+    is `numbers[i]`; a blank cell, or one that failed to parse, is None.
+    """
+
+    numbers: list[int]
+    columns: dict[str, list]
+    present: set[str]  # keys of the columns the file has
+    headers: dict[str, str]  # key -> header as written in the file
+    bad: set[int] = field(default_factory=set)  # indexes of rows with an error
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @property
+    def rows(self) -> list[ParsedRow]:
+        """Row by row, for importers whose files are small (org units)."""
+        keys = list(self.columns)
+        return [
+            ParsedRow(number, dict(zip(keys, values, strict=True)))
+            for number, values in zip(self.numbers, zip(*self.columns.values(), strict=True), strict=False)
+        ]
+
+
+class TabularImporter(Importer):
+    """An import of one table: declared columns, a parse per column, then plan and apply."""
+
+    columns: Sequence[Column] = ()
+    sheet_name: str = ""  # the template's data sheet
+    instructions_zh: Sequence[str] = ()
+    instructions_en: Sequence[str] = ()
+
+    # --- hooks ----------------------------------------------------------------------
+
+    def parsers(self, ctx: RunContext) -> dict[str, Parser]:
+        """Parsers for this run by column key; default: each column's static `parse`."""
+        return {column.key: column.parse for column in self.columns if column.parse}
+
+    def check(self, ctx: RunContext, table: Table, report: ImportReport) -> None:
+        """Cross-column and cross-row checks (duplicates, scope): add RowErrors to the report
+        and the rows' indexes to `table.bad`. Cells that failed to parse are None."""
+
+    def plan(self, ctx: RunContext, table: Table, report: ImportReport) -> Any:
+        """Work out creates, updates and unchanged rows; fill the report's counts and preview;
+        add RowErrors for rows that cannot be applied. Returns the plan for `apply`.
+
+        Rows in `table.bad` already have errors: skip them (the plan will not be applied)
+        but report what else is wrong with the others."""
+        raise NotImplementedError
+
+    def apply(self, ctx: RunContext, plan: Any, report: ImportReport) -> None:
+        """Write the plan. Runs inside the run's one transaction."""
+        raise NotImplementedError
+
+    def audit_changes(self, ctx: RunContext, report: ImportReport) -> dict:
+        return {
+            "filename": ctx.filename,
+            "sha256": ctx.sha256,
+            "rows": report.total,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "deactivated": report.deactivated,
+        }
+
+    # --- the run --------------------------------------------------------------------
+
+    def template(self) -> bytes:
+        from casspath.imports.template import build_template
+
+        return build_template(self)
+
+    def run(self, data: bytes, ctx: RunContext) -> ImportReport:
+        report = self.new_report(ctx)
+        ctx.progress("reading", 0, 0)
+        sheet = read_table(data, ctx.filename)
+        header_at, header_row = _header_row(sheet)
+        match = match_headers(header_row, self.columns)
+        report.warnings.extend(match.warnings)
+        table = self.parse_table(ctx, sheet, header_at, match, report)
+        self.check(ctx, table, report)
+        # Planned even when rows are bad, so that the report names every problem at once
+        # (an unknown parent as well as a bad kind); such a plan is never applied.
+        plan = self.plan(ctx, table, report)
+        if report.errors:
+            report.errors.sort(key=lambda e: e.row)
+            return report
+        report.ok = True
+        if not ctx.dry_run:
+            ctx.progress("writing", report.total, report.total)
+            from casspath.core.audit import record
+
+            with transaction.atomic():
+                self.apply(ctx, plan, report)
+                record(
+                    ctx.acting_user,
+                    self.audit_verb or f"import.{self.kind}",
+                    summary=f"{ctx.filename}: +{report.created} ~{report.updated}",
+                    changes=self.audit_changes(ctx, report),
+                    object_type="imports.kind",
+                    object_id=self.kind,
+                )
+            report.applied = True
+        return report
+
+    def parse_table(
+        self, ctx: RunContext, sheet: Sheet, header_at: int, match: HeaderMatch, report: ImportReport
+    ) -> Table:
+        """Parse column by column: a clean column is one `map` of its parser (no per-cell
+        Python beyond the parser itself); a column with blanks or bad values takes the
+        careful path that names each problem."""
+        numbers, cells = _data_columns(sheet, header_at, max(match.index.values(), default=-1) + 1)
+        report.total = rows = len(numbers)
+        parsers = self.parsers(ctx)
+        by_key = {column.key: column for column in self.columns}
+        errors = report.errors
+        bad: set[int] = set()
+        parsed: dict[str, list] = {}
+        total_cells = max(1, len(match.index)) * rows
+        done_cells = 0
+        for key, index in sorted(match.index.items(), key=lambda item: item[1]):
+            header, parse, blank_ok = match.headers[key], parsers.get(key), by_key[key].blank_ok
+            raw = cells[index]
+            values: list | None = None
+            if "" not in raw:
+                whole_column = getattr(parse, "whole_column", None)
+                try:
+                    if whole_column is not None:
+                        values = whole_column(raw)
+                    else:
+                        values = list(map(parse, raw)) if parse is not None else list(raw)
+                except Invalid:
+                    values = None  # some value is bad: redo this column cell by cell
+            if values is None:
+                values = []
+                append = values.append
+                for i, value in enumerate(raw):
+                    if not value:
+                        if not blank_ok:
+                            errors.append(
+                                RowError(
+                                    numbers[i], header, "", "必填，不能为空。", "Required: may not be empty."
+                                )
+                            )
+                            bad.add(i)
+                        append(None)
+                        continue
+                    if parse is None:
+                        append(value)
+                        continue
+                    try:
+                        append(parse(value))
+                    except Invalid as invalid:
+                        errors.append(
+                            RowError(numbers[i], header, value, invalid.reason_zh, invalid.reason_en)
+                        )
+                        bad.add(i)
+                        append(None)
+            parsed[key] = values
+            done_cells += rows
+            ctx.progress("validating", done_cells * rows // total_cells, rows)
+        return Table(numbers, parsed, set(match.index), dict(match.headers), bad)
+
+
+def _header_row(sheet: Sheet) -> tuple[int, list[str]]:
+    """The first row that holds anything is the header."""
+    if sheet.columns is not None:
+        height = len(sheet.columns[0]) if sheet.columns else 0
+        for index in range(height):
+            row = [column[index] for column in sheet.columns]
+            if any(row):
+                return index, row
+    else:
+        for index, row in enumerate(sheet.rows):
+            if any(row):
+                return index, row
+    raise ImportFileError("文件中没有任何数据。", "The file holds no data.")
+
+
+def _data_columns(sheet: Sheet, header_at: int, min_width: int) -> tuple[list[int], list]:
+    """Spreadsheet row numbers of the non-blank rows below the header, and their cells by
+    column (padded to `min_width` columns)."""
+    if sheet.columns is not None:
+        columns = [column[header_at + 1 :] for column in sheet.columns]
+        height = len(columns[0]) if columns else 0
+        blank = [not any(cells) for cells in zip(*columns, strict=True)] if columns else []
+        numbers = [header_at + 2 + i for i in range(height) if not blank[i]]
+        if len(numbers) != height:
+            keep = [i for i in range(height) if not blank[i]]
+            columns = [[column[i] for i in keep] for column in columns]
+        columns += [[""] * len(numbers) for _ in range(min_width - len(columns))]
+        return numbers, columns
+    rows = sheet.rows
+    numbers = [position + 1 for position in range(header_at + 1, len(rows)) if any(rows[position])]
+    body = [rows[number - 1] for number in numbers]
+    width = max(max((len(row) for row in body), default=0), min_width)
+    body = [row if len(row) == width else row + [""] * (width - len(row)) for row in body]
+    return numbers, list(zip(*body, strict=True)) if body else [() for _ in range(width)]
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def run_import(
+    importer: Importer,
+    data: bytes,
+    filename: str,
+    *,
+    acting_user,
+    dry_run: bool = True,
+    options: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Run one import and always return a report (a file error is in `report.file_error`).
+
+    The caller has checked that the actor holds `importer.perm` somewhere; rows outside his
+    scope are row errors.
+    """
+    ctx = RunContext(
+        acting_user=acting_user,
+        importer=importer,
+        filename=filename,
+        sha256=sha256_of(data),
+        dry_run=dry_run,
+        options=dict(options or {}),
+        progress=progress or _no_progress,
+    )
+    try:
+        return importer.run(data, ctx)
+    except ImportFileError as error:
+        report = importer.new_report(ctx)
+        report.fail_file(error)
+        return report
+
+
+def may_import(user, importer: Importer) -> bool:
+    return isinstance(user, SystemActor) or scopes.has_perm(user, importer.perm)

@@ -1,0 +1,83 @@
+"""casspath import KIND FILE [--dry-run] [--deactivate-missing] [--as USERNAME]"""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from casspath.imports import registry
+from casspath.imports.actions import do_create_import_run, do_execute_import_run
+from casspath.imports.framework import may_import
+from casspath.imports.management.commands._actor import resolve_actor
+from casspath.imports.report import ImportReport
+
+
+class Command(BaseCommand):
+    help = "Import a file (.xlsx or .csv): org, roster, or any registered kind. Exits 1 on a bad file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="what the file holds: " + ", ".join(registry.kinds()))
+        parser.add_argument("file", help="the .xlsx or .csv file")
+        parser.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+        parser.add_argument(
+            "--deactivate-missing",
+            action="store_true",
+            help="roster: mark active employees of the file's units absent from it as left",
+        )
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="act as this user, within his scope (default: the system actor)",
+        )
+
+    def handle(self, *args, kind, file, dry_run, deactivate_missing, as_user, **options):
+        try:
+            importer = registry.get(kind)
+        except registry.UnknownKind:
+            raise CommandError(
+                f"未知的导入类型 / unknown import kind: {kind} (known: {', '.join(registry.kinds())})"
+            ) from None
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件 / no such file: {file}")
+        actor = resolve_actor(as_user)
+        if not may_import(actor, importer):
+            raise CommandError(f"{as_user} 没有导入权限 / {as_user} may not import {kind}")
+        run = do_create_import_run(
+            kind,
+            path.name,
+            path.read_bytes(),
+            dry_run=dry_run,
+            options={"deactivate_missing": deactivate_missing},
+            acting_user=actor,
+        )
+        verbosity = options.get("verbosity", 1)
+        shown = {"phase": ""}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if verbosity < 1 or not total:
+                return
+            if phase != shown["phase"] or done == total or done % 20000 == 0:
+                self.stderr.write(f"{phase}: {done}/{total}")
+                shown["phase"] = phase
+
+        run = do_execute_import_run(run.pk, progress=progress)
+        report = ImportReport.from_dict(run.report)
+        for line in report.lines():
+            self.stdout.write(line)
+        if not report.ok:
+            raise CommandError(
+                f"导入失败，未写入任何数据（{len(report.errors)} 个错误）/ import failed, nothing written "
+                f"({len(report.errors)} errors, run {run.pk})",
+                returncode=1,
+            )
+        self.stdout.write(
+            (
+                "试运行完成，未写入数据 / dry run done, nothing written"
+                if report.dry_run
+                else "导入完成 / import done"
+            )
+            + f" (run {run.pk})"
+        )
+        sys.stdout.flush()

@@ -1,0 +1,83 @@
+"""Building test files: CSV in any encoding, .xlsx with real dates and numbers."""
+
+import csv
+import io
+from datetime import date
+
+from openpyxl import Workbook
+
+ROSTER_HEADERS_ZH = ["工号", "姓名", "手机号", "邮箱", "单位编码", "岗位", "入职日期", "职级", "状态"]
+ROSTER_HEADERS_EN = [
+    "employee no",
+    "name",
+    "phone",
+    "email",
+    "org code",
+    "position",
+    "hire date",
+    "grade",
+    "status",
+]
+
+
+def csv_bytes(rows: list[list], encoding: str = "utf-8", delimiter: str = ",") -> bytes:
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows: list[list], title: str = "Sheet1") -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def roster_rows(headers=None) -> list[list]:
+    return [
+        headers or ROSTER_HEADERS_ZH,
+        [
+            "E0003",
+            "钱新人",
+            "138 0013 8001",
+            "qian@example.com",
+            "GZ-TH-01",
+            "客户经理",
+            "2023-05-06",
+            "初级",
+            "在职",
+        ],
+        [
+            "E0004",
+            "孙新人",
+            "+86 139-0000-0004",
+            "",
+            "广东公司/广州分公司/天河区/政企一班",
+            "account manager",
+            "2021/01/02",
+            "senior",
+            "active",
+        ],
+    ]
+
+
+def roster_xlsx_rows() -> list[list]:
+    return [
+        ROSTER_HEADERS_ZH,
+        [
+            "E0003",
+            "钱新人",
+            13800138001,
+            "qian@example.com",
+            "GZ-TH-01",
+            "客户经理",
+            date(2023, 5, 6),
+            "初级",
+            "在职",
+        ],
+        ["E0004", "孙新人", 13900000004, None, "GZ-TH-01", "客户经理", date(2021, 1, 2), "高级", "在职"],
+    ]

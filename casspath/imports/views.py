@@ -1,0 +1,140 @@
+"""Import pages: choose a kind, download its template, upload (dry run first), follow the run."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casspath.imports import registry
+from casspath.imports.access import access_run_by_id
+from casspath.imports.actions import do_apply_import_run, do_create_import_run, stored_path
+from casspath.imports.forms import UploadForm
+from casspath.imports.framework import Importer, may_import
+from casspath.imports.queries import importers_for, recent_runs
+from casspath.imports.report import ImportReport
+from casspath.imports.tasks import enqueue
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _importer_for(user, kind: str) -> Importer:
+    try:
+        importer = registry.get(kind)
+    except registry.UnknownKind:
+        raise Http404("no such import") from None
+    if not may_import(user, importer):
+        raise PermissionDenied
+    return importer
+
+
+def _require_import_perm(user) -> None:
+    if not importers_for(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def index(request):
+    importers = importers_for(request.user)
+    if not importers:
+        raise PermissionDenied
+    return render(request, "imports/index.html", {"importers": importers, "runs": recent_runs(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kind(request, kind):
+    importer = _importer_for(request.user, kind)
+    form = UploadForm(request.POST or None, request.FILES or None, importer=importer)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        run = do_create_import_run(
+            importer.kind,
+            upload.name,
+            upload.read(),
+            dry_run=form.cleaned_data["dry_run"],
+            options={"deactivate_missing": form.cleaned_data.get("deactivate_missing", False)},
+            acting_user=request.user,
+        )
+        enqueue(run)
+        return redirect("imports:run", run_id=run.pk)
+    return render(
+        request,
+        "imports/kind.html",
+        {
+            "importer": importer,
+            "form": form,
+            "runs": [r for r in recent_runs(request.user) if r.kind == kind],
+        },
+    )
+
+
+@login_required
+@require_GET
+def template(request, kind):
+    importer = _importer_for(request.user, kind)
+    response = HttpResponse(importer.template(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{importer.template_filename()}"'
+    return response
+
+
+def _run_context(run) -> dict:
+    report = ImportReport.from_dict(run.report) if run.report else None
+    applied = run.applied_runs.order_by("created_at").first() if run.dry_run else None
+    return {
+        "run": run,
+        "report": report,
+        "applied": applied,
+        "can_apply": bool(run.dry_run and run.ok and applied is None),
+        "importer_label": _label(run.kind),
+    }
+
+
+def _label(kind: str):
+    try:
+        return registry.get(kind).label
+    except registry.UnknownKind:
+        return kind
+
+
+@login_required
+@require_GET
+def run(request, run_id):
+    _require_import_perm(request.user)
+    run = access_run_by_id(request.user, run_id)
+    return render(request, "imports/run.html", _run_context(run))
+
+
+@login_required
+@require_GET
+def run_status(request, run_id):
+    """The htmx fragment the run page polls every second while the run is not finished."""
+    _require_import_perm(request.user)
+    run = access_run_by_id(request.user, run_id)
+    return render(request, "imports/partials/run_status.html", _run_context(run))
+
+
+@login_required
+@require_POST
+def apply(request, run_id):
+    _require_import_perm(request.user)
+    run = access_run_by_id(request.user, run_id)
+    try:
+        applied = do_apply_import_run(run, acting_user=request.user)
+    except ValidationError:
+        raise Http404("this run cannot be applied") from None
+    if applied.status == applied.Status.QUEUED:
+        enqueue(applied)
+    return redirect("imports:run", run_id=applied.pk)
+
+
+@login_required
+@require_GET
+def download(request, run_id):
+    _require_import_perm(request.user)
+    run = access_run_by_id(request.user, run_id)
+    path = stored_path(run)
+    if not path.is_file():
+        raise Http404("the file is gone")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=run.filename)
