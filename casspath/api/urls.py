@@ -1,10 +1,45 @@
-from ninja import NinjaAPI
+from django.http import Http404
+from ninja import NinjaAPI, Router
 
+from casspath.api.auth import session_auth, token_auth
+from casspath.api.errors import install_error_handlers
+from casspath.api.me import router as me_router
+from casspath.api.tokens_api import router as tokens_router
 from casspath.competency.api import router as competency_router
 from casspath.imports.api import router as imports_router
 from casspath.org.api import router as org_router
 
-api = NinjaAPI(title="casspath API", version="1", urls_namespace="api")
+DESCRIPTION = """The casspath JSON API.
+
+Authenticate with `Authorization: Bearer <token>` (create a token on the "API tokens" page or
+with `casspath api_token create USERNAME --name NAME`), or with the login session (unsafe
+methods then need the `X-CSRFToken` header). A call acts as the token's user, with his roles
+and scopes, exactly as on the pages.
+
+Errors share one body: `detail` (in the request's language), `detail_zh`, `detail_en`, and for
+422 `errors`, one entry per bad field (`field`, `message_zh`, `message_en`).
+"""
+
+# Every router inherits both authentications; the OpenAPI document and the docs page
+# stay public (ninja serves them outside the operations' auth).
+api = NinjaAPI(title="casspath API", version="1", description=DESCRIPTION, urls_namespace="api",
+               auth=[token_auth, session_auth])
+install_error_handlers(api)
+api.add_router("/", me_router)
+api.add_router("/", tokens_router)
 api.add_router("/org/", org_router)
 api.add_router("/competency/", competency_router)
 api.add_router("/imports/", imports_router)
+
+# Last, so that it only catches what no router matched: an unknown path under /api/v1/ gets
+# the API's JSON 404 rather than the site's HTML page.
+fallback = Router()
+
+
+@fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None,
+                        include_in_schema=False)
+def not_found(request, rest: str):
+    raise Http404(rest)
+
+
+api.add_router("/", fallback)

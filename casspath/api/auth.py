@@ -1,0 +1,57 @@
+"""How API calls authenticate: a bearer token (integrations) or the login session (the
+site's own pages). Either way the call acts as the user, with his roles and scopes."""
+
+from datetime import timedelta
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+
+from casspath.api.errors import ApiError
+from casspath.api.models import ApiToken, hash_secret
+
+# Writing last_used_at on every call would turn every read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`. A header with a bad token is refused outright (401),
+    not passed on to the session check, so an integration learns why."""
+
+    openapi_bearerFormat = "casspath API token (cpt_…)"
+
+    def authenticate(self, request: HttpRequest, token: str):
+        token = token.strip()
+        row = (
+            ApiToken.objects.select_related("user").filter(secret_hash=hash_secret(token)).first()
+            if token else None
+        )
+        if row is None:
+            raise ApiError(401, "API 令牌无效：未找到该令牌", "Invalid API token: no such token")
+        now = timezone.now()
+        if row.revoked_at is not None:
+            raise ApiError(401, f"API 令牌 {row.prefix} 已被撤销", f"API token {row.prefix} has been revoked")
+        if row.is_expired(now):
+            raise ApiError(401, f"API 令牌 {row.prefix} 已过期", f"API token {row.prefix} has expired")
+        if not row.user.is_active:
+            raise ApiError(401, "该令牌所属的用户已停用", "The token's user is deactivated")
+        if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        # Endpoints and shared helpers read request.user as on the pages.
+        request.user = row.user
+        return row.user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """django-ninja's session auth (CSRF checked on unsafe methods), except that a request
+    with no logged-in session gets 401 rather than a CSRF 403: there is no session to forge."""
+
+    def _get_key(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+token_auth = TokenAuth()
+session_auth = SessionAuth(csrf=True)

@@ -1,0 +1,21 @@
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_swagger_docs_render_under_our_csp(transactional_db, live_server, page):
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    external = []
+    page.on("request", lambda request: None if request.url.startswith(live_server.url) or
+            request.url.startswith("data:") else external.append(request.url))
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "casspath API" in page.locator(".swagger-ui .info .title").inner_text()
+    page.wait_for_selector(".opblock-summary-path[data-path='/api/v1/me']")
+    # The bearer scheme is offered in the Authorize dialog.
+    page.click("button.authorize")
+    assert page.locator(".auth-container").filter(has_text="TokenAuth").count() == 1
+    assert violations == []
+    assert external == []

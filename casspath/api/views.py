@@ -1,0 +1,41 @@
+"""The "API tokens" page: a user creates (secret shown once) and revokes his own tokens."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casspath.api.access import access_token_by_prefix
+from casspath.api.actions import do_create_token, do_revoke_token
+from casspath.api.forms import TokenForm
+from casspath.api.queries import tokens_for
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    form = TokenForm(request.POST or None)
+    new_token = secret = None
+    if request.method == "POST" and form.is_valid():
+        new_token, secret = do_create_token(
+            request.user, form.cleaned_data["name"], expires_at=form.expires_at(), acting_user=request.user,
+        )
+        form = TokenForm()
+    # The secret is rendered in this response only: never stored, never redirected with.
+    return render(request, "api/token_list.html", {
+        "form": form, "tokens": tokens_for(request.user), "new_token": new_token, "secret": secret,
+    })
+
+
+@login_required
+@require_POST
+def token_revoke(request, prefix: str):
+    token = access_token_by_prefix(request.user, prefix)
+    if do_revoke_token(token, acting_user=request.user):
+        messages.success(request, _("Token %(prefix)s revoked.") % {"prefix": token.prefix})
+    else:
+        messages.info(request, _("Token %(prefix)s was already revoked.") % {"prefix": token.prefix})
+    return redirect("api_tokens:list")
