@@ -1,0 +1,69 @@
+"""casspath demo [--managers N] [--seed S] [--reset] [--as USERNAME]
+
+Builds the demo company in the current database and prints a login for every role."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from casspath.core.actors import SystemActor
+from casspath.core.demo import DemoError, do_build_demo
+from casspath.core.models import User
+from casspath.org.models import Role
+
+ROLE_TEXT = {
+    Role.TRAINING_ADMIN: "培训管理员 training admin",
+    Role.CONSULTANT: "顾问（促动师）consultant (facilitator)",
+    Role.ANALYST: "分析员（高管）analyst (executive)",
+    Role.LECTURER: "内部讲师 internal lecturer",
+    Role.TEAM_LEAD: "班组长 team lead",
+    Role.ACCOUNT_MANAGER: "客户经理 account manager",
+}
+
+
+class Command(BaseCommand):
+    help = "Build the demo company (org tree, account managers, a login per role, competency model)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--managers", type=int, default=400, help="account managers (default 400)")
+        parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+        parser.add_argument("--reset", action="store_true",
+                            help="remove the demo already in the database first (any seed)")
+        parser.add_argument("--as", dest="as_user", default=None, help="act as this user (audit)")
+
+    def handle(self, *args, managers: int, seed: int, reset: bool, as_user: str | None, **options):
+        if as_user:
+            try:
+                acting_user = User.objects.get(username=as_user)
+            except User.DoesNotExist:
+                raise CommandError(f"用户不存在 / No such user: {as_user}") from None
+        else:
+            acting_user = SystemActor.cli()
+        started = time.monotonic()
+        try:
+            summary = do_build_demo(managers=managers, seed=seed, reset=reset, acting_user=acting_user)
+        except DemoError as exc:
+            raise CommandError(f"{exc.message_zh}\n{exc.message_en}") from None
+        seconds = time.monotonic() - started
+        out = self.stdout.write
+        if summary.replaced:
+            out(f"已删除先前的演示（种子 {summary.replaced['seed']}）/ removed the previous demo "
+                f"(seed {summary.replaced['seed']}, {summary.replaced['managers']} managers)")
+        if summary.built:
+            out(self.style.SUCCESS(
+                f"演示公司已建成 / Demo company built: seed {summary.seed}, {summary.managers} managers "
+                f"in {seconds:.1f} s"))
+        else:
+            out(f"演示公司已存在，未做改动 / The demo (seed {summary.seed}) is already in place: "
+                "nothing changed")
+        totals = summary.totals
+        out(f"  units {totals['units']} ({totals['teams']} teams), employees {totals['employees']} "
+            f"({totals['active']} active, {totals['left']} left), logins {totals['logins']}")
+        out(f"  competency model: {summary.competency_model}")
+        out("")
+        out(f"登录账号 / Logins (password 密码: {summary.password})")
+        width = max(len(login.username) for login in summary.logins)
+        for login in summary.logins:
+            out(f"  {login.username.ljust(width)}  {login.name}  {login.unit}  {ROLE_TEXT[Role(login.role)]}")
+        out("每位客户经理和班组长都以工号登录，密码相同 / Every account manager and team lead logs in "
+            "with his employee number and the same password.")
