@@ -5,6 +5,7 @@ from casspath.api.urls import api
 
 urlpatterns = [
     path("", include("casspath.core.urls")),
+    path("accounts/tokens/", include("casspath.api.page_urls")),
     path("org/", include("casspath.org.urls")),
     path("competency/", include("casspath.competency.urls")),
     path("imports/", include("casspath.imports.urls")),

@@ -1,43 +1,145 @@
-"""The home page's figures, per role. Each figure is read through the user's scope."""
+"""The home page's figures, per role. Each figure is read through the user's scope and
+computed by `casspath.analytics` functions."""
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casspath.analytics.charts import bar_chart
-from casspath.analytics.roster import stage_counts
-from casspath.competency.models import CompetencyModel
-from casspath.competency.queries import stage_bounds, stages_by_code
+from casspath.analytics.charts import bar_chart, hbar_chart
+from casspath.analytics.roster import headcount_by, rollup_under, stage_counts, tenure_histogram, top_counts
+from casspath.competency import queries as competency_queries
+from casspath.competency.models import CompetencyModel, Grade
 from casspath.core.actors import SystemActor
+from casspath.imports.queries import recent_runs
+from casspath.org import queries as org_queries
 from casspath.org import scopes
-from casspath.org.models import Employee
+from casspath.org.models import Employee, OrgUnit, Position, Role, RoleAssignment
+from casspath.org.scopes import Perm
+
+TOP_UNITS = 10
+TEAM_LIST_LIMIT = 50
 
 
 def home_context(user) -> dict:
     today = timezone.localdate()
-    context: dict = {"today": today}
-    employee = Employee.objects.filter(user_id=user.pk).select_related(
-        "org_unit", "position", "grade"
-    ).first() if not isinstance(user, SystemActor) else None
-    context["me"] = employee
-    if scopes.has_perm(user, scopes.Perm.VIEW_EMPLOYEES):
-        visible = scopes.employees_for(user, scopes.Perm.VIEW_EMPLOYEES)
-        active = visible.filter(status=Employee.Status.ACTIVE)
-        hire_dates = list(active.values_list("hire_date", flat=True))
-        bounds = stage_bounds()
-        counts = stage_counts(hire_dates, today, bounds)
-        names = stages_by_code()
-        labels = [names[code].name if code in names else code for code in counts]
-        context["roster"] = {
-            "active": len(hire_dates),
-            "left": visible.filter(status=Employee.Status.LEFT).count(),
-            "units": scopes.units_for(user, scopes.Perm.VIEW_EMPLOYEES).count()
-            if scopes.scope_roots(user, scopes.Perm.VIEW_EMPLOYEES) or scopes.is_unrestricted(user)
-            else 0,
-            "by_stage": list(zip(labels, counts.values(), strict=True)),
-            "stage_chart": bar_chart(labels, list(counts.values()), series_name=_("Headcount")),
-        }
-    context["models"] = CompetencyModel.objects.filter(
-        status__in=[CompetencyModel.Status.PUBLISHED, CompetencyModel.Status.DRAFT]
-    ).select_related("org_unit")[:5]
-    context["roles"] = sorted(scopes.roles_of(user))
+    lookup = org_queries.StageLookup(today)
+    context: dict = {"today": today, "roles": sorted(scopes.roles_of(user))}
+    context["me"] = _me(user, lookup)
+    if scopes.is_unrestricted(user) or scopes.scope_roots(user, Perm.VIEW_EMPLOYEES):
+        context["roster"] = _roster(user, today, lookup)
+    if Role.TEAM_LEAD in context["roles"]:
+        context["team"] = _team(user, lookup)
+    if scopes.has_perm(user, Perm.IMPORT_DATA):
+        context["imports"] = _recent_imports(user)
+    context["models"] = _models(user)
     return context
+
+
+def _me(user, lookup: org_queries.StageLookup) -> dict | None:
+    """An employee's own figures: stage, grade, tenure, and what his stage and grade require."""
+    if isinstance(user, SystemActor):
+        return None
+    employee = (Employee.objects.filter(user_id=user.pk)
+                .select_related("org_unit", "position", "grade").first())
+    if employee is None:
+        return None
+    stage_code, years = lookup.stage(employee.hire_date)
+    model = competency_queries.current_model()
+    requirements = (
+        competency_queries.effective_requirements(
+            model, stage_code, employee.grade.code if employee.grade else None)
+        if model is not None else []
+    )
+    return {
+        "employee": employee,
+        "stage": lookup.name(stage_code),
+        "tenure_years": years,
+        "model": model,
+        "requirements": requirements,
+    }
+
+
+def _roster(user, today, lookup: org_queries.StageLookup) -> dict:
+    """Headcount of the user's scope by stage, grade, position, top unit and tenure year.
+
+    One query for the people, whatever their number; value lists and unit names after.
+    """
+    visible = scopes.employees_for(user, Perm.VIEW_EMPLOYEES)
+    rows = list(
+        visible.filter(status=Employee.Status.ACTIVE)
+        .values_list("hire_date", "grade_id", "position_id", "org_unit__path")
+    )
+    hires = [row[0] for row in rows]
+    counts = stage_counts(hires, today, lookup.bounds)
+    stage_labels = [lookup.name(code) for code in counts]
+
+    grades = {grade.pk: grade.name for grade in Grade.objects.all()}
+    by_grade = [(grades.get(key, _("No grade")) if key else _("No grade"), n)
+                for key, n in headcount_by((row[1] for row in rows), order=list(grades))]
+    positions = {position.pk: position.name for position in Position.objects.all()}
+    by_position = [(positions.get(key, "") if key else _("No position"), n)
+                   for key, n in headcount_by((row[2] for row in rows), order=list(positions)) if n]
+
+    by_unit, other_units = _by_top_unit(user, [row[3] for row in rows])
+    histogram = tenure_histogram(hires, today)
+    headcount = _("Headcount")
+    return {
+        "active": len(rows),
+        "left": visible.filter(status=Employee.Status.LEFT).count(),
+        "units": scopes.units_for(user, Perm.VIEW_EMPLOYEES).count(),
+        "by_stage": list(zip(stage_labels, counts.values(), strict=True)),
+        "stage_chart": bar_chart(stage_labels, list(counts.values()), series_name=headcount),
+        "by_grade": by_grade,
+        "grade_chart": bar_chart([label for label, _n in by_grade], [n for _label, n in by_grade],
+                                 series_name=headcount),
+        "by_position": by_position,
+        "by_unit": by_unit,
+        "other_units": other_units,
+        "unit_chart": hbar_chart([unit.name for unit, _n in by_unit], [n for _unit, n in by_unit],
+                                 series_name=headcount) if by_unit else None,
+        "tenure_chart": bar_chart(
+            [_("%(years)s y") % {"years": year} for year in histogram], list(histogram.values()),
+            series_name=headcount) if histogram else None,
+    }
+
+
+def _by_top_unit(user, paths: list[str]) -> tuple[list[tuple[OrgUnit, int]], int]:
+    """Headcount per unit one level below the user's scope root (per root when he has
+    several): a city admin sees his districts, the province its cities."""
+    if scopes.is_unrestricted(user):
+        roots = list(OrgUnit.objects.filter(parent__isnull=True))
+    else:
+        roots = scopes.scope_roots(user, Perm.VIEW_EMPLOYEES)
+    counts: dict[str, int] = {}
+    if len(roots) == 1:
+        counts = rollup_under(paths, roots[0].path)
+    else:
+        for root in roots:
+            total = sum(rollup_under(paths, root.path).values())
+            if total:
+                counts[root.path] = total
+    top, rest = top_counts(counts, TOP_UNITS)
+    units = {unit.path: unit for unit in OrgUnit.objects.filter(path__in=[path for path, _n in top])}
+    return [(units[path], n) for path, n in top if path in units], rest
+
+
+def _team(user, lookup: org_queries.StageLookup) -> dict:
+    """A team lead's people: the units he leads, each member with stage and grade."""
+    team_units = [b.org_unit for b in RoleAssignment.objects.filter(user_id=user.pk, role=Role.TEAM_LEAD)
+                  .select_related("org_unit")]
+    in_teams = Q(pk__in=[])
+    for unit in team_units:
+        in_teams |= Q(org_unit__path__startswith=unit.path)
+    members = org_queries.employees_visible(user).filter(in_teams, status=Employee.Status.ACTIVE)
+    rows = org_queries.employee_rows(user, members[:TEAM_LIST_LIMIT], lookup=lookup)
+    return {"units": team_units, "rows": rows, "count": members.count()}
+
+
+def _recent_imports(user) -> list:
+    return recent_runs(user, limit=5)
+
+
+def _models(user) -> list[CompetencyModel]:
+    """The models the user may read, newest version first per family, archived left out."""
+    qs = competency_queries.models_for(user)
+    return list(qs.exclude(status=CompetencyModel.Status.ARCHIVED)[:5])

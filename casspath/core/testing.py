@@ -9,14 +9,14 @@ from casspath.competency.models import Grade, Stage
 from casspath.core.models import User
 from casspath.org.defaults import ensure_positions
 from casspath.org.models import Employee, OrgUnit, Position, Role, RoleAssignment
+from casspath.org.tree import path_for
 
 PASSWORD = "correct-horse-battery"
 
 
 def make_unit(code: str, name: str, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
     unit = OrgUnit.objects.create(code=code, name=name, kind=kind, parent=parent)
-    unit.path = (parent.path if parent else "/") + f"{unit.pk}/"
-    unit.depth = parent.depth + 1 if parent else 0
+    unit.path, unit.depth = path_for(unit, parent)
     unit.save(update_fields=["path", "depth"])
     return unit
 

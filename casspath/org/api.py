@@ -1,3 +1,460 @@
-from ninja import Router
+"""`/api/v1/org/`: the org tree and the roster, read and written through the caller's scope.
+
+Authentication is the API's (token or session, set on the NinjaAPI); a call acts as its user.
+"""
+
+import math
+import re
+from datetime import date
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from ninja import Field, Query, Router, Schema, Status
+
+from casspath.api.errors import ApiError
+from casspath.competency.models import Grade
+from casspath.core.models import User
+from casspath.imports.columns import email as parse_email
+from casspath.imports.columns import mobile_phone, past_date
+from casspath.imports.errors import Invalid
+from casspath.org import actions, queries, scopes, tasks
+from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
+from casspath.org.models import Employee, OrgUnit, Position
+from casspath.org.scopes import Perm
 
 router = Router(tags=["org"])
+
+EMPLOYEE_NO_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+MAX_PAGE_SIZE = 200
+MAX_BATCH = 1000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUS_WORDS = {"active": Employee.Status.ACTIVE, "在职": Employee.Status.ACTIVE,
+                "left": Employee.Status.LEFT, "离职": Employee.Status.LEFT}
+
+
+def _user(request: HttpRequest):
+    user = request.auth if isinstance(getattr(request, "auth", None), User) else request.user
+    if not getattr(user, "is_authenticated", False):
+        raise ApiError(401, "需要身份验证", "Authentication required")
+    return user
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    depth: int
+    headcount: int = Field(description="Active employees in the unit and its subunits")
+
+
+class UnitDetailOut(UnitOut):
+    path: list[str] = Field(description="Unit names from the root down to this unit")
+    children: list[UnitOut]
+    headcount_left: int
+
+
+class EmployeeOut(Schema):
+    employee_no: str
+    name: str
+    phone: str = Field(description="Masked (138****8000) unless the caller may read personal data")
+    email: str
+    personal_data_masked: bool
+    org_unit_code: str
+    org_unit_name: str
+    position: str | None = Field(description="Position code")
+    position_name: str | None
+    grade: str | None = Field(description="Grade code")
+    grade_name: str | None
+    hire_date: date
+    status: Literal["active", "left"]
+    stage: str | None = Field(description="Growth stage code, from tenure today")
+    tenure_years: int | None
+    has_login: bool
+
+
+class EmployeePageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[EmployeeOut]
+
+
+class EmployeeFilterIn(Schema):
+    q: str = Field("", description="Name, employee number, or phone (phone only where you may read it)")
+    unit: str = Field("", description="Unit code: the unit and its subunits")
+    stage: str = Field("", description="Stage code or name")
+    position: str = Field("", description="Position code or name")
+    grade: str = Field("", description="Grade code or name")
+    status: str = Field("", description="active / left (在职 / 离职)")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+class EmployeeIn(Schema):
+    """Fields left out are left as they are on an existing employee; name, org_unit and
+    hire_date are required to create one."""
+
+    name: str | None = Field(None, max_length=60)
+    phone: str | None = Field(None, max_length=30, description="Mobile number, 11 digits (+86 allowed)")
+    email: str | None = Field(None, max_length=254)
+    org_unit: str | None = Field(None, description="Unit code")
+    position: str | None = Field(None, description="Position code or name; null or empty clears it")
+    hire_date: date | None = None
+    grade: str | None = Field(None, description="Grade code or name; null or empty clears it")
+    status: str | None = Field(None, description="active / left (在职 / 离职)")
+
+
+class EmployeeBatchItemIn(EmployeeIn):
+    employee_no: str
+
+
+class EmployeeBatchIn(Schema):
+    employees: list[EmployeeBatchItemIn] = Field(..., min_length=1, max_length=MAX_BATCH)
+
+
+class UpsertOut(Schema):
+    action: Literal["created", "updated", "unchanged"]
+    changes: dict[str, list] = Field(description="{field: [old, new]}")
+    employee: EmployeeOut
+
+
+class BatchOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    results: list[UpsertOut]
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _unit_out(node: queries.UnitNode, parent_codes: dict[int, str]) -> dict:
+    unit = node.unit
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind,
+            "parent_code": parent_codes.get(unit.parent_id), "depth": unit.depth,
+            "headcount": node.headcount}
+
+
+def _employee_out(row: queries.EmployeeRow) -> dict:
+    e = row.employee
+    return {
+        "employee_no": e.employee_no, "name": e.name, "phone": row.phone, "email": row.email,
+        "personal_data_masked": not row.personal_visible,
+        "org_unit_code": e.org_unit.code, "org_unit_name": e.org_unit.name,
+        "position": e.position.code if e.position else None,
+        "position_name": e.position.name if e.position else None,
+        "grade": e.grade.code if e.grade else None, "grade_name": e.grade.name if e.grade else None,
+        "hire_date": e.hire_date, "status": e.status, "stage": row.stage_code,
+        "tenure_years": row.tenure_years, "has_login": e.user_id is not None,
+    }
+
+
+def _field_error(field: str, zh: str, en: str) -> dict:
+    return {"field": field, "loc": field.replace("]", "").replace("[", ".").split("."), "type": "invalid",
+            "message_zh": zh, "message_en": en}
+
+
+def _model_errors(exc: ValidationError, prefix: str = "") -> list[dict]:
+    """An action's full_clean errors, worded in both languages (Django's own catalogue)."""
+    def render(lang: str) -> list[tuple[str, str]]:
+        with translation.override(lang):
+            return [(field, str(message)) for field, messages in exc.message_dict.items()
+                    for message in messages]
+
+    return [_field_error(f"{prefix}{field}", zh, en)
+            for (field, zh), (_, en) in zip(render("zh-hans"), render("en"), strict=True)]
+
+
+def _invalid(errors: list[dict]) -> ApiError:
+    zh = "；".join(f"{e['field']}：{e['message_zh']}" for e in errors[:10])
+    en = "; ".join(f"{e['field']}: {e['message_en']}" for e in errors[:10])
+    return ApiError(422, f"输入有误：{zh}", f"Invalid input: {en}", errors=errors)
+
+
+# ---------------------------------------------------------------- units
+
+
+@router.get("/units", response=list[UnitOut], summary="Org units in your scope, in tree order")
+def list_units(request):
+    user = _user(request)
+    nodes = queries.flatten_tree(queries.unit_tree(user))
+    codes = {node.unit.pk: node.unit.code for node in nodes}
+    missing = {node.unit.parent_id for node in nodes
+               if node.unit.parent_id and node.unit.parent_id not in codes}
+    codes.update(OrgUnit.objects.filter(pk__in=missing).values_list("pk", "code"))
+    return [_unit_out(node, codes) for node in nodes]
+
+
+@router.get("/units/{code}", response=UnitDetailOut, summary="One org unit, with its subunits")
+def get_unit(request, code: str):
+    user = _user(request)
+    unit = access_unit_by_code(user, code)
+    subtree = queries.unit_tree(user, root=unit)
+    node = subtree[0]
+    codes = {unit.pk: unit.code}
+    if unit.parent_id:
+        codes[unit.parent_id] = unit.parent.code
+    out = _unit_out(node, codes)
+    out.update(
+        path=queries.unit_path_names(unit),
+        children=[_unit_out(child, codes) for child in node.children],
+        headcount_left=queries.unit_headcount(unit)["left"],
+    )
+    return out
+
+
+# ---------------------------------------------------------------- employees
+
+
+@router.get("/employees", response=EmployeePageOut, summary="Employees in your scope, filtered and paginated")
+def list_employees(request, filters: Query[EmployeeFilterIn]):
+    user = _user(request)
+    parsed, errors = queries.parse_employee_filters(user, filters.dict())
+    if errors:
+        raise _invalid([_field_error(e.field, e.message_zh, e.message_en) for e in errors])
+    employees = queries.employees_visible(user, parsed)
+    count = employees.count()
+    start = (filters.page - 1) * filters.page_size
+    page = list(employees[start:start + filters.page_size])
+    return {
+        "count": count, "page": filters.page, "page_size": filters.page_size,
+        "pages": math.ceil(count / filters.page_size) if count else 0,
+        "items": [_employee_out(row) for row in queries.employee_rows(user, page)],
+    }
+
+
+@router.get("/employees/{employee_no}", response=EmployeeOut, summary="One employee")
+def get_employee(request, employee_no: str):
+    user = _user(request)
+    employee = access_employee_by_no(user, employee_no)
+    return _employee_out(queries.employee_rows(user, [employee])[0])
+
+
+class _Resolver:
+    """Turns API values (codes, names, words) into the action's values, collecting errors
+    in both languages. Value lists are read once per request."""
+
+    def __init__(self, user):
+        self.user = user
+        self.positions = list(Position.objects.all())
+        self.grades = list(Grade.objects.all())
+        self.units: dict[str, OrgUnit | None] = {}
+
+    def unit(self, code: str) -> OrgUnit | None:
+        if code not in self.units:
+            self.units[code] = scopes.units_for(self.user, Perm.IMPORT_DATA).filter(code=code).first()
+        return self.units[code]
+
+    def values(self, employee_no: str, payload: EmployeeIn, prefix: str = "") -> tuple[dict, list[dict]]:
+        errors: list[dict] = []
+        given = payload.dict(exclude_unset=True)
+        values: dict = {"employee_no": employee_no}
+
+        def bad(field: str, zh: str, en: str) -> None:
+            errors.append(_field_error(f"{prefix}{field}", zh, en))
+
+        if not EMPLOYEE_NO_RE.match(employee_no or ""):
+            bad("employee_no", "工号只能包含字母、数字、点、下划线和连字符，最长 32 个字符",
+                "the employee number may hold letters, digits, dots, underscores and dashes, at most 32")
+        exists = Employee.objects.filter(employee_no=employee_no).exists()
+        if not exists:
+            for field, zh in (("name", "姓名"), ("org_unit", "单位编码"), ("hire_date", "入职日期")):
+                if given.get(field) in (None, ""):
+                    bad(field, f"新员工须填写{zh}", f"{field} is required to create an employee")
+        if "name" in given:
+            name = (given["name"] or "").strip()
+            if not name:
+                bad("name", "姓名不能为空", "name must not be empty")
+            values["name"] = name
+        if "phone" in given:
+            phone = (given["phone"] or "").strip()
+            try:
+                values["phone"] = mobile_phone(phone) if phone else ""
+            except Invalid as invalid:
+                bad("phone", invalid.reason_zh, invalid.reason_en)
+        if "email" in given:
+            mail = (given["email"] or "").strip()
+            try:
+                values["email"] = parse_email(mail) if mail else ""
+            except Invalid as invalid:
+                bad("email", invalid.reason_zh, invalid.reason_en)
+        if given.get("org_unit") not in (None, ""):
+            unit = self.unit(given["org_unit"].strip())
+            if unit is None:
+                bad("org_unit", f"单位编码“{given['org_unit']}”不存在或不在您的导入权限范围内",
+                    f"unit code '{given['org_unit']}' does not exist or is outside your import scope")
+            values["org_unit"] = unit
+        elif "org_unit" in given and exists:
+            bad("org_unit", "单位编码不能为空", "org_unit must not be empty")
+        for field, rows, zh in (("position", self.positions, "岗位"), ("grade", self.grades, "职级")):
+            if field not in given:
+                continue
+            word = (given[field] or "").strip()
+            found = queries.match_value(word, rows, "code", "name", "name_en") if word else None
+            if word and found is None:
+                names = "、".join(row.name for row in rows)
+                bad(field, f"{zh}“{word}”不存在（可选：{names}）",
+                    f"{field} '{word}' does not exist (one of: {', '.join(row.code for row in rows)})")
+            values[field] = found
+        if given.get("hire_date") is not None:
+            try:
+                values["hire_date"] = past_date(timezone.localdate())(given["hire_date"].isoformat())
+            except Invalid as invalid:
+                bad("hire_date", invalid.reason_zh, invalid.reason_en)
+        elif "hire_date" in given and exists:
+            bad("hire_date", "入职日期不能为空", "hire_date must not be empty")
+        if given.get("status") not in (None, ""):
+            status = STATUS_WORDS.get(given["status"].strip().lower())
+            if status is None:
+                bad("status", f"状态“{given['status']}”无效（在职 / 离职）",
+                    f"status '{given['status']}' is not valid (active / left)")
+            values["status"] = status
+        elif "status" in given and exists:
+            bad("status", "状态不能为空", "status must not be empty")
+        return values, errors
+
+
+def _upsert(user, values: dict) -> dict:
+    """One upsert, refusals mapped: 404 for an employee out of sight, 403 for one in sight
+    but outside the import scope."""
+    existing = Employee.objects.select_related("org_unit").filter(employee_no=values["employee_no"]).first()
+    if existing is not None and not scopes.employee_in_scope(user, Perm.IMPORT_DATA, existing):
+        if scopes.employee_in_scope(user, Perm.VIEW_EMPLOYEES, existing):
+            raise ApiError(403, "您无权修改该员工", "You may not change this employee")
+        raise ApiError(404, "未找到", "Not found")
+    employee, action, changes = actions.do_upsert_employee(values, acting_user=user)
+    employee = Employee.objects.select_related("org_unit", "position", "grade").get(pk=employee.pk)
+    return {"action": action, "changes": changes,
+            "employee": _employee_out(queries.employee_rows(user, [employee])[0])}
+
+
+def _require_import(user) -> None:
+    if not scopes.has_perm(user, Perm.IMPORT_DATA):
+        raise ApiError(403, "您无权修改员工花名册", "You may not change the roster")
+
+
+@router.put("/employees/{employee_no}", response={200: UpsertOut, 201: UpsertOut},
+            summary="Create or update one employee (idempotent)")
+def put_employee(request, employee_no: str, payload: EmployeeIn):
+    user = _user(request)
+    _require_import(user)
+    values, errors = _Resolver(user).values(employee_no, payload)
+    if errors:
+        raise _invalid(errors)
+    try:
+        result = _upsert(user, values)
+    except PermissionDenied:
+        raise ApiError(403, "目标单位不在您的导入权限范围内",
+                       "The unit is outside your import scope") from None
+    return Status(201 if result["action"] == "created" else 200, result)
+
+
+@router.post("/employees:batch", response=BatchOut,
+             summary="Create or update many employees in one transaction (all or nothing)")
+def batch_employees(request, payload: EmployeeBatchIn):
+    user = _user(request)
+    _require_import(user)
+    resolver = _Resolver(user)
+    items, errors = [], []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(payload.employees):
+        prefix = f"employees[{index}]."
+        number = item.employee_no.strip()
+        if number in seen:
+            errors.append(_field_error(f"{prefix}employee_no", f"工号重复：与第 {seen[number]} 项相同",
+                                       f"duplicate employee number: the same as item {seen[number]}"))
+            continue
+        seen[number] = index
+        values, item_errors = resolver.values(number, item, prefix)
+        errors += item_errors
+        items.append(values)
+    if errors:
+        raise _invalid(errors)
+    results = []
+    try:
+        with transaction.atomic():
+            for index, values in enumerate(items):
+                try:
+                    results.append(_upsert(user, values))
+                except ApiError as refused:
+                    raise ApiError(refused.status_code, f"第 {index} 项：{refused.detail_zh}",
+                                   f"item {index}: {refused.detail_en}") from None
+                except ValidationError as invalid:
+                    raise _invalid(_model_errors(invalid, f"employees[{index}].")) from None
+    except PermissionDenied:
+        raise ApiError(403, "目标单位不在您的导入权限范围内", "A unit is outside your import scope") from None
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for result in results:
+        counts[result["action"]] += 1
+    return {**counts, "results": results}
+
+
+# ---------------------------------------------------------------- logins
+
+
+class IssueLoginsIn(Schema):
+    reissue: bool = Field(False, description="Reset the passwords of everyone in the unit, not only "
+                                             "of those without a login")
+
+
+class LoginBatchOut(Schema):
+    id: int
+    org_unit_code: str
+    status: Literal["queued", "running", "succeeded", "failed"]
+    progress_done: int
+    progress_total: int
+    count: int = Field(description="Logins issued (when succeeded)")
+    reissue: bool
+    error_zh: str
+    error_en: str
+    file_available: bool = Field(description="The password file can still be downloaded, once")
+
+
+def _batch_out(batch) -> dict:
+    return {
+        "id": batch.pk, "org_unit_code": batch.org_unit.code, "status": batch.status,
+        "progress_done": batch.progress_done, "progress_total": batch.progress_total,
+        "count": batch.count, "reissue": batch.reissue, "error_zh": batch.error_zh,
+        "error_en": batch.error_en, "file_available": batch.is_available,
+    }
+
+
+@router.post("/units/{code}/logins", response={202: LoginBatchOut},
+             summary="Issue one-time-password logins for a unit's employees (a background job)")
+def issue_logins(request: HttpRequest, code: str, body: IssueLoginsIn):
+    user = _user(request)
+    unit = access_unit_by_code(user, code, perm=Perm.ISSUE_LOGINS)
+    batch = actions.do_queue_issue_logins(unit, acting_user=user, reissue=body.reissue)
+    tasks.enqueue_issue_logins(batch)
+    batch.refresh_from_db()
+    return Status(202, _batch_out(batch))
+
+
+@router.get("/logins/{batch_id}", response=LoginBatchOut, summary="A login batch's status and progress")
+def login_batch(request: HttpRequest, batch_id: int):
+    return _batch_out(access_login_batch_by_id(_user(request), batch_id))
+
+
+@router.get("/logins/{batch_id}/file", summary="The batch's password file (.xlsx), downloadable once",
+            response={200: None, 410: dict})
+def login_batch_file(request: HttpRequest, batch_id: int):
+    user = _user(request)
+    batch = access_login_batch_by_id(user, batch_id)
+    try:
+        data = actions.do_download_login_batch(batch, acting_user=user)
+    except actions.LoginFileGone as exc:
+        raise ApiError(410, "该文件已下载过或已过期删除，请重新发放账号。",
+                       "The file was downloaded already or expired and was deleted: issue the logins "
+                       "again.") from exc
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="logins-{batch.org_unit.code}-{batch.pk}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,13 +1,23 @@
-"""The org tree's materialised paths ("/1/7/42/"): a subtree is one prefix query."""
+"""The org tree's materialised paths: a subtree is one prefix query.
+
+Each segment is the unit's id zero-padded to a fixed width ("/00000001/00000007/"), so that
+ordering by path is tree order (a parent before its children, "/2/" before "/10/").
+"""
 
 from casspath.org.models import OrgUnit
+
+SEGMENT_WIDTH = 8
+
+
+def segment(unit_id: int) -> str:
+    return f"{unit_id:0{SEGMENT_WIDTH}d}/"
 
 
 def path_for(unit: OrgUnit, parent: OrgUnit | None) -> tuple[str, int]:
     """The path and depth `unit` (already saved, so it has a pk) takes under `parent`."""
     if parent is None:
-        return f"/{unit.pk}/", 0
-    return f"{parent.path}{unit.pk}/", parent.depth + 1
+        return "/" + segment(unit.pk), 0
+    return parent.path + segment(unit.pk), parent.depth + 1
 
 
 def rebuild_paths(root: OrgUnit | None = None) -> int:

@@ -1,4 +1,20 @@
+from django.urls import path
+
+from casspath.org import views
 
 app_name = "org"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("employees/", views.employee_list, name="employee_list"),
+    path("employees/<str:employee_no>/", views.employee_detail, name="employee_detail"),
+    path("employees/<str:employee_no>/edit/", views.employee_edit, name="employee_edit"),
+    path("units/new/", views.unit_create, name="unit_create"),
+    path("units/<str:code>/", views.unit_detail, name="unit_detail"),
+    path("units/<str:code>/edit/", views.unit_edit, name="unit_edit"),
+    path("units/<str:code>/logins/", views.issue_logins, name="issue_logins"),
+    path("logins/", views.login_batches, name="login_batches"),
+    path("logins/<int:batch_id>/", views.login_batch, name="login_batch"),
+    path("logins/<int:batch_id>/progress/", views.login_batch_progress, name="login_batch_progress"),
+    path("logins/<int:batch_id>/download/", views.login_batch_download, name="login_batch_download"),
+]

@@ -1,0 +1,40 @@
+"""The only way views and API endpoints load one org object: scope-checked through
+`org/scopes.py`, with the same 404 for "absent" and "not yours"."""
+
+from django.http import Http404
+
+from casspath.org import scopes
+from casspath.org.models import Employee, LoginBatch, OrgUnit
+from casspath.org.scopes import Perm
+
+
+def access_employee_by_no(user, employee_no: str, perm: Perm = Perm.VIEW_EMPLOYEES) -> Employee:
+    employee = (
+        Employee.objects.select_related("org_unit", "position", "grade", "user")
+        .filter(employee_no=employee_no)
+        .first()
+    )
+    if employee is None or not scopes.employee_in_scope(user, perm, employee):
+        raise Http404("No such employee")
+    return employee
+
+
+def access_unit_by_code(user, code: str, perm: Perm = Perm.VIEW_EMPLOYEES) -> OrgUnit:
+    unit = OrgUnit.objects.select_related("parent").filter(code=code).first()
+    if unit is None or not scopes.unit_in_scope(user, perm, unit):
+        raise Http404("No such unit")
+    return unit
+
+
+def access_login_batch_by_id(user, batch_id: int) -> LoginBatch:
+    """A login batch, for the admin who issued it only, while he may still issue logins
+    for its unit."""
+    batch = LoginBatch.objects.select_related("org_unit").filter(pk=batch_id).first()
+    if (
+        batch is None
+        or not getattr(user, "is_authenticated", False)
+        or batch.created_by_id != user.pk
+        or not scopes.unit_in_scope(user, Perm.ISSUE_LOGINS, batch.org_unit)
+    ):
+        raise Http404("No such login batch")
+    return batch

@@ -1,0 +1,659 @@
+"""Every write to the org tree, the roster and logins. Callers check scope through
+`org/access.py`; each action checks again that the target is in the actor's scope."""
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+
+from casspath.core import audit
+from casspath.core.actors import SystemActor
+from casspath.core.models import User
+from casspath.org import scopes, tree
+from casspath.org.models import LOGIN_FILE_TTL, Employee, LoginBatch, OrgUnit, Role, RoleAssignment
+from casspath.org.scopes import Perm
+
+EMPLOYEE_FIELDS = ("name", "phone", "email", "org_unit", "position", "hire_date", "grade", "status")
+# Blank text, never NULL, in these columns.
+TEXT_FIELDS = ("name", "phone", "email")
+
+# Status rules as data: the allowed transitions, and what a new status does to the login.
+STATUS_TRANSITIONS: dict[str, set[str]] = {
+    Employee.Status.ACTIVE: {Employee.Status.LEFT},
+    Employee.Status.LEFT: {Employee.Status.ACTIVE},
+}
+# Someone who left may no longer log in; coming back needs a newly issued login.
+LOGIN_ACTIVE_ON_STATUS: dict[str, bool | None] = {
+    Employee.Status.LEFT: False,
+    Employee.Status.ACTIVE: None,  # unchanged
+}
+
+UNIT_FIELDS = ("name", "kind", "parent")
+
+# Readable one-time passwords: no 0/O, 1/l/I look-alikes.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
+PASSWORD_GROUPS, PASSWORD_GROUP_LENGTH = 3, 4  # "abcd-EFGH-2345": 12 random characters
+LOGIN_FILES_SUBDIR = "logins"
+# Passwords are hashed in chunks of this many logins; the progress is committed after each.
+LOGIN_CHUNK_SIZE = 25
+# A running batch whose progress has not moved for this long was abandoned by its worker.
+LOGIN_BATCH_STALE_AFTER = timedelta(minutes=5)
+BULK_SIZE = 500
+# Positions whose holders lead a team (班组长): their login gets the team lead role.
+TEAM_LEAD_POSITIONS = {"team_lead"}
+
+logger = logging.getLogger(__name__)
+
+
+def _require_scope(acting_user, perm: Perm, unit: OrgUnit) -> None:
+    if not scopes.unit_in_scope(acting_user, perm, unit):
+        raise PermissionDenied(f"{unit.code} is outside the scope of {audit.actor_label(acting_user)}")
+
+
+def _json(value):
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+
+
+def _normalise(values: dict) -> dict:
+    values = dict(values)
+    for key in TEXT_FIELDS:
+        if key in values:
+            values[key] = (values[key] or "").strip()
+    unknown = set(values) - set(EMPLOYEE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown employee fields: {sorted(unknown)}")
+    return values
+
+
+# ---------------------------------------------------------------- employees
+
+
+@transaction.atomic
+def do_upsert_employee(values: dict, *, acting_user) -> tuple[Employee, str, dict]:
+    """Create or update the employee whose 工号 is `values["employee_no"]`.
+
+    `values` holds Employee fields (foreign keys as instances); on update, fields absent
+    from it are left as they are. Returns (employee, "created" | "updated" | "unchanged",
+    changes as {field: [old, new]}). Needs IMPORT_DATA over the old and the new unit.
+    """
+    values = dict(values)
+    employee_no = (values.pop("employee_no", "") or "").strip()
+    values = _normalise(values)
+    employee = Employee.objects.select_for_update().filter(employee_no=employee_no).first()
+    if employee is not None:
+        changes = do_update_employee(employee, values, acting_user=acting_user)
+        return employee, ("updated" if changes else "unchanged"), changes
+    employee = Employee(employee_no=employee_no, **values)
+    employee.full_clean()
+    _require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
+    employee.save()
+    changes = {field: [None, _json(getattr(employee, field))] for field in EMPLOYEE_FIELDS
+               if getattr(employee, field) not in (None, "")}
+    audit.record(acting_user, "employee.create", employee,
+                 summary=f"{employee.employee_no} {employee.name} @ {employee.org_unit.code}",
+                 changes=changes)
+    return employee, "created", changes
+
+
+@transaction.atomic
+def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict:
+    """Change some fields of an employee; returns the changes ({} when nothing changed)."""
+    values = _normalise(values)
+    _require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
+    changes = audit.diff(employee, values)
+    if not changes:
+        return {}
+    old_status = employee.status
+    new_status = values.get("status", old_status)
+    if new_status != old_status and new_status not in STATUS_TRANSITIONS.get(old_status, set()):
+        raise ValidationError({"status": f"不允许从 {old_status} 变为 {new_status} / "
+                                         f"{old_status} → {new_status} is not allowed"})
+    for field in changes:
+        setattr(employee, field, values[field])
+    employee.full_clean()
+    if "org_unit" in changes:
+        _require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
+    employee.save(update_fields=[*changes, "updated_at"])
+    _sync_login(employee, changes)
+    audit.record(acting_user, "employee.update", employee,
+                 summary=f"{employee.employee_no} {employee.name}", changes=changes)
+    return changes
+
+
+def _sync_login(employee: Employee, changes: dict) -> None:
+    """Keep the login's name, email and active flag in step with the roster."""
+    user = employee.user
+    if user is None:
+        return
+    fields = []
+    if "name" in changes and user.first_name != employee.name:
+        user.first_name, user.last_name = employee.name, ""
+        fields += ["first_name", "last_name"]
+    if "email" in changes and user.email != employee.email:
+        user.email = employee.email
+        fields.append("email")
+    active = LOGIN_ACTIVE_ON_STATUS.get(employee.status) if "status" in changes else None
+    if active is not None and user.is_active != active:
+        user.is_active = active
+        fields.append("is_active")
+    if fields:
+        user.save(update_fields=fields)
+
+
+# ---------------------------------------------------------------- org units
+
+
+@transaction.atomic
+def do_create_unit(*, code: str, name: str, kind: str, parent: OrgUnit | None, acting_user) -> OrgUnit:
+    """A new unit under `parent` (a root only for unrestricted actors)."""
+    if parent is None:
+        if not scopes.is_unrestricted(acting_user):
+            raise PermissionDenied("only an unrestricted actor may create a root unit")
+    else:
+        _require_scope(acting_user, Perm.IMPORT_DATA, parent)
+    unit = OrgUnit(code=(code or "").strip(), name=(name or "").strip(), kind=kind, parent=parent)
+    # The path needs the new row's id: computed right after the first save.
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.path, unit.depth = tree.path_for(unit, parent)
+    unit.save(update_fields=["path", "depth"])
+    audit.record(acting_user, "org_unit.create", unit,
+                 summary=f"{unit.code} {unit.name} under {parent.code if parent else '-'}",
+                 changes={"code": [None, unit.code], "name": [None, unit.name], "kind": [None, unit.kind],
+                          "parent": [None, parent.code if parent else None]})
+    return unit
+
+
+@transaction.atomic
+def do_update_unit(unit: OrgUnit, values: dict, *, acting_user) -> dict:
+    """Rename, re-kind or move a unit. A move recomputes the paths of its whole subtree.
+
+    The unit's code is its natural key (imports and other apps name units by it) and does
+    not change here.
+    """
+    unknown = set(values) - set(UNIT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown unit fields: {sorted(unknown)}")
+    values = dict(values)
+    if "name" in values:
+        values["name"] = (values["name"] or "").strip()
+    _require_scope(acting_user, Perm.IMPORT_DATA, unit)
+    changes = audit.diff(unit, values)
+    if not changes:
+        return {}
+    moved = "parent" in changes
+    if moved:
+        parent = values["parent"]
+        if parent is None:
+            if not scopes.is_unrestricted(acting_user):
+                raise PermissionDenied("only an unrestricted actor may make a unit a root")
+        else:
+            if parent.pk == unit.pk or parent.is_within(unit):
+                raise ValidationError({"parent": ValidationError(
+                    "不能把单位移到它自己或它的下级单位之下 / "
+                    "A unit cannot be moved under itself or one of its own subunits.", code="cycle")})
+            _require_scope(acting_user, Perm.IMPORT_DATA, parent)
+    for field in changes:
+        setattr(unit, field, values[field])
+    unit.full_clean()
+    unit.save(update_fields=list(changes))
+    if moved:
+        tree.rebuild_paths(unit)
+        unit.refresh_from_db(fields=["path", "depth"])
+    audit.record(acting_user, "org_unit.update", unit, summary=f"{unit.code} {unit.name}", changes=changes)
+    return changes
+
+
+# ---------------------------------------------------------------- logins
+
+
+def one_time_password() -> str:
+    """A readable random password, e.g. "hK7m-p2Qx-9rTz" (12 random characters)."""
+    return "-".join(
+        "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_GROUP_LENGTH))
+        for _ in range(PASSWORD_GROUPS)
+    )
+
+
+def login_files_dir() -> Path:
+    path = Path(settings.PRIVATE_FILES_DIR) / LOGIN_FILES_SUBDIR
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+class LoginFileGone(Exception):
+    """The batch's file was downloaded already, or expired and was deleted."""
+
+
+class LoginBatchLost(Exception):
+    """Another run took the batch over (or it finished): this run must write nothing."""
+
+
+class LoginBatchError(Exception):
+    """A batch cannot be issued, for a reason the admin can act on (Chinese and English)."""
+
+    def __init__(self, reason_zh: str, reason_en: str):
+        super().__init__(reason_en)
+        self.reason_zh, self.reason_en = reason_zh, reason_en
+
+
+# (done, total) after each chunk of passwords.
+LoginProgress = Callable[[int, int], None]
+
+
+@dataclass
+class _Candidates:
+    """Who gets a login in a batch: employees in issuing order, the existing logins named by
+    their 工号, and the 工号 passed over with the reason."""
+
+    employees: list[Employee]
+    users_by_username: dict[str, User]
+    skipped: dict[str, str] = dataclass_field(default_factory=dict)
+
+
+def _without_working_login(employees: QuerySet[Employee]) -> QuerySet[Employee]:
+    return employees.filter(Q(user__isnull=True) | Q(user__is_active=False))
+
+
+def _subtree_employees(unit: OrgUnit) -> QuerySet[Employee]:
+    return Employee.objects.filter(org_unit__path__startswith=unit.path, status=Employee.Status.ACTIVE)
+
+
+def _login_candidates(unit: OrgUnit, *, acting_user, reissue: bool, lock: bool = False) -> _Candidates:
+    """The active employees of `unit`'s subtree who get a login: those without a working
+    login, or everyone when `reissue`; never the acting admin himself, nor a 工号 whose
+    username already belongs to another employee's login or is not a valid username."""
+    employees = _subtree_employees(unit)
+    if not reissue:
+        employees = _without_working_login(employees)
+    if lock:
+        # "self" only: PostgreSQL refuses to lock the nullable side of the join to the login.
+        employees = employees.select_for_update(of=("self",))
+    employees = employees.select_related("user", "position", "org_unit").order_by("org_unit__path",
+                                                                                   "employee_no")
+    # A subquery, not a list of 工号: a large unit would pass SQLite's limit on parameters.
+    users = User.objects.filter(username__in=employees.values("employee_no")).select_related("employee")
+    candidates = _Candidates([], {user.username: user for user in users})
+    for employee in employees:
+        reason = _refusal(employee, candidates.users_by_username.get(employee.employee_no), acting_user)
+        if reason:
+            candidates.skipped[employee.employee_no] = reason
+        else:
+            candidates.employees.append(employee)
+    return candidates
+
+
+def _refusal(employee: Employee, same_username: User | None, acting_user) -> str:
+    user = employee.user or same_username
+    if user is not None and acting_user.pk is not None and user.pk == acting_user.pk:
+        # Resetting his own password would log the admin out before he could download
+        # the file that holds the new one.
+        return "own login"
+    if employee.user is None and user is not None:
+        linked = getattr(user, "employee", None)
+        if linked is not None and linked.pk != employee.pk:
+            return "username taken by another employee's login"
+    try:
+        User.username_validator(employee.employee_no)
+    except ValidationError:
+        return "employee number is not a valid username"
+    return ""
+
+
+def _acting_user_of(batch: LoginBatch):
+    if batch.created_by_id:
+        return batch.created_by
+    return SystemActor(label=batch.created_by_label or "system")
+
+
+@transaction.atomic
+def do_queue_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False,
+                          written_by_cli: bool = False) -> LoginBatch:
+    """A queued batch of logins for `unit` (see `do_run_login_batch`), its total counted up
+    front. The caller enqueues `casspath.org.tasks.issue_logins` once this has committed, or
+    runs the batch itself (`do_issue_logins`).
+
+    A batch for the web goes to a file only `acting_user` may download, so it needs a
+    person; the command line (`written_by_cli`) writes the file where the operator says and
+    may run as the system actor."""
+    if isinstance(acting_user, SystemActor) and not written_by_cli:
+        raise ValueError("logins are issued by a person: only he may download the passwords")
+    _require_scope(acting_user, Perm.ISSUE_LOGINS, unit)
+    # A count, not the rows: the exact list is taken when the batch runs.
+    employees = _subtree_employees(unit)
+    if not reissue:
+        employees = _without_working_login(employees)
+    if acting_user.pk is not None:
+        employees = employees.exclude(user_id=acting_user.pk)
+    total = employees.count()
+    batch = LoginBatch(
+        created_by=None if isinstance(acting_user, SystemActor) else acting_user,
+        created_by_label=audit.actor_label(acting_user), org_unit=unit, reissue=reissue,
+        written_by_cli=written_by_cli, progress_total=total,
+    )
+    batch.full_clean()
+    batch.save()
+    audit.record(acting_user, "org.queue_logins", batch,
+                 summary=f"{unit.code}: {total} logins to issue" + (" (reissue)" if reissue else ""))
+    return batch
+
+
+def do_run_login_batch(batch_id: int, *, out_path: Path | None = None,
+                       progress: LoginProgress | None = None) -> LoginBatch | None:
+    """Issue a queued batch: username = 工号, a one-time password that must be changed at
+    first login, the account manager role for sales positions and the team lead role for
+    班组长, each bound to the employee's unit. Returns the finished batch, or None when this
+    call did not run it.
+
+    Idempotent. A finished batch is not run again; a running one is left to its worker,
+    unless its progress has not moved for LOGIN_BATCH_STALE_AFTER (the worker died), when
+    this run takes it over under a new `attempt`.
+
+    Passwords are hashed in chunks of LOGIN_CHUNK_SIZE (Argon2 is slow on purpose: ~50 ms
+    each), and the progress is committed after each chunk so the web page can show it. The
+    logins themselves (users, their link to the employee, roles) are written in ONE
+    transaction at the end, together with the password file and the batch's success, after
+    checking that this run still holds the batch and re-reading the roster under lock. We
+    chose this over writing per chunk so that a failure (a crash, a lost scope, a full disk)
+    leaves no half-issued batch: either every login of the batch works and its passwords are
+    in the file, or nothing changed, and the admin simply issues again. The price is one
+    longer final transaction (bulk writes: a few queries per thousand users).
+
+    The file goes to PRIVATE_FILES_DIR for the issuing admin to download once, or to
+    `out_path` for a batch queued by the command line.
+    """
+    claimed = _claim_login_batch(batch_id)
+    if claimed is None:
+        return None
+    batch, attempt = claimed
+    acting_user = _acting_user_of(batch)
+    unit = batch.org_unit
+    try:
+        if batch.written_by_cli != (out_path is not None):
+            raise LoginBatchError(
+                "该批次须由命令行运行，并指定输出文件。" if batch.written_by_cli
+                else "该批次的密码文件只能保存在服务器上，供签发人下载。",
+                "This batch writes its passwords to a file named on the command line; run it there."
+                if batch.written_by_cli
+                else "This batch keeps its password file on the server for the issuing admin.",
+            )
+        if isinstance(acting_user, SystemActor) and not batch.written_by_cli:
+            raise LoginBatchError("网页签发的批次须有签发人。", "A batch issued on the web needs its admin.")
+        _require_scope(acting_user, Perm.ISSUE_LOGINS, unit)
+        candidates = _login_candidates(unit, acting_user=acting_user, reissue=batch.reissue)
+        total = len(candidates.employees)
+        _login_batch_heartbeat(batch_id, attempt, 0, total)
+        if progress is not None:
+            progress(0, total)
+        prepared: dict[int, tuple[str, str]] = {}  # employee id → (password, hash)
+        for start in range(0, total, LOGIN_CHUNK_SIZE):
+            chunk = candidates.employees[start:start + LOGIN_CHUNK_SIZE]
+            for employee in chunk:
+                password = one_time_password()
+                prepared[employee.pk] = (password, make_password(password))
+            done = start + len(chunk)
+            _login_batch_heartbeat(batch_id, attempt, done, total)
+            if progress is not None:
+                progress(done, total)
+        return _write_login_batch(batch_id, attempt, prepared, candidates.skipped,
+                                  acting_user=acting_user, out_path=out_path)
+    except LoginBatchLost:
+        return None
+    except Exception as exc:
+        reason_zh, reason_en = _failure_reasons(exc, unit, out_path)
+        if not isinstance(exc, LoginBatchError | PermissionDenied):
+            logger.exception("login batch %s failed", batch_id)
+        return do_fail_login_batch(batch_id, reason_zh=reason_zh, reason_en=reason_en,
+                                   acting_user=acting_user, attempt=attempt)
+
+
+def do_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False, out_path: Path | None = None,
+                    progress: LoginProgress | None = None) -> LoginBatch:
+    """Queue a batch and run it here and now (the command line, scripts, tests); the web
+    queues it and lets a Huey worker run it. Returns the batch, finished: succeeded, or
+    failed with its reason in `error_zh` / `error_en`."""
+    batch = do_queue_issue_logins(unit, acting_user=acting_user, reissue=reissue,
+                                  written_by_cli=out_path is not None)
+    do_run_login_batch(batch.pk, out_path=out_path, progress=progress)
+    batch.refresh_from_db()
+    return batch
+
+
+@transaction.atomic
+def _claim_login_batch(batch_id: int) -> tuple[LoginBatch, int] | None:
+    batch = (LoginBatch.objects.select_for_update(of=("self",)).select_related("org_unit", "created_by")
+             .filter(pk=batch_id).first())
+    if batch is None:
+        return None
+    now = timezone.now()
+    if batch.status == LoginBatch.Status.QUEUED:
+        batch.set_status(LoginBatch.Status.RUNNING, attempt=batch.attempt + 1, started_at=now,
+                         heartbeat_at=now)
+    elif batch.status == LoginBatch.Status.RUNNING and (
+            batch.heartbeat_at is None or batch.heartbeat_at < now - LOGIN_BATCH_STALE_AFTER):
+        # Its worker died. It wrote no login (they are written in one transaction at the
+        # end), so starting over issues nothing twice; its `attempt` no longer matches if it
+        # ever comes back.
+        batch.attempt += 1
+        batch.heartbeat_at, batch.progress_done = now, 0
+        batch.save(update_fields=["attempt", "heartbeat_at", "progress_done"])
+    else:
+        return None
+    return batch, batch.attempt
+
+
+def _login_batch_heartbeat(batch_id: int, attempt: int, done: int, total: int) -> None:
+    """Commit the progress (outside any transaction of the run, so the page sees it)."""
+    moved = LoginBatch.objects.filter(pk=batch_id, attempt=attempt, status=LoginBatch.Status.RUNNING).update(
+        progress_done=done, progress_total=total, heartbeat_at=timezone.now())
+    if not moved:
+        raise LoginBatchLost(batch_id)
+
+
+def _write_login_batch(batch_id: int, attempt: int, prepared: dict[int, tuple[str, str]],
+                       skipped: dict[str, str], *, acting_user, out_path: Path | None) -> LoginBatch:
+    """Write the prepared logins, the file and the batch's success: all or nothing."""
+    written: Path | None = None
+    try:
+        with transaction.atomic():
+            batch = (LoginBatch.objects.select_for_update(of=("self",)).select_related("org_unit")
+                     .get(pk=batch_id))
+            if batch.status != LoginBatch.Status.RUNNING or batch.attempt != attempt:
+                raise LoginBatchLost(batch_id)
+            unit = batch.org_unit
+            # The roster may have changed while the passwords were hashed: ask again, under lock.
+            now_candidates = _login_candidates(unit, acting_user=acting_user, reissue=batch.reissue,
+                                               lock=True)
+            skipped = {**skipped, **now_candidates.skipped}
+            chosen = [e for e in now_candidates.employees if e.pk in prepared]
+            still = {e.pk for e in chosen}
+            for employee_no in Employee.objects.filter(pk__in=set(prepared) - still).values_list(
+                    "employee_no", flat=True):
+                skipped.setdefault(employee_no, "changed while the batch ran")
+            issued = _write_logins(chosen, prepared, now_candidates.users_by_username)
+            now = timezone.now()
+            if out_path is None:
+                file_name = f"{LOGIN_FILES_SUBDIR}/{now:%Y%m%d%H%M%S}-{secrets.token_hex(12)}.xlsx"
+                path = login_files_dir() / Path(file_name).name
+            else:
+                file_name, path = "", Path(out_path)
+            _write_logins_file(path, unit, issued)
+            written = path
+            batch.set_status(LoginBatch.Status.SUCCEEDED, count=len(issued), file_name=file_name,
+                             progress_done=len(prepared), progress_total=len(prepared), finished_at=now,
+                             heartbeat_at=now)
+            summary = f"{unit.code}: {len(issued)} logins" + (" (reissued)" if batch.reissue else "")
+            audit.record(acting_user, "org.issue_logins", batch, summary=summary,
+                         changes={"employees": [e.employee_no for e, _ in issued], "skipped": skipped})
+    except BaseException:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise
+    return batch
+
+
+def _write_logins(employees: list[Employee], prepared: dict[int, tuple[str, str]],
+                  users_by_username: dict[str, User]) -> list[tuple[Employee, str]]:
+    """Create or reset the logins of `employees` with their prepared password hashes, link
+    them and grant their roles; bulk writes, a few queries in all."""
+    new_users, old_users = [], []
+    for employee in employees:
+        user = employee.user or users_by_username.get(employee.employee_no)
+        if user is None:
+            user = User(username=employee.employee_no)
+            new_users.append(user)
+        else:
+            old_users.append(user)
+        user.first_name, user.last_name, user.email = employee.name, "", employee.email
+        user.is_active = True
+        user.must_change_password = True
+        user.password = prepared[employee.pk][1]
+        # Field checks only: uniqueness is settled above (a 工号 is one login).
+        user.full_clean(validate_unique=False, validate_constraints=False)
+    User.objects.bulk_create(new_users, batch_size=BULK_SIZE)
+    if any(user.pk is None for user in new_users):  # a backend that returns no ids
+        ids = dict(User.objects.filter(username__in=[u.username for u in new_users]).values_list(
+            "username", "pk"))
+        for user in new_users:
+            user.pk = user.id = ids[user.username]
+    User.objects.bulk_update(old_users, ["first_name", "last_name", "email", "is_active",
+                                         "must_change_password", "password"], batch_size=BULK_SIZE)
+    users = {user.username: user for user in [*new_users, *old_users]}
+    now = timezone.now()
+    relinked, roles = [], []
+    for employee in employees:
+        user = users[employee.employee_no]
+        if employee.user_id != user.pk:
+            employee.user, employee.updated_at = user, now
+            relinked.append(employee)
+        roles += [RoleAssignment(user=user, role=role, org_unit_id=employee.org_unit_id)
+                  for role in _roles_for(employee)]
+    Employee.objects.bulk_update(relinked, ["user", "updated_at"], batch_size=BULK_SIZE)
+    # The unique (user, role, unit) constraint keeps the roles a login holds already.
+    RoleAssignment.objects.bulk_create(roles, batch_size=BULK_SIZE, ignore_conflicts=True)
+    return [(employee, prepared[employee.pk][0]) for employee in employees]
+
+
+def _failure_reasons(exc: Exception, unit: OrgUnit, out_path: Path | None) -> tuple[str, str]:
+    if isinstance(exc, LoginBatchError):
+        return exc.reason_zh, exc.reason_en
+    if isinstance(exc, PermissionDenied):
+        return (f"你已无权为 {unit.name}（{unit.code}）签发登录，未签发任何登录。",
+                f"You may no longer issue logins for {unit.name} ({unit.code}); no login was issued.")
+    if isinstance(exc, OSError) and out_path is not None:
+        why = exc.strerror or str(exc)
+        return (f"无法写入文件 {out_path}（{why}），未签发任何登录。",
+                f"Cannot write the file {out_path} ({why}); no login was issued.")
+    return ("签发登录时发生内部错误，未签发任何登录。请重新签发，或联系系统管理员。",
+            f"An internal error stopped the batch ({type(exc).__name__}: {exc}); no login was issued. "
+            "Issue the logins again, or tell the system administrator.")
+
+
+@transaction.atomic
+def do_fail_login_batch(batch_id: int, *, reason_zh: str, reason_en: str, acting_user,
+                        attempt: int | None = None) -> LoginBatch | None:
+    """Mark a queued or running batch failed, with its reason in Chinese and English. With
+    `attempt`, only while that run still holds the batch. Returns the batch, or None when
+    it was left as it was (finished already, or taken over)."""
+    batch = LoginBatch.objects.select_for_update(of=("self",)).select_related("org_unit").filter(
+        pk=batch_id).first()
+    if batch is None or LoginBatch.Status.FAILED not in LoginBatch.TRANSITIONS[batch.status]:
+        return None
+    if attempt is not None and batch.attempt != attempt:
+        return None
+    batch.set_status(LoginBatch.Status.FAILED, error_zh=reason_zh, error_en=reason_en,
+                     finished_at=timezone.now())
+    audit.record(acting_user, "org.issue_logins_failed", batch, summary=f"{batch.org_unit.code}: {reason_en}")
+    return batch
+
+
+def _roles_for(employee: Employee) -> list[str]:
+    position = employee.position
+    if position is None:
+        return []
+    roles = []
+    if position.is_sales:
+        roles.append(Role.ACCOUNT_MANAGER)
+    if position.code in TEAM_LEAD_POSITIONS:
+        roles.append(Role.TEAM_LEAD)
+    return roles
+
+
+def _write_logins_file(path: Path, unit: OrgUnit, issued: list[tuple[Employee, str]]) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "logins"
+    sheet.append(["工号 employee no", "姓名 name", "单位 unit", "用户名 username",
+                  "一次性密码 one-time password"])
+    for employee, password in issued:
+        sheet.append([employee.employee_no, employee.name, employee.org_unit.name, employee.employee_no,
+                      password])
+    for column, width in zip("ABCDE", (16, 14, 24, 16, 22), strict=True):
+        sheet.column_dimensions[column].width = width
+    note = workbook.create_sheet("说明 notes")
+    note.append([f"{unit.name} ({unit.code})"])
+    note.append(["首次登录后须修改密码。请妥善保管本文件，分发后删除。"])
+    note.append(["The password must be changed at first login. Keep this file safe and delete it "
+                 "once the passwords are handed out."])
+    # Create the file readable by the server's user only (and never over another file), then fill it.
+    path.touch(mode=0o600, exist_ok=False)
+    workbook.save(path)
+
+
+@transaction.atomic
+def do_download_login_batch(batch: LoginBatch, *, acting_user) -> bytes:
+    """The batch's .xlsx, once: the file is deleted as it is handed over."""
+    batch = LoginBatch.objects.select_for_update().select_related("org_unit").get(pk=batch.pk)
+    if batch.created_by_id != getattr(acting_user, "pk", None):
+        raise PermissionDenied("only the admin who issued the logins may download them")
+    if not batch.is_available:
+        raise LoginFileGone(batch.pk)
+    path = Path(settings.PRIVATE_FILES_DIR) / batch.file_name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise LoginFileGone(batch.pk) from exc
+    path.unlink(missing_ok=True)
+    batch.downloaded_at = timezone.now()
+    batch.file_name = ""
+    batch.save(update_fields=["downloaded_at", "file_name"])
+    audit.record(acting_user, "org.download_logins", batch, summary=f"{batch.org_unit.code}: {batch.count}")
+    return data
+
+
+@transaction.atomic
+def do_purge_login_files(*, acting_user, now=None) -> int:
+    """Delete the files of batches older than LOGIN_FILE_TTL, and any stray file in the
+    logins folder that old (left by a failed issue). Returns the number of files deleted."""
+    now = now or timezone.now()
+    cutoff = now - LOGIN_FILE_TTL
+    deleted = 0
+    expired = list(LoginBatch.objects.select_for_update().exclude(file_name="").filter(created_at__lt=cutoff))
+    for batch in expired:
+        (Path(settings.PRIVATE_FILES_DIR) / batch.file_name).unlink(missing_ok=True)
+        batch.file_name = ""
+        batch.save(update_fields=["file_name"])
+        deleted += 1
+    folder = Path(settings.PRIVATE_FILES_DIR) / LOGIN_FILES_SUBDIR
+    if folder.is_dir():
+        kept = set(LoginBatch.objects.exclude(file_name="").values_list("file_name", flat=True))
+        for path in folder.glob("*.xlsx"):
+            if f"{LOGIN_FILES_SUBDIR}/{path.name}" in kept:
+                continue
+            if path.stat().st_mtime < cutoff.timestamp():
+                path.unlink(missing_ok=True)
+                deleted += 1
+    if deleted:
+        audit.record(acting_user, "org.purge_login_files", summary=f"{deleted} expired login files deleted")
+    return deleted

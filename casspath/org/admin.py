@@ -1,0 +1,56 @@
+"""Admin for operators. The org tree and the roster are read-only here: their writes go
+through `org/actions.py` (paths, scope checks, audit), from the pages, the API and imports."""
+
+from django.contrib import admin
+
+from casspath.org.models import Employee, LoginBatch, OrgUnit, Position, RoleAssignment
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "kind", "parent", "depth")
+    list_filter = ("kind",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Employee)
+class EmployeeAdmin(ReadOnlyAdmin):
+    list_display = ("employee_no", "name", "org_unit", "position", "grade", "hire_date", "status")
+    list_filter = ("status", "position", "grade")
+    search_fields = ("employee_no", "name")
+    list_select_related = ("org_unit", "position", "grade")
+    # The phone and email are personal data: left out of the admin's lists and forms.
+    exclude = ("phone", "email")
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "order", "is_sales")
+    list_editable = ("order", "is_sales")
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "org_unit")
+    list_filter = ("role",)
+    search_fields = ("user__username", "org_unit__code", "org_unit__name")
+    autocomplete_fields = ("org_unit",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(LoginBatch)
+class LoginBatchAdmin(ReadOnlyAdmin):
+    # No link to the file: only the issuing admin downloads it, from his page.
+    list_display = ("created_at", "created_by", "org_unit", "count", "reissue", "downloaded_at")
+    exclude = ("file_name",)

@@ -1,0 +1,357 @@
+"""Reads of the org tree and the roster, always through the user's scope (`org/scopes.py`)."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from casspath.analytics.tenure import completed_years, hire_date_range
+from casspath.competency.models import Grade
+from casspath.competency.queries import stage_bounds, stages_by_code
+from casspath.org import scopes
+from casspath.org.models import Employee, LoginBatch, OrgUnit, Position
+from casspath.org.scopes import Perm
+
+# ---------------------------------------------------------------- personal data
+
+
+def mask_phone(phone: str) -> str:
+    """138****8000: the middle of a mobile number hidden; short numbers hidden more."""
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    if len(phone) >= 11:
+        return f"{phone[:3]}****{phone[-4:]}"
+    if len(phone) >= 7:
+        return f"{phone[:2]}****{phone[-2:]}"
+    return "****"
+
+
+def mask_email(email: str) -> str:
+    """w***@example.com: the mailbox hidden, the domain kept (it says only the company)."""
+    email = (email or "").strip()
+    if not email:
+        return ""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def can_see_personal_data(user, employee: Employee) -> bool:
+    return scopes.employee_in_scope(user, Perm.VIEW_PERSONAL_DATA, employee)
+
+
+def shown_phone(user, employee: Employee) -> str:
+    return employee.phone if can_see_personal_data(user, employee) else mask_phone(employee.phone)
+
+
+def shown_email(user, employee: Employee) -> str:
+    return employee.email if can_see_personal_data(user, employee) else mask_email(employee.email)
+
+
+# ---------------------------------------------------------------- the org tree
+
+
+@dataclass
+class UnitNode:
+    unit: OrgUnit
+    headcount: int = 0  # active employees in the subtree
+    own_headcount: int = 0  # active employees directly in the unit
+    children: list["UnitNode"] = field(default_factory=list)
+
+
+def _child_order(node: UnitNode) -> tuple:
+    # Departments (集团客户部, 培训学院) after the line units, then by code.
+    return (node.unit.kind == OrgUnit.Kind.DEPARTMENT, node.unit.code)
+
+
+def unit_tree(user, perm: Perm = Perm.VIEW_EMPLOYEES, *, root: OrgUnit | None = None) -> list[UnitNode]:
+    """The units the user reaches (below `root` if given), as a forest (one root per scope
+    root), with the active headcount of every subtree. Two queries whatever its size."""
+    units = scopes.units_for(user, perm)
+    if root is not None:
+        units = units.filter(path__startswith=root.path)
+    unit_list = list(units)
+    counts = dict(
+        Employee.objects.filter(status=Employee.Status.ACTIVE, org_unit__in=units)
+        .order_by()
+        .values("org_unit_id")
+        .annotate(n=Count("id"))
+        .values_list("org_unit_id", "n")
+    )
+    nodes = {unit.pk: UnitNode(unit, own_headcount=counts.get(unit.pk, 0)) for unit in unit_list}
+    roots: list[UnitNode] = []
+    for unit in unit_list:
+        node = nodes[unit.pk]
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
+        (parent.children if parent else roots).append(node)
+    # Deepest first, so each subtree total is complete before its parent adds it.
+    for unit in sorted(unit_list, key=lambda u: u.depth, reverse=True):
+        node = nodes[unit.pk]
+        node.headcount += node.own_headcount
+        node.children.sort(key=_child_order)
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
+        if parent is not None:
+            parent.headcount += node.headcount
+    roots.sort(key=_child_order)
+    return roots
+
+
+def flatten_tree(roots: Iterable[UnitNode]) -> list[UnitNode]:
+    """Tree order: each unit followed by its subtree."""
+    out: list[UnitNode] = []
+    stack = list(reversed(list(roots)))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(node.children))
+    return out
+
+
+def unit_path_names(unit: OrgUnit) -> list[str]:
+    """Names from the root down to `unit` (one query)."""
+    ids = unit.ancestor_ids()
+    names = dict(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [names[pk] for pk in ids if pk in names]
+
+
+def unit_headcount(unit: OrgUnit) -> dict[str, int]:
+    """Active and left employees in the subtree of `unit`."""
+    row = Employee.objects.filter(org_unit__path__startswith=unit.path).aggregate(
+        active=Count("id", filter=Q(status=Employee.Status.ACTIVE)),
+        left=Count("id", filter=Q(status=Employee.Status.LEFT)),
+    )
+    return {"active": row["active"], "left": row["left"]}
+
+
+def employees_without_login(unit: OrgUnit) -> int:
+    """Active employees in the subtree who have no working login."""
+    return (
+        Employee.objects.filter(org_unit__path__startswith=unit.path, status=Employee.Status.ACTIVE)
+        .filter(Q(user__isnull=True) | Q(user__is_active=False))
+        .count()
+    )
+
+
+# ---------------------------------------------------------------- the employee list
+
+
+@dataclass(frozen=True)
+class FilterError:
+    field: str
+    value: str
+    message_zh: str
+    message_en: str
+
+    def __str__(self) -> str:
+        return f"{self.message_zh} / {self.message_en}"
+
+
+@dataclass(frozen=True)
+class EmployeeFilters:
+    q: str = ""
+    unit: OrgUnit | None = None
+    stage: str = ""
+    position: Position | None = None
+    grade: Grade | None = None
+    status: str = ""
+
+    def as_params(self) -> dict[str, str]:
+        """The filters as URL parameters (kept in links and pagination)."""
+        params = {
+            "q": self.q,
+            "unit": self.unit.code if self.unit else "",
+            "stage": self.stage,
+            "position": self.position.code if self.position else "",
+            "grade": self.grade.code if self.grade else "",
+            "status": self.status,
+        }
+        return {key: value for key, value in params.items() if value}
+
+
+FILTER_KEYS = ("q", "unit", "stage", "position", "grade", "status")
+
+
+def match_value(value: str, rows, *attrs: str):
+    """The row whose code, name or English name equals `value` (case-insensitive)."""
+    wanted = value.strip().casefold()
+    for row in rows:
+        if any((getattr(row, attr) or "").casefold() == wanted for attr in attrs):
+            return row
+    return None
+
+
+def parse_employee_filters(user, params: Mapping[str, str]) -> tuple[EmployeeFilters, list[FilterError]]:
+    """Filters from URL parameters; a bad value is reported (zh + en) and ignored."""
+    errors: list[FilterError] = []
+    raw = {key: (params.get(key) or "").strip() for key in FILTER_KEYS}
+    values: dict = {"q": raw["q"][:100]}
+    if raw["unit"]:
+        unit = scopes.units_for(user, Perm.VIEW_EMPLOYEES).filter(code=raw["unit"]).first()
+        if unit is None:
+            errors.append(FilterError(
+                "unit", raw["unit"], f"单位编码“{raw['unit']}”不存在或不在您的范围内",
+                f"unit code '{raw['unit']}' does not exist or is outside your scope"))
+        values["unit"] = unit
+    if raw["stage"]:
+        stage = match_value(raw["stage"], stages_by_code().values(), "code", "name", "name_en")
+        if stage is None:
+            errors.append(FilterError(
+                "stage", raw["stage"], f"成长阶段“{raw['stage']}”不存在",
+                f"growth stage '{raw['stage']}' does not exist"))
+        values["stage"] = stage.code if stage else ""
+    if raw["position"]:
+        position = match_value(raw["position"], Position.objects.all(), "code", "name", "name_en")
+        if position is None:
+            errors.append(FilterError(
+                "position", raw["position"], f"岗位“{raw['position']}”不存在",
+                f"position '{raw['position']}' does not exist"))
+        values["position"] = position
+    if raw["grade"]:
+        grade = match_value(raw["grade"], Grade.objects.all(), "code", "name", "name_en")
+        if grade is None:
+            errors.append(FilterError(
+                "grade", raw["grade"], f"职级“{raw['grade']}”不存在",
+                f"grade '{raw['grade']}' does not exist"))
+        values["grade"] = grade
+    if raw["status"]:
+        status = match_value(raw["status"], STATUS_ROWS, "code", "name", "name_en")
+        if status is None:
+            errors.append(FilterError(
+                "status", raw["status"], f"状态“{raw['status']}”不存在（在职 / 离职）",
+                f"status '{raw['status']}' does not exist (active / left)"))
+        values["status"] = status.code if status else ""
+    return EmployeeFilters(**values), errors
+
+
+@dataclass(frozen=True)
+class _StatusRow:
+    code: str
+    name: str
+    name_en: str
+
+
+STATUS_ROWS = (
+    _StatusRow(Employee.Status.ACTIVE, "在职", "active"),
+    _StatusRow(Employee.Status.LEFT, "离职", "left"),
+)
+
+
+def employees_visible(user, filters: EmployeeFilters | None = None, *, today: date | None = None,
+                      perm: Perm = Perm.VIEW_EMPLOYEES) -> QuerySet[Employee]:
+    """The employees the user may see, filtered, ready for a list (no N+1)."""
+    filters = filters or EmployeeFilters()
+    qs = scopes.employees_for(user, perm).select_related("org_unit", "position", "grade")
+    if filters.q:
+        match = Q(name__icontains=filters.q) | Q(employee_no__icontains=filters.q)
+        # Searching by phone only among those whose phone the user may read: otherwise
+        # probing digits would reveal masked numbers.
+        personal = scopes.employees_for(user, Perm.VIEW_PERSONAL_DATA).values("pk")
+        match |= Q(phone__contains=filters.q, pk__in=personal)
+        qs = qs.filter(match)
+    if filters.unit is not None:
+        qs = qs.filter(org_unit__path__startswith=filters.unit.path)
+    if filters.stage:
+        today = today or _today()
+        for code, lower, upper in stage_bounds():
+            if code == filters.stage:
+                after, on_or_before = hire_date_range(lower, upper, today)
+                qs = qs.filter(hire_date__lte=on_or_before)
+                if after is not None:
+                    qs = qs.filter(hire_date__gt=after)
+    if filters.position is not None:
+        qs = qs.filter(position=filters.position)
+    if filters.grade is not None:
+        qs = qs.filter(grade=filters.grade)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by("employee_no")
+
+
+def _today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class EmployeeRow:
+    """What a list shows of one employee, personal data masked as the viewer requires."""
+
+    employee: Employee
+    phone: str
+    email: str
+    personal_visible: bool
+    stage_code: str | None
+    stage_name: str
+    tenure_years: int | None
+
+
+class StageLookup:
+    """Stage and tenure of many employees with the stage table read once."""
+
+    def __init__(self, today: date | None = None):
+        self.today = today or _today()
+        self.bounds = stage_bounds()
+        self.names = {code: stage.name for code, stage in stages_by_code().items()}
+
+    def stage(self, hire: date) -> tuple[str | None, int | None]:
+        if hire > self.today:
+            return None, None
+        years = completed_years(hire, self.today)
+        for code, lower, upper in self.bounds:
+            if lower <= years and (upper is None or years < upper):
+                return code, years
+        return None, years
+
+    def name(self, code: str | None) -> str:
+        return self.names.get(code, code or "") if code else ""
+
+
+def employee_rows(user, employees: Iterable[Employee], *,
+                  lookup: StageLookup | None = None) -> list[EmployeeRow]:
+    lookup = lookup or StageLookup()
+    rows = []
+    for employee in employees:
+        visible = can_see_personal_data(user, employee)
+        code, years = lookup.stage(employee.hire_date)
+        rows.append(EmployeeRow(
+            employee=employee,
+            phone=employee.phone if visible else mask_phone(employee.phone),
+            email=employee.email if visible else mask_email(employee.email),
+            personal_visible=visible,
+            stage_code=code,
+            stage_name=lookup.name(code),
+            tenure_years=years,
+        ))
+    return rows
+
+
+def unit_options(units: QuerySet[OrgUnit]) -> list[tuple[str, str]]:
+    """(code, name indented by depth) in tree order, for a select."""
+    # Sorted here, not by the database: a locale collation may ignore the "/" of paths.
+    rows = sorted(units.only("code", "name", "depth", "path"), key=OrgUnit.ancestor_ids)
+    top = min((unit.depth for unit in rows), default=0)
+    return [(unit.code, f"{'· ' * (unit.depth - top)}{unit.name}") for unit in rows]
+
+
+def filter_choices(user) -> dict:
+    """The options of the list's filters, within the user's scope."""
+    return {
+        "units": unit_options(scopes.units_for(user, Perm.VIEW_EMPLOYEES)),
+        "stages": list(stages_by_code().values()),
+        "positions": list(Position.objects.all()),
+        "grades": list(Grade.objects.all()),
+        "statuses": STATUS_ROWS,
+    }
+
+
+# ---------------------------------------------------------------- logins
+
+
+def login_batches_of(user, unit: OrgUnit | None = None) -> QuerySet[LoginBatch]:
+    """The login batches the user issued (only he may download them)."""
+    qs = LoginBatch.objects.filter(created_by_id=user.pk).select_related("org_unit")
+    if unit is not None:
+        qs = qs.filter(org_unit=unit)
+    return qs

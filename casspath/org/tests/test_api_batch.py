@@ -1,0 +1,49 @@
+import json
+
+from casspath.org.models import Employee
+
+API = "/api/v1/org/employees:batch"
+
+
+def post(client, items):
+    return client.post(API, data=json.dumps({"employees": items}), content_type="application/json")
+
+
+def item(no, **fields):
+    base = {"employee_no": no, "name": f"员工{no}", "org_unit": "GZ-TH-01", "hire_date": "2023-01-01"}
+    return {**base, **fields}
+
+
+def test_it_upserts_many_in_one_call(client, world):
+    client.force_login(world.city_admin_a)
+    response = post(client, [item("E0500"), item("E0501"), {"employee_no": "E0002", "grade": "senior"}])
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["created"], body["updated"], body["unchanged"]) == (2, 1, 0)
+    again = post(client, [item("E0500"), item("E0501")]).json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
+
+
+def test_it_applies_nothing_when_one_item_is_bad(client, world):
+    client.force_login(world.city_admin_a)
+    response = post(client, [item("E0500"), item("E0501", phone="abc"), item("E0500")])
+    assert response.status_code == 422
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert fields == ["employees[1].phone", "employees[2].employee_no"]
+    assert not Employee.objects.filter(employee_no__in=["E0500", "E0501"]).exists()
+
+
+def test_it_rolls_back_when_an_item_is_out_of_sight(client, world):
+    client.force_login(world.city_admin_a)
+    response = post(client, [item("E0500"), {"employee_no": "E0100", "name": "改名"}])
+    assert response.status_code == 404
+    assert not Employee.objects.filter(employee_no="E0500").exists()
+    world.city_b_employee.refresh_from_db()
+    assert world.city_b_employee.name == "深圳员工"
+
+
+def test_it_refuses_anonymous_and_non_admins(client, world):
+    assert post(client, [item("E0500")]).status_code == 401
+    client.force_login(world.team_lead)
+    assert post(client, [item("E0500")]).status_code == 403
+    assert not Employee.objects.filter(employee_no="E0500").exists()

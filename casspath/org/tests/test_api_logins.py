@@ -1,0 +1,57 @@
+import io
+
+from openpyxl import load_workbook
+
+from casspath.api.actions import do_create_token
+from casspath.core.models import User
+
+API = "/api/v1/org"
+
+
+def bearer(user):
+    _token, secret = do_create_token(user, "test", acting_user=user)
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def test_it_issues_logins_by_api_and_hands_the_file_over_once(client, world):
+    headers = bearer(world.city_admin_a)
+    response = client.post(f"{API}/units/GZ-TH-01/logins", {"reissue": False},
+                           content_type="application/json", **headers)
+    assert response.status_code == 202
+    batch = response.json()
+    # Huey runs immediately in tests: the job has finished by the time the call returns.
+    assert batch["status"] == "succeeded" and batch["count"] == 1 and batch["file_available"]
+    assert User.objects.get(username="E0002").employee.employee_no == "E0002"
+
+    status = client.get(f"{API}/logins/{batch['id']}", **headers).json()
+    assert (status["progress_done"], status["progress_total"]) == (1, 1)
+
+    file = client.get(f"{API}/logins/{batch['id']}/file", **headers)
+    assert file.status_code == 200 and file["Cache-Control"] == "no-store"
+    rows = list(load_workbook(io.BytesIO(file.content)).active.iter_rows(values_only=True))
+    assert any("E0002" in row for row in rows)
+    again = client.get(f"{API}/logins/{batch['id']}/file", **headers)
+    assert again.status_code == 410 and "downloaded already" in again.json()["detail_en"]
+
+
+def test_it_refuses_a_unit_outside_the_admins_city(client, world):
+    response = client.post(f"{API}/units/SZ-NS-01/logins", {}, content_type="application/json",
+                           **bearer(world.city_admin_a))
+    assert response.status_code == 404
+    assert not User.objects.filter(username="E0100").exists()
+
+
+def test_it_refuses_roles_that_may_not_issue_logins(client, world):
+    for user in (world.team_lead, world.manager, world.outsider):
+        response = client.post(f"{API}/units/GZ-TH-01/logins", {}, content_type="application/json",
+                               **bearer(user))
+        assert response.status_code == 404, user
+    assert client.post(f"{API}/units/GZ-TH-01/logins", {}, content_type="application/json").status_code == 401
+
+
+def test_it_shows_a_batch_only_to_the_admin_who_issued_it(client, world):
+    issued = client.post(f"{API}/units/GZ-TH-01/logins", {}, content_type="application/json",
+                         **bearer(world.city_admin_a)).json()
+    other = bearer(world.province_admin)
+    assert client.get(f"{API}/logins/{issued['id']}", **other).status_code == 404
+    assert client.get(f"{API}/logins/{issued['id']}/file", **other).status_code == 404

@@ -1,0 +1,120 @@
+from datetime import date
+
+from django.urls import reverse
+
+from casspath.competency.models import Grade
+from casspath.core.testing import make_employee
+from casspath.org.models import Employee, Position, Role, RoleAssignment
+
+URL = reverse("org:employee_list")
+
+
+def nos(response):
+    return [row.employee.employee_no for row in response.context["rows"]]
+
+
+def test_it_lists_a_city_admin_his_city_only(client, world):
+    client.force_login(world.city_admin_a)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert nos(response) == ["E0001", "E0002", "T0001"]
+    assert "E0100" not in response.content.decode()
+
+
+def test_it_shows_an_account_manager_only_himself(client, world):
+    client.force_login(world.manager)
+    response = client.get(URL)
+    assert nos(response) == ["E0001"]
+    assert "赵同事" not in response.content.decode()
+
+
+def test_it_refuses_the_outsider(client, world):
+    client.force_login(world.outsider)
+    assert client.get(URL).status_code == 403
+
+
+def test_it_sends_anonymous_to_login(client, world):
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_it_masks_phones_unless_the_viewer_may_read_them(client, world):
+    consultant = world.outsider
+    RoleAssignment.objects.create(user=consultant, role=Role.CONSULTANT, org_unit=world.city_a)
+    client.force_login(consultant)
+    body = client.get(URL).content.decode()
+    assert "139****5678" in body and "13912345678" not in body
+    client.force_login(world.city_admin_a)
+    body = client.get(URL).content.decode()
+    assert "13912345678" in body
+
+
+def test_it_searches_name_number_and_phone(client, world):
+    client.force_login(world.province_admin)
+    assert nos(client.get(URL, {"q": "赵"})) == ["E0002"]
+    assert nos(client.get(URL, {"q": "e010"})) == ["E0100"]
+    assert nos(client.get(URL, {"q": "0000222"})) == ["E0100"]
+
+
+def test_it_does_not_let_a_masked_viewer_probe_phone_digits(client, world):
+    RoleAssignment.objects.create(user=world.outsider, role=Role.ANALYST, org_unit=world.province)
+    client.force_login(world.outsider)
+    assert nos(client.get(URL, {"q": "0000222"})) == []
+    assert nos(client.get(URL, {"q": "深圳"})) == ["E0100"]
+
+
+def test_it_filters_by_unit_subtree_stage_position_grade_and_status(client, world):
+    senior = Grade.objects.get(code="senior")
+    make_employee("E0003", "老员工", world.team_a, hire_date=date(2010, 5, 1), grade=senior)
+    Employee.objects.filter(employee_no="E0002").update(status=Employee.Status.LEFT)
+    client.force_login(world.province_admin)
+    assert nos(client.get(URL, {"unit": "GZ"})) == ["E0001", "E0002", "E0003", "T0001"]
+    assert nos(client.get(URL, {"unit": "SZ-NS"})) == ["E0100"]
+    assert nos(client.get(URL, {"stage": "maturity"})) == ["E0003"]
+    assert nos(client.get(URL, {"stage": "成熟期"})) == ["E0003"]
+    assert nos(client.get(URL, {"position": "team_lead"})) == ["T0001"]
+    assert nos(client.get(URL, {"grade": "senior"})) == ["E0003"]
+    assert nos(client.get(URL, {"status": "left"})) == ["E0002"]
+    assert nos(client.get(URL, {"unit": "GZ", "status": "active", "position": "account_manager"})) == [
+        "E0001", "E0003"]
+
+
+def test_it_shows_the_stage_column(client, world):
+    make_employee("E0003", "老员工", world.team_a, hire_date=date(2010, 5, 1))
+    client.force_login(world.city_admin_a)
+    rows = {row.employee.employee_no: row.stage_name for row in client.get(URL).context["rows"]}
+    assert rows["E0003"] == "成熟期"
+
+
+def test_it_refuses_a_unit_filter_outside_the_scope(client, world):
+    client.force_login(world.city_admin_a)
+    response = client.get(URL, {"unit": "SZ"})
+    assert response.status_code == 200
+    assert [e.field for e in response.context["filter_errors"]] == ["unit"]
+    assert "不在您的范围内" in response.content.decode()
+    assert "E0100" not in response.content.decode()
+
+
+def test_it_keeps_filters_in_the_pagination_links(client, world):
+    for n in range(60):
+        make_employee(f"G{n:04d}", f"员工{n}", world.team_a)
+    client.force_login(world.city_admin_a)
+    response = client.get(URL, {"unit": "GZ-TH-01", "status": "active"})
+    assert response.context["page"].paginator.count == 63
+    assert len(response.context["rows"]) == 50
+    assert "?unit=GZ-TH-01&amp;status=active&amp;page=2" in response.content.decode()
+    second = client.get(URL, {"unit": "GZ-TH-01", "status": "active", "page": 2})
+    assert len(second.context["rows"]) == 13
+
+
+def test_it_runs_a_constant_number_of_queries(client, world, django_assert_max_num_queries):
+    position = Position.objects.get(code="account_manager")
+    grade = Grade.objects.get(code="junior")
+    client.force_login(world.province_admin)
+    with django_assert_max_num_queries(14) as few:
+        client.get(URL, {"unit": "GD"})
+    for n in range(40):
+        make_employee(f"G{n:04d}", f"员工{n}", world.team_b, position=position, grade=grade)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(URL, {"unit": "GD"})
+    assert len(response.context["rows"]) == 44

@@ -1,0 +1,233 @@
+"""Org pages: parse, access, act, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casspath.core.actors import SystemActor
+from casspath.org import actions, queries, scopes, tasks
+from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
+from casspath.org.forms import EmployeeForm, IssueLoginsForm, UnitForm
+from casspath.org.models import LOGIN_FILE_TTL
+from casspath.org.scopes import Perm
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require(user, perm: Perm) -> None:
+    """Refuse a page whose permission the user holds nowhere."""
+    if not scopes.has_perm(user, perm):
+        raise PermissionDenied
+
+
+def _form_errors_to(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_GET
+def tree(request):
+    _require(request.user, Perm.VIEW_EMPLOYEES)
+    roots = queries.unit_tree(request.user)
+    return render(request, "org/tree.html", {
+        "roots": roots,
+        "can_edit": scopes.has_perm(request.user, Perm.IMPORT_DATA),
+    })
+
+
+@login_required
+@require_GET
+def employee_list(request):
+    user = request.user
+    _require(user, Perm.VIEW_EMPLOYEES)
+    filters, errors = queries.parse_employee_filters(user, request.GET)
+    employees = queries.employees_visible(user, filters)
+    page = Paginator(employees, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = filters.as_params()
+    return render(request, "org/employee_list.html", {
+        "page": page,
+        "rows": queries.employee_rows(user, page.object_list),
+        "filters": filters,
+        "filter_errors": errors,
+        "choices": queries.filter_choices(user),
+        "query": urlencode(params),
+        "filtered": bool(params),
+    })
+
+
+@login_required
+@require_GET
+def employee_detail(request, employee_no: str):
+    user = request.user
+    employee = access_employee_by_no(user, employee_no)
+    lookup = queries.StageLookup()
+    row = queries.employee_rows(user, [employee], lookup=lookup)[0]
+    unit = employee.org_unit
+    return render(request, "org/employee_detail.html", {
+        "employee": employee,
+        "row": row,
+        "org_path": queries.unit_path_names(unit),
+        "unit_visible": scopes.unit_in_scope(user, Perm.VIEW_EMPLOYEES, unit),
+        "can_edit": scopes.employee_in_scope(user, Perm.IMPORT_DATA, employee),
+        "can_issue": scopes.unit_in_scope(user, Perm.ISSUE_LOGINS, unit),
+        "login": employee.user,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employee_edit(request, employee_no: str):
+    user = request.user
+    employee = access_employee_by_no(user, employee_no, perm=Perm.IMPORT_DATA)
+    form = EmployeeForm(user, request.POST if request.method == "POST" else None, employee=employee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = actions.do_update_employee(employee, form.values(), acting_user=user)
+        except ValidationError as exc:
+            _form_errors_to(form, exc)
+        else:
+            if changes:
+                messages.success(request, _("Saved: %(fields)s.") % {"fields": ", ".join(
+                    str(form.fields[f].label) for f in changes if f in form.fields)})
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("org:employee_detail", employee.employee_no)
+    return render(request, "org/employee_form.html", {"employee": employee, "form": form})
+
+
+@login_required
+@require_GET
+def unit_detail(request, code: str):
+    user = request.user
+    unit = access_unit_by_code(user, code)
+    subtree = queries.unit_tree(user, root=unit)
+    children = subtree[0].children if subtree else []
+    can_issue = scopes.unit_in_scope(user, Perm.ISSUE_LOGINS, unit)
+    return render(request, "org/unit_detail.html", {
+        "unit": unit,
+        "org_path": queries.unit_path_names(unit),
+        "headcount": queries.unit_headcount(unit),
+        "children": children,
+        "can_edit": scopes.unit_in_scope(user, Perm.IMPORT_DATA, unit),
+        "can_issue": can_issue,
+        "without_login": queries.employees_without_login(unit) if can_issue else None,
+        "batches": queries.login_batches_of(user, unit)[:10] if can_issue else [],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request):
+    user = request.user
+    _require(user, Perm.IMPORT_DATA)
+    initial = {}
+    if request.GET.get("parent"):
+        initial["parent"] = access_unit_by_code(user, request.GET["parent"], perm=Perm.IMPORT_DATA)
+    form = UnitForm(user, request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = actions.do_create_unit(code=data["code"], name=data["name"], kind=data["kind"],
+                                          parent=data["parent"], acting_user=user)
+        except ValidationError as exc:
+            _form_errors_to(form, exc)
+        else:
+            messages.success(request, _("Unit %(name)s created.") % {"name": unit.name})
+            return redirect("org:unit_detail", unit.code)
+    return render(request, "org/unit_form.html", {"form": form, "unit": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, code: str):
+    user = request.user
+    unit = access_unit_by_code(user, code, perm=Perm.IMPORT_DATA)
+    form = UnitForm(user, request.POST if request.method == "POST" else None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = actions.do_update_unit(unit, form.values(), acting_user=user)
+        except ValidationError as exc:
+            _form_errors_to(form, exc)
+        else:
+            messages.success(request, _("Saved.") if changes else _("Nothing changed."))
+            return redirect("org:unit_detail", unit.code)
+    return render(request, "org/unit_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_logins(request, code: str):
+    """Queue a batch and hand it to a worker: hashing thousands of passwords would outlast
+    the request. The batch page then shows its progress."""
+    user = request.user
+    unit = access_unit_by_code(user, code, perm=Perm.ISSUE_LOGINS)
+    form = IssueLoginsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        batch = actions.do_queue_issue_logins(unit, acting_user=user, reissue=form.cleaned_data["reissue"])
+        tasks.enqueue_issue_logins(batch)
+        return redirect("org:login_batch", batch.pk)
+    return render(request, "org/issue_logins.html", {
+        "unit": unit,
+        "form": form,
+        "without_login": queries.employees_without_login(unit),
+        "ttl_hours": int(LOGIN_FILE_TTL.total_seconds() // 3600),
+    })
+
+
+@login_required
+@require_GET
+def login_batch(request, batch_id: int):
+    batch = access_login_batch_by_id(request.user, batch_id)
+    return render(request, "org/login_batch.html", {"batch": batch})
+
+
+@login_required
+@require_GET
+def login_batch_progress(request, batch_id: int):
+    """The batch's status fragment, polled by htmx every second until the batch finishes."""
+    batch = access_login_batch_by_id(request.user, batch_id)
+    return render(request, "org/partials/batch_progress.html", {"batch": batch})
+
+
+@login_required
+@require_GET
+def login_batches(request):
+    user = request.user
+    _require(user, Perm.ISSUE_LOGINS)
+    # Housekeeping on the way: files past their time go even when no task consumer runs.
+    actions.do_purge_login_files(acting_user=SystemActor(label="web:purge_login_files"))
+    return render(request, "org/login_batches.html", {
+        "batches": queries.login_batches_of(user)[:50],
+        "units": scopes.scope_roots(user, Perm.ISSUE_LOGINS),
+        "ttl_hours": int(LOGIN_FILE_TTL.total_seconds() // 3600),
+    })
+
+
+@login_required
+@require_POST
+def login_batch_download(request, batch_id: int):
+    """POST, not GET: a download destroys the file, so a link prefetch must not trigger it."""
+    user = request.user
+    batch = access_login_batch_by_id(user, batch_id)
+    try:
+        data = actions.do_download_login_batch(batch, acting_user=user)
+    except actions.LoginFileGone:
+        messages.error(request, _("This file was downloaded already or has expired, and was deleted. "
+                                  "Issue the logins again to get new passwords."))
+        return redirect("org:login_batches")
+    response = HttpResponse(data, content_type=XLSX)
+    filename = f"logins-{batch.org_unit.code}-{batch.created_at:%Y%m%d-%H%M}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
