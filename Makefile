@@ -27,13 +27,15 @@ $(BIN)/casspath: $(UV) pyproject.toml uv.lock
 
 install: $(BIN)/casspath
 
+# The demo serves plain HTTP on the loopback: cookies cannot require HTTPS there.
+demo: export SECURE_COOKIES := 0
 demo: install
 	$(BIN)/casspath migrate --no-input
 	$(BIN)/casspath demo --managers $(MANAGERS) --seed $(SEED)
 	$(BIN)/casspath collectstatic --no-input --verbosity 0
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the Huey consumer)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/casspath run_huey --workers 2 & \
+	  $(BIN)/casspath run_huey --workers 2 --delay 0.1 --max-delay 1 & \
 	  $(BIN)/casspath runserver --noreload $(HOST):$(PORT)
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here);
@@ -50,12 +52,20 @@ test: install test-deps
 lint: install
 	$(BIN)/ruff check casspath benchmarks
 
+# The roster import on SQLite, then on PostgreSQL (BENCH_DATABASE_URL, a scratch database
+# the benchmark drops and creates).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casspath_bench
 bench: install
 	$(BIN)/python benchmarks/roster_import.py
+	$(BIN)/python benchmarks/roster_import.py --database-url $(BENCH_DATABASE_URL)
 
 # Needs gettext (msgfmt); the compiled catalogues are committed so that users do not.
+# Run from the root so that templates/ is scanned too; the catalogue lands in
+# casspath/locale (LOCALE_PATHS) because there is no ./locale.
 messages: install
-	cd casspath && ../$(BIN)/casspath makemessages -l zh_Hans --no-obsolete --ignore 'tests/*' && ../$(BIN)/casspath compilemessages -l zh_Hans
+	$(BIN)/casspath makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore '.tools/*' \
+	  --ignore '*/tests/*' --ignore 'benchmarks/*' --ignore 'staticfiles/*'
+	$(BIN)/casspath compilemessages -l zh_Hans --ignore '.venv/*' --ignore '.tools/*'
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache

@@ -77,19 +77,24 @@ class Employee(models.Model):
     name = models.CharField(_("name"), max_length=60)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # Indexes are few on purpose: every one is maintained on each of the 100,000 rows a
+    # roster import may write. (org_unit, status) below serves lookups by unit; position and
+    # grade are low-cardinality lists whose rows are rarely deleted.
     org_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="employees", verbose_name=_("org unit"),
+        db_index=False,
     )
     position = models.ForeignKey(
         Position, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("position"),
+        db_index=False,
     )
     hire_date = models.DateField(_("hire date"))
     grade = models.ForeignKey(
         "competency.Grade", null=True, blank=True, on_delete=models.PROTECT,
-        verbose_name=_("grade"),
+        verbose_name=_("grade"), db_index=False,
     )
     status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True,
+        _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE,
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
