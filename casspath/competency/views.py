@@ -1,5 +1,6 @@
 """Competency model pages: parse, access, act, render."""
 
+from dataclasses import replace
 from functools import wraps
 
 from django.contrib import messages
@@ -154,7 +155,34 @@ def model_diff(request, pk):
     previous, diff = diff_against_previous(model)
     if previous is None:
         raise Http404("no previous version")
-    return render(request, "competency/model_diff.html", {"model": model, "previous": previous, "diff": diff})
+    return render(request, "competency/model_diff.html",
+                  {"model": model, "previous": previous, "diff": _labelled_diff(diff)})
+
+
+def _labelled_diff(diff):
+    """The diff names fields and stages/grades by their codes (name, growth); show their labels."""
+    labels = {"name": _("Name"), "name_en": _("English name"), "description": _("Description"),
+              "title": _("Title"), "title_en": _("English title"), "category": _("Category"),
+              "module": _("Module")}
+    categories = dict(Dimension.Category.choices)
+
+    def field(change):
+        old, new = change.old, change.new
+        if change.field == "category":
+            old, new = categories.get(old, old), categories.get(new, new)
+        return replace(change, field=labels.get(change.field, change.field), old=old, new=new)
+
+    targets = {"stages": dict(Stage.objects.values_list("code", "name")),
+               "grades": dict(Grade.objects.values_list("code", "name"))}
+    return replace(
+        diff,
+        model=[field(c) for c in diff.model],
+        levels=[field(c) for c in diff.levels],
+        modules_changed=[field(c) for c in diff.modules_changed],
+        dimensions_changed=[field(c) for c in diff.dimensions_changed],
+        requirements=[replace(c, target=targets.get(c.kind, {}).get(c.target, c.target))
+                      for c in diff.requirements],
+    )
 
 
 @login_required

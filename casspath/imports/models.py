@@ -82,5 +82,15 @@ class ImportRun(models.Model):
         return min(100, round(100 * self.progress_done / self.progress_total))
 
     @property
+    def kind_label(self):
+        """The importer's translated name ("花名册（员工）"), or the bare kind if none is registered."""
+        from casspath.imports import registry  # the registry imports the framework, which imports us
+
+        try:
+            return registry.get(self.kind).label
+        except registry.UnknownKind:
+            return self.kind
+
+    @property
     def ok(self) -> bool:
         return bool(self.report and self.report.get("ok"))

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casspath.imports import registry
@@ -81,6 +82,8 @@ def template(request, kind):
 
 def _run_context(run) -> dict:
     report = ImportReport.from_dict(run.report) if run.report else None
+    if report:
+        _label_preview_fields(report, run.kind)
     applied = run.applied_runs.order_by("created_at").first() if run.dry_run else None
     return {
         "run": run,
@@ -89,6 +92,18 @@ def _run_context(run) -> dict:
         "can_apply": bool(run.dry_run and run.ok and applied is None),
         "importer_label": _label(run.kind),
     }
+
+
+def _label_preview_fields(report: ImportReport, kind: str) -> None:
+    """The preview stores fields by column key (org_code); show the header in the page's language."""
+    try:
+        columns = getattr(registry.get(kind), "columns", ())
+    except registry.UnknownKind:
+        return
+    zh = (get_language() or "").startswith("zh")
+    labels = {column.key: column.header_zh if zh else column.header_en for column in columns}
+    for change in report.preview:
+        change.fields = {labels.get(key, key): pair for key, pair in change.fields.items()}
 
 
 def _label(kind: str):

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casspath.competency.models import Grade
 from casspath.imports.columns import mobile_phone, past_date
@@ -70,7 +71,7 @@ class DateInput(forms.DateInput):
 class EmployeeForm(BootstrapMixin, forms.Form):
     """Edit an employee; the unit must be one the user may import into."""
 
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
     email = forms.EmailField(label=_("Email"), required=False)
