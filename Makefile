@@ -18,7 +18,7 @@ SEED ?= 1
 # uv lives in its own venv so that `uv sync` (which prunes the project venv) never
 # removes it, and so that no pip ever writes to the system Python (PEP 668).
 $(UV):
-	$(PY) -m venv $(TOOLS) || { apt-get install -y python3-venv && $(PY) -m venv $(TOOLS); }
+	$(PY) -m venv $(TOOLS) || { rm -rf $(TOOLS); apt-get update -qq && apt-get install -y -qq python3-venv && $(PY) -m venv $(TOOLS); }
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(BIN)/casspath: $(UV) pyproject.toml uv.lock
