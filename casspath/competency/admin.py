@@ -13,17 +13,7 @@ from casspath.competency.models import (
     Requirement,
     Stage,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from casspath.core.admin import ReadOnlyAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):

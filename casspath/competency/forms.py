@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casspath.competency.models import LEVELS, CompetencyModel, Dimension, LevelTitle, Module
+from casspath.core.forms import add_bootstrap_class
 from casspath.org.models import OrgUnit
 
 LEVEL_CHOICES = [("", "—")] + [(str(level), f"L{level}") for level in LEVELS]
@@ -21,15 +22,7 @@ class Styled:
 
     def __getitem__(self, name):
         # Fields are added in subclasses' __init__: style them when they are rendered.
-        widget = self.fields[name].widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        if css not in widget.attrs.get("class", ""):
-            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+        add_bootstrap_class(self.fields[name].widget)
         return super().__getitem__(name)
 
 

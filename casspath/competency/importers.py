@@ -10,7 +10,7 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext_lazy as _
 
-from casspath.competency import actions
+from casspath.competency.actions.loading import do_import_model_data
 from casspath.competency.errors import CompetencyError, CompetencyImportInvalid, ModelDataError
 from casspath.competency.excel import export_model_xlsx, parse_model_file, template_xlsx
 from casspath.competency.models import CompetencyModel
@@ -73,7 +73,7 @@ class CompetencyImporter(Importer):
         ctx.progress("validating", 1, 1)
         unit = owner_unit(ctx.acting_user, model_dict["family"], written_owner)
         try:
-            outcome = actions.do_import_model_data(
+            outcome = do_import_model_data(
                 model_dict, org_unit=unit, acting_user=ctx.acting_user, dry_run=ctx.dry_run
             )
         except ModelDataError as invalid:

@@ -11,11 +11,34 @@ file once parsed, and of a stored version read back (`model_data`).
                   "grades": {grade_code: {dimension_code: [level, weight]}}}}
 ```
 
-`validate_model_data` checks a dict and returns it normalised (stripped texts, sorted
-levels, weights rounded to 2 decimals), so two dicts with the same content compare equal.
+`validate_model_data` checks a dict with the pydantic models below and returns it normalised
+(stripped texts, sorted levels, weights rounded to 2 decimals), so two dicts with the same
+content compare equal. Pydantic's errors become `ModelDataError` entries (where, reason_zh,
+reason_en) in `_problem`, `where` naming the place by codes and levels ("dimensions[D03].
+levels[L3].indicators"), as an admin reads the model.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    AllowInfNan,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    Strict,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    WrapValidator,
+    conint,
+    field_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core.core_schema import ErrorType
 
 from casspath.competency.errors import ModelDataError
 from casspath.competency.models import (
@@ -28,440 +51,495 @@ from casspath.competency.models import (
     Requirement,
 )
 
-CATEGORIES = {choice.value for choice in Dimension.Category}
-TARGET_KINDS = ("stages", "grades")
 CENT = Decimal("0.01")
 
-# Field lengths, taken from the models so a too-long text is named here, not by the database.
-LIMITS = {
-    "family": CompetencyModel._meta.get_field("family").max_length,
-    "model.name": CompetencyModel._meta.get_field("name").max_length,
-    "model.name_en": CompetencyModel._meta.get_field("name_en").max_length,
-    "level.title": LevelTitle._meta.get_field("title").max_length,
-    "level.title_en": LevelTitle._meta.get_field("title_en").max_length,
-    "module.code": Module._meta.get_field("code").max_length,
-    "module.name": Module._meta.get_field("name").max_length,
-    "module.name_en": Module._meta.get_field("name_en").max_length,
-    "dimension.code": Dimension._meta.get_field("code").max_length,
-    "dimension.name": Dimension._meta.get_field("name").max_length,
-    "dimension.name_en": Dimension._meta.get_field("name_en").max_length,
-}
+
+def _max_length(model, field: str) -> int:
+    # Taken from the models, so a too-long text is named here, not by the database.
+    return model._meta.get_field(field).max_length
+
+
+def _rule(kind: str, zh: str, en: str) -> PydanticCustomError:
+    """A broken rule of ours, with its message in both languages."""
+    return PydanticCustomError(kind, en, {"zh": zh})
+
+
+def _fail(problems: list[tuple[tuple, PydanticCustomError]], value, also: ValidationError | None = None):
+    """Report several broken rules at once, each at its place (`loc`) below the value's, and
+    with them the errors pydantic found in the value itself (`also`)."""
+    details = [InitErrorDetails(type=error, loc=loc, input=value) for loc, error in problems]
+    if also is not None:
+        details = [*map(_as_raised, also.errors()), *details]
+    if details:
+        raise ValidationError.from_exception_data("model data", details)
+
+
+_PYDANTIC_ERRORS = frozenset(get_args(ErrorType))
+
+
+def _as_raised(error) -> InitErrorDetails:
+    """A reported error, as it can be raised again."""
+    if error["type"] in _PYDANTIC_ERRORS:
+        return InitErrorDetails(
+            type=error["type"], loc=error["loc"], input=error["input"], ctx=error.get("ctx", {})
+        )
+    kind = PydanticCustomError(error["type"], error["msg"], error.get("ctx"))
+    return InitErrorDetails(type=kind, loc=error["loc"], input=error["input"])
+
+
+# --- value types -----------------------------------------------------------------------
+
+
+def _blank_if_none(value):
+    return "" if value is None else value
+
+
+def _text(*, required: bool = False, max_length: int | None = None):
+    """Text, stripped; None reads as empty."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1 if required else None, max_length=max_length),
+        BeforeValidator(_blank_if_none),
+    ]
+
+
+def _not_bool(value):
+    if isinstance(value, bool):  # a bool is an int to Python, never a level to a person
+        raise PydanticCustomError("bool_not_level", "a boolean is not a level")
+    return value
+
+
+def _to_cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _percent(value: Decimal) -> Decimal:
+    if not Decimal(0) <= value <= Decimal(100):
+        raise PydanticCustomError("weight_range", "weight must be between 0 and 100")
+    return value
+
+
+Level = Annotated[conint(ge=1, le=5), BeforeValidator(_not_bool)]
+WeightNumber = Annotated[Decimal, AllowInfNan(False), AfterValidator(_to_cents)]
+Weight = Annotated[WeightNumber, AfterValidator(_percent)]
+# Stored as [level, weight], the weight a float (JSON has no decimals).
+Cell = Annotated[tuple[Level, Weight], PlainSerializer(lambda cell: [cell[0], float(cell[1])])]
+Category = Literal[tuple(Dimension.Category.values)]
+
+_LEVEL = TypeAdapter(Level)
+_WEIGHT_NUMBER = TypeAdapter(WeightNumber)
+
+
+def level_value(value) -> int:
+    """A level 1–5 from an int or an integral float/str; raises ValueError otherwise
+    (pydantic's ValidationError is one)."""
+    return _LEVEL.validate_python(value)
 
 
 def weight_value(value) -> Decimal:
     """A weight as a Decimal with two places; raises ValueError when not a number."""
-    if isinstance(value, bool):
-        raise ValueError("a boolean is not a weight")
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise ValueError(f"not a number: {value!r}") from exc
-    if not number.is_finite():
-        raise ValueError(f"not a finite number: {value!r}")
-    return number.quantize(CENT, rounding=ROUND_HALF_UP)
+    return _WEIGHT_NUMBER.validate_python(value)
 
 
-def level_value(value) -> int:
-    """A level 1–5 from an int or an integral float/str; raises ValueError otherwise."""
-    if isinstance(value, bool):
-        raise ValueError("a boolean is not a level")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(f"not a whole number: {value!r}")
-        value = int(value)
-    elif isinstance(value, str):
-        value = int(value.strip())
-    if not isinstance(value, int) or value not in LEVELS:
-        raise ValueError(f"not a level 1-5: {value!r}")
-    return value
+def _every_level_once(*, twice: tuple[str, str], missing: tuple[str, str]) -> WrapValidator:
+    """A list of items with a level, sorted by level, each of 1-5 there exactly once. `twice`
+    and `missing` are the messages (zh, en), formatted with {level} and {levels}.
+
+    A wrap validator, so that it also runs when an item is bad (pydantic skips a list's after
+    validators then) and one pass names every problem; it reads the raw items' levels.
+    """
+
+    def check(value, handler):
+        problems, seen = [], set()
+        for index, item in enumerate(value if isinstance(value, list) else ()):
+            try:
+                level = level_value(item.get("level") if isinstance(item, dict) else None)
+            except ValueError:
+                continue  # reported on the item
+            if level in seen:
+                zh, en = (text.format(level=level) for text in twice)
+                problems.append(((index,), _rule("duplicate_level", zh, en)))
+            seen.add(level)
+        absent = [str(level) for level in LEVELS if level not in seen]
+        if absent and isinstance(value, list):
+            zh, en = missing[0].format(levels="、".join(absent)), missing[1].format(levels=", ".join(absent))
+            problems.append(((), _rule("missing_levels", zh, en)))
+        try:
+            items = handler(value)
+        except ValidationError as exc:
+            _fail(problems, value, also=exc)
+            raise
+        _fail(problems, value)
+        return sorted(items, key=lambda item: item.level)
+
+    return WrapValidator(check)
 
 
-class _Checker:
-    def __init__(self):
-        self.errors: list[tuple[str, str, str]] = []
+def _first_use(info: ValidationInfo, kind: str, code: str) -> bool:
+    """Whether `code` is new among the model's codes of `kind` so far.
 
-    def add(self, where: str, zh: str, en: str) -> None:
-        self.errors.append((where, zh, en))
+    Codes are unique across the whole model, not per list, and the check must not wait for
+    the other items to be valid (pydantic runs a list's own validators only then), so the
+    codes met are kept in the validation's context, in document order.
+    """
+    seen = info.context["codes"].setdefault(kind, set())
+    if code in seen:
+        return False
+    seen.add(code)
+    return True
 
-    def text(
-        self,
-        obj: dict,
-        key: str,
-        where: str,
-        *,
-        required: bool,
-        limit: int | None = None,
-        label_zh: str,
-        label_en: str,
-    ) -> str:
-        value = obj.get(key, "")
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            self.add(f"{where}.{key}", f"{label_zh}应为文本", f"{label_en} must be text")
-            return ""
-        value = value.strip()
-        if required and not value:
-            self.add(f"{where}.{key}", f"缺少{label_zh}", f"{label_en} is missing")
-        if limit is not None and len(value) > limit:
-            self.add(
-                f"{where}.{key}",
-                f"{label_zh}超过 {limit} 个字符（现 {len(value)} 个）",
-                f"{label_en} is longer than {limit} characters ({len(value)})",
+
+# --- the model -------------------------------------------------------------------------
+
+
+class _In(BaseModel):
+    # Absent fields get their defaults validated too: an absent required text is "missing".
+    model_config = ConfigDict(validate_default=True)
+
+
+class BehaviourIn(_In):
+    level: Level = None
+    indicators: Annotated[list[str], Strict()] = None
+
+    @field_validator("indicators")
+    @classmethod
+    def _one_per_line(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        # One indicator per line is how they are stored: a line break inside one splits it.
+        lines = [part.strip() for line in value for part in line.splitlines() if part.strip()]
+        level = info.data.get("level")
+        if not lines and level is not None:
+            raise _rule("no_indicators", f"等级 {level} 缺少行为指标", f"level {level} has no indicators")
+        return lines
+
+
+class DimensionIn(_In):
+    code: _text(required=True, max_length=_max_length(Dimension, "code")) = ""
+    name: _text(required=True, max_length=_max_length(Dimension, "name")) = ""
+    name_en: _text(max_length=_max_length(Dimension, "name_en")) = ""
+    category: Category = None
+    description: _text() = ""
+    levels: Annotated[
+        list[BehaviourIn],
+        Strict(),
+        _every_level_once(
+            twice=("等级 {level} 的行为指标重复", "level {level} appears twice"),
+            missing=(
+                "缺少等级 {levels} 的行为指标（须有 1–5 级）",
+                "indicators for levels {levels} are missing (1-5 are needed)",
+            ),
+        ),
+    ] = None
+
+    @field_validator("code")
+    @classmethod
+    def _unique_code(cls, code: str, info: ValidationInfo) -> str:
+        if not _first_use(info, "dimension", code):
+            raise _rule(
+                "duplicate_code",
+                f"维度编码 {code} 在模型中重复",
+                f"dimension code {code} appears twice in the model",
             )
-        return value
+        return code
 
-    def items(self, obj: dict, key: str, where: str, label_zh: str, label_en: str) -> list:
-        value = obj.get(key)
-        if not isinstance(value, list):
-            self.add(f"{where}.{key}" if where else key, f"{label_zh}应为列表", f"{label_en} must be a list")
-            return []
-        return value
+
+class ModuleIn(_In):
+    code: _text(required=True, max_length=_max_length(Module, "code")) = ""
+    name: _text(required=True, max_length=_max_length(Module, "name")) = ""
+    name_en: _text(max_length=_max_length(Module, "name_en")) = ""
+    dimensions: Annotated[list[DimensionIn], Strict()] = None
+
+    @field_validator("code")
+    @classmethod
+    def _unique_code(cls, code: str, info: ValidationInfo) -> str:
+        if not _first_use(info, "module", code):
+            raise _rule("duplicate_code", f"模块编码 {code} 重复", f"module code {code} appears twice")
+        return code
+
+
+class LevelIn(_In):
+    level: Level = None
+    title: _text(required=True, max_length=_max_length(LevelTitle, "title")) = ""
+    title_en: _text(max_length=_max_length(LevelTitle, "title_en")) = ""
+    description: _text() = ""
+
+
+def _known(context_key: str, label_zh: str, label_en: str):
+    def check(code, info: ValidationInfo):
+        known = info.context[context_key]
+        if code not in known:
+            raise _rule(
+                "unknown_target",
+                f"未知的{label_zh}编码 {code!r}（已有：{'、'.join(sorted(known))}）",
+                f"unknown {label_en} code {code!r} (known: {', '.join(sorted(known))})",
+            )
+        return code
+
+    return AfterValidator(check)
+
+
+def _in_model(code, info: ValidationInfo):
+    if code not in info.context["codes"].get("dimension", ()):
+        raise _rule(
+            "unknown_dimension", f"维度编码 {code} 不在模型中", f"dimension code {code} is not in the model"
+        )
+    return code
+
+
+def _empty_if_blank(value):
+    return value or {}
+
+
+def _empty_if_none(value):
+    return {} if value is None else value
+
+
+def _without_empty(targets: dict) -> dict:
+    return {target: cells for target, cells in targets.items() if cells}
+
+
+# Keys of any type: one that is no code (JSON keys are text, a Python dict's need not be) is
+# named as an unknown code.
+Cells = dict[Annotated[Any, AfterValidator(_in_model)], Cell]
+
+
+class RequirementsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stages: Annotated[
+        dict[Annotated[Any, _known("stage_codes", "阶段", "stage")], Cells],
+        BeforeValidator(_empty_if_blank),
+        AfterValidator(_without_empty),
+    ] = {}
+    grades: Annotated[
+        dict[Annotated[Any, _known("grade_codes", "职级", "grade")], Cells],
+        BeforeValidator(_empty_if_blank),
+        AfterValidator(_without_empty),
+    ] = {}
+
+
+class ModelIn(_In):
+    family: _text(required=True, max_length=_max_length(CompetencyModel, "family")) = ""
+    name: _text(required=True, max_length=_max_length(CompetencyModel, "name")) = ""
+    name_en: _text(max_length=_max_length(CompetencyModel, "name_en")) = ""
+    description: _text() = ""
+    levels: Annotated[
+        list[LevelIn],
+        Strict(),
+        _every_level_once(
+            twice=("等级 {level} 重复", "level {level} appears twice"),
+            missing=("缺少等级 {levels}（须有 1–5 级）", "levels {levels} are missing (1-5 are needed)"),
+        ),
+    ] = None
+    modules: Annotated[list[ModuleIn], Strict()] = None
+    # After the modules: a requirement names a dimension met there (`_in_model`).
+    requirements: Annotated[RequirementsIn, BeforeValidator(_empty_if_none)] = {}
+
+    @field_validator("family")
+    @classmethod
+    def _no_spaces(cls, family: str) -> str:
+        if any(ch.isspace() for ch in family):
+            raise _rule("spaces", "模型编码不能含空格", "the model code (family) cannot contain spaces")
+        return family
+
+    @field_validator("modules")
+    @classmethod
+    def _some_module(cls, modules: list[ModuleIn]) -> list[ModuleIn]:
+        if not modules:
+            raise _rule("no_modules", "模型至少要有一个模块", "a model needs at least one module")
+        return modules
 
 
 def validate_model_data(data, *, stage_codes: set[str], grade_codes: set[str]) -> dict:
     """The dict normalised, or ModelDataError listing every problem in it."""
-    check = _Checker()
-    if not isinstance(data, dict):
-        raise ModelDataError([("$", "模型数据应为一个对象（字典）", "model data must be an object (dict)")])
-    out: dict = {
-        "family": check.text(
-            data,
-            "family",
-            "model",
-            required=True,
-            limit=LIMITS["family"],
-            label_zh="模型编码",
-            label_en="model code (family)",
-        ),
-        "name": check.text(
-            data,
-            "name",
-            "model",
-            required=True,
-            limit=LIMITS["model.name"],
-            label_zh="模型名称",
-            label_en="model name",
-        ),
-        "name_en": check.text(
-            data,
-            "name_en",
-            "model",
-            required=False,
-            limit=LIMITS["model.name_en"],
-            label_zh="英文名称",
-            label_en="English name",
-        ),
-        "description": check.text(
-            data, "description", "model", required=False, label_zh="说明", label_en="description"
-        ),
-    }
-    if out["family"] and any(ch.isspace() for ch in out["family"]):
-        check.add("model.family", "模型编码不能含空格", "the model code (family) cannot contain spaces")
-
-    out["levels"] = _check_levels(check, data)
-    out["modules"] = _check_modules(check, data)
-    dimension_codes = {d["code"] for m in out["modules"] for d in m["dimensions"] if d["code"]}
-    out["requirements"] = _check_requirements(
-        check, data, dimension_codes, {"stages": stage_codes, "grades": grade_codes}
-    )
-    if check.errors:
-        raise ModelDataError(check.errors)
-    return out
+    context = {"stage_codes": stage_codes, "grade_codes": grade_codes, "codes": {}}
+    try:
+        model = ModelIn.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise ModelDataError([_problem(error, data) for error in exc.errors()]) from None
+    return model.model_dump()
 
 
-def _check_levels(check: _Checker, data: dict) -> list[dict]:
-    levels = []
-    seen: set[int] = set()
-    for index, item in enumerate(check.items(data, "levels", "", "等级列表", "levels")):
-        where = f"levels[{index}]"
-        if not isinstance(item, dict):
-            check.add(where, "等级应为对象", "a level must be an object")
-            continue
-        try:
-            level = level_value(item.get("level"))
-        except ValueError:
-            check.add(
-                f"{where}.level",
-                f"等级应为 1–5 的整数，现为 {item.get('level')!r}",
-                f"level must be a whole number 1-5, got {item.get('level')!r}",
-            )
-            continue
-        where = f"levels[L{level}]"
-        if level in seen:
-            check.add(where, f"等级 {level} 重复", f"level {level} appears twice")
-            continue
-        seen.add(level)
-        levels.append(
-            {
-                "level": level,
-                "title": check.text(
-                    item,
-                    "title",
-                    where,
-                    required=True,
-                    limit=LIMITS["level.title"],
-                    label_zh="等级名称",
-                    label_en="level title",
-                ),
-                "title_en": check.text(
-                    item,
-                    "title_en",
-                    where,
-                    required=False,
-                    limit=LIMITS["level.title_en"],
-                    label_zh="等级英文名称",
-                    label_en="English level title",
-                ),
-                "description": check.text(
-                    item,
-                    "description",
-                    where,
-                    required=False,
-                    label_zh="等级说明",
-                    label_en="level description",
-                ),
-            }
-        )
-    if isinstance(data.get("levels"), list):
-        missing = [str(level) for level in LEVELS if level not in seen]
-        if missing:
-            check.add(
-                "levels",
-                f"缺少等级 {'、'.join(missing)}（须有 1–5 级）",
-                f"levels {', '.join(missing)} are missing (1-5 are needed)",
-            )
-    return sorted(levels, key=lambda item: item["level"])
+# --- pydantic's errors in the admin's words ----------------------------------------------
+
+# Place kinds (see `_place`) → text fields → (label zh, label en).
+TEXT_LABELS = {
+    "model": {
+        "family": ("模型编码", "model code (family)"),
+        "name": ("模型名称", "model name"),
+        "name_en": ("英文名称", "English name"),
+        "description": ("说明", "description"),
+    },
+    "level": {
+        "title": ("等级名称", "level title"),
+        "title_en": ("等级英文名称", "English level title"),
+        "description": ("等级说明", "level description"),
+    },
+    "module": {
+        "code": ("模块编码", "module code"),
+        "name": ("模块名称", "module name"),
+        "name_en": ("模块英文名称", "English module name"),
+    },
+    "dimension": {
+        "code": ("维度编码", "dimension code"),
+        "name": ("维度名称", "dimension name"),
+        "name_en": ("维度英文名称", "English dimension name"),
+        "description": ("维度说明", "dimension description"),
+    },
+}
+LIST_LABELS = {
+    ("model", "levels"): ("等级列表", "levels"),
+    ("model", "modules"): ("模块列表", "modules"),
+    ("module", "dimensions"): ("维度列表", "dimensions"),
+    ("dimension", "levels"): ("行为指标等级列表", "levels"),
+}
+NOT_AN_OBJECT = {
+    "model": ("模型数据应为一个对象（字典）", "model data must be an object (dict)"),
+    "level": ("等级应为对象", "a level must be an object"),
+    "module": ("模块应为对象", "a module must be an object"),
+    "dimension": ("维度应为对象", "a dimension must be an object"),
+    "behaviour": ("行为指标等级应为对象", "a behaviour level must be an object"),
+    "requirements": ("要求应为对象", "requirements must be an object"),
+}
+TARGET_LABELS = {"stages": ("阶段", "stage"), "grades": ("职级", "grade")}
 
 
-def _check_modules(check: _Checker, data: dict) -> list[dict]:
-    modules = []
-    module_codes: set[str] = set()
-    dimension_codes: set[str] = set()
-    items = check.items(data, "modules", "", "模块列表", "modules")
-    if isinstance(data.get("modules"), list) and not items:
-        check.add("modules", "模型至少要有一个模块", "a model needs at least one module")
-    for m_index, item in enumerate(items):
-        where = f"modules[{m_index}]"
-        if not isinstance(item, dict):
-            check.add(where, "模块应为对象", "a module must be an object")
-            continue
-        code = check.text(
-            item,
-            "code",
+def _problem(error: dict, data) -> tuple[str, str, str]:
+    """One pydantic error as (where, reason_zh, reason_en)."""
+    kind, where, field = _place(error["loc"], data)
+    kind_of_error, value = error["type"], error["input"]
+    if kind_of_error == "duplicate_code":
+        where = where.removesuffix(f".{field}")  # the duplicate is the module or dimension
+    if "zh" in error.get("ctx", {}):
+        return where, error["ctx"]["zh"], error["msg"]
+    if kind == "requirements":
+        return (where, *_requirement_reason(error, field))
+    if field is None:
+        zh, en = NOT_AN_OBJECT[kind]
+        return where, zh, en
+    if (kind, field) in LIST_LABELS:
+        zh, en = LIST_LABELS[kind, field]
+        return where, f"{zh}应为列表", f"{en} must be a list"
+    if field == "level":
+        shown = value if kind_of_error != "missing" else None
+        return (
             where,
-            required=True,
-            limit=LIMITS["module.code"],
-            label_zh="模块编码",
-            label_en="module code",
+            f"等级应为 1–5 的整数，现为 {shown!r}",
+            f"level must be a whole number 1-5, got {shown!r}",
         )
-        if code:
-            where = f"modules[{code}]"
-            if code in module_codes:
-                check.add(where, f"模块编码 {code} 重复", f"module code {code} appears twice")
-            module_codes.add(code)
-        module = {
-            "code": code,
-            "name": check.text(
-                item,
-                "name",
-                where,
-                required=True,
-                limit=LIMITS["module.name"],
-                label_zh="模块名称",
-                label_en="module name",
-            ),
-            "name_en": check.text(
-                item,
-                "name_en",
-                where,
-                required=False,
-                limit=LIMITS["module.name_en"],
-                label_zh="模块英文名称",
-                label_en="English module name",
-            ),
-            "dimensions": [],
-        }
-        for d_index, dim in enumerate(check.items(item, "dimensions", where, "维度列表", "dimensions")):
-            checked = _check_dimension(check, dim, f"{where}.dimensions[{d_index}]", dimension_codes)
-            if checked is not None:
-                module["dimensions"].append(checked)
-        modules.append(module)
-    return modules
-
-
-def _check_dimension(check: _Checker, item, where: str, seen_codes: set[str]) -> dict | None:
-    if not isinstance(item, dict):
-        check.add(where, "维度应为对象", "a dimension must be an object")
-        return None
-    code = check.text(
-        item,
-        "code",
-        where,
-        required=True,
-        limit=LIMITS["dimension.code"],
-        label_zh="维度编码",
-        label_en="dimension code",
-    )
-    if code:
-        where = f"dimensions[{code}]"
-        if code in seen_codes:
-            check.add(
-                where, f"维度编码 {code} 在模型中重复", f"dimension code {code} appears twice in the model"
-            )
-        seen_codes.add(code)
-    category = item.get("category")
-    if category not in CATEGORIES:
-        check.add(
-            f"{where}.category",
-            f"类别应为 knowledge（岗位知识）、quality（岗位素质）或 skill（岗位技能），现为 {category!r}",
-            f"category must be knowledge, quality or skill, got {category!r}",
+    if field == "category":
+        return (
+            where,
+            f"类别应为 knowledge（岗位知识）、quality（岗位素质）或 skill（岗位技能），现为 {value!r}",
+            f"category must be knowledge, quality or skill, got {value!r}",
         )
-    dimension = {
-        "code": code,
-        "name": check.text(
-            item,
-            "name",
+    if field == "indicators":
+        return where, "行为指标应为文本列表", "indicators must be a list of texts"
+    zh, en = TEXT_LABELS.get(kind, {}).get(field, (field, field))
+    if kind_of_error == "string_too_short":
+        return where, f"缺少{zh}", f"{en} is missing"
+    if kind_of_error == "string_too_long":
+        limit, length = error["ctx"]["max_length"], len(str(value).strip())
+        return (
             where,
-            required=True,
-            limit=LIMITS["dimension.name"],
-            label_zh="维度名称",
-            label_en="dimension name",
-        ),
-        "name_en": check.text(
-            item,
-            "name_en",
-            where,
-            required=False,
-            limit=LIMITS["dimension.name_en"],
-            label_zh="维度英文名称",
-            label_en="English dimension name",
-        ),
-        "category": category if category in CATEGORIES else "",
-        "description": check.text(
-            item, "description", where, required=False, label_zh="维度说明", label_en="dimension description"
-        ),
-        "levels": [],
-    }
-    seen: set[int] = set()
-    for index, entry in enumerate(check.items(item, "levels", where, "行为指标等级列表", "levels")):
-        at = f"{where}.levels[{index}]"
-        if not isinstance(entry, dict):
-            check.add(at, "行为指标等级应为对象", "a behaviour level must be an object")
-            continue
-        try:
-            level = level_value(entry.get("level"))
-        except ValueError:
-            check.add(
-                f"{at}.level",
-                f"等级应为 1–5 的整数，现为 {entry.get('level')!r}",
-                f"level must be a whole number 1-5, got {entry.get('level')!r}",
-            )
-            continue
-        at = f"{where}.levels[L{level}]"
-        if level in seen:
-            check.add(at, f"等级 {level} 的行为指标重复", f"level {level} appears twice")
-            continue
-        seen.add(level)
-        raw = entry.get("indicators")
-        if not isinstance(raw, list) or not all(isinstance(line, str) for line in raw):
-            check.add(f"{at}.indicators", "行为指标应为文本列表", "indicators must be a list of texts")
-            continue
-        # One indicator per line is how they are stored: a line break inside one splits it.
-        lines = [part.strip() for line in raw for part in line.splitlines() if part.strip()]
-        if not lines:
-            check.add(f"{at}.indicators", f"等级 {level} 缺少行为指标", f"level {level} has no indicators")
-        dimension["levels"].append({"level": level, "indicators": lines})
-    if isinstance(item.get("levels"), list):
-        missing = [str(level) for level in LEVELS if level not in seen]
-        if missing:
-            check.add(
-                f"{where}.levels",
-                f"缺少等级 {'、'.join(missing)} 的行为指标（须有 1–5 级）",
-                f"indicators for levels {', '.join(missing)} are missing (1-5 are needed)",
-            )
-    dimension["levels"].sort(key=lambda entry: entry["level"])
-    return dimension
+            f"{zh}超过 {limit} 个字符（现 {length} 个）",
+            f"{en} is longer than {limit} characters ({length})",
+        )
+    if kind_of_error == "string_type":
+        return where, f"{zh}应为文本", f"{en} must be text"
+    return where, f"{zh}无效：{error['msg']}", f"{en} is invalid: {error['msg']}"
 
 
-def _check_requirements(
-    check: _Checker, data: dict, dimension_codes: set[str], known: dict[str, set[str]]
-) -> dict:
-    out: dict = {"stages": {}, "grades": {}}
-    raw = data.get("requirements", {})
-    if raw is None:
-        return out
-    if not isinstance(raw, dict):
-        check.add("requirements", "要求应为对象", "requirements must be an object")
-        return out
-    for key in raw:
-        if key not in TARGET_KINDS:
-            check.add(
-                f"requirements.{key}",
-                f"未知的要求类别 {key!r}（应为 stages 或 grades）",
-                f"unknown requirement kind {key!r} (stages or grades expected)",
+def _requirement_reason(error: dict, field) -> tuple[str, str]:
+    loc, kind_of_error, value = error["loc"], error["type"], error["input"]
+    if kind_of_error in ("extra_forbidden", "invalid_key"):
+        return (
+            f"未知的要求类别 {field!r}（应为 stages 或 grades）",
+            f"unknown requirement kind {field!r} (stages or grades expected)",
+        )
+    depth = len([part for part in loc if part != "[key]"])
+    if depth == 1:
+        return NOT_AN_OBJECT["requirements"]
+    if depth == 2 and loc[1] in TARGET_LABELS:
+        zh, en = TARGET_LABELS[loc[1]]
+        return f"{zh}要求应为对象", f"{en} requirements must be an object"
+    if depth == 3:
+        return "应为 维度编码 → [等级, 权重] 的对象", "must be an object of dimension code -> [level, weight]"
+    if depth == 5 and kind_of_error != "missing":
+        if loc[-1] == 0:
+            return (
+                f"要求等级应为 1–5 的整数，现为 {value!r}",
+                f"required level must be a whole number 1-5, got {value!r}",
             )
-    names = {"stages": ("阶段", "stage"), "grades": ("职级", "grade")}
-    for kind in TARGET_KINDS:
-        targets = raw.get(kind, {}) or {}
-        zh, en = names[kind]
-        if not isinstance(targets, dict):
-            check.add(f"requirements.{kind}", f"{zh}要求应为对象", f"{en} requirements must be an object")
-            continue
-        for target, cells in targets.items():
-            where = f"requirements.{kind}.{target}"
-            if target not in known[kind]:
-                check.add(
-                    where,
-                    f"未知的{zh}编码 {target!r}（已有：{'、'.join(sorted(known[kind]))}）",
-                    f"unknown {en} code {target!r} (known: {', '.join(sorted(known[kind]))})",
-                )
-                continue
-            if not isinstance(cells, dict):
-                check.add(
-                    where,
-                    "应为 维度编码 → [等级, 权重] 的对象",
-                    "must be an object of dimension code -> [level, weight]",
-                )
-                continue
-            checked = {}
-            for code, cell in cells.items():
-                at = f"{where}.{code}"
-                if code not in dimension_codes:
-                    check.add(at, f"维度编码 {code} 不在模型中", f"dimension code {code} is not in the model")
-                    continue
-                if not isinstance(cell, list | tuple) or len(cell) != 2:
-                    check.add(
-                        at, f"应为 [等级, 权重]，现为 {cell!r}", f"must be [level, weight], got {cell!r}"
-                    )
-                    continue
-                try:
-                    level = level_value(cell[0])
-                except ValueError:
-                    check.add(
-                        at,
-                        f"要求等级应为 1–5 的整数，现为 {cell[0]!r}",
-                        f"required level must be a whole number 1-5, got {cell[0]!r}",
-                    )
-                    continue
-                try:
-                    weight = weight_value(cell[1])
-                except ValueError:
-                    check.add(
-                        at, f"权重应为数字，现为 {cell[1]!r}", f"weight must be a number, got {cell[1]!r}"
-                    )
-                    continue
-                if not Decimal(0) <= weight <= Decimal(100):
-                    check.add(
-                        at,
-                        f"权重应在 0–100 之间，现为 {cell[1]!r}",
-                        f"weight must be between 0 and 100, got {cell[1]!r}",
-                    )
-                    continue
-                checked[code] = [level, float(weight)]
-            if checked:
-                out[kind][target] = checked
-    return out
+        if kind_of_error == "weight_range":
+            return f"权重应在 0–100 之间，现为 {value!r}", f"weight must be between 0 and 100, got {value!r}"
+        return f"权重应为数字，现为 {value!r}", f"weight must be a number, got {value!r}"
+    return f"应为 [等级, 权重]，现为 {value!r}", f"must be [level, weight], got {value!r}"
+
+
+def _place(loc: tuple, data) -> tuple[str, str, Any]:
+    """(kind, where, field) of an error's `loc` in the raw `data`: objects are named by their
+    code or level where they have a readable one ("modules[M1]", "levels[L3]"), else by
+    their position ("modules[0]"), as the checks named them before pydantic."""
+    if not loc:
+        return "model", "$", None
+    head, rest = loc[0], loc[1:]
+    if head == "requirements":
+        parts = [str(part) for part in loc if part != "[key]"][:4]  # a cell's level or weight: the cell
+        return "requirements", ".".join(parts), (loc[1] if len(loc) > 1 else None)
+    if head == "levels":
+        return _in_list("levels", "levels", "level", rest, data.get("levels"), _level_name)
+    if head == "modules":
+        return _in_list("modules", "modules", "module", rest, data.get("modules"), _module_name)
+    return "model", f"model.{head}", head
+
+
+def _in_list(key: str, where: str, kind: str, rest: tuple, items, name) -> tuple[str, str, Any]:
+    if not rest:
+        return _parent_kind(kind), where, key
+    index, rest = rest[0], rest[1:]
+    item = items[index] if isinstance(items, list) and isinstance(index, int) and index < len(items) else None
+    here = name(item, where, index)
+    if not rest:
+        return kind, here, None
+    field, rest = rest[0], rest[1:]
+    if kind == "module" and field == "dimensions":
+        raw = item.get("dimensions") if isinstance(item, dict) else None
+        return _in_list("dimensions", f"{here}.dimensions", "dimension", rest, raw, _dimension_name)
+    if kind == "dimension" and field == "levels":
+        raw = item.get("levels") if isinstance(item, dict) else None
+        return _in_list("levels", f"{here}.levels", "behaviour", rest, raw, _level_name)
+    return kind, f"{here}.{field}", field  # an indicator's own problem is its list's
+
+
+def _parent_kind(kind: str) -> str:
+    return {"level": "model", "module": "model", "dimension": "module", "behaviour": "dimension"}[kind]
+
+
+def _code_of(item, model) -> str:
+    """The item's code if it is a usable one, else ""."""
+    code = item.get("code") if isinstance(item, dict) else None
+    code = code.strip() if isinstance(code, str) else ""
+    return code if len(code) <= _max_length(model, "code") else ""
+
+
+def _module_name(item, where: str, index) -> str:
+    code = _code_of(item, Module)
+    return f"modules[{code}]" if code else f"{where}[{index}]"
+
+
+def _dimension_name(item, where: str, index) -> str:
+    code = _code_of(item, Dimension)
+    return f"dimensions[{code}]" if code else f"{where}[{index}]"
+
+
+def _level_name(item, where: str, index) -> str:
+    try:
+        return f"{where}[L{level_value(item.get('level'))}]"
+    except (AttributeError, ValueError):
+        return f"{where}[{index}]"
+
+
+# --- a stored version as data ------------------------------------------------------------
 
 
 def model_data(model: CompetencyModel) -> dict:

@@ -12,9 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casspath.analytics.charts import radar_chart
-from casspath.competency import actions
 from casspath.competency.access import access_model_by_id, may_edit_model
-from casspath.competency.errors import CompetencyError, ModelDataError
+from casspath.competency.actions.edits import (
+    do_add_dimension,
+    do_add_module,
+    do_move_module,
+    do_remove_dimension,
+    do_remove_module,
+    do_set_indicators,
+    do_set_requirements,
+    do_update_dimension,
+    do_update_level_titles,
+    do_update_model_info,
+    do_update_module,
+)
+from casspath.competency.actions.loading import do_import_model_xlsx
+from casspath.competency.actions.versions import do_discard_draft, do_publish_model, do_start_new_version
+from casspath.competency.errors import CompetencyError, ModelDataError, ModelNotEditable
 from casspath.competency.excel import export_model_xlsx
 from casspath.competency.forms import (
     DimensionForm,
@@ -58,7 +72,7 @@ def draft_edit(view):
             messages.error(
                 request,
                 _text(
-                    actions.ModelNotEditable(
+                    ModelNotEditable(
                         f"{model} 不是草稿，不能修改；请先创建新版本",
                         f"{model} is not a draft and cannot be edited; start a new version first",
                     )
@@ -78,6 +92,15 @@ def _apply(form, call):
         form.add_error(None, exc)
         return False
     return True
+
+
+def _edit_page(request, model, form, act, *, template="competency/edit_form.html", done=None, **context):
+    """The flow of a draft's edit pages: on a valid POST run `act` (its ValidationError goes
+    onto the form) and go back to the model with `done` (default "Saved."); else the form."""
+    if request.method == "POST" and form.is_valid() and _apply(form, act):
+        messages.success(request, done or _("Saved."))
+        return _detail(model)
+    return render(request, template, {"model": model, "form": form, **context})
 
 
 # Reading -----------------------------------------------------------------------------
@@ -203,7 +226,7 @@ def model_export(request, pk):
 def model_new_version(request, pk):
     model = access_model_by_id(request.user, pk, for_edit=True)
     try:
-        draft = actions.do_start_new_version(model, acting_user=request.user)
+        draft = do_start_new_version(model, acting_user=request.user)
     except CompetencyError as exc:
         messages.error(request, _text(exc))
         return _detail(model)
@@ -217,7 +240,7 @@ def model_new_version(request, pk):
 @draft_edit
 def model_publish(request, model):
     try:
-        actions.do_publish_model(model, acting_user=request.user)
+        do_publish_model(model, acting_user=request.user)
     except ModelDataError as exc:
         return model_detail(request, model.pk, publish_errors=exc, status=400)
     messages.success(request, _("Version %(version)s is published.") % {"version": model.version})
@@ -228,7 +251,7 @@ def model_publish(request, model):
 @draft_edit
 def model_discard(request, model):
     previous = model.derived_from
-    actions.do_discard_draft(model, acting_user=request.user)
+    do_discard_draft(model, acting_user=request.user)
     messages.success(request, _("The draft was discarded."))
     return _detail(previous) if previous else redirect("competency:model_list")
 
@@ -243,19 +266,12 @@ def model_edit(request, model):
         request.POST or None,
         initial={"name": model.name, "name_en": model.name_en, "description": model.description},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(
-            form, lambda: actions.do_update_model_info(model, **form.cleaned_data, acting_user=request.user)
-        )
-    ):
-        messages.success(request, _("Saved."))
-        return _detail(model)
-    return render(
+    return _edit_page(
         request,
-        "competency/edit_form.html",
-        {"model": model, "form": form, "title": _("Name and description")},
+        model,
+        form,
+        lambda: do_update_model_info(model, **form.cleaned_data, acting_user=request.user),
+        title=_("Name and description"),
     )
 
 
@@ -264,31 +280,26 @@ def model_edit(request, model):
 def levels_edit(request, model):
     titles = {row.level: row for row in LevelTitle.objects.filter(model=model)}
     form = LevelTitlesForm(request.POST or None, titles=titles)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(
-            form, lambda: actions.do_update_level_titles(model, form.levels(), acting_user=request.user)
-        )
-    ):
-        messages.success(request, _("Saved."))
-        return _detail(model)
-    return render(request, "competency/levels_form.html", {"model": model, "form": form})
+    return _edit_page(
+        request,
+        model,
+        form,
+        lambda: do_update_level_titles(model, form.levels(), acting_user=request.user),
+        template="competency/levels_form.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @draft_edit
 def module_add(request, model):
     form = ModuleForm(request.POST or None, adding=True)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(form, lambda: actions.do_add_module(model, **form.cleaned_data, acting_user=request.user))
-    ):
-        messages.success(request, _("Module added."))
-        return _detail(model)
-    return render(
-        request, "competency/edit_form.html", {"model": model, "form": form, "title": _("Add a module")}
+    return _edit_page(
+        request,
+        model,
+        form,
+        lambda: do_add_module(model, **form.cleaned_data, acting_user=request.user),
+        done=_("Module added."),
+        title=_("Add a module"),
     )
 
 
@@ -315,25 +326,14 @@ def module_edit(request, model, module_id):
     form = ModuleForm(
         request.POST or None, adding=False, initial={"name": module.name, "name_en": module.name_en}
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(
-            form, lambda: actions.do_update_module(module, **form.cleaned_data, acting_user=request.user)
-        )
-    ):
-        messages.success(request, _("Saved."))
-        return _detail(model)
-    return render(
+    return _edit_page(
         request,
-        "competency/edit_form.html",
-        {
-            "model": model,
-            "form": form,
-            "title": _("Module %(code)s") % {"code": module.code},
-            "remove_url": "competency:module_remove",
-            "remove_arg": module.pk,
-        },
+        model,
+        form,
+        lambda: do_update_module(module, **form.cleaned_data, acting_user=request.user),
+        title=_("Module %(code)s") % {"code": module.code},
+        remove_url="competency:module_remove",
+        remove_arg=module.pk,
     )
 
 
@@ -343,7 +343,7 @@ def module_move(request, model, module_id, direction):
     if direction not in ("up", "down"):
         raise Http404("no such direction")
     module = _module(model, module_id)
-    actions.do_move_module(module, offset=-1 if direction == "up" else 1, acting_user=request.user)
+    do_move_module(module, offset=-1 if direction == "up" else 1, acting_user=request.user)
     return _detail(model)
 
 
@@ -352,7 +352,7 @@ def module_move(request, model, module_id, direction):
 def module_remove(request, model, module_id):
     module = _module(model, module_id)
     try:
-        actions.do_remove_module(module, acting_user=request.user)
+        do_remove_module(module, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -370,7 +370,7 @@ def dimension_add(request, model):
         data = dict(form.cleaned_data)
         module = data.pop("module")
         module.model = model
-        if _apply(form, lambda: actions.do_add_dimension(module, **data, acting_user=request.user)):
+        if _apply(form, lambda: do_add_dimension(module, **data, acting_user=request.user)):
             messages.success(request, _("Dimension added; now write its behavioural indicators."))
             return redirect("competency:dimension_indicators", model.pk, data["code"].strip())
     return render(
@@ -394,26 +394,14 @@ def dimension_edit(request, model, code):
             "description": dimension.description,
         },
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(
-            form,
-            lambda: actions.do_update_dimension(dimension, **form.cleaned_data, acting_user=request.user),
-        )
-    ):
-        messages.success(request, _("Saved."))
-        return _detail(model)
-    return render(
+    return _edit_page(
         request,
-        "competency/edit_form.html",
-        {
-            "model": model,
-            "form": form,
-            "title": _("Dimension %(code)s") % {"code": dimension.code},
-            "remove_url": "competency:dimension_remove",
-            "remove_arg": dimension.code,
-        },
+        model,
+        form,
+        lambda: do_update_dimension(dimension, **form.cleaned_data, acting_user=request.user),
+        title=_("Dimension %(code)s") % {"code": dimension.code},
+        remove_url="competency:dimension_remove",
+        remove_arg=dimension.code,
     )
 
 
@@ -424,24 +412,13 @@ def dimension_indicators(request, model, code):
     titles = {row.level: row for row in LevelTitle.objects.filter(model=model)}
     lines = {row.level: row.indicator_list() for row in dimension.behaviours.all()}
     form = IndicatorsForm(request.POST or None, titles=titles, initial_lines=lines)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(
-            form, lambda: actions.do_set_indicators(dimension, form.by_level(), acting_user=request.user)
-        )
-    ):
-        messages.success(request, _("Saved."))
-        return _detail(model)
-    return render(
+    return _edit_page(
         request,
-        "competency/edit_form.html",
-        {
-            "model": model,
-            "form": form,
-            "title": _("Behavioural indicators of %(code)s %(name)s")
-            % {"code": dimension.code, "name": dimension.name},
-        },
+        model,
+        form,
+        lambda: do_set_indicators(dimension, form.by_level(), acting_user=request.user),
+        title=_("Behavioural indicators of %(code)s %(name)s")
+        % {"code": dimension.code, "name": dimension.name},
     )
 
 
@@ -449,7 +426,7 @@ def dimension_indicators(request, model, code):
 @draft_edit
 def dimension_remove(request, model, code):
     dimension = _dimension(model, code)
-    actions.do_remove_dimension(dimension, acting_user=request.user)
+    do_remove_dimension(dimension, acting_user=request.user)
     messages.success(request, _("Dimension %(code)s removed.") % {"code": code})
     return _detail(model)
 
@@ -478,7 +455,7 @@ def requirements_edit(request, model, kind, code):
         and form.is_valid()
         and _apply(
             form,
-            lambda: actions.do_set_requirements(
+            lambda: do_set_requirements(
                 model, **{kind: target}, cells=form.cells(), acting_user=request.user
             ),
         )
@@ -512,7 +489,7 @@ def model_import(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            outcome = actions.do_import_model_xlsx(
+            outcome = do_import_model_xlsx(
                 data["file"].read(),
                 org_unit=data["org_unit"],
                 acting_user=request.user,

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from casspath.analytics.tenure import completed_years
-from casspath.competency.actions import do_load_default_model
+from casspath.competency.actions.loading import do_load_default_model
 from casspath.competency.defaults import ensure_value_lists
 from casspath.competency.models import CompetencyModel, Grade, Stage
 from casspath.core import audit

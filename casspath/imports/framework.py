@@ -77,6 +77,9 @@ class Importer:
     can_export: bool = False
     # Applied imports write one audit row with this verb (default "import.<kind>").
     audit_verb: str = ""
+    # Values the report keeps raw (a choice's stored value) that pages show by their label,
+    # in the page's language: {column key: {value: label}}.
+    value_labels: Mapping[str, Mapping[str, str | Promise]] = {}
 
     def template(self) -> bytes:
         """An .xlsx template the user fills in."""

@@ -1,7 +1,7 @@
 """Which imports exist. Apps register an `Importer` per kind.
 
-Registration happens in an app's `importers.py` (found here on first use, as Django's admin
-finds `admin.py`) or in its `AppConfig.ready()`. See README.md.
+Registration happens in an app's `importers` module or package (found here on first use, as
+Django's admin finds `admin.py`) or in its `AppConfig.ready()`. See README.md.
 """
 
 from django.utils.module_loading import autodiscover_modules

@@ -95,15 +95,25 @@ def _run_context(run) -> dict:
 
 
 def _label_preview_fields(report: ImportReport, kind: str) -> None:
-    """The preview stores fields by column key (org_code); show the header in the page's language."""
+    """The preview stores fields by column key (org_code) and choices by value (active); show
+    the header and the choice's label in the page's language."""
     try:
-        columns = getattr(registry.get(kind), "columns", ())
+        importer = registry.get(kind)
     except registry.UnknownKind:
         return
     zh = (get_language() or "").startswith("zh")
-    labels = {column.key: column.header_zh if zh else column.header_en for column in columns}
+    columns = getattr(importer, "columns", ())
+    headers = {column.key: column.header_zh if zh else column.header_en for column in columns}
     for change in report.preview:
-        change.fields = {labels.get(key, key): pair for key, pair in change.fields.items()}
+        change.fields = {
+            headers.get(key, key): [_value_label(importer, key, value) for value in pair]
+            for key, pair in change.fields.items()
+        }
+
+
+def _value_label(importer: Importer, key: str, value):
+    label = importer.value_labels.get(key, {}).get(value) if isinstance(value, str) else None
+    return value if label is None else str(label)
 
 
 def _label(kind: str):
@@ -113,21 +123,23 @@ def _label(kind: str):
         return kind
 
 
+def _run_page(request, run_id, template: str):
+    _require_import_perm(request.user)
+    run = access_run_by_id(request.user, run_id)
+    return render(request, template, _run_context(run))
+
+
 @login_required
 @require_GET
 def run(request, run_id):
-    _require_import_perm(request.user)
-    run = access_run_by_id(request.user, run_id)
-    return render(request, "imports/run.html", _run_context(run))
+    return _run_page(request, run_id, "imports/run.html")
 
 
 @login_required
 @require_GET
 def run_status(request, run_id):
     """The htmx fragment the run page polls every second while the run is not finished."""
-    _require_import_perm(request.user)
-    run = access_run_by_id(request.user, run_id)
-    return render(request, "imports/partials/run_status.html", _run_context(run))
+    return _run_page(request, run_id, "imports/partials/run_status.html")
 
 
 @login_required

@@ -1,20 +1,10 @@
 """Admin for operators. The org tree and the roster are read-only here: their writes go
-through `org/actions.py` (paths, scope checks, audit), from the pages, the API and imports."""
+through `org/actions/` (paths, scope checks, audit), from the pages, the API and imports."""
 
 from django.contrib import admin
 
+from casspath.core.admin import ReadOnlyAdmin
 from casspath.org.models import Employee, LoginBatch, OrgUnit, Position, RoleAssignment
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OrgUnit)

@@ -20,8 +20,11 @@ from casspath.core.models import User
 from casspath.imports.columns import email as parse_email
 from casspath.imports.columns import mobile_phone, past_date
 from casspath.imports.errors import Invalid
-from casspath.org import actions, queries, scopes, tasks
+from casspath.org import queries, scopes, tasks
 from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
+from casspath.org.actions.employees import do_upsert_employee
+from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
+from casspath.org.actions.logins import do_queue_issue_logins
 from casspath.org.models import Employee, OrgUnit, Position
 from casspath.org.scopes import Perm
 
@@ -274,18 +277,13 @@ class _Resolver:
             if not name:
                 bad("name", "姓名不能为空", "name must not be empty")
             values["name"] = name
-        if "phone" in given:
-            phone = (given["phone"] or "").strip()
-            try:
-                values["phone"] = mobile_phone(phone) if phone else ""
-            except Invalid as invalid:
-                bad("phone", invalid.reason_zh, invalid.reason_en)
-        if "email" in given:
-            mail = (given["email"] or "").strip()
-            try:
-                values["email"] = parse_email(mail) if mail else ""
-            except Invalid as invalid:
-                bad("email", invalid.reason_zh, invalid.reason_en)
+        for field, parse in (("phone", mobile_phone), ("email", parse_email)):
+            if field in given:
+                text = (given[field] or "").strip()
+                try:
+                    values[field] = parse(text) if text else ""
+                except Invalid as invalid:
+                    bad(field, invalid.reason_zh, invalid.reason_en)
         if given.get("org_unit") not in (None, ""):
             unit = self.unit(given["org_unit"].strip())
             if unit is None:
@@ -330,7 +328,7 @@ def _upsert(user, values: dict) -> dict:
         if scopes.employee_in_scope(user, Perm.VIEW_EMPLOYEES, existing):
             raise ApiError(403, "您无权修改该员工", "You may not change this employee")
         raise ApiError(404, "未找到", "Not found")
-    employee, action, changes = actions.do_upsert_employee(values, acting_user=user)
+    employee, action, changes = do_upsert_employee(values, acting_user=user)
     employee = Employee.objects.select_related("org_unit", "position", "grade").get(pk=employee.pk)
     return {"action": action, "changes": changes,
             "employee": _employee_out(queries.employee_rows(user, [employee])[0])}
@@ -432,7 +430,7 @@ def _batch_out(batch) -> dict:
 def issue_logins(request: HttpRequest, code: str, body: IssueLoginsIn):
     user = _user(request)
     unit = access_unit_by_code(user, code, perm=Perm.ISSUE_LOGINS)
-    batch = actions.do_queue_issue_logins(unit, acting_user=user, reissue=body.reissue)
+    batch = do_queue_issue_logins(unit, acting_user=user, reissue=body.reissue)
     tasks.enqueue_issue_logins(batch)
     batch.refresh_from_db()
     return Status(202, _batch_out(batch))
@@ -449,8 +447,8 @@ def login_batch_file(request: HttpRequest, batch_id: int):
     user = _user(request)
     batch = access_login_batch_by_id(user, batch_id)
     try:
-        data = actions.do_download_login_batch(batch, acting_user=user)
-    except actions.LoginFileGone as exc:
+        data = do_download_login_batch(batch, acting_user=user)
+    except LoginFileGone as exc:
         raise ApiError(410, "该文件已下载过或已过期删除，请重新发放账号。",
                        "The file was downloaded already or expired and was deleted: issue the logins "
                        "again.") from exc

@@ -1,4 +1,4 @@
-"""Forms of the org pages. They parse and validate; writes go through `org/actions.py`."""
+"""Forms of the org pages. They parse and validate; writes go through `org/actions/`."""
 
 import re
 from datetime import date
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casspath.competency.models import Grade
+from casspath.core.forms import add_bootstrap_class
 from casspath.imports.columns import mobile_phone, past_date
 from casspath.imports.errors import Invalid
 from casspath.org import scopes
@@ -51,14 +52,7 @@ class BootstrapMixin:
 
     def _style(self) -> None:
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            add_bootstrap_class(field.widget)
 
 
 class DateInput(forms.DateInput):

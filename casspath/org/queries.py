@@ -1,6 +1,6 @@
 """Reads of the org tree and the roster, always through the user's scope (`org/scopes.py`)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -193,34 +193,16 @@ def parse_employee_filters(user, params: Mapping[str, str]) -> tuple[EmployeeFil
                 "unit", raw["unit"], f"单位编码“{raw['unit']}”不存在或不在您的范围内",
                 f"unit code '{raw['unit']}' does not exist or is outside your scope"))
         values["unit"] = unit
-    if raw["stage"]:
-        stage = match_value(raw["stage"], stages_by_code().values(), "code", "name", "name_en")
-        if stage is None:
+    for choice in CHOICE_FILTERS:
+        value = raw[choice.key]
+        if not value:
+            continue
+        row = match_value(value, choice.rows(), "code", "name", "name_en")
+        if row is None:
             errors.append(FilterError(
-                "stage", raw["stage"], f"成长阶段“{raw['stage']}”不存在",
-                f"growth stage '{raw['stage']}' does not exist"))
-        values["stage"] = stage.code if stage else ""
-    if raw["position"]:
-        position = match_value(raw["position"], Position.objects.all(), "code", "name", "name_en")
-        if position is None:
-            errors.append(FilterError(
-                "position", raw["position"], f"岗位“{raw['position']}”不存在",
-                f"position '{raw['position']}' does not exist"))
-        values["position"] = position
-    if raw["grade"]:
-        grade = match_value(raw["grade"], Grade.objects.all(), "code", "name", "name_en")
-        if grade is None:
-            errors.append(FilterError(
-                "grade", raw["grade"], f"职级“{raw['grade']}”不存在",
-                f"grade '{raw['grade']}' does not exist"))
-        values["grade"] = grade
-    if raw["status"]:
-        status = match_value(raw["status"], STATUS_ROWS, "code", "name", "name_en")
-        if status is None:
-            errors.append(FilterError(
-                "status", raw["status"], f"状态“{raw['status']}”不存在（在职 / 离职）",
-                f"status '{raw['status']}' does not exist (active / left)"))
-        values["status"] = status.code if status else ""
+                choice.key, value, f"{choice.label_zh}“{value}”不存在{choice.hint_zh}",
+                f"{choice.label_en} '{value}' does not exist{choice.hint_en}"))
+        values[choice.key] = (row.code if row else "") if choice.keeps_code else row
     return EmployeeFilters(**values), errors
 
 
@@ -234,6 +216,28 @@ class _StatusRow:
 STATUS_ROWS = (
     _StatusRow(Employee.Status.ACTIVE, "在职", "active"),
     _StatusRow(Employee.Status.LEFT, "离职", "left"),
+)
+
+
+@dataclass(frozen=True)
+class _ChoiceFilter:
+    """A filter whose value names one of a list of rows, by code, name or English name."""
+
+    key: str
+    rows: Callable[[], Iterable]
+    label_zh: str
+    label_en: str
+    keeps_code: bool  # the filter holds the row's code, else the row itself
+    hint_zh: str = ""
+    hint_en: str = ""
+
+
+CHOICE_FILTERS = (
+    _ChoiceFilter("stage", lambda: stages_by_code().values(), "成长阶段", "growth stage", keeps_code=True),
+    _ChoiceFilter("position", Position.objects.all, "岗位", "position", keeps_code=False),
+    _ChoiceFilter("grade", Grade.objects.all, "职级", "grade", keeps_code=False),
+    _ChoiceFilter("status", lambda: STATUS_ROWS, "状态", "status", keeps_code=True,
+                  hint_zh="（在职 / 离职）", hint_en=" (active / left)"),
 )
 
 

@@ -7,7 +7,8 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from casspath.core.actors import SystemActor
-from casspath.org.actions import do_fail_login_batch, do_purge_login_files, do_run_login_batch
+from casspath.org.actions.login_files import do_purge_login_files
+from casspath.org.actions.logins import do_fail_login_batch, do_run_login_batch
 from casspath.org.models import LoginBatch
 
 logger = logging.getLogger(__name__)
@@ -15,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 @db_task()
 def issue_logins(batch_id: int) -> str:
-    """Run a queued login batch (org.actions.do_run_login_batch): idempotent, so a retry or
+    """Run a queued login batch (org.actions.logins.do_run_login_batch): idempotent, so a retry or
     a duplicate delivery of the message issues nothing twice."""
     batch = do_run_login_batch(batch_id)
     return batch.status if batch is not None else "skipped"

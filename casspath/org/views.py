@@ -11,8 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casspath.core.actors import SystemActor
-from casspath.org import actions, queries, scopes, tasks
+from casspath.org import queries, scopes, tasks
 from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
+from casspath.org.actions.employees import do_update_employee
+from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch, do_purge_login_files
+from casspath.org.actions.logins import do_queue_issue_logins
+from casspath.org.actions.units import do_create_unit, do_update_unit
 from casspath.org.forms import EmployeeForm, IssueLoginsForm, UnitForm
 from casspath.org.models import LOGIN_FILE_TTL
 from casspath.org.scopes import Perm
@@ -33,6 +37,19 @@ def _form_errors_to(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+_REFUSED = object()
+
+
+def _act(form, call):
+    """What the action `call` returns, or _REFUSED when it refused: its ValidationError is
+    then on the form, to show again."""
+    try:
+        return call()
+    except ValidationError as exc:
+        _form_errors_to(form, exc)
+        return _REFUSED
 
 
 @login_required
@@ -92,11 +109,8 @@ def employee_edit(request, employee_no: str):
     employee = access_employee_by_no(user, employee_no, perm=Perm.IMPORT_DATA)
     form = EmployeeForm(user, request.POST if request.method == "POST" else None, employee=employee)
     if request.method == "POST" and form.is_valid():
-        try:
-            changes = actions.do_update_employee(employee, form.values(), acting_user=user)
-        except ValidationError as exc:
-            _form_errors_to(form, exc)
-        else:
+        changes = _act(form, lambda: do_update_employee(employee, form.values(), acting_user=user))
+        if changes is not _REFUSED:
             if changes:
                 messages.success(request, _("Saved: %(fields)s.") % {"fields": ", ".join(
                     str(form.fields[f].label) for f in changes if f in form.fields)})
@@ -137,12 +151,9 @@ def unit_create(request):
     form = UnitForm(user, request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            unit = actions.do_create_unit(code=data["code"], name=data["name"], kind=data["kind"],
-                                          parent=data["parent"], acting_user=user)
-        except ValidationError as exc:
-            _form_errors_to(form, exc)
-        else:
+        unit = _act(form, lambda: do_create_unit(code=data["code"], name=data["name"], kind=data["kind"],
+                                                 parent=data["parent"], acting_user=user))
+        if unit is not _REFUSED:
             messages.success(request, _("Unit %(name)s created.") % {"name": unit.name})
             return redirect("org:unit_detail", unit.code)
     return render(request, "org/unit_form.html", {"form": form, "unit": None})
@@ -155,11 +166,8 @@ def unit_edit(request, code: str):
     unit = access_unit_by_code(user, code, perm=Perm.IMPORT_DATA)
     form = UnitForm(user, request.POST if request.method == "POST" else None, unit=unit)
     if request.method == "POST" and form.is_valid():
-        try:
-            changes = actions.do_update_unit(unit, form.values(), acting_user=user)
-        except ValidationError as exc:
-            _form_errors_to(form, exc)
-        else:
+        changes = _act(form, lambda: do_update_unit(unit, form.values(), acting_user=user))
+        if changes is not _REFUSED:
             messages.success(request, _("Saved.") if changes else _("Nothing changed."))
             return redirect("org:unit_detail", unit.code)
     return render(request, "org/unit_form.html", {"form": form, "unit": unit})
@@ -174,7 +182,7 @@ def issue_logins(request, code: str):
     unit = access_unit_by_code(user, code, perm=Perm.ISSUE_LOGINS)
     form = IssueLoginsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        batch = actions.do_queue_issue_logins(unit, acting_user=user, reissue=form.cleaned_data["reissue"])
+        batch = do_queue_issue_logins(unit, acting_user=user, reissue=form.cleaned_data["reissue"])
         tasks.enqueue_issue_logins(batch)
         return redirect("org:login_batch", batch.pk)
     return render(request, "org/issue_logins.html", {
@@ -206,7 +214,7 @@ def login_batches(request):
     user = request.user
     _require(user, Perm.ISSUE_LOGINS)
     # Housekeeping on the way: files past their time go even when no task consumer runs.
-    actions.do_purge_login_files(acting_user=SystemActor(label="web:purge_login_files"))
+    do_purge_login_files(acting_user=SystemActor(label="web:purge_login_files"))
     return render(request, "org/login_batches.html", {
         "batches": queries.login_batches_of(user)[:50],
         "units": scopes.scope_roots(user, Perm.ISSUE_LOGINS),
@@ -221,8 +229,8 @@ def login_batch_download(request, batch_id: int):
     user = request.user
     batch = access_login_batch_by_id(user, batch_id)
     try:
-        data = actions.do_download_login_batch(batch, acting_user=user)
-    except actions.LoginFileGone:
+        data = do_download_login_batch(batch, acting_user=user)
+    except LoginFileGone:
         messages.error(request, _("This file was downloaded already or has expired, and was deleted. "
                                   "Issue the logins again to get new passwords."))
         return redirect("org:login_batches")

@@ -3,7 +3,7 @@ import copy
 import pytest
 from django.test import Client
 
-from casspath.competency.actions import do_load_model_data
+from casspath.competency.actions.loading import do_load_model_data
 from casspath.core.actors import SystemActor
 
 SMALL_MODEL = {

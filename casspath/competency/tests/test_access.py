@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from casspath.competency.access import access_model_by_id
-from casspath.competency.actions import do_load_model_data
+from casspath.competency.actions.loading import do_load_model_data
 from casspath.competency.queries import models_for
 from casspath.core.actors import SystemActor
 from casspath.core.testing import make_user

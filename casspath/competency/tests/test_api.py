@@ -1,6 +1,7 @@
 from django.test import Client
 
-from casspath.competency.actions import do_load_model_data, do_start_new_version
+from casspath.competency.actions.loading import do_load_model_data
+from casspath.competency.actions.versions import do_start_new_version
 from casspath.core.actors import SystemActor
 
 from .conftest import login

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from casspath.competency import actions
+from casspath.competency.actions.edits import do_add_module
+from casspath.competency.actions.versions import do_start_new_version
 from casspath.competency.models import CompetencyModel, Dimension, LevelTitle, Module, Requirement, Stage
 from casspath.core.models import AuditEvent
 
@@ -16,7 +17,7 @@ from .conftest import login
 
 @pytest.fixture
 def draft(world, model):
-    return actions.do_start_new_version(model, acting_user=world.province_admin)
+    return do_start_new_version(model, acting_user=world.province_admin)
 
 
 def levels_post():
@@ -101,7 +102,7 @@ def check_discarded(draft):
 
 
 def prepare_module_remove(world, draft):
-    return actions.do_add_module(draft, code="M3", name="空模块", acting_user=world.province_admin).pk
+    return do_add_module(draft, code="M3", name="空模块", acting_user=world.province_admin).pk
 
 
 # name, extra url args (callable on draft), POST data, check, prepare (returns a url arg)

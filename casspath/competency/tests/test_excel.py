@@ -3,7 +3,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from casspath.competency.actions import do_load_default_model
+from casspath.competency.actions.loading import do_load_default_model
 from casspath.competency.errors import CompetencyImportInvalid
 from casspath.competency.excel import export_model_xlsx, parse_model_xlsx, template_xlsx
 from casspath.competency.schema import model_data

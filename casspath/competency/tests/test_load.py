@@ -1,6 +1,6 @@
 import pytest
 
-from casspath.competency.actions import do_load_model_data
+from casspath.competency.actions.loading import do_load_model_data
 from casspath.competency.errors import ModelDataError
 from casspath.competency.models import BehaviourLevel, CompetencyModel, Dimension, Requirement
 from casspath.competency.schema import model_data as read_model_data

@@ -1,7 +1,8 @@
 from decimal import Decimal
 
 from casspath.analytics.requirements import Required
-from casspath.competency import actions
+from casspath.competency.actions.edits import do_set_requirements
+from casspath.competency.actions.versions import do_start_new_version
 from casspath.competency.models import Stage
 from casspath.competency.queries import effective_requirements, requirement_matrix
 
@@ -30,8 +31,8 @@ def test_it_builds_the_matrix_of_stages_and_grades(world, model):
 
 
 def test_it_flags_a_column_whose_weights_do_not_sum_to_100(world, model):
-    draft = actions.do_start_new_version(model, acting_user=world.province_admin)
-    actions.do_set_requirements(
+    draft = do_start_new_version(model, acting_user=world.province_admin)
+    do_set_requirements(
         draft,
         stage=Stage.objects.get(code="maturity"),
         cells={"D01": (4, 60)},

@@ -4,7 +4,8 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from casspath.competency import actions
+from casspath.competency.actions.edits import do_remove_dimension, do_set_indicators, do_set_requirements
+from casspath.competency.actions.versions import do_publish_model, do_start_new_version
 from casspath.competency.models import Dimension, Stage
 
 from .conftest import login
@@ -34,8 +35,8 @@ def test_it_shows_the_requirement_matrix_with_sums_and_warnings(world, model):
 
 
 def test_it_warns_when_a_columns_weights_do_not_add_up_to_100(world, model):
-    draft = actions.do_start_new_version(model, acting_user=world.province_admin)
-    actions.do_set_requirements(
+    draft = do_start_new_version(model, acting_user=world.province_admin)
+    do_set_requirements(
         draft, stage=Stage.objects.get(code="growth"), cells={"D03": None}, acting_user=world.province_admin
     )
     body = login(world.province_admin).get(url(draft)).content.decode()
@@ -59,13 +60,13 @@ def test_it_embeds_radar_charts_of_required_levels(world, model):
 
 
 def test_it_shows_version_history_and_changes_since_the_previous_version(world, model):
-    draft = actions.do_start_new_version(model, acting_user=world.province_admin)
+    draft = do_start_new_version(model, acting_user=world.province_admin)
     dim = Dimension.objects.get(model=draft, code="D02")
-    actions.do_set_indicators(dim, {3: "新的指标"}, acting_user=world.province_admin)
-    actions.do_remove_dimension(
+    do_set_indicators(dim, {3: "新的指标"}, acting_user=world.province_admin)
+    do_remove_dimension(
         Dimension.objects.get(model=draft, code="D03"), acting_user=world.province_admin
     )
-    actions.do_publish_model(draft, acting_user=world.province_admin)
+    do_publish_model(draft, acting_user=world.province_admin)
     body = login(world.province_admin).get(url(draft)).content.decode()
     assert url(model) in body
     assert "D03" in body  # removed

@@ -1,7 +1,8 @@
 from django.test import Client
 from django.urls import reverse
 
-from casspath.competency.actions import do_load_model_data, do_start_new_version
+from casspath.competency.actions.loading import do_load_model_data
+from casspath.competency.actions.versions import do_start_new_version
 
 from .conftest import login
 

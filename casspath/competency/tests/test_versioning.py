@@ -1,11 +1,11 @@
 import pytest
 
-from casspath.competency.actions import (
+from casspath.competency.actions.edits import do_update_model_info
+from casspath.competency.actions.versions import (
     TRANSITIONS,
     do_discard_draft,
     do_publish_model,
     do_start_new_version,
-    do_update_model_info,
 )
 from casspath.competency.errors import CompetencyError, InvalidTransition, ModelDataError, ModelNotEditable
 from casspath.competency.models import CompetencyModel, Dimension

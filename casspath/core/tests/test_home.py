@@ -92,7 +92,7 @@ def test_it_reads_the_roster_in_constant_queries(client, world, django_assert_ma
 
 
 def test_it_shows_an_account_manager_his_effective_requirements(client, world):
-    from casspath.competency.actions import do_load_default_model
+    from casspath.competency.actions.loading import do_load_default_model
     from casspath.competency.queries import effective_requirements
     from casspath.core.actors import SystemActor
 

@@ -14,12 +14,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from casspath.competency.actions import (
-    do_load_default_model,
-    do_set_requirements,
-    do_start_new_version,
-    do_update_dimension,
-)
+from casspath.competency.actions.edits import do_set_requirements, do_update_dimension
+from casspath.competency.actions.loading import do_load_default_model
+from casspath.competency.actions.versions import do_start_new_version
 from casspath.competency.models import Dimension, Stage
 from casspath.core.actors import SystemActor
 from casspath.imports.tests.helpers import ROSTER_HEADERS_ZH, csv_bytes

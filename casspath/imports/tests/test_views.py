@@ -166,3 +166,15 @@ def test_the_org_template_has_the_kind_drop_down(world, client):
     sheet = workbook.worksheets[0]
     assert [c.value for c in sheet[1]] == ["单位编码", "单位名称", "上级单位编码", "类型"]
     assert len(sheet.data_validations.dataValidation) == 1
+
+
+def test_the_preview_shows_a_status_by_its_label_in_the_page_language(world, client):
+    _login(client, "gzadmin")
+    _upload(client, roster_rows(), dry_run="on")
+    run = ImportRun.objects.get()
+    assert run.report["preview"][0]["fields"]["status"] == [None, "active"]  # stored raw
+    page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert '<span class="text-muted">状态</span>: — → 在职</div>' in page and "→ active" not in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert '<span class="text-muted">status</span>: — → active</div>' in page and "在职" not in page

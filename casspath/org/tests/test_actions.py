@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
-from casspath.org.actions import do_create_unit, do_update_employee, do_update_unit, do_upsert_employee
+from casspath.org.actions.employees import do_update_employee, do_upsert_employee
+from casspath.org.actions.units import do_create_unit, do_update_unit
 from casspath.org.models import Employee, OrgUnit
 from casspath.org.tree import path_for
 

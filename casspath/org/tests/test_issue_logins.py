@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent, User
 from casspath.core.testing import make_employee
-from casspath.org.actions import (
+from casspath.org.actions.login_files import do_purge_login_files
+from casspath.org.actions.logins import (
     do_issue_logins,
-    do_purge_login_files,
     do_queue_issue_logins,
     do_run_login_batch,
     one_time_password,
@@ -219,7 +219,7 @@ def test_it_polls_the_progress_while_the_batch_waits(client, world):
 
 
 def test_it_commits_the_progress_after_every_chunk(world, monkeypatch):
-    monkeypatch.setattr("casspath.org.actions.LOGIN_CHUNK_SIZE", 2)
+    monkeypatch.setattr("casspath.org.actions.logins.LOGIN_CHUNK_SIZE", 2)
     for n in range(3, 7):
         make_employee(f"E000{n}", f"经理{n}", world.team_a)
     seen = []
@@ -278,12 +278,12 @@ def test_it_writes_nothing_when_another_run_took_the_batch_over(world, settings)
 
 
 def test_it_issues_nothing_when_the_batch_fails_half_way(client, world, monkeypatch, settings):
-    monkeypatch.setattr("casspath.org.actions.LOGIN_CHUNK_SIZE", 2)
+    monkeypatch.setattr("casspath.org.actions.logins.LOGIN_CHUNK_SIZE", 2)
     for n in range(3, 7):
         make_employee(f"E000{n}", f"经理{n}", world.team_a)
-    from casspath.org import actions
+    from casspath.org.actions import logins
 
-    real, calls = actions.make_password, []
+    real, calls = logins.make_password, []
 
     def failing(password):
         calls.append(password)
@@ -291,7 +291,7 @@ def test_it_issues_nothing_when_the_batch_fails_half_way(client, world, monkeypa
             raise RuntimeError("hasher crashed")
         return real(password)
 
-    monkeypatch.setattr(actions, "make_password", failing)
+    monkeypatch.setattr(logins, "make_password", failing)
     users_before = User.objects.count()
     batch = do_issue_logins(world.city_a, acting_user=world.city_admin_a)
     assert (batch.status, batch.count, batch.file_name, batch.progress_done) == ("failed", 0, "", 2)

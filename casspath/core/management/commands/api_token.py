@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from casspath.api.actions import do_create_token, do_revoke_token
 from casspath.api.models import ApiToken
-from casspath.core.actors import SystemActor
+from casspath.core.cli_actor import acting_user_from_option
 from casspath.core.models import User
 
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         if action == "list":
             return self._list(options.get("username"))
-        acting_user = _user(options["as_user"]) if options.get("as_user") else SystemActor.cli()
+        acting_user = acting_user_from_option(options.get("as_user"))
         if action == "create":
             days = options["expires_days"]
             if days is not None and days <= 0:

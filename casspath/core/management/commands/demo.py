@@ -6,9 +6,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casspath.core.actors import SystemActor
+from casspath.core.cli_actor import acting_user_from_option
 from casspath.core.demo import DemoError, do_build_demo
-from casspath.core.models import User
 from casspath.org.models import Role
 
 ROLE_TEXT = {
@@ -32,13 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="as_user", default=None, help="act as this user (audit)")
 
     def handle(self, *args, managers: int, seed: int, reset: bool, as_user: str | None, **options):
-        if as_user:
-            try:
-                acting_user = User.objects.get(username=as_user)
-            except User.DoesNotExist:
-                raise CommandError(f"用户不存在 / No such user: {as_user}") from None
-        else:
-            acting_user = SystemActor.cli()
+        acting_user = acting_user_from_option(as_user)
         started = time.monotonic()
         try:
             summary = do_build_demo(managers=managers, seed=seed, reset=reset, acting_user=acting_user)

@@ -5,9 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from casspath.core.audit import record
+from casspath.core.cli_actor import acting_user_from_option
 from casspath.imports import registry
 from casspath.imports.errors import ImportFileError
-from casspath.imports.management.commands._actor import resolve_actor
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"未知的类型 / unknown kind: {kind}") from None
         if not importer.can_export:
             raise CommandError(f"“{kind}”不能导出 / {kind} cannot be exported")
-        actor = resolve_actor(as_user)
+        actor = acting_user_from_option(as_user)
         try:
             data = importer.export(actor, file)
         except PermissionError:

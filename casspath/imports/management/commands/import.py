@@ -5,10 +5,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from casspath.core.cli_actor import acting_user_from_option
 from casspath.imports import registry
 from casspath.imports.actions import do_create_import_run, do_execute_import_run
 from casspath.imports.framework import may_import
-from casspath.imports.management.commands._actor import resolve_actor
 from casspath.imports.report import ImportReport
 
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 / no such file: {file}")
-        actor = resolve_actor(as_user)
+        actor = acting_user_from_option(as_user)
         if not may_import(actor, importer):
             raise CommandError(f"{as_user} 没有导入权限 / {as_user} may not import {kind}")
         run = do_create_import_run(

@@ -5,22 +5,11 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from casspath.core.actors import SystemActor
-from casspath.core.models import User
+from casspath.core.cli_actor import acting_user_from_option
 from casspath.org import scopes
-from casspath.org.actions import do_issue_logins
+from casspath.org.actions.logins import do_issue_logins
 from casspath.org.models import LoginBatch, OrgUnit
 from casspath.org.scopes import Perm
-
-
-def _actor(username: str | None):
-    """The user named by --as (he acts within his scope), else the system actor cli:<os user>."""
-    if not username:
-        return SystemActor.cli()
-    try:
-        return User.objects.get(username=username, is_active=True)
-    except User.DoesNotExist:
-        raise CommandError(f"没有这个用户 / no such active user: {username}") from None
 
 
 class Command(BaseCommand):
@@ -37,7 +26,7 @@ class Command(BaseCommand):
                             help="the .xlsx to write the passwords to (must not exist yet)")
 
     def handle(self, *args, unit_code, reissue, as_user, out, **options):
-        actor = _actor(as_user)
+        actor = acting_user_from_option(as_user)
         unit = OrgUnit.objects.filter(code=unit_code).first()
         if unit is None:
             raise CommandError(f"没有这个单位 / no such unit: {unit_code}")

@@ -1,5 +1,5 @@
-"""Every write to the org tree, the roster and logins. Callers check scope through
-`org/access.py`; each action checks again that the target is in the actor's scope."""
+"""Logins for the employees of a unit, issued in batches: queued, run by a worker (or the
+command line), their passwords written to a file the issuing admin downloads once."""
 
 import logging
 import secrets
@@ -9,42 +9,23 @@ from dataclasses import field as dataclass_field
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from openpyxl import Workbook
 
 from casspath.core import audit
 from casspath.core.actors import SystemActor
 from casspath.core.models import User
-from casspath.org import scopes, tree
-from casspath.org.models import LOGIN_FILE_TTL, Employee, LoginBatch, OrgUnit, Role, RoleAssignment
+from casspath.org.actions.common import require_scope
+from casspath.org.actions.login_files import LOGIN_FILES_SUBDIR, login_files_dir, write_logins_file
+from casspath.org.models import Employee, LoginBatch, OrgUnit, Role, RoleAssignment
 from casspath.org.scopes import Perm
-
-EMPLOYEE_FIELDS = ("name", "phone", "email", "org_unit", "position", "hire_date", "grade", "status")
-# Blank text, never NULL, in these columns.
-TEXT_FIELDS = ("name", "phone", "email")
-
-# Status rules as data: the allowed transitions, and what a new status does to the login.
-STATUS_TRANSITIONS: dict[str, set[str]] = {
-    Employee.Status.ACTIVE: {Employee.Status.LEFT},
-    Employee.Status.LEFT: {Employee.Status.ACTIVE},
-}
-# Someone who left may no longer log in; coming back needs a newly issued login.
-LOGIN_ACTIVE_ON_STATUS: dict[str, bool | None] = {
-    Employee.Status.LEFT: False,
-    Employee.Status.ACTIVE: None,  # unchanged
-}
-
-UNIT_FIELDS = ("name", "kind", "parent")
 
 # Readable one-time passwords: no 0/O, 1/l/I look-alikes.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
 PASSWORD_GROUPS, PASSWORD_GROUP_LENGTH = 3, 4  # "abcd-EFGH-2345": 12 random characters
-LOGIN_FILES_SUBDIR = "logins"
 # Passwords are hashed in chunks of this many logins; the progress is committed after each.
 LOGIN_CHUNK_SIZE = 25
 # A running batch whose progress has not moved for this long was abandoned by its worker.
@@ -56,184 +37,12 @@ TEAM_LEAD_POSITIONS = {"team_lead"}
 logger = logging.getLogger(__name__)
 
 
-def _require_scope(acting_user, perm: Perm, unit: OrgUnit) -> None:
-    if not scopes.unit_in_scope(acting_user, perm, unit):
-        raise PermissionDenied(f"{unit.code} is outside the scope of {audit.actor_label(acting_user)}")
-
-
-def _json(value):
-    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
-
-
-def _normalise(values: dict) -> dict:
-    values = dict(values)
-    for key in TEXT_FIELDS:
-        if key in values:
-            values[key] = (values[key] or "").strip()
-    unknown = set(values) - set(EMPLOYEE_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown employee fields: {sorted(unknown)}")
-    return values
-
-
-# ---------------------------------------------------------------- employees
-
-
-@transaction.atomic
-def do_upsert_employee(values: dict, *, acting_user) -> tuple[Employee, str, dict]:
-    """Create or update the employee whose 工号 is `values["employee_no"]`.
-
-    `values` holds Employee fields (foreign keys as instances); on update, fields absent
-    from it are left as they are. Returns (employee, "created" | "updated" | "unchanged",
-    changes as {field: [old, new]}). Needs IMPORT_DATA over the old and the new unit.
-    """
-    values = dict(values)
-    employee_no = (values.pop("employee_no", "") or "").strip()
-    values = _normalise(values)
-    employee = Employee.objects.select_for_update().filter(employee_no=employee_no).first()
-    if employee is not None:
-        changes = do_update_employee(employee, values, acting_user=acting_user)
-        return employee, ("updated" if changes else "unchanged"), changes
-    employee = Employee(employee_no=employee_no, **values)
-    employee.full_clean()
-    _require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
-    employee.save()
-    changes = {field: [None, _json(getattr(employee, field))] for field in EMPLOYEE_FIELDS
-               if getattr(employee, field) not in (None, "")}
-    audit.record(acting_user, "employee.create", employee,
-                 summary=f"{employee.employee_no} {employee.name} @ {employee.org_unit.code}",
-                 changes=changes)
-    return employee, "created", changes
-
-
-@transaction.atomic
-def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict:
-    """Change some fields of an employee; returns the changes ({} when nothing changed)."""
-    values = _normalise(values)
-    _require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
-    changes = audit.diff(employee, values)
-    if not changes:
-        return {}
-    old_status = employee.status
-    new_status = values.get("status", old_status)
-    if new_status != old_status and new_status not in STATUS_TRANSITIONS.get(old_status, set()):
-        raise ValidationError({"status": f"不允许从 {old_status} 变为 {new_status} / "
-                                         f"{old_status} → {new_status} is not allowed"})
-    for field in changes:
-        setattr(employee, field, values[field])
-    employee.full_clean()
-    if "org_unit" in changes:
-        _require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
-    employee.save(update_fields=[*changes, "updated_at"])
-    _sync_login(employee, changes)
-    audit.record(acting_user, "employee.update", employee,
-                 summary=f"{employee.employee_no} {employee.name}", changes=changes)
-    return changes
-
-
-def _sync_login(employee: Employee, changes: dict) -> None:
-    """Keep the login's name, email and active flag in step with the roster."""
-    user = employee.user
-    if user is None:
-        return
-    fields = []
-    if "name" in changes and user.first_name != employee.name:
-        user.first_name, user.last_name = employee.name, ""
-        fields += ["first_name", "last_name"]
-    if "email" in changes and user.email != employee.email:
-        user.email = employee.email
-        fields.append("email")
-    active = LOGIN_ACTIVE_ON_STATUS.get(employee.status) if "status" in changes else None
-    if active is not None and user.is_active != active:
-        user.is_active = active
-        fields.append("is_active")
-    if fields:
-        user.save(update_fields=fields)
-
-
-# ---------------------------------------------------------------- org units
-
-
-@transaction.atomic
-def do_create_unit(*, code: str, name: str, kind: str, parent: OrgUnit | None, acting_user) -> OrgUnit:
-    """A new unit under `parent` (a root only for unrestricted actors)."""
-    if parent is None:
-        if not scopes.is_unrestricted(acting_user):
-            raise PermissionDenied("only an unrestricted actor may create a root unit")
-    else:
-        _require_scope(acting_user, Perm.IMPORT_DATA, parent)
-    unit = OrgUnit(code=(code or "").strip(), name=(name or "").strip(), kind=kind, parent=parent)
-    # The path needs the new row's id: computed right after the first save.
-    unit.full_clean(exclude=["path"])
-    unit.save()
-    unit.path, unit.depth = tree.path_for(unit, parent)
-    unit.save(update_fields=["path", "depth"])
-    audit.record(acting_user, "org_unit.create", unit,
-                 summary=f"{unit.code} {unit.name} under {parent.code if parent else '-'}",
-                 changes={"code": [None, unit.code], "name": [None, unit.name], "kind": [None, unit.kind],
-                          "parent": [None, parent.code if parent else None]})
-    return unit
-
-
-@transaction.atomic
-def do_update_unit(unit: OrgUnit, values: dict, *, acting_user) -> dict:
-    """Rename, re-kind or move a unit. A move recomputes the paths of its whole subtree.
-
-    The unit's code is its natural key (imports and other apps name units by it) and does
-    not change here.
-    """
-    unknown = set(values) - set(UNIT_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown unit fields: {sorted(unknown)}")
-    values = dict(values)
-    if "name" in values:
-        values["name"] = (values["name"] or "").strip()
-    _require_scope(acting_user, Perm.IMPORT_DATA, unit)
-    changes = audit.diff(unit, values)
-    if not changes:
-        return {}
-    moved = "parent" in changes
-    if moved:
-        parent = values["parent"]
-        if parent is None:
-            if not scopes.is_unrestricted(acting_user):
-                raise PermissionDenied("only an unrestricted actor may make a unit a root")
-        else:
-            if parent.pk == unit.pk or parent.is_within(unit):
-                raise ValidationError({"parent": ValidationError(
-                    "不能把单位移到它自己或它的下级单位之下 / "
-                    "A unit cannot be moved under itself or one of its own subunits.", code="cycle")})
-            _require_scope(acting_user, Perm.IMPORT_DATA, parent)
-    for field in changes:
-        setattr(unit, field, values[field])
-    unit.full_clean()
-    unit.save(update_fields=list(changes))
-    if moved:
-        tree.rebuild_paths(unit)
-        unit.refresh_from_db(fields=["path", "depth"])
-    audit.record(acting_user, "org_unit.update", unit, summary=f"{unit.code} {unit.name}", changes=changes)
-    return changes
-
-
-# ---------------------------------------------------------------- logins
-
-
 def one_time_password() -> str:
     """A readable random password, e.g. "hK7m-p2Qx-9rTz" (12 random characters)."""
     return "-".join(
         "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_GROUP_LENGTH))
         for _ in range(PASSWORD_GROUPS)
     )
-
-
-def login_files_dir() -> Path:
-    path = Path(settings.PRIVATE_FILES_DIR) / LOGIN_FILES_SUBDIR
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
-class LoginFileGone(Exception):
-    """The batch's file was downloaded already, or expired and was deleted."""
 
 
 class LoginBatchLost(Exception):
@@ -329,7 +138,7 @@ def do_queue_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False,
     may run as the system actor."""
     if isinstance(acting_user, SystemActor) and not written_by_cli:
         raise ValueError("logins are issued by a person: only he may download the passwords")
-    _require_scope(acting_user, Perm.ISSUE_LOGINS, unit)
+    require_scope(acting_user, Perm.ISSUE_LOGINS, unit)
     # A count, not the rows: the exact list is taken when the batch runs.
     employees = _subtree_employees(unit)
     if not reissue:
@@ -390,7 +199,7 @@ def do_run_login_batch(batch_id: int, *, out_path: Path | None = None,
             )
         if isinstance(acting_user, SystemActor) and not batch.written_by_cli:
             raise LoginBatchError("网页签发的批次须有签发人。", "A batch issued on the web needs its admin.")
-        _require_scope(acting_user, Perm.ISSUE_LOGINS, unit)
+        require_scope(acting_user, Perm.ISSUE_LOGINS, unit)
         candidates = _login_candidates(unit, acting_user=acting_user, reissue=batch.reissue)
         total = len(candidates.employees)
         _login_batch_heartbeat(batch_id, attempt, 0, total)
@@ -488,7 +297,7 @@ def _write_login_batch(batch_id: int, attempt: int, prepared: dict[int, tuple[st
                 path = login_files_dir() / Path(file_name).name
             else:
                 file_name, path = "", Path(out_path)
-            _write_logins_file(path, unit, issued)
+            write_logins_file(path, unit, issued)
             written = path
             batch.set_status(LoginBatch.Status.SUCCEEDED, count=len(issued), file_name=file_name,
                              progress_done=len(prepared), progress_total=len(prepared), finished_at=now,
@@ -588,72 +397,3 @@ def _roles_for(employee: Employee) -> list[str]:
     if position.code in TEAM_LEAD_POSITIONS:
         roles.append(Role.TEAM_LEAD)
     return roles
-
-
-def _write_logins_file(path: Path, unit: OrgUnit, issued: list[tuple[Employee, str]]) -> None:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "logins"
-    sheet.append(["工号 employee no", "姓名 name", "单位 unit", "用户名 username",
-                  "一次性密码 one-time password"])
-    for employee, password in issued:
-        sheet.append([employee.employee_no, employee.name, employee.org_unit.name, employee.employee_no,
-                      password])
-    for column, width in zip("ABCDE", (16, 14, 24, 16, 22), strict=True):
-        sheet.column_dimensions[column].width = width
-    note = workbook.create_sheet("说明 notes")
-    note.append([f"{unit.name} ({unit.code})"])
-    note.append(["首次登录后须修改密码。请妥善保管本文件，分发后删除。"])
-    note.append(["The password must be changed at first login. Keep this file safe and delete it "
-                 "once the passwords are handed out."])
-    # Create the file readable by the server's user only (and never over another file), then fill it.
-    path.touch(mode=0o600, exist_ok=False)
-    workbook.save(path)
-
-
-@transaction.atomic
-def do_download_login_batch(batch: LoginBatch, *, acting_user) -> bytes:
-    """The batch's .xlsx, once: the file is deleted as it is handed over."""
-    batch = LoginBatch.objects.select_for_update().select_related("org_unit").get(pk=batch.pk)
-    if batch.created_by_id != getattr(acting_user, "pk", None):
-        raise PermissionDenied("only the admin who issued the logins may download them")
-    if not batch.is_available:
-        raise LoginFileGone(batch.pk)
-    path = Path(settings.PRIVATE_FILES_DIR) / batch.file_name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise LoginFileGone(batch.pk) from exc
-    path.unlink(missing_ok=True)
-    batch.downloaded_at = timezone.now()
-    batch.file_name = ""
-    batch.save(update_fields=["downloaded_at", "file_name"])
-    audit.record(acting_user, "org.download_logins", batch, summary=f"{batch.org_unit.code}: {batch.count}")
-    return data
-
-
-@transaction.atomic
-def do_purge_login_files(*, acting_user, now=None) -> int:
-    """Delete the files of batches older than LOGIN_FILE_TTL, and any stray file in the
-    logins folder that old (left by a failed issue). Returns the number of files deleted."""
-    now = now or timezone.now()
-    cutoff = now - LOGIN_FILE_TTL
-    deleted = 0
-    expired = list(LoginBatch.objects.select_for_update().exclude(file_name="").filter(created_at__lt=cutoff))
-    for batch in expired:
-        (Path(settings.PRIVATE_FILES_DIR) / batch.file_name).unlink(missing_ok=True)
-        batch.file_name = ""
-        batch.save(update_fields=["file_name"])
-        deleted += 1
-    folder = Path(settings.PRIVATE_FILES_DIR) / LOGIN_FILES_SUBDIR
-    if folder.is_dir():
-        kept = set(LoginBatch.objects.exclude(file_name="").values_list("file_name", flat=True))
-        for path in folder.glob("*.xlsx"):
-            if f"{LOGIN_FILES_SUBDIR}/{path.name}" in kept:
-                continue
-            if path.stat().st_mtime < cutoff.timestamp():
-                path.unlink(missing_ok=True)
-                deleted += 1
-    if deleted:
-        audit.record(acting_user, "org.purge_login_files", summary=f"{deleted} expired login files deleted")
-    return deleted

@@ -1,0 +1,28 @@
+"""What the competency actions share."""
+
+from casspath.competency.errors import ModelNotEditable
+from casspath.competency.models import CompetencyModel, Grade, Stage
+
+Status = CompetencyModel.Status
+# Fields that a foreign key points at: validated by construction, and checking each one
+# in full_clean would cost a query per row.
+FK_FIELDS = ["model", "module", "dimension", "stage", "grade", "org_unit", "derived_from"]
+
+
+def known_codes() -> tuple[set[str], set[str]]:
+    return set(Stage.objects.values_list("code", flat=True)), set(
+        Grade.objects.values_list("code", flat=True)
+    )
+
+
+def clean(obj) -> None:
+    """Field checks of a model row, without the queries of foreign keys and uniqueness."""
+    obj.full_clean(exclude=FK_FIELDS, validate_unique=False, validate_constraints=False)
+
+
+def require_draft(model: CompetencyModel) -> None:
+    if model.status != Status.DRAFT:
+        raise ModelNotEditable(
+            f"{model} 状态为「{Status(model.status).label}」，只能修改草稿版本；请先创建新版本",
+            f"{model} is {model.status}: only a draft can be edited; start a new version first",
+        )

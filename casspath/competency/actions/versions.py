@@ -1,0 +1,202 @@
+"""Versions of a competency model: a draft is created from model data or from the version
+in use, published (archiving the version before), or discarded."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from casspath.competency.actions.common import Status, clean, known_codes, require_draft
+from casspath.competency.errors import CompetencyError, InvalidTransition
+from casspath.competency.models import (
+    BehaviourLevel,
+    CompetencyModel,
+    Dimension,
+    Grade,
+    LevelTitle,
+    Module,
+    Requirement,
+    Stage,
+)
+from casspath.competency.schema import model_data, validate_model_data
+from casspath.core import audit
+from casspath.org.models import OrgUnit
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.PUBLISHED},
+    Status.PUBLISHED: {Status.ARCHIVED},
+    Status.ARCHIVED: set(),
+}
+
+
+def _set_status(model: CompetencyModel, new: str) -> None:
+    if new not in TRANSITIONS[model.status]:
+        raise InvalidTransition(
+            f"{model} 的状态不能从「{Status(model.status).label}」改为「{Status(new).label}」",
+            f"{model} cannot go from {model.status} to {new}",
+        )
+    model.status = new
+    fields = ["status"]
+    if new == Status.PUBLISHED:
+        model.published_at = timezone.now()
+        fields.append("published_at")
+    model.save(update_fields=fields)
+
+
+
+def next_version(family: str) -> int:
+    return (CompetencyModel.objects.filter(family=family).aggregate(top=Max("version"))["top"] or 0) + 1
+
+
+def create_from_data(
+    data: dict, *, org_unit: OrgUnit, version: int, derived_from: CompetencyModel | None
+) -> CompetencyModel:
+    """Write a validated model dict as a new draft version, with bulk inserts."""
+    model = CompetencyModel(
+        family=data["family"],
+        version=version,
+        name=data["name"],
+        name_en=data["name_en"],
+        description=data["description"],
+        org_unit=org_unit,
+        status=Status.DRAFT,
+        derived_from=derived_from,
+    )
+    clean(model)
+    model.save()
+    titles = [LevelTitle(model=model, **item) for item in data["levels"]]
+    modules = [
+        Module(model=model, code=m["code"], name=m["name"], name_en=m["name_en"], order=index)
+        for index, m in enumerate(data["modules"])
+    ]
+    for obj in [*titles, *modules]:
+        clean(obj)
+    LevelTitle.objects.bulk_create(titles)
+    Module.objects.bulk_create(modules)
+    dimensions = []
+    order = 0
+    for module, item in zip(modules, data["modules"], strict=True):
+        for dim in item["dimensions"]:
+            dimensions.append(
+                Dimension(
+                    model=model,
+                    module=module,
+                    code=dim["code"],
+                    name=dim["name"],
+                    name_en=dim["name_en"],
+                    category=dim["category"],
+                    description=dim["description"],
+                    order=order,
+                )
+            )
+            order += 1
+    for obj in dimensions:
+        clean(obj)
+    Dimension.objects.bulk_create(dimensions)
+    by_code = {dim.code: dim for dim in dimensions}
+    behaviours = [
+        BehaviourLevel(
+            dimension=by_code[dim["code"]], level=entry["level"], indicators="\n".join(entry["indicators"])
+        )
+        for item in data["modules"]
+        for dim in item["dimensions"]
+        for entry in dim["levels"]
+        if entry["indicators"]
+    ]
+    stages = {stage.code: stage for stage in Stage.objects.all()}
+    grades = {grade.code: grade for grade in Grade.objects.all()}
+    requirements = []
+    for kind, lookup, attr in (("stages", stages, "stage"), ("grades", grades, "grade")):
+        for target, cells in data["requirements"].get(kind, {}).items():
+            for code, (level, weight) in cells.items():
+                requirements.append(
+                    Requirement(
+                        model=model,
+                        dimension=by_code[code],
+                        level=level,
+                        weight=Decimal(str(weight)),
+                        **{attr: lookup[target]},
+                    )
+                )
+    for obj in [*behaviours, *requirements]:
+        clean(obj)
+    BehaviourLevel.objects.bulk_create(behaviours)
+    Requirement.objects.bulk_create(requirements)
+    return model
+
+
+def publish_draft(model: CompetencyModel) -> list[CompetencyModel]:
+    """Publish a draft and archive the versions of its family in use; returns those."""
+    stages, grades = known_codes()
+    validate_model_data(model_data(model), stage_codes=stages, grade_codes=grades)
+    archived = list(
+        CompetencyModel.objects.select_for_update()
+        .filter(family=model.family, status=Status.PUBLISHED)
+        .exclude(pk=model.pk)
+    )
+    for old in archived:
+        _set_status(old, Status.ARCHIVED)
+    _set_status(model, Status.PUBLISHED)
+    return archived
+
+
+@transaction.atomic
+def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyModel:
+    """A draft copy (version + 1) of a published model; the family's draft if one exists."""
+    existing = (
+        CompetencyModel.objects.select_for_update()
+        .filter(family=model.family, status=Status.DRAFT)
+        .order_by("-version")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    if model.status != Status.PUBLISHED:
+        raise CompetencyError(
+            f"只能从已发布的版本创建新版本；{model} 状态为「{Status(model.status).label}」",
+            f"a new version can only start from the published version; {model} is {model.status}",
+        )
+    draft = create_from_data(
+        model_data(model), org_unit=model.org_unit, version=next_version(model.family), derived_from=model
+    )
+    audit.record(
+        acting_user,
+        "competency.start_new_version",
+        draft,
+        summary=f"{draft} from v{model.version}",
+        changes={"from_version": model.version},
+    )
+    return draft
+
+
+@transaction.atomic
+def do_publish_model(model: CompetencyModel, *, acting_user) -> CompetencyModel:
+    """Draft → published; the family's version in use → archived. Refuses an incomplete
+    model with ModelDataError naming what is missing."""
+    if Status.PUBLISHED not in TRANSITIONS[model.status]:
+        _set_status(model, Status.PUBLISHED)  # raises InvalidTransition with the reason
+    archived = publish_draft(model)
+    audit.record(
+        acting_user,
+        "competency.publish_model",
+        model,
+        summary=str(model),
+        changes={"archived": [m.version for m in archived]},
+    )
+    return model
+
+
+@transaction.atomic
+def do_discard_draft(model: CompetencyModel, *, acting_user) -> None:
+    """Delete a draft version (nothing can point at a draft: it was never in use)."""
+    require_draft(model)
+    label, pk = str(model), model.pk
+    model.delete()
+    audit.record(
+        acting_user,
+        "competency.discard_draft",
+        object_type="competency.competencymodel",
+        object_id=str(pk),
+        summary=label,
+    )

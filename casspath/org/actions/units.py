@@ -1,0 +1,73 @@
+"""Writes to the org tree: create, rename, re-kind and move units."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from casspath.core import audit
+from casspath.org import scopes, tree
+from casspath.org.actions.common import require_scope
+from casspath.org.models import OrgUnit
+from casspath.org.scopes import Perm
+
+UNIT_FIELDS = ("name", "kind", "parent")
+
+
+@transaction.atomic
+def do_create_unit(*, code: str, name: str, kind: str, parent: OrgUnit | None, acting_user) -> OrgUnit:
+    """A new unit under `parent` (a root only for unrestricted actors)."""
+    if parent is None:
+        if not scopes.is_unrestricted(acting_user):
+            raise PermissionDenied("only an unrestricted actor may create a root unit")
+    else:
+        require_scope(acting_user, Perm.IMPORT_DATA, parent)
+    unit = OrgUnit(code=(code or "").strip(), name=(name or "").strip(), kind=kind, parent=parent)
+    # The path needs the new row's id: computed right after the first save.
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.path, unit.depth = tree.path_for(unit, parent)
+    unit.save(update_fields=["path", "depth"])
+    audit.record(acting_user, "org_unit.create", unit,
+                 summary=f"{unit.code} {unit.name} under {parent.code if parent else '-'}",
+                 changes={"code": [None, unit.code], "name": [None, unit.name], "kind": [None, unit.kind],
+                          "parent": [None, parent.code if parent else None]})
+    return unit
+
+
+@transaction.atomic
+def do_update_unit(unit: OrgUnit, values: dict, *, acting_user) -> dict:
+    """Rename, re-kind or move a unit. A move recomputes the paths of its whole subtree.
+
+    The unit's code is its natural key (imports and other apps name units by it) and does
+    not change here.
+    """
+    unknown = set(values) - set(UNIT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown unit fields: {sorted(unknown)}")
+    values = dict(values)
+    if "name" in values:
+        values["name"] = (values["name"] or "").strip()
+    require_scope(acting_user, Perm.IMPORT_DATA, unit)
+    changes = audit.diff(unit, values)
+    if not changes:
+        return {}
+    moved = "parent" in changes
+    if moved:
+        parent = values["parent"]
+        if parent is None:
+            if not scopes.is_unrestricted(acting_user):
+                raise PermissionDenied("only an unrestricted actor may make a unit a root")
+        else:
+            if parent.pk == unit.pk or parent.is_within(unit):
+                raise ValidationError({"parent": ValidationError(
+                    "不能把单位移到它自己或它的下级单位之下 / "
+                    "A unit cannot be moved under itself or one of its own subunits.", code="cycle")})
+            require_scope(acting_user, Perm.IMPORT_DATA, parent)
+    for field in changes:
+        setattr(unit, field, values[field])
+    unit.full_clean()
+    unit.save(update_fields=list(changes))
+    if moved:
+        tree.rebuild_paths(unit)
+        unit.refresh_from_db(fields=["path", "depth"])
+    audit.record(acting_user, "org_unit.update", unit, summary=f"{unit.code} {unit.name}", changes=changes)
+    return changes

@@ -1,0 +1,486 @@
+"""The roster import (CONTRACTS.md, "Org tree and roster") and the roster export.
+
+Employees are upserted by employee number in bulk: the database is read once, rows are
+compared as tuples, and writes go in large batches (`writes.py`) inside the run's one
+transaction. Re-importing a file changes nothing.
+"""
+
+import csv
+import io
+from datetime import date
+from pathlib import PurePath
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from casspath.competency.models import Grade
+from casspath.imports import columns as col
+from casspath.imports.columns import Column, cached
+from casspath.imports.errors import ImportFileError, RowError
+from casspath.imports.framework import Option, RunContext, Table, TabularImporter
+from casspath.imports.registry import register
+from casspath.imports.report import PREVIEW_LIMIT, Change, ImportReport
+from casspath.org import scopes
+from casspath.org.importers.resolve import UnitResolver
+from casspath.org.importers.writes import insert_employees, update_employees
+from casspath.org.models import Employee, OrgUnit, Position
+
+STATUS_LABELS_ZH = {Employee.Status.ACTIVE: "在职", Employee.Status.LEFT: "离职"}
+STATUS_OPTIONS = {
+    "在职": "active",
+    "离职": "left",
+    "active": "active",
+    "left": "left",
+    "正常": "active",
+    "已离职": "left",
+}
+
+# Columns in file order; the keys are Employee attributes (unit, position, grade as ids).
+ROSTER_FIELDS = (
+    "employee_no",
+    "name",
+    "phone",
+    "email",
+    "org_code",
+    "position",
+    "hire_date",
+    "grade",
+    "status",
+)
+_ATTR = {"org_code": "org_unit_id", "position": "position_id", "grade": "grade_id"}
+_KEY = {attr: key for key, attr in _ATTR.items()}
+
+
+def _position_names() -> list[str]:
+    return list(Position.objects.values_list("name", flat=True))
+
+
+def _grade_names() -> list[str]:
+    return list(Grade.objects.values_list("name", flat=True))
+
+
+class RosterImporter(TabularImporter):
+    kind = "roster"
+    label = _("Roster (employees)")
+    sheet_name = "花名册 roster"
+    audit_verb = "import.roster"
+    can_export = True
+    value_labels = {"status": dict(Employee.Status.choices)}  # 在职 / 离职 on the run page
+    options = (
+        Option(
+            "deactivate_missing",
+            _("Mark employees missing from the file as left"),
+            "将文件所含单位中、文件里没有的在职员工标记为离职。",
+            "Mark as left the active employees of the file's units who are not in the file.",
+        ),
+    )
+    columns = (
+        Column(
+            "employee_no",
+            "工号",
+            "employee no",
+            (
+                "员工编号",
+                "员工号",
+                "职工号",
+                "人员编号",
+                "员工工号",
+                "employee number",
+                "employee id",
+                "staff no",
+                "staff id",
+                "emp no",
+            ),
+            required=True,
+            blank_ok=False,
+            parse=col.text(32),
+            note_zh="员工唯一编号，也是登录名；再次导入时按工号更新。",
+            note_en="The employee's unique number and login name; re-imports update by it.",
+        ),
+        Column(
+            "name",
+            "姓名",
+            "name",
+            ("员工姓名", "人员姓名", "名字", "full name", "employee name"),
+            required=True,
+            blank_ok=False,
+            parse=col.text(60),
+        ),
+        Column(
+            "phone",
+            "手机号",
+            "phone",
+            (
+                "手机",
+                "手机号码",
+                "移动电话",
+                "联系电话",
+                "电话",
+                "mobile",
+                "mobile phone",
+                "phone number",
+                "cell phone",
+            ),
+            parse=col.mobile_phone,
+            note_zh="11 位手机号，可带 +86、空格或短横线。",
+            note_en="11-digit mobile number; +86, spaces, dashes allowed.",
+        ),
+        Column(
+            "email",
+            "邮箱",
+            "email",
+            ("电子邮箱", "电子邮件", "邮件", "邮箱地址", "e-mail", "mail"),
+            parse=col.email,
+        ),
+        Column(
+            "org_code",
+            "单位编码",
+            "org code",
+            (
+                "部门编码",
+                "单位",
+                "所属单位",
+                "所属单位编码",
+                "部门",
+                "组织编码",
+                "班组编码",
+                "单位路径",
+                "unit code",
+                "unit",
+                "org unit",
+                "department",
+                "department code",
+            ),
+            required=True,
+            blank_ok=False,
+            note_zh="单位编码，或完整路径如“广东公司/广州分公司/天河区/政企一班”（须唯一匹配）。",
+            note_en="The unit's code, or its full path of names separated by / (must match one unit).",
+        ),
+        Column(
+            "position",
+            "岗位",
+            "position",
+            ("职位", "岗位名称", "job", "job title", "title"),
+            choices=_position_names,
+            note_zh="岗位名称、编码或英文名。",
+            note_en="Position name, code or English name.",
+        ),
+        Column(
+            "hire_date",
+            "入职日期",
+            "hire date",
+            ("入职时间", "入职日", "hire date", "join date", "date of hire", "start date", "hired"),
+            required=True,
+            blank_ok=False,
+            note_zh="Excel 日期，或 YYYY-MM-DD、YYYY/MM/DD、YYYY年M月D日；不能晚于今天。",
+            note_en="An Excel date, or YYYY-MM-DD, YYYY/MM/DD, YYYY年M月D日; not in the future.",
+        ),
+        Column(
+            "grade",
+            "职级",
+            "grade",
+            ("级别", "层级", "职级名称", "level"),
+            choices=_grade_names,
+            note_zh="初级、中级、高级、资深（或英文）。",
+            note_en="junior, intermediate, senior, expert (or Chinese).",
+        ),
+        Column(
+            "status",
+            "状态",
+            "status",
+            ("在职状态", "员工状态", "人员状态", "employment status"),
+            choices=lambda: list(STATUS_LABELS_ZH.values()),
+            note_zh="在职或离职；留空：新员工为在职，已有员工不变。",
+            note_en="active or left; empty: active for a new employee, unchanged otherwise.",
+        ),
+    )
+    instructions_zh = (
+        "每行一名员工，按工号新增或更新；再次导入同一文件不会产生任何变化。",
+        "文件中没有的员工保持不变；勾选“标记缺失员工为离职”时，文件所含单位中缺失的在职员工标记为离职（试运行会先列出）。",
+        "有任何一行错误时不会写入任何数据；报告列出每个错误的行、列、值和原因。",
+        "请先导入单位（单位编码），再导入花名册。",
+    )
+    instructions_en = (
+        "One employee per row, created or updated by employee number; importing the same file again "
+        "changes nothing.",
+        "Employees absent from the file are left as they are; with 'deactivate missing', the active "
+        "employees of the file's units who are absent are marked left (the dry run lists them first).",
+        "If any row is bad nothing is written; the report names every bad row, column, value and reason.",
+        "Import the org units first, then the roster.",
+    )
+
+    # --- parsing ----------------------------------------------------------------------
+
+    def parsers(self, ctx: RunContext) -> dict:
+        parsers = super().parsers(ctx)
+        positions: dict[str, int] = {}
+        for pk, code, name, name_en in Position.objects.values_list("id", "code", "name", "name_en"):
+            positions.update({code: pk, name: pk, **({name_en: pk} if name_en else {})})
+        grades: dict[str, int] = {}
+        for pk, code, name, name_en in Grade.objects.values_list("id", "code", "name", "name_en"):
+            grades.update({code: pk, name: pk, **({name_en: pk} if name_en else {})})
+        parsers["position"] = cached(col.choice(positions, _position_names()))
+        parsers["grade"] = cached(col.choice(grades, _grade_names()))
+        parsers["status"] = col.choice(STATUS_OPTIONS, ["在职", "离职", "active", "left"])
+        parsers["hire_date"] = cached(col.past_date(timezone.localdate()))
+        parsers["status"] = cached(parsers["status"])
+        resolver = UnitResolver(ctx)
+        parsers["org_code"] = cached(resolver.parse)
+        ctx.cache["existing"] = _existing_employees()
+        # Preview shows codes and names, not ids.
+        ctx.cache["labels"] = {
+            "org_unit_id": resolver.code_of,
+            "position_id": {
+                pk: name for pk, _c, name, _e in Position.objects.values_list("id", "code", "name", "name_en")
+            },
+            "grade_id": dict(Grade.objects.values_list("id", "name")),
+        }
+        return parsers
+
+    def check(self, ctx: RunContext, table: Table, report: ImportReport) -> None:
+        numbers, header = table.columns["employee_no"], table.headers["employee_no"]
+        if len(set(numbers)) != len(numbers):
+            first: dict[str, int] = {}
+            for i, number in enumerate(numbers):
+                if number is None:
+                    continue
+                if number in first:
+                    report.errors.append(
+                        RowError(
+                            table.numbers[i],
+                            header,
+                            number,
+                            f"工号重复：与第 {first[number]} 行相同。",
+                            f"Duplicate employee number: the same as row {first[number]}.",
+                        )
+                    )
+                    table.bad.add(i)
+                else:
+                    first[number] = table.numbers[i]
+        allowed = ctx.allowed_unit_ids()
+        if allowed is None:
+            return
+        existing = ctx.cache["existing"]
+        unit_at = _COL["org_unit_id"]
+        for i, number in enumerate(numbers):
+            old = existing.get(number)
+            if old is not None and old[unit_at] not in allowed:
+                code, name = OrgUnit.objects.filter(pk=old[unit_at]).values_list("code", "name").first()
+                report.errors.append(
+                    RowError(
+                        table.numbers[i],
+                        header,
+                        number,
+                        f"该员工属于单位“{code}”（{name}），不在您的导入权限范围内。",
+                        f"This employee belongs to unit '{code}' ({name}), outside your import scope.",
+                    )
+                )
+                table.bad.add(i)
+
+    # --- planning ---------------------------------------------------------------------
+
+    def plan(self, ctx: RunContext, table: Table, report: ImportReport) -> dict | None:
+        if table.bad:
+            return None  # nothing found here adds to the errors already reported
+        existing: dict[str, tuple] = ctx.cache["existing"]
+        labels = ctx.cache["labels"]
+        present = [key for key in ROSTER_FIELDS if key in table.present and key != "employee_no"]
+        attrs = [_ATTR.get(key, key) for key in present]
+        # Blank cells: text becomes "", links None; a blank status keeps the old one (new: active).
+        columns = []
+        for key in present:
+            values = table.columns[key]
+            if key in ("phone", "email"):
+                values = [value or "" for value in values]
+            columns.append(values)
+        status_at = present.index("status") if "status" in present else -1
+        indexes = [_COL[attr] for attr in attrs]
+        numbers = table.columns["employee_no"]
+        creates: list[int] = []  # indexes of the rows that are new employees
+        updates: list[tuple[int, dict]] = []
+        active = Employee.Status.ACTIVE.value
+        new_rows = zip(*columns, strict=True) if columns else ((),) * len(numbers)
+        for i, (number, new) in enumerate(zip(numbers, new_rows, strict=True)):
+            old = existing.get(number)
+            if old is None:
+                creates.append(i)
+                if len(report.preview) < PREVIEW_LIMIT:
+                    if status_at >= 0 and new[status_at] is None:
+                        new = (*new[:status_at], active, *new[status_at + 1 :])
+                    report.add_change(
+                        Change(
+                            table.numbers[i],
+                            number,
+                            "create",
+                            {
+                                _KEY.get(a, a): [None, _show(labels, a, v)]
+                                for a, v in zip(attrs, new, strict=True)
+                            },
+                        )
+                    )
+                continue
+            changed = None
+            for j, index in enumerate(indexes):
+                value = new[j]
+                if value != old[index] and not (j == status_at and value is None):
+                    if changed is None:
+                        changed = {}
+                    changed[attrs[j]] = value
+            if changed is None:
+                continue
+            updates.append((old[0], changed))
+            if len(report.preview) < PREVIEW_LIMIT:
+                report.add_change(
+                    Change(
+                        table.numbers[i],
+                        number,
+                        "update",
+                        {
+                            _KEY.get(a, a): [_show(labels, a, old[_COL[a]]), _show(labels, a, v)]
+                            for a, v in changed.items()
+                        },
+                    )
+                )
+        report.created = len(creates)
+        report.updated = len(updates)
+        report.unchanged = len(numbers) - len(creates) - len(updates)
+        missing_ids = self._missing(existing, set(table.columns["org_code"]), set(numbers), report)
+        return {
+            "attrs": attrs,
+            "numbers": numbers,
+            "columns": columns,
+            "creates": creates,
+            "updates": updates,
+            "missing": missing_ids,
+            "deactivate": bool(ctx.options.get("deactivate_missing")),
+        }
+
+    def _missing(self, existing, file_units, numbers, report) -> list[int]:
+        ids = []
+        active = Employee.Status.ACTIVE
+        status_at, unit_at = _COL["status"], _COL["org_unit_id"]
+        unit_codes = None
+        for number, old in existing.items():
+            if old[status_at] == active and old[unit_at] in file_units and number not in numbers:
+                ids.append(old[0])
+                if len(report.missing) < 500:
+                    if unit_codes is None:
+                        unit_codes = dict(
+                            OrgUnit.objects.filter(pk__in=list(file_units)[:30000]).values_list("id", "code")
+                        )
+                    report.missing.append(
+                        {"key": number, "name": old[_COL["name"]], "unit": unit_codes.get(old[unit_at], "")}
+                    )
+        report.missing.sort(key=lambda item: item["key"])
+        return ids
+
+    def apply(self, ctx: RunContext, plan: dict, report: ImportReport) -> None:
+        now = timezone.now()
+        insert_employees(plan["attrs"], plan["numbers"], plan["columns"], plan["creates"], now)
+        update_employees(plan["updates"], now)
+        if plan["deactivate"] and plan["missing"]:
+            ids = plan["missing"]
+            for start in range(0, len(ids), 500):
+                Employee.objects.filter(pk__in=ids[start : start + 500]).update(
+                    status=Employee.Status.LEFT, updated_at=now
+                )
+            report.deactivated = len(ids)
+
+    def audit_changes(self, ctx: RunContext, report: ImportReport) -> dict:
+        changes = super().audit_changes(ctx, report)
+        changes["deactivate_missing"] = bool(ctx.options.get("deactivate_missing"))
+        changes["missing"] = len(report.missing)
+        return changes
+
+    # --- export -----------------------------------------------------------------------
+
+    def export(self, acting_user, filename: str) -> bytes:
+        return export_roster(acting_user, filename)
+
+
+_FIELDS = (
+    "id",
+    "employee_no",
+    "name",
+    "phone",
+    "email",
+    "org_unit_id",
+    "position_id",
+    "hire_date",
+    "grade_id",
+    "status",
+)
+_COL = {name: index for index, name in enumerate(_FIELDS)}
+
+
+def _existing_employees() -> dict[str, tuple]:
+    """Every employee as a tuple of `_FIELDS`, by employee number: one query."""
+    return {row[1]: row for row in Employee.objects.values_list(*_FIELDS).order_by()}
+
+
+def _show(labels: dict, attr: str, value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if attr in labels and value is not None:
+        return labels[attr].get(value, value)
+    return value
+
+
+# --- roster export ---------------------------------------------------------------------
+
+
+def roster_export_rows(acting_user) -> list[list]:
+    """The employees the actor may see unmasked, in the roster import's columns."""
+    employees = (
+        scopes.employees_for(acting_user, scopes.Perm.VIEW_PERSONAL_DATA)
+        .select_related("org_unit", "position", "grade")
+        .order_by("employee_no")
+    )
+    rows = []
+    for e in employees.iterator(chunk_size=5000):
+        rows.append(
+            [
+                e.employee_no,
+                e.name,
+                e.phone,
+                e.email,
+                e.org_unit.code,
+                e.position.name if e.position else "",
+                e.hire_date,
+                e.grade.name if e.grade else "",
+                STATUS_LABELS_ZH.get(e.status, e.status),
+            ]
+        )
+    return rows
+
+
+def export_roster(acting_user, filename: str) -> bytes:
+    """.xlsx or .csv (UTF-8 with BOM, so Excel opens it) by the file name's extension."""
+    if not scopes.has_perm(acting_user, scopes.Perm.VIEW_PERSONAL_DATA):
+        raise PermissionError("not allowed to export personal data")
+    headers = [column.header_zh for column in RosterImporter.columns]
+    rows = roster_export_rows(acting_user)
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".csv":
+        out = io.StringIO(newline="")
+        writer = csv.writer(out)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([value.isoformat() if isinstance(value, date) else value for value in row])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+    if suffix != ".xlsx":
+        raise ImportFileError(
+            "导出文件须以 .xlsx 或 .csv 结尾。", "The export file must end in .xlsx or .csv."
+        )
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(RosterImporter.sheet_name)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+register(RosterImporter())
