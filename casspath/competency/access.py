@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from casspath.competency.models import CompetencyModel
+from casspath.competency.models import CompetencyModel, Dimension, Module
 from casspath.core.actors import SystemActor
 from casspath.org import scopes
 from casspath.org.models import Employee, RoleAssignment
@@ -52,3 +52,21 @@ def access_model_by_id(user, model_id, *, for_edit: bool = False) -> CompetencyM
     if for_edit and not may_edit_model(user, model):
         raise PermissionDenied("not allowed to edit this model")
     return model
+
+
+def access_module_in_model(model: CompetencyModel, module_id: int) -> Module:
+    """A module of a model the caller has already accessed; 404 if it belongs to another."""
+    module = Module.objects.filter(model=model, pk=module_id).first()
+    if module is None:
+        raise Http404("no such module")
+    module.model = model
+    return module
+
+
+def access_dimension_in_model(model: CompetencyModel, code: str) -> Dimension:
+    """A dimension, by its code, of a model the caller has already accessed."""
+    dimension = Dimension.objects.filter(model=model, code=code).select_related("module").first()
+    if dimension is None:
+        raise Http404("no such dimension")
+    dimension.model = model
+    return dimension

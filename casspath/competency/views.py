@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casspath.analytics.charts import radar_chart
-from casspath.competency.access import access_model_by_id, may_edit_model
+from casspath.competency.access import (
+    access_dimension_in_model,
+    access_model_by_id,
+    access_module_in_model,
+    may_edit_model,
+)
 from casspath.competency.actions.edits import (
     do_add_dimension,
     do_add_module,
@@ -39,7 +44,7 @@ from casspath.competency.forms import (
     ModuleForm,
     RequirementColumnForm,
 )
-from casspath.competency.models import CompetencyModel, Dimension, Grade, LevelTitle, Module, Stage
+from casspath.competency.models import CompetencyModel, Dimension, Grade, LevelTitle, Stage
 from casspath.competency.queries import (
     diff_against_previous,
     model_tree,
@@ -303,26 +308,10 @@ def module_add(request, model):
     )
 
 
-def _module(model, module_id) -> Module:
-    module = Module.objects.filter(model=model, pk=module_id).first()
-    if module is None:
-        raise Http404("no such module")
-    module.model = model
-    return module
-
-
-def _dimension(model, code) -> Dimension:
-    dimension = Dimension.objects.filter(model=model, code=code).select_related("module").first()
-    if dimension is None:
-        raise Http404("no such dimension")
-    dimension.model = model
-    return dimension
-
-
 @require_http_methods(["GET", "POST"])
 @draft_edit
 def module_edit(request, model, module_id):
-    module = _module(model, module_id)
+    module = access_module_in_model(model, module_id)
     form = ModuleForm(
         request.POST or None, adding=False, initial={"name": module.name, "name_en": module.name_en}
     )
@@ -342,7 +331,7 @@ def module_edit(request, model, module_id):
 def module_move(request, model, module_id, direction):
     if direction not in ("up", "down"):
         raise Http404("no such direction")
-    module = _module(model, module_id)
+    module = access_module_in_model(model, module_id)
     do_move_module(module, offset=-1 if direction == "up" else 1, acting_user=request.user)
     return _detail(model)
 
@@ -350,7 +339,7 @@ def module_move(request, model, module_id, direction):
 @require_POST
 @draft_edit
 def module_remove(request, model, module_id):
-    module = _module(model, module_id)
+    module = access_module_in_model(model, module_id)
     try:
         do_remove_module(module, acting_user=request.user)
     except ValidationError as exc:
@@ -381,7 +370,7 @@ def dimension_add(request, model):
 @require_http_methods(["GET", "POST"])
 @draft_edit
 def dimension_edit(request, model, code):
-    dimension = _dimension(model, code)
+    dimension = access_dimension_in_model(model, code)
     form = DimensionForm(
         request.POST or None,
         model=model,
@@ -408,7 +397,7 @@ def dimension_edit(request, model, code):
 @require_http_methods(["GET", "POST"])
 @draft_edit
 def dimension_indicators(request, model, code):
-    dimension = _dimension(model, code)
+    dimension = access_dimension_in_model(model, code)
     titles = {row.level: row for row in LevelTitle.objects.filter(model=model)}
     lines = {row.level: row.indicator_list() for row in dimension.behaviours.all()}
     form = IndicatorsForm(request.POST or None, titles=titles, initial_lines=lines)
@@ -425,7 +414,7 @@ def dimension_indicators(request, model, code):
 @require_POST
 @draft_edit
 def dimension_remove(request, model, code):
-    dimension = _dimension(model, code)
+    dimension = access_dimension_in_model(model, code)
     do_remove_dimension(dimension, acting_user=request.user)
     messages.success(request, _("Dimension %(code)s removed.") % {"code": code})
     return _detail(model)

@@ -293,3 +293,14 @@ def test_it_404s_an_unknown_stage_or_dimension(world, draft):
     )
     assert client.get(reverse("competency:dimension_edit", args=[draft.pk, "D99"])).status_code == 404
     assert Stage.objects.filter(code="growth").exists()
+
+
+def test_it_refuses_a_module_of_another_model_under_this_models_address(world, model, draft):
+    # The published version's module, addressed through the draft: the ids must not mix.
+    foreign = Module.objects.get(model=model, code="M2")
+    client = login(world.province_admin)
+    url = reverse("competency:module_edit", args=[draft.pk, foreign.pk])
+    response = client.post(url, {"name": "改名", "name_en": ""})
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.name != "改名"
