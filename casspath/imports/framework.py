@@ -7,6 +7,7 @@ multi-sheet workbook) subclass `Importer` and own `run`.
 """
 
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,8 +68,8 @@ class Option:
     help_en: str = ""
 
 
-class Importer:
-    """One kind of import. Subclasses set the attributes and implement `run`."""
+class Importer(ABC):
+    """One kind of import. Subclasses set the attributes and implement `template` and `run`."""
 
     kind: str = ""
     label: str | Promise = ""
@@ -81,23 +82,25 @@ class Importer:
     # in the page's language: {column key: {value: label}}.
     value_labels: Mapping[str, Mapping[str, str | Promise]] = {}
 
+    @abstractmethod
     def template(self) -> bytes:
         """An .xlsx template the user fills in."""
-        raise NotImplementedError
 
     def template_filename(self) -> str:
         return f"casspath-{self.kind}-template.xlsx"
 
+    @abstractmethod
     def run(self, data: bytes, ctx: RunContext) -> ImportReport:
         """Parse, validate, plan and (unless ctx.dry_run) apply in one transaction.
 
         Raise `ImportFileError` for a file that cannot be read; put bad rows in the report.
         """
-        raise NotImplementedError
 
     def export(self, acting_user, filename: str) -> bytes:
-        """The data the actor may see, in the import's own format (.xlsx or .csv by name)."""
-        raise NotImplementedError
+        """The data the actor may see, in the import's own format (.xlsx or .csv by name).
+
+        Importers that can export set `can_export` and override this."""
+        raise ImportFileError(f"“{self.kind}”类型不支持导出。", f"Kind '{self.kind}' cannot be exported.")
 
     def new_report(self, ctx: RunContext) -> ImportReport:
         return ImportReport(kind=self.kind, filename=ctx.filename, dry_run=ctx.dry_run, sha256=ctx.sha256)
@@ -154,17 +157,17 @@ class TabularImporter(Importer):
         """Cross-column and cross-row checks (duplicates, scope): add RowErrors to the report
         and the rows' indexes to `table.bad`. Cells that failed to parse are None."""
 
+    @abstractmethod
     def plan(self, ctx: RunContext, table: Table, report: ImportReport) -> Any:
         """Work out creates, updates and unchanged rows; fill the report's counts and preview;
         add RowErrors for rows that cannot be applied. Returns the plan for `apply`.
 
         Rows in `table.bad` already have errors: skip them (the plan will not be applied)
         but report what else is wrong with the others."""
-        raise NotImplementedError
 
+    @abstractmethod
     def apply(self, ctx: RunContext, plan: Any, report: ImportReport) -> None:
         """Write the plan. Runs inside the run's one transaction."""
-        raise NotImplementedError
 
     def audit_changes(self, ctx: RunContext, report: ImportReport) -> dict:
         return {
