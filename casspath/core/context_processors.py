@@ -1,3 +1,4 @@
+from casspath.imports.queries import importers_for
 from casspath.org import scopes
 
 
@@ -11,7 +12,8 @@ def navigation(request):
             "employees": scopes.has_perm(user, scopes.Perm.VIEW_EMPLOYEES),
             "org": scopes.has_perm(user, scopes.Perm.VIEW_EMPLOYEES),
             "competency": True,
-            "imports": scopes.has_perm(user, scopes.Perm.IMPORT_DATA),
+            # Training admins import the roster; consultants the competency model.
+            "imports": bool(importers_for(user)),
             "logins": scopes.has_perm(user, scopes.Perm.ISSUE_LOGINS),
         },
         "user_roles": sorted(scopes.roles_of(user)),

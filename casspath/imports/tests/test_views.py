@@ -178,3 +178,15 @@ def test_the_preview_shows_a_status_by_its_label_in_the_page_language(world, cli
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
     assert '<span class="text-muted">status</span>: — → active</div>' in page and "在职" not in page
+
+
+def test_it_shows_the_imports_menu_to_whoever_may_import_something(client, world):
+    from casspath.core.testing import make_user
+    from casspath.org.models import Role
+
+    consultant = make_user("consultant", role=Role.CONSULTANT, unit=world.province)
+    imports_link = f'href="{reverse("imports:index")}"'
+    for user, shown in ((consultant, True), (world.city_admin_a, True), (world.manager, False),
+                        (world.team_lead, False)):
+        client.force_login(user)
+        assert (imports_link in client.get(reverse("home")).content.decode()) is shown, user
