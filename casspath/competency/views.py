@@ -248,6 +248,9 @@ def model_publish(request, model):
         do_publish_model(model, acting_user=request.user)
     except ModelDataError as exc:
         return model_detail(request, model.pk, publish_errors=exc, status=400)
+    except CompetencyError as exc:
+        messages.error(request, _text(exc))
+        return _detail(model)
     messages.success(request, _("Version %(version)s is published.") % {"version": model.version})
     return _detail(model)
 

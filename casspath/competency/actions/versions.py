@@ -19,7 +19,7 @@ from casspath.competency.models import (
     Requirement,
     Stage,
 )
-from casspath.competency.schema import model_data, validate_model_data
+from casspath.competency.schema import content_key, model_data, validate_model_data
 from casspath.core import audit
 from casspath.org.models import OrgUnit
 
@@ -176,6 +176,13 @@ def do_publish_model(model: CompetencyModel, *, acting_user) -> CompetencyModel:
     model with ModelDataError naming what is missing."""
     if Status.PUBLISHED not in TRANSITIONS[model.status]:
         _set_status(model, Status.PUBLISHED)  # raises InvalidTransition with the reason
+    in_use = CompetencyModel.objects.filter(family=model.family, status=Status.PUBLISHED).first()
+    if in_use is not None and content_key(model_data(in_use)) == content_key(model_data(model)):
+        # A version identical to the one in use would only make evidence point two ways.
+        raise CompetencyError(
+            f"草稿与正在使用的 {in_use} 没有任何差别，无需发布；可以继续编辑或放弃此草稿。",
+            f"The draft is identical to {in_use}, the version in use: edit it or discard it.",
+        )
     archived = publish_draft(model)
     audit.record(
         acting_user,

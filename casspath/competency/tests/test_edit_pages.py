@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from casspath.competency.actions.edits import do_add_module
+from casspath.competency.actions.edits import do_add_module, do_update_model_info
 from casspath.competency.actions.versions import do_start_new_version
 from casspath.competency.models import CompetencyModel, Dimension, LevelTitle, Module, Requirement, Stage
 from casspath.core.models import AuditEvent
@@ -17,7 +17,11 @@ from .conftest import login
 
 @pytest.fixture
 def draft(world, model):
-    return do_start_new_version(model, acting_user=world.province_admin)
+    draft = do_start_new_version(model, acting_user=world.province_admin)
+    # A draft identical to the version in use cannot be published: give it a change.
+    do_update_model_info(draft, name=draft.name, name_en=draft.name_en, description="第二版说明",
+                         acting_user=world.province_admin)
+    return draft
 
 
 def levels_post():
@@ -304,3 +308,13 @@ def test_it_refuses_a_module_of_another_model_under_this_models_address(world, m
     assert response.status_code == 404
     foreign.refresh_from_db()
     assert foreign.name != "改名"
+
+
+def test_it_says_why_an_unchanged_draft_is_not_published(world, model):
+    draft = do_start_new_version(model, acting_user=world.province_admin)
+    client = login(world.province_admin)
+    response = client.post(reverse("competency:model_publish", args=[draft.pk]), follow=True)
+    assert response.status_code == 200
+    assert "没有任何差别" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == CompetencyModel.Status.DRAFT

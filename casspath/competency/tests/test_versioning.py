@@ -56,12 +56,29 @@ def test_it_publishes_a_draft_and_archives_the_version_in_use(world, model):
     assert AuditEvent.objects.filter(verb="competency.publish_model", object_id=str(draft.pk)).exists()
 
 
+def changed_draft(world, model):
+    draft = do_start_new_version(model, acting_user=world.province_admin)
+    do_update_model_info(draft, name=draft.name, name_en=draft.name_en, description="第二版",
+                         acting_user=world.province_admin)
+    return draft
+
+
+def test_it_refuses_to_publish_a_draft_identical_to_the_version_in_use(world, model):
+    draft = do_start_new_version(model, acting_user=world.province_admin)
+    with pytest.raises(CompetencyError) as info:
+        do_publish_model(draft, acting_user=world.province_admin)
+    assert "identical" in info.value.message_en
+    draft.refresh_from_db()
+    model.refresh_from_db()
+    assert (draft.status, model.status) == (Status.DRAFT, Status.PUBLISHED)
+
+
 def test_it_raises_on_a_wrong_transition(world, model):
     assert TRANSITIONS == {Status.DRAFT: {Status.PUBLISHED}, Status.PUBLISHED: {Status.ARCHIVED},
                            Status.ARCHIVED: set()}
     with pytest.raises(InvalidTransition):
         do_publish_model(model, acting_user=world.province_admin)
-    draft = do_start_new_version(model, acting_user=world.province_admin)
+    draft = changed_draft(world, model)
     do_publish_model(draft, acting_user=world.province_admin)
     model.refresh_from_db()
     with pytest.raises(InvalidTransition) as info:
@@ -72,7 +89,7 @@ def test_it_raises_on_a_wrong_transition(world, model):
 
 
 def test_it_refuses_to_start_a_version_from_an_archived_model(world, model):
-    draft = do_start_new_version(model, acting_user=world.province_admin)
+    draft = changed_draft(world, model)
     do_publish_model(draft, acting_user=world.province_admin)
     model.refresh_from_db()
     with pytest.raises(CompetencyError):
