@@ -57,8 +57,10 @@ def test_row_errors_come_back_with_row_column_value_and_both_reasons(world, clie
             "row": 2,
             "column": "单位编码",
             "value": "SZ-NS-01",
-            "reason_zh": "单位“SZ-NS-01”（政企二班）不在您的导入权限范围内。",
-            "reason_en": "Unit 'SZ-NS-01' (政企二班) is outside your import scope.",
+            # Neutral: the same reason as for a unit that does not exist, naming no unit.
+            "reason_zh": "单位“SZ-NS-01”不存在或不在您的导入权限范围内（新单位请先导入单位）。",
+            "reason_en": "Unit 'SZ-NS-01' does not exist or is outside your import scope "
+            "(import new units first).",
         }
     ]
     assert client.post(f"{BASE}/runs/{body['id']}/apply").status_code == 409

@@ -4,8 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casspath.core import audit
+from casspath.org import scopes
 from casspath.org.actions.common import require_scope
-from casspath.org.models import Employee
+from casspath.org.actions.logins import LoginMove, realign_login_roles
+from casspath.org.models import Employee, OrgUnit
+from casspath.org.queries import mask_email, mask_phone
 from casspath.org.scopes import Perm
 
 EMPLOYEE_FIELDS = ("name", "phone", "email", "org_unit", "position", "hire_date", "grade", "status")
@@ -54,6 +57,7 @@ def do_upsert_employee(values: dict, *, acting_user) -> tuple[Employee, str, dic
     if employee is not None:
         changes = do_update_employee(employee, values, acting_user=acting_user)
         return employee, ("updated" if changes else "unchanged"), changes
+    _refuse_case_collision(employee_no, acting_user)
     employee = Employee(employee_no=employee_no, **values)
     employee.full_clean()
     require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
@@ -62,8 +66,32 @@ def do_upsert_employee(values: dict, *, acting_user) -> tuple[Employee, str, dic
                if getattr(employee, field) not in (None, "")}
     audit.record(acting_user, "employee.create", employee,
                  summary=f"{employee.employee_no} {employee.name} @ {employee.org_unit.code}",
-                 changes=changes)
+                 changes=masked_changes(changes))
     return employee, "created", changes
+
+
+def _refuse_case_collision(employee_no: str, acting_user) -> None:
+    """A 工号 is also a login name: "gd00025" beside "GD00025" would be a second person
+    for the same number. The existing spelling is named only to whom may see it."""
+    other = Employee.objects.filter(employee_no__iexact=employee_no).select_related("org_unit").first()
+    if other is None:
+        return
+    if scopes.employee_in_scope(acting_user, Perm.IMPORT_DATA, other):
+        raise ValidationError({"employee_no": (
+            f"工号与已有员工的工号“{other.employee_no}”仅大小写不同。 / "
+            f"This employee number differs only in case from the existing '{other.employee_no}'.")})
+    raise ValidationError({"employee_no": (
+        "该工号已被您权限范围外的员工使用。 / This employee number is used outside your import scope.")})
+
+
+def masked_changes(changes: dict) -> dict:
+    """`changes` ({field: [old, new]}) with phone and email masked, for the audit log: it
+    is read by more people, for longer, than the roster."""
+    masked = dict(changes)
+    for field, mask in (("phone", mask_phone), ("email", mask_email)):
+        if field in masked:
+            masked[field] = [mask(value) if value else value for value in masked[field]]
+    return masked
 
 
 @transaction.atomic
@@ -79,6 +107,7 @@ def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict
     if new_status != old_status and new_status not in STATUS_TRANSITIONS.get(old_status, set()):
         raise ValidationError({"status": f"不允许从 {old_status} 变为 {new_status} / "
                                          f"{old_status} → {new_status} is not allowed"})
+    old_unit_id, old_position_id = employee.org_unit_id, employee.position_id
     for field in changes:
         setattr(employee, field, values[field])
     employee.full_clean()
@@ -86,9 +115,29 @@ def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict
         require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
     employee.save(update_fields=[*changes, "updated_at"])
     _sync_login(employee, changes)
+    logged = masked_changes(changes)
+    roles = _move_login_roles(employee, old_unit_id, old_position_id)
+    if roles:
+        logged["role_bindings"] = roles
     audit.record(acting_user, "employee.update", employee,
-                 summary=f"{employee.employee_no} {employee.name}", changes=changes)
+                 summary=f"{employee.employee_no} {employee.name}", changes=logged)
     return changes
+
+
+def _move_login_roles(employee: Employee, old_unit_id: int, old_position_id: int | None) -> list | None:
+    """Move his login's derived roles with him (`realign_login_roles`); [old, new] bindings
+    as "role@UNIT" for the audit row, or None when none moved."""
+    if employee.user_id is None:
+        return None
+    removed, added = realign_login_roles([LoginMove(
+        user_id=employee.user_id, old_unit_id=old_unit_id, old_position_id=old_position_id,
+        new_unit_id=employee.org_unit_id, new_position_id=employee.position_id,
+        left=employee.status == Employee.Status.LEFT)])
+    if not removed and not added:
+        return None
+    codes = dict(OrgUnit.objects.filter(pk__in={b[2] for b in [*removed, *added]}).values_list("id", "code"))
+    return [[f"{role}@{codes[unit]}" for _u, role, unit in removed],
+            [f"{role}@{codes[unit]}" for _u, role, unit in added]]
 
 
 def _sync_login(employee: Employee, changes: dict) -> None:

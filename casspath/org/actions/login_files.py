@@ -31,8 +31,9 @@ def write_logins_file(path: Path, unit: OrgUnit, issued: list[tuple[Employee, st
     sheet.append(["工号 employee no", "姓名 name", "单位 unit", "用户名 username",
                   "一次性密码 one-time password"])
     for employee, password in issued:
-        sheet.append([employee.employee_no, employee.name, employee.org_unit.name, employee.employee_no,
-                      password])
+        # The login's own username: usually the 工号, but an older login may differ.
+        username = employee.user.username if employee.user is not None else employee.employee_no
+        sheet.append([employee.employee_no, employee.name, employee.org_unit.name, username, password])
     for column, width in zip("ABCDE", (16, 14, 24, 16, 22), strict=True):
         sheet.column_dimensions[column].width = width
     note = workbook.create_sheet("说明 notes")

@@ -18,9 +18,10 @@ from django.utils import timezone
 from casspath.core import audit
 from casspath.core.actors import SystemActor
 from casspath.core.models import User
+from casspath.org import scopes
 from casspath.org.actions.common import require_scope
 from casspath.org.actions.login_files import LOGIN_FILES_SUBDIR, login_files_dir, write_logins_file
-from casspath.org.models import Employee, LoginBatch, OrgUnit, Role, RoleAssignment
+from casspath.org.models import Employee, LoginBatch, OrgUnit, Position, Role, RoleAssignment
 from casspath.org.scopes import Perm
 
 # Readable one-time passwords: no 0/O, 1/l/I look-alikes.
@@ -33,6 +34,8 @@ LOGIN_BATCH_STALE_AFTER = timedelta(minutes=5)
 BULK_SIZE = 500
 # Positions whose holders lead a team (班组长): their login gets the team lead role.
 TEAM_LEAD_POSITIONS = {"team_lead"}
+# The roles a login gets from its employee's position (`_position_roles`).
+DERIVED_ROLES = (Role.ACCOUNT_MANAGER, Role.TEAM_LEAD)
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +97,11 @@ def _login_candidates(unit: OrgUnit, *, acting_user, reissue: bool, lock: bool =
     # A subquery, not a list of 工号: a large unit would pass SQLite's limit on parameters.
     users = User.objects.filter(username__in=employees.values("employee_no")).select_related("employee")
     candidates = _Candidates([], {user.username: user for user in users})
+    employees = list(employees)
+    foreign = _logins_with_foreign_roles([e.user_id for e in employees if e.user_id], acting_user)
     for employee in employees:
-        reason = _refusal(employee, candidates.users_by_username.get(employee.employee_no), acting_user)
+        reason = _refusal(employee, candidates.users_by_username.get(employee.employee_no), acting_user,
+                          foreign)
         if reason:
             candidates.skipped[employee.employee_no] = reason
         else:
@@ -103,16 +109,44 @@ def _login_candidates(unit: OrgUnit, *, acting_user, reissue: bool, lock: bool =
     return candidates
 
 
-def _refusal(employee: Employee, same_username: User | None, acting_user) -> str:
+def _logins_with_foreign_roles(user_ids: list[int], acting_user) -> set[int]:
+    """Those of `user_ids` holding a role bound outside `acting_user`'s ISSUE_LOGINS scope:
+    resetting their password would hand the issuer a login stronger than his own."""
+    if not user_ids or scopes.is_unrestricted(acting_user):
+        return set()
+    roots = scopes.scope_roots(acting_user, Perm.ISSUE_LOGINS)
+    foreign: set[int] = set()
+    for start in range(0, len(user_ids), BULK_SIZE):
+        bindings = RoleAssignment.objects.filter(user_id__in=user_ids[start:start + BULK_SIZE]).exclude(
+            _within_any(roots, "org_unit__"))
+        foreign.update(bindings.values_list("user_id", flat=True))
+    return foreign
+
+
+def _within_any(roots: list[OrgUnit], prefix: str) -> Q:
+    q = Q(pk__in=[])
+    for root in roots:
+        q |= Q(**{f"{prefix}path__startswith": root.path})
+    return q
+
+
+def _refusal(employee: Employee, same_username: User | None, acting_user, foreign: set[int]) -> str:
     user = employee.user or same_username
     if user is not None and acting_user.pk is not None and user.pk == acting_user.pk:
         # Resetting his own password would log the admin out before he could download
         # the file that holds the new one.
         return "own login"
     if employee.user is None and user is not None:
+        # Never take over a login this employee is not linked to: a 工号 chosen as
+        # "admin" would otherwise hand the issuer a one-time password for that account.
         linked = getattr(user, "employee", None)
         if linked is not None and linked.pk != employee.pk:
             return "username taken by another employee's login"
+        return "username taken by another login"
+    if user is not None and (user.is_staff or user.is_superuser):
+        return "login is staff or superuser"
+    if user is not None and user.pk in foreign:
+        return "login holds roles outside your scope"
     try:
         User.username_validator(employee.employee_no)
     except ValidationError:
@@ -290,7 +324,7 @@ def _write_login_batch(batch_id: int, attempt: int, prepared: dict[int, tuple[st
             for employee_no in Employee.objects.filter(pk__in=set(prepared) - still).values_list(
                     "employee_no", flat=True):
                 skipped.setdefault(employee_no, "changed while the batch ran")
-            issued = _write_logins(chosen, prepared, now_candidates.users_by_username)
+            issued = _write_logins(chosen, prepared)
             now = timezone.now()
             if out_path is None:
                 file_name = f"{LOGIN_FILES_SUBDIR}/{now:%Y%m%d%H%M%S}-{secrets.token_hex(12)}.xlsx"
@@ -312,18 +346,22 @@ def _write_login_batch(batch_id: int, attempt: int, prepared: dict[int, tuple[st
     return batch
 
 
-def _write_logins(employees: list[Employee], prepared: dict[int, tuple[str, str]],
-                  users_by_username: dict[str, User]) -> list[tuple[Employee, str]]:
+def _write_logins(employees: list[Employee],
+                  prepared: dict[int, tuple[str, str]]) -> list[tuple[Employee, str]]:
     """Create or reset the logins of `employees` with their prepared password hashes, link
     them and grant their roles; bulk writes, a few queries in all."""
     new_users, old_users = [], []
+    user_of: dict[int, User] = {}  # by employee: a linked login may have another username
     for employee in employees:
-        user = employee.user or users_by_username.get(employee.employee_no)
+        # Only the employee's own login is reset: `_refusal` passed over any other user
+        # with this username, and the unique username stops one created meanwhile.
+        user = employee.user
         if user is None:
             user = User(username=employee.employee_no)
             new_users.append(user)
         else:
             old_users.append(user)
+        user_of[employee.pk] = user
         user.first_name, user.last_name, user.email = employee.name, "", employee.email
         user.is_active = True
         user.must_change_password = True
@@ -338,11 +376,10 @@ def _write_logins(employees: list[Employee], prepared: dict[int, tuple[str, str]
             user.pk = user.id = ids[user.username]
     User.objects.bulk_update(old_users, ["first_name", "last_name", "email", "is_active",
                                          "must_change_password", "password"], batch_size=BULK_SIZE)
-    users = {user.username: user for user in [*new_users, *old_users]}
     now = timezone.now()
     relinked, roles = [], []
     for employee in employees:
-        user = users[employee.employee_no]
+        user = user_of[employee.pk]
         if employee.user_id != user.pk:
             employee.user, employee.updated_at = user, now
             relinked.append(employee)
@@ -387,8 +424,67 @@ def do_fail_login_batch(batch_id: int, *, reason_zh: str, reason_en: str, acting
     return batch
 
 
+@dataclass(frozen=True)
+class LoginMove:
+    """An employee with a login whose unit, position or status changed: before and after."""
+
+    user_id: int
+    old_unit_id: int
+    old_position_id: int | None
+    new_unit_id: int
+    new_position_id: int | None
+    left: bool
+
+
+# (user id, role, unit id) of a role binding.
+Binding = tuple[int, str, int]
+
+
+def realign_login_roles(moves: list[LoginMove]) -> tuple[list[Binding], list[Binding]]:
+    """Move the role bindings a login got from its employee (`_roles_for`: account manager,
+    team lead, bound to his unit) along with him: to his new unit while his position still
+    grants them, dropped when it no longer does or he left. Otherwise a team lead moved away
+    would keep reading his old team's personal data. Roles granted by hand elsewhere are not
+    touched. Bulk: a few queries in all. Returns (removed, added) bindings."""
+    moves = [m for m in moves if m.old_unit_id != m.new_unit_id or m.old_position_id != m.new_position_id
+             or m.left]
+    if not moves:
+        return [], []
+    position_ids = {m.old_position_id for m in moves} | {m.new_position_id for m in moves}
+    positions = Position.objects.in_bulk([pk for pk in position_ids if pk is not None])
+    user_ids = sorted({m.user_id for m in moves})
+    held: dict[Binding, int] = {}
+    for start in range(0, len(user_ids), BULK_SIZE):
+        for pk, user_id, role, unit_id in RoleAssignment.objects.filter(
+                user_id__in=user_ids[start:start + BULK_SIZE], role__in=DERIVED_ROLES).values_list(
+                "pk", "user_id", "role", "org_unit_id"):
+            held[(user_id, role, unit_id)] = pk
+    removed: list[Binding] = []
+    added: list[Binding] = []
+    for move in moves:
+        # Plain strings: an Enum member hashes by its name, not by the value the rows hold.
+        kept = set() if move.left else set(map(str, _position_roles(positions.get(move.new_position_id))))
+        for role in map(str, _position_roles(positions.get(move.old_position_id))):
+            old = (move.user_id, role, move.old_unit_id)
+            if old not in held or (role in kept and move.new_unit_id == move.old_unit_id):
+                continue
+            removed.append(old)
+            if role in kept:
+                added.append((move.user_id, role, move.new_unit_id))
+    removed_ids = [held[binding] for binding in removed]
+    for start in range(0, len(removed_ids), BULK_SIZE):
+        RoleAssignment.objects.filter(pk__in=removed_ids[start:start + BULK_SIZE]).delete()
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user_id=user_id, role=role, org_unit_id=unit_id) for user_id, role, unit_id in added],
+        batch_size=BULK_SIZE, ignore_conflicts=True)
+    return removed, added
+
+
 def _roles_for(employee: Employee) -> list[str]:
-    position = employee.position
+    return _position_roles(employee.position)
+
+
+def _position_roles(position: Position | None) -> list[str]:
     if position is None:
         return []
     roles = []

@@ -25,29 +25,31 @@ class UnitResolver:
             self.by_path.setdefault("/".join(reversed(parts)), []).append(pk)
 
     def parse(self, value: str) -> int:
+        # One message for "no such unit" and "not yours": telling them apart would let an
+        # admin probe another city's unit codes and names.
+        allowed = self.ctx.allowed_unit_ids()
         found = self.by_code.get(value)
         if found is not None:
-            pk = found[0]
-        elif "/" in value or "／" in value:
+            if allowed is not None and found[0] not in allowed:
+                raise Invalid(*unit_not_found(value))
+            return found[0]
+        if "/" in value or "／" in value:
             path = "/".join(part.strip() for part in value.replace("／", "/").strip("/").split("/"))
-            matches = self.by_path.get(path, [])
+            matches = [pk for pk in self.by_path.get(path, []) if allowed is None or pk in allowed]
             if not matches:
-                raise Invalid("没有这个路径的单位。", "No unit has this path.")
+                raise Invalid(*unit_not_found(value))
             if len(matches) > 1:
                 raise Invalid(
                     f"该路径对应 {len(matches)} 个单位，请改用单位编码。",
                     f"This path matches {len(matches)} units: use the unit code instead.",
                 )
-            pk = matches[0]
-        else:
-            raise Invalid(
-                "没有这个编码的单位，请先导入单位。", "No unit has this code: import the org units first."
-            )
-        allowed = self.ctx.allowed_unit_ids()
-        if allowed is not None and pk not in allowed:
-            code, name = self.code_of[pk], self.name_of[pk]
-            raise Invalid(
-                f"单位“{code}”（{name}）不在您的导入权限范围内。",
-                f"Unit '{code}' ({name}) is outside your import scope.",
-            )
-        return pk
+            return matches[0]
+        raise Invalid(*unit_not_found(value))
+
+
+def unit_not_found(value: str) -> tuple[str, str]:
+    """The one reason for a unit that is absent or outside the import scope (zh, en)."""
+    return (
+        f"单位“{value}”不存在或不在您的导入权限范围内（新单位请先导入单位）。",
+        f"Unit '{value}' does not exist or is outside your import scope (import new units first).",
+    )

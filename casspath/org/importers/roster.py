@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from casspath.competency.models import Grade
+from casspath.core.models import User
 from casspath.imports import columns as col
 from casspath.imports.columns import Column, cached
 from casspath.imports.errors import ImportFileError, RowError
@@ -22,6 +23,7 @@ from casspath.imports.framework import Option, RunContext, Table, TabularImporte
 from casspath.imports.registry import register
 from casspath.imports.report import PREVIEW_LIMIT, Change, ImportReport
 from casspath.org import scopes
+from casspath.org.actions.logins import BULK_SIZE, LoginMove, realign_login_roles
 from casspath.org.importers.resolve import UnitResolver
 from casspath.org.importers.writes import insert_employees, update_employees
 from casspath.org.models import Employee, OrgUnit, Position
@@ -47,6 +49,10 @@ ROSTER_FIELDS = (
     "hire_date",
     "grade",
     "status",
+)
+OUTSIDE_SCOPE_NUMBER = (
+    "该工号已被您权限范围外的员工使用。",
+    "This employee number is used outside your import scope.",
 )
 _ATTR = {"org_code": "org_unit_id", "position": "position_id", "grade": "grade_id"}
 _KEY = {attr: key for key, attr in _ATTR.items()}
@@ -240,43 +246,54 @@ class RosterImporter(TabularImporter):
 
     def check(self, ctx: RunContext, table: Table, report: ImportReport) -> None:
         numbers, header = table.columns["employee_no"], table.headers["employee_no"]
-        if len(set(numbers)) != len(numbers):
-            first: dict[str, int] = {}
-            for i, number in enumerate(numbers):
-                if number is None:
+        # A 工号 is a login name: two spellings differing only in case are one number.
+        folded = [number.casefold() if number is not None else None for number in numbers]
+        if len(set(folded)) != len(folded):
+            first: dict[str, tuple[int, str]] = {}
+            for i, (number, key) in enumerate(zip(numbers, folded, strict=True)):
+                if key is None:
                     continue
-                if number in first:
-                    report.errors.append(
-                        RowError(
-                            table.numbers[i],
-                            header,
-                            number,
-                            f"工号重复：与第 {first[number]} 行相同。",
-                            f"Duplicate employee number: the same as row {first[number]}.",
-                        )
-                    )
-                    table.bad.add(i)
+                if key not in first:
+                    first[key] = (table.numbers[i], number)
+                    continue
+                row, spelling = first[key]
+                if spelling == number:
+                    reasons = (f"工号重复：与第 {row} 行相同。",
+                               f"Duplicate employee number: the same as row {row}.")
                 else:
-                    first[number] = table.numbers[i]
+                    reasons = (f"工号与第 {row} 行的“{spelling}”仅大小写不同。",
+                               f"The employee number differs only in case from '{spelling}' in row {row}.")
+                report.errors.append(RowError(table.numbers[i], header, number, *reasons))
+                table.bad.add(i)
         allowed = ctx.allowed_unit_ids()
-        if allowed is None:
-            return
         existing = ctx.cache["existing"]
         unit_at = _COL["org_unit_id"]
+        existing_folded: dict[str, list[str]] | None = None
         for i, number in enumerate(numbers):
+            if number is None:
+                continue
             old = existing.get(number)
-            if old is not None and old[unit_at] not in allowed:
-                code, name = OrgUnit.objects.filter(pk=old[unit_at]).values_list("code", "name").first()
-                report.errors.append(
-                    RowError(
-                        table.numbers[i],
-                        header,
-                        number,
-                        f"该员工属于单位“{code}”（{name}），不在您的导入权限范围内。",
-                        f"This employee belongs to unit '{code}' ({name}), outside your import scope.",
-                    )
-                )
-                table.bad.add(i)
+            if old is not None:
+                if allowed is not None and old[unit_at] not in allowed:
+                    # Neutral: naming his unit would tell another city's roster.
+                    report.errors.append(RowError(table.numbers[i], header, number, *OUTSIDE_SCOPE_NUMBER))
+                    table.bad.add(i)
+                continue
+            if existing_folded is None:  # built once, and only when the file has new numbers
+                existing_folded = {}
+                for known in existing:
+                    existing_folded.setdefault(known.casefold(), []).append(known)
+            others = existing_folded.get(number.casefold())
+            if not others:
+                continue
+            visible = [n for n in others if allowed is None or existing[n][unit_at] in allowed]
+            if visible:
+                reasons = (f"工号与已有员工的工号“{visible[0]}”仅大小写不同。",
+                           f"The employee number differs only in case from the existing '{visible[0]}'.")
+            else:
+                reasons = OUTSIDE_SCOPE_NUMBER
+            report.errors.append(RowError(table.numbers[i], header, number, *reasons))
+            table.bad.add(i)
 
     # --- planning ---------------------------------------------------------------------
 
@@ -299,6 +316,7 @@ class RosterImporter(TabularImporter):
         numbers = table.columns["employee_no"]
         creates: list[int] = []  # indexes of the rows that are new employees
         updates: list[tuple[int, dict]] = []
+        login_updates: list[tuple[tuple, dict]] = []  # (old row, changes) of employees with a login
         active = Employee.Status.ACTIVE.value
         new_rows = zip(*columns, strict=True) if columns else ((),) * len(numbers)
         for i, (number, new) in enumerate(zip(numbers, new_rows, strict=True)):
@@ -330,6 +348,8 @@ class RosterImporter(TabularImporter):
             if changed is None:
                 continue
             updates.append((old[0], changed))
+            if old[_COL["user_id"]] is not None:
+                login_updates.append((old, changed))
             if len(report.preview) < PREVIEW_LIMIT:
                 report.add_change(
                     Change(
@@ -352,6 +372,7 @@ class RosterImporter(TabularImporter):
             "columns": columns,
             "creates": creates,
             "updates": updates,
+            "login_updates": login_updates,
             "missing": missing_ids,
             "deactivate": bool(ctx.options.get("deactivate_missing")),
         }
@@ -386,11 +407,14 @@ class RosterImporter(TabularImporter):
                     status=Employee.Status.LEFT, updated_at=now
                 )
             report.deactivated = len(ids)
+        ctx.cache["logins"] = _sync_logins(ctx.cache["existing"], plan)
+
 
     def audit_changes(self, ctx: RunContext, report: ImportReport) -> dict:
         changes = super().audit_changes(ctx, report)
         changes["deactivate_missing"] = bool(ctx.options.get("deactivate_missing"))
         changes["missing"] = len(report.missing)
+        changes.update(ctx.cache.get("logins", {}))
         return changes
 
     # --- export -----------------------------------------------------------------------
@@ -410,6 +434,7 @@ _FIELDS = (
     "hire_date",
     "grade_id",
     "status",
+    "user_id",
 )
 _COL = {name: index for index, name in enumerate(_FIELDS)}
 
@@ -417,6 +442,57 @@ _COL = {name: index for index, name in enumerate(_FIELDS)}
 def _existing_employees() -> dict[str, tuple]:
     """Every employee as a tuple of `_FIELDS`, by employee number: one query."""
     return {row[1]: row for row in Employee.objects.values_list(*_FIELDS).order_by()}
+
+
+def _sync_logins(existing: dict[str, tuple], plan: dict) -> dict:
+    """What `do_update_employee` does to one login, for all the file's changes in bulk and in
+    the run's transaction: those who left may no longer log in, names and emails follow the
+    roster, and login-derived roles move with their employee (`realign_login_roles`).
+    Returns counts for the audit row."""
+    user_at, unit_at, position_at, status_at = (_COL[k] for k in ("user_id", "org_unit_id", "position_id",
+                                                                   "status"))
+    left = Employee.Status.LEFT.value
+    gone: list[int] = []  # users of the employees now left
+    names: list[User] = []
+    emails: list[User] = []
+    moves: list[LoginMove] = []
+    for old, changed in plan["login_updates"]:
+        user_id = old[user_at]
+        now_left = changed.get("status", old[status_at]) == left
+        if now_left and old[status_at] != left:
+            gone.append(user_id)
+        if "name" in changed:
+            names.append(User(pk=user_id, first_name=changed["name"], last_name=""))
+        if "email" in changed:
+            emails.append(User(pk=user_id, email=changed["email"]))
+        if {"org_unit_id", "position_id", "status"} & changed.keys():
+            moves.append(LoginMove(
+                user_id=user_id, old_unit_id=old[unit_at], old_position_id=old[position_at],
+                new_unit_id=changed.get("org_unit_id", old[unit_at]),
+                new_position_id=changed.get("position_id", old[position_at]), left=now_left))
+    if plan["deactivate"] and plan["missing"]:
+        missing = set(plan["missing"])
+        for old in existing.values():
+            if old[0] in missing and old[user_at] is not None:
+                gone.append(old[user_at])
+                moves.append(LoginMove(
+                    user_id=old[user_at], old_unit_id=old[unit_at], old_position_id=old[position_at],
+                    new_unit_id=old[unit_at], new_position_id=old[position_at], left=True))
+    deactivated = 0
+    for start in range(0, len(gone), BULK_SIZE):
+        deactivated += User.objects.filter(pk__in=gone[start : start + BULK_SIZE], is_active=True).update(
+            is_active=False
+        )
+    User.objects.bulk_update(names, ["first_name", "last_name"], batch_size=BULK_SIZE)
+    User.objects.bulk_update(emails, ["email"], batch_size=BULK_SIZE)
+    removed, added = realign_login_roles(moves)
+    return {
+        "logins_deactivated": deactivated,
+        "logins_renamed": len(names),
+        "login_emails_changed": len(emails),
+        "role_bindings_removed": len(removed),
+        "role_bindings_added": len(added),
+    }
 
 
 def _show(labels: dict, attr: str, value):

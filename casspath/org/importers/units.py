@@ -153,15 +153,16 @@ class OrgImporter(TabularImporter):
             parent = values["parent_code"] or None
             old = existing.get(code)
             if parent is not None and parent not in parent_of:
-                report.errors.append(
-                    RowError(
-                        row.row,
-                        header["parent_code"],
-                        parent,
+                # A scoped admin gets the same reason as for another city's unit (see below).
+                reasons = (
+                    _parent_not_found(parent)
+                    if allowed is not None
+                    else (
                         f"上级单位编码“{parent}”在文件和系统中都不存在。",
                         f"Parent code '{parent}' is neither in the file nor in the system.",
                     )
                 )
+                report.errors.append(RowError(row.row, header["parent_code"], parent, *reasons))
                 continue
             cycle = _cycle_from(code, parent_of)
             if cycle:
@@ -198,25 +199,18 @@ class OrgImporter(TabularImporter):
 
     @staticmethod
     def _scope_problem(code, parent, old, existing, code_of, allowed, in_file) -> tuple[str, str] | None:
+        # Never another city's unit name: only that the code is taken, or a neutral reason.
         if old is not None and old["id"] not in allowed:
             return (
-                f"单位“{code}”（{old['name']}）不在您的导入权限范围内。",
-                f"Unit '{code}' ({old['name']}) is outside your import scope.",
+                f"单位编码“{code}”已被您权限范围外的单位使用。",
+                f"The unit code '{code}' is used outside your import scope.",
             )
         if old is not None and code_of.get(old["parent_id"]) == parent:
             return None  # not moved: being in scope is enough
         if parent is None:
             return ("只有省级管理员可以导入根单位。", "Only a province-wide admin may import a root unit.")
-        if parent in existing and parent not in in_file and existing[parent]["id"] not in allowed:
-            return (
-                f"上级单位“{parent}”（{existing[parent]['name']}）不在您的导入权限范围内。",
-                f"Parent unit '{parent}' ({existing[parent]['name']}) is outside your import scope.",
-            )
-        if parent in in_file and parent in existing and existing[parent]["id"] not in allowed:
-            return (
-                f"上级单位“{parent}”不在您的导入权限范围内。",
-                f"Parent unit '{parent}' is outside your import scope.",
-            )
+        if parent in existing and existing[parent]["id"] not in allowed:
+            return _parent_not_found(parent)
         return None
 
     def apply(self, ctx: RunContext, plan: dict, report: ImportReport) -> None:
@@ -268,3 +262,11 @@ def _cycle_from(code: str, parent_of: dict[str, str | None]) -> list[str]:
 
 
 register(OrgImporter())
+
+
+def _parent_not_found(parent: str) -> tuple[str, str]:
+    """The one reason for a parent that is absent or outside the import scope (zh, en)."""
+    return (
+        f"上级单位“{parent}”不存在或不在您的导入权限范围内。",
+        f"Parent unit '{parent}' does not exist or is outside your import scope.",
+    )

@@ -237,8 +237,12 @@ def test_a_city_admin_cannot_import_rows_into_another_city(world):
     report = _run(csv_bytes(rows), user=world.city_admin_a)
     assert not report.ok
     assert [(e.row, e.column) for e in report.errors] == [(3, "单位编码"), (4, "工号")]
-    assert "SZ-NS-01" in report.errors[0].reason_en and "政企二班" in report.errors[0].reason_zh
-    assert "SZ-NS-01" in report.errors[1].reason_en
+    # Neutral reasons, naming no unit of another city: the same as for a unit that does not exist.
+    assert report.errors[0].reason_en == ("Unit 'SZ-NS-01' does not exist or is outside your import scope "
+                                          "(import new units first).")
+    assert report.errors[1].reason_zh == "该工号已被您权限范围外的员工使用。"
+    assert report.errors[1].reason_en == "This employee number is used outside your import scope."
+    assert not any("政企二班" in e.reason_zh + e.reason_en for e in report.errors)
     assert not Employee.objects.filter(employee_no__in=["E0003", "E0200"]).exists()
     assert Employee.objects.get(employee_no="E0100").org_unit == world.team_b
 
