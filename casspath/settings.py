@@ -141,10 +141,33 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures for one username from one address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+# Login throttling (django-axes), two locks of AXES_COOLOFF_MINUTES: one username from one
+# address after AXES_FAILURE_LIMIT failures, and every username from one address after
+# AXES_IP_FAILURE_LIMIT failures (password spraying; higher, as offices share an address).
+LOGIN_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = max(envint("AXES_IP_FAILURE_LIMIT", 30), LOGIN_FAILURE_LIMIT)
+
+
+def axes_failure_limit(request, credentials) -> int:
+    """Axes compares the largest failure count over its lockout parameters (that is the
+    address's, which includes the pair's) with one limit; choosing the limit per request
+    gives each parameter its own: the pair's limit once the pair reached it, else the
+    address's."""
+    from axes.handlers.database import AxesDatabaseHandler
+    from django.conf import settings
+    from django.db.models import Sum
+
+    pair = AxesDatabaseHandler().get_user_attempts(request, credentials)[0]
+    failures = pair.aggregate(total=Sum("failures_since_start"))["total"] or 0
+    low, high = settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_IP_FAILURE_LIMIT
+    return low if failures >= low else high
+
+
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # axes_failure_limit reads its rows
+AXES_FAILURE_LIMIT = axes_failure_limit
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The pair first: axes_failure_limit reads the pair's attempts as the first parameter's.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -178,7 +201,23 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 10)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SECURE_COOKIES else 0)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_COOKIES else None
+# Proxy headers are trusted only when the site says it runs behind a proxy that sets them
+# (BEHIND_PROXY=1): otherwise any client could claim HTTPS or another address.
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+
+
+def proxy_client_ip(request) -> str | None:
+    """The client's address as one proxy in front of us saw it: the last X-Forwarded-For
+    entry (the one our proxy appended; entries before it are the client's own claims)."""
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    return forwarded[-1] if forwarded else request.META.get("REMOTE_ADDR")
+
+
+# django-ipware is not installed, so axes' AXES_IPWARE_* settings would do nothing; axes
+# reads REMOTE_ADDR unless given this callable.
+AXES_CLIENT_IP_CALLABLE = proxy_client_ip if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -10,6 +10,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from casspath.api.errors import ApiError
 from casspath.api.models import ApiToken, hash_secret
+from casspath.core.models import User
 
 # Writing last_used_at on every call would turn every read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -51,6 +52,16 @@ class SessionAuth(NinjaSessionAuth):
         if not request.user.is_authenticated:
             return None
         return super()._get_key(request)
+
+
+def api_user(request: HttpRequest):
+    """The user a call acts as: the token's user, else the session's. Refuses (401) a call
+    with neither, so an endpoint never acts as an anonymous user."""
+    auth = getattr(request, "auth", None)
+    user = auth if isinstance(auth, User) else request.user
+    if not getattr(user, "is_authenticated", False):
+        raise ApiError(401, "需要身份验证", "Authentication required")
+    return user
 
 
 token_auth = TokenAuth()

@@ -2,6 +2,7 @@
 
 from ninja import Router, Schema
 
+from casspath.api.auth import api_user
 from casspath.org import scopes
 from casspath.org.models import RoleAssignment
 
@@ -20,11 +21,6 @@ class MeOut(Schema):
     roles: list[RoleOut]
     unrestricted: bool
     scope_roots: dict[str, list[str]]
-
-
-def api_user(request):
-    """The user a call acts as: the token's user, else the session's."""
-    return request.auth if getattr(request.auth, "pk", None) is not None else request.user
 
 
 @router.get("/me", response=MeOut, summary="The user this call acts as")

@@ -7,8 +7,7 @@ from ninja import Field, Router, Schema, Status
 
 from casspath.api.access import access_token_by_prefix
 from casspath.api.actions import do_create_token, do_revoke_token
-from casspath.api.auth import session_auth
-from casspath.api.me import api_user
+from casspath.api.auth import api_user, session_auth
 from casspath.api.queries import tokens_for
 
 router = Router(tags=["tokens"])

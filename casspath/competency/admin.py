@@ -1,5 +1,5 @@
 """Read-mostly admin: models change through the app's pages and actions (versioned and
-audited); only the value lists (stages, grades) are edited here."""
+audited); only the value lists (stages, grades) are edited here, each change audited."""
 
 from django.contrib import admin
 
@@ -13,7 +13,7 @@ from casspath.competency.models import (
     Requirement,
     Stage,
 )
-from casspath.core.admin import ReadOnlyAdmin
+from casspath.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -39,12 +39,12 @@ class ModuleInline(ReadOnlyInline):
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(AuditedAdmin):
     list_display = ["code", "name", "name_en", "min_years", "max_years", "order"]
 
 
 @admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
+class GradeAdmin(AuditedAdmin):
     list_display = ["code", "name", "name_en", "order"]
 
 

@@ -1,18 +1,17 @@
 """GET /api/v1/competency/models and /models/{id}: the models a user may read.
 
-Authentication is set on the API as a whole (casspath/api/urls.py); the user is
-`request.auth` when it is a User, else the session's user.
+Authentication is set on the API as a whole (casspath/api/urls.py); `api_user` gives the
+user a call acts as.
 """
 
 from datetime import datetime
 
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
+from casspath.api.auth import api_user
 from casspath.competency.access import access_model_by_id
 from casspath.competency.models import CompetencyModel, Requirement
 from casspath.competency.queries import model_tree, models_for
-from casspath.core.models import User
 
 router = Router(tags=["competency"])
 
@@ -73,14 +72,6 @@ class ModelDetailOut(ModelOut):
     requirements: list[RequirementOut]
 
 
-def _user(request):
-    auth = getattr(request, "auth", None)
-    user = auth if isinstance(auth, User) else request.user
-    if not getattr(user, "is_authenticated", False):
-        raise HttpError(401, "authentication required")
-    return user
-
-
 def _summary(model: CompetencyModel) -> dict:
     return {
         "id": model.pk,
@@ -98,12 +89,12 @@ def _summary(model: CompetencyModel) -> dict:
 
 @router.get("/models", response=list[ModelOut], summary="Competency models visible to the user")
 def list_models(request):
-    return [_summary(model) for model in models_for(_user(request))]
+    return [_summary(model) for model in models_for(api_user(request))]
 
 
 @router.get("/models/{model_id}", response=ModelDetailOut, summary="One model with its content")
 def get_model(request, model_id: int):
-    model = access_model_by_id(_user(request), model_id)
+    model = access_model_by_id(api_user(request), model_id)
     tree = model_tree(model)
     requirements = (
         Requirement.objects.filter(model=model)

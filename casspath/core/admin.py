@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 
+from casspath.core import audit
 from casspath.core.models import AuditEvent, User
+
+# Admin changes of these fields are audited as "changed", never with their values.
+SECRET_FIELDS = {"password", "password1", "password2", "usable_password"}
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -17,11 +22,60 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def _shown(value):
+    if hasattr(value, "all") and not hasattr(value, "pk"):  # a many-to-many queryset
+        return sorted(str(item) for item in value.all())
+    if isinstance(value, list | tuple | set):
+        return sorted(str(item) for item in value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """For value lists and accounts an operator edits in the admin: every add, change and
+    delete leaves an audit row (verb `admin.add|change|delete`), in the admin's transaction."""
+
+    def _changes(self, form) -> dict:
+        changes = {}
+        for field in form.changed_data:
+            if field in SECRET_FIELDS:
+                changes[field] = "changed"
+            else:
+                changes[field] = [_shown(form.initial.get(field)), _shown(form.cleaned_data.get(field))]
+        return changes
+
+    def save_model(self, request, obj, form, change):
+        changes = self._changes(form)
+        super().save_model(request, obj, form, change)
+        audit.record(request.user, "admin.change" if change else "admin.add", obj, summary=str(obj),
+                     changes=changes)
+
+    def delete_model(self, request, obj):
+        audit.record(request.user, "admin.delete", obj, summary=str(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit.record(request.user, "admin.delete", obj, summary=str(obj))
+        super().delete_queryset(request, queryset)
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = ("username", "first_name", "email", "is_active", "must_change_password", "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser", "must_change_password")
     fieldsets = (*DjangoUserAdmin.fieldsets, (None, {"fields": ("must_change_password",)}))
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's password form saves outside save_model: audit it here, in one transaction.
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = User.objects.get(pk=id)
+                audit.record(request.user, "admin.set_password", user, summary=str(user),
+                             changes={"password": "changed"})
+        return response
 
 
 @admin.register(AuditEvent)

@@ -1,7 +1,7 @@
 """The import API: upload a file (a run is queued), follow it, apply a dry run, get a template.
 
-Authentication is configured globally; the user is `request.auth` when it is a User, else
-`request.user`. The same 404 for a run that is absent and a run that is not the caller's.
+Authentication is configured globally; `api_user` gives the user a call acts as. The same
+404 for a run that is absent and a run that is not the caller's.
 """
 
 from datetime import datetime
@@ -9,10 +9,10 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from ninja import File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from casspath.core.models import User
+from casspath.api.auth import api_user
+from casspath.api.errors import ApiError
 from casspath.imports import registry
 from casspath.imports.access import access_run_by_id
 from casspath.imports.actions import do_apply_import_run, do_create_import_run
@@ -50,30 +50,23 @@ class RunOut(Schema):
     report: dict | None
 
 
-def _user(request):
-    user = request.auth if isinstance(getattr(request, "auth", None), User) else request.user
-    if not getattr(user, "is_authenticated", False):
-        raise HttpError(401, "authentication required")
-    return user
-
-
 def _importer(user, kind: str) -> Importer:
     try:
         importer = registry.get(kind)
     except registry.UnknownKind:
-        raise HttpError(404, f"unknown import kind: {kind}") from None
+        raise ApiError(404, f"没有“{kind}”这种导入", f"unknown import kind: {kind}") from None
     if not may_import(user, importer):
-        raise HttpError(403, "you may not run this import")
+        raise ApiError(403, "您无权执行这种导入", "You may not run this import")
     return importer
 
 
 def _run(user, run_id: int) -> ImportRun:
     if not importers_for(user):
-        raise HttpError(403, "you may not import")
+        raise ApiError(403, "您无权导入数据", "You may not import")
     try:
         return access_run_by_id(user, run_id)
     except Http404:
-        raise HttpError(404, "no such import run") from None
+        raise ApiError(404, "未找到该导入记录", "No such import run") from None
 
 
 def _out(run: ImportRun) -> dict:
@@ -99,7 +92,7 @@ def _out(run: ImportRun) -> dict:
 @router.get("/", response=list[KindOut])
 def list_kinds(request):
     """The kinds of import the caller may run."""
-    user = _user(request)
+    user = api_user(request)
     return [
         {
             "kind": i.kind,
@@ -114,27 +107,28 @@ def list_kinds(request):
 @router.get("/runs", response=list[RunOut])
 def list_runs(request):
     """The caller's recent runs, newest first."""
-    user = _user(request)
+    user = api_user(request)
     if not importers_for(user):
-        raise HttpError(403, "you may not import")
+        raise ApiError(403, "您无权导入数据", "You may not import")
     return [_out(run) for run in recent_runs(user, limit=50)]
 
 
 @router.get("/runs/{int:run_id}", response=RunOut)
 def get_run(request, run_id: int):
     """A run's status, progress and (when finished) report."""
-    return _out(_run(_user(request), run_id))
+    return _out(_run(api_user(request), run_id))
 
 
 @router.post("/runs/{int:run_id}/apply", response={201: RunOut, 200: RunOut})
 def apply_run(request, run_id: int):
     """Import for real the stored file of a successful dry run (idempotent)."""
-    user = _user(request)
+    user = api_user(request)
     run = _run(user, run_id)
     try:
         applied = do_apply_import_run(run, acting_user=user)
     except ValidationError:
-        raise HttpError(409, "only a successful dry run can be applied") from None
+        raise ApiError(409, "只有成功的试运行才能正式导入",
+                       "Only a successful dry run can be applied") from None
     if applied.status == ImportRun.Status.QUEUED:
         enqueue(applied)
         applied.refresh_from_db()
@@ -145,7 +139,7 @@ def apply_run(request, run_id: int):
 @router.get("/{kind}/template")
 def template(request, kind: str):
     """The .xlsx template of an import kind: headers with notes, drop-downs, instructions."""
-    importer = _importer(_user(request), kind)
+    importer = _importer(api_user(request), kind)
     response = HttpResponse(importer.template(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{importer.template_filename()}"'
     return response
@@ -160,7 +154,7 @@ def upload(
     deactivate_missing: Form[bool] = False,
 ):
     """Upload a file: a run is queued (a dry run unless dry_run=false) and returned."""
-    user = _user(request)
+    user = api_user(request)
     importer = _importer(user, kind)
     run = do_create_import_run(
         importer.kind,

@@ -3,7 +3,8 @@ through `org/actions/` (paths, scope checks, audit), from the pages, the API and
 
 from django.contrib import admin
 
-from casspath.core.admin import ReadOnlyAdmin
+from casspath.core.admin import AuditedAdmin, ReadOnlyAdmin
+from casspath.org.actions.roles import do_grant_role, do_revoke_role
 from casspath.org.models import Employee, LoginBatch, OrgUnit, Position, RoleAssignment
 
 
@@ -25,7 +26,7 @@ class EmployeeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(AuditedAdmin):
     list_display = ("code", "name", "name_en", "order", "is_sales")
     list_editable = ("order", "is_sales")
 
@@ -37,6 +38,22 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "org_unit__code", "org_unit__name")
     autocomplete_fields = ("org_unit",)
     raw_id_fields = ("user",)
+
+    # A binding is granted or revoked, never edited in place: both go through the audited,
+    # scope-checked actions (org/actions/roles.py).
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        binding = do_grant_role(obj.user, obj.role, obj.org_unit, acting_user=request.user)
+        obj.pk = binding.pk
+
+    def delete_model(self, request, obj):
+        do_revoke_role(obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for binding in queryset.select_related("user", "org_unit"):
+            do_revoke_role(binding, acting_user=request.user)
 
 
 @admin.register(LoginBatch)

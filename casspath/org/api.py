@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema, Status
 
+from casspath.api.auth import api_user
 from casspath.api.errors import ApiError
 from casspath.competency.models import Grade
-from casspath.core.models import User
 from casspath.imports.columns import email as parse_email
 from casspath.imports.columns import mobile_phone, past_date
 from casspath.imports.errors import Invalid
@@ -36,13 +36,6 @@ MAX_BATCH = 1000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_WORDS = {"active": Employee.Status.ACTIVE, "在职": Employee.Status.ACTIVE,
                 "left": Employee.Status.LEFT, "离职": Employee.Status.LEFT}
-
-
-def _user(request: HttpRequest):
-    user = request.auth if isinstance(getattr(request, "auth", None), User) else request.user
-    if not getattr(user, "is_authenticated", False):
-        raise ApiError(401, "需要身份验证", "Authentication required")
-    return user
 
 
 # ---------------------------------------------------------------- schemas
@@ -187,7 +180,7 @@ def _invalid(errors: list[dict]) -> ApiError:
 
 @router.get("/units", response=list[UnitOut], summary="Org units in your scope, in tree order")
 def list_units(request):
-    user = _user(request)
+    user = api_user(request)
     nodes = queries.flatten_tree(queries.unit_tree(user))
     codes = {node.unit.pk: node.unit.code for node in nodes}
     missing = {node.unit.parent_id for node in nodes
@@ -198,7 +191,7 @@ def list_units(request):
 
 @router.get("/units/{code}", response=UnitDetailOut, summary="One org unit, with its subunits")
 def get_unit(request, code: str):
-    user = _user(request)
+    user = api_user(request)
     unit = access_unit_by_code(user, code)
     subtree = queries.unit_tree(user, root=unit)
     node = subtree[0]
@@ -219,7 +212,7 @@ def get_unit(request, code: str):
 
 @router.get("/employees", response=EmployeePageOut, summary="Employees in your scope, filtered and paginated")
 def list_employees(request, filters: Query[EmployeeFilterIn]):
-    user = _user(request)
+    user = api_user(request)
     parsed, errors = queries.parse_employee_filters(user, filters.dict())
     if errors:
         raise _invalid([_field_error(e.field, e.message_zh, e.message_en) for e in errors])
@@ -236,7 +229,7 @@ def list_employees(request, filters: Query[EmployeeFilterIn]):
 
 @router.get("/employees/{employee_no}", response=EmployeeOut, summary="One employee")
 def get_employee(request, employee_no: str):
-    user = _user(request)
+    user = api_user(request)
     employee = access_employee_by_no(user, employee_no)
     return _employee_out(queries.employee_rows(user, [employee])[0])
 
@@ -256,6 +249,9 @@ class _Resolver:
             self.units[code] = scopes.units_for(self.user, Perm.IMPORT_DATA).filter(code=code).first()
         return self.units[code]
 
+    def visible(self, employee_no: str) -> bool:
+        return scopes.employees_for(self.user, Perm.VIEW_EMPLOYEES).filter(employee_no=employee_no).exists()
+
     def values(self, employee_no: str, payload: EmployeeIn, prefix: str = "") -> tuple[dict, list[dict]]:
         errors: list[dict] = []
         given = payload.dict(exclude_unset=True)
@@ -267,7 +263,9 @@ class _Resolver:
         if not EMPLOYEE_NO_RE.match(employee_no or ""):
             bad("employee_no", "工号只能包含字母、数字、点、下划线和连字符，最长 32 个字符",
                 "the employee number may hold letters, digits, dots, underscores and dashes, at most 32")
-        exists = Employee.objects.filter(employee_no=employee_no).exists()
+        # "Exists" as the caller can see it: a number taken outside his sight is answered as an
+        # unknown one (the same checks and errors), so the answers reveal nothing about it.
+        exists = self.visible(employee_no)
         if not exists:
             for field, zh in (("name", "姓名"), ("org_unit", "单位编码"), ("hire_date", "入职日期")):
                 if given.get(field) in (None, ""):
@@ -321,17 +319,24 @@ class _Resolver:
 
 
 def _upsert(user, values: dict) -> dict:
-    """One upsert, refusals mapped: 404 for an employee out of sight, 403 for one in sight
-    but outside the import scope."""
+    """One upsert, refusals mapped: 403 for an employee in sight but outside the import
+    scope; for one out of sight, the neutral 422 below, which is what is left once his
+    number went through the same checks as an unknown number's (no oracle of existence)."""
     existing = Employee.objects.select_related("org_unit").filter(employee_no=values["employee_no"]).first()
     if existing is not None and not scopes.employee_in_scope(user, Perm.IMPORT_DATA, existing):
         if scopes.employee_in_scope(user, Perm.VIEW_EMPLOYEES, existing):
             raise ApiError(403, "您无权修改该员工", "You may not change this employee")
-        raise ApiError(404, "未找到", "Not found")
+        raise _number_unavailable()
     employee, action, changes = do_upsert_employee(values, acting_user=user)
     employee = Employee.objects.select_related("org_unit", "position", "grade").get(pk=employee.pk)
     return {"action": action, "changes": changes,
             "employee": _employee_out(queries.employee_rows(user, [employee])[0])}
+
+
+def _number_unavailable() -> ApiError:
+    zh, en = "工号不可用，请换一个工号", "this employee number cannot be used: choose another"
+    return ApiError(422, f"输入有误：employee_no：{zh}", f"Invalid input: employee_no: {en}",
+                    errors=[_field_error("employee_no", zh, en)])
 
 
 def _require_import(user) -> None:
@@ -342,7 +347,7 @@ def _require_import(user) -> None:
 @router.put("/employees/{employee_no}", response={200: UpsertOut, 201: UpsertOut},
             summary="Create or update one employee (idempotent)")
 def put_employee(request, employee_no: str, payload: EmployeeIn):
-    user = _user(request)
+    user = api_user(request)
     _require_import(user)
     values, errors = _Resolver(user).values(employee_no, payload)
     if errors:
@@ -358,7 +363,7 @@ def put_employee(request, employee_no: str, payload: EmployeeIn):
 @router.post("/employees:batch", response=BatchOut,
              summary="Create or update many employees in one transaction (all or nothing)")
 def batch_employees(request, payload: EmployeeBatchIn):
-    user = _user(request)
+    user = api_user(request)
     _require_import(user)
     resolver = _Resolver(user)
     items, errors = [], []
@@ -383,8 +388,10 @@ def batch_employees(request, payload: EmployeeBatchIn):
                 try:
                     results.append(_upsert(user, values))
                 except ApiError as refused:
+                    errors = [_field_error(f"employees[{index}].{e['field']}", e["message_zh"],
+                                           e["message_en"]) for e in refused.errors]
                     raise ApiError(refused.status_code, f"第 {index} 项：{refused.detail_zh}",
-                                   f"item {index}: {refused.detail_en}") from None
+                                   f"item {index}: {refused.detail_en}", errors=errors) from None
                 except ValidationError as invalid:
                     raise _invalid(_model_errors(invalid, f"employees[{index}].")) from None
     except PermissionDenied:
@@ -428,7 +435,7 @@ def _batch_out(batch) -> dict:
 @router.post("/units/{code}/logins", response={202: LoginBatchOut},
              summary="Issue one-time-password logins for a unit's employees (a background job)")
 def issue_logins(request: HttpRequest, code: str, body: IssueLoginsIn):
-    user = _user(request)
+    user = api_user(request)
     unit = access_unit_by_code(user, code, perm=Perm.ISSUE_LOGINS)
     batch = do_queue_issue_logins(unit, acting_user=user, reissue=body.reissue)
     tasks.enqueue_issue_logins(batch)
@@ -438,13 +445,13 @@ def issue_logins(request: HttpRequest, code: str, body: IssueLoginsIn):
 
 @router.get("/logins/{batch_id}", response=LoginBatchOut, summary="A login batch's status and progress")
 def login_batch(request: HttpRequest, batch_id: int):
-    return _batch_out(access_login_batch_by_id(_user(request), batch_id))
+    return _batch_out(access_login_batch_by_id(api_user(request), batch_id))
 
 
 @router.get("/logins/{batch_id}/file", summary="The batch's password file (.xlsx), downloadable once",
             response={200: None, 410: dict})
 def login_batch_file(request: HttpRequest, batch_id: int):
-    user = _user(request)
+    user = api_user(request)
     batch = access_login_batch_by_id(user, batch_id)
     try:
         data = do_download_login_batch(batch, acting_user=user)

@@ -10,11 +10,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casspath.core.actors import SystemActor
 from casspath.org import queries, scopes, tasks
 from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
 from casspath.org.actions.employees import do_update_employee
-from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch, do_purge_login_files
+from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
 from casspath.org.actions.logins import do_queue_issue_logins
 from casspath.org.actions.units import do_create_unit, do_update_unit
 from casspath.org.forms import EmployeeForm, IssueLoginsForm, UnitForm
@@ -213,8 +212,8 @@ def login_batch_progress(request, batch_id: int):
 def login_batches(request):
     user = request.user
     _require(user, Perm.ISSUE_LOGINS)
-    # Housekeeping on the way: files past their time go even when no task consumer runs.
-    do_purge_login_files(acting_user=SystemActor(label="web:purge_login_files"))
+    # A GET writes nothing: expired files are purged by the hourly task (org/tasks.py),
+    # and a download refuses an expired file on its own.
     return render(request, "org/login_batches.html", {
         "batches": queries.login_batches_of(user)[:50],
         "units": scopes.scope_roots(user, Perm.ISSUE_LOGINS),

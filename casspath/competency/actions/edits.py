@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from casspath.competency.actions.common import clean, require_draft
+from casspath.competency.actions.common import clean, require_editable
 from casspath.competency.models import (
     LEVELS,
     BehaviourLevel,
@@ -54,7 +54,7 @@ def _delete(obj, verb: str, *, acting_user) -> None:
 def do_update_model_info(
     model: CompetencyModel, *, name: str, name_en: str, description: str, acting_user
 ) -> CompetencyModel:
-    require_draft(model)
+    require_editable(model, acting_user)
     values = {"name": name.strip(), "name_en": name_en.strip(), "description": description.strip()}
     changes = _save_changes(model, values)
     audit.record(acting_user, "competency.update_model", model, summary=str(model), changes=changes)
@@ -64,7 +64,7 @@ def do_update_model_info(
 @transaction.atomic
 def do_update_level_titles(model: CompetencyModel, levels: list[dict], *, acting_user) -> None:
     """Set the titles of levels: each item {"level", "title", "title_en", "description"}."""
-    require_draft(model)
+    require_editable(model, acting_user)
     existing = {row.level: row for row in LevelTitle.objects.filter(model=model)}
     changes = {}
     for item in levels:
@@ -100,7 +100,7 @@ def _check_code(model: CompetencyModel, cls, code: str, label_zh: str, label_en:
 
 @transaction.atomic
 def do_add_module(model: CompetencyModel, *, code: str, name: str, name_en: str = "", acting_user) -> Module:
-    require_draft(model)
+    require_editable(model, acting_user)
     code = _check_code(model, Module, code, "模块编码", "module code")
     module = Module(
         model=model, code=code, name=name.strip(), name_en=name_en.strip(), order=_next_order(Module, model)
@@ -113,7 +113,7 @@ def do_add_module(model: CompetencyModel, *, code: str, name: str, name_en: str 
 
 @transaction.atomic
 def do_update_module(module: Module, *, name: str, name_en: str, acting_user) -> Module:
-    require_draft(module.model)
+    require_editable(module.model, acting_user)
     changes = _save_changes(module, {"name": name.strip(), "name_en": name_en.strip()})
     audit.record(
         acting_user, "competency.update_module", module, summary=f"{module.model}: {module}", changes=changes
@@ -124,7 +124,7 @@ def do_update_module(module: Module, *, name: str, name_en: str, acting_user) ->
 @transaction.atomic
 def do_move_module(module: Module, *, offset: int, acting_user) -> None:
     """Move a module up (offset -1) or down (+1) among the model's modules."""
-    require_draft(module.model)
+    require_editable(module.model, acting_user)
     modules = list(Module.objects.filter(model=module.model).order_by("order", "code"))
     index = next(i for i, m in enumerate(modules) if m.pk == module.pk)
     target = min(max(index + offset, 0), len(modules) - 1)
@@ -144,7 +144,7 @@ def do_move_module(module: Module, *, offset: int, acting_user) -> None:
 @transaction.atomic
 def do_remove_module(module: Module, *, acting_user) -> None:
     """Remove a module without dimensions (move or remove them first)."""
-    require_draft(module.model)
+    require_editable(module.model, acting_user)
     codes = list(module.dimensions.values_list("code", flat=True))
     if codes:
         raise ValidationError(
@@ -171,7 +171,7 @@ def do_add_dimension(
     acting_user,
 ) -> Dimension:
     model = module.model
-    require_draft(model)
+    require_editable(model, acting_user)
     code = _check_code(model, Dimension, code, "维度编码", "dimension code")
     dimension = Dimension(
         model=model,
@@ -201,7 +201,7 @@ def do_update_dimension(
     acting_user,
 ) -> Dimension:
     """Edit a dimension. Its code is kept: it names the dimension across versions."""
-    require_draft(dimension.model)
+    require_editable(dimension.model, acting_user)
     _check_module(module, dimension.model)
     values = {
         "module": module,
@@ -224,7 +224,7 @@ def do_update_dimension(
 @transaction.atomic
 def do_remove_dimension(dimension: Dimension, *, acting_user) -> None:
     """Remove a dimension with its indicators and requirements (from this draft only)."""
-    require_draft(dimension.model)
+    require_editable(dimension.model, acting_user)
     _delete(dimension, "competency.remove_dimension", acting_user=acting_user)
 
 
@@ -237,7 +237,7 @@ def _indicator_lines(value: str | list[str]) -> list[str]:
 def do_set_indicators(dimension: Dimension, by_level: dict[int, str | list[str]], *, acting_user) -> None:
     """Set the behavioural indicators of a dimension per level (one per line); an empty
     value removes that level's indicators."""
-    require_draft(dimension.model)
+    require_editable(dimension.model, acting_user)
     existing = {row.level: row for row in BehaviourLevel.objects.filter(dimension=dimension)}
     changes = {}
     for level, value in by_level.items():
@@ -278,7 +278,7 @@ def do_set_requirements(
 ) -> None:
     """Set the required level and weight of dimensions (by code) for one stage or one
     grade; a cell of None removes that requirement."""
-    require_draft(model)
+    require_editable(model, acting_user)
     if (stage is None) == (grade is None):
         raise ValueError("give exactly one of stage and grade")
     target = {"stage": stage} if stage is not None else {"grade": grade}

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from casspath.competency.actions.common import Status, clean, known_codes, require_draft
+from casspath.competency.actions.common import Status, clean, known_codes, require_editable, require_scope
 from casspath.competency.errors import CompetencyError, InvalidTransition
 from casspath.competency.models import (
     BehaviourLevel,
@@ -144,11 +144,13 @@ def publish_draft(model: CompetencyModel) -> list[CompetencyModel]:
 @transaction.atomic
 def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyModel:
     """A draft copy (version + 1) of a published model; the family's draft if one exists."""
+    require_scope(acting_user, model.org_unit)
+    # Lock every version of the family first: a second call waits here, then finds the
+    # first one's draft, instead of computing the same next version (IntegrityError). The
+    # draft is looked up by a new statement: the locking one's rows predate the wait.
+    list(CompetencyModel.objects.select_for_update().filter(family=model.family).order_by("pk"))
     existing = (
-        CompetencyModel.objects.select_for_update()
-        .filter(family=model.family, status=Status.DRAFT)
-        .order_by("-version")
-        .first()
+        CompetencyModel.objects.filter(family=model.family, status=Status.DRAFT).order_by("-version").first()
     )
     if existing is not None:
         return existing
@@ -174,6 +176,7 @@ def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyMo
 def do_publish_model(model: CompetencyModel, *, acting_user) -> CompetencyModel:
     """Draft → published; the family's version in use → archived. Refuses an incomplete
     model with ModelDataError naming what is missing."""
+    require_scope(acting_user, model.org_unit)
     if Status.PUBLISHED not in TRANSITIONS[model.status]:
         _set_status(model, Status.PUBLISHED)  # raises InvalidTransition with the reason
     in_use = CompetencyModel.objects.filter(family=model.family, status=Status.PUBLISHED).first()
@@ -197,7 +200,7 @@ def do_publish_model(model: CompetencyModel, *, acting_user) -> CompetencyModel:
 @transaction.atomic
 def do_discard_draft(model: CompetencyModel, *, acting_user) -> None:
     """Delete a draft version (nothing can point at a draft: it was never in use)."""
-    require_draft(model)
+    require_editable(model, acting_user)
     label, pk = str(model), model.pk
     model.delete()
     audit.record(

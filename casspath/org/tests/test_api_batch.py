@@ -35,8 +35,9 @@ def test_it_applies_nothing_when_one_item_is_bad(client, world):
 
 def test_it_rolls_back_when_an_item_is_out_of_sight(client, world):
     client.force_login(world.city_admin_a)
-    response = post(client, [item("E0500"), {"employee_no": "E0100", "name": "改名"}])
-    assert response.status_code == 404
+    response = post(client, [item("E0500"), item("E0100", name="改名")])
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["employees[1].employee_no"]
     assert not Employee.objects.filter(employee_no="E0500").exists()
     world.city_b_employee.refresh_from_db()
     assert world.city_b_employee.name == "深圳员工"

@@ -62,9 +62,27 @@ def test_it_reports_a_malformed_date_naming_the_field(client, world):
 
 def test_it_refuses_another_citys_employee_as_absent(client, world):
     client.force_login(world.city_admin_a)
-    assert put(client, "E0100", {"name": "改名"}).status_code == 404
+    # Answered as an unknown number would be: a new employee needs a unit and a hire date.
+    assert put(client, "E0100", {"name": "改名"}).json() == put(client, "E9999", {"name": "改名"}).json()
     world.city_b_employee.refresh_from_db()
     assert world.city_b_employee.name == "深圳员工"
+
+
+def test_it_answers_a_number_taken_out_of_sight_as_an_unknown_one(client, world):
+    client.force_login(world.city_admin_a)
+    for body in ({}, {"name": "改名"}, {"name": "改名", "org_unit": "SZ-NS-01", "hire_date": "2020-01-01"},
+                 {**NEW, "phone": "abc"}, {"status": "离职"}):
+        taken, unknown = put(client, "E0100", body), put(client, "E9999", body)
+        assert unknown.status_code == 422
+        assert (taken.status_code, taken.json()) == (unknown.status_code, unknown.json())
+    # A body that would create the unknown number: the taken one gets a neutral refusal.
+    refused = put(client, "E0100", NEW)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["employee_no"]
+    assert "工号不可用" in refused.json()["detail_zh"] and "cannot be used" in refused.json()["detail_en"]
+    world.city_b_employee.refresh_from_db()
+    assert (world.city_b_employee.name, world.city_b_employee.org_unit) == ("深圳员工", world.team_b)
+    assert put(client, "E9999", NEW).status_code == 201
 
 
 def test_it_refuses_moving_an_employee_out_of_the_scope(client, world):
