@@ -42,4 +42,5 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.summary}"
+        when = timezone.localtime(self.created_at)
+        return f"{when:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.summary}"

@@ -204,7 +204,7 @@ class LoginBatch(models.Model):
         verbose_name_plural = _("login batches")
 
     def __str__(self) -> str:
-        return f"{self.org_unit} · {self.count} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.org_unit} · {self.count} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     def set_status(self, status: str, **fields) -> None:
         """Move to `status` (refused unless TRANSITIONS allows it) and save it with `fields`."""

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -234,7 +235,7 @@ def login_batch_download(request, batch_id: int):
                                   "Issue the logins again to get new passwords."))
         return redirect("org:login_batches")
     response = HttpResponse(data, content_type=XLSX)
-    filename = f"logins-{batch.org_unit.code}-{batch.created_at:%Y%m%d-%H%M}.xlsx"
+    filename = f"logins-{batch.org_unit.code}-{timezone.localtime(batch.created_at):%Y%m%d-%H%M}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
