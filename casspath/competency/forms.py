@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from casspath.competency.models import LEVELS, CompetencyModel, Dimension, LevelTitle, Module
 from casspath.core.forms import add_bootstrap_class
-from casspath.org.models import OrgUnit
 
 LEVEL_CHOICES = [("", "—")] + [(str(level), f"L{level}") for level in LEVELS]
 
@@ -145,15 +144,3 @@ class RequirementColumnForm(Styled, forms.Form):
 
     def weight_sum(self) -> Decimal:
         return sum((w for _, w in filter(None, self.cells().values())), Decimal(0))
-
-
-class ImportForm(Styled, forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-    org_unit = forms.ModelChoiceField(label=_("Owner unit"), queryset=OrgUnit.objects.none())
-    dry_run = forms.BooleanField(label=_("Dry run: check the file, change nothing"), required=False,
-                                 initial=True)
-    publish = forms.BooleanField(label=_("Publish the new version at once"), required=False, initial=True)
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = units

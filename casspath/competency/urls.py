@@ -6,7 +6,6 @@ app_name = "competency"
 
 urlpatterns = [
     path("", views.model_list, name="model_list"),
-    path("import/", views.model_import, name="model_import"),
     path("models/<int:pk>/", views.model_detail, name="model_detail"),
     path("models/<int:pk>/diff/", views.model_diff, name="model_diff"),
     path("models/<int:pk>/export.xlsx", views.model_export, name="model_export"),

@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,13 +31,11 @@ from casspath.competency.actions.edits import (
     do_update_model_info,
     do_update_module,
 )
-from casspath.competency.actions.loading import do_import_model_xlsx
 from casspath.competency.actions.versions import do_discard_draft, do_publish_model, do_start_new_version
 from casspath.competency.errors import CompetencyError, ModelDataError, ModelNotEditable
 from casspath.competency.excel import export_model_xlsx
 from casspath.competency.forms import (
     DimensionForm,
-    ImportForm,
     IndicatorsForm,
     LevelTitlesForm,
     ModelInfoForm,
@@ -465,49 +463,3 @@ def requirements_edit(request, model, kind, code):
         "competency/requirements_form.html",
         {"model": model, "form": form, "target": target, "kind": kind, "column": column},
     )
-
-
-# Excel import ------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def model_import(request):
-    if not scopes.has_perm(request.user, scopes.Perm.EDIT_MODELS):
-        raise PermissionDenied("not allowed to edit models")
-    units = scopes.units_for(request.user, scopes.Perm.EDIT_MODELS)
-    form = ImportForm(request.POST or None, request.FILES or None, units=units)
-    context: dict = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            outcome = do_import_model_xlsx(
-                data["file"].read(),
-                org_unit=data["org_unit"],
-                acting_user=request.user,
-                dry_run=data["dry_run"],
-                publish=data["publish"],
-            )
-        except ImportFileError as exc:
-            context.update(file_error=_text(exc), row_errors=getattr(exc, "errors", []))
-        except ModelDataError as exc:
-            context.update(file_error=_text(exc), data_errors=exc.errors)
-        except CompetencyError as exc:
-            context.update(file_error=_text(exc))
-        else:
-            if not outcome.dry_run and outcome.model is not None:
-                if outcome.created:
-                    messages.success(
-                        request,
-                        _("Version %(version)s of %(family)s was imported.")
-                        % {"version": outcome.version, "family": outcome.family},
-                    )
-                else:
-                    messages.info(
-                        request,
-                        _("The file holds the same content as version %(version)s: nothing was changed.")
-                        % {"version": outcome.version},
-                    )
-                return _detail(outcome.model)
-            context["outcome"] = outcome
-    return render(request, "competency/import.html", context, status=400 if "file_error" in context else 200)

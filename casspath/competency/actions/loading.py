@@ -130,15 +130,3 @@ def do_import_model_data(
             if created:
                 outcome.model = None
     return outcome
-
-
-def do_import_model_xlsx(
-    data: bytes, *, org_unit: OrgUnit, acting_user, dry_run: bool = False, publish: bool = True
-) -> ImportOutcome:
-    """Import an Excel model file (excel.py). Raises ImportFileError (or its subclass
-    CompetencyImportInvalid listing bad cells), ModelDataError or CompetencyError."""
-    from casspath.competency.excel import parse_model_xlsx
-
-    return do_import_model_data(
-        parse_model_xlsx(data), org_unit=org_unit, acting_user=acting_user, dry_run=dry_run, publish=publish
-    )
