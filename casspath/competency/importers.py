@@ -16,7 +16,7 @@ from casspath.competency.excel import export_model_xlsx, parse_model_file, templ
 from casspath.competency.models import CompetencyModel
 from casspath.competency.queries import models_for
 from casspath.imports.errors import ImportFileError, RowError
-from casspath.imports.framework import Importer, RunContext
+from casspath.imports.framework import Importer, Option, RunContext
 from casspath.imports.registry import register
 from casspath.imports.report import Change, ImportReport
 from casspath.org import scopes
@@ -54,6 +54,14 @@ class CompetencyImporter(Importer):
     perm = scopes.Perm.EDIT_MODELS
     can_export = True
     audit_verb = "competency.load_model"
+    options = (
+        Option(
+            "as_draft",
+            _("Import as a draft version (publish it later on the model's page)"),
+            "导入为草稿版本，检查后在模型页面发布。",
+            "Import as a draft version, to check and publish on the model's page.",
+        ),
+    )
 
     def template(self) -> bytes:
         return template_xlsx()
@@ -74,7 +82,8 @@ class CompetencyImporter(Importer):
         unit = owner_unit(ctx.acting_user, model_dict["family"], written_owner)
         try:
             outcome = do_import_model_data(
-                model_dict, org_unit=unit, acting_user=ctx.acting_user, dry_run=ctx.dry_run
+                model_dict, org_unit=unit, acting_user=ctx.acting_user, dry_run=ctx.dry_run,
+                publish=not ctx.options.get("as_draft"),
             )
         except ModelDataError as invalid:
             report.errors.extend(RowError(0, where, "", zh, en) for where, zh, en in invalid.errors)

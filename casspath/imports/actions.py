@@ -19,7 +19,6 @@ from casspath.imports.report import ImportReport
 from casspath.org import scopes
 
 logger = logging.getLogger(__name__)
-KNOWN_OPTIONS = {"deactivate_missing"}
 # Progress is written to the database at most this often (rows), besides phase changes.
 PROGRESS_WRITE_EVERY = 5000
 
@@ -62,7 +61,8 @@ def do_create_import_run(
     importer = registry.get(kind)
     if not scopes.has_perm(acting_user, importer.perm):
         raise PermissionError("not allowed to import")
-    options = {key: bool(value) for key, value in (options or {}).items() if key in KNOWN_OPTIONS}
+    declared = {option.name for option in importer.options}
+    options = {key: bool(value) for key, value in (options or {}).items() if key in declared}
     suffix = PurePath(filename).suffix.lower()[:10]
     stored_name = f"{uuid.uuid4().hex}{suffix if suffix.isascii() else ''}"
     (files_dir() / stored_name).write_bytes(data)

@@ -152,16 +152,21 @@ def upload(
     file: File[UploadedFile],
     dry_run: Form[bool] = True,
     deactivate_missing: Form[bool] = False,
+    options: Form[str] = "",
 ):
     """Upload a file: a run is queued (a dry run unless dry_run=false) and returned."""
     user = api_user(request)
     importer = _importer(user, kind)
+    declared = {option.name for option in importer.options}
+    switched = {name.strip() for name in options.split(",") if name.strip()}
+    if unknown := ", ".join(sorted(switched - declared)):
+        raise ApiError(422, f"未知的选项：{unknown}", f"unknown options for {kind}: {unknown}")
     run = do_create_import_run(
         importer.kind,
         file.name or "upload",
         file.read(),
         dry_run=dry_run,
-        options={"deactivate_missing": deactivate_missing},
+        options={"deactivate_missing": deactivate_missing} | dict.fromkeys(switched, True),
         acting_user=user,
     )
     enqueue(run)

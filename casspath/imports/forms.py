@@ -8,15 +8,21 @@ class UploadForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Dry run first (show what would change, write nothing)"), required=False, initial=True
     )
-    deactivate_missing = forms.BooleanField(
-        label=_("Mark active employees of the file's units who are missing from it as left"), required=False
-    )
 
     def __init__(self, *args, importer=None, **kwargs):
         super().__init__(*args, **kwargs)
-        option_names = {option.name for option in getattr(importer, "options", ())}
-        if "deactivate_missing" not in option_names:
-            del self.fields["deactivate_missing"]
+        # One checkbox per switch the importer declares (its `options`).
+        self.option_names = [option.name for option in getattr(importer, "options", ())]
+        for option in getattr(importer, "options", ()):
+            self.fields[option.name] = forms.BooleanField(
+                label=option.label, required=False, help_text=f"{option.help_zh} {option.help_en}".strip()
+            )
+
+    def option_fields(self):
+        return [self[name] for name in self.option_names]
+
+    def options(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in self.option_names}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -55,7 +55,7 @@ def kind(request, kind):
             upload.name,
             upload.read(),
             dry_run=form.cleaned_data["dry_run"],
-            options={"deactivate_missing": form.cleaned_data.get("deactivate_missing", False)},
+            options=form.options(),
             acting_user=request.user,
         )
         enqueue(run)

@@ -98,3 +98,18 @@ def test_it_exports_the_model_in_use(world, model, tmp_path):
     assert parse_model_xlsx(path.read_bytes()) == model_data(model)
     with pytest.raises(CommandError):
         run("export", "competency", str(tmp_path / "out.xlsx"), as_user="outsider")
+
+
+def test_it_imports_a_draft_with_the_as_draft_option(world, model, tmp_path):
+    path = write(tmp_path, renamed(export_model_xlsx(model)))
+    run("import", "competency", path, as_user="padmin", switches=["as_draft"])
+    new = CompetencyModel.objects.get(family="small", version=2)
+    model.refresh_from_db()
+    assert new.status == CompetencyModel.Status.DRAFT and model.status == CompetencyModel.Status.PUBLISHED
+
+
+def test_it_refuses_an_option_the_kind_does_not_have(world, model, tmp_path):
+    path = write(tmp_path, renamed(export_model_xlsx(model)))
+    with pytest.raises(CommandError, match="unknown option for competency: deactivate_everyone"):
+        run("import", "competency", path, as_user="padmin", switches=["deactivate_everyone"])
+    assert CompetencyModel.objects.filter(family="small").count() == 1

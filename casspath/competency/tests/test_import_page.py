@@ -68,3 +68,25 @@ def test_it_refuses_a_city_admin_a_new_version_of_the_province_model(world, mode
     assert run.status == "failed"
     assert "may not edit competency models" in run.report["file_error"]["message_en"]
     assert CompetencyModel.objects.filter(family="small").count() == 1
+
+
+def test_it_imports_a_draft_when_asked(world, model):
+    client = login(world.province_admin)
+    page = client.get(KIND_URL).content.decode()
+    assert 'name="as_draft"' in page and 'name="deactivate_missing"' not in page
+    client.post(KIND_URL, {"file": SimpleUploadedFile("model.xlsx", changed(model)), "dry_run": "",
+                           "as_draft": "on"})
+    new = CompetencyModel.objects.get(family="small", version=2)
+    model.refresh_from_db()
+    assert new.status == CompetencyModel.Status.DRAFT and model.status == CompetencyModel.Status.PUBLISHED
+
+
+def test_it_refuses_an_unknown_option_by_api(world, model):
+    client = login(world.province_admin)
+    response = client.post("/api/v1/imports/competency", {
+        "file": SimpleUploadedFile("model.xlsx", changed(model)), "options": "as_draft,nope"})
+    assert response.status_code == 422 and "nope" in response.json()["detail_en"]
+    response = client.post("/api/v1/imports/competency", {
+        "file": SimpleUploadedFile("model.xlsx", changed(model)), "options": "as_draft", "dry_run": "false"})
+    assert response.status_code == 201
+    assert CompetencyModel.objects.get(family="small", version=2).status == CompetencyModel.Status.DRAFT

@@ -1,4 +1,4 @@
-"""casspath import KIND FILE [--dry-run] [--deactivate-missing] [--as USERNAME]"""
+"""casspath import KIND FILE [--dry-run] [--deactivate-missing] [--option NAME] [--as USERNAME]"""
 
 import sys
 from pathlib import Path
@@ -25,13 +25,21 @@ class Command(BaseCommand):
             help="roster: mark active employees of the file's units absent from it as left",
         )
         parser.add_argument(
+            "--option",
+            dest="switches",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="switch on one of the kind's options (repeatable), e.g. competency: as_draft",
+        )
+        parser.add_argument(
             "--as",
             dest="as_user",
             metavar="USERNAME",
             help="act as this user, within his scope (default: the system actor)",
         )
 
-    def handle(self, *args, kind, file, dry_run, deactivate_missing, as_user, **options):
+    def handle(self, *args, kind, file, dry_run, deactivate_missing, switches, as_user, **options):
         try:
             importer = registry.get(kind)
         except registry.UnknownKind:
@@ -41,6 +49,13 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 / no such file: {file}")
+        declared = [option.name for option in importer.options]
+        unknown = [name for name in switches if name not in declared]
+        if unknown:
+            raise CommandError(
+                f"未知的选项 / unknown option for {kind}: {', '.join(unknown)} "
+                f"(known: {', '.join(declared) or '-'})"
+            )
         actor = acting_user_from_option(as_user)
         if not may_import(actor, importer):
             raise CommandError(f"{as_user} 没有导入权限 / {as_user} may not import {kind}")
@@ -49,7 +64,7 @@ class Command(BaseCommand):
             path.name,
             path.read_bytes(),
             dry_run=dry_run,
-            options={"deactivate_missing": deactivate_missing},
+            options={"deactivate_missing": deactivate_missing} | dict.fromkeys(switches, True),
             acting_user=actor,
         )
         verbosity = options.get("verbosity", 1)
