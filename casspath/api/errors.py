@@ -14,6 +14,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from casspath.core.errors import BilingualError
+
 # Generic wording per status, for errors raised without a Chinese text of their own.
 STATUS_TEXT: dict[int, tuple[str, str]] = {
     400: ("请求有误", "Bad request"),
@@ -66,14 +68,18 @@ PYDANTIC_ZH = {
 }
 
 
-class ApiError(HttpError):
-    """A refusal worded in both languages. `errors` lists field errors when there are any."""
+class ApiError(HttpError, BilingualError):
+    """A refusal worded in both languages, with its HTTP status. `errors` lists field errors
+    when there are any. The body spells the messages `detail_zh`/`detail_en` (the API's
+    published shape)."""
 
-    def __init__(self, status_code: int, detail_zh: str, detail_en: str, *,
+    def __init__(self, status_code: int, message_zh: str, message_en: str, *,
                  errors: list[dict] | None = None):
-        super().__init__(status_code, detail_en)
-        self.detail_zh = detail_zh
-        self.detail_en = detail_en
+        # ninja's HttpError sets status_code and message (English, its __str__); the
+        # bilingual attributes are the base class's, set here because the MRO puts
+        # HttpError's two-argument __init__ behind BilingualError's.
+        HttpError.__init__(self, status_code, message_en)
+        self.message_zh, self.message_en = message_zh, message_en
         self.errors = errors or []
 
 
@@ -150,7 +156,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def on_api_error(request: HttpRequest, exc: ApiError):
-        return respond(request, exc.status_code, exc.detail_zh, exc.detail_en, exc.errors or None)
+        return respond(request, exc.status_code, exc.message_zh, exc.message_en, exc.errors or None)
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError):

@@ -1,15 +1,11 @@
 """What the competency app says when it refuses: always in Chinese and English."""
 
+from casspath.core.errors import BilingualError
 from casspath.imports.errors import ImportFileError, RowError
 
 
-class CompetencyError(Exception):
+class CompetencyError(BilingualError):
     """A refused action on a model, with a message in both languages."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        super().__init__(f"{message_zh} / {message_en}")
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 class ModelNotEditable(CompetencyError):

@@ -26,6 +26,7 @@ from casspath.competency.actions.loading import do_load_default_model
 from casspath.competency.defaults import ensure_value_lists
 from casspath.competency.models import CompetencyModel, Grade, Stage
 from casspath.core import audit
+from casspath.core.errors import BilingualError
 from casspath.core.models import AuditEvent, User
 from casspath.org.defaults import ensure_positions
 from casspath.org.models import Employee, OrgUnit, Position, Role, RoleAssignment
@@ -113,13 +114,8 @@ LEFT_SHARE = 0.03
 CHUNK = 5000
 
 
-class DemoError(Exception):
+class DemoError(BilingualError):
     """The demo cannot be built as asked; says why in Chinese and English."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        super().__init__(f"{message_zh} / {message_en}")
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,7 @@ def cached(parse: Parser) -> Parser:
                 found = invalid
             memo[value] = found
         if type(found) is Invalid:
-            raise Invalid(found.reason_zh, found.reason_en)  # fresh: no growing traceback
+            raise Invalid(found.message_zh, found.message_en)  # fresh: no growing traceback
         return found
 
     def whole_column(values) -> list | None:

@@ -2,32 +2,21 @@
 
 from dataclasses import asdict, dataclass
 
+from casspath.core.errors import BilingualError
 
-class ImportFileError(Exception):
+
+class ImportFileError(BilingualError):
     """The file as a whole cannot be read (wrong type, corrupt, empty, missing columns).
 
     The only exception an import parser may raise on bad input.
     """
 
-    def __init__(self, message_zh: str, message_en: str):
-        super().__init__(f"{message_zh} / {message_en}")
-        self.message_zh = message_zh
-        self.message_en = message_en
 
-    def as_dict(self) -> dict:
-        return {"message_zh": self.message_zh, "message_en": self.message_en}
-
-
-class Invalid(Exception):  # noqa: N818 (a value's verdict, raised by column parsers)
+class Invalid(BilingualError):  # noqa: N818 (a value's verdict, raised by column parsers)
     """Raised by a column parser: this value is not acceptable, and why (zh, en).
 
     The framework turns it into a `RowError` naming the row, the column and the value.
     """
-
-    def __init__(self, reason_zh: str, reason_en: str):
-        super().__init__(f"{reason_zh} / {reason_en}")
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
 
 
 @dataclass(frozen=True)

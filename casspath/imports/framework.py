@@ -269,7 +269,7 @@ class TabularImporter(Importer):
                         append(parse(value))
                     except Invalid as invalid:
                         errors.append(
-                            RowError(numbers[i], header, value, invalid.reason_zh, invalid.reason_en)
+                            RowError(numbers[i], header, value, invalid.message_zh, invalid.message_en)
                         )
                         bad.add(i)
                         append(None)

@@ -281,7 +281,7 @@ class _Resolver:
                 try:
                     values[field] = parse(text) if text else ""
                 except Invalid as invalid:
-                    bad(field, invalid.reason_zh, invalid.reason_en)
+                    bad(field, invalid.message_zh, invalid.message_en)
         if given.get("org_unit") not in (None, ""):
             unit = self.unit(given["org_unit"].strip())
             if unit is None:
@@ -304,7 +304,7 @@ class _Resolver:
             try:
                 values["hire_date"] = past_date(timezone.localdate())(given["hire_date"].isoformat())
             except Invalid as invalid:
-                bad("hire_date", invalid.reason_zh, invalid.reason_en)
+                bad("hire_date", invalid.message_zh, invalid.message_en)
         elif "hire_date" in given and exists:
             bad("hire_date", "入职日期不能为空", "hire_date must not be empty")
         if given.get("status") not in (None, ""):
@@ -390,8 +390,8 @@ def batch_employees(request, payload: EmployeeBatchIn):
                 except ApiError as refused:
                     errors = [_field_error(f"employees[{index}].{e['field']}", e["message_zh"],
                                            e["message_en"]) for e in refused.errors]
-                    raise ApiError(refused.status_code, f"第 {index} 项：{refused.detail_zh}",
-                                   f"item {index}: {refused.detail_en}", errors=errors) from None
+                    raise ApiError(refused.status_code, f"第 {index} 项：{refused.message_zh}",
+                                   f"item {index}: {refused.message_en}", errors=errors) from None
                 except ValidationError as invalid:
                     raise _invalid(_model_errors(invalid, f"employees[{index}].")) from None
     except PermissionDenied:

@@ -36,7 +36,7 @@ def clean_phone(value: str) -> str:
     try:
         return mobile_phone(value)
     except Invalid as bad:
-        raise ValidationError(both(bad.reason_zh, bad.reason_en), code="phone") from None
+        raise ValidationError(both(bad.message_zh, bad.message_en), code="phone") from None
 
 
 def clean_hire_date(value: date) -> date:
@@ -44,7 +44,7 @@ def clean_hire_date(value: date) -> date:
     try:
         return past_date(timezone.localdate())(value.isoformat())
     except Invalid as bad:
-        raise ValidationError(both(bad.reason_zh, bad.reason_en), code="hire_date") from None
+        raise ValidationError(both(bad.message_zh, bad.message_en), code="hire_date") from None
 
 
 class BootstrapMixin:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from casspath.core import audit
 from casspath.core.actors import SystemActor
+from casspath.core.errors import BilingualError
 from casspath.core.models import User
 from casspath.org import scopes
 from casspath.org.actions.common import require_scope
@@ -52,12 +53,8 @@ class LoginBatchLost(Exception):
     """Another run took the batch over (or it finished): this run must write nothing."""
 
 
-class LoginBatchError(Exception):
+class LoginBatchError(BilingualError):
     """A batch cannot be issued, for a reason the admin can act on (Chinese and English)."""
-
-    def __init__(self, reason_zh: str, reason_en: str):
-        super().__init__(reason_en)
-        self.reason_zh, self.reason_en = reason_zh, reason_en
 
 
 # (done, total) after each chunk of passwords.
@@ -393,7 +390,7 @@ def _write_logins(employees: list[Employee],
 
 def _failure_reasons(exc: Exception, unit: OrgUnit, out_path: Path | None) -> tuple[str, str]:
     if isinstance(exc, LoginBatchError):
-        return exc.reason_zh, exc.reason_en
+        return exc.message_zh, exc.message_en
     if isinstance(exc, PermissionDenied):
         return (f"你已无权为 {unit.name}（{unit.code}）签发登录，未签发任何登录。",
                 f"You may no longer issue logins for {unit.name} ({unit.code}); no login was issued.")

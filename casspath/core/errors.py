@@ -1,0 +1,22 @@
+"""The one bilingual error: every refusal casspath words for a user says it in Chinese and
+English, in the same two attributes, whatever layer raises it."""
+
+
+class BilingualError(Exception):
+    """A refusal or failure with a message in both languages.
+
+    Subclasses name the kind of failure (a bad file, a bad value, a refused action); they
+    never add a third spelling of the message. `str()` gives both, Chinese first.
+    """
+
+    def __init__(self, message_zh: str, message_en: str):
+        super().__init__(f"{message_zh} / {message_en}")
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def as_dict(self) -> dict:
+        return {"message_zh": self.message_zh, "message_en": self.message_en}
+
+    def both(self) -> str:
+        """Both messages on one line, Chinese first (form errors, CLI output)."""
+        return f"{self.message_zh} / {self.message_en}"
