@@ -13,7 +13,7 @@ PORT ?= 8000
 MANAGERS ?= 400
 SEED ?= 1
 
-.PHONY: install demo serve test test-deps lint bench messages clean
+.PHONY: install install-dev demo serve test test-deps lint bench messages clean
 
 # uv lives in its own venv so that `uv sync` (which prunes the project venv) never
 # removes it, and so that no pip ever writes to the system Python (PEP 668).
@@ -21,11 +21,22 @@ $(UV):
 	$(PY) -m venv $(TOOLS) || { rm -rf $(TOOLS); apt-get update -qq && apt-get install -y -qq python3-venv && $(PY) -m venv $(TOOLS); }
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-$(BIN)/casspath: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PY)
+# The demo installs what runs the product; `make test` adds the dev group (pytest,
+# Playwright, ruff, mypy, ...). Each stamp says which set .venv holds now: `uv sync`
+# removes what the other set added.
+$(VENV)/.runtime: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --no-dev --python $(PY)
+	@rm -f $(VENV)/.dev
 	@touch $@
 
-install: $(BIN)/casspath
+$(VENV)/.dev: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PY)
+	@rm -f $(VENV)/.runtime
+	@touch $@
+
+install: $(VENV)/.runtime
+
+install-dev: $(VENV)/.dev
 
 # The demo serves plain HTTP on the loopback: cookies cannot require HTTPS there.
 demo: export SECURE_COOKIES := 0
@@ -45,27 +56,29 @@ test-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-test: install test-deps
+test: install-dev test-deps
 	$(BIN)/ruff check casspath benchmarks
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check casspath benchmarks
 
 # The roster import on SQLite, then on PostgreSQL (BENCH_DATABASE_URL, a scratch database
 # the benchmark drops and creates).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casspath_bench
-bench: install
+bench: install-dev
 	$(BIN)/python benchmarks/roster_import.py
 	$(BIN)/python benchmarks/roster_import.py --database-url $(BENCH_DATABASE_URL)
 
 # Needs gettext (msgfmt); the compiled catalogues are committed so that users do not.
 # Run from the root so that templates/ is scanned too; the catalogue lands in
 # casspath/locale (LOCALE_PATHS) because there is no ./locale.
-messages: install
+messages: install-dev
 	$(BIN)/casspath makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore '.tools/*' \
 	  --ignore '*/tests/*' --ignore 'benchmarks/*' --ignore 'staticfiles/*'
 	$(BIN)/casspath compilemessages -l zh_Hans --ignore '.venv/*' --ignore '.tools/*'
 
+# What the demo wrote (the database, Huey's queue, uploads, login files, collected static
+# files) and the environments.
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .hypothesis var staticfiles benchmarks/out
