@@ -53,7 +53,8 @@ def test_it_refuses_a_module_code_with_a_slash_in_the_editor(world, draft):
 def test_it_refuses_it_in_the_add_dimension_action(world, draft):
     module = Module.objects.filter(model=draft).first()
     with pytest.raises(ValidationError) as info:
-        do_add_dimension(module, code="A/B", name="新维度", category="skill", acting_user=world.province_admin)
+        do_add_dimension(module, code="A/B", name="新维度", category="skill",
+                         acting_user=world.province_admin)
     [message] = info.value.message_dict["code"]
     assert message.startswith("维度编码：编码不能含有“/”") and "dimension code: A code may not" in message
 
