@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casspath.competency.models import LEVELS, CompetencyModel, Dimension, LevelTitle, Module
 from casspath.core.forms import add_bootstrap_class
+from casspath.core.validators import validate_code
 
 LEVEL_CHOICES = [("", "—")] + [(str(level), f"L{level}") for level in LEVELS]
 
@@ -58,7 +59,7 @@ class LevelTitlesForm(Styled, forms.Form):
 
 
 class ModuleForm(Styled, forms.Form):
-    code = forms.CharField(label=_("Module code"), max_length=10,
+    code = forms.CharField(label=_("Module code"), max_length=10, validators=[validate_code],
                            help_text=_("Short and unique in the model, e.g. M6."))
     name = forms.CharField(label=_("Name"), max_length=40)
     name_en = forms.CharField(label=_("English name"), max_length=80, required=False)
@@ -71,7 +72,7 @@ class ModuleForm(Styled, forms.Form):
 
 
 class DimensionForm(Styled, forms.Form):
-    code = forms.CharField(label=_("Dimension code"), max_length=10,
+    code = forms.CharField(label=_("Dimension code"), max_length=10, validators=[validate_code],
                            help_text=_("Unique in the model and kept by later versions, e.g. D19."))
     module = forms.ModelChoiceField(label=_("Module"), queryset=Module.objects.none())
     name = forms.CharField(label=_("Name"), max_length=40)

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casspath.core.validators import validate_code, validate_text
+
 LEVELS = (1, 2, 3, 4, 5)
 level_validators = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -10,9 +12,9 @@ level_validators = [MinValueValidator(1), MaxValueValidator(5)]
 class Stage(models.Model):
     """A growth stage, derived from completed years of tenure: [min_years, max_years)."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=20)
-    name_en = models.CharField(_("English name"), max_length=40, blank=True)
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_code])
+    name = models.CharField(_("name"), max_length=20, validators=[validate_text])
+    name_en = models.CharField(_("English name"), max_length=40, blank=True, validators=[validate_text])
     min_years = models.PositiveSmallIntegerField(_("from year"))
     max_years = models.PositiveSmallIntegerField(_("before year"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -29,9 +31,9 @@ class Stage(models.Model):
 class Grade(models.Model):
     """A grade (分层分级), earned by promotion assessment."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=20, unique=True)
-    name_en = models.CharField(_("English name"), max_length=40, blank=True)
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_code])
+    name = models.CharField(_("name"), max_length=20, unique=True, validators=[validate_text])
+    name_en = models.CharField(_("English name"), max_length=40, blank=True, validators=[validate_text])
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -55,11 +57,11 @@ class CompetencyModel(models.Model):
         PUBLISHED = "published", _("published")
         ARCHIVED = "archived", _("archived")
 
-    family = models.CharField(_("model code"), max_length=40)
+    family = models.CharField(_("model code"), max_length=40, validators=[validate_code])
     version = models.PositiveIntegerField(_("version"))
-    name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("English name"), max_length=150, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_text])
+    name_en = models.CharField(_("English name"), max_length=150, blank=True, validators=[validate_text])
+    description = models.TextField(_("description"), blank=True, validators=[validate_text])
     org_unit = models.ForeignKey(
         "org.OrgUnit", on_delete=models.PROTECT, related_name="competency_models",
         verbose_name=_("owner unit"),
@@ -95,9 +97,9 @@ class LevelTitle(models.Model):
 
     model = models.ForeignKey(CompetencyModel, on_delete=models.CASCADE, related_name="levels")
     level = models.PositiveSmallIntegerField(_("level"), validators=level_validators)
-    title = models.CharField(_("title"), max_length=20)
-    title_en = models.CharField(_("English title"), max_length=40, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=20, validators=[validate_text])
+    title_en = models.CharField(_("English title"), max_length=40, blank=True, validators=[validate_text])
+    description = models.TextField(_("description"), blank=True, validators=[validate_text])
 
     class Meta:
         ordering = ["level"]
@@ -109,9 +111,9 @@ class LevelTitle(models.Model):
 
 class Module(models.Model):
     model = models.ForeignKey(CompetencyModel, on_delete=models.CASCADE, related_name="modules")
-    code = models.CharField(_("module code"), max_length=10)
-    name = models.CharField(_("name"), max_length=40)
-    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    code = models.CharField(_("module code"), max_length=10, validators=[validate_code])
+    name = models.CharField(_("name"), max_length=40, validators=[validate_text])
+    name_en = models.CharField(_("English name"), max_length=80, blank=True, validators=[validate_text])
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -134,11 +136,11 @@ class Dimension(models.Model):
 
     model = models.ForeignKey(CompetencyModel, on_delete=models.CASCADE, related_name="dimensions")
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="dimensions")
-    code = models.CharField(_("dimension code"), max_length=10)
-    name = models.CharField(_("name"), max_length=40)
-    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    code = models.CharField(_("dimension code"), max_length=10, validators=[validate_code])
+    name = models.CharField(_("name"), max_length=40, validators=[validate_text])
+    name_en = models.CharField(_("English name"), max_length=80, blank=True, validators=[validate_text])
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_text])
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -158,7 +160,7 @@ class BehaviourLevel(models.Model):
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="behaviours")
     level = models.PositiveSmallIntegerField(_("level"), validators=level_validators)
-    indicators = models.TextField(_("behavioural indicators"))
+    indicators = models.TextField(_("behavioural indicators"), validators=[validate_text])
 
     class Meta:
         ordering = ["level"]

@@ -50,6 +50,8 @@ from casspath.competency.models import (
     Module,
     Requirement,
 )
+from casspath.core import validators
+from casspath.core.errors import InvalidValue
 
 CENT = Decimal("0.01")
 
@@ -94,13 +96,32 @@ def _blank_if_none(value):
     return "" if value is None else value
 
 
+def _core_rule(check):
+    """A `casspath.core.validators` check as a pydantic validator: its refusal, in both
+    languages, is the error pydantic reports."""
+
+    def validate(value: str) -> str:
+        try:
+            return check(value)
+        except InvalidValue as invalid:
+            raise _rule("core_rule", invalid.message_zh, invalid.message_en) from None
+
+    return AfterValidator(validate)
+
+
 def _text(*, required: bool = False, max_length: int | None = None):
-    """Text, stripped; None reads as empty."""
+    """Text, stripped, without NUL; None reads as empty."""
     return Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1 if required else None, max_length=max_length),
         BeforeValidator(_blank_if_none),
+        _core_rule(validators.no_nul),
     ]
+
+
+def _code(model):
+    """A code: required, within the model field's length, and one a web address can carry."""
+    return Annotated[_text(required=True, max_length=_max_length(model, "code")), _core_rule(validators.code)]
 
 
 def _not_bool(value):
@@ -213,7 +234,7 @@ class BehaviourIn(_In):
 
 
 class DimensionIn(_In):
-    code: _text(required=True, max_length=_max_length(Dimension, "code")) = ""
+    code: _code(Dimension) = ""
     name: _text(required=True, max_length=_max_length(Dimension, "name")) = ""
     name_en: _text(max_length=_max_length(Dimension, "name_en")) = ""
     category: Category = None
@@ -243,7 +264,7 @@ class DimensionIn(_In):
 
 
 class ModuleIn(_In):
-    code: _text(required=True, max_length=_max_length(Module, "code")) = ""
+    code: _code(Module) = ""
     name: _text(required=True, max_length=_max_length(Module, "name")) = ""
     name_en: _text(max_length=_max_length(Module, "name_en")) = ""
     dimensions: Annotated[list[DimensionIn], Strict()] = None
@@ -318,7 +339,9 @@ class RequirementsIn(BaseModel):
 
 
 class ModelIn(_In):
-    family: _text(required=True, max_length=_max_length(CompetencyModel, "family")) = ""
+    family: Annotated[
+        _text(required=True, max_length=_max_length(CompetencyModel, "family")), _core_rule(validators.code)
+    ] = ""
     name: _text(required=True, max_length=_max_length(CompetencyModel, "name")) = ""
     name_en: _text(max_length=_max_length(CompetencyModel, "name_en")) = ""
     description: _text() = ""
@@ -333,13 +356,6 @@ class ModelIn(_In):
     modules: Annotated[list[ModuleIn], Strict()] = None
     # After the modules: a requirement names a dimension met there (`_in_model`).
     requirements: Annotated[RequirementsIn, BeforeValidator(_empty_if_none)] = {}
-
-    @field_validator("family")
-    @classmethod
-    def _no_spaces(cls, family: str) -> str:
-        if any(ch.isspace() for ch in family):
-            raise _rule("spaces", "模型编码不能含空格", "the model code (family) cannot contain spaces")
-        return family
 
     @field_validator("modules")
     @classmethod

@@ -20,3 +20,11 @@ class BilingualError(Exception):
     def both(self) -> str:
         """Both messages on one line, Chinese first (form errors, CLI output)."""
         return f"{self.message_zh} / {self.message_en}"
+
+
+class InvalidValue(BilingualError):  # noqa: N818 (a value's verdict, like ValueError)
+    """One value is not acceptable, and why: raised by `casspath.core.validators`.
+
+    Imports turn it into a row error naming the row and column, forms and actions into a
+    field error, the API into an `errors` entry naming the field.
+    """

@@ -1,7 +1,8 @@
 """Column specs: what an import's columns are called, what they accept, how a cell is parsed.
 
 A parser takes the cell's stripped, non-empty text and returns the value, or raises
-`Invalid(reason_zh, reason_en)`. Parsers that need the database (value lists, units) are
+`Invalid(reason_zh, reason_en)`; the rules of values are `casspath.core.validators`', which
+forms, models and the API use too. Parsers that need the database (value lists, units) are
 built once per run by the importer (`TabularImporter.parsers`), never per row.
 """
 
@@ -10,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from casspath.core import validators
 from casspath.imports.errors import ImportFileError, ImportWarning, Invalid
 
 Parser = Callable[[str], object]
@@ -57,7 +59,7 @@ def match_headers(header_row: list[str], columns: Sequence[Column]) -> HeaderMat
             lookup[name] = column
     match = HeaderMatch()
     for index, raw in enumerate(header_row):
-        text = raw.strip()
+        text = raw.strip().replace(validators.NUL, validators.SHOWN_NUL)
         if not text:
             continue
         column = lookup.get(normalise_header(text))
@@ -103,20 +105,40 @@ def column_letter(index: int) -> str:
 
 def text(max_length: int) -> Parser:
     def parse(value: str) -> str:
-        if len(value) > max_length:
-            raise Invalid(
-                f"长度 {len(value)} 超过上限 {max_length} 个字符。",
-                f"{len(value)} characters, more than the limit of {max_length}.",
-            )
-        return value
+        return validators.text(value, max_length)
 
     def whole_column(values) -> list | None:
         return list(values) if max(map(len, values), default=0) <= max_length else None
 
     # A parser may offer `whole_column(values)`: every value parsed at C speed, or None when
-    # some value needs the cell-by-cell path (which names it).
+    # some value needs the cell-by-cell path (which names it). NUL is refused for every
+    # column by the framework before any parser runs.
     parse.whole_column = whole_column
     return parse
+
+
+def code(max_length: int) -> Parser:
+    """A code (`validators.code`): it names its object in web addresses."""
+
+    def parse(value: str) -> str:
+        return validators.code(value, max_length)
+
+    def whole_column(values) -> list | None:
+        values = list(values)
+        if max(map(len, values), default=0) > max_length or not all(map(_is_code, values)):
+            return None
+        return values
+
+    parse.whole_column = whole_column
+    return parse
+
+
+def _is_code(value: str) -> bool:
+    try:
+        validators.code(value)
+    except Invalid:
+        return False
+    return True
 
 
 def choice(options: dict[str, object], shown: Sequence[str]) -> Parser:
@@ -176,28 +198,9 @@ def normalise_choice(value: str) -> str:
     return " ".join(str(value).split()).lower().replace("_", " ")
 
 
-_DATE_FORMS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-)
-
-
-def parse_date(value: str) -> date:
-    """YYYY-MM-DD (what Excel dates become), YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日."""
-    for form in _DATE_FORMS:
-        found = form.match(value)
-        if found:
-            year, month, day = (int(part) for part in found.groups())
-            try:
-                return date(year, month, day)
-            except ValueError:
-                raise Invalid("日期不存在。", "No such date.") from None
-    raise Invalid(
-        "日期格式应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日。",
-        "A date must be written YYYY-MM-DD, YYYY/MM/DD or YYYY年M月D日.",
-    )
+parse_date = validators.parse_date
+mobile_phone = validators.mobile_phone
+email = validators.email
 
 
 def past_date(today: date, earliest: date = date(1900, 1, 1)) -> Parser:
@@ -208,50 +211,8 @@ def past_date(today: date, earliest: date = date(1900, 1, 1)) -> Parser:
         found = cache.get(value)
         if found is not None:
             return found
-        parsed = parse_date(value)
-        if parsed > today:
-            raise Invalid(
-                f"日期晚于今天（{today.isoformat()}）。", f"The date is after today ({today.isoformat()})."
-            )
-        if parsed < earliest:
-            raise Invalid(f"日期早于 {earliest.year} 年。", f"The date is before {earliest.year}.")
+        parsed = validators.past_date(parse_date(value), today, earliest)
         cache[value] = parsed
         return parsed
 
     return parse
-
-
-_PHONE_NOISE = re.compile(r"[\s\-()（）.]")
-_MOBILE = re.compile(r"^1\d{10}$")
-
-
-def mobile_phone(value: str) -> str:
-    """A Chinese mobile number, normalised to its 11 digits (+86, spaces, dashes dropped)."""
-    if len(value) == 11 and value[0] == "1" and value.isdigit():
-        return value
-    digits = _PHONE_NOISE.sub("", value)
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("0086"):
-        digits = digits[4:]
-    elif len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    if not _MOBILE.match(digits):
-        raise Invalid(
-            "不是有效的手机号：应为以 1 开头的 11 位数字（可带 +86）。",
-            "Not a valid mobile number: 11 digits starting with 1 (+86 allowed).",
-        )
-    return digits
-
-
-# The practical subset of RFC 5322 that mail servers accept; Django's EmailField agrees.
-_EMAIL = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
-
-
-def email(value: str) -> str:
-    if len(value) > 254 or not _EMAIL.match(value):
-        raise Invalid("不是有效的邮箱地址。", "Not a valid email address.")
-    return value

@@ -2,7 +2,7 @@
 
 from dataclasses import asdict, dataclass
 
-from casspath.core.errors import BilingualError
+from casspath.core.errors import BilingualError, InvalidValue
 
 
 class ImportFileError(BilingualError):
@@ -12,11 +12,9 @@ class ImportFileError(BilingualError):
     """
 
 
-class Invalid(BilingualError):  # noqa: N818 (a value's verdict, raised by column parsers)
-    """Raised by a column parser: this value is not acceptable, and why (zh, en).
-
-    The framework turns it into a `RowError` naming the row, the column and the value.
-    """
+# A column parser raises the core validators' one error for a bad value; the framework turns
+# it into a `RowError` naming the row, the column and the value.
+Invalid = InvalidValue
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.functional import Promise
 
+from casspath.core import validators
 from casspath.core.actors import SystemActor
 from casspath.imports.columns import Column, HeaderMatch, Parser, match_headers
 from casspath.imports.errors import ImportFileError, Invalid, RowError
@@ -188,9 +189,19 @@ class TabularImporter(Importer):
         return build_template(self)
 
     def run(self, data: bytes, ctx: RunContext) -> ImportReport:
-        report = self.new_report(ctx)
         ctx.progress("reading", 0, 0)
-        sheet = read_table(data, ctx.filename)
+        return self.run_sheet(read_table(data, ctx.filename), ctx)[0]
+
+    def run_records(self, records: Sequence[Mapping[str, str]], ctx: RunContext) -> tuple[ImportReport, Any]:
+        """Rows given as data rather than a file (an API batch), as {column key: text}: the
+        same parsing, checks, plan and set-based write as a file's. Record i is row i + 2 of
+        the report (as if under a header row). Returns the report and the plan."""
+        keys = [column.key for column in self.columns]
+        columns = [[key, *((record.get(key) or "").strip() for record in records)] for key in keys]
+        return self.run_sheet(Sheet("records", columns=columns), ctx)
+
+    def run_sheet(self, sheet: Sheet, ctx: RunContext) -> tuple[ImportReport, Any]:
+        report = self.new_report(ctx)
         header_at, header_row = _header_row(sheet)
         match = match_headers(header_row, self.columns)
         report.warnings.extend(match.warnings)
@@ -201,7 +212,7 @@ class TabularImporter(Importer):
         plan = self.plan(ctx, table, report)
         if report.errors:
             report.errors.sort(key=lambda e: e.row)
-            return report
+            return report, plan
         report.ok = True
         if not ctx.dry_run:
             ctx.progress("writing", report.total, report.total)
@@ -218,7 +229,7 @@ class TabularImporter(Importer):
                     object_id=self.kind,
                 )
             report.applied = True
-        return report
+        return report, plan
 
     def parse_table(
         self, ctx: RunContext, sheet: Sheet, header_at: int, match: HeaderMatch, report: ImportReport
@@ -239,7 +250,10 @@ class TabularImporter(Importer):
             header, parse, blank_ok = match.headers[key], parsers.get(key), by_key[key].blank_ok
             raw = cells[index]
             values: list | None = None
-            if "" not in raw:
+            # A NUL (U+0000, also what calamine makes of an xlsx's "_x0000_") is refused in
+            # every column, before any parser: one C-speed scan of the column finds it.
+            has_nul = validators.NUL in "".join(raw)
+            if "" not in raw and not has_nul:
                 whole_column = getattr(parse, "whole_column", None)
                 try:
                     if whole_column is not None:
@@ -262,14 +276,14 @@ class TabularImporter(Importer):
                             bad.add(i)
                         append(None)
                         continue
-                    if parse is None:
-                        append(value)
-                        continue
                     try:
-                        append(parse(value))
+                        if has_nul:
+                            validators.no_nul(value)
+                        append(parse(value) if parse is not None else value)
                     except Invalid as invalid:
+                        shown = value.replace(validators.NUL, validators.SHOWN_NUL) if has_nul else value
                         errors.append(
-                            RowError(numbers[i], header, value, invalid.message_zh, invalid.message_en)
+                            RowError(numbers[i], header, shown, invalid.message_zh, invalid.message_en)
                         )
                         bad.add(i)
                         append(None)

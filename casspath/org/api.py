@@ -4,38 +4,36 @@ Authentication is the API's (token or session, set on the NinjaAPI); a call acts
 """
 
 import math
-import re
 from datetime import date
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError
 from casspath.competency.models import Grade
-from casspath.imports.columns import email as parse_email
-from casspath.imports.columns import mobile_phone, past_date
-from casspath.imports.errors import Invalid
+from casspath.core.errors import InvalidValue
+from casspath.imports import registry
+from casspath.imports.errors import ImportFileError
+from casspath.imports.framework import RunContext
 from casspath.org import queries, scopes, tasks
+from casspath.org import validators as employee_values
 from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
 from casspath.org.actions.employees import do_upsert_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
 from casspath.org.actions.logins import do_queue_issue_logins
+from casspath.org.importers.roster import EXISTING_FIELDS
 from casspath.org.models import Employee, OrgUnit, Position
 from casspath.org.scopes import Perm
 
 router = Router(tags=["org"])
 
-EMPLOYEE_NO_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
 MAX_PAGE_SIZE = 200
 MAX_BATCH = 1000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS_WORDS = {"active": Employee.Status.ACTIVE, "在职": Employee.Status.ACTIVE,
-                "left": Employee.Status.LEFT, "离职": Employee.Status.LEFT}
 
 
 # ---------------------------------------------------------------- schemas
@@ -260,9 +258,14 @@ class _Resolver:
         def bad(field: str, zh: str, en: str) -> None:
             errors.append(_field_error(f"{prefix}{field}", zh, en))
 
-        if not EMPLOYEE_NO_RE.match(employee_no or ""):
-            bad("employee_no", "工号只能包含字母、数字、点、下划线和连字符，最长 32 个字符",
-                "the employee number may hold letters, digits, dots, underscores and dashes, at most 32")
+        def checked(field: str, check, value):
+            try:
+                return check(value)
+            except InvalidValue as invalid:
+                bad(field, invalid.message_zh, invalid.message_en)
+                return None
+
+        checked("employee_no", employee_values.employee_no, employee_no or "")
         # "Exists" as the caller can see it: a number taken outside his sight is answered as an
         # unknown one (the same checks and errors), so the answers reveal nothing about it.
         exists = self.visible(employee_no)
@@ -270,18 +273,10 @@ class _Resolver:
             for field, zh in (("name", "姓名"), ("org_unit", "单位编码"), ("hire_date", "入职日期")):
                 if given.get(field) in (None, ""):
                     bad(field, f"新员工须填写{zh}", f"{field} is required to create an employee")
-        if "name" in given:
-            name = (given["name"] or "").strip()
-            if not name:
-                bad("name", "姓名不能为空", "name must not be empty")
-            values["name"] = name
-        for field, parse in (("phone", mobile_phone), ("email", parse_email)):
+        for field, check in (("name", employee_values.name), ("phone", employee_values.phone),
+                             ("email", employee_values.email)):
             if field in given:
-                text = (given[field] or "").strip()
-                try:
-                    values[field] = parse(text) if text else ""
-                except Invalid as invalid:
-                    bad(field, invalid.message_zh, invalid.message_en)
+                values[field] = checked(field, check, given[field] or "")
         if given.get("org_unit") not in (None, ""):
             unit = self.unit(given["org_unit"].strip())
             if unit is None:
@@ -301,18 +296,11 @@ class _Resolver:
                     f"{field} '{word}' does not exist (one of: {', '.join(row.code for row in rows)})")
             values[field] = found
         if given.get("hire_date") is not None:
-            try:
-                values["hire_date"] = past_date(timezone.localdate())(given["hire_date"].isoformat())
-            except Invalid as invalid:
-                bad("hire_date", invalid.message_zh, invalid.message_en)
+            values["hire_date"] = checked("hire_date", employee_values.hire_date, given["hire_date"])
         elif "hire_date" in given and exists:
             bad("hire_date", "入职日期不能为空", "hire_date must not be empty")
         if given.get("status") not in (None, ""):
-            status = STATUS_WORDS.get(given["status"].strip().lower())
-            if status is None:
-                bad("status", f"状态“{given['status']}”无效（在职 / 离职）",
-                    f"status '{given['status']}' is not valid (active / left)")
-            values["status"] = status
+            values["status"] = checked("status", employee_values.status, given["status"])
         elif "status" in given and exists:
             bad("status", "状态不能为空", "status must not be empty")
         return values, errors
@@ -360,45 +348,110 @@ def put_employee(request, employee_no: str, payload: EmployeeIn):
     return Status(201 if result["action"] == "created" else 200, result)
 
 
+# API field → roster import column, for the batch (which is a roster import of its items).
+_BATCH_COLUMNS = {"employee_no": "employee_no", "name": "name", "phone": "phone", "email": "email",
+                  "org_unit": "org_code", "position": "position", "hire_date": "hire_date",
+                  "grade": "grade", "status": "status"}
+_BATCH_FIELDS = {column: field for field, column in _BATCH_COLUMNS.items()}
+_ROSTER_AT = {name: index for index, name in enumerate(EXISTING_FIELDS)}
+_PLAN_FIELDS = {"org_unit_id": "org_unit", "position_id": "position", "grade_id": "grade"}
+
+
 @router.post("/employees:batch", response=BatchOut,
              summary="Create or update many employees in one transaction (all or nothing)")
 def batch_employees(request, payload: EmployeeBatchIn):
+    """A roster import of the items: the import's parsing, checks and set-based write (a
+    bounded number of queries, whatever the batch's size). Fields an item leaves out keep an
+    existing employee's values: they are filled in from the roster before the import."""
     user = api_user(request)
     _require_import(user)
-    resolver = _Resolver(user)
-    items, errors = [], []
-    seen: dict[str, int] = {}
+    errors, seen, doubled = [], {}, set()
     for index, item in enumerate(payload.employees):
-        prefix = f"employees[{index}]."
         number = item.employee_no.strip()
         if number in seen:
-            errors.append(_field_error(f"{prefix}employee_no", f"工号重复：与第 {seen[number]} 项相同",
+            doubled.add(index)
+            errors.append(_field_error(f"employees[{index}].employee_no",
+                                       f"工号重复：与第 {seen[number]} 项相同",
                                        f"duplicate employee number: the same as item {seen[number]}"))
-            continue
-        seen[number] = index
-        values, item_errors = resolver.values(number, item, prefix)
-        errors += item_errors
-        items.append(values)
-    if errors:
-        raise _invalid(errors)
-    results = []
+        seen.setdefault(number, index)
+    records = _batch_records(user, payload.employees)
+    importer = registry.get("roster")
+    ctx = RunContext(acting_user=user, importer=importer, filename="api:employees:batch", dry_run=False)
     try:
-        with transaction.atomic():
-            for index, values in enumerate(items):
-                try:
-                    results.append(_upsert(user, values))
-                except ApiError as refused:
-                    errors = [_field_error(f"employees[{index}].{e['field']}", e["message_zh"],
-                                           e["message_en"]) for e in refused.errors]
-                    raise ApiError(refused.status_code, f"第 {index} 项：{refused.message_zh}",
-                                   f"item {index}: {refused.message_en}", errors=errors) from None
-                except ValidationError as invalid:
-                    raise _invalid(_model_errors(invalid, f"employees[{index}].")) from None
-    except PermissionDenied:
-        raise ApiError(403, "目标单位不在您的导入权限范围内", "A unit is outside your import scope") from None
+        report, plan = importer.run_records(records, ctx)
+    except ImportFileError as error:
+        raise ApiError(422, error.message_zh, error.message_en) from None
+    for row_error in report.errors:
+        index = row_error.row - 2
+        field = _BATCH_FIELDS.get(row_error.column, row_error.column)
+        if not (field == "employee_no" and index in doubled):  # said above, in the API's words
+            errors.append(_field_error(f"employees[{index}].{field}", row_error.reason_zh,
+                                       row_error.reason_en))
+    if errors:
+        errors.sort(key=lambda e: int(e["field"].split("]")[0].removeprefix("employees[")))
+        raise _invalid(errors)
+    return _batch_out_of(user, records, plan, ctx)
+
+
+def _batch_records(user, items: list[EmployeeBatchItemIn]) -> list[dict[str, str]]:
+    """The items as roster rows of text; what an item leaves out of an employee the caller can
+    see is his current value (one query for the batch)."""
+    current = {
+        row[0]: dict(zip(_BATCH_COLUMNS.values(), row, strict=True))
+        for row in scopes.employees_for(user, Perm.VIEW_EMPLOYEES)
+        .filter(employee_no__in=[item.employee_no.strip() for item in items])
+        .values_list("employee_no", "name", "phone", "email", "org_unit__code", "position__code",
+                     "hire_date", "grade__code", "status")
+    }
+    records = []
+    for item in items:
+        number = item.employee_no.strip()
+        given = item.dict(exclude_unset=True)
+        record = dict(current.get(number, {}))
+        record.update({_BATCH_COLUMNS[field]: value for field, value in given.items()})
+        records.append({key: value.isoformat() if isinstance(value, date) else str(value or "")
+                        for key, value in record.items()})
+    return records
+
+
+def _batch_out_of(user, records: list[dict], plan: dict, ctx: RunContext) -> dict:
+    """Each item's action, changes ({field: [old, new]}, links by name) and employee."""
+    existing, labels = ctx.cache["existing"], ctx.cache["labels"]
+    numbers = [record["employee_no"] for record in records]
+    created = set(plan["creates"])
+    updated = dict(plan["updates"])
+    unit_ids = {value for _pk, changed in plan["updates"] for key, value in changed.items()
+                if key == "org_unit_id"} | {existing[n][5] for n in numbers if n in existing}
+    employees = {e.employee_no: e for e in Employee.objects.select_related("org_unit", "position", "grade")
+                 .filter(employee_no__in=numbers)}
+    unit_ids |= {e.org_unit_id for e in employees.values()}
+    names = {"org_unit_id": dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("id", "name")),
+             "position_id": labels["position_id"], "grade_id": labels["grade_id"]}
+
+    def shown(attr: str, value):
+        if value is None or attr not in names:
+            return value.isoformat() if isinstance(value, date) else value
+        return names[attr].get(value, value)
+
+    rows = {row.employee.employee_no: row for row in queries.employee_rows(user, list(employees.values()))}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for result in results:
-        counts[result["action"]] += 1
+    results = []
+    for index, number in enumerate(numbers):
+        employee = employees[number]
+        if index in created:
+            action = "created"
+            changes = {_PLAN_FIELDS.get(f, f): [None, shown(f, getattr(employee, f))]
+                       for f in ("name", "phone", "email", "org_unit_id", "position_id", "hire_date",
+                                 "grade_id", "status") if getattr(employee, f) not in (None, "")}
+        elif existing[number][0] in updated:
+            action = "updated"
+            old = existing[number]
+            changes = {_PLAN_FIELDS.get(attr, attr): [shown(attr, old[_ROSTER_AT[attr]]), shown(attr, value)]
+                       for attr, value in updated[old[0]].items()}
+        else:
+            action, changes = "unchanged", {}
+        counts[action] += 1
+        results.append({"action": action, "changes": changes, "employee": _employee_out(rows[number])})
     return {**counts, "results": results}
 
 

@@ -1,50 +1,33 @@
 """Forms of the org pages. They parse and validate; writes go through `org/actions/`."""
 
-import re
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casspath.competency.models import Grade
+from casspath.core import validators
+from casspath.core.errors import InvalidValue
 from casspath.core.forms import add_bootstrap_class
-from casspath.imports.columns import mobile_phone, past_date
-from casspath.imports.errors import Invalid
+from casspath.core.validators import as_validation_error
 from casspath.org import scopes
+from casspath.org import validators as employee_values
 from casspath.org.models import Employee, OrgUnit, Position
 from casspath.org.scopes import Perm
-
-UNIT_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
-UNIT_CODE_ERROR = (
-    "单位编码只能包含字母、数字、点、下划线和连字符，最长 40 个字符",
-    "unit code may hold letters, digits, dots, underscores and dashes only, at most 40 characters",
-)
 
 
 def both(zh: str, en: str) -> str:
     return f"{zh} / {en}"
 
 
-def clean_phone(value: str) -> str:
-    """The roster import's rule: a mobile number, normalised to its 11 digits."""
-    value = (value or "").strip()
-    if not value:
-        return ""
+def _checked(check, value):
+    """`check(value)` (an `org.validators` function), its refusal as the field's error."""
     try:
-        return mobile_phone(value)
-    except Invalid as bad:
-        raise ValidationError(both(bad.message_zh, bad.message_en), code="phone") from None
-
-
-def clean_hire_date(value: date) -> date:
-    """The roster import's rule: not after today, not before 1900."""
-    try:
-        return past_date(timezone.localdate())(value.isoformat())
-    except Invalid as bad:
-        raise ValidationError(both(bad.message_zh, bad.message_en), code="hire_date") from None
+        return check(value)
+    except InvalidValue as invalid:
+        raise as_validation_error(invalid) from None
 
 
 class BootstrapMixin:
@@ -68,7 +51,8 @@ class EmployeeForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
-    email = forms.EmailField(label=_("Email"), required=False)
+    email = forms.CharField(label=_("Email"), max_length=254, required=False,
+                            widget=forms.EmailInput())
     org_unit = forms.ModelChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none(),
                                       to_field_name="code")
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all(),
@@ -90,11 +74,17 @@ class EmployeeForm(BootstrapMixin, forms.Form):
         self.fields["org_unit"].label_from_instance = _indented
         self._style()
 
+    def clean_name(self) -> str:
+        return _checked(employee_values.name, self.cleaned_data["name"])
+
     def clean_phone(self) -> str:
-        return clean_phone(self.cleaned_data["phone"])
+        return _checked(employee_values.phone, self.cleaned_data["phone"])
+
+    def clean_email(self) -> str:
+        return _checked(employee_values.email, self.cleaned_data["email"])
 
     def clean_hire_date(self) -> date:
-        return clean_hire_date(self.cleaned_data["hire_date"])
+        return _checked(employee_values.hire_date, self.cleaned_data["hire_date"])
 
     def values(self) -> dict:
         return {key: self.cleaned_data[key] for key in self.fields}
@@ -128,9 +118,7 @@ class UnitForm(BootstrapMixin, forms.Form):
         self._style()
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
-        if not UNIT_CODE_RE.match(code):
-            raise ValidationError(both(*UNIT_CODE_ERROR), code="code")
+        code = _checked(lambda value: validators.code(value.strip(), 40), self.cleaned_data["code"])
         if OrgUnit.objects.filter(code=code).exists():
             raise ValidationError(both(f"单位编码“{code}”已存在", f"unit code '{code}' already exists"),
                                   code="duplicate")

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from casspath.core.validators import validate_code, validate_text
+
 # How long an issued-logins file waits for its one download.
 LOGIN_FILE_TTL = timedelta(hours=24)
 
@@ -19,8 +21,8 @@ class OrgUnit(models.Model):
         TEAM = "team", _("team")
         DEPARTMENT = "department", _("department")
 
-    code = models.CharField(_("unit code"), max_length=40, unique=True)
-    name = models.CharField(_("unit name"), max_length=100)
+    code = models.CharField(_("unit code"), max_length=40, unique=True, validators=[validate_code])
+    name = models.CharField(_("unit name"), max_length=100, validators=[validate_text])
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
@@ -48,9 +50,9 @@ class OrgUnit(models.Model):
 class Position(models.Model):
     """A job position (岗位): a configurable value list."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=40, unique=True)
-    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[validate_code])
+    name = models.CharField(_("name"), max_length=40, unique=True, validators=[validate_text])
+    name_en = models.CharField(_("English name"), max_length=60, blank=True, validators=[validate_text])
     order = models.PositiveSmallIntegerField(default=0)
     is_sales = models.BooleanField(
         _("sales position"), default=True,
@@ -73,9 +75,11 @@ class Employee(models.Model):
         ACTIVE = "active", _("active")
         LEFT = "left", _("left")
 
-    employee_no = models.CharField(_("employee number"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    employee_no = models.CharField(
+        _("employee number"), max_length=32, unique=True, validators=[validate_code]
+    )
+    name = models.CharField(_("name"), max_length=60, validators=[validate_text])
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, validators=[validate_text])
     email = models.EmailField(_("email"), blank=True)
     # Indexes are few on purpose: every one is maintained on each of the 100,000 rows a
     # roster import may write. (org_unit, status) below serves lookups by unit; position and

@@ -19,7 +19,8 @@ from casspath.competency.models import (
     Requirement,
     Stage,
 )
-from casspath.core import audit
+from casspath.core import audit, validators
+from casspath.core.errors import InvalidValue
 
 
 def _save_changes(obj, values: dict) -> dict:
@@ -89,8 +90,12 @@ def _check_code(model: CompetencyModel, cls, code: str, label_zh: str, label_en:
     code = (code or "").strip()
     if not code:
         raise ValidationError({"code": f"缺少{label_zh} / {label_en} is missing"})
-    if any(ch.isspace() for ch in code):
-        raise ValidationError({"code": f"{label_zh}不能含空格 / {label_en} cannot contain spaces"})
+    try:
+        validators.code(code)
+    except InvalidValue as invalid:
+        raise ValidationError(
+            {"code": f"{label_zh}：{invalid.message_zh} / {label_en}: {invalid.message_en}"}
+        ) from None
     if cls.objects.filter(model=model, code=code).exists():
         raise ValidationError(
             {"code": f"{label_zh} {code} 在本模型中已存在 / {label_en} {code} already exists in this model"}

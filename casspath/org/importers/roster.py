@@ -27,16 +27,9 @@ from casspath.org.actions.logins import BULK_SIZE, LoginMove, realign_login_role
 from casspath.org.importers.resolve import UnitResolver
 from casspath.org.importers.writes import insert_employees, update_employees
 from casspath.org.models import Employee, OrgUnit, Position
+from casspath.org.validators import EMPLOYEE_NO_MAX, NAME_MAX, STATUS_OPTIONS, STATUS_SHOWN
 
 STATUS_LABELS_ZH = {Employee.Status.ACTIVE: "在职", Employee.Status.LEFT: "离职"}
-STATUS_OPTIONS = {
-    "在职": "active",
-    "离职": "left",
-    "active": "active",
-    "left": "left",
-    "正常": "active",
-    "已离职": "left",
-}
 
 # Columns in file order; the keys are Employee attributes (unit, position, grade as ids).
 ROSTER_FIELDS = (
@@ -100,7 +93,7 @@ class RosterImporter(TabularImporter):
             ),
             required=True,
             blank_ok=False,
-            parse=col.text(32),
+            parse=col.code(EMPLOYEE_NO_MAX),
             note_zh="员工唯一编号，也是登录名；再次导入时按工号更新。",
             note_en="The employee's unique number and login name; re-imports update by it.",
         ),
@@ -111,7 +104,7 @@ class RosterImporter(TabularImporter):
             ("员工姓名", "人员姓名", "名字", "full name", "employee name"),
             required=True,
             blank_ok=False,
-            parse=col.text(60),
+            parse=col.text(NAME_MAX),
         ),
         Column(
             "phone",
@@ -228,7 +221,7 @@ class RosterImporter(TabularImporter):
             grades.update({code: pk, name: pk, **({name_en: pk} if name_en else {})})
         parsers["position"] = cached(col.choice(positions, _position_names()))
         parsers["grade"] = cached(col.choice(grades, _grade_names()))
-        parsers["status"] = col.choice(STATUS_OPTIONS, ["在职", "离职", "active", "left"])
+        parsers["status"] = col.choice(STATUS_OPTIONS, STATUS_SHOWN)
         parsers["hire_date"] = cached(col.past_date(timezone.localdate()))
         parsers["status"] = cached(parsers["status"])
         resolver = UnitResolver(ctx)
@@ -423,7 +416,8 @@ class RosterImporter(TabularImporter):
         return export_roster(acting_user, filename)
 
 
-_FIELDS = (
+# What the import reads of every employee (`_existing_employees`), in this order.
+EXISTING_FIELDS = _FIELDS = (
     "id",
     "employee_no",
     "name",

@@ -48,3 +48,31 @@ def test_it_refuses_anonymous_and_non_admins(client, world):
     client.force_login(world.team_lead)
     assert post(client, [item("E0500")]).status_code == 403
     assert not Employee.objects.filter(employee_no="E0500").exists()
+
+
+def _queries_of_a_batch(client, first, size):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    items = [item(f"E{n:04d}", phone="13800000000") for n in range(first, first + size)]
+    with CaptureQueriesContext(connection) as created:
+        assert post(client, items).status_code == 200
+    for entry in items:
+        entry["name"] += "改"
+    with CaptureQueriesContext(connection) as updated:
+        body = post(client, items).json()
+    assert body["updated"] == size and body["results"][0]["changes"]["name"][1].endswith("改")
+    return len(created), len(updated)
+
+
+def test_it_writes_a_batch_in_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
+    client.force_login(world.city_admin_a)
+    with django_assert_max_num_queries(30):
+        response = post(client, [item(f"E{n:04d}") for n in range(1000, 1200)])
+    assert response.json()["created"] == 200
+    assert Employee.objects.filter(employee_no__startswith="E1").count() == 200
+
+
+def test_its_query_count_does_not_grow_with_the_batch(client, world):
+    client.force_login(world.city_admin_a)
+    assert _queries_of_a_batch(client, 2000, 10) == _queries_of_a_batch(client, 3000, 200)

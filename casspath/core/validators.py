@@ -1,0 +1,167 @@
+"""The one place a value's rules live: codes, texts, phones, emails, dates.
+
+Each check takes a value and returns it (normalised where it says so) or raises
+`InvalidValue` with the reason in both languages. Everything that accepts a value uses these:
+the import column parsers (`imports/columns.py`), forms, the models' fields (through the
+Django validators at the bottom, so an action's `full_clean` applies them), the API and the
+competency editor's schema. Whoever names the place (a row and column, a form field, an API
+field) adds it; the reason is the same everywhere, so the entry points cannot disagree.
+"""
+
+import re
+import unicodedata
+from datetime import date
+
+from django.core.exceptions import ValidationError
+
+from casspath.core.errors import InvalidValue
+
+NUL = "\x00"
+# How a refused NUL is shown back (reports are JSON, which PostgreSQL cannot store with one).
+SHOWN_NUL = "\u2400"
+
+
+def no_nul(value: str) -> str:
+    """Refuse a NUL character: PostgreSQL cannot store one in text, SQLite would keep it silently."""
+    if NUL in value:
+        raise InvalidValue(
+            "含有空字符（NUL，U+0000），请删除后重试。",
+            "Contains a NUL character (U+0000): remove it and try again.",
+        )
+    return value
+
+
+def text(value: str, max_length: int | None = None) -> str:
+    """Free text: no NUL, at most `max_length` characters."""
+    no_nul(value)
+    if max_length is not None and len(value) > max_length:
+        raise InvalidValue(
+            f"长度 {len(value)} 超过上限 {max_length} 个字符。",
+            f"{len(value)} characters, more than the limit of {max_length}.",
+        )
+    return value
+
+
+# A code names its object in web addresses (/org/units/GZ-TH-01/, /employees/E0001/,
+# .../dimensions/D01/): letters of any script, digits, "_", "." and "-", starting with a letter
+# or digit (so never "." or ".."), nothing a URL path segment cannot carry as it is.
+_CODE = re.compile(r"[^\W_][\w.\-]*")
+_CODE_CHAR = re.compile(r"[\w.\-]")
+
+
+def code(value: str, max_length: int | None = None) -> str:
+    """A code (unit code, 工号, dimension code, ...): see `_CODE`."""
+    text(value, max_length)
+    if _CODE.fullmatch(value):
+        return value
+    if not value:
+        raise InvalidValue("编码不能为空。", "A code may not be empty.")
+    bad = next((ch for ch in value if not _CODE_CHAR.match(ch)), value[0])
+    shown = _shown(bad)
+    raise InvalidValue(
+        f"编码不能含有{shown}：编码只能由字母、数字、下划线、点和连字符组成，且以字母或数字开头"
+        "（编码会出现在网址中，不能有 / ? # % \\ 或空格）。",
+        f"A code may not contain {shown}: only letters, digits, underscores, dots and dashes, "
+        "starting with a letter or digit (codes appear in web addresses: no / ? # % \\ or spaces).",
+    )
+
+
+def _shown(ch: str) -> str:
+    if ch.isspace() or unicodedata.category(ch).startswith("C"):
+        return f"U+{ord(ch):04X}" if ch != " " else "空格 (space)"
+    return f"“{ch}”"
+
+
+_PHONE_NOISE = re.compile(r"[\s\-()（）.]")
+_MOBILE = re.compile(r"^1\d{10}$")
+
+
+def mobile_phone(value: str) -> str:
+    """A Chinese mobile number, normalised to its 11 digits (+86, spaces, dashes dropped)."""
+    if len(value) == 11 and value[0] == "1" and value.isdigit():
+        return value
+    digits = _PHONE_NOISE.sub("", value)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    elif len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if not _MOBILE.match(digits):
+        raise InvalidValue(
+            "不是有效的手机号：应为以 1 开头的 11 位数字（可带 +86）。",
+            "Not a valid mobile number: 11 digits starting with 1 (+86 allowed).",
+        )
+    return digits
+
+
+# The practical subset of RFC 5322 that mail servers accept; Django's EmailField agrees.
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
+def email(value: str) -> str:
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise InvalidValue("不是有效的邮箱地址。", "Not a valid email address.")
+    return value
+
+
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+
+
+def parse_date(value: str) -> date:
+    """YYYY-MM-DD (what Excel dates become), YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日."""
+    for form in _DATE_FORMS:
+        found = form.match(value)
+        if found:
+            year, month, day = (int(part) for part in found.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise InvalidValue("日期不存在。", "No such date.") from None
+    raise InvalidValue(
+        "日期格式应为 YYYY-MM-DD、YYYY/MM/DD 或 YYYY年M月D日。",
+        "A date must be written YYYY-MM-DD, YYYY/MM/DD or YYYY年M月D日.",
+    )
+
+
+def past_date(value: date, today: date, earliest: date = date(1900, 1, 1)) -> date:
+    """A date not after `today` and not before `earliest`."""
+    if value > today:
+        raise InvalidValue(
+            f"日期晚于今天（{today.isoformat()}）。", f"The date is after today ({today.isoformat()})."
+        )
+    if value < earliest:
+        raise InvalidValue(f"日期早于 {earliest.year} 年。", f"The date is before {earliest.year}.")
+    return value
+
+
+# --- the same checks as Django validators (model fields, forms) ------------------------
+
+
+def as_validation_error(invalid: InvalidValue, code: str = "invalid") -> ValidationError:
+    """Both languages in one message, as Django shows a field's error."""
+    return ValidationError(invalid.both(), code=code)
+
+
+def validate_code(value) -> None:
+    """Model and form fields holding a code (module-level, so migrations can name it)."""
+    try:
+        code(str(value))
+    except InvalidValue as invalid:
+        raise as_validation_error(invalid, "code") from None
+
+
+def validate_text(value) -> None:
+    """Model fields holding free text (Django's form fields refuse NUL already, models do not)."""
+    try:
+        no_nul(str(value))
+    except InvalidValue as invalid:
+        raise as_validation_error(invalid, "null_characters_not_allowed") from None
