@@ -199,6 +199,8 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 10)
+# The longest an API token lives, and its expiry when none shorter is chosen.
+API_TOKEN_MAX_AGE = timedelta(days=envint("API_TOKEN_MAX_AGE_DAYS", 90))
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SECURE_COOKIES else 0)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 # Proxy headers are trusted only when the site says it runs behind a proxy that sets them
