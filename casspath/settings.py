@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the rest: whatever they answer under /api/ is reshaped into the API's JSON.
+    "casspath.api.middleware.JsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "casspath.core.middleware.NoStoreMiddleware",
     "casspath.core.middleware.PasswordChangeRequiredMiddleware",
     # Axes last: it turns a locked-out login into a refusal page.
     "axes.middleware.AxesMiddleware",
