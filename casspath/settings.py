@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the rest: whatever they answer under /api/ is reshaped into the API's JSON.
+    "casspath.api.middleware.JsonErrorsMiddleware",
     # Before anything reads the request into a query: a NUL is a 400, not a database error.
     "casspath.core.nul.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "casspath.core.middleware.NoStoreMiddleware",
     "casspath.core.middleware.PasswordChangeRequiredMiddleware",
     # Axes last: it turns a locked-out login into a refusal page.
     "axes.middleware.AxesMiddleware",
@@ -201,6 +204,8 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 10)
+# The longest an API token lives, and its expiry when none shorter is chosen.
+API_TOKEN_MAX_AGE = timedelta(days=envint("API_TOKEN_MAX_AGE_DAYS", 90))
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SECURE_COOKIES else 0)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 # Proxy headers are trusted only when the site says it runs behind a proxy that sets them

@@ -17,10 +17,18 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <token>`. A header with a bad token is refused outright (401),
-    not passed on to the session check, so an integration learns why."""
+    """`Authorization: Bearer <token>`. A call carrying an Authorization header is judged by
+    it alone: a bad token, or another scheme, is refused outright (401), never passed on to
+    the session check, so an integration learns why and a header cannot ride on a session."""
 
     openapi_bearerFormat = "casspath API token (cpt_…)"
+
+    def __call__(self, request: HttpRequest):
+        header = request.headers.get(self.header, "")
+        if header and header.split(" ")[0].lower() != self.openapi_scheme:
+            raise ApiError(401, "Authorization 请求头须为 Bearer <令牌>",
+                           "The Authorization header must be Bearer <token>")
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, token: str):
         token = token.strip()
@@ -46,11 +54,18 @@ class TokenAuth(HttpBearer):
 
 class SessionAuth(NinjaSessionAuth):
     """django-ninja's session auth (CSRF checked on unsafe methods), except that a request
-    with no logged-in session gets 401 rather than a CSRF 403: there is no session to forge."""
+    with no logged-in session gets 401 rather than a CSRF 403: there is no session to forge.
+
+    A session whose user still holds his one-time password is refused (403) here, where the
+    authentication used is known: the pages' middleware cannot tell a real token from a
+    header that merely looks like one."""
 
     def _get_key(self, request: HttpRequest):
         if not request.user.is_authenticated:
             return None
+        if getattr(request.user, "must_change_password", False):
+            raise ApiError(403, "请先修改一次性密码后再使用接口。",
+                           "Change your one-time password before using the API.")
         return super()._get_key(request)
 
 

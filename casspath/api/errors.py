@@ -3,8 +3,12 @@
 
 Endpoints raise `ApiError(status, zh, en)` for refusals they word themselves; Http404,
 PermissionDenied, Django's ValidationError (from an action's full_clean) and ninja's own
-errors are turned into the same shape here.
+errors are turned into the same shape here, and any other exception into a JSON 500 (logged,
+its text kept out of the answer). What never reaches ninja's handlers (a wrong method, an
+error raised by Django around the view) is reshaped by casspath/api/middleware.py.
 """
+
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,6 +20,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from casspath.core.errors import BilingualError
 
+logger = logging.getLogger("django.request")
+
 # Generic wording per status, for errors raised without a Chinese text of their own.
 STATUS_TEXT: dict[int, tuple[str, str]] = {
     400: ("请求有误", "Bad request"),
@@ -26,7 +32,10 @@ STATUS_TEXT: dict[int, tuple[str, str]] = {
     405: ("不支持该请求方法", "Method not allowed"),
     409: ("与现有数据冲突", "Conflict with existing data"),
     422: ("输入有误", "Invalid input"),
+    413: ("请求内容过大", "Request too large"),
     429: ("请求过于频繁，请稍后再试", "Too many requests, try again later"),
+    500: ("服务器内部错误，请稍后再试，或联系系统管理员",
+          "An internal error stopped the request: try again later, or tell the system administrator"),
 }
 CSRF_TEXT = ("CSRF 校验失败：通过登录会话调用时，修改类请求须带 X-CSRFToken 请求头",
              "CSRF check failed: calls made with the login session must send the X-CSRFToken header "
@@ -188,3 +197,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_model_invalid(request: HttpRequest, exc: DjangoValidationError):
         errors = _django_validation_errors(exc)
         return respond(request, 422, *_summary(errors), errors)
+
+    @api.exception_handler(Exception)
+    def on_unexpected(request: HttpRequest, exc: Exception):
+        # Logged as Django logs an uncaught exception (and mails it, where set up); the
+        # caller gets the API's JSON, never an HTML page nor the exception's text.
+        logger.error("Internal Server Error: %s", request.path, exc_info=exc,
+                     extra={"status_code": 500, "request": request})
+        return respond(request, 500, *STATUS_TEXT[500])

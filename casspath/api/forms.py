@@ -1,11 +1,11 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 EXPIRY_CHOICES = [
-    ("", _("Never")),
     ("30", _("In 30 days")),
     ("90", _("In 90 days")),
     ("180", _("In 180 days")),
@@ -13,12 +13,25 @@ EXPIRY_CHOICES = [
 ]
 
 
+def expiry_choices() -> list[tuple[str, str]]:
+    """The lifetimes offered, none longer than settings.API_TOKEN_MAX_AGE, which is always one."""
+    longest = settings.API_TOKEN_MAX_AGE.days
+    choices = [(value, label) for value, label in EXPIRY_CHOICES if int(value) <= longest]
+    if str(longest) not in {value for value, _label in choices}:
+        choices.append((str(longest), _("In %(days)s days") % {"days": longest}))
+    return choices
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100,
         help_text=_("What uses the token, e.g. “HR system nightly roster sync”."),
     )
-    expires_in = forms.ChoiceField(label=_("Expires"), choices=EXPIRY_CHOICES, required=False)
+    expires_in = forms.ChoiceField(label=_("Expires"), choices=expiry_choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expires_in"].initial = str(settings.API_TOKEN_MAX_AGE.days)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -27,5 +40,4 @@ class TokenForm(forms.Form):
         return name
 
     def expires_at(self):
-        days = self.cleaned_data.get("expires_in")
-        return timezone.now() + timedelta(days=int(days)) if days else None
+        return timezone.now() + timedelta(days=int(self.cleaned_data["expires_in"]))

@@ -32,8 +32,13 @@ class ApiToken(models.Model):
     secret_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # Always set (at most settings.API_TOKEN_MAX_AGE after creation): a leaked token ends.
+    expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("revoked because"), max_length=200, blank=True)
+    # The user's role bindings when the token was made, as [role, org unit id] pairs: losing
+    # one of them ends the token (`do_revoke_tokens_of`), as it would end the reason for it.
+    role_bindings = models.JSONField(_("roles at creation"), default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -44,7 +49,7 @@ class ApiToken(models.Model):
         return f"{self.prefix} {self.name}"
 
     def is_expired(self, now=None) -> bool:
-        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+        return self.expires_at <= (now or timezone.now())
 
     def is_usable(self, now=None) -> bool:
         return self.revoked_at is None and not self.is_expired(now)

@@ -19,13 +19,14 @@ class TokenOut(Schema):
     status: str
     created_at: datetime
     last_used_at: datetime | None
-    expires_at: datetime | None
+    expires_at: datetime
     revoked_at: datetime | None
 
 
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
-    expires_at: datetime | None = None
+    expires_at: datetime | None = Field(
+        default=None, description="At most API_TOKEN_MAX_AGE_DAYS (90 by default) from now, the default.")
 
 
 class TokenCreatedOut(TokenOut):

@@ -14,7 +14,9 @@ DESCRIPTION = """The casspath JSON API.
 Authenticate with `Authorization: Bearer <token>` (create a token on the "API tokens" page or
 with `casspath api_token create USERNAME --name NAME`), or with the login session (unsafe
 methods then need the `X-CSRFToken` header). A call acts as the token's user, with his roles
-and scopes, exactly as on the pages.
+and scopes, exactly as on the pages. A token expires (after 90 days unless the operator set
+another lifetime, or sooner if chosen), and is revoked when its user's password is changed or
+reset, his login is reissued or deactivated, or he loses a role he held when it was made.
 
 Errors share one body: `detail` (in the request's language), `detail_zh`, `detail_en`, and for
 422 `errors`, one entry per bad field (`field`, `message_zh`, `message_en`).

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from casspath.core import audit
 from casspath.core.models import AuditEvent, User
+from casspath.core.signals import logins_deactivated, password_changed
 
 # Admin changes of these fields are audited as "changed", never with their values.
 SECRET_FIELDS = {"password", "password1", "password2", "usable_password"}
@@ -67,6 +68,11 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_filter = ("is_active", "is_staff", "is_superuser", "must_change_password")
     fieldsets = (*DjangoUserAdmin.fieldsets, (None, {"fields": ("must_change_password",)}))
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            logins_deactivated.send(User, user_ids=[obj.pk], acting_user=request.user)
+
     def user_change_password(self, request, id, form_url=""):
         # Django's password form saves outside save_model: audit it here, in one transaction.
         with transaction.atomic():
@@ -75,6 +81,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
                 user = User.objects.get(pk=id)
                 audit.record(request.user, "admin.set_password", user, summary=str(user),
                              changes={"password": "changed"})
+                password_changed.send(User, user=user, acting_user=request.user, reset=True)
         return response
 
 

@@ -32,6 +32,8 @@ from casspath.org.scopes import Perm
 router = Router(tags=["org"])
 
 MAX_PAGE_SIZE = 200
+# Beyond any roster (a page past the end is simply empty), and an offset every database takes.
+MAX_PAGE = 1_000_000
 MAX_BATCH = 1000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -88,7 +90,7 @@ class EmployeeFilterIn(Schema):
     position: str = Field("", description="Position code or name")
     grade: str = Field("", description="Grade code or name")
     status: str = Field("", description="active / left (在职 / 离职)")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -501,9 +503,10 @@ def login_batch(request: HttpRequest, batch_id: int):
     return _batch_out(access_login_batch_by_id(api_user(request), batch_id))
 
 
-@router.get("/logins/{batch_id}/file", summary="The batch's password file (.xlsx), downloadable once",
-            response={200: None, 410: dict})
+@router.post("/logins/{batch_id}/file", summary="Take the batch's password file (.xlsx): once, it is "
+             "deleted as it is handed over", response={200: None, 410: dict})
 def login_batch_file(request: HttpRequest, batch_id: int):
+    """POST, as on the page: handing the file over deletes it, which a GET must never do."""
     user = api_user(request)
     batch = access_login_batch_by_id(user, batch_id)
     try:

@@ -3,10 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from casspath.api.actions import REVOKED_LOGIN_DEACTIVATED, do_revoke_tokens_of
 from casspath.core import audit
 from casspath.org import scopes
 from casspath.org.actions.common import require_scope
-from casspath.org.actions.logins import LoginMove, realign_login_roles
+from casspath.org.actions.logins import LoginMove, logins_kept_on_leaving, realign_login_roles
 from casspath.org.models import Employee, OrgUnit
 from casspath.org.queries import mask_email, mask_phone
 from casspath.org.scopes import Perm
@@ -114,9 +115,10 @@ def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict
     if "org_unit" in changes:
         require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
     employee.save(update_fields=[*changes, "updated_at"])
-    _sync_login(employee, changes)
     logged = masked_changes(changes)
-    roles = _move_login_roles(employee, old_unit_id, old_position_id)
+    if _sync_login(employee, changes, acting_user=acting_user) == "kept":
+        logged["login_kept_active"] = "holds roles outside the acting user's scope"
+    roles = _move_login_roles(employee, old_unit_id, old_position_id, acting_user=acting_user)
     if roles:
         logged["role_bindings"] = roles
     audit.record(acting_user, "employee.update", employee,
@@ -124,7 +126,8 @@ def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict
     return changes
 
 
-def _move_login_roles(employee: Employee, old_unit_id: int, old_position_id: int | None) -> list | None:
+def _move_login_roles(employee: Employee, old_unit_id: int, old_position_id: int | None, *,
+                      acting_user) -> list | None:
     """Move his login's derived roles with him (`realign_login_roles`); [old, new] bindings
     as "role@UNIT" for the audit row, or None when none moved."""
     if employee.user_id is None:
@@ -132,7 +135,7 @@ def _move_login_roles(employee: Employee, old_unit_id: int, old_position_id: int
     removed, added = realign_login_roles([LoginMove(
         user_id=employee.user_id, old_unit_id=old_unit_id, old_position_id=old_position_id,
         new_unit_id=employee.org_unit_id, new_position_id=employee.position_id,
-        left=employee.status == Employee.Status.LEFT)])
+        left=employee.status == Employee.Status.LEFT)], acting_user=acting_user)
     if not removed and not added:
         return None
     codes = dict(OrgUnit.objects.filter(pk__in={b[2] for b in [*removed, *added]}).values_list("id", "code"))
@@ -140,11 +143,13 @@ def _move_login_roles(employee: Employee, old_unit_id: int, old_position_id: int
             [f"{role}@{codes[unit]}" for _u, role, unit in added]]
 
 
-def _sync_login(employee: Employee, changes: dict) -> None:
-    """Keep the login's name, email and active flag in step with the roster."""
+def _sync_login(employee: Employee, changes: dict, *, acting_user) -> str:
+    """Keep the login's name, email and active flag in step with the roster; a deactivated
+    login loses its tokens. Returns "kept" when the employee left but his login stays
+    active (`logins_kept_on_leaving`: the actor may not end it), else ""."""
     user = employee.user
     if user is None:
-        return
+        return ""
     fields = []
     if "name" in changes and user.first_name != employee.name:
         user.first_name, user.last_name = employee.name, ""
@@ -153,8 +158,12 @@ def _sync_login(employee: Employee, changes: dict) -> None:
         user.email = employee.email
         fields.append("email")
     active = LOGIN_ACTIVE_ON_STATUS.get(employee.status) if "status" in changes else None
-    if active is not None and user.is_active != active:
+    kept = active is False and user.is_active and bool(logins_kept_on_leaving([user.pk], acting_user))
+    if active is not None and user.is_active != active and not kept:
         user.is_active = active
         fields.append("is_active")
     if fields:
         user.save(update_fields=fields)
+    if "is_active" in fields and not user.is_active:
+        do_revoke_tokens_of([user.pk], reason=REVOKED_LOGIN_DEACTIVATED, acting_user=acting_user)
+    return "kept" if kept else ""

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from casspath.api.actions import REVOKED_LOGIN_REISSUED, REVOKED_ROLE_LOST, do_revoke_tokens_of
 from casspath.core import audit
 from casspath.core.actors import SystemActor
 from casspath.core.errors import BilingualError
@@ -118,6 +119,20 @@ def _logins_with_foreign_roles(user_ids: list[int], acting_user) -> set[int]:
             _within_any(roots, "org_unit__"))
         foreign.update(bindings.values_list("user_id", flat=True))
     return foreign
+
+
+def logins_kept_on_leaving(user_ids: list[int], acting_user) -> set[int]:
+    """Those of `user_ids` that `acting_user` may not deactivate when their employee leaves,
+    by the rule login issuing applies (`_refusal`): a login holding roles outside his
+    ISSUE_LOGINS scope, or a staff or superuser login unless he reaches everywhere. The
+    employee is still marked left; the login is for whoever granted those roles to end."""
+    if not user_ids or scopes.is_unrestricted(acting_user):
+        return set()
+    kept = _logins_with_foreign_roles(user_ids, acting_user)
+    for start in range(0, len(user_ids), BULK_SIZE):
+        kept.update(User.objects.filter(pk__in=user_ids[start:start + BULK_SIZE]).filter(
+            Q(is_staff=True) | Q(is_superuser=True)).values_list("pk", flat=True))
+    return kept
 
 
 def _within_any(roots: list[OrgUnit], prefix: str) -> Q:
@@ -322,6 +337,9 @@ def _write_login_batch(batch_id: int, attempt: int, prepared: dict[int, tuple[st
                     "employee_no", flat=True):
                 skipped.setdefault(employee_no, "changed while the batch ran")
             issued = _write_logins(chosen, prepared)
+            # A new password ends the tokens made with the old one's login.
+            do_revoke_tokens_of([e.user_id for e in chosen if e.user_id], reason=REVOKED_LOGIN_REISSUED,
+                                acting_user=acting_user)
             now = timezone.now()
             if out_path is None:
                 file_name = f"{LOGIN_FILES_SUBDIR}/{now:%Y%m%d%H%M%S}-{secrets.token_hex(12)}.xlsx"
@@ -437,12 +455,13 @@ class LoginMove:
 Binding = tuple[int, str, int]
 
 
-def realign_login_roles(moves: list[LoginMove]) -> tuple[list[Binding], list[Binding]]:
+def realign_login_roles(moves: list[LoginMove], *, acting_user) -> tuple[list[Binding], list[Binding]]:
     """Move the role bindings a login got from its employee (`_roles_for`: account manager,
     team lead, bound to his unit) along with him: to his new unit while his position still
     grants them, dropped when it no longer does or he left. Otherwise a team lead moved away
     would keep reading his old team's personal data. Roles granted by hand elsewhere are not
-    touched. Bulk: a few queries in all. Returns (removed, added) bindings."""
+    touched. Bulk: a few queries in all. Tokens made under a removed binding end. Returns
+    (removed, added) bindings."""
     moves = [m for m in moves if m.old_unit_id != m.new_unit_id or m.old_position_id != m.new_position_id
              or m.left]
     if not moves:
@@ -474,6 +493,8 @@ def realign_login_roles(moves: list[LoginMove]) -> tuple[list[Binding], list[Bin
     RoleAssignment.objects.bulk_create(
         [RoleAssignment(user_id=user_id, role=role, org_unit_id=unit_id) for user_id, role, unit_id in added],
         batch_size=BULK_SIZE, ignore_conflicts=True)
+    do_revoke_tokens_of([b[0] for b in removed], reason=REVOKED_ROLE_LOST, acting_user=acting_user,
+                        lost_bindings=removed)
     return removed, added
 
 

@@ -3,6 +3,7 @@ trusted to the caller): an actor grants roles only in units where he may issue l
 
 from django.db import transaction
 
+from casspath.api.actions import REVOKED_ROLE_LOST, do_revoke_tokens_of
 from casspath.core import audit
 from casspath.core.models import User
 from casspath.org.actions.common import require_scope
@@ -32,10 +33,13 @@ def do_grant_role(user: User, role: str, org_unit: OrgUnit, *, acting_user) -> R
 
 @transaction.atomic
 def do_revoke_role(binding: RoleAssignment, *, acting_user) -> None:
-    """Remove a role binding, under the same scope rule as granting it."""
+    """Remove a role binding, under the same scope rule as granting it. The user's tokens
+    made while he held it end."""
     require_scope(acting_user, Perm.ISSUE_LOGINS, binding.org_unit)
     label, pk = str(binding), binding.pk
+    lost = (binding.user_id, binding.role, binding.org_unit_id)
     changes = {"user": binding.user.get_username(), "role": binding.role, "org_unit": binding.org_unit.code}
     binding.delete()
     audit.record(acting_user, "org.revoke_role", object_type="org.roleassignment", object_id=str(pk),
                  summary=label, changes=changes)
+    do_revoke_tokens_of([lost[0]], reason=REVOKED_ROLE_LOST, acting_user=acting_user, lost_bindings=[lost])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from casspath.api.actions import REVOKED_LOGIN_DEACTIVATED, do_revoke_tokens_of
 from casspath.competency.models import Grade
 from casspath.core.models import User
 from casspath.imports import columns as col
@@ -23,7 +24,7 @@ from casspath.imports.framework import Option, RunContext, Table, TabularImporte
 from casspath.imports.registry import register
 from casspath.imports.report import PREVIEW_LIMIT, Change, ImportReport
 from casspath.org import scopes
-from casspath.org.actions.logins import BULK_SIZE, LoginMove, realign_login_roles
+from casspath.org.actions.logins import BULK_SIZE, LoginMove, logins_kept_on_leaving, realign_login_roles
 from casspath.org.importers.resolve import UnitResolver
 from casspath.org.importers.writes import insert_employees, update_employees
 from casspath.org.models import Employee, OrgUnit, Position
@@ -400,7 +401,7 @@ class RosterImporter(TabularImporter):
                     status=Employee.Status.LEFT, updated_at=now
                 )
             report.deactivated = len(ids)
-        ctx.cache["logins"] = _sync_logins(ctx.cache["existing"], plan)
+        ctx.cache["logins"] = _sync_logins(ctx.cache["existing"], plan, acting_user=ctx.acting_user)
 
 
     def audit_changes(self, ctx: RunContext, report: ImportReport) -> dict:
@@ -438,11 +439,12 @@ def _existing_employees() -> dict[str, tuple]:
     return {row[1]: row for row in Employee.objects.values_list(*_FIELDS).order_by()}
 
 
-def _sync_logins(existing: dict[str, tuple], plan: dict) -> dict:
+def _sync_logins(existing: dict[str, tuple], plan: dict, *, acting_user) -> dict:
     """What `do_update_employee` does to one login, for all the file's changes in bulk and in
     the run's transaction: those who left may no longer log in, names and emails follow the
-    roster, and login-derived roles move with their employee (`realign_login_roles`).
-    Returns counts for the audit row."""
+    roster, and login-derived roles move with their employee (`realign_login_roles`). A
+    login the actor may not end (`logins_kept_on_leaving`) stays active; a deactivated one
+    loses its tokens. Returns counts for the audit row."""
     user_at, unit_at, position_at, status_at = (_COL[k] for k in ("user_id", "org_unit_id", "position_id",
                                                                    "status"))
     left = Employee.Status.LEFT.value
@@ -472,16 +474,20 @@ def _sync_logins(existing: dict[str, tuple], plan: dict) -> dict:
                 moves.append(LoginMove(
                     user_id=old[user_at], old_unit_id=old[unit_at], old_position_id=old[position_at],
                     new_unit_id=old[unit_at], new_position_id=old[position_at], left=True))
+    kept = logins_kept_on_leaving(gone, acting_user)
+    gone = [user_id for user_id in gone if user_id not in kept]
     deactivated = 0
     for start in range(0, len(gone), BULK_SIZE):
         deactivated += User.objects.filter(pk__in=gone[start : start + BULK_SIZE], is_active=True).update(
             is_active=False
         )
+    do_revoke_tokens_of(gone, reason=REVOKED_LOGIN_DEACTIVATED, acting_user=acting_user)
     User.objects.bulk_update(names, ["first_name", "last_name"], batch_size=BULK_SIZE)
     User.objects.bulk_update(emails, ["email"], batch_size=BULK_SIZE)
-    removed, added = realign_login_roles(moves)
+    removed, added = realign_login_roles(moves, acting_user=acting_user)
     return {
         "logins_deactivated": deactivated,
+        "logins_kept_active": len(kept),
         "logins_renamed": len(names),
         "login_emails_changed": len(emails),
         "role_bindings_removed": len(removed),

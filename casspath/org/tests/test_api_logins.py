@@ -26,11 +26,11 @@ def test_it_issues_logins_by_api_and_hands_the_file_over_once(client, world):
     status = client.get(f"{API}/logins/{batch['id']}", **headers).json()
     assert (status["progress_done"], status["progress_total"]) == (1, 1)
 
-    file = client.get(f"{API}/logins/{batch['id']}/file", **headers)
-    assert file.status_code == 200 and file["Cache-Control"] == "no-store"
+    file = client.post(f"{API}/logins/{batch['id']}/file", **headers)
+    assert file.status_code == 200 and "no-store" in file["Cache-Control"]
     rows = list(load_workbook(io.BytesIO(file.content)).active.iter_rows(values_only=True))
     assert any("E0002" in row for row in rows)
-    again = client.get(f"{API}/logins/{batch['id']}/file", **headers)
+    again = client.post(f"{API}/logins/{batch['id']}/file", **headers)
     assert again.status_code == 410 and "downloaded already" in again.json()["detail_en"]
 
 
@@ -54,4 +54,15 @@ def test_it_shows_a_batch_only_to_the_admin_who_issued_it(client, world):
                          **bearer(world.city_admin_a)).json()
     other = bearer(world.province_admin)
     assert client.get(f"{API}/logins/{issued['id']}", **other).status_code == 404
-    assert client.get(f"{API}/logins/{issued['id']}/file", **other).status_code == 404
+    assert client.post(f"{API}/logins/{issued['id']}/file", **other).status_code == 404
+
+
+def test_it_hands_nothing_over_and_deletes_nothing_on_a_get(client, world):
+    # A GET (a link prefetch, a crawler, a retried proxy call) must not destroy the file.
+    headers = bearer(world.city_admin_a)
+    batch = client.post(f"{API}/units/GZ-TH-01/logins", {}, content_type="application/json", **headers).json()
+    response = client.get(f"{API}/logins/{batch['id']}/file", **headers)
+    assert response.status_code == 405 and response["Content-Type"].startswith("application/json")
+    assert "detail_zh" in response.json()
+    assert client.get(f"{API}/logins/{batch['id']}", **headers).json()["file_available"]
+    assert client.post(f"{API}/logins/{batch['id']}/file", **headers).status_code == 200
