@@ -531,8 +531,7 @@ def roster_export_rows(acting_user) -> list[list]:
 
 def export_roster(acting_user, filename: str) -> bytes:
     """.xlsx or .csv (UTF-8 with BOM, so Excel opens it) by the file name's extension."""
-    if not scopes.has_perm(acting_user, scopes.Perm.VIEW_PERSONAL_DATA):
-        raise PermissionError("not allowed to export personal data")
+    scopes.require_perm(acting_user, scopes.Perm.VIEW_PERSONAL_DATA)
     headers = [column.header_zh for column in RosterImporter.columns]
     rows = roster_export_rows(acting_user)
     suffix = PurePath(filename).suffix.lower()

@@ -5,8 +5,11 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from casspath.core.models import AuditEvent
+from casspath.imports.actions import do_export
+from casspath.imports.errors import ImportFileError
 from casspath.imports.reader import read_table
 from casspath.org.models import Employee
+from casspath.org.scopes import ScopeRefused
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
@@ -92,3 +95,14 @@ def test_it_reads_formula_like_names_back_unchanged(world, hostile_names, tmp_pa
     assert "created 0, updated 0, unchanged 4" in capsys.readouterr().out
     names = Employee.objects.filter(employee_no__in=HOSTILE).values_list("employee_no", "name")
     assert dict(names) == HOSTILE
+
+
+def test_it_writes_the_export_audit_row_through_the_action(world):
+    data = do_export("roster", "gz.csv", acting_user=world.city_admin_a)
+    event = AuditEvent.objects.get(verb="export.roster")
+    assert (event.actor, event.changes) == (world.city_admin_a, {"file": "gz.csv", "bytes": len(data)})
+    with pytest.raises(ScopeRefused):
+        do_export("roster", "x.csv", acting_user=world.outsider)
+    with pytest.raises(ImportFileError):
+        do_export("org", "x.csv", acting_user=world.city_admin_a)
+    assert AuditEvent.objects.filter(verb__startswith="export.").count() == 1
