@@ -11,6 +11,7 @@ from casspath.api.access import access_token_by_prefix
 from casspath.api.actions import do_create_token, do_revoke_token
 from casspath.api.forms import TokenForm
 from casspath.api.queries import tokens_for
+from casspath.core.forms import REFUSED, run_action
 
 
 @never_cache
@@ -20,10 +21,11 @@ def token_list(request):
     form = TokenForm(request.POST or None)
     new_token = secret = None
     if request.method == "POST" and form.is_valid():
-        new_token, secret = do_create_token(
-            request.user, form.cleaned_data["name"], expires_at=form.expires_at(), acting_user=request.user,
-        )
-        form = TokenForm()
+        created = run_action(form, do_create_token, request.user, form.cleaned_data["name"],
+                             expires_at=form.expires_at(), acting_user=request.user)
+        if created is not REFUSED:
+            new_token, secret = created
+            form = TokenForm()
     # The secret is rendered in this response only: never stored, never redirected with.
     return render(request, "api/token_list.html", {
         "form": form, "tokens": tokens_for(request.user), "new_token": new_token, "secret": secret,

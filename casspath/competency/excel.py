@@ -25,6 +25,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from casspath.competency.errors import CompetencyImportInvalid
 from casspath.competency.models import LEVELS, CompetencyModel, Grade, Stage
 from casspath.competency.schema import level_value, model_data, weight_value
+from casspath.core.spreadsheets import new_workbook, xlsx_bytes
 from casspath.imports.errors import ImportFileError, RowError
 
 SHEET_MODEL, SHEET_LEVELS, SHEET_DIMENSIONS, SHEET_BEHAVIOURS, SHEET_REQUIREMENTS = (
@@ -132,7 +133,7 @@ def template_xlsx() -> bytes:
 def _workbook(data: dict, *, owner: str, read_only: list) -> bytes:
     stages = list(Stage.objects.order_by("min_years"))
     grades = list(Grade.objects.order_by("order", "id"))
-    wb = Workbook()
+    wb = new_workbook()
     wb.remove(wb.active)
     wrap = Alignment(wrap_text=True, vertical="top")
 
@@ -201,9 +202,7 @@ def _workbook(data: dict, *, owner: str, read_only: list) -> bytes:
         letter = ws.cell(1, 3 + 2 * index).column_letter
         levels.add(f"{letter}3:{letter}1000")
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(wb)
 
 
 # Parse -------------------------------------------------------------------------------

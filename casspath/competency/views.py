@@ -49,14 +49,10 @@ from casspath.competency.queries import (
     models_for,
     requirement_matrix,
 )
-from casspath.imports.errors import ImportFileError
+from casspath.core.forms import REFUSED, run_action
 from casspath.org import scopes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _text(exc: CompetencyError | ImportFileError) -> str:
-    return f"{exc.message_zh} / {exc.message_en}"
 
 
 def _detail(model: CompetencyModel):
@@ -74,12 +70,10 @@ def draft_edit(view):
         if not model.is_editable:
             messages.error(
                 request,
-                _text(
-                    ModelNotEditable(
-                        f"{model} 不是草稿，不能修改；请先创建新版本",
-                        f"{model} is not a draft and cannot be edited; start a new version first",
-                    )
-                ),
+                ModelNotEditable(
+                    f"{model} 不是草稿，不能修改；请先创建新版本",
+                    f"{model} is not a draft and cannot be edited; start a new version first",
+                ).both(),
             )
             return _detail(model)
         return view(request, model, *args, **kwargs)
@@ -87,20 +81,10 @@ def draft_edit(view):
     return wrapper
 
 
-def _apply(form, call):
-    """Run an action; its ValidationError goes onto the form's fields. True when done."""
-    try:
-        call()
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return False
-    return True
-
-
 def _edit_page(request, model, form, act, *, template="competency/edit_form.html", done=None, **context):
-    """The flow of a draft's edit pages: on a valid POST run `act` (its ValidationError goes
+    """The flow of a draft's edit pages: on a valid POST run `act` (its refusal goes
     onto the form) and go back to the model with `done` (default "Saved."); else the form."""
-    if request.method == "POST" and form.is_valid() and _apply(form, act):
+    if request.method == "POST" and form.is_valid() and run_action(form, act) is not REFUSED:
         messages.success(request, done or _("Saved."))
         return _detail(model)
     return render(request, template, {"model": model, "form": form, **context})
@@ -231,7 +215,7 @@ def model_new_version(request, pk):
     try:
         draft = do_start_new_version(model, acting_user=request.user)
     except CompetencyError as exc:
-        messages.error(request, _text(exc))
+        messages.error(request, exc.both())
         return _detail(model)
     messages.success(
         request, _("Draft version %(version)s is open for editing.") % {"version": draft.version}
@@ -247,7 +231,7 @@ def model_publish(request, model):
     except ModelDataError as exc:
         return model_detail(request, model.pk, publish_errors=exc, status=400)
     except CompetencyError as exc:
-        messages.error(request, _text(exc))
+        messages.error(request, exc.both())
         return _detail(model)
     messages.success(request, _("Version %(version)s is published.") % {"version": model.version})
     return _detail(model)
@@ -360,7 +344,7 @@ def dimension_add(request, model):
         data = dict(form.cleaned_data)
         module = data.pop("module")
         module.model = model
-        if _apply(form, lambda: do_add_dimension(module, **data, acting_user=request.user)):
+        if run_action(form, do_add_dimension, module, **data, acting_user=request.user) is not REFUSED:
             messages.success(request, _("Dimension added; now write its behavioural indicators."))
             return redirect("competency:dimension_indicators", model.pk, data["code"].strip())
     return render(
@@ -443,12 +427,10 @@ def requirements_edit(request, model, kind, code):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
-            form,
-            lambda: do_set_requirements(
-                model, **{kind: target}, cells=form.cells(), acting_user=request.user
-            ),
+        and run_action(
+            form, do_set_requirements, model, **{kind: target}, cells=form.cells(), acting_user=request.user
         )
+        is not REFUSED
     ):
         total = form.weight_sum()
         if total != 100:

@@ -1,6 +1,15 @@
-"""What the apps' forms share."""
+"""What the apps' forms share: Bootstrap classes, and `run_action`, the one way a view runs
+an action for a form and puts its refusal on that form."""
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from casspath.core.errors import BilingualError
+
+T = TypeVar("T")
 
 
 def add_bootstrap_class(widget: forms.Widget) -> None:
@@ -13,3 +22,45 @@ def add_bootstrap_class(widget: forms.Widget) -> None:
         css = "form-control"
     if css not in widget.attrs.get("class", "").split():
         widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+
+
+class _Refused:
+    """What `run_action` returns when the action refused (its error is then on the form)."""
+
+    def __repr__(self) -> str:
+        return "REFUSED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+REFUSED = _Refused()
+
+
+def add_action_error(form: forms.Form, exc: Exception) -> None:
+    """Put an action's refusal on the form: a ValidationError on the fields it names (the
+    rest, and fields the form does not have, above the form), a BilingualError in both
+    languages, a PermissionDenied as a bilingual refusal."""
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+    elif isinstance(exc, BilingualError):
+        form.add_error(None, exc.both())
+    elif isinstance(exc, PermissionDenied):
+        form.add_error(None, "您无权执行此操作 / You may not do this.")
+    else:
+        raise TypeError(f"not an action's refusal: {exc!r}")
+
+
+def run_action(form: forms.Form, action: Callable[..., T], *args, **kwargs) -> T | _Refused:
+    """Run `action(*args, **kwargs)` for a valid form: its result, or REFUSED when it refused
+    (ValidationError, BilingualError, PermissionDenied), the reason then on the form to show
+    again. REFUSED is falsy, but so may a result be: compare with `is REFUSED`."""
+    try:
+        return action(*args, **kwargs)
+    except (ValidationError, BilingualError, PermissionDenied) as exc:
+        add_action_error(form, exc)
+        return REFUSED

@@ -1,4 +1,5 @@
-"""Every write of the imports app: create a run (store its file), execute it, apply a dry run."""
+"""Every write of the imports app: create a run (store its file), execute it, apply a dry
+run; and export, whose audit row says who took which data out."""
 
 import logging
 import uuid
@@ -54,13 +55,28 @@ def set_status(run: ImportRun, status: str, **fields) -> None:
 
 
 @transaction.atomic
+def do_export(kind: str, filename: str, *, acting_user) -> bytes:
+    """The data of `kind` the actor may see, in the import's own format (.xlsx or .csv by
+    `filename`), with one audit row. Every export (CLI, page, API) goes through here. Raises
+    registry.UnknownKind, ImportFileError (kind cannot export, or a wrong file type) and
+    ScopeRefused (the importer's own permission check)."""
+    importer = registry.get(kind)
+    if not importer.can_export:
+        raise ImportFileError(f"“{kind}”类型不支持导出。", f"Kind '{kind}' cannot be exported.")
+    data = importer.export(acting_user, filename)
+    name = PurePath(filename).name
+    record(acting_user, f"export.{kind}", summary=f"{kind} → {name}",
+           changes={"file": name, "bytes": len(data)}, object_type="imports.kind", object_id=kind)
+    return data
+
+
+@transaction.atomic
 def do_create_import_run(
     kind: str, filename: str, data: bytes, *, dry_run: bool = True, options: dict | None = None, acting_user
 ) -> ImportRun:
     """Store the uploaded file privately and queue a run (the caller enqueues the task)."""
     importer = registry.get(kind)
-    if not scopes.has_perm(acting_user, importer.perm):
-        raise PermissionError("not allowed to import")
+    scopes.require_perm(acting_user, importer.perm)
     declared = {option.name for option in importer.options}
     options = {key: bool(value) for key, value in (options or {}).items() if key in declared}
     suffix = PurePath(filename).suffix.lower()[:10]

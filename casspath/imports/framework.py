@@ -98,7 +98,9 @@ class Importer(ABC):
         """
 
     def export(self, acting_user, filename: str) -> bytes:
-        """The data the actor may see, in the import's own format (.xlsx or .csv by name).
+        """The data the actor may see, in the import's own format (.xlsx or .csv by name),
+        written through core.spreadsheets; refuse (ScopeRefused) an actor who may not.
+        Callers go through imports.actions.do_export, which writes the audit row.
 
         Importers that can export set `can_export` and override this."""
         raise ImportFileError(f"“{self.kind}”类型不支持导出。", f"Kind '{self.kind}' cannot be exported.")

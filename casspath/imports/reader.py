@@ -18,6 +18,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 
+from casspath.core.spreadsheets import read_back
 from casspath.imports.errors import ImportFileError
 
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
@@ -271,7 +272,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     limit = max_rows() + 1
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append([cell.strip() for cell in row])
+            rows.append([read_back(cell.strip()) for cell in row])  # our own CSV's ' quotes
             if len(rows) > limit:
                 raise _too_many_rows(len(rows) - 1)
     except csv.Error as exc:

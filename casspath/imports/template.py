@@ -2,14 +2,14 @@
 drop-downs on list columns (openpyxl data validation from a hidden sheet of values), and a
 sheet of instructions in Chinese and English."""
 
-import io
 from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from casspath.core.spreadsheets import new_workbook, xlsx_bytes
 
 if TYPE_CHECKING:
     from casspath.imports.framework import TabularImporter
@@ -20,7 +20,7 @@ INSTRUCTIONS_SHEET = "说明 Instructions"
 
 
 def build_template(importer: "TabularImporter") -> bytes:
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = importer.sheet_name or importer.kind
     lists = workbook.create_sheet(LISTS_SHEET)
@@ -90,6 +90,4 @@ def build_template(importer: "TabularImporter") -> bytes:
     for row in guide.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(workbook)

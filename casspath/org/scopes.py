@@ -9,9 +9,11 @@ The table below is data: a permission absent for a role is refused.
 
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from casspath.core.actors import SystemActor
+from casspath.core.actors import SystemActor, actor_label
+from casspath.core.errors import BilingualError
 from casspath.org.models import Employee, OrgUnit, Role, RoleAssignment
 
 
@@ -151,3 +153,44 @@ def employee_in_scope(user, perm: Perm, employee: Employee) -> bool:
     if Reach.ATTENDEES in granted and employee.pk in attendee_ids(user):
         return True
     return unit_in_scope(user, perm, employee.org_unit)
+
+
+# --- refusals: what every action calls before it writes --------------------------------
+
+
+class ScopeRefused(BilingualError, PermissionDenied):
+    """An action refused for want of a permission or of scope. A PermissionDenied, so pages
+    answer 403 and the API its JSON 403; bilingual, so a form shows why."""
+
+
+PERM_LABELS = {  # (zh, en) of what the permission lets one do, for refusals
+    Perm.VIEW_EMPLOYEES: ("查看员工", "view employees"),
+    Perm.VIEW_PERSONAL_DATA: ("查看或导出个人信息", "see or export personal data"),
+    Perm.IMPORT_DATA: ("导入和修改数据", "import and change data"),
+    Perm.EDIT_MODELS: ("编辑技能模型", "edit competency models"),
+    Perm.REVIEW_CASES: ("审核案例", "review cases"),
+    Perm.AUTHOR_QUESTIONS: ("编写试题", "write questions"),
+    Perm.SEE_REPORTS: ("查看报告", "see reports"),
+    Perm.BUILD_PLANS: ("制定学习计划", "build learning plans"),
+    Perm.ISSUE_LOGINS: ("发放登录账号", "issue logins"),
+}
+
+
+def require_perm(acting_user, perm: Perm) -> None:
+    """Refuse (ScopeRefused) unless the actor holds `perm` somewhere."""
+    if not has_perm(acting_user, perm):
+        zh, en = PERM_LABELS[perm]
+        raise ScopeRefused(f"{actor_label(acting_user)} 无权{zh}", f"{actor_label(acting_user)} may not {en}")
+
+
+def require_scope(acting_user, perm: Perm, unit: OrgUnit) -> None:
+    """Refuse (ScopeRefused) unless `unit` is within the actor's scope for `perm`: actions
+    check it themselves rather than trust every caller (the system actor passes). The
+    message names the unit by its code only, which the caller gave: never the name of a
+    unit he may not see."""
+    if not unit_in_scope(acting_user, perm, unit):
+        zh, en = PERM_LABELS[perm]
+        raise ScopeRefused(
+            f"{unit.code} 不在 {actor_label(acting_user)} {zh}的范围内",
+            f"{unit.code} is outside the scope in which {actor_label(acting_user)} may {en}",
+        )

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casspath.core.forms import REFUSED, run_action
 from casspath.org import queries, scopes, tasks
 from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
 from casspath.org.actions.employees import do_update_employee
@@ -29,27 +30,6 @@ def _require(user, perm: Perm) -> None:
     """Refuse a page whose permission the user holds nowhere."""
     if not scopes.has_perm(user, perm):
         raise PermissionDenied
-
-
-def _form_errors_to(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-_REFUSED = object()
-
-
-def _act(form, call):
-    """What the action `call` returns, or _REFUSED when it refused: its ValidationError is
-    then on the form, to show again."""
-    try:
-        return call()
-    except ValidationError as exc:
-        _form_errors_to(form, exc)
-        return _REFUSED
 
 
 @login_required
@@ -109,8 +89,8 @@ def employee_edit(request, employee_no: str):
     employee = access_employee_by_no(user, employee_no, perm=Perm.IMPORT_DATA)
     form = EmployeeForm(user, request.POST if request.method == "POST" else None, employee=employee)
     if request.method == "POST" and form.is_valid():
-        changes = _act(form, lambda: do_update_employee(employee, form.values(), acting_user=user))
-        if changes is not _REFUSED:
+        changes = run_action(form, do_update_employee, employee, form.values(), acting_user=user)
+        if changes is not REFUSED:
             if changes:
                 messages.success(request, _("Saved: %(fields)s.") % {"fields": ", ".join(
                     str(form.fields[f].label) for f in changes if f in form.fields)})
@@ -151,9 +131,9 @@ def unit_create(request):
     form = UnitForm(user, request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        unit = _act(form, lambda: do_create_unit(code=data["code"], name=data["name"], kind=data["kind"],
-                                                 parent=data["parent"], acting_user=user))
-        if unit is not _REFUSED:
+        unit = run_action(form, do_create_unit, code=data["code"], name=data["name"], kind=data["kind"],
+                          parent=data["parent"], acting_user=user)
+        if unit is not REFUSED:
             messages.success(request, _("Unit %(name)s created.") % {"name": unit.name})
             return redirect("org:unit_detail", unit.code)
     return render(request, "org/unit_form.html", {"form": form, "unit": None})
@@ -166,8 +146,8 @@ def unit_edit(request, code: str):
     unit = access_unit_by_code(user, code, perm=Perm.IMPORT_DATA)
     form = UnitForm(user, request.POST if request.method == "POST" else None, unit=unit)
     if request.method == "POST" and form.is_valid():
-        changes = _act(form, lambda: do_update_unit(unit, form.values(), acting_user=user))
-        if changes is not _REFUSED:
+        changes = run_action(form, do_update_unit, unit, form.values(), acting_user=user)
+        if changes is not REFUSED:
             messages.success(request, _("Saved.") if changes else _("Nothing changed."))
             return redirect("org:unit_detail", unit.code)
     return render(request, "org/unit_form.html", {"form": form, "unit": unit})

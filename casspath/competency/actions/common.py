@@ -1,12 +1,8 @@
 """What the competency actions share."""
 
-from django.core.exceptions import PermissionDenied
-
 from casspath.competency.errors import ModelNotEditable
 from casspath.competency.models import CompetencyModel, Grade, Stage
-from casspath.core import audit
 from casspath.org import scopes
-from casspath.org.models import OrgUnit
 
 Status = CompetencyModel.Status
 # Fields that a foreign key points at: validated by construction, and checking each one
@@ -33,16 +29,7 @@ def require_draft(model: CompetencyModel) -> None:
         )
 
 
-def require_scope(acting_user, unit: OrgUnit) -> None:
-    """Refuse (PermissionDenied) unless `acting_user` may edit the models of `unit`: actions
-    check it themselves rather than trust every caller (the system actor passes)."""
-    if not scopes.unit_in_scope(acting_user, scopes.Perm.EDIT_MODELS, unit):
-        raise PermissionDenied(
-            f"{unit.code} is outside the model-editing scope of {audit.actor_label(acting_user)}"
-        )
-
-
 def require_editable(model: CompetencyModel, acting_user) -> None:
     """The actor may edit the model's owner unit, and the model is a draft."""
-    require_scope(acting_user, model.org_unit)
+    scopes.require_scope(acting_user, scopes.Perm.EDIT_MODELS, model.org_unit)
     require_draft(model)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from casspath.competency.actions.common import Status, known_codes, require_scope
+from casspath.competency.actions.common import Status, known_codes
 from casspath.competency.actions.versions import create_from_data, next_version, publish_draft
 from casspath.competency.diff import ModelDiff, diff_model_data
 from casspath.competency.errors import CompetencyError, ModelDataError
@@ -16,6 +16,7 @@ from casspath.competency.schema import content_key, model_data, validate_model_d
 from casspath.core import audit
 from casspath.org import scopes
 from casspath.org.models import OrgUnit
+from casspath.org.scopes import Perm
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "default_model.json"
 
@@ -30,7 +31,7 @@ def do_load_model_data(
     created and that version is returned. Refused (ModelDataError) when the data is
     invalid or when the family already has a different draft (finish that one first).
     """
-    require_scope(acting_user, org_unit)
+    scopes.require_scope(acting_user, Perm.EDIT_MODELS, org_unit)
     stages, grades = known_codes()
     clean = validate_model_data(data, stage_codes=stages, grade_codes=grades)
     family = clean["family"]
@@ -38,7 +39,7 @@ def do_load_model_data(
     newest = versions.first()
     if newest is not None:
         # A family belongs to the unit that owns it: loading into it is editing it.
-        require_scope(acting_user, newest.org_unit)
+        scopes.require_scope(acting_user, Perm.EDIT_MODELS, newest.org_unit)
     if newest is not None and content_key(model_data(newest)) == content_key(clean):
         return newest
     draft = versions.filter(status=Status.DRAFT).first()

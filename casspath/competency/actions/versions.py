@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from casspath.competency.actions.common import Status, clean, known_codes, require_editable, require_scope
+from casspath.competency.actions.common import Status, clean, known_codes, require_editable
 from casspath.competency.errors import CompetencyError, InvalidTransition
 from casspath.competency.models import (
     BehaviourLevel,
@@ -21,7 +21,9 @@ from casspath.competency.models import (
 )
 from casspath.competency.schema import content_key, model_data, validate_model_data
 from casspath.core import audit
+from casspath.org import scopes
 from casspath.org.models import OrgUnit
+from casspath.org.scopes import Perm
 
 TRANSITIONS: dict[str, set[str]] = {
     Status.DRAFT: {Status.PUBLISHED},
@@ -144,7 +146,7 @@ def publish_draft(model: CompetencyModel) -> list[CompetencyModel]:
 @transaction.atomic
 def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyModel:
     """A draft copy (version + 1) of a published model; the family's draft if one exists."""
-    require_scope(acting_user, model.org_unit)
+    scopes.require_scope(acting_user, Perm.EDIT_MODELS, model.org_unit)
     # Lock every version of the family first: a second call waits here, then finds the
     # first one's draft, instead of computing the same next version (IntegrityError). The
     # draft is looked up by a new statement: the locking one's rows predate the wait.
@@ -176,7 +178,7 @@ def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyMo
 def do_publish_model(model: CompetencyModel, *, acting_user) -> CompetencyModel:
     """Draft → published; the family's version in use → archived. Refuses an incomplete
     model with ModelDataError naming what is missing."""
-    require_scope(acting_user, model.org_unit)
+    scopes.require_scope(acting_user, Perm.EDIT_MODELS, model.org_unit)
     if Status.PUBLISHED not in TRANSITIONS[model.status]:
         _set_status(model, Status.PUBLISHED)  # raises InvalidTransition with the reason
     in_use = CompetencyModel.objects.filter(family=model.family, status=Status.PUBLISHED).first()

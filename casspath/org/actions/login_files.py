@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
 
 from casspath.core import audit
+from casspath.core.spreadsheets import new_workbook, save_xlsx
 from casspath.org.models import LOGIN_FILE_TTL, Employee, LoginBatch, OrgUnit
 
 LOGIN_FILES_SUBDIR = "logins"
@@ -25,7 +25,7 @@ class LoginFileGone(Exception):
 
 
 def write_logins_file(path: Path, unit: OrgUnit, issued: list[tuple[Employee, str]]) -> None:
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "logins"
     sheet.append(["工号 employee no", "姓名 name", "单位 unit", "用户名 username",
@@ -43,7 +43,7 @@ def write_logins_file(path: Path, unit: OrgUnit, issued: list[tuple[Employee, st
                  "once the passwords are handed out."])
     # Create the file readable by the server's user only (and never over another file), then fill it.
     path.touch(mode=0o600, exist_ok=False)
-    workbook.save(path)
+    save_xlsx(workbook, path)
 
 
 @transaction.atomic

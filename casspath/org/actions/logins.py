@@ -21,10 +21,9 @@ from casspath.core.actors import SystemActor
 from casspath.core.errors import BilingualError
 from casspath.core.models import User
 from casspath.org import scopes
-from casspath.org.actions.common import require_scope
 from casspath.org.actions.login_files import LOGIN_FILES_SUBDIR, login_files_dir, write_logins_file
 from casspath.org.models import Employee, LoginBatch, OrgUnit, Position, Role, RoleAssignment
-from casspath.org.scopes import Perm
+from casspath.org.scopes import Perm, require_scope
 
 # Readable one-time passwords: no 0/O, 1/l/I look-alikes.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105

@@ -6,9 +6,8 @@ from django.db import transaction
 from casspath.api.actions import REVOKED_ROLE_LOST, do_revoke_tokens_of
 from casspath.core import audit
 from casspath.core.models import User
-from casspath.org.actions.common import require_scope
 from casspath.org.models import OrgUnit, RoleAssignment
-from casspath.org.scopes import Perm
+from casspath.org.scopes import Perm, require_scope
 
 
 @transaction.atomic

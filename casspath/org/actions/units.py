@@ -5,9 +5,8 @@ from django.db import transaction
 
 from casspath.core import audit
 from casspath.org import scopes, tree
-from casspath.org.actions.common import require_scope
 from casspath.org.models import OrgUnit
-from casspath.org.scopes import Perm
+from casspath.org.scopes import Perm, require_scope
 
 UNIT_FIELDS = ("name", "kind", "parent")
 

