@@ -23,13 +23,12 @@ from django.db.models import ProtectedError
 
 from casspath.analytics.tenure import completed_years
 from casspath.competency.actions.loading import do_load_default_model
-from casspath.competency.defaults import ensure_value_lists
-from casspath.competency.models import CompetencyModel, Grade, Stage
+from casspath.competency.models import CompetencyModel
 from casspath.core import audit
 from casspath.core.errors import BilingualError
 from casspath.core.models import AuditEvent, User
-from casspath.org.defaults import ensure_positions
-from casspath.org.models import Employee, OrgUnit, Position, Role, RoleAssignment
+from casspath.org.defaults import ensure_positions, ensure_value_lists
+from casspath.org.models import Employee, Grade, OrgUnit, Position, Role, RoleAssignment, Stage
 from casspath.org.tree import path_for
 
 # Tenure is measured on this day, not today, so that a seed's stages never drift.

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from casspath.analytics.charts import bar_chart, hbar_chart
 from casspath.analytics.roster import headcount_by, rollup_under, stage_counts, tenure_histogram, top_counts
 from casspath.competency import queries as competency_queries
-from casspath.competency.models import CompetencyModel, Grade
+from casspath.competency.models import CompetencyModel
 from casspath.core.actors import SystemActor
 from casspath.imports.queries import recent_runs
 from casspath.org import queries as org_queries
 from casspath.org import scopes
-from casspath.org.models import Employee, OrgUnit, Position, Role, RoleAssignment
+from casspath.org.models import Employee, Grade, OrgUnit, Position, Role, RoleAssignment
 from casspath.org.scopes import Perm
 
 TOP_UNITS = 10

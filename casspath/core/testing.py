@@ -4,11 +4,9 @@ one who may not), built with the product's own models."""
 from dataclasses import dataclass
 from datetime import date
 
-from casspath.competency.defaults import ensure_value_lists
-from casspath.competency.models import Grade, Stage
 from casspath.core.models import User
-from casspath.org.defaults import ensure_positions
-from casspath.org.models import Employee, OrgUnit, Position, Role, RoleAssignment
+from casspath.org.defaults import ensure_positions, ensure_value_lists
+from casspath.org.models import Employee, Grade, OrgUnit, Position, Role, RoleAssignment, Stage
 from casspath.org.tree import path_for
 
 PASSWORD = "correct-horse-battery"

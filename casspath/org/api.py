@@ -16,7 +16,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError
-from casspath.competency.models import Grade
 from casspath.imports.columns import email as parse_email
 from casspath.imports.columns import mobile_phone, past_date
 from casspath.imports.errors import Invalid
@@ -25,7 +24,7 @@ from casspath.org.access import access_employee_by_no, access_login_batch_by_id,
 from casspath.org.actions.employees import do_upsert_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
 from casspath.org.actions.logins import do_queue_issue_logins
-from casspath.org.models import Employee, OrgUnit, Position
+from casspath.org.models import Employee, Grade, OrgUnit, Position
 from casspath.org.scopes import Perm
 
 router = Router(tags=["org"])

@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casspath.competency.models import Grade
 from casspath.core.forms import add_bootstrap_class
 from casspath.imports.columns import mobile_phone, past_date
 from casspath.imports.errors import Invalid
 from casspath.org import scopes
-from casspath.org.models import Employee, OrgUnit, Position
+from casspath.org.models import Employee, Grade, OrgUnit, Position
 from casspath.org.scopes import Perm
 
 UNIT_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")

@@ -3,10 +3,10 @@
 from django.core.exceptions import PermissionDenied
 
 from casspath.competency.errors import ModelNotEditable
-from casspath.competency.models import CompetencyModel, Grade, Stage
+from casspath.competency.models import CompetencyModel
 from casspath.core import audit
 from casspath.org import scopes
-from casspath.org.models import OrgUnit
+from casspath.org.models import Grade, OrgUnit, Stage
 
 Status = CompetencyModel.Status
 # Fields that a foreign key points at: validated by construction, and checking each one

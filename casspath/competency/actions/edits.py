@@ -13,13 +13,12 @@ from casspath.competency.models import (
     BehaviourLevel,
     CompetencyModel,
     Dimension,
-    Grade,
     LevelTitle,
     Module,
     Requirement,
-    Stage,
 )
 from casspath.core import audit
+from casspath.org.models import Grade, Stage
 
 
 def _save_changes(obj, values: dict) -> dict:

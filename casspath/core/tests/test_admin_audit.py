@@ -4,11 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from casspath.competency.models import Grade
 from casspath.core.models import AuditEvent, User
 from casspath.core.testing import PASSWORD
 from casspath.org.actions.roles import do_grant_role, do_revoke_role
-from casspath.org.models import Position, Role, RoleAssignment
+from casspath.org.models import Grade, Position, Role, RoleAssignment
 
 
 @pytest.fixture

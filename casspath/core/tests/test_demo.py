@@ -13,13 +13,12 @@ from django.core.management import CommandError, call_command
 from django.core.validators import validate_email
 
 from casspath.analytics.tenure import completed_years
-from casspath.competency.defaults import ensure_value_lists
-from casspath.competency.models import CompetencyModel, Grade, Stage
-from casspath.competency.queries import stage_of
+from casspath.competency.models import CompetencyModel
 from casspath.core.demo import DEMO_TODAY, plan_demo
 from casspath.core.models import AuditEvent, User
-from casspath.org.defaults import ensure_positions
-from casspath.org.models import Employee, OrgUnit, Position, Role, RoleAssignment
+from casspath.org.defaults import ensure_positions, ensure_value_lists
+from casspath.org.models import Employee, Grade, OrgUnit, Position, Role, RoleAssignment, Stage
+from casspath.org.queries import stage_of
 from casspath.org.tree import path_for
 
 PASSWORD = settings.CASSPATH["DEMO_PASSWORD"]

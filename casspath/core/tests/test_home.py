@@ -3,9 +3,8 @@ from datetime import date
 
 from django.urls import reverse
 
-from casspath.competency.models import Grade
 from casspath.core.testing import make_employee, make_unit
-from casspath.org.models import OrgUnit, Role, RoleAssignment
+from casspath.org.models import Grade, OrgUnit, Role, RoleAssignment
 
 URL = reverse("home")
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from casspath.competency.models import Grade
 from casspath.core.models import User
 from casspath.imports import columns as col
 from casspath.imports.columns import Column, cached
@@ -26,7 +25,7 @@ from casspath.org import scopes
 from casspath.org.actions.logins import BULK_SIZE, LoginMove, realign_login_roles
 from casspath.org.importers.resolve import UnitResolver
 from casspath.org.importers.writes import insert_employees, update_employees
-from casspath.org.models import Employee, OrgUnit, Position
+from casspath.org.models import Employee, Grade, OrgUnit, Position
 
 STATUS_LABELS_ZH = {Employee.Status.ACTIVE: "在职", Employee.Status.LEFT: "离职"}
 STATUS_OPTIONS = {

@@ -4,7 +4,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from casspath.competency.models import Grade
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
 from casspath.core.testing import make_unit
@@ -18,7 +17,7 @@ from casspath.imports.tests.helpers import (
     roster_xlsx_rows,
     xlsx_bytes,
 )
-from casspath.org.models import Employee, OrgUnit, Position
+from casspath.org.models import Employee, Grade, OrgUnit, Position
 
 
 def _run(data, filename="roster.csv", *, user=None, dry_run=False, **options):
