@@ -47,10 +47,12 @@ test-deps:
 
 test: install test-deps
 	$(BIN)/ruff check casspath benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check casspath benchmarks
+	$(BIN)/lint-imports
 
 # The roster import on SQLite, then on PostgreSQL (BENCH_DATABASE_URL, a scratch database
 # the benchmark drops and creates).

@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from casspath.api.models import ApiToken, hash_secret
-from casspath.core.testing import PASSWORD, build_world
+from casspath.testing import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("casspath.api.tests.urls")]
 

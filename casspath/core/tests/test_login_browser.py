@@ -1,6 +1,6 @@
 import pytest
 
-from casspath.core.testing import PASSWORD, build_world
+from casspath.testing import PASSWORD, build_world
 
 pytestmark = pytest.mark.browser
 

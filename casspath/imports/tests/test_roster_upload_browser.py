@@ -2,8 +2,8 @@
 
 import pytest
 
-from casspath.core.testing import PASSWORD, build_world
 from casspath.org.models import Employee
+from casspath.testing import PASSWORD, build_world
 
 pytestmark = pytest.mark.browser
 

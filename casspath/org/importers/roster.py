@@ -68,6 +68,7 @@ def _grade_names() -> list[str]:
 class RosterImporter(TabularImporter):
     kind = "roster"
     label = _("Roster (employees)")
+    scope = scopes.PermScope(scopes.Perm.IMPORT_DATA)
     sheet_name = "花名册 roster"
     audit_verb = "import.roster"
     can_export = True

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
-from casspath.core.testing import make_unit
 from casspath.imports import registry
 from casspath.imports.framework import run_import, sha256_of
 from casspath.imports.tests.helpers import (
@@ -18,6 +17,7 @@ from casspath.imports.tests.helpers import (
     xlsx_bytes,
 )
 from casspath.org.models import Employee, Grade, OrgUnit, Position
+from casspath.testing import make_unit
 
 
 def _run(data, filename="roster.csv", *, user=None, dry_run=False, **options):

@@ -14,9 +14,10 @@ from django.core.validators import validate_email
 
 from casspath.analytics.tenure import completed_years
 from casspath.competency.models import CompetencyModel
-from casspath.core.demo import DEMO_TODAY, plan_demo
+from casspath.core.demo import DEMO_TODAY
 from casspath.core.models import AuditEvent, User
 from casspath.org.defaults import ensure_positions, ensure_value_lists
+from casspath.org.demo import plan_demo
 from casspath.org.models import Employee, Grade, OrgUnit, Position, Role, RoleAssignment, Stage
 from casspath.org.queries import stage_of
 from casspath.org.tree import path_for
@@ -227,7 +228,7 @@ def test_the_same_seed_gives_identical_rows_in_fresh_databases(transactional_db)
 PLAN_DIGEST = """
 import django, hashlib, sys
 django.setup()
-from casspath.core.demo import plan_demo
+from casspath.org.demo import plan_demo
 print(hashlib.sha256(repr(plan_demo(200, int(sys.argv[1]))).encode()).hexdigest())
 """
 
