@@ -3,7 +3,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections import Counter
 from io import StringIO
 
@@ -241,6 +240,7 @@ def _plan_digest(seed: int, hash_seed: str, tmp_path) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.slow
 def test_the_plan_does_not_depend_on_the_process(tmp_path):
     # Different hash seeds would expose any iteration over a set or an unordered dict.
     here = hashlib.sha256(repr(plan_demo(200, 21)).encode()).hexdigest()
@@ -249,9 +249,9 @@ def test_the_plan_does_not_depend_on_the_process(tmp_path):
     assert _plan_digest(22, "1", tmp_path) != here
 
 
-def test_it_builds_five_thousand_managers_quickly(db):
-    started = time.monotonic()
+@pytest.mark.slow
+def test_it_builds_five_thousand_managers(db):
+    # Past CHUNK (5000) values per lookup: the build slices its IN lists for SQLite.
     demo("--managers", "5000", "--seed", "1")
-    elapsed = time.monotonic() - started
     assert Employee.objects.exclude(position__code="team_lead").count() == 5000
-    assert elapsed < 40, f"5000 managers took {elapsed:.1f} s"
+    assert User.objects.filter(employee__isnull=False).count() == Employee.objects.count()
