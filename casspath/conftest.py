@@ -1,6 +1,6 @@
 import pytest
 
-from casspath.core.testing import build_world
+from casspath.testing import build_world
 
 
 @pytest.fixture(autouse=True)

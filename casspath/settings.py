@@ -62,11 +62,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "huey.contrib.djhuey",
+    # casspath's apps, floor first, in the layer order of docs/CONTRIBUTING.md: the site
+    # gathers menus, home cards and demo parts in this order.
     "casspath.core",
+    "casspath.api",
+    "casspath.imports",
     "casspath.org",
     "casspath.competency",
-    "casspath.imports",
-    "casspath.api",
+    "casspath.site",
     # Serves the API docs (Swagger UI) from local static files instead of a CDN.
     "ninja",
 ]
@@ -106,7 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "casspath.core.context_processors.navigation",
+                "casspath.site.context_processors.navigation",
             ],
         },
     },

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from casspath.api.urls import api
+from casspath.site.api import api
 
 urlpatterns = [
+    path("", include("casspath.site.urls")),
     path("", include("casspath.core.urls")),
     path("accounts/tokens/", include("casspath.api.page_urls")),
     path("org/", include("casspath.org.urls")),

@@ -1,5 +1,5 @@
-"""Read-mostly admin: models change through the app's pages and actions (versioned and
-audited); only the value lists (stages, grades) are edited here, each change audited."""
+"""Read-only admin: models change through the app's pages and actions (versioned and
+audited). The stages and grades they require are org's value lists (org/admin.py)."""
 
 from django.contrib import admin
 
@@ -7,13 +7,11 @@ from casspath.competency.models import (
     BehaviourLevel,
     CompetencyModel,
     Dimension,
-    Grade,
     LevelTitle,
     Module,
     Requirement,
-    Stage,
 )
-from casspath.core.admin import AuditedAdmin, ReadOnlyAdmin
+from casspath.core.admin import ReadOnlyAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -36,16 +34,6 @@ class LevelTitleInline(ReadOnlyInline):
 class ModuleInline(ReadOnlyInline):
     model = Module
     fields = ["order", "code", "name", "name_en"]
-
-
-@admin.register(Stage)
-class StageAdmin(AuditedAdmin):
-    list_display = ["code", "name", "name_en", "min_years", "max_years", "order"]
-
-
-@admin.register(Grade)
-class GradeAdmin(AuditedAdmin):
-    list_display = ["code", "name", "name_en", "order"]
 
 
 @admin.register(CompetencyModel)

@@ -1,6 +1,6 @@
 """GET /api/v1/competency/models and /models/{id}: the models a user may read.
 
-Authentication is set on the API as a whole (casspath/api/urls.py); `api_user` gives the
+Authentication is set on the API as a whole (casspath/site/api.py); `api_user` gives the
 user a call acts as.
 """
 

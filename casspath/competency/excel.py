@@ -23,10 +23,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
 from casspath.competency.errors import CompetencyImportInvalid
-from casspath.competency.models import LEVELS, CompetencyModel, Grade, Stage
+from casspath.competency.models import LEVELS, CompetencyModel
 from casspath.competency.schema import level_value, model_data, weight_value
 from casspath.core.spreadsheets import new_workbook, xlsx_bytes
 from casspath.imports.errors import ImportFileError, RowError
+from casspath.org.models import Grade, Stage
 
 SHEET_MODEL, SHEET_LEVELS, SHEET_DIMENSIONS, SHEET_BEHAVIOURS, SHEET_REQUIREMENTS = (
     "模型",

@@ -51,7 +51,7 @@ def owner_unit(acting_user, family: str, written_code: str) -> OrgUnit:
 class CompetencyImporter(Importer):
     kind = "competency"
     label = _("Competency model")
-    perm = scopes.Perm.EDIT_MODELS
+    scope = scopes.PermScope(scopes.Perm.EDIT_MODELS)
     can_export = True
     audit_verb = "competency.load_model"
     options = (

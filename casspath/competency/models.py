@@ -9,42 +9,6 @@ LEVELS = (1, 2, 3, 4, 5)
 level_validators = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class Stage(models.Model):
-    """A growth stage, derived from completed years of tenure: [min_years, max_years)."""
-
-    code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_code])
-    name = models.CharField(_("name"), max_length=20, validators=[validate_text])
-    name_en = models.CharField(_("English name"), max_length=40, blank=True, validators=[validate_text])
-    min_years = models.PositiveSmallIntegerField(_("from year"))
-    max_years = models.PositiveSmallIntegerField(_("before year"), null=True, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["min_years"]
-        verbose_name = _("stage")
-        verbose_name_plural = _("stages")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Grade(models.Model):
-    """A grade (分层分级), earned by promotion assessment."""
-
-    code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_code])
-    name = models.CharField(_("name"), max_length=20, unique=True, validators=[validate_text])
-    name_en = models.CharField(_("English name"), max_length=40, blank=True, validators=[validate_text])
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "id"]
-        verbose_name = _("grade")
-        verbose_name_plural = _("grades")
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class CompetencyModel(models.Model):
     """One version of a competency model. Versions of one model share a `family` code.
 
@@ -180,8 +144,8 @@ class Requirement(models.Model):
 
     model = models.ForeignKey(CompetencyModel, on_delete=models.CASCADE, related_name="requirements")
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="requirements")
-    stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT)
-    grade = models.ForeignKey(Grade, null=True, blank=True, on_delete=models.PROTECT)
+    stage = models.ForeignKey("org.Stage", null=True, blank=True, on_delete=models.PROTECT)
+    grade = models.ForeignKey("org.Grade", null=True, blank=True, on_delete=models.PROTECT)
     level = models.PositiveSmallIntegerField(_("required level"), validators=level_validators)
     weight = models.DecimalField(
         _("weight %"), max_digits=5, decimal_places=2,

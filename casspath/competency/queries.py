@@ -1,12 +1,9 @@
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from casspath.analytics.requirements import Required, effective
-from casspath.analytics.tenure import StageBounds, stage_on, validate_bounds
 from casspath.competency.access import visible_models_q
 from casspath.competency.diff import ModelDiff, diff_model_data
 from casspath.competency.models import (
@@ -14,31 +11,12 @@ from casspath.competency.models import (
     BehaviourLevel,
     CompetencyModel,
     Dimension,
-    Grade,
     LevelTitle,
     Module,
     Requirement,
-    Stage,
 )
 from casspath.competency.schema import model_data
-
-
-def stage_bounds() -> StageBounds:
-    """Stage bounds as configured in the Stage table, else the settings default."""
-    rows = list(Stage.objects.order_by("min_years").values_list("code", "min_years", "max_years"))
-    bounds = rows or settings.CASSPATH["DEFAULT_STAGE_BOUNDS"]
-    validate_bounds(bounds)
-    return bounds
-
-
-def stages_by_code() -> dict[str, Stage]:
-    return {stage.code: stage for stage in Stage.objects.all()}
-
-
-def stage_of(hire_date: date, on: date, bounds: StageBounds | None = None) -> str | None:
-    if hire_date > on:
-        return None
-    return stage_on(hire_date, on, bounds or stage_bounds())
+from casspath.org.models import Grade, Stage
 
 
 def current_model(family: str = "default") -> CompetencyModel | None:

@@ -42,15 +42,11 @@ from casspath.competency.forms import (
     ModuleForm,
     RequirementColumnForm,
 )
-from casspath.competency.models import CompetencyModel, Dimension, Grade, LevelTitle, Stage
-from casspath.competency.queries import (
-    diff_against_previous,
-    model_tree,
-    models_for,
-    requirement_matrix,
-)
+from casspath.competency.models import CompetencyModel, Dimension, LevelTitle
+from casspath.competency.queries import diff_against_previous, model_tree, models_for, requirement_matrix
 from casspath.core.forms import REFUSED, run_action
 from casspath.org import scopes
+from casspath.org.models import Grade, Stage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

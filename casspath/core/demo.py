@@ -1,155 +1,27 @@
-"""The demo company: a province with departments, cities, district companies, teams, account
-managers and a login for every role, built deterministically from a seed.
+"""What the demo's parts share. Each app that has demo data adds a part in its own
+`demo.py` (a module-level `part`, a `DemoPart`); the site's orchestrator
+(casspath/site/demo.py) runs them in INSTALLED_APPS order from one seed, in one transaction.
 
-`plan_demo(managers, seed)` is pure: the same arguments give the same plan on any machine
-(one `random.Random(seed)`, lists not sets, a fixed reference date instead of the clock).
-`do_build_demo` writes a plan: it creates what is missing and touches nothing that exists,
-so a second run with the same seed changes nothing. The seed and size of the demo in a
-database are read back from its audit row; a different seed is refused unless `reset`,
-which first removes the previous demo (regenerated from its own seed).
+A part is deterministic in (managers, seed): one `random.Random` seeded from them (a part
+other than org's seeds its own from f"{seed}:{label}", so that adding a part changes no
+other part's data), lists rather than sets, and `DEMO_TODAY` rather than the clock.
 """
 
-import hashlib
-import random
-from collections import Counter
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
-from django.db.models import ProtectedError
-
-from casspath.analytics.tenure import completed_years
-from casspath.competency.actions.loading import do_load_default_model
-from casspath.competency.defaults import ensure_value_lists
-from casspath.competency.models import CompetencyModel, Grade, Stage
-from casspath.core import audit
 from casspath.core.errors import BilingualError
-from casspath.core.models import AuditEvent, User
-from casspath.org.defaults import ensure_positions
-from casspath.org.models import Employee, OrgUnit, Position, Role, RoleAssignment
-from casspath.org.tree import path_for
 
 # Tenure is measured on this day, not today, so that a seed's stages never drift.
 DEMO_TODAY = date(2026, 6, 30)
-DEMO_JOINED = datetime.combine(DEMO_TODAY, time(9, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
-EMAIL_DOMAIN = "gd-telecom.example"  # RFC 2606: a domain that can never reach a real mailbox
-AUDIT_VERB = "demo.build"
 MAX_MANAGERS = 200_000
-
-PROVINCE = ("GD", "广东公司")
-DEPARTMENTS = [("GD-JK", "集团客户部"), ("GD-PX", "培训学院")]
-# code, name, share of the province's account managers, admin login, district companies
-CITIES = [
-    ("GZ", "广州分公司", 0.45, "gzadmin", [
-        ("TH", "天河区"), ("YX", "越秀区"), ("HZ", "海珠区"), ("LW", "荔湾区"), ("BY", "白云区"),
-        ("HP", "黄埔区"), ("PY", "番禺区"), ("HD", "花都区"), ("ZC", "增城区"), ("NS", "南沙区"),
-    ]),
-    ("FS", "佛山分公司", 0.30, "fsadmin", [
-        ("CC", "禅城区"), ("NH", "南海区"), ("SD", "顺德区"), ("SS", "三水区"), ("GM", "高明区"),
-    ]),
-    # Dongguan has no districts: its county-level companies serve towns and subdistricts.
-    ("DG", "东莞分公司", 0.25, "dgadmin", [
-        ("NC", "南城街道"), ("DC", "东城街道"), ("HM", "虎门镇"), ("CA", "长安镇"), ("CP", "常平镇"),
-        ("TX", "塘厦镇"),
-    ]),
-]
-TEAM_NAMES = ["政企一班", "政企二班", "商客一班", "商客二班", "行业拓展组", "校园客户组", "聚类市场组"]
-
-# Guangdong's common surnames, weighted roughly by their frequency there; pinyin for e-mail.
-SURNAMES = [
-    ("陈", "chen", 80), ("李", "li", 65), ("黄", "huang", 60), ("张", "zhang", 45), ("梁", "liang", 40),
-    ("林", "lin", 38), ("刘", "liu", 36), ("吴", "wu", 30), ("罗", "luo", 28), ("杨", "yang", 25),
-    ("何", "he", 23), ("郑", "zheng", 21), ("周", "zhou", 20), ("谢", "xie", 19), ("钟", "zhong", 18),
-    ("叶", "ye", 17), ("曾", "zeng", 16), ("邓", "deng", 16), ("王", "wang", 15), ("冯", "feng", 14),
-    ("蔡", "cai", 13), ("许", "xu", 13), ("彭", "peng", 12), ("卢", "lu", 12), ("苏", "su", 11),
-    ("潘", "pan", 11), ("朱", "zhu", 11), ("郭", "guo", 10), ("黎", "li", 10), ("赖", "lai", 9),
-    ("余", "yu", 9), ("胡", "hu", 9), ("邱", "qiu", 8), ("莫", "mo", 8), ("江", "jiang", 8),
-    ("徐", "xu", 7), ("谭", "tan", 7), ("廖", "liao", 7), ("袁", "yuan", 6), ("方", "fang", 6),
-    ("伍", "wu", 5), ("麦", "mai", 5), ("温", "wen", 5), ("唐", "tang", 5), ("陆", "lu", 4),
-    ("严", "yan", 4), ("马", "ma", 4), ("孙", "sun", 4), ("赵", "zhao", 4), ("邹", "zou", 4),
-    ("古", "gu", 3), ("杜", "du", 3), ("龙", "long", 3), ("洪", "hong", 3), ("汤", "tang", 3),
-    ("骆", "luo", 2), ("欧阳", "ouyang", 2), ("司徒", "situ", 1),
-]
-MALE_CHARS = [
-    ("伟", "wei"), ("强", "qiang"), ("磊", "lei"), ("军", "jun"), ("洋", "yang"), ("勇", "yong"),
-    ("杰", "jie"), ("涛", "tao"), ("明", "ming"), ("超", "chao"), ("辉", "hui"), ("华", "hua"),
-    ("建", "jian"), ("国", "guo"), ("志", "zhi"), ("文", "wen"), ("俊", "jun"), ("浩", "hao"),
-    ("宇", "yu"), ("鹏", "peng"), ("斌", "bin"), ("峰", "feng"), ("健", "jian"), ("晨", "chen"),
-    ("子", "zi"), ("嘉", "jia"), ("家", "jia"), ("振", "zhen"), ("锦", "jin"), ("荣", "rong"),
-    ("海", "hai"), ("泽", "ze"), ("凯", "kai"), ("毅", "yi"), ("彬", "bin"), ("炜", "wei"),
-    ("铭", "ming"), ("坤", "kun"), ("晓", "xiao"), ("永", "yong"), ("冠", "guan"), ("启", "qi"),
-    ("卓", "zhuo"), ("达", "da"), ("航", "hang"), ("锋", "feng"), ("德", "de"), ("耀", "yao"),
-    ("培", "pei"), ("鸿", "hong"),
-]
-FEMALE_CHARS = [
-    ("芳", "fang"), ("娜", "na"), ("敏", "min"), ("静", "jing"), ("丽", "li"), ("艳", "yan"),
-    ("婷", "ting"), ("颖", "ying"), ("琳", "lin"), ("雪", "xue"), ("慧", "hui"), ("欣", "xin"),
-    ("怡", "yi"), ("佳", "jia"), ("玲", "ling"), ("霞", "xia"), ("燕", "yan"), ("红", "hong"),
-    ("萍", "ping"), ("洁", "jie"), ("诗", "shi"), ("雅", "ya"), ("思", "si"), ("晓", "xiao"),
-    ("梓", "zi"), ("嘉", "jia"), ("咏", "yong"), ("淑", "shu"), ("倩", "qian"), ("蕾", "lei"),
-    ("莹", "ying"), ("媛", "yuan"), ("秀", "xiu"), ("凤", "feng"), ("瑶", "yao"), ("美", "mei"),
-    ("翠", "cui"), ("丹", "dan"), ("彤", "tong"), ("茵", "yin"), ("珊", "shan"), ("晴", "qing"),
-    ("月", "yue"), ("宁", "ning"), ("蓉", "rong"), ("碧", "bi"), ("琪", "qi"), ("璇", "xuan"),
-]
-# China Mobile's number blocks: the demo operator's own staff phones.
-MOBILE_PREFIXES = ["134", "135", "136", "137", "138", "139", "147", "150", "151", "152", "157", "158",
-                   "159", "172", "178", "182", "183", "184", "187", "188", "195", "197", "198"]
-
-POSITION_WEIGHTS = [("account_manager", 62), ("enterprise_account_manager", 30), ("industry_manager", 8)]
-# Years of tenure: (from, before, share). Many in 成长期, a bulk in 发展期, fewer in 成熟期,
-# a few of 8 years and more.
-TENURE_BANDS = [(0, 2, 42), (2, 5, 36), (5, 8, 15), (8, 16, 7)]
-# Grade shares by completed years (lower bound of the band), earned by promotion over time.
-GRADE_WEIGHTS = {
-    0: [("junior", 85), ("intermediate", 15)],
-    2: [("junior", 25), ("intermediate", 60), ("senior", 15)],
-    5: [("intermediate", 30), ("senior", 55), ("expert", 15)],
-    8: [("intermediate", 10), ("senior", 50), ("expert", 40)],
-}
-LEFT_SHARE = 0.03
 # SQLite refuses a query with more than 32,766 parameters: look up big lists in slices.
 CHUNK = 5000
 
 
 class DemoError(BilingualError):
     """The demo cannot be built as asked; says why in Chinese and English."""
-
-
-@dataclass(frozen=True)
-class UnitPlan:
-    code: str
-    name: str
-    kind: str
-    parent_code: str | None
-
-
-@dataclass(frozen=True)
-class PersonPlan:
-    """An employee of the demo; his login's username is his employee number."""
-
-    employee_no: str
-    name: str
-    phone: str
-    email: str
-    unit_code: str
-    position_code: str
-    hire_date: date
-    grade_code: str
-    status: str
-    roles: tuple[tuple[str, str], ...]  # (role, unit code)
-
-
-@dataclass(frozen=True)
-class LoginPlan:
-    """A login that is no employee record: admins, consultant, analyst."""
-
-    username: str
-    name: str
-    email: str
-    roles: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -163,375 +35,60 @@ class ShowcaseLogin:
 
 
 @dataclass
-class DemoPlan:
-    seed: int
+class DemoRun:
+    """One build (or removal) of the demo: its size, its seed, who acts, and what earlier
+    parts hand to later ones in `shared` (org puts the province there, for instance)."""
+
     managers: int
-    units: list[UnitPlan]
-    people: list[PersonPlan]
-    logins: list[LoginPlan]
-    showcase: list[ShowcaseLogin]
-
-    def unit_codes(self) -> list[str]:
-        return [unit.code for unit in self.units]
-
-    def usernames(self) -> list[str]:
-        return [login.username for login in self.logins] + [p.employee_no for p in self.people]
-
-
-@dataclass
-class DemoSummary:
     seed: int
-    managers: int
-    password: str
-    built: bool  # False when everything already existed
-    created: dict[str, int] = field(default_factory=dict)
-    totals: dict[str, int] = field(default_factory=dict)
-    logins: list[ShowcaseLogin] = field(default_factory=list)
-    competency_model: str = ""
-    replaced: dict | None = None  # the previous demo's seed and size, after a reset
+    acting_user: Any
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not 1 <= self.managers <= MAX_MANAGERS:
+            raise DemoError(f"客户经理人数须在 1 到 {MAX_MANAGERS} 之间：{self.managers}",
+                            f"the number of managers must be between 1 and {MAX_MANAGERS}: {self.managers}")
 
 
-class _Names:
-    """Realistic Chinese names and their e-mail addresses, unique per address."""
+class DemoPart:
+    """One app's share of the demo. `build` creates what is missing and touches nothing
+    that exists, so that a second run of the same seed changes nothing."""
 
-    def __init__(self, rng: random.Random):
-        self.rng = rng
-        self.surnames = [(s, p) for s, p, _ in SURNAMES]
-        self.weights = [w for _, _, w in SURNAMES]
-        self.emails: Counter[str] = Counter()
+    def conflicts(self, run: DemoRun) -> list[str]:
+        """Codes or names the part would use that data not made by the demo already holds."""
+        return []
 
-    def person(self) -> tuple[str, str]:
-        rng = self.rng
-        surname, surname_py = rng.choices(self.surnames, weights=self.weights)[0]
-        chars = MALE_CHARS if rng.random() < 0.55 else FEMALE_CHARS
-        given = [rng.choice(chars)] if rng.random() < 0.22 else rng.sample(chars, 2)
-        name = surname + "".join(c for c, _ in given)
-        local = surname_py + "".join(p for _, p in given)
-        self.emails[local] += 1
-        if self.emails[local] > 1:
-            local += str(self.emails[local])
-        return name, f"{local}@{EMAIL_DOMAIN}"
+    def remove(self, run: DemoRun) -> dict[str, int]:
+        """Delete what this part made for `run` (a previous demo's seed and size); counts."""
+        return {}
 
+    def build(self, run: DemoRun) -> dict[str, int]:
+        """Create what is missing; return how many of each thing were created."""
+        raise NotImplementedError
 
-def _phone(rng: random.Random, used: set[str]) -> str:
-    while True:
-        phone = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
-        if phone not in used:
-            used.add(phone)
-            return phone
+    def describe(self, run: DemoRun) -> list[str]:
+        """Lines for the command's summary, after a build."""
+        return []
+
+    def logins(self, run: DemoRun) -> list[ShowcaseLogin]:
+        """Logins to print, one per role this part's data gives."""
+        return []
 
 
-def _weighted(rng: random.Random, pairs):
-    return rng.choices([value for value, _ in pairs], weights=[weight for _, weight in pairs])[0]
-
-
-def _grade(rng: random.Random, years: int) -> str:
-    band = max(lower for lower in GRADE_WEIGHTS if lower <= years)
-    return _weighted(rng, GRADE_WEIGHTS[band])
-
-
-def _hire_date(rng: random.Random, lower: float, upper: float) -> date:
-    days = rng.randrange(int(lower * 365.25), int(upper * 365.25))
-    return DEMO_TODAY - timedelta(days=days)
-
-
-def plan_demo(managers: int, seed: int) -> DemoPlan:
-    """The whole demo company as data. Pure and deterministic in (managers, seed)."""
-    if not 1 <= managers <= MAX_MANAGERS:
-        raise DemoError(f"客户经理人数须在 1 到 {MAX_MANAGERS} 之间：{managers}",
-                        f"the number of managers must be between 1 and {MAX_MANAGERS}: {managers}")
-    rng = random.Random(seed)  # noqa: S311 (demo data, reproducible by design)
-    names = _Names(rng)
-    phones: set[str] = set()
-
-    units = [UnitPlan(PROVINCE[0], PROVINCE[1], OrgUnit.Kind.PROVINCE, None)]
-    units += [UnitPlan(code, name, OrgUnit.Kind.DEPARTMENT, PROVINCE[0]) for code, name in DEPARTMENTS]
-    units += [UnitPlan(code, name, OrgUnit.Kind.CITY, PROVINCE[0]) for code, name, *_ in CITIES]
-    teams: list[tuple[UnitPlan, float]] = []  # with the team's weight in the headcount
-    for city_code, _, share, _, districts in CITIES:
-        chosen = sorted(rng.sample(range(len(districts)), rng.randint(2, 4)))
-        city_teams: list[UnitPlan] = []
-        for index in chosen:
-            short, district_name = districts[index]
-            district = UnitPlan(f"{city_code}-{short}", district_name, OrgUnit.Kind.DISTRICT, city_code)
-            units.append(district)
-            team_names = sorted(rng.sample(range(len(TEAM_NAMES)), rng.randint(1, 3)))
-            for number, team_index in enumerate(team_names, start=1):
-                team = UnitPlan(f"{district.code}-{number:02d}", TEAM_NAMES[team_index],
-                                OrgUnit.Kind.TEAM, district.code)
-                units.append(team)
-                city_teams.append(team)
-        for team in city_teams:
-            teams.append((team, share / len(city_teams) * rng.uniform(0.7, 1.3)))
-
-    # People are drafted without numbers, then numbered by hire date as HR would have.
-    drafts: list[dict] = []
-    for team, _ in teams:
-        years_lower = rng.uniform(5, 14)
-        name, email = names.person()
-        hire = _hire_date(rng, years_lower, years_lower + 0.9)
-        drafts.append({
-            "name": name, "email": email, "phone": _phone(rng, phones), "unit_code": team.code,
-            "position_code": "team_lead", "hire_date": hire,
-            "grade_code": _weighted(rng, [("senior", 60), ("expert", 40)]), "status": Employee.Status.ACTIVE,
-            "roles": ((Role.TEAM_LEAD.value, team.code),),
-        })
-    placed = rng.choices([team for team, _ in teams], weights=[weight for _, weight in teams], k=managers)
-    for team in placed:
-        lower, upper, _ = rng.choices(TENURE_BANDS, weights=[band[2] for band in TENURE_BANDS])[0]
-        hire = _hire_date(rng, lower, upper)
-        name, email = names.person()
-        drafts.append({
-            "name": name, "email": email, "phone": _phone(rng, phones), "unit_code": team.code,
-            "position_code": _weighted(rng, POSITION_WEIGHTS), "hire_date": hire,
-            "grade_code": _grade(rng, completed_years(hire, DEMO_TODAY)),
-            "status": Employee.Status.LEFT if rng.random() < LEFT_SHARE else Employee.Status.ACTIVE,
-            "roles": ((Role.ACCOUNT_MANAGER.value, team.code),),
-        })
-    for draft in drafts:
-        draft["tiebreak"] = rng.random()
-    drafts.sort(key=lambda d: (d["hire_date"], d["tiebreak"]))
-    people: list[PersonPlan] = []
-    for number, draft in enumerate(drafts, start=1):
-        draft.pop("tiebreak")
-        people.append(PersonPlan(employee_no=f"GD{number:05d}", **draft))
-
-    # The internal lecturer: the longest-serving active senior or expert account manager.
-    candidates = [p for p in people if p.position_code != "team_lead" and p.status == Employee.Status.ACTIVE
-                  and p.grade_code in {"senior", "expert"}]
-    lecturer = candidates[0] if candidates else next(
-        (p for p in people if p.position_code != "team_lead" and p.status == Employee.Status.ACTIVE), None)
-    if lecturer is not None:
-        index = people.index(lecturer)
-        lecturer = replace(lecturer, roles=lecturer.roles + ((Role.LECTURER.value, "GD-PX"),))
-        people[index] = lecturer
-
-    logins = []
-    name, email = names.person()
-    logins.append(LoginPlan("admin", name, email, ((Role.TRAINING_ADMIN.value, PROVINCE[0]),)))
-    for city_code, _, _, username, _ in CITIES:
-        name, email = names.person()
-        logins.append(LoginPlan(username, name, email, ((Role.TRAINING_ADMIN.value, city_code),)))
-    name, email = names.person()
-    logins.append(LoginPlan("consultant", name, email, ((Role.CONSULTANT.value, PROVINCE[0]),)))
-    name, email = names.person()
-    logins.append(LoginPlan("analyst", name, email, ((Role.ANALYST.value, PROVINCE[0]),)))
-
-    unit_names = {unit.code: unit.name for unit in units}
-    showcase = [ShowcaseLogin(Role.TRAINING_ADMIN.value, "admin", logins[0].name, PROVINCE[1])]
-    showcase += [
-        ShowcaseLogin(Role.TRAINING_ADMIN.value, login.username, login.name, unit_names[login.roles[0][1]])
-        for login in logins[1:1 + len(CITIES)]
-    ]
-    showcase += [ShowcaseLogin(Role.CONSULTANT.value, "consultant", logins[-2].name, PROVINCE[1]),
-                 ShowcaseLogin(Role.ANALYST.value, "analyst", logins[-1].name, PROVINCE[1])]
-    if lecturer is not None:
-        showcase.append(ShowcaseLogin(Role.LECTURER.value, lecturer.employee_no, lecturer.name,
-                                      unit_names[lecturer.unit_code]))
-    # A team lead and two of his account managers: logins that see one another.
-    by_team: dict[str, list[PersonPlan]] = {}
-    for person in people:
-        if person.status == Employee.Status.ACTIVE and person is not lecturer:
-            by_team.setdefault(person.unit_code, []).append(person)
-    for team, _ in teams:
-        members = by_team.get(team.code, [])
-        leads = [p for p in members if p.position_code == "team_lead"]
-        sales = [p for p in members if p.position_code != "team_lead"]
-        if leads and len(sales) >= min(2, managers):
-            lead = leads[0]
-            showcase.append(ShowcaseLogin(Role.TEAM_LEAD.value, lead.employee_no, lead.name, team.name))
-            showcase += [ShowcaseLogin(Role.ACCOUNT_MANAGER.value, p.employee_no, p.name, team.name)
-                         for p in sales[:2]]
-            break
-    return DemoPlan(seed=seed, managers=managers, units=units, people=people, logins=logins,
-                    showcase=showcase)
-
-
-def demo_in_database() -> dict | None:
-    """The seed and size of the demo this database holds, from its audit row, if any."""
-    event = AuditEvent.objects.filter(verb=AUDIT_VERB).order_by("-created_at", "-id").first()
-    if event is None:
-        return None
-    return {"seed": event.changes["seed"], "managers": event.changes["managers"]}
-
-
-def _password_hash(seed: int) -> str:
-    # One hash for every demo login (Argon2 per user is slow). Its salt comes from the seed
-    # so that a seed's data is identical run to run; the password is printed anyway.
-    salt = hashlib.sha256(f"casspath-demo:{seed}".encode()).hexdigest()[:22]
-    return make_password(settings.CASSPATH["DEMO_PASSWORD"], salt=salt)
-
-
-def _chunks(values) -> list[list]:
+def chunks(values) -> list[list]:
     values = list(values)
     return [values[start:start + CHUNK] for start in range(0, len(values), CHUNK)]
 
 
-def _pairs(queryset, key: str, values, *fields: str) -> list[tuple]:
+def pairs(queryset, key: str, values, *fields: str) -> list[tuple]:
     """`queryset.filter(<key>__in=values).values_list(*fields)`, for lists of any length."""
     rows: list[tuple] = []
-    for chunk in _chunks(values):
+    for chunk in chunks(values):
         rows += queryset.filter(**{f"{key}__in": chunk}).values_list(*fields)
     return rows
 
 
-def _delete(queryset, key: str, values) -> int:
+def delete_in(queryset, key: str, values) -> int:
     label = queryset.model._meta.label
     return sum(queryset.filter(**{f"{key}__in": chunk}).delete()[1].get(label, 0)
-               for chunk in _chunks(values))
-
-
-def _conflicts(plan: DemoPlan) -> list[str]:
-    found = list(OrgUnit.objects.filter(code__in=plan.unit_codes()).values_list("code", flat=True)[:5])
-    found += [no for no, in _pairs(Employee.objects, "employee_no", [p.employee_no for p in plan.people],
-                                   "employee_no")[:5]]
-    found += [name for name, in _pairs(User.objects, "username", plan.usernames(), "username")[:5]]
-    return found
-
-
-def _remove(plan: DemoPlan) -> dict[str, int]:
-    """Delete a previous demo's logins, employees and the units that only it had."""
-    fixed = {PROVINCE[0]} | {code for code, _ in DEPARTMENTS} | {code for code, *_ in CITIES}
-    users = _delete(User.objects, "username", plan.usernames())
-    employees = _delete(Employee.objects, "employee_no", [p.employee_no for p in plan.people])
-    removable = [unit for unit in plan.units if unit.code not in fixed]
-    units = 0
-    for kind in (OrgUnit.Kind.TEAM, OrgUnit.Kind.DISTRICT):  # children before parents
-        codes = [unit.code for unit in removable if unit.kind == kind]
-        units += OrgUnit.objects.filter(code__in=codes).delete()[1].get("org.OrgUnit", 0)
-    return {"users": users, "employees": employees, "units": units}
-
-
-def _create_units(plan: DemoPlan) -> tuple[dict[str, OrgUnit], int]:
-    existing = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=plan.unit_codes())}
-    for unit in plan.units:
-        found = existing.get(unit.code)
-        if found is not None and found.kind != unit.kind:
-            raise DemoError(f"单位编码 {unit.code} 已被「{found.name}」（{found.get_kind_display()}）占用",
-                            f"unit code {unit.code} is taken by {found.name} ({found.kind})")
-    created = 0
-    # Level by level, so that each level's parents have ids and paths.
-    for kinds in ([OrgUnit.Kind.PROVINCE], [OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.CITY],
-                  [OrgUnit.Kind.DISTRICT], [OrgUnit.Kind.TEAM]):
-        new = [OrgUnit(code=u.code, name=u.name, kind=u.kind, parent=existing.get(u.parent_code or ""))
-               for u in plan.units if u.kind in kinds and u.code not in existing]
-        for unit in new:
-            unit.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
-        OrgUnit.objects.bulk_create(new)
-        for unit in new:
-            unit.path, unit.depth = path_for(unit, unit.parent)
-            existing[unit.code] = unit
-        OrgUnit.objects.bulk_update(new, ["path", "depth"], batch_size=1000)
-        created += len(new)
-    return existing, created
-
-
-@transaction.atomic
-def do_build_demo(*, managers: int = 400, seed: int = 1, acting_user, reset: bool = False) -> DemoSummary:
-    """Build the demo company (plan_demo) in this database, in one transaction.
-
-    Idempotent: what exists is left as it is, what is missing is created; a run that
-    creates nothing writes nothing, not even an audit row. Refused (DemoError) when the
-    database holds a demo of another seed or size, unless `reset` (which removes the
-    previous demo, of any seed, first); and when the demo's codes or usernames are taken by
-    data the demo did not make.
-    """
-    plan = plan_demo(managers, seed)
-    previous = demo_in_database()
-    replaced = None
-    if previous is not None and (reset or previous != {"seed": seed, "managers": managers}):
-        if not reset:
-            raise DemoError(
-                f"数据库中已有种子 {previous['seed']}、{previous['managers']} 名客户经理的演示数据；"
-                "如要替换，请加 --reset",
-                f"this database holds the demo of seed {previous['seed']} with {previous['managers']} "
-                "managers; add --reset to replace it",
-            )
-        try:
-            removed = _remove(plan_demo(previous["managers"], previous["seed"]))
-        except ProtectedError as exc:
-            holders = ", ".join(sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects}))
-            raise DemoError(
-                f"无法删除先前的演示数据：仍有其他数据引用它（{holders}）",
-                f"cannot remove the previous demo: other data still points at it ({holders})",
-            ) from exc
-        replaced = {**previous, "removed": removed}
-    elif previous is None:
-        taken = _conflicts(plan)
-        if taken:
-            raise DemoError(
-                f"数据库中已有非演示生成的数据使用了演示的编码或用户名：{'、'.join(taken)}；请使用空数据库",
-                f"data not made by the demo already uses the demo's codes or usernames: {', '.join(taken)}; "
-                "use an empty database",
-            )
-
-    ensure_value_lists(Stage, Grade)
-    ensure_positions(Position)
-    grades = {grade.code: grade for grade in Grade.objects.all()}
-    positions = {position.code: position for position in Position.objects.all()}
-    units, units_created = _create_units(plan)
-    password = _password_hash(seed)
-
-    existing_users = dict(_pairs(User.objects, "username", plan.usernames(), "username", "id"))
-    new_users = [
-        User(username=login.username, first_name=login.name, email=login.email, password=password,
-             date_joined=DEMO_JOINED)
-        for login in plan.logins if login.username not in existing_users
-    ] + [
-        User(username=p.employee_no, first_name=p.name, email=p.email, password=password,
-             date_joined=DEMO_JOINED, is_active=p.status == Employee.Status.ACTIVE)
-        for p in plan.people if p.employee_no not in existing_users
-    ]
-    for user in new_users:
-        user.full_clean(validate_unique=False, validate_constraints=False)
-    User.objects.bulk_create(new_users, batch_size=1000)
-    user_ids = dict(_pairs(User.objects, "username", plan.usernames(), "username", "id"))
-
-    existing_employees = {no for no, in _pairs(Employee.objects, "employee_no",
-                                                [p.employee_no for p in plan.people], "employee_no")}
-    new_employees = [
-        Employee(employee_no=p.employee_no, name=p.name, phone=p.phone, email=p.email,
-                 org_unit=units[p.unit_code], position=positions[p.position_code], hire_date=p.hire_date,
-                 grade=grades[p.grade_code], status=p.status, user_id=user_ids[p.employee_no])
-        for p in plan.people if p.employee_no not in existing_employees
-    ]
-    for employee in new_employees:
-        employee.full_clean(exclude=["org_unit", "position", "grade", "user"], validate_unique=False,
-                            validate_constraints=False)
-    Employee.objects.bulk_create(new_employees, batch_size=1000)
-
-    wanted = [(login.username, role, code) for login in plan.logins for role, code in login.roles]
-    wanted += [(p.employee_no, role, code) for p in plan.people for role, code in p.roles]
-    have = set(_pairs(RoleAssignment.objects, "user_id", user_ids.values(), "user_id", "role", "org_unit_id"))
-    new_roles = [RoleAssignment(user_id=user_ids[username], role=role, org_unit=units[code])
-                 for username, role, code in wanted
-                 if (user_ids[username], role, units[code].pk) not in have]
-    RoleAssignment.objects.bulk_create(new_roles, batch_size=1000)
-
-    province = units[PROVINCE[0]]
-    model = CompetencyModel.objects.filter(org_unit=province).order_by("family", "-version").first()
-    models_created = 0
-    if model is None:
-        model = do_load_default_model(org_unit=province, acting_user=acting_user)
-        models_created = 1
-
-    created = {"units": units_created, "users": len(new_users), "employees": len(new_employees),
-               "roles": len(new_roles), "competency_models": models_created}
-    built = any(created.values()) or replaced is not None
-    if built:
-        audit.record(
-            acting_user, AUDIT_VERB, province,
-            summary=f"demo seed {seed}, {managers} managers"
-                    + (f" (replaced seed {replaced['seed']})" if replaced else ""),
-            changes={"seed": seed, "managers": managers, "created": created, "replaced": replaced},
-        )
-    active = sum(1 for p in plan.people if p.status == Employee.Status.ACTIVE)
-    return DemoSummary(
-        seed=seed, managers=managers, password=settings.CASSPATH["DEMO_PASSWORD"], built=built,
-        created=created,
-        totals={"units": len(plan.units), "employees": len(plan.people), "active": active,
-                "left": len(plan.people) - active,
-                "teams": sum(u.kind == OrgUnit.Kind.TEAM for u in plan.units),
-                "logins": len(plan.logins) + len(plan.people)},
-        logins=plan.showcase, competency_model=str(model), replaced=replaced,
-    )
+               for chunk in chunks(values))

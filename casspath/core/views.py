@@ -7,12 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casspath.core.actions import do_change_password
-from casspath.core.home import home_context
-
-
-@login_required
-def home(request):
-    return render(request, "core/home.html", home_context(request.user))
 
 
 @login_required

@@ -17,7 +17,6 @@ from casspath.imports.errors import ImportFileError
 from casspath.imports.framework import Progress, run_import, sha256_of
 from casspath.imports.models import ImportRun
 from casspath.imports.report import ImportReport
-from casspath.org import scopes
 
 logger = logging.getLogger(__name__)
 # Progress is written to the database at most this often (rows), besides phase changes.
@@ -38,10 +37,10 @@ def read_stored_file(run: ImportRun) -> bytes:
     return stored_path(run).read_bytes()
 
 
-def _scope_snapshot(user, perm) -> list:
-    if scopes.is_unrestricted(user):
+def _scope_snapshot(user, importer) -> list:
+    if importer.scope.unrestricted(user):
         return ["*"]
-    return [{"id": unit.pk, "code": unit.code, "name": unit.name} for unit in scopes.scope_roots(user, perm)]
+    return importer.scope.roots(user)
 
 
 def set_status(run: ImportRun, status: str, **fields) -> None:
@@ -76,7 +75,7 @@ def do_create_import_run(
 ) -> ImportRun:
     """Store the uploaded file privately and queue a run (the caller enqueues the task)."""
     importer = registry.get(kind)
-    scopes.require_perm(acting_user, importer.perm)
+    importer.scope.require(acting_user)
     declared = {option.name for option in importer.options}
     options = {key: bool(value) for key, value in (options or {}).items() if key in declared}
     suffix = PurePath(filename).suffix.lower()[:10]
@@ -93,7 +92,7 @@ def do_create_import_run(
         options=options,
         created_by=None if isinstance(acting_user, SystemActor) else acting_user,
         actor_label=actor_label(acting_user),
-        scope=_scope_snapshot(acting_user, importer.perm),
+        scope=_scope_snapshot(acting_user, importer),
     )
     run.full_clean()
     run.save()
@@ -172,7 +171,7 @@ def do_execute_import_run(run_id: int, *, progress: Progress | None = None) -> I
     acting_user = acting_user_of(run)
     try:
         data = read_stored_file(run)
-        if not scopes.has_perm(acting_user, importer.perm):
+        if not importer.scope.allows(acting_user):
             raise ImportFileError("您已没有导入权限。", "You no longer hold the permission to import.")
         report = run_import(
             importer,

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from casspath.core.admin import AuditedAdmin, ReadOnlyAdmin
 from casspath.org.actions.roles import do_grant_role, do_revoke_role
-from casspath.org.models import Employee, LoginBatch, OrgUnit, Position, RoleAssignment
+from casspath.org.models import Employee, Grade, LoginBatch, OrgUnit, Position, RoleAssignment, Stage
 
 
 @admin.register(OrgUnit)
@@ -29,6 +29,16 @@ class EmployeeAdmin(ReadOnlyAdmin):
 class PositionAdmin(AuditedAdmin):
     list_display = ("code", "name", "name_en", "order", "is_sales")
     list_editable = ("order", "is_sales")
+
+
+@admin.register(Stage)
+class StageAdmin(AuditedAdmin):
+    list_display = ("code", "name", "name_en", "min_years", "max_years", "order")
+
+
+@admin.register(Grade)
+class GradeAdmin(AuditedAdmin):
+    list_display = ("code", "name", "name_en", "order")
 
 
 @admin.register(RoleAssignment)

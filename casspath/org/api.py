@@ -14,7 +14,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError
-from casspath.competency.models import Grade
 from casspath.core.errors import InvalidValue
 from casspath.imports import registry
 from casspath.imports.errors import ImportFileError
@@ -26,7 +25,7 @@ from casspath.org.actions.employees import do_upsert_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
 from casspath.org.actions.logins import do_queue_issue_logins
 from casspath.org.importers.roster import EXISTING_FIELDS
-from casspath.org.models import Employee, OrgUnit, Position
+from casspath.org.models import Employee, Grade, OrgUnit, Position
 from casspath.org.scopes import Perm
 
 router = Router(tags=["org"])

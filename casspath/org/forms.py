@@ -7,14 +7,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casspath.competency.models import Grade
 from casspath.core import validators
 from casspath.core.errors import InvalidValue
 from casspath.core.forms import add_bootstrap_class
 from casspath.core.validators import as_validation_error
 from casspath.org import scopes
 from casspath.org import validators as employee_values
-from casspath.org.models import Employee, OrgUnit, Position
+from casspath.org.models import Employee, Grade, OrgUnit, Position
 from casspath.org.scopes import Perm
 
 

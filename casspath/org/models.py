@@ -68,6 +68,42 @@ class Position(models.Model):
         return self.name
 
 
+class Stage(models.Model):
+    """A growth stage, derived from completed years of tenure: [min_years, max_years)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_code])
+    name = models.CharField(_("name"), max_length=20, validators=[validate_text])
+    name_en = models.CharField(_("English name"), max_length=40, blank=True, validators=[validate_text])
+    min_years = models.PositiveSmallIntegerField(_("from year"))
+    max_years = models.PositiveSmallIntegerField(_("before year"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["min_years"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Grade(models.Model):
+    """A grade (分层分级), earned by promotion assessment."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_code])
+    name = models.CharField(_("name"), max_length=20, unique=True, validators=[validate_text])
+    name_en = models.CharField(_("English name"), max_length=40, blank=True, validators=[validate_text])
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Employee(models.Model):
     """A person on the roster. The employee number (工号) is the natural key."""
 
@@ -94,7 +130,7 @@ class Employee(models.Model):
     )
     hire_date = models.DateField(_("hire date"))
     grade = models.ForeignKey(
-        "competency.Grade", null=True, blank=True, on_delete=models.PROTECT,
+        Grade, null=True, blank=True, on_delete=models.PROTECT,
         verbose_name=_("grade"), db_index=False,
     )
     status = models.CharField(

@@ -4,14 +4,35 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from casspath.analytics.tenure import completed_years, hire_date_range
-from casspath.competency.models import Grade
-from casspath.competency.queries import stage_bounds, stages_by_code
+from casspath.analytics.tenure import StageBounds, completed_years, hire_date_range, stage_on, validate_bounds
 from casspath.org import scopes
-from casspath.org.models import Employee, LoginBatch, OrgUnit, Position
+from casspath.org.models import Employee, Grade, LoginBatch, OrgUnit, Position, Stage
 from casspath.org.scopes import Perm
+
+# ---------------------------------------------------------------- stages
+
+
+def stage_bounds() -> StageBounds:
+    """Stage bounds as configured in the Stage table, else the settings default."""
+    rows = list(Stage.objects.order_by("min_years").values_list("code", "min_years", "max_years"))
+    bounds = rows or settings.CASSPATH["DEFAULT_STAGE_BOUNDS"]
+    validate_bounds(bounds)
+    return bounds
+
+
+def stages_by_code() -> dict[str, Stage]:
+    return {stage.code: stage for stage in Stage.objects.all()}
+
+
+def stage_of(hire_date: date, on: date, bounds: StageBounds | None = None) -> str | None:
+    if hire_date > on:
+        return None
+    return stage_on(hire_date, on, bounds or stage_bounds())
+
+
 
 # ---------------------------------------------------------------- personal data
 

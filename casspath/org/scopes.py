@@ -7,6 +7,7 @@ Every role is bound to an org unit; its reach for a permission is one of:
 The table below is data: a permission absent for a role is refused.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -194,3 +195,27 @@ def require_scope(acting_user, perm: Perm, unit: OrgUnit) -> None:
             f"{unit.code} 不在 {actor_label(acting_user)} {zh}的范围内",
             f"{unit.code} is outside the scope in which {actor_label(acting_user)} may {en}",
         )
+
+
+@dataclass(frozen=True)
+class PermScope:
+    """One permission's scope as an object: what a framework below org (the import
+    framework's `ImportScope`) is handed, so that it checks scope here without importing org."""
+
+    perm: Perm
+
+    def allows(self, user) -> bool:
+        return has_perm(user, self.perm)
+
+    def require(self, user) -> None:
+        require_perm(user, self.perm)
+
+    def unrestricted(self, user) -> bool:
+        return is_unrestricted(user)
+
+    def unit_ids(self, user) -> set[int]:
+        return set(units_for(user, self.perm).values_list("id", flat=True))
+
+    def roots(self, user) -> list[dict]:
+        return [{"id": unit.pk, "code": unit.code, "name": unit.name}
+                for unit in scope_roots(user, self.perm)]

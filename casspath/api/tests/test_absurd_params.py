@@ -7,7 +7,7 @@ import re
 import pytest
 
 from casspath.api.tests.helpers import bearer, make_token
-from casspath.api.urls import api
+from casspath.site.api import api
 
 ABSURD = [str(10**30), "-1", "0", "x", "1e9", ""]
 
@@ -56,7 +56,7 @@ def test_it_answers_an_unexpected_failure_with_json(client, world, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("casspath.api.me.scopes.is_unrestricted", broken)
+    monkeypatch.setattr("casspath.site.me.scopes.is_unrestricted", broken)
     client.raise_request_exception = False
     response = client.get("/api/v1/me", **bearer(make_token(world.province_admin)[1]))
     assert response.status_code == 500

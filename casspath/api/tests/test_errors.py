@@ -6,7 +6,7 @@ from django.utils import translation
 from ninja.errors import HttpError
 
 from casspath.api.errors import ApiError
-from casspath.api.urls import api
+from casspath.site.api import api
 
 
 def handle(exc, lang: str = "zh-hans"):

@@ -2,9 +2,9 @@ import pytest
 from playwright.sync_api import expect
 
 from casspath.api.models import ApiToken, hash_secret
-from casspath.core.testing import PASSWORD, build_world
+from casspath.testing import PASSWORD, build_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("casspath.api.tests.urls")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.urls("casspath.api.tests.urls")]
 
 
 def test_it_creates_copies_and_revokes_a_token_on_a_phone(transactional_db, live_server, phone_page):

@@ -6,13 +6,13 @@ from django.test import Client
 from casspath.api.tests.helpers import bearer, make_token
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent, User
-from casspath.core.testing import PASSWORD
 from casspath.imports import registry
 from casspath.imports.framework import run_import
 from casspath.imports.tests.helpers import ROSTER_HEADERS_ZH, csv_bytes
 from casspath.org.actions.logins import do_issue_logins
 from casspath.org.actions.roles import do_grant_role, do_revoke_role
 from casspath.org.models import Role, RoleAssignment
+from casspath.testing import PASSWORD
 
 
 @pytest.fixture(autouse=True)

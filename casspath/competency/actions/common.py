@@ -1,8 +1,9 @@
 """What the competency actions share."""
 
 from casspath.competency.errors import ModelNotEditable
-from casspath.competency.models import CompetencyModel, Grade, Stage
+from casspath.competency.models import CompetencyModel
 from casspath.org import scopes
+from casspath.org.models import Grade, Stage
 
 Status = CompetencyModel.Status
 # Fields that a foreign key points at: validated by construction, and checking each one

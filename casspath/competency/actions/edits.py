@@ -13,14 +13,13 @@ from casspath.competency.models import (
     BehaviourLevel,
     CompetencyModel,
     Dimension,
-    Grade,
     LevelTitle,
     Module,
     Requirement,
-    Stage,
 )
 from casspath.core import audit, validators
 from casspath.core.errors import InvalidValue
+from casspath.org.models import Grade, Stage
 
 
 def _save_changes(obj, values: dict) -> dict:

@@ -13,16 +13,14 @@ from casspath.competency.models import (
     BehaviourLevel,
     CompetencyModel,
     Dimension,
-    Grade,
     LevelTitle,
     Module,
     Requirement,
-    Stage,
 )
 from casspath.competency.schema import content_key, model_data, validate_model_data
 from casspath.core import audit
 from casspath.org import scopes
-from casspath.org.models import OrgUnit
+from casspath.org.models import Grade, OrgUnit, Stage
 from casspath.org.scopes import Perm
 
 TRANSITIONS: dict[str, set[str]] = {

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from casspath.competency.defaults import ensure_value_lists
+    from casspath.org.defaults import ensure_value_lists
 
     ensure_value_lists(apps.get_model("competency", "Stage"), apps.get_model("competency", "Grade"))
 

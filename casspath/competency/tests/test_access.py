@@ -6,8 +6,8 @@ from casspath.competency.access import access_model_by_id
 from casspath.competency.actions.loading import do_load_model_data
 from casspath.competency.queries import models_for
 from casspath.core.actors import SystemActor
-from casspath.core.testing import make_user
 from casspath.org.models import Role
+from casspath.testing import make_user
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from django.db import connection
 from casspath.competency.actions import edits
 from casspath.competency.actions.loading import do_load_model_data
 from casspath.competency.actions.versions import do_discard_draft, do_publish_model, do_start_new_version
-from casspath.competency.models import CompetencyModel, Dimension, Module, Stage
+from casspath.competency.models import CompetencyModel, Dimension, Module
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
+from casspath.org.models import Stage
 
 
 @pytest.fixture

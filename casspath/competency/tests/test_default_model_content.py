@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from casspath.competency.defaults import GRADES, STAGES
+from casspath.org.defaults import GRADES, STAGES
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "default_model.json"
 

@@ -18,16 +18,9 @@ from casspath.competency.actions.edits import (
 )
 from casspath.competency.actions.versions import do_start_new_version
 from casspath.competency.errors import ModelNotEditable
-from casspath.competency.models import (
-    BehaviourLevel,
-    Dimension,
-    Grade,
-    LevelTitle,
-    Module,
-    Requirement,
-    Stage,
-)
+from casspath.competency.models import BehaviourLevel, Dimension, LevelTitle, Module, Requirement
 from casspath.core.models import AuditEvent
+from casspath.org.models import Grade, Stage
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from casspath.competency.actions.edits import do_add_module, do_update_model_info
 from casspath.competency.actions.versions import do_start_new_version
-from casspath.competency.models import CompetencyModel, Dimension, LevelTitle, Module, Requirement, Stage
+from casspath.competency.models import CompetencyModel, Dimension, LevelTitle, Module, Requirement
 from casspath.core.models import AuditEvent
+from casspath.org.models import Stage
 
 from .conftest import login
 

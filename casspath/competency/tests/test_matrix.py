@@ -3,8 +3,8 @@ from decimal import Decimal
 from casspath.analytics.requirements import Required
 from casspath.competency.actions.edits import do_set_requirements
 from casspath.competency.actions.versions import do_start_new_version
-from casspath.competency.models import Stage
 from casspath.competency.queries import effective_requirements, requirement_matrix
+from casspath.org.models import Stage
 
 
 def test_it_builds_the_matrix_of_stages_and_grades(world, model):

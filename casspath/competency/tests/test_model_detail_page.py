@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from casspath.competency.actions.edits import do_remove_dimension, do_set_indicators, do_set_requirements
 from casspath.competency.actions.versions import do_publish_model, do_start_new_version
-from casspath.competency.models import Dimension, Stage
+from casspath.competency.models import Dimension
+from casspath.org.models import Stage
 
 from .conftest import login
 

@@ -4,11 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from casspath.competency.models import Grade
 from casspath.core.models import AuditEvent, User
-from casspath.core.testing import PASSWORD
 from casspath.org.actions.roles import do_grant_role, do_revoke_role
-from casspath.org.models import Position, Role, RoleAssignment
+from casspath.org.models import Grade, Position, Role, RoleAssignment
+from casspath.testing import PASSWORD
 
 
 @pytest.fixture
@@ -61,13 +60,13 @@ def test_it_audits_user_changes_without_their_secrets(client, world, root):
 def test_it_audits_value_list_edits(client, world, root):
     client.force_login(root)
     grade = Grade.objects.get(code="senior")
-    response = client.post(reverse("admin:competency_grade_change", args=[grade.pk]),
+    response = client.post(reverse("admin:org_grade_change", args=[grade.pk]),
                            {"code": "senior", "name": "高级经理", "name_en": grade.name_en,
                             "order": grade.order})
     assert response.status_code == 302
     grade.refresh_from_db()
     assert grade.name == "高级经理"
-    event = AuditEvent.objects.get(verb="admin.change", object_type="competency.grade")
+    event = AuditEvent.objects.get(verb="admin.change", object_type="org.grade")
     assert event.changes == {"name": ["高级", "高级经理"]}
     position = Position.objects.create(code="tmp", name="临时", order=99)
     response = client.post(reverse("admin:org_position_delete", args=[position.pk]), {"post": "yes"})

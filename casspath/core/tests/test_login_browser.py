@@ -1,8 +1,8 @@
 import pytest
 
-from casspath.core.testing import PASSWORD, build_world
+from casspath.testing import PASSWORD, build_world
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_it_logs_in_through_a_real_browser_and_shows_the_home_page(transactional_db, live_server, page):

@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 import casspath.settings as project_settings
-from casspath.core.testing import PASSWORD
+from casspath.testing import PASSWORD
 
 LOGIN = reverse("login")
 

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 import casspath.settings as project_settings
-from casspath.core.testing import PASSWORD
+from casspath.testing import PASSWORD
 
 LOGIN = reverse("login")
 

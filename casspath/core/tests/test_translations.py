@@ -17,9 +17,10 @@ from django.urls import reverse
 from casspath.competency.actions.edits import do_set_requirements, do_update_dimension
 from casspath.competency.actions.loading import do_load_default_model
 from casspath.competency.actions.versions import do_start_new_version
-from casspath.competency.models import Dimension, Stage
+from casspath.competency.models import Dimension
 from casspath.core.actors import SystemActor
 from casspath.imports.tests.helpers import ROSTER_HEADERS_ZH, csv_bytes
+from casspath.org.models import Stage
 
 LC_MESSAGES = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES"
 PO = LC_MESSAGES / "django.po"

@@ -2,10 +2,10 @@
 
 import pytest
 
-from casspath.core.testing import PASSWORD, build_world
 from casspath.org.models import Employee
+from casspath.testing import PASSWORD, build_world
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HEADER = "工号,姓名,手机号,邮箱,单位编码,岗位,入职日期,职级,状态\n"
 BAD_ROWS = (

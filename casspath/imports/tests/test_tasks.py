@@ -88,7 +88,7 @@ def test_a_real_huey_consumer_on_redis_finishes_an_import(tmp_path):
         timeout=180,
     )
     script = (
-        "from casspath.core.testing import build_world\n"
+        "from casspath.testing import build_world\n"
         "from casspath.imports.actions import do_create_import_run\n"
         "from casspath.imports.tasks import enqueue\n"
         "from casspath.imports.tests.helpers import csv_bytes, roster_rows\n"

@@ -181,8 +181,8 @@ def test_the_preview_shows_a_status_by_its_label_in_the_page_language(world, cli
 
 
 def test_it_shows_the_imports_menu_to_whoever_may_import_something(client, world):
-    from casspath.core.testing import make_user
     from casspath.org.models import Role
+    from casspath.testing import make_user
 
     consultant = make_user("consultant", role=Role.CONSULTANT, unit=world.province)
     imports_link = f'href="{reverse("imports:index")}"'

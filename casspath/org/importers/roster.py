@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casspath.api.actions import REVOKED_LOGIN_DEACTIVATED, do_revoke_tokens_of
-from casspath.competency.models import Grade
 from casspath.core.models import User
 from casspath.core.spreadsheets import append_row, csv_bytes, new_workbook, xlsx_bytes
 from casspath.imports import columns as col
@@ -25,7 +24,7 @@ from casspath.org import scopes
 from casspath.org.actions.logins import BULK_SIZE, LoginMove, logins_kept_on_leaving, realign_login_roles
 from casspath.org.importers.resolve import UnitResolver
 from casspath.org.importers.writes import insert_employees, update_employees
-from casspath.org.models import Employee, OrgUnit, Position
+from casspath.org.models import Employee, Grade, OrgUnit, Position
 from casspath.org.validators import EMPLOYEE_NO_MAX, NAME_MAX, STATUS_OPTIONS, STATUS_SHOWN
 
 STATUS_LABELS_ZH = {Employee.Status.ACTIVE: "在职", Employee.Status.LEFT: "离职"}
@@ -61,6 +60,7 @@ def _grade_names() -> list[str]:
 class RosterImporter(TabularImporter):
     kind = "roster"
     label = _("Roster (employees)")
+    scope = scopes.PermScope(scopes.Perm.IMPORT_DATA)
     sheet_name = "花名册 roster"
     audit_verb = "import.roster"
     can_export = True

@@ -13,6 +13,7 @@ from casspath.imports.framework import RunContext, Table, TabularImporter
 from casspath.imports.registry import register
 from casspath.imports.report import Change, ImportReport
 from casspath.org.models import OrgUnit
+from casspath.org.scopes import Perm, PermScope
 from casspath.org.tree import rebuild_paths
 
 KIND_LABELS_ZH = {
@@ -44,6 +45,7 @@ def _kind_options() -> dict[str, str]:
 class OrgImporter(TabularImporter):
     kind = "org"
     label = _("Org units")
+    scope = PermScope(Perm.IMPORT_DATA)
     sheet_name = "单位 units"
     audit_verb = "import.org"
     columns = (

@@ -1,5 +1,5 @@
-from casspath.core.testing import make_employee
 from casspath.org.models import Role, RoleAssignment
+from casspath.testing import make_employee
 
 API = "/api/v1/org"
 

@@ -2,9 +2,8 @@ from datetime import date
 
 from django.urls import reverse
 
-from casspath.competency.models import Grade
-from casspath.core.testing import make_employee
-from casspath.org.models import Employee, Position, Role, RoleAssignment
+from casspath.org.models import Employee, Grade, Position, Role, RoleAssignment
+from casspath.testing import make_employee
 
 URL = reverse("org:employee_list")
 

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent, User
-from casspath.core.testing import PASSWORD, make_employee, make_user
 from casspath.imports import registry
 from casspath.imports.framework import run_import
 from casspath.imports.tests.helpers import ROSTER_HEADERS_ZH, csv_bytes
@@ -16,6 +15,7 @@ from casspath.org.actions.employees import do_update_employee, do_upsert_employe
 from casspath.org.actions.logins import do_issue_logins
 from casspath.org.models import Employee, LoginBatch, Position, Role, RoleAssignment
 from casspath.org.scopes import Perm
+from casspath.testing import PASSWORD, make_employee, make_user
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent, User
-from casspath.core.testing import make_employee
 from casspath.org.actions.login_files import do_purge_login_files
 from casspath.org.actions.logins import (
     do_issue_logins,
@@ -20,6 +19,7 @@ from casspath.org.actions.logins import (
     one_time_password,
 )
 from casspath.org.models import LoginBatch, OrgUnit, Position, Role, RoleAssignment
+from casspath.testing import make_employee
 
 
 @pytest.fixture(autouse=True)

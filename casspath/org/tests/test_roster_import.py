@@ -4,10 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from casspath.competency.models import Grade
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
-from casspath.core.testing import make_unit
 from casspath.imports import registry
 from casspath.imports.framework import run_import, sha256_of
 from casspath.imports.tests.helpers import (
@@ -18,7 +16,8 @@ from casspath.imports.tests.helpers import (
     roster_xlsx_rows,
     xlsx_bytes,
 )
-from casspath.org.models import Employee, OrgUnit, Position
+from casspath.org.models import Employee, Grade, OrgUnit, Position
+from casspath.testing import make_unit
 
 
 def _run(data, filename="roster.csv", *, user=None, dry_run=False, **options):

@@ -1,13 +1,14 @@
+"""The API at /api/v1/: the plumbing of casspath/api (authentication, errors, tokens)
+with the router of every app that has one."""
+
 from django.http import Http404
 from ninja import NinjaAPI, Router
 
 from casspath.api.auth import session_auth, token_auth
 from casspath.api.errors import install_error_handlers
-from casspath.api.me import router as me_router
 from casspath.api.tokens_api import router as tokens_router
-from casspath.competency.api import router as competency_router
-from casspath.imports.api import router as imports_router
-from casspath.org.api import router as org_router
+from casspath.site.discovery import app_modules
+from casspath.site.me import router as me_router
 
 DESCRIPTION = """The casspath JSON API.
 
@@ -29,9 +30,10 @@ api = NinjaAPI(title="casspath API", version="1", description=DESCRIPTION, urls_
 install_error_handlers(api)
 api.add_router("/", me_router)
 api.add_router("/", tokens_router)
-api.add_router("/org/", org_router)
-api.add_router("/competency/", competency_router)
-api.add_router("/imports/", imports_router)
+# Each app's `api.py` router, under the app's label: /api/v1/org/, /api/v1/competency/, ...
+for label, module in app_modules("api"):
+    if hasattr(module, "router"):
+        api.add_router(f"/{label}/", module.router)
 
 # Last, so that it only catches what no router matched: an unknown path under /api/v1/ gets
 # the API's JSON 404 rather than the site's HTML page.

@@ -7,8 +7,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from casspath.core.cli_actor import acting_user_from_option
-from casspath.core.demo import DemoError, do_build_demo
+from casspath.core.demo import DemoError
 from casspath.org.models import Role
+from casspath.site.demo import do_build_demo
 
 ROLE_TEXT = {
     Role.TRAINING_ADMIN: "培训管理员 training admin",
@@ -49,10 +50,8 @@ class Command(BaseCommand):
         else:
             out(f"演示公司已存在，未做改动 / The demo (seed {summary.seed}) is already in place: "
                 "nothing changed")
-        totals = summary.totals
-        out(f"  units {totals['units']} ({totals['teams']} teams), employees {totals['employees']} "
-            f"({totals['active']} active, {totals['left']} left), logins {totals['logins']}")
-        out(f"  competency model: {summary.competency_model}")
+        for line in summary.lines:
+            out(f"  {line}")
         out("")
         out(f"登录账号 / Logins (password 密码: {summary.password})")
         width = max(len(login.username) for login in summary.logins)

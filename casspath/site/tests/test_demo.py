@@ -3,7 +3,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections import Counter
 from io import StringIO
 
@@ -13,13 +12,13 @@ from django.core.management import CommandError, call_command
 from django.core.validators import validate_email
 
 from casspath.analytics.tenure import completed_years
-from casspath.competency.defaults import ensure_value_lists
-from casspath.competency.models import CompetencyModel, Grade, Stage
-from casspath.competency.queries import stage_of
-from casspath.core.demo import DEMO_TODAY, plan_demo
+from casspath.competency.models import CompetencyModel
+from casspath.core.demo import DEMO_TODAY
 from casspath.core.models import AuditEvent, User
-from casspath.org.defaults import ensure_positions
-from casspath.org.models import Employee, OrgUnit, Position, Role, RoleAssignment
+from casspath.org.defaults import ensure_positions, ensure_value_lists
+from casspath.org.demo import plan_demo
+from casspath.org.models import Employee, Grade, OrgUnit, Position, Role, RoleAssignment, Stage
+from casspath.org.queries import stage_of
 from casspath.org.tree import path_for
 
 PASSWORD = settings.CASSPATH["DEMO_PASSWORD"]
@@ -228,7 +227,7 @@ def test_the_same_seed_gives_identical_rows_in_fresh_databases(transactional_db)
 PLAN_DIGEST = """
 import django, hashlib, sys
 django.setup()
-from casspath.core.demo import plan_demo
+from casspath.org.demo import plan_demo
 print(hashlib.sha256(repr(plan_demo(200, int(sys.argv[1]))).encode()).hexdigest())
 """
 
@@ -241,6 +240,7 @@ def _plan_digest(seed: int, hash_seed: str, tmp_path) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.slow
 def test_the_plan_does_not_depend_on_the_process(tmp_path):
     # Different hash seeds would expose any iteration over a set or an unordered dict.
     here = hashlib.sha256(repr(plan_demo(200, 21)).encode()).hexdigest()
@@ -249,9 +249,9 @@ def test_the_plan_does_not_depend_on_the_process(tmp_path):
     assert _plan_digest(22, "1", tmp_path) != here
 
 
-def test_it_builds_five_thousand_managers_quickly(db):
-    started = time.monotonic()
+@pytest.mark.slow
+def test_it_builds_five_thousand_managers(db):
+    # Past CHUNK (5000) values per lookup: the build slices its IN lists for SQLite.
     demo("--managers", "5000", "--seed", "1")
-    elapsed = time.monotonic() - started
     assert Employee.objects.exclude(position__code="team_lead").count() == 5000
-    assert elapsed < 40, f"5000 managers took {elapsed:.1f} s"
+    assert User.objects.filter(employee__isnull=False).count() == Employee.objects.count()

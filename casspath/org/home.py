@@ -1,69 +1,51 @@
-"""The home page's figures, per role. Each figure is read through the user's scope and
-computed by `casspath.analytics` functions."""
+"""org's home cards: a person's own record, a team lead's team, and the roster figures of
+an admin's (or analyst's) scope. Each reads through the user's scope; the numbers come from
+`casspath.analytics` functions."""
+
+from datetime import date
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casspath.analytics.charts import bar_chart, hbar_chart
 from casspath.analytics.roster import headcount_by, rollup_under, stage_counts, tenure_histogram, top_counts
-from casspath.competency import queries as competency_queries
-from casspath.competency.models import CompetencyModel, Grade
 from casspath.core.actors import SystemActor
-from casspath.imports.queries import recent_runs
 from casspath.org import queries as org_queries
 from casspath.org import scopes
-from casspath.org.models import Employee, OrgUnit, Position, Role, RoleAssignment
+from casspath.org.models import Employee, Grade, OrgUnit, Position, Role, RoleAssignment
 from casspath.org.scopes import Perm
 
 TOP_UNITS = 10
 TEAM_LIST_LIMIT = 50
 
 
-def home_context(user) -> dict:
-    today = timezone.localdate()
-    lookup = org_queries.StageLookup(today)
-    context: dict = {"today": today, "roles": sorted(scopes.roles_of(user))}
-    context["me"] = _me(user, lookup)
-    if scopes.is_unrestricted(user) or scopes.scope_roots(user, Perm.VIEW_EMPLOYEES):
-        context["roster"] = _roster(user, today, lookup)
-    if Role.TEAM_LEAD in context["roles"]:
-        context["team"] = _team(user, lookup)
-    if scopes.has_perm(user, Perm.IMPORT_DATA):
-        context["imports"] = _recent_imports(user)
-    context["models"] = _models(user)
-    return context
-
-
-def _me(user, lookup: org_queries.StageLookup) -> dict | None:
-    """An employee's own figures: stage, grade, tenure, and what his stage and grade require."""
+def my_employee(user) -> Employee | None:
+    """The employee record of the logged-in user, if he is one."""
     if isinstance(user, SystemActor):
         return None
-    employee = (Employee.objects.filter(user_id=user.pk)
-                .select_related("org_unit", "position", "grade").first())
+    return (Employee.objects.filter(user_id=user.pk)
+            .select_related("org_unit", "position", "grade").first())
+
+
+def me(user, today: date) -> dict | None:
+    """An employee's own figures: stage, grade, tenure, position."""
+    employee = my_employee(user)
     if employee is None:
         return None
+    lookup = org_queries.StageLookup(today)
     stage_code, years = lookup.stage(employee.hire_date)
-    model = competency_queries.current_model()
-    requirements = (
-        competency_queries.effective_requirements(
-            model, stage_code, employee.grade.code if employee.grade else None)
-        if model is not None else []
-    )
-    return {
-        "employee": employee,
-        "stage": lookup.name(stage_code),
-        "tenure_years": years,
-        "model": model,
-        "requirements": requirements,
-    }
+    return {"employee": employee, "stage_code": stage_code, "stage": lookup.name(stage_code),
+            "tenure_years": years}
 
 
-def _roster(user, today, lookup: org_queries.StageLookup) -> dict:
+def roster(user, today: date) -> dict | None:
     """Headcount of the user's scope by stage, grade, position, top unit and tenure year.
 
     One query for the people, whatever their number; value lists and unit names after.
     """
+    if not (scopes.is_unrestricted(user) or scopes.scope_roots(user, Perm.VIEW_EMPLOYEES)):
+        return None
+    lookup = org_queries.StageLookup(today)
     visible = scopes.employees_for(user, Perm.VIEW_EMPLOYEES)
     rows = list(
         visible.filter(status=Employee.Status.ACTIVE)
@@ -123,23 +105,15 @@ def _by_top_unit(user, paths: list[str]) -> tuple[list[tuple[OrgUnit, int]], int
     return [(units[path], n) for path, n in top if path in units], rest
 
 
-def _team(user, lookup: org_queries.StageLookup) -> dict:
+def team(user, today: date) -> dict | None:
     """A team lead's people: the units he leads, each member with stage and grade."""
+    if Role.TEAM_LEAD not in scopes.roles_of(user):
+        return None
     team_units = [b.org_unit for b in RoleAssignment.objects.filter(user_id=user.pk, role=Role.TEAM_LEAD)
                   .select_related("org_unit")]
     in_teams = Q(pk__in=[])
     for unit in team_units:
         in_teams |= Q(org_unit__path__startswith=unit.path)
     members = org_queries.employees_visible(user).filter(in_teams, status=Employee.Status.ACTIVE)
-    rows = org_queries.employee_rows(user, members[:TEAM_LIST_LIMIT], lookup=lookup)
+    rows = org_queries.employee_rows(user, members[:TEAM_LIST_LIMIT], lookup=org_queries.StageLookup(today))
     return {"units": team_units, "rows": rows, "count": members.count()}
-
-
-def _recent_imports(user) -> list:
-    return recent_runs(user, limit=5)
-
-
-def _models(user) -> list[CompetencyModel]:
-    """The models the user may read, newest version first per family, archived left out."""
-    qs = competency_queries.models_for(user)
-    return list(qs.exclude(status=CompetencyModel.Status.ARCHIVED)[:5])
