@@ -3,13 +3,27 @@ import pytest
 from casspath.core.testing import build_world
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a file, not memory, so that a real Huey consumer in another process
+    shares their database (core/tests/test_consumer_kill.py)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_immediate_tasks(settings):
+def _fast_hashing_and_immediate_tasks(settings, monkeypatch):
     # Argon2 is the production hasher (tested on its own); tests need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_COOKIES = False
+    from casspath.core import jobs
     from casspath.tasks import huey
 
+    # A test's transaction never commits: send jobs at once, as the commit would.
+    monkeypatch.setattr(jobs, "on_commit", lambda callback: callback())
     huey.immediate = True
     yield
     huey.immediate = False

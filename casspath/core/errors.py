@@ -20,3 +20,8 @@ class BilingualError(Exception):
     def both(self) -> str:
         """Both messages on one line, Chinese first (form errors, CLI output)."""
         return f"{self.message_zh} / {self.message_en}"
+
+
+class InvalidTransition(BilingualError):
+    """A status change that the object's transition table (its rules as data) does not allow:
+    a background job's (casspath.core.jobs), a competency model version's, and so on."""
