@@ -80,3 +80,16 @@ def phone_page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def consumers(transactional_db, tmp_path, settings):
+    """Real Huey consumers sharing this test's database (see core/tests/consumer.py); every
+    one still alive is killed at the end, before the database is flushed."""
+    from casspath.core.tests.consumer import Consumers
+    from casspath.tasks import huey
+
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"
+    started = Consumers(tmp_path, huey)
+    yield started
+    started.stop_all()
