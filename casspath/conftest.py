@@ -6,7 +6,7 @@ from casspath.core.testing import build_world
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """SQLite tests use a file, not memory, so that a real Huey consumer in another process
-    shares their database (core/tests/test_consumer_kill.py)."""
+    shares their database (core/tests/consumer.py)."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]

@@ -308,7 +308,7 @@ def _sweep_one(model: type[Job], pk: int, stale: Q) -> str:
 def pause_for_tests(point: str) -> None:
     """Tests only (settings.JOB_TEST_PAUSE, empty in production): a job reaching the named
     point announces it with the file VAR_DIR/job-paused and waits, so a test can kill its
-    worker there (casspath/core/tests/test_consumer_kill.py)."""
+    worker there (imports/tests/test_consumer_kill.py, org/tests/test_login_batch_kill.py)."""
     if settings.JOB_TEST_PAUSE == point:
         Path(settings.VAR_DIR, "job-paused").write_text(point)
         time.sleep(600)

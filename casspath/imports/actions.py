@@ -130,14 +130,14 @@ def do_retry_import_run(failed: ImportRun, *, acting_user) -> ImportRun:
     run = ImportRun.objects.select_for_update().get(pk=failed.pk)
     if not (run.status == ImportRun.Status.FAILED and run.retryable):
         raise ImportFileError(
-            f"导入任务 {run.pk} 不能重试：只有因后台故障失败的任务可以重试。",
+            f"导入记录 {run.pk} 不能重试：只有因后台故障失败的任务可以重试。",
             f"Import run {run.pk} cannot be retried: only a run the background machinery failed can.",
         )
     if run.source_run_id is not None:
         return do_apply_import_run(run.source_run, acting_user=acting_user)
     if not stored_path(run).is_file():
         raise ImportFileError(
-            f"导入任务 {run.pk} 的文件已被删除，请重新上传。",
+            f"导入记录 {run.pk} 的文件已被删除，请重新上传。",
             f"The file of import run {run.pk} was deleted; upload it again.",
         )
     again = ImportRun(
