@@ -3,13 +3,27 @@ import pytest
 from casspath.testing import build_world
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a file, not memory, so that a real Huey consumer in another process
+    shares their database (core/tests/consumer.py)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_immediate_tasks(settings):
+def _fast_hashing_and_immediate_tasks(settings, monkeypatch):
     # Argon2 is the production hasher (tested on its own); tests need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_COOKIES = False
+    from casspath.core import jobs
     from casspath.tasks import huey
 
+    # A test's transaction never commits: send jobs at once, as the commit would.
+    monkeypatch.setattr(jobs, "on_commit", lambda callback: callback())
     huey.immediate = True
     yield
     huey.immediate = False
@@ -66,3 +80,16 @@ def phone_page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def consumers(transactional_db, tmp_path, settings):
+    """Real Huey consumers sharing this test's database (see core/tests/consumer.py); every
+    one still alive is killed at the end, before the database is flushed."""
+    from casspath.core.tests.consumer import Consumers
+    from casspath.tasks import huey
+
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"
+    started = Consumers(tmp_path, huey)
+    yield started
+    started.stop_all()

@@ -263,6 +263,13 @@ else:
         "immediate": envbool("HUEY_IMMEDIATE", False),
     }
 
+# Background jobs (casspath.core.jobs): a running job whose heartbeat is older than this
+# (seconds) lost its worker; it is requeued until it has had JOB_MAX_ATTEMPTS attempts.
+JOB_STALE_AFTER = envint("JOB_STALE_AFTER", 300)
+JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 3)
+# Tests only: the point where a job waits to be killed (core.jobs.pause_for_tests).
+JOB_TEST_PAUSE = os.environ.get("CASSPATH_JOB_TEST_PAUSE", "")
+
 # Configurable business defaults (CONTRACTS.md).
 CASSPATH = {
     # Growth stages by completed years of tenure: [lower, upper).

@@ -1,6 +1,7 @@
 """What the competency app says when it refuses: always in Chinese and English."""
 
 from casspath.core.errors import BilingualError
+from casspath.core.errors import InvalidTransition as BaseInvalidTransition
 from casspath.imports.errors import ImportFileError, RowError
 
 
@@ -12,8 +13,9 @@ class ModelNotEditable(CompetencyError):
     """Only a draft version may be edited: a published one is in use."""
 
 
-class InvalidTransition(CompetencyError):
-    """A status change that TRANSITIONS does not allow."""
+class InvalidTransition(CompetencyError, BaseInvalidTransition):
+    """A status change that TRANSITIONS does not allow (the one core InvalidTransition, as a
+    competency refusal)."""
 
 
 class ModelDataError(CompetencyError):

@@ -28,3 +28,8 @@ class InvalidValue(BilingualError):  # noqa: N818 (a value's verdict, like Value
     Imports turn it into a row error naming the row and column, forms and actions into a
     field error, the API into an `errors` entry naming the field.
     """
+
+
+class InvalidTransition(BilingualError):
+    """A status change that the object's transition table (its rules as data) does not allow:
+    a background job's (casspath.core.jobs), a competency model version's, and so on."""

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from casspath.core import jobs
 from casspath.core.actors import SystemActor, actor_label
 from casspath.core.audit import record
 from casspath.imports import registry
@@ -41,16 +42,6 @@ def _scope_snapshot(user, importer) -> list:
     if importer.scope.unrestricted(user):
         return ["*"]
     return importer.scope.roots(user)
-
-
-def set_status(run: ImportRun, status: str, **fields) -> None:
-    """Move a run to `status`, refusing a transition the table does not allow."""
-    if status not in ImportRun.TRANSITIONS[ImportRun.Status(run.status)]:
-        raise ValidationError(f"an import run cannot go from {run.status} to {status}")
-    run.status = status
-    for name, value in fields.items():
-        setattr(run, name, value)
-    run.save(update_fields=["status", *fields])
 
 
 @transaction.atomic
@@ -109,11 +100,12 @@ def do_create_import_run(
 @transaction.atomic
 def do_apply_import_run(dry_run_run: ImportRun, *, acting_user) -> ImportRun:
     """Queue the real import of a successful dry run's stored file. Idempotent: applying the
-    same dry run twice returns the first apply run."""
+    same dry run again returns its apply run that is queued, running or succeeded; only after
+    every apply failed (its worker died, say) does it queue a new one."""
     run = ImportRun.objects.select_for_update().get(pk=dry_run_run.pk)
     if not (run.dry_run and run.status == ImportRun.Status.SUCCEEDED and run.ok):
         raise ValidationError("only a successful dry run can be applied")
-    existing = run.applied_runs.order_by("created_at").first()
+    existing = run.applied_runs.exclude(status=ImportRun.Status.FAILED).order_by("created_at").first()
     if existing is not None:
         return existing
     applied = ImportRun(
@@ -145,30 +137,82 @@ def acting_user_of(run: ImportRun):
     return run.created_by if run.created_by_id else SystemActor(label=run.actor_label)
 
 
+@transaction.atomic
+def do_retry_import_run(failed: ImportRun, *, acting_user) -> ImportRun:
+    """Run a failed run's file again, as a new run (the failed one keeps its reason): the
+    offered retry when the machinery failed it (worker died, queue unreachable). An apply run
+    is retried as a new apply of its dry run. The caller enqueues the new run."""
+    run = ImportRun.objects.select_for_update().get(pk=failed.pk)
+    if not (run.status == ImportRun.Status.FAILED and run.retryable):
+        raise ImportFileError(
+            f"导入记录 {run.pk} 不能重试：只有因后台故障失败的任务可以重试。",
+            f"Import run {run.pk} cannot be retried: only a run the background machinery failed can.",
+        )
+    if run.source_run_id is not None:
+        return do_apply_import_run(run.source_run, acting_user=acting_user)
+    if not stored_path(run).is_file():
+        raise ImportFileError(
+            f"导入记录 {run.pk} 的文件已被删除，请重新上传。",
+            f"The file of import run {run.pk} was deleted; upload it again.",
+        )
+    again = ImportRun(
+        kind=run.kind,
+        filename=run.filename,
+        stored_name=run.stored_name,
+        sha256=run.sha256,
+        size=run.size,
+        dry_run=run.dry_run,
+        options=run.options,
+        created_by=None if isinstance(acting_user, SystemActor) else acting_user,
+        actor_label=actor_label(acting_user),
+        scope=run.scope,
+    )
+    again.full_clean()
+    again.save()
+    record(acting_user, "import.retry", again, summary=f"{run.kind}: {run.filename}",
+           changes={"failed_run": run.pk, "sha256": run.sha256})
+    return again
+
+
 def do_execute_import_run(run_id: int, *, progress: Progress | None = None) -> ImportRun | None:
     """Run a queued import: read the stored file, validate, apply unless a dry run, report.
 
-    Idempotent: a run that is not queued (already running or finished) is left alone.
-    Progress is written to the run as it goes (outside the import's transaction, so the web
-    page sees it); the import's own writes are one transaction.
+    A job of casspath.core.jobs: claimed (a queued run, or a running one whose worker died),
+    so a second delivery or a second worker does nothing (None). Progress is the job's
+    heartbeat, written outside the import's transaction so the web page sees it. The import's
+    writes and the run's success are one transaction (`before_commit`): a worker killed at
+    any point leaves the rows as they were and the run to be taken over.
     """
-    claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
-        status=ImportRun.Status.RUNNING, started_at=timezone.now(), phase="reading"
-    )
-    if not claimed:
+    run = jobs.claim(ImportRun, run_id)
+    if run is None:
         return None
-    run = ImportRun.objects.select_related("created_by").get(pk=run_id)
     importer = registry.get(run.kind)
     last_written = [-PROGRESS_WRITE_EVERY, ""]
 
     def write_progress(phase: str, done: int, total: int) -> None:
         if phase != last_written[1] or done - last_written[0] >= PROGRESS_WRITE_EVERY or done == total:
-            ImportRun.objects.filter(pk=run_id).update(phase=phase, progress_done=done, progress_total=total)
+            jobs.heartbeat(run, phase=phase, done=done, total=total)
             last_written[:] = [done, phase]
         if progress is not None:
             progress(phase, done, total)
 
+    def succeed(report: ImportReport, *, held: ImportRun | None = None) -> ImportRun:
+        fields = {"report": report.as_dict(), "phase": "", "progress_done": report.total,
+                  "progress_total": report.total}
+        if held is None:
+            return jobs.finish(run, ImportRun.Status.SUCCEEDED, **fields)
+        jobs.set_status(held, ImportRun.Status.SUCCEEDED, finished_at=timezone.now(),
+                        heartbeat_at=timezone.now(), **fields)
+        return held
+
+    sealed: list[ImportRun] = []
+
+    def before_commit(report: ImportReport) -> None:
+        jobs.pause_for_tests("import.written")
+        sealed.append(succeed(report, held=jobs.hold(run)))
+
     acting_user = acting_user_of(run)
+    retryable = False
     try:
         data = read_stored_file(run)
         if not importer.scope.allows(acting_user):
@@ -181,7 +225,10 @@ def do_execute_import_run(run_id: int, *, progress: Progress | None = None) -> I
             dry_run=run.dry_run,
             options=run.options,
             progress=write_progress,
+            before_commit=before_commit,
         )
+    except jobs.JobLost:
+        return None
     except ImportFileError as error:
         report = ImportReport(kind=run.kind, filename=run.filename, dry_run=run.dry_run, sha256=run.sha256)
         report.fail_file(error)
@@ -194,15 +241,18 @@ def do_execute_import_run(run_id: int, *, progress: Progress | None = None) -> I
                 f"An internal error stopped the import; nothing was written ({exc}).",
             )
         )
-    run.refresh_from_db()
-    status = ImportRun.Status.SUCCEEDED if report.ok else ImportRun.Status.FAILED
-    set_status(
-        run,
-        status,
-        report=report.as_dict(),
-        finished_at=timezone.now(),
-        phase="",
-        progress_done=report.total,
-        progress_total=report.total,
-    )
-    return run
+        retryable = True
+    if sealed:
+        return sealed[0]
+    try:
+        if report.ok:
+            return succeed(report)
+        error = report.file_error or {}
+        finished = jobs.finish(
+            run, ImportRun.Status.FAILED, report=report.as_dict(), phase="", retryable=retryable,
+            progress_done=report.total, progress_total=report.total,
+            error_zh=error.get("message_zh", ""), error_en=error.get("message_en", ""),
+        )
+    except jobs.JobLost:
+        return None
+    return finished

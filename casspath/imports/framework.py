@@ -61,6 +61,9 @@ class RunContext:
     dry_run: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)
     progress: Progress = _no_progress
+    # Called with the report inside the transaction that writes the import, last: the caller
+    # records its own success there, so the rows and the success commit together or not at all.
+    before_commit: Callable[[ImportReport], None] | None = None
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -247,7 +250,9 @@ class TabularImporter(Importer):
                     object_type="imports.kind",
                     object_id=self.kind,
                 )
-            report.applied = True
+                report.applied = True
+                if ctx.before_commit is not None:
+                    ctx.before_commit(report)
         return report, plan
 
     def parse_table(
@@ -361,6 +366,7 @@ def run_import(
     dry_run: bool = True,
     options: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    before_commit: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Run one import and always return a report (a file error is in `report.file_error`).
 
@@ -375,6 +381,7 @@ def run_import(
         dry_run=dry_run,
         options=dict(options or {}),
         progress=progress or _no_progress,
+        before_commit=before_commit,
     )
     try:
         return importer.run(data, ctx)

@@ -3,24 +3,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casspath.core.jobs import Job
 
-class ImportRun(models.Model):
-    """One import of one uploaded file: who, what, how far, and the report."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        SUCCEEDED = "succeeded", _("succeeded")
-        FAILED = "failed", _("failed")
+class ImportRun(Job):
+    """One import of one uploaded file: who, what, how far, and the report. A job of
+    casspath.core.jobs (status, progress, attempt, heartbeat, error)."""
 
-    # Allowed status transitions (django-oscar style: rules as data).
-    TRANSITIONS = {
-        Status.QUEUED: {Status.RUNNING, Status.FAILED},
-        Status.RUNNING: {Status.SUCCEEDED, Status.FAILED},
-        Status.SUCCEEDED: set(),
-        Status.FAILED: set(),
-    }
-    FINISHED = {Status.SUCCEEDED, Status.FAILED}
+    job_task = "casspath.imports.tasks.run_import_task"
 
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
     created_by = models.ForeignKey(
@@ -39,12 +29,6 @@ class ImportRun(models.Model):
     size = models.PositiveBigIntegerField(_("size"), default=0)
     dry_run = models.BooleanField(_("dry run"), default=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
-    phase = models.CharField(_("phase"), max_length=12, blank=True)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
     report = models.JSONField(_("report"), null=True, blank=True)
     # The uploader's import scope when he uploaded: [{"id", "code", "name"}], or ["*"] for all.
     scope = models.JSONField(_("scope"), default=list, blank=True)
@@ -57,8 +41,6 @@ class ImportRun(models.Model):
         verbose_name=_("dry run applied"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -68,18 +50,6 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.status})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in self.FINISHED
-
-    @property
-    def percent(self) -> int:
-        if self.is_finished:
-            return 100
-        if not self.progress_total:
-            return 0
-        return min(100, round(100 * self.progress_done / self.progress_total))
 
     @property
     def kind_label(self):

@@ -2,6 +2,7 @@
 
 from huey.contrib.djhuey import db_task
 
+from casspath.core import jobs
 from casspath.imports.actions import do_execute_import_run
 
 
@@ -16,6 +17,6 @@ def run_import_task(run_id: int) -> str:
 
 
 def enqueue(run) -> None:
-    """Queue the run's task. Call it after the action that created the run has committed
-    (views and the API run without ATOMIC_REQUESTS, so returning from it is enough)."""
-    run_import_task(run.pk)
+    """Queue the run's task once the action that created it has committed; when the queue
+    cannot be reached the run fails at once, with the reason (casspath.core.jobs.enqueue)."""
+    jobs.enqueue(run)

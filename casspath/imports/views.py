@@ -1,5 +1,6 @@
 """Import pages: choose a kind, download its template, upload (dry run first), follow the run."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -7,15 +8,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casspath.core.jobs import JobStatus
 from casspath.imports import registry
 from casspath.imports.access import access_run_by_id
-from casspath.imports.actions import do_apply_import_run, do_create_import_run, stored_path
+from casspath.imports.actions import (
+    do_apply_import_run,
+    do_create_import_run,
+    do_retry_import_run,
+    stored_path,
+)
+from casspath.imports.errors import ImportFileError
 from casspath.imports.forms import UploadForm
 from casspath.imports.framework import Importer, may_import
 from casspath.imports.queries import importers_for, recent_runs
 from casspath.imports.report import ImportReport
 from casspath.imports.tasks import enqueue
 
+FAILED = JobStatus.FAILED
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -84,12 +93,14 @@ def _run_context(run) -> dict:
     report = ImportReport.from_dict(run.report) if run.report else None
     if report:
         _label_preview_fields(report, run.kind)
-    applied = run.applied_runs.order_by("created_at").first() if run.dry_run else None
+    # The latest apply; a failed one blocks no new apply (do_apply_import_run).
+    applied = run.applied_runs.order_by("-created_at", "-id").first() if run.dry_run else None
     return {
         "run": run,
+        "job": run,
         "report": report,
         "applied": applied,
-        "can_apply": bool(run.dry_run and run.ok and applied is None),
+        "can_apply": bool(run.dry_run and run.ok and (applied is None or applied.status == FAILED)),
         "importer_label": _label(run.kind),
     }
 
@@ -154,6 +165,22 @@ def apply(request, run_id):
     if applied.status == applied.Status.QUEUED:
         enqueue(applied)
     return redirect("imports:run", run_id=applied.pk)
+
+
+@login_required
+@require_POST
+def retry(request, run_id):
+    """Run a run the background machinery failed again, as a new run (do_retry_import_run)."""
+    _require_import_perm(request.user)
+    run = access_run_by_id(request.user, run_id)
+    try:
+        again = do_retry_import_run(run, acting_user=request.user)
+    except ImportFileError as refused:
+        messages.error(request, refused.message_zh if get_language().startswith("zh") else refused.message_en)
+        return redirect("imports:run", run_id=run.pk)
+    if again.status == again.Status.QUEUED:
+        enqueue(again)
+    return redirect("imports:run", run_id=again.pk)
 
 
 @login_required

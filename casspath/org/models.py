@@ -2,9 +2,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casspath.core.jobs import Job
 from casspath.core.validators import validate_code, validate_text
 
 # How long an issued-logins file waits for its one download.
@@ -184,28 +185,16 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} @ {self.org_unit}"
 
 
-class LoginBatch(models.Model):
+class LoginBatch(Job):
     """One issue of one-time passwords for a unit, run in the background (org/tasks.py).
 
     The .xlsx holding the passwords belongs to the admin who issued it: it is deleted at its
     first download, or after `LOGIN_FILE_TTL` when nobody downloads it. A batch run from the
     command line writes its file where the operator said instead (`written_by_cli`).
+    A job of casspath.core.jobs (status, progress, attempt, heartbeat, error).
     """
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        SUCCEEDED = "succeeded", _("succeeded")
-        FAILED = "failed", _("failed")
-
-    # Allowed status transitions (django-oscar style: rules as data).
-    TRANSITIONS: dict[str, set[str]] = {
-        Status.QUEUED: {Status.RUNNING, Status.FAILED},
-        Status.RUNNING: {Status.SUCCEEDED, Status.FAILED},
-        Status.SUCCEEDED: set(),
-        Status.FAILED: set(),
-    }
-    FINISHED = {Status.SUCCEEDED, Status.FAILED}
+    job_task = "casspath.org.tasks.issue_logins"
 
     # Null for a command-line run by the system actor (named by created_by_label).
     created_by = models.ForeignKey(
@@ -219,23 +208,9 @@ class LoginBatch(models.Model):
     count = models.PositiveIntegerField(_("logins issued"), default=0)
     reissue = models.BooleanField(_("passwords reset for everyone"), default=False)
     written_by_cli = models.BooleanField(_("passwords written to a file by the command line"), default=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True,
-    )
-    progress_done = models.PositiveIntegerField(_("passwords prepared"), default=0)
-    progress_total = models.PositiveIntegerField(_("logins to issue"), default=0)
-    error_zh = models.TextField(_("error (Chinese)"), blank=True)
-    error_en = models.TextField(_("error (English)"), blank=True)
-    # A run claims the batch by raising `attempt`; only the run holding the latest attempt
-    # may write the logins, so a retried or taken-over batch never issues twice.
-    attempt = models.PositiveIntegerField(default=0, editable=False)
-    # Written with every chunk of progress: a running batch silent for long was abandoned.
-    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Relative to settings.PRIVATE_FILES_DIR; emptied when the file is gone.
     file_name = models.CharField(_("file"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     downloaded_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
 
     class Meta:
@@ -246,32 +221,9 @@ class LoginBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.org_unit} · {self.count} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
-    def set_status(self, status: str, **fields) -> None:
-        """Move to `status` (refused unless TRANSITIONS allows it) and save it with `fields`."""
-        if status not in self.TRANSITIONS[self.status]:
-            raise ValueError(f"login batch {self.pk}: {self.status} → {status} is not allowed")
-        self.status = status
-        for name, value in fields.items():
-            setattr(self, name, value)
-        self.save(update_fields=["status", *fields])
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in self.FINISHED
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.SUCCEEDED:
-            return 100
-        if not self.progress_total:
-            return 0
-        return min(100, self.progress_done * 100 // self.progress_total)
-
-    @property
-    def error(self) -> str:
-        """The error in the language of the request (Chinese unless English is active)."""
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        return (self.error_en if language.startswith("en") else self.error_zh) or self.error_en
+    def requeueable(self) -> bool:
+        # A command-line batch writes to a file named there: no worker can run it for him.
+        return not self.written_by_cli
 
     @property
     def expires_at(self):

@@ -185,7 +185,7 @@ def login_batch(request, batch_id: int):
 def login_batch_progress(request, batch_id: int):
     """The batch's status fragment, polled by htmx every second until the batch finishes."""
     batch = access_login_batch_by_id(request.user, batch_id)
-    return render(request, "org/partials/batch_progress.html", {"batch": batch})
+    return render(request, "org/partials/batch_progress.html", {"batch": batch, "job": batch})
 
 
 @login_required

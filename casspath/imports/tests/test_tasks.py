@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.exceptions import ValidationError
 
-from casspath.imports.actions import do_create_import_run, set_status
+from casspath.core.errors import InvalidTransition
+from casspath.core.jobs import set_status
+from casspath.imports.actions import do_create_import_run
 from casspath.imports.models import ImportRun
 from casspath.imports.tasks import execute_run, run_import_task
 from casspath.imports.tests.helpers import csv_bytes, roster_rows
@@ -31,11 +32,12 @@ def test_the_task_runs_a_queued_run_once(world):
 
 def test_status_transitions_are_data(world):
     run = do_create_import_run("roster", "r.csv", csv_bytes(roster_rows()), acting_user=world.province_admin)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidTransition) as refused:
         set_status(run, ImportRun.Status.SUCCEEDED)
+    assert "排队中" in refused.value.message_zh and "queued to succeeded" in refused.value.message_en
     set_status(run, ImportRun.Status.RUNNING)
     set_status(run, ImportRun.Status.FAILED)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidTransition):
         set_status(run, ImportRun.Status.RUNNING)
 
 

@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
@@ -16,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from casspath.api.actions import REVOKED_LOGIN_REISSUED, REVOKED_ROLE_LOST, do_revoke_tokens_of
-from casspath.core import audit
+from casspath.core import audit, jobs
 from casspath.core.actors import SystemActor
 from casspath.core.errors import BilingualError
 from casspath.core.models import User
@@ -30,8 +29,6 @@ PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  #
 PASSWORD_GROUPS, PASSWORD_GROUP_LENGTH = 3, 4  # "abcd-EFGH-2345": 12 random characters
 # Passwords are hashed in chunks of this many logins; the progress is committed after each.
 LOGIN_CHUNK_SIZE = 25
-# A running batch whose progress has not moved for this long was abandoned by its worker.
-LOGIN_BATCH_STALE_AFTER = timedelta(minutes=5)
 BULK_SIZE = 500
 # Positions whose holders lead a team (班组长): their login gets the team lead role.
 TEAM_LEAD_POSITIONS = {"team_lead"}
@@ -47,10 +44,6 @@ def one_time_password() -> str:
         "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_GROUP_LENGTH))
         for _ in range(PASSWORD_GROUPS)
     )
-
-
-class LoginBatchLost(Exception):
-    """Another run took the batch over (or it finished): this run must write nothing."""
 
 
 class LoginBatchError(BilingualError):
@@ -210,9 +203,10 @@ def do_run_login_batch(batch_id: int, *, out_path: Path | None = None,
     班组长, each bound to the employee's unit. Returns the finished batch, or None when this
     call did not run it.
 
-    Idempotent. A finished batch is not run again; a running one is left to its worker,
-    unless its progress has not moved for LOGIN_BATCH_STALE_AFTER (the worker died), when
-    this run takes it over under a new `attempt`.
+    Idempotent (casspath.core.jobs). A finished batch is not run again; a running one is left
+    to its worker, unless its heartbeat is older than settings.JOB_STALE_AFTER (the worker
+    died), when this run takes it over under a new `attempt`. It wrote no login (they are
+    written in one transaction at the end), so starting over issues nothing twice.
 
     Passwords are hashed in chunks of LOGIN_CHUNK_SIZE (Argon2 is slow on purpose: ~50 ms
     each), and the progress is committed after each chunk so the web page can show it. The
@@ -227,10 +221,9 @@ def do_run_login_batch(batch_id: int, *, out_path: Path | None = None,
     The file goes to PRIVATE_FILES_DIR for the issuing admin to download once, or to
     `out_path` for a batch queued by the command line.
     """
-    claimed = _claim_login_batch(batch_id)
-    if claimed is None:
+    batch = jobs.claim(LoginBatch, batch_id)
+    if batch is None:
         return None
-    batch, attempt = claimed
     acting_user = _acting_user_of(batch)
     unit = batch.org_unit
     try:
@@ -247,7 +240,7 @@ def do_run_login_batch(batch_id: int, *, out_path: Path | None = None,
         require_scope(acting_user, Perm.ISSUE_LOGINS, unit)
         candidates = _login_candidates(unit, acting_user=acting_user, reissue=batch.reissue)
         total = len(candidates.employees)
-        _login_batch_heartbeat(batch_id, attempt, 0, total)
+        jobs.heartbeat(batch, phase="hashing", done=0, total=total)
         if progress is not None:
             progress(0, total)
         prepared: dict[int, tuple[str, str]] = {}  # employee id → (password, hash)
@@ -257,19 +250,19 @@ def do_run_login_batch(batch_id: int, *, out_path: Path | None = None,
                 password = one_time_password()
                 prepared[employee.pk] = (password, make_password(password))
             done = start + len(chunk)
-            _login_batch_heartbeat(batch_id, attempt, done, total)
+            jobs.heartbeat(batch, done=done)
             if progress is not None:
                 progress(done, total)
-        return _write_login_batch(batch_id, attempt, prepared, candidates.skipped,
-                                  acting_user=acting_user, out_path=out_path)
-    except LoginBatchLost:
+        return _write_login_batch(batch, prepared, candidates.skipped, acting_user=acting_user,
+                                  out_path=out_path)
+    except jobs.JobLost:
         return None
     except Exception as exc:
         reason_zh, reason_en = _failure_reasons(exc, unit, out_path)
         if not isinstance(exc, LoginBatchError | PermissionDenied):
             logger.exception("login batch %s failed", batch_id)
         return do_fail_login_batch(batch_id, reason_zh=reason_zh, reason_en=reason_en,
-                                   acting_user=acting_user, attempt=attempt)
+                                   acting_user=acting_user, attempt=batch.attempt)
 
 
 def do_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False, out_path: Path | None = None,
@@ -284,47 +277,13 @@ def do_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False, out_pa
     return batch
 
 
-@transaction.atomic
-def _claim_login_batch(batch_id: int) -> tuple[LoginBatch, int] | None:
-    batch = (LoginBatch.objects.select_for_update(of=("self",)).select_related("org_unit", "created_by")
-             .filter(pk=batch_id).first())
-    if batch is None:
-        return None
-    now = timezone.now()
-    if batch.status == LoginBatch.Status.QUEUED:
-        batch.set_status(LoginBatch.Status.RUNNING, attempt=batch.attempt + 1, started_at=now,
-                         heartbeat_at=now)
-    elif batch.status == LoginBatch.Status.RUNNING and (
-            batch.heartbeat_at is None or batch.heartbeat_at < now - LOGIN_BATCH_STALE_AFTER):
-        # Its worker died. It wrote no login (they are written in one transaction at the
-        # end), so starting over issues nothing twice; its `attempt` no longer matches if it
-        # ever comes back.
-        batch.attempt += 1
-        batch.heartbeat_at, batch.progress_done = now, 0
-        batch.save(update_fields=["attempt", "heartbeat_at", "progress_done"])
-    else:
-        return None
-    return batch, batch.attempt
-
-
-def _login_batch_heartbeat(batch_id: int, attempt: int, done: int, total: int) -> None:
-    """Commit the progress (outside any transaction of the run, so the page sees it)."""
-    moved = LoginBatch.objects.filter(pk=batch_id, attempt=attempt, status=LoginBatch.Status.RUNNING).update(
-        progress_done=done, progress_total=total, heartbeat_at=timezone.now())
-    if not moved:
-        raise LoginBatchLost(batch_id)
-
-
-def _write_login_batch(batch_id: int, attempt: int, prepared: dict[int, tuple[str, str]],
-                       skipped: dict[str, str], *, acting_user, out_path: Path | None) -> LoginBatch:
+def _write_login_batch(run: LoginBatch, prepared: dict[int, tuple[str, str]], skipped: dict[str, str], *,
+                       acting_user, out_path: Path | None) -> LoginBatch:
     """Write the prepared logins, the file and the batch's success: all or nothing."""
     written: Path | None = None
     try:
         with transaction.atomic():
-            batch = (LoginBatch.objects.select_for_update(of=("self",)).select_related("org_unit")
-                     .get(pk=batch_id))
-            if batch.status != LoginBatch.Status.RUNNING or batch.attempt != attempt:
-                raise LoginBatchLost(batch_id)
+            batch = jobs.hold(run)  # JobLost if another run took the batch over meanwhile
             unit = batch.org_unit
             # The roster may have changed while the passwords were hashed: ask again, under lock.
             now_candidates = _login_candidates(unit, acting_user=acting_user, reissue=batch.reissue,
@@ -339,6 +298,7 @@ def _write_login_batch(batch_id: int, attempt: int, prepared: dict[int, tuple[st
             # A new password ends the tokens made with the old one's login.
             do_revoke_tokens_of([e.user_id for e in chosen if e.user_id], reason=REVOKED_LOGIN_REISSUED,
                                 acting_user=acting_user)
+            jobs.pause_for_tests("logins.written")
             now = timezone.now()
             if out_path is None:
                 file_name = f"{LOGIN_FILES_SUBDIR}/{now:%Y%m%d%H%M%S}-{secrets.token_hex(12)}.xlsx"
@@ -347,7 +307,7 @@ def _write_login_batch(batch_id: int, attempt: int, prepared: dict[int, tuple[st
                 file_name, path = "", Path(out_path)
             write_logins_file(path, unit, issued)
             written = path
-            batch.set_status(LoginBatch.Status.SUCCEEDED, count=len(issued), file_name=file_name,
+            jobs.set_status(batch, LoginBatch.Status.SUCCEEDED, count=len(issued), file_name=file_name,
                              progress_done=len(prepared), progress_total=len(prepared), finished_at=now,
                              heartbeat_at=now)
             summary = f"{unit.code}: {len(issued)} logins" + (" (reissued)" if batch.reissue else "")
@@ -432,8 +392,8 @@ def do_fail_login_batch(batch_id: int, *, reason_zh: str, reason_en: str, acting
         return None
     if attempt is not None and batch.attempt != attempt:
         return None
-    batch.set_status(LoginBatch.Status.FAILED, error_zh=reason_zh, error_en=reason_en,
-                     finished_at=timezone.now())
+    jobs.set_status(batch, LoginBatch.Status.FAILED, error_zh=reason_zh, error_en=reason_en,
+                    finished_at=timezone.now())
     audit.record(acting_user, "org.issue_logins_failed", batch, summary=f"{batch.org_unit.code}: {reason_en}")
     return batch
 

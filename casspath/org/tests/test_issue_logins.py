@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from casspath.core import jobs
 from casspath.core.actors import SystemActor
+from casspath.core.errors import InvalidTransition
 from casspath.core.models import AuditEvent, User
 from casspath.org.actions.login_files import do_purge_login_files
 from casspath.org.actions.logins import (
@@ -261,8 +263,8 @@ def test_it_does_not_run_a_finished_batch_again(world):
     batch.refresh_from_db()
     assert (batch.status, batch.attempt) == ("succeeded", 1)
     assert AuditEvent.objects.filter(verb="org.issue_logins").count() == 1
-    with pytest.raises(ValueError, match="not allowed"):
-        batch.set_status(LoginBatch.Status.RUNNING)
+    with pytest.raises(InvalidTransition):
+        jobs.set_status(batch, LoginBatch.Status.RUNNING)
 
 
 def test_it_leaves_a_running_batch_to_its_worker_and_takes_over_an_abandoned_one(world):

@@ -1,0 +1,314 @@
+"""The one job machinery: background work (imports, login batches; next diagnosis runs,
+plan builds, PDF jobs, dispatch) is a row of a model that inherits `Job`.
+
+A job model inherits `Job` and names the Huey task that runs one job from its id
+(`job_task = "casspath.<app>.tasks.<task>"`). Its life:
+
+- the action that creates it calls `enqueue(job)`: the task is sent once the transaction
+  commits, so a worker never looks for a row it cannot see yet; when the queue cannot be
+  reached the job fails at once, in both languages, with a retry offered;
+- the task calls `claim(Model, pk)`: one atomic conditional UPDATE takes a queued job, or a
+  running one whose heartbeat is older than JOB_STALE_AFTER (its worker died), raising
+  `attempt`. It returns None when there is nothing to do, so a duplicate message or two
+  workers never run the same job;
+- while it works it calls `heartbeat(job, phase=, done=, total=)` outside its own write
+  transaction (so pages and the sweeper see it); it raises `JobLost` once another claim took
+  the job over, and the run stops;
+- it writes its results in ONE transaction that also calls `hold(job)` (locks the row and
+  checks this attempt still holds it) and `set_status(..., SUCCEEDED)`: results and success
+  commit together or not at all, so a worker killed at any point leaves nothing half-written;
+  `finish` and `fail` do the same for a job with nothing else to write;
+- `sweep()` (core/tasks.py, every minute) finds running jobs whose heartbeat went stale:
+  requeued while `attempt` < JOB_MAX_ATTEMPTS, else failed with the reason and a retry offered
+  (`retryable`). It also resends queued jobs whose message was sent long ago and never taken.
+
+Status moves only along `TRANSITIONS` (rules as data); anything else raises the one
+`InvalidTransition`. Pages show a job with the fragment `core/partials/job_progress.html`.
+"""
+
+import logging
+import time
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.db.transaction import on_commit
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from casspath.core.actors import SystemActor
+from casspath.core.audit import record
+from casspath.core.errors import BilingualError, InvalidTransition
+
+logger = logging.getLogger(__name__)
+
+SWEEPER = SystemActor(label="task:sweep_jobs")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    SUCCEEDED = "succeeded", _("succeeded")
+    FAILED = "failed", _("failed")
+
+
+# RUNNING → QUEUED is the sweeper's requeue of a job whose worker died. A failed job stays
+# failed: a retry is a new job (the failed one keeps its reason as history).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    JobStatus.QUEUED: frozenset({JobStatus.RUNNING, JobStatus.FAILED}),
+    JobStatus.RUNNING: frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.QUEUED}),
+    JobStatus.SUCCEEDED: frozenset(),
+    JobStatus.FAILED: frozenset(),
+}
+
+
+class JobLost(Exception):
+    """Another claim took the job over, or it finished: this run must write nothing more."""
+
+
+class Job(models.Model):
+    """Status, phase, progress, attempt, heartbeat and a bilingual error of a background job."""
+
+    Status = JobStatus
+    TRANSITIONS = TRANSITIONS
+    FINISHED = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED})
+    # Dotted path of the Huey task that runs one job of the model from its id.
+    job_task: str = ""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    phase = models.CharField(_("phase"), max_length=20, blank=True)
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("to do"), default=0)
+    # Raised by every claim; only the run holding the latest attempt may write.
+    attempt = models.PositiveIntegerField(_("attempt"), default=0, editable=False)
+    # Set by every claim and heartbeat (and when the task is sent, while queued).
+    heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True, editable=False)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error_zh = models.TextField(_("error (Chinese)"), blank=True)
+    error_en = models.TextField(_("error (English)"), blank=True)
+    # The failure was the machinery's (worker died, queue unreachable): running it again may work.
+    retryable = models.BooleanField(_("retry offered"), default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def error(self) -> str:
+        """The error in the language of the request (Chinese unless English is active)."""
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return (self.error_en if language.startswith("en") else self.error_zh) or self.error_en
+
+    @property
+    def was_taken_over(self) -> bool:
+        """An earlier attempt's worker stopped before finishing (this is a later attempt)."""
+        return self.attempt > 1
+
+    def requeueable(self) -> bool:
+        """Whether a worker may run it again after its first worker died (a job that must run
+        where it started, e.g. one writing a file named on the command line, says no)."""
+        return True
+
+
+J = TypeVar("J", bound=Job)
+
+
+def stale_after() -> timedelta:
+    return timedelta(seconds=settings.JOB_STALE_AFTER)
+
+
+def set_status(job: Job, status: str, **fields) -> None:
+    """Move `job` to `status` and save it with `fields`; a move TRANSITIONS does not allow
+    raises InvalidTransition."""
+    if status not in job.TRANSITIONS[job.status]:
+        zh, en = _labels(job)
+        with translation.override("zh-hans"):
+            old, new = str(JobStatus(job.status).label), str(JobStatus(status).label)
+        raise InvalidTransition(
+            f"{zh} {job.pk} 的状态不能从「{old}」改为「{new}」。",
+            f"{en} {job.pk} cannot go from {job.status} to {status}.",
+        )
+    job.status = status
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=["status", *fields])
+
+
+def claim(model: type[J], pk: int) -> J | None:
+    """Take job `pk` for this worker: a queued one, or a running one whose heartbeat is older
+    than JOB_STALE_AFTER (taken over). One conditional UPDATE, atomic on SQLite and
+    PostgreSQL alike, so of two workers only one gets it. None: nothing for this worker."""
+    now = timezone.now()
+    stale = Q(heartbeat_at__lt=now - stale_after()) | Q(heartbeat_at__isnull=True)
+    with transaction.atomic():
+        taken = (
+            model._default_manager.filter(pk=pk)
+            .filter(Q(status=JobStatus.QUEUED) | (Q(status=JobStatus.RUNNING) & stale))
+            .update(
+                status=JobStatus.RUNNING, attempt=F("attempt") + 1, heartbeat_at=now, started_at=now,
+                finished_at=None, phase="", progress_done=0,
+            )
+        )
+        return model._default_manager.get(pk=pk) if taken else None
+
+
+def heartbeat(job: Job, *, phase: str | None = None, done: int | None = None,
+              total: int | None = None) -> None:
+    """Commit the job's progress and that its worker lives. Call it outside the job's write
+    transaction. Raises JobLost when this attempt no longer holds the job."""
+    fields: dict = {"heartbeat_at": timezone.now()}
+    for name, value in (("phase", phase), ("progress_done", done), ("progress_total", total)):
+        if value is not None:
+            fields[name] = value
+    mine = type(job)._default_manager.filter(pk=job.pk, status=JobStatus.RUNNING, attempt=job.attempt)
+    moved = mine.update(**fields)
+    if not moved:
+        raise JobLost(job.pk)
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
+def hold(job: J) -> J:
+    """Inside the job's write transaction: lock its row and check this attempt still holds it
+    (else JobLost, which rolls the writes back). Returns the locked, fresh row."""
+    locked = type(job)._default_manager.select_for_update(of=("self",)).get(pk=job.pk)
+    if locked.status != JobStatus.RUNNING or locked.attempt != job.attempt:
+        raise JobLost(job.pk)
+    return locked
+
+
+def finish(job: J, status: str = JobStatus.SUCCEEDED, **fields) -> J:
+    """End a run that holds the job: `status` with `fields`, in one transaction."""
+    with transaction.atomic():
+        locked = hold(job)
+        set_status(locked, status, finished_at=timezone.now(), heartbeat_at=timezone.now(), **fields)
+    return locked
+
+
+def fail(job: J, error: BilingualError, *, retryable: bool = False, held: bool = True,
+                 acting_user=SWEEPER, **fields) -> J | None:
+    """Mark the job failed with `error`'s two messages, and one audit row. `held`: only while
+    this run's attempt holds it (a worker failing its own run); otherwise any queued or running
+    job (the queue could not be reached, the sweeper). None when it was left as it was."""
+    with transaction.atomic():
+        try:
+            locked = hold(job) if held else type(job)._default_manager.select_for_update(of=("self",)).get(
+                pk=job.pk)
+        except JobLost:
+            return None
+        if JobStatus.FAILED not in locked.TRANSITIONS[locked.status]:
+            return None
+        set_status(locked, JobStatus.FAILED, error_zh=error.message_zh, error_en=error.message_en,
+                   retryable=retryable, finished_at=timezone.now(), **fields)
+        record(acting_user, "job.failed", locked, summary=error.message_en)
+    return locked
+
+
+def enqueue(job: Job) -> None:
+    """Send the job's task once the current transaction commits (at once outside one)."""
+    on_commit(partial(_send, type(job), job.pk))
+
+
+def _send(model: type[Job], pk: int) -> None:
+    # Marked before sending: the worker's claim overwrites it, never the other way round.
+    model._default_manager.filter(pk=pk, status=JobStatus.QUEUED).update(heartbeat_at=timezone.now())
+    try:
+        import_string(model.job_task)(pk)
+    except Exception as exc:
+        logger.exception("could not enqueue %s %s", model._meta.label, pk)
+        job = model._default_manager.get(pk=pk)
+        zh, en = _labels(job)
+        fail(job, BilingualError(
+            f"无法把{zh}加入后台队列，什么都没有执行。请稍后重试。",
+            f"The {en} could not be queued for the background worker "
+            f"({type(exc).__name__}); nothing was done. Try again later.",
+        ), retryable=True, held=False)
+
+
+def _labels(job: Job) -> tuple[str, str]:
+    """The job model's name in Chinese and in English, whatever language is active."""
+    names = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            names.append(str(job._meta.verbose_name))
+    return names[0], names[1]
+
+
+def job_models() -> list[type[Job]]:
+    return [model for model in apps.get_models() if issubclass(model, Job) and model.job_task]
+
+
+def sweep() -> dict[str, int]:
+    """Deal with jobs whose worker died: a running job silent for JOB_STALE_AFTER is requeued
+    while it has attempts left (JOB_MAX_ATTEMPTS), else failed with a retry offered; a queued
+    job sent that long ago and never taken is sent again (a claim makes duplicates harmless).
+    Returns the counts."""
+    counts = {"requeued": 0, "failed": 0, "resent": 0}
+    cutoff = timezone.now() - stale_after()
+    stale = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
+    for model in job_models():
+        running = model._default_manager.filter(Q(status=JobStatus.RUNNING) & stale)
+        for pk in running.values_list("pk", flat=True):
+            try:
+                outcome = _sweep_one(model, pk, stale)
+            except Exception:  # one stuck row (a lock held for long) must not stop the others
+                logger.exception("could not sweep %s %s", model._meta.label, pk)
+                continue
+            if outcome:
+                counts[outcome] += 1
+        for job in model._default_manager.filter(status=JobStatus.QUEUED, heartbeat_at__lt=cutoff):
+            enqueue(job)
+            counts["resent"] += 1
+    return counts
+
+
+def _sweep_one(model: type[Job], pk: int, stale: Q) -> str:
+    with transaction.atomic():
+        job = model._default_manager.select_for_update(of=("self",)).filter(
+            Q(pk=pk, status=JobStatus.RUNNING) & stale).first()
+        if job is None:
+            return ""  # it moved meanwhile
+        zh, en = _labels(job)
+        if job.attempt < settings.JOB_MAX_ATTEMPTS and job.requeueable():
+            set_status(job, JobStatus.QUEUED, phase="", progress_done=0)
+            record(SWEEPER, "job.requeued", job, summary=f"attempt {job.attempt}: its worker stopped")
+            enqueue(job)
+            return "requeued"
+        why = BilingualError(
+            f"后台进程在运行此{zh}时停止了（第 {job.attempt} 次尝试），它写入的内容均未保留。可以重试。",
+            f"The background worker stopped while running this {en} (attempt {job.attempt}); "
+            "nothing it wrote was kept. You can retry.",
+        )
+        set_status(job, JobStatus.FAILED, error_zh=why.message_zh, error_en=why.message_en, retryable=True,
+                   finished_at=timezone.now())
+        record(SWEEPER, "job.failed", job, summary=why.message_en)
+        return "failed"
+
+
+def pause_for_tests(point: str) -> None:
+    """Tests only (settings.JOB_TEST_PAUSE, empty in production): a job reaching the named
+    point announces it with the file VAR_DIR/job-paused and waits, so a test can kill its
+    worker there (imports/tests/test_consumer_kill.py, org/tests/test_login_batch_kill.py)."""
+    if settings.JOB_TEST_PAUSE == point:
+        Path(settings.VAR_DIR, "job-paused").write_text(point)
+        time.sleep(600)
