@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from casspath.core import jobs
-from casspath.core.testing import build_world
+from casspath.testing import build_world
 from casspath.imports.actions import do_apply_import_run, do_create_import_run, do_execute_import_run
 from casspath.imports.models import ImportRun
 from casspath.imports.tasks import enqueue
