@@ -258,6 +258,11 @@ CASSPATH = {
     # Growth stages by completed years of tenure: [lower, upper).
     "DEFAULT_STAGE_BOUNDS": [("growth", 0, 2), ("development", 2, 5), ("maturity", 5, None)],
     "IMPORT_MAX_ROWS": envint("IMPORT_MAX_ROWS", 200_000),
+    # A sheet's grid from A1 to its last cell, checked before it is expanded (imports/limits.py).
+    "IMPORT_MAX_COLUMNS": envint("IMPORT_MAX_COLUMNS", 200),
+    "IMPORT_MAX_CELLS": envint("IMPORT_MAX_CELLS", 4_000_000),
+    # Errors and warnings a report keeps; it counts the rest ("and N more").
+    "IMPORT_REPORT_MAX_ITEMS": envint("IMPORT_REPORT_MAX_ITEMS", 1000),
     "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "casspath-demo-2026"),
 }
 

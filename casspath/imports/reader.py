@@ -16,9 +16,8 @@ import math
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
 
-from django.conf import settings
-
 from casspath.imports.errors import ImportFileError
+from casspath.imports.limits import check_area, check_workbook, max_cells, max_columns, max_rows
 
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv"}
@@ -52,10 +51,6 @@ class Sheet:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Sheet) and (self.name, self.rows) == (other.name, other.rows)
-
-
-def max_rows() -> int:
-    return int(settings.CASSPATH.get("IMPORT_MAX_ROWS", 200_000))
 
 
 def read_sheets(data: bytes, filename: str) -> list[Sheet]:
@@ -111,13 +106,16 @@ def _is_excel(data: bytes, filename: str) -> bool:
 def _read_workbook(data: bytes) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
+    if data.startswith(_ZIP_MAGIC):
+        check_workbook(data)  # before calamine expands any sheet (limits.py)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for name in workbook.sheet_names:
-            values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if len(values) > max_rows() + 1:
-                raise _too_many_rows(len(values) - 1)
+            sheet = workbook.get_sheet_by_name(name)
+            end = sheet.end
+            check_area(str(name), end[0] + 1 if end else 0, end[1] + 1 if end else 0)
+            values = sheet.to_python(skip_empty_area=False)
             sheets.append(Sheet(str(name), columns=_normalise_columns(values)))
         workbook.close()
     except ImportFileError:
@@ -268,12 +266,15 @@ def _read_csv(data: bytes) -> list[list[str]]:
         )
     delimiter = sniff_delimiter(text)
     rows: list[list[str]] = []
-    limit = max_rows() + 1
+    limit, width_limit, cells_left = max_rows() + 1, max_columns(), max_cells()
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             rows.append([cell.strip() for cell in row])
+            cells_left -= len(row)
             if len(rows) > limit:
                 raise _too_many_rows(len(rows) - 1)
+            if len(row) > width_limit or cells_left < 0:
+                raise _too_wide(len(rows), len(row))
     except csv.Error as exc:
         raise ImportFileError(
             f"CSV 文件格式有误（第 {len(rows) + 1} 行附近）：引号不配对或单元格过长。",
@@ -283,6 +284,15 @@ def _read_csv(data: bytes) -> list[list[str]]:
     while rows and not any(rows[-1]):
         rows.pop()
     return rows
+
+
+def _too_wide(line: int, width: int) -> ImportFileError:
+    return ImportFileError(
+        f"CSV 文件第 {line} 行有 {width} 列，超过上限（{max_columns()} 列、共 {max_cells()} 个单元格），"
+        "请删除多余的列或拆分文件后分批导入。",
+        f"Line {line} of the CSV file has {width} columns, more than the limit ({max_columns()} columns, "
+        f"{max_cells()} cells in all): delete the extra columns or split the file and import the parts.",
+    )
 
 
 def _too_many_rows(count: int) -> ImportFileError:
