@@ -220,6 +220,7 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    _refuse_mixed_encodings(data)
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -227,6 +228,38 @@ def decode_text(data: bytes) -> str:
     if "\x00" in text:
         raise _undecodable()
     return text
+
+
+def _refuse_mixed_encodings(data: bytes) -> None:
+    """Refuse a file whose lines are partly UTF-8 and partly GBK (rows pasted from two
+    files): decoded as GB18030 whole, its UTF-8 rows would become mojibake (王宁 → 鐜嬪畞)
+    without any error. A line is UTF-8 when it decodes so and holds a CJK character (GBK
+    bytes that happen to be valid UTF-8 decode to Latin or Cyrillic letters, never CJK)."""
+    utf8_lines, gbk_lines = [], []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            gbk_lines.append(number)
+            continue
+        if any("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" for char in text):
+            utf8_lines.append(number)
+    if utf8_lines and gbk_lines:
+        utf8, gbk = _line_list(utf8_lines), _line_list(gbk_lines)
+        raise ImportFileError(
+            f"文件混用了两种编码：第 {utf8} 行是 UTF-8，第 {gbk} 行是 GBK（GB18030），按任一种读取都会有乱码。"
+            "请把整个文件另存为同一种编码（建议 UTF-8）后再导入。",
+            f"The file mixes two encodings: lines {utf8} are UTF-8 and lines {gbk} are GBK (GB18030); "
+            "read either way, some rows would be garbled. Save the whole file in one encoding "
+            "(UTF-8 preferred) and import it again.",
+        )
+
+
+def _line_list(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:10]))
+    return shown + (f" … (+{len(numbers) - 10})" if len(numbers) > 10 else "")
 
 
 def _undecodable() -> ImportFileError:
