@@ -249,7 +249,8 @@ def _refuse_mixed_encodings(data: bytes) -> None:
     if utf8_lines and gbk_lines:
         utf8, gbk = _line_list(utf8_lines), _line_list(gbk_lines)
         raise ImportFileError(
-            f"文件混用了两种编码：第 {utf8} 行是 UTF-8，第 {gbk} 行是 GBK（GB18030），按任一种读取都会有乱码。"
+            f"文件混用了两种编码：第 {utf8} 行是 UTF-8，第 {gbk} 行是 GBK（GB18030），"
+            "按任一种读取都会有乱码。"
             "请把整个文件另存为同一种编码（建议 UTF-8）后再导入。",
             f"The file mixes two encodings: lines {utf8} are UTF-8 and lines {gbk} are GBK (GB18030); "
             "read either way, some rows would be garbled. Save the whole file in one encoding "
