@@ -1,5 +1,6 @@
 """Every write of the imports app: create a run (store its file), execute it, apply a dry run."""
 
+import hashlib
 import logging
 import uuid
 from pathlib import Path, PurePath
@@ -12,8 +13,8 @@ from django.utils import timezone
 from casspath.core.actors import SystemActor, actor_label
 from casspath.core.audit import record
 from casspath.imports import registry
-from casspath.imports.errors import ImportFileError
-from casspath.imports.framework import Progress, run_import, sha256_of
+from casspath.imports.errors import ImportFileError, UploadTooLarge
+from casspath.imports.framework import Progress, run_import
 from casspath.imports.models import ImportRun
 from casspath.imports.report import ImportReport
 from casspath.org import scopes
@@ -37,6 +38,52 @@ def read_stored_file(run: ImportRun) -> bytes:
     return stored_path(run).read_bytes()
 
 
+def max_upload_bytes() -> int:
+    return int(settings.CASSPATH.get("IMPORT_MAX_UPLOAD_BYTES", 50 * 2**20))
+
+
+def too_large(size: int | None = None) -> UploadTooLarge:
+    limit = max_upload_bytes() // 2**20
+    told = f"（{size / 2**20:.1f} MB）" if size else ""
+    told_en = f" ({size / 2**20:.1f} MB)" if size else ""
+    return UploadTooLarge(
+        f"文件过大{told}：导入文件最大 {limit} MB，请拆分后分批导入。",
+        f"The file is too large{told_en}: an import file may be at most {limit} MB. "
+        "Split it and import the parts.",
+    )
+
+
+def _chunks(upload):
+    """The upload's content piece by piece: Django's UploadedFile.chunks(), a file object
+    read 1 MB at a time, or bytes (the CLI and tests)."""
+    if isinstance(upload, bytes | bytearray | memoryview):
+        yield bytes(upload)
+    elif hasattr(upload, "chunks"):
+        yield from upload.chunks()
+    else:
+        while chunk := upload.read(2**20):
+            yield chunk
+
+
+def _store(upload, path: Path) -> tuple[str, int]:
+    """Write the upload to `path` (private) as it streams in, refusing it past the size
+    limit; its SHA-256 and size."""
+    digest, size, limit = hashlib.sha256(), 0, max_upload_bytes()
+    try:
+        with path.open("xb") as out:
+            path.chmod(0o600)
+            for chunk in _chunks(upload):
+                size += len(chunk)
+                if size > limit:
+                    raise too_large(getattr(upload, "size", None) or size)
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return digest.hexdigest(), size
+
+
 def _scope_snapshot(user, perm) -> list:
     if scopes.is_unrestricted(user):
         return ["*"]
@@ -53,26 +100,44 @@ def set_status(run: ImportRun, status: str, **fields) -> None:
     run.save(update_fields=["status", *fields])
 
 
-@transaction.atomic
 def do_create_import_run(
-    kind: str, filename: str, data: bytes, *, dry_run: bool = True, options: dict | None = None, acting_user
+    kind: str, filename: str, upload, *, dry_run: bool = True, options: dict | None = None, acting_user
 ) -> ImportRun:
-    """Store the uploaded file privately and queue a run (the caller enqueues the task)."""
+    """Store the uploaded file privately and queue a run (the caller enqueues the task).
+
+    `upload` is an UploadedFile, a file object or bytes; it is streamed to disk, never held
+    whole in memory, and refused (UploadTooLarge) past IMPORT_MAX_UPLOAD_BYTES.
+    """
     importer = registry.get(kind)
     if not scopes.has_perm(acting_user, importer.perm):
         raise PermissionError("not allowed to import")
     declared = {option.name for option in importer.options}
     options = {key: bool(value) for key, value in (options or {}).items() if key in declared}
+    declared_size = getattr(upload, "size", None)
+    if declared_size is not None and declared_size > max_upload_bytes():
+        raise too_large(declared_size)
     suffix = PurePath(filename).suffix.lower()[:10]
     stored_name = f"{uuid.uuid4().hex}{suffix if suffix.isascii() else ''}"
-    (files_dir() / stored_name).write_bytes(data)
-    (files_dir() / stored_name).chmod(0o600)
+    path = files_dir() / stored_name
+    sha256, size = _store(upload, path)
+    try:
+        return _create_run(
+            importer, filename, stored_name, sha256, size, dry_run=dry_run, options=options,
+            acting_user=acting_user,
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)  # no run will ever name it
+        raise
+
+
+@transaction.atomic
+def _create_run(importer, filename, stored_name, sha256, size, *, dry_run, options, acting_user) -> ImportRun:
     run = ImportRun(
-        kind=kind,
+        kind=importer.kind,
         filename=PurePath(filename).name[:255] or "upload",
         stored_name=stored_name,
-        sha256=sha256_of(data),
-        size=len(data),
+        sha256=sha256,
+        size=size,
         dry_run=dry_run,
         options=options,
         created_by=None if isinstance(acting_user, SystemActor) else acting_user,
@@ -85,7 +150,7 @@ def do_create_import_run(
         acting_user,
         "import.upload",
         run,
-        summary=f"{kind}: {run.filename}",
+        summary=f"{importer.kind}: {run.filename}",
         changes={"sha256": run.sha256, "dry_run": dry_run, "options": options},
     )
     return run

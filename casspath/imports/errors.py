@@ -22,6 +22,10 @@ class ImportFileError(BilingualError):
     """
 
 
+class UploadTooLarge(ImportFileError):
+    """The uploaded file is larger than the import limit (settings IMPORT_MAX_UPLOAD_BYTES)."""
+
+
 class Invalid(BilingualError):  # noqa: N818 (a value's verdict, raised by column parsers)
     """Raised by a column parser: this value is not acceptable, and why (zh, en).
 

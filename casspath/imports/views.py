@@ -53,7 +53,7 @@ def kind(request, kind):
         run = do_create_import_run(
             importer.kind,
             upload.name,
-            upload.read(),
+            upload,
             dry_run=form.cleaned_data["dry_run"],
             options=form.options(),
             acting_user=request.user,
