@@ -265,6 +265,9 @@ CASSPATH = {
     # A sheet's grid from A1 to its last cell, checked before it is expanded (imports/limits.py).
     "IMPORT_MAX_COLUMNS": envint("IMPORT_MAX_COLUMNS", 200),
     "IMPORT_MAX_CELLS": envint("IMPORT_MAX_CELLS", 4_000_000),
+    # Uploaded import files are deleted after this many days; a dry run's never applied sooner.
+    "IMPORT_FILE_RETENTION_DAYS": envint("IMPORT_FILE_RETENTION_DAYS", 30),
+    "IMPORT_DRY_RUN_FILE_RETENTION_DAYS": envint("IMPORT_DRY_RUN_FILE_RETENTION_DAYS", 2),
     # Errors and warnings a report keeps; it counts the rest ("and N more").
     "IMPORT_REPORT_MAX_ITEMS": envint("IMPORT_REPORT_MAX_ITEMS", 1000),
     "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "casspath-demo-2026"),

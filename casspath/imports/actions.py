@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import uuid
+from datetime import timedelta
 from pathlib import Path, PurePath
 
 from django.conf import settings
@@ -36,6 +37,32 @@ def stored_path(run: ImportRun) -> Path:
 
 def read_stored_file(run: ImportRun) -> bytes:
     return stored_path(run).read_bytes()
+
+
+def file_available(run: ImportRun) -> bool:
+    """Whether the run's uploaded file is still kept (see do_purge_import_files)."""
+    return bool(run.stored_name) and stored_path(run).is_file()
+
+
+class FileGone(ImportFileError):
+    """The run's uploaded file has been deleted after its retention period."""
+
+    def __init__(self):
+        super().__init__(
+            f"上传的文件已按保留期限删除（未导入的试运行 {dry_run_retention_days()} 天，"
+            f"其他 {retention_days()} 天），无法再导入或下载。请重新上传文件。",
+            f"The uploaded file has been deleted after its retention period ({dry_run_retention_days()} days "
+            f"for a dry run never applied, {retention_days()} days otherwise): it can no longer be "
+            "applied or downloaded. Upload the file again.",
+        )
+
+
+def retention_days() -> int:
+    return int(settings.CASSPATH.get("IMPORT_FILE_RETENTION_DAYS", 30))
+
+
+def dry_run_retention_days() -> int:
+    return int(settings.CASSPATH.get("IMPORT_DRY_RUN_FILE_RETENTION_DAYS", 2))
 
 
 def max_upload_bytes() -> int:
@@ -166,6 +193,8 @@ def do_apply_import_run(dry_run_run: ImportRun, *, acting_user) -> ImportRun:
     existing = run.applied_runs.order_by("created_at").first()
     if existing is not None:
         return existing
+    if not file_available(run):
+        raise FileGone()
     applied = ImportRun(
         kind=run.kind,
         filename=run.filename,
@@ -256,3 +285,51 @@ def do_execute_import_run(run_id: int, *, progress: Progress | None = None) -> I
         progress_total=report.total,
     )
     return run
+
+
+def do_purge_import_files(*, acting_user, now=None) -> int:
+    """Delete uploaded files past their retention: a dry run's that was never applied after
+    IMPORT_DRY_RUN_FILE_RETENTION_DAYS (default 2), any other after
+    IMPORT_FILE_RETENTION_DAYS (default 30), and stray files no run names after the shorter
+    period. A file shared by a dry run and its apply goes when both allow it; a file of an
+    unfinished run stays. The runs and their reports stay; their pages say the file is gone.
+    One audit row per purge that deleted anything. Returns the number of files deleted."""
+    now = now or timezone.now()
+    keep_until = now - timedelta(days=retention_days())
+    keep_dry_until = now - timedelta(days=dry_run_retention_days())
+    by_file: dict[str, list[ImportRun]] = {}
+    for run in ImportRun.objects.exclude(stored_name="").prefetch_related("applied_runs").only(
+        "id", "stored_name", "status", "dry_run", "created_at"
+    ):
+        by_file.setdefault(run.stored_name, []).append(run)
+
+    def expired(run: ImportRun) -> bool:
+        if not run.is_finished:
+            return False
+        if run.dry_run and not run.applied_runs.all():
+            return run.created_at < keep_dry_until
+        return run.created_at < keep_until
+
+    deleted: list[int] = []
+    files = 0
+    directory = files_dir()
+    for name, runs in by_file.items():
+        path = directory / name
+        if path.is_file() and all(expired(run) for run in runs):
+            path.unlink(missing_ok=True)
+            deleted += [run.pk for run in runs]
+            files += 1
+    strays = 0
+    for path in directory.iterdir():
+        if path.name not in by_file and path.is_file():
+            if path.stat().st_mtime < keep_dry_until.timestamp():
+                path.unlink(missing_ok=True)
+                strays += 1
+    if deleted or strays:
+        record(
+            acting_user,
+            "import.purge_files",
+            summary=f"{files} files of {len(deleted)} runs, {strays} stray files",
+            changes={"runs": sorted(deleted), "files": files, "stray_files": strays},
+        )
+    return files + strays

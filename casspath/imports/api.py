@@ -15,7 +15,7 @@ from casspath.api.auth import api_user
 from casspath.api.errors import ApiError
 from casspath.imports import registry
 from casspath.imports.access import access_run_by_id
-from casspath.imports.actions import do_apply_import_run, do_create_import_run
+from casspath.imports.actions import FileGone, do_apply_import_run, do_create_import_run
 from casspath.imports.errors import UploadTooLarge
 from casspath.imports.framework import Importer, may_import
 from casspath.imports.models import ImportRun
@@ -130,6 +130,8 @@ def apply_run(request, run_id: int):
     except ValidationError:
         raise ApiError(409, "只有成功的试运行才能正式导入",
                        "Only a successful dry run can be applied") from None
+    except FileGone as gone:
+        raise ApiError(409, gone.message_zh, gone.message_en) from None
     if applied.status == ImportRun.Status.QUEUED:
         enqueue(applied)
         applied.refresh_from_db()

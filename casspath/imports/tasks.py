@@ -1,8 +1,10 @@
 """Background imports. The task takes the run's id; running it twice does nothing more."""
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from casspath.imports.actions import do_execute_import_run
+from casspath.core.actors import SystemActor
+from casspath.imports.actions import do_execute_import_run, do_purge_import_files
 
 
 def execute_run(run_id: int) -> str:
@@ -19,3 +21,9 @@ def enqueue(run) -> None:
     """Queue the run's task. Call it after the action that created the run has committed
     (views and the API run without ATOMIC_REQUESTS, so returning from it is enough)."""
     run_import_task(run.pk)
+
+
+@db_periodic_task(crontab(minute="23"))
+def purge_import_files() -> int:
+    """Hourly: uploaded import files past their retention are deleted (actions.py)."""
+    return do_purge_import_files(acting_user=SystemActor(label="task:purge_import_files"))

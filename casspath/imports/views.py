@@ -9,7 +9,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casspath.imports import registry
 from casspath.imports.access import access_run_by_id
-from casspath.imports.actions import do_apply_import_run, do_create_import_run, stored_path
+from casspath.imports.actions import (
+    FileGone,
+    do_apply_import_run,
+    do_create_import_run,
+    file_available,
+    stored_path,
+)
 from casspath.imports.forms import UploadForm
 from casspath.imports.framework import Importer, may_import
 from casspath.imports.queries import importers_for, recent_runs
@@ -85,11 +91,14 @@ def _run_context(run) -> dict:
     if report:
         _label_preview_fields(report, run.kind)
     applied = run.applied_runs.order_by("created_at").first() if run.dry_run else None
+    available = file_available(run)
     return {
         "run": run,
         "report": report,
         "applied": applied,
-        "can_apply": bool(run.dry_run and run.ok and applied is None),
+        "file_available": available,
+        "file_gone": None if available else FileGone(),
+        "can_apply": bool(run.dry_run and run.ok and applied is None and available),
         "importer_label": _label(run.kind),
     }
 
@@ -149,7 +158,7 @@ def apply(request, run_id):
     run = access_run_by_id(request.user, run_id)
     try:
         applied = do_apply_import_run(run, acting_user=request.user)
-    except ValidationError:
+    except (ValidationError, FileGone):
         raise Http404("this run cannot be applied") from None
     if applied.status == applied.Status.QUEUED:
         enqueue(applied)
