@@ -12,12 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils.functional import Promise
 
 from casspath.core.actors import SystemActor
 from casspath.imports.columns import Column, HeaderMatch, Parser, match_headers
 from casspath.imports.errors import ImportFileError, Invalid, RowError
+from casspath.imports.locks import run_locked
 from casspath.imports.reader import Sheet, read_table
 from casspath.imports.report import ImportReport
 from casspath.org import scopes
@@ -42,6 +42,12 @@ class RunContext:
     options: Mapping[str, Any] = field(default_factory=dict)
     progress: Progress = _no_progress
     cache: dict[str, Any] = field(default_factory=dict)
+
+    def refresh_scope(self) -> None:
+        """Forget the actor's roles and units read so far, so that they are read again."""
+        self.cache.pop("allowed_unit_ids", None)
+        if hasattr(self.acting_user, "_casspath_bindings"):
+            del self.acting_user._casspath_bindings
 
     @property
     def unrestricted(self) -> bool:
@@ -191,6 +197,16 @@ class TabularImporter(Importer):
         report = self.new_report(ctx)
         ctx.progress("reading", 0, 0)
         sheet = read_table(data, ctx.filename)
+        if ctx.dry_run:
+            self._validate(ctx, sheet, report)
+            return report
+        # Parsed, checked, planned and written under the lock of this kind, in one
+        # transaction: a second import of the same rows waits, then plans against what the
+        # first wrote; the actor's scope is read again inside it (his roles may have changed).
+        return run_locked(self.kind, lambda: self._apply_locked(ctx, sheet, report))
+
+    def _validate(self, ctx: RunContext, sheet: Sheet, report: ImportReport) -> Any:
+        """Parse, check and plan; the plan, with report.ok set when no row is bad."""
         header_at, header_row = _header_row(sheet)
         match = match_headers(header_row, self.columns)
         report.warnings.extend(match.warnings)
@@ -201,23 +217,30 @@ class TabularImporter(Importer):
         plan = self.plan(ctx, table, report)
         if report.errors:
             report.errors.sort(key=lambda e: e.row)
-            return report
-        report.ok = True
-        if not ctx.dry_run:
-            ctx.progress("writing", report.total, report.total)
-            from casspath.core.audit import record
+        else:
+            report.ok = True
+        return plan
 
-            with transaction.atomic():
-                self.apply(ctx, plan, report)
-                record(
-                    ctx.acting_user,
-                    self.audit_verb or f"import.{self.kind}",
-                    summary=f"{ctx.filename}: +{report.created} ~{report.updated}",
-                    changes=self.audit_changes(ctx, report),
-                    object_type="imports.kind",
-                    object_id=self.kind,
-                )
-            report.applied = True
+    def _apply_locked(self, ctx: RunContext, sheet: Sheet, report: ImportReport) -> ImportReport:
+        from casspath.core.audit import record
+
+        ctx.refresh_scope()
+        if not may_import(ctx.acting_user, self):
+            raise ImportFileError("您已没有导入权限。", "You no longer hold the permission to import.")
+        plan = self._validate(ctx, sheet, report)
+        if not report.ok:
+            return report
+        ctx.progress("writing", report.total, report.total)
+        self.apply(ctx, plan, report)
+        record(
+            ctx.acting_user,
+            self.audit_verb or f"import.{self.kind}",
+            summary=f"{ctx.filename}: +{report.created} ~{report.updated}",
+            changes=self.audit_changes(ctx, report),
+            object_type="imports.kind",
+            object_id=self.kind,
+        )
+        report.applied = True
         return report
 
     def parse_table(
