@@ -264,7 +264,7 @@ CASSPATH = {
     "IMPORT_MAX_UPLOAD_BYTES": envint("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
     # A sheet's grid from A1 to its last cell, checked before it is expanded (imports/limits.py).
     "IMPORT_MAX_COLUMNS": envint("IMPORT_MAX_COLUMNS", 200),
-    "IMPORT_MAX_CELLS": envint("IMPORT_MAX_CELLS", 4_000_000),
+    "IMPORT_MAX_CELLS": envint("IMPORT_MAX_CELLS", 2_000_000),
     # Uploaded import files are deleted after this many days; a dry run's never applied sooner.
     "IMPORT_FILE_RETENTION_DAYS": envint("IMPORT_FILE_RETENTION_DAYS", 30),
     "IMPORT_DRY_RUN_FILE_RETENTION_DAYS": envint("IMPORT_DRY_RUN_FILE_RETENTION_DAYS", 2),

@@ -15,6 +15,7 @@ import io
 import posixpath
 import re
 import zipfile
+from itertools import compress
 
 from django.conf import settings
 
@@ -46,7 +47,7 @@ def max_columns() -> int:
 
 
 def max_cells() -> int:
-    return int(settings.CASSPATH.get("IMPORT_MAX_CELLS", 4_000_000))
+    return int(settings.CASSPATH.get("IMPORT_MAX_CELLS", 2_000_000))
 
 
 def column_letters(index: int) -> str:
@@ -148,19 +149,17 @@ def _xlsx_sheets(archive: zipfile.ZipFile, names: set[str]) -> list[tuple[str, s
     return found
 
 
-def _tags(archive: zipfile.ZipFile, member: str, pattern: re.Pattern):
-    """Every match of `pattern` in a member, read in chunks (a tag split between two
-    chunks is carried over)."""
+def _segments(archive: zipfile.ZipFile, member: str):
+    """A member's bytes in pieces of about a megabyte, each cut after a '>' so that no tag
+    is split between two pieces."""
     carry = b""
     with archive.open(member) as handle:
         while chunk := handle.read(_CHUNK):
             buffer = carry + chunk
-            end = 0
-            for match in pattern.finditer(buffer):
-                yield match
-                end = match.end()
-            opening = buffer.rfind(b"<", end)
-            carry = buffer[opening:] if opening >= 0 and b">" not in buffer[opening:] else b""
+            cut = buffer.rfind(b">") + 1
+            if cut:
+                yield buffer[:cut]
+            carry = buffer[cut:]
             if len(carry) > _TAG_LIMIT:
                 raise ImportFileError(
                     "工作簿中有异常的超长标记，不是正常的 Excel 文件。",
@@ -168,9 +167,47 @@ def _tags(archive: zipfile.ZipFile, member: str, pattern: re.Pattern):
                 )
 
 
+def _tags(archive: zipfile.ZipFile, member: str, pattern: re.Pattern):
+    for segment in _segments(archive, member):
+        yield from pattern.finditer(segment)
+
+
+# A cell's reference (r="B12"), and whether its tag closes itself (<c .../> holds no value).
+# Searched from the literal ' r="' (fast); no other element in a sheet has such an attribute
+# with such a value (rows have r="12", ranges are named ref or sqref).
+_CELL_REF = re.compile(rb"""\sr=["']([A-Za-z]{1,4})([0-9]{1,9})["'][^>]*?(/?)>""")
+
+
+def _cell_tags(segment: bytes) -> int:
+    return sum(segment.count(tag) for tag in (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/"))
+
+
 def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
     """Rows and columns from A1 to the last cell that can hold a value. A self-closing
-    <c/> holds none (python-calamine skips it, and styled blank cells are common)."""
+    <c/> holds none (python-calamine skips it, and styled blank cells are common).
+
+    When every cell carries its reference, as Excel, WPS, LibreOffice and openpyxl write
+    them, this is one regular-expression pass; otherwise cells are counted one by one."""
+    last_row = last_col = 0
+    for segment in _segments(archive, member):
+        found = _CELL_REF.findall(segment)
+        if len(found) != _cell_tags(segment):
+            return _xlsx_extent_counted(archive, member)
+        if not found:
+            continue
+        letters, numbers, closed = zip(*found, strict=True)
+        if b"/" in closed:
+            valued = [not slash for slash in closed]
+            letters, numbers = tuple(compress(letters, valued)), tuple(compress(numbers, valued))
+        if numbers:
+            last_row = max(last_row, max(map(int, numbers)))
+            last_col = max(last_col, max(_column_index(text) + 1 for text in set(letters)))
+    return last_row, last_col
+
+
+def _xlsx_extent_counted(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """The extent of a sheet some of whose cells carry no reference: each such cell is the
+    one after the previous, each such row the one after the previous."""
     row = col = -1
     last_row = last_col = -1
     for match in _tags(archive, member, _XLSX_TAG):
