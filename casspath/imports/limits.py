@@ -202,6 +202,8 @@ def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
         if numbers:
             last_row = max(last_row, max(map(int, numbers)))
             last_col = max(last_col, max(_column_index(text) + 1 for text in set(letters)))
+            if last_row > max_rows() + 1 or last_col > max_columns() or last_row * last_col > max_cells():
+                break  # past the budget already: no need to read the rest
     return last_row, last_col
 
 
