@@ -196,6 +196,8 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded import files and generated files only their owner may download.
 PRIVATE_FILES_DIR = VAR_DIR / "private"
+# Uploads past 5 MB spill to a temporary file (Django's TemporaryFileUploadHandler) and
+# are streamed to storage in chunks; DATA_UPLOAD_MAX_MEMORY_SIZE bounds the non-file fields.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
@@ -275,6 +277,18 @@ CASSPATH = {
     # Growth stages by completed years of tenure: [lower, upper).
     "DEFAULT_STAGE_BOUNDS": [("growth", 0, 2), ("development", 2, 5), ("maturity", 5, None)],
     "IMPORT_MAX_ROWS": envint("IMPORT_MAX_ROWS", 200_000),
+    # The largest import file, for the web form and the API alike.
+    "IMPORT_MAX_UPLOAD_BYTES": envint("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
+    # A sheet's grid from A1 to its last cell, checked before it is expanded (imports/limits.py).
+    "IMPORT_MAX_COLUMNS": envint("IMPORT_MAX_COLUMNS", 200),
+    "IMPORT_MAX_CELLS": envint("IMPORT_MAX_CELLS", 2_000_000),
+    # Uploaded import files are deleted after this many days; a dry run's never applied sooner.
+    "IMPORT_FILE_RETENTION_DAYS": envint("IMPORT_FILE_RETENTION_DAYS", 30),
+    "IMPORT_DRY_RUN_FILE_RETENTION_DAYS": envint("IMPORT_DRY_RUN_FILE_RETENTION_DAYS", 2),
+    # How long an import waits for another import of its kind to finish writing (imports/locks.py).
+    "IMPORT_LOCK_WAIT_SECONDS": envint("IMPORT_LOCK_WAIT_SECONDS", 600),
+    # Errors and warnings a report keeps; it counts the rest ("and N more").
+    "IMPORT_REPORT_MAX_ITEMS": envint("IMPORT_REPORT_MAX_ITEMS", 1000),
     "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "casspath-demo-2026"),
 }
 

@@ -24,17 +24,29 @@ from casspath.org.models import OrgUnit
 
 
 def owner_unit(acting_user, family: str, written_code: str) -> OrgUnit:
+    """The unit the file's model belongs to, refused unless the actor may edit its models.
+
+    A unit outside his scope is answered exactly as one that does not exist, and the owner
+    of a model code he may not edit is not named: a dry run must not reveal another city's
+    units."""
     newest = (
         CompetencyModel.objects.filter(family=family).select_related("org_unit").order_by("-version").first()
     )
     if newest is not None:
+        if not scopes.unit_in_scope(acting_user, scopes.Perm.EDIT_MODELS, newest.org_unit):
+            raise ImportFileError(
+                f"模型编码 {family} 属于您权限范围外的单位，您不能为它导入新版本（新模型请换一个模型编码）",
+                f"model code {family} belongs to a unit outside your scope: you may not edit competency "
+                "models there (use another model code for a new model)",
+            )
         return newest.org_unit
     if written_code:
         unit = OrgUnit.objects.filter(code=written_code).first()
-        if unit is None:
+        if unit is None or not scopes.unit_in_scope(acting_user, scopes.Perm.EDIT_MODELS, unit):
             raise ImportFileError(
-                f"「模型」表的所属单位编码 {written_code} 不存在",
-                f"the owner unit code {written_code} on the 模型 sheet does not exist",
+                f"「模型」表的所属单位编码 {written_code} 不存在或不在您的权限范围内",
+                f"the owner unit code {written_code} on the 模型 sheet does not exist "
+                "or is outside your scope",
             )
         return unit
     if scopes.is_unrestricted(acting_user):

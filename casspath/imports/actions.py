@@ -1,8 +1,10 @@
 """Every write of the imports app: create a run (store its file), execute it, apply a dry
 run; and export, whose audit row says who took which data out."""
 
+import hashlib
 import logging
 import uuid
+from datetime import timedelta
 from pathlib import Path, PurePath
 
 from django.conf import settings
@@ -14,8 +16,8 @@ from casspath.core import jobs
 from casspath.core.actors import SystemActor, actor_label
 from casspath.core.audit import record
 from casspath.imports import registry
-from casspath.imports.errors import ImportFileError
-from casspath.imports.framework import Progress, run_import, sha256_of
+from casspath.imports.errors import ImportFileError, UploadTooLarge
+from casspath.imports.framework import Progress, run_import
 from casspath.imports.models import ImportRun
 from casspath.imports.report import ImportReport
 
@@ -36,6 +38,78 @@ def stored_path(run: ImportRun) -> Path:
 
 def read_stored_file(run: ImportRun) -> bytes:
     return stored_path(run).read_bytes()
+
+
+def file_available(run: ImportRun) -> bool:
+    """Whether the run's uploaded file is still kept (see do_purge_import_files)."""
+    return bool(run.stored_name) and stored_path(run).is_file()
+
+
+class FileGone(ImportFileError):
+    """The run's uploaded file has been deleted after its retention period."""
+
+    def __init__(self):
+        super().__init__(
+            f"上传的文件已按保留期限删除（未导入的试运行 {dry_run_retention_days()} 天，"
+            f"其他 {retention_days()} 天），无法再导入或下载。请重新上传文件。",
+            f"The uploaded file has been deleted after its retention period ({dry_run_retention_days()} days "
+            f"for a dry run never applied, {retention_days()} days otherwise): it can no longer be "
+            "applied or downloaded. Upload the file again.",
+        )
+
+
+def retention_days() -> int:
+    return int(settings.CASSPATH.get("IMPORT_FILE_RETENTION_DAYS", 30))
+
+
+def dry_run_retention_days() -> int:
+    return int(settings.CASSPATH.get("IMPORT_DRY_RUN_FILE_RETENTION_DAYS", 2))
+
+
+def max_upload_bytes() -> int:
+    return int(settings.CASSPATH.get("IMPORT_MAX_UPLOAD_BYTES", 50 * 2**20))
+
+
+def too_large(size: int | None = None) -> UploadTooLarge:
+    limit = max_upload_bytes() // 2**20
+    told = f"（{size / 2**20:.1f} MB）" if size else ""
+    told_en = f" ({size / 2**20:.1f} MB)" if size else ""
+    return UploadTooLarge(
+        f"文件过大{told}：导入文件最大 {limit} MB，请拆分后分批导入。",
+        f"The file is too large{told_en}: an import file may be at most {limit} MB. "
+        "Split it and import the parts.",
+    )
+
+
+def _chunks(upload):
+    """The upload's content piece by piece: Django's UploadedFile.chunks(), a file object
+    read 1 MB at a time, or bytes (the CLI and tests)."""
+    if isinstance(upload, bytes | bytearray | memoryview):
+        yield bytes(upload)
+    elif hasattr(upload, "chunks"):
+        yield from upload.chunks()
+    else:
+        while chunk := upload.read(2**20):
+            yield chunk
+
+
+def _store(upload, path: Path) -> tuple[str, int]:
+    """Write the upload to `path` (private) as it streams in, refusing it past the size
+    limit; its SHA-256 and size."""
+    digest, size, limit = hashlib.sha256(), 0, max_upload_bytes()
+    try:
+        with path.open("xb") as out:
+            path.chmod(0o600)
+            for chunk in _chunks(upload):
+                size += len(chunk)
+                if size > limit:
+                    raise too_large(getattr(upload, "size", None) or size)
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return digest.hexdigest(), size
 
 
 def _scope_snapshot(user, importer) -> list:
@@ -60,25 +134,43 @@ def do_export(kind: str, filename: str, *, acting_user) -> bytes:
     return data
 
 
-@transaction.atomic
 def do_create_import_run(
-    kind: str, filename: str, data: bytes, *, dry_run: bool = True, options: dict | None = None, acting_user
+    kind: str, filename: str, upload, *, dry_run: bool = True, options: dict | None = None, acting_user
 ) -> ImportRun:
-    """Store the uploaded file privately and queue a run (the caller enqueues the task)."""
+    """Store the uploaded file privately and queue a run (the caller enqueues the task).
+
+    `upload` is an UploadedFile, a file object or bytes; it is streamed to disk, never held
+    whole in memory, and refused (UploadTooLarge) past IMPORT_MAX_UPLOAD_BYTES.
+    """
     importer = registry.get(kind)
     importer.scope.require(acting_user)
     declared = {option.name for option in importer.options}
     options = {key: bool(value) for key, value in (options or {}).items() if key in declared}
+    declared_size = getattr(upload, "size", None)
+    if declared_size is not None and declared_size > max_upload_bytes():
+        raise too_large(declared_size)
     suffix = PurePath(filename).suffix.lower()[:10]
     stored_name = f"{uuid.uuid4().hex}{suffix if suffix.isascii() else ''}"
-    (files_dir() / stored_name).write_bytes(data)
-    (files_dir() / stored_name).chmod(0o600)
+    path = files_dir() / stored_name
+    sha256, size = _store(upload, path)
+    try:
+        return _create_run(
+            importer, filename, stored_name, sha256, size, dry_run=dry_run, options=options,
+            acting_user=acting_user,
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)  # no run will ever name it
+        raise
+
+
+@transaction.atomic
+def _create_run(importer, filename, stored_name, sha256, size, *, dry_run, options, acting_user) -> ImportRun:
     run = ImportRun(
-        kind=kind,
+        kind=importer.kind,
         filename=PurePath(filename).name[:255] or "upload",
         stored_name=stored_name,
-        sha256=sha256_of(data),
-        size=len(data),
+        sha256=sha256,
+        size=size,
         dry_run=dry_run,
         options=options,
         created_by=None if isinstance(acting_user, SystemActor) else acting_user,
@@ -91,7 +183,7 @@ def do_create_import_run(
         acting_user,
         "import.upload",
         run,
-        summary=f"{kind}: {run.filename}",
+        summary=f"{importer.kind}: {run.filename}",
         changes={"sha256": run.sha256, "dry_run": dry_run, "options": options},
     )
     return run
@@ -108,6 +200,8 @@ def do_apply_import_run(dry_run_run: ImportRun, *, acting_user) -> ImportRun:
     existing = run.applied_runs.exclude(status=ImportRun.Status.FAILED).order_by("created_at").first()
     if existing is not None:
         return existing
+    if not file_available(run):
+        raise FileGone()
     applied = ImportRun(
         kind=run.kind,
         filename=run.filename,
@@ -256,3 +350,51 @@ def do_execute_import_run(run_id: int, *, progress: Progress | None = None) -> I
     except jobs.JobLost:
         return None
     return finished
+
+
+def do_purge_import_files(*, acting_user, now=None) -> int:
+    """Delete uploaded files past their retention: a dry run's that was never applied after
+    IMPORT_DRY_RUN_FILE_RETENTION_DAYS (default 2), any other after
+    IMPORT_FILE_RETENTION_DAYS (default 30), and stray files no run names after the shorter
+    period. A file shared by a dry run and its apply goes when both allow it; a file of an
+    unfinished run stays. The runs and their reports stay; their pages say the file is gone.
+    One audit row per purge that deleted anything. Returns the number of files deleted."""
+    now = now or timezone.now()
+    keep_until = now - timedelta(days=retention_days())
+    keep_dry_until = now - timedelta(days=dry_run_retention_days())
+    by_file: dict[str, list[ImportRun]] = {}
+    for run in ImportRun.objects.exclude(stored_name="").prefetch_related("applied_runs").only(
+        "id", "stored_name", "status", "dry_run", "created_at"
+    ):
+        by_file.setdefault(run.stored_name, []).append(run)
+
+    def expired(run: ImportRun) -> bool:
+        if not run.is_finished:
+            return False
+        if run.dry_run and not run.applied_runs.all():
+            return run.created_at < keep_dry_until
+        return run.created_at < keep_until
+
+    deleted: list[int] = []
+    files = 0
+    directory = files_dir()
+    for name, runs in by_file.items():
+        path = directory / name
+        if path.is_file() and all(expired(run) for run in runs):
+            path.unlink(missing_ok=True)
+            deleted += [run.pk for run in runs]
+            files += 1
+    strays = 0
+    for path in directory.iterdir():
+        if path.name not in by_file and path.is_file():
+            if path.stat().st_mtime < keep_dry_until.timestamp():
+                path.unlink(missing_ok=True)
+                strays += 1
+    if deleted or strays:
+        record(
+            acting_user,
+            "import.purge_files",
+            summary=f"{files} files of {len(deleted)} runs, {strays} stray files",
+            changes={"runs": sorted(deleted), "files": files, "stray_files": strays},
+        )
+    return files + strays

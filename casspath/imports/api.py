@@ -15,7 +15,8 @@ from casspath.api.auth import api_user
 from casspath.api.errors import ApiError
 from casspath.imports import registry
 from casspath.imports.access import access_run_by_id
-from casspath.imports.actions import do_apply_import_run, do_create_import_run
+from casspath.imports.actions import FileGone, do_apply_import_run, do_create_import_run
+from casspath.imports.errors import UploadTooLarge
 from casspath.imports.framework import Importer, may_import
 from casspath.imports.models import ImportRun
 from casspath.imports.queries import importers_for, recent_runs
@@ -129,6 +130,8 @@ def apply_run(request, run_id: int):
     except ValidationError:
         raise ApiError(409, "只有成功的试运行才能正式导入",
                        "Only a successful dry run can be applied") from None
+    except FileGone as gone:
+        raise ApiError(409, gone.message_zh, gone.message_en) from None
     if applied.status == ImportRun.Status.QUEUED:
         enqueue(applied)
         applied.refresh_from_db()
@@ -161,14 +164,19 @@ def upload(
     switched = {name.strip() for name in options.split(",") if name.strip()}
     if unknown := ", ".join(sorted(switched - declared)):
         raise ApiError(422, f"未知的选项：{unknown}", f"unknown options for {kind}: {unknown}")
-    run = do_create_import_run(
-        importer.kind,
-        file.name or "upload",
-        file.read(),
-        dry_run=dry_run,
-        options={"deactivate_missing": deactivate_missing} | dict.fromkeys(switched, True),
-        acting_user=user,
-    )
+    try:
+        # The upload arrives in a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE and is
+        # streamed to storage in chunks, never read whole.
+        run = do_create_import_run(
+            importer.kind,
+            file.name or "upload",
+            file,
+            dry_run=dry_run,
+            options={"deactivate_missing": deactivate_missing} | dict.fromkeys(switched, True),
+            acting_user=user,
+        )
+    except UploadTooLarge as error:
+        raise ApiError(413, error.message_zh, error.message_en) from None
     enqueue(run)
     run.refresh_from_db()
     return Status(201, _out(run))

@@ -4,12 +4,26 @@ from dataclasses import asdict, dataclass
 
 from casspath.core.errors import BilingualError, InvalidValue
 
+# A report quotes values, not whole cells: a 50 MB cell must not make a 50 MB report.
+VALUE_LIMIT = 200
+MESSAGE_LIMIT = 600
+
+
+def shorten(text, limit: int = VALUE_LIMIT) -> str:
+    """The text (None as ""), cut to `limit` characters with an ellipsis when longer."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class ImportFileError(BilingualError):
     """The file as a whole cannot be read (wrong type, corrupt, empty, missing columns).
 
     The only exception an import parser may raise on bad input.
     """
+
+
+class UploadTooLarge(ImportFileError):
+    """The uploaded file is larger than the import limit (settings IMPORT_MAX_UPLOAD_BYTES)."""
 
 
 # A column parser raises the core validators' one error for a bad value; the framework turns
@@ -27,6 +41,12 @@ class RowError:
     value: str
     reason_zh: str
     reason_en: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "column", shorten(self.column))
+        object.__setattr__(self, "value", shorten(self.value))
+        object.__setattr__(self, "reason_zh", shorten(self.reason_zh, MESSAGE_LIMIT))
+        object.__setattr__(self, "reason_en", shorten(self.reason_en, MESSAGE_LIMIT))
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -51,6 +71,10 @@ class ImportWarning:
 
     message_zh: str
     message_en: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "message_zh", shorten(self.message_zh, MESSAGE_LIMIT))
+        object.__setattr__(self, "message_en", shorten(self.message_en, MESSAGE_LIMIT))
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -1,6 +1,7 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from casspath.imports.actions import max_upload_bytes
 
 
 class UploadForm(forms.Form):
@@ -26,7 +27,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = max_upload_bytes()
         if upload.size > limit:
             raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // 2**20})
         return upload

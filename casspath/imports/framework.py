@@ -8,17 +8,17 @@ multi-sheet workbook) subclass `Importer` and own `run`.
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.db import transaction
 from django.utils.functional import Promise
 
 from casspath.core import validators
 from casspath.core.actors import SystemActor
 from casspath.imports.columns import Column, HeaderMatch, Parser, match_headers
 from casspath.imports.errors import ImportFileError, Invalid, RowError
+from casspath.imports.locks import run_locked
 from casspath.imports.reader import Sheet, read_table
 from casspath.imports.report import ImportReport
 
@@ -45,6 +45,10 @@ class ImportScope(Protocol):
 
     def unit_ids(self, user) -> set[int]: ...
 
+    def reaches_units(self, user, unit_ids: Iterable[int]) -> set[int]:
+        """Those of `unit_ids` within the user's scope."""
+        ...
+
     def roots(self, user) -> list[dict]:
         """The user's scope roots as {"id", "code", "name"}, kept with a run."""
         ...
@@ -65,6 +69,12 @@ class RunContext:
     # records its own success there, so the rows and the success commit together or not at all.
     before_commit: Callable[[ImportReport], None] | None = None
     cache: dict[str, Any] = field(default_factory=dict)
+
+    def refresh_scope(self) -> None:
+        """Forget the actor's roles and units read so far, so that they are read again."""
+        self.cache.pop("allowed_unit_ids", None)
+        if hasattr(self.acting_user, "_casspath_bindings"):
+            del self.acting_user._casspath_bindings
 
     @property
     def unrestricted(self) -> bool:
@@ -224,6 +234,15 @@ class TabularImporter(Importer):
 
     def run_sheet(self, sheet: Sheet, ctx: RunContext) -> tuple[ImportReport, Any]:
         report = self.new_report(ctx)
+        if ctx.dry_run:
+            return report, self._validate(ctx, sheet, report)
+        # Parsed, checked, planned and written under the lock of this kind, in one
+        # transaction: a second import of the same rows waits, then plans against what the
+        # first wrote; the actor's scope is read again inside it (his roles may have changed).
+        return run_locked(self.kind, lambda: self._apply_locked(ctx, sheet, report))
+
+    def _validate(self, ctx: RunContext, sheet: Sheet, report: ImportReport) -> Any:
+        """Parse, check and plan; the plan, with report.ok set when no row is bad."""
         header_at, header_row = _header_row(sheet)
         match = match_headers(header_row, self.columns)
         report.warnings.extend(match.warnings)
@@ -234,25 +253,32 @@ class TabularImporter(Importer):
         plan = self.plan(ctx, table, report)
         if report.errors:
             report.errors.sort(key=lambda e: e.row)
-            return report, plan
-        report.ok = True
-        if not ctx.dry_run:
-            ctx.progress("writing", report.total, report.total)
-            from casspath.core.audit import record
+        else:
+            report.ok = True
+        return plan
 
-            with transaction.atomic():
-                self.apply(ctx, plan, report)
-                record(
-                    ctx.acting_user,
-                    self.audit_verb or f"import.{self.kind}",
-                    summary=f"{ctx.filename}: +{report.created} ~{report.updated}",
-                    changes=self.audit_changes(ctx, report),
-                    object_type="imports.kind",
-                    object_id=self.kind,
-                )
-                report.applied = True
-                if ctx.before_commit is not None:
-                    ctx.before_commit(report)
+    def _apply_locked(self, ctx: RunContext, sheet: Sheet, report: ImportReport) -> tuple[ImportReport, Any]:
+        from casspath.core.audit import record
+
+        ctx.refresh_scope()
+        if not may_import(ctx.acting_user, self):
+            raise ImportFileError("您已没有导入权限。", "You no longer hold the permission to import.")
+        plan = self._validate(ctx, sheet, report)
+        if not report.ok:
+            return report, plan
+        ctx.progress("writing", report.total, report.total)
+        self.apply(ctx, plan, report)
+        record(
+            ctx.acting_user,
+            self.audit_verb or f"import.{self.kind}",
+            summary=f"{ctx.filename}: +{report.created} ~{report.updated}",
+            changes=self.audit_changes(ctx, report),
+            object_type="imports.kind",
+            object_id=self.kind,
+        )
+        report.applied = True
+        if ctx.before_commit is not None:
+            ctx.before_commit(report)
         return report, plan
 
     def parse_table(

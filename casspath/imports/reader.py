@@ -13,13 +13,13 @@ import codecs
 import csv
 import io
 import math
+import re
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
 
-from django.conf import settings
-
 from casspath.core.spreadsheets import read_back
 from casspath.imports.errors import ImportFileError
+from casspath.imports.limits import check_area, check_workbook, max_cells, max_columns, max_rows
 
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv"}
@@ -53,10 +53,6 @@ class Sheet:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Sheet) and (self.name, self.rows) == (other.name, other.rows)
-
-
-def max_rows() -> int:
-    return int(settings.CASSPATH.get("IMPORT_MAX_ROWS", 200_000))
 
 
 def read_sheets(data: bytes, filename: str) -> list[Sheet]:
@@ -112,13 +108,16 @@ def _is_excel(data: bytes, filename: str) -> bool:
 def _read_workbook(data: bytes) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
+    if data.startswith(_ZIP_MAGIC):
+        check_workbook(data)  # before calamine expands any sheet (limits.py)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for name in workbook.sheet_names:
-            values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if len(values) > max_rows() + 1:
-                raise _too_many_rows(len(values) - 1)
+            sheet = workbook.get_sheet_by_name(name)
+            end = sheet.end
+            check_area(str(name), end[0] + 1 if end else 0, end[1] + 1 if end else 0)
+            values = sheet.to_python(skip_empty_area=False)
             sheets.append(Sheet(str(name), columns=_normalise_columns(values)))
         workbook.close()
     except ImportFileError:
@@ -223,6 +222,7 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    _refuse_mixed_encodings(data)
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -230,6 +230,58 @@ def decode_text(data: bytes) -> str:
     if "\x00" in text:
         raise _undecodable()
     return text
+
+
+def _refuse_mixed_encodings(data: bytes) -> None:
+    """Refuse a file whose lines are partly UTF-8 and partly GBK (rows pasted from two
+    files): decoded as GB18030 whole, its UTF-8 rows would become mojibake (王宁 → 鐜嬪畞)
+    without any error. A line is UTF-8 when it decodes so and holds a CJK character (GBK
+    bytes that happen to be valid UTF-8 decode to Latin or Cyrillic letters, never CJK)."""
+    utf8_lines, gbk_lines = [], []
+    for number, line in enumerate(_byte_lines(data), start=1):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            gbk_lines.append(number)
+            continue
+        if any("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" for char in text):
+            utf8_lines.append(number)
+    if utf8_lines and gbk_lines:
+        utf8, gbk = _line_list(utf8_lines), _line_list(gbk_lines)
+        raise ImportFileError(
+            f"文件混用了两种编码：第 {utf8} 行是 UTF-8，第 {gbk} 行是 GBK（GB18030），"
+            "按任一种读取都会有乱码。"
+            "请把整个文件另存为同一种编码（建议 UTF-8）后再导入。",
+            f"The file mixes two encodings: lines {utf8} are UTF-8 and lines {gbk} are GBK (GB18030); "
+            "read either way, some rows would be garbled. Save the whole file in one encoding "
+            "(UTF-8 preferred) and import it again.",
+        )
+
+
+def _byte_lines(data: bytes):
+    """The lines of `data` one at a time (a list of them all would be millions of objects)."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end + 1
+        yield data[start:end]
+        start = end
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _text_lines(text: str):
+    """The lines of `text`, ends kept, one at a time: what csv.reader needs, without the
+    copy of the whole text that io.StringIO makes (four bytes a character past Latin-1)."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def _line_list(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:10]))
+    return shown + (f" … (+{len(numbers) - 10})" if len(numbers) > 10 else "")
 
 
 def _undecodable() -> ImportFileError:
@@ -269,12 +321,15 @@ def _read_csv(data: bytes) -> list[list[str]]:
         )
     delimiter = sniff_delimiter(text)
     rows: list[list[str]] = []
-    limit = max_rows() + 1
+    limit, width_limit, cells_left = max_rows() + 1, max_columns(), max_cells()
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for row in csv.reader(_text_lines(text), delimiter=delimiter):
             rows.append([read_back(cell.strip()) for cell in row])  # our own CSV's ' quotes
+            cells_left -= len(row)
             if len(rows) > limit:
                 raise _too_many_rows(len(rows) - 1)
+            if len(row) > width_limit or cells_left < 0:
+                raise _too_wide(len(rows), len(row))
     except csv.Error as exc:
         raise ImportFileError(
             f"CSV 文件格式有误（第 {len(rows) + 1} 行附近）：引号不配对或单元格过长。",
@@ -284,6 +339,15 @@ def _read_csv(data: bytes) -> list[list[str]]:
     while rows and not any(rows[-1]):
         rows.pop()
     return rows
+
+
+def _too_wide(line: int, width: int) -> ImportFileError:
+    return ImportFileError(
+        f"CSV 文件第 {line} 行有 {width} 列，超过上限（{max_columns()} 列、共 {max_cells()} 个单元格），"
+        "请删除多余的列或拆分文件后分批导入。",
+        f"Line {line} of the CSV file has {width} columns, more than the limit ({max_columns()} columns, "
+        f"{max_cells()} cells in all): delete the extra columns or split the file and import the parts.",
+    )
 
 
 def _too_many_rows(count: int) -> ImportFileError:

@@ -12,9 +12,11 @@ from casspath.core.jobs import JobStatus
 from casspath.imports import registry
 from casspath.imports.access import access_run_by_id
 from casspath.imports.actions import (
+    FileGone,
     do_apply_import_run,
     do_create_import_run,
     do_retry_import_run,
+    file_available,
     stored_path,
 )
 from casspath.imports.errors import ImportFileError
@@ -62,7 +64,7 @@ def kind(request, kind):
         run = do_create_import_run(
             importer.kind,
             upload.name,
-            upload.read(),
+            upload,
             dry_run=form.cleaned_data["dry_run"],
             options=form.options(),
             acting_user=request.user,
@@ -95,12 +97,16 @@ def _run_context(run) -> dict:
         _label_preview_fields(report, run.kind)
     # The latest apply; a failed one blocks no new apply (do_apply_import_run).
     applied = run.applied_runs.order_by("-created_at", "-id").first() if run.dry_run else None
+    available = file_available(run)
     return {
         "run": run,
         "job": run,
         "report": report,
         "applied": applied,
-        "can_apply": bool(run.dry_run and run.ok and (applied is None or applied.status == FAILED)),
+        "file_available": available,
+        "file_gone": None if available else FileGone(),
+        "can_apply": bool(run.dry_run and run.ok and available
+                          and (applied is None or applied.status == FAILED)),
         "importer_label": _label(run.kind),
     }
 
@@ -160,7 +166,7 @@ def apply(request, run_id):
     run = access_run_by_id(request.user, run_id)
     try:
         applied = do_apply_import_run(run, acting_user=request.user)
-    except ValidationError:
+    except (ValidationError, FileGone):
         raise Http404("this run cannot be applied") from None
     if applied.status == applied.Status.QUEUED:
         enqueue(applied)

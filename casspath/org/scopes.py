@@ -7,6 +7,7 @@ Every role is bound to an org unit; its reach for a permission is one of:
 The table below is data: a permission absent for a role is refused.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -212,6 +213,15 @@ class PermScope:
 
     def unrestricted(self, user) -> bool:
         return is_unrestricted(user)
+
+    def reaches_units(self, user, unit_ids: Iterable[int]) -> set[int]:
+        """Those of `unit_ids` whose units the permission reaches (one query)."""
+        ids = list(unit_ids)
+        if is_unrestricted(user):
+            return set(ids)
+        roots = scope_roots(user, self.perm)
+        units = OrgUnit.objects.filter(pk__in=ids).only("id", "path")
+        return {unit.pk for unit in units if any(unit.is_within(root) for root in roots)}
 
     def unit_ids(self, user) -> set[int]:
         return set(units_for(user, self.perm).values_list("id", flat=True))

@@ -90,3 +90,39 @@ def test_it_refuses_an_unknown_option_by_api(world, model):
         "file": SimpleUploadedFile("model.xlsx", changed(model)), "options": "as_draft", "dry_run": "false"})
     assert response.status_code == 201
     assert CompetencyModel.objects.get(family="small", version=2).status == CompetencyModel.Status.DRAFT
+
+
+def _new_family(model, owner: str) -> bytes:
+    """The model's file as a new model code (family) owned by `owner`."""
+    wb = load_workbook(io.BytesIO(export_model_xlsx(model)))
+    for row in wb["模型"].iter_rows():
+        if row[1].value == "family":
+            row[2].value = "other"
+        elif row[1].value == "org_unit":
+            row[2].value = owner
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_it_answers_another_citys_unit_as_it_answers_a_unit_that_does_not_exist(world, model):
+    client = login(world.city_admin_a)
+    messages = []
+    for code in ("SZ-NS-01", "NOPE-01"):
+        upload = SimpleUploadedFile("model.xlsx", _new_family(model, code))
+        client.post(KIND_URL, {"file": upload, "dry_run": "on"})
+        run = ImportRun.objects.latest("id")
+        assert run.status == "failed"
+        messages.append({key: text.replace(code, "CODE") for key, text in run.report["file_error"].items()})
+    assert messages[0] == messages[1]
+    assert "政企二班" not in str(messages) and "does not exist or is outside your scope" in str(messages)
+
+
+def test_it_does_not_name_the_owner_of_a_model_code_outside_the_scope(world, model):
+    model.org_unit = world.team_b
+    model.save(update_fields=["org_unit"])
+    client = login(world.city_admin_a)
+    client.post(KIND_URL, {"file": SimpleUploadedFile("model.xlsx", changed(model)), "dry_run": "on"})
+    error = ImportRun.objects.get().report["file_error"]
+    assert "政企二班" not in str(error) and "SZ-NS-01" not in str(error)
+    assert "small" in error["message_en"] and "small" in error["message_zh"]

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+import zipfile
 from datetime import date
 
 from openpyxl import Workbook
@@ -81,3 +83,21 @@ def roster_xlsx_rows() -> list[list]:
         ],
         ["E0004", "孙新人", 13900000004, None, "GZ-TH-01", "客户经理", date(2021, 1, 2), "高级", "在职"],
     ]
+
+
+_FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def deterministic_xlsx(rows: list[list]) -> bytes:
+    """An .xlsx whose bytes depend on `rows` only: openpyxl stamps the save time into
+    docProps/core.xml and every zip entry, which made fuzz examples differ between runs."""
+    archive = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as fixed:
+        for info in archive.infolist():
+            content = archive.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_TIMES.sub(rb"\g<1>2024-01-01T00:00:00Z\g<2>", content)
+            fixed.writestr(zipfile.ZipInfo(info.filename, _FIXED_ZIP_TIME), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()

@@ -93,3 +93,30 @@ def test_refusals(world, client):
     assert client.get(f"{BASE}/runs/{run_id}").status_code == 403
     assert client.get(f"{BASE}/").json() == []
     assert ImportRun.objects.count() == 1
+
+
+def test_it_refuses_an_upload_past_the_size_limit_with_json(world, client, settings, tmp_path):
+    settings.PRIVATE_FILES_DIR = tmp_path
+    settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_UPLOAD_BYTES": 2000}
+    _login(client, "gzadmin")
+    big = roster_rows() + [roster_rows()[1]] * 100
+    response = _post(client, big)
+    assert response.status_code == 413
+    body = response.json()
+    assert "0 MB" in body["detail_en"] and "MB" in body["detail_zh"] and "拆分" in body["detail_zh"]
+    assert not ImportRun.objects.exists() and not [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert _post(client, roster_rows()).status_code == 201
+
+
+def test_it_streams_a_large_upload_to_storage_in_chunks(world, client, settings, tmp_path):
+    import hashlib
+
+    settings.PRIVATE_FILES_DIR = tmp_path
+    data = b"a,b\n" * 1_600_000  # refused by the import (too many rows) once stored
+    assert len(data) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE  # so Django spills it to a temporary file
+    _login(client, "gzadmin")
+    response = client.post(f"{BASE}/roster", {"file": SimpleUploadedFile("big.csv", data)})
+    assert response.status_code == 201
+    run = ImportRun.objects.get()
+    assert run.size == len(data) and run.sha256 == hashlib.sha256(data).hexdigest()
+    assert (tmp_path / "imports" / run.stored_name).read_bytes() == data

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from casspath.imports.errors import ImportFileError
 from casspath.imports.reader import read_sheets, read_table, sniff_delimiter
-from casspath.imports.tests.helpers import csv_bytes, xlsx_bytes
+from casspath.imports.tests.helpers import csv_bytes, deterministic_xlsx, xlsx_bytes
 
 ROWS = [["工号", "姓名", "单位编码"], ["E1", "王 经理 ", "GZ"], ["E2", "赵同事", "SZ"]]
 EXPECTED = [["工号", "姓名", "单位编码"], ["E1", "王 经理", "GZ"], ["E2", "赵同事", "SZ"]]
@@ -171,7 +171,7 @@ excel_cells = st.one_of(
 @given(st.lists(st.lists(excel_cells, min_size=1, max_size=5), min_size=1, max_size=8), st.data())
 def test_random_workbooks_truncated_or_corrupted_fail_cleanly(rows, data):
     try:
-        content = xlsx_bytes(rows)
+        content = deterministic_xlsx(rows)
     except Exception:  # noqa: BLE001 - openpyxl refusing a value is not what is tested
         return
     _only_file_errors(content, "fuzz.xlsx")
@@ -194,3 +194,19 @@ def test_a_zip_that_is_not_a_workbook_fails_cleanly():
 def test_bom_only_file_is_empty():
     with pytest.raises(ImportFileError):
         read_table(codecs.BOM_UTF8, "bom.csv")
+
+
+def test_it_refuses_a_csv_of_utf8_and_gbk_rows_naming_them():
+    header = "工号,姓名\n".encode()
+    utf8_row = "E0001,王宁\n".encode()
+    gbk_row = "E0002,李四\n".encode("gbk")
+    with pytest.raises(ImportFileError) as caught:
+        read_table(header + utf8_row + gbk_row + gbk_row, "mixed.csv")
+    assert "lines 1, 2 are UTF-8 and lines 3, 4 are GBK" in caught.value.message_en
+    assert "第 1, 2 行是 UTF-8" in caught.value.message_zh and "第 3, 4 行是 GBK" in caught.value.message_zh
+
+
+def test_a_gbk_file_whose_bytes_look_like_utf8_here_and_there_still_reads():
+    # 证 in GBK is D6 A4: a valid two-byte UTF-8 sequence (Ԥ), not a CJK character.
+    data = "工号,姓名\nE0001,证\nE0002,李四\n".encode("gbk")
+    assert read_table(data, "gbk.csv").rows == [["工号", "姓名"], ["E0001", "证"], ["E0002", "李四"]]

@@ -83,8 +83,8 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not report.ok:
             raise CommandError(
-                f"导入失败，未写入任何数据（{len(report.errors)} 个错误）/ import failed, nothing written "
-                f"({len(report.errors)} errors, run {run.pk})",
+                f"导入失败，未写入任何数据（{report.error_count} 个错误）/ import failed, nothing written "
+                f"({report.error_count} errors, run {run.pk})",
                 returncode=1,
             )
         self.stdout.write(
