@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 
 from casspath.core import jobs
-from casspath.testing import build_world
 from casspath.imports.actions import do_apply_import_run, do_create_import_run, do_execute_import_run
 from casspath.imports.models import ImportRun
 from casspath.imports.tasks import enqueue
 from casspath.imports.tests.helpers import csv_bytes, roster_rows
 from casspath.org.models import Employee
+from casspath.testing import build_world
 
 pytestmark = pytest.mark.slow
 
