@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from casspath.competency.actions.common import Status, clean, known_codes, require_editable
+from casspath.competency.audit_verbs import CompetencyVerb
 from casspath.competency.errors import CompetencyError, InvalidTransition
 from casspath.competency.models import (
     BehaviourLevel,
@@ -164,7 +165,7 @@ def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyMo
     )
     audit.record(
         acting_user,
-        "competency.start_new_version",
+        CompetencyVerb.START_NEW_VERSION,
         draft,
         summary=f"{draft} from v{model.version}",
         changes={"from_version": model.version},
@@ -189,7 +190,7 @@ def do_publish_model(model: CompetencyModel, *, acting_user) -> CompetencyModel:
     archived = publish_draft(model)
     audit.record(
         acting_user,
-        "competency.publish_model",
+        CompetencyVerb.PUBLISH_MODEL,
         model,
         summary=str(model),
         changes={"archived": [m.version for m in archived]},
@@ -205,7 +206,7 @@ def do_discard_draft(model: CompetencyModel, *, acting_user) -> None:
     model.delete()
     audit.record(
         acting_user,
-        "competency.discard_draft",
+        CompetencyVerb.DISCARD_DRAFT,
         object_type="competency.competencymodel",
         object_id=str(pk),
         summary=label,
