@@ -97,8 +97,13 @@ def masked_changes(changes: dict) -> dict:
 
 @transaction.atomic
 def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict:
-    """Change some fields of an employee; returns the changes ({} when nothing changed)."""
+    """Change some fields of an employee; returns the changes ({} when nothing changed).
+
+    The row is locked and re-read into `employee` first: scope, status and the changes are
+    judged on him as he is now, not as a page loaded him (he may have moved out of the
+    actor's scope since)."""
     values = _normalise(values)
+    employee.refresh_from_db(from_queryset=Employee.objects.select_for_update())
     require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
     changes = audit.diff(employee, values)
     if not changes:
