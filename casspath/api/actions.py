@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from casspath.api.audit_verbs import ApiVerb
 from casspath.api.models import PREFIX_LENGTH, TOKEN_MARKER, ApiToken, hash_secret
 from casspath.core import audit
 from casspath.core.models import User
@@ -51,7 +52,7 @@ def do_create_token(user: User, name: str, *, acting_user,
                      expires_at=expires_at, role_bindings=bindings)
     token.full_clean()
     token.save()
-    audit.record(acting_user, "api_token.create", token,
+    audit.record(acting_user, ApiVerb.CREATE_TOKEN, token,
                  summary=f"{user.get_username()}: {token.name} ({prefix})",
                  changes={"expires_at": expires_at.isoformat(), "role_bindings": bindings})
     return token, secret
@@ -64,7 +65,7 @@ def do_revoke_token(token: ApiToken, *, acting_user) -> bool:
         return False
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(acting_user, "api_token.revoke", token,
+    audit.record(acting_user, ApiVerb.REVOKE_TOKEN, token,
                  summary=f"{token.user.get_username()}: {token.name} ({token.prefix})")
     return True
 
@@ -106,7 +107,7 @@ def do_revoke_tokens_of(user_ids: Iterable[int], *, reason: str, acting_user,
                 continue
             token.revoked_at, token.revoked_reason = now, reason
             token.save(update_fields=["revoked_at", "revoked_reason"])
-            audit.record(acting_user, "api_token.revoke", token,
+            audit.record(acting_user, ApiVerb.REVOKE_TOKEN, token,
                          summary=f"{token.user.get_username()}: {token.name} ({token.prefix}): {reason}",
                          changes={"reason": reason})
             revoked += 1

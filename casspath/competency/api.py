@@ -10,8 +10,8 @@ from ninja import Router, Schema
 
 from casspath.api.auth import api_user
 from casspath.competency.access import access_model_by_id
-from casspath.competency.models import CompetencyModel, Requirement
-from casspath.competency.queries import model_tree, models_for
+from casspath.competency.models import CompetencyModel
+from casspath.competency.queries import model_tree, models_for, requirement_rows
 
 router = Router(tags=["competency"])
 
@@ -96,11 +96,7 @@ def list_models(request):
 def get_model(request, model_id: int):
     model = access_model_by_id(api_user(request), model_id)
     tree = model_tree(model)
-    requirements = (
-        Requirement.objects.filter(model=model)
-        .values_list("dimension__code", "stage__code", "grade__code", "level", "weight")
-        .order_by("dimension__order", "dimension__code", "stage__order", "grade__order")
-    )
+    requirements = requirement_rows(model)
     return {
         **_summary(model),
         "description": model.description,

@@ -11,6 +11,7 @@ from pathlib import PurePath
 from django.utils.translation import gettext_lazy as _
 
 from casspath.competency.actions.loading import do_import_model_data
+from casspath.competency.audit_verbs import CompetencyVerb
 from casspath.competency.errors import CompetencyError, CompetencyImportInvalid, ModelDataError
 from casspath.competency.excel import export_model_xlsx, parse_model_file, template_xlsx
 from casspath.competency.models import CompetencyModel
@@ -65,7 +66,8 @@ class CompetencyImporter(Importer):
     label = _("Competency model")
     scope = scopes.PermScope(scopes.Perm.EDIT_MODELS)
     can_export = True
-    audit_verb = "competency.load_model"
+    audit_verb = CompetencyVerb.LOAD_MODEL
+    export_verb = CompetencyVerb.EXPORT_MODEL
     options = (
         Option(
             "as_draft",

@@ -101,6 +101,28 @@ class ModelTree:
         return sum(len(m.dimensions) for m in self.modules)
 
 
+def level_titles(model: CompetencyModel) -> dict[int, LevelTitle]:
+    """The titles of a model's levels, by level."""
+    return {row.level: row for row in LevelTitle.objects.filter(model=model)}
+
+
+def requirement_target(kind: str, code: str) -> Stage | Grade | None:
+    """The stage or grade a requirement column names ("stage"/"grade" and its code)."""
+    lists: dict[str, type[Stage] | type[Grade]] = {"stage": Stage, "grade": Grade}
+    if kind not in lists:
+        return None
+    return lists[kind].objects.filter(code=code).first()
+
+
+def requirement_rows(model: CompetencyModel):
+    """(dimension, stage, grade codes, level, weight) of each requirement, in matrix order."""
+    return (
+        Requirement.objects.filter(model=model)
+        .values_list("dimension__code", "stage__code", "grade__code", "level", "weight")
+        .order_by("dimension__order", "dimension__code", "stage__order", "grade__order")
+    )
+
+
 def model_tree(model: CompetencyModel) -> ModelTree:
     """Modules → dimensions → levels with indicators, in four queries."""
     titles = list(LevelTitle.objects.filter(model=model).order_by("level"))

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from casspath.competency import queries
 from casspath.competency.models import CompetencyModel
 from casspath.core.parts import HomeCard, MenuEntry
-from casspath.org.home import my_employee
-from casspath.org.queries import StageLookup
+from casspath.org.queries import StageLookup, my_employee
 
 
 def my_requirements(user, today: date) -> dict | None:

@@ -42,8 +42,15 @@ from casspath.competency.forms import (
     ModuleForm,
     RequirementColumnForm,
 )
-from casspath.competency.models import CompetencyModel, Dimension, LevelTitle
-from casspath.competency.queries import diff_against_previous, model_tree, models_for, requirement_matrix
+from casspath.competency.models import CompetencyModel, Dimension
+from casspath.competency.queries import (
+    diff_against_previous,
+    level_titles,
+    model_tree,
+    models_for,
+    requirement_matrix,
+    requirement_target,
+)
 from casspath.core.forms import REFUSED, run_action
 from casspath.org import scopes
 from casspath.org.models import Grade, Stage
@@ -264,7 +271,7 @@ def model_edit(request, model):
 @require_http_methods(["GET", "POST"])
 @draft_edit
 def levels_edit(request, model):
-    titles = {row.level: row for row in LevelTitle.objects.filter(model=model)}
+    titles = level_titles(model)
     form = LevelTitlesForm(request.POST or None, titles=titles)
     return _edit_page(
         request,
@@ -379,7 +386,7 @@ def dimension_edit(request, model, code):
 @draft_edit
 def dimension_indicators(request, model, code):
     dimension = access_dimension_in_model(model, code)
-    titles = {row.level: row for row in LevelTitle.objects.filter(model=model)}
+    titles = level_titles(model)
     lines = {row.level: row.indicator_list() for row in dimension.behaviours.all()}
     form = IndicatorsForm(request.POST or None, titles=titles, initial_lines=lines)
     return _edit_page(
@@ -404,10 +411,7 @@ def dimension_remove(request, model, code):
 @require_http_methods(["GET", "POST"])
 @draft_edit
 def requirements_edit(request, model, kind, code):
-    lookup = {"stage": Stage, "grade": Grade}
-    if kind not in lookup:
-        raise Http404("no such requirement column")
-    target = lookup[kind].objects.filter(code=code).first()
+    target = requirement_target(kind, code)
     if target is None:
         raise Http404("no such stage or grade")
     matrix = requirement_matrix(model)

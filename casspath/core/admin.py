@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
 
 from casspath.core import audit
+from casspath.core.audit_verbs import CoreVerb
 from casspath.core.models import AuditEvent, User
 from casspath.core.signals import logins_deactivated, password_changed
 
@@ -49,16 +50,16 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         changes = self._changes(form)
         super().save_model(request, obj, form, change)
-        audit.record(request.user, "admin.change" if change else "admin.add", obj, summary=str(obj),
-                     changes=changes)
+        verb = CoreVerb.ADMIN_CHANGE if change else CoreVerb.ADMIN_ADD
+        audit.record(request.user, verb, obj, summary=str(obj), changes=changes)
 
     def delete_model(self, request, obj):
-        audit.record(request.user, "admin.delete", obj, summary=str(obj))
+        audit.record(request.user, CoreVerb.ADMIN_DELETE, obj, summary=str(obj))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            audit.record(request.user, "admin.delete", obj, summary=str(obj))
+            audit.record(request.user, CoreVerb.ADMIN_DELETE, obj, summary=str(obj))
         super().delete_queryset(request, queryset)
 
 
@@ -79,7 +80,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
                 user = User.objects.get(pk=id)
-                audit.record(request.user, "admin.set_password", user, summary=str(user),
+                audit.record(request.user, CoreVerb.ADMIN_SET_PASSWORD, user, summary=str(user),
                              changes={"password": "changed"})
                 password_changed.send(User, user=user, acting_user=request.user, reset=True)
         return response

@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casspath.core.actors import SystemActor
 from casspath.core.audit import record
+from casspath.core.audit_verbs import CoreVerb
 from casspath.core.errors import BilingualError, InvalidTransition
 
 logger = logging.getLogger(__name__)
@@ -220,7 +221,7 @@ def fail(job: J, error: BilingualError, *, retryable: bool = False, held: bool =
             return None
         set_status(locked, JobStatus.FAILED, error_zh=error.message_zh, error_en=error.message_en,
                    retryable=retryable, finished_at=timezone.now(), **fields)
-        record(acting_user, "job.failed", locked, summary=error.message_en)
+        record(acting_user, CoreVerb.JOB_FAILED, locked, summary=error.message_en)
     return locked
 
 
@@ -291,7 +292,7 @@ def _sweep_one(model: type[Job], pk: int, stale: Q) -> str:
         zh, en = _labels(job)
         if job.attempt < settings.JOB_MAX_ATTEMPTS and job.requeueable():
             set_status(job, JobStatus.QUEUED, phase="", progress_done=0)
-            record(SWEEPER, "job.requeued", job, summary=f"attempt {job.attempt}: its worker stopped")
+            record(SWEEPER, CoreVerb.JOB_REQUEUED, job, summary=f"attempt {job.attempt}: its worker stopped")
             enqueue(job)
             return "requeued"
         why = BilingualError(
@@ -301,7 +302,7 @@ def _sweep_one(model: type[Job], pk: int, stale: Q) -> str:
         )
         set_status(job, JobStatus.FAILED, error_zh=why.message_zh, error_en=why.message_en, retryable=True,
                    finished_at=timezone.now())
-        record(SWEEPER, "job.failed", job, summary=why.message_en)
+        record(SWEEPER, CoreVerb.JOB_FAILED, job, summary=why.message_en)
         return "failed"
 
 

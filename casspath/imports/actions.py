@@ -16,6 +16,7 @@ from casspath.core import jobs
 from casspath.core.actors import SystemActor, actor_label
 from casspath.core.audit import record
 from casspath.imports import registry
+from casspath.imports.audit_verbs import ImportVerb
 from casspath.imports.errors import ImportFileError, UploadTooLarge
 from casspath.imports.framework import Progress, run_import
 from casspath.imports.models import ImportRun
@@ -125,11 +126,11 @@ def do_export(kind: str, filename: str, *, acting_user) -> bytes:
     registry.UnknownKind, ImportFileError (kind cannot export, or a wrong file type) and
     ScopeRefused (the importer's own permission check)."""
     importer = registry.get(kind)
-    if not importer.can_export:
+    if not importer.can_export or importer.export_verb is None:
         raise ImportFileError(f"“{kind}”类型不支持导出。", f"Kind '{kind}' cannot be exported.")
     data = importer.export(acting_user, filename)
     name = PurePath(filename).name
-    record(acting_user, f"export.{kind}", summary=f"{kind} → {name}",
+    record(acting_user, importer.export_verb, summary=f"{kind} → {name}",
            changes={"file": name, "bytes": len(data)}, object_type="imports.kind", object_id=kind)
     return data
 
@@ -181,7 +182,7 @@ def _create_run(importer, filename, stored_name, sha256, size, *, dry_run, optio
     run.save()
     record(
         acting_user,
-        "import.upload",
+        ImportVerb.UPLOAD,
         run,
         summary=f"{importer.kind}: {run.filename}",
         changes={"sha256": run.sha256, "dry_run": dry_run, "options": options},
@@ -219,7 +220,7 @@ def do_apply_import_run(dry_run_run: ImportRun, *, acting_user) -> ImportRun:
     applied.save()
     record(
         acting_user,
-        "import.apply",
+        ImportVerb.APPLY,
         applied,
         summary=f"{run.kind}: {run.filename}",
         changes={"dry_run_run": run.pk, "sha256": run.sha256},
@@ -263,7 +264,7 @@ def do_retry_import_run(failed: ImportRun, *, acting_user) -> ImportRun:
     )
     again.full_clean()
     again.save()
-    record(acting_user, "import.retry", again, summary=f"{run.kind}: {run.filename}",
+    record(acting_user, ImportVerb.RETRY, again, summary=f"{run.kind}: {run.filename}",
            changes={"failed_run": run.pk, "sha256": run.sha256})
     return again
 
@@ -393,7 +394,7 @@ def do_purge_import_files(*, acting_user, now=None) -> int:
     if deleted or strays:
         record(
             acting_user,
-            "import.purge_files",
+            ImportVerb.PURGE_FILES,
             summary=f"{files} files of {len(deleted)} runs, {strays} stray files",
             changes={"runs": sorted(deleted), "files": files, "stray_files": strays},
         )

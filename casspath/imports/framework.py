@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 
 from casspath.core import validators
 from casspath.core.actors import SystemActor
+from casspath.core.audit import AuditVerb, record
 from casspath.imports.columns import Column, HeaderMatch, Parser, match_headers
 from casspath.imports.errors import ImportFileError, Invalid, RowError
 from casspath.imports.locks import run_locked
@@ -107,8 +108,10 @@ class Importer(ABC):
     scope: ImportScope  # every importer sets one
     options: Sequence[Option] = ()
     can_export: bool = False
-    # Applied imports write one audit row with this verb (default "import.<kind>").
-    audit_verb: str = ""
+    # The verbs of an applied import's audit row and of an export's, declared in the
+    # importer's app (its audit_verbs.py); `registry.register` refuses an importer without.
+    audit_verb: AuditVerb
+    export_verb: AuditVerb | None = None
     # Values the report keeps raw (a choice's stored value) that pages show by their label,
     # in the page's language: {column key: {value: label}}.
     value_labels: Mapping[str, Mapping[str, str | Promise]] = {}
@@ -258,8 +261,6 @@ class TabularImporter(Importer):
         return plan
 
     def _apply_locked(self, ctx: RunContext, sheet: Sheet, report: ImportReport) -> tuple[ImportReport, Any]:
-        from casspath.core.audit import record
-
         ctx.refresh_scope()
         if not may_import(ctx.acting_user, self):
             raise ImportFileError("您已没有导入权限。", "You no longer hold the permission to import.")
@@ -270,7 +271,7 @@ class TabularImporter(Importer):
         self.apply(ctx, plan, report)
         record(
             ctx.acting_user,
-            self.audit_verb or f"import.{self.kind}",
+            self.audit_verb,
             summary=f"{ctx.filename}: +{report.created} ~{report.updated}",
             changes=self.audit_changes(ctx, report),
             object_type="imports.kind",

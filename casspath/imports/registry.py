@@ -6,6 +6,7 @@ Django's admin finds `admin.py`) or in its `AppConfig.ready()`. See README.md.
 
 from django.utils.module_loading import autodiscover_modules
 
+from casspath.core.audit import AuditVerb
 from casspath.imports.framework import Importer
 
 _importers: dict[str, Importer] = {}
@@ -19,9 +20,15 @@ class UnknownKind(LookupError):  # noqa: N818 (reads as "unknown kind: x")
 
 
 def register(importer: Importer) -> Importer:
-    """Register an importer instance under its `kind`; a second registration replaces the first."""
+    """Register an importer instance under its `kind`; a second registration replaces the first.
+    Its audit verbs must be declared ones (the audit log lists them), not strings."""
     if not importer.kind:
         raise ValueError("an importer needs a kind")
+    if not isinstance(getattr(importer, "audit_verb", None), AuditVerb):
+        raise TypeError(f"importer {importer.kind!r} needs an audit_verb declared in its app's "
+                        "audit_verbs.py")
+    if importer.can_export and not isinstance(importer.export_verb, AuditVerb):
+        raise TypeError(f"importer {importer.kind!r} exports, so it needs a declared export_verb")
     _importers[importer.kind] = importer
     return importer
 

@@ -1,6 +1,7 @@
 """The only way views and API endpoints load one org object: scope-checked through
 `org/scopes.py`, with the same 404 for "absent" and "not yours"."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from casspath.org import scopes
@@ -17,6 +18,20 @@ def access_employee_by_no(user, employee_no: str, perm: Perm = Perm.VIEW_EMPLOYE
     if employee is None or not scopes.employee_in_scope(user, perm, employee):
         raise Http404("No such employee")
     return employee
+
+
+def access_employee_for_upsert(user, employee_no: str) -> Employee | None:
+    """The employee an upsert by number would change, or None when the number is free.
+
+    PermissionDenied when the user sees him but may not import him; Http404 when he is out
+    of sight, which the caller answers as it answers a number that cannot be used (an
+    unknown number and a hidden one must look alike)."""
+    employee = Employee.objects.select_related("org_unit").filter(employee_no=employee_no).first()
+    if employee is None or scopes.employee_in_scope(user, Perm.IMPORT_DATA, employee):
+        return employee
+    if scopes.employee_in_scope(user, Perm.VIEW_EMPLOYEES, employee):
+        raise PermissionDenied("may not change this employee")
+    raise Http404("No such employee")
 
 
 def access_unit_by_code(user, code: str, perm: Perm = Perm.VIEW_EMPLOYEES) -> OrgUnit:

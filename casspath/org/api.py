@@ -8,7 +8,7 @@ from datetime import date
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 
@@ -20,12 +20,17 @@ from casspath.imports.errors import ImportFileError
 from casspath.imports.framework import RunContext
 from casspath.org import queries, scopes, tasks
 from casspath.org import validators as employee_values
-from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
+from casspath.org.access import (
+    access_employee_by_no,
+    access_employee_for_upsert,
+    access_login_batch_by_id,
+    access_unit_by_code,
+)
 from casspath.org.actions.employees import do_upsert_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
 from casspath.org.actions.logins import do_queue_issue_logins
 from casspath.org.importers.roster import EXISTING_FIELDS
-from casspath.org.models import Employee, Grade, OrgUnit, Position
+from casspath.org.models import Grade, OrgUnit, Position
 from casspath.org.scopes import Perm
 
 router = Router(tags=["org"])
@@ -184,7 +189,7 @@ def list_units(request):
     codes = {node.unit.pk: node.unit.code for node in nodes}
     missing = {node.unit.parent_id for node in nodes
                if node.unit.parent_id and node.unit.parent_id not in codes}
-    codes.update(OrgUnit.objects.filter(pk__in=missing).values_list("pk", "code"))
+    codes.update(queries.unit_values_by_id(missing, "code"))
     return [_unit_out(node, codes) for node in nodes]
 
 
@@ -311,13 +316,14 @@ def _upsert(user, values: dict) -> dict:
     """One upsert, refusals mapped: 403 for an employee in sight but outside the import
     scope; for one out of sight, the neutral 422 below, which is what is left once his
     number went through the same checks as an unknown number's (no oracle of existence)."""
-    existing = Employee.objects.select_related("org_unit").filter(employee_no=values["employee_no"]).first()
-    if existing is not None and not scopes.employee_in_scope(user, Perm.IMPORT_DATA, existing):
-        if scopes.employee_in_scope(user, Perm.VIEW_EMPLOYEES, existing):
-            raise ApiError(403, "您无权修改该员工", "You may not change this employee")
-        raise _number_unavailable()
+    try:
+        access_employee_for_upsert(user, values["employee_no"])
+    except PermissionDenied:
+        raise ApiError(403, "您无权修改该员工", "You may not change this employee") from None
+    except Http404:
+        raise _number_unavailable() from None
     employee, action, changes = do_upsert_employee(values, acting_user=user)
-    employee = Employee.objects.select_related("org_unit", "position", "grade").get(pk=employee.pk)
+    employee = queries.employees_visible(user, perm=Perm.IMPORT_DATA).get(pk=employee.pk)
     return {"action": action, "changes": changes,
             "employee": _employee_out(queries.employee_rows(user, [employee])[0])}
 
@@ -423,10 +429,10 @@ def _batch_out_of(user, records: list[dict], plan: dict, ctx: RunContext) -> dic
     updated = dict(plan["updates"])
     unit_ids = {value for _pk, changed in plan["updates"] for key, value in changed.items()
                 if key == "org_unit_id"} | {existing[n][5] for n in numbers if n in existing}
-    employees = {e.employee_no: e for e in Employee.objects.select_related("org_unit", "position", "grade")
+    employees = {e.employee_no: e for e in queries.employees_visible(user, perm=Perm.IMPORT_DATA)
                  .filter(employee_no__in=numbers)}
     unit_ids |= {e.org_unit_id for e in employees.values()}
-    names = {"org_unit_id": dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("id", "name")),
+    names = {"org_unit_id": queries.unit_values_by_id(unit_ids, "name"),
              "position_id": labels["position_id"], "grade_id": labels["grade_id"]}
 
     def shown(attr: str, value):

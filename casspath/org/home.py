@@ -9,27 +9,18 @@ from django.utils.translation import gettext as _
 
 from casspath.analytics.charts import bar_chart, hbar_chart
 from casspath.analytics.roster import headcount_by, rollup_under, stage_counts, tenure_histogram, top_counts
-from casspath.core.actors import SystemActor
 from casspath.org import queries as org_queries
 from casspath.org import scopes
-from casspath.org.models import Employee, Grade, OrgUnit, Position, Role, RoleAssignment
+from casspath.org.models import Employee, Grade, OrgUnit, Position, Role
 from casspath.org.scopes import Perm
 
 TOP_UNITS = 10
 TEAM_LIST_LIMIT = 50
 
 
-def my_employee(user) -> Employee | None:
-    """The employee record of the logged-in user, if he is one."""
-    if isinstance(user, SystemActor):
-        return None
-    return (Employee.objects.filter(user_id=user.pk)
-            .select_related("org_unit", "position", "grade").first())
-
-
 def me(user, today: date) -> dict | None:
     """An employee's own figures: stage, grade, tenure, position."""
-    employee = my_employee(user)
+    employee = org_queries.my_employee(user)
     if employee is None:
         return None
     lookup = org_queries.StageLookup(today)
@@ -89,7 +80,7 @@ def _by_top_unit(user, paths: list[str]) -> tuple[list[tuple[OrgUnit, int]], int
     """Headcount per unit one level below the user's scope root (per root when he has
     several): a city admin sees his districts, the province its cities."""
     if scopes.is_unrestricted(user):
-        roots = list(OrgUnit.objects.filter(parent__isnull=True))
+        roots = list(org_queries.root_units())
     else:
         roots = scopes.scope_roots(user, Perm.VIEW_EMPLOYEES)
     counts: dict[str, int] = {}
@@ -101,7 +92,7 @@ def _by_top_unit(user, paths: list[str]) -> tuple[list[tuple[OrgUnit, int]], int
             if total:
                 counts[root.path] = total
     top, rest = top_counts(counts, TOP_UNITS)
-    units = {unit.path: unit for unit in OrgUnit.objects.filter(path__in=[path for path, _n in top])}
+    units = org_queries.units_by_path(path for path, _n in top)
     return [(units[path], n) for path, n in top if path in units], rest
 
 
@@ -109,8 +100,7 @@ def team(user, today: date) -> dict | None:
     """A team lead's people: the units he leads, each member with stage and grade."""
     if Role.TEAM_LEAD not in scopes.roles_of(user):
         return None
-    team_units = [b.org_unit for b in RoleAssignment.objects.filter(user_id=user.pk, role=Role.TEAM_LEAD)
-                  .select_related("org_unit")]
+    team_units = [b.org_unit for b in org_queries.role_bindings_of(user).filter(role=Role.TEAM_LEAD)]
     in_teams = Q(pk__in=[])
     for unit in team_units:
         in_teams |= Q(org_unit__path__startswith=unit.path)

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from casspath.analytics.tenure import StageBounds, completed_years, hire_date_range, stage_on, validate_bounds
+from casspath.core.actors import SystemActor
 from casspath.org import scopes
-from casspath.org.models import Employee, Grade, LoginBatch, OrgUnit, Position, Stage
+from casspath.org.models import Employee, Grade, LoginBatch, OrgUnit, Position, RoleAssignment, Stage
 from casspath.org.scopes import Perm
 
 # ---------------------------------------------------------------- stages
@@ -134,6 +135,35 @@ def unit_path_names(unit: OrgUnit) -> list[str]:
     ids = unit.ancestor_ids()
     names = dict(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
     return [names[pk] for pk in ids if pk in names]
+
+
+def unit_values_by_id(ids: Iterable[int], field: str) -> dict[int, str]:
+    """One field ("code", "name") of units by id: labels for units a page already holds."""
+    return dict(OrgUnit.objects.filter(pk__in=list(ids)).values_list("pk", field))
+
+
+def root_units() -> QuerySet[OrgUnit]:
+    """The top of the tree, for those who reach all of it."""
+    return OrgUnit.objects.filter(parent__isnull=True)
+
+
+def units_by_path(paths: Iterable[str]) -> dict[str, OrgUnit]:
+    """Units a page already counted by path, to name them."""
+    return {unit.path: unit for unit in OrgUnit.objects.filter(path__in=list(paths))}
+
+
+def my_employee(user) -> Employee | None:
+    """The employee record of the logged-in user, if he is one."""
+    if isinstance(user, SystemActor):
+        return None
+    return (Employee.objects.filter(user_id=user.pk)
+            .select_related("org_unit", "position", "grade").first())
+
+
+def role_bindings_of(user) -> QuerySet[RoleAssignment]:
+    """The user's own roles with their units, by role then unit code."""
+    return (RoleAssignment.objects.filter(user_id=user.pk).select_related("org_unit")
+            .order_by("role", "org_unit__code"))
 
 
 def unit_headcount(unit: OrgUnit) -> dict[str, int]:

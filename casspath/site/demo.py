@@ -16,9 +16,8 @@ from django.db.models import ProtectedError
 from casspath.core import audit
 from casspath.core.demo import DemoError, DemoPart, DemoRun, ShowcaseLogin
 from casspath.core.models import AuditEvent
+from casspath.site.audit_verbs import SiteVerb
 from casspath.site.discovery import app_modules
-
-AUDIT_VERB = "demo.build"
 
 
 @dataclass
@@ -39,7 +38,7 @@ def demo_parts() -> list[tuple[str, DemoPart]]:
 
 def demo_in_database() -> dict | None:
     """The seed and size of the demo this database holds, from its audit row, if any."""
-    event = AuditEvent.objects.filter(verb=AUDIT_VERB).order_by("-created_at", "-id").first()
+    event = AuditEvent.objects.filter(verb=SiteVerb.BUILD_DEMO).order_by("-created_at", "-id").first()
     if event is None:
         return None
     return {"seed": event.changes["seed"], "managers": event.changes["managers"]}
@@ -93,7 +92,7 @@ def do_build_demo(*, managers: int = 400, seed: int = 1, acting_user, reset: boo
     built = any(created.values()) or replaced is not None
     if built:
         audit.record(
-            acting_user, AUDIT_VERB, run.shared.get("province"),
+            acting_user, SiteVerb.BUILD_DEMO, run.shared.get("province"),
             summary=f"demo seed {seed}, {managers} managers"
                     + (f" (replaced seed {replaced['seed']})" if replaced else ""),
             changes={"seed": seed, "managers": managers, "created": created, "replaced": replaced},

@@ -3,8 +3,7 @@
 from ninja import Router, Schema
 
 from casspath.api.auth import api_user
-from casspath.org import scopes
-from casspath.org.models import RoleAssignment
+from casspath.org import queries, scopes
 
 router = Router(tags=["me"])
 
@@ -26,8 +25,7 @@ class MeOut(Schema):
 @router.get("/me", response=MeOut, summary="The user this call acts as")
 def me(request):
     user = api_user(request)
-    bindings = (RoleAssignment.objects.filter(user_id=user.pk).select_related("org_unit")
-                .order_by("role", "org_unit__code"))
+    bindings = queries.role_bindings_of(user)
     return {
         "username": user.get_username(),
         "name": user.get_full_name(),

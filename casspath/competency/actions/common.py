@@ -30,7 +30,21 @@ def require_draft(model: CompetencyModel) -> None:
         )
 
 
+def lock_model(model: CompetencyModel) -> None:
+    """Lock the model's row until the transaction ends and re-read it into `model`: what
+    follows checks the row as it is now, not as a view loaded it (another admin may have
+    published or discarded the draft since), and nobody changes it before we commit."""
+    try:
+        model.refresh_from_db(from_queryset=CompetencyModel.objects.select_for_update())
+    except CompetencyModel.DoesNotExist:
+        raise ModelNotEditable(
+            f"{model} 已被删除，不能修改", f"{model} no longer exists and cannot be edited"
+        ) from None
+
+
 def require_editable(model: CompetencyModel, acting_user) -> None:
-    """The actor may edit the model's owner unit, and the model is a draft."""
+    """The actor may edit the model's owner unit, and the model is a draft, both checked on
+    the row locked and re-read (`lock_model`). Call it inside the action's transaction."""
+    lock_model(model)
     scopes.require_scope(acting_user, scopes.Perm.EDIT_MODELS, model.org_unit)
     require_draft(model)

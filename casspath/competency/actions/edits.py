@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from casspath.competency.actions.common import clean, require_editable
+from casspath.competency.audit_verbs import CompetencyVerb
 from casspath.competency.models import (
     LEVELS,
     BehaviourLevel,
@@ -43,7 +44,7 @@ def _check_level(level) -> None:
         raise ValidationError({"level": f"等级应为 1–5，现为 {level} / level must be 1-5, got {level}"})
 
 
-def _delete(obj, verb: str, *, acting_user) -> None:
+def _delete(obj, verb: CompetencyVerb, *, acting_user) -> None:
     """Delete a row of a draft, audited under its label (the row is gone afterwards)."""
     label, pk = f"{obj.model}: {obj}", obj.pk
     obj.delete()
@@ -57,7 +58,7 @@ def do_update_model_info(
     require_editable(model, acting_user)
     values = {"name": name.strip(), "name_en": name_en.strip(), "description": description.strip()}
     changes = _save_changes(model, values)
-    audit.record(acting_user, "competency.update_model", model, summary=str(model), changes=changes)
+    audit.record(acting_user, CompetencyVerb.UPDATE_MODEL, model, summary=str(model), changes=changes)
     return model
 
 
@@ -82,7 +83,7 @@ def do_update_level_titles(model: CompetencyModel, levels: list[dict], *, acting
             row.save(update_fields=list(values))
         if changed:
             changes[f"L{level}"] = changed
-    audit.record(acting_user, "competency.update_levels", model, summary=str(model), changes=changes)
+    audit.record(acting_user, CompetencyVerb.UPDATE_LEVELS, model, summary=str(model), changes=changes)
 
 
 def _check_code(model: CompetencyModel, cls, code: str, label_zh: str, label_en: str) -> str:
@@ -111,7 +112,7 @@ def do_add_module(model: CompetencyModel, *, code: str, name: str, name_en: str 
     )
     clean(module)
     module.save()
-    audit.record(acting_user, "competency.add_module", module, summary=f"{model}: {module}")
+    audit.record(acting_user, CompetencyVerb.ADD_MODULE, module, summary=f"{model}: {module}")
     return module
 
 
@@ -120,7 +121,8 @@ def do_update_module(module: Module, *, name: str, name_en: str, acting_user) ->
     require_editable(module.model, acting_user)
     changes = _save_changes(module, {"name": name.strip(), "name_en": name_en.strip()})
     audit.record(
-        acting_user, "competency.update_module", module, summary=f"{module.model}: {module}", changes=changes
+        acting_user, CompetencyVerb.UPDATE_MODULE, module, summary=f"{module.model}: {module}",
+        changes=changes,
     )
     return module
 
@@ -138,7 +140,7 @@ def do_move_module(module: Module, *, offset: int, acting_user) -> None:
     Module.objects.bulk_update(modules, ["order"])
     audit.record(
         acting_user,
-        "competency.move_module",
+        CompetencyVerb.MOVE_MODULE,
         module,
         summary=f"{module.model}: {module}",
         changes={"order": [m.code for m in modules]},
@@ -155,7 +157,7 @@ def do_remove_module(module: Module, *, acting_user) -> None:
             f"模块 {module.code} 还有维度 {'、'.join(codes)}，请先移走或删除这些维度 / "
             f"module {module.code} still holds dimensions {', '.join(codes)}: move or remove them first"
         )
-    _delete(module, "competency.remove_module", acting_user=acting_user)
+    _delete(module, CompetencyVerb.REMOVE_MODULE, acting_user=acting_user)
 
 
 def _check_module(module: Module, model: CompetencyModel) -> None:
@@ -189,7 +191,7 @@ def do_add_dimension(
     )
     clean(dimension)
     dimension.save()
-    audit.record(acting_user, "competency.add_dimension", dimension, summary=f"{model}: {dimension}")
+    audit.record(acting_user, CompetencyVerb.ADD_DIMENSION, dimension, summary=f"{model}: {dimension}")
     return dimension
 
 
@@ -217,7 +219,7 @@ def do_update_dimension(
     changes = _save_changes(dimension, values)
     audit.record(
         acting_user,
-        "competency.update_dimension",
+        CompetencyVerb.UPDATE_DIMENSION,
         dimension,
         summary=f"{dimension.model}: {dimension}",
         changes=changes,
@@ -229,7 +231,7 @@ def do_update_dimension(
 def do_remove_dimension(dimension: Dimension, *, acting_user) -> None:
     """Remove a dimension with its indicators and requirements (from this draft only)."""
     require_editable(dimension.model, acting_user)
-    _delete(dimension, "competency.remove_dimension", acting_user=acting_user)
+    _delete(dimension, CompetencyVerb.REMOVE_DIMENSION, acting_user=acting_user)
 
 
 def _indicator_lines(value: str | list[str]) -> list[str]:
@@ -264,7 +266,7 @@ def do_set_indicators(dimension: Dimension, by_level: dict[int, str | list[str]]
             row.save(update_fields=["indicators"])
     audit.record(
         acting_user,
-        "competency.set_indicators",
+        CompetencyVerb.SET_INDICATORS,
         dimension,
         summary=f"{dimension.model}: {dimension}",
         changes=changes,
@@ -314,7 +316,7 @@ def do_set_requirements(
             row.save(update_fields=["level", "weight"])
     audit.record(
         acting_user,
-        "competency.set_requirements",
+        CompetencyVerb.SET_REQUIREMENTS,
         model,
         summary=f"{model}: {stage or grade}",
         changes=changes,

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from casspath.competency.actions.common import Status, known_codes
 from casspath.competency.actions.versions import create_from_data, next_version, publish_draft
+from casspath.competency.audit_verbs import CompetencyVerb
 from casspath.competency.diff import ModelDiff, diff_model_data
 from casspath.competency.errors import CompetencyError, ModelDataError
 from casspath.competency.models import CompetencyModel
@@ -58,7 +59,7 @@ def do_load_model_data(
     archived = publish_draft(model) if publish else []
     audit.record(
         acting_user,
-        "competency.load_model",
+        CompetencyVerb.LOAD_MODEL,
         model,
         summary=f"{model} ({model.get_status_display()}) @ {org_unit.code}",
         changes={

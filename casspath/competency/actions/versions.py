@@ -7,7 +7,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from casspath.competency.actions.common import Status, clean, known_codes, require_editable
+from casspath.competency.actions.common import Status, clean, known_codes, lock_model, require_editable
+from casspath.competency.audit_verbs import CompetencyVerb
 from casspath.competency.errors import CompetencyError, InvalidTransition
 from casspath.competency.models import (
     BehaviourLevel,
@@ -144,11 +145,14 @@ def publish_draft(model: CompetencyModel) -> list[CompetencyModel]:
 @transaction.atomic
 def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyModel:
     """A draft copy (version + 1) of a published model; the family's draft if one exists."""
-    scopes.require_scope(acting_user, Perm.EDIT_MODELS, model.org_unit)
     # Lock every version of the family first: a second call waits here, then finds the
     # first one's draft, instead of computing the same next version (IntegrityError). The
     # draft is looked up by a new statement: the locking one's rows predate the wait.
     list(CompetencyModel.objects.select_for_update().filter(family=model.family).order_by("pk"))
+    # Scope and status are checked on the row as it is now (it is locked above): the
+    # version the page showed as published may have been archived meanwhile.
+    model.refresh_from_db()
+    scopes.require_scope(acting_user, Perm.EDIT_MODELS, model.org_unit)
     existing = (
         CompetencyModel.objects.filter(family=model.family, status=Status.DRAFT).order_by("-version").first()
     )
@@ -164,7 +168,7 @@ def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyMo
     )
     audit.record(
         acting_user,
-        "competency.start_new_version",
+        CompetencyVerb.START_NEW_VERSION,
         draft,
         summary=f"{draft} from v{model.version}",
         changes={"from_version": model.version},
@@ -176,6 +180,7 @@ def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyMo
 def do_publish_model(model: CompetencyModel, *, acting_user) -> CompetencyModel:
     """Draft → published; the family's version in use → archived. Refuses an incomplete
     model with ModelDataError naming what is missing."""
+    lock_model(model)
     scopes.require_scope(acting_user, Perm.EDIT_MODELS, model.org_unit)
     if Status.PUBLISHED not in TRANSITIONS[model.status]:
         _set_status(model, Status.PUBLISHED)  # raises InvalidTransition with the reason
@@ -189,7 +194,7 @@ def do_publish_model(model: CompetencyModel, *, acting_user) -> CompetencyModel:
     archived = publish_draft(model)
     audit.record(
         acting_user,
-        "competency.publish_model",
+        CompetencyVerb.PUBLISH_MODEL,
         model,
         summary=str(model),
         changes={"archived": [m.version for m in archived]},
@@ -205,7 +210,7 @@ def do_discard_draft(model: CompetencyModel, *, acting_user) -> None:
     model.delete()
     audit.record(
         acting_user,
-        "competency.discard_draft",
+        CompetencyVerb.DISCARD_DRAFT,
         object_type="competency.competencymodel",
         object_id=str(pk),
         summary=label,

@@ -7,6 +7,7 @@ from casspath.api.actions import REVOKED_LOGIN_DEACTIVATED, do_revoke_tokens_of
 from casspath.core import audit
 from casspath.org import scopes
 from casspath.org.actions.logins import LoginMove, logins_kept_on_leaving, realign_login_roles
+from casspath.org.audit_verbs import OrgVerb
 from casspath.org.models import Employee, OrgUnit
 from casspath.org.queries import mask_email, mask_phone
 from casspath.org.scopes import Perm, require_scope
@@ -64,7 +65,7 @@ def do_upsert_employee(values: dict, *, acting_user) -> tuple[Employee, str, dic
     employee.save()
     changes = {field: [None, _json(getattr(employee, field))] for field in EMPLOYEE_FIELDS
                if getattr(employee, field) not in (None, "")}
-    audit.record(acting_user, "employee.create", employee,
+    audit.record(acting_user, OrgVerb.CREATE_EMPLOYEE, employee,
                  summary=f"{employee.employee_no} {employee.name} @ {employee.org_unit.code}",
                  changes=masked_changes(changes))
     return employee, "created", changes
@@ -96,8 +97,13 @@ def masked_changes(changes: dict) -> dict:
 
 @transaction.atomic
 def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict:
-    """Change some fields of an employee; returns the changes ({} when nothing changed)."""
+    """Change some fields of an employee; returns the changes ({} when nothing changed).
+
+    The row is locked and re-read into `employee` first: scope, status and the changes are
+    judged on him as he is now, not as a page loaded him (he may have moved out of the
+    actor's scope since)."""
     values = _normalise(values)
+    employee.refresh_from_db(from_queryset=Employee.objects.select_for_update())
     require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
     changes = audit.diff(employee, values)
     if not changes:
@@ -120,7 +126,7 @@ def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict
     roles = _move_login_roles(employee, old_unit_id, old_position_id, acting_user=acting_user)
     if roles:
         logged["role_bindings"] = roles
-    audit.record(acting_user, "employee.update", employee,
+    audit.record(acting_user, OrgVerb.UPDATE_EMPLOYEE, employee,
                  summary=f"{employee.employee_no} {employee.name}", changes=logged)
     return changes
 

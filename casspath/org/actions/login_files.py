@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from casspath.core import audit
 from casspath.core.spreadsheets import new_workbook, save_xlsx
+from casspath.org.audit_verbs import OrgVerb
 from casspath.org.models import LOGIN_FILE_TTL, Employee, LoginBatch, OrgUnit
 
 LOGIN_FILES_SUBDIR = "logins"
@@ -63,7 +64,7 @@ def do_download_login_batch(batch: LoginBatch, *, acting_user) -> bytes:
     batch.downloaded_at = timezone.now()
     batch.file_name = ""
     batch.save(update_fields=["downloaded_at", "file_name"])
-    audit.record(acting_user, "org.download_logins", batch, summary=f"{batch.org_unit.code}: {batch.count}")
+    audit.record(acting_user, OrgVerb.DOWNLOAD_LOGINS, batch, summary=f"{batch.org_unit.code}: {batch.count}")
     return data
 
 
@@ -90,5 +91,5 @@ def do_purge_login_files(*, acting_user, now=None) -> int:
                 path.unlink(missing_ok=True)
                 deleted += 1
     if deleted:
-        audit.record(acting_user, "org.purge_login_files", summary=f"{deleted} expired login files deleted")
+        audit.record(acting_user, OrgVerb.PURGE_LOGIN_FILES, summary=f"{deleted} expired login files deleted")
     return deleted

@@ -21,6 +21,7 @@ from casspath.core.errors import BilingualError
 from casspath.core.models import User
 from casspath.org import scopes
 from casspath.org.actions.login_files import LOGIN_FILES_SUBDIR, login_files_dir, write_logins_file
+from casspath.org.audit_verbs import OrgVerb
 from casspath.org.models import Employee, LoginBatch, OrgUnit, Position, Role, RoleAssignment
 from casspath.org.scopes import Perm, require_scope
 
@@ -191,7 +192,7 @@ def do_queue_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False,
     )
     batch.full_clean()
     batch.save()
-    audit.record(acting_user, "org.queue_logins", batch,
+    audit.record(acting_user, OrgVerb.QUEUE_LOGINS, batch,
                  summary=f"{unit.code}: {total} logins to issue" + (" (reissue)" if reissue else ""))
     return batch
 
@@ -311,7 +312,7 @@ def _write_login_batch(run: LoginBatch, prepared: dict[int, tuple[str, str]], sk
                              progress_done=len(prepared), progress_total=len(prepared), finished_at=now,
                              heartbeat_at=now)
             summary = f"{unit.code}: {len(issued)} logins" + (" (reissued)" if batch.reissue else "")
-            audit.record(acting_user, "org.issue_logins", batch, summary=summary,
+            audit.record(acting_user, OrgVerb.ISSUE_LOGINS, batch, summary=summary,
                          changes={"employees": [e.employee_no for e, _ in issued], "skipped": skipped})
     except BaseException:
         if written is not None:
@@ -394,7 +395,8 @@ def do_fail_login_batch(batch_id: int, *, reason_zh: str, reason_en: str, acting
         return None
     jobs.set_status(batch, LoginBatch.Status.FAILED, error_zh=reason_zh, error_en=reason_en,
                     finished_at=timezone.now())
-    audit.record(acting_user, "org.issue_logins_failed", batch, summary=f"{batch.org_unit.code}: {reason_en}")
+    audit.record(acting_user, OrgVerb.ISSUE_LOGINS_FAILED, batch,
+                 summary=f"{batch.org_unit.code}: {reason_en}")
     return batch
 
 

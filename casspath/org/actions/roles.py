@@ -6,6 +6,7 @@ from django.db import transaction
 from casspath.api.actions import REVOKED_ROLE_LOST, do_revoke_tokens_of
 from casspath.core import audit
 from casspath.core.models import User
+from casspath.org.audit_verbs import OrgVerb
 from casspath.org.models import OrgUnit, RoleAssignment
 from casspath.org.scopes import Perm, require_scope
 
@@ -24,7 +25,7 @@ def do_grant_role(user: User, role: str, org_unit: OrgUnit, *, acting_user) -> R
     binding.full_clean(validate_unique=False, validate_constraints=False)
     binding.save()
     audit.record(
-        acting_user, "org.grant_role", binding, summary=str(binding),
+        acting_user, OrgVerb.GRANT_ROLE, binding, summary=str(binding),
         changes={"user": user.get_username(), "role": role, "org_unit": org_unit.code},
     )
     return binding
@@ -39,6 +40,6 @@ def do_revoke_role(binding: RoleAssignment, *, acting_user) -> None:
     lost = (binding.user_id, binding.role, binding.org_unit_id)
     changes = {"user": binding.user.get_username(), "role": binding.role, "org_unit": binding.org_unit.code}
     binding.delete()
-    audit.record(acting_user, "org.revoke_role", object_type="org.roleassignment", object_id=str(pk),
+    audit.record(acting_user, OrgVerb.REVOKE_ROLE, object_type="org.roleassignment", object_id=str(pk),
                  summary=label, changes=changes)
     do_revoke_tokens_of([lost[0]], reason=REVOKED_ROLE_LOST, acting_user=acting_user, lost_bindings=[lost])

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from casspath.core import audit
 from casspath.org import scopes, tree
+from casspath.org.audit_verbs import OrgVerb
 from casspath.org.models import OrgUnit
 from casspath.org.scopes import Perm, require_scope
 
@@ -25,7 +26,7 @@ def do_create_unit(*, code: str, name: str, kind: str, parent: OrgUnit | None, a
     unit.save()
     unit.path, unit.depth = tree.path_for(unit, parent)
     unit.save(update_fields=["path", "depth"])
-    audit.record(acting_user, "org_unit.create", unit,
+    audit.record(acting_user, OrgVerb.CREATE_UNIT, unit,
                  summary=f"{unit.code} {unit.name} under {parent.code if parent else '-'}",
                  changes={"code": [None, unit.code], "name": [None, unit.name], "kind": [None, unit.kind],
                           "parent": [None, parent.code if parent else None]})
@@ -68,5 +69,5 @@ def do_update_unit(unit: OrgUnit, values: dict, *, acting_user) -> dict:
     if moved:
         tree.rebuild_paths(unit)
         unit.refresh_from_db(fields=["path", "depth"])
-    audit.record(acting_user, "org_unit.update", unit, summary=f"{unit.code} {unit.name}", changes=changes)
+    audit.record(acting_user, OrgVerb.UPDATE_UNIT, unit, summary=f"{unit.code} {unit.name}", changes=changes)
     return changes

@@ -22,6 +22,7 @@ from casspath.imports.registry import register
 from casspath.imports.report import PREVIEW_LIMIT, Change, ImportReport
 from casspath.org import scopes
 from casspath.org.actions.logins import BULK_SIZE, LoginMove, logins_kept_on_leaving, realign_login_roles
+from casspath.org.audit_verbs import OrgVerb
 from casspath.org.importers.resolve import UnitResolver
 from casspath.org.importers.writes import insert_employees, update_employees
 from casspath.org.models import Employee, Grade, OrgUnit, Position
@@ -62,8 +63,9 @@ class RosterImporter(TabularImporter):
     label = _("Roster (employees)")
     scope = scopes.PermScope(scopes.Perm.IMPORT_DATA)
     sheet_name = "花名册 roster"
-    audit_verb = "import.roster"
+    audit_verb = OrgVerb.IMPORT_ROSTER
     can_export = True
+    export_verb = OrgVerb.EXPORT_ROSTER
     value_labels = {"status": dict(Employee.Status.choices)}  # 在职 / 离职 on the run page
     options = (
         Option(

@@ -12,6 +12,7 @@ from casspath.imports.errors import RowError
 from casspath.imports.framework import RunContext, Table, TabularImporter
 from casspath.imports.registry import register
 from casspath.imports.report import Change, ImportReport
+from casspath.org.audit_verbs import OrgVerb
 from casspath.org.models import OrgUnit
 from casspath.org.scopes import Perm, PermScope
 from casspath.org.tree import rebuild_paths
@@ -47,7 +48,7 @@ class OrgImporter(TabularImporter):
     label = _("Org units")
     scope = PermScope(Perm.IMPORT_DATA)
     sheet_name = "单位 units"
-    audit_verb = "import.org"
+    audit_verb = OrgVerb.IMPORT_UNITS
     columns = (
         Column(
             "org_code",
