@@ -110,9 +110,11 @@ def test_it_lists_the_admins_recent_imports(client, world):
     from casspath.imports.models import ImportRun
 
     run = ImportRun.objects.create(kind="roster", created_by=world.city_admin_a, actor_label="gzadmin",
-                                   filename="花名册.xlsx", stored_name="x", sha256="0" * 64)
+                                   filename="花名册.xlsx", stored_name="x", sha256="0" * 64,
+                                   scope=[{"id": world.city_a.pk}])
     ImportRun.objects.create(kind="roster", created_by=world.city_admin_b, actor_label="szadmin",
-                             filename="深圳.xlsx", stored_name="y", sha256="1" * 64)
+                             filename="深圳.xlsx", stored_name="y", sha256="1" * 64,
+                             scope=[{"id": world.city_b.pk}])
     client.force_login(world.city_admin_a)
     response = client.get(URL)
     assert response.context["imports"]["runs"] == [run]
