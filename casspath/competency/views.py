@@ -404,7 +404,7 @@ def dimension_remove(request, model, code):
 @require_http_methods(["GET", "POST"])
 @draft_edit
 def requirements_edit(request, model, kind, code):
-    lookup = {"stage": Stage, "grade": Grade}
+    lookup: dict[str, type[Stage] | type[Grade]] = {"stage": Stage, "grade": Grade}
     if kind not in lookup:
         raise Http404("no such requirement column")
     target = lookup[kind].objects.filter(code=code).first()
@@ -412,12 +412,11 @@ def requirements_edit(request, model, kind, code):
         raise Http404("no such stage or grade")
     matrix = requirement_matrix(model)
     column = matrix.column(kind, code)
+    assert column is not None  # every stage and grade has its column
     position = matrix.columns.index(column)
     dimensions = [row.dimension for row in matrix.rows]
     cells = {
-        row.dimension.code: (row.cells[position].level, row.cells[position].weight)
-        for row in matrix.rows
-        if row.cells[position]
+        row.dimension.code: (cell.level, cell.weight) for row in matrix.rows if (cell := row.cells[position])
     }
     form = RequirementColumnForm(request.POST or None, dimensions=dimensions, cells=cells)
     if (
