@@ -13,8 +13,10 @@ import codecs
 import csv
 import io
 import math
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 
@@ -201,7 +203,9 @@ def _datetime(value: datetime) -> str:
     return value.isoformat(sep=" ", timespec="seconds")
 
 
-_CONVERTERS = {str: str.strip, float: _float, int: str, date: date.isoformat, datetime: _datetime}
+_CONVERTERS: dict[type, Callable[[Any], str]] = {
+    str: str.strip, float: _float, int: str, date: date.isoformat, datetime: _datetime
+}
 
 
 # --- CSV -----------------------------------------------------------------------------
