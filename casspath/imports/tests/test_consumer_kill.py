@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 
 from casspath.core import jobs
-from casspath.testing import build_world
 from casspath.imports.actions import do_apply_import_run, do_create_import_run, do_execute_import_run
 from casspath.imports.models import ImportRun
 from casspath.imports.tasks import enqueue
 from casspath.imports.tests.helpers import csv_bytes, roster_rows
 from casspath.org.models import Employee
+from casspath.testing import build_world
 
 pytestmark = pytest.mark.slow
 
@@ -19,8 +19,8 @@ NEW = ["E0003", "E0004"]  # the employees roster_rows() adds
 
 
 def _dry_run_applied(world) -> tuple[ImportRun, ImportRun]:
-    created = do_create_import_run("roster", "r.csv", csv_bytes(roster_rows()), acting_user=world.province_admin)
-    dry = do_execute_import_run(created.pk)
+    new = do_create_import_run("roster", "r.csv", csv_bytes(roster_rows()), acting_user=world.province_admin)
+    dry = do_execute_import_run(new.pk)
     assert dry is not None
     assert dry.status == "succeeded" and dry.ok
     applied = do_apply_import_run(dry, acting_user=world.province_admin)

@@ -8,10 +8,10 @@ import pytest
 
 from casspath.core import jobs
 from casspath.core.models import AuditEvent, User
-from casspath.testing import build_world, make_employee
 from casspath.org.actions.logins import do_queue_issue_logins
 from casspath.org.models import LoginBatch
 from casspath.org.tasks import enqueue_issue_logins
+from casspath.testing import build_world, make_employee
 
 pytestmark = pytest.mark.slow
 
