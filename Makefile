@@ -59,11 +59,13 @@ test-deps:
 test: install-dev test-deps
 	$(BIN)/ruff check casspath benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check casspath benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # The roster import on SQLite, then on PostgreSQL (BENCH_DATABASE_URL, a scratch database
 # the benchmark drops and creates).

@@ -9,6 +9,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -273,7 +274,7 @@ JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 3)
 JOB_TEST_PAUSE = os.environ.get("CASSPATH_JOB_TEST_PAUSE", "")
 
 # Configurable business defaults (CONTRACTS.md).
-CASSPATH = {
+CASSPATH: dict[str, Any] = {
     # Growth stages by completed years of tenure: [lower, upper).
     "DEFAULT_STAGE_BOUNDS": [("growth", 0, 2), ("development", 2, 5), ("maturity", 5, None)],
     "IMPORT_MAX_ROWS": envint("IMPORT_MAX_ROWS", 200_000),

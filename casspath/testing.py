@@ -30,6 +30,7 @@ def make_user(username: str, *, role: str | None = None, unit: OrgUnit | None = 
               name: str = "") -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, first_name=name)
     if role:
+        assert unit is not None  # a role is bound to a unit
         RoleAssignment.objects.create(user=user, role=role, org_unit=unit)
     return user
 

@@ -3,8 +3,11 @@
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import date
+from typing import TypeVar
 
 from casspath.analytics.tenure import StageBounds, completed_years, stage_for
+
+K = TypeVar("K", bound=Hashable)  # a key that figures are counted by
 
 
 def stage_counts(hire_dates: Iterable[date], on: date, bounds: StageBounds) -> dict[str, int]:
@@ -26,12 +29,11 @@ def tenure_histogram(hire_dates: Iterable[date], on: date) -> dict[int, int]:
     return {year: counts.get(year, 0) for year in range(max(counts) + 1)}
 
 
-def headcount_by(keys: Iterable[Hashable | None],
-                 order: Sequence[Hashable] = ()) -> list[tuple[Hashable | None, int]]:
+def headcount_by(keys: Iterable[K | None], order: Sequence[K] = ()) -> list[tuple[K | None, int]]:
     """Headcount per key: the keys of `order` first, in that order and even when 0; then
     any other key by headcount, largest first (ties by key); None (no value) last."""
     counts = Counter(keys)
-    out = [(key, counts.pop(key, 0)) for key in order]
+    out: list[tuple[K | None, int]] = [(key, counts.pop(key, 0)) for key in order]
     missing = counts.pop(None, 0)
     out += sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
     if missing:
@@ -61,7 +63,7 @@ def rollup_under(paths: Iterable[str], root_path: str) -> dict[str, int]:
     return dict(counts)
 
 
-def top_counts(counts: Mapping[Hashable, int], n: int) -> tuple[list[tuple[Hashable, int]], int]:
+def top_counts(counts: Mapping[K, int], n: int) -> tuple[list[tuple[K, int]], int]:
     """The `n` largest entries (ties by key) and the total of the rest."""
     if n < 0:
         raise ValueError("n must not be negative")

@@ -9,6 +9,7 @@ error raised by Django around the view) is reshaped by casspath/api/middleware.p
 """
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -94,7 +95,7 @@ class ApiError(HttpError, BilingualError):
 
 def error_body(detail_zh: str, detail_en: str, errors: list[dict] | None = None) -> dict:
     lang = translation.get_language() or "zh-hans"
-    body = {
+    body: dict[str, Any] = {
         "detail": detail_zh if lang.startswith("zh") else detail_en,
         "detail_zh": detail_zh,
         "detail_en": detail_en,

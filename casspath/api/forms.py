@@ -1,9 +1,13 @@
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 EXPIRY_CHOICES = [
     ("30", _("In 30 days")),
@@ -13,10 +17,12 @@ EXPIRY_CHOICES = [
 ]
 
 
-def expiry_choices() -> list[tuple[str, str]]:
+def expiry_choices() -> list[tuple[str, "StrOrPromise"]]:
     """The lifetimes offered, none longer than settings.API_TOKEN_MAX_AGE, which is always one."""
     longest = settings.API_TOKEN_MAX_AGE.days
-    choices = [(value, label) for value, label in EXPIRY_CHOICES if int(value) <= longest]
+    choices: list[tuple[str, StrOrPromise]] = [
+        (value, label) for value, label in EXPIRY_CHOICES if int(value) <= longest
+    ]
     if str(longest) not in {value for value, _label in choices}:
         choices.append((str(longest), _("In %(days)s days") % {"days": longest}))
     return choices

@@ -184,7 +184,8 @@ def _workbook(data: dict, *, owner: str, read_only: list) -> bytes:
                 ws.cell(ws.max_row, 4).alignment = wrap
 
     columns = [("维度编码", "code"), ("维度名称", "name")]
-    for target in [*stages, *grades]:
+    every_target: list[Stage | Grade] = [*stages, *grades]
+    for target in every_target:
         key = target.code
         columns += [(f"{target.name} 等级", f"{key} level"), (f"{target.name} 权重%", f"{key} weight")]
     ws = _sheet(wb, SHEET_REQUIREMENTS, columns, [10, 18] + [10] * (len(columns) - 2))
@@ -354,6 +355,7 @@ def parse_model_file(data: bytes) -> tuple[dict, str]:
     dims_sheet = parser.sheet(SHEET_DIMENSIONS)
     modules: dict[str, dict] = {}
     dimensions: dict[str, dict] = {}
+    dim: dict | None  # built here, looked up on the behaviours sheet below
     for number, values, _row in parser.cells(dims_sheet, DIMENSION_COLUMNS):
         code = values["module_code"]
         if not code:
@@ -492,6 +494,7 @@ def _requirement_columns(parser: _Parser, sheet: _Sheet) -> dict[int, tuple[str,
                 "unknown column: expected '<stage or grade> 等级' or '<stage or grade> 权重%'",
             )
             continue
+        assert match is not None  # the target was found through it
         word = re.sub(r"[\s()（）]", "", match.group(2).lower())
         columns[index] = (*target, LEVEL_WORDS.get(word, "weight"))
     return columns
@@ -527,6 +530,7 @@ def _parse_requirements(parser: _Parser, dimensions: dict[str, dict]) -> dict:
             if _text(raw) == "":
                 continue
             header = sheet.headers[index]
+            value: int | Decimal
             try:
                 if what == "level":
                     value = level_value(raw if isinstance(raw, float) else _text(raw))

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from casspath.core.validators import validate_code
 LEVEL_CHOICES = [("", "—")] + [(str(level), f"L{level}") for level in LEVELS]
 
 
-class Styled:
+class Styled(forms.BaseForm):
     """Bootstrap classes on every widget; a field with errors is marked invalid."""
 
     def full_clean(self):
@@ -83,7 +84,8 @@ class DimensionForm(Styled, forms.Form):
 
     def __init__(self, *args, model: CompetencyModel, adding: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["module"].queryset = Module.objects.filter(model=model).order_by("order", "code")
+        module = cast(forms.ModelChoiceField, self.fields["module"])  # declared above
+        module.queryset = Module.objects.filter(model=model).order_by("order", "code")
         if not adding:
             del self.fields["code"]
 
@@ -125,6 +127,7 @@ class RequirementColumnForm(Styled, forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # BaseForm.clean returns cleaned_data
         for dim in self.dimensions:
             level, weight = data.get(f"level_{dim.code}"), data.get(f"weight_{dim.code}")
             if level and weight is None and f"weight_{dim.code}" not in self.errors:

@@ -18,9 +18,13 @@ reason_en) in `_problem`, `where` naming the place by codes and levels ("dimensi
 levels[L3].indicators"), as an admin reads the model.
 """
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeAlias, get_args
 
+from annotated_types import GroupedMetadata, Interval
+from django.db.models import CharField, Model
 from pydantic import (
     AfterValidator,
     AllowInfNan,
@@ -33,11 +37,11 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WrapValidator,
-    conint,
     field_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
 from casspath.competency.errors import ModelDataError
@@ -56,9 +60,11 @@ from casspath.core.errors import InvalidValue
 CENT = Decimal("0.01")
 
 
-def _max_length(model, field: str) -> int:
+def _max_length(model: type[Model], field: str) -> int:
     # Taken from the models, so a too-long text is named here, not by the database.
-    return model._meta.get_field(field).max_length
+    found = model._meta.get_field(field)
+    assert isinstance(found, CharField) and found.max_length is not None  # asked of CharFields only
+    return found.max_length
 
 
 def _rule(kind: str, zh: str, en: str) -> PydanticCustomError:
@@ -66,7 +72,10 @@ def _rule(kind: str, zh: str, en: str) -> PydanticCustomError:
     return PydanticCustomError(kind, en, {"zh": zh})
 
 
-def _fail(problems: list[tuple[tuple, PydanticCustomError]], value, also: ValidationError | None = None):
+_Problems: TypeAlias = list[tuple[tuple[int, ...], PydanticCustomError]]
+
+
+def _fail(problems: _Problems, value: object, also: ValidationError | None = None) -> None:
     """Report several broken rules at once, each at its place (`loc`) below the value's, and
     with them the errors pydantic found in the value itself (`also`)."""
     details = [InitErrorDetails(type=error, loc=loc, input=value) for loc, error in problems]
@@ -79,7 +88,7 @@ def _fail(problems: list[tuple[tuple, PydanticCustomError]], value, also: Valida
 _PYDANTIC_ERRORS = frozenset(get_args(ErrorType))
 
 
-def _as_raised(error) -> InitErrorDetails:
+def _as_raised(error: ErrorDetails) -> InitErrorDetails:
     """A reported error, as it can be raised again."""
     if error["type"] in _PYDANTIC_ERRORS:
         return InitErrorDetails(
@@ -96,7 +105,7 @@ def _blank_if_none(value):
     return "" if value is None else value
 
 
-def _core_rule(check):
+def _core_rule(check: Callable[[str], str]) -> AfterValidator:
     """A `casspath.core.validators` check as a pydantic validator: its refusal, in both
     languages, is the error pydantic reports."""
 
@@ -109,19 +118,33 @@ def _core_rule(check):
     return AfterValidator(validate)
 
 
-def _text(*, required: bool = False, max_length: int | None = None):
+@dataclass(frozen=True)
+class _Rules(GroupedMetadata):
+    """Several pieces of pydantic metadata as one, in order: `Annotated[str, _text(...)]` is
+    `Annotated[str, *pieces]` to pydantic, and a plain `str` to a type checker."""
+
+    pieces: tuple[object, ...]
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self.pieces)
+
+
+def _text(*, required: bool = False, max_length: int | None = None) -> _Rules:
     """Text, stripped, without NUL; None reads as empty."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=1 if required else None, max_length=max_length),
-        BeforeValidator(_blank_if_none),
-        _core_rule(validators.no_nul),
-    ]
+    return _Rules(
+        (
+            StringConstraints(
+                strip_whitespace=True, min_length=1 if required else None, max_length=max_length
+            ),
+            BeforeValidator(_blank_if_none),
+            _core_rule(validators.no_nul),
+        )
+    )
 
 
-def _code(model):
+def _code(model: type[Model]) -> _Rules:
     """A code: required, within the model field's length, and one a web address can carry."""
-    return Annotated[_text(required=True, max_length=_max_length(model, "code")), _core_rule(validators.code)]
+    return _Rules((*_text(required=True, max_length=_max_length(model, "code")), _core_rule(validators.code)))
 
 
 def _not_bool(value):
@@ -140,15 +163,16 @@ def _percent(value: Decimal) -> Decimal:
     return value
 
 
-Level = Annotated[conint(ge=1, le=5), BeforeValidator(_not_bool)]
-WeightNumber = Annotated[Decimal, AllowInfNan(False), AfterValidator(_to_cents)]
-Weight = Annotated[WeightNumber, AfterValidator(_percent)]
+Level: TypeAlias = Annotated[int, Interval(ge=1, le=5), BeforeValidator(_not_bool)]
+WeightNumber: TypeAlias = Annotated[Decimal, AllowInfNan(False), AfterValidator(_to_cents)]
+Weight: TypeAlias = Annotated[WeightNumber, AfterValidator(_percent)]
 # Stored as [level, weight], the weight a float (JSON has no decimals).
-Cell = Annotated[tuple[Level, Weight], PlainSerializer(lambda cell: [cell[0], float(cell[1])])]
-Category = Literal[tuple(Dimension.Category.values)]
+Cell: TypeAlias = Annotated[tuple[Level, Weight], PlainSerializer(lambda cell: [cell[0], float(cell[1])])]
+# Dimension.Category's values, spelled out for the type checker (test_load checks they agree).
+Category: TypeAlias = Literal["knowledge", "quality", "skill"]
 
-_LEVEL = TypeAdapter(Level)
-_WEIGHT_NUMBER = TypeAdapter(WeightNumber)
+_LEVEL: TypeAdapter[int] = TypeAdapter(Level)
+_WEIGHT_NUMBER: TypeAdapter[Decimal] = TypeAdapter(WeightNumber)
 
 
 def level_value(value) -> int:
@@ -170,8 +194,9 @@ def _every_level_once(*, twice: tuple[str, str], missing: tuple[str, str]) -> Wr
     validators then) and one pass names every problem; it reads the raw items' levels.
     """
 
-    def check(value, handler):
-        problems, seen = [], set()
+    def check(value: object, handler: ValidatorFunctionWrapHandler) -> list[Any]:
+        problems: _Problems = []
+        seen: set[int] = set()
         for index, item in enumerate(value if isinstance(value, list) else ()):
             try:
                 level = level_value(item.get("level") if isinstance(item, dict) else None)
@@ -196,6 +221,12 @@ def _every_level_once(*, twice: tuple[str, str], missing: tuple[str, str]) -> Wr
     return WrapValidator(check)
 
 
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    """The context `validate_model_data` passes (the only caller, so always there)."""
+    assert info.context is not None
+    return info.context
+
+
 def _first_use(info: ValidationInfo, kind: str, code: str) -> bool:
     """Whether `code` is new among the model's codes of `kind` so far.
 
@@ -203,7 +234,7 @@ def _first_use(info: ValidationInfo, kind: str, code: str) -> bool:
     the other items to be valid (pydantic runs a list's own validators only then), so the
     codes met are kept in the validation's context, in document order.
     """
-    seen = info.context["codes"].setdefault(kind, set())
+    seen = _context(info)["codes"].setdefault(kind, set())
     if code in seen:
         return False
     seen.add(code)
@@ -214,13 +245,14 @@ def _first_use(info: ValidationInfo, kind: str, code: str) -> bool:
 
 
 class _In(BaseModel):
-    # Absent fields get their defaults validated too: an absent required text is "missing".
+    # Absent fields get their defaults validated too: an absent required text is "missing",
+    # and an absent level or list is reported from its None default (hence `type: ignore`s).
     model_config = ConfigDict(validate_default=True)
 
 
 class BehaviourIn(_In):
-    level: Level = None
-    indicators: Annotated[list[str], Strict()] = None
+    level: Level = None  # type: ignore[assignment]  # validated: absent is an error
+    indicators: Annotated[list[str], Strict()] = None  # type: ignore[assignment]  # validated: absent is an error
 
     @field_validator("indicators")
     @classmethod
@@ -234,11 +266,11 @@ class BehaviourIn(_In):
 
 
 class DimensionIn(_In):
-    code: _code(Dimension) = ""
-    name: _text(required=True, max_length=_max_length(Dimension, "name")) = ""
-    name_en: _text(max_length=_max_length(Dimension, "name_en")) = ""
-    category: Category = None
-    description: _text() = ""
+    code: Annotated[str, _code(Dimension)] = ""
+    name: Annotated[str, _text(required=True, max_length=_max_length(Dimension, "name"))] = ""
+    name_en: Annotated[str, _text(max_length=_max_length(Dimension, "name_en"))] = ""
+    category: Category = None  # type: ignore[assignment]  # validated: absent is an error
+    description: Annotated[str, _text()] = ""
     levels: Annotated[
         list[BehaviourIn],
         Strict(),
@@ -249,7 +281,7 @@ class DimensionIn(_In):
                 "indicators for levels {levels} are missing (1-5 are needed)",
             ),
         ),
-    ] = None
+    ] = None  # type: ignore[assignment]  # validated: absent is an error
 
     @field_validator("code")
     @classmethod
@@ -264,10 +296,10 @@ class DimensionIn(_In):
 
 
 class ModuleIn(_In):
-    code: _code(Module) = ""
-    name: _text(required=True, max_length=_max_length(Module, "name")) = ""
-    name_en: _text(max_length=_max_length(Module, "name_en")) = ""
-    dimensions: Annotated[list[DimensionIn], Strict()] = None
+    code: Annotated[str, _code(Module)] = ""
+    name: Annotated[str, _text(required=True, max_length=_max_length(Module, "name"))] = ""
+    name_en: Annotated[str, _text(max_length=_max_length(Module, "name_en"))] = ""
+    dimensions: Annotated[list[DimensionIn], Strict()] = None  # type: ignore[assignment]  # validated: absent is an error
 
     @field_validator("code")
     @classmethod
@@ -278,15 +310,15 @@ class ModuleIn(_In):
 
 
 class LevelIn(_In):
-    level: Level = None
-    title: _text(required=True, max_length=_max_length(LevelTitle, "title")) = ""
-    title_en: _text(max_length=_max_length(LevelTitle, "title_en")) = ""
-    description: _text() = ""
+    level: Level = None  # type: ignore[assignment]  # validated: absent is an error
+    title: Annotated[str, _text(required=True, max_length=_max_length(LevelTitle, "title"))] = ""
+    title_en: Annotated[str, _text(max_length=_max_length(LevelTitle, "title_en"))] = ""
+    description: Annotated[str, _text()] = ""
 
 
 def _known(context_key: str, label_zh: str, label_en: str):
     def check(code, info: ValidationInfo):
-        known = info.context[context_key]
+        known = _context(info)[context_key]
         if code not in known:
             raise _rule(
                 "unknown_target",
@@ -299,7 +331,7 @@ def _known(context_key: str, label_zh: str, label_en: str):
 
 
 def _in_model(code, info: ValidationInfo):
-    if code not in info.context["codes"].get("dimension", ()):
+    if code not in _context(info)["codes"].get("dimension", ()):
         raise _rule(
             "unknown_dimension", f"维度编码 {code} 不在模型中", f"dimension code {code} is not in the model"
         )
@@ -340,11 +372,13 @@ class RequirementsIn(BaseModel):
 
 class ModelIn(_In):
     family: Annotated[
-        _text(required=True, max_length=_max_length(CompetencyModel, "family")), _core_rule(validators.code)
+        str,
+        _text(required=True, max_length=_max_length(CompetencyModel, "family")),
+        _core_rule(validators.code),
     ] = ""
-    name: _text(required=True, max_length=_max_length(CompetencyModel, "name")) = ""
-    name_en: _text(max_length=_max_length(CompetencyModel, "name_en")) = ""
-    description: _text() = ""
+    name: Annotated[str, _text(required=True, max_length=_max_length(CompetencyModel, "name"))] = ""
+    name_en: Annotated[str, _text(max_length=_max_length(CompetencyModel, "name_en"))] = ""
+    description: Annotated[str, _text()] = ""
     levels: Annotated[
         list[LevelIn],
         Strict(),
@@ -352,10 +386,11 @@ class ModelIn(_In):
             twice=("等级 {level} 重复", "level {level} appears twice"),
             missing=("缺少等级 {levels}（须有 1–5 级）", "levels {levels} are missing (1-5 are needed)"),
         ),
-    ] = None
-    modules: Annotated[list[ModuleIn], Strict()] = None
-    # After the modules: a requirement names a dimension met there (`_in_model`).
-    requirements: Annotated[RequirementsIn, BeforeValidator(_empty_if_none)] = {}
+    ] = None  # type: ignore[assignment]  # validated: absent is an error
+    modules: Annotated[list[ModuleIn], Strict()] = None  # type: ignore[assignment]  # validated: absent is an error
+    # After the modules: a requirement names a dimension met there (`_in_model`). The dict
+    # default is validated into RequirementsIn (hence the `type: ignore`).
+    requirements: Annotated[RequirementsIn, BeforeValidator(_empty_if_none)] = {}  # type: ignore[assignment]
 
     @field_validator("modules")
     @classmethod
@@ -419,7 +454,7 @@ NOT_AN_OBJECT = {
 TARGET_LABELS = {"stages": ("阶段", "stage"), "grades": ("职级", "grade")}
 
 
-def _problem(error: dict, data) -> tuple[str, str, str]:
+def _problem(error: ErrorDetails, data: Any) -> tuple[str, str, str]:
     """One pydantic error as (where, reason_zh, reason_en)."""
     kind, where, field = _place(error["loc"], data)
     kind_of_error, value = error["type"], error["input"]
@@ -465,7 +500,7 @@ def _problem(error: dict, data) -> tuple[str, str, str]:
     return where, f"{zh}无效：{error['msg']}", f"{en} is invalid: {error['msg']}"
 
 
-def _requirement_reason(error: dict, field) -> tuple[str, str]:
+def _requirement_reason(error: ErrorDetails, field: Any) -> tuple[str, str]:
     loc, kind_of_error, value = error["loc"], error["type"], error["input"]
     if kind_of_error in ("extra_forbidden", "invalid_key"):
         return (

@@ -14,7 +14,7 @@ def my_requirements(user, today: date) -> dict | None:
     """What an employee's stage and grade require in the published model."""
     employee = my_employee(user)
     model = queries.current_model() if employee is not None else None
-    if model is None:
+    if employee is None or model is None:
         return None
     stage_code, _years = StageLookup(today).stage(employee.hire_date)
     return {

@@ -416,12 +416,11 @@ def requirements_edit(request, model, kind, code):
         raise Http404("no such stage or grade")
     matrix = requirement_matrix(model)
     column = matrix.column(kind, code)
+    assert column is not None  # every stage and grade has its column
     position = matrix.columns.index(column)
     dimensions = [row.dimension for row in matrix.rows]
     cells = {
-        row.dimension.code: (row.cells[position].level, row.cells[position].weight)
-        for row in matrix.rows
-        if row.cells[position]
+        row.dimension.code: (cell.level, cell.weight) for row in matrix.rows if (cell := row.cells[position])
     }
     form = RequirementColumnForm(request.POST or None, dimensions=dimensions, cells=cells)
     if (

@@ -39,7 +39,7 @@ class AuditedAdmin(admin.ModelAdmin):
     delete leaves an audit row (verb `admin.add|change|delete`), in the admin's transaction."""
 
     def _changes(self, form) -> dict:
-        changes = {}
+        changes: dict[str, object] = {}
         for field in form.changed_data:
             if field in SECRET_FIELDS:
                 changes[field] = "changed"
@@ -67,7 +67,8 @@ class AuditedAdmin(admin.ModelAdmin):
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = ("username", "first_name", "email", "is_active", "must_change_password", "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser", "must_change_password")
-    fieldsets = (*DjangoUserAdmin.fieldsets, (None, {"fields": ("must_change_password",)}))
+    # django-stubs: fieldsets may be None on a ModelAdmin, never on Django's UserAdmin.
+    fieldsets = (*DjangoUserAdmin.fieldsets, (None, {"fields": ("must_change_password",)}))  # type: ignore[misc]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -2,7 +2,8 @@
 an action for a form and puts its refusal on that form."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from enum import Enum
+from typing import Final, Literal, TypeVar
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,8 +25,11 @@ def add_bootstrap_class(widget: forms.Widget) -> None:
         widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
 
 
-class _Refused:
-    """What `run_action` returns when the action refused (its error is then on the form)."""
+class _Refused(Enum):
+    """What `run_action` returns when the action refused (its error is then on the form).
+    An enum's one member, so that a type checker narrows `result is not REFUSED`."""
+
+    REFUSED = "REFUSED"
 
     def __repr__(self) -> str:
         return "REFUSED"
@@ -34,7 +38,7 @@ class _Refused:
         return False
 
 
-REFUSED = _Refused()
+REFUSED: Final = _Refused.REFUSED
 
 
 def add_action_error(form: forms.Form, exc: Exception) -> None:
@@ -55,7 +59,7 @@ def add_action_error(form: forms.Form, exc: Exception) -> None:
         raise TypeError(f"not an action's refusal: {exc!r}")
 
 
-def run_action(form: forms.Form, action: Callable[..., T], *args, **kwargs) -> T | _Refused:
+def run_action(form: forms.Form, action: Callable[..., T], *args, **kwargs) -> T | Literal[_Refused.REFUSED]:
     """Run `action(*args, **kwargs)` for a valid form: its result, or REFUSED when it refused
     (ValidationError, BilingualError, PermissionDenied), the reason then on the form to show
     again. REFUSED is falsy, but so may a result be: compare with `is REFUSED`."""

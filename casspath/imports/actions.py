@@ -6,6 +6,7 @@ import logging
 import uuid
 from datetime import timedelta
 from pathlib import Path, PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -243,7 +244,7 @@ def do_retry_import_run(failed: ImportRun, *, acting_user) -> ImportRun:
             f"导入记录 {run.pk} 不能重试：只有因后台故障失败的任务可以重试。",
             f"Import run {run.pk} cannot be retried: only a run the background machinery failed can.",
         )
-    if run.source_run_id is not None:
+    if run.source_run is not None:
         return do_apply_import_run(run.source_run, acting_user=acting_user)
     if not stored_path(run).is_file():
         raise ImportFileError(
@@ -282,7 +283,7 @@ def do_execute_import_run(run_id: int, *, progress: Progress | None = None) -> I
     if run is None:
         return None
     importer = registry.get(run.kind)
-    last_written = [-PROGRESS_WRITE_EVERY, ""]
+    last_written: list[Any] = [-PROGRESS_WRITE_EVERY, ""]  # [done, phase]
 
     def write_progress(phase: str, done: int, total: int) -> None:
         if phase != last_written[1] or done - last_written[0] >= PROGRESS_WRITE_EVERY or done == total:
@@ -342,11 +343,11 @@ def do_execute_import_run(run_id: int, *, progress: Progress | None = None) -> I
     try:
         if report.ok:
             return succeed(report)
-        error = report.file_error or {}
+        failure = report.file_error or {}
         finished = jobs.finish(
             run, ImportRun.Status.FAILED, report=report.as_dict(), phase="", retryable=retryable,
             progress_done=report.total, progress_total=report.total,
-            error_zh=error.get("message_zh", ""), error_en=error.get("message_en", ""),
+            error_zh=failure.get("message_zh", ""), error_en=failure.get("message_en", ""),
         )
     except jobs.JobLost:
         return None

@@ -7,7 +7,7 @@ built once per run by the importer (`TabularImporter.parsers`), never per row.
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -54,9 +54,9 @@ class HeaderMatch:
 def match_headers(header_row: list[str], columns: Sequence[Column]) -> HeaderMatch:
     """Map the file's headers onto the columns; refuse missing required or doubled columns."""
     lookup: dict[str, Column] = {}
-    for column in columns:
-        for name in column.names():
-            lookup[name] = column
+    for known in columns:
+        for name in known.names():
+            lookup[name] = known
     match = HeaderMatch()
     for index, raw in enumerate(header_row):
         text = raw.strip().replace(validators.NUL, validators.SHOWN_NUL)
@@ -113,7 +113,7 @@ def text(max_length: int) -> Parser:
     # A parser may offer `whole_column(values)`: every value parsed at C speed, or None when
     # some value needs the cell-by-cell path (which names it). NUL is refused for every
     # column by the framework before any parser runs.
-    parse.whole_column = whole_column
+    parse.whole_column = whole_column  # type: ignore[attr-defined]  # mypy knows no function attributes
     return parse
 
 
@@ -129,7 +129,7 @@ def code(max_length: int) -> Parser:
             return None
         return values
 
-    parse.whole_column = whole_column
+    parse.whole_column = whole_column  # type: ignore[attr-defined]  # mypy knows no function attributes
     return parse
 
 
@@ -141,7 +141,7 @@ def _is_code(value: str) -> bool:
     return True
 
 
-def choice(options: dict[str, object], shown: Sequence[str]) -> Parser:
+def choice(options: Mapping[str, object], shown: Sequence[str]) -> Parser:
     """A value from a list; `options` maps each accepted spelling (any case) to its value."""
     table = {normalise_choice(name): value for name, value in options.items()}
     listing_zh = "、".join(shown)
@@ -190,7 +190,7 @@ def cached(parse: Parser) -> Parser:
                 return None
         return list(map(verdicts.__getitem__, values))
 
-    parse_cached.whole_column = whole_column
+    parse_cached.whole_column = whole_column  # type: ignore[attr-defined]  # as above
     return parse_cached
 
 

@@ -14,8 +14,10 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
+from typing import Any
 
 from casspath.core.spreadsheets import read_back
 from casspath.imports.errors import ImportFileError
@@ -200,7 +202,9 @@ def _datetime(value: datetime) -> str:
     return value.isoformat(sep=" ", timespec="seconds")
 
 
-_CONVERTERS = {str: str.strip, float: _float, int: str, date: date.isoformat, datetime: _datetime}
+_CONVERTERS: dict[type, Callable[[Any], str]] = {
+    str: str.strip, float: _float, int: str, date: date.isoformat, datetime: _datetime
+}
 
 
 # --- CSV -----------------------------------------------------------------------------

@@ -80,9 +80,9 @@ def build_template(importer: "TabularImporter") -> bytes:
         zh = ("必填。" if column.required else "选填。") + column.note_zh
         en = ("Required. " if column.required else "Optional. ") + column.note_en
         if column.choices is not None:
-            values = ", ".join(str(v) for v in column.choices())
-            zh += f" 可选值：{values}"
-            en += f" Allowed values: {values}"
+            allowed = ", ".join(str(v) for v in column.choices())
+            zh += f" 可选值：{allowed}"
+            en += f" Allowed values: {allowed}"
         guide.append([f"{column.header_zh} / {column.header_en}", zh, en])
     guide.append([])
     for zh, en in zip(importer.instructions_zh, importer.instructions_en, strict=False):

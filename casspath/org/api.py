@@ -17,7 +17,7 @@ from casspath.api.errors import ApiError
 from casspath.core.errors import InvalidValue
 from casspath.imports import registry
 from casspath.imports.errors import ImportFileError
-from casspath.imports.framework import RunContext
+from casspath.imports.framework import RunContext, TabularImporter
 from casspath.org import queries, scopes, tasks
 from casspath.org import validators as employee_values
 from casspath.org.access import (
@@ -139,7 +139,7 @@ class BatchOut(Schema):
 def _unit_out(node: queries.UnitNode, parent_codes: dict[int, str]) -> dict:
     unit = node.unit
     return {"code": unit.code, "name": unit.name, "kind": unit.kind,
-            "parent_code": parent_codes.get(unit.parent_id), "depth": unit.depth,
+            "parent_code": parent_codes.get(unit.parent_id) if unit.parent_id else None, "depth": unit.depth,
             "headcount": node.headcount}
 
 
@@ -200,8 +200,8 @@ def get_unit(request, code: str):
     subtree = queries.unit_tree(user, root=unit)
     node = subtree[0]
     codes = {unit.pk: unit.code}
-    if unit.parent_id:
-        codes[unit.parent_id] = unit.parent.code
+    if unit.parent is not None:
+        codes[unit.parent.pk] = unit.parent.code
     out = _unit_out(node, codes)
     out.update(
         path=queries.unit_path_names(unit),
@@ -372,7 +372,8 @@ def batch_employees(request, payload: EmployeeBatchIn):
     existing employee's values: they are filled in from the roster before the import."""
     user = api_user(request)
     _require_import(user)
-    errors, seen, doubled = [], {}, set()
+    errors, doubled = [], set()
+    seen: dict[str, int] = {}
     for index, item in enumerate(payload.employees):
         number = item.employee_no.strip()
         if number in seen:
@@ -383,6 +384,7 @@ def batch_employees(request, payload: EmployeeBatchIn):
         seen.setdefault(number, index)
     records = _batch_records(user, payload.employees)
     importer = registry.get("roster")
+    assert isinstance(importer, TabularImporter)  # the roster import reads rows
     ctx = RunContext(acting_user=user, importer=importer, filename="api:employees:batch", dry_run=False)
     try:
         report, plan = importer.run_records(records, ctx)

@@ -346,11 +346,11 @@ def _remove(plan: DemoPlan) -> dict[str, int]:
 
 def _create_units(plan: DemoPlan) -> tuple[dict[str, OrgUnit], int]:
     existing = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=plan.unit_codes())}
-    for unit in plan.units:
-        found = existing.get(unit.code)
-        if found is not None and found.kind != unit.kind:
-            raise DemoError(f"单位编码 {unit.code} 已被「{found.name}」（{found.get_kind_display()}）占用",
-                            f"unit code {unit.code} is taken by {found.name} ({found.kind})")
+    for planned in plan.units:
+        found = existing.get(planned.code)
+        if found is not None and found.kind != planned.kind:
+            raise DemoError(f"单位编码 {planned.code} 已被「{found.name}」（{found.get_kind_display()}）占用",
+                            f"unit code {planned.code} is taken by {found.name} ({found.kind})")
     created = 0
     # Level by level, so that each level's parents have ids and paths.
     for kinds in ([OrgUnit.Kind.PROVINCE], [OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.CITY],

@@ -1,6 +1,7 @@
 """Forms of the org pages. They parse and validate; writes go through `org/actions/`."""
 
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ def _checked(check, value):
         raise as_validation_error(invalid) from None
 
 
-class BootstrapMixin:
+class BootstrapMixin(forms.BaseForm):
     """Bootstrap classes on every widget (no inline styles: CSP)."""
 
     def _style(self) -> None:
@@ -44,6 +45,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit, shown indented under its parent."""
+
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return _indented(obj)
+
+
 class EmployeeForm(BootstrapMixin, forms.Form):
     """Edit an employee; the unit must be one the user may import into."""
 
@@ -52,8 +60,7 @@ class EmployeeForm(BootstrapMixin, forms.Form):
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
     email = forms.CharField(label=_("Email"), max_length=254, required=False,
                             widget=forms.EmailInput())
-    org_unit = forms.ModelChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none(),
-                                      to_field_name="code")
+    org_unit = UnitChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none(), to_field_name="code")
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all(),
                                       to_field_name="code", required=False)
     hire_date = forms.DateField(label=_("Hire date"), widget=DateInput())
@@ -69,8 +76,8 @@ class EmployeeForm(BootstrapMixin, forms.Form):
                 "hire_date": employee.hire_date, "grade": employee.grade, "status": employee.status,
             }
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = scopes.units_for(user, Perm.IMPORT_DATA).order_by("path")
-        self.fields["org_unit"].label_from_instance = _indented
+        org_unit = cast(UnitChoiceField, self.fields["org_unit"])  # declared above
+        org_unit.queryset = scopes.units_for(user, Perm.IMPORT_DATA).order_by("path")
         self._style()
 
     def clean_name(self) -> str:
@@ -95,8 +102,8 @@ class UnitForm(BootstrapMixin, forms.Form):
     code = forms.CharField(label=_("Unit code"), max_length=40)
     name = forms.CharField(label=_("Unit name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgUnit.Kind.choices)
-    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none(),
-                                    to_field_name="code", required=False)
+    parent = UnitChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none(),
+                             to_field_name="code", required=False)
 
     def __init__(self, user, *args, unit: OrgUnit | None = None, **kwargs):
         self.unit = unit
@@ -109,8 +116,7 @@ class UnitForm(BootstrapMixin, forms.Form):
             # Not under itself: that would make a cycle.
             parents = parents.exclude(path__startswith=unit.path)
             del self.fields["code"]
-        self.fields["parent"].queryset = parents
-        self.fields["parent"].label_from_instance = _indented
+        cast(UnitChoiceField, self.fields["parent"]).queryset = parents  # declared above
         # Only an unrestricted user may make a root; keeping a root as it is stays allowed.
         self.fields["parent"].required = not scopes.is_unrestricted(user) and not (
             unit is not None and unit.parent_id is None)

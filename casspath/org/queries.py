@@ -19,7 +19,7 @@ from casspath.org.scopes import Perm
 def stage_bounds() -> StageBounds:
     """Stage bounds as configured in the Stage table, else the settings default."""
     rows = list(Stage.objects.order_by("min_years").values_list("code", "min_years", "max_years"))
-    bounds = rows or settings.CASSPATH["DEFAULT_STAGE_BOUNDS"]
+    bounds: StageBounds = rows or settings.CASSPATH["DEFAULT_STAGE_BOUNDS"]
     validate_bounds(bounds)
     return bounds
 

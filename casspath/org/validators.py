@@ -7,14 +7,22 @@ value to store, or raises `InvalidValue`; the rules themselves are `casspath.cor
 
 from datetime import date
 
+from django.db.models import CharField
 from django.utils import timezone
 
 from casspath.core import validators
 from casspath.core.errors import InvalidValue
 from casspath.org.models import Employee
 
-EMPLOYEE_NO_MAX = Employee._meta.get_field("employee_no").max_length
-NAME_MAX = Employee._meta.get_field("name").max_length
+
+def _max_length(field: str) -> int:
+    found = Employee._meta.get_field(field)
+    assert isinstance(found, CharField) and found.max_length is not None  # asked of CharFields only
+    return found.max_length
+
+
+EMPLOYEE_NO_MAX = _max_length("employee_no")
+NAME_MAX = _max_length("name")
 
 # The words a status may be given in (any case), and what each means.
 STATUS_OPTIONS = {

@@ -1,6 +1,7 @@
 """Edits of a draft version: model info, level titles, modules, dimensions, behavioural
 indicators and requirements. Every edit refuses anything but a draft."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -240,7 +241,7 @@ def _indicator_lines(value: str | list[str]) -> list[str]:
 
 
 @transaction.atomic
-def do_set_indicators(dimension: Dimension, by_level: dict[int, str | list[str]], *, acting_user) -> None:
+def do_set_indicators(dimension: Dimension, by_level: Mapping[int, str | list[str]], *, acting_user) -> None:
     """Set the behavioural indicators of a dimension per level (one per line); an empty
     value removes that level's indicators."""
     require_editable(dimension.model, acting_user)
@@ -255,6 +256,7 @@ def do_set_indicators(dimension: Dimension, by_level: dict[int, str | list[str]]
             continue
         changes[f"L{level}"] = [old, text]
         if not text:
+            assert row is not None  # text differs from old, so old was not "": the row exists
             row.delete()
             continue
         row = row or BehaviourLevel(dimension=dimension, level=level)
@@ -279,7 +281,7 @@ def do_set_requirements(
     *,
     stage: Stage | None = None,
     grade: Grade | None = None,
-    cells: dict[str, tuple[int, Decimal] | None],
+    cells: Mapping[str, tuple[int, Decimal | int] | None],
     acting_user,
 ) -> None:
     """Set the required level and weight of dimensions (by code) for one stage or one

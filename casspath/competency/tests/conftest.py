@@ -1,4 +1,5 @@
 import copy
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -6,7 +7,7 @@ from django.test import Client
 from casspath.competency.actions.loading import do_load_model_data
 from casspath.core.actors import SystemActor
 
-SMALL_MODEL = {
+SMALL_MODEL: dict[str, Any] = {
     "family": "small",
     "name": "小模型",
     "name_en": "Small model",

@@ -24,6 +24,7 @@ def draft(world, model):
 def _edits(draft):
     module = Module.objects.filter(model=draft).first()
     dimension = Dimension.objects.filter(model=draft).first()
+    assert module is not None and dimension is not None  # the small model has both
     return [
         lambda u: edits.do_update_model_info(draft, name="改", name_en="x", description="", acting_user=u),
         lambda u: edits.do_update_level_titles(draft, [], acting_user=u),

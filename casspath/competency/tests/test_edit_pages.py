@@ -26,7 +26,7 @@ def draft(world, model):
 
 
 def levels_post():
-    data = {}
+    data: dict[str, str] = {}
     for n in range(1, 6):
         data |= {f"title_{n}": f"第{n}级", f"title_en_{n}": f"Level {n}", f"description_{n}": ""}
     return data

@@ -46,7 +46,7 @@ def test_it_puts_a_refusal_about_a_field_the_form_lacks_above_the_form(world, dr
         raise ValidationError({"title": "标题过长 / the title is too long"})
 
     monkeypatch.setattr(views, "do_update_level_titles", refuse)
-    data = {}
+    data: dict[str, str] = {}
     for n in range(1, 6):
         data |= {f"title_{n}": f"第{n}级", f"title_en_{n}": "", f"description_{n}": ""}
     response = login(world.province_admin).post(reverse("competency:levels_edit", args=[draft.pk]), data)

@@ -33,6 +33,7 @@ def test_it_checks_then_imports_a_new_version(world, model):
     response = client.post(KIND_URL, {"file": SimpleUploadedFile("model.xlsx", changed(model)),
                                       "dry_run": "on"})
     dry = ImportRun.objects.get()
+    assert dry.report is not None
     assert response["Location"] == reverse("imports:run", args=[dry.pk])
     assert dry.status == "succeeded" and dry.report["created"] == 1
     assert CompetencyModel.objects.filter(family="small").count() == 1
@@ -51,6 +52,7 @@ def test_it_lists_bad_cells_and_writes_nothing(world, model):
     client = login(world.province_admin)
     client.post(KIND_URL, {"file": SimpleUploadedFile("model.xlsx", out.getvalue()), "dry_run": ""})
     run = ImportRun.objects.get()
+    assert run.report is not None
     assert run.status == "failed" and any("等级" in e["column"] for e in run.report["errors"])
     assert CompetencyModel.objects.filter(family="small").count() == 1
 
@@ -65,6 +67,7 @@ def test_it_refuses_a_city_admin_a_new_version_of_the_province_model(world, mode
     client = login(world.city_admin_a)
     client.post(KIND_URL, {"file": SimpleUploadedFile("model.xlsx", changed(model)), "dry_run": ""})
     run = ImportRun.objects.get()
+    assert run.report is not None
     assert run.status == "failed"
     assert "may not edit competency models" in run.report["file_error"]["message_en"]
     assert CompetencyModel.objects.filter(family="small").count() == 1

@@ -93,3 +93,11 @@ def test_it_names_a_too_long_name(world, model_data):
     with pytest.raises(ModelDataError) as info:
         load(model_data, world)
     assert any("40" in zh and "longer than 40" in en for _, zh, en in info.value.errors)
+
+
+@pytest.mark.parametrize("category", Dimension.Category.values)
+def test_it_loads_every_category_a_dimension_can_have(world, model_data, category):
+    # The schema spells the categories out (for the type checker): this keeps the two in step.
+    model_data["modules"][0]["dimensions"][0]["category"] = category
+    model = load(model_data, world)
+    assert Dimension.objects.get(model=model, code="D01").category == category

@@ -48,6 +48,7 @@ def test_it_warns_when_a_columns_weights_do_not_add_up_to_100(world, model):
 def test_it_embeds_radar_charts_of_required_levels(world, model):
     body = login(world.manager).get(url(model)).content.decode()
     match = re.search(r'<script id="stage-radar" type="application/json">(.*?)</script>', body, re.S)
+    assert match is not None
     chart = json.loads(match.group(1))
     assert [axis["name"] for axis in chart["radar"]["indicator"]] == [
         "目标客户寻找",

@@ -31,6 +31,7 @@ def draft(world, model):
 def test_it_refuses_a_dimension_code_with_a_slash_in_the_editor(world, draft):
     client = login(world.province_admin)
     module = Module.objects.filter(model=draft).first()
+    assert module is not None
     response = client.post(reverse("competency:dimension_add", args=[draft.pk]), {
         "code": "A/B", "module": str(module.pk), "name": "新维度", "name_en": "", "category": "skill",
         "description": ""})
@@ -52,6 +53,7 @@ def test_it_refuses_a_module_code_with_a_slash_in_the_editor(world, draft):
 
 def test_it_refuses_it_in_the_add_dimension_action(world, draft):
     module = Module.objects.filter(model=draft).first()
+    assert module is not None
     with pytest.raises(ValidationError) as info:
         do_add_dimension(module, code="A/B", name="新维度", category="skill",
                          acting_user=world.province_admin)

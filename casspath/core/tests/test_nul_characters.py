@@ -83,5 +83,6 @@ def test_it_stores_the_report_of_such_a_file(world, tmp_path, settings):
     run = do_create_import_run("roster", "roster.xlsx", data, acting_user=world.province_admin)
     do_execute_import_run(run.pk)
     run = ImportRun.objects.get(pk=run.pk)
+    assert run.report is not None
     assert run.status == "failed" and run.report["errors"][0]["column"] == "姓名"
     assert "\x00" not in json.dumps(run.report, ensure_ascii=False)

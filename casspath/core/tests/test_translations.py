@@ -30,7 +30,9 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]+\}")
 
 def parse_po(path: Path) -> list[dict]:
     """Entries of a .po file as dicts: context, msgid, msgid_plural, msgstr (list), flags, line."""
-    entries, entry, key = [], None, None
+    entries: list[dict] = []
+    entry: dict | None = None
+    key: str | tuple[str, int] | None = None
 
     def close():
         if entry and "msgid" in entry:
@@ -126,13 +128,14 @@ def test_it_keeps_every_placeholder_in_the_translations():
 def test_it_has_compiled_the_catalogue_that_is_in_the_po():
     with MO.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
+    catalog = compiled._catalog  # type: ignore[attr-defined]  # private, so typeshed leaves it out
     stale = []
     for entry in parse_po(PO):
         msgid = f"{entry['msgctxt']}\x04{entry['msgid']}" if entry["msgctxt"] else entry["msgid"]
         if entry["msgid_plural"] is None:
-            found = compiled._catalog.get(msgid)
+            found = catalog.get(msgid)
         else:
-            found = compiled._catalog.get((msgid, 0))
+            found = catalog.get((msgid, 0))
         if found != entry["msgstr"][0]:
             stale.append(label(entry))
     assert not stale, "django.mo is older than django.po (run `make messages`):\n" + "\n".join(stale)

@@ -19,8 +19,9 @@ NEW = ["E0003", "E0004"]  # the employees roster_rows() adds
 
 
 def _dry_run_applied(world) -> tuple[ImportRun, ImportRun]:
-    dry = do_create_import_run("roster", "r.csv", csv_bytes(roster_rows()), acting_user=world.province_admin)
-    dry = do_execute_import_run(dry.pk)
+    new = do_create_import_run("roster", "r.csv", csv_bytes(roster_rows()), acting_user=world.province_admin)
+    dry = do_execute_import_run(new.pk)
+    assert dry is not None
     assert dry.status == "succeeded" and dry.ok
     applied = do_apply_import_run(dry, acting_user=world.province_admin)
     enqueue(applied)
@@ -58,6 +59,7 @@ def test_it_takes_over_an_apply_whose_consumer_was_killed_mid_write(consumers, s
     second = consumers.start()
     consumers.wait_until(_finished(applied), second)
     assert (applied.status, applied.attempt) == ("succeeded", 2)
+    assert applied.report is not None
     assert applied.report["created"] == 2 and applied.report["applied"]
     assert Employee.objects.filter(employee_no__in=NEW).count() == 2
 

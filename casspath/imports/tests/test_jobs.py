@@ -40,10 +40,12 @@ def _long_ago(job, **fields) -> None:
 def test_it_claims_a_queued_job_once_and_takes_over_only_a_stale_one(world):
     run = _run(world)
     claimed = jobs.claim(ImportRun, run.pk)
+    assert claimed is not None
     assert (claimed.status, claimed.attempt) == ("running", 1) and claimed.heartbeat_at
     assert jobs.claim(ImportRun, run.pk) is None  # its worker lives
     _long_ago(run)
     taken = jobs.claim(ImportRun, run.pk)
+    assert taken is not None
     assert (taken.status, taken.attempt) == ("running", 2)
     with pytest.raises(jobs.JobLost):
         jobs.heartbeat(claimed, done=1)  # the first worker, back from the dead, writes nothing
@@ -67,6 +69,7 @@ def test_it_writes_no_row_when_the_run_was_taken_over_before_it_committed(world)
 
 def test_it_records_the_rows_and_the_success_in_one_transaction(world):
     run = do_execute_import_run(_run(world).pk)
+    assert run is not None and run.report is not None
     assert (run.status, run.attempt, run.report["applied"]) == ("succeeded", 1, True)
     assert Employee.objects.filter(employee_no__in=NEW).count() == 2
 
@@ -175,6 +178,7 @@ def test_it_fails_the_run_visibly_when_the_queue_cannot_be_reached(world, monkey
 
 def test_it_applies_the_dry_run_again_after_its_apply_failed(world):
     dry = do_execute_import_run(_run(world, dry_run=True).pk)
+    assert dry is not None
     first = do_apply_import_run(dry, acting_user=world.province_admin)
     assert do_apply_import_run(dry, acting_user=world.province_admin) == first  # idempotent while live
     jobs.fail(first, ImportFileError("中断", "interrupted"), retryable=True, held=False)
@@ -184,9 +188,10 @@ def test_it_applies_the_dry_run_again_after_its_apply_failed(world):
 
 
 def test_it_refuses_to_retry_a_run_that_failed_on_its_file(world):
-    run = do_create_import_run("roster", "r.csv", b"\x00\x01 not a roster", dry_run=False,
-                               acting_user=world.province_admin)
-    run = do_execute_import_run(run.pk)
+    created = do_create_import_run("roster", "r.csv", b"\x00\x01 not a roster", dry_run=False,
+                                   acting_user=world.province_admin)
+    run = do_execute_import_run(created.pk)
+    assert run is not None
     assert (run.status, run.retryable) == ("failed", False) and run.error_en
     with pytest.raises(ImportFileError) as refused:
         do_retry_import_run(run, acting_user=world.province_admin)

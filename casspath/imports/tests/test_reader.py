@@ -129,7 +129,7 @@ def test_random_bytes_only_ever_raise_import_file_error(data, filename):
     _only_file_errors(data, filename)
 
 
-cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
+cells = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=20)
 
 
 @FUZZ

@@ -24,6 +24,7 @@ def test_the_task_runs_a_queued_run_once(world):
     )
     run_import_task(run.pk)
     run.refresh_from_db()
+    assert run.report is not None
     assert run.status == "succeeded" and run.report["created"] == 2 and run.finished_at
     assert execute_run(run.pk) == "skipped"  # finished: not run again
     run.refresh_from_db()
@@ -46,6 +47,7 @@ def test_a_run_whose_actor_lost_the_permission_fails_cleanly(world):
     world.city_admin_a.role_assignments.all().delete()
     execute_run(run.pk)
     run.refresh_from_db()
+    assert run.report is not None
     assert run.status == "failed" and "permission" in run.report["file_error"]["message_en"]
 
 

@@ -172,6 +172,7 @@ def test_the_preview_shows_a_status_by_its_label_in_the_page_language(world, cli
     _login(client, "gzadmin")
     _upload(client, roster_rows(), dry_run="on")
     run = ImportRun.objects.get()
+    assert run.report is not None
     assert run.report["preview"][0]["fields"]["status"] == [None, "active"]  # stored raw
     page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
     assert '<span class="text-muted">状态</span>: — → 在职</div>' in page and "→ active" not in page

@@ -88,9 +88,9 @@ def _login_candidates(unit: OrgUnit, *, acting_user, reissue: bool, lock: bool =
     # A subquery, not a list of 工号: a large unit would pass SQLite's limit on parameters.
     users = User.objects.filter(username__in=employees.values("employee_no")).select_related("employee")
     candidates = _Candidates([], {user.username: user for user in users})
-    employees = list(employees)
-    foreign = _logins_with_foreign_roles([e.user_id for e in employees if e.user_id], acting_user)
-    for employee in employees:
+    in_order = list(employees)
+    foreign = _logins_with_foreign_roles([e.user_id for e in in_order if e.user_id], acting_user)
+    for employee in in_order:
         reason = _refusal(employee, candidates.users_by_username.get(employee.employee_no), acting_user,
                           foreign)
         if reason:
@@ -466,7 +466,7 @@ def _roles_for(employee: Employee) -> list[str]:
 def _position_roles(position: Position | None) -> list[str]:
     if position is None:
         return []
-    roles = []
+    roles: list[str] = []
     if position.is_sales:
         roles.append(Role.ACCOUNT_MANAGER)
     if position.code in TEAM_LEAD_POSITIONS:

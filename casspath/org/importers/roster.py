@@ -28,7 +28,7 @@ from casspath.org.importers.writes import insert_employees, update_employees
 from casspath.org.models import Employee, Grade, OrgUnit, Position
 from casspath.org.validators import EMPLOYEE_NO_MAX, NAME_MAX, STATUS_OPTIONS, STATUS_SHOWN
 
-STATUS_LABELS_ZH = {Employee.Status.ACTIVE: "在职", Employee.Status.LEFT: "离职"}
+STATUS_LABELS_ZH: dict[str, str] = {Employee.Status.ACTIVE: "在职", Employee.Status.LEFT: "离职"}
 
 # Columns in file order; the keys are Employee attributes (unit, position, grade as ids).
 ROSTER_FIELDS = (

@@ -9,6 +9,7 @@ from datetime import date
 from itertools import repeat
 
 from django.db import connection
+from django.db.models import Field, ForeignObjectRel
 
 from casspath.org.models import Employee
 
@@ -37,7 +38,7 @@ def insert_employees(attrs: list[str], numbers: list[str], columns: list[list], 
     missing = [name for name in _DEFAULTS if name not in attrs]
     names = ["employee_no", *attrs, *missing, "updated_at"]
     quote = connection.ops.quote_name
-    fields = ", ".join(quote(meta.get_field(_FIELD_OF.get(n, n)).column) for n in names)
+    fields = ", ".join(quote(_column(meta.get_field(_FIELD_OF.get(n, n)))) for n in names)
     # Table and column names come from the model's meta, values are parameters.
     sql = f"INSERT INTO {quote(meta.db_table)} ({fields}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
     values = [numbers, *columns]
@@ -99,6 +100,12 @@ def _sqlite_indexes_rebuilt(cursor, table: str, rows: int):
 _FIELD_OF = {"org_unit_id": "org_unit", "position_id": "position", "grade_id": "grade"}
 
 
+def _column(field: Field | ForeignObjectRel) -> str:
+    # Only Employee's own concrete fields are written, and each has a column.
+    assert isinstance(field, Field) and field.column is not None
+    return field.column
+
+
 def update_employees(updates: list[tuple[int, dict]], now) -> None:
     """UPDATE changed employees: one parameterised statement per set of changed fields."""
     if not updates:
@@ -115,8 +122,8 @@ def update_employees(updates: list[tuple[int, dict]], now) -> None:
     with connection.cursor() as cursor:
         for fields, params in groups.items():
             assignments = ", ".join(
-                f"{quote(meta.get_field(_FIELD_OF.get(f, f)).column)} = %s" for f in (*fields, "updated_at")
+                f"{quote(_column(meta.get_field(_FIELD_OF.get(f, f))))} = %s" for f in (*fields, "updated_at")
             )
-            sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+            sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(_column(meta.pk))} = %s"  # noqa: S608
             for start in range(0, len(params), WRITE_BATCH):
                 cursor.executemany(sql, params[start : start + WRITE_BATCH])

@@ -21,6 +21,7 @@ def test_it_creates_then_reports_unchanged(client, world):
     assert first.status_code == 201
     assert first.json()["action"] == "created"
     employee = Employee.objects.get(employee_no="E0200")
+    assert employee.position is not None and employee.grade is not None
     assert (employee.phone, employee.position.code, employee.grade.code, employee.status) == (
         "13500001234", "account_manager", "junior", "active")
     second = put(client, "E0200", NEW)

@@ -208,6 +208,7 @@ def test_it_queues_the_batch_and_the_task_finishes_it(client, world):
     batch = LoginBatch.objects.get()
     assert response.redirect_chain == [(reverse("org:login_batch", args=[batch.pk]), 302)]
     assert (batch.status, batch.progress_done, batch.progress_total, batch.count) == ("succeeded", 2, 2, 2)
+    assert batch.started_at is not None and batch.finished_at is not None
     assert batch.started_at <= batch.finished_at and batch.attempt == 1
     body = response.content.decode()
     assert "<progress" in body and "2 / 2" in body
@@ -400,7 +401,9 @@ def test_it_lists_batches_with_their_status_in_few_queries(client, world, django
         body = client.get(reverse("org:login_batches")).content.decode()
     # Three queued (grey badge, progress so far), one succeeded (green, its count).
     assert body.count("text-bg-secondary") == 3 and body.count("text-bg-success") == 1
-    assert body.count(reverse("org:login_batch_download", args=[LoginBatch.objects.last().pk])) == 1
+    last = LoginBatch.objects.last()
+    assert last is not None
+    assert body.count(reverse("org:login_batch_download", args=[last.pk])) == 1
     for batch in LoginBatch.objects.all():
         assert reverse("org:login_batch", args=[batch.pk]) in body
 

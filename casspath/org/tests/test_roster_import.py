@@ -44,8 +44,10 @@ def test_it_imports_csv_in_each_encoding_with_chinese_or_english_headers(world, 
         world.team_a,
         date(2023, 5, 6),
     )
+    assert new.position is not None and new.grade is not None
     assert new.position.code == "account_manager" and new.grade.code == "junior" and new.status == "active"
     other = Employee.objects.get(employee_no="E0004")
+    assert other.grade is not None
     # +86 and dashes dropped; found by full path; English values; YYYY/MM/DD
     assert (other.phone, other.org_unit, other.grade.code, other.hire_date) == (
         "13900000004",

@@ -61,6 +61,7 @@ def test_it_builds_the_org_tree_and_the_roster(db):
     for city in OrgUnit.objects.filter(kind="city"):
         assert 2 <= city.children.count() <= 4
     for district in OrgUnit.objects.filter(kind="district"):
+        assert district.parent is not None
         assert district.parent.kind == "city" and 1 <= district.children.count() <= 3
         assert (district.path, district.depth) == path_for(district, district.parent) and district.depth == 2
     teams = OrgUnit.objects.filter(kind="team")
@@ -80,7 +81,7 @@ def test_it_builds_the_org_tree_and_the_roster(db):
         assert re.fullmatch(r"1[3-9]\d{9}", employee.phone)
         assert re.fullmatch(r"[\u4e00-\u9fff]{2,4}", employee.name)
         validate_email(employee.email)
-        assert employee.user.username == employee.employee_no
+        assert employee.user is not None and employee.user.username == employee.employee_no
         assert employee.hire_date <= DEMO_TODAY
     assert "GD00001" in output and PASSWORD in output
 
@@ -97,7 +98,12 @@ def test_its_tenure_spreads_over_the_three_stages(db):
     assert 1 <= left <= 30
     # Grades rise with tenure: the mean grade order of each stage increases.
     order = {grade.code: grade.order for grade in Grade.objects.all()}
-    mean = {stage: sum(order[e.grade.code] for e in managers if stage_of(e.hire_date, DEMO_TODAY) == stage)
+
+    def grade_order(e: Employee) -> int:
+        assert e.grade is not None  # every demo manager has a grade
+        return order[e.grade.code]
+
+    mean = {stage: sum(grade_order(e) for e in managers if stage_of(e.hire_date, DEMO_TODAY) == stage)
             / stages[stage] for stage in stages}
     assert mean["growth"] < mean["development"] < mean["maturity"]
 
@@ -131,6 +137,7 @@ def test_every_employee_logs_in_with_his_employee_number_unless_he_left(client, 
     assert gone is not None
     assert not log_in(client, gone.employee_no)
     someone = Employee.objects.filter(status=Employee.Status.ACTIVE).order_by("-employee_no").first()
+    assert someone is not None
     assert log_in(client, someone.employee_no)
     assert len(set(User.objects.values_list("password", flat=True))) == 1  # hashed once
 

@@ -41,6 +41,7 @@ class Command(BaseCommand):
         if action == "list":
             return self._list(options.get("username"))
         acting_user = acting_user_from_option(options.get("as_user"))
+        token: ApiToken | None
         if action == "create":
             days = options["expires_days"]
             if days is not None and days <= 0:

@@ -77,8 +77,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"{phase}: {done}/{total}")
                 shown["phase"] = phase
 
-        run = do_execute_import_run(run.pk, progress=progress)
-        report = ImportReport.from_dict(run.report)
+        executed = do_execute_import_run(run.pk, progress=progress)
+        # Created above and run here, in this process: no worker claims it, and it ends with a report.
+        assert executed is not None and executed.report is not None
+        report = ImportReport.from_dict(executed.report)
         for line in report.lines():
             self.stdout.write(line)
         if not report.ok:
