@@ -15,7 +15,7 @@ from casspath.core.actors import SystemActor, actor_label
 from casspath.core.audit import record
 from casspath.imports import registry
 from casspath.imports.errors import ImportFileError
-from casspath.imports.framework import Progress, run_import, sha256_of
+from casspath.imports.framework import Progress, audit_unit, run_import, sha256_of
 from casspath.imports.models import ImportRun
 from casspath.imports.report import ImportReport
 
@@ -56,7 +56,8 @@ def do_export(kind: str, filename: str, *, acting_user) -> bytes:
     data = importer.export(acting_user, filename)
     name = PurePath(filename).name
     record(acting_user, f"export.{kind}", summary=f"{kind} → {name}",
-           changes={"file": name, "bytes": len(data)}, object_type="imports.kind", object_id=kind)
+           changes={"file": name, "bytes": len(data)}, object_type="imports.kind", object_id=kind,
+           unit=audit_unit(_scope_snapshot(acting_user, importer)))
     return data
 
 
@@ -93,6 +94,7 @@ def do_create_import_run(
         run,
         summary=f"{kind}: {run.filename}",
         changes={"sha256": run.sha256, "dry_run": dry_run, "options": options},
+        unit=audit_unit(run.scope),
     )
     return run
 
@@ -129,6 +131,7 @@ def do_apply_import_run(dry_run_run: ImportRun, *, acting_user) -> ImportRun:
         applied,
         summary=f"{run.kind}: {run.filename}",
         changes={"dry_run_run": run.pk, "sha256": run.sha256},
+        unit=audit_unit(run.scope),
     )
     return applied
 
@@ -170,7 +173,7 @@ def do_retry_import_run(failed: ImportRun, *, acting_user) -> ImportRun:
     again.full_clean()
     again.save()
     record(acting_user, "import.retry", again, summary=f"{run.kind}: {run.filename}",
-           changes={"failed_run": run.pk, "sha256": run.sha256})
+           changes={"failed_run": run.pk, "sha256": run.sha256}, unit=audit_unit(run.scope))
     return again
 
 

@@ -47,7 +47,8 @@ def _delete(obj, verb: str, *, acting_user) -> None:
     """Delete a row of a draft, audited under its label (the row is gone afterwards)."""
     label, pk = f"{obj.model}: {obj}", obj.pk
     obj.delete()
-    audit.record(acting_user, verb, object_type=obj._meta.label_lower, object_id=str(pk), summary=label)
+    audit.record(acting_user, verb, object_type=obj._meta.label_lower, object_id=str(pk), summary=label,
+        unit=obj.model.org_unit)
 
 
 @transaction.atomic
@@ -57,7 +58,8 @@ def do_update_model_info(
     require_editable(model, acting_user)
     values = {"name": name.strip(), "name_en": name_en.strip(), "description": description.strip()}
     changes = _save_changes(model, values)
-    audit.record(acting_user, "competency.update_model", model, summary=str(model), changes=changes)
+    audit.record(acting_user, "competency.update_model", model, summary=str(model), changes=changes,
+        unit=model.org_unit)
     return model
 
 
@@ -82,7 +84,8 @@ def do_update_level_titles(model: CompetencyModel, levels: list[dict], *, acting
             row.save(update_fields=list(values))
         if changed:
             changes[f"L{level}"] = changed
-    audit.record(acting_user, "competency.update_levels", model, summary=str(model), changes=changes)
+    audit.record(acting_user, "competency.update_levels", model, summary=str(model), changes=changes,
+        unit=model.org_unit)
 
 
 def _check_code(model: CompetencyModel, cls, code: str, label_zh: str, label_en: str) -> str:
@@ -111,7 +114,8 @@ def do_add_module(model: CompetencyModel, *, code: str, name: str, name_en: str 
     )
     clean(module)
     module.save()
-    audit.record(acting_user, "competency.add_module", module, summary=f"{model}: {module}")
+    audit.record(acting_user, "competency.add_module", module, summary=f"{model}: {module}",
+        unit=model.org_unit)
     return module
 
 
@@ -120,7 +124,8 @@ def do_update_module(module: Module, *, name: str, name_en: str, acting_user) ->
     require_editable(module.model, acting_user)
     changes = _save_changes(module, {"name": name.strip(), "name_en": name_en.strip()})
     audit.record(
-        acting_user, "competency.update_module", module, summary=f"{module.model}: {module}", changes=changes
+        acting_user, "competency.update_module", module, summary=f"{module.model}: {module}", changes=changes,
+        unit=module.model.org_unit,
     )
     return module
 
@@ -142,6 +147,7 @@ def do_move_module(module: Module, *, offset: int, acting_user) -> None:
         module,
         summary=f"{module.model}: {module}",
         changes={"order": [m.code for m in modules]},
+        unit=module.model.org_unit,
     )
 
 
@@ -189,7 +195,8 @@ def do_add_dimension(
     )
     clean(dimension)
     dimension.save()
-    audit.record(acting_user, "competency.add_dimension", dimension, summary=f"{model}: {dimension}")
+    audit.record(acting_user, "competency.add_dimension", dimension, summary=f"{model}: {dimension}",
+        unit=model.org_unit)
     return dimension
 
 
@@ -221,6 +228,7 @@ def do_update_dimension(
         dimension,
         summary=f"{dimension.model}: {dimension}",
         changes=changes,
+        unit=dimension.model.org_unit,
     )
     return dimension
 
@@ -268,6 +276,7 @@ def do_set_indicators(dimension: Dimension, by_level: dict[int, str | list[str]]
         dimension,
         summary=f"{dimension.model}: {dimension}",
         changes=changes,
+        unit=dimension.model.org_unit,
     )
 
 
@@ -318,4 +327,5 @@ def do_set_requirements(
         model,
         summary=f"{model}: {stage or grade}",
         changes=changes,
+        unit=model.org_unit,
     )

@@ -168,6 +168,7 @@ def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyMo
         draft,
         summary=f"{draft} from v{model.version}",
         changes={"from_version": model.version},
+        unit=draft.org_unit,
     )
     return draft
 
@@ -193,6 +194,7 @@ def do_publish_model(model: CompetencyModel, *, acting_user) -> CompetencyModel:
         model,
         summary=str(model),
         changes={"archived": [m.version for m in archived]},
+        unit=model.org_unit,
     )
     return model
 
@@ -209,4 +211,5 @@ def do_discard_draft(model: CompetencyModel, *, acting_user) -> None:
         object_type="competency.competencymodel",
         object_id=str(pk),
         summary=label,
+        unit=model.org_unit,
     )
