@@ -16,6 +16,10 @@ class Change:
     key: str
     action: str  # "create" | "update" | "deactivate"
     fields: dict[str, list] = field(default_factory=dict)  # {field: [old, new]}
+    # The change in the user's words, where field names would not say it (a competency
+    # model's new version); shown instead of `fields`.
+    text_zh: str = ""
+    text_en: str = ""
 
 
 @dataclass
