@@ -57,5 +57,5 @@ def test_it_words_indicator_dimension_and_requirement_changes():
     assert ("新增维度 D09", "dimension D09 added") in lines
     assert (f"维度 {dimension['code']} L3 行为指标新增 1 条",
             f"dimension {dimension['code']} L3 indicators: 1 added") in lines
-    assert any(zh.startswith("阶段「成长期」的要求修改 1 项") and en.startswith("stage growing: 1 requirement")
-               for zh, en in lines)
+    assert any(zh.startswith("阶段「成长期」的要求修改 1 项")
+               and en.startswith("stage growing: 1 requirement") for zh, en in lines)
