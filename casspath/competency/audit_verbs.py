@@ -20,3 +20,4 @@ class CompetencyVerb(AuditVerb):
     SET_INDICATORS = "competency.set_indicators"
     SET_REQUIREMENTS = "competency.set_requirements"
     EXPORT_MODEL = "export.competency"
+    RESTORE_VERSION = "competency.restore_version"

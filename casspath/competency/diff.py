@@ -122,3 +122,74 @@ def diff_model_data(old: dict, new: dict) -> ModelDiff:
                     result.requirements.append(RequirementChange(
                         kind, target, code, tuple(b) if b else None, tuple(a) if a else None))
     return result
+
+
+FIELD_WORDS = {"name": ("名称", "name"), "name_en": ("英文名称", "English name"),
+               "description": ("说明", "description"), "title": ("名称", "title"),
+               "title_en": ("英文名称", "English title"), "category": ("类别", "category"),
+               "module": ("所属模块", "module")}
+KIND_WORDS = {"stages": ("阶段", "stage"), "grades": ("职级", "grade")}
+
+
+def _fields_words(changes: list[FieldChange]) -> tuple[str, str]:
+    names = list(dict.fromkeys(change.field for change in changes))
+    return ("、".join(FIELD_WORDS.get(n, (n, n))[0] for n in names),
+            ", ".join(FIELD_WORDS.get(n, (n, n))[1] for n in names))
+
+
+def _cell(value: tuple | None) -> str:
+    return f"L{value[0]}·{value[1]:g}%" if value else "—"
+
+
+def describe(diff: ModelDiff, target_names: dict[str, dict[str, tuple[str, str]]]) -> list[tuple[str, str]]:
+    """The diff in a consultant's words, one (Chinese, English) line per change:
+    "维度 D09 L3 行为指标新增 1 条". `target_names` gives {"stages"|"grades": {code: (name,
+    English name)}} for the requirement lines."""
+    lines: list[tuple[str, str]] = []
+    if diff.model:
+        zh, en = _fields_words(diff.model)
+        lines.append((f"修改模型的{zh}", f"model {en} changed"))
+    for level in dict.fromkeys(change.where for change in diff.levels):
+        zh, en = _fields_words([c for c in diff.levels if c.where == level])
+        lines.append((f"修改等级 {level} 的{zh}", f"level {level}: {en} changed"))
+    for code in diff.modules_added:
+        lines.append((f"新增模块 {code}", f"module {code} added"))
+    for code in diff.modules_removed:
+        lines.append((f"删除模块 {code}", f"module {code} removed"))
+    for code in dict.fromkeys(change.where for change in diff.modules_changed):
+        zh, en = _fields_words([c for c in diff.modules_changed if c.where == code])
+        lines.append((f"修改模块 {code} 的{zh}", f"module {code}: {en} changed"))
+    if diff.dimensions_added:
+        codes = diff.dimensions_added
+        lines.append((f"新增维度 {'、'.join(codes)}", f"dimension{'s' if len(codes) > 1 else ''} "
+                      f"{', '.join(codes)} added"))
+    if diff.dimensions_removed:
+        codes = diff.dimensions_removed
+        lines.append((f"删除维度 {'、'.join(codes)}", f"dimension{'s' if len(codes) > 1 else ''} "
+                      f"{', '.join(codes)} removed"))
+    for code in dict.fromkeys(change.where for change in diff.dimensions_changed):
+        zh, en = _fields_words([c for c in diff.dimensions_changed if c.where == code])
+        lines.append((f"修改维度 {code} 的{zh}", f"dimension {code}: {en} changed"))
+    for change in diff.indicators:
+        parts_zh, parts_en = [], []
+        if change.added:
+            parts_zh.append(f"新增 {len(change.added)} 条")
+            parts_en.append(f"{len(change.added)} added")
+        if change.removed:
+            parts_zh.append(f"删除 {len(change.removed)} 条")
+            parts_en.append(f"{len(change.removed)} removed")
+        lines.append((
+            f"维度 {change.dimension} L{change.level} 行为指标{'、'.join(parts_zh) or '调整顺序'}",
+            f"dimension {change.dimension} L{change.level} indicators: {', '.join(parts_en) or 'reordered'}",
+        ))
+    targets = list(dict.fromkeys((c.kind, c.target) for c in diff.requirements))
+    for kind, target in targets:
+        cells = [c for c in diff.requirements if (c.kind, c.target) == (kind, target)]
+        name, name_en = target_names.get(kind, {}).get(target, (target, target))
+        detail = "；".join(f"{c.dimension} {_cell(c.old)}→{_cell(c.new)}" for c in cells)
+        detail_en = "; ".join(f"{c.dimension} {_cell(c.old)}→{_cell(c.new)}" for c in cells)
+        word, word_en = KIND_WORDS.get(kind, (kind, kind))
+        lines.append((f"{word}「{name}」的要求修改 {len(cells)} 项：{detail}",
+                      f"{word_en} {name_en}: {len(cells)} requirement{'s' if len(cells) > 1 else ''} "
+                      f"changed: {detail_en}"))
+    return lines

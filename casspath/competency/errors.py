@@ -33,6 +33,22 @@ class ModelDataError(CompetencyError):
         return f"{self.message_zh} / {self.message_en}:\n" + "\n".join(lines)
 
 
+class WeightsNotAcknowledged(CompetencyError):
+    """Publishing a model some of whose stage or grade weights do not add up to 100 %,
+    without the publisher's explicit "publish anyway". `columns` names each as
+    (name, English name, total as text)."""
+
+    def __init__(self, columns: list[tuple[str, str, str]]):
+        self.columns = list(columns)
+        listed = "、".join(f"{name} {total}%" for name, _en, total in self.columns)
+        listed_en = ", ".join(f"{en} {total}%" for _name, en, total in self.columns)
+        super().__init__(
+            f"以下阶段或职级的权重合计不是 100%：{listed}；请修正，或勾选“仍然发布”后再发布",
+            f"the weights of these stages or grades do not add up to 100%: {listed_en}; "
+            "correct them, or tick “publish anyway” to publish",
+        )
+
+
 class CompetencyImportInvalid(ImportFileError):
     """An Excel model file that was read but holds bad cells: every one in `errors`."""
 

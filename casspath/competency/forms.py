@@ -148,3 +148,20 @@ class RequirementColumnForm(Styled, forms.Form):
 
     def weight_sum(self) -> Decimal:
         return sum((w for _, w in filter(None, self.cells().values())), Decimal(0))
+
+
+class PublishForm(Styled, forms.Form):
+    """The publish page's confirmation: `confirm` says the publisher saw the page (a bare
+    POST, as from the old one-click button, is refused); `accept_weights` is his explicit
+    "publish anyway" when some weights do not add up to 100 %."""
+
+    confirm = forms.CharField(widget=forms.HiddenInput, required=False)
+    accept_weights = forms.BooleanField(
+        label=_("Publish anyway: these weights are intended"), required=False)
+
+    def clean_confirm(self):
+        if self.cleaned_data.get("confirm") != "yes":
+            raise forms.ValidationError(
+                "请在发布页面查看检查结果和变更后确认发布 / "
+                "Review the checks and the changes on the publish page, then confirm there.")
+        return "yes"

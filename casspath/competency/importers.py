@@ -10,8 +10,9 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext_lazy as _
 
-from casspath.competency.actions.loading import do_import_model_data
+from casspath.competency.actions.loading import ImportOutcome, do_import_model_data
 from casspath.competency.audit_verbs import CompetencyVerb
+from casspath.competency.diff import describe
 from casspath.competency.errors import CompetencyError, CompetencyImportInvalid, ModelDataError
 from casspath.competency.excel import export_model_xlsx, parse_model_file, template_xlsx
 from casspath.competency.models import CompetencyModel
@@ -21,7 +22,7 @@ from casspath.imports.framework import Importer, Option, RunContext
 from casspath.imports.registry import register
 from casspath.imports.report import Change, ImportReport
 from casspath.org import scopes
-from casspath.org.models import OrgUnit
+from casspath.org.models import Grade, OrgUnit, Stage
 
 
 def owner_unit(acting_user, family: str, written_code: str) -> OrgUnit:
@@ -108,19 +109,8 @@ class CompetencyImporter(Importer):
             report.created = 1
         else:
             report.unchanged = 1
-        key = f"{outcome.family} v{outcome.version}"
-        report.add_change(
-            Change(
-                row=0,
-                key=key,
-                action="create" if outcome.created else "unchanged",
-                fields={"owner": [None, unit.code]},
-            )
-        )
-        if outcome.diff is not None:
-            for name, count in outcome.diff.counts().items():
-                if count:
-                    report.add_change(Change(row=0, key=key, action="update", fields={name: [None, count]}))
+        for change in describe_outcome(outcome, unit, publish=not ctx.options.get("as_draft")):
+            report.add_change(change)
         report.ok = True
         report.applied = not ctx.dry_run
         ctx.progress("writing", 1, 1)
@@ -137,6 +127,30 @@ class CompetencyImporter(Importer):
                 "没有可导出的已发布技能模型", "there is no published competency model to export"
             )
         return export_model_xlsx(model)
+
+
+def describe_outcome(outcome: ImportOutcome, unit: OrgUnit, *, publish: bool) -> list[Change]:
+    """The import's preview in a consultant's words: the version it makes (or that nothing
+    changes), then each change against the newest version, one line each."""
+    key = f"{outcome.family} v{outcome.version}"
+    unit_zh, unit_en = f"{unit.name}（{unit.code}）", f"{unit.name} ({unit.code})"
+    if not outcome.created:
+        return [Change(row=0, key=key, action="unchanged",
+                       text_zh=f"与现有 v{outcome.version} 完全相同，不做任何更改",
+                       text_en=f"identical to the existing v{outcome.version}: nothing changes")]
+    if publish:
+        state_zh, state_en = "并发布（替换正在使用的版本）", "published (replacing the version in use)"
+    else:
+        state_zh, state_en = "（草稿，检查后在模型页面发布）", "as a draft (publish it on the model's page)"
+    changes = [Change(row=0, key=key, action="create",
+                      text_zh=f"新建版本 v{outcome.version}{state_zh}；所属单位 {unit_zh}",
+                      text_en=f"new version v{outcome.version} {state_en}; owner unit {unit_en}")]
+    if outcome.diff is not None:
+        names = {"stages": {s.code: (s.name, s.name_en or s.name) for s in Stage.objects.all()},
+                 "grades": {g.code: (g.name, g.name_en or g.name) for g in Grade.objects.all()}}
+        changes += [Change(row=0, key=key, action="update", text_zh=zh, text_en=en)
+                    for zh, en in describe(outcome.diff, names)]
+    return changes
 
 
 register(CompetencyImporter())

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from casspath.analytics.requirements import Required, effective
 from casspath.competency.access import visible_models_q
 from casspath.competency.diff import ModelDiff, diff_model_data
+from casspath.competency.errors import ModelDataError
 from casspath.competency.models import (
     LEVELS,
     BehaviourLevel,
@@ -15,7 +16,7 @@ from casspath.competency.models import (
     Module,
     Requirement,
 )
-from casspath.competency.schema import model_data
+from casspath.competency.schema import content_key, model_data, validate_model_data
 from casspath.org.models import Grade, Stage
 
 
@@ -289,3 +290,44 @@ def effective_requirements(
             )
         )
     return result
+
+
+@dataclass
+class PublishCheck:
+    """What publishing a draft would do, for the publish page: whether its data passes
+    validation (every problem, bilingual), which stage or grade weights do not add up to
+    100 %, and how it differs from the version in use (which publishing archives)."""
+
+    model: CompetencyModel
+    errors: list[tuple[str, str, str]]  # (where, reason zh, reason en)
+    weight_warnings: list[MatrixColumn]
+    in_use: CompetencyModel | None
+    diff: ModelDiff | None  # against `in_use`
+    identical: bool  # to `in_use`: nothing to publish
+
+    @property
+    def may_publish(self) -> bool:
+        return self.model.is_editable and not self.errors and not self.identical
+
+
+def publish_check(model: CompetencyModel) -> PublishCheck:
+    data = model_data(model)
+    try:
+        validate_model_data(
+            data,
+            stage_codes=set(Stage.objects.values_list("code", flat=True)),
+            grade_codes=set(Grade.objects.values_list("code", flat=True)),
+        )
+        errors: list[tuple[str, str, str]] = []
+    except ModelDataError as invalid:
+        errors = invalid.errors
+    in_use = current_model(model.family)
+    in_use_data = model_data(in_use) if in_use is not None and in_use.pk != model.pk else None
+    return PublishCheck(
+        model=model,
+        errors=errors,
+        weight_warnings=requirement_matrix(model).warnings,
+        in_use=in_use if in_use_data is not None else None,
+        diff=diff_model_data(in_use_data, data) if in_use_data is not None else None,
+        identical=in_use_data is not None and content_key(in_use_data) == content_key(data),
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("models/<int:pk>/new-version/", views.model_new_version, name="model_new_version"),
     path("models/<int:pk>/publish/", views.model_publish, name="model_publish"),
     path("models/<int:pk>/discard/", views.model_discard, name="model_discard"),
+    path("models/<int:pk>/restore/", views.model_restore, name="model_restore"),
     path("models/<int:pk>/edit/", views.model_edit, name="model_edit"),
     path("models/<int:pk>/levels/", views.levels_edit, name="levels_edit"),
     path("models/<int:pk>/modules/add/", views.module_add, name="module_add"),

@@ -31,8 +31,13 @@ from casspath.competency.actions.edits import (
     do_update_model_info,
     do_update_module,
 )
-from casspath.competency.actions.versions import do_discard_draft, do_publish_model, do_start_new_version
-from casspath.competency.errors import CompetencyError, ModelDataError, ModelNotEditable
+from casspath.competency.actions.versions import (
+    do_discard_draft,
+    do_publish_model,
+    do_restore_version,
+    do_start_new_version,
+)
+from casspath.competency.errors import CompetencyError, ModelNotEditable
 from casspath.competency.excel import export_model_xlsx
 from casspath.competency.forms import (
     DimensionForm,
@@ -40,6 +45,7 @@ from casspath.competency.forms import (
     LevelTitlesForm,
     ModelInfoForm,
     ModuleForm,
+    PublishForm,
     RequirementColumnForm,
 )
 from casspath.competency.models import CompetencyModel, Dimension
@@ -48,6 +54,7 @@ from casspath.competency.queries import (
     level_titles,
     model_tree,
     models_for,
+    publish_check,
     requirement_matrix,
     requirement_target,
 )
@@ -136,7 +143,7 @@ def _charts(tree, matrix) -> dict:
 
 
 @login_required
-def model_detail(request, pk, *, publish_errors=None, status=200):
+def model_detail(request, pk):
     model = access_model_by_id(request.user, pk)
     tree = model_tree(model)
     matrix = requirement_matrix(model)
@@ -156,9 +163,7 @@ def model_detail(request, pk, *, publish_errors=None, status=200):
             "previous": previous,
             "diff": diff,
             "may_edit": may_edit_model(request.user, model),
-            "publish_errors": publish_errors,
         },
-        status=status,
     )
 
 
@@ -226,18 +231,45 @@ def model_new_version(request, pk):
     return _detail(draft)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @draft_edit
 def model_publish(request, model):
+    """The publish page: the checks, the weight warnings and the changes against the version
+    in use, then a confirmed POST (with "publish anyway" when weights do not add up)."""
+    form = PublishForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(form, do_publish_model, model, accept_weights=form.cleaned_data["accept_weights"],
+                       acting_user=request.user) is not REFUSED
+    ):
+        messages.success(request, _("Version %(version)s is published.") % {"version": model.version})
+        return _detail(model)
+    check = publish_check(model)
+    return render(
+        request,
+        "competency/publish.html",
+        {"model": model, "check": check, "form": form,
+         "diff": _labelled_diff(check.diff) if check.diff is not None else None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def model_restore(request, pk):
+    model = access_model_by_id(request.user, pk, for_edit=True)
     try:
-        do_publish_model(model, acting_user=request.user)
-    except ModelDataError as exc:
-        return model_detail(request, model.pk, publish_errors=exc, status=400)
+        draft = do_restore_version(model, acting_user=request.user)
     except CompetencyError as exc:
         messages.error(request, exc.both())
         return _detail(model)
-    messages.success(request, _("Version %(version)s is published.") % {"version": model.version})
-    return _detail(model)
+    messages.success(
+        request,
+        _("Version %(old)s is restored as draft version %(version)s: check it, then publish it.")
+        % {"old": model.version, "version": draft.version},
+    )
+    return _detail(draft)
 
 
 @require_POST

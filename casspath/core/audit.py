@@ -1,5 +1,6 @@
 """The audit log: every action writes one row through `record`."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -26,7 +27,11 @@ def declared_verbs() -> dict[str, AuditVerb]:
 
 
 def record(acting_user, verb: AuditVerb, obj: Any = None, *, summary: str = "",
-           changes: dict | None = None, object_type: str = "", object_id: str = "") -> AuditEvent:
+           changes: dict | None = None, object_type: str = "", object_id: str = "",
+           unit: Any = None) -> AuditEvent:
+    """One audit row. `unit` is the org unit the write concerns (anything with `.path` and
+    `.pk`: an OrgUnit, or a `UnitRef` where only the values are at hand); the audit page
+    shows a row to those whose scope holds that unit."""
     if not isinstance(verb, AuditVerb):
         raise TypeError(f"audit verb {verb!r} is not declared: use a member of an app's AuditVerb "
                         "(its audit_verbs.py)")
@@ -41,7 +46,17 @@ def record(acting_user, verb: AuditVerb, obj: Any = None, *, summary: str = "",
         object_id=object_id,
         summary=summary[:300],
         changes=changes or {},
+        org_unit_path=getattr(unit, "path", "") or "",
+        org_unit_id=getattr(unit, "pk", None),
     )
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """An org unit by its values, for callers below org (the import framework)."""
+
+    pk: int
+    path: str
 
 
 def diff(obj, new_values: dict) -> dict:

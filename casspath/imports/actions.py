@@ -19,7 +19,7 @@ from casspath.core.audit import record
 from casspath.imports import registry
 from casspath.imports.audit_verbs import ImportVerb
 from casspath.imports.errors import ImportFileError, UploadTooLarge
-from casspath.imports.framework import Progress, run_import
+from casspath.imports.framework import Progress, audit_unit, run_import
 from casspath.imports.models import ImportRun
 from casspath.imports.report import ImportReport
 
@@ -132,7 +132,8 @@ def do_export(kind: str, filename: str, *, acting_user) -> bytes:
     data = importer.export(acting_user, filename)
     name = PurePath(filename).name
     record(acting_user, importer.export_verb, summary=f"{kind} → {name}",
-           changes={"file": name, "bytes": len(data)}, object_type="imports.kind", object_id=kind)
+           changes={"file": name, "bytes": len(data)}, object_type="imports.kind", object_id=kind,
+           unit=audit_unit(_scope_snapshot(acting_user, importer)))
     return data
 
 
@@ -187,6 +188,7 @@ def _create_run(importer, filename, stored_name, sha256, size, *, dry_run, optio
         run,
         summary=f"{importer.kind}: {run.filename}",
         changes={"sha256": run.sha256, "dry_run": dry_run, "options": options},
+        unit=audit_unit(run.scope),
     )
     return run
 
@@ -225,6 +227,7 @@ def do_apply_import_run(dry_run_run: ImportRun, *, acting_user) -> ImportRun:
         applied,
         summary=f"{run.kind}: {run.filename}",
         changes={"dry_run_run": run.pk, "sha256": run.sha256},
+        unit=audit_unit(run.scope),
     )
     return applied
 
@@ -266,7 +269,7 @@ def do_retry_import_run(failed: ImportRun, *, acting_user) -> ImportRun:
     again.full_clean()
     again.save()
     record(acting_user, ImportVerb.RETRY, again, summary=f"{run.kind}: {run.filename}",
-           changes={"failed_run": run.pk, "sha256": run.sha256})
+           changes={"failed_run": run.pk, "sha256": run.sha256}, unit=audit_unit(run.scope))
     return again
 
 

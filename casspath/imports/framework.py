@@ -10,13 +10,16 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.functional import Promise
 
 from casspath.core import validators
 from casspath.core.actors import SystemActor
 from casspath.core.audit import AuditVerb, record
+
+if TYPE_CHECKING:
+    from casspath.core.audit import UnitRef
 from casspath.imports.columns import Column, HeaderMatch, Parser, match_headers
 from casspath.imports.errors import ImportFileError, Invalid, RowError
 from casspath.imports.locks import run_locked
@@ -51,8 +54,19 @@ class ImportScope(Protocol):
         ...
 
     def roots(self, user) -> list[dict]:
-        """The user's scope roots as {"id", "code", "name"}, kept with a run."""
+        """The user's scope roots as {"id", "code", "name", "path"}, kept with a run."""
         ...
+
+
+def audit_unit(roots: list) -> "UnitRef | None":
+    """The unit an import's audit row concerns: the actor's scope root when he has one
+    (a run's `scope` snapshot, or `ImportScope.roots`); none for an unrestricted actor ("*")
+    or one whose scope has several roots (those rows are seen by unrestricted users only)."""
+    from casspath.core.audit import UnitRef  # like `record` below: core's models load late
+
+    if len(roots) == 1 and isinstance(roots[0], dict) and roots[0].get("path"):
+        return UnitRef(pk=roots[0]["id"], path=roots[0]["path"])
+    return None
 
 
 @dataclass
@@ -276,6 +290,7 @@ class TabularImporter(Importer):
             changes=self.audit_changes(ctx, report),
             object_type="imports.kind",
             object_id=self.kind,
+            unit=None if ctx.unrestricted else audit_unit(self.scope.roots(ctx.acting_user)),
         )
         report.applied = True
         if ctx.before_commit is not None:

@@ -61,6 +61,10 @@ class Change:
     key: str
     action: str  # "create" | "update" | "deactivate"
     fields: dict[str, list] = field(default_factory=dict)  # {field: [old, new]}
+    # The change in the user's words, where field names would not say it (a competency
+    # model's new version); shown instead of `fields`.
+    text_zh: str = ""
+    text_en: str = ""
 
     def __post_init__(self):
         self.key = shorten(self.key)

@@ -18,3 +18,4 @@ class OrgVerb(AuditVerb):
     IMPORT_UNITS = "import.org"
     IMPORT_ROSTER = "import.roster"
     EXPORT_ROSTER = "export.roster"
+    EXPORT_AUDIT = "audit.export"

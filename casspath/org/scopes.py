@@ -36,6 +36,7 @@ class Perm(StrEnum):
     SEE_REPORTS = "see_reports"  # run diagnosis, see reports
     BUILD_PLANS = "build_plans"
     ISSUE_LOGINS = "issue_logins"
+    READ_AUDIT = "read_audit"  # the audit log's rows about units in scope
 
 
 M, TL, LE, TA, CO, AN = (
@@ -56,6 +57,7 @@ PERMISSIONS: dict[Perm, dict[Role, Reach]] = {
     Perm.SEE_REPORTS: {TL: Reach.TEAM, TA: Reach.SCOPE, CO: Reach.SCOPE, AN: Reach.SCOPE},
     Perm.BUILD_PLANS: {M: Reach.SELF, TL: Reach.TEAM, TA: Reach.SCOPE},
     Perm.ISSUE_LOGINS: {TA: Reach.SCOPE},
+    Perm.READ_AUDIT: {TA: Reach.SCOPE},
 }
 
 SUBTREE_REACHES = {Reach.TEAM, Reach.SCOPE}
@@ -175,6 +177,7 @@ PERM_LABELS = {  # (zh, en) of what the permission lets one do, for refusals
     Perm.SEE_REPORTS: ("查看报告", "see reports"),
     Perm.BUILD_PLANS: ("制定学习计划", "build learning plans"),
     Perm.ISSUE_LOGINS: ("发放登录账号", "issue logins"),
+    Perm.READ_AUDIT: ("查看审计日志", "read the audit log"),
 }
 
 
@@ -227,5 +230,5 @@ class PermScope:
         return set(units_for(user, self.perm).values_list("id", flat=True))
 
     def roots(self, user) -> list[dict]:
-        return [{"id": unit.pk, "code": unit.code, "name": unit.name}
+        return [{"id": unit.pk, "code": unit.code, "name": unit.name, "path": unit.path}
                 for unit in scope_roots(user, self.perm)]

@@ -15,10 +15,15 @@ def _issues_logins(user) -> bool:
     return scopes.has_perm(user, Perm.ISSUE_LOGINS)
 
 
+def _reads_audit(user) -> bool:
+    return scopes.has_perm(user, Perm.READ_AUDIT)
+
+
 MENU = [
     MenuEntry(_("Org tree"), "org:tree", _sees_employees, order=10),
     MenuEntry(_("Employees"), "org:employee_list", _sees_employees, order=20),
     MenuEntry(_("Logins"), "org:login_batches", _issues_logins, order=90),
+    MenuEntry(_("Audit log"), "org:audit_log", _reads_audit, order=95),
 ]
 
 HOME_CARDS = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casspath.org import views
+from casspath.org import audit_views, views
 
 app_name = "org"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("logins/<int:batch_id>/", views.login_batch, name="login_batch"),
     path("logins/<int:batch_id>/progress/", views.login_batch_progress, name="login_batch_progress"),
     path("logins/<int:batch_id>/download/", views.login_batch_download, name="login_batch_download"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/export.<str:fmt>", audit_views.audit_export, name="audit_export"),
 ]

@@ -49,7 +49,8 @@ def _delete(obj, verb: CompetencyVerb, *, acting_user) -> None:
     """Delete a row of a draft, audited under its label (the row is gone afterwards)."""
     label, pk = f"{obj.model}: {obj}", obj.pk
     obj.delete()
-    audit.record(acting_user, verb, object_type=obj._meta.label_lower, object_id=str(pk), summary=label)
+    audit.record(acting_user, verb, object_type=obj._meta.label_lower, object_id=str(pk), summary=label,
+        unit=obj.model.org_unit)
 
 
 @transaction.atomic
@@ -59,7 +60,8 @@ def do_update_model_info(
     require_editable(model, acting_user)
     values = {"name": name.strip(), "name_en": name_en.strip(), "description": description.strip()}
     changes = _save_changes(model, values)
-    audit.record(acting_user, CompetencyVerb.UPDATE_MODEL, model, summary=str(model), changes=changes)
+    audit.record(acting_user, CompetencyVerb.UPDATE_MODEL, model, summary=str(model), changes=changes,
+        unit=model.org_unit)
     return model
 
 
@@ -84,7 +86,8 @@ def do_update_level_titles(model: CompetencyModel, levels: list[dict], *, acting
             row.save(update_fields=list(values))
         if changed:
             changes[f"L{level}"] = changed
-    audit.record(acting_user, CompetencyVerb.UPDATE_LEVELS, model, summary=str(model), changes=changes)
+    audit.record(acting_user, CompetencyVerb.UPDATE_LEVELS, model, summary=str(model), changes=changes,
+        unit=model.org_unit)
 
 
 def _check_code(model: CompetencyModel, cls, code: str, label_zh: str, label_en: str) -> str:
@@ -113,7 +116,8 @@ def do_add_module(model: CompetencyModel, *, code: str, name: str, name_en: str 
     )
     clean(module)
     module.save()
-    audit.record(acting_user, CompetencyVerb.ADD_MODULE, module, summary=f"{model}: {module}")
+    audit.record(acting_user, CompetencyVerb.ADD_MODULE, module, summary=f"{model}: {module}",
+        unit=model.org_unit)
     return module
 
 
@@ -123,7 +127,7 @@ def do_update_module(module: Module, *, name: str, name_en: str, acting_user) ->
     changes = _save_changes(module, {"name": name.strip(), "name_en": name_en.strip()})
     audit.record(
         acting_user, CompetencyVerb.UPDATE_MODULE, module, summary=f"{module.model}: {module}",
-        changes=changes,
+        changes=changes, unit=module.model.org_unit,
     )
     return module
 
@@ -145,6 +149,7 @@ def do_move_module(module: Module, *, offset: int, acting_user) -> None:
         module,
         summary=f"{module.model}: {module}",
         changes={"order": [m.code for m in modules]},
+        unit=module.model.org_unit,
     )
 
 
@@ -192,7 +197,8 @@ def do_add_dimension(
     )
     clean(dimension)
     dimension.save()
-    audit.record(acting_user, CompetencyVerb.ADD_DIMENSION, dimension, summary=f"{model}: {dimension}")
+    audit.record(acting_user, CompetencyVerb.ADD_DIMENSION, dimension, summary=f"{model}: {dimension}",
+        unit=model.org_unit)
     return dimension
 
 
@@ -224,6 +230,7 @@ def do_update_dimension(
         dimension,
         summary=f"{dimension.model}: {dimension}",
         changes=changes,
+        unit=dimension.model.org_unit,
     )
     return dimension
 
@@ -272,6 +279,7 @@ def do_set_indicators(dimension: Dimension, by_level: Mapping[int, str | list[st
         dimension,
         summary=f"{dimension.model}: {dimension}",
         changes=changes,
+        unit=dimension.model.org_unit,
     )
 
 
@@ -322,4 +330,5 @@ def do_set_requirements(
         model,
         summary=f"{model}: {stage or grade}",
         changes=changes,
+        unit=model.org_unit,
     )

@@ -70,6 +70,7 @@ def do_load_model_data(
             "archived": [m.version for m in archived],
             "dimensions": sum(len(m["dimensions"]) for m in clean["modules"]),
         },
+        unit=org_unit,
     )
     return model
 

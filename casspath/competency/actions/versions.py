@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casspath.competency.actions.common import Status, clean, known_codes, lock_model, require_editable
 from casspath.competency.audit_verbs import CompetencyVerb
-from casspath.competency.errors import CompetencyError, InvalidTransition
+from casspath.competency.errors import CompetencyError, InvalidTransition, WeightsNotAcknowledged
 from casspath.competency.models import (
     BehaviourLevel,
     CompetencyModel,
@@ -18,6 +18,7 @@ from casspath.competency.models import (
     Module,
     Requirement,
 )
+from casspath.competency.queries import requirement_matrix
 from casspath.competency.schema import content_key, model_data, validate_model_data
 from casspath.core import audit
 from casspath.org import scopes
@@ -172,14 +173,17 @@ def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyMo
         draft,
         summary=f"{draft} from v{model.version}",
         changes={"from_version": model.version},
+        unit=draft.org_unit,
     )
     return draft
 
 
 @transaction.atomic
-def do_publish_model(model: CompetencyModel, *, acting_user) -> CompetencyModel:
+def do_publish_model(model: CompetencyModel, *, acting_user, accept_weights: bool = False) -> CompetencyModel:
     """Draft → published; the family's version in use → archived. Refuses an incomplete
-    model with ModelDataError naming what is missing."""
+    model with ModelDataError naming what is missing, and a model whose weights for a stage
+    or grade do not add up to 100 % unless `accept_weights` (the publisher's explicit
+    "publish anyway": a model may weigh some columns on purpose, but never by accident)."""
     lock_model(model)
     scopes.require_scope(acting_user, Perm.EDIT_MODELS, model.org_unit)
     if Status.PUBLISHED not in TRANSITIONS[model.status]:
@@ -191,13 +195,22 @@ def do_publish_model(model: CompetencyModel, *, acting_user) -> CompetencyModel:
             f"草稿与正在使用的 {in_use} 没有任何差别，无需发布；可以继续编辑或放弃此草稿。",
             f"The draft is identical to {in_use}, the version in use: edit it or discard it.",
         )
+    stages, grades = known_codes()
+    validate_model_data(model_data(model), stage_codes=stages, grade_codes=grades)  # errors first
+    unbalanced = [(c.name, c.name_en or c.name, c.sum_text) for c in requirement_matrix(model).warnings]
+    if unbalanced and not accept_weights:
+        raise WeightsNotAcknowledged(unbalanced)
     archived = publish_draft(model)
+    changes: dict = {"archived": [m.version for m in archived]}
+    if unbalanced:
+        changes["weights_not_100"] = {name: total for name, _name_en, total in unbalanced}
     audit.record(
         acting_user,
         CompetencyVerb.PUBLISH_MODEL,
         model,
         summary=str(model),
-        changes={"archived": [m.version for m in archived]},
+        changes=changes,
+        unit=model.org_unit,
     )
     return model
 
@@ -214,4 +227,39 @@ def do_discard_draft(model: CompetencyModel, *, acting_user) -> None:
         object_type="competency.competencymodel",
         object_id=str(pk),
         summary=label,
+        unit=model.org_unit,
     )
+
+
+@transaction.atomic
+def do_restore_version(archived: CompetencyModel, *, acting_user) -> CompetencyModel:
+    """A new draft version (the next number) with the content of an archived version: the
+    way back to an older model. It is published like any draft, after review; the archived
+    version itself stays archived (evidence measured against it keeps pointing at it)."""
+    scopes.require_scope(acting_user, Perm.EDIT_MODELS, archived.org_unit)
+    list(CompetencyModel.objects.select_for_update().filter(family=archived.family).order_by("pk"))
+    if archived.status != Status.ARCHIVED:
+        raise CompetencyError(
+            f"只能恢复已归档的版本；{archived} 状态为「{Status(archived.status).label}」",
+            f"only an archived version can be restored; {archived} is {archived.status}",
+        )
+    draft = CompetencyModel.objects.filter(family=archived.family, status=Status.DRAFT).first()
+    if draft is not None:
+        raise CompetencyError(
+            f"模型已有草稿版本 v{draft.version}：请先发布或放弃该草稿，再恢复 v{archived.version}",
+            f"the model already has a draft v{draft.version}: publish or discard it before "
+            f"restoring v{archived.version}",
+        )
+    restored = create_from_data(
+        model_data(archived), org_unit=archived.org_unit, version=next_version(archived.family),
+        derived_from=archived,
+    )
+    audit.record(
+        acting_user,
+        CompetencyVerb.RESTORE_VERSION,
+        restored,
+        summary=f"{restored} from archived v{archived.version}",
+        changes={"from_version": archived.version},
+        unit=archived.org_unit,
+    )
+    return restored

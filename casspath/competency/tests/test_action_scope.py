@@ -38,7 +38,7 @@ def _edits(draft):
         lambda u: edits.do_remove_dimension(dimension, acting_user=u),
         lambda u: edits.do_set_indicators(dimension, {1: "新指标"}, acting_user=u),
         lambda u: edits.do_set_requirements(draft, stage=Stage.objects.first(), cells={}, acting_user=u),
-        lambda u: do_publish_model(draft, acting_user=u),
+        lambda u: do_publish_model(draft, acting_user=u, accept_weights=True),
         lambda u: do_discard_draft(draft, acting_user=u),
     ]
 

@@ -154,7 +154,7 @@ PAGES = [
     ),
     ("competency:dimension_remove", lambda d: ["D03"], {}, check_dimension_removed),
     ("competency:requirements_edit", lambda d: ["stage", "growth"], requirements_post(), check_requirements),
-    ("competency:model_publish", lambda d: [], {}, check_published),
+    ("competency:model_publish", lambda d: [], {"confirm": "yes", "accept_weights": "on"}, check_published),
     ("competency:model_discard", lambda d: [], {}, check_discarded),
 ]
 IDS = [name.split(":")[1] for name, *_ in PAGES]
@@ -314,8 +314,8 @@ def test_it_refuses_a_module_of_another_model_under_this_models_address(world, m
 def test_it_says_why_an_unchanged_draft_is_not_published(world, model):
     draft = do_start_new_version(model, acting_user=world.province_admin)
     client = login(world.province_admin)
-    response = client.post(reverse("competency:model_publish", args=[draft.pk]), follow=True)
-    assert response.status_code == 200
+    response = client.post(reverse("competency:model_publish", args=[draft.pk]), {"confirm": "yes"})
+    assert response.status_code == 400
     assert "没有任何差别" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == CompetencyModel.Status.DRAFT

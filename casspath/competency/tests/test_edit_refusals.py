@@ -28,7 +28,8 @@ def test_it_shows_on_the_form_that_the_draft_was_published_meanwhile(world, draf
     def published_meanwhile(model, **values):
         # Another admin publishes the draft between the page's checks and the write; the
         # action, given the model as it now is, refuses.
-        do_publish_model(CompetencyModel.objects.get(pk=model.pk), acting_user=other_admin)
+        do_publish_model(CompetencyModel.objects.get(pk=model.pk), acting_user=other_admin,
+                         accept_weights=True)
         return do_update_model_info(CompetencyModel.objects.get(pk=model.pk), **values)
 
     monkeypatch.setattr(views, "do_update_model_info", published_meanwhile)

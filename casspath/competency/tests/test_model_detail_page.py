@@ -68,7 +68,7 @@ def test_it_shows_version_history_and_changes_since_the_previous_version(world, 
     do_remove_dimension(
         Dimension.objects.get(model=draft, code="D03"), acting_user=world.province_admin
     )
-    do_publish_model(draft, acting_user=world.province_admin)
+    do_publish_model(draft, acting_user=world.province_admin, accept_weights=True)
     body = login(world.province_admin).get(url(draft)).content.decode()
     assert url(model) in body
     assert "D03" in body  # removed

@@ -47,7 +47,7 @@ def test_it_publishes_a_draft_and_archives_the_version_in_use(world, model):
     draft = do_start_new_version(model, acting_user=world.province_admin)
     do_update_model_info(draft, name="小模型（修订）", name_en="Small model, revised", description="",
                          acting_user=world.province_admin)
-    do_publish_model(draft, acting_user=world.province_admin)
+    do_publish_model(draft, acting_user=world.province_admin, accept_weights=True)
     model.refresh_from_db()
     draft.refresh_from_db()
     assert model.status == Status.ARCHIVED
@@ -66,7 +66,7 @@ def changed_draft(world, model):
 def test_it_refuses_to_publish_a_draft_identical_to_the_version_in_use(world, model):
     draft = do_start_new_version(model, acting_user=world.province_admin)
     with pytest.raises(CompetencyError) as info:
-        do_publish_model(draft, acting_user=world.province_admin)
+        do_publish_model(draft, acting_user=world.province_admin, accept_weights=True)
     assert "identical" in info.value.message_en
     draft.refresh_from_db()
     model.refresh_from_db()
@@ -77,12 +77,12 @@ def test_it_raises_on_a_wrong_transition(world, model):
     assert TRANSITIONS == {Status.DRAFT: {Status.PUBLISHED}, Status.PUBLISHED: {Status.ARCHIVED},
                            Status.ARCHIVED: set()}
     with pytest.raises(InvalidTransition):
-        do_publish_model(model, acting_user=world.province_admin)
+        do_publish_model(model, acting_user=world.province_admin, accept_weights=True)
     draft = changed_draft(world, model)
-    do_publish_model(draft, acting_user=world.province_admin)
+    do_publish_model(draft, acting_user=world.province_admin, accept_weights=True)
     model.refresh_from_db()
     with pytest.raises(InvalidTransition) as info:
-        do_publish_model(model, acting_user=world.province_admin)
+        do_publish_model(model, acting_user=world.province_admin, accept_weights=True)
     assert "archived" in info.value.message_en
     model.refresh_from_db()
     assert model.status == Status.ARCHIVED
@@ -90,7 +90,7 @@ def test_it_raises_on_a_wrong_transition(world, model):
 
 def test_it_refuses_to_start_a_version_from_an_archived_model(world, model):
     draft = changed_draft(world, model)
-    do_publish_model(draft, acting_user=world.province_admin)
+    do_publish_model(draft, acting_user=world.province_admin, accept_weights=True)
     model.refresh_from_db()
     with pytest.raises(CompetencyError):
         do_start_new_version(model, acting_user=world.province_admin)
@@ -100,7 +100,7 @@ def test_it_refuses_to_publish_an_incomplete_draft(world, model):
     draft = do_start_new_version(model, acting_user=world.province_admin)
     Dimension.objects.get(model=draft, code="D02").behaviours.filter(level=4).delete()
     with pytest.raises(ModelDataError) as info:
-        do_publish_model(draft, acting_user=world.province_admin)
+        do_publish_model(draft, acting_user=world.province_admin, accept_weights=True)
     assert any("D02" in where and "4" in en for where, _, en in info.value.errors)
     draft.refresh_from_db()
     model.refresh_from_db()

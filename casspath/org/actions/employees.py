@@ -67,7 +67,7 @@ def do_upsert_employee(values: dict, *, acting_user) -> tuple[Employee, str, dic
                if getattr(employee, field) not in (None, "")}
     audit.record(acting_user, OrgVerb.CREATE_EMPLOYEE, employee,
                  summary=f"{employee.employee_no} {employee.name} @ {employee.org_unit.code}",
-                 changes=masked_changes(changes))
+                 changes=masked_changes(changes), unit=employee.org_unit)
     return employee, "created", changes
 
 
@@ -127,7 +127,7 @@ def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict
     if roles:
         logged["role_bindings"] = roles
     audit.record(acting_user, OrgVerb.UPDATE_EMPLOYEE, employee,
-                 summary=f"{employee.employee_no} {employee.name}", changes=logged)
+                 summary=f"{employee.employee_no} {employee.name}", changes=logged, unit=employee.org_unit)
     return changes
 
 

@@ -64,7 +64,8 @@ def do_download_login_batch(batch: LoginBatch, *, acting_user) -> bytes:
     batch.downloaded_at = timezone.now()
     batch.file_name = ""
     batch.save(update_fields=["downloaded_at", "file_name"])
-    audit.record(acting_user, OrgVerb.DOWNLOAD_LOGINS, batch, summary=f"{batch.org_unit.code}: {batch.count}")
+    audit.record(acting_user, OrgVerb.DOWNLOAD_LOGINS, batch, summary=f"{batch.org_unit.code}: {batch.count}",
+                 unit=batch.org_unit)
     return data
 
 

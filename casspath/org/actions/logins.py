@@ -193,7 +193,8 @@ def do_queue_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False,
     batch.full_clean()
     batch.save()
     audit.record(acting_user, OrgVerb.QUEUE_LOGINS, batch,
-                 summary=f"{unit.code}: {total} logins to issue" + (" (reissue)" if reissue else ""))
+                 summary=f"{unit.code}: {total} logins to issue" + (" (reissue)" if reissue else ""),
+                 unit=unit)
     return batch
 
 
@@ -313,7 +314,8 @@ def _write_login_batch(run: LoginBatch, prepared: dict[int, tuple[str, str]], sk
                              heartbeat_at=now)
             summary = f"{unit.code}: {len(issued)} logins" + (" (reissued)" if batch.reissue else "")
             audit.record(acting_user, OrgVerb.ISSUE_LOGINS, batch, summary=summary,
-                         changes={"employees": [e.employee_no for e, _ in issued], "skipped": skipped})
+                         changes={"employees": [e.employee_no for e, _ in issued], "skipped": skipped},
+                         unit=unit)
     except BaseException:
         if written is not None:
             written.unlink(missing_ok=True)
@@ -396,7 +398,7 @@ def do_fail_login_batch(batch_id: int, *, reason_zh: str, reason_en: str, acting
     jobs.set_status(batch, LoginBatch.Status.FAILED, error_zh=reason_zh, error_en=reason_en,
                     finished_at=timezone.now())
     audit.record(acting_user, OrgVerb.ISSUE_LOGINS_FAILED, batch,
-                 summary=f"{batch.org_unit.code}: {reason_en}")
+                 summary=f"{batch.org_unit.code}: {reason_en}", unit=batch.org_unit)
     return batch
 
 

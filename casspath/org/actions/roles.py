@@ -26,7 +26,7 @@ def do_grant_role(user: User, role: str, org_unit: OrgUnit, *, acting_user) -> R
     binding.save()
     audit.record(
         acting_user, OrgVerb.GRANT_ROLE, binding, summary=str(binding),
-        changes={"user": user.get_username(), "role": role, "org_unit": org_unit.code},
+        changes={"user": user.get_username(), "role": role, "org_unit": org_unit.code}, unit=org_unit,
     )
     return binding
 
@@ -39,7 +39,8 @@ def do_revoke_role(binding: RoleAssignment, *, acting_user) -> None:
     label, pk = str(binding), binding.pk
     lost = (binding.user_id, binding.role, binding.org_unit_id)
     changes = {"user": binding.user.get_username(), "role": binding.role, "org_unit": binding.org_unit.code}
+    unit = binding.org_unit
     binding.delete()
     audit.record(acting_user, OrgVerb.REVOKE_ROLE, object_type="org.roleassignment", object_id=str(pk),
-                 summary=label, changes=changes)
+                 summary=label, changes=changes, unit=unit)
     do_revoke_tokens_of([lost[0]], reason=REVOKED_ROLE_LOST, acting_user=acting_user, lost_bindings=[lost])

@@ -29,7 +29,7 @@ def do_create_unit(*, code: str, name: str, kind: str, parent: OrgUnit | None, a
     audit.record(acting_user, OrgVerb.CREATE_UNIT, unit,
                  summary=f"{unit.code} {unit.name} under {parent.code if parent else '-'}",
                  changes={"code": [None, unit.code], "name": [None, unit.name], "kind": [None, unit.kind],
-                          "parent": [None, parent.code if parent else None]})
+                          "parent": [None, parent.code if parent else None]}, unit=unit)
     return unit
 
 
@@ -69,5 +69,6 @@ def do_update_unit(unit: OrgUnit, values: dict, *, acting_user) -> dict:
     if moved:
         tree.rebuild_paths(unit)
         unit.refresh_from_db(fields=["path", "depth"])
-    audit.record(acting_user, OrgVerb.UPDATE_UNIT, unit, summary=f"{unit.code} {unit.name}", changes=changes)
+    audit.record(acting_user, OrgVerb.UPDATE_UNIT, unit, summary=f"{unit.code} {unit.name}", changes=changes,
+                 unit=unit)
     return changes
