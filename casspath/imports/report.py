@@ -17,6 +17,8 @@ class Change:
     action: str  # "create" | "update" | "deactivate"
     fields: dict[str, list] = field(default_factory=dict)  # {field: [old, new]}
 
+CLI_MISSING_LISTED = 50  # the CLI names this many employees missing from the file, then counts
+
 
 @dataclass
 class ImportReport:
@@ -36,6 +38,7 @@ class ImportReport:
     warnings: list[ImportWarning] = field(default_factory=list)
     preview: list[Change] = field(default_factory=list)
     missing: list[dict] = field(default_factory=list)  # roster: in the file's units, not in the file
+    missing_total: int = 0  # how many are missing; `missing` names the first of them
 
     def add_change(self, change: Change) -> None:
         if len(self.preview) < PREVIEW_LIMIT:
@@ -83,7 +86,11 @@ class ImportReport:
                 f"{error.reason_zh}\t{error.reason_en}"
             )
         if self.missing:
-            out.append(f"文件中缺少的在职员工 / active employees missing from the file: {len(self.missing)}")
-            for item in self.missing[:50]:
+            total = max(self.missing_total, len(self.missing))
+            out.append(f"文件中缺少的在职员工 / active employees missing from the file: {total}")
+            for item in self.missing[:CLI_MISSING_LISTED]:
                 out.append(f"  {item['key']} {item.get('name', '')} {item.get('unit', '')}")
+            if total > CLI_MISSING_LISTED:
+                more = total - CLI_MISSING_LISTED
+                out.append(f"  …另有 {more} 人 / and {more} more")
         return out

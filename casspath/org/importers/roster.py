@@ -45,6 +45,7 @@ OUTSIDE_SCOPE_NUMBER = (
     "该工号已被您权限范围外的员工使用。",
     "This employee number is used outside your import scope.",
 )
+MISSING_LISTED = 500  # employees missing from the file named in a report; the rest are counted
 _ATTR = {"org_code": "org_unit_id", "position": "position_id", "grade": "grade_id"}
 _KEY = {attr: key for key, attr in _ATTR.items()}
 
@@ -357,7 +358,11 @@ class RosterImporter(TabularImporter):
         report.created = len(creates)
         report.updated = len(updates)
         report.unchanged = len(numbers) - len(creates) - len(updates)
-        missing_ids = self._missing(existing, set(table.columns["org_code"]), set(numbers), report)
+        deactivate = bool(ctx.options.get("deactivate_missing"))
+        # Employees missing from the file matter only when they are to be marked as left:
+        # otherwise every partial file would list the rest of its units' people.
+        missing_ids = (self._missing(existing, set(table.columns["org_code"]), set(numbers), report)
+                       if deactivate else [])
         return {
             "attrs": attrs,
             "numbers": numbers,
@@ -366,7 +371,7 @@ class RosterImporter(TabularImporter):
             "updates": updates,
             "login_updates": login_updates,
             "missing": missing_ids,
-            "deactivate": bool(ctx.options.get("deactivate_missing")),
+            "deactivate": deactivate,
         }
 
     def _missing(self, existing, file_units, numbers, report) -> list[int]:
@@ -377,7 +382,7 @@ class RosterImporter(TabularImporter):
         for number, old in existing.items():
             if old[status_at] == active and old[unit_at] in file_units and number not in numbers:
                 ids.append(old[0])
-                if len(report.missing) < 500:
+                if len(report.missing) < MISSING_LISTED:
                     if unit_codes is None:
                         unit_codes = dict(
                             OrgUnit.objects.filter(pk__in=list(file_units)[:30000]).values_list("id", "code")
@@ -386,6 +391,7 @@ class RosterImporter(TabularImporter):
                         {"key": number, "name": old[_COL["name"]], "unit": unit_codes.get(old[unit_at], "")}
                     )
         report.missing.sort(key=lambda item: item["key"])
+        report.missing_total = len(ids)
         return ids
 
     def apply(self, ctx: RunContext, plan: dict, report: ImportReport) -> None:
@@ -405,7 +411,7 @@ class RosterImporter(TabularImporter):
     def audit_changes(self, ctx: RunContext, report: ImportReport) -> dict:
         changes = super().audit_changes(ctx, report)
         changes["deactivate_missing"] = bool(ctx.options.get("deactivate_missing"))
-        changes["missing"] = len(report.missing)
+        changes["missing"] = report.missing_total
         changes.update(ctx.cache.get("logins", {}))
         return changes
 
