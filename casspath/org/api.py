@@ -24,6 +24,7 @@ from casspath.org.access import access_employee_by_no, access_login_batch_by_id,
 from casspath.org.actions.employees import do_upsert_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
 from casspath.org.actions.logins import do_queue_issue_logins
+from casspath.org.downloads import roster_download
 from casspath.org.importers.roster import EXISTING_FIELDS
 from casspath.org.models import Employee, Grade, OrgUnit, Position
 from casspath.org.scopes import Perm
@@ -224,6 +225,32 @@ def list_employees(request, filters: Query[EmployeeFilterIn]):
         "pages": math.ceil(count / filters.page_size) if count else 0,
         "items": [_employee_out(row) for row in queries.employee_rows(user, page)],
     }
+
+
+class EmployeeExportIn(Schema):
+    format: Literal["xlsx", "csv"] = Field("xlsx", description="xlsx, or csv (UTF-8 with BOM)")
+    q: str = Field("", description="As in the employee list")
+    unit: str = Field("", description="Unit code: the unit and its subunits")
+    stage: str = Field("", description="Stage code or name")
+    position: str = Field("", description="Position code or name")
+    grade: str = Field("", description="Grade code or name")
+    status: str = Field("", description="active / left (在职 / 离职)")
+
+
+@router.get("/employees/export", summary="The roster as .xlsx or .csv, in the roster import's columns",
+            response={200: None})
+def export_employees(request, params: Query[EmployeeExportIn]):
+    """The employees in your scope whose personal data you may read (training admins: their
+    scope; team leads: their team; a manager: himself; consultants, analysts and lecturers are
+    refused), narrowed by the list's filters, unmasked; audited as `export.roster`. The file
+    re-imports unchanged."""
+    user = api_user(request)
+    filters = params.dict()
+    fmt = filters.pop("format")
+    try:
+        return roster_download(user, fmt, filters)
+    except ImportFileError as error:
+        raise ApiError(422, error.message_zh, error.message_en) from error
 
 
 @router.get("/employees/{employee_no}", response=EmployeeOut, summary="One employee")

@@ -7,6 +7,7 @@ app_name = "org"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("employees/", views.employee_list, name="employee_list"),
+    path("employees/export/", views.employee_export, name="employee_export"),
     path("employees/<str:employee_no>/", views.employee_detail, name="employee_detail"),
     path("employees/<str:employee_no>/edit/", views.employee_edit, name="employee_edit"),
     path("units/new/", views.unit_create, name="unit_create"),

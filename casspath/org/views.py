@@ -6,18 +6,21 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casspath.core.forms import REFUSED, run_action
+from casspath.imports.errors import ImportFileError
 from casspath.org import queries, scopes, tasks
 from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
 from casspath.org.actions.employees import do_update_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
 from casspath.org.actions.logins import do_queue_issue_logins
 from casspath.org.actions.units import do_create_unit, do_update_unit
+from casspath.org.downloads import roster_download
 from casspath.org.forms import EmployeeForm, IssueLoginsForm, UnitForm
 from casspath.org.models import LOGIN_FILE_TTL
 from casspath.org.scopes import Perm
@@ -60,7 +63,24 @@ def employee_list(request):
         "choices": queries.filter_choices(user),
         "query": urlencode(params),
         "filtered": bool(params),
+        "can_export": scopes.has_perm(user, Perm.VIEW_PERSONAL_DATA),
     })
+
+
+@login_required
+@require_GET
+def employee_export(request):
+    """The list's employees (its filters kept) as .xlsx or .csv, for those who may export
+    personal data (CONTRACTS.md roles table); a bad filter goes back to the list, worded."""
+    user = request.user
+    _require(user, Perm.VIEW_PERSONAL_DATA)
+    filters = {key: request.GET.get(key, "") for key in queries.FILTER_KEYS}
+    try:
+        return roster_download(user, request.GET.get("format", "xlsx"), filters)
+    except ImportFileError as error:
+        messages.error(request, str(error))
+        params = urlencode({key: value for key, value in filters.items() if value})
+        return redirect(reverse("org:employee_list") + (f"?{params}" if params else ""))
 
 
 @login_required
