@@ -13,9 +13,8 @@ from casspath.api.forms import TokenForm
 from casspath.api.queries import tokens_for
 from casspath.core.forms import REFUSED, run_action
 
-
 # The session key under which a new token's secret waits for the one page that shows it.
-NEW_TOKEN_KEY = "casspath_new_token"
+NEW_TOKEN_KEY = "casspath_new_token"  # noqa: S105 (a session key, not a token)
 
 
 @never_cache

@@ -24,6 +24,7 @@ from casspath.org.access import access_employee_by_no, access_login_batch_by_id,
 from casspath.org.actions.employees import do_upsert_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
 from casspath.org.actions.logins import do_queue_issue_logins
+from casspath.org.actions.passwords import LoginRefused, NoLogin, do_reset_password, do_unlock_login
 from casspath.org.downloads import roster_download
 from casspath.org.importers.roster import EXISTING_FIELDS
 from casspath.org.models import Employee, Grade, OrgUnit, Position
@@ -511,6 +512,50 @@ def _batch_out(batch) -> dict:
         "count": batch.count, "reissue": batch.reissue, "error_zh": batch.error_zh,
         "error_en": batch.error_en, "file_available": batch.is_available,
     }
+
+
+class PasswordResetOut(Schema):
+    employee_no: str
+    username: str
+    one_time_password: str = Field(description="Shown once: he must change it when he logs in")
+
+
+class UnlockOut(Schema):
+    employee_no: str
+    failed_logins_cleared: int = Field(description="0 when he was not locked out")
+
+
+def _login_refusal(exc: Exception) -> ApiError:
+    status = 409 if isinstance(exc, NoLogin) else 403
+    return ApiError(status, exc.message_zh, exc.message_en)
+
+
+@router.post("/employees/{employee_no}/password-reset", response=PasswordResetOut,
+             summary="Reset one employee's password: a one-time password, his tokens revoked")
+def reset_password(request: HttpRequest, employee_no: str, response: HttpResponse):
+    """For a training admin whose scope holds the employee, never for his own login nor one
+    holding roles outside his scope (403); 409 when the employee has no working login."""
+    user = api_user(request)
+    employee = access_employee_by_no(user, employee_no, perm=Perm.ISSUE_LOGINS)
+    try:
+        password = do_reset_password(employee, acting_user=user)
+    except (LoginRefused, NoLogin) as exc:
+        raise _login_refusal(exc) from exc
+    response["Cache-Control"] = "no-store"
+    return {"employee_no": employee.employee_no, "username": employee.user.get_username(),
+            "one_time_password": password}
+
+
+@router.post("/employees/{employee_no}/unlock", response=UnlockOut,
+             summary="Lift one employee's lock-out after repeated wrong passwords")
+def unlock_login(request: HttpRequest, employee_no: str):
+    user = api_user(request)
+    employee = access_employee_by_no(user, employee_no, perm=Perm.ISSUE_LOGINS)
+    try:
+        cleared = do_unlock_login(employee, acting_user=user)
+    except (LoginRefused, NoLogin) as exc:
+        raise _login_refusal(exc) from exc
+    return {"employee_no": employee.employee_no, "failed_logins_cleared": cleared}
 
 
 @router.post("/units/{code}/logins", response={202: LoginBatchOut},
