@@ -26,7 +26,7 @@ from casspath.org.actions.login_files import LoginFileGone, do_download_login_ba
 from casspath.org.actions.logins import do_queue_issue_logins
 from casspath.org.actions.passwords import LoginRefused, NoLogin, do_reset_password, do_unlock_login
 from casspath.org.downloads import roster_download
-from casspath.org.importers.roster import EXISTING_FIELDS
+from casspath.org.importers.roster import EXISTING_FIELDS, moved_by_whom
 from casspath.org.models import Employee, Grade, OrgUnit, Position
 from casspath.org.scopes import Perm
 
@@ -343,15 +343,16 @@ def _upsert(user, values: dict) -> dict:
     if existing is not None and not scopes.employee_in_scope(user, Perm.IMPORT_DATA, existing):
         if scopes.employee_in_scope(user, Perm.VIEW_EMPLOYEES, existing):
             raise ApiError(403, "您无权修改该员工", "You may not change this employee")
-        raise _number_unavailable()
+        raise _number_unavailable(values["employee_no"])
     employee, action, changes = do_upsert_employee(values, acting_user=user)
     employee = Employee.objects.select_related("org_unit", "position", "grade").get(pk=employee.pk)
     return {"action": action, "changes": changes,
             "employee": _employee_out(queries.employee_rows(user, [employee])[0])}
 
 
-def _number_unavailable() -> ApiError:
-    zh, en = "工号不可用，请换一个工号", "this employee number cannot be used: choose another"
+def _number_unavailable(number: str) -> ApiError:
+    """The 工号 is another unit's employee's: who can move him (a transfer keeps his 工号)."""
+    zh, en = moved_by_whom(number)
     return ApiError(422, f"输入有误：employee_no：{zh}", f"Invalid input: employee_no: {en}",
                     errors=[_field_error("employee_no", zh, en)])
 

@@ -50,6 +50,21 @@ OUTSIDE_SCOPE_NUMBER = (
     "This employee number is used outside your import scope.",
 )
 MISSING_LISTED = 500  # employees missing from the file named in a report; the rest are counted
+
+
+def moved_by_whom(number: str) -> tuple[str, str]:
+    """Why an admin cannot take over an employee of another unit, and who can: a transfer
+    between cities (the 工号 is HR's, it cannot change) is for an admin whose scope holds
+    both units. Names neither the other unit nor the person: that the number is taken is
+    all it says, as before."""
+    return (
+        f"工号 {number} 属于您权限范围外的员工：调动该员工须由权限范围同时涵盖两个单位的"
+        f"培训管理员（例如省公司）办理。",
+        f"Employee number {number} belongs to an employee outside your scope: a training admin of a unit "
+        f"holding both units (the province, say) can move him.",
+    )
+
+
 _ATTR = {"org_code": "org_unit_id", "position": "position_id", "grade": "grade_id"}
 _KEY = {attr: key for key, attr in _ATTR.items()}
 
@@ -273,7 +288,7 @@ class RosterImporter(TabularImporter):
             if old is not None:
                 if allowed is not None and old[unit_at] not in allowed:
                     # Neutral: naming his unit would tell another city's roster.
-                    report.errors.append(RowError(table.numbers[i], header, number, *OUTSIDE_SCOPE_NUMBER))
+                    report.errors.append(RowError(table.numbers[i], header, number, *moved_by_whom(number)))
                     table.bad.add(i)
                 continue
             if existing_folded is None:  # built once, and only when the file has new numbers
