@@ -240,8 +240,8 @@ def test_a_city_admin_cannot_import_rows_into_another_city(world):
     # Neutral reasons, naming no unit of another city: the same as for a unit that does not exist.
     assert report.errors[0].reason_en == ("Unit 'SZ-NS-01' does not exist or is outside your import scope "
                                           "(import new units first).")
-    assert report.errors[1].reason_en == ("Employee number E0100 belongs to an employee outside your scope: a "
-                                          "training admin of a unit holding both units (the province, say) "
+    assert report.errors[1].reason_en == ("Employee number E0100 belongs to an employee outside your scope: "
+                                          "a training admin of a unit holding both units (the province, say) "
                                           "can move him.")
     assert not any("政企二班" in e.reason_zh + e.reason_en for e in report.errors)
     assert not Employee.objects.filter(employee_no__in=["E0003", "E0200"]).exists()

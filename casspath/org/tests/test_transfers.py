@@ -79,7 +79,8 @@ def test_it_tells_the_new_citys_admin_who_can_move_him(world, mover):
 def test_it_tells_an_api_caller_who_can_move_him(client, world, mover):
     log_in(client, world.city_admin_a)
     body = {"name": "深圳员工", "org_unit": "GZ-TH-01", "hire_date": "2022-03-01"}
-    response = client.put("/api/v1/org/employees/E0100", data=json.dumps(body), content_type="application/json")
+    response = client.put("/api/v1/org/employees/E0100", data=json.dumps(body),
+                          content_type="application/json")
     assert response.status_code == 422
     detail = response.json()
     assert "unit holding both units" in detail["detail_en"] and "省公司" in detail["detail_zh"]
