@@ -13,20 +13,30 @@ from casspath.api.forms import TokenForm
 from casspath.api.queries import tokens_for
 from casspath.core.forms import REFUSED, run_action
 
+# The session key under which a new token's secret waits for the one page that shows it.
+NEW_TOKEN_KEY = "casspath_new_token"  # noqa: S105 (a session key, not a token)
+
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
+    """Redirect after a creation, so a refresh shows the page again rather than creating a
+    second token. The secret crosses the redirect in the session and is removed from it by
+    the page that shows it: shown once, then gone."""
     form = TokenForm(request.POST or None)
-    new_token = secret = None
     if request.method == "POST" and form.is_valid():
         created = run_action(form, do_create_token, request.user, form.cleaned_data["name"],
                              expires_at=form.expires_at(), acting_user=request.user)
         if created is not REFUSED:
             new_token, secret = created
-            form = TokenForm()
-    # The secret is rendered in this response only: never stored, never redirected with.
+            request.session[NEW_TOKEN_KEY] = {"id": new_token.pk, "secret": secret}
+            return redirect("api_tokens:list")
+    new_token = secret = None
+    waiting = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
+    if waiting:
+        new_token = tokens_for(request.user).filter(pk=waiting["id"]).first()
+        secret = waiting["secret"] if new_token is not None else None
     return render(request, "api/token_list.html", {
         "form": form, "tokens": tokens_for(request.user), "new_token": new_token, "secret": secret,
     })

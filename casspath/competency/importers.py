@@ -6,7 +6,9 @@ the family's newest version when the family exists, else the unit code written i
 sheet, else the actor's own scope root (the tree's root for the system actor).
 """
 
+from collections.abc import Mapping
 from pathlib import PurePath
+from typing import BinaryIO
 
 from django.utils.translation import gettext_lazy as _
 
@@ -116,8 +118,10 @@ class CompetencyImporter(Importer):
         ctx.progress("writing", 1, 1)
         return report
 
-    def export(self, acting_user, filename: str) -> bytes:
-        """The model in use the actor may read: family "default" first, else the newest."""
+    def export(self, acting_user, filename: str, out: BinaryIO,
+               filters: Mapping[str, str] | None = None) -> int:
+        """The model in use the actor may read (family "default" first, else the newest),
+        written to `out`; one model, so its rows are counted as 1. No filters."""
         if PurePath(filename).suffix.lower() != ".xlsx":
             raise ImportFileError("技能模型只能导出为 .xlsx 文件", "a competency model exports to .xlsx only")
         visible = models_for(acting_user).filter(status=CompetencyModel.Status.PUBLISHED)
@@ -126,7 +130,8 @@ class CompetencyImporter(Importer):
             raise ImportFileError(
                 "没有可导出的已发布技能模型", "there is no published competency model to export"
             )
-        return export_model_xlsx(model)
+        out.write(export_model_xlsx(model))
+        return 1
 
 
 def describe_outcome(outcome: ImportOutcome, unit: OrgUnit, *, publish: bool) -> list[Change]:

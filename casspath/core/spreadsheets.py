@@ -23,6 +23,7 @@ import csv
 import io
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -95,7 +96,8 @@ def xlsx_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def save_xlsx(workbook: Workbook, path: Path) -> None:
+def save_xlsx(workbook: Workbook, path: Path | BinaryIO) -> None:
+    """Save to a path or a binary file (a streamed download's temporary file)."""
     _neutralise(workbook)
     workbook.save(path)
 
@@ -110,11 +112,20 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-def csv_bytes(rows) -> bytes:
+def write_csv(rows, out: BinaryIO) -> None:
     """Rows as CSV in UTF-8 with a BOM (so Excel opens it as UTF-8), every cell quoted
-    (OWASP) and formula-like text quoted with '."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    (OWASP) and formula-like text quoted with ', written to a binary file as they come (a
+    generator of 100,000 rows never sits in memory)."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text, quoting=csv.QUOTE_ALL)
     for row in rows:
         writer.writerow([_csv_value(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    text.flush()
+    text.detach()  # leave `out` open for the caller
+
+
+def csv_bytes(rows) -> bytes:
+    """`write_csv` into memory."""
+    out = io.BytesIO()
+    write_csv(rows, out)
+    return out.getvalue()

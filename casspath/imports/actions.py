@@ -2,11 +2,13 @@
 run; and export, whose audit row says who took which data out."""
 
 import hashlib
+import io
 import logging
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -120,21 +122,34 @@ def _scope_snapshot(user, importer) -> list:
     return importer.scope.roots(user)
 
 
+def do_export(kind: str, filename: str, *, acting_user, filters: Mapping[str, str] | None = None) -> bytes:
+    """`do_export_to` into memory, for callers that want bytes (the CLI writes a file)."""
+    buffer = io.BytesIO()
+    do_export_to(kind, filename, buffer, acting_user=acting_user, filters=filters)
+    return buffer.getvalue()
+
+
 @transaction.atomic
-def do_export(kind: str, filename: str, *, acting_user) -> bytes:
-    """The data of `kind` the actor may see, in the import's own format (.xlsx or .csv by
-    `filename`), with one audit row. Every export (CLI, page, API) goes through here. Raises
-    registry.UnknownKind, ImportFileError (kind cannot export, or a wrong file type) and
-    ScopeRefused (the importer's own permission check)."""
+def do_export_to(kind: str, filename: str, out: BinaryIO, *, acting_user,
+                 filters: Mapping[str, str] | None = None) -> int:
+    """Write the data of `kind` the actor may see, narrowed by `filters`, to `out` in the
+    import's own format (.xlsx or .csv by `filename`), with one audit row saying who took
+    what out; returns the bytes written. Every export (CLI, page, API) goes through here.
+    Raises registry.UnknownKind, ImportFileError (kind cannot export, a wrong file type, a
+    bad filter) and ScopeRefused (the importer's own permission check)."""
     importer = registry.get(kind)
     if not importer.can_export or importer.export_verb is None:
         raise ImportFileError(f"“{kind}”类型不支持导出。", f"Kind '{kind}' cannot be exported.")
-    data = importer.export(acting_user, filename)
+    start = out.tell()
+    rows = importer.export(acting_user, filename, out, filters)
+    size = out.tell() - start
     name = PurePath(filename).name
+    shown = {key: value for key, value in (filters or {}).items() if value}
     record(acting_user, importer.export_verb, summary=f"{kind} → {name}",
-           changes={"file": name, "bytes": len(data)}, object_type="imports.kind", object_id=kind,
+           changes={"file": name, "bytes": size, "rows": rows, "filters": shown},
+           object_type="imports.kind", object_id=kind,
            unit=audit_unit(_scope_snapshot(acting_user, importer)))
-    return data
+    return size
 
 
 def do_create_import_run(

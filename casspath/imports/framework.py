@@ -10,7 +10,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from django.utils.functional import Promise
 
@@ -144,10 +144,12 @@ class Importer(ABC):
         Raise `ImportFileError` for a file that cannot be read; put bad rows in the report.
         """
 
-    def export(self, acting_user, filename: str) -> bytes:
-        """The data the actor may see, in the import's own format (.xlsx or .csv by name),
-        written through core.spreadsheets; refuse (ScopeRefused) an actor who may not.
-        Callers go through imports.actions.do_export, which writes the audit row.
+    def export(self, acting_user, filename: str, out: BinaryIO,
+               filters: Mapping[str, str] | None = None) -> int:
+        """Write the data the actor may see (narrowed by `filters`, the importer's own list
+        filters) to `out`, in the import's own format (.xlsx or .csv by name), through
+        core.spreadsheets, and return the number of rows; refuse (ScopeRefused) an actor who
+        may not. Callers go through imports.actions.do_export, which writes the audit row.
 
         Importers that can export set `can_export` and override this."""
         raise ImportFileError(f"“{self.kind}”类型不支持导出。", f"Kind '{self.kind}' cannot be exported.")

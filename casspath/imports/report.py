@@ -73,6 +73,8 @@ class Change:
             for name, pair in self.fields.items()
         }
 
+CLI_MISSING_LISTED = 50  # the CLI names this many employees missing from the file, then counts
+
 
 @dataclass
 class ImportReport:
@@ -92,6 +94,7 @@ class ImportReport:
     warnings: list[ImportWarning] = field(default_factory=Capped)
     preview: list[Change] = field(default_factory=list)
     missing: list[dict] = field(default_factory=list)  # roster: in the file's units, not in the file
+    missing_total: int = 0  # how many are missing; `missing` names the first of them
 
     def __post_init__(self):
         if not isinstance(self.errors, Capped):
@@ -170,7 +173,11 @@ class ImportReport:
         if self.errors_more:
             out.append(f"另有 {self.errors_more} 个错误 / and {self.errors_more} more errors")
         if self.missing:
-            out.append(f"文件中缺少的在职员工 / active employees missing from the file: {len(self.missing)}")
-            for item in self.missing[:50]:
+            total = max(self.missing_total, len(self.missing))
+            out.append(f"文件中缺少的在职员工 / active employees missing from the file: {total}")
+            for item in self.missing[:CLI_MISSING_LISTED]:
                 out.append(f"  {item['key']} {item.get('name', '')} {item.get('unit', '')}")
+            if total > CLI_MISSING_LISTED:
+                more = total - CLI_MISSING_LISTED
+                out.append(f"  …另有 {more} 人 / and {more} more")
         return out

@@ -29,7 +29,9 @@ from casspath.org.access import (
 from casspath.org.actions.employees import do_upsert_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
 from casspath.org.actions.logins import do_queue_issue_logins
-from casspath.org.importers.roster import EXISTING_FIELDS
+from casspath.org.actions.passwords import LoginRefused, NoLogin, do_reset_password, do_unlock_login
+from casspath.org.downloads import roster_download
+from casspath.org.importers.roster import EXISTING_FIELDS, moved_by_whom
 from casspath.org.models import Grade, OrgUnit, Position
 from casspath.org.scopes import Perm
 
@@ -231,6 +233,32 @@ def list_employees(request, filters: Query[EmployeeFilterIn]):
     }
 
 
+class EmployeeExportIn(Schema):
+    format: Literal["xlsx", "csv"] = Field("xlsx", description="xlsx, or csv (UTF-8 with BOM)")
+    q: str = Field("", description="As in the employee list")
+    unit: str = Field("", description="Unit code: the unit and its subunits")
+    stage: str = Field("", description="Stage code or name")
+    position: str = Field("", description="Position code or name")
+    grade: str = Field("", description="Grade code or name")
+    status: str = Field("", description="active / left (在职 / 离职)")
+
+
+@router.get("/employees/export", summary="The roster as .xlsx or .csv, in the roster import's columns",
+            response={200: None})
+def export_employees(request, params: Query[EmployeeExportIn]):
+    """The employees in your scope whose personal data you may read (training admins: their
+    scope; team leads: their team; a manager: himself; consultants, analysts and lecturers are
+    refused), narrowed by the list's filters, unmasked; audited as `export.roster`. The file
+    re-imports unchanged."""
+    user = api_user(request)
+    filters = params.dict()
+    fmt = filters.pop("format")
+    try:
+        return roster_download(user, fmt, filters)
+    except ImportFileError as error:
+        raise ApiError(422, error.message_zh, error.message_en) from error
+
+
 @router.get("/employees/{employee_no}", response=EmployeeOut, summary="One employee")
 def get_employee(request, employee_no: str):
     user = api_user(request)
@@ -321,15 +349,16 @@ def _upsert(user, values: dict) -> dict:
     except PermissionDenied:
         raise ApiError(403, "您无权修改该员工", "You may not change this employee") from None
     except Http404:
-        raise _number_unavailable() from None
+        raise _number_unavailable(values["employee_no"]) from None
     employee, action, changes = do_upsert_employee(values, acting_user=user)
     employee = queries.employees_visible(user, perm=Perm.IMPORT_DATA).get(pk=employee.pk)
     return {"action": action, "changes": changes,
             "employee": _employee_out(queries.employee_rows(user, [employee])[0])}
 
 
-def _number_unavailable() -> ApiError:
-    zh, en = "工号不可用，请换一个工号", "this employee number cannot be used: choose another"
+def _number_unavailable(number: str) -> ApiError:
+    """The 工号 is another unit's employee's: who can move him (a transfer keeps his 工号)."""
+    zh, en = moved_by_whom(number)
     return ApiError(422, f"输入有误：employee_no：{zh}", f"Invalid input: employee_no: {en}",
                     errors=[_field_error("employee_no", zh, en)])
 
@@ -492,6 +521,50 @@ def _batch_out(batch) -> dict:
         "count": batch.count, "reissue": batch.reissue, "error_zh": batch.error_zh,
         "error_en": batch.error_en, "file_available": batch.is_available,
     }
+
+
+class PasswordResetOut(Schema):
+    employee_no: str
+    username: str
+    one_time_password: str = Field(description="Shown once: he must change it when he logs in")
+
+
+class UnlockOut(Schema):
+    employee_no: str
+    failed_logins_cleared: int = Field(description="0 when he was not locked out")
+
+
+def _login_refusal(exc: Exception) -> ApiError:
+    status = 409 if isinstance(exc, NoLogin) else 403
+    return ApiError(status, exc.message_zh, exc.message_en)
+
+
+@router.post("/employees/{employee_no}/password-reset", response=PasswordResetOut,
+             summary="Reset one employee's password: a one-time password, his tokens revoked")
+def reset_password(request: HttpRequest, employee_no: str, response: HttpResponse):
+    """For a training admin whose scope holds the employee, never for his own login nor one
+    holding roles outside his scope (403); 409 when the employee has no working login."""
+    user = api_user(request)
+    employee = access_employee_by_no(user, employee_no, perm=Perm.ISSUE_LOGINS)
+    try:
+        password = do_reset_password(employee, acting_user=user)
+    except (LoginRefused, NoLogin) as exc:
+        raise _login_refusal(exc) from exc
+    response["Cache-Control"] = "no-store"
+    return {"employee_no": employee.employee_no, "username": employee.user.get_username(),
+            "one_time_password": password}
+
+
+@router.post("/employees/{employee_no}/unlock", response=UnlockOut,
+             summary="Lift one employee's lock-out after repeated wrong passwords")
+def unlock_login(request: HttpRequest, employee_no: str):
+    user = api_user(request)
+    employee = access_employee_by_no(user, employee_no, perm=Perm.ISSUE_LOGINS)
+    try:
+        cleared = do_unlock_login(employee, acting_user=user)
+    except (LoginRefused, NoLogin) as exc:
+        raise _login_refusal(exc) from exc
+    return {"employee_no": employee.employee_no, "failed_logins_cleared": cleared}
 
 
 @router.post("/units/{code}/logins", response={202: LoginBatchOut},

@@ -19,3 +19,5 @@ class OrgVerb(AuditVerb):
     IMPORT_ROSTER = "import.roster"
     EXPORT_ROSTER = "export.roster"
     EXPORT_AUDIT = "audit.export"
+    RESET_PASSWORD = "login.reset_password"
+    UNLOCK_LOGIN = "login.unlock"

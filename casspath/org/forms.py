@@ -60,7 +60,11 @@ class EmployeeForm(BootstrapMixin, forms.Form):
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
     email = forms.CharField(label=_("Email"), max_length=254, required=False,
                             widget=forms.EmailInput())
-    org_unit = UnitChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none(), to_field_name="code")
+    org_unit = UnitChoiceField(
+        label=_("Org unit"), queryset=OrgUnit.objects.none(), to_field_name="code",
+        help_text=_("A move to a unit outside your scope (another city) is made by a training admin "
+                    "whose scope holds both units, the province's say: the employee keeps his number "
+                    "and his login."))
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.all(),
                                       to_field_name="code", required=False)
     hire_date = forms.DateField(label=_("Hire date"), widget=DateInput())

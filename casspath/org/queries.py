@@ -515,3 +515,18 @@ def audit_page(user, filters: AuditFilters, *, before: str | None = None,
         next_cursor=shown[-1].pk if len(found) > size else None,
         first=cursor is None,
     )
+
+
+def login_locked_out(user) -> bool:
+    """Whether the login is locked out now (django-axes) for its username from some address:
+    the failures of a username and address pair reached the limit within the cool-off."""
+    from axes.models import AccessAttempt  # axes reads its settings on import
+    from django.utils import timezone
+
+    if user is None:
+        return False
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(
+        username=user.get_username(), failures_since_start__gte=settings.LOGIN_FAILURE_LIMIT,
+        attempt_time__gte=since,
+    ).exists()

@@ -7,8 +7,13 @@ app_name = "org"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("employees/", views.employee_list, name="employee_list"),
+    path("employees/export/", views.employee_export, name="employee_export"),
     path("employees/<str:employee_no>/", views.employee_detail, name="employee_detail"),
     path("employees/<str:employee_no>/edit/", views.employee_edit, name="employee_edit"),
+    path("employees/<str:employee_no>/reset-password/", views.employee_login_action,
+         {"action": "reset-password"}, name="employee_reset_password"),
+    path("employees/<str:employee_no>/unlock/", views.employee_login_action, {"action": "unlock"},
+         name="employee_unlock"),
     path("units/new/", views.unit_create, name="unit_create"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("units/<str:code>/edit/", views.unit_edit, name="unit_edit"),

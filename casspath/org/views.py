@@ -6,21 +6,26 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casspath.core.forms import REFUSED, run_action
+from casspath.imports.errors import ImportFileError
 from casspath.org import queries, scopes, tasks
 from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
 from casspath.org.actions.employees import do_update_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
 from casspath.org.actions.logins import do_queue_issue_logins
+from casspath.org.actions.passwords import LoginRefused, NoLogin, do_reset_password, do_unlock_login
 from casspath.org.actions.units import do_create_unit, do_update_unit
+from casspath.org.downloads import roster_download
 from casspath.org.forms import EmployeeForm, IssueLoginsForm, UnitForm
 from casspath.org.models import LOGIN_FILE_TTL
-from casspath.org.scopes import Perm
+from casspath.org.scopes import Perm, ScopeRefused
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,7 +65,24 @@ def employee_list(request):
         "choices": queries.filter_choices(user),
         "query": urlencode(params),
         "filtered": bool(params),
+        "can_export": scopes.has_perm(user, Perm.VIEW_PERSONAL_DATA),
     })
+
+
+@login_required
+@require_GET
+def employee_export(request):
+    """The list's employees (its filters kept) as .xlsx or .csv, for those who may export
+    personal data (CONTRACTS.md roles table); a bad filter goes back to the list, worded."""
+    user = request.user
+    _require(user, Perm.VIEW_PERSONAL_DATA)
+    filters = {key: request.GET.get(key, "") for key in queries.FILTER_KEYS}
+    try:
+        return roster_download(user, request.GET.get("format", "xlsx"), filters)
+    except ImportFileError as error:
+        messages.error(request, str(error))
+        params = urlencode({key: value for key, value in filters.items() if value})
+        return redirect(reverse("org:employee_list") + (f"?{params}" if params else ""))
 
 
 @login_required
@@ -71,15 +93,55 @@ def employee_detail(request, employee_no: str):
     lookup = queries.StageLookup()
     row = queries.employee_rows(user, [employee], lookup=lookup)[0]
     unit = employee.org_unit
+    can_issue = scopes.unit_in_scope(user, Perm.ISSUE_LOGINS, unit)
+    # A password reset's one-time password, shown on this page once, then gone (see
+    # employee_login_action).
+    waiting = request.session.get(ONE_TIME_PASSWORD_KEY)
+    password = None
+    if waiting and waiting.get("employee_no") == employee.employee_no:
+        password = request.session.pop(ONE_TIME_PASSWORD_KEY)["password"]
     return render(request, "org/employee_detail.html", {
         "employee": employee,
         "row": row,
         "org_path": queries.unit_path_names(unit),
         "unit_visible": scopes.unit_in_scope(user, Perm.VIEW_EMPLOYEES, unit),
         "can_edit": scopes.employee_in_scope(user, Perm.IMPORT_DATA, employee),
-        "can_issue": scopes.unit_in_scope(user, Perm.ISSUE_LOGINS, unit),
+        "can_issue": can_issue,
         "login": employee.user,
+        "locked_out": can_issue and queries.login_locked_out(employee.user),
+        "one_time_password": password,
     })
+
+
+LOGIN_ACTIONS = {"reset-password": do_reset_password, "unlock": do_unlock_login}
+ONE_TIME_PASSWORD_KEY = "casspath_one_time_password"  # noqa: S105 (a session key, not a password)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def employee_login_action(request, employee_no: str, action: str):
+    """Reset one person's password or lift his lock-out: GET asks for confirmation, POST
+    acts and goes back to the employee's page, which shows a new password once (it crosses
+    the redirect in the session, so a refresh neither shows it again nor resets again)."""
+    user = request.user
+    employee = access_employee_by_no(user, employee_no, perm=Perm.ISSUE_LOGINS)
+    if request.method == "POST":
+        try:
+            result = LOGIN_ACTIONS[action](employee, acting_user=user)
+        except (LoginRefused, NoLogin, ScopeRefused) as refusal:
+            messages.error(request, str(refusal))
+        else:
+            if action == "reset-password":
+                request.session[ONE_TIME_PASSWORD_KEY] = {"employee_no": employee.employee_no,
+                                                          "password": result}
+            elif result:
+                messages.success(request, _("The lock-out of %(no)s is lifted: he can log in again.")
+                                 % {"no": employee.employee_no})
+            else:
+                messages.info(request, _("%(no)s was not locked out.") % {"no": employee.employee_no})
+        return redirect("org:employee_detail", employee.employee_no)
+    return render(request, "org/employee_login_confirm.html", {"employee": employee, "action": action})
 
 
 @login_required

@@ -25,8 +25,8 @@ def test_it_lists_only_my_tokens(client, world):
 
 def test_it_creates_a_token_and_shows_the_secret_once(client, world):
     client.force_login(world.city_admin_a)
-    response = client.post(URL, {"name": "HR nightly sync", "expires_in": "90"})
-    assert response.status_code == 200
+    response = client.post(URL, {"name": "HR nightly sync", "expires_in": "90"}, follow=True)
+    assert response.redirect_chain == [(URL, 302)]
     assert "no-store" in response["Cache-Control"]
     token = ApiToken.objects.get(user=world.city_admin_a)
     secret = response.context["secret"]
@@ -35,6 +35,26 @@ def test_it_creates_a_token_and_shows_the_secret_once(client, world):
     assert client.get("/api/v1/me", **bearer(secret)).status_code == 200
     again = client.get(URL)
     assert secret not in again.text and token.prefix in again.text
+
+
+def test_it_creates_no_second_token_when_the_page_is_refreshed(client, world):
+    client.force_login(world.city_admin_a)
+    response = client.post(URL, {"name": "HR nightly sync", "expires_in": "90"})
+    assert response.status_code == 302 and response["Location"] == URL
+    shown = client.get(URL)
+    refreshed = client.get(URL)
+    assert ApiToken.objects.filter(user=world.city_admin_a).count() == 1
+    assert shown.context["secret"] and shown.context["secret"] not in refreshed.text
+    assert "casspath_new_token" not in client.session
+
+
+def test_it_never_shows_a_secret_waiting_in_another_users_session(client, world):
+    token, _ = make_token(world.city_admin_b)
+    client.force_login(world.city_admin_a)
+    session = client.session
+    session["casspath_new_token"] = {"id": token.pk, "secret": "forged"}
+    session.save()
+    assert "forged" not in client.get(URL).text
 
 
 def test_it_refuses_a_blank_name(client, world):

@@ -29,6 +29,9 @@ def test_it_creates_copies_and_revokes_a_token_on_a_phone(transactional_db, live
     label = copy.inner_text()
     copy.click()
     expect(copy).not_to_have_text(label)  # the button says it copied
+    page.reload()  # a refresh after creating shows the list again: no second token, no secret
+    assert ApiToken.objects.filter(user__username="gzadmin").count() == 1
+    assert page.locator("#new-token-secret").count() == 0
     page.click(f"form[action$='/{token.prefix}/revoke/'] button")
     page.wait_for_selector(".alert-success")
     token.refresh_from_db()

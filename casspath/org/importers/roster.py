@@ -5,22 +5,26 @@ compared as tuples, and writes go in large batches (`writes.py`) inside the run'
 transaction. Re-importing a file changes nothing.
 """
 
+import itertools
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import PurePath
+from typing import BinaryIO
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casspath.api.actions import REVOKED_LOGIN_DEACTIVATED, do_revoke_tokens_of
 from casspath.core.models import User
-from casspath.core.spreadsheets import append_row, csv_bytes, new_workbook, xlsx_bytes
+from casspath.core.spreadsheets import append_row, new_workbook, save_xlsx, write_csv
 from casspath.imports import columns as col
 from casspath.imports.columns import Column, cached
 from casspath.imports.errors import ImportFileError, RowError
 from casspath.imports.framework import Option, RunContext, Table, TabularImporter
 from casspath.imports.registry import register
 from casspath.imports.report import PREVIEW_LIMIT, Change, ImportReport
-from casspath.org import scopes
+from casspath.org import queries, scopes
 from casspath.org.actions.logins import BULK_SIZE, LoginMove, logins_kept_on_leaving, realign_login_roles
 from casspath.org.audit_verbs import OrgVerb
 from casspath.org.importers.resolve import UnitResolver
@@ -46,6 +50,22 @@ OUTSIDE_SCOPE_NUMBER = (
     "该工号已被您权限范围外的员工使用。",
     "This employee number is used outside your import scope.",
 )
+MISSING_LISTED = 500  # employees missing from the file named in a report; the rest are counted
+
+
+def moved_by_whom(number: str) -> tuple[str, str]:
+    """Why an admin cannot take over an employee of another unit, and who can: a transfer
+    between cities (the 工号 is HR's, it cannot change) is for an admin whose scope holds
+    both units. Names neither the other unit nor the person: that the number is taken is
+    all it says, as before."""
+    return (
+        f"工号 {number} 属于您权限范围外的员工：调动该员工须由权限范围同时涵盖两个单位的"
+        f"培训管理员（例如省公司）办理。",
+        f"Employee number {number} belongs to an employee outside your scope: a training admin of a unit "
+        f"holding both units (the province, say) can move him.",
+    )
+
+
 _ATTR = {"org_code": "org_unit_id", "position": "position_id", "grade": "grade_id"}
 _KEY = {attr: key for key, attr in _ATTR.items()}
 
@@ -270,7 +290,7 @@ class RosterImporter(TabularImporter):
             if old is not None:
                 if allowed is not None and old[unit_at] not in allowed:
                     # Neutral: naming his unit would tell another city's roster.
-                    report.errors.append(RowError(table.numbers[i], header, number, *OUTSIDE_SCOPE_NUMBER))
+                    report.errors.append(RowError(table.numbers[i], header, number, *moved_by_whom(number)))
                     table.bad.add(i)
                 continue
             if existing_folded is None:  # built once, and only when the file has new numbers
@@ -359,7 +379,11 @@ class RosterImporter(TabularImporter):
         report.created = len(creates)
         report.updated = len(updates)
         report.unchanged = len(numbers) - len(creates) - len(updates)
-        missing_ids = self._missing(existing, set(table.columns["org_code"]), set(numbers), report)
+        deactivate = bool(ctx.options.get("deactivate_missing"))
+        # Employees missing from the file matter only when they are to be marked as left:
+        # otherwise every partial file would list the rest of its units' people.
+        missing_ids = (self._missing(existing, set(table.columns["org_code"]), set(numbers), report)
+                       if deactivate else [])
         return {
             "attrs": attrs,
             "numbers": numbers,
@@ -368,7 +392,7 @@ class RosterImporter(TabularImporter):
             "updates": updates,
             "login_updates": login_updates,
             "missing": missing_ids,
-            "deactivate": bool(ctx.options.get("deactivate_missing")),
+            "deactivate": deactivate,
         }
 
     def _missing(self, existing, file_units, numbers, report) -> list[int]:
@@ -379,7 +403,7 @@ class RosterImporter(TabularImporter):
         for number, old in existing.items():
             if old[status_at] == active and old[unit_at] in file_units and number not in numbers:
                 ids.append(old[0])
-                if len(report.missing) < 500:
+                if len(report.missing) < MISSING_LISTED:
                     if unit_codes is None:
                         unit_codes = dict(
                             OrgUnit.objects.filter(pk__in=list(file_units)[:30000]).values_list("id", "code")
@@ -388,6 +412,7 @@ class RosterImporter(TabularImporter):
                         {"key": number, "name": old[_COL["name"]], "unit": unit_codes.get(old[unit_at], "")}
                     )
         report.missing.sort(key=lambda item: item["key"])
+        report.missing_total = len(ids)
         return ids
 
     def apply(self, ctx: RunContext, plan: dict, report: ImportReport) -> None:
@@ -407,14 +432,15 @@ class RosterImporter(TabularImporter):
     def audit_changes(self, ctx: RunContext, report: ImportReport) -> dict:
         changes = super().audit_changes(ctx, report)
         changes["deactivate_missing"] = bool(ctx.options.get("deactivate_missing"))
-        changes["missing"] = len(report.missing)
+        changes["missing"] = report.missing_total
         changes.update(ctx.cache.get("logins", {}))
         return changes
 
     # --- export -----------------------------------------------------------------------
 
-    def export(self, acting_user, filename: str) -> bytes:
-        return export_roster(acting_user, filename)
+    def export(self, acting_user, filename: str, out: BinaryIO,
+               filters: Mapping[str, str] | None = None) -> int:
+        return export_roster(acting_user, filename, out, filters)
 
 
 # What the import reads of every employee (`_existing_employees`), in this order.
@@ -505,50 +531,69 @@ def _show(labels: dict, attr: str, value):
 
 # --- roster export ---------------------------------------------------------------------
 
+EXPORT_CHUNK = 2000  # employees read per query while streaming an export
 
-def roster_export_rows(acting_user) -> list[list]:
-    """The employees the actor may see unmasked, in the roster import's columns."""
-    employees = (
-        scopes.employees_for(acting_user, scopes.Perm.VIEW_PERSONAL_DATA)
-        .select_related("org_unit", "position", "grade")
-        .order_by("employee_no")
-    )
-    rows = []
-    for e in employees.iterator(chunk_size=5000):
-        rows.append(
-            [
-                e.employee_no,
-                e.name,
-                e.phone,
-                e.email,
-                e.org_unit.code,
-                e.position.name if e.position else "",
-                e.hire_date,
-                e.grade.name if e.grade else "",
-                STATUS_LABELS_ZH.get(e.status, e.status),
-            ]
+
+def roster_export_employees(acting_user, filters: Mapping[str, str] | None = None) -> QuerySet[Employee]:
+    """The employees the actor may see unmasked (the personal-data rule: whoever may not
+    read an employee's phone never exports him), narrowed by the employee list's filters.
+    A filter value that names nothing is refused, rather than exporting everyone."""
+    parsed, errors = queries.parse_employee_filters(acting_user, filters or {})
+    if errors:
+        raise ImportFileError(
+            "筛选条件有误：" + "；".join(e.message_zh for e in errors),
+            "Invalid filter: " + "; ".join(e.message_en for e in errors),
         )
-    return rows
+    return queries.employees_visible(acting_user, parsed, perm=scopes.Perm.VIEW_PERSONAL_DATA)
 
 
-def export_roster(acting_user, filename: str) -> bytes:
-    """.xlsx or .csv (UTF-8 with BOM, so Excel opens it) by the file name's extension."""
+def roster_export_rows(employees: QuerySet[Employee]) -> Iterator[list]:
+    """The employees in the roster import's columns, read in chunks, so memory stays flat
+    however many."""
+    for e in employees.iterator(chunk_size=EXPORT_CHUNK):
+        yield [
+            e.employee_no,
+            e.name,
+            e.phone,
+            e.email,
+            e.org_unit.code,
+            e.position.name if e.position else "",
+            e.hire_date,
+            e.grade.name if e.grade else "",
+            STATUS_LABELS_ZH.get(e.status, e.status),
+        ]
+
+
+def export_roster(acting_user, filename: str, out: BinaryIO, filters: Mapping[str, str] | None = None) -> int:
+    """.xlsx (a streamed, write-only workbook) or .csv (UTF-8 with BOM, so Excel opens it)
+    by the file name's extension, written to `out`; returns the number of employees."""
     scopes.require_perm(acting_user, scopes.Perm.VIEW_PERSONAL_DATA)
-    headers = [column.header_zh for column in RosterImporter.columns]
-    rows = roster_export_rows(acting_user)
     suffix = PurePath(filename).suffix.lower()
-    if suffix == ".csv":
-        return csv_bytes([headers, *rows])
-    if suffix != ".xlsx":
+    if suffix not in (".csv", ".xlsx"):
         raise ImportFileError(
             "导出文件须以 .xlsx 或 .csv 结尾。", "The export file must end in .xlsx or .csv."
         )
+    employees = roster_export_employees(acting_user, filters)  # refuses a bad filter before writing
+    headers = [column.header_zh for column in RosterImporter.columns]
+    count = 0
+
+    def counted(rows):
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    rows = counted(roster_export_rows(employees))
+    if suffix == ".csv":
+        write_csv(itertools.chain([headers], rows), out)
+        return count
     workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet(RosterImporter.sheet_name)
     append_row(sheet, headers)
     for row in rows:
         append_row(sheet, row)
-    return xlsx_bytes(workbook)
+    save_xlsx(workbook, out)
+    return count
 
 
 register(RosterImporter())

@@ -80,7 +80,7 @@ def test_it_answers_a_number_taken_out_of_sight_as_an_unknown_one(client, world)
     refused = put(client, "E0100", NEW)
     assert refused.status_code == 422
     assert [e["field"] for e in refused.json()["errors"]] == ["employee_no"]
-    assert "工号不可用" in refused.json()["detail_zh"] and "cannot be used" in refused.json()["detail_en"]
+    assert "调动该员工须由" in refused.json()["detail_zh"] and "can move him" in refused.json()["detail_en"]
     world.city_b_employee.refresh_from_db()
     assert (world.city_b_employee.name, world.city_b_employee.org_unit) == ("深圳员工", world.team_b)
     assert put(client, "E9999", NEW).status_code == 201

@@ -100,7 +100,8 @@ def test_it_reads_formula_like_names_back_unchanged(world, hostile_names, tmp_pa
 def test_it_writes_the_export_audit_row_through_the_action(world):
     data = do_export("roster", "gz.csv", acting_user=world.city_admin_a)
     event = AuditEvent.objects.get(verb="export.roster")
-    assert (event.actor, event.changes) == (world.city_admin_a, {"file": "gz.csv", "bytes": len(data)})
+    assert (event.actor, event.changes) == (
+        world.city_admin_a, {"file": "gz.csv", "bytes": len(data), "rows": 3, "filters": {}})
     with pytest.raises(ScopeRefused):
         do_export("roster", "x.csv", acting_user=world.outsider)
     with pytest.raises(ImportFileError):

@@ -17,7 +17,7 @@ from casspath.imports.tests.helpers import (
     xlsx_bytes,
 )
 from casspath.org.models import Employee, Grade, OrgUnit, Position
-from casspath.testing import make_unit
+from casspath.testing import make_employee, make_unit
 
 
 def _run(data, filename="roster.csv", *, user=None, dry_run=False, **options):
@@ -149,8 +149,9 @@ def test_missing_employees_are_listed_then_marked_left_only_when_asked(world):
         ROSTER_HEADERS_ZH,
         ["E0001", "王经理", "13912345678", "", "GZ-TH-01", "客户经理", "2022-03-01", "", ""],
     ]
-    listed = _run(csv_bytes(rows), dry_run=True)
+    listed = _run(csv_bytes(rows), dry_run=True, deactivate_missing=True)
     assert [m["key"] for m in listed.missing] == ["E0002", "T0001"]  # E0100 is in another unit
+    assert listed.missing_total == 2
     kept = _run(csv_bytes(rows))
     assert kept.deactivated == 0
     assert Employee.objects.get(employee_no="E0002").status == "active"
@@ -241,8 +242,9 @@ def test_a_city_admin_cannot_import_rows_into_another_city(world):
     # Neutral reasons, naming no unit of another city: the same as for a unit that does not exist.
     assert report.errors[0].reason_en == ("Unit 'SZ-NS-01' does not exist or is outside your import scope "
                                           "(import new units first).")
-    assert report.errors[1].reason_zh == "该工号已被您权限范围外的员工使用。"
-    assert report.errors[1].reason_en == "This employee number is used outside your import scope."
+    assert report.errors[1].reason_en == ("Employee number E0100 belongs to an employee outside your scope: "
+                                          "a training admin of a unit holding both units (the province, say) "
+                                          "can move him.")
     assert not any("政企二班" in e.reason_zh + e.reason_en for e in report.errors)
     assert not Employee.objects.filter(employee_no__in=["E0003", "E0200"]).exists()
     assert Employee.objects.get(employee_no="E0100").org_unit == world.team_b
@@ -289,3 +291,30 @@ def test_cli_dry_run_and_deactivate_missing(world, tmp_path, capsys):
     assert Employee.objects.get(employee_no="E0002").status == "active"
     call_command("import", "roster", str(path), "--deactivate-missing")
     assert Employee.objects.get(employee_no="E0002").status == "left"
+
+
+ONE_ROW = [
+    ROSTER_HEADERS_ZH,
+    ["E0001", "王经理", "13912345678", "", "GZ-TH-01", "客户经理", "2022-03-01", "", ""],
+]
+
+
+def test_it_lists_no_missing_employees_when_none_will_be_marked_left(world):
+    report = _run(csv_bytes(ONE_ROW), dry_run=True)
+    assert report.ok and report.missing == [] and report.missing_total == 0
+    assert not any("missing" in line for line in report.lines())
+
+
+def test_it_says_and_n_more_after_the_first_50_missing_in_the_cli(world, tmp_path, capsys):
+    for i in range(60):
+        make_employee(f"M{i:04d}", f"缺席{i}", world.team_a)
+    path = tmp_path / "roster.csv"
+    path.write_bytes(csv_bytes(ONE_ROW))
+    call_command("import", "roster", str(path), "--dry-run")
+    assert "missing" not in capsys.readouterr().out
+    call_command("import", "roster", str(path), "--dry-run", "--deactivate-missing")
+    out = capsys.readouterr().out
+    assert "active employees missing from the file: 62" in out
+    listed = [line for line in out.splitlines() if line.startswith("  ") and "…" not in line]
+    assert len(listed) == 50
+    assert "and 12 more" in out and "另有 12 人" in out
