@@ -318,7 +318,7 @@ class StageLookup:
     def __init__(self, today: date | None = None):
         self.today = today or _today()
         self.bounds = stage_bounds()
-        self.names = {code: stage.name for code, stage in stages_by_code().items()}
+        self.stages = stages_by_code()
 
     def stage(self, hire: date) -> tuple[str | None, int | None]:
         if hire > self.today:
@@ -330,7 +330,11 @@ class StageLookup:
         return None, years
 
     def name(self, code: str | None) -> str:
-        return self.names.get(code, code or "") if code else ""
+        """The stage's name in the active language."""
+        if not code:
+            return ""
+        stage = self.stages.get(code)
+        return stage.local_name if stage else code
 
 
 def employee_rows(user, employees: Iterable[Employee], *,

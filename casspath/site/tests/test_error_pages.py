@@ -38,7 +38,7 @@ def test_it_puts_english_first_when_the_request_is_english(client, world):
 
 def test_it_answers_404_for_an_object_outside_the_scope_with_the_same_page(client, world):
     log_in(client, world.city_admin_b)
-    response = client.get(f"/org/employees/{world.manager_employee.pk}/")
+    response = client.get(f"/org/employees/{world.manager_employee.employee_no}/")
     assert response.status_code == 404
     assert ZH_404 in _text(response)
 
