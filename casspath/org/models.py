@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from casspath.core.jobs import Job
-from casspath.core.validators import validate_code, validate_text
+from casspath.core.validators import validate_code, validate_text, validate_upper_code
 
 # How long an issued-logins file waits for its one download.
 LOGIN_FILE_TTL = timedelta(hours=24)
@@ -23,7 +23,8 @@ class OrgUnit(models.Model):
         TEAM = "team", _("team")
         DEPARTMENT = "department", _("department")
 
-    code = models.CharField(_("unit code"), max_length=40, unique=True, validators=[validate_code])
+    # Upper-case, as `org.validators.unit_code` writes every code given (gz-th-01 is GZ-TH-01).
+    code = models.CharField(_("unit code"), max_length=40, unique=True, validators=[validate_upper_code])
     name = models.CharField(_("unit name"), max_length=100, validators=[validate_text])
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(

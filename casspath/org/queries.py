@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from casspath.analytics.tenure import StageBounds, completed_years, hire_date_range, stage_on, validate_bounds
+from casspath.core.validators import normalise
 from casspath.org import scopes
 from casspath.org.models import Employee, Grade, LoginBatch, OrgUnit, Position, Stage
 from casspath.org.scopes import Perm
+from casspath.org.validators import unit_code_key
 
 # ---------------------------------------------------------------- stages
 
@@ -206,9 +208,10 @@ def parse_employee_filters(user, params: Mapping[str, str]) -> tuple[EmployeeFil
     """Filters from URL parameters; a bad value is reported (zh + en) and ignored."""
     errors: list[FilterError] = []
     raw = {key: (params.get(key) or "").strip() for key in FILTER_KEYS}
-    values: dict = {"q": raw["q"][:100]}
+    # Full-width digits typed on a phone (１３８…) search as digits.
+    values: dict = {"q": normalise(raw["q"])[:100]}
     if raw["unit"]:
-        unit = scopes.units_for(user, Perm.VIEW_EMPLOYEES).filter(code=raw["unit"]).first()
+        unit = scopes.units_for(user, Perm.VIEW_EMPLOYEES).filter(code=unit_code_key(raw["unit"])).first()
         if unit is None:
             errors.append(FilterError(
                 "unit", raw["unit"], f"单位编码“{raw['unit']}”不存在或不在您的范围内",

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from casspath.core import validators
 from casspath.core.errors import InvalidValue
-from casspath.org.models import Employee
+from casspath.org.models import Employee, OrgUnit
 
 EMPLOYEE_NO_MAX = Employee._meta.get_field("employee_no").max_length
+UNIT_CODE_MAX = OrgUnit._meta.get_field("code").max_length
 NAME_MAX = Employee._meta.get_field("name").max_length
 
 # The words a status may be given in (any case), and what each means.
@@ -29,7 +30,22 @@ STATUS_SHOWN = ["在职", "离职", "active", "left"]
 
 
 def employee_no(value: str) -> str:
+    """As given, but half-width (E０００１ is E0001): an employee number is also a login name,
+    whose case the person types."""
     return validators.code(value.strip(), EMPLOYEE_NO_MAX)
+
+
+def unit_code(value: str) -> str:
+    """A unit code, half-width and upper-case: gz-th-01 and ＧＺ－ＴＨ－０１ are GZ-TH-01. Codes
+    are stored so (the model refuses any other form), and every lookup by code passes the
+    given code through here first."""
+    return validators.code(value.strip(), UNIT_CODE_MAX, upper=True)
+
+
+def unit_code_key(value: str) -> str:
+    """The stored form of a code someone typed, for a lookup: never refuses (a code that is
+    no code finds no unit)."""
+    return validators.normalise(value).strip().upper()
 
 
 def name(value: str) -> str:
