@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casspath.core import validators
 from casspath.core.errors import InvalidValue
 from casspath.core.forms import add_bootstrap_class
 from casspath.core.validators import as_validation_error

@@ -54,7 +54,8 @@ def test_it_imports_full_width_numbers_and_a_lower_case_unit_code(world):
                        "２０２３－０５－０６", "初级", "在职"]])
     assert report.ok, report.as_dict()
     employee = Employee.objects.get(employee_no="E0003")
-    assert (employee.phone, employee.org_unit, employee.hire_date) == ("13800138001", world.team_a, date(2023, 5, 6))
+    assert (employee.phone, employee.org_unit, employee.hire_date) == (
+        "13800138001", world.team_a, date(2023, 5, 6))
 
 
 def test_it_imports_units_with_lower_case_codes_stored_upper_case(world):
