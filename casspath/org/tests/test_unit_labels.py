@@ -27,7 +27,8 @@ def test_it_labels_same_named_units_by_the_shortest_telling_path(world, twins, d
     first, second = twins
     with django_assert_num_queries(1):
         labels = unit_labels([first, second, world.team_a])
-    assert labels == {first.pk: "天河区 / 商客二班", second.pk: "越秀区 / 商客二班", world.team_a.pk: "政企一班"}
+    assert labels == {
+        first.pk: "天河区 / 商客二班", second.pk: "越秀区 / 商客二班", world.team_a.pk: "政企一班"}
 
 
 def test_it_reads_no_ancestor_when_every_name_is_unique(world, django_assert_num_queries):
