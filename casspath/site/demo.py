@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from casspath.core import audit
 from casspath.core.demo import DemoError, DemoPart, DemoRun, ShowcaseLogin
@@ -55,7 +55,16 @@ def demo_in_database() -> dict | None:
 
 def _empty_database() -> None:
     """Every table emptied (the migrations' rows too: the parts build them again)."""
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        # PostgreSQL refuses to TRUNCATE a table with foreign-key checks still deferred in
+        # this transaction (rows written earlier in it): run them now, defer again after.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     transaction.on_commit(_forget_files)
 
 
