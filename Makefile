@@ -13,7 +13,7 @@ PORT ?= 8000
 MANAGERS ?= 400
 SEED ?= 1
 
-.PHONY: install install-dev demo serve test test-deps lint bench messages clean
+.PHONY: install install-dev demo demo-reset test test-deps lint bench messages clean
 
 # uv lives in its own venv so that `uv sync` (which prunes the project venv) never
 # removes it, and so that no pip ever writes to the system Python (PEP 668).
@@ -38,16 +38,35 @@ install: $(VENV)/.runtime
 
 install-dev: $(VENV)/.dev
 
+# Collect static files and serve the demo with its Huey consumer. Ctrl-C reaches the whole
+# foreground group: the consumer stops gracefully, runserver exits, and the shell waits for
+# the consumer before it ends. (The trap must not signal its own group: `kill 0` from a TERM
+# trap re-enters the trap until the shell overflows its stack, make's "Segmentation fault".)
+# A canned recipe rather than a sub-make, whose interruption make would report.
+define serve_demo
+	$(BIN)/casspath collectstatic --no-input --verbosity 0
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the Huey consumer)"
+	@$(BIN)/casspath run_huey --workers 2 --delay 0.1 --max-delay 1 & huey=$$!; \
+	  trap 'kill -INT $$huey 2>/dev/null; wait $$huey; exit 0' INT TERM; \
+	  $(BIN)/casspath runserver --noreload $(HOST):$(PORT); \
+	  kill -INT $$huey 2>/dev/null; wait $$huey
+endef
+
 # The demo serves plain HTTP on the loopback: cookies cannot require HTTPS there.
+# Another MANAGERS or SEED than the database holds replaces that demo (`--replace` empties the
+# database first); the same ones leave it, and whatever was done with it, as they are.
 demo: export SECURE_COOKIES := 0
 demo: install
 	$(BIN)/casspath migrate --no-input
-	$(BIN)/casspath demo --managers $(MANAGERS) --seed $(SEED)
-	$(BIN)/casspath collectstatic --no-input --verbosity 0
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the Huey consumer)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/casspath run_huey --workers 2 --delay 0.1 --max-delay 1 & \
-	  $(BIN)/casspath runserver --noreload $(HOST):$(PORT)
+	$(BIN)/casspath demo --managers $(MANAGERS) --seed $(SEED) --replace
+	$(serve_demo)
+
+# The demo built again from scratch, even of the same MANAGERS and SEED.
+demo-reset: export SECURE_COOKIES := 0
+demo-reset: install
+	$(BIN)/casspath migrate --no-input
+	$(BIN)/casspath demo --managers $(MANAGERS) --seed $(SEED) --reset
+	$(serve_demo)
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here);
 # Noto CJK renders Chinese in screenshots and PDFs.

@@ -53,6 +53,8 @@ SECRET_KEY = _secret_key()
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# A refused CSRF check gets the site's page in both languages, not Django's bare one.
+CSRF_FAILURE_VIEW = "casspath.site.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -14,3 +14,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# The site's own pages in both languages (casspath/site/errors.py), not Django's bare ones.
+handler403 = "casspath.site.errors.permission_denied"
+handler404 = "casspath.site.errors.page_not_found"
+handler500 = "casspath.site.errors.server_error"

@@ -17,7 +17,7 @@ from casspath.competency.models import (
     Requirement,
 )
 from casspath.competency.schema import content_key, model_data, validate_model_data
-from casspath.org.models import Grade, Stage
+from casspath.org.models import Grade, Stage, local_name
 
 
 def current_model(family: str = "default") -> CompetencyModel | None:
@@ -164,6 +164,11 @@ class MatrixColumn:
     name_en: str
     weight_sum: Decimal = Decimal(0)
     count: int = 0
+
+    @property
+    def label(self) -> str:
+        """The stage's or grade's name in the page's language."""
+        return local_name(self.name, self.name_en)
 
     @property
     def sum_text(self) -> str:

@@ -190,8 +190,8 @@ def _labelled_diff(diff):
             old, new = categories.get(old, old), categories.get(new, new)
         return replace(change, field=labels.get(change.field, change.field), old=old, new=new)
 
-    targets = {"stages": dict(Stage.objects.values_list("code", "name")),
-               "grades": dict(Grade.objects.values_list("code", "name"))}
+    targets = {"stages": {s.code: s.local_name for s in Stage.objects.all()},
+               "grades": {g.code: g.local_name for g in Grade.objects.all()}}
     return replace(
         diff,
         model=[field(c) for c in diff.model],

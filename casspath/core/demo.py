@@ -36,7 +36,7 @@ class ShowcaseLogin:
 
 @dataclass
 class DemoRun:
-    """One build (or removal) of the demo: its size, its seed, who acts, and what earlier
+    """One build of the demo: its size, its seed, who acts, and what earlier
     parts hand to later ones in `shared` (org puts the province there, for instance)."""
 
     managers: int
@@ -57,10 +57,6 @@ class DemoPart:
     def conflicts(self, run: DemoRun) -> list[str]:
         """Codes or names the part would use that data not made by the demo already holds."""
         return []
-
-    def remove(self, run: DemoRun) -> dict[str, int]:
-        """Delete what this part made for `run` (a previous demo's seed and size); counts."""
-        return {}
 
     def build(self, run: DemoRun) -> dict[str, int]:
         """Create what is missing; return how many of each thing were created."""
@@ -87,8 +83,3 @@ def pairs(queryset, key: str, values, *fields: str) -> list[tuple]:
         rows += queryset.filter(**{f"{key}__in": chunk}).values_list(*fields)
     return rows
 
-
-def delete_in(queryset, key: str, values) -> int:
-    label = queryset.model._meta.label
-    return sum(queryset.filter(**{f"{key}__in": chunk}).delete()[1].get(label, 0)
-               for chunk in chunks(values))

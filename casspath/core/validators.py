@@ -21,6 +21,13 @@ NUL = "\x00"
 SHOWN_NUL = "\u2400"
 
 
+def normalise(value: str) -> str:
+    """What a user obviously means by the same thing, written one way (NFKC): full-width
+    digits and letters (１３８, ＧＺ), full-width punctuation (－, ／, ＋) become their ASCII
+    forms. Applied to codes, phones and dates, never to free text (names keep their forms)."""
+    return value if value.isascii() else unicodedata.normalize("NFKC", value)
+
+
 def no_nul(value: str) -> str:
     """Refuse a NUL character: PostgreSQL cannot store one in text, SQLite would keep it silently."""
     if NUL in value:
@@ -49,8 +56,12 @@ _CODE = re.compile(r"[^\W_][\w.\-]*")
 _CODE_CHAR = re.compile(r"[\w.\-]")
 
 
-def code(value: str, max_length: int | None = None) -> str:
-    """A code (unit code, 工号, dimension code, ...): see `_CODE`."""
+def code(value: str, max_length: int | None = None, *, upper: bool = False) -> str:
+    """A code (unit code, 工号, dimension code, ...): see `_CODE`. Returned normalised (NFKC),
+    and upper-cased when `upper` (unit codes: `casspath.org.validators.unit_code`)."""
+    value = normalise(value)
+    if upper:
+        value = value.upper()
     text(value, max_length)
     if _CODE.fullmatch(value):
         return value
@@ -77,7 +88,9 @@ _MOBILE = re.compile(r"^1\d{10}$")
 
 
 def mobile_phone(value: str) -> str:
-    """A Chinese mobile number, normalised to its 11 digits (+86, spaces, dashes dropped)."""
+    """A Chinese mobile number, normalised to its 11 digits (full-width digits read as
+    digits; +86, spaces, dashes dropped)."""
+    value = normalise(value)
     if len(value) == 11 and value[0] == "1" and value.isdigit():
         return value
     digits = _PHONE_NOISE.sub("", value)
@@ -117,7 +130,9 @@ _DATE_FORMS = (
 
 
 def parse_date(value: str) -> date:
-    """YYYY-MM-DD (what Excel dates become), YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日."""
+    """YYYY-MM-DD (what Excel dates become), YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日, in
+    ASCII or full-width digits."""
+    value = normalise(value).strip()
     for form in _DATE_FORMS:
         found = form.match(value)
         if found:
@@ -152,11 +167,26 @@ def as_validation_error(invalid: InvalidValue, code: str = "invalid") -> Validat
 
 
 def validate_code(value) -> None:
-    """Model and form fields holding a code (module-level, so migrations can name it)."""
+    """Model and form fields holding a code (module-level, so migrations can name it). The
+    stored form is the normalised one: entry points store what `code` returns."""
     try:
-        code(str(value))
+        normal = code(str(value))
     except InvalidValue as invalid:
         raise as_validation_error(invalid, "code") from None
+    if normal != str(value):
+        raise as_validation_error(InvalidValue(
+            f"编码应写作“{normal}”（半角字符）。", f"Write the code as '{normal}' (half-width characters)."
+        ), "code")
+
+
+def validate_upper_code(value) -> None:
+    """A code stored upper-case (unit codes): `validate_code`, and no lower-case letter."""
+    validate_code(value)
+    upper = str(value).upper()
+    if str(value) != upper:
+        raise as_validation_error(InvalidValue(
+            f"单位编码应写作“{upper}”（大写）。", f"Write the unit code as '{upper}' (upper case)."
+        ), "code")
 
 
 def validate_text(value) -> None:

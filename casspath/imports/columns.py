@@ -117,28 +117,28 @@ def text(max_length: int) -> Parser:
     return parse
 
 
-def code(max_length: int) -> Parser:
-    """A code (`validators.code`): it names its object in web addresses."""
+def code(max_length: int, *, upper: bool = False) -> Parser:
+    """A code (`validators.code`): it names its object in web addresses. Normalised (NFKC),
+    and upper-cased when `upper` (unit codes)."""
 
     def parse(value: str) -> str:
-        return validators.code(value, max_length)
+        return validators.code(value, max_length, upper=upper)
+
+    def is_stored_form(value: str) -> bool:
+        try:
+            return validators.code(value, upper=upper) == value
+        except Invalid:
+            return False
 
     def whole_column(values) -> list | None:
+        # Only when every value is already as stored; otherwise cell by cell, which rewrites.
         values = list(values)
-        if max(map(len, values), default=0) > max_length or not all(map(_is_code, values)):
+        if max(map(len, values), default=0) > max_length or not all(map(is_stored_form, values)):
             return None
         return values
 
     parse.whole_column = whole_column  # type: ignore[attr-defined]  # mypy knows no function attributes
     return parse
-
-
-def _is_code(value: str) -> bool:
-    try:
-        validators.code(value)
-    except Invalid:
-        return False
-    return True
 
 
 def choice(options: Mapping[str, object], shown: Sequence[str]) -> Parser:

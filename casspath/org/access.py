@@ -7,6 +7,7 @@ from django.http import Http404
 from casspath.org import scopes
 from casspath.org.models import Employee, LoginBatch, OrgUnit
 from casspath.org.scopes import Perm
+from casspath.org.validators import unit_code_key
 
 
 def access_employee_by_no(user, employee_no: str, perm: Perm = Perm.VIEW_EMPLOYEES) -> Employee:
@@ -35,7 +36,7 @@ def access_employee_for_upsert(user, employee_no: str) -> Employee | None:
 
 
 def access_unit_by_code(user, code: str, perm: Perm = Perm.VIEW_EMPLOYEES) -> OrgUnit:
-    unit = OrgUnit.objects.select_related("parent").filter(code=code).first()
+    unit = OrgUnit.objects.select_related("parent").filter(code=unit_code_key(code)).first()
     if unit is None or not scopes.unit_in_scope(user, perm, unit):
         raise Http404("No such unit")
     return unit

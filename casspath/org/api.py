@@ -278,7 +278,8 @@ class _Resolver:
 
     def unit(self, code: str) -> OrgUnit | None:
         if code not in self.units:
-            self.units[code] = scopes.units_for(self.user, Perm.IMPORT_DATA).filter(code=code).first()
+            self.units[code] = (scopes.units_for(self.user, Perm.IMPORT_DATA)
+                                .filter(code=employee_values.unit_code_key(code)).first())
         return self.units[code]
 
     def visible(self, employee_no: str) -> bool:
@@ -299,7 +300,9 @@ class _Resolver:
                 bad(field, invalid.message_zh, invalid.message_en)
                 return None
 
-        checked("employee_no", employee_values.employee_no, employee_no or "")
+        # The number as stored (full-width digits read as digits); the path keeps what was sent.
+        employee_no = checked("employee_no", employee_values.employee_no, employee_no or "") or employee_no
+        values["employee_no"] = employee_no
         # "Exists" as the caller can see it: a number taken outside his sight is answered as an
         # unknown one (the same checks and errors), so the answers reveal nothing about it.
         exists = self.visible(employee_no)

@@ -26,7 +26,6 @@ from casspath.core.demo import (
     DemoPart,
     DemoRun,
     ShowcaseLogin,
-    delete_in,
     pairs,
 )
 from casspath.core.models import User
@@ -331,19 +330,6 @@ def _conflicts(plan: DemoPlan) -> list[str]:
     return found
 
 
-def _remove(plan: DemoPlan) -> dict[str, int]:
-    """Delete a previous demo's logins, employees and the units that only it had."""
-    fixed = {PROVINCE[0]} | {code for code, _ in DEPARTMENTS} | {code for code, *_ in CITIES}
-    users = delete_in(User.objects, "username", plan.usernames())
-    employees = delete_in(Employee.objects, "employee_no", [p.employee_no for p in plan.people])
-    removable = [unit for unit in plan.units if unit.code not in fixed]
-    units = 0
-    for kind in (OrgUnit.Kind.TEAM, OrgUnit.Kind.DISTRICT):  # children before parents
-        codes = [unit.code for unit in removable if unit.kind == kind]
-        units += OrgUnit.objects.filter(code__in=codes).delete()[1].get("org.OrgUnit", 0)
-    return {"users": users, "employees": employees, "units": units}
-
-
 def _create_units(plan: DemoPlan) -> tuple[dict[str, OrgUnit], int]:
     existing = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=plan.unit_codes())}
     for planned in plan.units:
@@ -377,9 +363,6 @@ def _plan(managers: int, seed: int) -> DemoPlan:
 class OrgDemo(DemoPart):
     def conflicts(self, run: DemoRun) -> list[str]:
         return _conflicts(_plan(run.managers, run.seed))
-
-    def remove(self, run: DemoRun) -> dict[str, int]:
-        return _remove(_plan(run.managers, run.seed))
 
     def build(self, run: DemoRun) -> dict[str, int]:
         """Value lists, the org tree, the logins, the employees and their roles."""

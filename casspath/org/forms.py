@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casspath.core import validators
 from casspath.core.errors import InvalidValue
 from casspath.core.forms import add_bootstrap_class
 from casspath.core.validators import as_validation_error
@@ -127,7 +126,7 @@ class UnitForm(BootstrapMixin, forms.Form):
         self._style()
 
     def clean_code(self) -> str:
-        code = _checked(lambda value: validators.code(value.strip(), 40), self.cleaned_data["code"])
+        code = _checked(employee_values.unit_code, self.cleaned_data["code"])
         if OrgUnit.objects.filter(code=code).exists():
             raise ValidationError(both(f"单位编码“{code}”已存在", f"unit code '{code}' already exists"),
                                   code="duplicate")

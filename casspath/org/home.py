@@ -46,10 +46,10 @@ def roster(user, today: date) -> dict | None:
     counts = stage_counts(hires, today, lookup.bounds)
     stage_labels = [lookup.name(code) for code in counts]
 
-    grades = {grade.pk: grade.name for grade in Grade.objects.all()}
+    grades = {grade.pk: grade.local_name for grade in Grade.objects.all()}
     by_grade = [(grades.get(key, _("No grade")) if key else _("No grade"), n)
                 for key, n in headcount_by((row[1] for row in rows), order=list(grades))]
-    positions = {position.pk: position.name for position in Position.objects.all()}
+    positions = {position.pk: position.local_name for position in Position.objects.all()}
     by_position = [(positions.get(key, "") if key else _("No position"), n)
                    for key, n in headcount_by((row[2] for row in rows), order=list(positions)) if n]
 

@@ -3,10 +3,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from casspath.core.jobs import Job
-from casspath.core.validators import validate_code, validate_text
+from casspath.core.validators import validate_code, validate_text, validate_upper_code
 
 # How long an issued-logins file waits for its one download.
 LOGIN_FILE_TTL = timedelta(hours=24)
@@ -22,7 +23,8 @@ class OrgUnit(models.Model):
         TEAM = "team", _("team")
         DEPARTMENT = "department", _("department")
 
-    code = models.CharField(_("unit code"), max_length=40, unique=True, validators=[validate_code])
+    # Upper-case, as `org.validators.unit_code` writes every code given (gz-th-01 is GZ-TH-01).
+    code = models.CharField(_("unit code"), max_length=40, unique=True, validators=[validate_upper_code])
     name = models.CharField(_("unit name"), max_length=100, validators=[validate_text])
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
@@ -48,7 +50,29 @@ class OrgUnit(models.Model):
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
 
-class Position(models.Model):
+def local_name(name: str, name_en: str) -> str:
+    """A value's name in the active language: its English name on an English page, when it
+    has one; its Chinese name otherwise (and in exports, which read `name`)."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
+class LocalNamed:
+    """A value list row (position, stage, grade) shown by its name in the page's language."""
+
+    name: str
+    name_en: str
+
+    @property
+    def local_name(self) -> str:
+        return local_name(self.name, self.name_en)
+
+    def __str__(self) -> str:
+        return self.local_name
+
+
+class Position(LocalNamed, models.Model):
     """A job position (岗位): a configurable value list."""
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[validate_code])
@@ -65,11 +89,8 @@ class Position(models.Model):
         verbose_name = _("position")
         verbose_name_plural = _("positions")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Stage(models.Model):
+class Stage(LocalNamed, models.Model):
     """A growth stage, derived from completed years of tenure: [min_years, max_years)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_code])
@@ -84,11 +105,8 @@ class Stage(models.Model):
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Grade(models.Model):
+class Grade(LocalNamed, models.Model):
     """A grade (分层分级), earned by promotion assessment."""
 
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_code])
@@ -100,9 +118,6 @@ class Grade(models.Model):
         ordering = ["order", "id"]
         verbose_name = _("grade")
         verbose_name_plural = _("grades")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Employee(models.Model):

@@ -11,9 +11,11 @@ from django.utils import timezone
 from casspath.analytics.tenure import StageBounds, completed_years, hire_date_range, stage_on, validate_bounds
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
+from casspath.core.validators import normalise
 from casspath.org import scopes
 from casspath.org.models import Employee, Grade, LoginBatch, OrgUnit, Position, RoleAssignment, Stage
 from casspath.org.scopes import Perm
+from casspath.org.validators import unit_code_key
 
 # ---------------------------------------------------------------- stages
 
@@ -238,9 +240,10 @@ def parse_employee_filters(user, params: Mapping[str, str]) -> tuple[EmployeeFil
     """Filters from URL parameters; a bad value is reported (zh + en) and ignored."""
     errors: list[FilterError] = []
     raw = {key: (params.get(key) or "").strip() for key in FILTER_KEYS}
-    values: dict = {"q": raw["q"][:100]}
+    # Full-width digits typed on a phone (１３８…) search as digits.
+    values: dict = {"q": normalise(raw["q"])[:100]}
     if raw["unit"]:
-        unit = scopes.units_for(user, Perm.VIEW_EMPLOYEES).filter(code=raw["unit"]).first()
+        unit = scopes.units_for(user, Perm.VIEW_EMPLOYEES).filter(code=unit_code_key(raw["unit"])).first()
         if unit is None:
             errors.append(FilterError(
                 "unit", raw["unit"], f"单位编码“{raw['unit']}”不存在或不在您的范围内",
@@ -331,6 +334,41 @@ def _today() -> date:
     return timezone.localdate()
 
 
+UNIT_PATH_SEPARATOR = " / "
+
+
+def unit_labels(units: Iterable[OrgUnit]) -> dict[int, str]:
+    """Each unit's name, or, where two units shown together share it (two 商客二班 in one
+    city), the shortest run of its ancestors' names that tells it apart: "天河区 / 商客二班".
+
+    One query, for the ancestors of the ambiguous units only (their ids are in `path`);
+    none when every name is unique on the page.
+    """
+    units = list({unit.pk: unit for unit in units}.values())
+    by_name: dict[str, list[OrgUnit]] = {}
+    for unit in units:
+        by_name.setdefault(unit.name, []).append(unit)
+    labels = {unit.pk: unit.name for unit in units}
+    ambiguous = [unit for same in by_name.values() if len(same) > 1 for unit in same]
+    if not ambiguous:
+        return labels
+    wanted = {pk for unit in ambiguous for pk in unit.ancestor_ids()[:-1]}
+    names = dict(OrgUnit.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    for same in (same for same in by_name.values() if len(same) > 1):
+        # Lines of names from the unit upwards; grow every label of the group by one
+        # ancestor until all differ, or until the roots are reached.
+        lines = {unit.pk: [unit.name, *(names.get(pk, "") for pk in reversed(unit.ancestor_ids()[:-1]))]
+                 for unit in same}
+        longest = length = max(map(len, lines.values()))
+        for length in range(2, longest + 1):  # noqa: B007 (the length reached is used below)
+            shown = {pk: tuple(line[:length]) for pk, line in lines.items()}
+            if len(set(shown.values())) == len(shown):
+                break
+        for pk, line in lines.items():
+            labels[pk] = UNIT_PATH_SEPARATOR.join(reversed(line[:length]))
+    return labels
+
+
 @dataclass(frozen=True)
 class EmployeeRow:
     """What a list shows of one employee, personal data masked as the viewer requires."""
@@ -342,6 +380,7 @@ class EmployeeRow:
     stage_code: str | None
     stage_name: str
     tenure_years: int | None
+    unit_label: str  # the unit's name, with enough of its path where the name is ambiguous
 
 
 class StageLookup:
@@ -350,7 +389,7 @@ class StageLookup:
     def __init__(self, today: date | None = None):
         self.today = today or _today()
         self.bounds = stage_bounds()
-        self.names = {code: stage.name for code, stage in stages_by_code().items()}
+        self.stages = stages_by_code()
 
     def stage(self, hire: date) -> tuple[str | None, int | None]:
         if hire > self.today:
@@ -362,12 +401,18 @@ class StageLookup:
         return None, years
 
     def name(self, code: str | None) -> str:
-        return self.names.get(code, code or "") if code else ""
+        """The stage's name in the active language."""
+        if not code:
+            return ""
+        stage = self.stages.get(code)
+        return stage.local_name if stage else code
 
 
 def employee_rows(user, employees: Iterable[Employee], *,
                   lookup: StageLookup | None = None) -> list[EmployeeRow]:
     lookup = lookup or StageLookup()
+    employees = list(employees)
+    labels = unit_labels(employee.org_unit for employee in employees)
     rows = []
     for employee in employees:
         visible = can_see_personal_data(user, employee)
@@ -380,6 +425,7 @@ def employee_rows(user, employees: Iterable[Employee], *,
             stage_code=code,
             stage_name=lookup.name(code),
             tenure_years=years,
+            unit_label=labels[employee.org_unit_id],
         ))
     return rows
 
@@ -404,6 +450,16 @@ def filter_choices(user) -> dict:
 
 
 # ---------------------------------------------------------------- logins
+
+
+def labelled_batches(batches: Iterable[LoginBatch]) -> list[LoginBatch]:
+    """The batches, each with `unit_label` (`unit_labels`): the same team name in two
+    districts reads apart."""
+    batches = list(batches)
+    labels = unit_labels(batch.org_unit for batch in batches)
+    for batch in batches:
+        batch.unit_label = labels[batch.org_unit_id]
+    return batches
 
 
 def login_batches_of(user, unit: OrgUnit | None = None) -> QuerySet[LoginBatch]:

@@ -12,17 +12,18 @@ from django.utils import timezone
 
 from casspath.core import validators
 from casspath.core.errors import InvalidValue
-from casspath.org.models import Employee
+from casspath.org.models import Employee, OrgUnit
 
 
-def _max_length(field: str) -> int:
-    found = Employee._meta.get_field(field)
+def _max_length(model, field: str) -> int:
+    found = model._meta.get_field(field)
     assert isinstance(found, CharField) and found.max_length is not None  # asked of CharFields only
     return found.max_length
 
 
-EMPLOYEE_NO_MAX = _max_length("employee_no")
-NAME_MAX = _max_length("name")
+EMPLOYEE_NO_MAX = _max_length(Employee, "employee_no")
+UNIT_CODE_MAX = _max_length(OrgUnit, "code")
+NAME_MAX = _max_length(Employee, "name")
 
 # The words a status may be given in (any case), and what each means.
 STATUS_OPTIONS = {
@@ -37,7 +38,22 @@ STATUS_SHOWN = ["在职", "离职", "active", "left"]
 
 
 def employee_no(value: str) -> str:
+    """As given, but half-width (E０００１ is E0001): an employee number is also a login name,
+    whose case the person types."""
     return validators.code(value.strip(), EMPLOYEE_NO_MAX)
+
+
+def unit_code(value: str) -> str:
+    """A unit code, half-width and upper-case: gz-th-01 and ＧＺ－ＴＨ－０１ are GZ-TH-01. Codes
+    are stored so (the model refuses any other form), and every lookup by code passes the
+    given code through here first."""
+    return validators.code(value.strip(), UNIT_CODE_MAX, upper=True)
+
+
+def unit_code_key(value: str) -> str:
+    """The stored form of a code someone typed, for a lookup: never refuses (a code that is
+    no code finds no unit)."""
+    return validators.normalise(value).strip().upper()
 
 
 def name(value: str) -> str:

@@ -258,7 +258,7 @@ def login_batches(request):
     # A GET writes nothing: expired files are purged by the hourly task (org/tasks.py),
     # and a download refuses an expired file on its own.
     return render(request, "org/login_batches.html", {
-        "batches": queries.login_batches_of(user)[:50],
+        "batches": queries.labelled_batches(queries.login_batches_of(user)[:50]),
         "units": scopes.scope_roots(user, Perm.ISSUE_LOGINS),
         "ttl_hours": int(LOGIN_FILE_TTL.total_seconds() // 3600),
     })

@@ -3,15 +3,23 @@ INSTALLED_APPS order, from one seed, in one transaction.
 
 Idempotent: what exists is left as it is, what is missing is created; a run that creates
 nothing writes nothing, not even an audit row. The seed and size of the demo in a database
-are read back from its audit row; another seed or size is refused unless `reset`, which
-first removes the previous demo (each part, in reverse order, regenerated from that seed).
+are read back from its audit row; another seed or size is refused unless `replace` (build
+this one instead) or `reset` (build it again, even the same one).
+
+Replacing empties the database first, as `manage.py flush` does, and forgets the files its
+rows owned (login files, uploaded imports): once people have used the demo, its data is held
+by import runs, audit rows, tokens, login batches and whatever the next apps add, and
+deleting the demo's rows one model at a time would break on each new one. Only a database
+that holds a demo is emptied; one with data the demo did not make is refused before.
 """
 
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import ProtectedError
+from django.core.management import call_command
+from django.db import connection, transaction
 
 from casspath.core import audit
 from casspath.core.demo import DemoError, DemoPart, DemoRun, ShowcaseLogin
@@ -29,7 +37,7 @@ class DemoSummary:
     created: dict[str, int] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)  # each part's description, in order
     logins: list[ShowcaseLogin] = field(default_factory=list)
-    replaced: dict | None = None  # the previous demo's seed and size, after a reset
+    replaced: dict | None = None  # the previous demo's seed and size, after a replace or reset
 
 
 def demo_parts() -> list[tuple[str, DemoPart]]:
@@ -44,39 +52,54 @@ def demo_in_database() -> dict | None:
     return {"seed": event.changes["seed"], "managers": event.changes["managers"]}
 
 
-def _remove_previous(previous: dict, parts, acting_user) -> dict[str, int]:
-    old = DemoRun(managers=previous["managers"], seed=previous["seed"], acting_user=acting_user)
-    removed: dict[str, int] = {}
-    try:
-        for _label, part in reversed(parts):  # later parts hang on earlier ones' data
-            removed |= part.remove(old)
-    except ProtectedError as exc:
-        holders = ", ".join(sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects}))
-        raise DemoError(
-            f"无法删除先前的演示数据：仍有其他数据引用它（{holders}）",
-            f"cannot remove the previous demo: other data still points at it ({holders})",
-        ) from exc
-    return removed
+def _empty_database() -> None:
+    """Every table emptied (the migrations' rows too: the parts build them again)."""
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        # PostgreSQL refuses to TRUNCATE a table with foreign-key checks still deferred in
+        # this transaction (rows written earlier in it): run them now, defer again after.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, verbosity=0)
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    transaction.on_commit(_forget_files)
+
+
+def _forget_files() -> None:
+    """The files the emptied rows owned; after the commit, so a failed build keeps them."""
+    for folder in (Path(settings.PRIVATE_FILES_DIR), Path(settings.MEDIA_ROOT)):
+        if folder.is_dir():
+            for child in folder.iterdir():
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
 @transaction.atomic
-def do_build_demo(*, managers: int = 400, seed: int = 1, acting_user, reset: bool = False) -> DemoSummary:
+def do_build_demo(*, managers: int = 400, seed: int = 1, acting_user, reset: bool = False,
+                  replace: bool = False) -> DemoSummary:
     """Build the demo in this database. Refused (DemoError) when the database holds a demo
-    of another seed or size, unless `reset`; and when the demo's codes or usernames are
-    taken by data the demo did not make."""
+    of another seed or size, unless `replace` or `reset` (which empty the database first);
+    and when the demo's codes or usernames are taken by data the demo did not make."""
     run = DemoRun(managers=managers, seed=seed, acting_user=acting_user)
     parts = demo_parts()
     previous = demo_in_database()
     replaced = None
     if previous is not None and (reset or previous != {"seed": seed, "managers": managers}):
-        if not reset:
+        if not (reset or replace):
             raise DemoError(
                 f"数据库中已有种子 {previous['seed']}、{previous['managers']} 名客户经理的演示数据；"
-                "如要替换，请加 --reset",
+                "如要替换，请加 --replace（或运行 make demo-reset）",
                 f"this database holds the demo of seed {previous['seed']} with {previous['managers']} "
-                "managers; add --reset to replace it",
+                "managers; add --replace to replace it (or run make demo-reset)",
             )
-        replaced = {**previous, "removed": _remove_previous(previous, parts, acting_user)}
+        if getattr(acting_user, "pk", None) is not None:
+            raise DemoError(
+                "替换演示会清空数据库，包括 --as 指定的用户：请不带 --as 运行",
+                "replacing the demo empties the database, the --as user too: run it without --as",
+            )
+        _empty_database()
+        replaced = previous
     elif previous is None:
         taken = [found for _label, part in parts for found in part.conflicts(run)]
         if taken:

@@ -3,6 +3,7 @@
 from casspath.imports.errors import Invalid
 from casspath.imports.framework import RunContext
 from casspath.org.models import OrgUnit
+from casspath.org.validators import unit_code_key
 
 
 class UnitResolver:
@@ -28,7 +29,7 @@ class UnitResolver:
         # One message for "no such unit" and "not yours": telling them apart would let an
         # admin probe another city's unit codes and names.
         allowed = self.ctx.allowed_unit_ids()
-        found = self.by_code.get(value)
+        found = self.by_code.get(unit_code_key(value))
         if found is not None:
             if allowed is not None and found[0] not in allowed:
                 raise Invalid(*unit_not_found(value))

@@ -171,7 +171,7 @@ def test_it_refuses_another_seed_without_reset(db):
     before = dump()
     with pytest.raises(CommandError) as refused:
         demo("--managers", "40", "--seed", "2")
-    assert "--reset" in str(refused.value) and "种子" in str(refused.value)
+    assert "--replace" in str(refused.value) and "种子" in str(refused.value)
     with pytest.raises(CommandError):
         demo("--managers", "41", "--seed", "1")
     assert dump() == before
@@ -188,7 +188,9 @@ def test_reset_replaces_the_previous_demo(db):
     assert set(User.objects.values_list("username", flat=True)) == set(second.usernames())
     assert set(first.unit_codes()) != set(second.unit_codes())
     assert RoleAssignment.objects.filter(user__isnull=True).count() == 0
-    assert AuditEvent.objects.filter(verb="demo.build").count() == 2
+    # The database was emptied: one build, which says what it replaced.
+    (event,) = AuditEvent.objects.filter(verb="demo.build")
+    assert event.changes["replaced"] == {"seed": 1, "managers": 50}
     # The same seed and size again is a no-op, as after a first build.
     assert "nothing changed" in demo("--managers", "70", "--seed", "2")
 

@@ -1,6 +1,8 @@
-"""casspath demo [--managers N] [--seed S] [--reset] [--as USERNAME]
+"""casspath demo [--managers N] [--seed S] [--replace | --reset] [--as USERNAME]
 
-Builds the demo company in the current database and prints a login for every role."""
+Builds the demo company in the current database and prints a login for every role. With
+--replace, a demo of another seed or size is replaced (the database is emptied first); with
+--reset, even the same one is built again from scratch."""
 
 import time
 
@@ -27,22 +29,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--managers", type=int, default=400, help="account managers (default 400)")
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+        parser.add_argument("--replace", action="store_true",
+                            help="replace a demo of another seed or size: empty the database, build this one")
         parser.add_argument("--reset", action="store_true",
-                            help="remove the demo already in the database first (any seed)")
+                            help="empty the database and build the demo again, even the same one")
         parser.add_argument("--as", dest="as_user", default=None, help="act as this user (audit)")
 
-    def handle(self, *args, managers: int, seed: int, reset: bool, as_user: str | None, **options):
+    def handle(self, *args, managers: int, seed: int, reset: bool, replace: bool, as_user: str | None,
+               **options):
         acting_user = acting_user_from_option(as_user)
         started = time.monotonic()
         try:
-            summary = do_build_demo(managers=managers, seed=seed, reset=reset, acting_user=acting_user)
+            summary = do_build_demo(managers=managers, seed=seed, reset=reset, replace=replace,
+                                    acting_user=acting_user)
         except DemoError as exc:
             raise CommandError(f"{exc.message_zh}\n{exc.message_en}") from None
         seconds = time.monotonic() - started
         out = self.stdout.write
         if summary.replaced:
-            out(f"已删除先前的演示（种子 {summary.replaced['seed']}）/ removed the previous demo "
-                f"(seed {summary.replaced['seed']}, {summary.replaced['managers']} managers)")
+            out(f"已清空数据库中先前的演示（种子 {summary.replaced['seed']}）/ emptied the database of the "
+                f"previous demo (seed {summary.replaced['seed']}, {summary.replaced['managers']} managers)")
         if summary.built:
             out(self.style.SUCCESS(
                 f"演示公司已建成 / Demo company built: seed {summary.seed}, {summary.managers} managers "
