@@ -36,6 +36,9 @@ def do_create_token(user: User, name: str, *, acting_user,
     latest = now + settings.API_TOKEN_MAX_AGE
     if expires_at is None:
         expires_at = latest
+    elif timezone.is_naive(expires_at):
+        # A time without its zone is read as the site's local time, as a person means it.
+        expires_at = timezone.make_aware(expires_at)
     if expires_at <= now:
         raise ValidationError({"expires_at": "过期时间必须晚于现在 / The expiry must be in the future."})
     if expires_at > latest:

@@ -587,11 +587,15 @@ def login_batch(request: HttpRequest, batch_id: int):
 
 
 @router.post("/logins/{batch_id}/file", summary="Take the batch's password file (.xlsx): once, it is "
-             "deleted as it is handed over", response={200: None, 410: dict})
+             "deleted as it is handed over", response={200: None, 409: dict, 410: dict})
 def login_batch_file(request: HttpRequest, batch_id: int):
     """POST, as on the page: handing the file over deletes it, which a GET must never do."""
     user = api_user(request)
     batch = access_login_batch_by_id(user, batch_id)
+    if not batch.is_finished:
+        raise ApiError(409, "账号尚在发放中，文件还未生成：请在批次完成后再下载。",
+                       "The logins are still being issued and the file is not written yet: download it "
+                       "once the batch has finished.")
     try:
         data = do_download_login_batch(batch, acting_user=user)
     except LoginFileGone as exc:

@@ -63,3 +63,13 @@ def test_it_refuses_a_token_once_it_has_expired(world):
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     response = Client().get("/api/v1/me", **bearer(secret))
     assert response.status_code == 401 and "expired" in response.json()["detail_en"]
+
+
+def test_it_reads_an_expiry_without_a_zone_as_local_time(client, world):
+    client.force_login(world.city_admin_a)
+    naive = (timezone.localtime() + timedelta(days=5)).replace(tzinfo=None).isoformat(timespec="seconds")
+    response = client.post("/api/v1/tokens", {"name": "naive", "expires_at": naive},
+                           content_type="application/json")
+    assert response.status_code == 201
+    token = ApiToken.objects.get(prefix=response.json()["prefix"])
+    assert timezone.localtime(token.expires_at).replace(tzinfo=None).isoformat(timespec="seconds") == naive

@@ -66,3 +66,14 @@ def test_it_hands_nothing_over_and_deletes_nothing_on_a_get(client, world):
     assert "detail_zh" in response.json()
     assert client.get(f"{API}/logins/{batch['id']}", **headers).json()["file_available"]
     assert client.post(f"{API}/logins/{batch['id']}/file", **headers).status_code == 200
+
+
+def test_it_answers_a_batch_not_finished_with_not_ready(client, world):
+    from casspath.org.models import LoginBatch
+
+    headers = bearer(world.city_admin_a)
+    # Queued and not yet run by a worker, as on a busy site.
+    batch = LoginBatch.objects.create(org_unit=world.team_a, created_by=world.city_admin_a,
+                                      created_by_label="gzadmin")
+    response = client.post(f"{API}/logins/{batch.pk}/file", **headers)
+    assert response.status_code == 409 and "not written yet" in response.json()["detail_en"]
