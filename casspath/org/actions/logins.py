@@ -450,6 +450,11 @@ def realign_login_roles(moves: list[LoginMove], *, acting_user) -> tuple[list[Bi
             removed.append(old)
             if role in kept:
                 added.append((move.user_id, role, move.new_unit_id))
+        # What the new position grants and he does not hold yet (a promotion to team lead).
+        for role in sorted(kept):
+            granted = (move.user_id, role, move.new_unit_id)
+            if granted not in held and granted not in added:
+                added.append(granted)
     removed_ids = [held[binding] for binding in removed]
     for start in range(0, len(removed_ids), BULK_SIZE):
         RoleAssignment.objects.filter(pk__in=removed_ids[start:start + BULK_SIZE]).delete()

@@ -121,3 +121,17 @@ def test_it_accepts_a_bearer_token(client, world):
     world.colleague.refresh_from_db()
     assert world.colleague.name == "赵令牌"
     assert Client().get("/api/v1/org/employees/E0100", **bearer(secret)).status_code == 404
+
+
+def test_it_gives_a_promoted_login_the_roles_of_his_new_position(client, world):
+    from casspath.org.models import Role, RoleAssignment
+
+    client.force_login(world.city_admin_a)
+    response = put(client, "E0001", {"position": "班组长"})
+    assert response.status_code == 200
+    roles = set(RoleAssignment.objects.filter(user=world.manager).values_list("role", "org_unit_id"))
+    assert roles == {(Role.TEAM_LEAD.value, world.team_a.pk)}
+    back = put(client, "E0001", {"position": "客户经理"})
+    assert back.status_code == 200
+    roles = set(RoleAssignment.objects.filter(user=world.manager).values_list("role", "org_unit_id"))
+    assert roles == {(Role.ACCOUNT_MANAGER.value, world.team_a.pk)}

@@ -134,9 +134,9 @@ def test_it_drops_derived_roles_when_the_position_no_longer_grants_them_or_he_le
     lead = Employee.objects.get(employee_no="T0001")
     do_update_employee(lead, {"position": Position.objects.get(code="account_manager")},
                        acting_user=world.city_admin_a)
-    # Granted by hand, not by the position: kept.
-    assert _bindings(world.team_lead) == {("lecturer", "GZ-TH-01")} and RoleAssignment.objects.filter(
-        pk=extra.pk).exists()
+    # Granted by hand, not by the position: kept; the new position's own role is granted.
+    assert _bindings(world.team_lead) == {("lecturer", "GZ-TH-01"), ("account_manager", "GZ-TH-01")}
+    assert RoleAssignment.objects.filter(pk=extra.pk).exists()
     do_update_employee(world.manager_employee, {"status": Employee.Status.LEFT},
                        acting_user=world.city_admin_a)
     assert _bindings(world.manager) == set()
