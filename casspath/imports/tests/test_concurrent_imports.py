@@ -19,7 +19,7 @@ from casspath.org.models import Employee
 )
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_of_the_same_file_at_once_write_it_once(monkeypatch):
-    from casspath.core.testing import build_world
+    from casspath.testing import build_world
 
     world = build_world()
     data = csv_bytes(roster_rows())

@@ -1,7 +1,7 @@
 """Writes to the roster: create, update and status changes of employees."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from casspath.api.actions import REVOKED_LOGIN_DEACTIVATED, do_revoke_tokens_of
 from casspath.core import audit
@@ -60,9 +60,18 @@ def do_upsert_employee(values: dict, *, acting_user) -> tuple[Employee, str, dic
         return employee, ("updated" if changes else "unchanged"), changes
     _refuse_case_collision(employee_no, acting_user)
     employee = Employee(employee_no=employee_no, **values)
-    employee.full_clean()
+    # The database's unique key decides who creates him: a check here would race.
+    employee.full_clean(validate_unique=False)
     require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
-    employee.save()
+    try:
+        with transaction.atomic():
+            employee.save()
+    except IntegrityError:
+        # A request for the same 工号 created him meanwhile: this one updates that row, so a
+        # retried call answers "unchanged" rather than failing.
+        existing = Employee.objects.select_for_update().get(employee_no=employee_no)
+        changes = do_update_employee(existing, values, acting_user=acting_user)
+        return existing, ("updated" if changes else "unchanged"), changes
     changes = {field: [None, _json(getattr(employee, field))] for field in EMPLOYEE_FIELDS
                if getattr(employee, field) not in (None, "")}
     audit.record(acting_user, OrgVerb.CREATE_EMPLOYEE, employee,
