@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "casspath.api.middleware.JsonErrorsMiddleware",
     # Before anything reads the request into a query: a NUL is a 400, not a database error.
     "casspath.core.nul.RefuseNulMiddleware",
+    # A body larger than any upload is refused before it is read (core/uploads.py).
+    "casspath.core.uploads.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,6 +204,11 @@ PRIVATE_FILES_DIR = VAR_DIR / "private"
 # Uploads past 5 MB spill to a temporary file (Django's TemporaryFileUploadHandler) and
 # are streamed to storage in chunks; DATA_UPLOAD_MAX_MEMORY_SIZE bounds the non-file fields.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "casspath.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 # Security baseline. SECURE_COOKIES is on unless the site is served on plain HTTP
@@ -294,6 +301,9 @@ CASSPATH: dict[str, Any] = {
     "IMPORT_REPORT_MAX_ITEMS": envint("IMPORT_REPORT_MAX_ITEMS", 1000),
     "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "casspath-demo-2026"),
 }
+# The largest request body taken at all: the largest upload and room for the form's other
+# fields (core/uploads.py refuses anything larger before reading it).
+REQUEST_MAX_BYTES = CASSPATH["IMPORT_MAX_UPLOAD_BYTES"] + 1024 * 1024
 
 LOGGING = {
     "version": 1,

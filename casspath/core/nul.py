@@ -5,9 +5,7 @@ with a 500) and SQLite would store it silently; no user means one.
 
 import json
 
-from django.http import HttpResponse, JsonResponse
-from django.utils.html import escape
-
+from casspath.core.responses import early_refusal
 from casspath.core.validators import NUL
 
 MESSAGE_ZH = "请求中含有空字符（NUL，U+0000），已拒绝：请删除后重试。"
@@ -23,13 +21,7 @@ class RefuseNulMiddleware:
         where = _nul_in(request)
         if where is None:
             return self.get_response(request)
-        zh, en = f"{MESSAGE_ZH}（位置：{where}）", f"{MESSAGE_EN} (in the {where})"
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": f"{zh} / {en}", "detail_zh": zh, "detail_en": en}, status=400)
-        return HttpResponse(
-            f"<!doctype html><title>400</title><h1>400</h1><p>{escape(zh)}</p><p>{escape(en)}</p>",
-            status=400,
-        )
+        return early_refusal(request, 400, f"{MESSAGE_ZH}（位置：{where}）", f"{MESSAGE_EN} (in the {where})")
 
 
 def _nul_in(request) -> str | None:
