@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casspath.api.access import access_token_by_prefix
 from casspath.api.actions import do_create_token, do_revoke_token
 from casspath.api.forms import TokenForm
+from casspath.api.models import ApiToken
 from casspath.api.queries import tokens_for
 from casspath.core.forms import REFUSED, run_action
 
@@ -24,6 +25,8 @@ def token_list(request):
     """Redirect after a creation, so a refresh shows the page again rather than creating a
     second token. The secret crosses the redirect in the session and is removed from it by
     the page that shows it: shown once, then gone."""
+    new_token: ApiToken | None
+    secret: str | None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = run_action(form, do_create_token, request.user, form.cleaned_data["name"],

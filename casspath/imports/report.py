@@ -6,7 +6,9 @@ and warnings (settings, default 1,000) and counts the rest, and quotes values sh
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from typing import Self, SupportsIndex, TypeVar
 
 from django.conf import settings
 
@@ -14,35 +16,38 @@ from casspath.imports.errors import ImportFileError, ImportWarning, RowError, sh
 
 PREVIEW_LIMIT = 200
 
+T = TypeVar("T")
+
 
 def max_items() -> int:
     return int(settings.CASSPATH.get("IMPORT_REPORT_MAX_ITEMS", 1000))
 
 
-class Capped(list):
+class Capped(list[T]):
     """A list that keeps its first `max_items()` items and counts the others in `more`."""
 
-    def __init__(self, items=()):
+    def __init__(self, items: Iterable[T] = ()):
         super().__init__()
         self.limit = max_items()
         self.more = 0
         self.extend(items)
 
-    def append(self, item) -> None:
+    def append(self, item: T) -> None:
         if len(self) < self.limit:
             super().append(item)
         else:
             self.more += 1
 
-    def extend(self, items) -> None:
+    def extend(self, items: Iterable[T]) -> None:
         for item in items:
             self.append(item)
 
-    def __iadd__(self, items):
+    # `+=` takes any iterable, as list's own does (typeshed ignores the same clash with `__add__`).
+    def __iadd__(self, items: Iterable[T]) -> Self:  # type: ignore[override, misc]
         self.extend(items)
         return self
 
-    def insert(self, index, item) -> None:
+    def insert(self, index: SupportsIndex, item: T) -> None:
         if len(self) < self.limit:
             super().insert(index, item)
         else:
@@ -90,8 +95,8 @@ class ImportReport:
     deactivated: int = 0
     sha256: str = ""
     file_error: dict | None = None  # {"message_zh", "message_en"} when the file is unreadable
-    errors: list[RowError] = field(default_factory=Capped)
-    warnings: list[ImportWarning] = field(default_factory=Capped)
+    errors: Capped[RowError] = field(default_factory=Capped)
+    warnings: Capped[ImportWarning] = field(default_factory=Capped)
     preview: list[Change] = field(default_factory=list)
     missing: list[dict] = field(default_factory=list)  # roster: in the file's units, not in the file
     missing_total: int = 0  # how many are missing; `missing` names the first of them

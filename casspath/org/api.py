@@ -537,7 +537,7 @@ class UnlockOut(Schema):
     failed_logins_cleared: int = Field(description="0 when he was not locked out")
 
 
-def _login_refusal(exc: Exception) -> ApiError:
+def _login_refusal(exc: LoginRefused | NoLogin) -> ApiError:
     status = 409 if isinstance(exc, NoLogin) else 403
     return ApiError(status, exc.message_zh, exc.message_en)
 
@@ -554,6 +554,8 @@ def reset_password(request: HttpRequest, employee_no: str, response: HttpRespons
     except (LoginRefused, NoLogin) as exc:
         raise _login_refusal(exc) from exc
     response["Cache-Control"] = "no-store"
+    # do_reset_password refuses (NoLogin) an employee without a login, so he has one here.
+    assert employee.user is not None
     return {"employee_no": employee.employee_no, "username": employee.user.get_username(),
             "one_time_password": password}
 

@@ -37,7 +37,8 @@ def audit_log(request):
     params = filters.as_params()
     return render(request, "org/audit_log.html", {
         "page": page,
-        "rows": [(row, page.units.get(row.org_unit_id)) for row in page.rows],
+        "rows": [(row, page.units.get(row.org_unit_id) if row.org_unit_id is not None else None)
+                 for row in page.rows],
         "filters": filters,
         "filter_errors": errors,
         "query": urlencode(params),

@@ -228,6 +228,9 @@ class LoginBatch(Job):
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     downloaded_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
 
+    # Not a field: set for display by org.queries.labelled_batches (absent otherwise).
+    unit_label: str
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("login batch")

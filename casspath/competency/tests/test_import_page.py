@@ -115,7 +115,7 @@ def test_it_answers_another_citys_unit_as_it_answers_a_unit_that_does_not_exist(
         upload = SimpleUploadedFile("model.xlsx", _new_family(model, code))
         client.post(KIND_URL, {"file": upload, "dry_run": "on"})
         run = ImportRun.objects.latest("id")
-        assert run.status == "failed"
+        assert run.status == "failed" and run.report is not None
         messages.append({key: text.replace(code, "CODE") for key, text in run.report["file_error"].items()})
     assert messages[0] == messages[1]
     assert "政企二班" not in str(messages) and "does not exist or is outside your scope" in str(messages)
@@ -126,6 +126,8 @@ def test_it_does_not_name_the_owner_of_a_model_code_outside_the_scope(world, mod
     model.save(update_fields=["org_unit"])
     client = login(world.city_admin_a)
     client.post(KIND_URL, {"file": SimpleUploadedFile("model.xlsx", changed(model)), "dry_run": "on"})
-    error = ImportRun.objects.get().report["file_error"]
+    report = ImportRun.objects.get().report
+    assert report is not None
+    error = report["file_error"]
     assert "政企二班" not in str(error) and "SZ-NS-01" not in str(error)
     assert "small" in error["message_en"] and "small" in error["message_zh"]

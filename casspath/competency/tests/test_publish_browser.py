@@ -28,6 +28,7 @@ def test_it_publishes_a_draft_with_unbalanced_weights_after_confirming(
     do_update_model_info(draft, name="小模型二版", name_en="", description="",
                          acting_user=world.province_admin)
     cell = Requirement.objects.filter(model=draft, stage__code="growth").first()
+    assert cell is not None, "the model has requirements at its growth stage"
     Requirement.objects.filter(pk=cell.pk).update(weight=cell.weight - 10)
     violations = []
     page.on("console", lambda msg: violations.append(msg.text)

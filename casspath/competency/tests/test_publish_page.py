@@ -27,6 +27,7 @@ def draft(world, model):
 def unbalanced(draft):
     """The draft with its growth stage's weights adding up to less than 100 %."""
     cell = Requirement.objects.filter(model=draft, stage__code="growth").first()
+    assert cell is not None, "the model has requirements at its growth stage"
     Requirement.objects.filter(pk=cell.pk).update(weight=cell.weight - 10)
     return draft
 

@@ -46,8 +46,9 @@ def _published_behind_its_back(draft):
 def test_it_refuses_to_edit_a_draft_published_since_it_was_loaded(world, draft, index):
     # What a view holds: the draft, one of its modules (with the draft as its model) and a dimension.
     module = Module.objects.filter(model=draft).first()
-    module.model = draft
     dimension = Dimension.objects.filter(model=draft).select_related("module").first()
+    assert module is not None and dimension is not None, "the draft has modules and dimensions"
+    module.model = draft
     dimension.model = draft
     act = _acts(draft, module, dimension, Stage.objects.first())[index]
     _published_behind_its_back(draft)

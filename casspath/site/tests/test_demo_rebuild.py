@@ -28,11 +28,14 @@ def demo(*args) -> str:
 def use_the_demo(settings) -> User:
     """What a training admin does in his first hour with the demo."""
     admin = RoleAssignment.objects.filter(role=Role.TRAINING_ADMIN).select_related("user", "org_unit").first()
+    assert admin is not None, "the demo has a training admin"
     team = OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM, path__startswith=admin.org_unit.path).first()
+    assert team is not None, "the demo's training admin has a team in his scope"
     data = csv_bytes([ROSTER_HEADERS_ZH, ["X0001", "新员工", "13800138009", "", team.code, "客户经理",
                                           "2023-05-06", "初级", "在职"]])
     run = do_create_import_run("roster", "roster.csv", data, dry_run=False, acting_user=admin.user)
-    assert do_execute_import_run(run.pk).ok
+    done = do_execute_import_run(run.pk)
+    assert done is not None and done.ok
     do_queue_issue_logins(team, acting_user=admin.user)
     do_create_token(admin.user, "script", acting_user=admin.user)
     (settings.PRIVATE_FILES_DIR / "logins.xlsx").parent.mkdir(parents=True, exist_ok=True)

@@ -119,7 +119,7 @@ def is_queryset_expr(node: ast.AST, querysets: set[str]) -> bool:
 
 def names_bound_to_querysets(tree: ast.AST) -> set[str]:
     """Names assigned a manager's queryset anywhere in the module (`rows = M.objects...`)."""
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and is_queryset_expr(node.value, set()):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _options(response) -> dict[str, str]:
-    select = re.search(r'<select id="language-select".*?</select>', response.content.decode(), re.S).group(0)
+    found = re.search(r'<select id="language-select".*?</select>', response.content.decode(), re.S)
+    assert found is not None, "the page has no language switch"
+    select = found.group(0)
     options = re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', select)
     return {code: label.strip() for code, label in options}
 

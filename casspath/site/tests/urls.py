@@ -24,7 +24,7 @@ def database_down(*args, **kwargs):
 
 def fail_with_database_down(request):
     # Any query from here on (session, user, menu) fails the test; the test restores it.
-    connections["default"].cursor = database_down
+    connections["default"].cursor = database_down  # type: ignore[method-assign]  # on purpose
     raise RuntimeError("database is down")
 
 
