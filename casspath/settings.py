@@ -292,6 +292,8 @@ CASSPATH: dict[str, Any] = {
     # A sheet's grid from A1 to its last cell, checked before it is expanded (imports/limits.py).
     "IMPORT_MAX_COLUMNS": envint("IMPORT_MAX_COLUMNS", 200),
     "IMPORT_MAX_CELLS": envint("IMPORT_MAX_CELLS", 2_000_000),
+    # The text the cells expand to (a shared string counts once per cell that uses it).
+    "IMPORT_MAX_TEXT_CHARS": envint("IMPORT_MAX_TEXT_CHARS", 50_000_000),
     # Uploaded import files are deleted after this many days; a dry run's never applied sooner.
     "IMPORT_FILE_RETENTION_DAYS": envint("IMPORT_FILE_RETENTION_DAYS", 30),
     "IMPORT_DRY_RUN_FILE_RETENTION_DAYS": envint("IMPORT_DRY_RUN_FILE_RETENTION_DAYS", 2),

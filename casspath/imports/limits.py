@@ -7,14 +7,23 @@ scanned first, streaming, for the last row and column that hold a cell, and a sh
 grid would pass the budget is refused. Legacy .xls (BIFF) cannot pass 65,536 × 256 cells;
 its grid is checked once loaded, before it becomes Python lists.
 
-The budget is in settings (CASSPATH IMPORT_MAX_ROWS, IMPORT_MAX_COLUMNS, IMPORT_MAX_CELLS).
+The text the cells expand to is bounded too: calamine copies a shared string into every
+cell that refers to it (one 4 MB string in 400 cells of an 8 KB file took 4.9 GB) and an
+OpenDocument <text:s text:c="1000000000"/> is a billion spaces. So the shared strings are
+measured (streaming), each cell's text is counted as it will be expanded, a cell longer than
+Excel's own 32,767 characters is refused, and so is a workbook whose text passes the budget.
+
+The budget is in settings (CASSPATH IMPORT_MAX_ROWS, IMPORT_MAX_COLUMNS, IMPORT_MAX_CELLS,
+IMPORT_MAX_TEXT_CHARS).
 """
 
+import codecs
 import html
 import io
 import posixpath
 import re
 import zipfile
+from array import array
 from itertools import compress
 
 from django.conf import settings
@@ -50,6 +59,14 @@ def max_cells() -> int:
     return int(settings.CASSPATH.get("IMPORT_MAX_CELLS", 2_000_000))
 
 
+def max_text_chars() -> int:
+    return int(settings.CASSPATH.get("IMPORT_MAX_TEXT_CHARS", 50_000_000))
+
+
+# Excel's own limit: a longer cell was not made by Excel (nor by LibreOffice for Excel).
+CELL_CHARS_LIMIT = 32_767
+
+
 def column_letters(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
     letters = ""
@@ -76,6 +93,18 @@ def check_area(sheet: str, rows: int, columns: int) -> None:
     )
 
 
+def check_text(sheet: str, chars: int) -> None:
+    """Refuse a workbook whose cells, once expanded, hold more than the text budget."""
+    if chars <= max_text_chars():
+        return
+    raise ImportFileError(
+        f"读到工作表“{sheet}”时，工作簿的单元格文本展开后已有至少 {chars} 个字符，"
+        f"超过上限（{max_text_chars()} 个字符）。请拆分文件后分批导入。",
+        f"By sheet '{sheet}' the workbook's cells expand to at least {chars} characters of text, "
+        f"more than the limit ({max_text_chars()} characters). Split the file and import the parts.",
+    )
+
+
 def check_workbook(data: bytes) -> None:
     """Scan a zip workbook (.xlsx, .xlsm, .ods) for its sheets' extent; refuse one past the
     budget, and a zip that cannot be scanned (it cannot be trusted to calamine either)."""
@@ -91,8 +120,10 @@ def check_workbook(data: bytes) -> None:
                 "and import that.",
             )
         else:
+            lengths = _shared_string_lengths(archive, names)
+            text = 0
             for sheet, member in _xlsx_sheets(archive, names):
-                rows, columns = _xlsx_extent(archive, member)
+                rows, columns, text = _xlsx_extent(archive, member, sheet, lengths, text)
                 check_area(sheet, rows, columns)
     except ImportFileError:
         raise
@@ -161,10 +192,7 @@ def _segments(archive: zipfile.ZipFile, member: str):
                 yield buffer[:cut]
             carry = buffer[cut:]
             if len(carry) > _TAG_LIMIT:
-                raise ImportFileError(
-                    "工作簿中有异常的超长标记，不是正常的 Excel 文件。",
-                    "The workbook holds an abnormally long tag: it is not a normal Excel file.",
-                )
+                raise _long_tag()
 
 
 def _tags(archive: zipfile.ZipFile, member: str, pattern: re.Pattern):
@@ -182,17 +210,26 @@ def _cell_tags(segment: bytes) -> int:
     return sum(segment.count(tag) for tag in (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/"))
 
 
-def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
-    """Rows and columns from A1 to the last cell that can hold a value. A self-closing
-    <c/> holds none (python-calamine skips it, and styled blank cells are common).
+def _xlsx_extent(
+    archive: zipfile.ZipFile, member: str, sheet: str, lengths: array, text: int
+) -> tuple[int, int, int]:
+    """Rows and columns from A1 to the last cell that can hold a value, and `text` plus the
+    characters this sheet's cells expand to. A self-closing <c/> holds none (python-calamine
+    skips it, and styled blank cells are common).
 
     When every cell carries its reference, as Excel, WPS, LibreOffice and openpyxl write
     them, this is one regular-expression pass; otherwise cells are counted one by one."""
     last_row = last_col = 0
-    for segment in _segments(archive, member):
+    counted = False
+    for segment in _cell_segments(archive, member, sheet):
+        text += _segment_text(segment, lengths, sheet)
+        check_text(sheet, text)
+        if counted:
+            continue
         found = _CELL_REF.findall(segment)
         if len(found) != _cell_tags(segment):
-            return _xlsx_extent_counted(archive, member)
+            counted = True
+            continue
         if not found:
             continue
         letters, numbers, closed = zip(*found, strict=True)
@@ -201,10 +238,202 @@ def _xlsx_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
             letters, numbers = tuple(compress(letters, valued)), tuple(compress(numbers, valued))
         if numbers:
             last_row = max(last_row, max(map(int, numbers)))
-            last_col = max(last_col, max(_column_index(text) + 1 for text in set(letters)))
+            last_col = max(last_col, max(_column_index(letter) + 1 for letter in set(letters)))
             if last_row > max_rows() + 1 or last_col > max_columns() or last_row * last_col > max_cells():
-                break  # past the budget already: no need to read the rest
-    return last_row, last_col
+                return last_row, last_col, text  # past the budget already: no need to read the rest
+    if counted:
+        last_row, last_col = _xlsx_extent_counted(archive, member)
+    return last_row, last_col, text
+
+
+# --- text ----------------------------------------------------------------------------
+
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+# A cell that refers to a shared string, as every writer puts it: <c r="B2" t="s"><v>12</v>.
+# Patterns lead with a literal (t=, <t) so that the regular-expression engine skips ahead.
+_SHARED_TYPE = re.compile(rb"""t=["']s["']""")
+_SHARED_VALUE = re.compile(rb"""t=["']s["'][^>]*>\s*<""" + _PREFIX + rb"""v>\s*([0-9]+)\s*<""")
+_VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?>\s*([0-9]*)")
+_CELL_CLOSE = re.compile(rb"</" + _PREFIX + rb"c>")
+_INLINE_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)")
+_PREFIXED_TEXT = re.compile(rb"<[A-Za-z_][\w.-]*:t(?:\s[^>]*)?>([^<]*)")
+_ALL_VALUES = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?>([^<]*)")
+_SST_TOKEN = re.compile(r"<(/?)(?:[A-Za-z_][\w.-]*:)?(si|t|rPh)(?=[\s/>])[^>]*?(/?)>")
+_MARKUP = re.compile(rb"<[^>]*>")
+
+
+def _chars(raw: bytes) -> int:
+    """Characters of XML text (entities decoded); never fewer than the text will hold."""
+    text = raw.decode("utf-8", "replace")
+    return len(html.unescape(text)) if "&" in text else len(text)
+
+
+def _text_refusal(place_zh: str, place_en: str) -> ImportFileError:
+    return ImportFileError(
+        f"{place_zh}中有一段文本超过 Excel 单元格的上限（{CELL_CHARS_LIMIT} 个字符）："
+        "这不是 Excel 保存的文件。",
+        f"{place_en} holds a text longer than an Excel cell allows ({CELL_CHARS_LIMIT} characters): "
+        "the file was not saved by Excel.",
+    )
+
+
+def _cell_text_refusal(sheet: str) -> ImportFileError:
+    return _text_refusal(f"工作表“{sheet}”", f"Sheet '{sheet}'")
+
+
+def _shared_string_lengths(archive: zipfile.ZipFile, names: set[str]) -> array:
+    """The length of every shared string, by index: of the part the workbook's relationships
+    name and of xl/sharedStrings.xml (a reader may take either), the longer at each index."""
+    members = {"xl/sharedStrings.xml"} & names
+    if "xl/_rels/workbook.xml.rels" in names:
+        for match in _ELEMENT.finditer(_read_small(archive, "xl/_rels/workbook.xml.rels")):
+            attributes = _attributes(match.group(2))
+            if match.group(1) == b"Relationship" and attributes.get("Type", "").endswith("/sharedStrings"):
+                target = attributes.get("Target", "")
+                path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+                members |= {posixpath.normpath(path)} & names
+    lengths = array("q")
+    for member in sorted(members):
+        found = _shared_strings(archive, member)
+        for index in range(min(len(found), len(lengths))):
+            lengths[index] = max(lengths[index], found[index])
+        lengths.extend(found[len(lengths):])
+    return lengths
+
+
+def _shared_strings(archive: zipfile.ZipFile, member: str) -> array:
+    """Stream the shared strings table: each <si>'s length (its <t> texts, phonetic runs
+    aside). Refuse one longer than a cell may be, more entries than the cell budget, or a
+    table whose text alone passes the text budget (calamine holds all of it)."""
+    lengths = array("q")
+    total = current = phonetic = 0
+    in_text = False
+    place = (f"共享字符串表 {member} ", f"The shared strings table {member}")
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    carry = ""
+    with archive.open(member) as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            buffer = carry + decoder.decode(chunk, final=not chunk)
+            last = buffer.rfind("<")
+            cut = len(buffer) if not chunk or last < 0 or buffer.find(">", last) >= 0 else last
+            piece, carry = buffer[:cut], buffer[cut:]
+            if len(carry) > _TAG_LIMIT:
+                raise _long_tag()
+            position = 0
+            for match in _SST_TOKEN.finditer(piece):
+                if in_text and not phonetic:
+                    between = piece[position:match.start()]
+                    current += len(html.unescape(between)) if "&" in between else len(between)
+                position = match.end()
+                closing, name, empty = match.group(1), match.group(2), match.group(3)
+                if name == "t":
+                    in_text = not closing and not empty
+                elif name == "rPh":
+                    phonetic = max(phonetic - 1, 0) if closing else phonetic + (not empty)
+                elif closing or empty:
+                    lengths.append(current)
+                    total += current
+                    current, in_text, phonetic = 0, False, 0
+                    if len(lengths) > max_cells() or total > max_text_chars():
+                        raise _shared_table_refusal(member, len(lengths), total)
+                else:
+                    current, in_text, phonetic = 0, False, 0
+                if current > CELL_CHARS_LIMIT:
+                    raise _text_refusal(*place)
+            if in_text and not phonetic:
+                current += len(piece) - position
+            if current > CELL_CHARS_LIMIT:
+                raise _text_refusal(*place)
+            if not chunk:
+                return lengths
+
+
+def _shared_table_refusal(member: str, count: int, total: int) -> ImportFileError:
+    return ImportFileError(
+        f"工作簿的共享字符串表 {member} 超过上限（{max_cells()} 个字符串、{max_text_chars()} 个字符），"
+        "请拆分文件后分批导入。",
+        f"The workbook's shared strings table {member} holds more than the limit "
+        f"({max_cells()} strings, {max_text_chars()} characters). Split the file and import the parts.",
+    )
+
+
+def _segment_text(segment: bytes, lengths: array, sheet: str) -> int:
+    """Characters the cells of a piece of sheet XML (whole cells only) expand to: the shared
+    string each t="s" cell refers to (calamine copies it into the cell), inline strings and
+    the values of formula strings (t="str"). One longer than Excel allows is refused."""
+    refs = _SHARED_VALUE.findall(segment)
+    if len(refs) != len(_SHARED_TYPE.findall(segment)):
+        refs = _shared_refs_one_by_one(segment)
+    chars = sum(map(lengths.__getitem__, map(int, refs))) if refs else 0
+    texts = _INLINE_TEXT.findall(segment)
+    if b":t>" in segment or b":t " in segment:
+        texts += _PREFIXED_TEXT.findall(segment)
+    if b't="str"' in segment or b"t='str'" in segment:
+        texts += _ALL_VALUES.findall(segment)
+    if texts:
+        if max(map(len, texts)) > CELL_CHARS_LIMIT and max(map(_chars, texts)) > CELL_CHARS_LIMIT:
+            raise _cell_text_refusal(sheet)
+        chars += _chars(b"".join(texts))
+    return chars
+
+
+def _shared_refs_one_by_one(segment: bytes) -> list[bytes]:
+    """The shared-string index of each t="s" cell however its XML is laid out."""
+    refs = []
+    for match in _SHARED_TYPE.finditer(segment):
+        end = segment.find(b">", match.end())
+        if end < 0 or segment[end - 1:end] == b"/":
+            continue  # a self-closing cell holds no value
+        close = _CELL_CLOSE.search(segment, end)
+        value = _VALUE.search(segment, end, close.start() if close else len(segment))
+        if value and value.group(1):
+            refs.append(value.group(1))
+    return refs
+
+
+def _long_tag() -> ImportFileError:
+    return ImportFileError(
+        "工作簿中有异常的超长标记，不是正常的 Excel 文件。",
+        "The workbook holds an abnormally long tag: it is not a normal Excel file.",
+    )
+
+
+def _cell_segments(archive: zipfile.ZipFile, member: str, sheet: str):
+    """A sheet's XML in pieces of about a megabyte, each cut after a '>' or before a cell's
+    tag, so that no cell is split between two pieces. A cell longer than a megabyte is refused."""
+    carry = b""
+    with archive.open(member) as handle:
+        while chunk := handle.read(_CHUNK):
+            buffer = carry + chunk
+            cut = buffer.rfind(b">") + 1
+            start = _last_cell_start(buffer)
+            if start >= 0 and not _cell_closed(buffer, start):
+                cut = start
+            if cut:
+                yield buffer[:cut]
+            carry = buffer[cut:]
+            if len(carry) > _TAG_LIMIT:
+                raise _cell_text_refusal(sheet)
+        if carry:
+            yield carry
+
+
+def _last_cell_start(buffer: bytes) -> int:
+    start = max(buffer.rfind(b"<c "), buffer.rfind(b"<c>"), buffer.rfind(b"<c/"), buffer.rfind(b"<c\n"))
+    prefixed = max(buffer.rfind(b":c "), buffer.rfind(b":c>"))
+    if prefixed > start:
+        opening = buffer.rfind(b"<", 0, prefixed)
+        if opening >= 0 and buffer[opening + 1:opening + 2] != b"/":
+            start = max(start, opening)
+    return start
+
+
+def _cell_closed(buffer: bytes, start: int) -> bool:
+    end = buffer.find(b">", start)
+    if end < 0:
+        return False
+    return buffer[end - 1:end] == b"/" or _CELL_CLOSE.search(buffer, end) is not None
 
 
 def _xlsx_extent_counted(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
@@ -237,35 +466,84 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
+_ODS_TEXT_TAG = re.compile(
+    rb"<(/?)(?:table|text):(table-row|table-cell|covered-table-cell|table|s|tab|line-break)(?=[\s/>])([^>]*)>"
+)
+_SPACES = re.compile(rb"""text:c\s*=\s*["']([0-9]+)["']""")
+_STRING_VALUE = re.compile(rb"""office:string-value\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
 def _check_ods(archive: zipfile.ZipFile) -> None:
     """OpenDocument repeats rows and cells by count (number-rows-repeated): a cell with a
-    value repeated 16,384 times is as large as 16,384 cells."""
+    value repeated 16,384 times is as large as 16,384 cells, and its text as long as 16,384
+    copies of it. <text:s text:c="N"/> is N spaces."""
     sheet, row, col, row_repeat = "", -1, -1, 1
     last_row = last_col = -1
-    for match in _tags(archive, "content.xml", _ODS_TAG):
-        closing, name, attributes = match.group(1), match.group(2), match.group(3)
-        if name == b"table":
+    text = cell_text = cell_count = 0
+    in_cell = False
+    budget = max_text_chars()
+    for segment in _segments(archive, "content.xml"):
+        position = 0
+        for match in _ODS_TEXT_TAG.finditer(segment):
+            closing, name, attributes = match.group(1), match.group(2), match.group(3)
+            if in_cell and match.start() > position:
+                cell_text += _visible_chars(segment[position:match.start()])
+            position = match.end()
+            if name in (b"s", b"tab", b"line-break"):
+                if in_cell and not closing:
+                    spaces = _SPACES.search(attributes) if name == b"s" else None
+                    cell_text += int(spaces.group(1)) if spaces else 1
+                    if cell_text > CELL_CHARS_LIMIT:
+                        raise _cell_text_refusal(sheet)
+                continue
+            if name == b"table":
+                if closing:
+                    check_area(sheet, last_row + 1, last_col + 1)
+                else:
+                    found = re.search(rb"""table:name\s*=\s*["']([^"']*)["']""", attributes)
+                    sheet = found.group(1).decode("utf-8", "replace") if found else ""
+                    row, row_repeat, last_row, last_col = -1, 1, -1, -1
+                continue
             if closing:
+                if name != b"table-row" and in_cell:
+                    in_cell = False
+                    if cell_text > CELL_CHARS_LIMIT:
+                        raise _cell_text_refusal(sheet)
+                    text += cell_text * cell_count * row_repeat
+                    if text > budget:
+                        check_text(sheet, text)
+                continue
+            if name == b"table-row":
+                repeated = _ROWS_REPEATED.search(attributes)
+                row += row_repeat
+                row_repeat = int(repeated.group(1)) if repeated else 1
+                col = -1
+                continue
+            repeated = _COLUMNS_REPEATED.search(attributes)
+            count = int(repeated.group(1)) if repeated else 1
+            first = col + 1
+            col += count
+            if _VALUE_TYPE.search(attributes) or not attributes.rstrip().endswith(b"/"):
+                last_row = max(last_row, row + row_repeat - 1)
+                last_col = max(last_col, first + count - 1)
+            if (last_row + 1) * (last_col + 1) > max_cells():
                 check_area(sheet, last_row + 1, last_col + 1)
-            else:
-                found = re.search(rb"""table:name\s*=\s*["']([^"']*)["']""", attributes)
-                sheet = found.group(1).decode("utf-8", "replace") if found else ""
-                row, row_repeat, last_row, last_col = -1, 1, -1, -1
-            continue
-        if closing:
-            continue
-        if name == b"table-row":
-            repeated = _ROWS_REPEATED.search(attributes)
-            row += row_repeat
-            row_repeat = int(repeated.group(1)) if repeated else 1
-            col = -1
-            continue
-        repeated = _COLUMNS_REPEATED.search(attributes)
-        count = int(repeated.group(1)) if repeated else 1
-        first = col + 1
-        col += count
-        if _VALUE_TYPE.search(attributes) or not attributes.rstrip().endswith(b"/"):
-            last_row = max(last_row, row + row_repeat - 1)
-            last_col = max(last_col, first + count - 1)
-        if (last_row + 1) * (last_col + 1) > max_cells():
-            check_area(sheet, last_row + 1, last_col + 1)
+            value = _STRING_VALUE.search(attributes)
+            cell_text = _chars(value.group(1) or value.group(2) or b"") if value else 0
+            cell_count = count
+            in_cell = not attributes.rstrip().endswith(b"/")
+            if not in_cell and cell_text:
+                text += cell_text * count * row_repeat
+                if cell_text > CELL_CHARS_LIMIT:
+                    raise _cell_text_refusal(sheet)
+                if text > budget:
+                    check_text(sheet, text)
+        if in_cell and len(segment) > position:
+            cell_text += _visible_chars(segment[position:])
+            if cell_text > CELL_CHARS_LIMIT:
+                raise _cell_text_refusal(sheet)
+
+
+def _visible_chars(raw: bytes) -> int:
+    """Characters of a piece of a cell's XML once its markup (<text:p>, <text:span>) is gone."""
+    return _chars(_MARKUP.sub(b"", raw) if b"<" in raw else raw)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from casspath.imports.errors import ImportFileError, RowError
+from casspath.imports.limits import column_letters
 from casspath.imports.models import ImportRun
 from casspath.imports.reader import read_sheets, read_table
 from casspath.imports.report import ImportReport
@@ -142,3 +143,188 @@ def test_a_file_of_many_bad_rows_and_unknown_headers_makes_a_small_report(world,
     assert len(ImportReport.from_dict(run.report).to_json()) < 100_000
     page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
     assert 'id="errors-more"' in page and 'id="warnings-more"' in page
+
+
+# --- text: what the cells expand to (shared strings, inline strings, ODS spaces) -----------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _xlsx_by_hand(cells: str, shared: list[str] | None = None, sheet: str = "名单") -> bytes:
+    """A minimal .xlsx written with zipfile: `cells` is the sheetData's XML, `shared` the
+    shared strings (each an <si><t>)."""
+    office = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{office}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{office}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{office}.sharedStrings+xml"/>'
+        "</Types>"
+    )
+    root_rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    workbook = (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" xmlns:r="{_RELS}">'
+        f'<sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_RELS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    )
+    worksheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">'
+        f"<sheetData>{cells}</sheetData></worksheet>"
+    )
+    strings = "".join(f"<si><t>{text}</t></si>" for text in shared or [])
+    count = len(shared or [])
+    sst = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_MAIN}" count="{count}">{strings}</sst>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("_rels/.rels", root_rels)
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr("xl/worksheets/sheet1.xml", worksheet)
+        archive.writestr("xl/sharedStrings.xml", sst)
+    return buffer.getvalue()
+
+
+def _shared_cells(rows: int, columns: int = 1, index: int = 0) -> str:
+    return "".join(
+        f'<row r="{row}">'
+        + "".join(f'<c r="{column_letters(col)}{row}" t="s"><v>{index}</v></c>' for col in range(columns))
+        + "</row>"
+        for row in range(1, rows + 1)
+    )
+
+
+@pytest.fixture
+def no_calamine(monkeypatch):
+    """The refusal must come from the scan: calamine is never asked to open the file."""
+    import python_calamine
+
+    class Refused:
+        @staticmethod
+        def from_filelike(*args, **kwargs):
+            raise AssertionError("calamine was called on a file the scan should have refused")
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Refused)
+
+
+def test_it_refuses_a_shared_string_bomb_before_calamine(no_calamine):
+    """8 KB: one 4 MB shared string in 400 cells (calamine copies it per cell: 4.9 GB)."""
+    data = _xlsx_by_hand(_shared_cells(400), ["x" * 4_000_000])
+    assert len(data) < 10_000
+    with pytest.raises(ImportFileError) as caught:
+        read_sheets(data, "bomb.xlsx")
+    assert "32767" in caught.value.message_en and "32767" in caught.value.message_zh
+
+
+def test_it_refuses_shared_strings_that_expand_past_the_text_budget(settings, no_calamine):
+    settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_TEXT_CHARS": 100_000}
+    data = _xlsx_by_hand(_shared_cells(2_000), ["名" * 30_000])  # 60 M characters by default
+    with pytest.raises(ImportFileError) as caught:
+        read_sheets(data, "bomb.xlsx")
+    assert "名单" in caught.value.message_zh and "名单" in caught.value.message_en
+    assert "100000 characters" in caught.value.message_en and "100000" in caught.value.message_zh
+
+
+def test_the_text_budget_counts_each_cell_that_refers_to_a_shared_string(settings):
+    settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_TEXT_CHARS": 1_000}
+    fits = _xlsx_by_hand(_shared_cells(100), ["王宁" * 5])  # 100 cells × 10 characters
+    assert read_table(fits, "fits.xlsx").rows == [["王宁" * 5]] * 100
+    with pytest.raises(ImportFileError, match="1000 characters"):
+        read_table(_xlsx_by_hand(_shared_cells(101), ["王宁" * 5]), "over.xlsx")
+
+
+def test_it_refuses_a_shared_string_table_past_the_budget_even_unreferenced(settings, no_calamine):
+    settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_TEXT_CHARS": 1_000}
+    with pytest.raises(ImportFileError, match="1000 characters"):
+        read_table(_xlsx_by_hand(_shared_cells(1), ["a"] + ["b" * 100] * 20), "sst.xlsx")
+
+
+def test_it_refuses_inline_strings_longer_than_excel_allows_or_past_the_budget(settings, no_calamine):
+    long_cell = f'<row r="1"><c r="A1" t="inlineStr"><is><t>{"x" * 32_768}</t></is></c></row>'
+    with pytest.raises(ImportFileError, match="32767"):
+        read_table(_xlsx_by_hand(long_cell), "long.xlsx")
+    formula = f'<row r="1"><c r="A1" t="str"><f>REPT("x",40000)</f><v>{"x" * 40_000}</v></c></row>'
+    with pytest.raises(ImportFileError, match="32767"):
+        read_table(_xlsx_by_hand(formula), "formula.xlsx")
+    settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_TEXT_CHARS": 100_000}
+    many = "".join(
+        f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>{"y" * 20_000}</t></is></c></row>'
+        for row in range(1, 7)
+    )
+    with pytest.raises(ImportFileError, match="100000 characters"):
+        read_table(_xlsx_by_hand(many), "many.xlsx")
+
+
+def _ods_cell(cell: str, rows_repeated: int = 1) -> bytes:
+    data = _ods(1, 1)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    content = archive.read("content.xml").decode()
+    start = content.index('<table:table-row table:number-rows-repeated="1">')
+    end = content.index("</table:table>")
+    content = (
+        content[:start]
+        + f'<table:table-row table:number-rows-repeated="{rows_repeated}">{cell}</table:table-row>'
+        + content[end:]
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in archive.namelist():
+            out.writestr(name, content if name == "content.xml" else archive.read(name))
+    return buffer.getvalue()
+
+
+def test_it_refuses_an_opendocument_space_bomb_before_calamine(no_calamine):
+    """835 bytes: <text:s text:c="1000000000"/> is a 1 GB string (4 GB peak)."""
+    cell = (
+        '<table:table-cell office:value-type="string"><text:p>a<text:s text:c="1000000000"/>b'
+        "</text:p></table:table-cell>"
+    )
+    data = _ods_cell(cell)
+    assert len(data) < 2_000
+    with pytest.raises(ImportFileError) as caught:
+        read_sheets(data, "bomb.ods")
+    assert "名单" in caught.value.message_zh and "32767" in caught.value.message_en
+
+
+def test_it_refuses_repeated_opendocument_text_past_the_budget(settings):
+    settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_TEXT_CHARS": 100_000}
+    cell = (
+        '<table:table-cell table:number-columns-repeated="10" office:value-type="string">'
+        '<text:p>王<text:s text:c="999"/></text:p></table:table-cell>'
+    )
+    assert len(read_table(_ods_cell(cell, rows_repeated=9), "fits.ods").rows) == 10  # 90,000
+    with pytest.raises(ImportFileError, match="100000 characters") as caught:
+        read_table(_ods_cell(cell, rows_repeated=11), "over.ods")
+    assert "名单" in caught.value.message_zh
+
+
+def test_a_roster_export_of_chinese_names_still_reads():
+    """casspath's own export (inline strings) and a shared-strings workbook, 1,000 rows each."""
+    from casspath.core.spreadsheets import append_row, new_workbook
+    from casspath.core.spreadsheets import xlsx_bytes as save
+
+    rows = [ROSTER_HEADERS_ZH] + [
+        [f"E{i:05}", "欧阳" + "王李张刘陈杨黄赵"[i % 8] * 2, f"138{i:08}", f"user{i}@example.com",
+         "GZ-TH-01", "客户经理", "2023-05-06", "初级", "在职"]
+        for i in range(1000)
+    ]
+    workbook = new_workbook(write_only=True)
+    sheet = workbook.create_sheet("花名册")
+    for row in rows:
+        append_row(sheet, row)
+    exported = read_table(save(workbook), "roster.xlsx")
+    assert exported.rows[1][:2] == ["E00000", "欧阳王王"] and len(exported.rows) == 1001
+    shared = ROSTER_HEADERS_ZH[:2]
+    cells = _shared_cells(1000, columns=2, index=1)
+    assert read_table(_xlsx_by_hand(cells, shared), "shared.xlsx").rows == [["姓名", "姓名"]] * 1000
