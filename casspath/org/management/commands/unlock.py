@@ -1,31 +1,12 @@
 """casspath unlock EMPLOYEE_NO [--as USERNAME]: lift one login's lock-out."""
 
-from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
-
-from casspath.core.cli_actor import acting_user_from_option
-from casspath.core.errors import BilingualError
-from casspath.org.access import access_employee_by_no
 from casspath.org.actions.passwords import do_unlock_login
-from casspath.org.scopes import Perm
+from casspath.org.management.login_command import OneLoginCommand
 
 
-class Command(BaseCommand):
+class Command(OneLoginCommand):
     help = "Lift one employee's lock-out after repeated wrong passwords (his failed logins are forgotten)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("employee_no", metavar="EMPLOYEE_NO", help="the employee's number (工号)")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME",
-                            help="act as this user, within his scope (default: the system actor)")
-
-    def handle(self, *args, employee_no, as_user, **options):
-        actor = acting_user_from_option(as_user)
-        try:
-            employee = access_employee_by_no(actor, employee_no, perm=Perm.ISSUE_LOGINS)
-            cleared = do_unlock_login(employee, acting_user=actor)
-        except Http404:
-            raise CommandError(f"没有这个员工，或不在您的范围内 / no such employee in your scope: "
-                               f"{employee_no}") from None
-        except BilingualError as error:
-            raise CommandError(str(error)) from None
-        self.stdout.write(f"已解除锁定 / unlocked {employee_no} ({cleared} failed-login records removed)")
+    def act(self, employee, actor) -> str:
+        cleared = do_unlock_login(employee, acting_user=actor)
+        return f"已解除锁定 / unlocked {employee.employee_no} ({cleared} failed-login records removed)"
