@@ -7,6 +7,7 @@ other than org's seeds its own from f"{seed}:{label}", so that adding a part cha
 other part's data), lists rather than sets, and `DEMO_TODAY` rather than the clock.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -50,7 +51,7 @@ class DemoRun:
                             f"the number of managers must be between 1 and {MAX_MANAGERS}: {self.managers}")
 
 
-class DemoPart:
+class DemoPart(ABC):
     """One app's share of the demo. `build` creates what is missing and touches nothing
     that exists, so that a second run of the same seed changes nothing."""
 
@@ -58,9 +59,9 @@ class DemoPart:
         """Codes or names the part would use that data not made by the demo already holds."""
         return []
 
+    @abstractmethod
     def build(self, run: DemoRun) -> dict[str, int]:
         """Create what is missing; return how many of each thing were created."""
-        raise NotImplementedError
 
     def describe(self, run: DemoRun) -> list[str]:
         """Lines for the command's summary, after a build."""

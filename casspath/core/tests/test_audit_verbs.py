@@ -63,7 +63,7 @@ class _Probe(Importer):
         return b""
 
     def run(self, data, ctx):
-        raise NotImplementedError
+        raise AssertionError("a probe that is never registered never runs")
 
 
 def test_it_refuses_to_register_an_importer_whose_verb_is_a_string():
