@@ -65,7 +65,7 @@ class ImportRun(Job):
     def badge(self) -> tuple[str, str]:
         # A dry run that read the whole file and found bad rows did what it was asked: the
         # report says what to fix. It is "problems found", not a red failure.
-        found_bad_rows = bool(self.report) and not self.report.get("file_error")
+        found_bad_rows = bool(self.report) and not (self.report or {}).get("file_error")
         if self.dry_run and self.status == self.Status.FAILED and found_bad_rows:
             return str(_("problems found")), "warning"
         return super().badge
