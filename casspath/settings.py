@@ -319,7 +319,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
-        "huey": {"handlers": ["worker"], "level": os.environ.get("HUEY_LOG_LEVEL", "INFO"), "propagate": False},
+        "huey": {"handlers": ["worker"], "level": os.environ.get("HUEY_LOG_LEVEL", "INFO"),
+                 "propagate": False},
     },
 }
 AUTH_USER_MODEL = "core.User"

@@ -28,4 +28,5 @@ def test_the_swagger_docs_fit_a_phone(transactional_db, live_server, phone_page)
     # A phone lays out a page without a viewport at 980 px and shrinks it unreadably.
     assert page.evaluate("window.innerWidth") == 390
     # The operations fit the screen's width: nothing makes the page scroll sideways by a screen.
-    assert page.evaluate("document.querySelector('.swagger-ui .wrapper').getBoundingClientRect().width") <= 390
+    width = page.evaluate("document.querySelector('.swagger-ui .wrapper').getBoundingClientRect().width")
+    assert width <= 390
