@@ -10,7 +10,7 @@ def test_it_shows_a_unit_with_its_subunits_and_headcount(client, world):
     response = client.get(reverse("org:unit_detail", args=["GZ"]))
     assert response.status_code == 200
     assert response.context["headcount"] == {"active": 3, "left": 0}
-    assert [(n.unit.code, n.headcount) for n in response.context["children"]] == [("GZ-TH", 3)]
+    assert [(n.unit.code, n.headcount) for n in response.context["children"].nodes] == [("GZ-TH", 3)]
     assert response.context["org_path"] == ["广东公司", "广州分公司"]
 
 
