@@ -1,6 +1,7 @@
 // The org tree opens level by level: a unit's toggle button shows or hides its children,
 // fetching them (an htmx fragment) the first time. Buttons and links are the keyboard's:
-// Tab moves between them, Enter or Space opens and closes. No inline script (CSP).
+// Tab moves between them, Enter or Space opens and closes. "Show more" is plain htmx; the
+// first unit it adds carries autofocus, which htmx focuses. No inline script (CSP).
 (function () {
   function message(list, text) {
     var item = document.createElement("li");
@@ -48,13 +49,13 @@
     if (button) toggle(button);
   });
 
-  document.addEventListener("DOMContentLoaded", function () {
-    // A unit revealed (?open=CODE, from the search): into view, its link focused.
+  // A unit revealed (?open=CODE, from the search): into view, its link focused. After the
+  // page has loaded: the browser's own jump to the #fragment would take the focus back.
+  window.addEventListener("load", function () {
     var revealed = document.querySelector(".tree .tree-revealed");
-    if (revealed) {
-      revealed.scrollIntoView({ block: "center" });
-      var link = revealed.querySelector(".tree-label a");
-      if (link) link.focus({ preventScroll: true });
-    }
+    if (!revealed) return;
+    revealed.scrollIntoView({ block: "center" });
+    var link = revealed.querySelector(".tree-label a");
+    if (link) link.focus({ preventScroll: true });
   });
 })();
