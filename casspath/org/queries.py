@@ -150,8 +150,8 @@ def unit_tree(user, perm: Perm = Perm.VIEW_EMPLOYEES, *, root: OrgUnit | None = 
 
 # The tree page opens level by level: a level is one page of a unit's children, each with
 # its subtree's headcount and its number of subunits. Its queries do not grow with the size
-# of the company: one grouped count over the opened unit's subtree (people grouped by the
-# path segment below it), one page of children, and one count when the total is not known.
+# of the company: one grouped count of the opened unit's subtree (`child_headcounts`), one
+# page of children, and one count of them when the caller does not know it.
 
 TREE_PAGE = 50  # children per level before "show more"
 
@@ -197,8 +197,9 @@ def child_headcounts(parents: Sequence[OrgUnit]) -> dict[str, int]:
 
     One query, and no person's row leaves the database: the units of the subtrees are
     grouped by their path cut after the segment below the parent (segments have a fixed
-    width, org/tree.py), each unit counting its people in the (org_unit, status) index. The
-    work grows with the subtree asked for, never with the rest of the company.
+    width, org/tree.py), each unit counting its people in the index on (org_unit, status,
+    ...) alone (an index-only scan). The work grows with the subtree asked for, never with
+    the rest of the company.
     """
     if not parents:
         return {}
@@ -241,8 +242,7 @@ def unit_children(parent: OrgUnit, *, offset: int = 0, limit: int | None = None,
     units = list(_children_of(parent)[offset:offset + limit])
     if total is None:
         total = OrgUnit.objects.filter(parent=parent).count()
-    return _level(parent, units, child_headcounts([parent]), offset=offset,
-                  total=total)
+    return _level(parent, units, child_headcounts([parent]), offset=offset, total=total)
 
 
 def tree_roots(user, perm: Perm = Perm.VIEW_EMPLOYEES) -> list[UnitNode]:
@@ -426,10 +426,12 @@ def employees_to_count(user, perm: Perm = Perm.VIEW_EMPLOYEES) -> QuerySet[Emplo
 
 
 def roster_counts(employees: QuerySet[Employee], today: date) -> RosterCounts:
-    """Two queries whatever the number of people, and no person's row read: the earliest
-    hire date of the company (the hire_date index), then one grouped count by status,
-    grade, position and completed year of tenure on `today`, each year a range of hire
-    dates (`tenure_year_bounds`) in a CASE, so no database computes anyone's tenure."""
+    """Two queries whatever the number of people, and no person's row leaves the database:
+    the earliest hire date of the company (the hire_date index), then one grouped count by
+    status, grade, position and completed year of tenure on `today`, each year a range of
+    hire dates (`tenure_year_bounds`) in a CASE, so that no database computes anyone's
+    tenure. The grouped count reads the index on (org_unit, status, hire_date, grade,
+    position) only: a city's entries of it for a city's admin."""
     earliest = Employee.objects.aggregate(earliest=Min("hire_date"))["earliest"]
     longest = completed_years(earliest, today) if earliest is not None and earliest <= today else 0
     bounds = tenure_year_bounds(today, longest)
