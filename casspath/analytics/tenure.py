@@ -75,6 +75,19 @@ def hire_date_range(lower: int, upper: int | None, on: date) -> tuple[date | Non
     return earliest_exclusive, latest
 
 
+def tenure_year_bounds(on: date, max_years: int) -> list[date]:
+    """The hire-date bounds of each completed year of tenure on `on`, for a database to
+    count people by year without computing anyone's tenure.
+
+    `bounds[y]` is the latest hire date that has completed `y` years on `on`, for y from 0
+    to max_years + 1; so a hire date h has completed exactly y years when
+    bounds[y + 1] < h <= bounds[y] (completed years fall as the hire date moves later).
+    """
+    if max_years < 0:
+        raise ValueError(f"negative tenure: {max_years}")
+    return [_years_before(on, years) for years in range(max_years + 2)]
+
+
 def _years_before(on: date, years: int) -> date:
     """The latest hire date that has completed `years` years on `on`."""
     year = on.year - years

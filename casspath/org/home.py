@@ -8,7 +8,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from casspath.analytics.charts import bar_chart, hbar_chart
-from casspath.analytics.roster import headcount_by, rollup_under, stage_counts, tenure_histogram, top_counts
+from casspath.analytics.roster import (
+    headcount_by_counts,
+    rollup_counts,
+    stage_counts_by_years,
+    tenure_histogram_by_years,
+    top_counts,
+)
 from casspath.org import queries as org_queries
 from casspath.org import scopes
 from casspath.org.models import Employee, Grade, OrgUnit, Position, Role
@@ -32,33 +38,30 @@ def me(user, today: date) -> dict | None:
 def roster(user, today: date) -> dict | None:
     """Headcount of the user's scope by stage, grade, position, top unit and tenure year.
 
-    One query for the people, whatever their number; value lists and unit names after.
+    Counted by the database, grouped (`org_queries.roster_counts`, `child_headcounts`):
+    the same few queries whatever the number of people and units; value lists and unit
+    names after.
     """
     if not (scopes.is_unrestricted(user) or scopes.scope_roots(user, Perm.VIEW_EMPLOYEES)):
         return None
     lookup = org_queries.StageLookup(today)
-    visible = scopes.employees_for(user, Perm.VIEW_EMPLOYEES)
-    rows = list(
-        visible.filter(status=Employee.Status.ACTIVE)
-        .values_list("hire_date", "grade_id", "position_id", "org_unit__path")
-    )
-    hires = [row[0] for row in rows]
-    counts = stage_counts(hires, today, lookup.bounds)
+    figures = org_queries.roster_counts(org_queries.employees_to_count(user), today)
+    counts = stage_counts_by_years(figures.by_years, lookup.bounds)
     stage_labels = [lookup.name(code) for code in counts]
 
     grades = {grade.pk: grade.local_name for grade in Grade.objects.all()}
     by_grade = [(grades.get(key, _("No grade")) if key else _("No grade"), n)
-                for key, n in headcount_by((row[1] for row in rows), order=list(grades))]
+                for key, n in headcount_by_counts(figures.by_grade, order=list(grades))]
     positions = {position.pk: position.local_name for position in Position.objects.all()}
     by_position = [(positions.get(key, "") if key else _("No position"), n)
-                   for key, n in headcount_by((row[2] for row in rows), order=list(positions)) if n]
+                   for key, n in headcount_by_counts(figures.by_position, order=list(positions)) if n]
 
-    by_unit, other_units = _by_top_unit(user, [row[3] for row in rows])
-    histogram = tenure_histogram(hires, today)
+    by_unit, other_units = _by_top_unit(user)
+    histogram = tenure_histogram_by_years(figures.by_years)
     headcount = _("Headcount")
     return {
-        "active": len(rows),
-        "left": visible.filter(status=Employee.Status.LEFT).count(),
+        "active": figures.active,
+        "left": figures.left,
         "units": scopes.units_for(user, Perm.VIEW_EMPLOYEES).count(),
         "by_stage": list(zip(stage_labels, counts.values(), strict=True)),
         "stage_chart": bar_chart(stage_labels, list(counts.values()), series_name=headcount),
@@ -76,19 +79,21 @@ def roster(user, today: date) -> dict | None:
     }
 
 
-def _by_top_unit(user, paths: list[str]) -> tuple[list[tuple[OrgUnit, int]], int]:
+def _by_top_unit(user) -> tuple[list[tuple[OrgUnit, int]], int]:
     """Headcount per unit one level below the user's scope root (per root when he has
-    several): a city admin sees his districts, the province its cities."""
+    several): a city admin sees his districts, the province its cities. One grouped query."""
     if scopes.is_unrestricted(user):
         roots = list(org_queries.root_units())
     else:
         roots = scopes.scope_roots(user, Perm.VIEW_EMPLOYEES)
+    # Everyone in a scope root's subtree is in scope: the roots say whom to count.
+    by_prefix = org_queries.child_headcounts(roots)
     counts: dict[str, int] = {}
     if len(roots) == 1:
-        counts = rollup_under(paths, roots[0].path)
+        counts = rollup_counts(by_prefix, roots[0].path)
     else:
         for root in roots:
-            total = sum(rollup_under(paths, root.path).values())
+            total = sum(rollup_counts(by_prefix, root.path).values())
             if total:
                 counts[root.path] = total
     top, rest = top_counts(counts, TOP_UNITS)

@@ -1,20 +1,43 @@
 """Reads of the org tree and the roster, always through the user's scope (`org/scopes.py`)."""
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from casspath.analytics.tenure import StageBounds, completed_years, hire_date_range, stage_on, validate_bounds
+from casspath.analytics.tenure import (
+    StageBounds,
+    completed_years,
+    hire_date_range,
+    stage_on,
+    tenure_year_bounds,
+    validate_bounds,
+)
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
 from casspath.core.validators import normalise
 from casspath.org import scopes
 from casspath.org.models import Employee, Grade, LoginBatch, OrgUnit, Position, RoleAssignment, Stage
 from casspath.org.scopes import Perm
+from casspath.org.tree import SEGMENT_WIDTH
 from casspath.org.validators import unit_code_key
 
 # ---------------------------------------------------------------- stages
@@ -84,6 +107,8 @@ class UnitNode:
     headcount: int = 0  # active employees in the subtree
     own_headcount: int = 0  # active employees directly in the unit
     children: list["UnitNode"] = field(default_factory=list)
+    child_count: int = 0  # subunits directly below (set by the level-by-level reads)
+    level: "TreeLevel | None" = None  # its children as the tree page opens them, when opened
 
 
 def _child_order(node: UnitNode) -> tuple:
@@ -121,6 +146,193 @@ def unit_tree(user, perm: Perm = Perm.VIEW_EMPLOYEES, *, root: OrgUnit | None = 
             parent.headcount += node.headcount
     roots.sort(key=_child_order)
     return roots
+
+
+# The tree page opens level by level: a level is one page of a unit's children, each with
+# its subtree's headcount and its number of subunits. Its queries do not grow with the size
+# of the company: one grouped count of the opened unit's subtree (`child_headcounts`), one
+# page of children, and one count of them when the caller does not know it.
+
+TREE_PAGE = 50  # children per level before "show more"
+
+
+@dataclass
+class TreeLevel:
+    """A page of `parent`'s children, from `offset`, out of `total`."""
+
+    parent: OrgUnit
+    nodes: list[UnitNode]
+    offset: int
+    total: int
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + len(self.nodes)
+        return end if end < self.total else None
+
+    @property
+    def remaining(self) -> int:
+        return max(self.total - self.offset - len(self.nodes), 0)
+
+
+def _is_department() -> Case:
+    return Case(When(kind=OrgUnit.Kind.DEPARTMENT, then=Value(1)), default=Value(0),
+                output_field=IntegerField())
+
+
+def _children_of(parent: OrgUnit) -> QuerySet[OrgUnit]:
+    """`parent`'s children in tree order (departments after the line units, then by code;
+    as `_child_order`), each with its number of subunits (counted in the parent index, per
+    child: never a pass over every unit)."""
+    subunits = (OrgUnit.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
+                .annotate(n=Count("*")).values("n"))
+    return (OrgUnit.objects.filter(parent=parent)
+            .annotate(is_department=_is_department(), n_children=Coalesce(Subquery(subunits), 0))
+            .order_by("is_department", "code"))
+
+
+def child_headcounts(parents: Sequence[OrgUnit]) -> dict[str, int]:
+    """Active employees per child subtree of each of `parents` (disjoint subtrees), keyed
+    by the child's path; those directly in a parent count under the parent's own path.
+
+    One query, and no person's row leaves the database: the units of the subtrees are
+    grouped by their path cut after the segment below the parent (segments have a fixed
+    width, org/tree.py), each unit counting its people in the index on (org_unit, status,
+    ...) alone (an index-only scan). The work grows with the subtree asked for, never with
+    the rest of the company.
+    """
+    if not parents:
+        return {}
+    segment = SEGMENT_WIDTH + 1
+    prefix: Func | Case
+    if len(parents) == 1:
+        prefix = Substr("path", 1, len(parents[0].path) + segment)
+    else:
+        prefix = Case(*(When(path__startswith=parent.path, then=Substr("path", 1, len(parent.path) + segment))
+                        for parent in parents), default=Value(""), output_field=CharField())
+    in_subtrees = Q(pk__in=[])
+    for parent in parents:
+        in_subtrees |= Q(path__startswith=parent.path)
+    people = (Employee.objects.filter(org_unit=OuterRef("pk"), status=Employee.Status.ACTIVE).order_by()
+              .values("org_unit").annotate(n=Count("*")).values("n"))
+    rows = (OrgUnit.objects.filter(in_subtrees).order_by()
+            .annotate(prefix=prefix, people=Coalesce(Subquery(people), 0))
+            .values("prefix").annotate(n=Sum("people")).values_list("prefix", "n"))
+    return {prefix: n for prefix, n in rows if prefix and n}
+
+
+def _subtree_total(counts: Mapping[str, int], unit: OrgUnit) -> int:
+    return sum(n for prefix, n in counts.items() if prefix.startswith(unit.path))
+
+
+def _level(parent: OrgUnit, units: Iterable[OrgUnit], counts: Mapping[str, int], *, offset: int,
+           total: int) -> TreeLevel:
+    nodes = [UnitNode(unit, headcount=counts.get(unit.path, 0), child_count=getattr(unit, "n_children", 0))
+             for unit in units]
+    return TreeLevel(parent, nodes, offset, total)
+
+
+def unit_children(parent: OrgUnit, *, offset: int = 0, limit: int | None = None,
+                  total: int | None = None) -> TreeLevel:
+    """One page (`TREE_PAGE` unless `limit`) of `parent`'s children with their headcounts:
+    three queries (two when the caller knows how many children `parent` has), whatever the
+    size of its subtree. `parent` must be one the user reaches (access_unit_by_code): its
+    subtree is his."""
+    offset, limit = max(offset, 0), limit or TREE_PAGE
+    units = list(_children_of(parent)[offset:offset + limit])
+    if total is None:
+        total = OrgUnit.objects.filter(parent=parent).count()
+    return _level(parent, units, child_headcounts([parent]), offset=offset, total=total)
+
+
+def tree_roots(user, perm: Perm = Perm.VIEW_EMPLOYEES) -> list[UnitNode]:
+    """The units the tree page opens on: the user's scope roots (the roots of the tree for
+    whoever reaches all of it), each with its headcount and its first level of children.
+    Three queries, and one more per root, whatever the number of units and people."""
+    found = list(root_units()) if scopes.is_unrestricted(user) else scopes.scope_roots(user, perm)
+    roots = sorted(found, key=lambda unit: _child_order(UnitNode(unit)))
+    if not roots:
+        return []
+    child_counts = dict(OrgUnit.objects.filter(parent__in=roots).order_by().values("parent_id")
+                        .annotate(n=Count("id")).values_list("parent_id", "n"))
+    counts = child_headcounts(roots)
+    nodes = []
+    for root in roots:
+        total = child_counts.get(root.pk, 0)
+        node = UnitNode(root, headcount=_subtree_total(counts, root), own_headcount=counts.get(root.path, 0),
+                        child_count=total)
+        if total:
+            node.level = _level(root, _children_of(root)[:TREE_PAGE], counts, offset=0, total=total)
+        nodes.append(node)
+    return nodes
+
+
+def tree_revealing(user, unit: OrgUnit, perm: Perm = Perm.VIEW_EMPLOYEES) -> list[UnitNode]:
+    """`tree_roots`, with every unit from the scope root down to `unit` opened, `unit`
+    included, so that it shows in its place (a level opens as far as it takes to hold the
+    next unit of the path). `unit` must be one the user reaches. A few queries per level."""
+    roots = tree_roots(user, perm)
+    node = next((root for root in roots if unit.is_within(root.unit)), None)
+    if node is None:
+        return roots
+    below = unit.ancestor_ids()[node.unit.depth + 1:]
+    for pk in below:
+        level = node.level
+        if level is None:  # a unit without children: nothing further to open
+            break
+        found = next((child for child in level.nodes if child.unit.pk == pk), None)
+        if found is None:  # beyond the first page: open the level as far as the unit
+            rank = _rank_among_siblings(node.unit, pk)
+            size = (rank // TREE_PAGE + 1) * TREE_PAGE
+            node.level = level = unit_children(node.unit, limit=size, total=level.total)
+            found = next((child for child in level.nodes if child.unit.pk == pk), None)
+            if found is None:
+                break
+        node = found
+        if node.child_count:
+            node.level = unit_children(node.unit, total=node.child_count)
+    return roots
+
+
+def _rank_among_siblings(parent: OrgUnit, pk: int) -> int:
+    """How many of `parent`'s children come before its child `pk` in tree order."""
+    siblings = OrgUnit.objects.filter(parent=parent).annotate(is_department=_is_department())
+    child = siblings.filter(pk=pk).values("is_department", "code").first()
+    if child is None:
+        return 0
+    flag, code = child["is_department"], child["code"]
+    return siblings.filter(Q(is_department__lt=flag) | Q(is_department=flag, code__lt=code)).count()
+
+
+TREE_SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    unit: OrgUnit
+    path_names: list[str]  # names from the root of the tree down to the unit's parent
+
+
+def find_units(user, text: str, *, limit: int = TREE_SEARCH_LIMIT,
+               perm: Perm = Perm.VIEW_EMPLOYEES) -> tuple[list[UnitMatch], bool]:
+    """Units in the user's scope whose code starts with `text` (as codes are written:
+    upper-case, half-width) or whose name contains it, the closest first (the code itself,
+    then code prefixes, then names that start with it), at most `limit`; and whether there
+    are more. Two queries: the units, then their ancestors' names."""
+    text = text.strip()[:100]
+    if not text:
+        return [], False
+    code = unit_code_key(text)
+    rank = Case(When(code=code, then=Value(0)), When(code__startswith=code, then=Value(1)),
+                When(name__istartswith=text, then=Value(2)), default=Value(3), output_field=IntegerField())
+    found = list(scopes.units_for(user, perm).filter(Q(code__startswith=code) | Q(name__icontains=text))
+                 .annotate(rank=rank).order_by("rank", "depth", "code")[:limit + 1])
+    units = found[:limit]
+    ancestors = {pk for unit in units for pk in unit.ancestor_ids()[:-1]}
+    names = dict(OrgUnit.objects.filter(pk__in=ancestors).values_list("pk", "name")) if ancestors else {}
+    matches = [UnitMatch(unit, [names[pk] for pk in unit.ancestor_ids()[:-1] if pk in names])
+               for unit in units]
+    return matches, len(found) > limit
 
 
 def flatten_tree(roots: Iterable[UnitNode]) -> list[UnitNode]:
@@ -186,6 +398,69 @@ def employees_without_login(unit: OrgUnit) -> int:
         .filter(Q(user__isnull=True) | Q(user__is_active=False))
         .count()
     )
+
+
+# ---------------------------------------------------------------- roster figures
+
+
+@dataclass(frozen=True)
+class RosterCounts:
+    """Headcounts of a set of employees, grouped by the database (home page figures)."""
+
+    active: int
+    left: int
+    by_grade: dict[int | None, int]  # active employees per grade id, None for no grade
+    by_position: dict[int | None, int]  # active employees per position id
+    by_years: dict[int, int]  # active employees already started, per completed year of tenure
+
+
+def employees_to_count(user, perm: Perm = Perm.VIEW_EMPLOYEES) -> QuerySet[Employee]:
+    """`scopes.employees_for(user, perm)`, for grouped counts: the same people, without the
+    subtree filter when the user's scope roots hold every root of the tree (the province's
+    admin in a one-province company), so that counting them joins no one to his unit."""
+    if not scopes.is_unrestricted(user):
+        roots = {unit.pk for unit in scopes.scope_roots(user, perm)}
+        if not roots or not roots.issuperset(root_units().values_list("pk", flat=True)):
+            return scopes.employees_for(user, perm)
+    return Employee.objects.all()
+
+
+def roster_counts(employees: QuerySet[Employee], today: date) -> RosterCounts:
+    """Two queries whatever the number of people, and no person's row leaves the database:
+    the earliest hire date of the company (the hire_date index), then one grouped count by
+    status, grade, position and completed year of tenure on `today`, each year a range of
+    hire dates (`tenure_year_bounds`) in a CASE, so that no database computes anyone's
+    tenure. The grouped count reads the index on (org_unit, status, hire_date, grade,
+    position) only: a city's entries of it for a city's admin."""
+    earliest = Employee.objects.aggregate(earliest=Min("hire_date"))["earliest"]
+    longest = completed_years(earliest, today) if earliest is not None and earliest <= today else 0
+    bounds = tenure_year_bounds(today, longest)
+    year = Case(
+        When(hire_date__gt=today, then=Value(NOT_STARTED)),  # not started yet: in no year
+        *(When(hire_date__gt=bounds[years + 1], then=Value(years)) for years in range(longest)),
+        default=Value(longest), output_field=IntegerField(),
+    )
+    groups = list(employees.order_by().annotate(tenure_year=year)
+                  .values("status", "grade_id", "position_id", "tenure_year").annotate(n=Count("*"))
+                  .values_list("status", "grade_id", "position_id", "tenure_year", "n"))
+    active, left = 0, 0
+    by_grade: dict[int | None, int] = {}
+    by_position: dict[int | None, int] = {}
+    by_years: dict[int, int] = {}
+    for status, grade_id, position_id, tenure_year, n in groups:
+        if status != Employee.Status.ACTIVE:
+            left += n if status == Employee.Status.LEFT else 0
+            continue
+        active += n
+        by_grade[grade_id] = by_grade.get(grade_id, 0) + n
+        by_position[position_id] = by_position.get(position_id, 0) + n
+        if tenure_year != NOT_STARTED:
+            by_years[tenure_year] = by_years.get(tenure_year, 0) + n
+    return RosterCounts(active=active, left=left, by_grade=by_grade, by_position=by_position,
+                        by_years=by_years)
+
+
+NOT_STARTED = -1  # the tenure year of someone whose hire date is still to come
 
 
 # ---------------------------------------------------------------- the employee list

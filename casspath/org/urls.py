@@ -6,6 +6,7 @@ app_name = "org"
 
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("tree/search/", views.tree_search, name="tree_search"),
     path("employees/", views.employee_list, name="employee_list"),
     path("employees/export/", views.employee_export, name="employee_export"),
     path("employees/<str:employee_no>/", views.employee_detail, name="employee_detail"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("units/new/", views.unit_create, name="unit_create"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("units/<str:code>/edit/", views.unit_edit, name="unit_edit"),
+    path("units/<str:code>/children/", views.tree_children, name="tree_children"),
     path("units/<str:code>/logins/", views.issue_logins, name="issue_logins"),
     path("logins/", views.login_batches, name="login_batches"),
     path("logins/<int:batch_id>/", views.login_batch, name="login_batch"),

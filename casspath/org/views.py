@@ -40,12 +40,43 @@ def _require(user, perm: Perm) -> None:
 @login_required
 @require_GET
 def tree(request):
-    _require(request.user, Perm.VIEW_EMPLOYEES)
-    roots = queries.unit_tree(request.user)
+    """The scope roots and their children; `open` reveals one unit in its place, `q` finds
+    units by name or code (the same results the search box fetches as one types)."""
+    user = request.user
+    _require(user, Perm.VIEW_EMPLOYEES)
+    revealed = access_unit_by_code(user, request.GET["open"]) if request.GET.get("open") else None
+    q = request.GET.get("q", "").strip()
+    matches, more = queries.find_units(user, q)
     return render(request, "org/tree.html", {
-        "roots": roots,
-        "can_edit": scopes.has_perm(request.user, Perm.IMPORT_DATA),
+        "roots": queries.tree_revealing(user, revealed) if revealed else queries.tree_roots(user),
+        "revealed": revealed,
+        "q": q, "matches": matches, "more_matches": more,
+        "can_edit": scopes.has_perm(user, Perm.IMPORT_DATA),
     })
+
+
+@login_required
+@require_GET
+def tree_children(request, code: str):
+    """One page of a unit's children (an htmx fragment of the tree): the unit is loaded
+    through its scope check, so another city's unit is the same 404 as none."""
+    unit = access_unit_by_code(request.user, code)
+    offset = request.GET.get("offset", "")
+    # Only the tree's own "show more" button sends it: anything else starts from the top.
+    start = int(offset) if offset.isascii() and offset.isdigit() and len(offset) < 7 else 0
+    level = queries.unit_children(unit, offset=start)
+    return render(request, "org/partials/tree_level.html", {"level": level})
+
+
+@login_required
+@require_GET
+def tree_search(request):
+    """Units matching what was typed in the tree's search box (an htmx fragment)."""
+    _require(request.user, Perm.VIEW_EMPLOYEES)
+    q = request.GET.get("q", "").strip()
+    matches, more = queries.find_units(request.user, q)
+    return render(request, "org/partials/tree_search.html",
+                  {"q": q, "matches": matches, "more_matches": more})
 
 
 @login_required
@@ -167,8 +198,7 @@ def employee_edit(request, employee_no: str):
 def unit_detail(request, code: str):
     user = request.user
     unit = access_unit_by_code(user, code)
-    subtree = queries.unit_tree(user, root=unit)
-    children = subtree[0].children if subtree else []
+    children = queries.unit_children(unit)
     can_issue = scopes.unit_in_scope(user, Perm.ISSUE_LOGINS, unit)
     return render(request, "org/unit_detail.html", {
         "unit": unit,

@@ -11,6 +11,7 @@ from casspath.analytics.tenure import (
     hire_date_range,
     stage_for,
     stage_on,
+    tenure_year_bounds,
     validate_bounds,
 )
 
@@ -87,3 +88,34 @@ def test_it_turns_a_stage_into_the_hire_date_range_of_its_members(on, lower, wid
         return
     years = completed_years(hire, on)
     assert in_range == (lower <= years and (upper is None or years < upper))
+
+
+@given(on=days, span=st.integers(min_value=0, max_value=45 * 366))
+def test_it_bounds_each_tenure_year_by_hire_dates(on, span):
+    # The bucket a database puts a hire date in (bounds[y + 1] < h <= bounds[y]) is its
+    # completed years, counted anniversary by anniversary.
+    hire = on - timedelta(days=span)
+    bounds = tenure_year_bounds(on, brute_force_years(hire, on) + 1)
+    bucket = next(y for y in range(len(bounds) - 1) if bounds[y + 1] < hire <= bounds[y])
+    assert bucket == brute_force_years(hire, on)
+
+
+@pytest.mark.parametrize(("on", "hire", "years"), [
+    (date(2025, 2, 28), date(2024, 2, 29), 1),  # a 29 Feb hire's anniversary in a common year
+    (date(2025, 2, 27), date(2024, 2, 29), 0),
+    (date(2028, 2, 28), date(2024, 2, 29), 3),  # a leap year: the anniversary is the 29th
+    (date(2028, 2, 29), date(2024, 2, 29), 4),
+    (date(2028, 2, 29), date(2027, 2, 28), 1),
+    (date(2026, 6, 30), date(2026, 6, 30), 0),
+    (date(2026, 6, 30), date(2025, 6, 30), 1),
+    (date(2026, 6, 30), date(2025, 7, 1), 0),
+])
+def test_it_bounds_29_february_and_anniversary_days_exactly(on, hire, years):
+    bounds = tenure_year_bounds(on, 5)
+    assert bounds[years + 1] < hire <= bounds[years]
+    assert completed_years(hire, on) == years
+
+
+def test_it_refuses_negative_tenure_bounds():
+    with pytest.raises(ValueError):
+        tenure_year_bounds(date(2026, 1, 1), -1)

@@ -3,6 +3,7 @@ from django.urls import reverse
 from casspath.core.models import AuditEvent
 from casspath.org.models import OrgUnit
 from casspath.org.tree import path_for
+from casspath.testing import make_unit
 
 
 def test_it_shows_a_unit_with_its_subunits_and_headcount(client, world):
@@ -10,7 +11,7 @@ def test_it_shows_a_unit_with_its_subunits_and_headcount(client, world):
     response = client.get(reverse("org:unit_detail", args=["GZ"]))
     assert response.status_code == 200
     assert response.context["headcount"] == {"active": 3, "left": 0}
-    assert [(n.unit.code, n.headcount) for n in response.context["children"]] == [("GZ-TH", 3)]
+    assert [(n.unit.code, n.headcount) for n in response.context["children"].nodes] == [("GZ-TH", 3)]
     assert response.context["org_path"] == ["广东公司", "广州分公司"]
 
 
@@ -84,3 +85,21 @@ def test_it_refuses_a_city_admin_moving_a_unit_to_another_city(client, world):
     assert response.status_code == 200 and "parent" in response.context["form"].errors
     world.district_a.refresh_from_db()
     assert world.district_a.parent == world.city_a
+
+
+def test_it_lists_a_page_of_subunits_and_sends_the_rest_to_the_tree(client, world, monkeypatch,
+                                                                   django_assert_max_num_queries):
+    from casspath.org import queries
+
+    monkeypatch.setattr(queries, "TREE_PAGE", 2)
+    client.force_login(world.city_admin_a)
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("org:unit_detail", args=["GZ"]))
+    for n in range(4):
+        make_unit(f"GZ-X{n}", f"新区{n}", OrgUnit.Kind.DISTRICT, world.city_a)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("org:unit_detail", args=["GZ"]))
+    assert [n.unit.code for n in response.context["children"].nodes] == ["GZ-TH", "GZ-X0"]
+    body = response.content.decode()
+    assert f'href="{reverse("org:tree")}?open=GZ#tree-{world.city_a.pk}"' in body
+    assert "另有 3 个下级单位：在组织架构中查看全部 5 个" in body
