@@ -34,7 +34,7 @@ class CappedCount:
 def capped_count(rows: QuerySet, cap: int | None = None) -> CappedCount:
     """How many `rows` there are, counting no further than `cap` (default `COUNT_CAP`) + 1."""
     cap = COUNT_CAP if cap is None else cap
-    found = rows.order_by()[: cap + 1].count()
+    found = rows.order_by().select_related(None)[: cap + 1].count()
     return CappedCount(value=min(found, cap), exact=found <= cap, cap=cap)
 
 

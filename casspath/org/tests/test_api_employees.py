@@ -93,7 +93,8 @@ def test_it_pages_by_cursor_at_any_depth(client, world):
     every = nos(client.get(f"{API}/employees", {"page_size": 100}))
     seen, cursor, pages = [], None, 0
     while True:
-        body = client.get(f"{API}/employees", {"page_size": 3, **({"cursor": cursor} if cursor else {})}).json()
+        params = {"page_size": 3, **({"cursor": cursor} if cursor else {})}
+        body = client.get(f"{API}/employees", params).json()
         seen += [item["employee_no"] for item in body["items"]]
         pages += 1
         assert body["page"] == (1 if cursor is None else None)

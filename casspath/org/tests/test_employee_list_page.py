@@ -2,8 +2,8 @@ from datetime import date
 
 from django.urls import reverse
 
-from casspath.org.models import Employee, Grade, Position, Role, RoleAssignment
-from casspath.testing import make_employee
+from casspath.org.models import Employee, Grade, OrgUnit, Position, Role, RoleAssignment
+from casspath.testing import make_employee, make_unit
 
 URL = reverse("org:employee_list")
 
@@ -174,3 +174,24 @@ def test_it_runs_a_constant_number_of_queries(client, world, django_assert_max_n
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL, {"unit": "GD"})
     assert len(response.context["rows"]) == 44
+
+
+def test_it_picks_the_unit_filter_by_search_instead_of_listing_every_unit(client, world):
+    for n in range(40):
+        make_unit(f"GZ-TH-T{n:02d}", f"营销{n}班", OrgUnit.Kind.TEAM, world.district_a)
+    client.force_login(world.city_admin_a)
+    page = client.get(URL).content.decode()
+    assert 'id="f-unit"' in page and 'role="combobox"' in page and "营销" not in page
+    filtered = client.get(URL, {"unit": "GZ-TH-01"})
+    assert nos(filtered) == ["E0001", "E0002", "T0001"]
+    assert "天河区 / 政企一班 · GZ-TH-01" in filtered.content.decode()
+    # a name only one unit has
+    assert nos(client.get(URL, {"unit": "政企一班"})) == ["E0001", "E0002", "T0001"]
+
+
+def test_it_asks_which_unit_when_the_filter_names_two(client, world):
+    make_unit("GZ-TH-02", "政企一班", OrgUnit.Kind.TEAM, world.district_a)
+    client.force_login(world.city_admin_a)
+    response = client.get(URL, {"unit": "政企一班"})
+    assert [e.field for e in response.context["filter_errors"]] == ["unit"]
+    assert "GZ-TH-01, GZ-TH-02" in response.content.decode()
