@@ -16,6 +16,7 @@ from an index on both databases (migration org 0011 creates them).
 """
 
 import re
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Q
@@ -32,6 +33,7 @@ _PHONE_NOISE = re.compile(r"[\s\-()（）.]")
 _PHONE_TEXT = re.compile(r"^\+?\d+$")
 
 SQLITE_NAME_INDEX = "org_employee_name_fts"
+SQLITE_INSERT_TRIGGER = f"{SQLITE_NAME_INDEX}_insert"
 
 
 def search_q(user, text: str) -> Q:
@@ -72,3 +74,29 @@ def phone_digits(text: str) -> str:
     if value.startswith("0086"):
         return value[4:]
     return value.lstrip("+")
+
+
+@contextmanager
+def sqlite_names_indexed_after(cursor):
+    """For a big load into the employee table on SQLite (the roster import's): the name
+    index's insert trigger is dropped for the load, and the new rows indexed after it in one
+    statement: FTS5 takes 100,000 names in 0.4 s of CPU at once, 3.2 s row by row here. Inside
+    the load's transaction: a failure rolls the trigger back with the rows; SQLite's one
+    writer means no other insert can pass meanwhile. New rows have ids above every old one
+    (the table is AUTOINCREMENT)."""
+    found = None
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                       [SQLITE_INSERT_TRIGGER])
+        found = cursor.fetchone()
+    if found is None:
+        yield
+        return
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM org_employee")
+    (last,) = cursor.fetchone()
+    cursor.execute(f"DROP TRIGGER {SQLITE_INSERT_TRIGGER}")
+    yield
+    cursor.execute(
+        f"INSERT INTO {SQLITE_NAME_INDEX}(rowid, name) SELECT id, name FROM org_employee WHERE id > %s",  # noqa: S608
+        [last])
+    cursor.execute(found[0])

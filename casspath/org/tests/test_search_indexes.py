@@ -139,3 +139,18 @@ def test_it_follows_updates_and_deletes_made_directly(client, world):
     assert found(client, "容博远") == []
     make_employee("G0009", "慕容博远", world.team_a)  # a new row may take the freed id's place
     assert found(client, "容博远") == ["G0009"]
+
+
+def test_it_puts_the_name_trigger_back_when_a_big_load_fails(world):
+    from django.db import transaction
+
+    from casspath.org import search
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's index needs no trigger")
+    with pytest.raises(RuntimeError), transaction.atomic(), connection.cursor() as cursor:
+        with search.sqlite_names_indexed_after(cursor):
+            raise RuntimeError("the load failed")
+    _assert_indexes()
+    make_employee("G0001", "令狐冲天", world.team_a)
+    assert queries.employees_visible(world.province_admin, queries.EmployeeFilters(q="狐冲天")).count() == 1
