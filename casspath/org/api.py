@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError
+from casspath.core import paging
 from casspath.core.errors import InvalidValue
 from casspath.imports import registry
 from casspath.imports.errors import ImportFileError
@@ -82,10 +83,14 @@ class EmployeeOut(Schema):
 
 
 class EmployeePageOut(Schema):
-    count: int
-    page: int
+    count: int = Field(description=f"Employees matching: exact when count_exact, else {paging.COUNT_CAP} "
+                                   "(there are more; narrow the filters to count them)")
+    count_exact: bool
+    page: int | None = Field(description="The page number asked for; null when paging by cursor")
     page_size: int
-    pages: int
+    pages: int | None = Field(description="Pages of page_size, when the count is exact; else null")
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on the last")
+    previous_cursor: str | None = Field(description="Pass as cursor for the previous page; null on the first")
     items: list[EmployeeOut]
 
 
@@ -96,7 +101,11 @@ class EmployeeFilterIn(Schema):
     position: str = Field("", description="Position code or name")
     grade: str = Field("", description="Grade code or name")
     status: str = Field("", description="active / left (在职 / 离职)")
-    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"Page number, while the page starts within the "
+                      f"first {paging.MAX_OFFSET} rows; deeper, follow next_cursor")
+    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
+                               description="next_cursor or previous_cursor of a previous answer, unchanged: "
+                                           "pages by employee number at any depth (leave page out)")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -218,19 +227,42 @@ def get_unit(request, code: str):
 
 @router.get("/employees", response=EmployeePageOut, summary="Employees in your scope, filtered and paginated")
 def list_employees(request, filters: Query[EmployeeFilterIn]):
+    """In employee-number order. Follow `next_cursor` (keyset: the same cost at any depth);
+    `page` numbers still work for the first 10,000 rows. `count` is exact up to 1,000."""
     user = api_user(request)
-    parsed, errors = queries.parse_employee_filters(user, filters.dict())
+    params = filters.dict()
+    parsed, errors = queries.parse_employee_filters(user, params)
     if errors:
         raise _invalid([_field_error(e.field, e.message_zh, e.message_en) for e in errors])
-    employees = queries.employees_visible(user, parsed)
-    count = employees.count()
-    start = (filters.page - 1) * filters.page_size
-    page = list(employees[start:start + filters.page_size])
+    size = filters.page_size
+    after = before = None
+    if filters.cursor is not None:
+        if filters.page != 1:
+            raise ApiError(400, "page 与 cursor 只能给出一个", "Give page or cursor, not both")
+        try:
+            after, before = paging.decode_cursor(CURSOR_SALT, filters.cursor)
+        except paging.InvalidCursor as invalid:
+            raise ApiError(400, invalid.message_zh, invalid.message_en) from None
+    offset = (filters.page - 1) * size
+    if offset > paging.MAX_OFFSET:
+        raise ApiError(
+            400, f"page 过深：页码只用于前 {paging.MAX_OFFSET} 行，更深的页请沿 next_cursor 翻页",
+            f"page too deep: page numbers reach the first {paging.MAX_OFFSET} rows; follow next_cursor "
+            "for deeper pages")
+    page = queries.employee_page(user, parsed, after=after, before=before, offset=offset, size=size)
+    count = page.count
     return {
-        "count": count, "page": filters.page, "page_size": filters.page_size,
-        "pages": math.ceil(count / filters.page_size) if count else 0,
-        "items": [_employee_out(row) for row in queries.employee_rows(user, page)],
+        "count": count.value, "count_exact": count.exact,
+        "page": None if filters.cursor is not None else filters.page, "page_size": size,
+        "pages": math.ceil(count.value / size) if count.exact else None,
+        "next_cursor": paging.encode_cursor(CURSOR_SALT, after=page.next_key) if page.next_key else None,
+        "previous_cursor": (paging.encode_cursor(CURSOR_SALT, before=page.previous_key)
+                            if page.previous_key else None),
+        "items": [_employee_out(row) for row in queries.employee_rows(user, page.employees)],
     }
+
+
+CURSOR_SALT = "casspath.org.api.employees"
 
 
 class EmployeeExportIn(Schema):

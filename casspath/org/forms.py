@@ -5,13 +5,15 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casspath.core.errors import InvalidValue
 from casspath.core.forms import add_bootstrap_class
 from casspath.core.validators import as_validation_error
-from casspath.org import scopes
+from casspath.org import queries, scopes
 from casspath.org import validators as employee_values
 from casspath.org.models import Employee, Grade, OrgUnit, Position
 from casspath.org.scopes import Perm
@@ -44,11 +46,96 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    """A unit, shown indented under its parent."""
+class UnitPickerInput(forms.TextInput):
+    """A text box for a unit code that searches units as one types (htmx, `org:unit_choices`):
+    a list of the units of the user's scope whose name or code matches, each with its path,
+    chosen with the keyboard, a click or a tap. Without JavaScript it is a plain text box that
+    takes a unit code (or a name only one unit of the scope has)."""
 
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return _indented(obj)
+    template_name = "org/widgets/unit_picker.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.perm: Perm = Perm.VIEW_EMPLOYEES
+        self.not_under = ""
+        self.describe = lambda code: ""  # the chosen unit's path, shown under the box
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        attrs = context["widget"]["attrs"]
+        box = attrs.get("id") or f"id_{name}"
+        attrs["id"] = box
+        params = {"perm": self.perm.value, **({"not_under": self.not_under} if self.not_under else {})}
+        described = " ".join(filter(None, [attrs.get("aria-describedby"), f"{box}-chosen"]))
+        attrs.update({
+            "role": "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
+            "aria-controls": f"{box}-options", "aria-describedby": described,
+            "hx-get": f"{reverse('org:unit_choices')}?{urlencode(params)}",
+            "hx-trigger": "input changed delay:250ms, focus", "hx-target": f"#{box}-options",
+            "hx-sync": "this:replace", "data-unit-picker-input": "",
+        })
+        context["picker"] = {"label": self.describe(value) if value else ""}
+        return context
+
+
+class UnitPickerField(forms.CharField):
+    """A unit of the user's scope for `perm`, named by its code (any case) or by a name only
+    one unit of that scope has; the unit itself in `cleaned_data`. The posted text is looked
+    up in the scope, never taken as an id; actions check the scope again when they write."""
+
+    widget = UnitPickerInput
+
+    def __init__(self, *, perm: Perm, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        super().__init__(**kwargs)
+        self.perm = perm
+        self.user = None
+        self.not_under: OrgUnit | None = None
+        picker = cast(UnitPickerInput, self.widget)
+        picker.perm = perm
+        picker.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def bind(self, user, *, not_under: OrgUnit | None = None) -> None:
+        """The user whose scope the field searches and checks, and a subtree to leave out of
+        the search (a unit's new parent is never under the unit itself)."""
+        self.user = user
+        self.not_under = not_under
+        picker = cast(UnitPickerInput, self.widget)
+        picker.not_under = not_under.code if not_under is not None else ""
+        picker.describe = self._describe
+
+    def _describe(self, code) -> str:
+        if self.user is None:
+            return ""
+        unit, _same = queries.unit_for_picker(self.user, self.perm, str(code))
+        return unit_label(self.user, self.perm, unit) if unit is not None else ""
+
+    def prepare_value(self, value):
+        return value.code if isinstance(value, OrgUnit) else value
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        unit, same = queries.unit_for_picker(self.user, self.perm, text)
+        if unit is not None:
+            return unit
+        if same:
+            codes = ", ".join(u.code for u in same)
+            raise ValidationError(both(
+                f"有多个单位名为“{text}”：请从列表中选择，或输入单位编码（{codes}）",
+                f"several units are named '{text}': choose one from the list, or type its code ({codes})"),
+                code="ambiguous")
+        raise ValidationError(both(
+            f"单位“{text}”不存在或不在您的范围内：请输入单位编码，或输入名称后从列表中选择",
+            f"unit '{text}' does not exist or is outside your scope: type a unit code, or a name and "
+            "choose from the list"), code="unknown_unit")
+
+
+def unit_label(user, perm: Perm, unit: OrgUnit) -> str:
+    """The unit's path as its picker shows it, and its code."""
+    (choice,) = queries.unit_choices_of(user, perm, [unit])
+    return f"{choice.label} · {unit.code}"
 
 
 class EmployeeForm(BootstrapMixin, forms.Form):
@@ -59,8 +146,8 @@ class EmployeeForm(BootstrapMixin, forms.Form):
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
     email = forms.CharField(label=_("Email"), max_length=254, required=False,
                             widget=forms.EmailInput())
-    org_unit = UnitChoiceField(
-        label=_("Org unit"), queryset=OrgUnit.objects.none(), to_field_name="code",
+    org_unit = UnitPickerField(
+        label=_("Org unit"), perm=Perm.IMPORT_DATA,
         help_text=_("A move to a unit outside your scope (another city) is made by a training admin "
                     "whose scope holds both units, the province's say: the employee keeps his number "
                     "and his login."))
@@ -79,8 +166,7 @@ class EmployeeForm(BootstrapMixin, forms.Form):
                 "hire_date": employee.hire_date, "grade": employee.grade, "status": employee.status,
             }
         super().__init__(*args, **kwargs)
-        org_unit = cast(UnitChoiceField, self.fields["org_unit"])  # declared above
-        org_unit.queryset = scopes.units_for(user, Perm.IMPORT_DATA).order_by("path")
+        cast(UnitPickerField, self.fields["org_unit"]).bind(user)  # declared above
         self._style()
 
     def clean_name(self) -> str:
@@ -105,8 +191,7 @@ class UnitForm(BootstrapMixin, forms.Form):
     code = forms.CharField(label=_("Unit code"), max_length=40)
     name = forms.CharField(label=_("Unit name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgUnit.Kind.choices)
-    parent = UnitChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none(),
-                             to_field_name="code", required=False)
+    parent = UnitPickerField(label=_("Parent unit"), perm=Perm.IMPORT_DATA, required=False)
 
     def __init__(self, user, *args, unit: OrgUnit | None = None, **kwargs):
         self.unit = unit
@@ -114,12 +199,10 @@ class UnitForm(BootstrapMixin, forms.Form):
             kwargs["initial"] = {"code": unit.code, "name": unit.name, "kind": unit.kind,
                                  "parent": unit.parent}
         super().__init__(*args, **kwargs)
-        parents = scopes.units_for(user, Perm.IMPORT_DATA).order_by("path")
         if unit is not None:
-            # Not under itself: that would make a cycle.
-            parents = parents.exclude(path__startswith=unit.path)
             del self.fields["code"]
-        cast(UnitChoiceField, self.fields["parent"]).queryset = parents  # declared above
+        # Not offered under itself (a cycle, which do_update_unit refuses with its reason).
+        cast(UnitPickerField, self.fields["parent"]).bind(user, not_under=unit)  # declared above
         # Only an unrestricted user may make a root; keeping a root as it is stays allowed.
         self.fields["parent"].required = not scopes.is_unrestricted(user) and not (
             unit is not None and unit.parent_id is None)
@@ -136,6 +219,30 @@ class UnitForm(BootstrapMixin, forms.Form):
         return {key: self.cleaned_data[key] for key in ("name", "kind", "parent")}
 
 
+class UnitFilterForm(BootstrapMixin, forms.Form):
+    """The employee list's unit filter, a picker of the units the user may see (the list
+    parses its filters itself: `queries.parse_employee_filters`)."""
+
+    unit = UnitPickerField(label=_("Org unit (with subunits)"), perm=Perm.VIEW_EMPLOYEES, required=False)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(UnitPickerField, self.fields["unit"]).bind(user)  # declared above
+        self.fields["unit"].widget.attrs.update({"id": "f-unit", "placeholder": _("All")})
+        self._style()
+
+
+class LoginUnitForm(BootstrapMixin, forms.Form):
+    """The unit to issue logins for, picked on the logins page."""
+
+    unit = UnitPickerField(label=_("Unit"), perm=Perm.ISSUE_LOGINS)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(UnitPickerField, self.fields["unit"]).bind(user)  # declared above
+        self._style()
+
+
 class IssueLoginsForm(BootstrapMixin, forms.Form):
     reissue = forms.BooleanField(
         label=_("Also reset the passwords of employees who already have a login"), required=False)
@@ -144,6 +251,3 @@ class IssueLoginsForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self._style()
 
-
-def _indented(unit: OrgUnit) -> str:
-    return f"{'· ' * unit.depth}{unit.name} ({unit.code})"

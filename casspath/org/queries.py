@@ -31,10 +31,11 @@ from casspath.analytics.tenure import (
     tenure_year_bounds,
     validate_bounds,
 )
+from casspath.core import paging
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
 from casspath.core.validators import normalise
-from casspath.org import scopes
+from casspath.org import scopes, search
 from casspath.org.models import Employee, Grade, LoginBatch, OrgUnit, Position, RoleAssignment, Stage
 from casspath.org.scopes import Perm
 from casspath.org.tree import SEGMENT_WIDTH
@@ -518,11 +519,18 @@ def parse_employee_filters(user, params: Mapping[str, str]) -> tuple[EmployeeFil
     # Full-width digits typed on a phone (１３８…) search as digits.
     values: dict = {"q": normalise(raw["q"])[:100]}
     if raw["unit"]:
-        unit = scopes.units_for(user, Perm.VIEW_EMPLOYEES).filter(code=unit_code_key(raw["unit"])).first()
-        if unit is None:
+        # A code, or a name only one unit of the scope has (the picker's box without JavaScript).
+        text = raw["unit"]
+        unit, same = unit_for_picker(user, Perm.VIEW_EMPLOYEES, text)
+        if same:
+            codes = ", ".join(other.code for other in same)
             errors.append(FilterError(
-                "unit", raw["unit"], f"单位编码“{raw['unit']}”不存在或不在您的范围内",
-                f"unit code '{raw['unit']}' does not exist or is outside your scope"))
+                "unit", text, f"有多个单位名为“{text}”：请从列表中选择，或输入单位编码（{codes}）",
+                f"several units are named '{text}': choose one from the list, or type its code ({codes})"))
+        elif unit is None:
+            errors.append(FilterError(
+                "unit", text, f"单位编码“{text}”不存在或不在您的范围内",
+                f"unit code '{text}' does not exist or is outside your scope"))
         values["unit"] = unit
     for choice in CHOICE_FILTERS:
         value = raw[choice.key]
@@ -578,12 +586,9 @@ def employees_visible(user, filters: EmployeeFilters | None = None, *, today: da
     filters = filters or EmployeeFilters()
     qs = scopes.employees_for(user, perm).select_related("org_unit", "position", "grade")
     if filters.q:
-        match = Q(name__icontains=filters.q) | Q(employee_no__icontains=filters.q)
-        # Searching by phone only among those whose phone the user may read: otherwise
-        # probing digits would reveal masked numbers.
-        personal = scopes.employees_for(user, Perm.VIEW_PERSONAL_DATA).values("pk")
-        match |= Q(phone__contains=filters.q, pk__in=personal)
-        qs = qs.filter(match)
+        # Name, number and phone, each from an index; phones only among those whose phone
+        # the user may read, so probing digits reveals no masked number (org/search.py).
+        qs = qs.filter(search.search_q(user, filters.q))
     if filters.unit is not None:
         qs = qs.filter(org_unit__path__startswith=filters.unit.path)
     if filters.stage:
@@ -705,23 +710,119 @@ def employee_rows(user, employees: Iterable[Employee], *,
     return rows
 
 
-def unit_options(units: QuerySet[OrgUnit]) -> list[tuple[str, str]]:
-    """(code, name indented by depth) in tree order, for a select."""
-    # Sorted here, not by the database: a locale collation may ignore the "/" of paths.
-    rows = sorted(units.only("code", "name", "depth", "path"), key=OrgUnit.ancestor_ids)
-    top = min((unit.depth for unit in rows), default=0)
-    return [(unit.code, f"{'· ' * (unit.depth - top)}{unit.name}") for unit in rows]
+EMPLOYEE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class EmployeePage:
+    """One page of the employee list: its rows in employee-number order, the keys of the pages
+    either side, and the count of the whole list, capped (`core/paging.py`)."""
+
+    employees: list[Employee]
+    next_key: str | None
+    previous_key: str | None
+    count: paging.CappedCount
+
+
+def employee_page(user, filters: EmployeeFilters, *, after: str | None = None, before: str | None = None,
+                  offset: int = 0, size: int = EMPLOYEE_PAGE_SIZE,
+                  perm: Perm = Perm.VIEW_EMPLOYEES) -> EmployeePage:
+    """The employees after (or before) an employee number, read from its index whatever the
+    page's depth (or from a shallow `offset`, for the API's page numbers); the count exact up
+    to `paging.COUNT_CAP`."""
+    employees = employees_visible(user, filters, perm=perm)
+    if offset:
+        page = paging.offset_page(employees, "employee_no", size=size, offset=offset)
+    else:
+        page = paging.keyset_page(employees, "employee_no", size=size, after=after, before=before)
+    return EmployeePage(page.rows, page.next_key, page.previous_key, paging.capped_count(employees))
 
 
 def filter_choices(user) -> dict:
-    """The options of the list's filters, within the user's scope."""
+    """The options of the list's filters (units are picked by search: `unit_choices`)."""
     return {
-        "units": unit_options(scopes.units_for(user, Perm.VIEW_EMPLOYEES)),
         "stages": list(stages_by_code().values()),
         "positions": list(Position.objects.all()),
         "grades": list(Grade.objects.all()),
         "statuses": STATUS_ROWS,
     }
+
+
+# ---------------------------------------------------------------- unit pickers
+
+UNIT_CHOICES_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    """A unit as a picker offers it: its name, and the names above it down from the top of the
+    user's reach, so that two 商客二班 of one city read apart."""
+
+    unit: OrgUnit
+    ancestors: list[str]
+
+    @property
+    def code(self) -> str:
+        return self.unit.code
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+    @property
+    def label(self) -> str:
+        return UNIT_PATH_SEPARATOR.join([*self.ancestors, self.unit.name])
+
+
+def unit_choices(user, perm: Perm, text: str = "", *, not_under: OrgUnit | None = None,
+                 limit: int = UNIT_CHOICES_LIMIT) -> tuple[list[UnitChoice], bool]:
+    """Units of the user's scope for `perm` whose code begins with `text` or whose name holds
+    it, in tree order, at most `limit` (and whether more match); the first units of the scope
+    for an empty text. `not_under` leaves out that unit's subtree (a unit's new parent).
+    Two queries: the units, and the names of their ancestors."""
+    units = scopes.units_for(user, perm)
+    text = text.strip()[:100]
+    if text:
+        units = units.filter(Q(code__startswith=unit_code_key(text)) | Q(name__icontains=text))
+    if not_under is not None:
+        units = units.exclude(path__startswith=not_under.path)
+    found = list(units.only("id", "code", "name", "kind", "path", "depth").order_by("path")[: limit + 1])
+    return unit_choices_of(user, perm, found[:limit]), len(found) > limit
+
+
+def unit_choices_of(user, perm: Perm, units: Iterable[OrgUnit]) -> list[UnitChoice]:
+    """Each unit with the names of its ancestors, from below the top of the user's reach (a
+    city admin's lines start under his city, whose name on every line would say nothing); one
+    query."""
+    units = list(units)
+    roots = scopes.scope_roots(user, perm)
+    lines = {unit.pk: unit.ancestor_ids()[_shown_from(unit, roots):-1] for unit in units}
+    wanted = {pk for line in lines.values() for pk in line}
+    names = dict(OrgUnit.objects.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
+    return [UnitChoice(unit, [names.get(pk, "") for pk in lines[unit.pk]]) for unit in units]
+
+
+def _shown_from(unit: OrgUnit, roots: list[OrgUnit]) -> int:
+    """Where a unit's line of ancestors starts: below the user's one scope root; below the top
+    of the tree (the province) for a user of several roots or of the whole tree."""
+    if len(roots) == 1 and unit.is_within(roots[0]):
+        return roots[0].depth + 1
+    return 1
+
+
+def unit_for_picker(user, perm: Perm, text: str) -> tuple[OrgUnit | None, list[OrgUnit]]:
+    """The unit a picker's text names within the user's scope for `perm`: its code (any case),
+    else a name only one unit of the scope has. (None, []) when nothing matches; (None, the
+    units) when a name is shared, for the refusal to list."""
+    text = text.strip()
+    units = scopes.units_for(user, perm)
+    by_code = units.filter(code=unit_code_key(text)).first()
+    if by_code is not None or not text:
+        return by_code, []
+    named = list(units.filter(name=text).order_by("path")[:UNIT_CHOICES_LIMIT])
+    if len(named) == 1:
+        return named[0], []
+    return None, named
 
 
 # ---------------------------------------------------------------- logins

@@ -15,6 +15,7 @@ urlpatterns = [
          {"action": "reset-password"}, name="employee_reset_password"),
     path("employees/<str:employee_no>/unlock/", views.employee_login_action, {"action": "unlock"},
          name="employee_unlock"),
+    path("unit-choices/", views.unit_choices, name="unit_choices"),
     path("units/new/", views.unit_create, name="unit_create"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("units/<str:code>/edit/", views.unit_edit, name="unit_edit"),

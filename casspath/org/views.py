@@ -3,8 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +22,11 @@ from casspath.org.actions.logins import do_queue_issue_logins
 from casspath.org.actions.passwords import LoginRefused, NoLogin, do_reset_password, do_unlock_login
 from casspath.org.actions.units import do_create_unit, do_update_unit
 from casspath.org.downloads import roster_download
-from casspath.org.forms import EmployeeForm, IssueLoginsForm, UnitForm
+from casspath.org.forms import EmployeeForm, IssueLoginsForm, LoginUnitForm, UnitFilterForm, UnitForm
 from casspath.org.models import LOGIN_FILE_TTL
 from casspath.org.scopes import Perm, ScopeRefused
+from casspath.org.validators import EMPLOYEE_NO_MAX
 
-PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -82,22 +81,64 @@ def tree_search(request):
 @login_required
 @require_GET
 def employee_list(request):
+    """The list pages by employee number (`after` / `before` the number at a page's end),
+    whatever the depth read from the index; its count is exact up to a cap (`core/paging.py`)."""
     user = request.user
     _require(user, Perm.VIEW_EMPLOYEES)
     filters, errors = queries.parse_employee_filters(user, request.GET)
-    employees = queries.employees_visible(user, filters)
-    page = Paginator(employees, PAGE_SIZE).get_page(request.GET.get("page"))
+    after, before = _page_key(request.GET.get("after")), _page_key(request.GET.get("before"))
+    page = queries.employee_page(user, filters, after=after, before=None if after else before)
     params = filters.as_params()
+    unit_text = filters.unit.code if filters.unit else request.GET.get("unit", "").strip()
     return render(request, "org/employee_list.html", {
         "page": page,
-        "rows": queries.employee_rows(user, page.object_list),
+        "rows": queries.employee_rows(user, page.employees),
+        "count": page.count,
         "filters": filters,
         "filter_errors": errors,
         "choices": queries.filter_choices(user),
+        "unit_form": UnitFilterForm(user, initial={"unit": unit_text}),
         "query": urlencode(params),
+        "next_query": urlencode({**params, "after": page.next_key}) if page.next_key else "",
+        "previous_query": urlencode({**params, "before": page.previous_key}) if page.previous_key else "",
         "filtered": bool(params),
         "can_export": scopes.has_perm(user, Perm.VIEW_PERSONAL_DATA),
     })
+
+
+def _page_key(value: str | None) -> str | None:
+    """An employee number from a page link; anything longer than one is no key."""
+    value = (value or "").strip()
+    return value if value and len(value) <= EMPLOYEE_NO_MAX else None
+
+
+@login_required
+@require_GET
+def unit_choices(request):
+    """The units matching what was typed in a unit picker (htmx): of the user's scope for the
+    picker's permission, at most `queries.UNIT_CHOICES_LIMIT`, each with its path."""
+    user = request.user
+    perm = PICKER_PERMS.get(request.GET.get("perm", ""))
+    if perm is None:
+        names = ", ".join(PICKER_PERMS)
+        return HttpResponseBadRequest(f"perm 参数应为以下之一：{names} / perm must be one of: {names}",
+                                      content_type="text/plain; charset=utf-8")
+    _require(user, perm)
+    not_under = None
+    if request.GET.get("not_under"):
+        try:
+            not_under = access_unit_by_code(user, request.GET["not_under"], perm=perm)
+        except Http404:
+            not_under = None
+    choices, more = queries.unit_choices(user, perm, request.GET.get("q", ""), not_under=not_under)
+    return render(request, "org/partials/unit_choices.html", {
+        "choices": choices, "more": more, "limit": queries.UNIT_CHOICES_LIMIT,
+        "typed": request.GET.get("q", "").strip(),
+    })
+
+
+# The permissions a unit picker may search by: the pages that have one.
+PICKER_PERMS = {perm.value: perm for perm in (Perm.VIEW_EMPLOYEES, Perm.IMPORT_DATA, Perm.ISSUE_LOGINS)}
 
 
 @login_required
@@ -259,6 +300,7 @@ def issue_logins(request, code: str):
         return redirect("org:login_batch", batch.pk)
     return render(request, "org/issue_logins.html", {
         "unit": unit,
+        "unit_label": queries.unit_choices_of(user, Perm.ISSUE_LOGINS, [unit])[0].label,
         "form": form,
         "without_login": queries.employees_without_login(unit),
         "ttl_hours": int(LOGIN_FILE_TTL.total_seconds() // 3600),
@@ -269,7 +311,8 @@ def issue_logins(request, code: str):
 @require_GET
 def login_batch(request, batch_id: int):
     batch = access_login_batch_by_id(request.user, batch_id)
-    return render(request, "org/login_batch.html", {"batch": batch})
+    (choice,) = queries.unit_choices_of(request.user, Perm.ISSUE_LOGINS, [batch.org_unit])
+    return render(request, "org/login_batch.html", {"batch": batch, "unit_label": choice.label})
 
 
 @login_required
@@ -287,9 +330,15 @@ def login_batches(request):
     _require(user, Perm.ISSUE_LOGINS)
     # A GET writes nothing: expired files are purged by the hourly task (org/tasks.py),
     # and a download refuses an expired file on its own.
+    # A unit picked on the page (GET, so that it also works as a plain form without
+    # JavaScript) goes to its issue page; the picker's field resolves it within the scope.
+    unit_form = LoginUnitForm(user, request.GET if "unit" in request.GET else None)
+    if unit_form.is_bound and unit_form.is_valid():
+        return redirect("org:issue_logins", unit_form.cleaned_data["unit"].code)
     return render(request, "org/login_batches.html", {
         "batches": queries.labelled_batches(queries.login_batches_of(user)[:50]),
         "units": scopes.scope_roots(user, Perm.ISSUE_LOGINS),
+        "unit_form": unit_form,
         "ttl_hours": int(LOGIN_FILE_TTL.total_seconds() // 3600),
     })
 

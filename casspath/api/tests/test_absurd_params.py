@@ -27,7 +27,7 @@ OPERATIONS = _get_operations()
 
 def test_it_walks_the_paginated_roster():
     assert ("/api/v1/org/employees", ["q", "unit", "stage", "position", "grade", "status", "page",
-                                      "page_size"]) in OPERATIONS
+                                      "cursor", "page_size"]) in OPERATIONS
 
 
 @pytest.mark.parametrize(("path", "query"), OPERATIONS, ids=[path for path, _ in OPERATIONS])

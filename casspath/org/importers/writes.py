@@ -11,6 +11,7 @@ from itertools import repeat
 from django.db import connection
 from django.db.models import Field, ForeignObjectRel
 
+from casspath.org import search
 from casspath.org.models import Employee
 
 # Defaults of the columns a file may leave out (a new employee gets these).
@@ -92,7 +93,8 @@ def _sqlite_indexes_rebuilt(cursor, table: str, rows: int):
     indexes = cursor.fetchall()
     for name, _sql in indexes:
         cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    yield
+    with search.sqlite_names_indexed_after(cursor):  # likewise the search's name index
+        yield
     for _name, sql in indexes:
         cursor.execute(sql)
 

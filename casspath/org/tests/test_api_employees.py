@@ -84,3 +84,74 @@ def test_it_lists_with_constant_queries(client, world, django_assert_max_num_que
         make_employee(f"G{n:04d}", f"员工{n}", world.team_b)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(f"{API}/employees").json()["count"] == 34
+
+
+def test_it_pages_by_cursor_at_any_depth(client, world):
+    for n in range(7):
+        make_employee(f"G{n:04d}", f"员工{n}", world.team_b)
+    client.force_login(world.city_admin_b)
+    every = nos(client.get(f"{API}/employees", {"page_size": 100}))
+    seen, cursor, pages = [], None, 0
+    while True:
+        params = {"page_size": 3, **({"cursor": cursor} if cursor else {})}
+        body = client.get(f"{API}/employees", params).json()
+        seen += [item["employee_no"] for item in body["items"]]
+        pages += 1
+        assert body["page"] == (1 if cursor is None else None)
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == every and pages == 3 and len(every) == 8
+    back = client.get(f"{API}/employees", {"page_size": 3, "cursor": body["previous_cursor"]}).json()
+    assert [item["employee_no"] for item in back["items"]] == every[3:6]
+    numbered = client.get(f"{API}/employees", {"page_size": 3, "page": 2}).json()
+    assert [item["employee_no"] for item in numbered["items"]] == every[3:6]
+    assert numbered["next_cursor"] and numbered["previous_cursor"]
+
+
+def test_it_refuses_a_forged_or_damaged_cursor_in_both_languages(client, world):
+    from django.core import signing
+
+    client.force_login(world.province_admin)
+    good = client.get(f"{API}/employees", {"page_size": 1}).json()["next_cursor"]
+    forged = [
+        "x", good[:-2] + ("AA" if not good.endswith("AA") else "BB"),
+        signing.dumps({"a": "E0001"}, salt="another.list"),
+        signing.dumps({"a": 5}, salt="casspath.org.api.employees"),
+        signing.dumps(["E0001"], salt="casspath.org.api.employees"),
+        "a" * 400,
+    ]
+    for cursor in forged:
+        response = client.get(f"{API}/employees", {"cursor": cursor})
+        assert response.status_code in (400, 422), cursor
+        body = response.json()
+        assert body["detail_zh"] and body["detail_en"], cursor
+    response = client.get(f"{API}/employees", {"cursor": "x"})
+    assert response.status_code == 400 and "cursor" in response.json()["detail_en"]
+    assert client.get(f"{API}/employees", {"cursor": good, "page": 2}).status_code == 400
+
+
+def test_it_refuses_a_page_number_too_deep_and_points_to_the_cursor(client, world):
+    client.force_login(world.province_admin)
+    response = client.get(f"{API}/employees", {"page": 202, "page_size": 50})
+    assert response.status_code == 400
+    assert "next_cursor" in response.json()["detail_en"] and "next_cursor" in response.json()["detail_zh"]
+    assert client.get(f"{API}/employees", {"page": 201, "page_size": 50}).json()["items"] == []
+
+
+def test_it_caps_the_count(client, world, monkeypatch):
+    monkeypatch.setattr("casspath.core.paging.COUNT_CAP", 3)
+    client.force_login(world.province_admin)
+    body = client.get(f"{API}/employees", {"page_size": 2}).json()
+    assert (body["count"], body["count_exact"], body["pages"]) == (3, False, None)
+    assert len(body["items"]) == 2 and body["next_cursor"]
+    body = client.get(f"{API}/employees", {"unit": "SZ"}).json()
+    assert (body["count"], body["count_exact"], body["pages"]) == (1, True, 1)
+
+
+def test_it_searches_phones_only_where_the_caller_reads_them(client, world):
+    RoleAssignment.objects.create(user=world.outsider, role=Role.CONSULTANT, org_unit=world.province)
+    client.force_login(world.outsider)
+    assert nos(client.get(f"{API}/employees", {"q": "1391234"})) == []
+    client.force_login(world.city_admin_a)
+    assert nos(client.get(f"{API}/employees", {"q": "1391234"})) == ["E0001"]

@@ -87,3 +87,45 @@ def test_it_enforces_csrf(world):
     response = client.post(url("E0002"), {**form(world.colleague, name="新名"), "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert Employee.objects.get(employee_no="E0002").name == "新名"
+
+
+def test_it_offers_a_unit_picker_instead_of_a_list_of_every_unit(client, world):
+    from casspath.org.models import OrgUnit
+    from casspath.testing import make_unit
+
+    for n in range(40):
+        make_unit(f"GZ-TH-T{n:02d}", f"营销{n}班", OrgUnit.Kind.TEAM, world.district_a)
+    client.force_login(world.city_admin_a)
+    page = client.get(url("E0002")).content.decode()
+    assert 'role="combobox"' in page and 'name="org_unit"' in page and 'value="GZ-TH-01"' in page
+    assert "营销" not in page  # no unit listed until one types
+    assert "天河区 / 政企一班 · GZ-TH-01" in page  # the current unit, by its path
+
+
+def test_it_takes_a_unit_code_in_any_case_or_a_name_only_one_unit_has(client, world):
+    client.force_login(world.city_admin_a)
+    assert client.post(url("E0002"), form(world.colleague, org_unit="gz-th")).status_code == 302
+    world.colleague.refresh_from_db()
+    assert world.colleague.org_unit == world.district_a
+    assert client.post(url("E0002"), form(world.colleague, org_unit="政企一班")).status_code == 302
+    world.colleague.refresh_from_db()
+    assert world.colleague.org_unit == world.team_a
+
+
+def test_it_asks_which_unit_when_two_share_the_name_typed(client, world):
+    from casspath.org.models import OrgUnit
+    from casspath.testing import make_unit
+
+    yuexiu = make_unit("GZ-YX", "越秀区", OrgUnit.Kind.DISTRICT, world.city_a)
+    make_unit("GZ-TH-02", "商客二班", OrgUnit.Kind.TEAM, world.district_a)
+    make_unit("GZ-YX-02", "商客二班", OrgUnit.Kind.TEAM, yuexiu)
+    make_unit("SZ-NS-02", "深圳独有班", OrgUnit.Kind.TEAM, world.team_b.parent)
+    client.force_login(world.city_admin_a)
+    response = client.post(url("E0002"), form(world.colleague, org_unit="商客二班"))
+    (error,) = response.context["form"].errors["org_unit"]
+    assert "GZ-TH-02, GZ-YX-02" in error and "several units" in error
+    response = client.post(url("E0002"), form(world.colleague, org_unit="深圳独有班"))  # another city's
+    (error,) = response.context["form"].errors["org_unit"]
+    assert "不在您的范围内" in error and "SZ-NS-02" not in error
+    world.colleague.refresh_from_db()
+    assert world.colleague.org_unit == world.team_a

@@ -49,8 +49,9 @@ def test_it_lets_the_province_admin_move_him_by_roster_import(world, mover):
 
 def test_it_lets_the_province_admin_move_him_on_the_edit_page(client, world, mover):
     log_in(client, world.province_admin)
-    page = client.get("/org/employees/E0100/edit/").text
-    assert 'value="GZ-TH-01"' in page and 'value="SZ-NS-01"' in page  # the picker holds both cities
+    assert client.get("/org/employees/E0100/edit/").status_code == 200
+    offered = client.get("/org/unit-choices/", {"perm": "import_data", "q": "政企"}).text
+    assert 'data-code="GZ-TH-01"' in offered and 'data-code="SZ-NS-01"' in offered  # both cities
     employee = world.city_b_employee
     response = client.post("/org/employees/E0100/edit/", {
         "name": employee.name, "phone": employee.phone, "email": "", "org_unit": "GZ-TH-01",
@@ -90,7 +91,9 @@ def test_it_tells_an_api_caller_who_can_move_him(client, world, mover):
 def test_it_keeps_the_old_citys_admin_to_his_own_units(client, world, mover):
     log_in(client, world.city_admin_b)
     page = client.get("/org/employees/E0100/edit/").text
-    assert 'value="GZ-TH-01"' not in page and "同时涵盖两个单位" in page
+    assert "同时涵盖两个单位" in page
+    offered = client.get("/org/unit-choices/", {"perm": "import_data", "q": "政企"}).text
+    assert 'data-code="GZ-TH-01"' not in offered and 'data-code="SZ-NS-01"' in offered
     employee = world.city_b_employee
     response = client.post("/org/employees/E0100/edit/", {
         "name": employee.name, "phone": employee.phone, "email": "", "org_unit": "GZ-TH-01",
