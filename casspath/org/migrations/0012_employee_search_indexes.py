@@ -120,7 +120,7 @@ def _require_fts5_trigram() -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("org", "0010_unit_codes_upper_case"),
+        ("org", "0011_employee_unit_figures_index"),
     ]
 
     operations = [
