@@ -28,6 +28,7 @@ def test_it_opens_the_tree_level_by_level(transactional_db, live_server, request
     if device == "phone_page":
         page.click(".navbar-toggler")
     page.click("#nav-main >> text=组织架构")
+    page.wait_for_url("**/org/")
     page.wait_for_selector(".tree")
     district = page.locator(f"#tree-{world.district_a.pk}")
     toggle = district.locator(":scope > .tree-row > .tree-toggle")
@@ -44,7 +45,8 @@ def test_it_opens_the_tree_level_by_level(transactional_db, live_server, request
     children.locator("text=商客5班").wait_for()
     assert children.locator(":scope > li[id^=tree-]").count() == 5
     assert children.locator(".tree-more").count() == 0
-    assert page.evaluate("document.activeElement.textContent") == "商客4班"  # the first one added
+    # The first unit added takes the focus (htmx focuses it once the swap has settled).
+    page.wait_for_function("document.activeElement && document.activeElement.textContent === '商客4班'")
 
     # Close and open again: hidden, then shown without fetching a second time.
     toggle.focus()
@@ -83,7 +85,7 @@ def test_it_finds_a_unit_and_reveals_it(transactional_db, live_server, request, 
     page.wait_for_url("**open=GZ-TH-01**")
     revealed = page.locator(f"#tree-{world.team_a.pk}.tree-revealed")
     assert revealed.is_visible()
-    assert page.evaluate("document.activeElement.textContent") == "政企一班"
+    page.wait_for_function("document.activeElement && document.activeElement.textContent === '政企一班'")
     if device == "phone_page":
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     # The other city stays closed, and opens on demand.
