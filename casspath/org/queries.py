@@ -159,17 +159,25 @@ TREE_PAGE = 50  # children per level before "show more"
 
 @dataclass
 class TreeLevel:
-    """A page of `parent`'s children, from `offset`, out of `total`."""
+    """A page of `parent`'s children, from `offset`, out of `total`. It offers the page
+    after it ("show more") unless it is one fetched to go before the units shown, and the
+    page before it when it was opened at a unit further down (`earlier`)."""
 
     parent: OrgUnit
     nodes: list[UnitNode]
     offset: int
     total: int
+    earlier: bool = False  # offers the page before it (a level opened at a unit: tree_revealing)
+    later: bool = True  # offers the page after it (not when fetched to go before those shown)
 
     @property
     def next_offset(self) -> int | None:
         end = self.offset + len(self.nodes)
-        return end if end < self.total else None
+        return end if self.later and end < self.total else None
+
+    @property
+    def earlier_offset(self) -> int | None:
+        return max(self.offset - TREE_PAGE, 0) if self.earlier and self.offset > 0 else None
 
     @property
     def remaining(self) -> int:
@@ -233,17 +241,20 @@ def _level(parent: OrgUnit, units: Iterable[OrgUnit], counts: Mapping[str, int],
     return TreeLevel(parent, nodes, offset, total)
 
 
-def unit_children(parent: OrgUnit, *, offset: int = 0, limit: int | None = None,
-                  total: int | None = None) -> TreeLevel:
-    """One page (`TREE_PAGE` unless `limit`) of `parent`'s children with their headcounts:
+def unit_children(parent: OrgUnit, *, offset: int = 0, total: int | None = None,
+                  earlier: bool = False) -> TreeLevel:
+    """One page (`TREE_PAGE`) of `parent`'s children from `offset`, with their headcounts:
     three queries (two when the caller knows how many children `parent` has), whatever the
-    size of its subtree. `parent` must be one the user reaches (access_unit_by_code): its
-    subtree is his."""
-    offset, limit = max(offset, 0), limit or TREE_PAGE
-    units = list(_children_of(parent)[offset:offset + limit])
+    size of its subtree. `earlier`: the page goes before units already shown (it offers the
+    page before it, not the one after). `parent` must be one the user reaches
+    (access_unit_by_code): its subtree is his."""
+    offset = max(offset, 0)
+    units = list(_children_of(parent)[offset:offset + TREE_PAGE])
     if total is None:
         total = OrgUnit.objects.filter(parent=parent).count()
-    return _level(parent, units, child_headcounts([parent]), offset=offset, total=total)
+    level = _level(parent, units, child_headcounts([parent]), offset=offset, total=total)
+    level.earlier, level.later = earlier, not earlier
+    return level
 
 
 def tree_roots(user, perm: Perm = Perm.VIEW_EMPLOYEES) -> list[UnitNode]:
@@ -270,8 +281,9 @@ def tree_roots(user, perm: Perm = Perm.VIEW_EMPLOYEES) -> list[UnitNode]:
 
 def tree_revealing(user, unit: OrgUnit, perm: Perm = Perm.VIEW_EMPLOYEES) -> list[UnitNode]:
     """`tree_roots`, with every unit from the scope root down to `unit` opened, `unit`
-    included, so that it shows in its place (a level opens as far as it takes to hold the
-    next unit of the path). `unit` must be one the user reaches. A few queries per level."""
+    included, so that it shows in its place: a level opens at the page that holds the next
+    unit of the path, offering the pages before and after it. `unit` must be one the user
+    reaches. A few queries per level, never more than a page of units per level."""
     roots = tree_roots(user, perm)
     node = next((root for root in roots if unit.is_within(root.unit)), None)
     if node is None:
@@ -282,10 +294,10 @@ def tree_revealing(user, unit: OrgUnit, perm: Perm = Perm.VIEW_EMPLOYEES) -> lis
         if level is None:  # a unit without children: nothing further to open
             break
         found = next((child for child in level.nodes if child.unit.pk == pk), None)
-        if found is None:  # beyond the first page: open the level as far as the unit
-            rank = _rank_among_siblings(node.unit, pk)
-            size = (rank // TREE_PAGE + 1) * TREE_PAGE
-            node.level = level = unit_children(node.unit, limit=size, total=level.total)
+        if found is None:  # beyond the first page: open the level at the unit's page
+            start = _rank_among_siblings(node.unit, pk) // TREE_PAGE * TREE_PAGE
+            node.level = level = unit_children(node.unit, offset=start, total=level.total)
+            level.earlier = level.later = True
             found = next((child for child in level.nodes if child.unit.pk == pk), None)
             if found is None:
                 break

@@ -61,10 +61,12 @@ def tree_children(request, code: str):
     through its scope check, so another city's unit is the same 404 as none."""
     unit = access_unit_by_code(request.user, code)
     offset = request.GET.get("offset", "")
-    # Only the tree's own "show more" button sends it: anything else starts from the top.
+    # Only the tree's own "show more" buttons send it: anything else starts from the top.
     start = int(offset) if offset.isascii() and offset.isdigit() and len(offset) < 7 else 0
-    level = queries.unit_children(unit, offset=start)
-    return render(request, "org/partials/tree_level.html", {"level": level})
+    level = queries.unit_children(unit, offset=start, earlier=request.GET.get("earlier") == "1")
+    # Fetched by a "show more" button, which the units replace: the first takes the focus.
+    return render(request, "org/partials/tree_level.html",
+                  {"level": level, "focus_first": "offset" in request.GET})
 
 
 @login_required

@@ -127,6 +127,7 @@ def test_it_gives_the_figures_the_per_person_count_gives(company, today):
 def test_it_counts_the_figures_of_the_province_from_every_row(company):
     today = date(2026, 6, 30)
     figures = home.roster(company.province_admin, today)
+    assert figures is not None
     active = Employee.objects.filter(status=Employee.Status.ACTIVE)
     assert figures["active"] == active.count() and figures["left"] == 320 + 4 - active.count()
     started = active.filter(hire_date__lte=today).count()

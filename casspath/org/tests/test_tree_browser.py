@@ -3,6 +3,7 @@ unit with the keyboard (its children fetched once), show more, close it, follow 
 unit by name and see it revealed in its place."""
 
 import pytest
+from playwright.sync_api import expect
 
 from casspath.org import queries
 from casspath.org.models import OrgUnit
@@ -28,6 +29,7 @@ def test_it_opens_the_tree_level_by_level(transactional_db, live_server, request
     if device == "phone_page":
         page.click(".navbar-toggler")
     page.click("#nav-main >> text=组织架构")
+    page.wait_for_url("**/org/")
     page.wait_for_selector(".tree")
     district = page.locator(f"#tree-{world.district_a.pk}")
     toggle = district.locator(":scope > .tree-row > .tree-toggle")
@@ -44,7 +46,8 @@ def test_it_opens_the_tree_level_by_level(transactional_db, live_server, request
     children.locator("text=商客5班").wait_for()
     assert children.locator(":scope > li[id^=tree-]").count() == 5
     assert children.locator(".tree-more").count() == 0
-    assert page.evaluate("document.activeElement.textContent") == "商客4班"  # the first one added
+    # The first unit added takes the focus (htmx focuses it once the swap has settled).
+    expect(children.locator(".tree-label > a >> text=商客4班")).to_be_focused()
 
     # Close and open again: hidden, then shown without fetching a second time.
     toggle.focus()
@@ -83,10 +86,32 @@ def test_it_finds_a_unit_and_reveals_it(transactional_db, live_server, request, 
     page.wait_for_url("**open=GZ-TH-01**")
     revealed = page.locator(f"#tree-{world.team_a.pk}.tree-revealed")
     assert revealed.is_visible()
-    assert page.evaluate("document.activeElement.textContent") == "政企一班"
+    expect(revealed.locator(".tree-label > a:first-child")).to_be_focused()
     if device == "phone_page":
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     # The other city stays closed, and opens on demand.
     city_b = page.locator(f"#tree-{world.city_b.pk}")
     city_b.locator(":scope > .tree-row > .tree-toggle").click()
     page.locator(f"#tree-children-{world.city_b.pk} >> text=南山区").wait_for()
+
+
+def test_it_reveals_a_unit_far_down_a_long_list_and_shows_those_before(
+        transactional_db, live_server, page, monkeypatch):
+    monkeypatch.setattr(queries, "TREE_PAGE", 3)
+    world = build_world()
+    for n in range(2, 9):
+        make_unit(f"GZ-TH-{n:02d}", f"商客{n}班", OrgUnit.Kind.TEAM, world.district_a)
+    log_in_page(page, live_server, world.city_admin_a)
+    page.goto(f"{live_server.url}/org/?q=商客8")
+    page.click("#tree-search-results a >> text=商客8班")
+    page.wait_for_url("**open=GZ-TH-08**")
+    children = page.locator(f"#tree-children-{world.district_a.pk}")
+    names = children.locator(":scope > li[id^=tree-] > .tree-row .tree-label > a:first-child")
+    assert names.all_inner_texts() == ["商客7班", "商客8班"]
+    children.locator(".tree-more button >> nth=0").click()
+    expect(children.locator(".tree-label > a >> text=商客4班")).to_be_focused()
+    assert names.all_inner_texts() == ["商客4班", "商客5班", "商客6班", "商客7班", "商客8班"]
+    children.locator(".tree-more button").click()
+    children.locator("text=政企一班").wait_for()
+    assert names.all_inner_texts()[:3] == ["政企一班", "商客2班", "商客3班"]
+    assert len(names.all_inner_texts()) == 8 and children.locator(".tree-more").count() == 0

@@ -96,17 +96,37 @@ def test_it_reveals_a_unit_in_its_place(client, world):
     assert "政企二班" not in body
 
 
-def test_it_reveals_a_unit_beyond_the_first_page(client, world, monkeypatch):
+def test_it_reveals_a_unit_beyond_the_first_page_on_its_own_page(client, world, monkeypatch):
     monkeypatch.setattr(queries, "TREE_PAGE", 3)
     for n in range(2, 12):
         make_unit(f"GZ-TH-{n:02d}", f"班组{n}", OrgUnit.Kind.TEAM, world.district_a)
     make_unit("GZ-TH-00", "综合部", OrgUnit.Kind.DEPARTMENT, world.district_a)
     client.force_login(world.city_admin_a)
-    for code, shown in (("GZ-TH-08", 9), ("GZ-TH-00", 12), ("GZ-TH-02", 3)):
-        level = client.get(TREE, {"open": code}).context["roots"][0].level.nodes[0].level
-        assert len(level.nodes) == shown and code in [node.unit.code for node in level.nodes], code
-        # "Show more" goes on from where the page stops.
-        assert level.next_offset == (shown if shown < 12 else None)
+    children = reverse("org:tree_children", args=["GZ-TH"])
+    # 01..11 then the department 00, three a page: each unit opens on its own page, which
+    # offers the pages before and after it.
+    for code, page, earlier, later in (("GZ-TH-08", ["GZ-TH-07", "GZ-TH-08", "GZ-TH-09"], 3, 9),
+                                       ("GZ-TH-00", ["GZ-TH-10", "GZ-TH-11", "GZ-TH-00"], 6, None),
+                                       ("GZ-TH-02", ["GZ-TH-01", "GZ-TH-02", "GZ-TH-03"], None, 3)):
+        response = client.get(TREE, {"open": code})
+        level = response.context["roots"][0].level.nodes[0].level
+        assert [node.unit.code for node in level.nodes] == page, code
+        assert (level.earlier_offset, level.next_offset) == (earlier, later), code
+        body = response.content.decode()
+        assert (f'hx-get="{children}?offset={earlier}&amp;earlier=1"' in body) == (earlier is not None)
+
+
+def test_it_fetches_the_page_before_without_a_page_after(client, world, monkeypatch):
+    monkeypatch.setattr(queries, "TREE_PAGE", 3)
+    for n in range(2, 12):
+        make_unit(f"GZ-TH-{n:02d}", f"班组{n}", OrgUnit.Kind.TEAM, world.district_a)
+    client.force_login(world.city_admin_a)
+    response = client.get(reverse("org:tree_children", args=["GZ-TH"]), {"offset": 3, "earlier": 1})
+    level = response.context["level"]
+    assert [node.unit.code for node in level.nodes] == ["GZ-TH-04", "GZ-TH-05", "GZ-TH-06"]
+    assert (level.earlier_offset, level.next_offset) == (0, None)
+    # The first unit it adds takes the focus from the button it replaces.
+    assert response.content.decode().count("autofocus") == 1
 
 
 def test_it_opens_the_revealed_unit_itself(client, world):
