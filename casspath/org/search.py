@@ -9,8 +9,9 @@ from an index on both databases (migration org 0011 creates them).
 - Employee number (工号): numbers beginning with the text, in any case ("gd0999" finds
   GD09990…GD09999): people type a number from its start. A B-tree index (UPPER with a pattern
   operator class on PostgreSQL, NOCASE on SQLite) reads it as a range.
-- Phone: numbers beginning with the digits typed ("138 0013", "+86 138…" and full-width
-  digits read as the stored 11 digits), likewise from a B-tree index; and only among the
+- Phone: numbers beginning with the digits typed, from the third ("138 0013", "+86 138…" and
+  full-width digits read as the stored 11 digits: every mobile number begins with 1, so one
+  or two digits would match nearly everyone), likewise from a B-tree index; and only among the
   employees whose phone the user may read (VIEW_PERSONAL_DATA): a user who sees masked phones
   (consultants, analysts) finds nobody by phone, so typing digits reveals nothing of a number.
 """
@@ -28,6 +29,8 @@ from casspath.org.scopes import Perm
 
 # The shortest text a trigram index finds as a substring; shorter texts match from the start.
 SUBSTRING_FROM = 3
+# The fewest digits that search phones (every Chinese mobile number begins with 1).
+PHONE_FROM = 3
 # Separators people type inside a phone number, and the country code they may put first.
 _PHONE_NOISE = re.compile(r"[\s\-()（）.]")
 _PHONE_TEXT = re.compile(r"^\+?\d+$")
@@ -44,7 +47,7 @@ def search_q(user, text: str) -> Q:
         return Q()
     match = _name_q(text) | Q(employee_no__istartswith=text)
     digits = phone_digits(text)
-    if digits:
+    if len(digits) >= PHONE_FROM:
         match |= Q(phone__startswith=digits) & scopes.employees_q(user, Perm.VIEW_PERSONAL_DATA)
     return match
 

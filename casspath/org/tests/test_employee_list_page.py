@@ -79,6 +79,8 @@ def test_it_finds_employee_numbers_and_phones_from_their_start(client, world):
     assert nos(client.get(URL, {"q": "0000222"})) == []
     assert nos(client.get(URL, {"q": "+86 1360000"})) == ["E0100"]
     assert nos(client.get(URL, {"q": "１３６００００"})) == ["E0100"]  # full-width digits
+    assert nos(client.get(URL, {"q": "136"})) == ["E0100"]
+    assert nos(client.get(URL, {"q": "13"})) == []  # every mobile number begins with 1: too few digits
 
 
 def test_it_does_not_let_a_masked_viewer_probe_phone_digits(client, world):
