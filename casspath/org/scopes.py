@@ -92,13 +92,29 @@ def has_perm(user, perm: Perm) -> bool:
     return is_unrestricted(user) or bool(reaches(user, perm))
 
 
+def bound_units(user) -> list[OrgUnit]:
+    """The units the user's roles are bound to (one per binding), from the bindings already
+    read for his scopes."""
+    return [binding.org_unit for binding in _bindings(user)]
+
+
 def scope_roots(user, perm: Perm) -> list[OrgUnit]:
-    """The units whose subtrees the permission reaches, overlaps removed."""
+    """The units whose subtrees the permission reaches, overlaps removed. Worked out once per
+    permission for the bindings read (a page asks several times: its menu, its checks)."""
+    bindings = _bindings(user)
+    memo = getattr(user, "_casspath_roots", None)
+    if memo is None or memo[0] is not bindings:
+        memo = (bindings, {})
+        if getattr(user, "_casspath_bindings", None) is bindings:  # kept on a logged-in user only
+            user._casspath_roots = memo
+    if perm not in memo[1]:
+        memo[1][perm] = _roots(bindings, perm)
+    return list(memo[1][perm])
+
+
+def _roots(bindings: list[RoleAssignment], perm: Perm) -> list[OrgUnit]:
     table = PERMISSIONS[perm]
-    roots = [
-        b.org_unit for b in _bindings(user)
-        if table.get(Role(b.role)) in SUBTREE_REACHES
-    ]
+    roots = [b.org_unit for b in bindings if table.get(Role(b.role)) in SUBTREE_REACHES]
     roots.sort(key=lambda unit: len(unit.path))
     kept: list[OrgUnit] = []
     for unit in roots:
