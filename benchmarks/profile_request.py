@@ -183,16 +183,17 @@ def session_cookie(username: str | None) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def measure(call, seconds: float) -> tuple[float, float, int]:
-    """(wall ms, CPU ms) per request over about `seconds`, best of three rounds; calls made."""
+def measure(call, seconds: float, rounds: int = 7) -> tuple[float, float, int]:
+    """(wall ms, CPU ms) per request, each the best of `rounds` rounds over about `seconds` in
+    all (the round least disturbed by whatever else the machine runs); calls made."""
     for _ in range(3):
         call()  # warm: imports, template loading, the first connection
     best_wall = best_cpu = float("inf")
     total = 0
-    for _ in range(3):
+    for _ in range(rounds):
         n = 0
         wall0, cpu0 = time.perf_counter(), time.process_time()
-        while time.perf_counter() - wall0 < seconds / 3 or n < 5:
+        while time.perf_counter() - wall0 < seconds / rounds or n < 5:
             call()
             n += 1
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0

@@ -82,9 +82,25 @@ def roles_of(user) -> set[Role]:
     return {Role(binding.role) for binding in _bindings(user)}
 
 
+def _derived(user, bindings: list[RoleAssignment]) -> dict:
+    """What is worked out from the bindings (reaches and roots per permission), kept on the
+    user beside them: a page asks several times (its menu, its checks, each row of a list)."""
+    memo = getattr(user, "_casspath_derived", None)
+    if memo is None or memo[0] is not bindings:
+        memo = (bindings, {})
+        if getattr(user, "_casspath_bindings", None) is bindings:  # kept on a logged-in user only
+            user._casspath_derived = memo
+    return memo[1]
+
+
 def reaches(user, perm: Perm) -> set[Reach]:
-    table = PERMISSIONS[perm]
-    return {table[Role(b.role)] for b in _bindings(user) if Role(b.role) in table}
+    bindings = _bindings(user)
+    derived = _derived(user, bindings)
+    key = ("reaches", perm)
+    if key not in derived:
+        table = PERMISSIONS[perm]
+        derived[key] = frozenset(table[Role(b.role)] for b in bindings if Role(b.role) in table)
+    return set(derived[key])
 
 
 def has_perm(user, perm: Perm) -> bool:
@@ -99,17 +115,13 @@ def bound_units(user) -> list[OrgUnit]:
 
 
 def scope_roots(user, perm: Perm) -> list[OrgUnit]:
-    """The units whose subtrees the permission reaches, overlaps removed. Worked out once per
-    permission for the bindings read (a page asks several times: its menu, its checks)."""
+    """The units whose subtrees the permission reaches, overlaps removed."""
     bindings = _bindings(user)
-    memo = getattr(user, "_casspath_roots", None)
-    if memo is None or memo[0] is not bindings:
-        memo = (bindings, {})
-        if getattr(user, "_casspath_bindings", None) is bindings:  # kept on a logged-in user only
-            user._casspath_roots = memo
-    if perm not in memo[1]:
-        memo[1][perm] = _roots(bindings, perm)
-    return list(memo[1][perm])
+    derived = _derived(user, bindings)
+    key = ("roots", perm)
+    if key not in derived:
+        derived[key] = tuple(_roots(bindings, perm))
+    return list(derived[key])
 
 
 def _roots(bindings: list[RoleAssignment], perm: Perm) -> list[OrgUnit]:
