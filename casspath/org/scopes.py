@@ -108,6 +108,23 @@ def has_perm(user, perm: Perm) -> bool:
     return is_unrestricted(user) or bool(reaches(user, perm))
 
 
+def reaches_only_self(user) -> bool:
+    """Whether every permission the user's roles grant reaches himself alone: no role reaches
+    a team, a scope or attendees (in PERMISSIONS above only the account manager's does; a
+    login with no role reaches nobody). Staff and superusers never qualify.
+
+    The rule for long sessions ("keep me signed in on this phone", casspath/site/login.py):
+    a phone left signed in for weeks then opens one person's own record, never other
+    people's records or personal data. A team lead (his team's phones), a lecturer (his
+    attendees), training admins, consultants and analysts (their scope) keep the default
+    session age."""
+    if not getattr(user, "is_authenticated", False) or is_unrestricted(user):
+        return False
+    if getattr(user, "is_staff", False):
+        return False
+    return all(reach == Reach.SELF for perm in Perm for reach in reaches(user, perm))
+
+
 def bound_units(user) -> list[OrgUnit]:
     """The units the user's roles are bound to (one per binding), from the bindings already
     read for his scopes."""
