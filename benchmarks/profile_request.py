@@ -1,22 +1,36 @@
-"""Where a request's CPU goes, in process (no web server, no network).
+"""Where a request's time goes, in process (no web server, no network).
 
-Builds the demo company in a scratch database (or uses the configured one with
---existing), then calls Django's WSGI handler in a loop, as gunicorn's worker does, for a
-few pages as one logged-in user each, beside a bare Django JSON view (no middleware, one URL)
-called the same way in the same process. For each it prints wall and CPU milliseconds per
-request, the queries it runs, and its rate as a share of the bare view's (the ratio the
-page benchmark, benchmarks/pages.py, measures through gunicorn and wrk). With --profile it
-then runs each page under cProfile and prints where the time went, grouped by area
-(middleware, sessions, auth, templates, ORM, database driver, ...) and the top functions.
+Builds the demo company in a scratch database (or uses the configured one with --existing),
+then calls Django's WSGI handler in a loop, as a gunicorn worker does, for a few pages, each
+as one logged-in user, beside a bare Django JSON view (no middleware, one URL) called the same
+way in the same process. For each page it prints wall and CPU milliseconds per request (the
+best of seven rounds: the machine may be shared), the CPU the PostgreSQL server spent on it
+(when it runs on this machine), the number of queries (--sql prints them), and its rate as a
+share of the bare view's. Two rows isolate the fixed costs: the bare view behind casspath's
+whole middleware stack, anonymous (stack_anon) and logged in (stack_user: the session and the
+user are loaded).
+
+With --profile each page then runs under pyinstrument (a sampling profiler; wall time, so a
+wait for the database shows as time in the driver) and the script prints its own time grouped
+by area (templates, ORM compiler, querysets, database driver, middleware, menu, scopes, ...)
+and the call tree; --cprofile uses cProfile with a CPU clock instead, with the top functions
+(--top, sorted by PROFILE_SORT=cumulative|tottime). Both profilers slow the request down
+(pyinstrument about 3x, cProfile 8x): read the shares, not the milliseconds.
+
+In process, the bare view costs about a tenth of what it costs through gunicorn (which parses
+HTTP and writes the socket for every request): the shares printed here are therefore much
+lower than the ratios benchmarks/pages.py measures through gunicorn and wrk, and it is those
+the issue's targets are about. This is the tool for finding where the time goes.
 
     python benchmarks/profile_request.py [--managers 5000] [--database-url postgres://...]
-                                         [--existing] [--profile] [--pages home,employee]
+                                         [--existing] [--pages employee,home_manager]
+                                         [--profile | --cprofile] [--sql 200]
 
 Without --database-url a fresh SQLite file in a temporary directory is used; with a
 PostgreSQL URL the named database is dropped and created afresh (never point it at data you
-want to keep), unless --existing says to use the configured database (DATABASE_URL) and
-its demo as they are. The figures are printed, not recorded: this is a tool for finding
-where time goes; benchmarks/pages.py records page figures in docs/benchmarks.md.
+want to keep), unless --existing says to use the configured database (DATABASE_URL,
+CASSPATH_VAR_DIR) and its demo as they are. Nothing is recorded: benchmarks/pages.py records
+page figures in docs/benchmarks.md.
 """
 
 import argparse
@@ -53,6 +67,14 @@ DEFAULT_PAGES = "stack_anon,stack_user,login_page,home_manager,employee,api_empl
 
 # Areas of the profile, by the first path fragment a function's file contains.
 AREAS = [
+    # pyinstrument names C functions "<built-in>:Class.method"; cProfile "~:<method ...>".
+    ("CursorWrapper.execute", "database driver"),
+    ("CursorWrapper.fetch", "database driver"),
+    ("<built-in>:PGconn", "database driver"),
+    ("SchemaSerializer", "pydantic"),
+    ("SchemaValidator", "pydantic"),
+    ("<built-in>", "built-ins (getattr, isinstance, ...)"),
+    ("<string>", "generated code (dataclasses, namedtuples)"),
     ("casspath/core/middleware", "casspath middleware"),
     ("casspath/api/middleware", "casspath middleware"),
     ("casspath/core/nul", "casspath middleware"),
@@ -90,8 +112,8 @@ AREAS = [
     ("psycopg", "database driver"),
     ("sqlite3", "database driver"),
     ("{method 'execute' of 'sqlite3", "database driver"),
-    ("<built-in method", "built-ins"),
-    ("<method", "built-ins"),
+    ("<built-in method", "built-ins (getattr, isinstance, ...)"),
+    ("<method", "built-ins (getattr, isinstance, ...)"),
     ("python3.11/", "standard library"),
 ]
 
@@ -183,23 +205,45 @@ def session_cookie(username: str | None) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def measure(call, seconds: float, rounds: int = 7) -> tuple[float, float, int]:
-    """(wall ms, CPU ms) per request, each the best of `rounds` rounds over about `seconds` in
-    all (the round least disturbed by whatever else the machine runs); calls made."""
+def database_server_cpu() -> float | None:
+    """CPU seconds spent so far by the PostgreSQL server process behind this process's
+    connection, when the server runs on this machine (else None; SQLite runs inside us)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not connection.settings_dict.get("CONN_MAX_AGE"):
+        return None  # without a kept connection each request has its own server process
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def measure(call, seconds: float, rounds: int = 7) -> tuple[float, float, float | None, int]:
+    """(wall ms, CPU ms, database server CPU ms or None) per request, each the best of `rounds`
+    rounds over about `seconds` in all (the round least disturbed by whatever else the machine
+    runs); calls made."""
     for _ in range(3):
         call()  # warm: imports, template loading, the first connection
-    best_wall = best_cpu = float("inf")
+    best_wall = best_cpu = best_server = float("inf")
     total = 0
     for _ in range(rounds):
         n = 0
+        server0 = database_server_cpu()
         wall0, cpu0 = time.perf_counter(), time.process_time()
         while time.perf_counter() - wall0 < seconds / rounds or n < 5:
             call()
             n += 1
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        server1 = database_server_cpu()
         best_wall, best_cpu = min(best_wall, wall / n * 1000), min(best_cpu, cpu / n * 1000)
+        if server0 is not None and server1 is not None:
+            best_server = min(best_server, (server1 - server0) / n * 1000)
         total += n
-    return best_wall, best_cpu, total
+    return best_wall, best_cpu, (None if best_server == float("inf") else best_server), total
 
 
 def captured_queries(call) -> list[str]:
@@ -247,11 +291,11 @@ def profile_cprofile(call, n: int, top: int) -> None:
 
 
 def profile_pyinstrument(call, n: int, threshold: float) -> None:
-    """pyinstrument samples the stack every 0.2 ms of wall time (little overhead): database
+    """pyinstrument samples the stack every millisecond of wall time (little overhead): database
     waits show as time in the driver."""
     from pyinstrument import Profiler
 
-    profiler = Profiler(interval=0.0002, async_mode="disabled")
+    profiler = Profiler(interval=0.001, async_mode="disabled")
     profiler.start()
     for _ in range(n):
         call()
@@ -283,7 +327,7 @@ def main() -> int:
     parser.add_argument("--pages", default=DEFAULT_PAGES, help=f"of {', '.join(PAGES)}")
     parser.add_argument("--seconds", type=float, default=3.0, help="measuring time per page")
     parser.add_argument("--profile", action="store_true", help="profile each page with cProfile")
-    parser.add_argument("--profile-requests", type=int, default=200)
+    parser.add_argument("--profile-requests", type=int, default=500)
     parser.add_argument("--sql", type=int, default=0, metavar="CHARS",
                         help="print each page's queries, cut to CHARS characters")
     parser.add_argument("--cprofile", action="store_true",
@@ -350,11 +394,12 @@ def main() -> int:
             continue
         sql = captured_queries(call)
         queries = len(sql)
-        wall, cpu, n = measure(call, args.seconds)
+        wall, cpu, server, n = measure(call, args.seconds)
         results[name] = (wall, cpu)
         bare_wall, bare_cpu = results["bare"]
-        print(f"  {name:14} {path:34} {wall:6.2f} ms wall {cpu:6.2f} ms CPU {queries:3} queries · "
-              f"of bare: {bare_wall / wall:6.1%} wall {bare_cpu / cpu:6.1%} CPU · "
+        server_text = f" + {server:5.2f} ms DB server" if server is not None else ""
+        print(f"  {name:14} {path:34} {wall:6.2f} ms wall {cpu:6.2f} ms CPU{server_text} "
+              f"{queries:3} queries · of bare: {bare_wall / wall:6.1%} wall {bare_cpu / cpu:6.1%} CPU · "
               f"{n} calls as {username or 'anonymous'}", flush=True)
         if args.sql:
             for statement in sql:
