@@ -404,7 +404,7 @@ def main() -> int:
         if args.sql:
             for statement in sql:
                 print(f"      {statement[:args.sql]}")
-        if args.profile and name != "bare":
+        if (args.profile or args.cprofile) and name != "bare":
             if args.cprofile:
                 profile_cprofile(call, args.profile_requests, args.top)
             else:
