@@ -234,6 +234,8 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Django's database sessions, loaded with one plain statement (casspath/core/sessions.py).
+SESSION_ENGINE = "casspath.core.sessions"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 10)
 # "Keep me signed in on this phone" at login: the session of a login whose roles reach only
 # himself (an account manager) lasts this long, renewed daily while used (casspath/site/login.py).
