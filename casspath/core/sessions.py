@@ -17,6 +17,9 @@ from django.utils import timezone
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
         """The unexpired row of this key, holding what `load()` reads (its data), or None."""
+        key = self.session_key
+        if key is None:
+            return None
         model = self.model
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
@@ -25,9 +28,9 @@ class SessionStore(DatabaseSessionStore):
                f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s")
         now = model._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
+            cursor.execute(sql, [key, now])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0])
+        return model(session_key=key, session_data=row[0])
