@@ -88,12 +88,14 @@ lint: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-# The roster import on SQLite, then on PostgreSQL (BENCH_DATABASE_URL, a scratch database
-# the benchmark drops and creates).
+# The roster import and the login on SQLite, then on PostgreSQL (BENCH_DATABASE_URL, a
+# scratch database each benchmark drops and creates).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casspath_bench
 bench: install-dev
 	$(BIN)/python benchmarks/roster_import.py
 	$(BIN)/python benchmarks/roster_import.py --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python benchmarks/login.py
+	$(BIN)/python benchmarks/login.py --database-url $(BENCH_DATABASE_URL)
 
 # Needs gettext (msgfmt); the compiled catalogues are committed so that users do not.
 # Run from the root so that templates/ is scanned too; the catalogue lands in

@@ -11,9 +11,8 @@ from django.db.models import Q
 from django.http import Http404
 
 from casspath.competency.models import CompetencyModel, Dimension, Module
-from casspath.core.actors import SystemActor
 from casspath.org import scopes
-from casspath.org.models import Employee, RoleAssignment
+from casspath.org.queries import my_employee
 
 
 def visible_models_q(user) -> Q:
@@ -22,9 +21,11 @@ def visible_models_q(user) -> Q:
         return Q()
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
-    paths = list(RoleAssignment.objects.filter(user_id=user.pk).values_list("org_unit__path", flat=True))
-    if not isinstance(user, SystemActor):
-        paths += Employee.objects.filter(user_id=user.pk).values_list("org_unit__path", flat=True)
+    # The units of his roles and his own, as the request has already read them.
+    paths = [unit.path for unit in scopes.bound_units(user)]
+    employee = my_employee(user)
+    if employee is not None:
+        paths.append(employee.org_unit.path)
     # The path "/1/7/42/" lists a unit's ancestors and itself: the models that apply to it.
     applying = {int(part) for path in paths for part in path.strip("/").split("/") if part}
     q = Q(org_unit_id__in=sorted(applying))

@@ -21,6 +21,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Substr
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from casspath.analytics.tenure import (
@@ -31,7 +33,7 @@ from casspath.analytics.tenure import (
     tenure_year_bounds,
     validate_bounds,
 )
-from casspath.core import paging
+from casspath.core import paging, request_cache
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
 from casspath.core.validators import normalise
@@ -44,16 +46,30 @@ from casspath.org.validators import unit_code_key
 # ---------------------------------------------------------------- stages
 
 
+STAGES_KEY = "org.stages"
+
+
+def _stages() -> list[Stage]:
+    """The stage table by lower bound, read once per request (core/request_cache.py): most
+    pages show a tenure or a stage, some several times."""
+    return request_cache.cached(STAGES_KEY, lambda: list(Stage.objects.order_by("min_years")))
+
+
+@receiver([post_save, post_delete], sender=Stage, dispatch_uid="org.queries.forget_stages")
+def _forget_stages(**_kwargs) -> None:
+    request_cache.forget(STAGES_KEY)
+
+
 def stage_bounds() -> StageBounds:
     """Stage bounds as configured in the Stage table, else the settings default."""
-    rows = list(Stage.objects.order_by("min_years").values_list("code", "min_years", "max_years"))
+    rows = [(stage.code, stage.min_years, stage.max_years) for stage in _stages()]
     bounds: StageBounds = rows or settings.CASSPATH["DEFAULT_STAGE_BOUNDS"]
     validate_bounds(bounds)
     return bounds
 
 
 def stages_by_code() -> dict[str, Stage]:
-    return {stage.code: stage for stage in Stage.objects.all()}
+    return {stage.code: stage for stage in _stages()}
 
 
 def stage_of(hire_date: date, on: date, bounds: StageBounds | None = None) -> str | None:
@@ -382,11 +398,25 @@ def units_by_path(paths: Iterable[str]) -> dict[str, OrgUnit]:
 
 
 def my_employee(user) -> Employee | None:
-    """The employee record of the logged-in user, if he is one."""
-    if isinstance(user, SystemActor):
+    """The employee record of the logged-in user, if he is one; read once per request (the
+    home page's cards and the competency models' scope each ask)."""
+    if isinstance(user, SystemActor) or user.pk is None:
         return None
-    return (Employee.objects.filter(user_id=user.pk)
-            .select_related("org_unit", "position", "grade").first())
+    return request_cache.cached(
+        _my_employee_key(user.pk),
+        lambda: (Employee.objects.filter(user_id=user.pk)
+                 .select_related("org_unit", "position", "grade").first()),
+    )
+
+
+def _my_employee_key(user_id: int) -> str:
+    return f"org.my_employee:{user_id}"
+
+
+@receiver([post_save, post_delete], sender=Employee, dispatch_uid="org.queries.forget_my_employee")
+def _forget_my_employee(instance: Employee, **_kwargs) -> None:
+    if instance.user_id is not None:
+        request_cache.forget(_my_employee_key(instance.user_id))
 
 
 def role_bindings_of(user) -> QuerySet[RoleAssignment]:

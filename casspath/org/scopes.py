@@ -82,9 +82,25 @@ def roles_of(user) -> set[Role]:
     return {Role(binding.role) for binding in _bindings(user)}
 
 
+def _derived(user, bindings: list[RoleAssignment]) -> dict:
+    """What is worked out from the bindings (reaches and roots per permission), kept on the
+    user beside them: a page asks several times (its menu, its checks, each row of a list)."""
+    memo = getattr(user, "_casspath_derived", None)
+    if memo is None or memo[0] is not bindings:
+        memo = (bindings, {})
+        if getattr(user, "_casspath_bindings", None) is bindings:  # kept on a logged-in user only
+            user._casspath_derived = memo
+    return memo[1]
+
+
 def reaches(user, perm: Perm) -> set[Reach]:
-    table = PERMISSIONS[perm]
-    return {table[Role(b.role)] for b in _bindings(user) if Role(b.role) in table}
+    bindings = _bindings(user)
+    derived = _derived(user, bindings)
+    key = ("reaches", perm)
+    if key not in derived:
+        table = PERMISSIONS[perm]
+        derived[key] = frozenset(table[Role(b.role)] for b in bindings if Role(b.role) in table)
+    return set(derived[key])
 
 
 def has_perm(user, perm: Perm) -> bool:
@@ -92,13 +108,42 @@ def has_perm(user, perm: Perm) -> bool:
     return is_unrestricted(user) or bool(reaches(user, perm))
 
 
+def reaches_only_self(user) -> bool:
+    """Whether every permission the user's roles grant reaches himself alone: no role reaches
+    a team, a scope or attendees (in PERMISSIONS above only the account manager's does; a
+    login with no role reaches nobody). Staff and superusers never qualify.
+
+    The rule for long sessions ("keep me signed in on this phone", casspath/site/login.py):
+    a phone left signed in for weeks then opens one person's own record, never other
+    people's records or personal data. A team lead (his team's phones), a lecturer (his
+    attendees), training admins, consultants and analysts (their scope) keep the default
+    session age."""
+    if not getattr(user, "is_authenticated", False) or is_unrestricted(user):
+        return False
+    if getattr(user, "is_staff", False):
+        return False
+    return all(reach == Reach.SELF for perm in Perm for reach in reaches(user, perm))
+
+
+def bound_units(user) -> list[OrgUnit]:
+    """The units the user's roles are bound to (one per binding), from the bindings already
+    read for his scopes."""
+    return [binding.org_unit for binding in _bindings(user)]
+
+
 def scope_roots(user, perm: Perm) -> list[OrgUnit]:
     """The units whose subtrees the permission reaches, overlaps removed."""
+    bindings = _bindings(user)
+    derived = _derived(user, bindings)
+    key = ("roots", perm)
+    if key not in derived:
+        derived[key] = tuple(_roots(bindings, perm))
+    return list(derived[key])
+
+
+def _roots(bindings: list[RoleAssignment], perm: Perm) -> list[OrgUnit]:
     table = PERMISSIONS[perm]
-    roots = [
-        b.org_unit for b in _bindings(user)
-        if table.get(Role(b.role)) in SUBTREE_REACHES
-    ]
+    roots = [b.org_unit for b in bindings if table.get(Role(b.role)) in SUBTREE_REACHES]
     roots.sort(key=lambda unit: len(unit.path))
     kept: list[OrgUnit] = []
     for unit in roots:

@@ -13,7 +13,7 @@ LOGIN = reverse("login")
 
 def test_it_hashes_passwords_with_argon2():
     # The test conftest swaps in MD5 for speed; the project's own settings module decides.
-    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert project_settings.PASSWORD_HASHERS[0] == "casspath.core.hashers.Argon2idHasher"
 
 
 def test_it_locks_a_login_out_after_five_failures(world):

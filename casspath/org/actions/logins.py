@@ -210,7 +210,7 @@ def do_run_login_batch(batch_id: int, *, out_path: Path | None = None,
     died), when this run takes it over under a new `attempt`. It wrote no login (they are
     written in one transaction at the end), so starting over issues nothing twice.
 
-    Passwords are hashed in chunks of LOGIN_CHUNK_SIZE (Argon2 is slow on purpose: ~50 ms
+    Passwords are hashed in chunks of LOGIN_CHUNK_SIZE (Argon2 is slow on purpose: ~25 ms
     each), and the progress is committed after each chunk so the web page can show it. The
     logins themselves (users, their link to the employee, roles) are written in ONE
     transaction at the end, together with the password file and the batch's success, after
