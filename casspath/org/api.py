@@ -95,8 +95,11 @@ class EmployeePageOut(Schema):
 
 
 class EmployeeFilterIn(Schema):
-    q: str = Field("", description="Name, employee number, or phone (phone only where you may read it)")
-    unit: str = Field("", description="Unit code: the unit and its subunits")
+    q: str = Field("", description="A name (3 characters or more anywhere in it; 1 or 2 from its start), "
+                                   "an employee number from its start, or a phone number from its start "
+                                   "(3 digits or more, only where you may read phones)")
+    unit: str = Field("", description="Unit code (or a name only one unit of your scope has): the unit "
+                                      "and its subunits")
     stage: str = Field("", description="Stage code or name")
     position: str = Field("", description="Position code or name")
     grade: str = Field("", description="Grade code or name")

@@ -104,6 +104,7 @@ def employee_list(request):
         "next_query": urlencode({**params, "after": page.next_key}) if page.next_key else "",
         "previous_query": urlencode({**params, "before": page.previous_key}) if page.previous_key else "",
         "filtered": bool(params),
+        "paged": bool(after or before),  # not the first page: "First page" is offered
         "can_export": scopes.has_perm(user, Perm.VIEW_PERSONAL_DATA),
     })
 

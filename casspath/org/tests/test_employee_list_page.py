@@ -148,6 +148,8 @@ def test_it_pages_by_employee_number_keeping_the_filters(client, world):
     back = client.get(URL, {"unit": "GZ-TH-01", "status": "active", "before": "G0048"})
     assert nos(back) == nos(response)
     assert nos(client.get(URL, {"after": "Z" * 500})) == nos(client.get(URL))  # no key: the first page
+    past = client.get(URL, {"after": "Z9999"})  # past the end (the list changed since): back to the first
+    assert nos(past) == [] and 'href="?">第一页' in past.content.decode()
 
 
 def test_it_counts_exactly_up_to_a_cap_and_says_more_past_it(client, world, monkeypatch):

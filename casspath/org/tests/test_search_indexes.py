@@ -154,3 +154,13 @@ def test_it_puts_the_name_trigger_back_when_a_big_load_fails(world):
     _assert_indexes()
     make_employee("G0001", "令狐冲天", world.team_a)
     assert queries.employees_visible(world.province_admin, queries.EmployeeFilters(q="狐冲天")).count() == 1
+
+
+def test_it_reads_full_text_syntax_as_plain_characters(client, world):
+    make_employee("G0001", "Tom OR Li", world.team_a)
+    client.force_login(world.city_admin_a)
+    for q in ('"""', "*:^", "NEAR(a b)", "a OR b", "%_%", "\\", "Li*", "name:Tom"):
+        assert client.get(URL, {"q": q}).status_code == 200, q
+        assert client.get("/api/v1/org/employees", {"q": q}).status_code == 200, q
+    assert found(client, "m OR L") == ["G0001"]
+    assert found(client, "Li*") == []
