@@ -5,7 +5,9 @@ form (its CSRF cookie) and POSTs the username and password, which runs django-ax
 the Argon2 verification, a new session, the last-login write and axes' access log. Beside it,
 in the same run and the same number of processes, the baseline: the Argon2 verification
 alone at the project's parameters (PASSWORD_HASHERS[0]). The ratio of the two says what the
-rest of a login (page, form, axes, session, writes) costs. For comparison the run also
+rest of a login (page, form, axes, session, writes) costs, and the CPU per login gives the
+rate the cores allow when nothing else runs (printed beside the measured rate, with the load
+average the run started with: a shared machine lowers the rates). For comparison the run also
 measures the verification at Django's default Argon2 parameters (what the project used
 before: 100 MiB, p=8), and the first login of users whose hash still has them (verified,
 then rehashed with the project's parameters, once per user). Target: >= 30 logins/s.
@@ -166,6 +168,7 @@ def main() -> int:
 
     from casspath.core.models import User
 
+    load_before = os.getloadavg()[0]  # other work on the machine slows every figure alike
     call_command("migrate", verbosity=0, skip_checks=True)
     make_users()
     hasher = get_hasher()
@@ -194,16 +197,20 @@ def main() -> int:
     rehashed = User.objects.filter(username__in=olds, password__startswith=prefix).count()
     assert rehashed == upgraded == OLD_USERS, (rehashed, upgraded)
     ratio = login_rate / verify_rate
+    cores = os.cpu_count() or 1
+    capacity = min(n, cores) / login_cpu * 1000  # logins/s the cores allow, were they ours alone
     met = login_rate >= TARGET
     today = date.today().isoformat()  # noqa: DTZ011 - the machine's date is what the log means
     lines = [
-        f"- {today} · {platform.machine()}, {os.cpu_count()} cores ({cpu_model()}) · Python "
-        f"{platform.python_version()} · {engine} · {n} processes, {args.seconds:.0f} s per figure",
+        f"- {today} · {platform.machine()}, {cores} cores ({cpu_model()}) · Python "
+        f"{platform.python_version()} · {engine} · {n} processes, {args.seconds:.0f} s per figure · "
+        f"load average {load_before:.1f} before the run",
         f"  - baseline, the Argon2id verification alone ({params}): {verify_rate:.1f}/s, "
         f"{verify_cpu:.1f} ms CPU each",
         f"  - logins through the login page (form, axes, verification, session, writes): {login_rate:.1f}/s, "
         f"{login_cpu:.1f} ms CPU each ({login_cpu - verify_cpu:.1f} ms beside the hash); ratio to the "
-        f"verification alone: {ratio:.2f} (target ≥ {TARGET} logins/s: {'met' if met else 'NOT met'})",
+        f"verification alone: {ratio:.2f} (target ≥ {TARGET} logins/s: {'met' if met else 'NOT met'}); "
+        f"the cores allow {capacity:.0f}/s at that CPU per login when nothing else runs",
         f"  - before, Django's default Argon2 (m=100 MiB, t=2, p=8), the verification alone: "
         f"{old_rate:.1f}/s, {old_cpu:.1f} ms CPU each",
         f"  - the first login of a user whose hash has those (verified, rehashed to {params}): "
