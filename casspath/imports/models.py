@@ -5,6 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from casspath.core.jobs import Job
 
+# What the run page says a run is doing (its `phase`, framework.PHASES).
+PHASE_LABELS = {
+    "reading": _("Reading the file"),
+    "validating": _("Checking the rows"),
+    "waiting": _("Waiting for another import of the same units to finish"),
+    "planning": _("Comparing with the data"),
+    "writing": _("Writing"),
+}
+
 
 class ImportRun(Job):
     """One import of one uploaded file: who, what, how far, and the report. A job of
@@ -60,6 +69,11 @@ class ImportRun(Job):
             return registry.get(self.kind).label
         except registry.UnknownKind:
             return self.kind
+
+    @property
+    def phase_label(self):
+        """The phase in the page's language ("" before the run starts)."""
+        return PHASE_LABELS.get(self.phase, self.phase)
 
     @property
     def ok(self) -> bool:
