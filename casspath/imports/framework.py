@@ -29,8 +29,9 @@ from casspath.imports.report import ImportReport
 # progress(phase, done, total): phase is one of PHASES.
 Progress = Callable[[str, int, int], None]
 # The phases of a run, in order: reading the file, parsing its cells, waiting for another
-# import of the same scope (locks.py), checking and planning against the database, writing.
-PHASES = ("reading", "validating", "waiting", "planning", "writing")
+# import of the same scope (locks.py), checking and planning against the database, writing
+# (and waiting, before writing new employees, for another import writing new ones).
+PHASES = ("reading", "validating", "waiting", "planning", "writing", "waiting_numbers")
 
 
 def _no_progress(phase: str, done: int, total: int) -> None:
@@ -115,11 +116,12 @@ class RunContext:
         """The run waits for a lock (locks.py): say so, which also keeps its job's heartbeat."""
         self.progress("waiting", 0, 0)
 
-    def lock(self, name: str) -> None:
+    def lock(self, name: str, *, phase: str = "waiting") -> None:
         """In `apply`: also hold the company-wide lock `name` until the run's transaction
         ends (locks.hold_exclusive), for a write no scope covers (a new 工号 is unique in the
-        whole company). Take it just before that write, the last of the run."""
-        hold_exclusive(name, waiting=self.waiting)
+        whole company). Take it just before that write, the last of the run. `phase` is
+        what the run page says while it waits."""
+        hold_exclusive(name, waiting=lambda: self.progress(phase, 0, 0))
 
 
 @dataclass

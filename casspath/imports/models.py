@@ -12,6 +12,7 @@ PHASE_LABELS = {
     "waiting": _("Waiting for another import of the same units to finish"),
     "planning": _("Comparing with the data"),
     "writing": _("Writing"),
+    "waiting_numbers": _("Waiting for another import that adds employees to finish"),
 }
 
 

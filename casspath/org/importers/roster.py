@@ -437,7 +437,7 @@ class RosterImporter(TabularImporter):
         if plan["creates"]:
             # New employees last: the lock on new numbers (the whole company's) is held from
             # here to the commit only (locks.py says why it is a lock).
-            ctx.lock(NEW_NUMBERS_LOCK)
+            ctx.lock(NEW_NUMBERS_LOCK, phase="waiting_numbers")
             _refuse_numbers_taken_meanwhile(plan)
 
             def inserted(done: int) -> None:
