@@ -46,7 +46,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from casspath.core.actors import SystemActor
-from casspath.core.audit import record
+from casspath.core.audit import AuditVerb, record
 from casspath.core.audit_verbs import CoreVerb
 from casspath.core.errors import BilingualError, InvalidTransition
 
@@ -72,6 +72,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# What may be cancelled (`cancel`): a job not finished. Its worker, if it has one, stops at
+# its next heartbeat (JobLost) and writes nothing.
+CANCELLABLE: frozenset[str] = frozenset({JobStatus.QUEUED, JobStatus.RUNNING})
+
+
 class JobLost(Exception):
     """Another claim took the job over, or it finished: this run must write nothing more."""
 
@@ -81,6 +86,7 @@ class Job(models.Model):
 
     Status = JobStatus
     TRANSITIONS = TRANSITIONS
+    CANCELLABLE = CANCELLABLE
     FINISHED = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED})
     # Dotted path of the Huey task that runs one job of the model from its id.
     job_task: str = ""
@@ -111,6 +117,10 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.status in self.CANCELLABLE
 
     @property
     def percent(self) -> int:
@@ -293,6 +303,24 @@ def fail(job: J, error: BilingualError, *, retryable: bool = False, held: bool =
         set_status(locked, JobStatus.FAILED, error_zh=error.message_zh, error_en=error.message_en,
                    retryable=retryable, finished_at=timezone.now(), **fields)
         record(acting_user, CoreVerb.JOB_FAILED, locked, summary=error.message_en)
+    return locked
+
+
+def cancel(job: J, why: BilingualError, *, acting_user, verb: AuditVerb, unit=None) -> J:
+    """Stop a queued or running job (CANCELLABLE): failed with `why` (who cancelled it, in
+    both languages), no retry offered, and one audit row (`verb`, the job's app's, about
+    `unit`, as `audit.record` takes it). A worker
+    running it stops at its next heartbeat, and its write transaction's `hold` refuses, so
+    nothing of it is written. A finished job raises InvalidTransition."""
+    with transaction.atomic():
+        locked = type(job)._default_manager.select_for_update(of=("self",)).get(pk=job.pk)
+        if locked.status not in locked.CANCELLABLE:
+            zh, en = _labels(locked)
+            raise InvalidTransition(f"{zh} {locked.pk} 已结束，不能取消。",
+                                    f"{en} {locked.pk} has finished: it cannot be cancelled.")
+        set_status(locked, JobStatus.FAILED, error_zh=why.message_zh, error_en=why.message_en,
+                   retryable=False, phase="", finished_at=timezone.now())
+        record(acting_user, verb, locked, summary=why.message_en, unit=unit)
     return locked
 
 
