@@ -57,14 +57,16 @@ endef
 # database first); the same ones leave it, and whatever was done with it, as they are.
 demo: export SECURE_COOKIES := 0
 demo: install
-	$(BIN)/casspath migrate --no-input
+	@echo "Preparing the database (migrations)..."
+	$(BIN)/casspath migrate --no-input --verbosity 0
 	$(BIN)/casspath demo --managers $(MANAGERS) --seed $(SEED) --replace
 	$(serve_demo)
 
 # The demo built again from scratch, even of the same MANAGERS and SEED.
 demo-reset: export SECURE_COOKIES := 0
 demo-reset: install
-	$(BIN)/casspath migrate --no-input
+	@echo "Preparing the database (migrations)..."
+	$(BIN)/casspath migrate --no-input --verbosity 0
 	$(BIN)/casspath demo --managers $(MANAGERS) --seed $(SEED) --reset
 	$(serve_demo)
 

@@ -310,10 +310,20 @@ CASSPATH: dict[str, Any] = {
 # fields (core/uploads.py refuses anything larger before reading it).
 REQUEST_MAX_BYTES = CASSPATH["IMPORT_MAX_UPLOAD_BYTES"] + 1024 * 1024
 
+# Huey's consumer adds a handler of its own to the "huey" logger unless it has one: giving it
+# ours (and not propagating to the root) prints each of its lines once, not twice.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"worker": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "worker": {"class": "logging.StreamHandler", "formatter": "worker"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "huey": {"handlers": ["worker"], "level": os.environ.get("HUEY_LOG_LEVEL", "INFO"),
+                 "propagate": False},
+    },
 }
 AUTH_USER_MODEL = "core.User"

@@ -6,6 +6,7 @@ site's HTML."""
 from django.http import JsonResponse
 
 from casspath.api.errors import STATUS_TEXT, error_body
+from casspath.core.responses import JSON_DUMPS_PARAMS
 
 API_PREFIX = "/api/"
 
@@ -20,7 +21,8 @@ class JsonErrorsMiddleware:
                 or response.get("Content-Type", "").startswith("application/json")):
             return response
         zh, en = STATUS_TEXT.get(response.status_code, ("请求失败", "Request failed"))
-        reshaped = JsonResponse(error_body(zh, en), status=response.status_code)
+        reshaped = JsonResponse(error_body(zh, en), status=response.status_code,
+                                 json_dumps_params=JSON_DUMPS_PARAMS)
         for header in ("Allow", "WWW-Authenticate", "Retry-After"):
             if header in response:
                 reshaped[header] = response[header]

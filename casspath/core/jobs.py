@@ -77,6 +77,15 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 CANCELLABLE: frozenset[str] = frozenset({JobStatus.QUEUED, JobStatus.RUNNING})
 
 
+# The colour of each status's badge (Bootstrap's text-bg-*), one table for every job page.
+STATUS_TONES: dict[str, str] = {
+    JobStatus.QUEUED: "secondary",
+    JobStatus.RUNNING: "primary",
+    JobStatus.SUCCEEDED: "success",
+    JobStatus.FAILED: "danger",
+}
+
+
 class JobLost(Exception):
     """Another claim took the job over, or it finished: this run must write nothing more."""
 
@@ -129,6 +138,12 @@ class Job(models.Model):
         if not self.progress_total:
             return 0
         return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def badge(self) -> tuple[str, str]:
+        """(label, tone) of the job's badge (core/partials/job_badge.html): its status, unless
+        a model says its outcome reads otherwise."""
+        return str(self.get_status_display()), STATUS_TONES[self.status]
 
     @property
     def error(self) -> str:

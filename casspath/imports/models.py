@@ -72,6 +72,15 @@ class ImportRun(Job):
             return self.kind
 
     @property
+    def badge(self) -> tuple[str, str]:
+        # A dry run that read the whole file and found bad rows did what it was asked: the
+        # report says what to fix. It is "problems found", not a red failure.
+        found_bad_rows = bool(self.report) and not (self.report or {}).get("file_error")
+        if self.dry_run and self.status == self.Status.FAILED and found_bad_rows:
+            return str(_("problems found")), "warning"
+        return super().badge
+
+    @property
     def phase_label(self):
         """The phase in the page's language ("" before the run starts)."""
         return PHASE_LABELS.get(self.phase, self.phase)

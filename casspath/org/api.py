@@ -612,13 +612,13 @@ def login_batch_file(request: HttpRequest, batch_id: int):
     user = api_user(request)
     batch = access_login_batch_by_id(user, batch_id)
     if not batch.is_finished:
-        raise ApiError(409, "账号尚在发放中，文件还未生成：请在批次完成后再下载。",
+        raise ApiError(409, "账号尚在开通中，文件还未生成：请在批次完成后再下载。",
                        "The logins are still being issued and the file is not written yet: download it "
                        "once the batch has finished.")
     try:
         data = do_download_login_batch(batch, acting_user=user)
     except LoginFileGone as exc:
-        raise ApiError(410, "该文件已下载过或已过期删除，请重新发放账号。",
+        raise ApiError(410, "该文件已下载过或已过期删除，请重新开通账号。",
                        "The file was downloaded already or expired and was deleted: issue the logins "
                        "again.") from exc
     response = HttpResponse(data, content_type=XLSX_TYPE)

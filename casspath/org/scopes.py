@@ -176,7 +176,7 @@ PERM_LABELS = {  # (zh, en) of what the permission lets one do, for refusals
     Perm.AUTHOR_QUESTIONS: ("编写试题", "write questions"),
     Perm.SEE_REPORTS: ("查看报告", "see reports"),
     Perm.BUILD_PLANS: ("制定学习计划", "build learning plans"),
-    Perm.ISSUE_LOGINS: ("发放登录账号", "issue logins"),
+    Perm.ISSUE_LOGINS: ("开通登录账号", "issue logins"),
     Perm.READ_AUDIT: ("查看审计日志", "read the audit log"),
 }
 

@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Router
 
 from casspath.api.auth import session_auth, token_auth
 from casspath.api.errors import install_error_handlers
+from casspath.api.renderers import Utf8JSONRenderer
 from casspath.api.tokens_api import router as tokens_router
 from casspath.site.discovery import app_modules
 from casspath.site.me import router as me_router
@@ -26,7 +27,7 @@ Errors share one body: `detail` (in the request's language), `detail_zh`, `detai
 # Every router inherits both authentications; the OpenAPI document and the docs page
 # stay public (ninja serves them outside the operations' auth).
 api = NinjaAPI(title="casspath API", version="1", description=DESCRIPTION, urls_namespace="api",
-               auth=[token_auth, session_auth])
+               auth=[token_auth, session_auth], renderer=Utf8JSONRenderer())
 install_error_handlers(api)
 api.add_router("/", me_router)
 api.add_router("/", tokens_router)

@@ -192,3 +192,26 @@ def test_it_shows_the_imports_menu_to_whoever_may_import_something(client, world
                         (world.team_lead, False)):
         client.force_login(user)
         assert (imports_link in client.get(reverse("home")).content.decode()) is shown, user
+
+
+def test_a_dry_run_with_bad_rows_wears_problems_found_not_failed(world, client):
+    _login(client, "gzadmin")
+    rows = [ROSTER_HEADERS_ZH, ["E0201", "", "12", "", "GZ-TH-01", "", "2020-01-01", "", ""]]
+    _upload(client, rows, dry_run="on")
+    run = ImportRun.objects.get()
+    assert run.dry_run and run.status == "failed"
+    for url in (reverse("imports:run", args=[run.pk]), reverse("imports:index")):
+        page = client.get(url).content.decode()
+        assert "text-bg-warning" in page and "发现问题" in page
+        assert "text-bg-danger" not in page
+
+
+def test_a_dry_run_of_an_unreadable_file_still_wears_failed(world, client):
+    _login(client, "gzadmin")
+    data = {"file": SimpleUploadedFile("roster.csv", b"\xff\xfe\x00garbage", content_type="text/csv"),
+            "dry_run": "on"}
+    client.post(reverse("imports:kind", args=["roster"]), data)
+    run = ImportRun.objects.get()
+    assert run.status == "failed" and run.report and run.report["file_error"]
+    page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert "text-bg-danger" in page and "text-bg-warning" not in page

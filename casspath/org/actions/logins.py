@@ -176,8 +176,8 @@ def _refuse_too_many(unit: OrgUnit, total: int) -> None:
     limit = login_batch_max()
     if total > limit:
         raise LoginBatchError(
-            f"一个批次最多签发 {limit} 个登录，而 {unit.name}（{unit.code}）有 {total} 名员工需要签发。"
-            "请选择更小的单位（例如其下属的地市或区县），逐个单位签发。",
+            f"一个批次最多开通 {limit} 个账号，而 {unit.name}（{unit.code}）有 {total} 名员工需要开通。"
+            "请选择更小的单位（例如其下属的地市或区县），逐个单位开通。",
             f"A batch issues at most {limit:,} logins, and {unit.name} ({unit.code}) has {total:,} "
             "employees to issue. Choose a smaller unit (one of its cities or districts, say) and issue "
             "them unit by unit.",
@@ -413,7 +413,7 @@ def do_cancel_login_batch(batch: LoginBatch, *, acting_user) -> LoginBatch:
         require_scope(acting_user, Perm.ISSUE_LOGINS, batch.org_unit)
     when = f"{timezone.localtime():%Y-%m-%d %H:%M}"
     who = audit.actor_label(acting_user)
-    why = BilingualError(f"已由 {who} 于 {when} 取消，未签发任何登录。",
+    why = BilingualError(f"已由 {who} 于 {when} 取消，未开通任何账号。",
                          f"Cancelled by {who} at {when}; no login was issued.")
     return jobs.cancel(batch, why, acting_user=acting_user, verb=OrgVerb.CANCEL_LOGINS, unit=batch.org_unit)
 

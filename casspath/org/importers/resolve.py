@@ -1,4 +1,7 @@
-"""How a roster row names its unit: by code, or by a unique full path of names."""
+"""How a roster row names its unit: by code, or by a path of names that matches exactly one
+unit in the importer's scope. The path may start anywhere above the unit: the whole path
+from the top ("广东公司/广州分公司/天河区/政企一班"), or from the admin's own city
+("广州分公司/天河区/政企一班"), or only as much as tells the unit apart ("天河区/政企一班")."""
 
 from casspath.imports.errors import Invalid
 from casspath.imports.framework import RunContext
@@ -7,7 +10,8 @@ from casspath.org.validators import unit_code_key
 
 
 class UnitResolver:
-    """A row's unit: by code, or by a full path of names matching exactly one unit; in scope."""
+    """A row's unit: by code, or by a path of names (any tail of its full path) matching
+    exactly one unit in scope."""
 
     def __init__(self, ctx: RunContext):
         self.ctx = ctx
@@ -23,7 +27,10 @@ class UnitResolver:
                 name, parent = names[current]
                 parts.append(name)
                 current, guard = parent, guard + 1
-            self.by_path.setdefault("/".join(reversed(parts)), []).append(pk)
+                # Every tail of two names or more ("天河区/政企一班", "广州分公司/天河区/政企一班", ...):
+                # a single name is not a path.
+                if len(parts) > 1:
+                    self.by_path.setdefault("/".join(reversed(parts)), []).append(pk)
 
     def parse(self, value: str) -> int:
         # One message for "no such unit" and "not yours": telling them apart would let an

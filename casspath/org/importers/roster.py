@@ -175,8 +175,10 @@ class RosterImporter(TabularImporter):
             ),
             required=True,
             blank_ok=False,
-            note_zh="单位编码，或完整路径如“广东公司/广州分公司/天河区/政企一班”（须唯一匹配）。",
-            note_en="The unit's code, or its full path of names separated by / (must match one unit).",
+            note_zh="单位编码，或以 / 分隔的单位路径，如“广东公司/广州分公司/天河区/政企一班”；"
+                    "也可从本市写起（“广州分公司/天河区/政企一班”），须唯一匹配一个单位。",
+            note_en="The unit's code, or its path of names separated by /, from the top or from any unit "
+                    "above it (e.g. from your city); it must match one unit.",
         ),
         Column(
             "position",

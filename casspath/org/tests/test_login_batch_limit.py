@@ -27,7 +27,7 @@ def test_it_refuses_on_the_page_a_batch_past_the_limit_naming_it(client, world):
     assert page.status_code == 200
     body = page.content.decode()
     assert "A batch issues at most 2 logins" in body and "Choose a smaller unit" in body
-    assert "一个批次最多签发 2 个登录" in body and "请选择更小的单位" in body
+    assert "一个批次最多开通 2 个账号" in body and "请选择更小的单位" in body
     assert not LoginBatch.objects.exists()
     # A unit within the limit is issued as before.
     assert client.post(reverse("org:issue_logins", args=["GZ-TH-01"]), {}).status_code == 302
@@ -39,7 +39,7 @@ def test_it_refuses_by_api_a_batch_past_the_limit(client, world):
                            HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 422
     assert "at most 2 logins" in response.json()["detail_en"]
-    assert "最多签发 2 个登录" in response.json()["detail_zh"]
+    assert "最多开通 2 个账号" in response.json()["detail_zh"]
     assert not LoginBatch.objects.exists()
 
 

@@ -214,6 +214,30 @@ def test_a_path_matching_two_units_is_refused(world):
     assert not report.ok and "2 units" in report.errors[0].reason_en
 
 
+@pytest.mark.parametrize("path", ["广州分公司/天河区/政企一班", "天河区/政企一班", "/天河区／政企一班/"])
+def test_a_path_may_start_from_the_admins_city_or_any_unit_above(world, path):
+    rows = [["工号", "姓名", "单位编码", "入职日期"], ["E0003", "钱", path, "2020-01-01"]]
+    report = _run(csv_bytes(rows), user=world.city_admin_a)
+    assert report.ok, report.errors
+    assert Employee.objects.get(employee_no="E0003").org_unit == world.team_a
+
+
+def test_a_single_name_is_no_path_and_another_citys_path_reads_as_absent(world):
+    other_district = make_unit("GZ-YX", "越秀区", OrgUnit.Kind.DISTRICT, world.city_a)
+    make_unit("GZ-YX-01", "政企一班", OrgUnit.Kind.TEAM, other_district)
+    make_unit("SZ-YX", "越秀区", OrgUnit.Kind.DISTRICT, world.city_b)  # Shenzhen's, out of his scope
+    rows = [["工号", "姓名", "单位编码", "入职日期"], ["E0003", "钱", "政企一班", "2020-01-01"],
+            ["E0004", "孙", "越秀区/政企一班", "2020-01-01"],
+            ["E0005", "李", "深圳分公司/南山区/政企二班", "2020-01-01"]]
+    report = _run(csv_bytes(rows), user=world.city_admin_a)
+    assert not report.ok
+    # A single name is no path; another city's unit reads as absent, the same as one that does not exist.
+    assert [e.row for e in report.errors] == [2, 4]
+    assert "does not exist or is outside your import scope" in report.errors[1].reason_en
+    rows = [["工号", "姓名", "单位编码", "入职日期"], ["E0004", "孙", "越秀区/政企一班", "2020-01-01"]]
+    assert _run(csv_bytes(rows), user=world.city_admin_a).ok
+
+
 def test_positions_and_grades_by_code_or_english_name(world):
     report = _run(
         csv_bytes(
