@@ -318,8 +318,11 @@ CASSPATH: dict[str, Any] = {
     # Uploaded import files are deleted after this many days; a dry run's never applied sooner.
     "IMPORT_FILE_RETENTION_DAYS": envint("IMPORT_FILE_RETENTION_DAYS", 30),
     "IMPORT_DRY_RUN_FILE_RETENTION_DAYS": envint("IMPORT_DRY_RUN_FILE_RETENTION_DAYS", 2),
-    # How long an import waits for another import of its kind to finish writing (imports/locks.py).
+    # How long an import waits for another import of the same units to finish writing (imports/locks.py).
     "IMPORT_LOCK_WAIT_SECONDS": envint("IMPORT_LOCK_WAIT_SECONDS", 600),
+    # The most logins one batch issues (org/actions/logins.py): a larger unit is refused,
+    # with the advice to issue its subunits one by one.
+    "LOGIN_BATCH_MAX": envint("LOGIN_BATCH_MAX", 20_000),
     # Errors and warnings a report keeps; it counts the rest ("and N more").
     "IMPORT_REPORT_MAX_ITEMS": envint("IMPORT_REPORT_MAX_ITEMS", 1000),
     "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "casspath-demo-2026"),

@@ -83,6 +83,12 @@ class CompetencyImporter(Importer):
     def template(self) -> bytes:
         return template_xlsx()
 
+    def lock_units(self, ctx: RunContext) -> list[list[int]] | None:
+        """The model's owner unit, whoever imports: the import writes the models of that
+        unit only (two imports of one unit's models take turns, other units' run beside)."""
+        unit = ctx.cache.get("owner_unit")
+        return [unit.ancestor_ids()] if unit is not None else None
+
     def template_filename(self) -> str:
         return "casspath-competency-model.xlsx"
 
@@ -97,11 +103,17 @@ class CompetencyImporter(Importer):
         report.total = sum(len(m["dimensions"]) for m in model_dict["modules"])
         ctx.progress("validating", 1, 1)
         unit = owner_unit(ctx.acting_user, model_dict["family"], written_owner)
-        try:
-            outcome = do_import_model_data(
+        ctx.cache["owner_unit"] = unit
+
+        def load() -> ImportOutcome:
+            return do_import_model_data(
                 model_dict, org_unit=unit, acting_user=ctx.acting_user, dry_run=ctx.dry_run,
                 publish=not ctx.options.get("as_draft"),
             )
+
+        try:
+            # A real import writes under the lock of its owner unit (imports/locks.py).
+            outcome = load() if ctx.dry_run else self.run_locked(ctx, load)
         except ModelDataError as invalid:
             report.errors.extend(RowError(0, where, "", zh, en) for where, zh, en in invalid.errors)
             return report

@@ -11,9 +11,12 @@ A job model inherits `Job` and names the Huey task that runs one job from its id
   running one whose heartbeat is older than JOB_STALE_AFTER (its worker died), raising
   `attempt`. It returns None when there is nothing to do, so a duplicate message or two
   workers never run the same job;
-- while it works it calls `heartbeat(job, phase=, done=, total=)` outside its own write
-  transaction (so pages and the sweeper see it); it raises `JobLost` once another claim took
-  the job over, and the run stops;
+- while it works it calls `heartbeat(job, phase=, done=, total=)` (so pages and the sweeper
+  see it); it raises `JobLost` once another claim took the job over, and the run stops.
+  Called inside a write transaction the job opened itself (an import waiting for its lock
+  or writing under it), the heartbeat is committed on a second, short-lived connection on
+  PostgreSQL, so that it is seen at once rather than at the commit; SQLite admits one
+  writer, which the job is, so there it is kept for the end;
 - it writes its results in ONE transaction that also calls `hold(job)` (locks the row and
   checks this attempt still holds it) and `set_status(..., SUCCEEDED)`: results and success
   commit together or not at all, so a worker killed at any point leaves nothing half-written;
@@ -35,7 +38,7 @@ from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
+from django.db import DatabaseError, connections, models, transaction
 from django.db.models import F, Q
 from django.db.transaction import on_commit
 from django.utils import timezone, translation
@@ -43,7 +46,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from casspath.core.actors import SystemActor
-from casspath.core.audit import record
+from casspath.core.audit import AuditVerb, record
 from casspath.core.audit_verbs import CoreVerb
 from casspath.core.errors import BilingualError, InvalidTransition
 
@@ -69,6 +72,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# What may be cancelled (`cancel`): a job not finished. Its worker, if it has one, stops at
+# its next heartbeat (JobLost) and writes nothing.
+CANCELLABLE: frozenset[str] = frozenset({JobStatus.QUEUED, JobStatus.RUNNING})
+
+
 # The colour of each status's badge (Bootstrap's text-bg-*), one table for every job page.
 STATUS_TONES: dict[str, str] = {
     JobStatus.QUEUED: "secondary",
@@ -87,9 +95,13 @@ class Job(models.Model):
 
     Status = JobStatus
     TRANSITIONS = TRANSITIONS
+    CANCELLABLE = CANCELLABLE
     FINISHED = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED})
     # Dotted path of the Huey task that runs one job of the model from its id.
     job_task: str = ""
+    # Not a field: set by `claim` on the instance it returns (how deep in transactions the
+    # claiming code was), so that `heartbeat` knows a transaction the run opened itself.
+    _claimed_in_atomic_depth: int | None = None
 
     status = models.CharField(
         _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
@@ -114,6 +126,10 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.status in self.CANCELLABLE
 
     @property
     def percent(self) -> int:
@@ -176,6 +192,7 @@ def claim(model: type[J], pk: int) -> J | None:
     PostgreSQL alike, so of two workers only one gets it. None: nothing for this worker."""
     now = timezone.now()
     stale = Q(heartbeat_at__lt=now - stale_after()) | Q(heartbeat_at__isnull=True)
+    depth = len(transaction.get_connection(model._default_manager.db).atomic_blocks)
     with transaction.atomic():
         taken = (
             model._default_manager.filter(pk=pk)
@@ -185,7 +202,11 @@ def claim(model: type[J], pk: int) -> J | None:
                 finished_at=None, phase="", progress_done=0,
             )
         )
-        return model._default_manager.get(pk=pk) if taken else None
+        job = model._default_manager.get(pk=pk) if taken else None
+    if job is not None:
+        # Transactions opened deeper than this are the job's own (`heartbeat`).
+        job._claimed_in_atomic_depth = depth
+    return job
 
 
 def heartbeat(job: Job, *, phase: str | None = None, done: int | None = None,
@@ -196,12 +217,72 @@ def heartbeat(job: Job, *, phase: str | None = None, done: int | None = None,
     for name, value in (("phase", phase), ("progress_done", done), ("progress_total", total)):
         if value is not None:
             fields[name] = value
-    mine = type(job)._default_manager.filter(pk=job.pk, status=JobStatus.RUNNING, attempt=job.attempt)
-    moved = mine.update(**fields)
-    if not moved:
-        raise JobLost(job.pk)
+    if _inside_own_transaction(job):
+        _heartbeat_beside(job, fields)
+    else:
+        mine = type(job)._default_manager.filter(pk=job.pk, status=JobStatus.RUNNING, attempt=job.attempt)
+        moved = mine.update(**fields)
+        if not moved:
+            raise JobLost(job.pk)
     for name, value in fields.items():
         setattr(job, name, value)
+
+
+# A heartbeat written beside a transaction waits this long at most for the job's row.
+BESIDE_LOCK_TIMEOUT = "2s"
+
+
+def _inside_own_transaction(job: Job) -> bool:
+    """Whether the caller is inside a transaction the job's run opened after its claim,
+    whose writes nobody sees before it commits."""
+    depth = job._claimed_in_atomic_depth
+    return depth is not None and len(transaction.get_connection(job._state.db).atomic_blocks) > depth
+
+
+def _column_of(field) -> str:
+    # The job's own concrete fields only, each of which has a column.
+    assert isinstance(field, models.Field) and field.column is not None
+    return field.column
+
+
+def _heartbeat_beside(job: Job, fields: dict) -> None:
+    """Commit the heartbeat on a connection of its own (PostgreSQL), the job's transaction
+    left open. Best effort: a heartbeat that cannot be written (the row is locked, the
+    database is busy) is logged and skipped, for the job's `hold` checks its attempt before
+    anything commits. Raises JobLost when the row says another attempt holds the job."""
+    alias = job._state.db or "default"
+    if connections[alias].vendor != "postgresql":
+        return  # SQLite: the job holds the one write lock; its fields are written at the end
+    meta = type(job)._meta
+    side = connections.create_connection(alias)
+    try:
+        quote = side.ops.quote_name
+        table = quote(meta.db_table)
+        column = {name: quote(_column_of(meta.get_field(name))) for name in (*fields, "status", "attempt")}
+        pk = quote(_column_of(meta.pk))
+        assignments = ", ".join(f"{column[name]} = %s" for name in fields)
+        with side.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, false)", [BESIDE_LOCK_TIMEOUT])
+            # Names from the model's meta; values are parameters.
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} WHERE {pk} = %s AND {column['status']} = %s "  # noqa: S608
+                f"AND {column['attempt']} = %s",
+                [*fields.values(), job.pk, JobStatus.RUNNING.value, job.attempt],
+            )
+            if cursor.rowcount:
+                return
+            cursor.execute(
+                f"SELECT {column['status']}, {column['attempt']} FROM {table} WHERE {pk} = %s",  # noqa: S608
+                [job.pk],
+            )
+            row = cursor.fetchone()
+        # No row: the job was created in a transaction not committed yet (tests): nothing to say.
+        if row is not None and (row[0] != JobStatus.RUNNING or row[1] != job.attempt):
+            raise JobLost(job.pk)
+    except DatabaseError:
+        logger.warning("could not write the heartbeat of %s %s", meta.label, job.pk, exc_info=True)
+    finally:
+        side.close()
 
 
 def hold(job: J) -> J:
@@ -237,6 +318,24 @@ def fail(job: J, error: BilingualError, *, retryable: bool = False, held: bool =
         set_status(locked, JobStatus.FAILED, error_zh=error.message_zh, error_en=error.message_en,
                    retryable=retryable, finished_at=timezone.now(), **fields)
         record(acting_user, CoreVerb.JOB_FAILED, locked, summary=error.message_en)
+    return locked
+
+
+def cancel(job: J, why: BilingualError, *, acting_user, verb: AuditVerb, unit=None) -> J:
+    """Stop a queued or running job (CANCELLABLE): failed with `why` (who cancelled it, in
+    both languages), no retry offered, and one audit row (`verb`, the job's app's, about
+    `unit`, as `audit.record` takes it). A worker
+    running it stops at its next heartbeat, and its write transaction's `hold` refuses, so
+    nothing of it is written. A finished job raises InvalidTransition."""
+    with transaction.atomic():
+        locked = type(job)._default_manager.select_for_update(of=("self",)).get(pk=job.pk)
+        if locked.status not in locked.CANCELLABLE:
+            zh, en = _labels(locked)
+            raise InvalidTransition(f"{zh} {locked.pk} 已结束，不能取消。",
+                                    f"{en} {locked.pk} has finished: it cannot be cancelled.")
+        set_status(locked, JobStatus.FAILED, error_zh=why.message_zh, error_en=why.message_en,
+                   retryable=False, phase="", finished_at=timezone.now())
+        record(acting_user, verb, locked, summary=why.message_en, unit=unit)
     return locked
 
 

@@ -85,3 +85,13 @@ class ImportWarning:
 
     def __str__(self) -> str:
         return f"{self.message_zh} / {self.message_en}"
+
+
+class RowsRefused(Exception):
+    """Raised by an importer's `apply` when rows turn out not to be writable after all (a
+    new 工号 another import created meanwhile): the run's transaction is rolled back, and
+    the framework reports `errors` as the import's row errors (nothing is written)."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} rows refused")
+        self.errors = errors

@@ -21,13 +21,17 @@ from casspath.core.audit import AuditVerb, record
 if TYPE_CHECKING:
     from casspath.core.audit import UnitRef
 from casspath.imports.columns import Column, HeaderMatch, Parser, match_headers
-from casspath.imports.errors import ImportFileError, Invalid, RowError
-from casspath.imports.locks import run_locked
+from casspath.imports.errors import ImportFileError, Invalid, RowError, RowsRefused
+from casspath.imports.locks import UnitLines, hold_exclusive, run_locked
 from casspath.imports.reader import Sheet, read_table
 from casspath.imports.report import ImportReport
 
-# progress(phase, done, total): phase is "reading", "validating" or "writing".
+# progress(phase, done, total): phase is one of PHASES.
 Progress = Callable[[str, int, int], None]
+# The phases of a run, in order: reading the file, parsing its cells, waiting for another
+# import of the same scope (locks.py), checking and planning against the database, writing
+# (and waiting, before writing new employees, for another import writing new ones).
+PHASES = ("reading", "validating", "waiting", "planning", "writing", "waiting_numbers")
 
 
 def _no_progress(phase: str, done: int, total: int) -> None:
@@ -55,6 +59,11 @@ class ImportScope(Protocol):
 
     def roots(self, user) -> list[dict]:
         """The user's scope roots as {"id", "code", "name", "path"}, kept with a run."""
+        ...
+
+    def root_lines(self, user) -> list[list[int]]:
+        """Each of the user's scope roots as the ids of the units from the top of the tree
+        down to it (what an import of his locks, locks.py)."""
         ...
 
 
@@ -102,6 +111,17 @@ class RunContext:
         if "allowed_unit_ids" not in self.cache:
             self.cache["allowed_unit_ids"] = self.importer.scope.unit_ids(self.acting_user)
         return self.cache["allowed_unit_ids"]
+
+    def waiting(self) -> None:
+        """The run waits for a lock (locks.py): say so, which also keeps its job's heartbeat."""
+        self.progress("waiting", 0, 0)
+
+    def lock(self, name: str, *, phase: str = "waiting") -> None:
+        """In `apply`: also hold the company-wide lock `name` until the run's transaction
+        ends (locks.hold_exclusive), for a write no scope covers (a new 工号 is unique in the
+        whole company). Take it just before that write, the last of the run. `phase` is
+        what the run page says while it waits."""
+        hold_exclusive(name, waiting=lambda: self.progress(phase, 0, 0))
 
 
 @dataclass
@@ -156,6 +176,29 @@ class Importer(ABC):
 
     def new_report(self, ctx: RunContext) -> ImportReport:
         return ImportReport(kind=self.kind, filename=ctx.filename, dry_run=ctx.dry_run, sha256=ctx.sha256)
+
+    def lock_units(self, ctx: RunContext) -> UnitLines:
+        """The part of the org tree a real run of this import writes to, which it locks
+        (locks.py): by default the actor's scope roots, each as the ids from the top of the
+        tree down to it; None (the whole tree) for an unrestricted actor. An importer that
+        writes elsewhere says so here."""
+        if ctx.unrestricted:
+            return None
+        return self.scope.root_lines(ctx.acting_user)
+
+    def run_locked(self, ctx: RunContext, work: Callable[[], Any]) -> Any:
+        """`work()` in the run's write transaction, under the lock of the scope it writes
+        (`lock_units`, read again inside the lock with the actor's roles as they are then)."""
+
+        asked: list[bool] = []
+
+        def units_now() -> UnitLines:
+            if asked:  # asked again under the lock: his roles as they are now
+                ctx.refresh_scope()
+            asked.append(True)
+            return self.lock_units(ctx)
+
+        return run_locked(self.kind, work, units=units_now, waiting=ctx.waiting)
 
 
 @dataclass
@@ -253,19 +296,37 @@ class TabularImporter(Importer):
 
     def run_sheet(self, sheet: Sheet, ctx: RunContext) -> tuple[ImportReport, Any]:
         report = self.new_report(ctx)
-        if ctx.dry_run:
-            return report, self._validate(ctx, sheet, report)
-        # Parsed, checked, planned and written under the lock of this kind, in one
-        # transaction: a second import of the same rows waits, then plans against what the
-        # first wrote; the actor's scope is read again inside it (his roles may have changed).
-        return run_locked(self.kind, lambda: self._apply_locked(ctx, sheet, report))
-
-    def _validate(self, ctx: RunContext, sheet: Sheet, report: ImportReport) -> Any:
-        """Parse, check and plan; the plan, with report.ok set when no row is bad."""
+        # The file's cells are parsed first, outside any transaction: the run's progress is
+        # committed as it goes, and nothing here depends on what another import writes.
         header_at, header_row = _header_row(sheet)
         match = match_headers(header_row, self.columns)
         report.warnings.extend(match.warnings)
+        scope = self._scope_seen(ctx)
         table = self.parse_table(ctx, sheet, header_at, match, report)
+        if ctx.dry_run or report.errors:
+            # Nothing will be written: checked and planned without the lock, so that the
+            # report names every problem at once.
+            return report, self._check_and_plan(ctx, table, report)
+        # Checked, planned and written under the lock of the scope it writes (locks.py), in
+        # one transaction: a second import of the same rows waits, then plans against what
+        # the first wrote; the actor's scope is read again inside it (his roles may have
+        # changed), and the cells parsed again if it did.
+        try:
+            return self.run_locked(
+                ctx, lambda: self._apply_locked(ctx, sheet, (header_at, match, scope), table, report))
+        except RowsRefused as refused:
+            report.errors.extend(refused.errors)
+            report.errors.sort(key=lambda e: e.row)
+            report.ok = report.applied = False
+            return report, None
+
+    def _scope_seen(self, ctx: RunContext) -> tuple:
+        """What the parsers may have judged by: whether the actor is unrestricted, his units."""
+        allowed = ctx.allowed_unit_ids()
+        return ctx.unrestricted, None if allowed is None else frozenset(allowed)
+
+    def _check_and_plan(self, ctx: RunContext, table: Table, report: ImportReport) -> Any:
+        """Check and plan; the plan, with report.ok set when no row is bad."""
         self.check(ctx, table, report)
         # Planned even when rows are bad, so that the report names every problem at once
         # (an unknown parent as well as a bad kind); such a plan is never applied.
@@ -276,14 +337,25 @@ class TabularImporter(Importer):
             report.ok = True
         return plan
 
-    def _apply_locked(self, ctx: RunContext, sheet: Sheet, report: ImportReport) -> tuple[ImportReport, Any]:
-        ctx.refresh_scope()
+    def _apply_locked(self, ctx: RunContext, sheet: Sheet, parsed: tuple, table: Table,
+                      report: ImportReport) -> tuple[ImportReport, Any]:
+        header_at, match, scope = parsed
+        # (`run_locked` read the actor's roles again once it held the lock.)
         if not may_import(ctx.acting_user, self):
             raise ImportFileError("您已没有导入权限。", "You no longer hold the permission to import.")
-        plan = self._validate(ctx, sheet, report)
+        if self._scope_seen(ctx) != scope:
+            # His units changed since the cells were parsed (a unit judged in scope then may
+            # not be now): parse them again, with his scope as it is under the lock.
+            report.errors = type(report.errors)()
+            table = self.parse_table(ctx, sheet, header_at, match, report)
+        ctx.progress("planning", 0, report.total)
+        from casspath.core.jobs import pause_for_tests  # the job machinery's models load late
+
+        pause_for_tests("import.locked")
+        plan = self._check_and_plan(ctx, table, report)
         if not report.ok:
             return report, plan
-        ctx.progress("writing", report.total, report.total)
+        ctx.progress("writing", 0, report.total)
         self.apply(ctx, plan, report)
         record(
             ctx.acting_user,

@@ -5,6 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from casspath.core.jobs import Job
 
+# What the run page says a run is doing (its `phase`, framework.PHASES).
+PHASE_LABELS = {
+    "reading": _("Reading the file"),
+    "validating": _("Checking the rows"),
+    "waiting": _("Waiting for another import of the same units to finish"),
+    "planning": _("Comparing with the data"),
+    "writing": _("Writing"),
+    "waiting_numbers": _("Waiting for another import that adds employees to finish"),
+}
+
 
 class ImportRun(Job):
     """One import of one uploaded file: who, what, how far, and the report. A job of
@@ -69,6 +79,11 @@ class ImportRun(Job):
         if self.dry_run and self.status == self.Status.FAILED and found_bad_rows:
             return str(_("problems found")), "warning"
         return super().badge
+
+    @property
+    def phase_label(self):
+        """The phase in the page's language ("" before the run starts)."""
+        return PHASE_LABELS.get(self.phase, self.phase)
 
     @property
     def ok(self) -> bool:

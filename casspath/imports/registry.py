@@ -4,6 +4,8 @@ Registration happens in an app's `importers` module or package (found here on fi
 Django's admin finds `admin.py`) or in its `AppConfig.ready()`. See README.md.
 """
 
+import threading
+
 from django.utils.module_loading import autodiscover_modules
 
 from casspath.core.audit import AuditVerb
@@ -11,6 +13,7 @@ from casspath.imports.framework import Importer
 
 _importers: dict[str, Importer] = {}
 _discovered = False
+_discovering = threading.RLock()
 
 
 class UnknownKind(LookupError):  # noqa: N818 (reads as "unknown kind: x")
@@ -34,10 +37,15 @@ def register(importer: Importer) -> Importer:
 
 
 def _discover() -> None:
+    """Import the apps' importers once. Threads (the consumer's workers) asking meanwhile
+    wait for it: before, the second one was told its kind did not exist."""
     global _discovered
-    if not _discovered:
-        _discovered = True
-        autodiscover_modules("importers")
+    if _discovered:
+        return
+    with _discovering:
+        if not _discovered:
+            autodiscover_modules("importers")
+            _discovered = True
 
 
 def get(kind: str) -> Importer:

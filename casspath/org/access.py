@@ -54,3 +54,16 @@ def access_login_batch_by_id(user, batch_id: int) -> LoginBatch:
     ):
         raise Http404("No such login batch")
     return batch
+
+
+def access_login_batch_to_cancel(user, batch_id: int) -> LoginBatch:
+    """A login batch its admin may cancel (as `access_login_batch_by_id`), or any admin who
+    may issue logins for its unit: stopping a runaway batch needs no password file."""
+    batch = LoginBatch.objects.select_related("org_unit").filter(pk=batch_id).first()
+    if (
+        batch is None
+        or not getattr(user, "is_authenticated", False)
+        or not scopes.unit_in_scope(user, Perm.ISSUE_LOGINS, batch.org_unit)
+    ):
+        raise Http404("No such login batch")
+    return batch

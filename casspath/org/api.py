@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError
 from casspath.core import paging
-from casspath.core.errors import InvalidValue
+from casspath.core.errors import InvalidTransition, InvalidValue
 from casspath.imports import registry
 from casspath.imports.errors import ImportFileError
 from casspath.imports.framework import RunContext, TabularImporter
@@ -25,11 +25,12 @@ from casspath.org.access import (
     access_employee_by_no,
     access_employee_for_upsert,
     access_login_batch_by_id,
+    access_login_batch_to_cancel,
     access_unit_by_code,
 )
 from casspath.org.actions.employees import do_upsert_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
-from casspath.org.actions.logins import do_queue_issue_logins
+from casspath.org.actions.logins import LoginBatchError, do_cancel_login_batch, do_queue_issue_logins
 from casspath.org.actions.passwords import LoginRefused, NoLogin, do_reset_password, do_unlock_login
 from casspath.org.downloads import roster_download
 from casspath.org.importers.roster import EXISTING_FIELDS, moved_by_whom
@@ -612,10 +613,26 @@ def unlock_login(request: HttpRequest, employee_no: str):
 def issue_logins(request: HttpRequest, code: str, body: IssueLoginsIn):
     user = api_user(request)
     unit = access_unit_by_code(user, code, perm=Perm.ISSUE_LOGINS)
-    batch = do_queue_issue_logins(unit, acting_user=user, reissue=body.reissue)
+    try:
+        batch = do_queue_issue_logins(unit, acting_user=user, reissue=body.reissue)
+    except LoginBatchError as refused:  # too many employees for one batch
+        raise ApiError(422, refused.message_zh, refused.message_en) from None
     tasks.enqueue_issue_logins(batch)
     batch.refresh_from_db()
     return Status(202, _batch_out(batch))
+
+
+@router.post("/logins/{batch_id}/cancel", response={200: LoginBatchOut, 409: dict},
+             summary="Cancel a queued or running login batch: none of its logins is issued")
+def cancel_login_batch(request: HttpRequest, batch_id: int):
+    """By the admin who issued it, or any admin who may issue logins for its unit."""
+    user = api_user(request)
+    batch = access_login_batch_to_cancel(user, batch_id)
+    try:
+        batch = do_cancel_login_batch(batch, acting_user=user)
+    except InvalidTransition as finished:
+        raise ApiError(409, finished.message_zh, finished.message_en) from None
+    return _batch_out(batch)
 
 
 @router.get("/logins/{batch_id}", response=LoginBatchOut, summary="A login batch's status and progress")

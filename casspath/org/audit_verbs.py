@@ -13,6 +13,7 @@ class OrgVerb(AuditVerb):
     QUEUE_LOGINS = "org.queue_logins"
     ISSUE_LOGINS = "org.issue_logins"
     ISSUE_LOGINS_FAILED = "org.issue_logins_failed"
+    CANCEL_LOGINS = "org.cancel_logins"
     DOWNLOAD_LOGINS = "org.download_logins"
     PURGE_LOGIN_FILES = "org.purge_login_files"
     IMPORT_UNITS = "import.org"

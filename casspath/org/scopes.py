@@ -284,3 +284,7 @@ class PermScope:
     def roots(self, user) -> list[dict]:
         return [{"id": unit.pk, "code": unit.code, "name": unit.name, "path": unit.path}
                 for unit in scope_roots(user, self.perm)]
+
+    def root_lines(self, user) -> list[list[int]]:
+        """Each scope root as the ids from the top of the tree down to it (its path)."""
+        return [unit.ancestor_ids() for unit in scope_roots(user, self.perm)]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("logins/<int:batch_id>/", views.login_batch, name="login_batch"),
     path("logins/<int:batch_id>/progress/", views.login_batch_progress, name="login_batch_progress"),
     path("logins/<int:batch_id>/download/", views.login_batch_download, name="login_batch_download"),
+    path("logins/<int:batch_id>/cancel/", views.login_batch_cancel, name="login_batch_cancel"),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("audit/export.<str:fmt>", audit_views.audit_export, name="audit_export"),
 ]

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casspath.core.errors import InvalidTransition
 from casspath.core.forms import REFUSED, run_action
 from casspath.imports.errors import ImportFileError
 from casspath.org import queries, scopes, tasks
 from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
 from casspath.org.actions.employees import do_update_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
-from casspath.org.actions.logins import do_queue_issue_logins
+from casspath.org.actions.logins import do_cancel_login_batch, do_queue_issue_logins
 from casspath.org.actions.passwords import LoginRefused, NoLogin, do_reset_password, do_unlock_login
 from casspath.org.actions.units import do_create_unit, do_update_unit
 from casspath.org.downloads import roster_download
@@ -298,9 +299,11 @@ def issue_logins(request, code: str):
     unit = access_unit_by_code(user, code, perm=Perm.ISSUE_LOGINS)
     form = IssueLoginsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        batch = do_queue_issue_logins(unit, acting_user=user, reissue=form.cleaned_data["reissue"])
-        tasks.enqueue_issue_logins(batch)
-        return redirect("org:login_batch", batch.pk)
+        batch = run_action(form, do_queue_issue_logins, unit, acting_user=user,
+                           reissue=form.cleaned_data["reissue"])
+        if batch is not REFUSED:  # refused: too many employees for one batch, say
+            tasks.enqueue_issue_logins(batch)
+            return redirect("org:login_batch", batch.pk)
     return render(request, "org/issue_logins.html", {
         "unit": unit,
         "unit_label": queries.unit_choices_of(user, Perm.ISSUE_LOGINS, [unit])[0].label,
@@ -324,6 +327,20 @@ def login_batch_progress(request, batch_id: int):
     """The batch's status fragment, polled by htmx every second until the batch finishes."""
     batch = access_login_batch_by_id(request.user, batch_id)
     return render(request, "org/partials/batch_progress.html", {"batch": batch, "job": batch})
+
+
+@login_required
+@require_POST
+def login_batch_cancel(request, batch_id: int):
+    """Stop a queued or running batch of the admin's own; none of its logins is issued."""
+    batch = access_login_batch_by_id(request.user, batch_id)
+    try:
+        do_cancel_login_batch(batch, acting_user=request.user)
+    except InvalidTransition:
+        messages.error(request, _("This batch has finished already: it cannot be cancelled."))
+    else:
+        messages.success(request, _("Batch cancelled: none of its logins was issued."))
+    return redirect("org:login_batch", batch.pk)
 
 
 @login_required

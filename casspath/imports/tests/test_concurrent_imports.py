@@ -67,7 +67,7 @@ def test_an_import_still_running_makes_the_next_fail_in_both_languages(world, se
 
     from casspath.imports import locks
 
-    def locked(kind):
+    def locked(*args):
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(locks, "_acquire", locked)
@@ -90,10 +90,10 @@ def test_the_actors_scope_is_read_again_inside_the_write_transaction(world, monk
 
     real = framework.run_locked
 
-    def roles_change_just_before(kind, work):
+    def roles_change_just_before(kind, work, **options):
         # The worker checked the permission already; the admin is moved before the write.
         RoleAssignment.objects.filter(user=world.city_admin_a).update(org_unit=world.city_b)
-        return real(kind, work)
+        return real(kind, work, **options)
 
     monkeypatch.setattr(framework, "run_locked", roles_change_just_before)
     run = do_create_import_run(

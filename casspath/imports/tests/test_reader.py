@@ -206,6 +206,30 @@ def test_it_refuses_a_csv_of_utf8_and_gbk_rows_naming_them():
     assert "第 1, 2 行是 UTF-8" in caught.value.message_zh and "第 3, 4 行是 GBK" in caught.value.message_zh
 
 
+def test_it_refuses_utf8_lines_without_chinese_beside_gbk_lines_naming_them():
+    # UTF-8 lines whose only non-ASCII is Latin (é, ü), a symbol (№) or full-width digits:
+    # read as GB18030 they would become "Jos茅" and "鈩"; the GBK line holds Chinese.
+    header = b"employee no,name,note\n"
+    latin = "E0001,José,ok\n".encode()
+    symbol = "E0002,Ann,№ 3\n".encode()
+    umlaut = "E0003,Zoë Müller,\n".encode()
+    full_width = "E0004,Bo,１２３\n".encode()
+    gbk = "E0005,王宁,\n".encode("gbk")
+    with pytest.raises(ImportFileError) as caught:
+        read_table(header + latin + symbol + umlaut + full_width + gbk, "mixed.csv")
+    assert "lines 2, 3, 4, 5 are UTF-8 and lines 6 are GBK" in caught.value.message_en
+    assert "第 2, 3, 4, 5 行是 UTF-8" in caught.value.message_zh
+
+
+def test_a_gbk_roster_of_names_that_happen_to_be_valid_utf8_still_reads():
+    # Each of these names, in GBK, is also valid UTF-8 (叶片园 reads "ҶƬ\u0530"): about one
+    # GBK name in 55 is. Only text that reads as a plausible language counts as UTF-8.
+    names = ["叶片园", "袁壹", "魏陆栈", "韦惟", "钱辖", "莫装", "石摊", "证", "李四"]
+    lines = ["工号,姓名"] + [f"E{i:04d},{name}" for i, name in enumerate(names)]
+    data = ("\n".join(lines) + "\n").encode("gbk")
+    assert read_table(data, "gbk.csv").rows[1:] == [[f"E{i:04d}", name] for i, name in enumerate(names)]
+
+
 def test_a_gbk_file_whose_bytes_look_like_utf8_here_and_there_still_reads():
     # 证 in GBK is D6 A4: a valid two-byte UTF-8 sequence (Ԥ), not a CJK character.
     data = "工号,姓名\nE0001,证\nE0002,李四\n".encode("gbk")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -165,6 +166,24 @@ def _acting_user_of(batch: LoginBatch):
     return SystemActor(label=batch.created_by_label or "system")
 
 
+def login_batch_max() -> int:
+    return int(settings.CASSPATH.get("LOGIN_BATCH_MAX", 20_000))
+
+
+def _refuse_too_many(unit: OrgUnit, total: int) -> None:
+    """A batch is one transaction and one file: 100,000 passwords would hash for over an
+    hour and hold their writes to the end. Refused past LOGIN_BATCH_MAX, naming the limit."""
+    limit = login_batch_max()
+    if total > limit:
+        raise LoginBatchError(
+            f"一个批次最多开通 {limit} 个账号，而 {unit.name}（{unit.code}）有 {total} 名员工需要开通。"
+            "请选择更小的单位（例如其下属的地市或区县），逐个单位开通。",
+            f"A batch issues at most {limit:,} logins, and {unit.name} ({unit.code}) has {total:,} "
+            "employees to issue. Choose a smaller unit (one of its cities or districts, say) and issue "
+            "them unit by unit.",
+        )
+
+
 @transaction.atomic
 def do_queue_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False,
                           written_by_cli: bool = False) -> LoginBatch:
@@ -185,6 +204,7 @@ def do_queue_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False,
     if acting_user.pk is not None:
         employees = employees.exclude(user_id=acting_user.pk)
     total = employees.count()
+    _refuse_too_many(unit, total)
     batch = LoginBatch(
         created_by=None if isinstance(acting_user, SystemActor) else acting_user,
         created_by_label=audit.actor_label(acting_user), org_unit=unit, reissue=reissue,
@@ -242,6 +262,7 @@ def do_run_login_batch(batch_id: int, *, out_path: Path | None = None,
         require_scope(acting_user, Perm.ISSUE_LOGINS, unit)
         candidates = _login_candidates(unit, acting_user=acting_user, reissue=batch.reissue)
         total = len(candidates.employees)
+        _refuse_too_many(unit, total)  # the unit may have grown since the batch was queued
         jobs.heartbeat(batch, phase="hashing", done=0, total=total)
         if progress is not None:
             progress(0, total)
@@ -381,6 +402,20 @@ def _failure_reasons(exc: Exception, unit: OrgUnit, out_path: Path | None) -> tu
     return ("签发登录时发生内部错误，未签发任何登录。请重新签发，或联系系统管理员。",
             f"An internal error stopped the batch ({type(exc).__name__}: {exc}); no login was issued. "
             "Issue the logins again, or tell the system administrator.")
+
+
+def do_cancel_login_batch(batch: LoginBatch, *, acting_user) -> LoginBatch:
+    """Cancel a queued or running batch (jobs.CANCELLABLE): its admin may, and so may any
+    admin who may issue logins for its unit. A running batch stops at its next chunk of
+    passwords; either way no login of it is issued (they are written at the end, all at
+    once). Refused (InvalidTransition) once the batch has finished; audited."""
+    if acting_user.pk is None or batch.created_by_id != acting_user.pk:
+        require_scope(acting_user, Perm.ISSUE_LOGINS, batch.org_unit)
+    when = f"{timezone.localtime():%Y-%m-%d %H:%M}"
+    who = audit.actor_label(acting_user)
+    why = BilingualError(f"已由 {who} 于 {when} 取消，未开通任何账号。",
+                         f"Cancelled by {who} at {when}; no login was issued.")
+    return jobs.cancel(batch, why, acting_user=acting_user, verb=OrgVerb.CANCEL_LOGINS, unit=batch.org_unit)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import BinaryIO
 
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from casspath.core.models import User
 from casspath.core.spreadsheets import append_row, new_workbook, save_xlsx, write_csv
 from casspath.imports import columns as col
 from casspath.imports.columns import Column, cached
-from casspath.imports.errors import ImportFileError, RowError
+from casspath.imports.errors import ImportFileError, RowError, RowsRefused
 from casspath.imports.framework import Option, RunContext, Table, TabularImporter
 from casspath.imports.registry import register
 from casspath.imports.report import PREVIEW_LIMIT, Change, ImportReport
@@ -249,7 +250,6 @@ class RosterImporter(TabularImporter):
         parsers["status"] = cached(parsers["status"])
         resolver = UnitResolver(ctx)
         parsers["org_code"] = cached(resolver.parse)
-        ctx.cache["existing"] = _existing_employees()
         # Preview shows codes and names, not ids.
         ctx.cache["labels"] = {
             "org_unit_id": resolver.code_of,
@@ -261,6 +261,9 @@ class RosterImporter(TabularImporter):
         return parsers
 
     def check(self, ctx: RunContext, table: Table, report: ImportReport) -> None:
+        # Read here, not with the parsers: a real run checks under the import lock, against
+        # the roster as the imports before it left it.
+        ctx.cache["existing"] = _existing_employees()
         numbers, header = table.columns["employee_no"], table.headers["employee_no"]
         # A 工号 is a login name: two spellings differing only in case are one number.
         folded = [number.casefold() if number is not None else None for number in numbers]
@@ -389,6 +392,8 @@ class RosterImporter(TabularImporter):
         return {
             "attrs": attrs,
             "numbers": numbers,
+            "rows": table.numbers,
+            "number_header": table.headers["employee_no"],
             "columns": columns,
             "creates": creates,
             "updates": updates,
@@ -419,7 +424,7 @@ class RosterImporter(TabularImporter):
 
     def apply(self, ctx: RunContext, plan: dict, report: ImportReport) -> None:
         now = timezone.now()
-        insert_employees(plan["attrs"], plan["numbers"], plan["columns"], plan["creates"], now)
+        total = report.total
         update_employees(plan["updates"], now)
         if plan["deactivate"] and plan["missing"]:
             ids = plan["missing"]
@@ -429,6 +434,28 @@ class RosterImporter(TabularImporter):
                 )
             report.deactivated = len(ids)
         ctx.cache["logins"] = _sync_logins(ctx.cache["existing"], plan, acting_user=ctx.acting_user)
+        written = total - len(plan["creates"])
+        ctx.progress("writing", written, total)
+        if plan["creates"]:
+            # New employees last: the lock on new numbers (the whole company's) is held from
+            # here to the commit only (locks.py says why it is a lock).
+            ctx.lock(NEW_NUMBERS_LOCK, phase="waiting_numbers")
+            _refuse_numbers_taken_meanwhile(plan)
+
+            def inserted(done: int) -> None:
+                ctx.progress("writing", written + done, total)
+
+            try:
+                # A savepoint: after a failed insert the numbers can be read again, without
+                # the rows this insert wrote before it failed.
+                with transaction.atomic():
+                    insert_employees(plan["attrs"], plan["numbers"], plan["columns"], plan["creates"], now,
+                                     progress=inserted)
+            except IntegrityError:
+                # A writer that does not take the lock (one employee created on a page)
+                # took a number meanwhile: the same row error, else the error as it is.
+                _refuse_numbers_taken_meanwhile(plan)
+                raise
 
 
     def audit_changes(self, ctx: RunContext, report: ImportReport) -> dict:
@@ -460,6 +487,38 @@ EXISTING_FIELDS = _FIELDS = (
     "user_id",
 )
 _COL = {name: index for index, name in enumerate(_FIELDS)}
+
+
+# Held by every import that creates employees, from its insert to its commit (locks.py).
+NEW_NUMBERS_LOCK = "roster:new-employee-numbers"
+
+
+def number_taken_meanwhile() -> tuple[str, str]:
+    """Why a new 工号 cannot be created after all (zh, en): another import or edit created
+    it, or one differing only in case, after this import checked. Neutral: who and where
+    stay unsaid (it may be another city's); the next import of the file says more."""
+    return (
+        "工号已被使用：本次导入检查之后、写入之前，另一个导入或操作创建了相同的工号（或仅大小写不同的工号）。"
+        "未写入任何数据，请重新导入该文件。",
+        "Employee number already used: another import or edit created the same number (or one "
+        "differing only in case) after this import checked it and before it wrote. Nothing was "
+        "written; import the file again.",
+    )
+
+
+def _refuse_numbers_taken_meanwhile(plan: dict) -> None:
+    """Raise RowsRefused for the plan's new numbers that exist now (or differ only in case
+    from one that does): read again under the lock of new numbers, so nobody else's
+    insert can come between this check and ours."""
+    numbers = plan["numbers"]
+    everyone = Employee.objects.values_list("employee_no", flat=True).order_by()
+    taken = {number.casefold() for number in everyone}
+    clashes = [i for i in plan["creates"] if numbers[i].casefold() in taken]
+    if clashes:
+        raise RowsRefused([
+            RowError(plan["rows"][i], plan["number_header"], numbers[i], *number_taken_meanwhile())
+            for i in clashes
+        ])
 
 
 def _existing_employees() -> dict[str, tuple]:

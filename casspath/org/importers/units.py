@@ -105,6 +105,12 @@ class OrgImporter(TabularImporter):
         "A city admin may import only units below his own unit.",
     )
 
+    def lock_units(self, ctx: RunContext) -> None:
+        """The whole tree, whoever imports: units change the tree the scopes are made of
+        (a move rewrites the paths below it) and unit codes are unique company-wide. Unit
+        imports are few and small; they wait for each other, never for a roster import."""
+        return None
+
     def check(self, ctx: RunContext, table: Table, report: ImportReport) -> None:
         seen: dict[str, int] = {}
         codes, parents, headers = table.columns["org_code"], table.columns["parent_code"], table.headers

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casspath.core.cli_actor import acting_user_from_option
 from casspath.org import scopes
-from casspath.org.actions.logins import do_issue_logins
+from casspath.org.actions.logins import LoginBatchError, do_issue_logins
 from casspath.org.models import LoginBatch, OrgUnit
 from casspath.org.scopes import Perm
 
@@ -54,6 +54,8 @@ class Command(BaseCommand):
                                     progress=progress)
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
+        except LoginBatchError as refused:  # too many employees for one batch
+            raise CommandError(refused.both()) from None
         if ending == "\r" and verbosity >= 1:
             self.stdout.write("")
         if batch.status != LoginBatch.Status.SUCCEEDED:
