@@ -64,13 +64,15 @@ class Result:
     status: str = "ok"  # "ok", "failed" (measured nothing: a page answered 500), "crashed"
     detail: str = ""  # why it failed or crashed; or a note on the figure
     machine: dict = field(default_factory=dict)
+    numbers: dict = field(default_factory=dict)  # the figure's parts as numbers: {"cpu_ms": 12.5, ...}
 
     @property
     def ratio_text(self) -> str:
         if self.ratio is None:
             return "—"
         if self.ratio_unit == "%":
-            return f"{self.ratio * 100:.1f}%"
+            percent = self.ratio * 100
+            return f"{percent:.1f}%" if percent >= 1 or percent == 0 else f"{percent:.2g}%"
         return f"{self.ratio:.2f}×"
 
     @property

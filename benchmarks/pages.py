@@ -31,9 +31,11 @@ never reaches the cache. Needs wrk (`make bench` installs Debian's package when 
 import argparse
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -81,6 +83,7 @@ PAGES = [
     ("api_employees", "API employee list (bearer token)", "token", "/api/v1/org/employees", "≥ 10%"),
 ]
 SAME_AT_ANY_SIZE = "≥ 0.8"
+MIN_REQUESTS = 30  # a slow page is loaded for longer (up to --max-duration), to serve about these
 WRK_REPORT = """
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -96,6 +99,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 10)),
                         help="seconds of load per page (after a 2 s warm-up); default 10")
+    parser.add_argument("--max-duration", type=float, default=60,
+                        help="seconds of load for a slow page, to serve about 30 requests; default 60")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--pages", default="", help="page keys, comma-separated (default: all)")
@@ -116,8 +121,8 @@ def run(args: argparse.Namespace) -> list[Result]:
             command = [sys.executable, __file__, "--one-size", str(size), "--results", str(out),
                        "--no-record", "--no-table", "--database-url", args.database_url,
                        "--seed", str(args.seed), "--duration", str(args.duration),
-                       "--connections", str(args.connections), "--workers", str(args.workers),
-                       "--pages", args.pages]
+                       "--max-duration", str(args.max_duration), "--connections", str(args.connections),
+                       "--workers", str(args.workers), "--pages", args.pages]
             if args.no_cache:
                 command.append("--no-cache")
             status = subprocess.run(command, cwd=ROOT, check=False).returncode
@@ -149,11 +154,18 @@ def across_sizes(results: list[Result]) -> list[Result]:
             continue
         ratio = after.ratio / before.ratio
         rows.append(Result(
-            benchmark="Pages", case=f"{case}: {big:,} against {small:,} managers", database=after.database,
-            size=f"{big:,} vs {small:,}", figure=f"{after.value:,.1f} vs {before.value:,.1f} req/s",
-            value=ratio, baseline="each as a share of bare in its own run", ratio=ratio,
+            benchmark="Pages", case=case, database=after.database, size=f"{big:,} vs {small:,}",
+            figure=f"{after.ratio_text} vs {before.ratio_text} of bare ({after.value:,.1f} vs "
+                   f"{before.value:,.1f} req/s)" + _cpu_pair(after, before),
+            value=ratio, baseline="its share of bare at the smaller size", ratio=ratio,
             target=SAME_AT_ANY_SIZE, met=check(ratio, SAME_AT_ANY_SIZE), machine=after.machine))
     return rows
+
+
+def _cpu_pair(after: Result, before: Result) -> str:
+    # CPU a request moves less than req/s on a shared machine (the database server's not counted).
+    cpu = after.numbers.get("cpu_ms"), before.numbers.get("cpu_ms")
+    return f"; CPU {cpu[0]:,.1f} vs {cpu[1]:,.1f} ms/req" if None not in cpu else ""
 
 
 def _managers(size: str) -> int:
@@ -293,23 +305,14 @@ class Server:
             ticks += int(fields[11]) + int(fields[12])
         return ticks / os.sysconf("SC_CLK_TCK")
 
-    def drain(self) -> None:
-        """Wait until the workers are idle: requests a wrk run left queued are served."""
-        deadline = time.monotonic() + 300
-        last = self.cpu_seconds()
-        quiet = 0
-        while quiet < 2 and time.monotonic() < deadline:
-            time.sleep(0.3)
-            now = self.cpu_seconds()
-            quiet = quiet + 1 if now - last < 0.015 else 0
-            last = now
-
     def stop(self) -> None:
-        self.process.terminate()
+        """Quick shutdown (SIGQUIT): the requests still queued are dropped, not served."""
+        self.process.send_signal(signal.SIGQUIT)
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
         self.log.close()
 
 
@@ -352,14 +355,14 @@ def fetch(url: str, headers: dict[str, str]) -> tuple[int, int]:
 
 
 def wrk(url: str, headers: dict[str, str], seconds: float, connections: int, script: Path) -> dict:
-    command = ["wrk", "--threads", "2", "--connections", str(connections), "--duration", f"{seconds:g}s",
-               "--timeout", "120s", "--script", str(script), url]
+    command = ["wrk", "--threads", "2", "--connections", str(max(2, connections)),
+               "--duration", f"{math.ceil(seconds)}s", "--timeout", "120s", "--script", str(script), url]
     for name, value in headers.items():
         command[1:1] = ["--header", f"{name}: {value}"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next((line for line in output.splitlines() if line.startswith("BENCHJSON ")), None)
-    if line is None:
-        raise RuntimeError(f"wrk said: {output[-500:]}")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    line = next((line for line in done.stdout.splitlines() if line.startswith("BENCHJSON ")), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-300:]}")
     return json.loads(line.removeprefix("BENCHJSON "))
 
 
@@ -410,58 +413,84 @@ def measure(args: argparse.Namespace, size: int) -> list[Result]:
     script.write_text(WRK_REPORT)
     wanted = {key.strip() for key in args.pages.split(",") if key.strip()}
     pages = [page for page in PAGES if not wanted or page[0] in wanted or page[0] == BARE]
+    password = settings.CASSPATH["DEMO_PASSWORD"]
     server = Server(env, args.workers, workdir / "gunicorn.log")
-    results: list[Result] = []
     try:
-        password = settings.CASSPATH["DEMO_PASSWORD"]
         cookies = {role: log_in(server.url, people[role], password)
                    for role in ("admin", "top", "manager", "lead")}
-        bare_rate = None
-        for key, case, who, path, target in pages:
-            result = Result(benchmark="Pages", case=case, database=engine, size=f"{size:,} managers",
-                            target=target if key != BARE else "", machine=info, ratio_unit="%")
-            try:
-                headers = ({"Authorization": f"Bearer {secret}"} if who == "token"
-                           else {"Cookie": cookies[who]} if who else {})
-                url = server.url + path.format(employee=people["employee"])
-                status, length = fetch(url, headers)
-                if status != 200:
-                    raise RuntimeError(f"HTTP {status} for {path}")
-                wrk(url, headers, 2, args.connections, script)  # warm-up
-                server.drain()
-                before = server.cpu_seconds()
-                load = wrk(url, headers, args.duration, args.connections, script)
-                cpu = server.cpu_seconds() - before
-                server.drain()
-                requests = load["requests"]
-                rate = requests / (load["duration_us"] / 1e6)
-                errors = sum(load[kind] for kind in ("connect", "read", "write", "status", "timeout"))
-                result.value = rate
-                result.figure = (f"{rate:,.1f} req/s · p50 {_ms(load['p50'])} · p95 {_ms(load['p95'])} · "
-                                 f"p99 {_ms(load['p99'])} · CPU {cpu * 1000 / max(requests, 1):.1f} ms/req")
-                who_text = f"as {people['top'] if who == 'token' else people[who]}, " if who else ""
-                result.detail = (f"{who_text}{length / 1024:,.0f} KB, {requests:,} requests"
-                                 + (f", {errors} errors" if errors else ""))
-                if key == BARE:
-                    bare_rate = rate
-                elif bare_rate:
-                    result.ratio = rate / bare_rate
-                    result.baseline = f"bare Django {bare_rate:,.0f} req/s"
-                    result.met = check(result.ratio, target)
-                print(f"  {case}: {result.figure}; {result.ratio_text} of bare ({result.detail})", flush=True)
-            except Exception as exc:  # noqa: BLE001 - one page failing leaves the others to measure
-                result.status, result.detail = "failed", f"{type(exc).__name__}: {exc}"[:300]
-                print(f"  {case}: FAILED {result.detail}", flush=True)
-            results.append(result)
     finally:
         server.stop()
+    results: list[Result] = []
+    bare_rate = None
+    for key, case, who, path, target in pages:
+        result = Result(benchmark="Pages", case=case, database=engine, size=f"{size:,} managers",
+                        target=target if key != BARE else "", machine=info, ratio_unit="%")
+        # A server of its own for each page: what a slow page left queued when its load
+        # stopped is dropped with it, instead of being served into the next page's figures.
+        server = Server(env, args.workers, workdir / f"gunicorn-{key}.log")
+        try:
+            headers = ({"Authorization": f"Bearer {secret}"} if who == "token"
+                       else {"Cookie": cookies[who]} if who else {})
+            url = server.url + path.format(employee=people["employee"])
+            started = time.monotonic()
+            status, length = fetch(url, headers)
+            alone = time.monotonic() - started
+            if status != 200:
+                raise RuntimeError(f"HTTP {status} for {path}")
+            wrk(url, headers, 2, args.workers, script)  # warm-up: every worker serves the page
+            # Long enough for MIN_REQUESTS of a slow page (as fast as it was alone), up to a minute.
+            seconds = min(args.max_duration, max(args.duration, MIN_REQUESTS * alone / parallel(args)))
+            before = server.cpu_seconds()
+            load = wrk(url, headers, seconds, args.connections, script)
+            cpu = server.cpu_seconds() - before
+            measure_page(result, load, cpu, length, people[who if who != "token" else "top"] if who else "")
+            if key == BARE:
+                bare_rate = result.value
+            elif bare_rate and result.value is not None:
+                result.ratio = result.value / bare_rate
+                result.baseline = f"bare Django {bare_rate:,.0f} req/s"
+                result.met = check(result.ratio, target)
+            ratio = f"; {result.ratio_text} of bare" if result.ratio is not None else ""
+            print(f"  {case}: {result.figure}{ratio} ({result.detail})", flush=True)
+        except Exception as exc:  # noqa: BLE001 - one page failing leaves the others to measure
+            result.status, result.detail = "failed", f"{type(exc).__name__}: {exc}"[:300]
+            print(f"  {case}: FAILED {result.detail}", flush=True)
+        finally:
+            server.stop()
+        results.append(result)
     if args.database_url:
         fresh_postgres(scratch_url(args.database_url, "_pages"))  # the 100,000 rows are not left behind
     shutil.rmtree(workdir, ignore_errors=True)
     return results
 
 
+def measure_page(result: Result, load: dict, cpu: float, length: int, username: str) -> None:
+    """The figure of one wrk run: req/s, latency percentiles, the workers' CPU a request."""
+    requests = load["requests"]
+    seconds = load["duration_us"] / 1e6
+    errors = sum(load[kind] for kind in ("connect", "read", "write", "status", "timeout"))
+    result.value = requests / seconds
+    result.numbers = {"requests": requests, "seconds": seconds, "errors": errors, "bytes": length,
+                      "cpu_ms": cpu * 1000 / requests if requests else None,
+                      **{f"{p}_ms": load[p] / 1000 for p in ("p50", "p95", "p99")}}
+    if requests:
+        result.figure = (f"{result.value:,.1f} req/s · p50 {_ms(load['p50'])} · p95 {_ms(load['p95'])} · "
+                         f"p99 {_ms(load['p99'])} · CPU {cpu * 1000 / requests:,.1f} ms/req")
+    else:
+        result.figure = f"no request done in {seconds:.0f} s (workers' CPU {cpu:.1f} s)"
+    result.detail = (f"as {username}, " if username else "") + (
+        f"{length / 1024:,.0f} KB, {requests:,} requests in {seconds:.0f} s")
+    if errors:
+        result.detail += f", {errors} errors"
+
+
+def parallel(args: argparse.Namespace) -> int:
+    return max(1, min(args.workers, os.cpu_count() or 1))
+
+
 def _ms(microseconds: int) -> str:
+    if microseconds >= 1_000_000:
+        return f"{microseconds / 1e6:.1f} s"
     return f"{microseconds / 1000:,.0f} ms" if microseconds >= 10_000 else f"{microseconds / 1000:.1f} ms"
 
 

@@ -634,7 +634,8 @@ def _conflicts(plan: DemoPlan) -> list[str]:
 
 
 def _create_units(plan: DemoPlan) -> tuple[dict[str, OrgUnit], int]:
-    existing = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=plan.unit_codes())}
+    codes = set(plan.unit_codes())  # up to 20,000: read whole, past SQLite's parameter limit
+    existing = {unit.code: unit for unit in OrgUnit.objects.all() if unit.code in codes}
     for planned in plan.units:
         found = existing.get(planned.code)
         if found is not None and found.kind != planned.kind:
