@@ -13,7 +13,7 @@ PORT ?= 8000
 MANAGERS ?= 400
 SEED ?= 1
 
-.PHONY: install install-dev demo demo-reset test test-deps lint bench messages clean
+.PHONY: install install-dev demo demo-reset test test-deps lint bench bench-deps messages clean
 
 # uv lives in its own venv so that `uv sync` (which prunes the project venv) never
 # removes it, and so that no pip ever writes to the system Python (PEP 668).
@@ -88,14 +88,25 @@ lint: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-# The roster import and the login on SQLite, then on PostgreSQL (BENCH_DATABASE_URL, a
-# scratch database each benchmark drops and creates).
+# Every benchmark (benchmarks/*.py) on SQLite, then on PostgreSQL (BENCH_DATABASE_URL names
+# the server and a scratch database the benchmarks drop and create; the page benchmark uses
+# <name>_pages), then one summary table; the figures are appended to docs/benchmarks.md. A
+# missed target is a figure like any other: the exit status is non-zero only when a benchmark
+# crashed. BENCH_SIZES (managers in the demo) and BENCH_DURATION (seconds of load a page)
+# make a quick run: `make bench BENCH_SIZES=5000 BENCH_DURATION=5`; BENCH_ARGS takes
+# benchmarks/_run.py's options (--only pages, --no-record).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casspath_bench
-bench: install-dev
-	$(BIN)/python benchmarks/roster_import.py
-	$(BIN)/python benchmarks/roster_import.py --database-url $(BENCH_DATABASE_URL)
-	$(BIN)/python benchmarks/login.py
-	$(BIN)/python benchmarks/login.py --database-url $(BENCH_DATABASE_URL)
+BENCH_SIZES ?= 5000,100000
+BENCH_ARGS ?=
+bench: export BENCH_DURATION ?= 10
+bench: install-dev bench-deps
+	$(BIN)/python benchmarks/_run.py --database sqlite --database $(BENCH_DATABASE_URL) \
+	  --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+
+# wrk loads the pages (a C load generator: a Python one would take the cores it measures).
+bench-deps:
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 # Needs gettext (msgfmt); the compiled catalogues are committed so that users do not.
 # Run from the root so that templates/ is scanned too; the catalogue lands in

@@ -15,9 +15,7 @@ you want to keep).
 import argparse
 import io
 import os
-import platform
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _common import Result, bench_main, check, fresh_postgres, machine  # noqa: E402 - after the path
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -119,38 +120,12 @@ def to_xlsx(rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-def fresh_postgres(url: str) -> None:
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--database-url", default="", help="PostgreSQL URL; default: a fresh SQLite file")
-    parser.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
-    args = parser.parse_args()
 
+
+def run(args: argparse.Namespace) -> list[Result]:
+    info = machine()
     workdir = tempfile.mkdtemp(prefix="casspath-bench-")
     os.environ["CASSPATH_VAR_DIR"] = workdir
     os.environ["DJANGO_SETTINGS_MODULE"] = "casspath.settings"
@@ -214,37 +189,23 @@ def main() -> int:
     engine = (
         f"{connection.vendor} {connection.Database.sqlite_version}"
         if connection.vendor == "sqlite"
-        else f"{connection.vendor} {connection.pg_version // 10000}"
+        else f"{connection.vendor} {connection.pg_version // 10000}.{connection.pg_version % 10000}"
     )
-    cores = os.cpu_count()
-    machine = platform.machine()
-    python = platform.python_version()
-    today = date.today().isoformat()  # noqa: DTZ011 - the machine's date is what the log means
-    lines = [
-        f"- {today} · {machine}, {cores} cores ({cpu_model()}) · Python {python} · {engine} · "
-        f"{args.rows:,} rows ({len(data) / 1e6:.1f} MB .xlsx)",
-        f"  - best of 5 bare calamine reads (baseline): {bare:.2f} s ({args.rows / bare:,.0f} rows/s)",
-        f"  - best of 3 whole imports into an empty table, read + validate + write: {full:.2f} s "
-        f"({args.rows / full:,.0f} rows/s); "
-        f"ratio to bare read: {ratio:.2f}× (target ≤ 3×: {'met' if ratio <= 3 else 'NOT met'})",
-        f"  - re-import of the same file (all unchanged): {reimport:.2f} s "
-        f"({reimport / bare:.2f}× the bare read)",
+    info["database"] = engine
+    size = f"{args.rows:,} rows ({len(data) / 1e6:.1f} MB .xlsx)"
+    baseline = f"the bare read ({bare:.2f} s, best of 5)"
+    common = {"benchmark": "Roster import", "database": engine, "size": size, "baseline": baseline,
+              "machine": info}
+    print(f"(work dir {workdir})")
+    return [
+        Result(case="whole import (read, validate, write; best of 3 into an empty table)",
+               figure=f"{full:.2f} s ({args.rows / full:,.0f} rows/s)", value=full, ratio=ratio,
+               target="≤ 3×", met=check(ratio, "≤ 3×"), **common),
+        Result(case="re-import of the same file, all unchanged",
+               figure=f"{reimport:.2f} s ({args.rows / reimport:,.0f} rows/s)", value=reimport,
+               ratio=reimport / bare, **common),
     ]
-    print("\n".join(lines))
-    if not args.no_record:
-        docs = ROOT / "docs" / "benchmarks.md"
-        if not docs.exists():
-            docs.write_text("# Benchmarks\n\nFigures appended by `make bench` (benchmarks/*.py).\n")
-        with docs.open("a", encoding="utf-8") as out:
-            if "## Roster import" not in docs.read_text(encoding="utf-8"):
-                out.write("\n## Roster import\n\n")
-            out.write("\n".join(lines) + "\n")
-    git = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    )
-    print(f"(commit {git.stdout.strip() or '?'}; work dir {workdir})")
-    return 0 if ratio <= 3 else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(bench_main(run, __doc__, configure))

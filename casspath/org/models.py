@@ -14,9 +14,11 @@ LOGIN_FILE_TTL = timedelta(hours=24)
 
 
 class OrgUnit(models.Model):
-    """A unit of the org tree: province → city → district → team, plus departments."""
+    """A unit of the org tree: province → city → district → team, plus departments; a
+    national company (集团公司) holds its provinces."""
 
     class Kind(models.TextChoices):
+        NATIONAL = "national", _("national company")
         PROVINCE = "province", _("province company")
         CITY = "city", _("city company")
         DISTRICT = "district", _("district company")

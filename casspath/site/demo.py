@@ -14,6 +14,7 @@ that holds a demo is emptied; one with data the demo did not make is refused bef
 """
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,11 +78,12 @@ def _forget_files() -> None:
 
 @transaction.atomic
 def do_build_demo(*, managers: int = 400, seed: int = 1, acting_user, reset: bool = False,
-                  replace: bool = False) -> DemoSummary:
+                  replace: bool = False,
+                  on_progress: Callable[[str], None] | None = None) -> DemoSummary:
     """Build the demo in this database. Refused (DemoError) when the database holds a demo
     of another seed or size, unless `replace` or `reset` (which empty the database first);
     and when the demo's codes or usernames are taken by data the demo did not make."""
-    run = DemoRun(managers=managers, seed=seed, acting_user=acting_user)
+    run = DemoRun(managers=managers, seed=seed, acting_user=acting_user, on_progress=on_progress)
     parts = demo_parts()
     previous = demo_in_database()
     replaced = None
@@ -110,16 +112,18 @@ def do_build_demo(*, managers: int = 400, seed: int = 1, acting_user, reset: boo
             )
 
     created: dict[str, int] = {}
-    for _label, part in parts:
+    for label, part in parts:
+        run.progress(label)
         created |= part.build(run)
     built = any(created.values()) or replaced is not None
     if built:
         audit.record(
-            acting_user, SiteVerb.BUILD_DEMO, run.shared.get("province"),
+            acting_user, SiteVerb.BUILD_DEMO, run.shared.get("root"),
             summary=f"demo seed {seed}, {managers} managers"
                     + (f" (replaced seed {replaced['seed']})" if replaced else ""),
             changes={"seed": seed, "managers": managers, "created": created, "replaced": replaced},
         )
+    run.progress("committing")
     return DemoSummary(
         seed=seed, managers=managers, password=settings.CASSPATH["DEMO_PASSWORD"], built=built,
         created=created, replaced=replaced,

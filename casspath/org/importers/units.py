@@ -18,6 +18,7 @@ from casspath.org.scopes import Perm, PermScope
 from casspath.org.tree import rebuild_paths
 
 KIND_LABELS_ZH = {
+    OrgUnit.Kind.NATIONAL: "集团公司",
     OrgUnit.Kind.PROVINCE: "省公司",
     OrgUnit.Kind.CITY: "地市公司",
     OrgUnit.Kind.DISTRICT: "区县公司",
@@ -25,6 +26,7 @@ KIND_LABELS_ZH = {
     OrgUnit.Kind.DEPARTMENT: "部门",
 }
 KIND_SYNONYMS = {
+    OrgUnit.Kind.NATIONAL: ("集团", "总部", "总公司", "全国公司", "headquarters", "group company"),
     OrgUnit.Kind.PROVINCE: ("省", "省级", "省分公司", "province company"),
     OrgUnit.Kind.CITY: ("地市", "市公司", "地市分公司", "city company"),
     OrgUnit.Kind.DISTRICT: ("区县", "县公司", "区县分公司", "district company", "county"),
@@ -77,8 +79,8 @@ class OrgImporter(TabularImporter):
             ("上级编码", "父级编码", "上级单位", "上级机构编码", "parent", "parent unit code"),
             required=True,
             parse=col.code(40, upper=True),
-            note_zh="根单位（省公司）留空；上级可以写在下级之后。",
-            note_en="Empty for the root (the province); a parent may come after its children.",
+            note_zh="根单位（集团公司或省公司）留空；上级可以写在下级之后。",
+            note_en="Empty for the root (national or province company); parents may follow their children.",
         ),
         Column(
             "kind",

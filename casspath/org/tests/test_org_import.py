@@ -38,6 +38,22 @@ def test_it_creates_a_tree_with_parents_after_children(db):
     assert AuditEvent.objects.filter(verb="import.org").count() == 1
 
 
+def test_it_imports_a_national_company_above_its_provinces(db):
+    report = _run(
+        [
+            HEADERS,
+            ["HQ", "集团公司", "", "集团公司"],
+            ["GD", "广东公司", "HQ", "省公司"],
+            ["ZJ", "浙江公司", "HQ", "省公司"],
+            ["HQ2", "总部", "", "总部"],
+        ]
+    )
+    assert report.ok and report.created == 4, report.as_dict()
+    assert OrgUnit.objects.get(code="HQ").kind == OrgUnit.Kind.NATIONAL
+    assert OrgUnit.objects.get(code="HQ2").kind == OrgUnit.Kind.NATIONAL
+    assert OrgUnit.objects.get(code="ZJ").depth == 1
+
+
 def test_it_accepts_english_headers_and_kind_codes_from_xlsx(db):
     data = xlsx_bytes(
         [

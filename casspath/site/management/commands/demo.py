@@ -41,7 +41,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             summary = do_build_demo(managers=managers, seed=seed, reset=reset, replace=replace,
-                                    acting_user=acting_user)
+                                    acting_user=acting_user, on_progress=self._progress)
         except DemoError as exc:
             raise CommandError(f"{exc.message_zh}\n{exc.message_en}") from None
         seconds = time.monotonic() - started
@@ -65,3 +65,8 @@ class Command(BaseCommand):
             out(f"  {login.username.ljust(width)}  {login.name}  {login.unit}  {ROLE_TEXT[Role(login.role)]}")
         out("每位客户经理和班组长都以工号登录，密码相同 / Every account manager and team lead logs in "
             "with his employee number and the same password.")
+
+    def _progress(self, line: str) -> None:
+        # A big build says where it is every few seconds (casspath.core.demo.PROGRESS_EVERY).
+        self.stdout.write(line)
+        self.stdout.flush()
