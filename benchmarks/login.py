@@ -22,16 +22,16 @@ want to keep). The figures are printed and appended to docs/benchmarks.md.
 import argparse
 import multiprocessing
 import os
-import platform
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _common import Result, bench_main, fresh_postgres, machine  # noqa: E402 - after the path
 
 TARGET = 30  # logins/s
 PASSWORD = "bench-login-password-2026"  # noqa: S105 (the benchmark users' password)
@@ -39,27 +39,6 @@ USERS = 4000  # enough that no process logs one user in twice in a short run
 OLD_USERS = 60  # users whose hash has Django's default parameters (the upgrade)
 
 
-def fresh_postgres(url: str) -> None:
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def make_users() -> None:
@@ -127,7 +106,7 @@ def worker(job: tuple) -> tuple[int, float]:
     return done, time.process_time() - cpu0
 
 
-def run(pool, kind: str, per_process: list[list], seconds: float | None) -> tuple[float, float, int]:
+def measure(pool, kind: str, per_process: list[list], seconds: float | None) -> tuple[float, float, int]:
     """(calls per second over all processes, CPU ms per call, calls)."""
     start_at = time.time() + 0.5  # every process starts then
     deadline = start_at + seconds if seconds else 0.0
@@ -138,15 +117,13 @@ def run(pool, kind: str, per_process: list[list], seconds: float | None) -> tupl
     return calls / elapsed, cpu / calls * 1000, calls
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=10.0, help="measuring time of each figure")
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_DURATION", 10)),
+                        help="measuring time of each figure")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--database-url", default="", help="PostgreSQL URL; default: a fresh SQLite file")
-    parser.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
-    args = parser.parse_args()
 
+
+def run(args: argparse.Namespace) -> list[Result]:
     workdir = tempfile.mkdtemp(prefix="casspath-bench-login-")
     os.environ.update({
         "CASSPATH_VAR_DIR": workdir, "DJANGO_SETTINGS_MODULE": "casspath.settings",
@@ -186,12 +163,13 @@ def main() -> int:
     olds = [f"OLD{i:04d}" for i in range(OLD_USERS)]
     many = 10**6  # verifications run until the deadline
     with multiprocessing.get_context("fork").Pool(n) as pool:
-        run(pool, "login", [usernames[-n * 5:][i::n] for i in range(n)], None)  # warm: imports, templates
+        measure(pool, "login", [usernames[-n * 5:][i::n] for i in range(n)], None)  # warm: imports, templates
         print(f"{n} processes, {args.seconds:.0f} s per figure ...", flush=True)
-        verify_rate, verify_cpu, _ = run(pool, "verify", [[current] * many] * n, args.seconds)
-        login_rate, login_cpu, logins = run(pool, "login", [usernames[i::n] for i in range(n)], args.seconds)
-        old_rate, old_cpu, _ = run(pool, "verify", [[old] * many] * n, args.seconds / 2)
-        upgrade_rate, upgrade_cpu, upgraded = run(pool, "login", [olds[i::n] for i in range(n)], None)
+        verify_rate, verify_cpu, _ = measure(pool, "verify", [[current] * many] * n, args.seconds)
+        per_login = [usernames[i::n] for i in range(n)]
+        login_rate, login_cpu, logins = measure(pool, "login", per_login, args.seconds)
+        old_rate, old_cpu, _ = measure(pool, "verify", [[old] * many] * n, args.seconds / 2)
+        upgrade_rate, upgrade_cpu, upgraded = measure(pool, "login", [olds[i::n] for i in range(n)], None)
 
     prefix = current.rsplit("$", 2)[0] + "$"  # argon2$argon2id$v=19$m=...,t=...,p=...$
     rehashed = User.objects.filter(username__in=olds, password__startswith=prefix).count()
@@ -199,40 +177,26 @@ def main() -> int:
     ratio = login_rate / verify_rate
     cores = os.cpu_count() or 1
     capacity = min(n, cores) / login_cpu * 1000  # logins/s the cores allow, were they ours alone
-    met = login_rate >= TARGET
-    today = date.today().isoformat()  # noqa: DTZ011 - the machine's date is what the log means
-    lines = [
-        f"- {today} · {platform.machine()}, {cores} cores ({cpu_model()}) · Python "
-        f"{platform.python_version()} · {engine} · {n} processes, {args.seconds:.0f} s per figure · "
-        f"load average {load_before:.1f} before the run",
-        f"  - baseline, the Argon2id verification alone ({params}): {verify_rate:.1f}/s, "
-        f"{verify_cpu:.1f} ms CPU each",
-        f"  - logins through the login page (form, axes, verification, session, writes): {login_rate:.1f}/s, "
-        f"{login_cpu:.1f} ms CPU each ({login_cpu - verify_cpu:.1f} ms beside the hash); ratio to the "
-        f"verification alone: {ratio:.2f} (target ≥ {TARGET} logins/s: {'met' if met else 'NOT met'}); "
-        f"the cores allow {capacity:.0f}/s at that CPU per login when nothing else runs",
-        f"  - before, Django's default Argon2 (m=100 MiB, t=2, p=8), the verification alone: "
-        f"{old_rate:.1f}/s, {old_cpu:.1f} ms CPU each",
-        f"  - the first login of a user whose hash has those (verified, rehashed to {params}): "
-        f"{upgrade_rate:.1f}/s, {upgrade_cpu:.1f} ms CPU each, once per user "
-        f"({upgraded} users, all rehashed)",
+    print(f"(work dir {workdir}; {logins} logins; sessions last {settings.SESSION_COOKIE_AGE // 3600} h; "
+          f"load average {load_before:.1f} before the run)")
+    common = {"benchmark": "Login", "database": engine, "machine": machine(database=engine),
+              "size": f"{n} processes, {args.seconds:.0f} s a figure"}
+    baseline = (f"the Argon2id verification alone ({params}): {verify_rate:.1f}/s, "
+                f"{verify_cpu:.1f} ms CPU each")
+    return [
+        Result(case="logins through the login page (form, axes, verification, session, writes)",
+               figure=(f"{login_rate:.1f} logins/s, {login_cpu:.1f} ms CPU each "
+                       f"({login_cpu - verify_cpu:.1f} ms beside the hash); the cores allow {capacity:.0f}/s "
+                       "at that CPU when nothing else runs"),
+               value=login_rate, baseline=baseline, ratio=ratio, target=f"≥ {TARGET} logins/s",
+               met=login_rate >= TARGET, numbers={"cpu_ms": login_cpu, "capacity": capacity}, **common),
+        Result(case="before: Django's default Argon2 (m=100 MiB, t=2, p=8), the verification alone",
+               figure=f"{old_rate:.1f}/s, {old_cpu:.1f} ms CPU each", value=old_rate, **common),
+        Result(case=f"first login of a user with an old hash (verified, rehashed to {params}), once per user",
+               figure=f"{upgrade_rate:.1f}/s, {upgrade_cpu:.1f} ms CPU each ({upgraded} users, all rehashed)",
+               value=upgrade_rate, **common),
     ]
-    print("\n".join(lines))
-    if not args.no_record:
-        docs = ROOT / "docs" / "benchmarks.md"
-        if not docs.exists():
-            docs.write_text("# Benchmarks\n\nFigures appended by `make bench` (benchmarks/*.py).\n")
-        text = docs.read_text(encoding="utf-8")
-        with docs.open("a", encoding="utf-8") as out:
-            if "## Login" not in text:
-                out.write("\n## Login\n\n")
-            out.write("\n".join(lines) + "\n")
-    git = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                         capture_output=True, text=True, check=False)
-    print(f"(commit {git.stdout.strip() or '?'}; {logins} logins; work dir {workdir}; "
-          f"sessions last {settings.SESSION_COOKIE_AGE // 3600} h)")
-    return 0 if met else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(bench_main(run, __doc__, configure))

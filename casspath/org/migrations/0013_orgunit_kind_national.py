@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0010_unit_codes_upper_case'),
+        ('org', '0012_employee_search_indexes'),
     ]
 
     operations = [
