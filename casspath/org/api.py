@@ -551,6 +551,9 @@ class LoginBatchOut(Schema):
     error_zh: str
     error_en: str
     file_available: bool = Field(description="The password file can still be downloaded, once")
+    already_queued: bool = Field(
+        False, description="Issuing again found this batch still queued or running: it was returned, "
+        "no other was queued")
 
 
 def _batch_out(batch) -> dict:
@@ -559,6 +562,7 @@ def _batch_out(batch) -> dict:
         "progress_done": batch.progress_done, "progress_total": batch.progress_total,
         "count": batch.count, "reissue": batch.reissue, "error_zh": batch.error_zh,
         "error_en": batch.error_en, "file_available": batch.is_available,
+        "already_queued": batch.reused,
     }
 
 
@@ -608,15 +612,19 @@ def unlock_login(request: HttpRequest, employee_no: str):
     return {"employee_no": employee.employee_no, "failed_logins_cleared": cleared}
 
 
-@router.post("/units/{code}/logins", response={202: LoginBatchOut},
+@router.post("/units/{code}/logins", response={202: LoginBatchOut, 200: LoginBatchOut},
              summary="Issue one-time-password logins for a unit's employees (a background job)")
 def issue_logins(request: HttpRequest, code: str, body: IssueLoginsIn):
+    """202 with a new batch; 200 with `already_queued` true and the batch when one of yours for
+    this unit with the same `reissue` is still queued or running (none is queued again)."""
     user = api_user(request)
     unit = access_unit_by_code(user, code, perm=Perm.ISSUE_LOGINS)
     try:
         batch = do_queue_issue_logins(unit, acting_user=user, reissue=body.reissue)
     except LoginBatchError as refused:  # too many employees for one batch
         raise ApiError(422, refused.message_zh, refused.message_en) from None
+    if batch.reused:
+        return Status(200, _batch_out(batch))
     tasks.enqueue_issue_logins(batch)
     batch.refresh_from_db()
     return Status(202, _batch_out(batch))

@@ -91,24 +91,38 @@ class UnitPickerField(forms.CharField):
         self.perm = perm
         self.user = None
         self.not_under: OrgUnit | None = None
+        self.kept: OrgUnit | None = None
         picker = cast(UnitPickerInput, self.widget)
         picker.perm = perm
         picker.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
-    def bind(self, user, *, not_under: OrgUnit | None = None) -> None:
-        """The user whose scope the field searches and checks, and a subtree to leave out of
-        the search (a unit's new parent is never under the unit itself)."""
+    def bind(self, user, *, not_under: OrgUnit | None = None, kept: OrgUnit | None = None) -> None:
+        """The user whose scope the field searches and checks, a subtree to leave out of
+        the search (a unit's new parent is never under the unit itself), and `kept`: the
+        field's current unit, taken as it is even outside the scope (a city admin saves his
+        city under its province, which he may not choose); choosing another unit outside
+        the scope stays refused."""
         self.user = user
         self.not_under = not_under
+        self.kept = kept
         picker = cast(UnitPickerInput, self.widget)
         picker.not_under = not_under.code if not_under is not None else ""
         picker.describe = self._describe
+
+    def _is_kept(self, text) -> bool:
+        return self.kept is not None and employee_values.unit_code_key(str(text).strip()) == self.kept.code
 
     def _describe(self, code) -> str:
         if self.user is None:
             return ""
         unit, _same = queries.unit_for_picker(self.user, self.perm, str(code))
-        return unit_label(self.user, self.perm, unit) if unit is not None else ""
+        if unit is not None:
+            return unit_label(self.user, self.perm, unit)
+        if self.kept is not None and self._is_kept(code):
+            # Outside the scope: say why it may stay, though it could not be chosen again.
+            return f"{self.kept.name} · {self.kept.code} — " + str(_(
+                "the current unit, outside your scope: keep it, or choose one of yours"))
+        return ""
 
     def prepare_value(self, value):
         return value.code if isinstance(value, OrgUnit) else value
@@ -117,6 +131,8 @@ class UnitPickerField(forms.CharField):
         text = super().clean(value)
         if not text:
             return None
+        if self._is_kept(text):
+            return self.kept
         unit, same = queries.unit_for_picker(self.user, self.perm, text)
         if unit is not None:
             return unit
@@ -202,7 +218,10 @@ class UnitForm(BootstrapMixin, forms.Form):
         if unit is not None:
             del self.fields["code"]
         # Not offered under itself (a cycle, which do_update_unit refuses with its reason).
-        cast(UnitPickerField, self.fields["parent"]).bind(user, not_under=unit)  # declared above
+        # The current parent stays acceptable even outside the user's scope (a city admin's
+        # city under its province); the action checks the scope of a new one.
+        cast(UnitPickerField, self.fields["parent"]).bind(  # declared above
+            user, not_under=unit, kept=unit.parent if unit is not None else None)
         # Only an unrestricted user may make a root; keeping a root as it is stays allowed.
         self.fields["parent"].required = not scopes.is_unrestricted(user) and not (
             unit is not None and unit.parent_id is None)

@@ -238,6 +238,8 @@ class LoginBatch(Job):
 
     # Not a field: set for display by org.queries.labelled_batches (absent otherwise).
     unit_label: str
+    # Not a field: True on the batch do_queue_issue_logins returned instead of queuing a copy.
+    reused: bool = False
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -302,7 +302,11 @@ def issue_logins(request, code: str):
         batch = run_action(form, do_queue_issue_logins, unit, acting_user=user,
                            reissue=form.cleaned_data["reissue"])
         if batch is not REFUSED:  # refused: too many employees for one batch, say
-            tasks.enqueue_issue_logins(batch)
+            if batch.reused:  # a double click: the batch it queued already, not a copy
+                messages.info(request, _("The same batch for this unit is already queued or running: "
+                                         "here it is."))
+            else:
+                tasks.enqueue_issue_logins(batch)
             return redirect("org:login_batch", batch.pk)
     return render(request, "org/issue_logins.html", {
         "unit": unit,

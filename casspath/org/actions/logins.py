@@ -193,10 +193,32 @@ def do_queue_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False,
 
     A batch for the web goes to a file only `acting_user` may download, so it needs a
     person; the command line (`written_by_cli`) writes the file where the operator says and
-    may run as the system actor."""
+    may run as the system actor.
+
+    Idempotent while it works: if the same admin has a batch for the same unit with the same
+    options (`reissue`, `written_by_cli`) queued or running, that batch is returned, marked
+    `reused`, and nothing is queued or audited (a double click, a retried script). Only the
+    exact unit counts: a batch for a unit above or below it is another roster and another
+    file, and stays allowed; the final write re-reads the roster under lock, so without
+    `reissue` an employee the other batch gave a login is skipped, and with `reissue` the
+    file written last holds his working password. Another admin's batch is not handed over
+    (only its own admin may download its file): he gets his own."""
     if isinstance(acting_user, SystemActor) and not written_by_cli:
         raise ValueError("logins are issued by a person: only he may download the passwords")
     require_scope(acting_user, Perm.ISSUE_LOGINS, unit)
+    # Two requests at once queue one batch: the second waits here for the first to commit
+    # (PostgreSQL; SQLite's IMMEDIATE transactions run one at a time anyway).
+    OrgUnit.objects.select_for_update(of=("self",)).filter(pk=unit.pk).first()
+    same = LoginBatch.objects.filter(
+        org_unit=unit, reissue=reissue, written_by_cli=written_by_cli, status__in=LoginBatch.CANCELLABLE)
+    if isinstance(acting_user, SystemActor):
+        same = same.filter(created_by__isnull=True, created_by_label=audit.actor_label(acting_user))
+    else:
+        same = same.filter(created_by_id=acting_user.pk)
+    existing = same.select_related("org_unit").order_by("pk").first()
+    if existing is not None:
+        existing.reused = True
+        return existing
     # A count, not the rows: the exact list is taken when the batch runs.
     employees = _subtree_employees(unit)
     if not reissue:

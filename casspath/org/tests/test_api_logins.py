@@ -3,7 +3,9 @@ import io
 from openpyxl import load_workbook
 
 from casspath.api.actions import do_create_token
-from casspath.core.models import User
+from casspath.core.models import AuditEvent, User
+from casspath.org.actions.logins import do_queue_issue_logins
+from casspath.org.models import LoginBatch
 
 API = "/api/v1/org"
 
@@ -77,3 +79,22 @@ def test_it_answers_a_batch_not_finished_with_not_ready(client, world):
                                       created_by_label="gzadmin")
     response = client.post(f"{API}/logins/{batch.pk}/file", **headers)
     assert response.status_code == 409 and "not written yet" in response.json()["detail_en"]
+
+
+def test_it_answers_a_second_call_with_the_batch_still_queued(client, world):
+    queued = do_queue_issue_logins(world.team_a, acting_user=world.city_admin_a)  # not run yet
+    headers = bearer(world.city_admin_a)
+    response = client.post(f"{API}/units/GZ-TH-01/logins", {"reissue": False},
+                           content_type="application/json", **headers)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["id"], body["status"], body["already_queued"]) == (queued.pk, "queued", True)
+    assert LoginBatch.objects.count() == 1
+    assert AuditEvent.objects.filter(verb="org.queue_logins").count() == 1
+    # With other options it is another batch, queued (and, in tests, run at once).
+    other = client.post(f"{API}/units/GZ-TH-01/logins", {"reissue": True},
+                        content_type="application/json", **headers)
+    assert other.status_code == 202 and not other.json()["already_queued"]
+    # Still refused outside his scope, however many batches he has queued.
+    refused = client.post(f"{API}/units/SZ-NS-01/logins", {}, content_type="application/json", **headers)
+    assert refused.status_code == 404

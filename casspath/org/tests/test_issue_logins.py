@@ -448,3 +448,40 @@ def test_it_acts_as_the_named_user_within_his_scope_on_the_command_line(world, t
     assert (batch.created_by, batch.reissue, batch.written_by_cli) == (world.city_admin_a, True, True)
     with pytest.raises(CommandError, match="not overwritten"):
         call_command("issue_logins", "GZ-TH-01", "--as", "gzadmin", "--out", str(path))
+
+
+def test_it_hands_back_the_batch_already_queued_for_the_unit_instead_of_a_copy(client, world):
+    first = do_queue_issue_logins(world.city_a, acting_user=world.city_admin_a)  # not run yet
+    client.force_login(world.city_admin_a)
+    for _click in range(3):
+        response = client.post(reverse("org:issue_logins", args=["GZ"]), {}, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("org:login_batch", args=[first.pk])
+        assert "已在排队或运行中" in response.content.decode()
+    assert list(LoginBatch.objects.values_list("pk", flat=True)) == [first.pk]
+    assert AuditEvent.objects.filter(verb="org.queue_logins").count() == 1
+    first.refresh_from_db()
+    assert first.status == LoginBatch.Status.QUEUED  # not enqueued again either
+    # Other options, another unit (even one inside it) or another admin: a batch of their own.
+    client.post(reverse("org:issue_logins", args=["GZ"]), {"reissue": "on"})
+    client.post(reverse("org:issue_logins", args=["GZ-TH-01"]), {})
+    client.force_login(world.province_admin)
+    client.post(reverse("org:issue_logins", args=["GZ"]), {})
+    assert LoginBatch.objects.count() == 4
+    # Once it has finished, issuing again queues a new batch.
+    do_run_login_batch(first.pk)
+    client.force_login(world.city_admin_a)
+    client.post(reverse("org:issue_logins", args=["GZ"]), {})
+    assert LoginBatch.objects.filter(org_unit=world.city_a, reissue=False,
+                                     created_by=world.city_admin_a).count() == 2
+
+
+def test_it_refuses_a_second_copy_of_a_running_batch_on_the_command_line(world, tmp_path):
+    running = do_queue_issue_logins(world.team_a, acting_user=world.city_admin_a, written_by_cli=True)
+    assert jobs.claim(LoginBatch, running.pk) is not None  # another command runs it
+    path = tmp_path / "team.xlsx"
+    with pytest.raises(CommandError, match=f"batch {running.pk}.* already running"):
+        call_command("issue_logins", "GZ-TH-01", "--as", "gzadmin", "--out", str(path),
+                     stdout=io.StringIO(), stderr=io.StringIO())
+    assert not path.exists() and LoginBatch.objects.count() == 1
+    assert AuditEvent.objects.filter(verb="org.queue_logins").count() == 1
+    assert not User.objects.filter(username="E0002").exists()

@@ -103,3 +103,28 @@ def test_it_lists_a_page_of_subunits_and_sends_the_rest_to_the_tree(client, worl
     body = response.content.decode()
     assert f'href="{reverse("org:tree")}?open=GZ#tree-{world.city_a.pk}"' in body
     assert "另有 3 个下级单位：在组织架构中查看全部 5 个" in body
+
+
+def test_it_saves_a_city_admins_own_city_under_its_province_outside_his_scope(client, world):
+    client.force_login(world.city_admin_a)
+    url = reverse("org:unit_edit", args=["GZ"])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["form"]["parent"].value() == "GD"  # offered as it is
+    assert "广东公司 · GD" in page.content.decode()  # named under the box, though out of scope
+    response = client.post(url, {"name": "广州分公司（新）", "kind": "city", "parent": "gd"})
+    assert response.status_code == 302
+    world.city_a.refresh_from_db()
+    assert (world.city_a.name, world.city_a.parent) == ("广州分公司（新）", world.province)
+    assert AuditEvent.objects.filter(verb="org_unit.update", object_id=str(world.city_a.pk)).exists()
+
+
+def test_it_refuses_a_city_admin_moving_his_city_under_another_unit_out_of_scope(client, world):
+    other = make_unit("HN", "湖南公司", OrgUnit.Kind.PROVINCE)
+    client.force_login(world.city_admin_a)
+    for parent in (other.code, "SZ"):
+        response = client.post(reverse("org:unit_edit", args=["GZ"]), {
+            "name": "广州分公司", "kind": "city", "parent": parent})
+        assert response.status_code == 200 and "parent" in response.context["form"].errors, parent
+    world.city_a.refresh_from_db()
+    assert world.city_a.parent == world.province

@@ -64,3 +64,23 @@ def test_it_filters_the_list_by_a_unit_tapped_on_a_phone(transactional_db, live_
     assert "深圳员工" in phone_page.inner_text("main table")
     assert "王经理" not in phone_page.inner_text("main table")
     assert violations == []
+
+
+def test_it_lets_a_city_admin_rename_his_city_under_its_province_outside_his_scope(
+        transactional_db, live_server, page):
+    world = build_world()
+    violations = _watch_csp(page)
+    log_in_page(page, live_server, world.city_admin_a)
+    page.goto(f"{live_server.url}/org/units/GZ/edit/")
+    box = page.get_by_role("combobox", name="上级单位")
+    assert box.input_value() == "GD"
+    # The current parent is named under the box, and why it stays though it is out of scope.
+    chosen = page.locator("#id_parent-chosen")
+    assert "广东公司 · GD" in chosen.inner_text() and "不在您的范围内" in chosen.inner_text()
+    assert "id_parent-chosen" in (box.get_attribute("aria-describedby") or "")
+    page.fill("#id_name", "广州分公司（新）")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/org/units/GZ/")
+    city = OrgUnit.objects.get(code="GZ")
+    assert (city.name, city.parent_id) == ("广州分公司（新）", world.province.pk)
+    assert violations == []

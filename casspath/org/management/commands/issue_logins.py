@@ -58,6 +58,9 @@ class Command(BaseCommand):
             raise CommandError(refused.both()) from None
         if ending == "\r" and verbosity >= 1:
             self.stdout.write("")
+        if batch.reused and batch.status in LoginBatch.CANCELLABLE:
+            raise CommandError(f"同一单位的相同批次（{batch.pk}）正在运行，未再签发 / the same batch for "
+                               f"{unit.code} (batch {batch.pk}) is already running; nothing issued again")
         if batch.status != LoginBatch.Status.SUCCEEDED:
             raise CommandError(f"{batch.error_zh} / {batch.error_en}")
         self.stdout.write(f"{batch.count} 个登录已签发，密码已写入 / logins issued, passwords written to "
