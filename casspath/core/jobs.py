@@ -77,6 +77,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 CANCELLABLE: frozenset[str] = frozenset({JobStatus.QUEUED, JobStatus.RUNNING})
 
 
+# A cancelled job is failed (nothing of it was written) with this phase: its badge says so.
+CANCELLED_PHASE = "cancelled"
+
 # The colour of each status's badge (Bootstrap's text-bg-*), one table for every job page.
 STATUS_TONES: dict[str, str] = {
     JobStatus.QUEUED: "secondary",
@@ -143,7 +146,13 @@ class Job(models.Model):
     def badge(self) -> tuple[str, str]:
         """(label, tone) of the job's badge (core/partials/job_badge.html): its status, unless
         a model says its outcome reads otherwise."""
+        if self.was_cancelled:
+            return str(_("cancelled")), "secondary"
         return str(self.get_status_display()), STATUS_TONES[self.status]
+
+    @property
+    def was_cancelled(self) -> bool:
+        return self.status == JobStatus.FAILED and self.phase == CANCELLED_PHASE
 
     @property
     def error(self) -> str:
@@ -334,7 +343,7 @@ def cancel(job: J, why: BilingualError, *, acting_user, verb: AuditVerb, unit=No
             raise InvalidTransition(f"{zh} {locked.pk} 已结束，不能取消。",
                                     f"{en} {locked.pk} has finished: it cannot be cancelled.")
         set_status(locked, JobStatus.FAILED, error_zh=why.message_zh, error_en=why.message_en,
-                   retryable=False, phase="", finished_at=timezone.now())
+                   retryable=False, phase=CANCELLED_PHASE, finished_at=timezone.now())
         record(acting_user, verb, locked, summary=why.message_en, unit=unit)
     return locked
 

@@ -38,7 +38,7 @@ from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
 from casspath.core.validators import normalise
 from casspath.org import scopes, search
-from casspath.org.models import Employee, Grade, LoginBatch, OrgUnit, Position, RoleAssignment, Stage
+from casspath.org.models import Employee, Grade, LoginBatch, OrgUnit, Position, RoleAssignment, Stage, local_name
 from casspath.org.scopes import Perm
 from casspath.org.tree import SEGMENT_WIDTH
 from casspath.org.validators import unit_code_key
@@ -592,6 +592,10 @@ class _StatusRow:
     code: str
     name: str
     name_en: str
+
+    @property
+    def local_name(self) -> str:
+        return local_name(self.name, self.name_en)
 
 
 STATUS_ROWS = (

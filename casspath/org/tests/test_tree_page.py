@@ -37,7 +37,8 @@ def test_it_counts_active_heads_per_subtree(client, world):
     assert {node.unit.code: node.headcount for node in roots[0].level.nodes} == {"GZ": 2, "SZ": 1}
     assert [node.child_count for node in roots[0].level.nodes] == [1, 1]
     body = response.content.decode()
-    assert f'href="{reverse("org:employee_list")}?unit=GZ"' in body
+    # The headcount links to the list of the people it counts: the active ones.
+    assert f'href="{reverse("org:employee_list")}?unit=GZ&amp;status=active"' in body
     assert f'href="{reverse("org:unit_detail", args=["GZ"])}"' in body
 
 
