@@ -38,7 +38,16 @@ from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
 from casspath.core.validators import normalise
 from casspath.org import scopes, search
-from casspath.org.models import Employee, Grade, LoginBatch, OrgUnit, Position, RoleAssignment, Stage, local_name
+from casspath.org.models import (
+    Employee,
+    Grade,
+    LoginBatch,
+    OrgUnit,
+    Position,
+    RoleAssignment,
+    Stage,
+    local_name,
+)
 from casspath.org.scopes import Perm
 from casspath.org.tree import SEGMENT_WIDTH
 from casspath.org.validators import unit_code_key
