@@ -57,6 +57,18 @@ def pause_import(monkeypatch, world):
     return run, release, thread
 
 
+def waits_for_the_lock_or_ends(thread: threading.Thread) -> None:
+    """Until `thread` waits for an advisory lock (PostgreSQL lists it, not granted) or has
+    ended (a writer that takes no lock): bounded by DEADLINE, never asserted on."""
+    end = time.monotonic() + DEADLINE
+    while thread.is_alive() and time.monotonic() < end:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+
+
 def caller(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -79,7 +91,7 @@ def test_it_keeps_the_phone_an_import_wrote_while_the_batch_waited(monkeypatch):
         answer["r"] = batch(caller(world.city_admin_a), [{"employee_no": "E0002", "name": "赵同事二"}])
 
     api_thread = in_thread(api)
-    time.sleep(2)  # lets the batch read the roster and wait for Guangzhou's lock (never asserted on)
+    waits_for_the_lock_or_ends(api_thread)  # it has read the roster and waits for Guangzhou's lock
     release.set()
     thread.join()
     api_thread.join()

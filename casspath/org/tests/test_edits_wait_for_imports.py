@@ -5,6 +5,7 @@ nothing); so an import never overwrites, or writes past, a transfer made while i
 org-unit import shares the roster's key space, so the two kinds wait for each other too."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -68,6 +69,18 @@ class PausedImport:
         return self.run
 
 
+def waits_for_the_lock_or_ends(thread: threading.Thread) -> None:
+    """Until `thread` waits for an advisory lock (PostgreSQL lists it, not granted) or has
+    ended (a writer that takes no lock): bounded by DEADLINE, never asserted on."""
+    end = time.monotonic() + DEADLINE
+    while thread.is_alive() and time.monotonic() < end:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+
+
 def no_wait(settings):
     settings.CASSPATH = {**settings.CASSPATH, "IMPORT_LOCK_WAIT_SECONDS_REQUEST": 0}
 
@@ -104,6 +117,7 @@ def test_it_applies_a_transfer_after_the_import_it_waited_for(monkeypatch):
     colleague = Employee.objects.get(employee_no="E0002")
     transfer = in_thread(lambda: do_update_employee(colleague, {"org_unit": world.team_b},
                                                     acting_user=world.province_admin))
+    waits_for_the_lock_or_ends(transfer)
     run = paused.finish()
     transfer.join()
     assert run.status == "succeeded"
