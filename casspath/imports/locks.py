@@ -14,8 +14,12 @@ wait for it; an import of a district waits for one of its city. Keys are taken i
 order (sorted), so two imports never wait for each other in a circle. Which units an
 import locks is the importer's to say (`Importer.lock_units`): the roster and the employee
 batch API lock the actor's scope, the competency import the model's owner unit, and the
-org-unit import the whole tree (it changes the tree the scopes are made of). Different
-kinds never wait for each other, as before.
+org-unit import the whole tree (it changes the tree the scopes are made of). The roster,
+the employee batch API, the org-unit import and org's single edits of employees and units
+(`hold_units`: exclusive on the units an edit touches, shared above them) share one key
+space, ORG_TREE, and wait for each other; other kinds (the competency import) never wait
+for those. A web request waits IMPORT_LOCK_WAIT_SECONDS_REQUEST at most (LockBusy, then
+409 or a form error), an import's job IMPORT_LOCK_WAIT_SECONDS.
 
 Only what depends on the database's current state runs under the lock (framework.py):
 the file is read and its cells parsed before, outside any transaction, so that the run's
@@ -37,8 +41,8 @@ database constraint would catch) into a bilingual row error, writing nothing. We
 this short company-wide lock over catching the database's IntegrityError alone because
 only a lock also stops two spellings of one number ("gd001" and "GD001"), and because it
 is held only from the insert to the commit (seconds for 100,000 new employees), and only
-by imports that create employees; a caught IntegrityError remains the backstop for
-writers that do not take it.
+by writers that create employees (the import, and org's single create, which looks the
+number up again under it in every spelling); a caught IntegrityError remains the backstop.
 
 SQLite admits one writer at a time: the write transaction itself (BEGIN IMMEDIATE,
 settings.py) is the lock, for every import of every scope, as before; a run waiting for
