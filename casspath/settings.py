@@ -320,6 +320,8 @@ CASSPATH: dict[str, Any] = {
     "IMPORT_DRY_RUN_FILE_RETENTION_DAYS": envint("IMPORT_DRY_RUN_FILE_RETENTION_DAYS", 2),
     # How long an import waits for another import of the same units to finish writing (imports/locks.py).
     "IMPORT_LOCK_WAIT_SECONDS": envint("IMPORT_LOCK_WAIT_SECONDS", 600),
+    # A web request's wait for the same lock (API batch and upsert, page edits), then 409 / form error.
+    "IMPORT_LOCK_WAIT_SECONDS_REQUEST": envint("IMPORT_LOCK_WAIT_SECONDS_REQUEST", 15),
     # The most logins one batch issues (org/actions/logins.py): a larger unit is refused,
     # with the advice to issue its subunits one by one.
     "LOGIN_BATCH_MAX": envint("LOGIN_BATCH_MAX", 20_000),

@@ -93,6 +93,9 @@ class RunContext:
     # records its own success there, so the rows and the success commit together or not at all.
     before_commit: Callable[[ImportReport], None] | None = None
     cache: dict[str, Any] = field(default_factory=dict)
+    # How long the run waits for its locks (locks.py); None: IMPORT_LOCK_WAIT_SECONDS. A web
+    # request (the employee batch API) waits IMPORT_LOCK_WAIT_SECONDS_REQUEST.
+    lock_wait_seconds: float | None = None
 
     def refresh_scope(self) -> None:
         """Forget the actor's roles and units read so far, so that they are read again."""
@@ -121,7 +124,7 @@ class RunContext:
         ends (locks.hold_exclusive), for a write no scope covers (a new 工号 is unique in the
         whole company). Take it just before that write, the last of the run. `phase` is
         what the run page says while it waits."""
-        hold_exclusive(name, waiting=lambda: self.progress(phase, 0, 0))
+        hold_exclusive(name, waiting=lambda: self.progress(phase, 0, 0), wait_seconds=self.lock_wait_seconds)
 
 
 @dataclass
@@ -140,6 +143,9 @@ class Importer(ABC):
     kind: str = ""
     label: str | Promise = ""
     scope: ImportScope  # every importer sets one
+    # The key space of its locks (locks.py): its kind unless it shares one with other writers
+    # of the same data (locks.ORG_TREE: the roster, org-unit import and org's single edits).
+    lock_space: str = ""
     options: Sequence[Option] = ()
     can_export: bool = False
     # The verbs of an applied import's audit row and of an export's, declared in the
@@ -198,7 +204,8 @@ class Importer(ABC):
             asked.append(True)
             return self.lock_units(ctx)
 
-        return run_locked(self.kind, work, units=units_now, waiting=ctx.waiting)
+        return run_locked(self.lock_space or self.kind, work, units=units_now, waiting=ctx.waiting,
+                          wait_seconds=ctx.lock_wait_seconds)
 
 
 @dataclass

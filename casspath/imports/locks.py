@@ -14,8 +14,12 @@ wait for it; an import of a district waits for one of its city. Keys are taken i
 order (sorted), so two imports never wait for each other in a circle. Which units an
 import locks is the importer's to say (`Importer.lock_units`): the roster and the employee
 batch API lock the actor's scope, the competency import the model's owner unit, and the
-org-unit import the whole tree (it changes the tree the scopes are made of). Different
-kinds never wait for each other, as before.
+org-unit import the whole tree (it changes the tree the scopes are made of). The roster,
+the employee batch API, the org-unit import and org's single edits of employees and units
+(`hold_units`: exclusive on the units an edit touches, shared above them) share one key
+space, ORG_TREE, and wait for each other; other kinds (the competency import) never wait
+for those. A web request waits IMPORT_LOCK_WAIT_SECONDS_REQUEST at most (LockBusy, then
+409 or a form error), an import's job IMPORT_LOCK_WAIT_SECONDS.
 
 Only what depends on the database's current state runs under the lock (framework.py):
 the file is read and its cells parsed before, outside any transaction, so that the run's
@@ -37,8 +41,8 @@ database constraint would catch) into a bilingual row error, writing nothing. We
 this short company-wide lock over catching the database's IntegrityError alone because
 only a lock also stops two spellings of one number ("gd001" and "GD001"), and because it
 is held only from the insert to the commit (seconds for 100,000 new employees), and only
-by imports that create employees; a caught IntegrityError remains the backstop for
-writers that do not take it.
+by writers that create employees (the import, and org's single create, which looks the
+number up again under it in every spelling); a caught IntegrityError remains the backstop.
 
 SQLite admits one writer at a time: the write transaction itself (BEGIN IMMEDIATE,
 settings.py) is the lock, for every import of every scope, as before; a run waiting for
@@ -69,16 +73,32 @@ MAX_SCOPE_RETRIES = 5
 _LOCK_NOT_AVAILABLE = "55P03"
 
 
+# The key space shared by every writer of the org tree and the roster: the roster import,
+# the employee batch API, the org-unit import and the single edits of employees and units
+# (org/actions), so that each waits for the others over the units they share.
+ORG_TREE = "roster"
+
+
 def lock_wait_seconds() -> int:
     return int(settings.CASSPATH.get("IMPORT_LOCK_WAIT_SECONDS", 600))
 
 
-def _busy() -> ImportFileError:
-    return ImportFileError(
-        f"另一个同类导入正在写入同一范围的数据，等待 {lock_wait_seconds()} 秒后仍未结束，未写入任何数据。"
-        "请稍后重试。",
-        f"Another import of this kind is writing to the same units, and it had not finished after "
-        f"{lock_wait_seconds()} seconds; nothing was written. Try again later.",
+def request_lock_wait_seconds() -> int:
+    """How long a web request (a page's edit, an API call) waits for the lock: short, so that
+    a big import does not hold the web workers; the caller answers "try again shortly"."""
+    return int(settings.CASSPATH.get("IMPORT_LOCK_WAIT_SECONDS_REQUEST", 15))
+
+
+class LockBusy(ImportFileError):
+    """Another import of the same units held the lock for the whole wait; nothing was written."""
+
+
+def _busy(seconds: float | None = None) -> LockBusy:
+    seconds = lock_wait_seconds() if seconds is None else seconds
+    return LockBusy(
+        f"另一个导入正在写入这些单位的数据，等待 {seconds:g} 秒后仍未结束，未写入任何数据。请稍后重试。",
+        f"Another import of these units is writing, and it had not finished after {seconds:g} seconds; "
+        "nothing was written. Try again shortly.",
     )
 
 
@@ -109,20 +129,22 @@ class _ScopeMoved(Exception):
 
 
 def run_locked(kind: str, work: Callable[[], T], *, units: Callable[[], UnitLines] = lambda: None,
-               waiting: Callable[[], None] | None = None) -> T:
+               waiting: Callable[[], None] | None = None, wait_seconds: float | None = None) -> T:
     """`work()` in a write transaction holding the locks of `kind` over `units()` until it
     ends. `units()` is asked before the locks are taken and again once they are held (it
     reads the actor's scope afresh): when the second answer needs a lock not held, the
     transaction is rolled back and the locks are taken again. `waiting()` is called while
-    the run waits (at once, then every WAITING_EVERY_SECONDS at most)."""
-    deadline = time.monotonic() + lock_wait_seconds()
+    the run waits (at once, then every WAITING_EVERY_SECONDS at most). It waits
+    `wait_seconds` at most (IMPORT_LOCK_WAIT_SECONDS when None), then raises LockBusy."""
+    wait = lock_wait_seconds() if wait_seconds is None else wait_seconds
+    deadline = time.monotonic() + wait
     notify = _Notifier(waiting)
     for _attempt in range(MAX_SCOPE_RETRIES + 1):
         acquired = False
         try:
             with transaction.atomic():
                 keys = lock_keys(kind, units())
-                _acquire(keys, deadline, notify)
+                _acquire(keys, deadline, notify, wait)
                 acquired = True
                 if not set(lock_keys(kind, units())) <= set(keys):
                     raise _ScopeMoved()
@@ -133,13 +155,29 @@ def run_locked(kind: str, work: Callable[[], T], *, units: Callable[[], UnitLine
             if acquired or "lock" not in str(error).lower():
                 raise
             if connection.vendor == "postgresql" or time.monotonic() >= deadline:
-                raise _busy() from None
+                raise _busy(wait) from None
             # SQLite: the other writer holds the database; no heartbeat can be written.
             time.sleep(0.2)
-    raise _busy()
+    raise _busy(wait)
 
 
-def hold_exclusive(name: str, *, waiting: Callable[[], None] | None = None) -> None:
+def hold_units(kind: str, lines: UnitLines, *, wait_seconds: float | None = None) -> None:
+    """Inside a single edit's transaction (org/actions): take the locks of `kind` over
+    `lines` (the units the edit touches, as `lock_keys` takes them: exclusive on each line's
+    last unit, shared on its ancestors) until the transaction ends, so that the edit waits
+    for an import of a scope containing them and such an import waits for it. Take them
+    before any row lock of the edit (an import holds these, then locks rows). Waits
+    `wait_seconds` (IMPORT_LOCK_WAIT_SECONDS_REQUEST when None), then raises LockBusy."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("hold_units runs inside the edit's write transaction")
+    if connection.vendor != "postgresql":
+        return  # SQLite: the write transaction (BEGIN IMMEDIATE) is the one writer already
+    wait = request_lock_wait_seconds() if wait_seconds is None else wait_seconds
+    _acquire(lock_keys(kind, lines), time.monotonic() + wait, _Notifier(None), wait)
+
+
+def hold_exclusive(name: str, *, waiting: Callable[[], None] | None = None,
+                   wait_seconds: float | None = None) -> None:
     """Inside a run's write transaction: also take the company-wide exclusive lock `name`
     until the transaction ends (waiting as `run_locked` does). Take it after the scope
     locks, as the last lock of the run, so that no two runs wait for each other."""
@@ -147,7 +185,8 @@ def hold_exclusive(name: str, *, waiting: Callable[[], None] | None = None) -> N
         raise RuntimeError("hold_exclusive runs inside the import's write transaction")
     if connection.vendor != "postgresql":
         return  # SQLite: the run's write transaction is the one writer already
-    _acquire([(_key(name), True)], time.monotonic() + lock_wait_seconds(), _Notifier(waiting))
+    wait = lock_wait_seconds() if wait_seconds is None else wait_seconds
+    _acquire([(_key(name), True)], time.monotonic() + wait, _Notifier(waiting), wait)
 
 
 class _Notifier:
@@ -164,7 +203,8 @@ class _Notifier:
             self.waiting()
 
 
-def _acquire(keys: list[tuple[int, bool]], deadline: float, waiting: Callable[[], None]) -> None:
+def _acquire(keys: list[tuple[int, bool]], deadline: float, waiting: Callable[[], None],
+             wait: float) -> None:
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             # SQLite takes its one write lock at the first write (or at BEGIN IMMEDIATE).
@@ -175,10 +215,11 @@ def _acquire(keys: list[tuple[int, bool]], deadline: float, waiting: Callable[[]
             suffix = "" if exclusive else "_shared"
             cursor.execute(f"SELECT pg_try_advisory_xact_lock{suffix}(%s)", [key])
             if not cursor.fetchone()[0]:
-                _wait_for(cursor, f"SELECT pg_advisory_xact_lock{suffix}(%s)", key, deadline, waiting)
+                _wait_for(cursor, f"SELECT pg_advisory_xact_lock{suffix}(%s)", key, deadline, waiting, wait)
 
 
-def _wait_for(cursor, sql: str, key: int, deadline: float, waiting: Callable[[], None]) -> None:
+def _wait_for(cursor, sql: str, key: int, deadline: float, waiting: Callable[[], None],
+              wait: float) -> None:
     """Ask for the lock in slices (staying in PostgreSQL's queue of waiters most of the time,
     so that shared holders coming and going cannot starve an exclusive request), calling
     `waiting()` between them. The transaction's lock_timeout is put back afterwards."""
@@ -189,7 +230,7 @@ def _wait_for(cursor, sql: str, key: int, deadline: float, waiting: Callable[[],
             waiting()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise _busy()
+                raise _busy(wait)
             milliseconds = max(1, int(min(WAIT_SLICE_SECONDS, remaining) * 1000))
             cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{milliseconds}ms"])
             try:

@@ -19,6 +19,7 @@ from casspath.core.errors import InvalidTransition, InvalidValue
 from casspath.imports import registry
 from casspath.imports.errors import ImportFileError
 from casspath.imports.framework import RunContext, TabularImporter
+from casspath.imports.locks import LockBusy, request_lock_wait_seconds
 from casspath.org import queries, scopes, tasks
 from casspath.org import validators as employee_values
 from casspath.org.access import (
@@ -417,6 +418,8 @@ def put_employee(request, employee_no: str, payload: EmployeeIn):
         raise _invalid(errors)
     try:
         result = _upsert(user, values)
+    except LockBusy as busy:
+        raise _busy(busy) from None
     except PermissionDenied:
         raise ApiError(403, "目标单位不在您的导入权限范围内",
                        "The unit is outside your import scope") from None
@@ -450,12 +453,17 @@ def batch_employees(request, payload: EmployeeBatchIn):
                                        f"工号重复：与第 {seen[number]} 项相同",
                                        f"duplicate employee number: the same as item {seen[number]}"))
         seen.setdefault(number, index)
-    records = _batch_records(user, payload.employees)
+    records, kept = _batch_records(user, payload.employees)
     importer = registry.get("roster")
     assert isinstance(importer, TabularImporter)  # the roster import reads rows
-    ctx = RunContext(acting_user=user, importer=importer, filename="api:employees:batch", dry_run=False)
+    # A request waits briefly for another import of the same units, then answers 409.
+    ctx = RunContext(acting_user=user, importer=importer, filename="api:employees:batch", dry_run=False,
+                     lock_wait_seconds=request_lock_wait_seconds())
+    ctx.cache["kept_columns"] = kept
     try:
         report, plan = importer.run_records(records, ctx)
+    except LockBusy as busy:
+        raise _busy(busy) from None
     except ImportFileError as error:
         raise ApiError(422, error.message_zh, error.message_en) from None
     for row_error in report.errors:
@@ -470,9 +478,16 @@ def batch_employees(request, payload: EmployeeBatchIn):
     return _batch_out_of(user, records, plan, ctx)
 
 
-def _batch_records(user, items: list[EmployeeBatchItemIn]) -> list[dict[str, str]]:
-    """The items as roster rows of text; what an item leaves out of an employee the caller can
-    see is his current value (one query for the batch)."""
+def _busy(busy: LockBusy) -> ApiError:
+    return ApiError(409, busy.message_zh, busy.message_en)
+
+
+def _batch_records(user, items: list[EmployeeBatchItemIn]
+                   ) -> tuple[list[dict[str, str]], dict[int, set[str]]]:
+    """The items as roster rows of text, and per row (item i is row i + 2) the columns an item
+    leaves out. What an item leaves out of an employee the caller can see is filled with his
+    current value (one query for the batch), for the cells to parse; the import leaves those
+    columns as they are under its lock (the roster's `kept_columns`), not as read here."""
     current = {
         row[0]: dict(zip(_BATCH_COLUMNS.values(), row, strict=True))
         for row in scopes.employees_for(user, Perm.VIEW_EMPLOYEES)
@@ -480,15 +495,16 @@ def _batch_records(user, items: list[EmployeeBatchItemIn]) -> list[dict[str, str
         .values_list("employee_no", "name", "phone", "email", "org_unit__code", "position__code",
                      "hire_date", "grade__code", "status")
     }
-    records = []
-    for item in items:
+    records, kept = [], {}
+    for index, item in enumerate(items):
         number = item.employee_no.strip()
         given = item.dict(exclude_unset=True)
+        kept[index + 2] = {column for field, column in _BATCH_COLUMNS.items() if field not in given}
         record = dict(current.get(number, {}))
         record.update({_BATCH_COLUMNS[field]: value for field, value in given.items()})
         records.append({key: value.isoformat() if isinstance(value, date) else str(value or "")
                         for key, value in record.items()})
-    return records
+    return records, kept
 
 
 def _batch_out_of(user, records: list[dict], plan: dict, ctx: RunContext) -> dict:

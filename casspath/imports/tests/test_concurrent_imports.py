@@ -78,8 +78,8 @@ def test_an_import_still_running_makes_the_next_fail_in_both_languages(world, se
     do_execute_import_run(run.pk)
     run.refresh_from_db()
     assert run.status == "failed" and run.report is not None
-    assert "Another import of this kind is writing" in run.report["file_error"]["message_en"]
-    assert "另一个同类导入" in run.report["file_error"]["message_zh"]
+    assert "Another import of these units is writing" in run.report["file_error"]["message_en"]
+    assert "另一个导入正在写入" in run.report["file_error"]["message_zh"]
     assert not Employee.objects.filter(employee_no="E0003").exists()
 
 

@@ -5,12 +5,17 @@ from django.db import IntegrityError, transaction
 
 from casspath.api.actions import REVOKED_LOGIN_DEACTIVATED, do_revoke_tokens_of
 from casspath.core import audit
+from casspath.imports.locks import ORG_TREE, hold_exclusive, hold_units, request_lock_wait_seconds
 from casspath.org import scopes
 from casspath.org.actions.logins import LoginMove, logins_kept_on_leaving, realign_login_roles
 from casspath.org.audit_verbs import OrgVerb
 from casspath.org.models import Employee, OrgUnit
 from casspath.org.queries import mask_email, mask_phone
 from casspath.org.scopes import Perm, require_scope
+
+# Held by every writer that creates employees, from its insert to its commit (imports/locks.py):
+# a 工号 is unique company-wide, in every spelling, which no scope lock covers.
+NEW_NUMBERS_LOCK = "roster:new-employee-numbers"
 
 EMPLOYEE_FIELDS = ("name", "phone", "email", "org_unit", "position", "hire_date", "grade", "status")
 # Blank text, never NULL, in these columns.
@@ -50,11 +55,21 @@ def do_upsert_employee(values: dict, *, acting_user) -> tuple[Employee, str, dic
     `values` holds Employee fields (foreign keys as instances); on update, fields absent
     from it are left as they are. Returns (employee, "created" | "updated" | "unchanged",
     changes as {field: [old, new]}). Needs IMPORT_DATA over the old and the new unit.
+
+    Waits (IMPORT_LOCK_WAIT_SECONDS_REQUEST at most, then LockBusy) for an import of the
+    units it touches (`_hold_units`); a create also takes the lock of new numbers, under
+    which the number is looked up again in every spelling.
     """
     values = dict(values)
     employee_no = (values.pop("employee_no", "") or "").strip()
     values = _normalise(values)
+    current = Employee.objects.filter(employee_no=employee_no).values_list("org_unit_id", flat=True).first()
+    _hold_units(current, values.get("org_unit"))
     employee = Employee.objects.select_for_update().filter(employee_no=employee_no).first()
+    if employee is None:
+        # Like the roster import's insert: under the lock of new numbers, read them again.
+        hold_exclusive(NEW_NUMBERS_LOCK, wait_seconds=request_lock_wait_seconds())
+        employee = Employee.objects.select_for_update().filter(employee_no=employee_no).first()
     if employee is not None:
         changes = do_update_employee(employee, values, acting_user=acting_user)
         return employee, ("updated" if changes else "unchanged"), changes
@@ -78,6 +93,17 @@ def do_upsert_employee(values: dict, *, acting_user) -> tuple[Employee, str, dic
                  summary=f"{employee.employee_no} {employee.name} @ {employee.org_unit.code}",
                  changes=masked_changes(changes), unit=employee.org_unit)
     return employee, "created", changes
+
+
+def _hold_units(*units: OrgUnit | int | None) -> set[int]:
+    """Take the org tree's import lock (imports/locks.py, the roster import's key space) over
+    these units' lines, exclusive on each unit and shared on its ancestors, for the rest of
+    the transaction: an import whose scope contains one of them waits for this edit, and
+    this edit for it. Returns the ids of the units locked."""
+    ids = {unit.pk if isinstance(unit, OrgUnit) else unit for unit in units if unit is not None}
+    paths = OrgUnit.objects.filter(pk__in=ids).values_list("path", flat=True)
+    hold_units(ORG_TREE, [[int(part) for part in path.strip("/").split("/") if part] for path in paths])
+    return ids
 
 
 def _refuse_case_collision(employee_no: str, acting_user) -> None:
@@ -110,9 +136,16 @@ def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict
 
     The row is locked and re-read into `employee` first: scope, status and the changes are
     judged on him as he is now, not as a page loaded him (he may have moved out of the
-    actor's scope since)."""
+    actor's scope since). Before that it waits (IMPORT_LOCK_WAIT_SECONDS_REQUEST at most,
+    then LockBusy) for an import of his old or new unit (`_hold_units`), which waits for it."""
     values = _normalise(values)
-    employee.refresh_from_db(from_queryset=Employee.objects.select_for_update())
+    locked: set[int] = set()
+    while True:
+        unit_id = Employee.objects.filter(pk=employee.pk).values_list("org_unit_id", flat=True).first()
+        locked |= _hold_units(unit_id, values.get("org_unit"))
+        employee.refresh_from_db(from_queryset=Employee.objects.select_for_update())
+        if employee.org_unit_id in locked:
+            break  # else he moved between the read and the row lock: lock his unit now too
     require_scope(acting_user, Perm.IMPORT_DATA, employee.org_unit)
     changes = audit.diff(employee, values)
     if not changes:

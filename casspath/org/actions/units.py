@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from casspath.core import audit
+from casspath.imports.locks import ORG_TREE, hold_units
 from casspath.org import scopes, tree
 from casspath.org.audit_verbs import OrgVerb
 from casspath.org.models import OrgUnit
@@ -46,6 +47,12 @@ def do_update_unit(unit: OrgUnit, values: dict, *, acting_user) -> dict:
     values = dict(values)
     if "name" in values:
         values["name"] = (values["name"] or "").strip()
+    # Wait (IMPORT_LOCK_WAIT_SECONDS_REQUEST at most, then LockBusy) for an import of a scope
+    # holding the unit or its new parent, which waits for this edit in turn (imports/locks.py):
+    # exclusive on the unit (its subtree moves with it) and on the new parent.
+    touched = [unit.pk] + ([values["parent"].pk] if values.get("parent") is not None else [])
+    lines = OrgUnit.objects.filter(pk__in=touched).values_list("path", flat=True)
+    hold_units(ORG_TREE, [[int(part) for part in path.strip("/").split("/") if part] for path in lines])
     require_scope(acting_user, Perm.IMPORT_DATA, unit)
     changes = audit.diff(unit, values)
     if not changes:

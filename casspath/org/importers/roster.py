@@ -23,9 +23,11 @@ from casspath.imports import columns as col
 from casspath.imports.columns import Column, cached
 from casspath.imports.errors import ImportFileError, RowError, RowsRefused
 from casspath.imports.framework import Option, RunContext, Table, TabularImporter
+from casspath.imports.locks import ORG_TREE
 from casspath.imports.registry import register
 from casspath.imports.report import PREVIEW_LIMIT, Change, ImportReport
 from casspath.org import queries, scopes
+from casspath.org.actions.employees import NEW_NUMBERS_LOCK
 from casspath.org.actions.logins import BULK_SIZE, LoginMove, logins_kept_on_leaving, realign_login_roles
 from casspath.org.audit_verbs import OrgVerb
 from casspath.org.importers.resolve import UnitResolver
@@ -81,6 +83,7 @@ def _grade_names() -> list[str]:
 
 class RosterImporter(TabularImporter):
     kind = "roster"
+    lock_space = ORG_TREE
     label = _("Roster (employees)")
     scope = scopes.PermScope(scopes.Perm.IMPORT_DATA)
     sheet_name = "花名册 roster"
@@ -338,6 +341,10 @@ class RosterImporter(TabularImporter):
         login_updates: list[tuple[tuple, dict]] = []  # (old row, changes) of employees with a login
         active = Employee.Status.ACTIVE.value
         new_rows = zip(*columns, strict=True) if columns else ((),) * len(numbers)
+        # Per row, the columns it leaves as they are (an API batch item that omits a field):
+        # for an existing employee, as if the file had not the column, judged here, under the
+        # lock, against the roster as it is now.
+        kept: Mapping[int, set[str]] = ctx.cache.get("kept_columns", {})
         for i, (number, new) in enumerate(zip(numbers, new_rows, strict=True)):
             old = existing.get(number)
             if old is None:
@@ -358,9 +365,10 @@ class RosterImporter(TabularImporter):
                     )
                 continue
             changed = None
+            keep = kept.get(table.numbers[i], ())
             for j, index in enumerate(indexes):
                 value = new[j]
-                if value != old[index] and not (j == status_at and value is None):
+                if value != old[index] and not (j == status_at and value is None) and present[j] not in keep:
                     if changed is None:
                         changed = {}
                     changed[attrs[j]] = value
@@ -489,8 +497,8 @@ EXISTING_FIELDS = _FIELDS = (
 _COL = {name: index for index, name in enumerate(_FIELDS)}
 
 
-# Held by every import that creates employees, from its insert to its commit (locks.py).
-NEW_NUMBERS_LOCK = "roster:new-employee-numbers"
+# NEW_NUMBERS_LOCK (imported above, from org/actions/employees.py, whose single create takes
+# it too) is held by every import that creates employees, from its insert to its commit.
 
 
 def number_taken_meanwhile() -> tuple[str, str]:

@@ -10,6 +10,7 @@ from casspath.imports import columns as col
 from casspath.imports.columns import Column
 from casspath.imports.errors import RowError
 from casspath.imports.framework import RunContext, Table, TabularImporter
+from casspath.imports.locks import ORG_TREE
 from casspath.imports.registry import register
 from casspath.imports.report import Change, ImportReport
 from casspath.org.audit_verbs import OrgVerb
@@ -47,6 +48,7 @@ def _kind_options() -> dict[str, str]:
 
 class OrgImporter(TabularImporter):
     kind = "org"
+    lock_space = ORG_TREE  # the roster's key space: waits for roster imports and single edits
     label = _("Org units")
     scope = PermScope(Perm.IMPORT_DATA)
     sheet_name = "单位 units"
@@ -110,7 +112,9 @@ class OrgImporter(TabularImporter):
     def lock_units(self, ctx: RunContext) -> None:
         """The whole tree, whoever imports: units change the tree the scopes are made of
         (a move rewrites the paths below it) and unit codes are unique company-wide. Unit
-        imports are few and small; they wait for each other, never for a roster import."""
+        imports are few and small; exclusive on the whole tree of the key space they share
+        with the roster (locks.ORG_TREE), they wait for every roster import and single edit
+        of employees or units, and those wait for them."""
         return None
 
     def check(self, ctx: RunContext, table: Table, report: ImportReport) -> None:
