@@ -62,7 +62,7 @@ def test_it_opens_the_tree_level_by_level(transactional_db, live_server, request
     # A team's figure lists its people; its name opens its page.
     team = page.locator(f"#tree-{world.team_a.pk}")
     team.locator(".badge").click()
-    page.wait_for_url("**/employees/?unit=GZ-TH-01")
+    page.wait_for_url("**/employees/?unit=GZ-TH-01&status=active")
     assert "王经理" in page.inner_text("main")
     page.go_back()
     page.locator(f"#tree-{world.district_a.pk} .tree-label a >> text=天河区").click()

@@ -24,7 +24,7 @@ def test_it_returns_a_units_children_with_headcounts_as_a_fragment(client, world
     body = response.content.decode()
     assert "<html" not in body and 'id="tree-' in body
     assert f'href="{reverse("org:unit_detail", args=["GZ-TH-01"])}"' in body
-    assert f'href="{reverse("org:employee_list")}?unit=GZ-TH-01"' in body
+    assert f'href="{reverse("org:employee_list")}?unit=GZ-TH-01&amp;status=active"' in body
 
 
 def test_it_offers_to_open_a_child_that_has_children(client, world):
