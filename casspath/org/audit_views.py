@@ -1,6 +1,6 @@
 """The audit page: a training admin reads and exports the audit rows about his units.
 
-It lives in org, not core: core keeps the log but cannot know scopes (org/queries.py reads
+It lives in org, not core: core keeps the log but cannot know scopes (org/queries/audit.py reads
 core's AuditEvent through the viewer's scope)."""
 
 from django.contrib import messages

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.mark.parametrize("device", ["page", "phone_page"])
 def test_it_opens_the_tree_level_by_level(transactional_db, live_server, request, device, monkeypatch):
-    monkeypatch.setattr(queries, "TREE_PAGE", 3)  # the live server runs in this process
+    monkeypatch.setattr(queries.tree, "TREE_PAGE", 3)  # the live server runs in this process
     page = request.getfixturevalue(device)
     world = build_world()
     for n in range(2, 6):
@@ -97,7 +97,7 @@ def test_it_finds_a_unit_and_reveals_it(transactional_db, live_server, request, 
 
 def test_it_reveals_a_unit_far_down_a_long_list_and_shows_those_before(
         transactional_db, live_server, page, monkeypatch):
-    monkeypatch.setattr(queries, "TREE_PAGE", 3)
+    monkeypatch.setattr(queries.tree, "TREE_PAGE", 3)
     world = build_world()
     for n in range(2, 9):
         make_unit(f"GZ-TH-{n:02d}", f"商客{n}班", OrgUnit.Kind.TEAM, world.district_a)

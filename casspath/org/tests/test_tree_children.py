@@ -66,7 +66,7 @@ def test_it_refuses_a_post(client, world):
 @pytest.fixture
 def big_district(world, monkeypatch):
     """A district with 8 teams and a department, 3 a page."""
-    monkeypatch.setattr(queries, "TREE_PAGE", 3)
+    monkeypatch.setattr(queries.tree, "TREE_PAGE", 3)
     for n in range(2, 9):
         team = make_unit(f"GZ-TH-{n:02d}", f"班组{n}", OrgUnit.Kind.TEAM, world.district_a)
         make_employee(f"X{n:03d}", f"员工{n}", team)

@@ -121,7 +121,7 @@ def test_it_keeps_queries_constant_in_units_and_people(client, world, django_ass
 
 def test_it_renders_only_the_top_two_levels(client, world, monkeypatch):
     # Three levels below the province: the page holds the cities and no more.
-    monkeypatch.setattr(queries, "TREE_PAGE", 5)
+    monkeypatch.setattr(queries.tree, "TREE_PAGE", 5)
     for n in range(8):
         make_unit(f"C{n:02d}", f"城市{n}", OrgUnit.Kind.CITY, world.province)
     client.force_login(world.province_admin)

@@ -97,7 +97,7 @@ def test_it_reveals_a_unit_in_its_place(client, world):
 
 
 def test_it_reveals_a_unit_beyond_the_first_page_on_its_own_page(client, world, monkeypatch):
-    monkeypatch.setattr(queries, "TREE_PAGE", 3)
+    monkeypatch.setattr(queries.tree, "TREE_PAGE", 3)
     for n in range(2, 12):
         make_unit(f"GZ-TH-{n:02d}", f"班组{n}", OrgUnit.Kind.TEAM, world.district_a)
     make_unit("GZ-TH-00", "综合部", OrgUnit.Kind.DEPARTMENT, world.district_a)
@@ -117,7 +117,7 @@ def test_it_reveals_a_unit_beyond_the_first_page_on_its_own_page(client, world, 
 
 
 def test_it_fetches_the_page_before_without_a_page_after(client, world, monkeypatch):
-    monkeypatch.setattr(queries, "TREE_PAGE", 3)
+    monkeypatch.setattr(queries.tree, "TREE_PAGE", 3)
     for n in range(2, 12):
         make_unit(f"GZ-TH-{n:02d}", f"班组{n}", OrgUnit.Kind.TEAM, world.district_a)
     client.force_login(world.city_admin_a)

@@ -91,7 +91,7 @@ def test_it_lists_a_page_of_subunits_and_sends_the_rest_to_the_tree(client, worl
                                                                    django_assert_max_num_queries):
     from casspath.org import queries
 
-    monkeypatch.setattr(queries, "TREE_PAGE", 2)
+    monkeypatch.setattr(queries.tree, "TREE_PAGE", 2)
     client.force_login(world.city_admin_a)
     with django_assert_max_num_queries(20) as few:
         client.get(reverse("org:unit_detail", args=["GZ"]))
