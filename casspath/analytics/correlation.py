@@ -105,9 +105,9 @@ def fisher_ci(r: float, n: int, confidence: float = 0.95, controls: int = 0) -> 
     if df < 1 or np.isnan(r):
         return np.nan, np.nan
     z = stats.norm.ppf(0.5 + confidence / 2.0)
-    centre = np.arctanh(np.clip(r, -1.0, 1.0))
     half = z * np.sqrt(BONETT_WRIGHT / df)
-    with np.errstate(invalid="ignore"):  # |r| = 1: the interval is the point
+    with np.errstate(divide="ignore", invalid="ignore"):  # |r| = 1: the interval is the point
+        centre = np.arctanh(np.clip(r, -1.0, 1.0))
         return float(np.tanh(centre - half)), float(np.tanh(centre + half))
 
 
@@ -224,7 +224,8 @@ class Regression:
 def output_regression(levels: ArrayLike, output: ArrayLike, codes: Sequence[str],
                       tenure: ArrayLike | None = None, confidence: float = 0.95) -> Regression:
     """OLS of log(1 + max(output, 0)) on the dimensions (+ tenure) with HC3 errors. Too few
-    complete rows for the parameters (n ≤ k) gives every figure NaN, not an error."""
+    complete rows for the parameters (n ≤ k), or the same output for all, gives every
+    figure NaN, not an error."""
     import statsmodels.api as sm  # statsmodels is slow to import; only this function needs it
 
     x, y, z = _inputs(levels, output, codes, tenure)
@@ -241,10 +242,11 @@ def output_regression(levels: ArrayLike, output: ArrayLike, codes: Sequence[str]
     design = np.column_stack([np.ones(int(rows.sum()))] + columns)
     names = ["const"] + [codes[d] for d in kept] + ([] if z is None else ["tenure"])
     n, k = design.shape
-    if n <= k:
+    response = np.log1p(np.maximum(y[rows], 0.0))
+    if n <= k or np.ptp(response) == 0:  # too few rows, or an output with nothing to explain
         nan_terms = [Term(name, np.nan, np.nan, np.nan, np.nan, np.nan) for name in names]
         return Regression(n, np.nan, nan_terms, dropped)
-    fit = sm.OLS(np.log1p(np.maximum(y[rows], 0.0)), design).fit(cov_type="HC3")
+    fit = sm.OLS(response, design).fit(cov_type="HC3")
     ci = fit.conf_int(alpha=1.0 - confidence)
     terms = [Term(name, float(fit.params[i]), float(fit.bse[i]), float(fit.pvalues[i]),
                   float(ci[i, 0]), float(ci[i, 1])) for i, name in enumerate(names)]
