@@ -84,6 +84,7 @@ def test_it_ranks_the_planted_shortfalls_first(world):
         effects = [gap.effect for gap in tier.ranking]
         assert effects == sorted(effects, reverse=True)
         assert tier.bottlenecks == [gap.dimension for gap in tier.ranking if gap.effect > 0]
+        assert tier.versus_requirement is not None
         assert [gap.dimension for gap in tier.versus_requirement] == CODES
 
 
