@@ -136,8 +136,9 @@ def tier_bottlenecks(levels: ArrayLike, tiers: ArrayLike, codes: Sequence[str],
         raise AnalyticsInputError("levels hold an infinite value")
     req = None
     if requirement is not None:
-        req = np.broadcast_to(np.asarray(requirement, dtype=np.float64), x.shape) \
-            if np.ndim(requirement) == 1 else np.asarray(requirement, dtype=np.float64)
+        req = np.asarray(requirement, dtype=np.float64)
+        if req.shape == (x.shape[1],):
+            req = np.broadcast_to(req, x.shape)
         if req.shape != x.shape:
             raise AnalyticsInputError(
                 f"requirement {req.shape} must match levels {x.shape} or be one per dimension")

@@ -14,6 +14,12 @@ This is what the performance app calls once it has read the period from the data
 Managers never employed in the period are not counted anywhere. Everything except
 `output_per_head.all` and the monthly trend with big deals uses output excluding big deals
 (CONTRACTS.md). The figures' definitions are in each module's docstring.
+
+Issue 7's JSON reads: headcount; output_per_head.mean / median = output_per_head.all's,
+mean_excluding_big_deals = output_per_head.excluding_big_deals.mean; distribution.zero_share,
+below_500_share, buckets; gini; tiers[] = tier_bottlenecks (tier.code, count, bottlenecks);
+correlations[] = correlations (dimension, rho, ci_low, ci_high, p, q, pearson_r; the name
+comes from the competency model).
 """
 
 from collections.abc import Sequence

@@ -8,7 +8,7 @@ n_low = ⌊low · n⌋ (a 1e-9 guard against floating error, so 0.3 · 10 is 3),
 the n_high largest outputs and the low tier the n_low smallest, except at a cut-off: ties
 go to the lower tier (CONTRACTS.md). So, with x↓ the outputs sorted descending and x↑
 ascending (0-based):
-    high  ⟺  x > x↓[n_high]          (nobody when n_high = 0; everybody may not be high)
+    high  ⟺  x > x↓[n_high]          (nobody when n_high = 0, everybody when n_high = n)
     low   ⟺  x ≤ x↑[n_low − 1]       (nobody when n_low = 0)
     middle otherwise.
 Ties therefore shrink the high tier and may grow the low one (18 % at zero and a bottom

@@ -135,3 +135,5 @@ def test_it_refuses_shapes_that_disagree(world):
         tier_bottlenecks(levels, tiers, CODES[:2])
     with pytest.raises(AnalyticsInputError):
         tier_bottlenecks(levels, tiers, CODES, requirement[:5])
+    with pytest.raises(AnalyticsInputError):
+        tier_bottlenecks(levels, tiers, CODES, np.array([3.0, 4.0]))
