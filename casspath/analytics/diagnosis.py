@@ -1,0 +1,106 @@
+"""The whole diagnosis of one org unit and period, from arrays to figures (issue 7).
+
+This is what the performance app calls once it has read the period from the database:
+
+    diagnose(total, big_deals, employed, levels, codes, tenure=..., requirement=...)
+
+- total, big_deals: float (N, M) per manager and month of the period: the sum of all his
+  records, and of those that are big deals (flagged or ≥ the threshold, CONTRACTS.md);
+- employed: bool (N, M);
+- levels: float (N, D), current level per dimension (NaN unrated); codes: the D codes;
+- tenure: float (N,) years, NaN unknown (optional: partial correlations, the regression);
+- requirement: float (N, D) or (D,) effective requirement levels (optional: the high
+  tier's bottlenecks; without it the high tier has none).
+Managers never employed in the period are not counted anywhere. Everything except
+`output_per_head.all` and the monthly trend with big deals uses output excluding big deals
+(CONTRACTS.md). The figures' definitions are in each module's docstring.
+
+Issue 7's JSON reads: headcount; output_per_head.mean / median = output_per_head.all's,
+mean_excluding_big_deals = output_per_head.excluding_big_deals.mean; distribution.zero_share,
+below_500_share, buckets; gini; tiers[] = tier_bottlenecks (tier.code, count, bottlenecks);
+correlations[] = correlations (dimension, rho, ci_low, ci_high, p, q, pearson_r; the name
+comes from the competency model).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from casspath.analytics import bottlenecks, correlation, distribution, output, tiers
+from casspath.analytics.errors import AnalyticsInputError
+
+
+@dataclass(frozen=True)
+class TierSettings:
+    """Quantile shares (the default) or, when both thresholds are set, thresholds."""
+
+    high: float = tiers.DEFAULT_HIGH
+    low: float = tiers.DEFAULT_LOW
+    low_at_most: float | None = None
+    high_above: float | None = None
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    headcount: int
+    output_per_head: output.OutputPerHead
+    zero_share: float
+    below_500_share: float
+    buckets: list[distribution.Bucket]
+    histogram: distribution.Histogram
+    lorenz: distribution.Lorenz
+    gini: float
+    trend: output.MonthlyTrend  # with big deals
+    trend_excluding_big_deals: output.MonthlyTrend
+    tiers: NDArray[np.int8]  # per counted manager, in input order of those counted
+    counted: NDArray[np.bool_]  # (N,): who is counted (employed at least one month)
+    tier_bottlenecks: list[bottlenecks.TierBottlenecks]
+    correlations: list[correlation.Correlation]
+    regression: correlation.Regression | None
+
+
+def diagnose(total: ArrayLike, big_deals: ArrayLike, employed: ArrayLike, levels: ArrayLike,
+             codes: Sequence[str], *, tenure: ArrayLike | None = None,
+             requirement: ArrayLike | None = None, tier_settings: TierSettings | None = None,
+             bucket_edges: Sequence[float] = distribution.DEFAULT_BUCKET_EDGES,
+             histogram_bins: int = 20, trim: float = output.DEFAULT_TRIM,
+             regression: bool = True) -> Diagnosis:
+    settings = tier_settings or TierSettings()
+    all_output, mask = output.as_matrices(total, employed)
+    big, _ = output.as_matrices(big_deals, employed)
+    x = np.asarray(levels, dtype=np.float64)
+    if x.ndim != 2 or x.shape[0] != mask.shape[0]:
+        raise AnalyticsInputError(f"levels {x.shape} must have one row per manager ({mask.shape[0]})")
+    counted: NDArray[np.bool_] = np.asarray(mask.any(axis=1))
+    without_big = all_output - big
+    period = output.period_output(without_big[counted], mask[counted])
+    if settings.low_at_most is not None and settings.high_above is not None:
+        tier_of = tiers.tiers_by_threshold(period, settings.low_at_most, settings.high_above)
+    else:
+        tier_of = tiers.tiers_by_quantile(period, settings.high, settings.low)
+    rated = x[counted]
+    years = None if tenure is None else np.asarray(tenure, dtype=np.float64)[counted]
+    req = requirement
+    if requirement is not None and np.ndim(requirement) == 2:
+        req = np.asarray(requirement, dtype=np.float64)[counted]
+    return Diagnosis(
+        headcount=int(counted.sum()),
+        output_per_head=output.OutputPerHead(
+            output.per_head(output.period_output(all_output[counted], mask[counted]), trim),
+            output.per_head(period, trim)),
+        zero_share=distribution.zero_share(period),
+        below_500_share=distribution.below_share(period, 500.0),
+        buckets=distribution.buckets(period, bucket_edges),
+        histogram=distribution.histogram(period, histogram_bins),
+        lorenz=distribution.lorenz(period),
+        gini=distribution.gini(period),
+        trend=output.monthly_trend(all_output, mask),
+        trend_excluding_big_deals=output.monthly_trend(without_big, mask),
+        tiers=tier_of,
+        counted=counted,
+        tier_bottlenecks=bottlenecks.tier_bottlenecks(rated, tier_of, codes, req),
+        correlations=correlation.skill_correlations(rated, period, codes, years),
+        regression=correlation.output_regression(rated, period, codes, years) if regression else None,
+    )
