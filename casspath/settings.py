@@ -5,7 +5,9 @@ so `make demo` needs no set-up. Production sets DATABASE_URL, REDIS_URL, SECRET_
 ALLOWED_HOSTS and keeps SECURE_COOKIES on.
 """
 
+import hashlib
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -279,7 +281,21 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+
+
+def _huey_file_of(database: dict) -> Path:
+    """The SQLite queue of the database's own jobs, named after it: two sites on different
+    databases (two demos, a demo beside a test run) do not take each other's jobs, whose rows
+    the other database lacks. var/huey-casspath-1a2b3c4d.sqlite3: the database's name and a
+    hash of where it is (two files of one name in different folders, or on two servers)."""
+    name = str(database.get("NAME") or "casspath")
+    where = f"{database['ENGINE']}|{database.get('HOST') or ''}|{database.get('PORT') or ''}|{name}"
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(name).stem)[:40] or "casspath"
+    return VAR_DIR / f"huey-{stem}-{hashlib.sha256(where.encode()).hexdigest()[:8]}.sqlite3"
+
+
 # Background work: SQLite storage needs no server; REDIS_URL scales out to many consumers.
+# Without REDIS_URL the queue is a SQLite file named after the database (HUEY_FILENAME sets it).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     HUEY = {
@@ -292,7 +308,7 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "casspath",
-        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "filename": os.environ.get("HUEY_FILENAME") or str(_huey_file_of(DATABASES["default"])),
         "immediate": envbool("HUEY_IMMEDIATE", False),
     }
 

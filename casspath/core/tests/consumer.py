@@ -42,7 +42,8 @@ class Consumers:
 
     def start(self, *, pause: str = "") -> subprocess.Popen:
         env = {**os.environ, "CASSPATH_VAR_DIR": str(self.var_dir), "DATABASE_URL": database_url(),
-               "HUEY_IMMEDIATE": "0", "CASSPATH_JOB_TEST_PAUSE": pause}
+               "HUEY_IMMEDIATE": "0", "CASSPATH_JOB_TEST_PAUSE": pause,
+               "HUEY_FILENAME": str(self.var_dir / "huey.sqlite3")}
         env.pop("REDIS_URL", None)
         process = subprocess.Popen(  # noqa: S603 - our own command line, no user input
             [sys.executable, "-m", "casspath.cli", "run_huey", "--workers", "1", "--skip-checks"],
