@@ -238,6 +238,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Django's database sessions, loaded with one plain statement (casspath/core/sessions.py).
 SESSION_ENGINE = "casspath.core.sessions"
+# An ordinary session's cookie ends with the browser; the server ends the session
+# SESSION_COOKIE_AGE after its last change whatever the browser does (core/sessions.py).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 10)
 # "Keep me signed in on this phone" at login: the session of a login whose roles reach only
 # himself (an account manager) lasts this long, renewed daily while used (casspath/site/login.py).

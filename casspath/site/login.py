@@ -1,8 +1,9 @@
 """Logging in, and "keep me signed in on this phone".
 
-A session lasts SESSION_COOKIE_AGE (10 hours) from its last change. An account manager on
-his own phone may tick "keep me signed in" at login: his session then lasts
-KEEP_SIGNED_IN_DAYS (30 days) and slides, renewed at most once a day while he uses it (one
+A session lasts SESSION_COOKIE_AGE (10 hours) from its last change, its cookie until the
+browser closes (core/sessions.py). An account manager on his own phone may tick "keep me
+signed in" at login: his session and its cookie then last KEEP_SIGNED_IN_DAYS (30 days) and
+slide, renewed at most once a day while he uses it (one
 session write a day, not one per request). The box is offered to everyone (who holds which
 role is only known after the password) and honoured only for a login whose roles reach
 nobody but himself (`scopes.reaches_only_self`: an account manager, a login with no role);
@@ -12,7 +13,7 @@ The rule is checked again on every request of a kept session (KeepSignedInMiddle
 user who gains a role that reaches others (granted by an admin, a login batch, an import),
 or becomes staff, loses the long session at his next request. It becomes an ordinary session
 counted from his login: ended at once when the login is older than SESSION_COOKIE_AGE, else
-ending SESSION_COOKIE_AGE after the login.
+ending SESSION_COOKIE_AGE after the login, its cookie now ending with the browser.
 
 A password change or reset ends the user's other sessions (Django keeps a hash of the
 password in each session and refuses a session whose hash no longer matches; the password
@@ -29,6 +30,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from casspath.core import sessions
 from casspath.org import scopes
 
 # In the session of a kept login: {"since": login time, "renewed": last renewal}, epoch seconds.
@@ -95,7 +97,7 @@ class KeepSignedInMiddleware:
                 logout(request)
             else:
                 del request.session[KEPT_KEY]
-                request.session.set_expiry(datetime.fromtimestamp(ends, tz=UTC))
+                sessions.end_at(request.session, datetime.fromtimestamp(ends, tz=UTC))
             return
         if now - kept["renewed"] >= RENEW_AFTER_SECONDS:
             request.session[KEPT_KEY] = {"since": kept["since"], "renewed": int(now)}

@@ -24,8 +24,9 @@ DAY = 24 * 60 * 60
 KEPT_AGE = 30 * DAY
 
 
-def _log_in(username: str, *, remember: bool) -> tuple[Client, int]:
-    """A browser logged in through the form, and the age its session cookie was given."""
+def _log_in(username: str, *, remember: bool) -> tuple[Client, int | None]:
+    """A browser logged in through the form, and the age its session cookie was given (None:
+    until the browser closes)."""
     client = Client()
     data = {"username": username, "password": PASSWORD}
     if remember:
@@ -35,8 +36,12 @@ def _log_in(username: str, *, remember: bool) -> tuple[Client, int]:
     return client, _cookie_age(response)
 
 
-def _cookie_age(response) -> int:
-    return int(response.cookies[settings.SESSION_COOKIE_NAME]["max-age"])
+def _cookie_age(response) -> int | None:
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    if not cookie["max-age"]:
+        assert not cookie["expires"]  # a browser-session cookie
+        return None
+    return int(cookie["max-age"])
 
 
 def _row(client: Client) -> Session:
@@ -61,10 +66,19 @@ def test_it_keeps_an_account_manager_signed_in_for_thirty_days(world):
     assert client.get(HOME).status_code == 200
 
 
-def test_it_gives_the_default_age_without_the_box(world):
+def test_it_gives_a_browser_session_cookie_and_the_default_age_on_the_server_without_the_box(world):
     client, age = _log_in("E0001", remember=False)
-    assert age == settings.SESSION_COOKIE_AGE
+    assert age is None  # the cookie ends when the browser closes
+    assert settings.SESSION_COOKIE_AGE - 60 < _seconds_left(client) <= settings.SESSION_COOKIE_AGE
     assert KEPT_KEY not in client.session
+    assert client.get(HOME).status_code == 200
+
+
+def test_it_ends_an_ordinary_session_on_the_server_whatever_the_browser_keeps(world):
+    client, _age = _log_in("E0001", remember=False)
+    Session.objects.filter(pk=_row(client).pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(HOME)
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
 
 def test_it_keeps_a_login_with_no_role_signed_in(world):
@@ -77,21 +91,21 @@ def test_it_keeps_a_login_with_no_role_signed_in(world):
 def test_it_ignores_the_box_for_a_role_that_reaches_other_people(world, name):
     user = world.roles()[name]
     client, age = _log_in(user.username, remember=True)
-    assert age == settings.SESSION_COOKIE_AGE
+    assert age is None
     assert _seconds_left(client) <= settings.SESSION_COOKIE_AGE
     assert KEPT_KEY not in client.session
 
 
 def test_it_ignores_the_box_for_an_account_manager_who_is_also_a_team_lead(world):
     do_grant_role(world.manager, Role.TEAM_LEAD, world.team_a, acting_user=SystemActor.cli())
-    assert _log_in("E0001", remember=True)[1] == settings.SESSION_COOKIE_AGE
+    assert _log_in("E0001", remember=True)[1] is None
 
 
 @pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
 def test_it_ignores_the_box_for_staff_and_superusers(world, flag):
     setattr(world.outsider, flag, True)
     world.outsider.save(update_fields=[flag])
-    assert _log_in("outsider", remember=True)[1] == settings.SESSION_COOKIE_AGE
+    assert _log_in("outsider", remember=True)[1] is None
 
 
 def test_it_renews_a_kept_session_once_a_day_while_it_is_used(world):
@@ -120,7 +134,7 @@ def test_it_shortens_a_kept_session_when_its_user_gains_a_role_that_reaches_othe
     response = client.get(HOME)
     assert response.status_code == 200
     assert KEPT_KEY not in client.session
-    assert _cookie_age(response) <= settings.SESSION_COOKIE_AGE
+    assert _cookie_age(response) is None  # now ends with the browser, and on the server:
     assert _seconds_left(client) <= settings.SESSION_COOKIE_AGE
 
 
