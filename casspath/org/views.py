@@ -19,7 +19,7 @@ from casspath.org import queries, scopes, tasks
 from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
 from casspath.org.actions.employees import do_update_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
-from casspath.org.actions.logins import do_cancel_login_batch, do_queue_issue_logins
+from casspath.org.actions.logins import do_cancel_login_batch, do_queue_issue_logins, login_batch_max
 from casspath.org.actions.passwords import LoginRefused, NoLogin, do_reset_password, do_unlock_login
 from casspath.org.actions.units import do_create_unit, do_update_unit
 from casspath.org.downloads import roster_download
@@ -308,11 +308,14 @@ def issue_logins(request, code: str):
             else:
                 tasks.enqueue_issue_logins(batch)
             return redirect("org:login_batch", batch.pk)
+    # The limit is said before the click, with what each choice would count against it.
     return render(request, "org/issue_logins.html", {
         "unit": unit,
         "unit_label": queries.unit_choices_of(user, Perm.ISSUE_LOGINS, [unit])[0].label,
         "form": form,
         "without_login": queries.employees_without_login(unit),
+        "active": queries.unit_headcount(unit)["active"],
+        "batch_max": login_batch_max(),
         "ttl_hours": int(LOGIN_FILE_TTL.total_seconds() // 3600),
     })
 

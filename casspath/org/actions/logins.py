@@ -176,7 +176,7 @@ def _refuse_too_many(unit: OrgUnit, total: int) -> None:
     limit = login_batch_max()
     if total > limit:
         raise LoginBatchError(
-            f"一个批次最多开通 {limit} 个账号，而 {unit.name}（{unit.code}）有 {total} 名员工需要开通。"
+            f"一个批次最多开通 {limit:,} 个账号，而 {unit.name}（{unit.code}）有 {total:,} 名员工需要开通。"
             "请选择更小的单位（例如其下属的地市或区县），逐个单位开通。",
             f"A batch issues at most {limit:,} logins, and {unit.name} ({unit.code}) has {total:,} "
             "employees to issue. Choose a smaller unit (one of its cities or districts, say) and issue "

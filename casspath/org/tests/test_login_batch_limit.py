@@ -58,3 +58,24 @@ def test_a_batch_whose_unit_grew_past_the_limit_after_it_was_queued_fails_saying
     batch.refresh_from_db()
     assert batch.status == "failed" and "at most 2 logins" in batch.error_en
     assert not batch.count
+
+
+def test_it_says_the_limit_on_the_form_before_anything_is_submitted(client, world, settings):
+    settings.CASSPATH = {**settings.CASSPATH, "LOGIN_BATCH_MAX": 20_000}
+    client.force_login(world.city_admin_a)
+    url = reverse("org:issue_logins", args=["GZ"])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "A batch issues at most 20,000 logins" in english
+    assert 'id="batch-too-big"' not in english and "disabled" not in english
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "一个批次最多开通 20,000 个账号" in chinese
+
+
+def test_it_warns_before_submitting_when_the_unit_has_more_employees_without_a_login_than_a_batch(
+        client, world):
+    for number in ("E0003", "E0004"):
+        make_employee(number, "新人", world.team_a)
+    client.force_login(world.city_admin_a)
+    page = client.get(reverse("org:issue_logins", args=["GZ"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="batch-too-big"' in page and "One batch issues at most 2 logins" in page
+    assert '<button class="btn btn-primary" type="submit" disabled>' in page
