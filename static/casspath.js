@@ -1,12 +1,25 @@
 // casspath: charts from JSON embedded with json_script (no inline script, CSP script-src 'self').
+// Numbers on bars and in tooltips read 12,345 in both languages, like the cards (the
+// `thousands` template filter); JSON cannot carry the formatter functions.
 (function () {
+  var grouped = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+  function number(value) { return typeof value === "number" ? grouped.format(value) : value; }
+  function withGroupedNumbers(option) {
+    option.tooltip = Object.assign({ valueFormatter: number }, option.tooltip || {});
+    (option.series || []).forEach(function (series) {
+      if (series.type === "bar" && series.label && series.label.show && !series.label.formatter) {
+        series.label.formatter = function (params) { return number(params.value); };
+      }
+    });
+    return option;
+  }
   function renderCharts(root) {
     if (!window.echarts) return;
     root.querySelectorAll("[data-chart]").forEach(function (el) {
       var source = document.getElementById(el.dataset.chart);
       if (!source || el.dataset.rendered) return;
       var chart = window.echarts.init(el);
-      chart.setOption(JSON.parse(source.textContent));
+      chart.setOption(withGroupedNumbers(JSON.parse(source.textContent)));
       el.dataset.rendered = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });

@@ -1,6 +1,12 @@
-"""ECharts options built from plain data: the same data feeds PDF charts later."""
+"""ECharts options built from plain data: the same data feeds PDF charts later.
+
+Values are plain numbers here; the page's script (static/casspath.js) shows the numbers on
+bars and in tooltips with thousands separators (12,345), as the cards print them."""
 
 from collections.abc import Sequence
+
+# A bar chart with more categories shows its values in the tooltip only.
+VALUES_ON_BARS_UP_TO = 12
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[float], *, series_name: str = "") -> dict:
@@ -9,10 +15,15 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, series_name: st
     return {
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 40, "right": 16, "top": 24, "bottom": 32, "containLabel": True},
-        "xAxis": {"type": "category", "data": list(labels)},
+        # Many categories (the tenure histogram's 20-odd years, on a phone): ECharts leaves
+        # out the axis labels that would overlap, and the bars carry no values (they would
+        # cover each other and the next bars); the tooltip gives every bar's value.
+        "xAxis": {"type": "category", "data": list(labels),
+                  "axisLabel": {"interval": "auto", "hideOverlap": True}},
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [{"type": "bar", "name": series_name, "data": list(values),
-                    "label": {"show": True, "position": "top"}}],
+                    "label": {"show": len(labels) <= VALUES_ON_BARS_UP_TO, "position": "top"},
+                    "labelLayout": {"hideOverlap": True}}],
     }
 
 
@@ -52,5 +63,6 @@ def hbar_chart(labels: Sequence[str], values: Sequence[float], *, series_name: s
         "yAxis": {"type": "category", "data": list(reversed(labels))},
         "xAxis": {"type": "value", "minInterval": 1},
         "series": [{"type": "bar", "name": series_name, "data": list(reversed(values)),
-                    "label": {"show": True, "position": "right"}}],
+                    "label": {"show": True, "position": "right"},
+                    "labelLayout": {"hideOverlap": True}}],
     }
