@@ -73,7 +73,7 @@ def do_reset_password(employee: Employee, *, acting_user) -> str:
     user.save(update_fields=["password", "must_change_password"])
     revoked = do_revoke_tokens_of([user.pk], reason=REVOKED_PASSWORD_RESET, acting_user=acting_user)
     cleared = _clear_lockout(user.username)
-    audit.record(acting_user, OrgVerb.RESET_PASSWORD, employee,
+    audit.record(acting_user, OrgVerb.RESET_PASSWORD, employee, unit=employee.org_unit,
                  summary=f"{employee.employee_no}: one-time password issued",
                  changes={"username": user.username, "tokens_revoked": revoked,
                           "failed_logins_cleared": cleared})
@@ -86,7 +86,7 @@ def do_unlock_login(employee: Employee, *, acting_user) -> int:
     from any address); returns how many records were removed (0: he was not locked out)."""
     user = _login_to_act_on(employee, acting_user, "解除锁定", "unlock")
     cleared = _clear_lockout(user.username)
-    audit.record(acting_user, OrgVerb.UNLOCK_LOGIN, employee,
+    audit.record(acting_user, OrgVerb.UNLOCK_LOGIN, employee, unit=employee.org_unit,
                  summary=f"{employee.employee_no}: lock-out lifted ({cleared} failed-login records)",
                  changes={"username": user.username, "failed_logins_cleared": cleared})
     return cleared

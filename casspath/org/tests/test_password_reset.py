@@ -140,3 +140,16 @@ def test_it_resets_and_unlocks_on_the_command_line(world, capsys):
     with pytest.raises(CommandError, match="no working login"):
         call_command("unlock", "E0002", "--as", "gzadmin")
     assert AuditEvent.objects.filter(verb__in=["login.reset_password", "login.unlock"]).count() == 2
+
+
+def test_it_shows_a_reset_and_a_lift_on_the_audit_page_of_the_admins_in_scope(client, world):
+    _lock_out("E0001")
+    client.force_login(world.city_admin_a)
+    assert client.post(RESET).status_code == 302
+    assert client.post(UNLOCK).status_code == 302
+    client.force_login(world.province_admin)
+    audit_page = client.get(reverse("org:audit_log"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "login.reset_password" in audit_page and "login.unlock" in audit_page
+    # An admin of another city does not see them.
+    client.force_login(world.city_admin_b)
+    assert "login.reset_password" not in client.get(reverse("org:audit_log")).content.decode()
