@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casspath.core.errors import InvalidTransition
 from casspath.core.forms import REFUSED, run_action
 from casspath.imports.errors import ImportFileError
-from casspath.org import queries, scopes, tasks
+from casspath.org import queries, scopes, search, tasks
 from casspath.org.access import access_employee_by_no, access_login_batch_by_id, access_unit_by_code
 from casspath.org.actions.employees import do_update_employee
 from casspath.org.actions.login_files import LoginFileGone, do_download_login_batch
@@ -107,6 +107,7 @@ def employee_list(request):
         "filtered": bool(params),
         "paged": bool(after or before),  # not the first page: "First page" is offered
         "can_export": scopes.has_perm(user, Perm.VIEW_PERSONAL_DATA),
+        "names_from_start_only": search.names_matched_from_start_only(filters.q),
     })
 
 

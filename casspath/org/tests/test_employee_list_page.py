@@ -152,6 +152,19 @@ def test_it_pages_by_employee_number_keeping_the_filters(client, world):
     assert nos(past) == [] and 'href="?">第一页' in past.content.decode()
 
 
+def test_it_says_under_the_box_that_one_or_two_characters_match_the_start_of_names(client, world):
+    make_employee("G0002", "陈伟明", world.team_a)
+    client.force_login(world.city_admin_a)
+    hint = 'id="f-q-hint"'
+    page = client.get(URL, {"q": "伟明"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert hint in page and "一两个字只按名字开头匹配" in page and "输入三个字或以上" in page
+    english = client.get(URL, {"q": "伟明"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "only the start of a name is matched" in english
+    # Not for three characters (found anywhere), digits (a phone or number), or no search.
+    for q in ("陈伟明", "138", "12", ""):
+        assert hint not in client.get(URL, {"q": q}).content.decode(), q
+
+
 def test_it_counts_exactly_up_to_a_cap_and_says_more_past_it(client, world, monkeypatch):
     monkeypatch.setattr("casspath.core.paging.COUNT_CAP", 3)
     client.force_login(world.city_admin_a)
