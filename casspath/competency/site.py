@@ -1,9 +1,11 @@
 """What competency adds to the site: its menu entry and home cards (see casspath/core/parts.py)."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from casspath.analytics.requirements import shares
 from casspath.competency import queries
 from casspath.competency.models import CompetencyModel
 from casspath.core.parts import HomeCard, MenuEntry
@@ -17,10 +19,18 @@ def my_requirements(user, today: date) -> dict | None:
     if employee is None or model is None:
         return None
     stage_code, _years = StageLookup(today).stage(employee.hire_date)
+    requirements = queries.effective_requirements(
+        model, stage_code, employee.grade.code if employee.grade else None)
+    weights = [r.weight for r in requirements]
+    total = sum(weights, Decimal(0))
     return {
         "model": model,
-        "requirements": queries.effective_requirements(
-            model, stage_code, employee.grade.code if employee.grade else None),
+        "requirements": requirements,
+        # The larger of two weights per dimension (CONTRACTS.md) adds up past 100 % when both
+        # the stage and the grade set one: the card then says why, with each one's share.
+        "rows": list(zip(requirements, shares(weights), strict=True)),
+        "total_weight": total,
+        "weights_past_hundred": total > 100,
     }
 
 

@@ -14,3 +14,13 @@ def test_it_uses_whichever_requirement_exists():
     assert effective(only, None) == only
     assert effective(None, only) == only
     assert effective(None, None) is None
+
+
+def test_it_gives_each_weight_its_share_of_a_total_past_a_hundred():
+    from casspath.analytics.requirements import shares
+
+    # The larger of stage and grade weights: 60 + 70 = 130, not 100.
+    assert shares([Decimal("60"), Decimal("70")]) == [Decimal("46.2"), Decimal("53.8")]
+    assert shares([Decimal("25")] * 4) == [Decimal("25.0")] * 4
+    assert shares([Decimal(0), Decimal(0)]) == [Decimal(0), Decimal(0)]
+    assert shares([]) == []

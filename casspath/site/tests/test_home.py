@@ -106,6 +106,32 @@ def test_it_shows_an_account_manager_his_effective_requirements(client, world):
     assert expected[0].name in client.get(URL).content.decode()
 
 
+def test_it_says_why_a_managers_weights_add_up_past_a_hundred_with_each_ones_share(client, world):
+    from casspath.competency.actions.loading import do_load_default_model
+    from casspath.core.actors import SystemActor
+    from casspath.org.models import Grade
+
+    do_load_default_model(org_unit=world.province, acting_user=SystemActor.cli())
+    client.force_login(world.manager)
+    # A stage alone: its weights add up to 100 %, said as they are.
+    card = client.get(URL).context["requirements"]
+    assert card["total_weight"] == 100 and not card["weights_past_hundred"]
+    assert 'id="weights-past-hundred"' not in client.get(URL).content.decode()
+    # A stage and a grade: the larger weight of each dimension (CONTRACTS.md) adds up past 100.
+    world.manager_employee.grade = Grade.objects.get(code="senior")
+    world.manager_employee.save(update_fields=["grade"])
+    response = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    card = response.context["requirements"]
+    assert card["weights_past_hundred"] and card["total_weight"] > 100
+    assert card["total_weight"] == sum(r.weight for r in card["requirements"])
+    assert abs(sum(share for _r, share in card["rows"]) - 100) < 1
+    body = response.content.decode()
+    assert 'id="weights-past-hundred"' in body and "the larger of your stage's and your grade's" in body
+    assert "Share %" in body
+    chinese = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "两者中较大的一个" in chinese and "占比 %" in chinese
+
+
 def test_it_lists_the_admins_recent_imports(client, world):
     from casspath.imports.models import ImportRun
 
