@@ -38,18 +38,25 @@ install: $(VENV)/.runtime
 
 install-dev: $(VENV)/.dev
 
-# Collect static files and serve the demo with its Huey consumer. Ctrl-C reaches the whole
-# foreground group: the consumer stops gracefully, runserver exits, and the shell waits for
-# the consumer before it ends. (The trap must not signal its own group: `kill 0` from a TERM
-# trap re-enters the trap until the shell overflows its stack, make's "Segmentation fault".)
-# A canned recipe rather than a sub-make, whose interruption make would report.
+# Collect static files and serve the demo with its Huey consumer. Ctrl-C reaches the web
+# server (the terminal's foreground group) and this shell, whose trap then stops the consumer:
+# the consumer runs in a session of its own (setsid), so the trap's TERM is the one signal it
+# gets, at whatever moment. A background command starts with SIGINT ignored, and Python only
+# handles a signal once huey has set its handlers, 30-40 s into a loaded machine's start: an
+# INT sent before then was lost and `wait` hung. TERM ends a consumer still starting at once
+# (its default action) and a started one gracefully (--graceful-signal TERM: running tasks
+# get --shutdown-timeout seconds, then it stops; a job cut short is requeued by the sweep).
+# The trap must not signal its own group: `kill 0` from a TERM trap re-enters the trap until
+# the shell overflows its stack, make's "Segmentation fault". A canned recipe rather than a
+# sub-make, whose interruption make would report.
 define serve_demo
 	$(BIN)/casspath collectstatic --no-input --verbosity 0
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the Huey consumer)"
-	@$(BIN)/casspath run_huey --workers 2 --delay 0.1 --max-delay 1 & huey=$$!; \
-	  trap 'kill -INT $$huey 2>/dev/null; wait $$huey; exit 0' INT TERM; \
+	@huey=; trap 'test -n "$$huey" && kill -TERM $$huey 2>/dev/null && wait $$huey 2>/dev/null; exit 0' INT TERM; \
+	  setsid $(BIN)/casspath run_huey --workers 2 --delay 0.1 --max-delay 1 \
+	    --graceful-signal TERM --shutdown-timeout 10 & huey=$$!; \
 	  $(BIN)/casspath runserver --noreload $(HOST):$(PORT); \
-	  kill -INT $$huey 2>/dev/null; wait $$huey
+	  kill -TERM $$huey 2>/dev/null; wait $$huey 2>/dev/null
 endef
 
 # The demo serves plain HTTP on the loopback: cookies cannot require HTTPS there.

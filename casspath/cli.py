@@ -24,7 +24,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C while a command starts or works (migrate, demo, runserver loading Django):
+        # the shell's usual status, without a traceback through whatever was importing.
+        sys.exit(130)
 
 
 def product_help(program: str) -> str:
