@@ -286,7 +286,7 @@ CONTENT_SECURITY_POLICY = {
 
 
 
-def _huey_file_of(database: dict) -> Path:
+def _huey_file_of(database: Any) -> Path:
     """The SQLite queue of the database's own jobs, named after it: two sites on different
     databases (two demos, a demo beside a test run) do not take each other's jobs, whose rows
     the other database lacks. var/huey-casspath-1a2b3c4d.sqlite3: the database's name and a

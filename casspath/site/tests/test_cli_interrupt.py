@@ -19,7 +19,7 @@ def test_it_ends_an_interrupted_command_with_status_130(monkeypatch, capsys):
 
 
 def test_it_runs_an_uninterrupted_command_as_django_does(monkeypatch):
-    ran = []
+    ran: list[list[str]] = []
     monkeypatch.setattr("django.core.management.execute_from_command_line", ran.append)
     cli.main(["casspath", "check"])
     assert ran == [["casspath", "check"]]
