@@ -67,12 +67,9 @@ from casspath.org.queries.stages import (
 )
 from casspath.org.queries.tree import (
     TREE_PAGE,
-    TREE_SEARCH_LIMIT,
     TreeLevel,
-    UnitMatch,
     UnitNode,
     child_headcounts,
-    find_units,
     flatten_tree,
     root_units,
     tree_revealing,
@@ -84,13 +81,14 @@ from casspath.org.queries.tree import (
     units_by_path,
 )
 from casspath.org.queries.units import (
-    UNIT_CHOICES_LIMIT,
     UNIT_PATH_SEPARATOR,
-    UnitChoice,
-    unit_choices,
-    unit_choices_of,
+    UNIT_SEARCH_LIMIT,
+    UnitPath,
+    matching_units,
+    search_units,
     unit_for_picker,
     unit_labels,
+    unit_paths,
 )
 
 __all__ = [
@@ -112,9 +110,6 @@ __all__ = [
     "unit_children",
     "tree_roots",
     "tree_revealing",
-    "TREE_SEARCH_LIMIT",
-    "UnitMatch",
-    "find_units",
     "flatten_tree",
     "unit_path_names",
     "unit_values_by_id",
@@ -122,10 +117,11 @@ __all__ = [
     "units_by_path",
     "UNIT_PATH_SEPARATOR",
     "unit_labels",
-    "UNIT_CHOICES_LIMIT",
-    "UnitChoice",
-    "unit_choices",
-    "unit_choices_of",
+    "UNIT_SEARCH_LIMIT",
+    "UnitPath",
+    "matching_units",
+    "search_units",
+    "unit_paths",
     "unit_for_picker",
     "FilterError",
     "EmployeeFilters",

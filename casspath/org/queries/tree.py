@@ -1,5 +1,5 @@
 """The org tree as the user reaches it: the whole forest, the level-by-level pages of the
-tree page with their headcounts, unit search, and units' paths and names."""
+tree page with their headcounts, and units' paths and names."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +24,6 @@ from casspath.org import scopes
 from casspath.org.models import Employee, OrgUnit
 from casspath.org.scopes import Perm
 from casspath.org.tree import SEGMENT_WIDTH
-from casspath.org.validators import unit_code_key
 
 
 @dataclass
@@ -240,37 +239,6 @@ def _rank_among_siblings(parent: OrgUnit, pk: int) -> int:
         return 0
     flag, code = child["is_department"], child["code"]
     return siblings.filter(Q(is_department__lt=flag) | Q(is_department=flag, code__lt=code)).count()
-
-
-TREE_SEARCH_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class UnitMatch:
-    unit: OrgUnit
-    path_names: list[str]  # names from the root of the tree down to the unit's parent
-
-
-def find_units(user, text: str, *, limit: int = TREE_SEARCH_LIMIT,
-               perm: Perm = Perm.VIEW_EMPLOYEES) -> tuple[list[UnitMatch], bool]:
-    """Units in the user's scope whose code starts with `text` (as codes are written:
-    upper-case, half-width) or whose name contains it, the closest first (the code itself,
-    then code prefixes, then names that start with it), at most `limit`; and whether there
-    are more. Two queries: the units, then their ancestors' names."""
-    text = text.strip()[:100]
-    if not text:
-        return [], False
-    code = unit_code_key(text)
-    rank = Case(When(code=code, then=Value(0)), When(code__startswith=code, then=Value(1)),
-                When(name__istartswith=text, then=Value(2)), default=Value(3), output_field=IntegerField())
-    found = list(scopes.units_for(user, perm).filter(Q(code__startswith=code) | Q(name__icontains=text))
-                 .annotate(rank=rank).order_by("rank", "depth", "code")[:limit + 1])
-    units = found[:limit]
-    ancestors = {pk for unit in units for pk in unit.ancestor_ids()[:-1]}
-    names = dict(OrgUnit.objects.filter(pk__in=ancestors).values_list("pk", "name")) if ancestors else {}
-    matches = [UnitMatch(unit, [names[pk] for pk in unit.ancestor_ids()[:-1] if pk in names])
-               for unit in units]
-    return matches, len(found) > limit
 
 
 def flatten_tree(roots: Iterable[UnitNode]) -> list[UnitNode]:
