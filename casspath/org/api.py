@@ -13,7 +13,7 @@ from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
-from casspath.api.errors import ApiError
+from casspath.api.errors import ApiError, ErrorOut
 from casspath.core import paging
 from casspath.core.errors import InvalidTransition, InvalidValue
 from casspath.imports import registry
@@ -198,15 +198,66 @@ def _invalid(errors: list[dict]) -> ApiError:
 # ---------------------------------------------------------------- units
 
 
-@router.get("/units", response=list[UnitOut], summary="Org units in your scope, in tree order")
-def list_units(request):
+class UnitPageOut(Schema):
+    count: int = Field(description=f"Units matching: exact when count_exact, else {paging.COUNT_CAP} "
+                                   "(there are more; narrow the filters to count them)")
+    count_exact: bool
+    page_size: int
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on the last")
+    previous_cursor: str | None = Field(description="Pass as cursor for the previous page; null on the first")
+    items: list[UnitOut]
+
+
+class UnitFilterIn(Schema):
+    q: str = Field("", max_length=100, description="A unit code from its start (any case, full-width "
+                                                   "letters as typed) or part of a unit's name: the search "
+                                                   "of the org tree and the unit pickers")
+    under: str = Field("", max_length=100,
+                       description="A unit code of your scope: that unit and its subunits")
+    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
+                               description="next_cursor or previous_cursor of a previous answer, unchanged")
+    page_size: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
+
+
+UNITS_CURSOR_SALT = "casspath.org.api.units"
+
+
+@router.get("/units", response={200: UnitPageOut, 400: ErrorOut, 422: ErrorOut},
+            summary="Org units in your scope, in tree order, a page at a time")
+def list_units(request, filters: Query[UnitFilterIn]):
+    """Each unit followed by its subunits, `page_size` at a time: follow `next_cursor`
+    (keyset, the same cost at any depth). `count` is exact up to 1,000. `q` searches codes
+    and names, `under` keeps one unit's subtree. (It used to answer a bare list of every unit
+    in scope: the units are in `items` now.)"""
     user = api_user(request)
-    nodes = queries.flatten_tree(queries.unit_tree(user))
-    codes = {node.unit.pk: node.unit.code for node in nodes}
-    missing = {node.unit.parent_id for node in nodes
-               if node.unit.parent_id and node.unit.parent_id not in codes}
-    codes.update(queries.unit_values_by_id(missing, "code"))
-    return [_unit_out(node, codes) for node in nodes]
+    units = queries.matching_units(user, Perm.VIEW_EMPLOYEES, filters.q)
+    if filters.under:
+        try:
+            under = access_unit_by_code(user, filters.under)
+        except Http404:
+            raise _invalid([_field_error("under", f"单位编码“{filters.under}”不存在或不在您的范围内",
+                                         f"unit code '{filters.under}' does not exist or is outside your "
+                                         "scope")]) from None
+        units = units.filter(path__startswith=under.path)
+    after = before = None
+    if filters.cursor is not None:
+        try:
+            after, before = paging.decode_cursor(UNITS_CURSOR_SALT, filters.cursor)
+        except paging.InvalidCursor as invalid:
+            raise ApiError(400, invalid.message_zh, invalid.message_en) from None
+    page = paging.keyset_page(units, "path", size=filters.page_size, after=after, before=before)
+    count = paging.capped_count(units)
+    headcounts = queries.subtree_headcounts(page.rows)
+    codes = queries.unit_values_by_id({unit.parent_id for unit in page.rows if unit.parent_id}, "code")
+    return {
+        "count": count.value, "count_exact": count.exact, "page_size": filters.page_size,
+        "next_cursor": (paging.encode_cursor(UNITS_CURSOR_SALT, after=page.next_key)
+                        if page.next_key else None),
+        "previous_cursor": (paging.encode_cursor(UNITS_CURSOR_SALT, before=page.previous_key)
+                            if page.previous_key else None),
+        "items": [_unit_out(queries.UnitNode(unit, headcount=headcounts.get(unit.pk, 0)), codes)
+                  for unit in page.rows],
+    }
 
 
 @router.get("/units/{code}", response=UnitDetailOut, summary="One org unit, with its subunits")

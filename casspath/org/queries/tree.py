@@ -154,6 +154,19 @@ def child_headcounts(parents: Sequence[OrgUnit]) -> dict[str, int]:
     return {prefix: n for prefix, n in rows if prefix and n}
 
 
+def subtree_headcounts(units: Iterable[OrgUnit]) -> dict[int, int]:
+    """Active employees in each unit's subtree, by unit id (a page of units, some perhaps
+    below others): one query, each unit counting the people of its own subtree only."""
+    ids = [unit.pk for unit in units]
+    if not ids:
+        return {}
+    people = (Employee.objects
+              .filter(status=Employee.Status.ACTIVE, org_unit__path__startswith=OuterRef("path"))
+              .order_by().values("status").annotate(n=Count("*")).values("n"))
+    return dict(OrgUnit.objects.filter(pk__in=ids).order_by()
+                .annotate(n=Coalesce(Subquery(people), 0)).values_list("pk", "n"))
+
+
 def _subtree_total(counts: Mapping[str, int], unit: OrgUnit) -> int:
     return sum(n for prefix, n in counts.items() if prefix.startswith(unit.path))
 
@@ -239,17 +252,6 @@ def _rank_among_siblings(parent: OrgUnit, pk: int) -> int:
         return 0
     flag, code = child["is_department"], child["code"]
     return siblings.filter(Q(is_department__lt=flag) | Q(is_department=flag, code__lt=code)).count()
-
-
-def flatten_tree(roots: Iterable[UnitNode]) -> list[UnitNode]:
-    """Tree order: each unit followed by its subtree."""
-    out: list[UnitNode] = []
-    stack = list(reversed(list(roots)))
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(reversed(node.children))
-    return out
 
 
 def unit_path_names(unit: OrgUnit) -> list[str]:
