@@ -281,7 +281,8 @@ def get_unit(request, code: str):
 # ---------------------------------------------------------------- employees
 
 
-@router.get("/employees", response=EmployeePageOut, summary="Employees in your scope, filtered and paginated")
+@router.get("/employees", response={200: EmployeePageOut, 400: ErrorOut, 422: ErrorOut},
+            summary="Employees in your scope, filtered and paginated")
 def list_employees(request, filters: Query[EmployeeFilterIn]):
     """In employee-number order. Follow `next_cursor` (keyset: the same cost at any depth);
     `page` numbers still work for the first 10,000 rows. `count` is exact up to 1,000."""
@@ -332,7 +333,7 @@ class EmployeeExportIn(Schema):
 
 
 @router.get("/employees/export", summary="The roster as .xlsx or .csv, in the roster import's columns",
-            response={200: None})
+            response={200: None, 422: ErrorOut})
 def export_employees(request, params: Query[EmployeeExportIn]):
     """The employees in your scope whose personal data you may read (training admins: their
     scope; team leads: their team; a manager: himself; consultants, analysts and lecturers are
@@ -459,7 +460,8 @@ def _require_import(user) -> None:
         raise ApiError(403, "您无权修改员工花名册", "You may not change the roster")
 
 
-@router.put("/employees/{employee_no}", response={200: UpsertOut, 201: UpsertOut},
+@router.put("/employees/{employee_no}",
+            response={200: UpsertOut, 201: UpsertOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
             summary="Create or update one employee (idempotent)")
 def put_employee(request, employee_no: str, payload: EmployeeIn):
     user = api_user(request)
@@ -486,7 +488,7 @@ _ROSTER_AT = {name: index for index, name in enumerate(EXISTING_FIELDS)}
 _PLAN_FIELDS = {"org_unit_id": "org_unit", "position_id": "position", "grade_id": "grade"}
 
 
-@router.post("/employees:batch", response=BatchOut,
+@router.post("/employees:batch", response={200: BatchOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Create or update many employees in one transaction (all or nothing)")
 def batch_employees(request, payload: EmployeeBatchIn):
     """A roster import of the items: the import's parsing, checks and set-based write (a
@@ -649,7 +651,8 @@ def _login_refusal(exc: LoginRefused | NoLogin) -> ApiError:
     return ApiError(status, exc.message_zh, exc.message_en)
 
 
-@router.post("/employees/{employee_no}/password-reset", response=PasswordResetOut,
+@router.post("/employees/{employee_no}/password-reset",
+             response={200: PasswordResetOut, 403: ErrorOut, 409: ErrorOut},
              summary="Reset one employee's password: a one-time password, his tokens revoked")
 def reset_password(request: HttpRequest, employee_no: str, response: HttpResponse):
     """For a training admin whose scope holds the employee, never for his own login nor one
@@ -667,7 +670,7 @@ def reset_password(request: HttpRequest, employee_no: str, response: HttpRespons
             "one_time_password": password}
 
 
-@router.post("/employees/{employee_no}/unlock", response=UnlockOut,
+@router.post("/employees/{employee_no}/unlock", response={200: UnlockOut, 403: ErrorOut, 409: ErrorOut},
              summary="Lift one employee's lock-out after repeated wrong passwords")
 def unlock_login(request: HttpRequest, employee_no: str):
     user = api_user(request)
@@ -679,7 +682,7 @@ def unlock_login(request: HttpRequest, employee_no: str):
     return {"employee_no": employee.employee_no, "failed_logins_cleared": cleared}
 
 
-@router.post("/units/{code}/logins", response={202: LoginBatchOut, 200: LoginBatchOut},
+@router.post("/units/{code}/logins", response={202: LoginBatchOut, 200: LoginBatchOut, 422: ErrorOut},
              summary="Issue one-time-password logins for a unit's employees (a background job)")
 def issue_logins(request: HttpRequest, code: str, body: IssueLoginsIn):
     """202 with a new batch; 200 with `already_queued` true and the batch when one of yours for
@@ -697,7 +700,7 @@ def issue_logins(request: HttpRequest, code: str, body: IssueLoginsIn):
     return Status(202, _batch_out(batch))
 
 
-@router.post("/logins/{batch_id}/cancel", response={200: LoginBatchOut, 409: dict},
+@router.post("/logins/{batch_id}/cancel", response={200: LoginBatchOut, 409: ErrorOut},
              summary="Cancel a queued or running login batch: none of its logins is issued")
 def cancel_login_batch(request: HttpRequest, batch_id: int):
     """By the admin who issued it, or any admin who may issue logins for its unit."""
@@ -716,7 +719,7 @@ def login_batch(request: HttpRequest, batch_id: int):
 
 
 @router.post("/logins/{batch_id}/file", summary="Take the batch's password file (.xlsx): once, it is "
-             "deleted as it is handed over", response={200: None, 409: dict, 410: dict})
+             "deleted as it is handed over", response={200: None, 409: ErrorOut, 410: ErrorOut})
 def login_batch_file(request: HttpRequest, batch_id: int):
     """POST, as on the page: handing the file over deletes it, which a GET must never do."""
     user = api_user(request)
