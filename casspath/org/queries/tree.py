@@ -1,8 +1,10 @@
 """The org tree as the user reaches it: the whole forest, the level-by-level pages of the
 tree page with their headcounts, and units' paths and names."""
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from django.db.models import (
     Case,
@@ -23,7 +25,7 @@ from django.db.models.functions import Coalesce, Substr
 from casspath.org import scopes
 from casspath.org.models import Employee, OrgUnit
 from casspath.org.scopes import Perm
-from casspath.org.tree import SEGMENT_WIDTH
+from casspath.org.tree import SEGMENT_WIDTH, subtree_end
 
 
 @dataclass
@@ -156,15 +158,25 @@ def child_headcounts(parents: Sequence[OrgUnit]) -> dict[str, int]:
 
 def subtree_headcounts(units: Iterable[OrgUnit]) -> dict[int, int]:
     """Active employees in each unit's subtree, by unit id (a page of units, some perhaps
-    below others): one query, each unit counting the people of its own subtree only."""
-    ids = [unit.pk for unit in units]
-    if not ids:
+    below others). One query: the active people of each unit of the subtrees (grouped in the
+    index on (org_unit, status, ...), no person's row read), summed here over each subtree's
+    range of the sorted paths. The work grows with the subtrees asked for, not the company."""
+    units = list(units)
+    tops: list[OrgUnit] = []
+    for unit in sorted(units, key=lambda unit: unit.path):
+        if not tops or not unit.is_within(tops[-1]):
+            tops.append(unit)
+    if not tops:
         return {}
-    people = (Employee.objects
-              .filter(status=Employee.Status.ACTIVE, org_unit__path__startswith=OuterRef("path"))
-              .order_by().values("status").annotate(n=Count("*")).values("n"))
-    return dict(OrgUnit.objects.filter(pk__in=ids).order_by()
-                .annotate(n=Coalesce(Subquery(people), 0)).values_list("pk", "n"))
+    in_subtrees = Q(pk__in=[])
+    for top in tops:
+        in_subtrees |= Q(org_unit__path__startswith=top.path)
+    rows = sorted(Employee.objects.filter(in_subtrees, status=Employee.Status.ACTIVE).order_by()
+                  .values("org_unit__path").annotate(n=Count("*")).values_list("org_unit__path", "n"))
+    paths = [path for path, _n in rows]
+    totals = [0, *accumulate(n for _path, n in rows)]
+    return {unit.pk: totals[bisect_left(paths, subtree_end(unit.path))]
+            - totals[bisect_left(paths, unit.path)] for unit in units}
 
 
 def _subtree_total(counts: Mapping[str, int], unit: OrgUnit) -> int:
