@@ -1,18 +1,26 @@
 """The shared test world: a small org tree and a user for every role, each with a twin
 bound to the other city (the one who may, and the one who may not), built with the
 product's own models; and helpers to act as any of them on the pages, in a real browser and
-through the API (session or bearer token).
+through the API (session or bearer token); and imports held under their lock in another
+thread, for the tests of what waits for one (PostgreSQL).
 
 It sits above every app (it builds org's people and api's tokens) and is used by the tests
 of all of them; the layer contract exempts tests (pyproject.toml, [tool.importlinter])."""
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date
+
+from django.db import connection
 
 from casspath.api.actions import do_create_token
 from casspath.core.actors import SystemActor
 from casspath.core.models import User
+from casspath.imports.actions import do_create_import_run, do_execute_import_run
+from casspath.imports.models import ImportRun
 from casspath.org.defaults import ensure_positions, ensure_value_lists
+from casspath.org.importers.roster import RosterImporter
 from casspath.org.models import Employee, Grade, OrgUnit, Position, Role, RoleAssignment, Stage
 from casspath.org.tree import path_for
 
@@ -171,3 +179,88 @@ class ApiCaller:
 
     def delete(self, path: str):
         return self._call("delete", path)
+
+
+# ---------------------------------------------------------------- imports held under their lock
+
+# Bounds every wait of the lock tests (a thread that never arrives), never asserted on.
+LOCK_DEADLINE = 30
+
+
+def in_thread(target, *args) -> threading.Thread:
+    """`target(*args)` started in a thread of its own, on its own database connection (closed
+    when it ends); the tests that need two writers at once run on PostgreSQL
+    (`transaction=True`: a thread does not see the test's transaction)."""
+    def run():
+        try:
+            target(*args)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def queued_roster(user, data: bytes, *, options=None) -> ImportRun:
+    """A real (not dry) roster import of `data` by `user`, queued."""
+    return do_create_import_run("roster", "roster.csv", data, dry_run=False, options=options,
+                                acting_user=user)
+
+
+def pause_roster_plans(monkeypatch, user, *, until: threading.Event) -> threading.Event:
+    """The real (not dry) roster imports of `user` stop in their plan, under the lock, until
+    `until` is set; the event returned says one got there."""
+    arrived = threading.Event()
+    plan = RosterImporter.plan
+
+    def paused_plan(self, ctx, table, report):
+        if not ctx.dry_run and getattr(ctx.acting_user, "pk", None) == user.pk:
+            arrived.set()
+            until.wait(timeout=LOCK_DEADLINE)
+        return plan(self, ctx, table, report)
+
+    monkeypatch.setattr(RosterImporter, "plan", paused_plan)
+    return arrived
+
+
+class PausedImport:
+    """A roster import of `data` by `user`, running in another thread and stopped in its plan,
+    holding the import lock of `user`'s scope, until `finish()`. Any later real roster import
+    by `user` (the employee batch API is one) passes through the plan once released."""
+
+    def __init__(self, monkeypatch, user, data: bytes, *, options=None):
+        self.run = queued_roster(user, data, options=options)
+        self.release = threading.Event()
+        arrived = pause_roster_plans(monkeypatch, user, until=self.release)
+        self.thread = in_thread(do_execute_import_run, self.run.pk)
+        assert arrived.wait(timeout=LOCK_DEADLINE), "the import never reached its plan"
+
+    def finish(self) -> ImportRun:
+        """Let it go on, wait for it to end, and give its run as it ended."""
+        self.release.set()
+        self.thread.join()
+        self.run.refresh_from_db()
+        return self.run
+
+
+def eventually(condition, *, every: float = 0.05) -> bool:
+    """Poll `condition` until it holds or LOCK_DEADLINE passes; whether it held."""
+    deadline = time.monotonic() + LOCK_DEADLINE
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return False
+
+
+def waits_for_the_lock_or_ends(thread: threading.Thread) -> None:
+    """Until `thread` waits for an advisory lock (PostgreSQL lists it, not granted) or has
+    ended (a writer that takes no lock): bounded by LOCK_DEADLINE, never asserted on."""
+
+    def waiting() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            return bool(cursor.fetchone()[0])
+
+    eventually(lambda: not thread.is_alive() or waiting())

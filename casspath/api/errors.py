@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -91,6 +91,23 @@ class ApiError(HttpError, BilingualError):
         HttpError.__init__(self, status_code, message_en)
         self.message_zh, self.message_en = message_zh, message_en
         self.errors = errors or []
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(description="The field, dotted (employees.3.phone)")
+    loc: list[str]
+    type: str
+    message_zh: str
+    message_en: str
+
+
+class ErrorOut(Schema):
+    """The body of every error (`error_body`), for the operations' documented refusals."""
+
+    detail: str = Field(description="In the request's language")
+    detail_zh: str
+    detail_en: str
+    errors: list[FieldErrorOut] | None = Field(None, description="Validation errors (422): one per bad field")
 
 
 def error_body(detail_zh: str, detail_en: str, errors: list[dict] | None = None) -> dict:

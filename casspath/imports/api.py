@@ -12,7 +12,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from casspath.api.auth import api_user
-from casspath.api.errors import ApiError
+from casspath.api.errors import ApiError, ErrorOut
 from casspath.imports import registry
 from casspath.imports.access import access_run_by_id
 from casspath.imports.actions import FileGone, do_apply_import_run, do_create_import_run
@@ -105,7 +105,7 @@ def list_kinds(request):
     ]
 
 
-@router.get("/runs", response=list[RunOut])
+@router.get("/runs", response={200: list[RunOut], 403: ErrorOut})
 def list_runs(request):
     """The caller's recent runs, newest first."""
     user = api_user(request)
@@ -114,13 +114,14 @@ def list_runs(request):
     return [_out(run) for run in recent_runs(user, limit=50)]
 
 
-@router.get("/runs/{int:run_id}", response=RunOut)
+@router.get("/runs/{int:run_id}", response={200: RunOut, 403: ErrorOut, 404: ErrorOut})
 def get_run(request, run_id: int):
     """A run's status, progress and (when finished) report."""
     return _out(_run(api_user(request), run_id))
 
 
-@router.post("/runs/{int:run_id}/apply", response={201: RunOut, 200: RunOut})
+@router.post("/runs/{int:run_id}/apply",
+             response={201: RunOut, 200: RunOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def apply_run(request, run_id: int):
     """Import for real the stored file of a successful dry run (idempotent)."""
     user = api_user(request)
@@ -139,7 +140,7 @@ def apply_run(request, run_id: int):
     return Status(200, _out(applied))
 
 
-@router.get("/{kind}/template")
+@router.get("/{kind}/template", response={200: None, 403: ErrorOut, 404: ErrorOut})
 def template(request, kind: str):
     """The .xlsx template of an import kind: headers with notes, drop-downs, instructions."""
     importer = _importer(api_user(request), kind)
@@ -148,7 +149,7 @@ def template(request, kind: str):
     return response
 
 
-@router.post("/{kind}", response={201: RunOut})
+@router.post("/{kind}", response={201: RunOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut})
 def upload(
     request,
     kind: str,

@@ -13,7 +13,7 @@ from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
-from casspath.api.errors import ApiError
+from casspath.api.errors import ApiError, ErrorOut
 from casspath.core import paging
 from casspath.core.errors import InvalidTransition, InvalidValue
 from casspath.imports import registry
@@ -198,15 +198,66 @@ def _invalid(errors: list[dict]) -> ApiError:
 # ---------------------------------------------------------------- units
 
 
-@router.get("/units", response=list[UnitOut], summary="Org units in your scope, in tree order")
-def list_units(request):
+class UnitPageOut(Schema):
+    count: int = Field(description=f"Units matching: exact when count_exact, else {paging.COUNT_CAP} "
+                                   "(there are more; narrow the filters to count them)")
+    count_exact: bool
+    page_size: int
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on the last")
+    previous_cursor: str | None = Field(description="Pass as cursor for the previous page; null on the first")
+    items: list[UnitOut]
+
+
+class UnitFilterIn(Schema):
+    q: str = Field("", max_length=100, description="A unit code from its start (any case, full-width "
+                                                   "letters as typed) or part of a unit's name: the search "
+                                                   "of the org tree and the unit pickers")
+    under: str = Field("", max_length=100,
+                       description="A unit code of your scope: that unit and its subunits")
+    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
+                               description="next_cursor or previous_cursor of a previous answer, unchanged")
+    page_size: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
+
+
+UNITS_CURSOR_SALT = "casspath.org.api.units"
+
+
+@router.get("/units", response={200: UnitPageOut, 400: ErrorOut, 422: ErrorOut},
+            summary="Org units in your scope, in tree order, a page at a time")
+def list_units(request, filters: Query[UnitFilterIn]):
+    """Each unit followed by its subunits, `page_size` at a time: follow `next_cursor`
+    (keyset, the same cost at any depth). `count` is exact up to 1,000. `q` searches codes
+    and names, `under` keeps one unit's subtree. (It used to answer a bare list of every unit
+    in scope: the units are in `items` now.)"""
     user = api_user(request)
-    nodes = queries.flatten_tree(queries.unit_tree(user))
-    codes = {node.unit.pk: node.unit.code for node in nodes}
-    missing = {node.unit.parent_id for node in nodes
-               if node.unit.parent_id and node.unit.parent_id not in codes}
-    codes.update(queries.unit_values_by_id(missing, "code"))
-    return [_unit_out(node, codes) for node in nodes]
+    units = queries.matching_units(user, Perm.VIEW_EMPLOYEES, filters.q)
+    if filters.under:
+        try:
+            under = access_unit_by_code(user, filters.under)
+        except Http404:
+            raise _invalid([_field_error("under", f"单位编码“{filters.under}”不存在或不在您的范围内",
+                                         f"unit code '{filters.under}' does not exist or is outside your "
+                                         "scope")]) from None
+        units = units.filter(path__startswith=under.path)
+    after = before = None
+    if filters.cursor is not None:
+        try:
+            after, before = paging.decode_cursor(UNITS_CURSOR_SALT, filters.cursor)
+        except paging.InvalidCursor as invalid:
+            raise ApiError(400, invalid.message_zh, invalid.message_en) from None
+    page = paging.keyset_page(units, "path", size=filters.page_size, after=after, before=before)
+    count = paging.capped_count(units)
+    headcounts = queries.subtree_headcounts(page.rows)
+    codes = queries.unit_values_by_id({unit.parent_id for unit in page.rows if unit.parent_id}, "code")
+    return {
+        "count": count.value, "count_exact": count.exact, "page_size": filters.page_size,
+        "next_cursor": (paging.encode_cursor(UNITS_CURSOR_SALT, after=page.next_key)
+                        if page.next_key else None),
+        "previous_cursor": (paging.encode_cursor(UNITS_CURSOR_SALT, before=page.previous_key)
+                            if page.previous_key else None),
+        "items": [_unit_out(queries.UnitNode(unit, headcount=headcounts.get(unit.pk, 0)), codes)
+                  for unit in page.rows],
+    }
 
 
 @router.get("/units/{code}", response=UnitDetailOut, summary="One org unit, with its subunits")
@@ -230,7 +281,8 @@ def get_unit(request, code: str):
 # ---------------------------------------------------------------- employees
 
 
-@router.get("/employees", response=EmployeePageOut, summary="Employees in your scope, filtered and paginated")
+@router.get("/employees", response={200: EmployeePageOut, 400: ErrorOut, 422: ErrorOut},
+            summary="Employees in your scope, filtered and paginated")
 def list_employees(request, filters: Query[EmployeeFilterIn]):
     """In employee-number order. Follow `next_cursor` (keyset: the same cost at any depth);
     `page` numbers still work for the first 10,000 rows. `count` is exact up to 1,000."""
@@ -281,7 +333,7 @@ class EmployeeExportIn(Schema):
 
 
 @router.get("/employees/export", summary="The roster as .xlsx or .csv, in the roster import's columns",
-            response={200: None})
+            response={200: None, 422: ErrorOut})
 def export_employees(request, params: Query[EmployeeExportIn]):
     """The employees in your scope whose personal data you may read (training admins: their
     scope; team leads: their team; a manager: himself; consultants, analysts and lecturers are
@@ -408,7 +460,8 @@ def _require_import(user) -> None:
         raise ApiError(403, "您无权修改员工花名册", "You may not change the roster")
 
 
-@router.put("/employees/{employee_no}", response={200: UpsertOut, 201: UpsertOut},
+@router.put("/employees/{employee_no}",
+            response={200: UpsertOut, 201: UpsertOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
             summary="Create or update one employee (idempotent)")
 def put_employee(request, employee_no: str, payload: EmployeeIn):
     user = api_user(request)
@@ -435,7 +488,7 @@ _ROSTER_AT = {name: index for index, name in enumerate(EXISTING_FIELDS)}
 _PLAN_FIELDS = {"org_unit_id": "org_unit", "position_id": "position", "grade_id": "grade"}
 
 
-@router.post("/employees:batch", response=BatchOut,
+@router.post("/employees:batch", response={200: BatchOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Create or update many employees in one transaction (all or nothing)")
 def batch_employees(request, payload: EmployeeBatchIn):
     """A roster import of the items: the import's parsing, checks and set-based write (a
@@ -598,7 +651,8 @@ def _login_refusal(exc: LoginRefused | NoLogin) -> ApiError:
     return ApiError(status, exc.message_zh, exc.message_en)
 
 
-@router.post("/employees/{employee_no}/password-reset", response=PasswordResetOut,
+@router.post("/employees/{employee_no}/password-reset",
+             response={200: PasswordResetOut, 403: ErrorOut, 409: ErrorOut},
              summary="Reset one employee's password: a one-time password, his tokens revoked")
 def reset_password(request: HttpRequest, employee_no: str, response: HttpResponse):
     """For a training admin whose scope holds the employee, never for his own login nor one
@@ -616,7 +670,7 @@ def reset_password(request: HttpRequest, employee_no: str, response: HttpRespons
             "one_time_password": password}
 
 
-@router.post("/employees/{employee_no}/unlock", response=UnlockOut,
+@router.post("/employees/{employee_no}/unlock", response={200: UnlockOut, 403: ErrorOut, 409: ErrorOut},
              summary="Lift one employee's lock-out after repeated wrong passwords")
 def unlock_login(request: HttpRequest, employee_no: str):
     user = api_user(request)
@@ -628,7 +682,7 @@ def unlock_login(request: HttpRequest, employee_no: str):
     return {"employee_no": employee.employee_no, "failed_logins_cleared": cleared}
 
 
-@router.post("/units/{code}/logins", response={202: LoginBatchOut, 200: LoginBatchOut},
+@router.post("/units/{code}/logins", response={202: LoginBatchOut, 200: LoginBatchOut, 422: ErrorOut},
              summary="Issue one-time-password logins for a unit's employees (a background job)")
 def issue_logins(request: HttpRequest, code: str, body: IssueLoginsIn):
     """202 with a new batch; 200 with `already_queued` true and the batch when one of yours for
@@ -646,7 +700,7 @@ def issue_logins(request: HttpRequest, code: str, body: IssueLoginsIn):
     return Status(202, _batch_out(batch))
 
 
-@router.post("/logins/{batch_id}/cancel", response={200: LoginBatchOut, 409: dict},
+@router.post("/logins/{batch_id}/cancel", response={200: LoginBatchOut, 409: ErrorOut},
              summary="Cancel a queued or running login batch: none of its logins is issued")
 def cancel_login_batch(request: HttpRequest, batch_id: int):
     """By the admin who issued it, or any admin who may issue logins for its unit."""
@@ -665,7 +719,7 @@ def login_batch(request: HttpRequest, batch_id: int):
 
 
 @router.post("/logins/{batch_id}/file", summary="Take the batch's password file (.xlsx): once, it is "
-             "deleted as it is handed over", response={200: None, 409: dict, 410: dict})
+             "deleted as it is handed over", response={200: None, 409: ErrorOut, 410: ErrorOut})
 def login_batch_file(request: HttpRequest, batch_id: int):
     """POST, as on the page: handing the file over deletes it, which a GET must never do."""
     user = api_user(request)

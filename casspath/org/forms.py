@@ -150,7 +150,7 @@ class UnitPickerField(forms.CharField):
 
 def unit_label(user, perm: Perm, unit: OrgUnit) -> str:
     """The unit's path as its picker shows it, and its code."""
-    (choice,) = queries.unit_choices_of(user, perm, [unit])
+    (choice,) = queries.unit_paths(user, perm, [unit])
     return f"{choice.label} · {unit.code}"
 
 

@@ -13,6 +13,14 @@ def segment(unit_id: int) -> str:
     return f"{unit_id:0{SEGMENT_WIDTH}d}/"
 
 
+def subtree_end(path: str) -> str:
+    """The first path after every path of the subtree at `path` ("/0001/" → "/00010"), in
+    the order of code points: a subtree is then a range of the index, which a LIKE
+    'prefix%' is not on every database (PostgreSQL needs a pattern opclass, SQLite
+    case-sensitive LIKE), or of a sorted list of paths."""
+    return path[:-1] + chr(ord("/") + 1)
+
+
 def path_for(unit: OrgUnit, parent: OrgUnit | None) -> tuple[str, int]:
     """The path and depth `unit` (already saved, so it has a pk) takes under `parent`."""
     if parent is None:

@@ -46,7 +46,7 @@ def tree(request):
     _require(user, Perm.VIEW_EMPLOYEES)
     revealed = access_unit_by_code(user, request.GET["open"]) if request.GET.get("open") else None
     q = request.GET.get("q", "").strip()
-    matches, more = queries.find_units(user, q)
+    matches, more = _tree_matches(user, q)
     return render(request, "org/tree.html", {
         "roots": queries.tree_revealing(user, revealed) if revealed else queries.tree_roots(user),
         "revealed": revealed,
@@ -76,9 +76,14 @@ def tree_search(request):
     """Units matching what was typed in the tree's search box (an htmx fragment)."""
     _require(request.user, Perm.VIEW_EMPLOYEES)
     q = request.GET.get("q", "").strip()
-    matches, more = queries.find_units(request.user, q)
+    matches, more = _tree_matches(request.user, q)
     return render(request, "org/partials/tree_search.html",
                   {"q": q, "matches": matches, "more_matches": more})
+
+
+def _tree_matches(user, q: str) -> tuple[list[queries.UnitPath], bool]:
+    # The tree lists its units itself: its search box finds nothing until something is typed.
+    return queries.search_units(user, Perm.VIEW_EMPLOYEES, q) if q else ([], False)
 
 
 @login_required
@@ -121,7 +126,7 @@ def _page_key(value: str | None) -> str | None:
 @require_GET
 def unit_choices(request):
     """The units matching what was typed in a unit picker (htmx): of the user's scope for the
-    picker's permission, at most `queries.UNIT_CHOICES_LIMIT`, each with its path."""
+    picker's permission, at most `queries.UNIT_SEARCH_LIMIT`, each with its path."""
     user = request.user
     perm = PICKER_PERMS.get(request.GET.get("perm", ""))
     if perm is None:
@@ -135,9 +140,9 @@ def unit_choices(request):
             not_under = access_unit_by_code(user, request.GET["not_under"], perm=perm)
         except Http404:
             not_under = None
-    choices, more = queries.unit_choices(user, perm, request.GET.get("q", ""), not_under=not_under)
+    choices, more = queries.search_units(user, perm, request.GET.get("q", ""), not_under=not_under)
     return render(request, "org/partials/unit_choices.html", {
-        "choices": choices, "more": more, "limit": queries.UNIT_CHOICES_LIMIT,
+        "choices": choices, "more": more, "limit": queries.UNIT_SEARCH_LIMIT,
         "typed": request.GET.get("q", "").strip(),
     })
 
@@ -312,7 +317,7 @@ def issue_logins(request, code: str):
     # The limit is said before the click, with what each choice would count against it.
     return render(request, "org/issue_logins.html", {
         "unit": unit,
-        "unit_label": queries.unit_choices_of(user, Perm.ISSUE_LOGINS, [unit])[0].label,
+        "unit_label": queries.unit_paths(user, Perm.ISSUE_LOGINS, [unit])[0].label,
         "form": form,
         "without_login": queries.employees_without_login(unit),
         "active": queries.unit_headcount(unit)["active"],
@@ -325,7 +330,7 @@ def issue_logins(request, code: str):
 @require_GET
 def login_batch(request, batch_id: int):
     batch = access_login_batch_by_id(request.user, batch_id)
-    (choice,) = queries.unit_choices_of(request.user, Perm.ISSUE_LOGINS, [batch.org_unit])
+    (choice,) = queries.unit_paths(request.user, Perm.ISSUE_LOGINS, [batch.org_unit])
     return render(request, "org/login_batch.html", {"batch": batch, "unit_label": choice.label})
 
 

@@ -21,7 +21,9 @@ another lifetime, or sooner if chosen), and is revoked when its user's password 
 reset, his login is reissued or deactivated, or he loses a role he held when it was made.
 
 Errors share one body: `detail` (in the request's language), `detail_zh`, `detail_en`, and for
-422 `errors`, one entry per bad field (`field`, `message_zh`, `message_en`).
+422 `errors`, one entry per bad field (`field`, `message_zh`, `message_en`). Every call may
+answer 401 (no token, or one revoked or expired) and 403 (a one-time password not yet
+changed, or no right to the operation); each operation lists the other refusals it words.
 """
 
 # Every router inherits both authentications; the OpenAPI document and the docs page

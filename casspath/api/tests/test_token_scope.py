@@ -8,7 +8,7 @@ def test_a_city_admins_token_lists_only_his_city(client, world):
     _, secret = make_token(world.city_admin_a)
     response = client.get("/api/v1/org/units", **bearer(secret))
     assert response.status_code == 200
-    codes = {unit["code"] for unit in response.json()}
+    codes = {unit["code"] for unit in response.json()["items"]}
     assert "GZ" in codes and "GZ-TH-01" in codes
     assert not codes & {"SZ", "SZ-NS", "SZ-NS-01", "GD"}
 

@@ -28,6 +28,12 @@ def csv_bytes(rows: list[list], encoding: str = "utf-8", delimiter: str = ",") -
     return out.getvalue().encode(encoding)
 
 
+def roster_csv(*rows: tuple[str, str, str]) -> bytes:
+    """A roster file of (工号, 姓名, 单位编码) rows: account managers, hired 2023-05-06, 初级, 在职."""
+    return csv_bytes([ROSTER_HEADERS_ZH] + [[no, name, "", "", unit, "客户经理", "2023-05-06", "初级", "在职"]
+                                           for no, name, unit in rows])
+
+
 def xlsx_bytes(rows: list[list], title: str = "Sheet1") -> bytes:
     workbook = Workbook()
     sheet = workbook.active

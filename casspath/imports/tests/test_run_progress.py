@@ -2,7 +2,6 @@
 file is parsed outside the write transaction, the phases under the lock are written on a
 second connection (PostgreSQL), and a run waiting for the lock keeps its heartbeat."""
 
-import threading
 
 import pytest
 from django.db import connection
@@ -12,16 +11,10 @@ from casspath.imports import locks
 from casspath.imports.actions import do_create_import_run, do_execute_import_run
 from casspath.imports.models import ImportRun
 from casspath.imports.tasks import enqueue
-from casspath.imports.tests.test_scope_locks import (
-    DEADLINE,
-    TWO_NEW,
-    in_thread,
-    pause_planning_of,
-    queued,
-    roster,
-)
+from casspath.imports.tests.helpers import roster_csv as roster
 from casspath.org.models import Employee
-from casspath.testing import build_world
+from casspath.testing import PausedImport, build_world, eventually, in_thread
+from casspath.testing import queued_roster as queued
 
 postgresql = connection.vendor == "postgresql"
 
@@ -29,22 +22,17 @@ postgresql = connection.vendor == "postgresql"
 @pytest.mark.django_db(transaction=True)
 def test_a_real_runs_progress_is_seen_while_it_plans_under_the_lock(monkeypatch):
     world = build_world()
-    run = queued(world.city_admin_a, TWO_NEW)
-    release = threading.Event()
-    arrived = pause_planning_of(monkeypatch, world.city_admin_a, until=release)
-    worker = in_thread(do_execute_import_run, run.pk)
-    assert arrived.wait(timeout=DEADLINE)
+    paused = PausedImport(monkeypatch, world.city_admin_a,
+                          roster(("E0300", "广州新人", "GZ-TH-01"), ("E0301", "又一新人", "GZ-TH-01")))
 
-    run.refresh_from_db()  # another connection: what the run page would show now
+    run = ImportRun.objects.get(pk=paused.run.pk)  # another connection: what the run page would show now
     seen = (run.status, run.phase, run.progress_total)
-    release.set()
-    worker.join()
+    run = paused.finish()
 
     # The rows were counted outside the transaction; on PostgreSQL the phase under the lock
     # is committed beside it (SQLite admits one writer, the run, so it shows the last phase
     # before the lock).
     assert seen == ("running", "planning" if postgresql else "validating", 2)
-    run.refresh_from_db()
     assert run.status == "succeeded"
 
 
@@ -54,12 +42,8 @@ def test_a_run_waiting_for_the_lock_keeps_its_heartbeat_fresh(monkeypatch):
     monkeypatch.setattr(locks, "WAIT_SLICE_SECONDS", 0.05, raising=False)
     monkeypatch.setattr(locks, "WAITING_EVERY_SECONDS", 0.05, raising=False)
     world = build_world()
-    first = queued(world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
     second = queued(world.city_admin_a, roster(("E0301", "又一新人", "GZ-TH-01")))
-    release = threading.Event()
-    arrived = pause_planning_of(monkeypatch, world.city_admin_a, until=release)
-    holder = in_thread(do_execute_import_run, first.pk)
-    assert arrived.wait(timeout=DEADLINE)
+    holder = PausedImport(monkeypatch, world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
     waiter = in_thread(do_execute_import_run, second.pk)
 
     beats: list = []
@@ -70,9 +54,8 @@ def test_a_run_waiting_for_the_lock_keeps_its_heartbeat_fresh(monkeypatch):
             beats.append(second.heartbeat_at)
         return len(beats) >= 3
 
-    fresh = _until(beat_twice_while_waiting)
-    release.set()
-    holder.join()
+    fresh = eventually(beat_twice_while_waiting, every=0.02)
+    holder.finish()
     waiter.join()
 
     assert fresh, beats
@@ -112,14 +95,3 @@ def test_a_consumer_under_the_lock_has_committed_the_runs_progress(consumers):
 
     assert seen == ("running", "planning" if postgresql else "validating", len(rows))
     assert not Employee.objects.filter(employee_no="E03000").exists()
-
-
-def _until(condition) -> bool:
-    import time
-
-    deadline = time.monotonic() + DEADLINE
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False

@@ -9,61 +9,20 @@ import pytest
 from django.db import connection
 
 from casspath.imports import locks
-from casspath.imports.actions import do_create_import_run, do_execute_import_run
+from casspath.imports.actions import do_execute_import_run
 from casspath.imports.models import ImportRun
-from casspath.imports.tests.helpers import ROSTER_HEADERS_ZH, csv_bytes
+from casspath.imports.tests.helpers import roster_csv as roster
 from casspath.org.importers.roster import RosterImporter
 from casspath.org.models import Employee
-from casspath.testing import build_world
-
-# Bounds every wait of these tests (a thread that never arrives), never asserted on.
-DEADLINE = 30
+from casspath.testing import LOCK_DEADLINE, PausedImport, build_world, eventually, in_thread
+from casspath.testing import queued_roster as queued
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor == "sqlite",
     reason="SQLite admits one writer at a time: imports of every scope take turns there",
 )
 
-
-def roster(*rows: tuple[str, str, str]) -> bytes:
-    """A roster file of (工号, 姓名, 单位编码) rows."""
-    return csv_bytes([ROSTER_HEADERS_ZH] + [[no, name, "", "", unit, "客户经理", "2023-05-06", "初级", "在职"]
-                                           for no, name, unit in rows])
-
-
 TWO_NEW = roster(("E0300", "广州新人", "GZ-TH-01"), ("E0301", "又一新人", "GZ-TH-01"))
-
-
-def queued(user, data: bytes) -> ImportRun:
-    return do_create_import_run("roster", "roster.csv", data, dry_run=False, acting_user=user)
-
-
-def in_thread(target, *args) -> threading.Thread:
-    def run():
-        try:
-            target(*args)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
-def pause_planning_of(monkeypatch, user, *, until: threading.Event) -> threading.Event:
-    """The real (not dry) roster import of `user` stops in its plan, under the lock, until
-    `until` is set; the returned event says it got there."""
-    arrived = threading.Event()
-    plan = RosterImporter.plan
-
-    def paused_plan(self, ctx, table, report):
-        if not ctx.dry_run and getattr(ctx.acting_user, "pk", None) == user.pk:
-            arrived.set()
-            until.wait(timeout=DEADLINE)
-        return plan(self, ctx, table, report)
-
-    monkeypatch.setattr(RosterImporter, "plan", paused_plan)
-    return arrived
 
 
 def test_it_locks_a_city_exclusively_beneath_shared_locks_of_its_ancestors():
@@ -101,22 +60,15 @@ def test_an_unrestricted_actor_and_the_org_unit_import_lock_the_whole_tree(world
 @pytest.mark.django_db(transaction=True)
 def test_it_imports_two_cities_side_by_side(monkeypatch):
     world = build_world()
-    guangzhou = queued(world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
     shenzhen = queued(world.city_admin_b, roster(("E0301", "深圳新人", "SZ-NS-01")))
-    shenzhen_done = threading.Event()
-    arrived = pause_planning_of(monkeypatch, world.city_admin_a, until=shenzhen_done)
-    first = in_thread(do_execute_import_run, guangzhou.pk)
-    assert arrived.wait(timeout=DEADLINE)
+    paused = PausedImport(monkeypatch, world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
 
     # Guangzhou holds its lock (paused in its plan): Shenzhen's import does not wait for it.
     do_execute_import_run(shenzhen.pk)
-    guangzhou.refresh_from_db()
-    still_running = guangzhou.status == "running"
-    shenzhen_done.set()
-    first.join()
+    still_running = ImportRun.objects.get(pk=paused.run.pk).status == "running"
+    guangzhou = paused.finish()
 
     assert still_running
-    guangzhou.refresh_from_db()
     shenzhen.refresh_from_db()
     assert (guangzhou.status, shenzhen.status) == ("succeeded", "succeeded")
     assert shenzhen.finished_at and guangzhou.finished_at and shenzhen.finished_at < guangzhou.finished_at
@@ -127,20 +79,14 @@ def test_it_imports_two_cities_side_by_side(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_the_employee_batch_of_another_city_does_not_wait_for_a_city_import(monkeypatch, client):
     world = build_world()
-    guangzhou = queued(world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
-    batch_done = threading.Event()
-    arrived = pause_planning_of(monkeypatch, world.city_admin_a, until=batch_done)
-    first = in_thread(do_execute_import_run, guangzhou.pk)
-    assert arrived.wait(timeout=DEADLINE)
+    paused = PausedImport(monkeypatch, world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
 
     client.force_login(world.city_admin_b)
     response = client.post("/api/v1/org/employees:batch", content_type="application/json", data=json.dumps(
         {"employees": [{"employee_no": "E0302", "name": "深圳批量", "org_unit": "SZ-NS-01",
                         "hire_date": "2023-01-01"}]}))
-    guangzhou.refresh_from_db()
-    still_running = guangzhou.status == "running"
-    batch_done.set()
-    first.join()
+    still_running = ImportRun.objects.get(pk=paused.run.pk).status == "running"
+    paused.finish()
 
     assert response.status_code == 200, response.content
     assert response.json()["created"] == 1
@@ -151,23 +97,17 @@ def test_the_employee_batch_of_another_city_does_not_wait_for_a_city_import(monk
 @pytest.mark.django_db(transaction=True)
 def test_a_province_import_waits_for_the_city_import_below_it_and_sees_its_rows(monkeypatch):
     world = build_world()
-    city = queued(world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
     province = queued(world.province_admin, roster(("E0300", "广州新人", "GZ-TH-01")))
-    release = threading.Event()
-    arrived = pause_planning_of(monkeypatch, world.city_admin_a, until=release)
-    first = in_thread(do_execute_import_run, city.pk)
-    assert arrived.wait(timeout=DEADLINE)
+    paused = PausedImport(monkeypatch, world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
     second = in_thread(do_execute_import_run, province.pk)
 
     # The province's run says it waits, and so keeps its heartbeat (a second connection
     # commits it while the run's own transaction waits for the lock).
-    waited = _until(lambda: _phase(province) == "waiting")
-    release.set()
-    first.join()
+    waited = eventually(lambda: _phase(province) == "waiting")
+    city = paused.finish()
     second.join()
 
     assert waited
-    city.refresh_from_db()
     province.refresh_from_db()
     assert (city.status, province.status) == ("succeeded", "succeeded")
     assert city.finished_at and province.finished_at and city.finished_at < province.finished_at
@@ -190,7 +130,7 @@ def test_a_new_number_two_cities_create_at_once_is_one_citys_row_error(monkeypat
     def plan_when_both_are_here(self, ctx, table, report):
         if not ctx.dry_run:
             try:
-                meeting.wait(timeout=DEADLINE)
+                meeting.wait(timeout=LOCK_DEADLINE)
                 met.append(True)
             except threading.BrokenBarrierError:
                 met.append(False)
@@ -244,18 +184,6 @@ def test_a_new_number_created_after_the_check_is_a_row_error_and_nothing_is_writ
 def _phase(run: ImportRun) -> str:
     run.refresh_from_db()
     return run.phase
-
-
-def _until(condition) -> bool:
-    """Poll `condition` until it holds or DEADLINE passes; whether it held."""
-    import time
-
-    deadline = time.monotonic() + DEADLINE
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 @pytest.mark.django_db

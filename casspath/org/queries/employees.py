@@ -230,7 +230,7 @@ def employee_page(user, filters: EmployeeFilters, *, after: str | None = None, b
 
 
 def filter_choices(user) -> dict:
-    """The options of the list's filters (units are picked by search: `unit_choices`)."""
+    """The options of the list's filters (units are picked by search: `search_units`)."""
     return {
         "stages": list(stages_by_code().values()),
         "positions": list(Position.objects.all()),

@@ -1,8 +1,10 @@
 """The org tree as the user reaches it: the whole forest, the level-by-level pages of the
-tree page with their headcounts, unit search, and units' paths and names."""
+tree page with their headcounts, and units' paths and names."""
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from django.db.models import (
     Case,
@@ -23,8 +25,7 @@ from django.db.models.functions import Coalesce, Substr
 from casspath.org import scopes
 from casspath.org.models import Employee, OrgUnit
 from casspath.org.scopes import Perm
-from casspath.org.tree import SEGMENT_WIDTH
-from casspath.org.validators import unit_code_key
+from casspath.org.tree import SEGMENT_WIDTH, subtree_end
 
 
 @dataclass
@@ -155,6 +156,29 @@ def child_headcounts(parents: Sequence[OrgUnit]) -> dict[str, int]:
     return {prefix: n for prefix, n in rows if prefix and n}
 
 
+def subtree_headcounts(units: Iterable[OrgUnit]) -> dict[int, int]:
+    """Active employees in each unit's subtree, by unit id (a page of units, some perhaps
+    below others). One query: the active people of each unit of the subtrees (grouped in the
+    index on (org_unit, status, ...), no person's row read), summed here over each subtree's
+    range of the sorted paths. The work grows with the subtrees asked for, not the company."""
+    units = list(units)
+    tops: list[OrgUnit] = []
+    for unit in sorted(units, key=lambda unit: unit.path):
+        if not tops or not unit.is_within(tops[-1]):
+            tops.append(unit)
+    if not tops:
+        return {}
+    in_subtrees = Q(pk__in=[])
+    for top in tops:
+        in_subtrees |= Q(org_unit__path__startswith=top.path)
+    rows = sorted(Employee.objects.filter(in_subtrees, status=Employee.Status.ACTIVE).order_by()
+                  .values("org_unit__path").annotate(n=Count("*")).values_list("org_unit__path", "n"))
+    paths = [path for path, _n in rows]
+    totals = [0, *accumulate(n for _path, n in rows)]
+    return {unit.pk: totals[bisect_left(paths, subtree_end(unit.path))]
+            - totals[bisect_left(paths, unit.path)] for unit in units}
+
+
 def _subtree_total(counts: Mapping[str, int], unit: OrgUnit) -> int:
     return sum(n for prefix, n in counts.items() if prefix.startswith(unit.path))
 
@@ -240,48 +264,6 @@ def _rank_among_siblings(parent: OrgUnit, pk: int) -> int:
         return 0
     flag, code = child["is_department"], child["code"]
     return siblings.filter(Q(is_department__lt=flag) | Q(is_department=flag, code__lt=code)).count()
-
-
-TREE_SEARCH_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class UnitMatch:
-    unit: OrgUnit
-    path_names: list[str]  # names from the root of the tree down to the unit's parent
-
-
-def find_units(user, text: str, *, limit: int = TREE_SEARCH_LIMIT,
-               perm: Perm = Perm.VIEW_EMPLOYEES) -> tuple[list[UnitMatch], bool]:
-    """Units in the user's scope whose code starts with `text` (as codes are written:
-    upper-case, half-width) or whose name contains it, the closest first (the code itself,
-    then code prefixes, then names that start with it), at most `limit`; and whether there
-    are more. Two queries: the units, then their ancestors' names."""
-    text = text.strip()[:100]
-    if not text:
-        return [], False
-    code = unit_code_key(text)
-    rank = Case(When(code=code, then=Value(0)), When(code__startswith=code, then=Value(1)),
-                When(name__istartswith=text, then=Value(2)), default=Value(3), output_field=IntegerField())
-    found = list(scopes.units_for(user, perm).filter(Q(code__startswith=code) | Q(name__icontains=text))
-                 .annotate(rank=rank).order_by("rank", "depth", "code")[:limit + 1])
-    units = found[:limit]
-    ancestors = {pk for unit in units for pk in unit.ancestor_ids()[:-1]}
-    names = dict(OrgUnit.objects.filter(pk__in=ancestors).values_list("pk", "name")) if ancestors else {}
-    matches = [UnitMatch(unit, [names[pk] for pk in unit.ancestor_ids()[:-1] if pk in names])
-               for unit in units]
-    return matches, len(found) > limit
-
-
-def flatten_tree(roots: Iterable[UnitNode]) -> list[UnitNode]:
-    """Tree order: each unit followed by its subtree."""
-    out: list[UnitNode] = []
-    stack = list(reversed(list(roots)))
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(reversed(node.children))
-    return out
 
 
 def unit_path_names(unit: OrgUnit) -> list[str]:

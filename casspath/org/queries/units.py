@@ -1,10 +1,11 @@
-"""Units as lists and pickers name them: labels that tell two units of one name apart, and
-the units a picker offers or its text names."""
+"""Units as lists, searches and pickers name them: labels that tell two units of one name
+apart, the one unit search (the tree's search box, the pickers, the API's unit list), and the
+unit a picker's text names."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from casspath.org import scopes
 from casspath.org.models import OrgUnit
@@ -47,13 +48,13 @@ def unit_labels(units: Iterable[OrgUnit]) -> dict[int, str]:
 
 
 
-UNIT_CHOICES_LIMIT = 20
+UNIT_SEARCH_LIMIT = 20
 
 
 @dataclass(frozen=True)
-class UnitChoice:
-    """A unit as a picker offers it: its name, and the names above it down from the top of the
-    user's reach, so that two 商客二班 of one city read apart."""
+class UnitPath:
+    """A unit as a search or a picker shows it: its name, and the names above it down from the
+    top of the user's reach, so that two 商客二班 of one city read apart."""
 
     unit: OrgUnit
     ancestors: list[str]
@@ -71,23 +72,37 @@ class UnitChoice:
         return UNIT_PATH_SEPARATOR.join([*self.ancestors, self.unit.name])
 
 
-def unit_choices(user, perm: Perm, text: str = "", *, not_under: OrgUnit | None = None,
-                 limit: int = UNIT_CHOICES_LIMIT) -> tuple[list[UnitChoice], bool]:
-    """Units of the user's scope for `perm` whose code begins with `text` or whose name holds
-    it, in tree order, at most `limit` (and whether more match); the first units of the scope
-    for an empty text. `not_under` leaves out that unit's subtree (a unit's new parent).
-    Two queries: the units, and the names of their ancestors."""
+def matching_units(user, perm: Perm, text: str = "") -> QuerySet[OrgUnit]:
+    """The units of the user's scope for `perm` whose code begins with `text` (as codes are
+    written: upper-case, half-width) or whose name holds it; all of them for an empty text.
+    Unordered: the search ranks them, the API pages them by path."""
     units = scopes.units_for(user, perm)
     text = text.strip()[:100]
     if text:
         units = units.filter(Q(code__startswith=unit_code_key(text)) | Q(name__icontains=text))
+    return units
+
+
+def search_units(user, perm: Perm, text: str = "", *, not_under: OrgUnit | None = None,
+                 limit: int = UNIT_SEARCH_LIMIT) -> tuple[list[UnitPath], bool]:
+    """`matching_units`, the closest first (the code itself, then codes that begin with the
+    text, then names that do, then the rest; shallower units first within each), at most
+    `limit`, and whether more match; the first units of the scope, shallowest first, for an
+    empty text. `not_under` leaves out that unit's subtree (a unit's new parent). The tree's
+    search box and the unit pickers. Two queries: the units, and their ancestors' names."""
+    text = text.strip()[:100]
+    units = matching_units(user, perm, text)
     if not_under is not None:
         units = units.exclude(path__startswith=not_under.path)
-    found = list(units.only("id", "code", "name", "kind", "path", "depth").order_by("path")[: limit + 1])
-    return unit_choices_of(user, perm, found[:limit]), len(found) > limit
+    code = unit_code_key(text)
+    rank = Case(When(code=code, then=Value(0)), When(code__startswith=code, then=Value(1)),
+                When(name__istartswith=text, then=Value(2)), default=Value(3), output_field=IntegerField())
+    found = list(units.only("id", "code", "name", "kind", "path", "depth")
+                 .annotate(rank=rank).order_by("rank", "depth", "code")[: limit + 1])
+    return unit_paths(user, perm, found[:limit]), len(found) > limit
 
 
-def unit_choices_of(user, perm: Perm, units: Iterable[OrgUnit]) -> list[UnitChoice]:
+def unit_paths(user, perm: Perm, units: Iterable[OrgUnit]) -> list[UnitPath]:
     """Each unit with the names of its ancestors, from below the top of the user's reach (a
     city admin's lines start under his city, whose name on every line would say nothing); one
     query."""
@@ -96,7 +111,7 @@ def unit_choices_of(user, perm: Perm, units: Iterable[OrgUnit]) -> list[UnitChoi
     lines = {unit.pk: unit.ancestor_ids()[_shown_from(unit, roots):-1] for unit in units}
     wanted = {pk for line in lines.values() for pk in line}
     names = dict(OrgUnit.objects.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
-    return [UnitChoice(unit, [names.get(pk, "") for pk in lines[unit.pk]]) for unit in units]
+    return [UnitPath(unit, [names.get(pk, "") for pk in lines[unit.pk]]) for unit in units]
 
 
 def _shown_from(unit: OrgUnit, roots: list[OrgUnit]) -> int:
@@ -116,7 +131,7 @@ def unit_for_picker(user, perm: Perm, text: str) -> tuple[OrgUnit | None, list[O
     by_code = units.filter(code=unit_code_key(text)).first()
     if by_code is not None or not text:
         return by_code, []
-    named = list(units.filter(name=text).order_by("path")[:UNIT_CHOICES_LIMIT])
+    named = list(units.filter(name=text).order_by("path")[:UNIT_SEARCH_LIMIT])
     if len(named) == 1:
         return named[0], []
     return None, named

@@ -21,9 +21,10 @@ def test_it_finds_units_by_name_with_their_path(client, world):
     response = client.get(SEARCH, {"q": "政企"})
     assert response.status_code == 200
     assert found(response) == ["GZ-TH-01", "SZ-NS-01"]
-    assert response.context["matches"][0].path_names == ["广东公司", "广州分公司", "天河区"]
+    # The path starts below the top of his reach (the province, his scope), as in the pickers.
+    assert response.context["matches"][0].ancestors == ["广州分公司", "天河区"]
     body = response.content.decode()
-    assert "广东公司 / 广州分公司 / 天河区 / " in body
+    assert "广州分公司 / 天河区 / " in body and "广东公司 /" not in body
     assert f'href="{TREE}?open=GZ-TH-01#tree-{world.team_a.pk}"' in body
     assert f'href="{reverse("org:unit_detail", args=["GZ-TH-01"])}"' in body
 
@@ -37,7 +38,9 @@ def test_it_finds_units_by_the_start_of_their_code_as_typed(client, world):
 
 def test_it_finds_only_units_in_scope(client, world):
     client.force_login(world.city_admin_a)
-    assert found(client.get(SEARCH, {"q": "政企"})) == ["GZ-TH-01"]
+    response = client.get(SEARCH, {"q": "政企"})
+    assert found(response) == ["GZ-TH-01"]
+    assert response.context["matches"][0].ancestors == ["天河区"]  # below his city
     assert found(client.get(SEARCH, {"q": "SZ"})) == []
     assert "深圳" not in client.get(SEARCH, {"q": "SZ"}).content.decode()
 
@@ -61,7 +64,7 @@ def test_it_caps_the_results_and_says_so(client, world, django_assert_max_num_qu
     client.force_login(world.city_admin_a)
     with django_assert_max_num_queries(8):
         response = client.get(SEARCH, {"q": "班组"})
-    assert len(found(response)) == queries.TREE_SEARCH_LIMIT and response.context["more_matches"]
+    assert len(found(response)) == queries.UNIT_SEARCH_LIMIT and response.context["more_matches"]
     assert "20" in response.content.decode()
 
 

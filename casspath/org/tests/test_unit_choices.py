@@ -107,3 +107,13 @@ def test_it_runs_two_queries_whatever_the_number_of_units(client, world, django_
         make_unit(f"SZ-NS-T{n:02d}", f"营销{n}班", OrgUnit.Kind.TEAM, world.team_b.parent)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(offered(client.get(URL, {"perm": "import_data", "q": "班"}))) == 20
+
+
+def test_it_offers_the_closest_first_as_the_trees_search_does(client, world):
+    # A name that holds the text deep in the tree, one that begins with it, and a code that is
+    # the text: the code first, then the names that begin with it, then the others.
+    make_unit("GZ-TH-02", "天河营销班", OrgUnit.Kind.TEAM, world.district_a)
+    make_unit("GZ-TH-03", "老天河班", OrgUnit.Kind.TEAM, world.district_a)
+    client.force_login(world.city_admin_a)
+    assert offered(client.get(URL, {"perm": "import_data", "q": "天河"})) == ["GZ-TH", "GZ-TH-02", "GZ-TH-03"]
+    assert offered(client.get(URL, {"perm": "import_data", "q": "gz-th-0"}))[:1] == ["GZ-TH-01"]
