@@ -27,6 +27,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -154,6 +155,30 @@ def fresh_postgres(url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def django_in_scratch(database_url: str, prefix: str, migrate: bool = True) -> str:
+    """Django set up on a scratch database, as a benchmark measures it: a new temporary
+    directory as CASSPATH_VAR_DIR (holding the SQLite file when `database_url` is empty), or
+    the PostgreSQL database `database_url` names, dropped and created; plain HTTP cookies (the
+    loopback); migrated unless told not to. Returns the directory."""
+    workdir = tempfile.mkdtemp(prefix=prefix)
+    os.environ.update({"CASSPATH_VAR_DIR": workdir, "DJANGO_SETTINGS_MODULE": "casspath.settings",
+                       "SECURE_COOKIES": "0"})
+    if database_url:
+        fresh_postgres(database_url)
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, skip_checks=True)
+    return workdir
 
 
 def parser(doc: str | None) -> argparse.ArgumentParser:

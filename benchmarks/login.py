@@ -23,7 +23,6 @@ import argparse
 import multiprocessing
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,14 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Result, bench_main, fresh_postgres, machine  # noqa: E402 - after the path
+from _common import Result, bench_main, django_in_scratch, machine  # noqa: E402 - after the path
 
 TARGET = 30  # logins/s
 PASSWORD = "bench-login-password-2026"  # noqa: S105 (the benchmark users' password)
 USERS = 4000  # enough that no process logs one user in twice in a short run
 OLD_USERS = 60  # users whose hash has Django's default parameters (the upgrade)
-
-
 
 
 def make_users() -> None:
@@ -124,29 +121,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> list[Result]:
-    workdir = tempfile.mkdtemp(prefix="casspath-bench-login-")
-    os.environ.update({
-        "CASSPATH_VAR_DIR": workdir, "DJANGO_SETTINGS_MODULE": "casspath.settings",
-        "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "testserver",
-    })
-    if args.database_url:
-        fresh_postgres(args.database_url)
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-
-    import django
-
-    django.setup()
+    load_before = os.getloadavg()[0]  # other work on the machine slows every figure alike
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    workdir = django_in_scratch(args.database_url, "casspath-bench-login-")
     from django.conf import settings
     from django.contrib.auth.hashers import Argon2PasswordHasher, get_hasher, make_password
-    from django.core.management import call_command
     from django.db import connection, connections
 
     from casspath.core.models import User
 
-    load_before = os.getloadavg()[0]  # other work on the machine slows every figure alike
-    call_command("migrate", verbosity=0, skip_checks=True)
     make_users()
     hasher = get_hasher()
     params = (f"m={hasher.memory_cost // 1024} MiB, t={hasher.time_cost}, "  # type: ignore[attr-defined]

@@ -39,7 +39,6 @@ import io
 import os
 import pstats
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -48,6 +47,9 @@ from types import ModuleType
 SORT = os.environ.get("PROFILE_SORT", "cumulative")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _common import django_in_scratch  # noqa: E402 - after the path
 
 # Who asks for what: (name, username or a demo role to pick, path).
 PAGES = {
@@ -61,9 +63,11 @@ PAGES = {
     "home_admin": ("gzadmin", "/"),
     "employee": ("gzadmin", "/org/employees/{employee_no}/"),
     "api_employees": ("gzadmin", "/api/v1/org/employees?limit=20"),
+    # As benchmarks/pages.py loads it: a bearer token (no session), the default page of 50.
+    "api_token": ("token:gzadmin", "/api/v1/org/employees"),
     "api_me": ("manager", "/api/v1/me"),
 }
-DEFAULT_PAGES = "stack_anon,stack_user,login_page,home_manager,employee,api_employees,api_me"
+DEFAULT_PAGES = "stack_anon,stack_user,login_page,home_manager,employee,api_employees,api_token,api_me"
 
 # Areas of the profile, by the first path fragment a function's file contains.
 AREAS = [
@@ -126,19 +130,6 @@ def area_of(filename: str, funcname: str) -> str:
     return "other"
 
 
-def fresh_postgres(url: str) -> None:
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def bare_handlers():
     """The baseline: a WSGI handler without middleware whose urlconf is one JSON view (a
     bare Django project, in this process); and the same view behind casspath's middleware."""
@@ -167,7 +158,7 @@ def bare_handlers():
 class Caller:
     """Calls a WSGI handler with a GET for one path, as one session (or none)."""
 
-    def __init__(self, handler, path: str, cookie: str, urlconf: str | None = None):
+    def __init__(self, handler, path: str, cookie: str, urlconf: str | None = None, token: str = ""):
         from django.test import RequestFactory
 
         self.handler = handler
@@ -177,6 +168,8 @@ class Caller:
                         "HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"})
         if cookie:
             environ["HTTP_COOKIE"] = cookie
+        if token:
+            environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         self.environ = environ
         self.status = ""
 
@@ -203,6 +196,14 @@ def session_cookie(username: str | None) -> str:
     client = Client()
     client.force_login(User.objects.get(username=username))
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def bearer_token(username: str) -> str:
+    from casspath.api.actions import do_create_token
+    from casspath.core.models import User
+
+    user = User.objects.get(username=username)
+    return do_create_token(user, "profile_request", acting_user=user)[1]
 
 
 def database_server_cpu() -> float | None:
@@ -338,29 +339,22 @@ def main() -> int:
                         help="pyinstrument: leave out frames under this share of the time")
     args = parser.parse_args()
 
-    os.environ["DJANGO_SETTINGS_MODULE"] = "casspath.settings"
-    os.environ.setdefault("SECURE_COOKIES", "0")
-    if not args.existing:
-        os.environ["CASSPATH_VAR_DIR"] = tempfile.mkdtemp(prefix="casspath-profile-")
-        if args.database_url:
-            fresh_postgres(args.database_url)
-            os.environ["DATABASE_URL"] = args.database_url
-        else:
-            os.environ.pop("DATABASE_URL", None)
+    if args.existing:
+        os.environ["DJANGO_SETTINGS_MODULE"] = "casspath.settings"
+        os.environ.setdefault("SECURE_COOKIES", "0")
+        import django
 
-    import django
+        django.setup()
+    else:
+        django_in_scratch(args.database_url, "casspath-profile-")
+        from django.core.management import call_command
 
-    django.setup()
+        call_command("demo", managers=args.managers, seed=1, verbosity=0)
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
-    from django.core.management import call_command
     from django.db import connection
 
     from casspath.org.models import Employee, RoleAssignment
-
-    if not args.existing:
-        call_command("migrate", verbosity=0, skip_checks=True)
-        call_command("demo", managers=args.managers, seed=1, verbosity=0)
 
     # An account manager holding no other role.
     others = RoleAssignment.objects.exclude(role="account_manager").values("user_id")
@@ -384,9 +378,13 @@ def main() -> int:
         if username == "manager":
             username = manager
         path = path.format(employee_no=employee_no)
-        cookie = session_cookie(username)
+        token = ""
+        if username and username.startswith("token:"):
+            username = username.removeprefix("token:")
+            token = bearer_token(username)
+        cookie = "" if token else session_cookie(username)
         handler = bare_app if name == "bare" else stack_app if name.startswith("stack") else app
-        call = Caller(handler, path, cookie)
+        call = Caller(handler, path, cookie, token=token)
         call()
         status = call.status
         if not status.startswith("200"):

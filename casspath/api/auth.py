@@ -11,9 +11,18 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 from casspath.api.errors import ApiError
 from casspath.api.models import ApiToken, hash_secret
 from casspath.core.models import User
+from casspath.core.prepared import PreparedQuery
 
 # Writing last_used_at on every call would turn every read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+# Every call with a token reads it: compiled once per process (core/prepared.py). The
+# revocation, expiry and user checks below run on the row as read, at every call.
+_token_by_hash = PreparedQuery(
+    lambda secret_hash: ApiToken.objects.select_related("user").filter(secret_hash=secret_hash)
+    .order_by("pk")[:1],
+    str)
 
 
 class TokenAuth(HttpBearer):
@@ -32,10 +41,7 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str):
         token = token.strip()
-        row = (
-            ApiToken.objects.select_related("user").filter(secret_hash=hash_secret(token)).first()
-            if token else None
-        )
+        row = _token_by_hash.first(hash_secret(token)) if token else None
         if row is None:
             raise ApiError(401, "API 令牌无效：未找到该令牌", "Invalid API token: no such token")
         now = timezone.now()

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError, ErrorOut
+from casspath.api.renderers import built_answer
 from casspath.core import paging
 from casspath.core.errors import InvalidTransition, InvalidValue
 from casspath.imports import registry
@@ -308,7 +309,7 @@ def list_employees(request, filters: Query[EmployeeFilterIn]):
             "for deeper pages")
     page = queries.employee_page(user, parsed, after=after, before=before, offset=offset, size=size)
     count = page.count
-    return {
+    return built_answer(request, {  # EmployeePageOut, not validated again: see built_answer
         "count": count.value, "count_exact": count.exact,
         "page": None if filters.cursor is not None else filters.page, "page_size": size,
         "pages": math.ceil(count.value / size) if count.exact else None,
@@ -316,7 +317,7 @@ def list_employees(request, filters: Query[EmployeeFilterIn]):
         "previous_cursor": (paging.encode_cursor(CURSOR_SALT, before=page.previous_key)
                             if page.previous_key else None),
         "items": [_employee_out(row) for row in queries.employee_rows(user, page.employees)],
-    }
+    })
 
 
 CURSOR_SALT = "casspath.org.api.employees"

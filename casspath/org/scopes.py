@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 
 from casspath.core.actors import SystemActor, actor_label
 from casspath.core.errors import BilingualError
+from casspath.core.prepared import PreparedQuery
 from casspath.org.models import Employee, OrgUnit, Role, RoleAssignment
 
 
@@ -68,12 +69,20 @@ def is_unrestricted(user) -> bool:
     return isinstance(user, SystemActor) or bool(getattr(user, "is_superuser", False))
 
 
+# Read on nearly every request: compiled once per process (core/prepared.py).
+_user_bindings = PreparedQuery(
+    lambda user_id: RoleAssignment.objects.filter(user_id=user_id).select_related("org_unit").order_by("pk"),
+    int)
+
+
 def _bindings(user) -> list[RoleAssignment]:
+    """The user's role bindings with their units, read once per request (kept on the
+    request's user object, never beyond: a role taken away counts at the next request)."""
     if not getattr(user, "is_authenticated", False) or isinstance(user, SystemActor):
         return []
     cached = getattr(user, "_casspath_bindings", None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("org_unit"))
+        cached = _user_bindings(user.pk)
         user._casspath_bindings = cached
     return cached
 

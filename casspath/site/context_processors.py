@@ -1,6 +1,7 @@
 from functools import lru_cache
 
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from casspath.site.discovery import menu_entries
 
@@ -16,12 +17,35 @@ def menu_url(url_name: str) -> str:
     return _menu_url(url_name, get_script_prefix(), get_urlconf())
 
 
+# What base.html links to on every page, by the names its template uses.
+BASE_URLS = {"home": "home", "password_change": "password_change", "logout": "logout",
+             "set_language": "set_language", "api_tokens": "api_tokens:list"}
+BASE_STATIC = {"favicon": "favicon.svg", "bootstrap_css": "vendor/bootstrap/bootstrap.min.css",
+               "casspath_css": "casspath.css", "htmx_js": "vendor/htmx/htmx.min.js",
+               "bootstrap_js": "vendor/bootstrap/bootstrap.bundle.min.js", "casspath_js": "casspath.js"}
+
+
+@lru_cache(maxsize=16)
+def _base_urls(script_prefix: str, urlconf: str | None) -> dict[str, str]:
+    urls = {name: static(path) for name, path in BASE_STATIC.items()}
+    for name, url_name in BASE_URLS.items():
+        try:
+            urls[name] = reverse(url_name, urlconf=urlconf)
+        except NoReverseMatch:  # an app left out of the URLs: its link is left out
+            urls[name] = ""
+    return urls
+
+
 def navigation(request):
-    """The menu entries the user may see; each app decides in its `site.py`, by scope."""
+    """The menu entries the user may see (each app decides in its `site.py`, by scope), and
+    the links of every page (`base_urls`), both worked out once per process rather than by a
+    `{% url %}` or `{% static %}` tag per link per page."""
+    base = {"base_urls": _base_urls(get_script_prefix(), get_urlconf())}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return base
     return {
+        **base,
         "menu": [{"label": entry.label, "url": menu_url(entry.url_name)}
                  for entry in menu_entries() if entry.visible(user)],
     }

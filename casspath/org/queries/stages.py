@@ -9,6 +9,7 @@ from django.dispatch import receiver
 
 from casspath.analytics.tenure import StageBounds, completed_years, stage_on, validate_bounds
 from casspath.core import request_cache
+from casspath.core.prepared import PreparedQuery
 from casspath.org.models import Stage
 
 STAGES_KEY = "org.stages"
@@ -17,7 +18,11 @@ STAGES_KEY = "org.stages"
 def _stages() -> list[Stage]:
     """The stage table by lower bound, read once per request (core/request_cache.py): most
     pages show a tenure or a stage, some several times."""
-    return request_cache.cached(STAGES_KEY, lambda: list(Stage.objects.order_by("min_years")))
+    return request_cache.cached(STAGES_KEY, _stage_table)
+
+
+# Compiled once per process (core/prepared.py); read afresh in each request.
+_stage_table = PreparedQuery(lambda: Stage.objects.order_by("min_years"))
 
 
 @receiver([post_save, post_delete], sender=Stage, dispatch_uid="org.queries.forget_stages")

@@ -155,3 +155,19 @@ def test_it_searches_phones_only_where_the_caller_reads_them(client, world):
     assert nos(client.get(f"{API}/employees", {"q": "1391234"})) == []
     client.force_login(world.city_admin_a)
     assert nos(client.get(f"{API}/employees", {"q": "1391234"})) == ["E0001"]
+
+
+def test_it_answers_in_the_schema_it_documents(client, world):
+    """The list is built without validation (api/renderers.py, built_answer): what it sends
+    must still be what the schema says, field for field and type for type, as one employee
+    (validated by ninja) is."""
+    from casspath.org.api import EmployeeOut, EmployeePageOut
+
+    client.force_login(world.province_admin)
+    response = client.get(f"{API}/employees")
+    body = response.json()
+    assert EmployeePageOut.model_validate(body).model_dump(mode="json") == body
+    assert list(body["items"][0]) == list(EmployeeOut.model_fields)
+    one = client.get(f"{API}/employees/E0001")
+    assert body["items"][0] == one.json()
+    assert response["Content-Type"] == one["Content-Type"] == "application/json; charset=utf-8"

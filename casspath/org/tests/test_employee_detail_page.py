@@ -47,3 +47,17 @@ def test_it_shows_the_outsider_nothing_and_sends_anonymous_to_login(client, worl
     client.logout()
     response = client.get(url("E0001"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_it_refuses_an_admin_at_the_next_request_after_his_role_is_taken_away(client, world):
+    """Role bindings are read once per request, never kept beyond it (org/scopes.py)."""
+    from casspath.org.actions.roles import do_revoke_role
+
+    client.force_login(world.city_admin_a)
+    assert client.get(url("E0002")).status_code == 200
+    binding = RoleAssignment.objects.get(user=world.city_admin_a, org_unit=world.city_a)
+    do_revoke_role(binding, acting_user=world.province_admin)
+    assert client.get(url("E0002")).status_code == 404
+    RoleAssignment.objects.create(user=world.city_admin_a, role=Role.TRAINING_ADMIN, org_unit=world.team_b)
+    assert client.get(url("E0002")).status_code == 404
+    assert client.get(url("E0100")).status_code == 200
