@@ -1,0 +1,133 @@
+"""Replacing months: a file's records for an employee's month replace that month's records
+whole; months and employees the file does not name are left as they are.
+
+The database is read once (the records of the file's months, within the actor's scope), each
+(employee, month) compared as the multiset of its records, and the changed months deleted
+and inserted set-based (imports/bulk.py: COPY on PostgreSQL). So importing the same file
+again reads, compares and writes nothing ("unchanged").
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q
+
+from casspath.imports import bulk
+from casspath.imports.framework import RunContext
+from casspath.imports.report import PREVIEW_LIMIT, Change, ImportReport
+from casspath.org import scopes
+from casspath.performance.importers.forms import Records
+from casspath.performance.models import PerformanceRecord
+
+# What a record is, for comparing a month's records with the file's.
+_FIELDS = ("kind", "day", "amount", "product", "flagged", "big_deal_amount")
+Key = tuple[int, date]  # (employee id, month)
+
+
+@dataclass
+class Replacement:
+    records: Records
+    write: list[int]  # indexes of the records to insert
+    replaced: dict[date, list[int]] = field(default_factory=dict)  # month -> employee ids to clear
+
+
+def _months_now(ctx: RunContext, months: list[date], employees: set[int]) -> dict[Key, list[tuple]]:
+    """The records stored now for the file's months, of the file's employees."""
+    query = PerformanceRecord.objects.filter(month__in=months)
+    roots = None if ctx.unrestricted else scopes.scope_roots(ctx.acting_user, scopes.Perm.IMPORT_DATA)
+    if roots is not None:  # his units only: another city's months are not his to read
+        within = Q(pk__in=[])
+        for root in roots:
+            within |= Q(employee__org_unit__path__startswith=root.path)
+        query = query.filter(within)
+    stored: dict[Key, list[tuple]] = defaultdict(list)
+    for employee, month, *record in query.values_list("employee_id", "month", *_FIELDS).iterator(10_000):
+        if employee in employees:
+            stored[(employee, month)].append(tuple(record))
+    return stored
+
+
+def plan_replacements(ctx: RunContext, records: Records, report: ImportReport) -> Replacement:
+    keys = list(zip(records.employees, records.months, strict=True))
+    wanted: dict[Key, list[tuple]] = defaultdict(list)
+    for key, record in zip(keys, zip(records.kinds, records.days, records.amounts, records.products,
+                                     records.flagged, records.big_deals, strict=True), strict=True):
+        wanted[key].append(record)
+    stored = _months_now(ctx, sorted(set(records.months)), set(records.employees))
+    changed: set[Key] = set()
+    replaced: dict[date, list[int]] = defaultdict(list)
+    for key, new in wanted.items():
+        old = stored.get(key)
+        if old is None:
+            changed.add(key)
+        elif not _same(old, new):
+            changed.add(key)
+            replaced[key[1]].append(key[0])
+    # Counted in records: a line item, or an employee's month of a summary.
+    created = updated = 0
+    write = []
+    for i, key in enumerate(keys):
+        if key in changed:
+            write.append(i)
+            if key in stored:
+                updated += 1
+            else:
+                created += 1
+    report.created, report.updated = created, updated
+    report.unchanged = len(keys) - created - updated
+    _preview(records, keys, wanted, stored, changed, report)
+    return Replacement(records, write, dict(replaced))
+
+
+def _same(old: list[tuple], new: list[tuple]) -> bool:
+    if len(old) != len(new):
+        return False
+    if len(new) == 1:
+        return old[0] == new[0]
+    return sorted(old, key=_order) == sorted(new, key=_order)
+
+
+def _order(record: tuple) -> tuple:
+    kind, day, amount, product, flagged, big = record
+    return (kind, day or date.min, amount, product, flagged, big)
+
+
+def _preview(records: Records, keys: list[Key], wanted, stored, changed: set[Key], report: ImportReport) -> None:
+    shown: set[Key] = set()
+    for i, key in enumerate(keys):
+        if len(report.preview) >= PREVIEW_LIMIT:
+            return
+        if key not in changed or key in shown:
+            continue
+        shown.add(key)
+        old = stored.get(key)
+        report.add_change(Change(
+            records.rows[i], f"{records.numbers[i]} {key[1]:%Y-%m}", "update" if old else "create",
+            {"amount": [_total(old), _total(wanted[key])]},
+        ))
+
+
+def _total(records: list[tuple] | None) -> str | None:
+    if records is None:
+        return None
+    return str(sum(record[2] for record in records))
+
+
+def apply_replacements(ctx: RunContext, plan: Replacement, report: ImportReport) -> None:
+    for month, employees in sorted(plan.replaced.items()):
+        bulk.delete_where_in(PerformanceRecord, "employee_id", employees, month=month)
+    records, write = plan.records, plan.write
+    columns = [records.employees, records.months, records.days, records.kinds, records.amounts,
+               records.products, records.flagged, records.big_deals]
+    if len(write) != len(records):
+        columns = [[column[i] for i in write] for column in columns]
+    count = len(write)
+    columns.append([ctx.run_id] * count)
+    written = report.total - count
+
+    def progress(done: int) -> None:
+        ctx.progress("writing", written + done, report.total)
+
+    bulk.insert_rows(PerformanceRecord, ("employee_id", "month", "day", "kind", "amount", "product",
+                                         "flagged", "big_deal_amount", "import_run_id"), columns, progress)
