@@ -29,7 +29,8 @@ def _big_deal_part(threshold: Decimal) -> Case:
     )
 
 
-def employee_months(employee: Employee, *, threshold: Decimal | None = None) -> list[tuple[date, Decimal, Decimal]]:
+def employee_months(employee: Employee, *,
+                    threshold: Decimal | None = None) -> list[tuple[date, Decimal, Decimal]]:
     """(month, output, of which big deals) of each month he has records in, in order."""
     threshold = big_deal_threshold() if threshold is None else threshold
     rows = (PerformanceRecord.objects.filter(employee=employee).values("month")
@@ -105,7 +106,8 @@ def unit_months(unit: OrgUnit, first: date, last: date, *, threshold: Decimal | 
     left = [i for i, row in enumerate(rows) if row[2] == Employee.Status.LEFT]
     if left:
         last_seen = dict(PerformanceRecord.objects.filter(in_unit, employee__status=Employee.Status.LEFT)
-                         .values("employee_id").annotate(last=Max("month")).values_list("employee_id", "last"))
+                         .values("employee_id").annotate(last=Max("month"))
+                         .values_list("employee_id", "last"))
         for i in left:
             seen = last_seen.get(rows[i][0])
             until[i] = month_index(seen) - start if seen is not None else -1

@@ -148,7 +148,8 @@ class LineItems(PerformanceForm):
         Column("month", "月份", "month", MONTH_SYNONYMS, note_zh=MONTH_NOTE[0], note_en=MONTH_NOTE[1]),
         Column("amount", "金额", "amount", ("业绩金额", "收入", "销售额", "签约金额", "sum"), required=True,
                blank_ok=False, parse=col.money, note_zh=MONEY_NOTE[0], note_en=MONEY_NOTE[1]),
-        Column("product", "产品", "product", ("产品名称", "业务", "product name"), parse=col.text(PRODUCT_MAX)),
+        Column("product", "产品", "product", ("产品名称", "业务", "product name"),
+               parse=col.text(PRODUCT_MAX)),
         Column("flagged", "是否大单", "big deal", ("大单", "大单标志", "is big deal"),
                choices=lambda: ["是", "否"],
                note_zh="是或否；留空：按金额是否达到大单标准判断。",
@@ -163,7 +164,8 @@ class LineItems(PerformanceForm):
 
     def check_rows(self, ctx: RunContext, table: Table, report: ImportReport) -> None:
         if "day" not in table.present and "month" not in table.present:
-            raise ImportFileError("明细须有“日期”或“月份”列。", "Line items need a 日期 (date) or 月份 (month) column.")
+            raise ImportFileError("明细须有“日期”或“月份”列。",
+                                  "Line items need a 日期 (date) or 月份 (month) column.")
         days = table.columns.get("day") or [None] * len(table)
         months = table.columns.get("month") or [None] * len(table)
         raw_day_missing = "day" not in table.present
@@ -207,7 +209,8 @@ BIG_DEAL_AMOUNT = Column(
 
 
 class LongSummaries(PerformanceForm):
-    form_zh, form_en = "月度汇总（长表：每行一人一月）", "monthly summaries, long form (a person's month a row)"
+    form_zh = "月度汇总（长表：每行一人一月）"
+    form_en = "monthly summaries, long form (a person's month a row)"
     columns = (
         EMPLOYEE,
         Column("month", "月份", "month", MONTH_SYNONYMS, required=True, blank_ok=False,
@@ -247,14 +250,16 @@ def _check_big_deals(table: Table, amounts: list, bigs: list, header: str, repor
         if big < 0 or big > max(amount, ZERO):
             report.errors.append(RowError(table.numbers[i], header, str(big),
                                           "大单金额应在 0 与该月贡献之间。",
-                                          "The big-deal amount must lie between 0 and the month's contribution."))
+                                          "The big-deal amount must lie between 0 and the month's "
+                                          "contribution."))
             table.bad.add(i)
 
 
 class WideSummaries(PerformanceForm):
     """Built per file: its columns are the file's months."""
 
-    form_zh, form_en = "月度汇总（宽表：每行一人，每列一月）", "monthly summaries, wide form (a person a row, a month a column)"
+    form_zh = "月度汇总（宽表：每行一人，每列一月）"
+    form_en = "monthly summaries, wide form (a person a row, a month a column)"
 
     def __init__(self, months: list[tuple[str, date]]):
         self.months = {f"m{index}": month for index, (_header, month) in enumerate(months)}

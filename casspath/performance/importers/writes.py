@@ -93,7 +93,8 @@ def _order(record: tuple) -> tuple:
     return (kind, day or date.min, amount, product, flagged, big)
 
 
-def _preview(records: Records, keys: list[Key], wanted, stored, changed: set[Key], report: ImportReport) -> None:
+def _preview(records: Records, keys: list[Key], wanted, stored, changed: set[Key],
+             report: ImportReport) -> None:
     shown: set[Key] = set()
     for i, key in enumerate(keys):
         if len(report.preview) >= PREVIEW_LIMIT:
@@ -118,7 +119,7 @@ def apply_replacements(ctx: RunContext, plan: Replacement, report: ImportReport)
     for month, employees in sorted(plan.replaced.items()):
         bulk.delete_where_in(PerformanceRecord, "employee_id", employees, month=month)
     records, write = plan.records, plan.write
-    columns = [records.employees, records.months, records.days, records.kinds, records.amounts,
+    columns: list[list] = [records.employees, records.months, records.days, records.kinds, records.amounts,
                records.products, records.flagged, records.big_deals]
     if len(write) != len(records):
         columns = [[column[i] for i in write] for column in columns]

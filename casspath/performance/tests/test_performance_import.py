@@ -52,7 +52,7 @@ def test_it_imports_long_monthly_summaries_with_money_as_files_write_it(world):
 
 
 def test_it_reads_excel_numbers_and_dates_and_says_it_read_the_wide_form(world):
-    rows = [
+    rows: list[list] = [
         ["工号", date(2026, 1, 1), "2026-02", "2026年3月"],
         ["E0001", 1500.25, 0, None],
         ["E0002", None, 800, 60000],
@@ -107,7 +107,8 @@ def test_reimporting_a_month_replaces_it_for_the_files_employees_only_and_the_sa
         date(2026, 1, 1): (Decimal("100.50"), Decimal("0")), date(2026, 2, 1): (Decimal("200"), Decimal("0")),
     }
     assert _months(world.colleague) == {date(2026, 1, 1): (Decimal("300"), Decimal("0"))}
-    assert PerformanceRecord.objects.filter(employee=world.manager_employee, month=date(2026, 1, 1)).count() == 2
+    january = PerformanceRecord.objects.filter(employee=world.manager_employee, month=date(2026, 1, 1))
+    assert january.count() == 2
     # The same line items in another order: nothing changes.
     shuffled = [items[0], items[2], items[1]]
     assert (_run(csv_bytes(shuffled)).unchanged, PerformanceRecord.objects.count()) == (2, 4)
