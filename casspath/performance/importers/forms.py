@@ -68,6 +68,7 @@ class Records:
     products: list[str]
     flagged: list[bool]
     big_deals: list[Decimal]
+    unique_months: bool = False  # one record an employee's month at most (summaries)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -82,6 +83,12 @@ class PerformanceForm(TabularImporter):
     audit_verb = PerformanceVerb.IMPORT
     sheet_name = "绩效 performance"
     form_zh = form_en = ""
+
+    def parsers(self, ctx: RunContext) -> dict:
+        parsers = super().parsers(ctx)
+        # A file repeats each number twelve times and more: each is judged once, per run.
+        parsers["employee_no"] = cached(col.code(EMPLOYEE_NO_MAX))
+        return parsers
 
     def read_as(self) -> tuple[str, str]:
         return (f"按“{self.form_zh}”格式读取。", f"Read as {self.form_en}.")
@@ -240,7 +247,7 @@ class LongSummaries(PerformanceForm):
         return Records(table.numbers, table.columns["employee_no"], ctx.cache["employee_ids"],
                        table.columns["month"], [None] * count,
                        [SUMMARY] * count, table.columns["amount"], [""] * count, [False] * count,
-                       [b if b is not None else ZERO for b in bigs])
+                       [b if b is not None else ZERO for b in bigs], unique_months=True)
 
 
 def _check_big_deals(table: Table, amounts: list, bigs: list, header: str, report: ImportReport) -> None:
@@ -292,7 +299,7 @@ class WideSummaries(PerformanceForm):
             amounts += [values[i] for i in present]
         count = len(rows)
         return Records(rows, numbers, employees, months, [None] * count, [SUMMARY] * count, amounts,
-                       [""] * count, [False] * count, [ZERO] * count)
+                       [""] * count, [False] * count, [ZERO] * count, unique_months=True)
 
 
 def form_for(header: list[str]) -> PerformanceForm:

@@ -50,33 +50,43 @@ def _months_now(ctx: RunContext, months: list[date], employees: set[int]) -> dic
 
 def plan_replacements(ctx: RunContext, records: Records, report: ImportReport) -> Replacement:
     keys = list(zip(records.employees, records.months, strict=True))
-    wanted: dict[Key, list[tuple]] = defaultdict(list)
-    for key, record in zip(keys, zip(records.kinds, records.days, records.amounts, records.products,
-                                     records.flagged, records.big_deals, strict=True), strict=True):
-        wanted[key].append(record)
+    values = list(zip(records.kinds, records.days, records.amounts, records.products, records.flagged,
+                      records.big_deals, strict=True))
     stored = _months_now(ctx, sorted(set(records.months)), set(records.employees))
+    count = len(keys)
+    if not stored:  # none of these months holds records yet (a first import): all new
+        report.created, report.updated, report.unchanged = count, 0, 0
+        _preview(records, keys, values, stored, report)
+        return Replacement(records, list(range(count)))
     changed: set[Key] = set()
     replaced: dict[date, list[int]] = defaultdict(list)
-    for key, new in wanted.items():
-        old = stored.get(key)
-        if old is None:
-            changed.add(key)
-        elif not _same(old, new):
-            changed.add(key)
-            replaced[key[1]].append(key[0])
+    if records.unique_months:  # a summary: one record an employee's month
+        for key, new in zip(keys, values, strict=True):
+            old = stored.get(key)
+            if old is None:
+                changed.add(key)
+            elif len(old) != 1 or old[0] != new:
+                changed.add(key)
+                replaced[key[1]].append(key[0])
+    else:
+        wanted: dict[Key, list[tuple]] = defaultdict(list)
+        for key, new in zip(keys, values, strict=True):
+            wanted[key].append(new)
+        for key, group in wanted.items():
+            old = stored.get(key)
+            if old is None:
+                changed.add(key)
+            elif not _same(old, group):
+                changed.add(key)
+                replaced[key[1]].append(key[0])
     # Counted in records: a line item, or an employee's month of a summary.
-    created = updated = 0
-    write = []
-    for i, key in enumerate(keys):
-        if key in changed:
-            write.append(i)
-            if key in stored:
-                updated += 1
-            else:
-                created += 1
-    report.created, report.updated = created, updated
-    report.unchanged = len(keys) - created - updated
-    _preview(records, keys, wanted, stored, changed, report)
+    write = [i for i, key in enumerate(keys) if key in changed]
+    report.updated = sum(1 for i in write if keys[i] in stored)
+    report.created = len(write) - report.updated
+    report.unchanged = count - len(write)
+    _preview(records, [keys[i] for i in write], [values[i] for i in write[:PREVIEW_LIMIT * 20]], stored,
+             report, [records.rows[i] for i in write[:PREVIEW_LIMIT * 20]],
+             [records.numbers[i] for i in write[:PREVIEW_LIMIT * 20]])
     return Replacement(records, write, dict(replaced))
 
 
@@ -93,20 +103,24 @@ def _order(record: tuple) -> tuple:
     return (kind, day or date.min, amount, product, flagged, big)
 
 
-def _preview(records: Records, keys: list[Key], wanted, stored, changed: set[Key],
-             report: ImportReport) -> None:
-    shown: set[Key] = set()
-    for i, key in enumerate(keys):
-        if len(report.preview) >= PREVIEW_LIMIT:
-            return
-        if key not in changed or key in shown:
-            continue
-        shown.add(key)
+def _preview(records: Records, keys: list[Key], values: list[tuple], stored, report: ImportReport,
+             rows: list[int] | None = None, numbers: list[str] | None = None) -> None:
+    """The first changed months, each with its old and new total (the months' first records
+    suffice: PREVIEW_LIMIT months)."""
+    rows = records.rows if rows is None else rows
+    numbers = records.numbers if numbers is None else numbers
+    totals: dict[Key, list] = {}
+    for i, (key, value) in enumerate(zip(keys, values, strict=False)):
+        if key not in totals:
+            if len(totals) >= PREVIEW_LIMIT:
+                continue  # later records of the months already shown still add to them
+            totals[key] = [rows[i], numbers[i], value[2]]
+        else:
+            totals[key][2] += value[2]
+    for key, (row, number, total) in totals.items():
         old = stored.get(key)
-        report.add_change(Change(
-            records.rows[i], f"{records.numbers[i]} {key[1]:%Y-%m}", "update" if old else "create",
-            {"amount": [_total(old), _total(wanted[key])]},
-        ))
+        report.add_change(Change(row, f"{number} {key[1]:%Y-%m}", "update" if old else "create",
+                                 {"amount": [_total(old), str(total)]}))
 
 
 def _total(records: list[tuple] | None) -> str | None:
