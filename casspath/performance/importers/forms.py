@@ -8,7 +8,6 @@ Each form parses and checks its rows and turns them into `Records` (one per reco
 write); `writes.py` compares them with the database and replaces whole months.
 """
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +23,7 @@ from casspath.org import scopes
 from casspath.org.models import Employee
 from casspath.org.validators import EMPLOYEE_NO_MAX
 from casspath.performance.audit_verbs import PerformanceVerb
+from casspath.performance.importers.writes import Records, apply_replacements, plan_replacements
 from casspath.performance.models import PRODUCT_MAX, PerformanceRecord
 
 ITEM, SUMMARY = PerformanceRecord.Kind.LINE_ITEM.value, PerformanceRecord.Kind.MONTHLY_SUMMARY.value
@@ -52,26 +52,6 @@ def _flag() -> col.Parser:
 
 NOT_FOUND = ("找不到该工号的员工，或其不在您的导入范围内。请先导入花名册。",
              "No employee has this number within your import scope. Import the roster first.")
-
-
-@dataclass
-class Records:
-    """The records a file asks for, column by column (record i came from row `rows[i]`)."""
-
-    rows: list[int]
-    numbers: list[str]  # employee numbers (工号), as the file writes them
-    employees: list[int]  # Employee ids
-    months: list[date]
-    days: list[date | None]
-    kinds: list[str]
-    amounts: list[Decimal]
-    products: list[str]
-    flagged: list[bool]
-    big_deals: list[Decimal]
-    unique_months: bool = False  # one record an employee's month at most (summaries)
-
-    def __len__(self) -> int:
-        return len(self.rows)
 
 
 class PerformanceForm(TabularImporter):
@@ -114,15 +94,11 @@ class PerformanceForm(TabularImporter):
         raise NotImplementedError
 
     def plan(self, ctx: RunContext, table: Table, report: ImportReport):
-        from casspath.performance.importers.writes import plan_replacements
-
         if table.bad:
             return None
         return plan_replacements(ctx, self.records(ctx, table), report)
 
     def apply(self, ctx: RunContext, plan, report: ImportReport) -> None:
-        from casspath.performance.importers.writes import apply_replacements
-
         apply_replacements(ctx, plan, report)
 
     def _duplicates(self, table: Table, keys: list, column: str, report: ImportReport,

@@ -10,6 +10,7 @@ again reads, compares and writes nothing ("unchanged").
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Q
 
@@ -17,12 +18,31 @@ from casspath.imports import bulk
 from casspath.imports.framework import RunContext
 from casspath.imports.report import PREVIEW_LIMIT, Change, ImportReport
 from casspath.org import scopes
-from casspath.performance.importers.forms import Records
 from casspath.performance.models import PerformanceRecord
 
 # What a record is, for comparing a month's records with the file's.
 _FIELDS = ("kind", "day", "amount", "product", "flagged", "big_deal_amount")
 Key = tuple[int, date]  # (employee id, month)
+
+
+@dataclass
+class Records:
+    """The records a file asks for, column by column (record i came from row `rows[i]`)."""
+
+    rows: list[int]
+    numbers: list[str]  # employee numbers (工号), as the file writes them
+    employees: list[int]  # Employee ids
+    months: list[date]
+    days: list[date | None]
+    kinds: list[str]
+    amounts: list[Decimal]
+    products: list[str]
+    flagged: list[bool]
+    big_deals: list[Decimal]
+    unique_months: bool = False  # one record an employee's month at most (summaries)
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 @dataclass
