@@ -149,9 +149,16 @@ def _total(records: list[tuple] | None) -> str | None:
     return str(sum(record[2] for record in records))
 
 
+DELETE_BATCH = 500  # employees an IN (...) list
+
+
 def apply_replacements(ctx: RunContext, plan: Replacement, report: ImportReport) -> None:
+    # The replaced months first, a month and a batch of employees a DELETE (Django deletes
+    # without loading the rows: nothing refers to a record).
     for month, employees in sorted(plan.replaced.items()):
-        bulk.delete_where_in(PerformanceRecord, "employee_id", employees, month=month)
+        for start in range(0, len(employees), DELETE_BATCH):
+            PerformanceRecord.objects.filter(month=month,
+                                             employee_id__in=employees[start : start + DELETE_BATCH]).delete()
     records, write = plan.records, plan.write
     columns: list[list] = [records.employees, records.months, records.days, records.kinds, records.amounts,
                records.products, records.flagged, records.big_deals]
