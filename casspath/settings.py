@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "casspath.imports",
     "casspath.org",
     "casspath.competency",
+    "casspath.performance",
     "casspath.site",
     # Serves the API docs (Swagger UI) from local static files instead of a CDN.
     "ninja",
@@ -329,6 +330,19 @@ CASSPATH: dict[str, Any] = {
     # Growth stages by completed years of tenure: [lower, upper).
     "DEFAULT_STAGE_BOUNDS": [("growth", 0, 2), ("development", 2, 5), ("maturity", 5, None)],
     "IMPORT_MAX_ROWS": envint("IMPORT_MAX_ROWS", 200_000),
+    # Kinds whose files are larger by nature read with their own budget (imports/limits.py):
+    # a year of monthly performance for 100,000 managers in long form is 1.2 million rows.
+    "IMPORT_BUDGET_BY_KIND": {
+        "performance": {
+            "IMPORT_MAX_ROWS": envint("IMPORT_MAX_ROWS_PERFORMANCE", 1_500_000),
+            "IMPORT_MAX_CELLS": envint("IMPORT_MAX_CELLS_PERFORMANCE", 8_000_000),
+            "IMPORT_MAX_TEXT_CHARS": envint("IMPORT_MAX_TEXT_CHARS_PERFORMANCE", 120_000_000),
+        },
+    },
+    # A performance record of this many yuan or more is a big deal (大单), as is one flagged
+    # 是否大单 (CONTRACTS.md, "Performance"). Read when the records are read, so changing it
+    # (environment PERFORMANCE_BIG_DEAL_THRESHOLD, then restart) needs no re-import.
+    "PERFORMANCE_BIG_DEAL_THRESHOLD": envint("PERFORMANCE_BIG_DEAL_THRESHOLD", 50_000),
     # The largest import file, for the web form and the API alike.
     "IMPORT_MAX_UPLOAD_BYTES": envint("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
     # A sheet's grid from A1 to its last cell, checked before it is expanded (imports/limits.py).

@@ -11,6 +11,7 @@ field) adds it; the reason is the same everywhere, so the entry points cannot di
 import re
 import unicodedata
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 
@@ -195,3 +196,83 @@ def validate_text(value) -> None:
         no_nul(str(value))
     except InvalidValue as invalid:
         raise as_validation_error(invalid, "null_characters_not_allowed") from None
+
+
+# --- money and months (performance records) ----------------------------------------
+
+# Yuan with at most two decimals, thousands separated by "," in groups of three or not at all.
+_MONEY = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+_MONEY_EXPONENT = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")  # how a huge Excel number reads
+_CURRENCY = ("¥", "RMB", "CNY")
+MONEY_MAX = Decimal(10) ** 12  # Decimal(14, 2) holds less than this
+CENT = Decimal("0.01")
+_FLOAT_NOISE = Decimal("1e-6")
+
+
+def parse_money(value: str) -> Decimal:
+    """An amount in yuan, to the cent: 1234.5, "1,234.50", "¥1234", "1234元", "1.2万" (× 10,000),
+    "-300" (a refund), in ASCII or full-width characters. An Excel number's binary noise
+    (1234.5600000000001) is rounded to the cent; a typed third decimal is refused."""
+    text_value = normalise(value).strip().replace(" ", "")
+    upper = text_value.upper()
+    for sign in _CURRENCY:
+        if upper.startswith(sign):
+            text_value = text_value[len(sign):]
+            break
+    if text_value.endswith("元"):
+        text_value = text_value[:-1]
+    scale = 1
+    if text_value.endswith("万"):
+        text_value, scale = text_value[:-1], 10_000
+    found = _MONEY.fullmatch(text_value)
+    if found is not None:
+        sign, whole, fraction = found.groups()
+        amount = Decimal(f"{sign}{whole.replace(',', '')}.{fraction or '0'}")
+    elif _MONEY_EXPONENT.fullmatch(text_value):
+        amount = Decimal(text_value)
+    else:
+        raise InvalidValue(
+            "不是金额：应为数字，可带千位分隔符、¥ 或“万”，如 1,234.50、¥1234、1.2万。",
+            "Not an amount: a number, with thousands separators, ¥ or 万 allowed, "
+            "e.g. 1,234.50, ¥1234, 1.2万.",
+        )
+    exact = amount * scale
+    if abs(exact) >= MONEY_MAX:
+        raise InvalidValue("金额过大（应小于一万亿元）。", "The amount is too large (under 10^12 yuan).")
+    amount = exact.quantize(CENT, rounding=ROUND_HALF_UP)
+    # An Excel number's float noise is far below a cent; a typed third decimal is not.
+    if abs(exact - amount) > _FLOAT_NOISE:
+        raise InvalidValue("金额最多保留两位小数（分）。", "An amount has at most two decimals (fen).")
+    return amount
+
+
+_MONTH_FORMS = (
+    re.compile(r"(\d{4})[-/.](\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(?:份)?"),
+    re.compile(r"(\d{4})(\d{2})"),
+)
+
+
+def parse_month(value: str) -> date:
+    """A month as its first day: "2026-03", "2026/3", "2026.3", "2026年3月", "202603", or a
+    date in it ("2026-03-15", what an Excel date cell reads as), ASCII or full-width."""
+    text_value = normalise(value).strip()
+    for form in _MONTH_FORMS:
+        found = form.fullmatch(text_value)
+        if found:
+            year, month = (int(part) for part in found.groups())
+            break
+    else:
+        try:
+            day = parse_date(text_value)
+        except InvalidValue:
+            raise InvalidValue(
+                "月份格式应为 YYYY-MM、YYYY/M 或 YYYY年M月。",
+                "A month must be written YYYY-MM, YYYY/M or YYYY年M月.",
+            ) from None
+        year, month = day.year, day.month
+    if not 1 <= month <= 12:
+        raise InvalidValue("月份应在 1 到 12 之间。", "The month must be between 1 and 12.")
+    if not 1900 <= year <= 2999:
+        raise InvalidValue("年份应在 1900 到 2999 之间。", "The year must be between 1900 and 2999.")
+    return date(year, month, 1)

@@ -340,6 +340,7 @@ def do_execute_import_run(run_id: int, *, progress: Progress | None = None) -> I
             options=run.options,
             progress=write_progress,
             before_commit=before_commit,
+            run_id=run.pk,
         )
     except jobs.JobLost:
         return None

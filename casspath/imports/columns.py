@@ -216,3 +216,32 @@ def past_date(today: date, earliest: date = date(1900, 1, 1)) -> Parser:
         return parsed
 
     return parse
+
+
+# Money as most files hold it: digits, a point and at most two decimals, nothing else.
+_PLAIN_MONEY = re.compile(r"-?\d{1,12}(?:\.\d{1,2})?")
+
+
+def money(value: str):
+    """An amount in yuan to the cent (`validators.parse_money`): Excel numbers, "1,234.50",
+    "¥1234", "1.2万", full-width digits."""
+    return validators.parse_money(value)
+
+
+def _money_column(values) -> list | None:
+    # A column of plain numbers (what Excel's number cells read as) is parsed at C speed;
+    # any other spelling goes cell by cell through `parse_money`.
+    from decimal import Decimal
+
+    values = list(values)
+    if not all(map(_PLAIN_MONEY.fullmatch, values)):
+        return None
+    return list(map(Decimal, values))
+
+
+money.whole_column = _money_column  # type: ignore[attr-defined]  # mypy knows no function attributes
+
+
+def month() -> Parser:
+    """A month as its first day (`validators.parse_month`), cached: a file repeats few months."""
+    return cached(validators.parse_month)

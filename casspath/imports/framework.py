@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from casspath.core.audit import UnitRef
 from casspath.imports.columns import Column, HeaderMatch, Parser, match_headers
 from casspath.imports.errors import ImportFileError, Invalid, RowError, RowsRefused
+from casspath.imports.limits import budget_of
 from casspath.imports.locks import UnitLines, hold_exclusive, run_locked
 from casspath.imports.reader import Sheet, read_table
 from casspath.imports.report import ImportReport
@@ -96,6 +97,9 @@ class RunContext:
     # How long the run waits for its locks (locks.py); None: IMPORT_LOCK_WAIT_SECONDS. A web
     # request (the employee batch API) waits IMPORT_LOCK_WAIT_SECONDS_REQUEST.
     lock_wait_seconds: float | None = None
+    # The ImportRun this run is (None: run without one, as benchmarks and some tests do),
+    # for importers whose rows say which run wrote them.
+    run_id: int | None = None
 
     def refresh_scope(self) -> None:
         """Forget the actor's roles and units read so far, so that they are read again."""
@@ -290,8 +294,13 @@ class TabularImporter(Importer):
         return build_template(self)
 
     def run(self, data: bytes, ctx: RunContext) -> ImportReport:
+        return self.run_sheet(self.read(data, ctx), ctx)[0]
+
+    def read(self, data: bytes, ctx: RunContext) -> Sheet:
+        """The file's table, read within the budget of this kind (limits.budget_of)."""
         ctx.progress("reading", 0, 0)
-        return self.run_sheet(read_table(data, ctx.filename), ctx)[0]
+        with budget_of(self.kind):
+            return read_table(data, ctx.filename)
 
     def run_records(self, records: Sequence[Mapping[str, str]], ctx: RunContext) -> tuple[ImportReport, Any]:
         """Rows given as data rather than a file (an API batch), as {column key: text}: the
@@ -305,8 +314,8 @@ class TabularImporter(Importer):
         report = self.new_report(ctx)
         # The file's cells are parsed first, outside any transaction: the run's progress is
         # committed as it goes, and nothing here depends on what another import writes.
-        header_at, header_row = _header_row(sheet)
-        match = match_headers(header_row, self.columns)
+        header_at, header = header_row(sheet)
+        match = match_headers(header, self.columns)
         report.warnings.extend(match.warnings)
         scope = self._scope_seen(ctx)
         table = self.parse_table(ctx, sheet, header_at, match, report)
@@ -440,7 +449,7 @@ class TabularImporter(Importer):
         return Table(numbers, parsed, set(match.index), dict(match.headers), bad)
 
 
-def _header_row(sheet: Sheet) -> tuple[int, list[str]]:
+def header_row(sheet: Sheet) -> tuple[int, list[str]]:
     """The first row that holds anything is the header."""
     if sheet.columns is not None:
         height = len(sheet.columns[0]) if sheet.columns else 0
@@ -490,6 +499,7 @@ def run_import(
     options: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     before_commit: Callable[[ImportReport], None] | None = None,
+    run_id: int | None = None,
 ) -> ImportReport:
     """Run one import and always return a report (a file error is in `report.file_error`).
 
@@ -505,6 +515,7 @@ def run_import(
         options=dict(options or {}),
         progress=progress or _no_progress,
         before_commit=before_commit,
+        run_id=run_id,
     )
     try:
         return importer.run(data, ctx)

@@ -1,0 +1,82 @@
+"""Performance records (绩效, 贡献): what the diagnosis reads (CONTRACTS.md, "Performance").
+
+A record is a line item (one sale, with its date) or a monthly summary (a manager's month in
+one figure, which may carry the big-deal part of it, 大单金额). A manager's output for a
+month is the sum of his records in it. Records are written only by the performance import,
+which replaces an employee's month whole.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casspath.core.validators import validate_text
+from casspath.org.models import Employee
+
+AMOUNT_DIGITS, AMOUNT_PLACES = 14, 2
+PRODUCT_MAX = 100
+
+
+def big_deal_threshold() -> Decimal:
+    """A line item of at least this many yuan is a big deal (settings.CASSPATH
+    PERFORMANCE_BIG_DEAL_THRESHOLD, default 50,000). Read whenever records are read, so a
+    new threshold applies to the records already imported."""
+    return Decimal(settings.CASSPATH.get("PERFORMANCE_BIG_DEAL_THRESHOLD", 50_000))
+
+
+class PerformanceRecord(models.Model):
+    class Kind(models.TextChoices):
+        LINE_ITEM = "item", _("line item")
+        MONTHLY_SUMMARY = "month", _("monthly summary")
+
+    # Rows are many (100,000 managers × 24 months and more): the one index below serves
+    # both the import (an employee's months) and the reader (a unit's employees' months,
+    # reached from OrgUnit.path through Employee); the foreign keys carry no index of their own,
+    # nor a database constraint: PostgreSQL checks a deferred one row by row at the commit
+    # (1.6 s of a 120,000-row import here, 16 s for a year of 100,000 managers). The import
+    # writes only employees it found under its lock, and Django deletes an employee's
+    # records with him (CASCADE is Django's, not the database's, either way).
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="performance_records",
+        verbose_name=_("employee"), db_index=False, db_constraint=False,
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    day = models.DateField(_("date"), null=True, blank=True)  # a line item's, when the file gives it
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)
+    product = models.CharField(_("product"), max_length=PRODUCT_MAX, blank=True, validators=[validate_text])
+    # A line item's 是否大单 flag; it is a big deal when flagged or when its amount reaches
+    # the threshold (`is_big_deal`), judged when read.
+    flagged = models.BooleanField(_("flagged as a big deal"), default=False)
+    # A monthly summary's 大单金额: the part of its amount that came from big deals.
+    big_deal_amount = models.DecimalField(
+        _("big-deal amount (yuan)"), max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES,
+        default=Decimal("0"),
+    )
+    import_run = models.ForeignKey(
+        "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("import run"), db_index=False, db_constraint=False,
+    )
+
+    class Meta:
+        ordering = ["employee_id", "month", "day", "id"]
+        indexes = [models.Index(fields=["employee", "month"], name="performance_employee_month")]
+        verbose_name = _("performance record")
+        verbose_name_plural = _("performance records")
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.month:%Y-%m} {self.amount}"
+
+    def big_deal_part(self, threshold: Decimal | None = None) -> Decimal:
+        """The part of this record's amount that is big deals: a line item's whole amount
+        when it is one, a monthly summary's 大单金额."""
+        if self.kind == self.Kind.MONTHLY_SUMMARY:
+            return self.big_deal_amount
+        return self.amount if self.is_big_deal(threshold) else Decimal("0")
+
+    def is_big_deal(self, threshold: Decimal | None = None) -> bool:
+        if self.kind == self.Kind.MONTHLY_SUMMARY:
+            return self.big_deal_amount > 0
+        return self.flagged or self.amount >= (big_deal_threshold() if threshold is None else threshold)

@@ -1,0 +1,116 @@
+"""Reading performance: a person's months, and a unit's months as the arrays the diagnosis
+statistics take (casspath/analytics/output.py: (N managers, M months)).
+
+Callers pass a unit or employee they loaded through access.py (scope checked there).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+from django.db.models import Case, DecimalField, F, FloatField, Max, Q, Sum, Value, When
+from django.db.models.functions import Cast
+from numpy.typing import NDArray
+
+from casspath.org.models import Employee, OrgUnit
+from casspath.performance.models import PerformanceRecord, big_deal_threshold
+
+ITEM, SUMMARY = PerformanceRecord.Kind.LINE_ITEM, PerformanceRecord.Kind.MONTHLY_SUMMARY
+
+
+def _big_deal_part(threshold: Decimal) -> Case:
+    """A record's big-deal part (models.PerformanceRecord.big_deal_part), in SQL."""
+    return Case(
+        When(kind=SUMMARY, then=F("big_deal_amount")),
+        When(Q(flagged=True) | Q(amount__gte=threshold), then=F("amount")),
+        default=Value(Decimal("0")),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def employee_months(employee: Employee, *,
+                    threshold: Decimal | None = None) -> list[tuple[date, Decimal, Decimal]]:
+    """(month, output, of which big deals) of each month he has records in, in order."""
+    threshold = big_deal_threshold() if threshold is None else threshold
+    rows = (PerformanceRecord.objects.filter(employee=employee).values("month")
+            .annotate(total=Sum("amount"), big=Sum(_big_deal_part(threshold))).order_by("month"))
+    return [(row["month"], row["total"], row["big"]) for row in rows]
+
+
+def month_index(month: date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """The first days of the months from `first`'s to `last`'s, both included."""
+    start, stop = month_index(first), month_index(last)
+    return [date(index // 12, index % 12 + 1, 1) for index in range(start, stop + 1)]
+
+
+@dataclass
+class UnitMonths:
+    """A unit's people over a period, as the diagnosis statistics take them: row i is
+    `employee_ids[i]`, column m is `months[m]`."""
+
+    employee_ids: NDArray[np.int64]
+    months: list[date]
+    total: NDArray[np.float64]  # (N, M) output: the sum of his records in the month, 0 if none
+    big_deals: NDArray[np.float64]  # (N, M) the part of it from big deals
+    employed: NDArray[np.bool_]  # (N, M) whether he was employed in the month
+
+
+def unit_months(unit: OrgUnit, first: date, last: date, *, threshold: Decimal | None = None,
+                positions: list[int] | None = None) -> UnitMonths:
+    """The employees of `unit`'s subtree (of `positions`, when given) over the months from
+    `first` to `last`, in three queries whatever the size: the people, the records summed
+    per person and month in the database, and the last recorded month of those who left.
+
+    Employed in a month: hired on or before its last day; and, for one who has left (the
+    roster keeps no leaving date), not after his last month with a record; one who left
+    with no record at all is taken as gone before the period. An employed month with no
+    record is 0 (CONTRACTS.md); a month he was not employed in is 0 in `total` too, and the
+    statistics ignore it (analytics/output.py).
+    """
+    threshold = big_deal_threshold() if threshold is None else threshold
+    months = months_between(first, last)
+    start = month_index(months[0]) if months else 0
+    people = Employee.objects.filter(org_unit__path__startswith=unit.path)
+    if positions is not None:
+        people = people.filter(position_id__in=positions)
+    rows = list(people.order_by("id").values_list("id", "hire_date", "status"))
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    shape = (len(rows), len(months))
+    total, big = np.zeros(shape), np.zeros(shape)
+    if not rows or not months:
+        return UnitMonths(ids, months, total, big, np.zeros(shape, dtype=np.bool_))
+    in_unit = Q(employee__org_unit__path__startswith=unit.path)
+    if positions is not None:
+        in_unit &= Q(employee__position_id__in=positions)
+    sums = (PerformanceRecord.objects.filter(in_unit, month__gte=months[0], month__lte=months[-1])
+            .values("employee_id", "month")
+            .annotate(total=Cast(Sum("amount"), FloatField()),
+                      big=Cast(Sum(_big_deal_part(threshold)), FloatField()))
+            .values_list("employee_id", "month", "total", "big"))
+    found = list(sums.iterator(50_000))
+    if found:
+        employees, record_months, totals, bigs = zip(*found, strict=True)
+        row_at = np.searchsorted(ids, np.asarray(employees, dtype=np.int64))
+        column_at = np.fromiter((month_index(m) - start for m in record_months), dtype=np.int64,
+                                count=len(found))
+        total[row_at, column_at] = totals
+        big[row_at, column_at] = bigs
+    # Employed from the month of hiring; those who left, until their last recorded month.
+    hired = np.fromiter((month_index(row[1]) - start for row in rows), dtype=np.int64, count=len(rows))
+    until = np.full(len(rows), len(months) - 1, dtype=np.int64)
+    left = [i for i, row in enumerate(rows) if row[2] == Employee.Status.LEFT]
+    if left:
+        last_seen = dict(PerformanceRecord.objects.filter(in_unit, employee__status=Employee.Status.LEFT)
+                         .values("employee_id").annotate(last=Max("month"))
+                         .values_list("employee_id", "last"))
+        for i in left:
+            seen = last_seen.get(rows[i][0])
+            until[i] = month_index(seen) - start if seen is not None else -1
+    columns = np.arange(len(months))
+    employed = (columns[None, :] >= hired[:, None]) & (columns[None, :] <= until[:, None])
+    return UnitMonths(ids, months, total, big, employed)
