@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "casspath.imports",
     "casspath.org",
     "casspath.competency",
+    "casspath.assess",
     "casspath.site",
     # Serves the API docs (Swagger UI) from local static files instead of a CDN.
     "ninja",

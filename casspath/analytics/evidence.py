@@ -95,7 +95,8 @@ def current_levels(
     src = np.asarray(source)
     n = e.shape[0] if e.ndim == 1 else -1
     if rows < 0 or cols < 0 or any(a.ndim != 1 or a.shape[0] != n for a in (e, d, x, t, src)):
-        raise AnalyticsInputError("employee, dimension, level, day and source must be 1-d arrays of one length")
+        raise AnalyticsInputError("employee, dimension, level, day and source must be 1-d arrays "
+                                  "of one length")
     if not half_life_days > 0 or not confidence_k > 0:
         raise AnalyticsInputError("the half-life and k must be positive")
     if n and (e.min() < 0 or e.max() >= rows or d.min() < 0 or d.max() >= cols):
@@ -116,7 +117,7 @@ def current_levels(
     g = (e * cols + d)[keep]
     w, x, t = w[keep], x[keep], t[keep]
     size = rows * cols
-    total = np.bincount(g, weights=w, minlength=size)
+    total = np.asarray(np.bincount(g, weights=w, minlength=size), dtype=np.float64)
     sum_wx = np.bincount(g, weights=w * x, minlength=size)
     sum_w2 = np.bincount(g, weights=w * w, minlength=size)
     count = np.bincount(g, minlength=size).astype(np.int64)

@@ -81,7 +81,8 @@ def test_it_matches_a_loop_over_groups_for_a_whole_unit():
     dict(level=[6.0]), dict(source=["boss"]), dict(employee=[3]), dict(level=[float("nan")]),
 ])
 def test_it_refuses_input_no_formula_can_read(bad):
-    args = dict(employee=[0], dimension=[0], level=[3.0], day=[TODAY], source=["survey"])
+    args: dict[str, list] = dict(employee=[0], dimension=[0], level=[3.0], day=[TODAY], source=["survey"])
     args.update(bad)
     with pytest.raises(AnalyticsInputError):
-        current_levels(**args, shape=(1, 1), as_of=TODAY)
+        current_levels(args["employee"], args["dimension"], args["level"], args["day"], args["source"],
+                       shape=(1, 1), as_of=TODAY)
