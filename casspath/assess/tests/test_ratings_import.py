@@ -92,7 +92,8 @@ def test_it_names_row_and_column_of_every_bad_value_in_both_languages_and_writes
     report = run_ratings(data)
     assert not report.ok and not report.applied
     errors = {(e.row, e.column) for e in report.errors}
-    assert errors == {(3, "等级"), (4, "分数"), (5, "等级"), (6, "维度编码"), (7, "维度名称"), (8, "维度名称"),
+    assert errors == {(3, "等级"), (4, "分数"), (5, "等级"), (6, "维度编码"), (7, "维度名称"),
+                      (8, "维度名称"),
                       (9, "来源"), (10, "日期"), (11, "工号"), (12, "日期")}, report.as_dict()["errors"]
     assert all(e.reason_zh and e.reason_en for e in report.errors)
     assert not Evidence.objects.exists()
@@ -125,7 +126,8 @@ def test_it_measures_against_the_nearest_model_and_keeps_the_old_version_after_a
     assert (draft.family, draft.version) == (model.family, 2)
     assert CompetencyModel.objects.get(pk=model.pk).status == CompetencyModel.Status.ARCHIVED
     run_ratings(_file(["E0001", "D01", "", "4", "", "", "2026-04-01"]))
-    versions = dict(Evidence.objects.filter(employee=world.manager_employee).values_list("observed_on", "model"))
+    mine = Evidence.objects.filter(employee=world.manager_employee)
+    versions = dict(mine.values_list("observed_on", "model"))
     assert versions == {date(2026, 3, 1): model.pk, date(2026, 4, 1): draft.pk}
 
 
@@ -142,7 +144,8 @@ def test_it_gives_a_city_admin_a_row_error_for_another_citys_employee(world, mod
     assert ok.ok and ok.applied and ok.created == 1
 
 
-@pytest.mark.parametrize("who", ["manager", "team_lead", "analyst_a", "consultant_a", "lecturer_a", "outsider"])
+@pytest.mark.parametrize("who", ["manager", "team_lead", "analyst_a", "consultant_a", "lecturer_a",
+                                 "outsider"])
 def test_it_is_not_for_roles_that_do_not_import(world, model, who):
     importer = registry.get("ratings")
     assert not importer.scope.allows(getattr(world, who))
