@@ -105,11 +105,16 @@ def current_levels(
         raise AnalyticsInputError("levels must lie in [1, 5]")
     if any(not w >= 0 for w in source_weights.values()):
         raise AnalyticsInputError("source weights must be ≥ 0")
-    codes, at = np.unique(src, return_inverse=True) if n else (np.array([]), np.zeros(0, dtype=np.int64))
-    unknown = [str(c) for c in codes if str(c) not in source_weights]
-    if unknown:
+    # One comparison per known source (a handful): no sort of n strings.
+    s = np.zeros(n, dtype=np.float64)
+    covered = np.zeros(n, dtype=bool)
+    for code, weight in source_weights.items():
+        match = src == code
+        s[match] = weight
+        covered |= match
+    if not covered.all():
+        unknown = sorted({str(code) for code in src[~covered]})
         raise AnalyticsInputError(f"no weight for source(s) {unknown}")
-    s = np.array([source_weights[str(c)] for c in codes], dtype=np.float64)[at.reshape(-1)]
     age = (as_of - t).astype(np.float64)
     w = s * np.exp2(-age / half_life_days)
     w[age < 0] = 0.0  # not yet known on the day asked
