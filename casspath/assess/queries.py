@@ -47,13 +47,11 @@ class EpochDay(Func):
     the read then carries numbers only."""
 
     output_field = IntegerField()
-
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date − date is days
-        return super().as_sql(compiler, connection, template="(%(expressions)s - DATE '1970-01-01')", **extra)
+    template = "(%(expressions)s - DATE '1970-01-01')"  # PostgreSQL: date − date is days
 
     def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection,
-                              template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)", **extra)
+        return self.as_sql(compiler, connection,
+                           template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)", **extra)
 
 
 def current_levels(employees: QuerySet[Employee], codes: Sequence[str], *, as_of: date,
