@@ -117,13 +117,6 @@ def run(args: argparse.Namespace) -> list[Result]:
     (whole_s, whole_cpu), levels = timed(
         lambda: unit_current_levels(actor, province, codes, as_of=AS_OF))
     assert read == total and levels.current.count.sum() == total, (read, total)
-    if os.environ.get("EVIDENCE_PROFILE"):
-        import cProfile
-        import pstats
-
-        cProfile.runctx("unit_current_levels(actor, province, codes, as_of=AS_OF)", globals(), locals(),
-                        "/tmp/assess_evidence.prof")
-        pstats.Stats("/tmp/assess_evidence.prof").sort_stats("tottime").print_stats(12)
     ratio = whole_s / bare_s
     version = connection.Database.sqlite_version if connection.vendor == "sqlite" else connection.pg_version
     database = f"{connection.vendor} {version}"
