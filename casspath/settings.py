@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "casspath.imports",
     "casspath.org",
     "casspath.competency",
+    "casspath.assess",
     "casspath.performance",
     "casspath.site",
     # Serves the API docs (Swagger UI) from local static files instead of a CDN.

@@ -29,6 +29,23 @@ def current_model(family: str = "default") -> CompetencyModel | None:
     )
 
 
+def published_models_applying(paths) -> dict[str, CompetencyModel | None]:
+    """For each unit path ("/1/7/42/"), the published model that applies to the unit: the
+    one owned by the nearest unit at or above it (a city's own model before the
+    province's); of several families owned by that unit, the one published last. One query."""
+    paths = set(paths)
+    owners = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    published = (CompetencyModel.objects
+                 .filter(status=CompetencyModel.Status.PUBLISHED, org_unit_id__in=owners)
+                 .select_related("org_unit").order_by("published_at", "pk"))
+    by_owner = {model.org_unit_id: model for model in published}  # the last published wins
+    found: dict[str, CompetencyModel | None] = {}
+    for path in paths:
+        ids = [int(part) for part in path.strip("/").split("/") if part]
+        found[path] = next((by_owner[pk] for pk in reversed(ids) if pk in by_owner), None)
+    return found
+
+
 # Models, their content, and the requirement matrix -----------------------------------
 
 HUNDRED = Decimal(100)

@@ -1,0 +1,146 @@
+"""The current-level rule: a person's evidence (证据) of a dimension turned into his current
+level of it, and how sure that level is (CONTRACTS.md, "Evidence").
+
+Evidence is ratings (supervisor, peer, self, the consultant's imported survey) and, with
+the assessment issue, exam results: each record gives a level 1–5, or a score 0–100 that
+means the level
+
+    level = 1 + 4 · score / 100          (0 → 1, 50 → 3, 100 → 5; `level_of_score`)
+
+For one employee and dimension, with records i dated t_i on or before the day asked t
+(later records are not yet known on that day and are left out), of level L_i from a source
+of weight s_i:
+
+    age_i = t − t_i                      (days)
+    w_i   = s_i · 2^(−age_i / h)         (h = half-life, default 365 days: a year-old
+                                          record counts half as much as today's)
+    level = Σ w_i L_i / Σ w_i            (the weighted mean; NaN with no weighted record)
+    W     = Σ w_i                        (the weight of the evidence, in fresh records of
+                                          weight 1)
+    n_eff = (Σ w_i)² / Σ w_i²            (Kish's effective number of records)
+    spread = √(Σ w_i (L_i − level)² / Σ w_i)   (how much the records disagree)
+    confidence = W / (W + k)             (k = 1: one fresh record of a full-weight source
+                                          gives 0.5, two 0.67, one a year old 0.33; 0 with
+                                          no evidence)
+    newest = max t_i                     (the day of the newest record counted)
+
+Default source weights (`SOURCE_WEIGHTS`): the consultant's survey, the supervisor's rating
+and an exam 1.0; a peer's rating 0.7; a self-rating 0.4 (people rate themselves high). A
+source of weight 0 is ignored.
+
+Everything is vectorised: one call computes a whole org unit, records given as arrays.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from casspath.analytics.errors import AnalyticsInputError
+
+SURVEY, SUPERVISOR, PEER, SELF, EXAM = "survey", "supervisor", "peer", "self", "exam"
+SOURCE_WEIGHTS: Mapping[str, float] = {SURVEY: 1.0, SUPERVISOR: 1.0, EXAM: 1.0, PEER: 0.7, SELF: 0.4}
+DEFAULT_HALF_LIFE_DAYS = 365.0
+DEFAULT_CONFIDENCE_K = 1.0
+MIN_LEVEL, MAX_LEVEL = 1.0, 5.0
+MAX_SCORE = 100.0
+
+
+def level_of_score(score: ArrayLike) -> NDArray[np.float64]:
+    """The level a score 0–100 means: 1 + 4 · score / 100."""
+    s = np.asarray(score, dtype=np.float64)
+    if np.any(~np.isfinite(s)) or np.any((s < 0) | (s > MAX_SCORE)):
+        raise AnalyticsInputError("scores must lie in [0, 100]")
+    return 1.0 + 4.0 * s / MAX_SCORE
+
+
+@dataclass(frozen=True)
+class CurrentLevels:
+    """Per employee (rows) × dimension (columns), as of one day."""
+
+    level: NDArray[np.float64]  # NaN where no weighted evidence
+    confidence: NDArray[np.float64]  # 0–1; 0 where none
+    weight: NDArray[np.float64]  # W
+    effective_records: NDArray[np.float64]  # n_eff; 0 where none
+    spread: NDArray[np.float64]  # NaN where none
+    count: NDArray[np.int64]  # records counted (weight > 0, dated on or before the day)
+    newest: NDArray[np.int64]  # day number (date.toordinal()) of the newest counted; 0 where none
+
+
+def current_levels(
+    employee: ArrayLike,
+    dimension: ArrayLike,
+    level: ArrayLike,
+    day: ArrayLike,
+    source: ArrayLike,
+    *,
+    shape: tuple[int, int],
+    as_of: int,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
+    source_weights: Mapping[str, float] = SOURCE_WEIGHTS,
+    confidence_k: float = DEFAULT_CONFIDENCE_K,
+) -> CurrentLevels:
+    """The module's rule for every record at once.
+
+    employee, dimension: int row and column of each record in the result (`shape` =
+    (employees, dimensions)); level: float 1–5; day: int day numbers (`date.toordinal()`);
+    source: the source code of each record (a key of `source_weights`); as_of: the day asked.
+    """
+    rows, cols = shape
+    e = np.asarray(employee, dtype=np.int64)
+    d = np.asarray(dimension, dtype=np.int64)
+    x = np.asarray(level, dtype=np.float64)
+    t = np.asarray(day, dtype=np.int64)
+    src = np.asarray(source)
+    n = e.shape[0] if e.ndim == 1 else -1
+    if rows < 0 or cols < 0 or any(a.ndim != 1 or a.shape[0] != n for a in (e, d, x, t, src)):
+        raise AnalyticsInputError("employee, dimension, level, day and source must be 1-d arrays "
+                                  "of one length")
+    if not half_life_days > 0 or not confidence_k > 0:
+        raise AnalyticsInputError("the half-life and k must be positive")
+    if n and (e.min() < 0 or e.max() >= rows or d.min() < 0 or d.max() >= cols):
+        raise AnalyticsInputError(f"employee or dimension index outside the shape {shape}")
+    if np.any(~np.isfinite(x)) or np.any((x < MIN_LEVEL) | (x > MAX_LEVEL)):
+        raise AnalyticsInputError("levels must lie in [1, 5]")
+    if any(not w >= 0 for w in source_weights.values()):
+        raise AnalyticsInputError("source weights must be ≥ 0")
+    # One comparison per known source (a handful): no sort of n strings.
+    s = np.zeros(n, dtype=np.float64)
+    covered = np.zeros(n, dtype=bool)
+    for code, weight in source_weights.items():
+        match = src == code
+        s[match] = weight
+        covered |= match
+    if not covered.all():
+        unknown = sorted({str(code) for code in src[~covered]})
+        raise AnalyticsInputError(f"no weight for source(s) {unknown}")
+    age = (as_of - t).astype(np.float64)
+    w = s * np.exp2(-age / half_life_days)
+    w[age < 0] = 0.0  # not yet known on the day asked
+    keep = w > 0
+    g = (e * cols + d)[keep]
+    w, x, t = w[keep], x[keep], t[keep]
+    size = rows * cols
+    total = np.asarray(np.bincount(g, weights=w, minlength=size), dtype=np.float64)
+    sum_wx = np.bincount(g, weights=w * x, minlength=size)
+    sum_w2 = np.bincount(g, weights=w * w, minlength=size)
+    count = np.bincount(g, minlength=size).astype(np.int64)
+    has = total > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(has, sum_wx / total, np.nan)
+        # Deviations from the group's own mean (not Σwx² − mean²: no cancellation).
+        dev = np.bincount(g, weights=w * (x - mean[g]) ** 2, minlength=size)
+        spread = np.where(has, np.sqrt(dev / total), np.nan)
+        n_eff = np.where(has, total * total / sum_w2, 0.0)
+    newest = np.zeros(size, dtype=np.int64)
+    np.maximum.at(newest, g, t)
+    return CurrentLevels(
+        level=mean.reshape(shape),
+        confidence=(total / (total + confidence_k)).reshape(shape),
+        weight=total.reshape(shape),
+        effective_records=n_eff.reshape(shape),
+        spread=spread.reshape(shape),
+        count=count.reshape(shape),
+        newest=newest.reshape(shape),
+    )

@@ -1,0 +1,88 @@
+"""The current-level rule against hand computation and a per-group loop."""
+
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+
+from casspath.analytics.errors import AnalyticsInputError
+from casspath.analytics.evidence import SOURCE_WEIGHTS, current_levels, level_of_score
+
+TODAY = date(2026, 6, 30).toordinal()
+
+
+def _one(levels, ages, sources, **kw):
+    n = len(levels)
+    return current_levels([0] * n, [0] * n, levels, [TODAY - a for a in ages], sources,
+                          shape=(1, 1), as_of=TODAY, **kw)
+
+
+def test_it_maps_scores_to_levels():
+    assert level_of_score([0, 50, 100, 75]).tolist() == [1.0, 3.0, 5.0, 4.0]
+    with pytest.raises(AnalyticsInputError):
+        level_of_score([101])
+
+
+def test_it_weighs_a_year_old_record_half_and_computes_every_figure_by_hand():
+    # A survey today at 4, a supervisor's rating a year ago at 2.
+    r = _one([4.0, 2.0], [0, 365], ["survey", "supervisor"])
+    w = [1.0, 0.5]
+    level = (4 * 1 + 2 * 0.5) / 1.5
+    assert r.level[0, 0] == pytest.approx(level)
+    assert r.weight[0, 0] == pytest.approx(1.5)
+    assert r.effective_records[0, 0] == pytest.approx(1.5**2 / (1 + 0.25))
+    assert r.confidence[0, 0] == pytest.approx(1.5 / 2.5)
+    spread = math.sqrt(sum(wi * (li - level) ** 2 for wi, li in zip(w, [4, 2], strict=True)) / 1.5)
+    assert r.spread[0, 0] == pytest.approx(spread)
+    assert r.count[0, 0] == 2 and r.newest[0, 0] == TODAY
+
+
+def test_it_weighs_self_ratings_less_than_surveys():
+    r = _one([5.0, 3.0], [10, 10], ["self", "survey"])
+    s_self, s_survey = SOURCE_WEIGHTS["self"], SOURCE_WEIGHTS["survey"]
+    assert s_self < s_survey
+    assert r.level[0, 0] == pytest.approx((5 * s_self + 3 * s_survey) / (s_self + s_survey))
+
+
+def test_it_leaves_out_records_after_the_day_asked_and_weightless_sources():
+    r = _one([5.0, 1.0, 3.0], [-1, 0, 0], ["survey", "self", "survey"], source_weights={**SOURCE_WEIGHTS,
+                                                                                          "self": 0.0})
+    assert r.level[0, 0] == 3.0 and r.count[0, 0] == 1 and r.confidence[0, 0] == pytest.approx(0.5)
+
+
+def test_it_gives_nan_and_zero_confidence_without_evidence():
+    r = current_levels([], [], [], [], [], shape=(2, 3), as_of=TODAY)
+    assert np.isnan(r.level).all() and (r.confidence == 0).all() and (r.newest == 0).all()
+    assert r.level.shape == (2, 3)
+
+
+def test_it_matches_a_loop_over_groups_for_a_whole_unit():
+    rng = np.random.default_rng(7)
+    n, shape = 2000, (50, 18)
+    e, d = rng.integers(0, 50, n), rng.integers(0, 18, n)
+    x = rng.integers(1, 6, n).astype(float)
+    t = TODAY - rng.integers(-30, 900, n)
+    src = rng.choice(list(SOURCE_WEIGHTS), n)
+    r = current_levels(e, d, x, t, src, shape=shape, as_of=TODAY, half_life_days=200)
+    for i in range(shape[0]):
+        for j in range(shape[1]):
+            pick = (e == i) & (d == j) & (t <= TODAY)
+            w = np.array([SOURCE_WEIGHTS[s] for s in src[pick]]) * 0.5 ** ((TODAY - t[pick]) / 200)
+            if not pick.any():
+                assert np.isnan(r.level[i, j])
+                continue
+            assert r.level[i, j] == pytest.approx((w * x[pick]).sum() / w.sum())
+            assert r.effective_records[i, j] == pytest.approx(w.sum() ** 2 / (w**2).sum())
+            assert r.newest[i, j] == t[pick].max()
+
+
+@pytest.mark.parametrize("bad", [
+    dict(level=[6.0]), dict(source=["boss"]), dict(employee=[3]), dict(level=[float("nan")]),
+])
+def test_it_refuses_input_no_formula_can_read(bad):
+    args: dict[str, list] = dict(employee=[0], dimension=[0], level=[3.0], day=[TODAY], source=["survey"])
+    args.update(bad)
+    with pytest.raises(AnalyticsInputError):
+        current_levels(args["employee"], args["dimension"], args["level"], args["day"], args["source"],
+                       shape=(1, 1), as_of=TODAY)

@@ -1,0 +1,146 @@
+"""Reads of evidence: one person's records, and the current level per employee × dimension
+of many at once (the rule: `casspath/analytics/evidence.py`).
+
+A unit's evidence is read as columns (ids, codes, sources, days, levels), mapped to rows
+and columns of the result with numpy, and handed to the rule in one call: no Python per
+employee × dimension."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Case, Func, IntegerField, QuerySet, Value, When
+
+from casspath.analytics import evidence as rule
+from casspath.assess.models import Evidence
+from casspath.org import scopes
+from casspath.org.models import Employee, OrgUnit
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # numpy's day 0 as a date.toordinal()
+READ_CHUNK = 50_000
+
+
+def evidence_of(employee: Employee) -> QuerySet[Evidence]:
+    """An employee's evidence, by dimension code, newest first (the caller has accessed him)."""
+    return (Evidence.objects.filter(employee=employee).select_related("dimension", "model")
+            .order_by("dimension_code", "-observed_on", "source"))
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The rule's result with the employees (rows) and dimension codes (columns) it is for."""
+
+    employee_ids: list[int]
+    codes: list[str]
+    current: rule.CurrentLevels
+
+    def newest_date(self, row: int, column: int) -> date | None:
+        day = int(self.current.newest[row, column])
+        return date.fromordinal(day) if day else None
+
+
+class EpochDay(Func):
+    """A date as its day number since 1970-01-01 (numpy's day 0), computed by the database:
+    the read then carries numbers only."""
+
+    output_field = IntegerField()
+    template = "(%(expressions)s - DATE '1970-01-01')"  # PostgreSQL: date − date is days
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)", **extra)
+
+
+def current_levels(employees: QuerySet[Employee], codes: Sequence[str], *, as_of: date,
+                   half_life_days: float = rule.DEFAULT_HALF_LIFE_DAYS,
+                   source_weights: Mapping[str, float] = rule.SOURCE_WEIGHTS) -> Levels:
+    """The current level of each of `employees` (a queryset the caller has filtered by
+    scope) in each dimension of `codes`, as of the day `as_of` (evidence dated later is
+    left out). Evidence of other codes is not read."""
+    ids = np.array(sorted(employees.values_list("id", flat=True)), dtype=np.int64)
+    code_list = list(codes)
+    shape = (len(ids), len(code_list))
+    sources = list(source_weights)
+    # Every column a number (the code and the source as their index): each batch of rows is
+    # then one numpy array, made in C, with no Python per value.
+    rows = (Evidence.objects
+            .filter(employee__in=employees, dimension_code__in=code_list, observed_on__lte=as_of)
+            .order_by()
+            .annotate(column=_index_of("dimension_code", code_list), source_at=_index_of("source", sources),
+                      day=EpochDay("observed_on"))
+            .values_list("employee_id", "column", "source_at", "day", "level"))
+    parts = [np.zeros((0, 5))]
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # the user reaches nobody
+        sql = None
+    if sql is not None and len(ids) and code_list:
+        # The queryset's own SQL through the cursor: Django's row machinery (a converter
+        # call per value) would cost more than the database's reading here.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(READ_CHUNK):
+                parts.append(np.array(batch, dtype=np.float64))
+    table = np.concatenate(parts)
+    source_at = table[:, 2].astype(np.int64)
+    if (source_at < 0).any():  # a source the weights do not name: the rule says which
+        source = np.array([*sources, "?"])[source_at]
+    else:
+        source = np.array(sources)[source_at]
+    current = rule.current_levels(
+        np.searchsorted(ids, table[:, 0].astype(np.int64)), table[:, 1].astype(np.int64), table[:, 4],
+        table[:, 3].astype(np.int64) + EPOCH_ORDINAL, source, shape=shape, as_of=as_of.toordinal(),
+        half_life_days=half_life_days, source_weights=source_weights)
+    return Levels(ids.tolist(), code_list, current)
+
+
+def _index_of(field: str, values: Sequence[str]) -> Case:
+    return Case(*(When(**{field: value}, then=Value(j)) for j, value in enumerate(values)),
+                default=Value(-1), output_field=IntegerField())
+
+
+def unit_current_levels(user, unit: OrgUnit, codes: Sequence[str], *, as_of: date) -> Levels:
+    """The current levels of the employees of `unit`'s subtree whose reports the user may
+    see (SEE_REPORTS: a team lead his team, training admins, consultants and analysts their
+    scope): what the diagnosis reads."""
+    employees = (scopes.employees_for(user, scopes.Perm.SEE_REPORTS)
+                 .filter(org_unit__path__startswith=unit.path))
+    return current_levels(employees, codes, as_of=as_of)
+
+
+@dataclass(frozen=True)
+class DimensionLevel:
+    dimension: str  # its code
+    name: str
+    level: float | None
+    confidence: float
+    effective_records: float
+    count: int
+    newest: date | None
+
+
+def employee_levels(employee: Employee, *, as_of: date) -> list[DimensionLevel]:
+    """An employee's current level in each dimension of the published model that applies
+    to his unit (then any other code he has evidence of), in the model's order."""
+    from casspath.competency.models import Dimension
+    from casspath.competency.queries import published_models_applying
+
+    model = published_models_applying([employee.org_unit.path])[employee.org_unit.path]
+    named = (list(Dimension.objects.filter(model=model).order_by("module__order", "order", "code")
+                  .values_list("code", "name")) if model is not None else [])
+    known = {code for code, _name in named}
+    others = (Evidence.objects.filter(employee=employee).exclude(dimension_code__in=known)
+              .order_by("dimension_code").values_list("dimension_code", "dimension__name").distinct())
+    named += [(code, name) for code, name in dict(others).items()]
+    levels = current_levels(Employee.objects.filter(pk=employee.pk), [code for code, _n in named],
+                            as_of=as_of)
+    c = levels.current
+    return [
+        DimensionLevel(code, name, None if np.isnan(c.level[0, j]) else float(c.level[0, j]),
+                       float(c.confidence[0, j]), float(c.effective_records[0, j]), int(c.count[0, j]),
+                       levels.newest_date(0, j))
+        for j, (code, name) in enumerate(named)
+    ]
