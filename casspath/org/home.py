@@ -20,6 +20,7 @@ from casspath.org import queries as org_queries
 from casspath.org import scopes
 from casspath.org.models import Employee, Grade, Position, Role
 from casspath.org.scopes import Perm
+from casspath.org.tree import subtree_q
 
 TOP_UNITS = 10
 TEAM_LIST_LIMIT = 50
@@ -120,7 +121,7 @@ def team(user, today: date) -> dict | None:
     team_units = [b.org_unit for b in org_queries.role_bindings_of(user).filter(role=Role.TEAM_LEAD)]
     in_teams = Q(pk__in=[])
     for unit in team_units:
-        in_teams |= Q(org_unit__path__startswith=unit.path)
+        in_teams |= subtree_q(unit.path, "org_unit__path")
     members = org_queries.employees_visible(user).filter(in_teams, status=Employee.Status.ACTIVE)
     rows = org_queries.employee_rows(user, members[:TEAM_LIST_LIMIT], lookup=org_queries.StageLookup(today))
     return {"units": team_units, "rows": rows, "count": members.count()}

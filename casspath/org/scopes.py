@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from casspath.core.actors import SystemActor, actor_label
 from casspath.core.errors import BilingualError
 from casspath.org.models import Employee, OrgUnit, Role, RoleAssignment
+from casspath.org.tree import subtree_q
 
 
 class Reach(StrEnum):
@@ -155,7 +156,7 @@ def _roots(bindings: list[RoleAssignment], perm: Perm) -> list[OrgUnit]:
 def _subtree_q(roots: list[OrgUnit], prefix: str = "") -> Q:
     q = Q(pk__in=[])
     for unit in roots:
-        q |= Q(**{f"{prefix}path__startswith": unit.path})
+        q |= subtree_q(unit.path, f"{prefix}path")
     return q
 
 

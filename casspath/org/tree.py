@@ -4,6 +4,9 @@ Each segment is the unit's id zero-padded to a fixed width ("/00000001/00000007/
 ordering by path is tree order (a parent before its children, "/2/" before "/10/").
 """
 
+from django.db import connection
+from django.db.models import Q
+
 from casspath.org.models import OrgUnit
 
 SEGMENT_WIDTH = 8
@@ -11,6 +14,19 @@ SEGMENT_WIDTH = 8
 
 def segment(unit_id: int) -> str:
     return f"{unit_id:0{SEGMENT_WIDTH}d}/"
+
+
+def subtree_q(path: str, field: str = "path") -> Q:
+    """The subtree at `path`, on a unit's path (`field` "org_unit__path" for employees).
+
+    On SQLite a range of the path index: its LIKE is case-insensitive, so `startswith`
+    reads every entry of the index (a team lead's team found by scanning the company). On
+    PostgreSQL the LIKE 'prefix%' of `startswith` is a range of the pattern index under any
+    collation, where a range of the plain index would follow the database's collation (a
+    locale's may ignore the "/")."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + chr(ord("/") + 1)})
+    return Q(**{f"{field}__startswith": path})
 
 
 def path_for(unit: OrgUnit, parent: OrgUnit | None) -> tuple[str, int]:
