@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from casspath.competency import queries
@@ -17,11 +18,16 @@ def my_requirements(user, today: date) -> dict | None:
     if employee is None or model is None:
         return None
     stage_code, _years = StageLookup(today).stage(employee.hire_date)
-    return {
-        "model": model,
-        "requirements": queries.effective_requirements(
-            model, stage_code, employee.grade.code if employee.grade else None),
-    }
+    grade_code = employee.grade.code if employee.grade else None
+    # Kept between requests: what a published model requires never changes (only a draft
+    # can be edited, actions/common.py), and every manager of a stage and grade asks the same.
+    requirements = cache.get_or_set(
+        f"competency.requirements:{model.pk}:{stage_code}:{grade_code}",
+        lambda: queries.effective_requirements(model, stage_code, grade_code), REQUIREMENTS_KEPT_SECONDS)
+    return {"model": model, "requirements": requirements}
+
+
+REQUIREMENTS_KEPT_SECONDS = 3600
 
 
 def recent_models(user, today: date) -> dict:
