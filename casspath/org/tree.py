@@ -25,8 +25,14 @@ def subtree_q(path: str, field: str = "path") -> Q:
     collation, where a range of the plain index would follow the database's collation (a
     locale's may ignore the "/")."""
     if connection.vendor == "sqlite":
-        return Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + chr(ord("/") + 1)})
+        return Q(**{f"{field}__gte": path, f"{field}__lt": subtree_end(path)})
     return Q(**{f"{field}__startswith": path})
+
+
+def subtree_end(path: str) -> str:
+    """The first path after every path of the subtree at `path` ("/0001/" → "/00010"): the
+    subtree is then the range [path, subtree_end(path)) of the index."""
+    return path[:-1] + chr(ord("/") + 1)
 
 
 def path_for(unit: OrgUnit, parent: OrgUnit | None) -> tuple[str, int]:

@@ -13,6 +13,7 @@ from casspath.org import scopes
 from casspath.org.models import OrgUnit
 from casspath.org.queries.employees import FilterError
 from casspath.org.scopes import Perm
+from casspath.org.tree import subtree_end
 
 AUDIT_PAGE_SIZE = 50
 AUDIT_FILTER_KEYS = ("actor", "verb", "object_type", "object_id", "since", "until")
@@ -51,13 +52,6 @@ def parse_audit_filters(params: Mapping[str, str]) -> tuple[AuditFilters, list[F
     return AuditFilters(**values), errors
 
 
-def _subtree_end(path: str) -> str:
-    """The first path after every path of the subtree at `path` ("/0001/" → "/00010"):
-    a subtree is then a range of the index, which a LIKE 'prefix%' is not on every database
-    (PostgreSQL needs a pattern opclass, SQLite case-sensitive LIKE)."""
-    return path[:-1] + chr(ord("/") + 1)
-
-
 def audit_scope_q(user) -> Q:
     """The audit rows `user` may read: those about a unit in his READ_AUDIT scope. A row
     about no unit (a password change, a purge) only unrestricted users see."""
@@ -65,7 +59,7 @@ def audit_scope_q(user) -> Q:
         return Q()
     q = Q(pk__in=[])
     for root in scopes.scope_roots(user, Perm.READ_AUDIT):
-        q |= Q(org_unit_path__gte=root.path, org_unit_path__lt=_subtree_end(root.path))
+        q |= Q(org_unit_path__gte=root.path, org_unit_path__lt=subtree_end(root.path))
     return q
 
 
