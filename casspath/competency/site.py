@@ -21,8 +21,10 @@ def my_requirements(user, today: date) -> dict | None:
     grade_code = employee.grade.code if employee.grade else None
     # Kept between requests: what a published model requires never changes (only a draft
     # can be edited, actions/common.py), and every manager of a stage and grade asks the same.
+    # The publication time in the key too: an id alone may come again after a rollback.
+    published = model.published_at.isoformat() if model.published_at else ""
     requirements = cache.get_or_set(
-        f"competency.requirements:{model.pk}:{stage_code}:{grade_code}",
+        f"competency.requirements:{model.pk}:{published}:{stage_code}:{grade_code}",
         lambda: queries.effective_requirements(model, stage_code, grade_code), REQUIREMENTS_KEPT_SECONDS)
     return {"model": model, "requirements": requirements}
 
