@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from casspath.analytics.requirements import shares
@@ -19,8 +20,15 @@ def my_requirements(user, today: date) -> dict | None:
     if employee is None or model is None:
         return None
     stage_code, _years = StageLookup(today).stage(employee.hire_date)
-    requirements = queries.effective_requirements(
-        model, stage_code, employee.grade.code if employee.grade else None)
+    grade_code = employee.grade.code if employee.grade else None
+    # Kept between requests: what a published model requires never changes (only a draft
+    # can be edited, actions/common.py), and every manager of a stage and grade asks the same.
+    # The publication time in the key too: an id alone may come again after a rollback.
+    published = model.published_at.isoformat() if model.published_at else ""
+    requirements: list = cache.get_or_set(
+        f"competency.requirements:{model.pk}:{published}:{stage_code}:{grade_code}",
+        lambda: queries.effective_requirements(model, stage_code, grade_code),
+        REQUIREMENTS_KEPT_SECONDS) or []
     weights = [r.weight for r in requirements]
     total = sum(weights, Decimal(0))
     return {
@@ -32,6 +40,9 @@ def my_requirements(user, today: date) -> dict | None:
         "total_weight": total,
         "weights_past_hundred": total > 100,
     }
+
+
+REQUIREMENTS_KEPT_SECONDS = 3600
 
 
 def recent_models(user, today: date) -> dict:

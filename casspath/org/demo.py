@@ -42,6 +42,7 @@ from casspath.core.demo import (
 )
 from casspath.core.models import User
 from casspath.org.defaults import ensure_positions, ensure_value_lists
+from casspath.org.figures import roster_changed
 from casspath.org.models import Employee, Grade, OrgUnit, Position, Role, RoleAssignment, Stage
 from casspath.org.tree import path_for
 
@@ -724,6 +725,7 @@ class OrgDemo(DemoPart):
         role_rows = [(user_ids[username], role, units[code].pk) for username, role, code in wanted]
         role_rows = [row for row in role_rows if row not in have]
         insert_rows(RoleAssignment, ("user_id", "role", "org_unit_id"), role_rows, run, "roles")
+        roster_changed()  # rows written around the models' signals
         # Later parts hang their data on the top of the tree (the competency model applies to
         # every unit below it) or on Guangdong; the orchestrator audits against the top.
         run.shared["root"] = units[plan.root_code]

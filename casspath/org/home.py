@@ -15,10 +15,12 @@ from casspath.analytics.roster import (
     tenure_histogram_by_years,
     top_counts,
 )
+from casspath.org import figures as kept_figures
 from casspath.org import queries as org_queries
 from casspath.org import scopes
-from casspath.org.models import Employee, Grade, OrgUnit, Position, Role
+from casspath.org.models import Employee, Grade, Position, Role
 from casspath.org.scopes import Perm
+from casspath.org.tree import subtree_q
 
 TOP_UNITS = 10
 TEAM_LIST_LIMIT = 50
@@ -38,14 +40,16 @@ def me(user, today: date) -> dict | None:
 def roster(user, today: date) -> dict | None:
     """Headcount of the user's scope by stage, grade, position, top unit and tenure year.
 
-    Counted by the database, grouped (`org_queries.roster_counts`, `child_headcounts`):
-    the same few queries whatever the number of people and units; value lists and unit
-    names after.
+    Counted by the database, grouped (`org_queries.roster_counts`, `child_headcounts`), and
+    kept under the roster's version (org/figures.py): counted again after any write to the
+    roster or the tree, read from the cache while nothing changed, so that the page costs
+    the same in a company of 100,000 as in a city. Stage, grade and position names after.
     """
     if not (scopes.is_unrestricted(user) or scopes.scope_roots(user, Perm.VIEW_EMPLOYEES)):
         return None
     lookup = org_queries.StageLookup(today)
-    figures = org_queries.roster_counts(org_queries.employees_to_count(user), today)
+    figures, (top, other_units), n_units = kept_figures.kept(
+        "roster", user, today, lambda: _scope_figures(user, today))
     counts = stage_counts_by_years(figures.by_years, lookup.bounds)
     stage_labels = [lookup.name(code) for code in counts]
 
@@ -56,13 +60,14 @@ def roster(user, today: date) -> dict | None:
     by_position = [(positions.get(key, "") if key else _("No position"), n)
                    for key, n in headcount_by_counts(figures.by_position, order=list(positions)) if n]
 
-    by_unit, other_units = _by_top_unit(user)
+    units = org_queries.units_by_path(path for path, _n in top)
+    by_unit = [(units[path], n) for path, n in top if path in units]
     histogram = tenure_histogram_by_years(figures.by_years)
     headcount = _("Headcount")
     return {
         "active": figures.active,
         "left": figures.left,
-        "units": scopes.units_for(user, Perm.VIEW_EMPLOYEES).count(),
+        "units": n_units,
         "by_stage": list(zip(stage_labels, counts.values(), strict=True)),
         "stage_chart": bar_chart(stage_labels, list(counts.values()), series_name=headcount),
         "by_grade": by_grade,
@@ -79,7 +84,17 @@ def roster(user, today: date) -> dict | None:
     }
 
 
-def _by_top_unit(user) -> tuple[list[tuple[OrgUnit, int]], int]:
+ScopeFigures = tuple[org_queries.RosterCounts, tuple[list[tuple[str, int]], int], int]
+
+
+def _scope_figures(user, today: date) -> ScopeFigures:
+    """What `roster` counts over the whole scope: the grouped headcounts, the top units by
+    path (and the number of others) and the number of units."""
+    return (org_queries.roster_counts(org_queries.employees_to_count(user), today), _by_top_unit(user),
+            scopes.units_for(user, Perm.VIEW_EMPLOYEES).count())
+
+
+def _by_top_unit(user) -> tuple[list[tuple[str, int]], int]:
     """Headcount per unit one level below the user's scope root (per root when he has
     several): a city admin sees his districts, the province its cities. One grouped query."""
     if scopes.is_unrestricted(user):
@@ -96,9 +111,7 @@ def _by_top_unit(user) -> tuple[list[tuple[OrgUnit, int]], int]:
             total = sum(rollup_counts(by_prefix, root.path).values())
             if total:
                 counts[root.path] = total
-    top, rest = top_counts(counts, TOP_UNITS)
-    units = org_queries.units_by_path(path for path, _n in top)
-    return [(units[path], n) for path, n in top if path in units], rest
+    return top_counts(counts, TOP_UNITS)
 
 
 def team(user, today: date) -> dict | None:
@@ -108,7 +121,7 @@ def team(user, today: date) -> dict | None:
     team_units = [b.org_unit for b in org_queries.role_bindings_of(user).filter(role=Role.TEAM_LEAD)]
     in_teams = Q(pk__in=[])
     for unit in team_units:
-        in_teams |= Q(org_unit__path__startswith=unit.path)
+        in_teams |= subtree_q(unit.path, "org_unit__path")
     members = org_queries.employees_visible(user).filter(in_teams, status=Employee.Status.ACTIVE)
     rows = org_queries.employee_rows(user, members[:TEAM_LIST_LIMIT], lookup=org_queries.StageLookup(today))
     return {"units": team_units, "rows": rows, "count": members.count()}

@@ -261,3 +261,18 @@ class LoginBatch(Job):
     def is_available(self) -> bool:
         """Whether the file may still be downloaded."""
         return bool(self.file_name) and self.downloaded_at is None and timezone.now() < self.expires_at
+
+
+class RosterVersion(models.Model):
+    """One row: a token that every write to the employees or the org tree replaces, in the
+    writer's transaction (org/figures.py). Figures counted over a scope are kept under it, so
+    that they are counted again after any change and never while nothing changed."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("roster version")
+        verbose_name_plural = _("roster versions")
+
+    def __str__(self) -> str:
+        return self.token

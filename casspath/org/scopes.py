@@ -18,6 +18,7 @@ from casspath.core.actors import SystemActor, actor_label
 from casspath.core.errors import BilingualError
 from casspath.core.prepared import PreparedQuery
 from casspath.org.models import Employee, OrgUnit, Role, RoleAssignment
+from casspath.org.tree import subtree_q
 
 
 class Reach(StrEnum):
@@ -164,7 +165,7 @@ def _roots(bindings: list[RoleAssignment], perm: Perm) -> list[OrgUnit]:
 def _subtree_q(roots: list[OrgUnit], prefix: str = "") -> Q:
     q = Q(pk__in=[])
     for unit in roots:
-        q |= Q(**{f"{prefix}path__startswith": unit.path})
+        q |= subtree_q(unit.path, f"{prefix}path")
     return q
 
 

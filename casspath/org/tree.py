@@ -4,6 +4,9 @@ Each segment is the unit's id zero-padded to a fixed width ("/00000001/00000007/
 ordering by path is tree order (a parent before its children, "/2/" before "/10/").
 """
 
+from django.db import connection
+from django.db.models import Q
+
 from casspath.org.models import OrgUnit
 
 SEGMENT_WIDTH = 8
@@ -13,11 +16,23 @@ def segment(unit_id: int) -> str:
     return f"{unit_id:0{SEGMENT_WIDTH}d}/"
 
 
+def subtree_q(path: str, field: str = "path") -> Q:
+    """The subtree at `path`, on a unit's path (`field` "org_unit__path" for employees).
+
+    On SQLite a range of the path index: its LIKE is case-insensitive, so `startswith`
+    reads every entry of the index (a team lead's team found by scanning the company). On
+    PostgreSQL the LIKE 'prefix%' of `startswith` is a range of the pattern index under any
+    collation, where a range of the plain index would follow the database's collation (a
+    locale's may ignore the "/")."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": path, f"{field}__lt": subtree_end(path)})
+    return Q(**{f"{field}__startswith": path})
+
+
 def subtree_end(path: str) -> str:
     """The first path after every path of the subtree at `path` ("/0001/" → "/00010"), in
-    the order of code points: a subtree is then a range of the index, which a LIKE
-    'prefix%' is not on every database (PostgreSQL needs a pattern opclass, SQLite
-    case-sensitive LIKE), or of a sorted list of paths."""
+    the order of code points: a subtree is then the range [path, subtree_end(path)) of the
+    index, or of a sorted list of paths."""
     return path[:-1] + chr(ord("/") + 1)
 
 

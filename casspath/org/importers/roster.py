@@ -30,6 +30,7 @@ from casspath.org import queries, scopes
 from casspath.org.actions.employees import NEW_NUMBERS_LOCK
 from casspath.org.actions.logins import BULK_SIZE, LoginMove, logins_kept_on_leaving, realign_login_roles
 from casspath.org.audit_verbs import OrgVerb
+from casspath.org.figures import roster_changed
 from casspath.org.importers.resolve import UnitResolver
 from casspath.org.importers.writes import insert_employees, update_employees
 from casspath.org.models import Employee, Grade, OrgUnit, Position
@@ -464,6 +465,7 @@ class RosterImporter(TabularImporter):
                 # took a number meanwhile: the same row error, else the error as it is.
                 _refuse_numbers_taken_meanwhile(plan)
                 raise
+        roster_changed()  # bulk writes send no signal: once, at the end, in the transaction
 
 
     def audit_changes(self, ctx: RunContext, report: ImportReport) -> dict:

@@ -14,6 +14,7 @@ from casspath.imports.locks import ORG_TREE
 from casspath.imports.registry import register
 from casspath.imports.report import Change, ImportReport
 from casspath.org.audit_verbs import OrgVerb
+from casspath.org.figures import roster_changed
 from casspath.org.models import OrgUnit
 from casspath.org.scopes import Perm, PermScope
 from casspath.org.tree import rebuild_paths
@@ -260,6 +261,7 @@ class OrgImporter(TabularImporter):
             )
         OrgUnit.objects.bulk_update(touched, ["name", "kind", "parent"], batch_size=1000)
         rebuild_paths()
+        roster_changed()  # bulk writes send no signal: once, at the end, in the transaction
 
 
 def _cycle_from(code: str, parent_of: dict[str, str | None]) -> list[str]:

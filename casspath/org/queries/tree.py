@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce, Substr
 from casspath.org import scopes
 from casspath.org.models import Employee, OrgUnit
 from casspath.org.scopes import Perm
-from casspath.org.tree import SEGMENT_WIDTH, subtree_end
+from casspath.org.tree import SEGMENT_WIDTH, subtree_end, subtree_q
 
 
 @dataclass
@@ -147,7 +147,7 @@ def child_headcounts(parents: Sequence[OrgUnit]) -> dict[str, int]:
                         for parent in parents), default=Value(""), output_field=CharField())
     in_subtrees = Q(pk__in=[])
     for parent in parents:
-        in_subtrees |= Q(path__startswith=parent.path)
+        in_subtrees |= subtree_q(parent.path)
     people = (Employee.objects.filter(org_unit=OuterRef("pk"), status=Employee.Status.ACTIVE).order_by()
               .values("org_unit").annotate(n=Count("*")).values("n"))
     rows = (OrgUnit.objects.filter(in_subtrees).order_by()

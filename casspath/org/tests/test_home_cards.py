@@ -162,3 +162,72 @@ def test_it_caps_a_team_leads_list_and_counts_all_his_people(client, world, djan
     with django_assert_max_num_queries(len(before.captured_queries)):
         team = client.get(reverse("home")).context["team"]
     assert len(team["rows"]) == home.TEAM_LIST_LIMIT and team["count"] == 3 + home.TEAM_LIST_LIMIT + 10
+
+
+def _roster_on_home(client, user) -> dict:
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.context["roster"]
+
+
+def _counts_people(queries) -> bool:
+    return any('GROUP BY' in q["sql"] and '"org_employee"' in q["sql"] for q in queries)
+
+
+def test_it_keeps_the_figures_while_nothing_changes(client, world, django_assert_max_num_queries):
+    client.force_login(world.province_admin)
+    with django_assert_max_num_queries(40) as first:
+        client.get(reverse("home"))
+    with django_assert_max_num_queries(40) as again:
+        client.get(reverse("home"))
+    assert _counts_people(first.captured_queries) and not _counts_people(again.captured_queries)
+    assert len(again.captured_queries) < len(first.captured_queries)
+
+
+def test_it_counts_a_hire_at_once_in_his_city_only(client, world):
+    from casspath.org.actions.employees import do_upsert_employee
+
+    province, city_a, city_b = (_roster_on_home(client, user)["active"] for user in
+                                (world.province_admin, world.city_admin_a, world.city_admin_b))
+    do_upsert_employee({"employee_no": "E0200", "name": "新同事", "org_unit": world.team_a,
+                        "hire_date": date(2024, 3, 1)}, acting_user=world.city_admin_a)
+    assert _roster_on_home(client, world.province_admin)["active"] == province + 1
+    assert _roster_on_home(client, world.city_admin_a)["active"] == city_a + 1
+    assert _roster_on_home(client, world.city_admin_b)["active"] == city_b
+
+
+def test_it_counts_a_transfer_at_once_in_both_cities(client, world):
+    from casspath.org.actions.employees import do_update_employee
+
+    before_a = _roster_on_home(client, world.city_admin_a)
+    before_b = _roster_on_home(client, world.city_admin_b)
+    do_update_employee(world.colleague, {"org_unit": world.team_b}, acting_user=world.province_admin)
+    after_a = _roster_on_home(client, world.city_admin_a)
+    after_b = _roster_on_home(client, world.city_admin_b)
+    assert (after_a["active"], after_b["active"]) == (before_a["active"] - 1, before_b["active"] + 1)
+    assert [(unit.code, n) for unit, n in after_b["by_unit"]] == [("SZ-NS", before_b["active"] + 1)]
+
+
+def test_it_counts_an_import_at_once(client, world):
+    from casspath.core.actors import SystemActor
+    from casspath.imports import registry
+    from casspath.imports.framework import run_import
+    from casspath.imports.tests.helpers import csv_bytes, roster_rows
+
+    before = _roster_on_home(client, world.city_admin_a)
+    report = run_import(registry.get("roster"), csv_bytes(roster_rows()), "roster.csv",
+                        acting_user=SystemActor.cli(), dry_run=False, options={})
+    assert report.ok and report.created == 2
+    after = _roster_on_home(client, world.city_admin_a)
+    assert after["active"] == before["active"] + 2
+    assert after["by_stage"] != before["by_stage"]
+
+
+def test_it_counts_a_new_unit_at_once(client, world):
+    from casspath.org.actions.units import do_create_unit
+
+    before = _roster_on_home(client, world.city_admin_a)
+    do_create_unit(code="GZ-YX", name="越秀区", kind=OrgUnit.Kind.DISTRICT, parent=world.city_a,
+                   acting_user=world.city_admin_a)
+    assert _roster_on_home(client, world.city_admin_a)["units"] == before["units"] + 1

@@ -23,6 +23,8 @@ WRITE_MACHINERY = {
     "core/audit.py": "writes the audit row itself; every action calls it",
     "core/jobs.py": "the job machinery: claim, heartbeat and status, called by actions and tasks",
     "org/tree.py": "rebuilds materialised paths for the unit actions and importers that call it",
+    "org/figures.py": "replaces the roster's version token (one row) for the actions and importers "
+                      "that write employees or units, so that kept figures are counted again",
     "org/defaults.py": "seeds the default value lists, for the data migrations, demo and tests",
     "api/auth.py": "stamps a token's last use while authenticating; an audit row per request "
                    "would drown the log",

@@ -80,6 +80,11 @@ def test_it_shows_an_account_managers_home_in_eight_queries(client, world, djang
     with django_assert_num_queries(8):
         response = client.get(HOME)
     assert response.context["requirements"]["requirements"] and response.context["me"]
+    # What the published model requires of his stage and grade is kept: the next visit, and
+    # every manager's of the same stage and grade, reads it no more.
+    with django_assert_num_queries(7):
+        again = client.get(HOME)
+    assert again.context["requirements"]["requirements"] == response.context["requirements"]["requirements"]
 
 
 def test_it_shows_an_employee_page_in_seven_queries(client, world, django_assert_num_queries):
