@@ -53,7 +53,8 @@ def text(value: str, max_length: int | None = None) -> str:
 # A code names its object in web addresses (/org/units/GZ-TH-01/, /employees/E0001/,
 # .../dimensions/D01/): letters of any script, digits, "_", "." and "-", starting with a letter
 # or digit (so never "." or ".."), nothing a URL path segment cannot carry as it is.
-_CODE = re.compile(r"[^\W_][\w.\-]*")
+CODE_PATTERN = r"[^\W_][\w.\-]*"
+_CODE = re.compile(CODE_PATTERN)
 _CODE_CHAR = re.compile(r"[\w.\-]")
 
 

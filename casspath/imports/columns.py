@@ -117,6 +117,10 @@ def text(max_length: int) -> Parser:
     return parse
 
 
+# Codes, one a line: `validators.code`'s pattern, for a whole column at once.
+_CODES = re.compile(f"{validators.CODE_PATTERN}(?:\n{validators.CODE_PATTERN})*")
+
+
 def code(max_length: int, *, upper: bool = False) -> Parser:
     """A code (`validators.code`): it names its object in web addresses. Normalised (NFKC),
     and upper-cased when `upper` (unit codes)."""
@@ -133,7 +137,14 @@ def code(max_length: int, *, upper: bool = False) -> Parser:
     def whole_column(values) -> list | None:
         # Only when every value is already as stored; otherwise cell by cell, which rewrites.
         values = list(values)
-        if max(map(len, values), default=0) > max_length or not all(map(is_stored_form, values)):
+        if max(map(len, values), default=0) > max_length:
+            return None
+        joined = "\n".join(values)
+        one_a_line = joined.count("\n") == len(values) - 1  # no value holds a line break
+        as_stored = not upper or joined.upper() == joined
+        if joined.isascii() and one_a_line and as_stored and _CODES.fullmatch(joined):
+            return values  # ASCII is its own NFKC: the code's pattern matched once, the column's
+        if not all(map(is_stored_form, values)):
             return None
         return values
 

@@ -155,6 +155,10 @@ def _normalise_columns(values: list[list]) -> list[list[str]]:
             columns.append(list(map(str.strip, column)))
         elif kinds <= {str, type(None)}:
             columns.append([v.strip() if v is not None else "" for v in column])
+        elif kinds == {float} and all(map(float.is_integer, column)):
+            columns.append(list(map(str, map(int, column))))  # phone numbers: one C-level map
+        elif kinds == {datetime} and set(map(datetime.time, column)) == {_MIDNIGHT}:
+            columns.append(list(map(date.isoformat, map(datetime.date, column))))  # dates of Excel
         else:
             columns.append([convert.get(type(v), cell)(v) for v in column])
     height = len(values)
@@ -163,6 +167,9 @@ def _normalise_columns(values: list[list]) -> list[list[str]]:
     if height < len(values):
         columns = [column[:height] for column in columns]
     return columns
+
+
+_MIDNIGHT = time(0, 0)
 
 
 def _cell(value) -> str:

@@ -70,6 +70,24 @@ def test_it_refuses_a_tiny_workbook_whose_last_cell_is_xfd1048576():
     assert "2000000 cells" in message and "1048576 rows × 16384 columns" in message
 
 
+def test_it_finds_the_last_row_and_column_deep_in_a_large_sheet(settings):
+    # Megabytes of plain cells (the fast scan); the farthest cells are in the last ones.
+    settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_ROWS": 40_000, "IMPORT_MAX_COLUMNS": 12}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("名单")
+    for i in range(40_000):
+        sheet.append([f"E{i:06d}", "王伟", 13800000000 + i])
+    sheet.append(["x"] * 13)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(ImportFileError) as caught:
+        read_table(buffer.getvalue(), "wide.xlsx")
+    assert "M40001" in caught.value.message_en and "13 columns" in caught.value.message_en
+    settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_COLUMNS": 13, "IMPORT_MAX_ROWS": 39_999}
+    with pytest.raises(ImportFileError, match="40001 rows"):
+        read_table(buffer.getvalue(), "long.xlsx")
+
+
 def test_it_refuses_a_sheet_past_the_cell_budget_before_expanding_it(settings):
     settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_CELLS": 1000}
     with pytest.raises(ImportFileError) as caught:
