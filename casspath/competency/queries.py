@@ -46,6 +46,11 @@ def published_models_applying(paths) -> dict[str, CompetencyModel | None]:
     return found
 
 
+def model_applying(unit) -> CompetencyModel | None:
+    """The published model that applies to `unit` (published_models_applying)."""
+    return published_models_applying([unit.path])[unit.path]
+
+
 # Models, their content, and the requirement matrix -----------------------------------
 
 HUNDRED = Decimal(100)

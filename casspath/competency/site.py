@@ -14,9 +14,10 @@ from casspath.org.queries import StageLookup, my_employee
 
 
 def my_requirements(user, today: date) -> dict | None:
-    """What an employee's stage and grade require in the published model."""
+    """What an employee's stage and grade require in the published model that applies to his
+    unit (a city's own model before the province's, as his evidence is measured)."""
     employee = my_employee(user)
-    model = queries.current_model() if employee is not None else None
+    model = queries.model_applying(employee.org_unit) if employee is not None else None
     if employee is None or model is None:
         return None
     stage_code, _years = StageLookup(today).stage(employee.hire_date)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from casspath.core.prepared import PreparedQuery
+from casspath.core.validators import normalise
 from casspath.org import scopes
 from casspath.org.models import Employee, LoginBatch, OrgUnit
 from casspath.org.scopes import Perm
@@ -18,7 +19,13 @@ _employee_by_no = PreparedQuery(
 
 
 def access_employee_by_no(user, employee_no: str, perm: Perm = Perm.VIEW_EMPLOYEES) -> Employee:
+    """An employee by his number as someone typed it: half-width (ＧＤ00016), and in any case
+    when his own spelling is not the one given (numbers are unique whatever their case)."""
+    employee_no = normalise(employee_no).strip()
     employee = _employee_by_no.first(employee_no)
+    if employee is None and employee_no:
+        employee = (Employee.objects.select_related("org_unit", "position", "grade", "user")
+                    .filter(employee_no__iexact=employee_no).order_by("pk").first())
     if employee is None or not scopes.employee_in_scope(user, perm, employee):
         raise Http404("No such employee")
     return employee

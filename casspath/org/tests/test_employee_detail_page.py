@@ -61,3 +61,12 @@ def test_it_refuses_an_admin_at_the_next_request_after_his_role_is_taken_away(cl
     RoleAssignment.objects.create(user=world.city_admin_a, role=Role.TRAINING_ADMIN, org_unit=world.team_b)
     assert client.get(url("E0002")).status_code == 404
     assert client.get(url("E0100")).status_code == 200
+
+
+def test_it_finds_an_employee_by_his_number_typed_in_full_width_or_another_case(client, world):
+    client.force_login(world.city_admin_a)
+    for typed in ("Ｅ０００１", "e0001"):
+        response = client.get(url(typed))
+        assert response.status_code == 200 and response.context["employee"] == world.manager_employee
+    # Another city's employee stays hidden in whatever spelling.
+    assert client.get(url("e0100")).status_code == 404

@@ -11,6 +11,7 @@ write); `writes.py` compares them with the database and replaces whole months.
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casspath.core import validators
@@ -86,6 +87,7 @@ class PerformanceForm(TabularImporter):
             table.bad.add(i)
         ctx.cache["employee_ids"] = found
         self.check_rows(ctx, table, report)
+        _refuse_the_future(table, report)
 
     def check_rows(self, ctx: RunContext, table: Table, report: ImportReport) -> None:
         """The form's own cross-column and cross-row rules."""
@@ -112,6 +114,23 @@ class PerformanceForm(TabularImporter):
                 row = table.numbers[first]
                 report.errors.append(RowError(table.numbers[i], table.headers[column],
                                               _shown(table.columns[column][i]), *reasons(row)))
+                table.bad.add(i)
+
+
+def _refuse_the_future(table: Table, report: ImportReport) -> None:
+    """No record of a sale not yet made: a day after today, a month after this one (this
+    month's figures so far are fine). A diagnosis of "the last 12 months with data" would
+    otherwise slide onto empty months to come."""
+    today = timezone.localdate()
+    limits = {"day": today, "month": today.replace(day=1)}
+    for key, latest in limits.items():
+        for i, value in enumerate(table.columns.get(key) or ()):
+            if value is not None and value > latest and i not in table.bad:
+                shown = value.isoformat() if key == "day" else f"{value:%Y-%m}"
+                report.errors.append(RowError(
+                    table.numbers[i], table.headers[key], shown,
+                    f"晚于今天（{today.isoformat()}）：尚未发生的业绩不能导入。",
+                    f"After today ({today.isoformat()}): performance not yet made cannot be imported."))
                 table.bad.add(i)
 
 
@@ -297,6 +316,12 @@ def form_for(header: list[str]) -> PerformanceForm:
                 raise ImportFileError(f"列“{seen[month]}”与“{text}”是同一个月，请只保留一列。",
                                       f"Columns '{seen[month]}' and '{text}' are the same month: keep one.")
             seen[month] = text
+        this_month = timezone.localdate().replace(day=1)
+        future = [text for text, month in months if month > this_month]
+        if future:
+            raise ImportFileError(f"列“{future[0]}”是今后的月份：尚未发生的业绩不能导入。",
+                                  f"Column '{future[0]}' is a month to come: performance not yet "
+                                  "made cannot be imported.")
         return WideSummaries(months)
     return LINE_ITEMS
 

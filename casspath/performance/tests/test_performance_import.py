@@ -1,7 +1,7 @@
 """`casspath import performance FILE`: the three forms, money and months as files write
 them, replacing months, scope and refusals."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -191,3 +191,24 @@ def test_an_employee_who_left_keeps_his_months(world):
     gone.save()
     report = _run(csv_bytes([["工号", "月份", "贡献"], ["E0200", "2026-01", "5"]]))
     assert report.ok and PerformanceRecord.objects.filter(employee=gone).exists()
+
+
+def test_it_refuses_months_and_days_to_come_and_takes_this_months_figures_so_far(world):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    next_month = (this_month + timedelta(days=32)).replace(day=1)
+    rows = [["工号", "月份", "贡献"], ["E0001", f"{this_month:%Y-%m}", "100"],
+            ["E0001", f"{next_month:%Y-%m}", "100"], ["E0002", "2099-03", "5"]]
+    report = _run(csv_bytes(rows))
+    assert not report.applied and {(e.row, e.column) for e in report.errors} == {(3, "月份"), (4, "月份")}
+    assert "not yet made" in report.errors[0].reason_en and "尚未发生" in report.errors[0].reason_zh
+    tomorrow = today + timedelta(days=1)
+    items = [["工号", "日期", "金额"], ["E0001", today.isoformat(), "10"],
+             ["E0001", tomorrow.isoformat(), "10"]]
+    assert {(e.row, e.column) for e in _run(csv_bytes(items)).errors} == {(3, "日期")}
+    wide = _run(csv_bytes([["工号", f"{this_month:%Y-%m}", f"{next_month:%Y-%m}"], ["E0001", "1", "2"]]))
+    assert not wide.applied and "a month to come" in wide.file_error["message_en"]
+    assert not PerformanceRecord.objects.exists()
+    assert _run(csv_bytes(rows[:2])).applied

@@ -4,7 +4,7 @@ from datetime import date
 from django.urls import reverse
 
 from casspath.org.models import Grade, OrgUnit, Role, RoleAssignment
-from casspath.testing import make_employee, make_unit
+from casspath.testing import make_employee, make_unit, make_user
 
 URL = reverse("home")
 
@@ -148,3 +148,25 @@ def test_it_lists_the_admins_recent_imports(client, world):
     assert "花名册.xlsx" in body and reverse("imports:run", args=[run.pk]) in body and "深圳.xlsx" not in body
     client.force_login(world.team_lead)
     assert "imports" not in client.get(URL).context
+
+
+def test_it_shows_a_manager_the_model_of_his_own_city_before_the_provinces(client, world):
+    import json as json_module
+
+    from casspath.competency.actions.loading import (
+        DEFAULT_MODEL_PATH,
+        do_load_default_model,
+        do_load_model_data,
+    )
+    from casspath.core.actors import SystemActor
+
+    province_model = do_load_default_model(org_unit=world.province, acting_user=SystemActor.cli())
+    data = json_module.loads(DEFAULT_MODEL_PATH.read_text(encoding="utf-8"))
+    data["family"], data["name"] = "gzmodel", "广州模型"
+    city_model = do_load_model_data(data, org_unit=world.city_a, acting_user=SystemActor.cli(), publish=True)
+    client.force_login(world.manager)  # in a team of city A
+    assert client.get(URL).context["requirements"]["model"] == city_model
+    elsewhere = make_user("E0900", role=Role.ACCOUNT_MANAGER, unit=world.team_b)
+    make_employee("E0900", "李经理", world.team_b, user=elsewhere)
+    client.force_login(elsewhere)  # city B has no model of its own
+    assert client.get(URL).context["requirements"]["model"] == province_model
