@@ -16,10 +16,9 @@ FIELDS = ("employee_id", "month", "day", "kind", "amount", "product", "flagged",
 
 
 def _columns(employees: list[int]) -> list:
-    count = len(employees)
-    return [employees, [date(2026, 1, 1)] * count, [date(2026, 1, 5), None][:count] + [None] * (count - 2),
-            bulk.Same("item"), [Decimal("12.50")] * count, ["伞\\布\t一\n号", ""][:count] + [""] * (count - 2),
-            bulk.Same(True), bulk.Same(Decimal("0"))]
+    # Two rows; the constant columns as bulk.Same.
+    return [employees, [date(2026, 1, 1)] * 2, [date(2026, 1, 5), None], bulk.Same("item"),
+            [Decimal("12.50")] * 2, ["伞\\布\t一\n号", ""], bulk.Same(True), bulk.Same(Decimal("0"))]
 
 
 @pytest.mark.parametrize("at_once", [True, False])
