@@ -1,68 +1,230 @@
-"""Set-based writes for imports of many rows: INSERT by COPY (PostgreSQL) or one prepared
-statement run over every row (SQLite).
+"""The one way to insert many rows at once: COPY (PostgreSQL) or multi-row INSERTs of one
+prepared statement (SQLite), for the roster, the performance import and any other.
 
 `bulk_create` compiles every field of every row (~10 µs a cell: 12 s for 100,000 rows where
 the database needs under 1 s). The importers' column parsers have validated the values
-already; these only adapt them as Django would and stream them. The roster import keeps its
-own writer (org/importers/writes.py), which also maintains the employee search.
+already; this only adapts them as Django would and streams them.
+
+On PostgreSQL the foreign keys stay declared, but for a big load they are checked set-based
+rather than by PostgreSQL's trigger row by row (one lookup a row and a key: half the
+server's time), when the connection may switch those triggers off (`_keys_at_once`): the
+referenced rows are locked FOR KEY SHARE as the triggers would lock them, the COPY runs with
+session_replication_role = replica, and one anti-join over the new rows checks every key.
 """
 
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import chain, repeat
 
-from django.db import connection
-from django.db.models import Field, Model
+from django.db import IntegrityError, connection
+from django.db.models import Field, ForeignKey, Model
 
-COPY_BATCH = 50_000  # rows a COPY statement (PostgreSQL)
+COPY_BATCH = 10_000  # rows a COPY statement (PostgreSQL): progress between statements
 WRITE_BATCH = 10_000  # rows an executemany (SQLite)
+ROWS_A_STATEMENT = 100  # rows of one INSERT (SQLite): a third less time than one a statement
+# From this many rows the foreign keys are checked at once, when the connection may (below,
+# the row-by-row triggers cost less than the locking and the check).
+KEYS_AT_ONCE_FROM = 20_000
 
 
-def _column(model: type[Model], name: str) -> str:
+@dataclass(frozen=True)
+class Same:
+    """A column whose every row holds `value` (a default, the run's id, a time stamp)."""
+
+    value: object
+
+
+Column = Sequence | Same
+
+
+def _field(model: type[Model], name: str) -> Field:
     field = model._meta.get_field(name)
     assert isinstance(field, Field) and field.column is not None  # own concrete fields only
+    return field
+
+
+def _column(field: Field) -> str:
+    assert field.column is not None  # concrete fields only
     return field.column
 
 
-def insert_rows(model: type[Model], fields: Sequence[str], columns: Sequence[Sequence],
-                progress: Callable[[int], None] | None = None) -> int:
-    """INSERT `len(columns[0])` rows into `model`'s table: `columns[j][i]` is field
-    `fields[j]` (an attribute name: "employee_id") of row i. Dates stay dates, decimals
-    decimals. `progress(done)` is called between statements, when the connection is free.
-    Returns the number of rows."""
-    count = len(columns[0]) if columns else 0
+def insert_rows(model: type[Model], fields: Sequence[str], columns: Sequence[Column],
+                progress: Callable[[int], None] | None = None, *, keys_at_once: bool | None = None) -> int:
+    """INSERT rows into `model`'s table: `columns[j][i]` is field `fields[j]` (a name or an
+    attribute name: "employee_id") of row i, or `Same(value)` for every row; at least one
+    column is a sequence. Dates stay dates, decimals decimals. `progress(done)` is called
+    between statements, when the connection is free. `keys_at_once` (PostgreSQL): check the
+    foreign keys set-based when allowed; by default from KEYS_AT_ONCE_FROM rows. Returns the
+    number of rows; a missing key raises IntegrityError (the caller's transaction rolls back)."""
+    count = next((len(column) for column in columns if not isinstance(column, Same)), 0)
     if not count:
         return 0
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(_column(model, name)) for name in fields)
+    if keys_at_once is None:
+        keys_at_once = count >= KEYS_AT_ONCE_FROM
     if connection.vendor == "postgresql":
-        # COPY streams rows a batch a statement: ~20× executemany. It runs on psycopg's own
-        # cursor, so its errors are made Django's here.
-        copy_sql = f"COPY {table} ({names}) FROM STDIN"
-        with connection.wrap_database_errors, connection.cursor() as cursor:
-            for start in range(0, count, COPY_BATCH):
-                stop = min(count, start + COPY_BATCH)
-                with cursor.cursor.copy(copy_sql) as copy:
-                    write = copy.write_row
-                    for row in zip(*(column[start:stop] for column in columns), strict=True):
-                        write(row)
-                if progress is not None:
-                    progress(stop)
-        return count
-    adapted = [_sqlite_values(column) for column in columns]
-    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from the model
-    with connection.cursor() as cursor:
-        for start in range(0, count, WRITE_BATCH):
-            stop = min(count, start + WRITE_BATCH)
-            cursor.executemany(sql, list(zip(*(column[start:stop] for column in adapted), strict=True)))
-            if progress is not None:
-                progress(stop)
+        _copy_rows(model, fields, columns, count, progress, keys_at_once)
+    else:
+        _insert_sqlite(model, fields, columns, count, progress)
     return count
 
 
+def _names(model: type[Model], fields: Sequence[str]) -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table), ", ".join(quote(_column(_field(model, name))) for name in fields)
+
+
+def _insert_sqlite(model, fields, columns, count, progress) -> None:
+    table, names = _names(model, fields)
+    one = f"({', '.join(['%s'] * len(fields))})"
+    sql = f"INSERT INTO {table} ({names}) VALUES {one}"  # noqa: S608 - names from the model
+    many = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * ROWS_A_STATEMENT)}"  # noqa: S608
+    adapted = [repeat(_sqlite_value(c.value)) if isinstance(c, Same) else _sqlite_values(c) for c in columns]
+    params = list(zip(*adapted, strict=False))  # as long as the shortest: the sequences
+    with connection.cursor() as cursor:
+        for start in range(0, count, WRITE_BATCH):
+            batch = params[start : start + WRITE_BATCH]
+            whole = len(batch) - len(batch) % ROWS_A_STATEMENT
+            if whole:  # SQLite steps one statement a hundred rows instead of a hundred
+                cursor.executemany(many, [tuple(chain.from_iterable(batch[i : i + ROWS_A_STATEMENT]))
+                                          for i in range(0, whole, ROWS_A_STATEMENT)])
+            if whole < len(batch):
+                cursor.executemany(sql, batch[whole:])
+            if progress is not None:
+                progress(min(count, start + WRITE_BATCH))
+
+
+def _sqlite_value(value):
+    # sqlite3's default date adapters are deprecated; Django stores dates as ISO text.
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def _sqlite_values(column: Sequence) -> Sequence:
-    # sqlite3's default date adapter is deprecated; Django stores dates as ISO text.
     sample = next((value for value in column if value is not None), None)
     if isinstance(sample, date):
-        return [value.isoformat() if value is not None else None for value in column]
+        return [_sqlite_value(value) for value in column]
     return column
+
+
+# COPY's text format: these characters are written escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(column: Sequence) -> list[str]:
+    """A column's values as COPY text (None is \\N), converted once for the whole column:
+    building the text column by column is several times faster than psycopg's row writer."""
+    if not column:
+        return []
+    kinds = set(map(type, column))
+    if kinds == {str}:
+        joined = "".join(column)
+        if any(char in joined for char in "\\\t\n\r"):
+            return [value.translate(_COPY_ESCAPES) for value in column]
+        return list(column)
+    if kinds <= {str, type(None)}:
+        return [value.translate(_COPY_ESCAPES) if value is not None else "\\N" for value in column]
+    if kinds == {int} or kinds == {date}:  # ids, dates: nothing to escape
+        return list(map(str, column))
+    if kinds == {int, type(None)}:
+        return ["\\N" if value is None else str(value) for value in column]
+    return ["\\N" if value is None else str(value).translate(_COPY_ESCAPES) for value in column]
+
+
+def _copy_rows(model, fields, columns, count, progress, keys_at_once: bool) -> None:
+    """COPY the rows, a batch a statement. COPY runs on psycopg's own cursor: its errors are
+    made Django's (an IntegrityError) here."""
+    table, names = _names(model, fields)
+    copy_sql = f"COPY {table} ({names}) FROM STDIN"
+    texts: list[Iterable[str]] = [
+        repeat(_copy_text([c.value])[0]) if isinstance(c, Same) else _copy_text(c) for c in columns
+    ]
+    lines = list(map("\t".join, zip(*texts, strict=False)))  # as long as the sequences
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        after = _keys_at_once(cursor, model, fields, columns) if keys_at_once else None
+        for start in range(0, count, COPY_BATCH):
+            with cursor.cursor.copy(copy_sql) as copy:
+                copy.write("\n".join(lines[start : start + COPY_BATCH]) + "\n")
+            if progress is not None:
+                progress(min(count, start + COPY_BATCH))
+        if after is not None:
+            cursor.execute("SET LOCAL session_replication_role = origin")
+            _check_keys(cursor, model, after)
+
+
+def _checked_keys(model: type[Model]) -> list[ForeignKey]:
+    # The keys the database enforces (a trigger each on PostgreSQL).
+    fields = model._meta.concrete_fields
+    return [f for f in fields if isinstance(f, ForeignKey) and getattr(f, "db_constraint", True)]
+
+
+def _keys_at_once(cursor, model, fields, columns) -> int | None:
+    """Switch the row-by-row foreign-key triggers off for this transaction's COPY, having
+    locked the rows the new ones refer to as those triggers would (FOR KEY SHARE: no one may
+    delete them or change their key until the transaction ends, and reads go on). Returns
+    the largest primary key before the COPY (the new rows are above it: their ids are drawn
+    later), or None when the triggers stay on: outside a transaction, when the rows bring
+    their own primary keys, when the connection may not set session_replication_role, when
+    the table has triggers of its own (replica mode would skip them too), or when a row
+    referred to is gone (the triggers will refuse it, as ever)."""
+    meta = model._meta
+    keys = _checked_keys(model)
+    supplied = {_field(model, name).column: column for name, column in zip(fields, columns, strict=True)}
+    if not keys or not connection.in_atomic_block or meta.pk.column in supplied:
+        return None
+    may_set = (  # granted by GRANT SET ON PARAMETER since PostgreSQL 15, to superusers before
+        "has_parameter_privilege('session_replication_role', 'SET')"
+        if getattr(connection, "pg_version", 0) >= 150000
+        else "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+    )
+    own_triggers = "SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal"
+    cursor.execute(f"SELECT {may_set}, NOT EXISTS ({own_triggers})", [meta.db_table])  # noqa: S608
+    allowed, no_own_triggers = cursor.fetchone()
+    if not (allowed and no_own_triggers):
+        return None
+    quote = connection.ops.quote_name
+    for key in keys:
+        column = supplied.get(key.column)
+        if column is None:
+            continue  # not written: NULL (the check after covers it all the same)
+        values = [column.value] if isinstance(column, Same) else column
+        ids = sorted({value for value in values if value is not None})  # type: ignore[type-var]
+        if ids:
+            target = key.target_field
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {quote(target.model._meta.db_table)}"  # noqa: S608
+                f" WHERE {quote(_column(target))} = ANY(%s) FOR KEY SHARE) AS locked",
+                [ids],
+            )
+            if cursor.fetchone()[0] != len(ids):
+                return None
+    pk = quote(_column(meta.pk))
+    cursor.execute(f"SELECT coalesce(max({pk}), 0) FROM {quote(meta.db_table)}")  # noqa: S608
+    before = cursor.fetchone()[0]
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    return before
+
+
+def _check_keys(cursor, model: type[Model], before: int) -> None:
+    """Every row copied (primary key above `before`; a few more rows, committed by others
+    meanwhile, do no harm) refers to rows that exist: the foreign keys checked at once, in
+    one anti-join, instead of one lookup a row and a key."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    missing = []
+    for key in _checked_keys(model):
+        column, target = quote(_column(key)), key.target_field
+        missing.append(
+            f"(n.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {quote(target.model._meta.db_table)} r"  # noqa: S608
+            f" WHERE r.{quote(_column(target))} = n.{column}))"
+        )
+    cursor.execute(
+        f"SELECT 1 FROM {quote(meta.db_table)} n"  # noqa: S608 - names from the model
+        f" WHERE n.{quote(_column(meta.pk))} > %s AND ({' OR '.join(missing)}) LIMIT 1",
+        [before],
+    )
+    if cursor.fetchone() is not None:
+        raise IntegrityError(f"a new row of {meta.db_table} refers to a row that does not exist")

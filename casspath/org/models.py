@@ -129,6 +129,7 @@ class Employee(models.Model):
         ACTIVE = "active", _("active")
         LEFT = "left", _("left")
 
+    # Unique: its index finds a number; PostgreSQL's extra LIKE index for it is dropped (org 0015).
     employee_no = models.CharField(
         _("employee number"), max_length=32, unique=True, validators=[validate_code]
     )

@@ -33,14 +33,13 @@ class PerformanceRecord(models.Model):
 
     # Rows are many (100,000 managers × 24 months and more): the one index below serves
     # both the import (an employee's months) and the reader (a unit's employees' months,
-    # reached from OrgUnit.path through Employee); the foreign keys carry no index of their own,
-    # nor a database constraint: PostgreSQL checks a deferred one row by row at the commit
-    # (1.6 s of a 120,000-row import here, 16 s for a year of 100,000 managers). The import
-    # writes only employees it found under its lock, and Django deletes an employee's
-    # records with him (CASCADE is Django's, not the database's, either way).
+    # reached from OrgUnit.path through Employee); the foreign keys carry no index of their
+    # own. Their database constraints stay: the import's bulk writer checks them set-based
+    # on PostgreSQL (imports/bulk.py) instead of row by row. Django deletes an employee's
+    # records with him (CASCADE is Django's, not the database's).
     employee = models.ForeignKey(
         Employee, on_delete=models.CASCADE, related_name="performance_records",
-        verbose_name=_("employee"), db_index=False, db_constraint=False,
+        verbose_name=_("employee"), db_index=False,
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     day = models.DateField(_("date"), null=True, blank=True)  # a line item's, when the file gives it
@@ -57,7 +56,7 @@ class PerformanceRecord(models.Model):
     )
     import_run = models.ForeignKey(
         "imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("import run"), db_index=False, db_constraint=False,
+        verbose_name=_("import run"), db_index=False,
     )
 
     class Meta:

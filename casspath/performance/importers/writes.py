@@ -165,11 +165,11 @@ def apply_replacements(ctx: RunContext, plan: Replacement, report: ImportReport)
     if len(write) != len(records):
         columns = [[column[i] for i in write] for column in columns]
     count = len(write)
-    columns.append([ctx.run_id] * count)
     written = report.total - count
 
     def progress(done: int) -> None:
         ctx.progress("writing", written + done, report.total)
 
     bulk.insert_rows(PerformanceRecord, ("employee_id", "month", "day", "kind", "amount", "product",
-                                         "flagged", "big_deal_amount", "import_run_id"), columns, progress)
+                                         "flagged", "big_deal_amount", "import_run_id"),
+                     [*columns, bulk.Same(ctx.run_id)], progress)

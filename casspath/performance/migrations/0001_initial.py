@@ -27,8 +27,8 @@ class Migration(migrations.Migration):
                 ('product', models.CharField(blank=True, max_length=100, validators=[casspath.core.validators.validate_text], verbose_name='product')),
                 ('flagged', models.BooleanField(default=False, verbose_name='flagged as a big deal')),
                 ('big_deal_amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='big-deal amount (yuan)')),
-                ('employee', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='performance_records', to='org.employee', verbose_name='employee')),
-                ('import_run', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='imports.importrun', verbose_name='import run')),
+                ('employee', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='performance_records', to='org.employee', verbose_name='employee')),
+                ('import_run', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='imports.importrun', verbose_name='import run')),
             ],
             options={
                 'verbose_name': 'performance record',
