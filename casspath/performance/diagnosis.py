@@ -130,7 +130,8 @@ def compute(user, unit: OrgUnit, period: Period, progress=None) -> dict:
     step("reading")
     months = unit_months(unit, period.first, period.last)
     has_records = PerformanceRecord.objects.filter(
-        employee__org_unit__path__startswith=unit.path, month__gte=period.first, month__lte=period.last).exists()
+        employee__org_unit__path__startswith=unit.path, month__gte=period.first, month__lte=period.last,
+    ).exists()
     if not has_records or not months.employed.any():
         raise _no_data(unit, period)
     dimensions = list(Dimension.objects.filter(model=model).order_by("module__order", "order", "code")

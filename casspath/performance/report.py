@@ -35,7 +35,8 @@ def write_xlsx(figures: dict, path: Path) -> None:
     tiers = workbook.create_sheet("分层 Tiers")
     append_row(tiers, ["层级 Tier", "人数 Count", "瓶颈（由重到轻） Bottlenecks, first is largest"])
     for tier in figures["tiers"]:
-        append_row(tiers, [TIER_NAMES.get(tier["tier"], tier["tier"]), tier["count"], "、".join(tier["bottlenecks"])])
+        name = TIER_NAMES.get(tier["tier"], tier["tier"])
+        append_row(tiers, [name, tier["count"], "、".join(tier["bottlenecks"])])
     correlations = workbook.create_sheet("相关 Correlations")
     keys = ["dimension", "name", "n", "rho", "ci_low", "ci_high", "p", "q", "pearson_r"]
     append_row(correlations, ["维度编码 dimension", "名称 name", "n", "rho", "ci_low", "ci_high", "p", "q",

@@ -17,14 +17,16 @@ KEYS = {"headcount", "output_per_head", "distribution", "gini", "tiers", "correl
 def test_it_writes_issue_sevens_json_and_stores_the_snapshot(world, diagnosable, tmp_path):
     path = tmp_path / "d.json"
     out = io.StringIO()
-    call_command("diagnose", "--from", "2026-01", "--to", "2026-05", "--org", "GZ", "--out", str(path), stdout=out)
+    call_command("diagnose", "--from", "2026-01", "--to", "2026-05", "--org", "GZ", "--out", str(path),
+                 stdout=out)
     figures = json.loads(path.read_text(encoding="utf-8"))
     assert KEYS <= set(figures)
     assert figures["headcount"] == 13
     assert {"mean", "median", "mean_excluding_big_deals"} <= set(figures["output_per_head"])
     assert {"zero_share", "below_500_share", "buckets"} <= set(figures["distribution"])
     assert {"tier", "count", "bottlenecks"} <= set(figures["tiers"][0])
-    assert {"dimension", "name", "rho", "ci_low", "ci_high", "p", "q", "pearson_r"} <= set(figures["correlations"][0])
+    assert ({"dimension", "name", "rho", "ci_low", "ci_high", "p", "q", "pearson_r"}
+            <= set(figures["correlations"][0]))
     assert "NaN" not in path.read_text(encoding="utf-8")  # NaN is null
     snapshot = DiagnosisSnapshot.objects.get()
     assert snapshot.figures == figures and snapshot.created_by_label.startswith("cli:")

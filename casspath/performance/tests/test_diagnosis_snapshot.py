@@ -18,6 +18,7 @@ def test_it_stores_a_dated_snapshot_of_the_units_figures(world, diagnosable):
     snapshot = do_diagnose(world.city_a, period, acting_user=world.city_admin_a)
     assert snapshot.status == "succeeded", (snapshot.error_en, snapshot.phase)
     figures = snapshot.figures
+    assert figures is not None
     # City A: the team lead, E0001, E0002 and the ten managers; city B's record is not read.
     assert figures["headcount"] == 13
     assert figures["period"] == {"from": "2026-01", "to": "2026-05", "months": 5}
@@ -37,7 +38,8 @@ def test_it_stores_a_dated_snapshot_of_the_units_figures(world, diagnosable):
     assert by_code["D01"]["rho"] > 0.8
     assert by_code["D09"]["rho"] is None  # nobody rated: NaN stored as null
     assert figures["method_notes"]
-    verbs = list(AuditEvent.objects.filter(object_type="performance.diagnosissnapshot", object_id=str(snapshot.pk)).values_list("verb", flat=True))
+    rows = AuditEvent.objects.filter(object_type="performance.diagnosissnapshot", object_id=str(snapshot.pk))
+    verbs = list(rows.values_list("verb", flat=True))
     assert sorted(verbs) == ["performance.diagnose", "performance.queue_diagnosis"]
 
 
@@ -76,6 +78,7 @@ def test_it_refuses_bad_months_in_both_languages(world, diagnosable):
 
 
 def test_it_fails_a_period_without_data_with_the_reason(world, diagnosable):
-    snapshot = do_diagnose(world.city_a, Period(date(2024, 1, 1), date(2024, 3, 1)), acting_user=world.city_admin_a)
+    period = Period(date(2024, 1, 1), date(2024, 3, 1))
+    snapshot = do_diagnose(world.city_a, period, acting_user=world.city_admin_a)
     assert snapshot.status == "failed" and snapshot.figures is None
     assert "没有绩效数据" in snapshot.error_zh and "no performance data" in snapshot.error_en

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             raise CommandError(f"暂不支持 {suffix} 输出，请使用 .json 或 .xlsx / {suffix} is not yet "
                                f"supported: use .json or .xlsx")
         if suffix not in WRITTEN:
-            raise CommandError(f"输出文件须为 .json 或 .xlsx / the output file must end in .json or .xlsx: {out}")
+            raise CommandError(f"输出文件须为 .json 或 .xlsx / the output file must end in .json or "
+                               f".xlsx: {out}")
         if not path.parent.is_dir():
             raise CommandError(f"目录不存在 / no such folder: {path.parent}")
         unit = self._unit(org, actor)
@@ -52,11 +53,14 @@ class Command(BaseCommand):
         if snapshot.figures is None:
             raise CommandError(f"{snapshot.error_zh} / {snapshot.error_en}")
         if suffix == ".json":
-            path.write_text(json.dumps(snapshot.figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            text = json.dumps(snapshot.figures, ensure_ascii=False, indent=2)
+            path.write_text(text + "\n", encoding="utf-8")
         else:
             write_xlsx(snapshot.figures, path)
-        self.stdout.write(f"{unit.code} {period.first:%Y-%m}–{period.last:%Y-%m}：{snapshot.figures['headcount']} "
-                          f"人，诊断已写入 / managers, diagnosis written to {path} (snapshot {snapshot.pk})")
+        headcount = snapshot.figures["headcount"]
+        span = f"{unit.code} {period.first:%Y-%m}–{period.last:%Y-%m}"
+        self.stdout.write(f"{span}：{headcount} 人，诊断已写入 / {headcount} managers, diagnosis written to "
+                          f"{path} (snapshot {snapshot.pk})")
 
     def _unit(self, code: str | None, actor) -> OrgUnit:
         if code:
