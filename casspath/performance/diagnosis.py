@@ -145,7 +145,7 @@ def compute(user, unit: OrgUnit, period: Period, progress=None) -> dict:
         at = np.searchsorted(found, ids).clip(0, len(found) - 1)
         hit = found[at] == ids
         level[hit] = levels.current.level[at[hit]]
-    tenure, requirement = _tenure_and_requirements(model, ids.tolist(), codes, period.end)
+    tenure, requirement = _tenure_and_requirements(model, unit, ids.tolist(), codes, period.end)
     step("computing")
     try:
         result = diagnose(months.total, months.big_deals, months.employed, level, codes,
@@ -161,11 +161,16 @@ def compute(user, unit: OrgUnit, period: Period, progress=None) -> dict:
     }
 
 
-def _tenure_and_requirements(model: CompetencyModel, ids: list[int], codes: list[str], end: date):
-    """Tenure in years on `end` (NaN before hiring) and the effective requirement (N, D),
-    NaN where none: one read of requirements per (stage, grade) met."""
-    people = dict(Employee.objects.filter(pk__in=ids).values_list("pk", "hire_date"))
-    grades = dict(Employee.objects.filter(pk__in=ids).values_list("pk", "grade__code"))
+def _tenure_and_requirements(model: CompetencyModel, unit: OrgUnit, ids: list[int], codes: list[str],
+                             end: date):
+    """Tenure in years on `end` (NaN before hiring) and the effective requirement (N, D) of
+    the people `ids` of `unit`'s subtree, NaN where none: one read of the people (by the
+    subtree, not a list of ids SQLite would refuse past 32,766), one of requirements per
+    (stage, grade) met."""
+    rows = list(Employee.objects.filter(org_unit__path__startswith=unit.path)
+                .values_list("pk", "hire_date", "grade__code"))
+    people = {pk: hire for pk, hire, _grade in rows}
+    grades = {pk: grade for pk, _hire, grade in rows}
     stages = StageLookup(end)
     column = {code: j for j, code in enumerate(codes)}
     profiles: dict[tuple, np.ndarray] = {}

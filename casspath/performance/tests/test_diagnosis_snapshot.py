@@ -33,6 +33,11 @@ def test_it_stores_a_dated_snapshot_of_the_units_figures(world, diagnosable):
     assert figures["distribution"]["below_500_share"] == pytest.approx(6 / 13)  # 0, 0, 0, 100, 300, 400
     assert [t["tier"] for t in figures["tiers"]] == ["high", "middle", "low"]
     assert sum(t["count"] for t in figures["tiers"]) == 13
+    # The top tier is measured against its stages' effective requirements (the default
+    # model requires every dimension), the others against the tier above.
+    assert [t["reference"] for t in figures["tiers"]] == ["requirement", "tier_above", "tier_above"]
+    assert set(figures["tiers"][0]["bottlenecks"]) <= {"D01", "D03"}  # the rated ones only
+    assert figures["tiers"][2]["bottlenecks"][0] == "D01"  # what separates low from middle
     by_code = {c["dimension"]: c for c in figures["correlations"]}
     assert len(by_code) == 18 and by_code["D01"]["name"] == "目标客户寻找"
     assert by_code["D01"]["rho"] > 0.8
