@@ -19,8 +19,8 @@ LATER = (".html", ".pdf")
 
 
 class Command(BaseCommand):
-    help = ("Diagnose an org unit's performance against its competency model over a month range "
-            "(default: the last 12 months with data), store the snapshot and write it to .json or .xlsx.")
+    help = ("Diagnose a unit's performance over a month range (default: the last 12 months with data), "
+            "store it as a snapshot and write it to .json or .xlsx.")
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="first", metavar="YYYY-MM", help="first month (起始月份)")
