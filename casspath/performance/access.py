@@ -3,11 +3,31 @@
 (CONTRACTS.md, "Roles": team lead for his team, admin, consultant and analyst in scope);
 the same 404 for "absent" and "not yours"."""
 
+from django.db.models import QuerySet
+from django.http import Http404
+
+from casspath.org import scopes
 from casspath.org.access import access_unit_by_code
 from casspath.org.models import OrgUnit
 from casspath.org.scopes import Perm
+from casspath.performance.models import DiagnosisSnapshot
 
 
 def access_unit_performance(user, code: str) -> OrgUnit:
     """The unit named by `code` whose people's performance `user` may read, else Http404."""
     return access_unit_by_code(user, code, Perm.SEE_REPORTS)
+
+
+def access_diagnosis(user, pk: int) -> DiagnosisSnapshot:
+    """A diagnosis (snapshot or job) of a unit where `user` may see reports, else Http404."""
+    snapshot = DiagnosisSnapshot.objects.select_related("org_unit").filter(pk=pk).first()
+    if snapshot is None or not scopes.unit_in_scope(user, Perm.SEE_REPORTS, snapshot.org_unit):
+        raise Http404("no such diagnosis")
+    return snapshot
+
+
+def unit_snapshots(user, code: str) -> tuple[OrgUnit, QuerySet[DiagnosisSnapshot]]:
+    """A unit's stored diagnoses (succeeded), newest first, for one who may see its reports."""
+    unit = access_unit_performance(user, code)
+    return unit, (DiagnosisSnapshot.objects.filter(org_unit=unit, status=DiagnosisSnapshot.Status.SUCCEEDED)
+                  .select_related("org_unit"))

@@ -10,10 +10,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casspath.core.jobs import Job
 from casspath.core.validators import validate_text
-from casspath.org.models import Employee
+from casspath.org.models import Employee, OrgUnit
 
 AMOUNT_DIGITS, AMOUNT_PLACES = 14, 2
 PRODUCT_MAX = 100
@@ -79,3 +81,39 @@ class PerformanceRecord(models.Model):
         if self.kind == self.Kind.MONTHLY_SUMMARY:
             return self.big_deal_amount > 0
         return self.flagged or self.amount >= (big_deal_threshold() if threshold is None else threshold)
+
+
+class DiagnosisSnapshot(Job):
+    """One diagnosis of an org unit over a month range, dated and kept (issue 7): the period,
+    the competency model version it was measured against, and the figures (issue 7's JSON).
+    Computed in the background (performance/tasks.py) or by the command line, as a job of
+    casspath.core.jobs: `figures` is set when it succeeds, with the job's success."""
+
+    job_task = "casspath.performance.tasks.run_diagnosis"
+
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="diagnoses", verbose_name=_("org unit"),
+    )
+    first_month = models.DateField(_("first month"))
+    last_month = models.DateField(_("last month"))
+    model = models.ForeignKey(
+        "competency.CompetencyModel", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("competency model"),
+    )
+    model_version = models.PositiveIntegerField(_("model version"), null=True, blank=True)
+    # Null for a command-line run by the system actor (named by created_by_label).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("run by"),
+    )
+    created_by_label = models.CharField(_("run by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    figures = models.JSONField(_("figures"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("diagnosis")
+        verbose_name_plural = _("diagnoses")
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} {self.first_month:%Y-%m}–{self.last_month:%Y-%m}"

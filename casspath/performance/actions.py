@@ -1,0 +1,108 @@
+"""Writes of the performance app beyond its import: the diagnosis snapshot, a job of
+casspath.core.jobs (queued, run in the background or here, cancelled), audited.
+
+The figures and the job's success are written in one transaction (`jobs.hold`): a worker
+killed while computing leaves a job the sweeper requeues, never half a snapshot."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from casspath.core import audit, jobs
+from casspath.core.actors import SystemActor
+from casspath.core.errors import BilingualError
+from casspath.org.models import OrgUnit
+from casspath.org.scopes import Perm, ScopeRefused, require_scope
+from casspath.performance.audit_verbs import PerformanceVerb
+from casspath.performance.diagnosis import DiagnosisError, Period, applying_model, compute
+from casspath.performance.models import DiagnosisSnapshot
+
+logger = logging.getLogger(__name__)
+
+# The phases a run reports, in order (its progress is their count).
+PHASES = ("reading", "computing", "writing")
+
+
+@transaction.atomic
+def do_queue_diagnosis(unit: OrgUnit, period: Period, *, acting_user) -> DiagnosisSnapshot:
+    """A queued diagnosis of `unit` over `period`; the caller enqueues it once this has
+    committed (`casspath.core.jobs.enqueue`) or runs it (`do_run_diagnosis`). Refused when
+    no published model applies to the unit (DiagnosisError) or outside the actor's scope."""
+    require_scope(acting_user, Perm.SEE_REPORTS, unit)
+    model = applying_model(unit)
+    snapshot = DiagnosisSnapshot(
+        org_unit=unit, first_month=period.first, last_month=period.last, model=model,
+        model_version=model.version,
+        created_by=None if isinstance(acting_user, SystemActor) else acting_user,
+        created_by_label=audit.actor_label(acting_user), progress_total=len(PHASES),
+    )
+    snapshot.full_clean()
+    snapshot.save()
+    audit.record(acting_user, PerformanceVerb.QUEUE_DIAGNOSIS, snapshot,
+                 summary=f"{unit.code} {period.first:%Y-%m}..{period.last:%Y-%m}", unit=unit)
+    return snapshot
+
+
+def _acting_user_of(snapshot: DiagnosisSnapshot):
+    if snapshot.created_by_id:
+        return snapshot.created_by
+    return SystemActor(label=snapshot.created_by_label or "system")
+
+
+def do_run_diagnosis(pk: int) -> DiagnosisSnapshot | None:
+    """Compute a queued diagnosis and store its figures. Idempotent (casspath.core.jobs): a
+    finished one is not run again, a running one is left to its worker. Returns the
+    finished snapshot, or None when this call did not run it."""
+    snapshot = jobs.claim(DiagnosisSnapshot, pk)
+    if snapshot is None:
+        return None
+    acting_user = _acting_user_of(snapshot)
+    unit = snapshot.org_unit
+    try:
+        # Checked again: the scope may have been taken away since it was queued.
+        require_scope(acting_user, Perm.SEE_REPORTS, unit)
+        period = Period(snapshot.first_month, snapshot.last_month)
+
+        def progress(phase: str) -> None:
+            jobs.heartbeat(snapshot, phase=phase, done=PHASES.index(phase))
+
+        figures = compute(acting_user, unit, period, progress)
+        progress("writing")
+        with transaction.atomic():
+            locked = jobs.hold(snapshot)
+            jobs.set_status(locked, DiagnosisSnapshot.Status.SUCCEEDED, figures=figures,
+                            model_version=figures["model"]["version"], progress_done=len(PHASES),
+                            finished_at=timezone.now(), heartbeat_at=timezone.now())
+            audit.record(acting_user, PerformanceVerb.DIAGNOSE, locked,
+                         summary=f"{unit.code} {period.first:%Y-%m}..{period.last:%Y-%m}: "
+                                 f"{figures['headcount']} managers", unit=unit)
+        return locked
+    except jobs.JobLost:
+        return None
+    except (DiagnosisError, ScopeRefused) as refused:
+        return jobs.fail(snapshot, refused, acting_user=acting_user)
+    except Exception:
+        logger.exception("diagnosis %s failed", pk)
+        return jobs.fail(snapshot, BilingualError(
+            "诊断计算时发生内部错误，未保存任何结果。请稍后重试，或联系系统管理员。",
+            "An internal error stopped the diagnosis; nothing was stored. Try again later, or tell "
+            "the system administrator."), retryable=True, acting_user=acting_user)
+
+
+def do_diagnose(unit: OrgUnit, period: Period, *, acting_user) -> DiagnosisSnapshot:
+    """Queue a diagnosis and run it here and now (the command line, tests). Returns it
+    finished: succeeded with its figures, or failed with its reason."""
+    snapshot = do_queue_diagnosis(unit, period, acting_user=acting_user)
+    do_run_diagnosis(snapshot.pk)
+    snapshot.refresh_from_db()
+    return snapshot
+
+
+def do_cancel_diagnosis(snapshot: DiagnosisSnapshot, *, acting_user) -> DiagnosisSnapshot:
+    """Stop a queued or running diagnosis (nothing of it is stored); a finished one raises
+    InvalidTransition."""
+    require_scope(acting_user, Perm.SEE_REPORTS, snapshot.org_unit)
+    who = audit.actor_label(acting_user)
+    return jobs.cancel(snapshot, BilingualError(f"已被 {who} 取消。", f"Cancelled by {who}."),
+                       acting_user=acting_user, verb=PerformanceVerb.CANCEL_DIAGNOSIS, unit=snapshot.org_unit)

@@ -1,0 +1,124 @@
+"""The diagnosis API: POST /api/v1/performance/diagnoses {unit, from, to} queues a diagnosis
+of a unit (a background job); GET .../diagnoses/{id} follows it and gives the figures when
+done; GET .../diagnoses?unit=CODE lists a unit's stored snapshots; POST .../{id}/cancel stops
+one. The same 404 for a unit or diagnosis that is absent and one that is not the caller's."""
+
+from datetime import date, datetime
+
+from django.http import Http404
+from ninja import Field, Router, Schema, Status
+
+from casspath.api.auth import api_user
+from casspath.api.errors import ApiError, ErrorOut
+from casspath.core import jobs
+from casspath.core.errors import InvalidTransition
+from casspath.org.scopes import Perm, has_perm
+from casspath.performance.access import access_diagnosis, access_unit_performance, unit_snapshots
+from casspath.performance.actions import do_cancel_diagnosis, do_queue_diagnosis
+from casspath.performance.diagnosis import DiagnosisError, parse_period
+from casspath.performance.models import DiagnosisSnapshot
+
+router = Router(tags=["performance"])
+
+
+class DiagnosisIn(Schema):
+    unit: str
+    first: str | None = Field(None, alias="from", description="First month, YYYY-MM")
+    last: str | None = Field(None, alias="to", description="Last month, YYYY-MM")
+
+
+class DiagnosisOut(Schema):
+    id: int
+    unit: str
+    first_month: date
+    last_month: date
+    model_version: int | None
+    status: str
+    phase: str
+    progress_done: int
+    progress_total: int
+    percent: int
+    error_zh: str
+    error_en: str
+    created_at: datetime
+    created_by: str
+    finished_at: datetime | None
+    figures: dict | None
+
+
+def _out(snapshot: DiagnosisSnapshot) -> dict:
+    return {
+        "id": snapshot.pk, "unit": snapshot.org_unit.code, "first_month": snapshot.first_month,
+        "last_month": snapshot.last_month, "model_version": snapshot.model_version,
+        "status": snapshot.status, "phase": snapshot.phase, "progress_done": snapshot.progress_done,
+        "progress_total": snapshot.progress_total, "percent": snapshot.percent,
+        "error_zh": snapshot.error_zh, "error_en": snapshot.error_en, "created_at": snapshot.created_at,
+        "created_by": snapshot.created_by_label, "finished_at": snapshot.finished_at,
+        "figures": snapshot.figures,
+    }
+
+
+def _may_diagnose(user) -> None:
+    if not has_perm(user, Perm.SEE_REPORTS):
+        raise ApiError(403, "您无权运行诊断或查看报表", "You may not run diagnoses or see reports")
+
+
+def _unit(user, code: str):
+    _may_diagnose(user)
+    try:
+        return access_unit_performance(user, code)
+    except Http404:
+        raise ApiError(404, f"未找到单位 {code}", f"No such unit: {code}") from None
+
+
+def _diagnosis(user, diagnosis_id: int) -> DiagnosisSnapshot:
+    _may_diagnose(user)
+    try:
+        return access_diagnosis(user, diagnosis_id)
+    except Http404:
+        raise ApiError(404, "未找到该诊断", "No such diagnosis") from None
+
+
+@router.post("/diagnoses", response={201: DiagnosisOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def queue_diagnosis(request, body: DiagnosisIn):
+    """Queue a diagnosis of a unit over a month range (without from/to: the last 12 months
+    that have data); follow it with GET /diagnoses/{id}."""
+    user = api_user(request)
+    unit = _unit(user, body.unit)
+    try:
+        period = parse_period(unit, body.first, body.last)
+        snapshot = do_queue_diagnosis(unit, period, acting_user=user)
+    except DiagnosisError as refused:
+        raise ApiError(422, refused.message_zh, refused.message_en) from None
+    jobs.enqueue(snapshot)
+    snapshot.refresh_from_db()
+    return Status(201, _out(snapshot))
+
+
+@router.get("/diagnoses", response={200: list[DiagnosisOut], 403: ErrorOut, 404: ErrorOut})
+def list_diagnoses(request, unit: str):
+    """A unit's stored diagnoses (succeeded), newest first."""
+    user = api_user(request)
+    _unit(user, unit)
+    _found, snapshots = unit_snapshots(user, unit)
+    return [_out(snapshot) for snapshot in snapshots[:100]]
+
+
+@router.get("/diagnoses/{int:diagnosis_id}", response={200: DiagnosisOut, 403: ErrorOut, 404: ErrorOut})
+def get_diagnosis(request, diagnosis_id: int):
+    """A diagnosis's status and progress, and its figures once it has succeeded."""
+    return _out(_diagnosis(api_user(request), diagnosis_id))
+
+
+@router.post("/diagnoses/{int:diagnosis_id}/cancel",
+             response={200: DiagnosisOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def cancel_diagnosis(request, diagnosis_id: int):
+    """Stop a queued or running diagnosis: nothing of it is stored."""
+    user = api_user(request)
+    snapshot = _diagnosis(user, diagnosis_id)
+    try:
+        cancelled = do_cancel_diagnosis(snapshot, acting_user=user)
+    except InvalidTransition as finished:
+        raise ApiError(409, finished.message_zh, finished.message_en) from None
+    cancelled.org_unit = snapshot.org_unit
+    return _out(cancelled)

@@ -1,0 +1,227 @@
+"""The diagnosis of one org unit over a month range (issue 7), read from the database and
+computed by `casspath.analytics.diagnosis.diagnose`: the figures as issue 7's JSON.
+
+The reads, all aligned on the performance rows (employees of the unit's subtree, by id):
+- months: `queries.unit_months` (output, big deals, employed);
+- current levels as of the period's last day, for the dimensions of the published model
+  that applies to the unit (`assess.queries.unit_current_levels`, the user's scope);
+- tenure in years at the period's last day (days / 365.25: a number, not a stage);
+- each manager's effective requirement for his stage (on that day) and grade.
+Callers pass a unit loaded through access.py; writes (the snapshot) are actions.py's.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from django.db.models import Max
+
+from casspath.analytics.diagnosis import Diagnosis, diagnose
+from casspath.analytics.errors import AnalyticsInputError
+from casspath.assess.queries import unit_current_levels
+from casspath.competency.models import CompetencyModel, Dimension
+from casspath.competency.queries import effective_requirements, published_models_applying
+from casspath.core.errors import BilingualError
+from casspath.core.validators import parse_month
+from casspath.org.models import Employee, OrgUnit
+from casspath.org.queries import StageLookup
+from casspath.performance.models import PerformanceRecord
+from casspath.performance.queries import months_between, unit_months
+
+DEFAULT_MONTHS = 12
+DAYS_PER_YEAR = 365.25
+
+METHOD_NOTES = [
+    {"zh": "月产出 = 当月记录之和；在职无记录的月份计 0；期间产出 = 在职各月的平均值。",
+     "en": "A month's output is the sum of its records; an employed month without records counts "
+           "as 0; the period's output is the mean over the months employed."},
+    {"zh": "分布、分层、相关与瓶颈均使用剔除大单后的产出；output_per_head.mean 含大单。",
+     "en": "The distribution, tiers, correlations and bottlenecks use output excluding big deals; "
+           "output_per_head.mean includes them."},
+    {"zh": "分层按期间产出分位数：前 20% 为绩优，后 30% 为绩差，临界值归入较低一层。",
+     "en": "Tiers by quantile of period output: top 20% high, bottom 30% low; ties at a cut-off go "
+           "to the lower tier."},
+    {"zh": "rho 为 Spearman 相关系数，95% 置信区间用 Fisher z 与 Bonett–Wright 标准误；"
+           "q 为 Benjamini–Hochberg 校正值。",
+     "en": "rho is Spearman's, its 95% CI by Fisher z with the Bonett–Wright standard error; q is "
+           "Benjamini–Hochberg over the dimensions."},
+    {"zh": "瓶颈：按与参照的标准化差距排序，绩差、绩中以上一层为参照，绩优以岗位要求为参照。",
+     "en": "Bottlenecks: dimensions ranked by standardised shortfall against the tier above (low, "
+           "middle) or the effective requirement (high)."},
+    {"zh": "能力等级为期末的当前等级（新证据权重更高）；司龄按期末计算（年）。",
+     "en": "Skill levels are current levels as of the period's end (newer evidence weighs more); "
+           "tenure in years at the period's end."},
+]
+
+
+class DiagnosisError(BilingualError):
+    """The diagnosis cannot run: bad months, no model, no data."""
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date  # first day of the first month
+    last: date  # first day of the last month
+
+    @property
+    def end(self) -> date:
+        """The period's last day."""
+        following = date(self.last.year + self.last.month // 12, self.last.month % 12 + 1, 1)
+        return following - timedelta(days=1)
+
+    def as_dict(self) -> dict:
+        return {"from": f"{self.first:%Y-%m}", "to": f"{self.last:%Y-%m}",
+                "months": len(months_between(self.first, self.last))}
+
+
+def parse_period(unit: OrgUnit, first: str | date | None, last: str | date | None) -> Period:
+    """The months asked (text as `parse_month` reads it), or without both the last
+    DEFAULT_MONTHS months ending with the unit's latest month that has records."""
+    if (first is None) != (last is None):
+        raise DiagnosisError("请同时给出起始月份和结束月份，或都不给。",
+                             "Give both the first and the last month, or neither.")
+    if first is None or last is None:
+        latest = (PerformanceRecord.objects.filter(employee__org_unit__path__startswith=unit.path)
+                  .aggregate(latest=Max("month"))["latest"])
+        if latest is None:
+            raise _no_data(unit)
+        index = latest.year * 12 + latest.month - 1 - (DEFAULT_MONTHS - 1)
+        return Period(date(index // 12, index % 12 + 1, 1), latest)
+    start, stop = _month(first, "from"), _month(last, "to")
+    if start > stop:
+        raise DiagnosisError(f"起始月份 {start:%Y-%m} 晚于结束月份 {stop:%Y-%m}。",
+                             f"The first month {start:%Y-%m} is after the last month {stop:%Y-%m}.")
+    return Period(start, stop)
+
+
+def _month(value: str | date, which: str) -> date:
+    if isinstance(value, date):
+        return value.replace(day=1)
+    try:
+        return parse_month(value)
+    except BilingualError as bad:
+        label = "起始月份" if which == "from" else "结束月份"
+        raise DiagnosisError(f"{label}“{value}”有误：{bad.message_zh}",
+                             f"The {which} month '{value}' is wrong: {bad.message_en}") from None
+
+
+def _no_data(unit: OrgUnit, period: Period | None = None) -> DiagnosisError:
+    when_zh = f"在 {period.first:%Y-%m} 至 {period.last:%Y-%m} " if period else ""
+    when_en = f" from {period.first:%Y-%m} to {period.last:%Y-%m}" if period else ""
+    return DiagnosisError(f"{unit.name}（{unit.code}）{when_zh}没有绩效数据，无法诊断。",
+                          f"{unit.name} ({unit.code}) has no performance data{when_en}: nothing to diagnose.")
+
+
+def applying_model(unit: OrgUnit) -> CompetencyModel:
+    model = published_models_applying([unit.path])[unit.path]
+    if model is None:
+        raise DiagnosisError(f"{unit.name}（{unit.code}）没有适用的已发布胜任力模型，无法诊断。",
+                             f"No published competency model applies to {unit.name} ({unit.code}): "
+                             "nothing to diagnose against.")
+    return model
+
+
+def compute(user, unit: OrgUnit, period: Period, progress=None) -> dict:
+    """The figures of `unit` (accessed by `user`) over `period`, as issue 7's JSON (NaN as
+    None). `progress(phase)` is called before each step."""
+    step = progress or (lambda phase: None)
+    model = applying_model(unit)
+    step("reading")
+    months = unit_months(unit, period.first, period.last)
+    has_records = PerformanceRecord.objects.filter(
+        employee__org_unit__path__startswith=unit.path, month__gte=period.first, month__lte=period.last,
+    ).exists()
+    if not has_records or not months.employed.any():
+        raise _no_data(unit, period)
+    dimensions = list(Dimension.objects.filter(model=model).order_by("module__order", "order", "code")
+                      .values_list("code", "name", "name_en"))
+    codes = [code for code, _name, _en in dimensions]
+    ids = months.employee_ids
+    levels = unit_current_levels(user, unit, codes, as_of=period.end)
+    level = np.full((len(ids), len(codes)), np.nan)
+    if levels.employee_ids:
+        found = np.asarray(levels.employee_ids, dtype=np.int64)
+        at = np.searchsorted(found, ids).clip(0, len(found) - 1)
+        hit = found[at] == ids
+        level[hit] = levels.current.level[at[hit]]
+    tenure, requirement = _tenure_and_requirements(model, unit, ids.tolist(), codes, period.end)
+    step("computing")
+    try:
+        result = diagnose(months.total, months.big_deals, months.employed, level, codes,
+                          tenure=tenure, requirement=requirement)
+    except AnalyticsInputError as bad:
+        raise DiagnosisError(f"无法计算诊断：{bad}", f"The diagnosis cannot be computed: {bad}") from None
+    names = {code: (name, name_en) for code, name, name_en in dimensions}
+    return figures(result, names) | {
+        "unit": {"code": unit.code, "name": unit.name},
+        "period": period.as_dict(),
+        "model": {"family": model.family, "version": model.version, "name": model.name},
+        "method_notes": METHOD_NOTES,
+    }
+
+
+def _tenure_and_requirements(model: CompetencyModel, unit: OrgUnit, ids: list[int], codes: list[str],
+                             end: date):
+    """Tenure in years on `end` (NaN before hiring) and the effective requirement (N, D) of
+    the people `ids` of `unit`'s subtree, NaN where none: one read of the people (by the
+    subtree, not a list of ids SQLite would refuse past 32,766), one of requirements per
+    (stage, grade) met."""
+    rows = list(Employee.objects.filter(org_unit__path__startswith=unit.path)
+                .values_list("pk", "hire_date", "grade__code"))
+    people = {pk: hire for pk, hire, _grade in rows}
+    grades = {pk: grade for pk, _hire, grade in rows}
+    stages = StageLookup(end)
+    column = {code: j for j, code in enumerate(codes)}
+    profiles: dict[tuple, np.ndarray] = {}
+    tenure = np.full(len(ids), np.nan)
+    requirement = np.full((len(ids), len(codes)), np.nan)
+    for i, pk in enumerate(ids):
+        hire = people[pk]
+        if hire <= end:
+            tenure[i] = (end - hire).days / DAYS_PER_YEAR
+        key = (stages.stage(hire)[0], grades.get(pk))
+        if key not in profiles:
+            row = np.full(len(codes), np.nan)
+            for required in effective_requirements(model, *key):
+                if required.code in column:
+                    row[column[required.code]] = required.level
+            profiles[key] = row
+        requirement[i] = profiles[key]
+    return tenure, requirement
+
+
+def _number(value) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) or math.isinf(value) else value
+
+
+def figures(result: Diagnosis, names: dict[str, tuple[str, str]]) -> dict:
+    """Issue 7's JSON keys from the analytics' result (NaN as None)."""
+    per_head = result.output_per_head
+    return {
+        "headcount": result.headcount,
+        "output_per_head": {
+            "mean": _number(per_head.all.mean),
+            "median": _number(per_head.all.median),
+            "trimmed_mean": _number(per_head.all.trimmed_mean),
+            "mean_excluding_big_deals": _number(per_head.excluding_big_deals.mean),
+            "median_excluding_big_deals": _number(per_head.excluding_big_deals.median),
+        },
+        "distribution": {
+            "zero_share": _number(result.zero_share),
+            "below_500_share": _number(result.below_500_share),
+            "buckets": [{"lower": b.lower, "upper": b.upper, "count": b.count, "share": _number(b.share)}
+                        for b in result.buckets],
+        },
+        "gini": _number(result.gini),
+        "tiers": [{"tier": t.tier.code, "count": t.count, "reference": t.reference,
+                   "bottlenecks": t.bottlenecks} for t in result.tier_bottlenecks],
+        "correlations": [
+            {"dimension": c.dimension, "name": names.get(c.dimension, ("", ""))[0],
+             "name_en": names.get(c.dimension, ("", ""))[1], "n": c.n,
+             "rho": _number(c.rho), "ci_low": _number(c.ci_low), "ci_high": _number(c.ci_high),
+             "p": _number(c.p), "q": _number(c.q), "pearson_r": _number(c.pearson_r)}
+            for c in result.correlations
+        ],
+    }

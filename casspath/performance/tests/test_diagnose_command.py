@@ -1,0 +1,74 @@
+"""`casspath diagnose`: a unit's diagnosis written to .json (issue 7's keys) or .xlsx, with
+bilingual refusals."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from casspath.performance.models import DiagnosisSnapshot
+
+KEYS = {"headcount", "output_per_head", "distribution", "gini", "tiers", "correlations", "period", "unit",
+        "model", "method_notes"}
+
+
+def test_it_writes_issue_sevens_json_and_stores_the_snapshot(world, diagnosable, tmp_path):
+    path = tmp_path / "d.json"
+    out = io.StringIO()
+    call_command("diagnose", "--from", "2026-01", "--to", "2026-05", "--org", "GZ", "--out", str(path),
+                 stdout=out)
+    figures = json.loads(path.read_text(encoding="utf-8"))
+    assert KEYS <= set(figures)
+    assert figures["headcount"] == 13
+    assert {"mean", "median", "mean_excluding_big_deals"} <= set(figures["output_per_head"])
+    assert {"zero_share", "below_500_share", "buckets"} <= set(figures["distribution"])
+    assert {"tier", "count", "bottlenecks"} <= set(figures["tiers"][0])
+    assert ({"dimension", "name", "rho", "ci_low", "ci_high", "p", "q", "pearson_r"}
+            <= set(figures["correlations"][0]))
+    assert "NaN" not in path.read_text(encoding="utf-8")  # NaN is null
+    snapshot = DiagnosisSnapshot.objects.get()
+    assert snapshot.figures == figures and snapshot.created_by_label.startswith("cli:")
+    assert f"snapshot {snapshot.pk}" in out.getvalue()
+
+
+def test_it_defaults_to_the_top_unit_and_the_last_twelve_months(world, diagnosable, tmp_path):
+    path = tmp_path / "d.json"
+    call_command("diagnose", "--out", str(path), stdout=io.StringIO())
+    figures = json.loads(path.read_text(encoding="utf-8"))
+    assert figures["unit"]["code"] == "GD" and figures["period"]["to"] == "2026-05"
+    assert figures["period"]["months"] == 12
+
+
+def test_it_writes_an_xlsx_workbook(world, diagnosable, tmp_path):
+    path = tmp_path / "d.xlsx"
+    call_command("diagnose", "--from", "2026-01", "--to", "2026-05", "--org", "GZ", "--out", str(path),
+                 stdout=io.StringIO())
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "概览 Summary"
+    summary = {row[0]: row[1] for row in book["概览 Summary"].iter_rows(values_only=True)}
+    assert summary["人数 Headcount"] == 13
+
+
+@pytest.mark.parametrize(("args", "zh", "en"), [
+    (["--from", "2026-13", "--to", "2026-05", "--org", "GZ"], "起始月份", "from month"),
+    (["--from", "2026-05", "--to", "2026-01", "--org", "GZ"], "晚于", "after"),
+    (["--from", "2026-01", "--org", "GZ"], "同时", "both"),
+    (["--from", "2026-01", "--to", "2026-05", "--org", "NOPE"], "没有这个单位", "no such unit"),
+    (["--from", "2024-01", "--to", "2024-05", "--org", "GZ"], "没有绩效数据", "no performance data"),
+    (["--org", "GZ", "--as", "szadmin"], "无权", "may not"),
+    (["--org", "GZ", "--as", "E0001"], "无权", "may not"),
+])
+def test_it_refuses_in_both_languages(world, diagnosable, tmp_path, args, zh, en):
+    with pytest.raises(CommandError) as refused:
+        call_command("diagnose", *args, "--out", str(tmp_path / "d.json"), stdout=io.StringIO())
+    assert zh in str(refused.value) and en in str(refused.value)
+    assert not (tmp_path / "d.json").exists()
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".html"])
+def test_it_says_which_outputs_are_not_supported_yet(world, diagnosable, tmp_path, suffix):
+    with pytest.raises(CommandError, match="not yet supported: use .json or .xlsx"):
+        call_command("diagnose", "--org", "GZ", "--out", str(tmp_path / f"d{suffix}"))
+    assert not DiagnosisSnapshot.objects.exists()

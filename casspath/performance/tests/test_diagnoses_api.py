@@ -1,0 +1,74 @@
+"""/api/v1/performance/diagnoses: queue a diagnosis (a background job), follow it, read its
+figures, list a unit's snapshots, cancel; refused outside the caller's scope."""
+
+from casspath.core import jobs
+from casspath.performance.models import DiagnosisSnapshot
+from casspath.testing import ApiCaller
+
+
+def test_it_runs_a_diagnosis_in_the_background_and_gives_its_figures(client, world, diagnosable):
+    api = ApiCaller(client, world.city_admin_a, bearer=True)
+    queued = api.post("/performance/diagnoses", {"unit": "GZ", "from": "2026-01", "to": "2026-05"})
+    assert queued.status_code == 201, queued.json()
+    body = queued.json()
+    assert body["unit"] == "GZ" and body["first_month"] == "2026-01-01" and body["last_month"] == "2026-05-01"
+    done = api.get(f"/performance/diagnoses/{body['id']}").json()  # the tests' worker ran it at once
+    assert done["status"] == "succeeded" and done["percent"] == 100 and done["phase"] == "writing"
+    assert done["figures"]["headcount"] == 13
+    assert done["model_version"] == diagnosable.version
+    listed = api.get("/performance/diagnoses?unit=GZ").json()
+    assert [d["id"] for d in listed] == [body["id"]]
+
+
+def test_it_covers_the_last_twelve_months_without_from_and_to(client, world, diagnosable):
+    api = ApiCaller(client, world.consultant_a)
+    body = api.post("/performance/diagnoses", {"unit": "GZ-TH-01"}).json()
+    assert body["first_month"] == "2025-06-01" and body["last_month"] == "2026-05-01"
+
+
+def test_it_refuses_another_citys_unit_and_diagnosis(client, world, diagnosable):
+    mine = ApiCaller(client, world.city_admin_a).post("/performance/diagnoses", {"unit": "GZ"}).json()
+    api = ApiCaller(client, world.city_admin_b)
+    refused = api.post("/performance/diagnoses", {"unit": "GZ"})
+    assert refused.status_code == 404 and refused.json()["detail_en"] == "No such unit: GZ"
+    assert api.get(f"/performance/diagnoses/{mine['id']}").status_code == 404
+    assert api.get("/performance/diagnoses?unit=GZ").status_code == 404
+    assert api.post(f"/performance/diagnoses/{mine['id']}/cancel").status_code == 404
+
+
+def test_it_refuses_a_manager(client, world, diagnosable):
+    api = ApiCaller(client, world.manager)
+    refused = api.post("/performance/diagnoses", {"unit": "GZ-TH-01"})
+    assert refused.status_code == 403
+    assert refused.json()["detail_zh"] and refused.json()["detail_en"]
+    assert not DiagnosisSnapshot.objects.exists()
+
+
+def test_it_refuses_bad_months_in_both_languages(client, world, diagnosable):
+    api = ApiCaller(client, world.city_admin_a)
+    for body, en in (({"unit": "GZ", "from": "2026-13", "to": "2026-05"}, "from month"),
+                     ({"unit": "GZ", "from": "2026-05", "to": "2026-01"}, "after"),
+                     ({"unit": "GZ", "to": "2026-01"}, "both")):
+        refused = api.post("/performance/diagnoses", body)
+        assert refused.status_code == 422, refused.json()
+        assert en in refused.json()["detail_en"] and refused.json()["detail_zh"]
+    assert not DiagnosisSnapshot.objects.exists()
+
+
+def test_it_reports_a_period_without_data_as_a_failed_job(client, world, diagnosable):
+    api = ApiCaller(client, world.city_admin_a)
+    body = api.post("/performance/diagnoses", {"unit": "GZ", "from": "2024-01", "to": "2024-02"}).json()
+    done = api.get(f"/performance/diagnoses/{body['id']}").json()
+    assert done["status"] == "failed" and done["figures"] is None
+    assert "no performance data" in done["error_en"] and "没有绩效数据" in done["error_zh"]
+
+
+def test_it_cancels_a_queued_diagnosis_and_refuses_a_finished_one(client, world, diagnosable, monkeypatch):
+    api = ApiCaller(client, world.city_admin_a)
+    monkeypatch.setattr(jobs, "on_commit", lambda callback: None)  # no worker takes it
+    queued = api.post("/performance/diagnoses", {"unit": "GZ"}).json()
+    assert queued["status"] == "queued"
+    cancelled = api.post(f"/performance/diagnoses/{queued['id']}/cancel")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "failed"
+    again = api.post(f"/performance/diagnoses/{queued['id']}/cancel")
+    assert again.status_code == 409 and again.json()["detail_zh"]
