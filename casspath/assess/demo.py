@@ -34,7 +34,7 @@ from casspath.analytics import evidence as rule
 from casspath.analytics.tenure import completed_years, stage_for
 from casspath.assess.models import Evidence
 from casspath.competency.models import CompetencyModel, Dimension, Requirement
-from casspath.core.demo import DEMO_TODAY, DemoPart, DemoRun, insert_rows, pairs
+from casspath.core.demo import CHUNK, DEMO_TODAY, DemoPart, DemoRun, insert_rows, pairs
 from casspath.org.defaults import STAGES
 from casspath.org.demo import DemoPlan, plan_of
 from casspath.org.models import Employee
@@ -202,22 +202,30 @@ class AssessDemo(DemoPart):
         observed = observed_evidence(skills, run.seed)
         dimensions = dict(Dimension.objects.filter(model=model).values_list("code", "id"))
         dimension_ids = [dimensions[code] for code in CODES]
-        scores = [[Decimal(int(value)) for value in row] for row in observed.score.tolist()]
+        # One Decimal per possible score, shared by the rows that have it.
+        decimals = [Decimal(value) for value in range(int(rule.MAX_SCORE) + 1)]
+        scores = [[decimals[int(value)] for value in row] for row in observed.score.tolist()]
         survey_levels = (1.0 + 4.0 * observed.score / rule.MAX_SCORE).tolist()
         supervisor = observed.supervisor_level.tolist()
         fields = ("employee_id", "model_id", "dimension_id", "dimension_code", "source", "observed_on",
                   "given_level", "score", "level", "recorded_by_label")
-        rows: list[tuple] = []
-        for i in todo:
-            employee = managers[i].employee_id
-            rated_on = YEAR_START + timedelta(days=int(observed.supervisor_day[i]))
-            for d, code in enumerate(CODES):
-                rows.append((employee, model.pk, dimension_ids[d], code, rule.SURVEY, SURVEY_DAY,
-                             None, scores[i][d], survey_levels[i][d], "顾问调研"))
-                rows.append((employee, model.pk, dimension_ids[d], code, rule.SUPERVISOR, rated_on,
-                             supervisor[i][d], None, float(supervisor[i][d]), "主管评价"))
-        insert_rows(Evidence, fields, rows, run, "evidence")
-        return {"evidence": len(rows)}
+        written = 0
+        # A slice of managers at a time: 100,000 managers' 3.6 million rows at once would
+        # hold gigabytes of tuples.
+        for start in range(0, len(todo), CHUNK):
+            rows: list[tuple] = []
+            for i in todo[start:start + CHUNK]:
+                employee = managers[i].employee_id
+                rated_on = YEAR_START + timedelta(days=int(observed.supervisor_day[i]))
+                for d, code in enumerate(CODES):
+                    rows.append((employee, model.pk, dimension_ids[d], code, rule.SURVEY, SURVEY_DAY,
+                                 None, scores[i][d], survey_levels[i][d], "顾问调研"))
+                    rows.append((employee, model.pk, dimension_ids[d], code, rule.SUPERVISOR, rated_on,
+                                 supervisor[i][d], None, float(supervisor[i][d]), "主管评价"))
+            insert_rows(Evidence, fields, rows)
+            written += len(rows)
+            run.progress("evidence", written, len(todo) * len(CODES) * 2)
+        return {"evidence": written}
 
     def describe(self, run: DemoRun) -> list[str]:
         return [f"evidence: {Evidence.objects.count():,} skill ratings "

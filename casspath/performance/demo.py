@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from casspath.assess.demo import CODES, DemoManager, PlantedSkills, demo_rng, planted_for
-from casspath.core.demo import DEMO_TODAY, DemoPart, DemoRun, insert_rows
+from casspath.core.demo import CHUNK, DEMO_TODAY, DemoPart, DemoRun, insert_rows
 from casspath.performance.models import PerformanceRecord
 from casspath.performance.queries import month_index, months_between
 
@@ -46,6 +46,7 @@ QUIET_MONTH = 0.3
 MONTH_SIGMA = 0.6
 BIG_DEAL_RATE = 0.004  # per seller and month
 BIG_DEAL = (50_000, 300_000)
+FIELDS = ("employee_id", "month", "day", "kind", "amount", "product", "flagged", "big_deal_amount")
 BIG_PRODUCTS = ["政务云平台", "智慧园区", "数据中心专线", "5G专网"]
 
 
@@ -96,13 +97,17 @@ class PerformanceDemo(DemoPart):
         zero = Decimal(0)
         amounts = planted.regular.astype(np.int64).tolist()
         employed = planted.employed.tolist()
-        fields = ("employee_id", "month", "day", "kind", "amount", "product", "flagged", "big_deal_amount")
-        rows: list[tuple] = []
-        for i in todo:
-            employee = managers[i].employee_id
-            # A monthly summary for every employed month, 0 included: the month was reported.
-            rows += [(employee, month, None, summary, Decimal(amounts[i][j]), "", False, zero)
-                     for j, month in enumerate(DEMO_MONTHS) if employed[i][j]]
+        written = 0
+        for start in range(0, len(todo), CHUNK):  # bounded memory at 100,000 managers
+            rows: list[tuple] = []
+            for i in todo[start:start + CHUNK]:
+                employee = managers[i].employee_id
+                # A monthly summary for every employed month, 0 included: the month was reported.
+                rows += [(employee, month, None, summary, Decimal(amounts[i][j]), "", False, zero)
+                         for j, month in enumerate(DEMO_MONTHS) if employed[i][j]]
+            insert_rows(PerformanceRecord, FIELDS, rows)
+            written += len(rows)
+            run.progress("performance records", min(start + CHUNK, len(todo)), len(todo))
         big_rows = []
         wanted = set(todo)
         for i, j in zip(*np.nonzero(planted.big_deals), strict=True):
@@ -112,8 +117,8 @@ class PerformanceDemo(DemoPart):
                 big_rows.append((managers[i].employee_id, month, day,
                                  PerformanceRecord.Kind.LINE_ITEM, Decimal(int(planted.big_deals[i, j])),
                                  BIG_PRODUCTS[int(rng.integers(len(BIG_PRODUCTS)))], True, zero))
-        insert_rows(PerformanceRecord, fields, rows + big_rows, run, "performance records")
-        return {"performance_records": len(rows) + len(big_rows)}
+        insert_rows(PerformanceRecord, FIELDS, big_rows)
+        return {"performance_records": written + len(big_rows)}
 
     def describe(self, run: DemoRun) -> list[str]:
         return [f"performance: {PerformanceRecord.objects.count():,} records, "
