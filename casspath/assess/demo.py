@@ -13,9 +13,10 @@ it, so that the diagnosis finds it again (its test checks that over many seeds):
 - output (performance/demo.py) depends on u_D01, u_D03 (whether a manager sells at all:
   finding targets and building relationships) and on u_D05, u_D06 (how much: needs mining
   and solution design), with noise enough that each correlation stays about 0.2–0.4;
-- the evidence is what a consultant's survey (a score 0–100, one campaign, SURVEY_DAY) and
-  a supervisor's rating (a level 1–5, some day within the year) measure of the true level,
-  with measurement noise.
+- the evidence is what a consultant's survey (a score 0–100, one campaign, SURVEY_DAY) and,
+  up to SUPERVISOR_RATINGS_UP_TO managers, a supervisor's rating (a level 1–5, some day
+  within the year) measure of the true level, with measurement noise. Past that the survey
+  alone: 100,000 managers × 18 dimensions is 1.8 million rows already.
 
 `planted_skills(...)` is pure (numpy, one Generator seeded from the demo's seed), and so is
 `observed_evidence(...)`; `AssessDemo.build` writes the evidence with core/demo.insert_rows.
@@ -49,6 +50,8 @@ SHORTFALL = {"D09": 1.0}  # the planted one: negotiation lags what the stage ask
 SURVEY_DAY = date(2026, 3, 16)
 SURVEY_NOISE = 8.0  # score points
 SUPERVISOR_NOISE = 0.5  # levels, before rounding to a whole level
+# Up to this many managers (a province and a half) each has a supervisor's rating too.
+SUPERVISOR_RATINGS_UP_TO = 7500
 YEAR_START = DEMO_TODAY - timedelta(days=364)
 STAGE_BOUNDS = [(code, lower, upper) for code, _name, _en, lower, upper in STAGES]
 
@@ -120,25 +123,36 @@ def observed_evidence(skills: PlantedSkills, seed: int) -> ObservedEvidence:
     score = np.clip(np.rint((skills.level - 1.0) * 25.0 + SURVEY_NOISE * rng.standard_normal((n, d))),
                     0, rule.MAX_SCORE)
     supervisor = np.clip(np.rint(skills.level + SUPERVISOR_NOISE * rng.standard_normal((n, d))), 1, 5)
-    days = rng.integers(0, 365, size=n)
+    days = np.asarray(rng.integers(0, 365, size=n), dtype=np.int64)
     return ObservedEvidence(score, supervisor.astype(np.int64), days)
 
 
-def current_levels_of(observed: ObservedEvidence) -> NDArray[np.float64]:
+def supervisors_rate(managers: int) -> bool:
+    """Whether the demo of this size has supervisors' ratings beside the survey: not past
+    SUPERVISOR_RATINGS_UP_TO managers, where a second 1.8 million rows would add about a
+    minute to the build on PostgreSQL (docs/benchmarks.md)."""
+    return managers <= SUPERVISOR_RATINGS_UP_TO
+
+
+def current_levels_of(observed: ObservedEvidence, *, supervisors: bool = True) -> NDArray[np.float64]:
     """The current levels on DEMO_TODAY that the evidence gives, by the evidence rule: what
     the diagnosis will read from the database (for tests that skip the database)."""
     n, d = observed.score.shape
     rows = np.repeat(np.arange(n), d)
     columns = np.tile(np.arange(d), n)
-    survey_days = np.full(n * d, SURVEY_DAY.toordinal())
-    supervisor_days = np.repeat(YEAR_START.toordinal() + observed.supervisor_day, d)
+    employee, dimension = [rows], [columns]
+    level = [rule.level_of_score(observed.score.ravel())]
+    day = [np.full(n * d, SURVEY_DAY.toordinal())]
+    source = [np.full(n * d, rule.SURVEY)]
+    if supervisors:
+        employee.append(rows)
+        dimension.append(columns)
+        level.append(observed.supervisor_level.ravel().astype(np.float64))
+        day.append(np.repeat(YEAR_START.toordinal() + observed.supervisor_day, d))
+        source.append(np.full(n * d, rule.SUPERVISOR))
     result = rule.current_levels(
-        np.concatenate([rows, rows]), np.concatenate([columns, columns]),
-        np.concatenate([rule.level_of_score(observed.score.ravel()),
-                        observed.supervisor_level.ravel().astype(np.float64)]),
-        np.concatenate([survey_days, supervisor_days]),
-        np.array([rule.SURVEY] * (n * d) + [rule.SUPERVISOR] * (n * d)),
-        shape=(n, d), as_of=DEMO_TODAY.toordinal(),
+        np.concatenate(employee), np.concatenate(dimension), np.concatenate(level),
+        np.concatenate(day), np.concatenate(source), shape=(n, d), as_of=DEMO_TODAY.toordinal(),
     )
     return result.level
 
@@ -209,6 +223,7 @@ class AssessDemo(DemoPart):
         supervisor = observed.supervisor_level.tolist()
         fields = ("employee_id", "model_id", "dimension_id", "dimension_code", "source", "observed_on",
                   "given_level", "score", "level", "recorded_by_label")
+        with_supervisors = supervisors_rate(run.managers)
         written = 0
         # A slice of managers at a time: 100,000 managers' 3.6 million rows at once would
         # hold gigabytes of tuples.
@@ -220,11 +235,12 @@ class AssessDemo(DemoPart):
                 for d, code in enumerate(CODES):
                     rows.append((employee, model.pk, dimension_ids[d], code, rule.SURVEY, SURVEY_DAY,
                                  None, scores[i][d], survey_levels[i][d], "顾问调研"))
-                    rows.append((employee, model.pk, dimension_ids[d], code, rule.SUPERVISOR, rated_on,
-                                 supervisor[i][d], None, float(supervisor[i][d]), "主管评价"))
+                    if with_supervisors:
+                        rows.append((employee, model.pk, dimension_ids[d], code, rule.SUPERVISOR, rated_on,
+                                     supervisor[i][d], None, float(supervisor[i][d]), "主管评价"))
             insert_rows(Evidence, fields, rows)
             written += len(rows)
-            run.progress("evidence", written, len(todo) * len(CODES) * 2)
+            run.progress("evidence", written, len(todo) * len(CODES) * (1 + with_supervisors))
         return {"evidence": written}
 
     def describe(self, run: DemoRun) -> list[str]:

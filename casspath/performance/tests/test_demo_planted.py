@@ -31,28 +31,32 @@ SEEDS = range(1, 21)
 MANAGERS = 600
 
 
-def generated(managers: int, seed: int):
+def generated(managers: int, seed: int, *, supervisors: bool = True):
     """What the demo parts would write for this company, as the diagnosis takes it."""
     people = assess_demo.planned_managers(plan_demo(managers, seed))
     skills = assess_demo.planted_skills(people, TABLE, seed)
-    levels = assess_demo.current_levels_of(assess_demo.observed_evidence(skills, seed))
+    observed = assess_demo.observed_evidence(skills, seed)
+    levels = assess_demo.current_levels_of(observed, supervisors=supervisors)
     output = performance_demo.planted_output(people, skills, seed)
     return people, skills, levels, output
 
 
-def diagnosed(managers: int, seed: int) -> Diagnosis:
-    _people, skills, levels, output = generated(managers, seed)
+def diagnosed(managers: int, seed: int, *, supervisors: bool = True) -> Diagnosis:
+    _people, skills, levels, output = generated(managers, seed, supervisors=supervisors)
     return diagnose(output.regular + output.big_deals, output.big_deals, output.employed, levels,
                     assess_demo.CODES, requirement=skills.requirement, regression=False)
 
 
-def test_it_plants_each_tiers_bottleneck_where_the_diagnosis_ranks_it_first():
+# With supervisors' ratings beside the survey (up to SUPERVISOR_RATINGS_UP_TO managers) and without.
+@pytest.mark.parametrize("supervisors", [True, False])
+def test_it_plants_each_tiers_bottleneck_where_the_diagnosis_ranks_it_first(supervisors):
     first = {tier: 0 for tier in PLANTED}
     for seed in SEEDS:
-        for tier in diagnosed(MANAGERS, seed).tier_bottlenecks:
-            first[tier.tier.code] += bool(tier.bottlenecks) and tier.bottlenecks[0] in PLANTED[tier.tier.code]
-    for tier, count in first.items():
-        assert count >= 0.95 * len(SEEDS), (tier, count)
+        for found in diagnosed(MANAGERS, seed, supervisors=supervisors).tier_bottlenecks:
+            code = found.tier.code
+            first[code] += bool(found.bottlenecks) and found.bottlenecks[0] in PLANTED[code]
+    for code, count in first.items():
+        assert count >= 0.95 * len(SEEDS), (code, count)
 
 
 def test_it_plants_the_link_at_a_realistic_strength():
@@ -93,7 +97,7 @@ def test_it_writes_what_the_generators_give_and_the_readers_read_it_back():
     call_command("demo", "--managers", "60", "--seed", "5", stdout=StringIO())
     people, _skills, levels, output = generated(60, 5)
     employees = len(people)
-    assert Evidence.objects.count() == employees * 18 * 2
+    assert Evidence.objects.count() == employees * 18 * 2  # the survey and a supervisor's rating
     assert PerformanceRecord.objects.filter(kind="month").count() == output.employed.sum()
     assert PerformanceRecord.objects.filter(kind="item").count() == np.count_nonzero(output.big_deals)
     root = OrgUnit.objects.get(parent=None)
@@ -113,3 +117,12 @@ def test_it_writes_what_the_generators_give_and_the_readers_read_it_back():
     # Built again, the same seed adds nothing.
     call_command("demo", "--managers", "60", "--seed", "5", stdout=StringIO())
     assert Evidence.objects.count() == employees * 18 * 2
+
+
+@pytest.mark.django_db
+def test_it_rates_a_national_company_by_the_survey_alone(monkeypatch):
+    monkeypatch.setattr(assess_demo, "SUPERVISOR_RATINGS_UP_TO", 50)
+    call_command("demo", "--managers", "60", "--seed", "5", stdout=StringIO())
+    people = assess_demo.planned_managers(plan_demo(60, 5))
+    assert set(Evidence.objects.values_list("source", flat=True)) == {"survey"}
+    assert Evidence.objects.count() == len(people) * 18
