@@ -244,8 +244,10 @@ class AssessDemo(DemoPart):
         return {"evidence": written}
 
     def describe(self, run: DemoRun) -> list[str]:
-        return [f"evidence: {Evidence.objects.count():,} skill ratings "
-                f"(the consultant's survey of {SURVEY_DAY}, supervisors' ratings)"]
+        sources = f"the consultant's survey of {SURVEY_DAY}"
+        if supervisors_rate(run.managers):
+            sources += ", supervisors' ratings"
+        return [f"evidence of skills: {Evidence.objects.count():,} records ({sources})"]
 
 
 part = AssessDemo()

@@ -121,7 +121,7 @@ class PerformanceDemo(DemoPart):
         return {"performance_records": written + len(big_rows)}
 
     def describe(self, run: DemoRun) -> list[str]:
-        return [f"performance: {PerformanceRecord.objects.count():,} records, "
+        return [f"performance records: {PerformanceRecord.objects.count():,}, "
                 f"{DEMO_MONTHS[0]:%Y-%m} to {DEMO_MONTHS[-1]:%Y-%m}"]
 
 
