@@ -675,6 +675,11 @@ def _plan(managers: int, seed: int) -> DemoPlan:
     return plan_demo(managers, seed)
 
 
+def plan_of(run: DemoRun) -> DemoPlan:
+    """The plan of this run's company, for the parts that hang data on its people."""
+    return _plan(run.managers, run.seed)
+
+
 class OrgDemo(DemoPart):
     def conflicts(self, run: DemoRun) -> list[str]:
         return _conflicts(_plan(run.managers, run.seed))
