@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,6 +180,28 @@ def django_in_scratch(database_url: str, prefix: str, migrate: bool = True) -> s
 
         call_command("migrate", verbosity=0, skip_checks=True)
     return workdir
+
+
+def database_label(connection: Any) -> str:  # django.db.connection: no Django import here
+    """The database a figure was measured on, as recorded: "sqlite 3.40.1", "postgresql 15.2"."""
+    if connection.vendor == "sqlite":
+        return f"sqlite {connection.Database.sqlite_version}"
+    return f"{connection.vendor} {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+
+
+def import_results(benchmark: str, *, rows: int, full: float, full_case: str, reimport: float, bare: float,
+                   **common: Any) -> list[Result]:
+    """The two figures of an import benchmark: the whole import, against the bare read of the
+    file (target within 3×), and the re-import of the same file, all unchanged. `common`: the
+    rest every Result takes (database, size, baseline, machine)."""
+    ratio = full / bare
+    return [
+        Result(benchmark=benchmark, case=full_case, figure=f"{full:.2f} s ({rows / full:,.0f} rows/s)",
+               value=full, ratio=ratio, target="≤ 3×", met=check(ratio, "≤ 3×"), **common),
+        Result(benchmark=benchmark, case="re-import of the same file, all unchanged",
+               figure=f"{reimport:.2f} s ({rows / reimport:,.0f} rows/s)", value=reimport,
+               ratio=reimport / bare, **common),
+    ]
 
 
 def parser(doc: str | None) -> argparse.ArgumentParser:

@@ -12,10 +12,8 @@ same rows' columns with one cursor `fetchall`. Target: the whole path within 10 
 """
 
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Result, bench_main, check, fresh_postgres, machine  # noqa: E402 - after the path
+from _common import Result, bench_main, check, database_label, django_in_scratch, machine  # noqa: E402 - after the path
 
 AS_OF = date(2026, 6, 30)
 
@@ -36,18 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> list[Result]:
     info = machine()
-    os.environ["CASSPATH_VAR_DIR"] = tempfile.mkdtemp(prefix="casspath-bench-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "casspath.settings"
-    if args.database_url:
-        fresh_postgres(args.database_url)
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_in_scratch(args.database_url, "casspath-bench-")
     from django.db import connection
 
     from casspath.assess.models import Evidence
@@ -59,7 +46,6 @@ def run(args: argparse.Namespace) -> list[Result]:
     from casspath.org.models import Employee, OrgUnit, Position
     from casspath.testing import make_unit
 
-    call_command("migrate", verbosity=0, skip_checks=True)
     actor = SystemActor.cli()
     province = make_unit("GD", "广东公司", OrgUnit.Kind.PROVINCE)
     team_ids = [make_unit(f"T{i:03d}", f"班组{i}", OrgUnit.Kind.TEAM, province).pk for i in range(200)]
@@ -118,10 +104,8 @@ def run(args: argparse.Namespace) -> list[Result]:
         lambda: unit_current_levels(actor, province, codes, as_of=AS_OF))
     assert read == total and levels.current.count.sum() == total, (read, total)
     ratio = whole_s / bare_s
-    version = connection.Database.sqlite_version if connection.vendor == "sqlite" else connection.pg_version
-    database = f"{connection.vendor} {version}"
     size = f"{args.managers:,} managers × {len(codes)} dimensions × {args.records} = {total:,} records"
-    common = dict(benchmark="Evidence read", database=database.strip(), size=size, machine=info)
+    common = dict(benchmark="Evidence read", database=database_label(connection), size=size, machine=info)
     return [
         Result(case="current levels of a province (read + rule, best of 3)",
                figure=f"{whole_s:.2f} s wall · {whole_cpu:.2f} s CPU", value=whole_s,

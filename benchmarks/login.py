@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Result, bench_main, django_in_scratch, machine  # noqa: E402 - after the path
+from _common import Result, bench_main, database_label, django_in_scratch, machine  # noqa: E402 - after the path
 
 TARGET = 30  # logins/s
 PASSWORD = "bench-login-password-2026"  # noqa: S105 (the benchmark users' password)
@@ -137,8 +137,7 @@ def run(args: argparse.Namespace) -> list[Result]:
     current = make_password(PASSWORD)
     django_default = Argon2PasswordHasher()
     old = django_default.encode(PASSWORD, django_default.salt())
-    engine = (f"{connection.vendor} {connection.Database.sqlite_version}" if connection.vendor == "sqlite"
-              else f"{connection.vendor} {connection.pg_version // 10000}")
+    engine = database_label(connection)
     connections.close_all()
 
     n = args.processes

@@ -56,6 +56,7 @@ from _common import (  # noqa: E402 - after the path
     Result,
     bench_main,
     check,
+    database_label,
     fresh_postgres,
     machine,
     read_results,
@@ -397,10 +398,7 @@ def measure(args: argparse.Namespace, size: int) -> list[Result]:
     people = demo_people(size, args.seed)
     top = User.objects.get(username=people["top"])
     _token, secret = do_create_token(top, "page benchmark", acting_user=top)
-    if connection.vendor == "sqlite":
-        engine = f"sqlite {connection.Database.sqlite_version}"
-    else:
-        engine = f"postgresql {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    engine = database_label(connection)
     connections.close_all()
     gunicorn = subprocess.run([str(BIN / "gunicorn"), "--version"], capture_output=True, text=True,
                               check=False).stdout.strip()

@@ -19,7 +19,6 @@ import io
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Result, bench_main, check, fresh_postgres, machine  # noqa: E402 - after the path
+from _common import Result, bench_main, database_label, django_in_scratch, import_results, machine  # noqa: E402 - after the path
 from roster_import import org_rows, roster_xlsx, to_xlsx  # noqa: E402 - the same org and people
 
 MONTHS = [f"2026-{month:02d}" for month in range(1, 13)]
@@ -59,22 +58,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> list[Result]:
     info = machine()
-    workdir = tempfile.mkdtemp(prefix="casspath-bench-")
-    os.environ["CASSPATH_VAR_DIR"] = workdir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "casspath.settings"
-    if args.database_url:
-        fresh_postgres(args.database_url)
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
     managers = max(1, args.rows // len(MONTHS))
     rows = managers * len(MONTHS)
     os.environ["IMPORT_MAX_ROWS"] = str(max(200_000, managers))  # the roster; performance has its own
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    workdir = django_in_scratch(args.database_url, "casspath-bench-")
     from django.db import connection
     from python_calamine import CalamineWorkbook
 
@@ -83,7 +70,6 @@ def run(args: argparse.Namespace) -> list[Result]:
     from casspath.imports.framework import run_import
     from casspath.performance.models import PerformanceRecord
 
-    call_command("migrate", verbosity=0, skip_checks=True)
     actor = SystemActor.cli()
     units, teams = org_rows()
     report = run_import(registry.get("org"), to_xlsx(units), "org.xlsx", acting_user=actor, dry_run=False)
@@ -126,26 +112,14 @@ def run(args: argparse.Namespace) -> list[Result]:
     reimport = time.perf_counter() - started
     assert again.ok and again.unchanged == rows, (again.created, again.updated)
 
-    ratio = full / bare
-    engine = (
-        f"{connection.vendor} {connection.Database.sqlite_version}"
-        if connection.vendor == "sqlite"
-        else f"{connection.vendor} {connection.pg_version // 10000}.{connection.pg_version % 10000}"
-    )
+    engine = database_label(connection)
     info["database"] = engine
     size = f"{rows:,} rows, {managers:,} managers × 12 months ({len(data) / 1e6:.1f} MB .xlsx)"
-    baseline = f"the bare read ({bare:.2f} s, best of 3)"
-    common = {"benchmark": "Performance import", "database": engine, "size": size, "baseline": baseline,
-              "machine": info}
     print(f"(work dir {workdir})")
-    return [
-        Result(case="whole import, long form (read, validate, write; best of 2 into an empty table)",
-               figure=f"{full:.2f} s ({rows / full:,.0f} rows/s)", value=full, ratio=ratio,
-               target="≤ 3×", met=check(ratio, "≤ 3×"), **common),
-        Result(case="re-import of the same file, all unchanged",
-               figure=f"{reimport:.2f} s ({rows / reimport:,.0f} rows/s)", value=reimport,
-               ratio=reimport / bare, **common),
-    ]
+    return import_results(
+        "Performance import", rows=rows, full=full, reimport=reimport, bare=bare,
+        full_case="whole import, long form (read, validate, write; best of 2 into an empty table)",
+        database=engine, size=size, baseline=f"the bare read ({bare:.2f} s, best of 3)", machine=info)
 
 
 if __name__ == "__main__":

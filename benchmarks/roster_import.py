@@ -17,7 +17,6 @@ import io
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Result, bench_main, check, fresh_postgres, machine  # noqa: E402 - after the path
+from _common import Result, bench_main, database_label, django_in_scratch, import_results, machine  # noqa: E402 - after the path
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -126,20 +125,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> list[Result]:
     info = machine()
-    workdir = tempfile.mkdtemp(prefix="casspath-bench-")
-    os.environ["CASSPATH_VAR_DIR"] = workdir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "casspath.settings"
-    if args.database_url:
-        fresh_postgres(args.database_url)
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ["IMPORT_MAX_ROWS"] = str(max(200_000, args.rows))
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    os.environ["IMPORT_MAX_ROWS"] = str(max(200_000, args.rows))  # read by the settings
+    workdir = django_in_scratch(args.database_url, "casspath-bench-")
     from django.db import connection
     from python_calamine import CalamineWorkbook
 
@@ -148,7 +135,6 @@ def run(args: argparse.Namespace) -> list[Result]:
     from casspath.imports.framework import run_import
     from casspath.org.models import Employee
 
-    call_command("migrate", verbosity=0, skip_checks=True)
     actor = SystemActor.cli()
     units, teams = org_rows()
     org_report = run_import(registry.get("org"), to_xlsx(units), "org.xlsx", acting_user=actor, dry_run=False)
@@ -185,26 +171,14 @@ def run(args: argparse.Namespace) -> list[Result]:
     reimport = time.perf_counter() - started
     assert again.ok and again.unchanged == args.rows, (again.created, again.updated)
 
-    ratio = full / bare
-    engine = (
-        f"{connection.vendor} {connection.Database.sqlite_version}"
-        if connection.vendor == "sqlite"
-        else f"{connection.vendor} {connection.pg_version // 10000}.{connection.pg_version % 10000}"
-    )
+    engine = database_label(connection)
     info["database"] = engine
     size = f"{args.rows:,} rows ({len(data) / 1e6:.1f} MB .xlsx)"
-    baseline = f"the bare read ({bare:.2f} s, best of 5)"
-    common = {"benchmark": "Roster import", "database": engine, "size": size, "baseline": baseline,
-              "machine": info}
     print(f"(work dir {workdir})")
-    return [
-        Result(case="whole import (read, validate, write; best of 3 into an empty table)",
-               figure=f"{full:.2f} s ({args.rows / full:,.0f} rows/s)", value=full, ratio=ratio,
-               target="≤ 3×", met=check(ratio, "≤ 3×"), **common),
-        Result(case="re-import of the same file, all unchanged",
-               figure=f"{reimport:.2f} s ({args.rows / reimport:,.0f} rows/s)", value=reimport,
-               ratio=reimport / bare, **common),
-    ]
+    return import_results("Roster import", rows=args.rows, full=full, reimport=reimport, bare=bare,
+                          full_case="whole import (read, validate, write; best of 3 into an empty table)",
+                          database=engine, size=size, baseline=f"the bare read ({bare:.2f} s, best of 5)",
+                          machine=info)
 
 
 if __name__ == "__main__":
