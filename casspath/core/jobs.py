@@ -102,6 +102,9 @@ class Job(models.Model):
     FINISHED = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED})
     # Dotted path of the Huey task that runs one job of the model from its id.
     job_task: str = ""
+    # The field naming who queued the job when no user did (a command-line run), beside the
+    # model's `created_by` (see `acting_user_of`).
+    created_by_label_field: str = "created_by_label"
     # Not a field: set by `claim` on the instance it returns (how deep in transactions the
     # claiming code was), so that `heartbeat` knows a transaction the run opened itself.
     _claimed_in_atomic_depth: int | None = None
@@ -172,6 +175,14 @@ class Job(models.Model):
 
 
 J = TypeVar("J", bound=Job)
+
+
+def acting_user_of(job: Job):
+    """Who queued `job`, for its run to act as: its `created_by` user, or (a command-line
+    run, which has none) the system actor its label field names."""
+    if getattr(job, "created_by_id", None):
+        return job.created_by  # type: ignore[attr-defined]
+    return SystemActor(label=getattr(job, job.created_by_label_field, "") or "system")
 
 
 def stale_after() -> timedelta:

@@ -247,10 +247,6 @@ def do_apply_import_run(dry_run_run: ImportRun, *, acting_user) -> ImportRun:
     return applied
 
 
-def acting_user_of(run: ImportRun):
-    return run.created_by if run.created_by_id else SystemActor(label=run.actor_label)
-
-
 @transaction.atomic
 def do_retry_import_run(failed: ImportRun, *, acting_user) -> ImportRun:
     """Run a failed run's file again, as a new run (the failed one keeps its reason): the
@@ -325,7 +321,7 @@ def do_execute_import_run(run_id: int, *, progress: Progress | None = None) -> I
         jobs.pause_for_tests("import.written")
         sealed.append(succeed(report, held=jobs.hold(run)))
 
-    acting_user = acting_user_of(run)
+    acting_user = jobs.acting_user_of(run)
     retryable = False
     try:
         data = read_stored_file(run)

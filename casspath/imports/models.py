@@ -21,6 +21,7 @@ class ImportRun(Job):
     casspath.core.jobs (status, progress, attempt, heartbeat, error)."""
 
     job_task = "casspath.imports.tasks.run_import_task"
+    created_by_label_field = "actor_label"
 
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
     created_by = models.ForeignKey(

@@ -44,12 +44,6 @@ def do_queue_diagnosis(unit: OrgUnit, period: Period, *, acting_user) -> Diagnos
     return snapshot
 
 
-def _acting_user_of(snapshot: DiagnosisSnapshot):
-    if snapshot.created_by_id:
-        return snapshot.created_by
-    return SystemActor(label=snapshot.created_by_label or "system")
-
-
 def do_run_diagnosis(pk: int) -> DiagnosisSnapshot | None:
     """Compute a queued diagnosis and store its figures. Idempotent (casspath.core.jobs): a
     finished one is not run again, a running one is left to its worker. Returns the
@@ -57,7 +51,7 @@ def do_run_diagnosis(pk: int) -> DiagnosisSnapshot | None:
     snapshot = jobs.claim(DiagnosisSnapshot, pk)
     if snapshot is None:
         return None
-    acting_user = _acting_user_of(snapshot)
+    acting_user = jobs.acting_user_of(snapshot)
     unit = snapshot.org_unit
     try:
         # Checked again: the scope may have been taken away since it was queued.

@@ -160,12 +160,6 @@ def _refusal(employee: Employee, same_username: User | None, acting_user, foreig
     return ""
 
 
-def _acting_user_of(batch: LoginBatch):
-    if batch.created_by_id:
-        return batch.created_by
-    return SystemActor(label=batch.created_by_label or "system")
-
-
 def login_batch_max() -> int:
     return int(settings.CASSPATH.get("LOGIN_BATCH_MAX", 20_000))
 
@@ -268,7 +262,7 @@ def do_run_login_batch(batch_id: int, *, out_path: Path | None = None,
     batch = jobs.claim(LoginBatch, batch_id)
     if batch is None:
         return None
-    acting_user = _acting_user_of(batch)
+    acting_user = jobs.acting_user_of(batch)
     unit = batch.org_unit
     try:
         if batch.written_by_cli != (out_path is not None):
