@@ -9,9 +9,8 @@ docs/benchmarks.md.
 
     python benchmarks/performance_import.py [--rows 1200000] [--database-url postgres://...]
 
-Without --database-url a fresh SQLite file in a temporary directory is used. With a
-PostgreSQL URL the named database is dropped and created afresh (never point it at data
-you want to keep).
+The database (--database-url: SQLite by default, or a scratch PostgreSQL database dropped and
+created afresh) and the other options every benchmark takes: benchmarks/_common.py.
 """
 
 import argparse
@@ -26,7 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Result, bench_main, database_label, django_in_scratch, import_results, machine  # noqa: E402 - after the path
+from _common import (  # noqa: E402 - after the path
+    Result,
+    bare_read_seconds,
+    bench_main,
+    django_in_scratch,
+    import_results,
+    machine,
+)
 from roster_import import org_rows, roster_xlsx, to_xlsx  # noqa: E402 - the same org and people
 
 MONTHS = [f"2026-{month:02d}" for month in range(1, 13)]
@@ -63,7 +69,6 @@ def run(args: argparse.Namespace) -> list[Result]:
     os.environ["IMPORT_MAX_ROWS"] = str(max(200_000, managers))  # the roster; performance has its own
     workdir = django_in_scratch(args.database_url, "casspath-bench-")
     from django.db import connection
-    from python_calamine import CalamineWorkbook
 
     from casspath.core.actors import SystemActor
     from casspath.imports import registry
@@ -82,18 +87,9 @@ def run(args: argparse.Namespace) -> list[Result]:
     print(f"generating a {rows:,}-row performance .xlsx ...", flush=True)
     data = performance_xlsx(managers)
 
-    def bare_read() -> int:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return len(workbook.get_sheet_by_index(0).to_python())
-
     # Best of each (the machine is shared: the best run is the one least disturbed, for the
     # baseline and the import alike).
-    bare_times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        bare_read()
-        bare_times.append(time.perf_counter() - started)
-    bare = min(bare_times)
+    bare = bare_read_seconds(data, 3)
 
     full_times = []
     for _ in range(2):
@@ -112,14 +108,12 @@ def run(args: argparse.Namespace) -> list[Result]:
     reimport = time.perf_counter() - started
     assert again.ok and again.unchanged == rows, (again.created, again.updated)
 
-    engine = database_label(connection)
-    info["database"] = engine
     size = f"{rows:,} rows, {managers:,} managers × 12 months ({len(data) / 1e6:.1f} MB .xlsx)"
     print(f"(work dir {workdir})")
     return import_results(
-        "Performance import", rows=rows, full=full, reimport=reimport, bare=bare,
+        "Performance import", connection, info, size=size, rows=rows, bare=bare, bare_runs=3, full=full,
         full_case="whole import, long form (read, validate, write; best of 2 into an empty table)",
-        database=engine, size=size, baseline=f"the bare read ({bare:.2f} s, best of 3)", machine=info)
+        reimport=reimport)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,8 @@ Target: within 3x the bare read. The figures are printed and appended to docs/be
 
     python benchmarks/roster_import.py [--rows 100000] [--database-url postgres://...]
 
-Without --database-url a fresh SQLite file in a temporary directory is used. With a
-PostgreSQL URL the named database is dropped and created afresh (never point it at data
-you want to keep).
+The database (--database-url: SQLite by default, or a scratch PostgreSQL database dropped and
+created afresh) and the other options every benchmark takes: benchmarks/_common.py.
 """
 
 import argparse
@@ -25,7 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Result, bench_main, database_label, django_in_scratch, import_results, machine  # noqa: E402 - after the path
+from _common import (  # noqa: E402 - after the path
+    Result,
+    bare_read_seconds,
+    bench_main,
+    django_in_scratch,
+    import_results,
+    machine,
+)
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -128,7 +134,6 @@ def run(args: argparse.Namespace) -> list[Result]:
     os.environ["IMPORT_MAX_ROWS"] = str(max(200_000, args.rows))  # read by the settings
     workdir = django_in_scratch(args.database_url, "casspath-bench-")
     from django.db import connection
-    from python_calamine import CalamineWorkbook
 
     from casspath.core.actors import SystemActor
     from casspath.imports import registry
@@ -143,16 +148,7 @@ def run(args: argparse.Namespace) -> list[Result]:
     print(f"generating a {args.rows:,}-row roster .xlsx ...", flush=True)
     data = roster_xlsx(args.rows, teams)
 
-    def bare_read() -> int:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return len(workbook.get_sheet_by_index(0).to_python())
-
-    bare_times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        bare_read()
-        bare_times.append(time.perf_counter() - started)
-    bare = min(bare_times)
+    bare = bare_read_seconds(data, 5)
 
     # Best of three, each into an empty employee table (the machine may be shared: the best
     # run is the one least disturbed, for the baseline and the import alike).
@@ -171,14 +167,11 @@ def run(args: argparse.Namespace) -> list[Result]:
     reimport = time.perf_counter() - started
     assert again.ok and again.unchanged == args.rows, (again.created, again.updated)
 
-    engine = database_label(connection)
-    info["database"] = engine
     size = f"{args.rows:,} rows ({len(data) / 1e6:.1f} MB .xlsx)"
     print(f"(work dir {workdir})")
-    return import_results("Roster import", rows=args.rows, full=full, reimport=reimport, bare=bare,
-                          full_case="whole import (read, validate, write; best of 3 into an empty table)",
-                          database=engine, size=size, baseline=f"the bare read ({bare:.2f} s, best of 5)",
-                          machine=info)
+    return import_results(
+        "Roster import", connection, info, size=size, rows=args.rows, bare=bare, bare_runs=5, full=full,
+        full_case="whole import (read, validate, write; best of 3 into an empty table)", reimport=reimport)
 
 
 if __name__ == "__main__":
