@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from casspath.api.actions import REVOKED_LOGIN_REISSUED, REVOKED_ROLE_LOST, do_revoke_tokens_of
@@ -87,12 +88,16 @@ def _login_candidates(unit: OrgUnit, *, acting_user, reissue: bool, lock: bool =
     employees = employees.select_related("user", "position", "org_unit").order_by("org_unit__path",
                                                                                    "employee_no")
     # A subquery, not a list of 工号: a large unit would pass SQLite's limit on parameters.
-    users = User.objects.filter(username__in=employees.values("employee_no")).select_related("employee")
-    candidates = _Candidates([], {user.username: user for user in users})
+    # In any case: logins answer to their username in any case (core/backends.py), so a 工号
+    # "ADMIN" must not become a second login beside "admin".
+    users = User.objects.annotate(upper_name=Upper("username")).filter(
+        upper_name__in=employees.values(upper_no=Upper("employee_no"))).select_related("employee")
+    candidates = _Candidates([], {user.upper_name: user for user in users})
     in_order = list(employees)
     foreign = _logins_with_foreign_roles([e.user_id for e in in_order if e.user_id], acting_user)
     for employee in in_order:
-        reason = _refusal(employee, candidates.users_by_username.get(employee.employee_no), acting_user,
+        reason = _refusal(employee, candidates.users_by_username.get(employee.employee_no.upper()),
+                          acting_user,
                           foreign)
         if reason:
             candidates.skipped[employee.employee_no] = reason
