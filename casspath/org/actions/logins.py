@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from casspath.api.actions import REVOKED_LOGIN_REISSUED, REVOKED_ROLE_LOST, do_revoke_tokens_of
 from casspath.core import audit, jobs
@@ -240,7 +241,9 @@ def do_queue_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False,
     batch.full_clean()
     batch.save()
     audit.record(acting_user, OrgVerb.QUEUE_LOGINS, batch,
-                 summary=f"{unit.code}: {total} logins to issue" + (" (reissue)" if reissue else ""),
+                 summary=audit.phrase(gettext_noop("%(unit)s: %(count)s logins to issue (reissue)") if reissue
+                                      else gettext_noop("%(unit)s: %(count)s logins to issue"),
+                                      unit=unit.code, count=total),
                  unit=unit)
     return batch
 
@@ -360,7 +363,9 @@ def _write_login_batch(run: LoginBatch, prepared: dict[int, tuple[str, str]], sk
             jobs.set_status(batch, LoginBatch.Status.SUCCEEDED, count=len(issued), file_name=file_name,
                              progress_done=len(prepared), progress_total=len(prepared), finished_at=now,
                              heartbeat_at=now)
-            summary = f"{unit.code}: {len(issued)} logins" + (" (reissued)" if batch.reissue else "")
+            summary = audit.phrase(gettext_noop("%(unit)s: %(count)s logins (reissued)") if batch.reissue
+                                   else gettext_noop("%(unit)s: %(count)s logins"),
+                                   unit=unit.code, count=len(issued))
             audit.record(acting_user, OrgVerb.ISSUE_LOGINS, batch, summary=summary,
                          changes={"employees": [e.employee_no for e, _ in issued], "skipped": skipped},
                          unit=unit)
@@ -460,7 +465,9 @@ def do_fail_login_batch(batch_id: int, *, reason_zh: str, reason_en: str, acting
     jobs.set_status(batch, LoginBatch.Status.FAILED, error_zh=reason_zh, error_en=reason_en,
                     finished_at=timezone.now())
     audit.record(acting_user, OrgVerb.ISSUE_LOGINS_FAILED, batch,
-                 summary=f"{batch.org_unit.code}: {reason_en}", unit=batch.org_unit)
+                 summary=audit.Bilingual(f"{batch.org_unit.code}：{reason_zh}",
+                                         f"{batch.org_unit.code}: {reason_en}"),
+                 unit=batch.org_unit)
     return batch
 
 

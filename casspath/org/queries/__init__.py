@@ -14,6 +14,7 @@ from casspath.org.queries.audit import (
     AuditFilters,
     AuditPage,
     audit_events_for,
+    audit_filter_choices,
     audit_page,
     audit_scope_q,
     parse_audit_filters,
@@ -92,6 +93,7 @@ from casspath.org.queries.units import (
 )
 
 __all__ = [
+    "audit_filter_choices",
     "STAGES_KEY",
     "stage_bounds",
     "stages_by_code",
