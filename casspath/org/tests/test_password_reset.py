@@ -91,9 +91,11 @@ def test_it_hides_the_login_actions_from_those_out_of_scope(client, world, who):
 def test_it_lifts_a_lock_out_on_the_page(client, world):
     browser = _lock_out("E0001")
     log_in(client, world.city_admin_a)
-    assert 'id="locked-out"' in client.get(DETAIL).text
+    detail = client.get(DETAIL).text
+    assert 'id="locked-out"' in detail and "正常使用" not in detail  # one state, not both
     response = client.post(UNLOCK, follow=True)
     assert "已解除 E0001 的锁定" in response.text and 'id="locked-out"' not in response.text
+    assert "正常使用" in response.text
     assert browser.post(LOGIN, {"username": "E0001", "password": PASSWORD}).status_code == 302
     assert AuditEvent.objects.get(verb="login.unlock").changes["failed_logins_cleared"] >= 1
     assert "E0001 未被锁定" in client.post(UNLOCK, follow=True).text

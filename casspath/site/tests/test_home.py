@@ -146,5 +146,13 @@ def test_it_lists_the_admins_recent_imports(client, world):
     assert response.context["imports"]["runs"] == [run]
     body = response.content.decode()
     assert "花名册.xlsx" in body and reverse("imports:run", args=[run.pk]) in body and "深圳.xlsx" not in body
+    assert 'id="no-recent-imports"' not in body
     client.force_login(world.team_lead)
     assert "imports" not in client.get(URL).context
+
+
+def test_it_says_none_yet_on_the_recent_imports_card_of_an_admin_without_imports(client, world):
+    client.force_login(world.city_admin_a)
+    body = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="no-recent-imports">暂无。<' in body
+    assert client.get(URL, HTTP_ACCEPT_LANGUAGE="en").context["imports"]["runs"] == []
