@@ -156,3 +156,16 @@ def test_it_says_none_yet_on_the_recent_imports_card_of_an_admin_without_imports
     body = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'id="no-recent-imports">暂无。<' in body
     assert client.get(URL, HTTP_ACCEPT_LANGUAGE="en").context["imports"]["runs"] == []
+
+
+def test_it_names_stages_grades_positions_and_roles_in_sentence_case_in_english(client, world):
+    client.force_login(world.province_admin)
+    response = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    roster = response.context["roster"]
+    labels = [label for key in ("by_stage", "by_grade", "by_position") for label, _n in roster[key]]
+    assert labels and all(label[0].isupper() for label in labels), labels
+    assert "Account manager" in labels
+    badges = response.content.decode().split('badge text-bg-secondary me-1">')[1:]
+    assert badges and all(badge[0].isupper() for badge in badges)
+    chinese = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").context["roster"]
+    assert "客户经理" in dict(chinese["by_position"])  # Chinese names untouched
