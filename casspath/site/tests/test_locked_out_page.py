@@ -27,7 +27,7 @@ def test_it_says_when_the_lock_ends_and_links_back_to_login_in_chinese(world, se
     response = _locked("zh-hans")
     assert response.status_code == 429
     text = response.text
-    assert "该账号已锁定 15 分钟" in text and f"大约 {_ends(settings)} 后可以再次登录" in text
+    assert "该账号已锁定 15 分钟" in text and f"约 {_ends(settings)} 起可以再次登录" in text
     assert f'href="{LOGIN}" id="back-to-login">返回登录' in text
 
 
