@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casspath.core import sessions
-from casspath.org import scopes
+from casspath.org import queries, scopes
 
 # In the session of a kept login: {"since": login time, "renewed": last renewal}, epoch seconds.
 KEPT_KEY = "casspath_kept_signed_in"
@@ -77,14 +77,11 @@ def locked_out(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: axes' lock-out page, saying when the lock ends (AXES_COOLOFF_TIME
     after the last wrong password of this login from this address; for an address locked
     as a whole, from now at the latest) and leading back to the login page."""
-    from axes.helpers import get_client_username, get_cool_off
-    from axes.models import AccessAttempt  # axes reads its settings on import
+    from axes.helpers import get_client_username, get_cool_off  # axes reads its settings on import
 
     cool_off = get_cool_off(request) or timedelta(0)
-    last = AccessAttempt.objects.filter(
-        username=get_client_username(request, credentials) or "",
-        ip_address=getattr(request, "axes_ip_address", None),
-    ).values_list("attempt_time", flat=True).first()
+    last = queries.last_failed_login_at(get_client_username(request, credentials) or "",
+                                        getattr(request, "axes_ip_address", None))
     ends = (last or timezone.now()) + cool_off
     return render(request, settings.AXES_LOCKOUT_TEMPLATE, {
         "cooloff_minutes": round(cool_off.total_seconds() / 60),

@@ -48,6 +48,7 @@ from casspath.org.queries.headcounts import (
     unit_headcount,
 )
 from casspath.org.queries.own import (
+    last_failed_login_at,
     login_locked_out,
     my_employee,
     role_bindings_of,
@@ -157,5 +158,6 @@ __all__ = [
     "audit_page",
     "my_employee",
     "role_bindings_of",
+    "last_failed_login_at",
     "login_locked_out",
 ]
