@@ -83,6 +83,8 @@ def _login_candidates(unit: OrgUnit, *, acting_user, reissue: bool, lock: bool =
     employees = _subtree_employees(unit)
     if not reissue:
         employees = _without_working_login(employees)
+    # The 工号 in upper case, taken before the lock: PostgreSQL refuses FOR UPDATE in it.
+    wanted_names = employees.values(upper_no=Upper("employee_no"))
     if lock:
         # "self" only: PostgreSQL refuses to lock the nullable side of the join to the login.
         employees = employees.select_for_update(of=("self",))
@@ -92,7 +94,7 @@ def _login_candidates(unit: OrgUnit, *, acting_user, reissue: bool, lock: bool =
     # In any case: logins answer to their username in any case (core/backends.py), so a 工号
     # "ADMIN" must not become a second login beside "admin".
     users = User.objects.annotate(upper_name=Upper("username")).filter(
-        upper_name__in=employees.values(upper_no=Upper("employee_no"))).select_related("employee")
+        upper_name__in=wanted_names).select_related("employee")
     candidates = _Candidates([], {user.upper_name: user for user in users})
     in_order = list(employees)
     foreign = _logins_with_foreign_roles([e.user_id for e in in_order if e.user_id], acting_user)
