@@ -205,7 +205,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "casspath.site.login.locked_out"  # the template, saying when the lock ends
 AXES_VERBOSE = False
+# Lock-outs keyed by the canonical username: "gd00099" and "GD00099" are one user.
+AXES_USERNAME_CALLABLE = "casspath.core.backends.axes_username"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 # A bar chart with more categories shows its values in the tooltip only.
 VALUES_ON_BARS_UP_TO = 12
+# A bar chart with at most this many categories shows every axis label, wrapped.
+WRAP_LABELS_UP_TO = 8
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[float], *, series_name: str = "") -> dict:
@@ -16,15 +18,22 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, series_name: st
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 40, "right": 16, "top": 24, "bottom": 32, "containLabel": True},
         # Many categories (the tenure histogram's 20-odd years, on a phone): ECharts leaves
-        # out the axis labels that would overlap, and the bars carry no values (they would
-        # cover each other and the next bars); the tooltip gives every bar's value.
-        "xAxis": {"type": "category", "data": list(labels),
-                  "axisLabel": {"interval": "auto", "hideOverlap": True}},
+        # out the axis labels that would overlap (`_category_labels`), and the bars carry no
+        # values (they would cover each other and the next bars); the tooltip gives them.
+        "xAxis": {"type": "category", "data": list(labels), "axisLabel": _category_labels(len(labels))},
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [{"type": "bar", "name": series_name, "data": list(values),
                     "label": {"show": len(labels) <= VALUES_ON_BARS_UP_TO, "position": "top"},
                     "labelLayout": {"hideOverlap": True}}],
     }
+
+
+def _category_labels(count: int) -> dict:
+    """Every label of a few categories, wrapped onto lines (a stage or grade in English is
+    long for a phone's fifth of 390 px); only many categories leave labels out."""
+    if count <= WRAP_LABELS_UP_TO:
+        return {"interval": 0, "width": 64, "overflow": "break"}
+    return {"interval": "auto", "hideOverlap": True}
 
 
 def radar_chart(axes: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *,

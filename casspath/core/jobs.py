@@ -44,9 +44,10 @@ from django.db.transaction import on_commit
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from casspath.core.actors import SystemActor
-from casspath.core.audit import AuditVerb, record
+from casspath.core.audit import AuditVerb, Bilingual, phrase, record
 from casspath.core.audit_verbs import CoreVerb
 from casspath.core.errors import BilingualError, InvalidTransition
 
@@ -337,7 +338,8 @@ def fail(job: J, error: BilingualError, *, retryable: bool = False, held: bool =
             return None
         set_status(locked, JobStatus.FAILED, error_zh=error.message_zh, error_en=error.message_en,
                    retryable=retryable, finished_at=timezone.now(), **fields)
-        record(acting_user, CoreVerb.JOB_FAILED, locked, summary=error.message_en)
+        record(acting_user, CoreVerb.JOB_FAILED, locked,
+               summary=Bilingual(error.message_zh, error.message_en))
     return locked
 
 
@@ -355,7 +357,7 @@ def cancel(job: J, why: BilingualError, *, acting_user, verb: AuditVerb, unit=No
                                     f"{en} {locked.pk} has finished: it cannot be cancelled.")
         set_status(locked, JobStatus.FAILED, error_zh=why.message_zh, error_en=why.message_en,
                    retryable=False, phase=CANCELLED_PHASE, finished_at=timezone.now())
-        record(acting_user, verb, locked, summary=why.message_en, unit=unit)
+        record(acting_user, verb, locked, summary=Bilingual(why.message_zh, why.message_en), unit=unit)
     return locked
 
 
@@ -426,7 +428,8 @@ def _sweep_one(model: type[Job], pk: int, stale: Q) -> str:
         zh, en = _labels(job)
         if job.attempt < settings.JOB_MAX_ATTEMPTS and job.requeueable():
             set_status(job, JobStatus.QUEUED, phase="", progress_done=0)
-            record(SWEEPER, CoreVerb.JOB_REQUEUED, job, summary=f"attempt {job.attempt}: its worker stopped")
+            record(SWEEPER, CoreVerb.JOB_REQUEUED, job, summary=phrase(
+                gettext_noop("attempt %(attempt)s: its worker stopped"), attempt=job.attempt))
             enqueue(job)
             return "requeued"
         why = BilingualError(
@@ -436,7 +439,7 @@ def _sweep_one(model: type[Job], pk: int, stale: Q) -> str:
         )
         set_status(job, JobStatus.FAILED, error_zh=why.message_zh, error_en=why.message_en, retryable=True,
                    finished_at=timezone.now())
-        record(SWEEPER, CoreVerb.JOB_FAILED, job, summary=why.message_en)
+        record(SWEEPER, CoreVerb.JOB_FAILED, job, summary=Bilingual(why.message_zh, why.message_en))
         return "failed"
 
 

@@ -34,6 +34,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # The summary as a phrase to render in the reader's language (core/audit.py, `Phrase`):
+    # {"msgid": ..., "params": {...}} or {"zh": ...}; `summary` keeps the English (empty:
+    # rows written before, or a summary of data only, shown as `summary`).
+    summary_i18n = models.JSONField(_("summary (translatable)"), default=dict, blank=True)
     # The org unit the row concerns, as plain values: core sits below org and cannot point
     # at OrgUnit. The materialised path ("/0001/0007/") makes "rows in my subtree" one
     # prefix match; empty when the row concerns no unit (only unrestricted users see those).

@@ -14,10 +14,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from casspath.core import jobs
 from casspath.core.actors import SystemActor, actor_label
-from casspath.core.audit import record
+from casspath.core.audit import phrase, record
 from casspath.imports import registry
 from casspath.imports.audit_verbs import ImportVerb
 from casspath.imports.errors import ImportFileError, UploadTooLarge
@@ -411,7 +412,8 @@ def do_purge_import_files(*, acting_user, now=None) -> int:
         record(
             acting_user,
             ImportVerb.PURGE_FILES,
-            summary=f"{files} files of {len(deleted)} runs, {strays} stray files",
+            summary=phrase(gettext_noop("%(files)s files of %(runs)s runs, %(strays)s stray files"),
+                                 files=files, runs=len(deleted), strays=strays),
             changes={"runs": sorted(deleted), "files": files, "stray_files": strays},
         )
     return files + strays

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -121,16 +122,17 @@ def _label_preview_fields(report: ImportReport, kind: str) -> None:
     zh = (get_language() or "").startswith("zh")
     columns = getattr(importer, "columns", ())
     headers = {column.key: column.header_zh if zh else column.header_en for column in columns}
+    labels = importer.value_labels  # read once: an importer may build it from the database
     for change in report.preview:
         change.fields = {
-            headers.get(key, key): [_value_label(importer, key, value) for value in pair]
+            capfirst(headers.get(key, key)): [_value_label(labels, key, value) for value in pair]
             for key, pair in change.fields.items()
         }
 
 
-def _value_label(importer: Importer, key: str, value):
-    label = importer.value_labels.get(key, {}).get(value) if isinstance(value, str) else None
-    return value if label is None else str(label)
+def _value_label(labels, key: str, value):
+    label = labels.get(key, {}).get(value) if isinstance(value, str) else None
+    return value if label is None else capfirst(str(label))  # a label, in sentence case
 
 
 def _label(kind: str):

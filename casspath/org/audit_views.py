@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from casspath.core import audit
 from casspath.org import queries, scopes
 from casspath.org.actions.audit import AuditExportRefused, do_export_audit
 from casspath.org.scopes import Perm
@@ -21,6 +22,16 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
+
+
+class AuditRow:
+    """A row as the page shows it: action, object type and summary in the reader's language."""
+
+    def __init__(self, event, unit):
+        self.event, self.unit = event, unit
+        self.verb_label = audit.verb_label(event.verb)
+        self.object_type_label = audit.object_type_label(event.object_type) if event.object_type else ""
+        self.summary = audit.shown_summary(event.summary, event.summary_i18n)
 
 
 def _require_audit(user) -> None:
@@ -37,9 +48,10 @@ def audit_log(request):
     params = filters.as_params()
     return render(request, "org/audit_log.html", {
         "page": page,
-        "rows": [(row, page.units.get(row.org_unit_id) if row.org_unit_id is not None else None)
+        "rows": [AuditRow(row, page.units.get(row.org_unit_id) if row.org_unit_id is not None else None)
                  for row in page.rows],
         "filters": filters,
+        "choices": queries.audit_filter_choices(filters),
         "filter_errors": errors,
         "query": urlencode(params),
         "filtered": bool(params),

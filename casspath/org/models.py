@@ -54,9 +54,10 @@ class OrgUnit(models.Model):
 
 def local_name(name: str, name_en: str) -> str:
     """A value's name in the active language: its English name on an English page, when it
-    has one; its Chinese name otherwise (and in exports, which read `name`)."""
+    has one, in sentence case (the defaults store them in lower case); its Chinese name
+    otherwise (and in exports, which read `name`)."""
     if name_en and (get_language() or "").startswith("en"):
-        return name_en
+        return name_en[:1].upper() + name_en[1:]  # sentence case, as English labels are shown
     return name
 
 

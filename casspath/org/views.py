@@ -24,7 +24,7 @@ from casspath.org.actions.passwords import LoginRefused, NoLogin, do_reset_passw
 from casspath.org.actions.units import do_create_unit, do_update_unit
 from casspath.org.downloads import roster_download
 from casspath.org.forms import EmployeeForm, IssueLoginsForm, LoginUnitForm, UnitFilterForm, UnitForm
-from casspath.org.models import LOGIN_FILE_TTL
+from casspath.org.models import LOGIN_FILE_TTL, OrgUnit
 from casspath.org.scopes import Perm, ScopeRefused
 from casspath.org.validators import EMPLOYEE_NO_MAX
 
@@ -47,12 +47,23 @@ def tree(request):
     revealed = access_unit_by_code(user, request.GET["open"]) if request.GET.get("open") else None
     q = request.GET.get("q", "").strip()
     matches, more = _tree_matches(user, q)
+    roots = queries.tree_revealing(user, revealed) if revealed else queries.tree_roots(user)
     return render(request, "org/tree.html", {
-        "roots": queries.tree_revealing(user, revealed) if revealed else queries.tree_roots(user),
+        "roots": roots,
+        "example": _search_example(roots),
         "revealed": revealed,
         "q": q, "matches": matches, "more_matches": more,
         "can_edit": scopes.has_perm(user, Perm.IMPORT_DATA),
     })
+
+
+def _search_example(roots) -> OrgUnit | None:
+    """A unit the search box's placeholder names, one the user has: the first subunit shown,
+    else the first root (a fixed example would name a unit most trees lack)."""
+    if not roots:
+        return None
+    first = roots[0]
+    return first.level.nodes[0].unit if first.level and first.level.nodes else first.unit
 
 
 @login_required

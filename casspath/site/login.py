@@ -21,17 +21,19 @@ page keeps the session it was changed in), kept ones included; so does deactivat
 """
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casspath.core import sessions
-from casspath.org import scopes
+from casspath.org import queries, scopes
 
 # In the session of a kept login: {"since": login time, "renewed": last renewal}, epoch seconds.
 KEPT_KEY = "casspath_kept_signed_in"
@@ -69,6 +71,22 @@ class LoginView(auth_views.LoginView):
         context["kept_days"] = settings.KEEP_SIGNED_IN_DAYS
         context["default_hours"] = round(settings.SESSION_COOKIE_AGE / 3600)
         return context
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: axes' lock-out page, saying when the lock ends (AXES_COOLOFF_TIME
+    after the last wrong password of this login from this address; for an address locked
+    as a whole, from now at the latest) and leading back to the login page."""
+    from axes.helpers import get_client_username, get_cool_off  # axes reads its settings on import
+
+    cool_off = get_cool_off(request) or timedelta(0)
+    last = queries.last_failed_login_at(get_client_username(request, credentials) or "",
+                                        getattr(request, "axes_ip_address", None))
+    ends = (last or timezone.now()) + cool_off
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, {
+        "cooloff_minutes": round(cool_off.total_seconds() / 60),
+        "ends_at": max(ends, timezone.now()),
+    }, status=429)
 
 
 class KeepSignedInMiddleware:

@@ -17,3 +17,11 @@ def test_it_leaves_the_values_to_the_tooltip_and_thins_the_axis_labels_of_many_c
     assert option["tooltip"]["trigger"] == "axis"
     assert option["xAxis"]["axisLabel"] == {"interval": "auto", "hideOverlap": True}
     assert option["xAxis"]["data"] == years
+
+
+def test_it_shows_every_label_of_a_few_categories_wrapped_instead_of_hiding_some():
+    stages = ["Growth (0-3 years)", "Development (3-8 years)", "Maturity (8+ years)"]
+    option = bar_chart(stages, [3, 4, 5])
+    assert option["xAxis"]["axisLabel"]["interval"] == 0  # none left out
+    assert option["xAxis"]["axisLabel"]["overflow"] == "break"
+    assert "hideOverlap" not in option["xAxis"]["axisLabel"]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from casspath.competency.actions.common import Status, clean, known_codes, lock_model, require_editable
 from casspath.competency.audit_verbs import CompetencyVerb
@@ -171,7 +172,8 @@ def do_start_new_version(model: CompetencyModel, *, acting_user) -> CompetencyMo
         acting_user,
         CompetencyVerb.START_NEW_VERSION,
         draft,
-        summary=f"{draft} from v{model.version}",
+        summary=audit.phrase(gettext_noop("%(draft)s from v%(version)s"), draft=str(draft),
+                             version=model.version),
         changes={"from_version": model.version},
         unit=draft.org_unit,
     )
@@ -258,7 +260,8 @@ def do_restore_version(archived: CompetencyModel, *, acting_user) -> CompetencyM
         acting_user,
         CompetencyVerb.RESTORE_VERSION,
         restored,
-        summary=f"{restored} from archived v{archived.version}",
+        summary=audit.phrase(gettext_noop("%(restored)s from archived v%(version)s"), restored=str(restored),
+                             version=archived.version),
         changes={"from_version": archived.version},
         unit=archived.org_unit,
     )

@@ -13,7 +13,7 @@ def _matrix_page(world, model, language):
 
 def test_it_names_stages_and_grades_in_english_on_an_english_page(world, model):
     body = _matrix_page(world, model, "en")
-    assert '<th scope="col">growth' in body and '<th scope="col">senior' in body
+    assert '<th scope="col">Growth' in body and '<th scope="col">Senior' in body
     assert "成长期" not in body and "资深" not in body
 
 

@@ -179,7 +179,10 @@ def test_the_preview_shows_a_status_by_its_label_in_the_page_language(world, cli
     assert '<span class="text-muted">状态</span>: — → 在职</div>' in page and "→ active" not in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
-    assert '<span class="text-muted">status</span>: — → active</div>' in page and "在职" not in page
+    assert '<span class="text-muted">Status</span>: — → Active</div>' in page and "在职" not in page
+    # Positions and grades by their English names too, not half the row in Chinese.
+    assert '<span class="text-muted">Position</span>: — → Account manager</div>' in page
+    assert '<span class="text-muted">Grade</span>: — → Junior</div>' in page and "客户经理" not in page
 
 
 def test_it_shows_the_imports_menu_to_whoever_may_import_something(client, world):

@@ -5,6 +5,7 @@ from pathlib import PurePath
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from casspath.core import audit
 from casspath.core.errors import BilingualError
@@ -25,14 +26,24 @@ class AuditExportRefused(BilingualError):
 
 
 COLUMNS = ("created_at", "actor_label", "verb", "object_type", "object_id", "org_unit_id", "summary",
-           "changes")
+           "summary_i18n", "changes")
 
 
 def _rows(events: list[tuple], units: dict[int, str]):
+    """The header, then a row per event: action, object type and summary in the reader's
+    language (as the page shows them), the stored codes beside the first two."""
     yield HEADER
-    for at, actor, verb, object_type, object_id, unit_id, summary, changes in events:
-        yield [f"{timezone.localtime(at):%Y-%m-%d %H:%M:%S}", actor, verb, object_type, object_id,
-               units.get(unit_id, ""), summary, json.dumps(changes, ensure_ascii=False) if changes else ""]
+    verbs: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for at, actor, verb, object_type, object_id, unit_id, summary, summary_i18n, changes in events:
+        if verb not in verbs:
+            verbs[verb] = f"{audit.verb_label(verb)} ({verb})"
+        if object_type and object_type not in types:
+            types[object_type] = f"{audit.object_type_label(object_type)} ({object_type})"
+        yield [f"{timezone.localtime(at):%Y-%m-%d %H:%M:%S}", actor, verbs[verb],
+               types.get(object_type, ""), object_id, units.get(unit_id, ""),
+               audit.shown_summary(summary, summary_i18n),
+               json.dumps(changes, ensure_ascii=False) if changes else ""]
 
 
 @transaction.atomic
@@ -65,7 +76,9 @@ def do_export_audit(filters: AuditFilters, filename: str, *, acting_user) -> byt
         data = xlsx_bytes(workbook)
     roots = scopes.scope_roots(acting_user, Perm.READ_AUDIT)
     name = PurePath(filename).name
-    audit.record(acting_user, OrgVerb.EXPORT_AUDIT, summary=f"{len(events)} rows → {name}",
+    audit.record(acting_user, OrgVerb.EXPORT_AUDIT,
+                 summary=audit.phrase(gettext_noop("%(count)s rows → %(file)s"), count=len(events),
+                                      file=name),
                  changes={"filters": filters.as_params(), "rows": len(events), "file": name},
                  unit=roots[0] if len(roots) == 1 else None)
     return data

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from casspath.core import audit
 from casspath.core.spreadsheets import new_workbook, save_xlsx
@@ -92,5 +93,6 @@ def do_purge_login_files(*, acting_user, now=None) -> int:
                 path.unlink(missing_ok=True)
                 deleted += 1
     if deleted:
-        audit.record(acting_user, OrgVerb.PURGE_LOGIN_FILES, summary=f"{deleted} expired login files deleted")
+        audit.record(acting_user, OrgVerb.PURGE_LOGIN_FILES, summary=audit.phrase(
+            gettext_noop("%(count)s expired login files deleted"), count=deleted))
     return deleted

@@ -13,7 +13,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from casspath.api.actions import REVOKED_LOGIN_REISSUED, REVOKED_ROLE_LOST, do_revoke_tokens_of
 from casspath.core import audit, jobs
@@ -81,18 +83,24 @@ def _login_candidates(unit: OrgUnit, *, acting_user, reissue: bool, lock: bool =
     employees = _subtree_employees(unit)
     if not reissue:
         employees = _without_working_login(employees)
+    # The 工号 in upper case, taken before the lock: PostgreSQL refuses FOR UPDATE in it.
+    wanted_names = employees.values(upper_no=Upper("employee_no"))
     if lock:
         # "self" only: PostgreSQL refuses to lock the nullable side of the join to the login.
         employees = employees.select_for_update(of=("self",))
     employees = employees.select_related("user", "position", "org_unit").order_by("org_unit__path",
                                                                                    "employee_no")
     # A subquery, not a list of 工号: a large unit would pass SQLite's limit on parameters.
-    users = User.objects.filter(username__in=employees.values("employee_no")).select_related("employee")
-    candidates = _Candidates([], {user.username: user for user in users})
+    # In any case: logins answer to their username in any case (core/backends.py), so a 工号
+    # "ADMIN" must not become a second login beside "admin".
+    users = User.objects.annotate(upper_name=Upper("username")).filter(
+        upper_name__in=wanted_names).select_related("employee")
+    candidates = _Candidates([], {user.upper_name: user for user in users})
     in_order = list(employees)
     foreign = _logins_with_foreign_roles([e.user_id for e in in_order if e.user_id], acting_user)
     for employee in in_order:
-        reason = _refusal(employee, candidates.users_by_username.get(employee.employee_no), acting_user,
+        reason = _refusal(employee, candidates.users_by_username.get(employee.employee_no.upper()),
+                          acting_user,
                           foreign)
         if reason:
             candidates.skipped[employee.employee_no] = reason
@@ -229,7 +237,9 @@ def do_queue_issue_logins(unit: OrgUnit, *, acting_user, reissue: bool = False,
     batch.full_clean()
     batch.save()
     audit.record(acting_user, OrgVerb.QUEUE_LOGINS, batch,
-                 summary=f"{unit.code}: {total} logins to issue" + (" (reissue)" if reissue else ""),
+                 summary=audit.phrase(gettext_noop("%(unit)s: %(count)s logins to issue (reissue)") if reissue
+                                      else gettext_noop("%(unit)s: %(count)s logins to issue"),
+                                      unit=unit.code, count=total),
                  unit=unit)
     return batch
 
@@ -349,7 +359,9 @@ def _write_login_batch(run: LoginBatch, prepared: dict[int, tuple[str, str]], sk
             jobs.set_status(batch, LoginBatch.Status.SUCCEEDED, count=len(issued), file_name=file_name,
                              progress_done=len(prepared), progress_total=len(prepared), finished_at=now,
                              heartbeat_at=now)
-            summary = f"{unit.code}: {len(issued)} logins" + (" (reissued)" if batch.reissue else "")
+            summary = audit.phrase(gettext_noop("%(unit)s: %(count)s logins (reissued)") if batch.reissue
+                                   else gettext_noop("%(unit)s: %(count)s logins"),
+                                   unit=unit.code, count=len(issued))
             audit.record(acting_user, OrgVerb.ISSUE_LOGINS, batch, summary=summary,
                          changes={"employees": [e.employee_no for e, _ in issued], "skipped": skipped},
                          unit=unit)
@@ -449,7 +461,9 @@ def do_fail_login_batch(batch_id: int, *, reason_zh: str, reason_en: str, acting
     jobs.set_status(batch, LoginBatch.Status.FAILED, error_zh=reason_zh, error_en=reason_en,
                     finished_at=timezone.now())
     audit.record(acting_user, OrgVerb.ISSUE_LOGINS_FAILED, batch,
-                 summary=f"{batch.org_unit.code}: {reason_en}", unit=batch.org_unit)
+                 summary=audit.Bilingual(f"{batch.org_unit.code}：{reason_zh}",
+                                         f"{batch.org_unit.code}: {reason_en}"),
+                 unit=batch.org_unit)
     return batch
 
 

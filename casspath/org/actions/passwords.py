@@ -5,6 +5,7 @@ superuser login, nor one holding roles outside his scope."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from casspath.api.actions import REVOKED_PASSWORD_RESET, do_revoke_tokens_of
 from casspath.core import audit
@@ -74,7 +75,8 @@ def do_reset_password(employee: Employee, *, acting_user) -> str:
     revoked = do_revoke_tokens_of([user.pk], reason=REVOKED_PASSWORD_RESET, acting_user=acting_user)
     cleared = _clear_lockout(user.username)
     audit.record(acting_user, OrgVerb.RESET_PASSWORD, employee, unit=employee.org_unit,
-                 summary=f"{employee.employee_no}: one-time password issued",
+                 summary=audit.phrase(gettext_noop("%(no)s: one-time password issued"),
+                                      no=employee.employee_no),
                  changes={"username": user.username, "tokens_revoked": revoked,
                           "failed_logins_cleared": cleared})
     return password
@@ -87,6 +89,8 @@ def do_unlock_login(employee: Employee, *, acting_user) -> int:
     user = _login_to_act_on(employee, acting_user, "解除锁定", "unlock")
     cleared = _clear_lockout(user.username)
     audit.record(acting_user, OrgVerb.UNLOCK_LOGIN, employee, unit=employee.org_unit,
-                 summary=f"{employee.employee_no}: lock-out lifted ({cleared} failed-login records)",
+                 summary=audit.phrase(
+                     gettext_noop("%(no)s: lock-out lifted (%(cleared)s failed-login records)"),
+                     no=employee.employee_no, cleared=cleared),
                  changes={"username": user.username, "failed_logins_cleared": cleared})
     return cleared

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from casspath.core import audit
 from casspath.imports.locks import ORG_TREE, hold_units
@@ -28,7 +29,8 @@ def do_create_unit(*, code: str, name: str, kind: str, parent: OrgUnit | None, a
     unit.path, unit.depth = tree.path_for(unit, parent)
     unit.save(update_fields=["path", "depth"])
     audit.record(acting_user, OrgVerb.CREATE_UNIT, unit,
-                 summary=f"{unit.code} {unit.name} under {parent.code if parent else '-'}",
+                 summary=audit.phrase(gettext_noop("%(code)s %(name)s under %(parent)s"), code=unit.code,
+                                      name=unit.name, parent=parent.code if parent else "-"),
                  changes={"code": [None, unit.code], "name": [None, unit.name], "kind": [None, unit.kind],
                           "parent": [None, parent.code if parent else None]}, unit=unit)
     return unit

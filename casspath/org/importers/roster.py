@@ -91,7 +91,18 @@ class RosterImporter(TabularImporter):
     audit_verb = OrgVerb.IMPORT_ROSTER
     can_export = True
     export_verb = OrgVerb.EXPORT_ROSTER
-    value_labels = {"status": dict(Employee.Status.choices)}  # 在职 / 离职 on the run page
+
+    @property
+    def value_labels(self):  # type: ignore[override]
+        """在职 / 离职, and positions and grades by their name in the page's language (the
+        preview keeps the file's text: a name or a code)."""
+        labels: dict = {"status": dict(Employee.Status.choices)}
+        for key, model in (("position", Position), ("grade", Grade)):
+            rows = model.objects.only("code", "name", "name_en")
+            labels[key] = {text: row.local_name for row in rows
+                           for text in (row.code, row.name, row.name_en) if text}
+        return labels
+
     options = (
         Option(
             "deactivate_missing",

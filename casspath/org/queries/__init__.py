@@ -14,6 +14,7 @@ from casspath.org.queries.audit import (
     AuditFilters,
     AuditPage,
     audit_events_for,
+    audit_filter_choices,
     audit_page,
     audit_scope_q,
     parse_audit_filters,
@@ -47,6 +48,7 @@ from casspath.org.queries.headcounts import (
     unit_headcount,
 )
 from casspath.org.queries.own import (
+    last_failed_login_at,
     login_locked_out,
     my_employee,
     role_bindings_of,
@@ -92,6 +94,7 @@ from casspath.org.queries.units import (
 )
 
 __all__ = [
+    "audit_filter_choices",
     "STAGES_KEY",
     "stage_bounds",
     "stages_by_code",
@@ -155,5 +158,6 @@ __all__ = [
     "audit_page",
     "my_employee",
     "role_bindings_of",
+    "last_failed_login_at",
     "login_locked_out",
 ]

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from casspath.core import audit
 from casspath.core.models import AuditEvent
 from casspath.org import scopes
 from casspath.org.models import OrgUnit
@@ -50,6 +51,19 @@ def parse_audit_filters(params: Mapping[str, str]) -> tuple[AuditFilters, list[F
                 key, raw[key], f"{zh}“{raw[key]}”不是 YYYY-MM-DD 格式的日期",
                 f"{en} '{raw[key]}' is not a date as YYYY-MM-DD"))
     return AuditFilters(**values), errors
+
+
+def audit_filter_choices(filters: AuditFilters) -> dict[str, list[tuple[str, str]]]:
+    """The options of the audit page's selects, (stored value, label in the reader's language)
+    by label: every declared verb and object type, and a value from an older link that is
+    no longer one of them (kept, so the filter shown is the filter applied)."""
+    verbs = [(value, str(verb.label)) for value, verb in audit.declared_verbs().items()]
+    types = [(value, str(audit.object_type_label(value))) for value in audit.audited_object_types()]
+    for options, current in ((verbs, filters.verb), (types, filters.object_type)):
+        if current and current not in {value for value, _label in options}:
+            options.append((current, current))
+    return {"verbs": sorted(verbs, key=lambda option: option[1]),
+            "object_types": sorted(types, key=lambda option: option[1])}
 
 
 def audit_scope_q(user) -> Q:

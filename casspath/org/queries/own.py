@@ -52,3 +52,12 @@ def login_locked_out(user) -> bool:
         username=user.get_username(), failures_since_start__gte=settings.LOGIN_FAILURE_LIMIT,
         attempt_time__gte=since,
     ).exists()
+
+
+def last_failed_login_at(username: str, ip_address: str | None):
+    """When the username last failed to log in from the address (django-axes), or None: the
+    lock-out page counts the cool-off from it."""
+    from axes.models import AccessAttempt  # axes reads its settings on import
+
+    return AccessAttempt.objects.filter(username=username, ip_address=ip_address).values_list(
+        "attempt_time", flat=True).first()

@@ -22,7 +22,7 @@ def test_it_finds_an_edit_in_the_audit_log_from_the_menu(transactional_db, live_
     page.wait_for_selector("#audit-rows")
     if device == "phone_page":
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    page.fill("#f-verb", "employee.update")
+    page.select_option("#f-verb", "employee.update")  # chosen by its label, 修改员工
     page.click("main form[role=search] button[type=submit]")
     page.wait_for_url("**verb=employee.update**")
     rows = page.inner_text("#audit-rows")

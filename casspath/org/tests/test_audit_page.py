@@ -22,7 +22,12 @@ URL = reverse("org:audit_log")
 
 
 def _rows_text(response) -> str:
-    return response.content.decode()
+    """The table of rows only: the filter's selects name every verb."""
+    return _rows_text_of(response.content.decode())
+
+
+def _rows_text_of(page: str) -> str:
+    return page[page.index('id="audit-rows"'):page.index("</table>")]
 
 
 @pytest.fixture
@@ -97,7 +102,7 @@ def test_it_reports_a_bad_date_in_both_languages_and_ignores_it(client, edits):
     client.force_login(edits.province_admin)
     response = client.get(URL, {"since": "2024-13-40"})
     assert response.status_code == 200
-    page = _rows_text(response)
+    page = response.content.decode()
     assert "不是 YYYY-MM-DD 格式的日期" in page and "is not a date as YYYY-MM-DD" in page
     assert "E0002 赵同事" in page
 
@@ -155,3 +160,51 @@ def test_it_offers_the_page_in_the_menu_to_training_admins_only(client, world):
     assert URL in client.get("/").content.decode()
     client.force_login(world.manager)
     assert URL not in client.get("/").content.decode()
+
+
+def test_it_shows_actions_and_summaries_in_the_readers_language(client, edits):
+    client.force_login(edits.city_admin_a)
+    do_reset = audit.record(edits.city_admin_a, OrgVerb.RESET_PASSWORD, edits.colleague,
+                            summary=audit.phrase("%(no)s: one-time password issued", no="E0002"),
+                            unit=edits.team_a)
+    assert do_reset.summary == "E0002: one-time password issued"  # the English, stored
+    chinese = _rows_text(client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "E0002：已发放一次性密码" in chinese and "重置密码" in chinese and "修改员工" in chinese
+    assert "one-time password issued" not in chinese and ">login.reset_password<" not in chinese
+    english = _rows_text(client.get(URL, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "E0002: one-time password issued" in english and "Password reset" in english
+
+
+def test_it_shows_an_old_row_without_a_phrase_as_it_was_written(client, edits):
+    AuditEvent.objects.create(actor_label="gzadmin", verb="retired.verb", summary="old words",
+                              org_unit_path=edits.team_a.path, org_unit_id=edits.team_a.pk)
+    client.force_login(edits.city_admin_a)
+    page = client.get(URL, {"verb": "retired.verb"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "old words" in _rows_text_of(page) and "retired.verb" in _rows_text_of(page)
+    assert '<option value="retired.verb" selected>retired.verb</option>' in page  # kept in the select
+
+
+def test_it_filters_by_verb_and_object_type_chosen_from_labelled_selects(client, edits):
+    client.force_login(edits.city_admin_a)
+    page = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<select class="form-select" name="verb"' in page
+    assert '<option value="employee.update">修改员工</option>' in page
+    assert '<option value="org.employee">员工</option>' in page
+    assert '<option value="login.unlock">解除锁定</option>' in page
+    chosen = client.get(URL, {"verb": "employee.update", "object_type": "org.employee"},
+                        HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<option value="employee.update" selected>修改员工</option>' in chosen
+    assert "E0002 赵同事" in _rows_text_of(chosen)
+    none = client.get(URL, {"verb": "login.unlock"}).content.decode()
+    assert "E0002 赵同事" not in _rows_text_of(none)
+
+
+def test_it_exports_actions_and_summaries_in_the_readers_language(client, edits):
+    do_reset = audit.phrase("%(no)s: one-time password issued", no="E0002")
+    audit.record(edits.city_admin_a, OrgVerb.RESET_PASSWORD, edits.colleague, summary=do_reset,
+                 unit=edits.team_a)
+    client.force_login(edits.city_admin_a)
+    response = client.get(reverse("org:audit_export", args=["csv"]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = response.content.decode("utf-8-sig")
+    assert "E0002：已发放一次性密码" in text and "重置密码 (login.reset_password)" in text
+    assert "员工 (org.employee)" in text

@@ -217,6 +217,6 @@ def test_it_asks_which_unit_when_the_filter_names_two(client, world):
 def test_it_names_the_status_choices_in_the_pages_language(client, world):
     client.force_login(world.city_admin_a)
     english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<option value="active">active</option>' in english and "在职</option>" not in english
+    assert '<option value="active">Active</option>' in english and "在职</option>" not in english
     chinese = client.get(URL).content.decode()
     assert '<option value="active">在职</option>' in chinese

@@ -56,6 +56,18 @@ def test_it_never_resets_a_login_not_linked_to_the_employee(world, staff):
     assert "admin" not in event.changes["employees"]
 
 
+def test_it_never_issues_a_login_differing_from_another_only_in_case(world):
+    # Logins answer to their username in any case: "ADMIN" beside "admin" would be one name.
+    target = make_user("admin", name="系统管理员")
+    employee = make_employee("ADMIN", "冒名", world.team_a)
+    batch = do_issue_logins(world.team_a, acting_user=world.city_admin_a)
+    employee.refresh_from_db()
+    target.refresh_from_db()
+    assert employee.user is None and target.check_password(PASSWORD)
+    assert not User.objects.filter(username="ADMIN").exists()
+    assert _issue_event(batch).changes["skipped"]["ADMIN"] == "username taken by another login"
+
+
 def test_it_refuses_to_reissue_a_login_with_roles_outside_the_issuers_scope(world):
     # E0002's login is also the province admin's: a city admin may not reset it.
     Employee.objects.filter(pk=world.colleague.pk).update(user=world.province_admin)

@@ -131,3 +131,15 @@ def test_it_renders_only_the_top_two_levels(client, world, monkeypatch):
     body = response.content.decode()
     assert f'{reverse("org:tree_children", args=["GD"])}?offset=5' in body
     assert "天河区" not in body
+
+
+def test_it_gives_a_search_example_from_the_users_own_tree(client, world):
+    make_unit("SZ-FT", "福田区", OrgUnit.Kind.DISTRICT, world.city_b)
+    client.force_login(world.city_admin_b)
+    body = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'placeholder="例如 福田 或 SZ-FT"' in body  # the first district shown, by code
+    client.force_login(world.city_admin_a)
+    english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'placeholder="e.g. 天河 or GZ-TH"' in english
+    found = client.get(reverse("org:tree_search"), {"q": "天河"}).content.decode()
+    assert "GZ-TH" in found and 'class="small text-nowrap"' in found

@@ -30,7 +30,7 @@ def _get(client, user, url, language):
 def test_it_shows_english_names_in_the_employee_list(client, world, graded):
     body = _get(client, world.city_admin_a, reverse("org:employee_list"), "en")
     # Rows and filter options alike.
-    assert ">account manager<" in body and ">senior<" in body and ">development<" in body
+    assert ">Account manager<" in body and ">Senior<" in body and ">Development<" in body
     assert "客户经理" not in body and "高级" not in body and "发展期" not in body
 
 
@@ -41,14 +41,14 @@ def test_it_shows_chinese_names_in_the_employee_list_in_chinese(client, world, g
 
 def test_it_shows_english_names_on_the_employee_page(client, world, graded):
     body = _get(client, world.city_admin_a, reverse("org:employee_detail", args=[graded.employee_no]), "en")
-    assert "account manager" in body and "senior" in body and "development" in body
+    assert "Account manager" in body and "Senior" in body and "Development" in body
     assert "客户经理" not in body and "高级" not in body and "发展期" not in body
 
 
 def test_it_shows_english_names_on_the_home_cards(client, world, graded):
     mine = _get(client, world.manager, "/", "en")
-    assert "account manager" in mine and "senior" in mine and "development" in mine
+    assert "Account manager" in mine and "Senior" in mine and "Development" in mine
     assert "客户经理" not in mine and "发展期" not in mine
     roster = _get(client, world.city_admin_a, "/", "en")
-    assert "account manager" in roster and "development" in roster
+    assert "Account manager" in roster and "Development" in roster
     assert "客户经理" not in roster and "发展期" not in roster

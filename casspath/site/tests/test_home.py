@@ -146,6 +146,7 @@ def test_it_lists_the_admins_recent_imports(client, world):
     assert response.context["imports"]["runs"] == [run]
     body = response.content.decode()
     assert "花名册.xlsx" in body and reverse("imports:run", args=[run.pk]) in body and "深圳.xlsx" not in body
+    assert 'id="no-recent-imports"' not in body
     client.force_login(world.team_lead)
     assert "imports" not in client.get(URL).context
 
@@ -170,3 +171,23 @@ def test_it_shows_a_manager_the_model_of_his_own_city_before_the_provinces(clien
     make_employee("E0900", "李经理", world.team_b, user=elsewhere)
     client.force_login(elsewhere)  # city B has no model of its own
     assert client.get(URL).context["requirements"]["model"] == province_model
+
+
+def test_it_says_none_yet_on_the_recent_imports_card_of_an_admin_without_imports(client, world):
+    client.force_login(world.city_admin_a)
+    body = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="no-recent-imports">暂无。<' in body
+    assert client.get(URL, HTTP_ACCEPT_LANGUAGE="en").context["imports"]["runs"] == []
+
+
+def test_it_names_stages_grades_positions_and_roles_in_sentence_case_in_english(client, world):
+    client.force_login(world.province_admin)
+    response = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    roster = response.context["roster"]
+    labels = [label for key in ("by_stage", "by_grade", "by_position") for label, _n in roster[key]]
+    assert labels and all(label[0].isupper() for label in labels), labels
+    assert "Account manager" in labels
+    badges = response.content.decode().split('badge text-bg-secondary me-1">')[1:]
+    assert badges and all(badge[0].isupper() for badge in badges)
+    chinese = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").context["roster"]
+    assert "客户经理" in dict(chinese["by_position"])  # Chinese names untouched

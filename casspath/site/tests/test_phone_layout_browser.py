@@ -61,7 +61,7 @@ def test_it_keeps_the_words_of_an_english_profile_whole(transactional_db, live_s
     _log_in(phone_page, live_server, "E0001", language="en")
     values = phone_page.evaluate(WORD_LINES, ".figure-card .value")
     texts = [text for text, _lines in values]
-    assert "development" in texts and "account manager" in texts, values
+    assert "Development" in texts and "Account manager" in texts, values
     assert all(lines == 1 for _text, lines in values), values
     _fits_the_phone(phone_page)
 
