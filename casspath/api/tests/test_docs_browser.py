@@ -3,7 +3,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_the_swagger_docs_render_under_our_csp(transactional_db, live_server, page):
+def test_it_the_swagger_docs_render_under_our_csp(transactional_db, live_server, page):
     violations = []
     page.on("console", lambda msg: violations.append(msg.text)
             if "Content Security Policy" in msg.text else None)
@@ -21,7 +21,7 @@ def test_the_swagger_docs_render_under_our_csp(transactional_db, live_server, pa
     assert external == []
 
 
-def test_the_swagger_docs_fit_a_phone(transactional_db, live_server, phone_page):
+def test_it_the_swagger_docs_fit_a_phone(transactional_db, live_server, phone_page):
     page = phone_page
     page.goto(f"{live_server.url}/api/v1/docs")
     page.wait_for_selector(".opblock-summary-path[data-path='/api/v1/me']")

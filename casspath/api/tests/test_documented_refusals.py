@@ -108,7 +108,7 @@ def test_it_walks_the_operations_that_wait_for_an_import():
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.view_func.__name__)
-def test_every_refusal_an_operation_words_is_documented(operation):
+def test_it_every_refusal_an_operation_words_is_documented(operation):
     func = operation.view_func
     statuses = raised_statuses(inspect.getsource(sys.modules[func.__module__]))[func.__name__]
     documented = _documented()[f"{func.__module__.replace('.', '_')}_{func.__name__}"]
@@ -119,12 +119,12 @@ def test_every_refusal_an_operation_words_is_documented(operation):
         assert content == {"$ref": ERROR_SCHEMA}, (func.__name__, status, content)
 
 
-def test_the_import_lock_refusal_is_documented_where_a_request_waits_for_it():
+def test_it_the_import_lock_refusal_is_documented_where_a_request_waits_for_it():
     documented = _documented()
     for operation_id in ("casspath_org_api_put_employee", "casspath_org_api_batch_employees"):
         assert documented[operation_id]["409"]["content"]["application/json"]["schema"] == {
             "$ref": ERROR_SCHEMA}
 
 
-def test_the_description_says_what_every_call_may_answer():
+def test_it_the_description_says_what_every_call_may_answer():
     assert "401" in DESCRIPTION and "403" in DESCRIPTION

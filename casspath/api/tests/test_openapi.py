@@ -15,7 +15,7 @@ def test_it_serves_the_openapi_document_without_a_token(client, db):
 
 
 @pytest.mark.parametrize("prefix", ["/api/v1/org/", "/api/v1/competency/", "/api/v1/imports/"])
-def test_every_domain_router_is_documented(client, db, prefix):
+def test_it_every_domain_router_is_documented(client, db, prefix):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     mine = [path for path in paths if path.startswith(prefix)]
     assert mine, f"no endpoint under {prefix}"

@@ -91,7 +91,7 @@ def test_it_refuses_a_token_of_a_deactivated_user(client, world):
     assert_401(client.get(ME, **bearer(secret)), "deactivated")
 
 
-def test_a_bad_token_is_not_rescued_by_the_session(client, world):
+def test_it_a_bad_token_is_not_rescued_by_the_session(client, world):
     token, secret = make_token(world.city_admin_a)
     do_revoke_token(token, acting_user=ACTOR)
     client.force_login(world.city_admin_a)

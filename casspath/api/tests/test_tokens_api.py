@@ -49,7 +49,7 @@ def test_it_refuses_to_create_a_token_with_a_token(client, world):
     assert ApiToken.objects.count() == 1
 
 
-def test_a_token_call_needs_no_csrf(world):
+def test_it_a_token_call_needs_no_csrf(world):
     token, secret = make_token(world.city_admin_a)
     response = Client(enforce_csrf_checks=True).delete(f"/api/v1/tokens/{token.prefix}", **bearer(secret))
     assert response.status_code == 204

@@ -38,7 +38,7 @@ def test_it_checks_targets_as_shares_ratios_and_plain_numbers():
     assert check(0.85, "≥ 0.8") is True and check(None, "≥ 0.8") is None and check(1.0, "") is None
 
 
-def test_the_summary_is_one_table_with_every_column_and_outcome():
+def test_it_the_summary_is_one_table_with_every_column_and_outcome():
     table = summary_table(results()).splitlines()
     assert table[0].split() == _common.COLUMNS
     detail, roster, crashed = table[2:]
@@ -63,7 +63,7 @@ def test_it_records_each_figure_under_its_section_beside_the_machine(tmp_path):
     assert text.count("- kept") == 1
 
 
-def test_a_crash_is_a_result_and_the_exit_status_says_so(tmp_path):
+def test_it_a_crash_is_a_result_and_the_exit_status_says_so(tmp_path):
     script = tmp_path / "crashing.py"
     script.write_text(f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
                       "from _common import bench_main\n"
@@ -83,5 +83,5 @@ def test_a_crash_is_a_result_and_the_exit_status_says_so(tmp_path):
      "postgres://postgres@127.0.0.1:5432/casspath_bench_pages"),
     ("postgres://u@h/db", "", "postgres://u@h/db"),
 ])
-def test_each_benchmark_has_its_own_scratch_database(url, suffix, expected):
+def test_it_each_benchmark_has_its_own_scratch_database(url, suffix, expected):
     assert _common.scratch_url(url, suffix) == expected

@@ -20,7 +20,7 @@ def _post(client, rows, kind="roster", **fields):
     return client.post(f"{BASE}/{kind}", {"file": upload, **fields})
 
 
-def test_upload_dry_run_then_apply(world, client):
+def test_it_upload_dry_run_then_apply(world, client):
     _login(client, "gzadmin")
     response = _post(client, roster_rows())
     assert response.status_code == 201, response.content
@@ -36,7 +36,7 @@ def test_upload_dry_run_then_apply(world, client):
     assert again.status_code == 200 and again.json()["id"] == applied.json()["id"]
 
 
-def test_upload_for_real_with_deactivate_missing(world, client):
+def test_it_upload_for_real_with_deactivate_missing(world, client):
     _login(client, "padmin")
     rows = [
         ROSTER_HEADERS_ZH,
@@ -47,7 +47,7 @@ def test_upload_for_real_with_deactivate_missing(world, client):
     assert Employee.objects.get(employee_no="E0002").status == "left"
 
 
-def test_row_errors_come_back_with_row_column_value_and_both_reasons(world, client):
+def test_it_row_errors_come_back_with_row_column_value_and_both_reasons(world, client):
     _login(client, "gzadmin")
     rows = [ROSTER_HEADERS_ZH, ["E0200", "深圳新人", "", "", "SZ-NS-01", "", "2020-01-01", "", ""]]
     body = _post(client, rows, dry_run="false").json()
@@ -66,7 +66,7 @@ def test_row_errors_come_back_with_row_column_value_and_both_reasons(world, clie
     assert client.post(f"{BASE}/runs/{body['id']}/apply").status_code == 409
 
 
-def test_template_and_kinds(world, client):
+def test_it_template_and_kinds(world, client):
     _login(client, "gzadmin")
     kinds = {k["kind"]: k for k in client.get(f"{BASE}/").json()}
     assert {"org", "roster"} <= set(kinds) and kinds["roster"]["options"] == ["deactivate_missing"]
@@ -76,7 +76,7 @@ def test_template_and_kinds(world, client):
     assert client.get(f"{BASE}/nope/template").status_code == 404
 
 
-def test_refusals(world, client):
+def test_it_refusals(world, client):
     assert client.get(f"{BASE}/runs/1").status_code == 401
     assert _post(client, roster_rows()).status_code == 401
     _login(client, "gzadmin")

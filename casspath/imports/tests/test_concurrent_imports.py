@@ -19,7 +19,7 @@ from casspath.org.models import Employee
     "writer fails at once ('table is locked') instead of waiting as on the site's file database",
 )
 @pytest.mark.django_db(transaction=True)
-def test_two_imports_of_the_same_file_at_once_write_it_once(monkeypatch):
+def test_it_two_imports_of_the_same_file_at_once_write_it_once(monkeypatch):
     from casspath.testing import build_world
 
     world = build_world()
@@ -62,7 +62,7 @@ def test_two_imports_of_the_same_file_at_once_write_it_once(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_an_import_still_running_makes_the_next_fail_in_both_languages(world, settings, monkeypatch):
+def test_it_an_import_still_running_makes_the_next_fail_in_both_languages(world, settings, monkeypatch):
     from django.db import OperationalError
 
     from casspath.imports import locks
@@ -84,7 +84,7 @@ def test_an_import_still_running_makes_the_next_fail_in_both_languages(world, se
 
 
 @pytest.mark.django_db
-def test_the_actors_scope_is_read_again_inside_the_write_transaction(world, monkeypatch):
+def test_it_the_actors_scope_is_read_again_inside_the_write_transaction(world, monkeypatch):
     from casspath.imports import framework
     from casspath.org.models import RoleAssignment
 

@@ -26,7 +26,7 @@ def _dry_run(client, world, days_ago: int) -> ImportRun:
     return run
 
 
-def test_a_dry_run_never_applied_loses_its_file_after_two_days(world, client, settings, tmp_path):
+def test_it_a_dry_run_never_applied_loses_its_file_after_two_days(world, client, settings, tmp_path):
     settings.PRIVATE_FILES_DIR = tmp_path
     fresh, old = _dry_run(client, world, 1), _dry_run(client, world, 3)
     assert do_purge_import_files(acting_user=SYSTEM) == 1
@@ -37,7 +37,7 @@ def test_a_dry_run_never_applied_loses_its_file_after_two_days(world, client, se
     assert AuditEvent.objects.filter(verb="import.purge_files").count() == 1
 
 
-def test_an_applied_import_keeps_its_file_for_thirty_days(world, client, settings, tmp_path):
+def test_it_an_applied_import_keeps_its_file_for_thirty_days(world, client, settings, tmp_path):
     settings.PRIVATE_FILES_DIR = tmp_path
     run = _dry_run(client, world, 5)
     client.post(reverse("imports:apply", args=[run.pk]))
@@ -48,14 +48,14 @@ def test_an_applied_import_keeps_its_file_for_thirty_days(world, client, setting
     assert do_purge_import_files(acting_user=SYSTEM) == 1 and not stored_path(applied).exists()
 
 
-def test_the_retention_periods_are_settings(world, client, settings, tmp_path):
+def test_it_the_retention_periods_are_settings(world, client, settings, tmp_path):
     settings.PRIVATE_FILES_DIR = tmp_path
     settings.CASSPATH = {**settings.CASSPATH, "IMPORT_DRY_RUN_FILE_RETENTION_DAYS": 10}
     run = _dry_run(client, world, 3)
     assert do_purge_import_files(acting_user=SYSTEM) == 0 and stored_path(run).is_file()
 
 
-def test_a_run_whose_file_is_gone_says_so_and_cannot_be_applied(world, client, settings, tmp_path):
+def test_it_a_run_whose_file_is_gone_says_so_and_cannot_be_applied(world, client, settings, tmp_path):
     settings.PRIVATE_FILES_DIR = tmp_path
     run = _dry_run(client, world, 3)
     do_purge_import_files(acting_user=SYSTEM)
@@ -70,7 +70,7 @@ def test_a_run_whose_file_is_gone_says_so_and_cannot_be_applied(world, client, s
     assert ImportRun.objects.count() == 1
 
 
-def test_stray_files_no_run_names_are_deleted_too(world, settings, tmp_path):
+def test_it_stray_files_no_run_names_are_deleted_too(world, settings, tmp_path):
     import os
 
     settings.PRIVATE_FILES_DIR = tmp_path
@@ -81,7 +81,7 @@ def test_stray_files_no_run_names_are_deleted_too(world, settings, tmp_path):
     assert do_purge_import_files(acting_user=SYSTEM) == 1 and not stray.exists()
 
 
-def test_the_purge_runs_from_a_periodic_task():
+def test_it_the_purge_runs_from_a_periodic_task():
     from casspath.imports.tasks import purge_import_files
 
     assert isinstance(purge_import_files.task_class(), PeriodicTask)

@@ -43,7 +43,7 @@ def test_it_refuses_what_is_not_an_amount_in_both_languages(text):
 
 @FUZZ
 @given(cents, st.booleans(), st.booleans(), st.booleans())
-def test_any_amount_to_the_cent_reads_back_in_any_spelling(amount, grouped, currency, wide):
+def test_it_any_amount_to_the_cent_reads_back_in_any_spelling(amount, grouped, currency, wide):
     text = f"{amount:,.2f}" if grouped else f"{amount:.2f}"
     if currency:
         text = "¥" + text
@@ -54,7 +54,7 @@ def test_any_amount_to_the_cent_reads_back_in_any_spelling(amount, grouped, curr
 
 @FUZZ
 @given(st.lists(cents, min_size=1, max_size=20))
-def test_a_clean_column_parses_at_once_as_cell_by_cell(amounts):
+def test_it_a_clean_column_parses_at_once_as_cell_by_cell(amounts):
     texts = [f"{amount:.2f}".rstrip("0").rstrip(".") or "0" for amount in amounts]
     whole = col.money.whole_column(texts)  # type: ignore[attr-defined]
     assert whole is not None and whole == [col.money(text) for text in texts]
@@ -62,7 +62,7 @@ def test_a_clean_column_parses_at_once_as_cell_by_cell(amounts):
 
 @FUZZ
 @given(st.text(max_size=30))
-def test_any_text_is_an_amount_or_refused(text):
+def test_it_any_text_is_an_amount_or_refused(text):
     try:
         value = col.money(text)
     except Invalid:
@@ -84,13 +84,13 @@ def test_it_refuses_what_is_not_a_month(text):
 
 @FUZZ
 @given(st.integers(1900, 2999), st.integers(1, 12), st.sampled_from(["{y}-{m:02d}", "{y}/{m}", "{y}年{m}月"]))
-def test_any_month_reads_back_in_any_form(year, month, form):
+def test_it_any_month_reads_back_in_any_form(year, month, form):
     assert col.month()(form.format(y=year, m=month)) == date(year, month, 1)
 
 
 @FUZZ
 @given(st.text(max_size=20))
-def test_any_text_is_a_month_or_refused(text):
+def test_it_any_text_is_a_month_or_refused(text):
     try:
         value = col.month()(text)
     except Invalid:

@@ -104,7 +104,7 @@ def test_it_refuses_too_many_columns_and_too_many_rows_in_a_workbook(settings):
     assert len(read_table(_workbook_with_cells("A1", "J51"), "fits.xlsx").rows) == 51
 
 
-def test_styled_blank_cells_far_away_do_not_count(settings):
+def test_it_styled_blank_cells_far_away_do_not_count(settings):
     settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_CELLS": 1000}
     workbook = Workbook()
     workbook.active["A1"] = "name"
@@ -130,7 +130,7 @@ def test_it_refuses_a_csv_too_wide(settings):
         read_table(csv_bytes([list("abcde")] * 5), "many.csv")
 
 
-def test_a_report_keeps_the_first_errors_and_counts_the_rest(settings):
+def test_it_a_report_keeps_the_first_errors_and_counts_the_rest(settings):
     settings.CASSPATH = {**settings.CASSPATH, "IMPORT_REPORT_MAX_ITEMS": 3}
     report = ImportReport(kind="roster", filename="x.csv", dry_run=True)
     report.errors.extend(RowError(row, "姓名", "v" * 10_000_000, "错", "bad") for row in range(2, 12))
@@ -143,7 +143,7 @@ def test_a_report_keeps_the_first_errors_and_counts_the_rest(settings):
     assert "and 7 more errors" in "\n".join(again.lines())
 
 
-def test_a_file_of_many_bad_rows_and_unknown_headers_makes_a_small_report(world, client, settings):
+def test_it_a_file_of_many_bad_rows_and_unknown_headers_makes_a_small_report(world, client, settings):
     settings.CASSPATH = {**settings.CASSPATH, "IMPORT_REPORT_MAX_ITEMS": 50}
     headers = ROSTER_HEADERS_ZH + [f"未知{i}" for i in range(150)]
     good = roster_rows()[1]
@@ -254,7 +254,7 @@ def test_it_refuses_shared_strings_that_expand_past_the_text_budget(settings, no
     assert "100000 characters" in caught.value.message_en and "100000" in caught.value.message_zh
 
 
-def test_the_text_budget_counts_each_cell_that_refers_to_a_shared_string(settings):
+def test_it_the_text_budget_counts_each_cell_that_refers_to_a_shared_string(settings):
     settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_TEXT_CHARS": 1_000}
     fits = _xlsx_by_hand(_shared_cells(100), ["王宁" * 5])  # 100 cells × 10 characters
     assert read_table(fits, "fits.xlsx").rows == [["王宁" * 5]] * 100
@@ -327,7 +327,7 @@ def test_it_refuses_repeated_opendocument_text_past_the_budget(settings):
     assert "名单" in caught.value.message_zh
 
 
-def test_a_roster_export_of_chinese_names_still_reads():
+def test_it_a_roster_export_of_chinese_names_still_reads():
     """casspath's own export (inline strings) and a shared-strings workbook, 1,000 rows each."""
     from casspath.core.spreadsheets import append_row, new_workbook
     from casspath.core.spreadsheets import xlsx_bytes as save

@@ -69,7 +69,7 @@ def test_it_reads_every_sheet_and_picks_one_by_name():
     assert "three" in caught.value.message_en and "three" in caught.value.message_zh
 
 
-def test_an_xlsx_named_csv_is_still_read_as_excel():
+def test_it_an_xlsx_named_csv_is_still_read_as_excel():
     assert read_table(xlsx_bytes(ROWS), "misnamed.csv").rows == EXPECTED
 
 
@@ -103,7 +103,7 @@ def test_it_refuses_too_many_rows(settings):
     assert "3" in caught.value.message_en
 
 
-def test_sniffing_prefers_the_delimiter_that_splits_evenly():
+def test_it_sniffing_prefers_the_delimiter_that_splits_evenly():
     assert sniff_delimiter("a;b;c\n1;2,5;3\n") == ";"
     assert sniff_delimiter("single\ncolumn\n") == ","
 
@@ -125,7 +125,7 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 @FUZZ
 @given(st.binary(max_size=2000), FILENAMES)
-def test_random_bytes_only_ever_raise_import_file_error(data, filename):
+def test_it_random_bytes_only_ever_raise_import_file_error(data, filename):
     _only_file_errors(data, filename)
 
 
@@ -138,7 +138,7 @@ cells = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=20
     st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
     st.sampled_from([",", "\t", ";"]),
 )
-def test_random_csv_text_reads_or_fails_cleanly(rows, encoding, delimiter):
+def test_it_random_csv_text_reads_or_fails_cleanly(rows, encoding, delimiter):
     try:
         data = csv_bytes(rows, encoding=encoding, delimiter=delimiter)
     except UnicodeEncodeError:
@@ -148,7 +148,7 @@ def test_random_csv_text_reads_or_fails_cleanly(rows, encoding, delimiter):
 
 @FUZZ
 @given(st.lists(st.text(max_size=200), max_size=30), st.sampled_from(["utf-8", "gb18030"]))
-def test_random_text_lines_read_or_fail_cleanly(lines, encoding):
+def test_it_random_text_lines_read_or_fail_cleanly(lines, encoding):
     text = "\n".join(lines)
     try:
         data = text.encode(encoding)
@@ -169,7 +169,7 @@ excel_cells = st.one_of(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(excel_cells, min_size=1, max_size=5), min_size=1, max_size=8), st.data())
-def test_random_workbooks_truncated_or_corrupted_fail_cleanly(rows, data):
+def test_it_random_workbooks_truncated_or_corrupted_fail_cleanly(rows, data):
     try:
         content = deterministic_xlsx(rows)
     except Exception:  # noqa: BLE001 - openpyxl refusing a value is not what is tested
@@ -183,7 +183,7 @@ def test_random_workbooks_truncated_or_corrupted_fail_cleanly(rows, data):
     _only_file_errors(bytes(flipped), data.draw(FILENAMES))
 
 
-def test_a_zip_that_is_not_a_workbook_fails_cleanly():
+def test_it_a_zip_that_is_not_a_workbook_fails_cleanly():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "hi")
@@ -191,7 +191,7 @@ def test_a_zip_that_is_not_a_workbook_fails_cleanly():
         read_table(buffer.getvalue(), "zip.xlsx")
 
 
-def test_bom_only_file_is_empty():
+def test_it_bom_only_file_is_empty():
     with pytest.raises(ImportFileError):
         read_table(codecs.BOM_UTF8, "bom.csv")
 
@@ -221,7 +221,7 @@ def test_it_refuses_utf8_lines_without_chinese_beside_gbk_lines_naming_them():
     assert "第 2, 3, 4, 5 行是 UTF-8" in caught.value.message_zh
 
 
-def test_a_gbk_roster_of_names_that_happen_to_be_valid_utf8_still_reads():
+def test_it_a_gbk_roster_of_names_that_happen_to_be_valid_utf8_still_reads():
     # Each of these names, in GBK, is also valid UTF-8 (叶片园 reads "ҶƬ\u0530"): about one
     # GBK name in 55 is. Only text that reads as a plausible language counts as UTF-8.
     names = ["叶片园", "袁壹", "魏陆栈", "韦惟", "钱辖", "莫装", "石摊", "证", "李四"]
@@ -230,7 +230,7 @@ def test_a_gbk_roster_of_names_that_happen_to_be_valid_utf8_still_reads():
     assert read_table(data, "gbk.csv").rows[1:] == [[f"E{i:04d}", name] for i, name in enumerate(names)]
 
 
-def test_a_gbk_file_whose_bytes_look_like_utf8_here_and_there_still_reads():
+def test_it_a_gbk_file_whose_bytes_look_like_utf8_here_and_there_still_reads():
     # 证 in GBK is D6 A4: a valid two-byte UTF-8 sequence (Ԥ), not a CJK character.
     data = "工号,姓名\nE0001,证\nE0002,李四\n".encode("gbk")
     assert read_table(data, "gbk.csv").rows == [["工号", "姓名"], ["E0001", "证"], ["E0002", "李四"]]

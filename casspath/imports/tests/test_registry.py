@@ -5,7 +5,7 @@ import threading
 from casspath.imports import registry
 
 
-def test_a_worker_asking_for_a_kind_while_another_discovers_them_waits_for_the_discovery(monkeypatch):
+def test_it_a_worker_asking_for_a_kind_while_another_discovers_them_waits_for_the_discovery(monkeypatch):
     # Two consumer workers start their first imports at once: the second one asked while
     # the first was still importing the apps' importers, and was told "unknown kind roster".
     roster = registry.get("roster")

@@ -32,7 +32,7 @@ def test_it_opens_a_run_to_its_uploader_and_to_an_admin_whose_scope_holds_it(wor
     assert _answers(client, world.city_admin_b, run) == [404, 404, 404, 404]
 
 
-def test_an_admin_made_consultant_no_longer_opens_his_old_upload(world, client):
+def test_it_an_admin_made_consultant_no_longer_opens_his_old_upload(world, client):
     run = _upload_as(client, world.city_admin_a)
     RoleAssignment.objects.filter(user=world.city_admin_a).update(role=Role.CONSULTANT)
     client.force_login(world.city_admin_a)
@@ -43,7 +43,7 @@ def test_an_admin_made_consultant_no_longer_opens_his_old_upload(world, client):
     assert ImportRun.objects.count() == 1
 
 
-def test_an_admin_moved_to_another_city_no_longer_opens_his_old_upload(world, client):
+def test_it_an_admin_moved_to_another_city_no_longer_opens_his_old_upload(world, client):
     run = _upload_as(client, world.city_admin_a)
     RoleAssignment.objects.filter(user=world.city_admin_a).update(org_unit=world.city_b)
     assert _answers(client, world.city_admin_a, run) == [404, 404, 404, 404]

@@ -20,7 +20,7 @@ postgresql = connection.vendor == "postgresql"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_runs_progress_is_seen_while_it_plans_under_the_lock(monkeypatch):
+def test_it_a_real_runs_progress_is_seen_while_it_plans_under_the_lock(monkeypatch):
     world = build_world()
     paused = PausedImport(monkeypatch, world.city_admin_a,
                           roster(("E0300", "广州新人", "GZ-TH-01"), ("E0301", "又一新人", "GZ-TH-01")))
@@ -38,7 +38,7 @@ def test_a_real_runs_progress_is_seen_while_it_plans_under_the_lock(monkeypatch)
 
 @pytest.mark.skipif(not postgresql, reason="SQLite admits one writer: a waiting run cannot write")
 @pytest.mark.django_db(transaction=True)
-def test_a_run_waiting_for_the_lock_keeps_its_heartbeat_fresh(monkeypatch):
+def test_it_a_run_waiting_for_the_lock_keeps_its_heartbeat_fresh(monkeypatch):
     monkeypatch.setattr(locks, "WAIT_SLICE_SECONDS", 0.05, raising=False)
     monkeypatch.setattr(locks, "WAITING_EVERY_SECONDS", 0.05, raising=False)
     world = build_world()
@@ -64,7 +64,7 @@ def test_a_run_waiting_for_the_lock_keeps_its_heartbeat_fresh(monkeypatch):
     assert Employee.objects.filter(employee_no__in=["E0300", "E0301"]).count() == 2
 
 
-def test_the_run_page_names_the_phase_in_both_languages(world, client):
+def test_it_the_run_page_names_the_phase_in_both_languages(world, client):
     run = queued(world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
     ImportRun.objects.filter(pk=run.pk).update(status="running", phase="waiting")
     client.force_login(world.city_admin_a)
@@ -80,7 +80,7 @@ def test_the_run_page_names_the_phase_in_both_languages(world, client):
 
 
 @pytest.mark.slow
-def test_a_consumer_under_the_lock_has_committed_the_runs_progress(consumers):
+def test_it_a_consumer_under_the_lock_has_committed_the_runs_progress(consumers):
     world = build_world()
     rows = [(f"E{n:05d}", "新人", "GZ-TH-01") for n in range(3000, 3400)]
     run = do_create_import_run("roster", "big.csv", roster(*rows), dry_run=False,

@@ -43,7 +43,7 @@ def test_it_locks_a_city_exclusively_beneath_shared_locks_of_its_ancestors():
     assert not conflict(city, locks.lock_keys("org", [[1, 2]]))  # kinds never wait for each other
 
 
-def test_an_unrestricted_actor_and_the_org_unit_import_lock_the_whole_tree(world):
+def test_it_an_unrestricted_actor_and_the_org_unit_import_lock_the_whole_tree(world):
     from casspath.core.actors import SystemActor
     from casspath.imports import registry
     from casspath.imports.framework import RunContext
@@ -77,7 +77,7 @@ def test_it_imports_two_cities_side_by_side(monkeypatch):
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_the_employee_batch_of_another_city_does_not_wait_for_a_city_import(monkeypatch, client):
+def test_it_the_employee_batch_of_another_city_does_not_wait_for_a_city_import(monkeypatch, client):
     world = build_world()
     paused = PausedImport(monkeypatch, world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
 
@@ -95,7 +95,7 @@ def test_the_employee_batch_of_another_city_does_not_wait_for_a_city_import(monk
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_a_province_import_waits_for_the_city_import_below_it_and_sees_its_rows(monkeypatch):
+def test_it_a_province_import_waits_for_the_city_import_below_it_and_sees_its_rows(monkeypatch):
     world = build_world()
     province = queued(world.province_admin, roster(("E0300", "广州新人", "GZ-TH-01")))
     paused = PausedImport(monkeypatch, world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
@@ -118,7 +118,7 @@ def test_a_province_import_waits_for_the_city_import_below_it_and_sees_its_rows(
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("other_spelling", ["E0300", "e0300"])
-def test_a_new_number_two_cities_create_at_once_is_one_citys_row_error(monkeypatch, other_spelling):
+def test_it_a_new_number_two_cities_create_at_once_is_one_citys_row_error(monkeypatch, other_spelling):
     world = build_world()
     guangzhou = queued(world.city_admin_a, roster(("E0300", "广州新人", "GZ-TH-01")))
     shenzhen = queued(world.city_admin_b, roster((other_spelling, "深圳新人", "SZ-NS-01")))
@@ -156,7 +156,7 @@ def test_a_new_number_two_cities_create_at_once_is_one_citys_row_error(monkeypat
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("spelling", ["E0301", "e0301"])
-def test_a_new_number_created_after_the_check_is_a_row_error_and_nothing_is_written(
+def test_it_a_new_number_created_after_the_check_is_a_row_error_and_nothing_is_written(
         world, monkeypatch, spelling):
     # Between this import's check and its write, someone else creates E0301 (here: inside
     # the plan, which stands for another city's import committing meanwhile).
@@ -187,7 +187,7 @@ def _phase(run: ImportRun) -> str:
 
 
 @pytest.mark.django_db
-def test_a_number_a_writer_without_the_lock_takes_at_the_last_moment_is_a_row_error(world, monkeypatch):
+def test_it_a_number_a_writer_without_the_lock_takes_at_the_last_moment_is_a_row_error(world, monkeypatch):
     # One employee created on a page takes no import lock: his number may appear after the
     # import's last check, and the database's unique key refuses the insert.
     from casspath.org.importers import roster as roster_module

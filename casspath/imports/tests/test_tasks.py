@@ -18,7 +18,7 @@ from casspath.imports.tasks import execute_run, run_import_task
 from casspath.imports.tests.helpers import csv_bytes, roster_rows
 
 
-def test_the_task_runs_a_queued_run_once(world):
+def test_it_the_task_runs_a_queued_run_once(world):
     run = do_create_import_run(
         "roster", "r.csv", csv_bytes(roster_rows()), dry_run=False, acting_user=world.province_admin
     )
@@ -31,7 +31,7 @@ def test_the_task_runs_a_queued_run_once(world):
     assert run.report["created"] == 2
 
 
-def test_status_transitions_are_data(world):
+def test_it_status_transitions_are_data(world):
     run = do_create_import_run("roster", "r.csv", csv_bytes(roster_rows()), acting_user=world.province_admin)
     with pytest.raises(InvalidTransition) as refused:
         set_status(run, ImportRun.Status.SUCCEEDED)
@@ -42,7 +42,7 @@ def test_status_transitions_are_data(world):
         set_status(run, ImportRun.Status.RUNNING)
 
 
-def test_a_run_whose_actor_lost_the_permission_fails_cleanly(world):
+def test_it_a_run_whose_actor_lost_the_permission_fails_cleanly(world):
     run = do_create_import_run("roster", "r.csv", csv_bytes(roster_rows()), acting_user=world.city_admin_a)
     world.city_admin_a.role_assignments.all().delete()
     execute_run(run.pk)
@@ -51,7 +51,7 @@ def test_a_run_whose_actor_lost_the_permission_fails_cleanly(world):
     assert run.status == "failed" and "permission" in run.report["file_error"]["message_en"]
 
 
-def test_progress_is_recorded(world):
+def test_it_progress_is_recorded(world):
     rows = roster_rows()[:1] + [
         [f"E{i:05d}", "某", "", "", "GZ-TH-01", "", "2020-01-01", "", ""] for i in range(1000, 1300)
     ]
@@ -71,7 +71,7 @@ def _redis_up() -> bool:
 
 
 @pytest.mark.skipif(not _redis_up(), reason="Redis is not reachable on 127.0.0.1:6379")
-def test_a_real_huey_consumer_on_redis_finishes_an_import(tmp_path):
+def test_it_a_real_huey_consumer_on_redis_finishes_an_import(tmp_path):
     """The web process enqueues to Redis; a separate `casspath run_huey` process consumes
     the task; both see one file-backed SQLite database."""
     env = {

@@ -33,7 +33,7 @@ def test_it_lists_the_kinds_and_recent_runs(world, client, django_assert_max_num
     assert "roster.csv" in body
 
 
-def test_the_upload_run_report_apply_flow(world, client):
+def test_it_the_upload_run_report_apply_flow(world, client):
     _login(client, "gzadmin")
     page = client.get(reverse("imports:kind", args=["roster"]))
     assert page.status_code == 200 and 'name="dry_run"' in page.content.decode()
@@ -60,7 +60,7 @@ def test_the_upload_run_report_apply_flow(world, client):
     assert "every 1s" not in status and "Apply" not in status
 
 
-def test_a_running_run_polls_with_htmx(world, client):
+def test_it_a_running_run_polls_with_htmx(world, client):
     _login(client, "gzadmin")
     _upload(client, roster_rows())
     run = ImportRun.objects.get()
@@ -71,7 +71,7 @@ def test_a_running_run_polls_with_htmx(world, client):
     assert 'hx-trigger="every 1s"' in fragment and 'value="50"' in fragment and "style=" not in fragment
 
 
-def test_a_bad_file_shows_every_row_error(world, client):
+def test_it_a_bad_file_shows_every_row_error(world, client):
     _login(client, "gzadmin")
     rows = [
         ROSTER_HEADERS_ZH,
@@ -89,7 +89,7 @@ def test_a_bad_file_shows_every_row_error(world, client):
     assert client.post(reverse("imports:apply", args=[run.pk])).status_code == 404
 
 
-def test_a_run_is_visible_only_to_its_creator(world, client):
+def test_it_a_run_is_visible_only_to_its_creator(world, client):
     _login(client, "gzadmin")
     _upload(client, roster_rows())
     run = ImportRun.objects.get()
@@ -102,7 +102,7 @@ def test_a_run_is_visible_only_to_its_creator(world, client):
     assert "roster.csv" not in client.get(reverse("imports:index")).content.decode()
 
 
-def test_the_creator_downloads_his_file_from_private_storage(world, client, settings):
+def test_it_the_creator_downloads_his_file_from_private_storage(world, client, settings):
     _login(client, "gzadmin")
     _upload(client, roster_rows())
     run = ImportRun.objects.get()
@@ -112,7 +112,7 @@ def test_the_creator_downloads_his_file_from_private_storage(world, client, sett
     assert stored.is_file() and not str(stored).startswith(str(settings.MEDIA_ROOT))
 
 
-def test_users_without_the_import_permission_are_refused(world, client):
+def test_it_users_without_the_import_permission_are_refused(world, client):
     for username in ("E0001", "T0001", "outsider"):
         client.logout()
         _login(client, username)
@@ -123,7 +123,7 @@ def test_users_without_the_import_permission_are_refused(world, client):
     assert not ImportRun.objects.exists()
 
 
-def test_anonymous_users_are_sent_to_login(world, client):
+def test_it_anonymous_users_are_sent_to_login(world, client):
     for url in (
         reverse("imports:index"),
         reverse("imports:kind", args=["roster"]),
@@ -134,12 +134,12 @@ def test_anonymous_users_are_sent_to_login(world, client):
         assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_unknown_kinds_are_404(world, client):
+def test_it_unknown_kinds_are_404(world, client):
     _login(client, "padmin")
     assert client.get(reverse("imports:kind", args=["nope"])).status_code == 404
 
 
-def test_the_template_download_has_notes_drop_downs_and_instructions(world, client):
+def test_it_the_template_download_has_notes_drop_downs_and_instructions(world, client):
     _login(client, "padmin")
     response = client.get(reverse("imports:template", args=["roster"]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
@@ -161,7 +161,7 @@ def test_the_template_download_has_notes_drop_downs_and_instructions(world, clie
     assert "再次导入" in text and "importing the same file again changes nothing" in text
 
 
-def test_the_org_template_has_the_kind_drop_down(world, client):
+def test_it_the_org_template_has_the_kind_drop_down(world, client):
     _login(client, "padmin")
     workbook = load_workbook(io.BytesIO(client.get(reverse("imports:template", args=["org"])).content))
     sheet = workbook.worksheets[0]
@@ -169,7 +169,7 @@ def test_the_org_template_has_the_kind_drop_down(world, client):
     assert len(sheet.data_validations.dataValidation) == 1
 
 
-def test_the_preview_shows_a_status_by_its_label_in_the_page_language(world, client):
+def test_it_the_preview_shows_a_status_by_its_label_in_the_page_language(world, client):
     _login(client, "gzadmin")
     _upload(client, roster_rows(), dry_run="on")
     run = ImportRun.objects.get()
@@ -197,7 +197,7 @@ def test_it_shows_the_imports_menu_to_whoever_may_import_something(client, world
         assert (imports_link in client.get(reverse("home")).content.decode()) is shown, user
 
 
-def test_a_dry_run_with_bad_rows_wears_problems_found_not_failed(world, client):
+def test_it_a_dry_run_with_bad_rows_wears_problems_found_not_failed(world, client):
     _login(client, "gzadmin")
     rows = [ROSTER_HEADERS_ZH, ["E0201", "", "12", "", "GZ-TH-01", "", "2020-01-01", "", ""]]
     _upload(client, rows, dry_run="on")
@@ -209,7 +209,7 @@ def test_a_dry_run_with_bad_rows_wears_problems_found_not_failed(world, client):
         assert "text-bg-danger" not in page
 
 
-def test_a_dry_run_of_an_unreadable_file_still_wears_failed(world, client):
+def test_it_a_dry_run_of_an_unreadable_file_still_wears_failed(world, client):
     _login(client, "gzadmin")
     data = {"file": SimpleUploadedFile("roster.csv", b"\xff\xfe\x00garbage", content_type="text/csv"),
             "dry_run": "on"}

@@ -75,6 +75,6 @@ def test_it_writes_a_batch_in_a_bounded_number_of_queries(client, world, django_
     assert Employee.objects.filter(employee_no__startswith="E1").count() == 200
 
 
-def test_its_query_count_does_not_grow_with_the_batch(client, world):
+def test_it_its_query_count_does_not_grow_with_the_batch(client, world):
     client.force_login(world.city_admin_a)
     assert _queries_of_a_batch(client, 2000, 10) == _queries_of_a_batch(client, 3000, 200)

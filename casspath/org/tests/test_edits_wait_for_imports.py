@@ -96,7 +96,7 @@ def test_it_edits_another_citys_employee_while_a_city_imports(monkeypatch, setti
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_an_org_unit_import_waits_for_a_roster_import(monkeypatch, settings):
+def test_it_an_org_unit_import_waits_for_a_roster_import(monkeypatch, settings):
     world = build_world()
     paused = PausedImport(monkeypatch, world.city_admin_a, roster(("E0002", "赵同事改名", "GZ-TH-01")))
     settings.CASSPATH = {**settings.CASSPATH, "IMPORT_LOCK_WAIT_SECONDS": 0}

@@ -84,7 +84,7 @@ def test_it_still_deactivates_an_ordinary_login_in_the_import(world):
     assert not world.manager.is_active
 
 
-def test_the_command_line_reaches_every_login(world, foreign):
+def test_it_the_command_line_reaches_every_login(world, foreign):
     _import([LEFT_ROW], user=SystemActor.cli())
     foreign.refresh_from_db()
     assert not foreign.is_active

@@ -28,7 +28,7 @@ def queued(world) -> LoginBatch:
     return do_queue_issue_logins(world.team_a, acting_user=world.city_admin_a)  # E0002 has no login
 
 
-def test_its_admin_cancels_a_queued_batch_on_its_page_and_nothing_is_issued(client, world):
+def test_it_its_admin_cancels_a_queued_batch_on_its_page_and_nothing_is_issued(client, world):
     batch = queued(world)
     client.force_login(world.city_admin_a)
     page = client.get(reverse("org:login_batch", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -51,7 +51,7 @@ def test_its_admin_cancels_a_queued_batch_on_its_page_and_nothing_is_issued(clie
     assert "text-bg-danger" not in page and "alert-danger" not in page
 
 
-def test_a_running_batch_cancelled_meanwhile_stops_and_issues_nothing(world):
+def test_it_a_running_batch_cancelled_meanwhile_stops_and_issues_nothing(world):
     batch = queued(world)
 
     def cancelled_while_hashing(done, total):
@@ -64,7 +64,7 @@ def test_a_running_batch_cancelled_meanwhile_stops_and_issues_nothing(world):
     assert not AuditEvent.objects.filter(verb=OrgVerb.ISSUE_LOGINS).exists()
 
 
-def test_a_finished_batch_cannot_be_cancelled(client, world):
+def test_it_a_finished_batch_cannot_be_cancelled(client, world):
     batch = queued(world)
     do_run_login_batch(batch.pk)
     client.force_login(world.city_admin_a)
@@ -78,7 +78,7 @@ def test_a_finished_batch_cannot_be_cancelled(client, world):
     assert not AuditEvent.objects.filter(verb=OrgVerb.CANCEL_LOGINS).exists()
 
 
-def test_an_admin_in_scope_cancels_another_admins_batch_by_api(client, world):
+def test_it_an_admin_in_scope_cancels_another_admins_batch_by_api(client, world):
     batch = queued(world)
     response = client.post(f"{API}/{batch.pk}/cancel", **bearer(world.province_admin))
     assert response.status_code == 200

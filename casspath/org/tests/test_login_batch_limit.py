@@ -50,7 +50,7 @@ def test_it_refuses_on_the_command_line_a_batch_past_the_limit(world, tmp_path):
     assert not Path(tmp_path / "logins.xlsx").exists() and not LoginBatch.objects.exists()
 
 
-def test_a_batch_whose_unit_grew_past_the_limit_after_it_was_queued_fails_saying_why(world):
+def test_it_a_batch_whose_unit_grew_past_the_limit_after_it_was_queued_fails_saying_why(world):
     batch = do_queue_issue_logins(world.team_a, acting_user=world.city_admin_a)  # E0002 only
     for number in ("E0003", "E0004"):
         make_employee(number, "新人", world.team_a)

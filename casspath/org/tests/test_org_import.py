@@ -66,7 +66,7 @@ def test_it_accepts_english_headers_and_kind_codes_from_xlsx(db):
     assert report.ok and report.created == 2
 
 
-def test_reimport_changes_nothing_and_moves_are_applied(world):
+def test_it_reimport_changes_nothing_and_moves_are_applied(world):
     rows = [
         HEADERS,
         ["GD", "广东公司", "", "省公司"],
@@ -83,14 +83,14 @@ def test_reimport_changes_nothing_and_moves_are_applied(world):
     assert team.is_within(world.city_b) and not team.is_within(world.city_a)
 
 
-def test_dry_run_writes_nothing(world):
+def test_it_dry_run_writes_nothing(world):
     before = OrgUnit.objects.count()
     report = _run([HEADERS, ["NEW", "新单位", "GZ", "班组"]], dry_run=True)
     assert report.ok and report.created == 1 and not report.applied
     assert OrgUnit.objects.count() == before
 
 
-def test_cycles_unknown_parents_duplicates_and_bad_kinds_are_row_errors(world):
+def test_it_cycles_unknown_parents_duplicates_and_bad_kinds_are_row_errors(world):
     report = _run(
         [
             HEADERS,
@@ -113,13 +113,13 @@ def test_cycles_unknown_parents_duplicates_and_bad_kinds_are_row_errors(world):
     assert OrgUnit.objects.filter(code__in=["A", "B", "C", "D", "E"]).count() == 0
 
 
-def test_a_cycle_through_existing_units_is_refused(world):
+def test_it_a_cycle_through_existing_units_is_refused(world):
     report = _run([HEADERS, ["GZ", "广州分公司", "GZ-TH-01", "地市公司"]])
     assert not report.ok
     assert "cycle" in report.errors[0].reason_en and report.errors[0].row == 2
 
 
-def test_a_city_admin_cannot_import_units_into_another_city(world):
+def test_it_a_city_admin_cannot_import_units_into_another_city(world):
     report = _run(
         [
             HEADERS,
@@ -143,7 +143,7 @@ def test_a_city_admin_cannot_import_units_into_another_city(world):
     assert own.ok and own.created == 1 and own.unchanged == 1
 
 
-def test_cli_imports_org_units_and_exits_non_zero_on_a_bad_file(world, tmp_path, capsys):
+def test_it_cli_imports_org_units_and_exits_non_zero_on_a_bad_file(world, tmp_path, capsys):
     good = tmp_path / "org.csv"
     good.write_bytes(csv_bytes([HEADERS, ["GZ-TH-02", "政企二班", "GZ-TH", "班组"]]))
     call_command("import", "org", str(good))

@@ -41,7 +41,7 @@ def test_it_writes_a_big_load_as_a_small_one(world, big_load_from_one_row):
             assert cursor.fetchone()[0] == "origin"
 
 
-def test_a_big_load_refuses_a_file_with_a_number_taken_and_writes_nothing(world, big_load_from_one_row):
+def test_it_a_big_load_refuses_a_file_with_a_number_taken_and_writes_nothing(world, big_load_from_one_row):
     rows = roster_rows()
     rows[2][0] = "E0003"
     report = run_import(registry.get("roster"), csv_bytes(rows), "roster.csv", acting_user=SystemActor.cli(),

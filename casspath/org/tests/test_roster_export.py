@@ -13,7 +13,7 @@ from casspath.org.scopes import ScopeRefused
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_export_then_import_is_a_no_op(world, tmp_path, suffix, capsys):
+def test_it_export_then_import_is_a_no_op(world, tmp_path, suffix, capsys):
     Employee.objects.filter(employee_no="E0002").update(status="left", email="zhao@example.com")
     path = tmp_path / f"roster{suffix}"
     call_command("export", "roster", str(path))
@@ -24,7 +24,7 @@ def test_export_then_import_is_a_no_op(world, tmp_path, suffix, capsys):
     assert dict(Employee.objects.values_list("employee_no", "updated_at")) == stamps
 
 
-def test_csv_export_has_a_bom_and_the_import_headers(world, tmp_path):
+def test_it_csv_export_has_a_bom_and_the_import_headers(world, tmp_path):
     path = tmp_path / "roster.csv"
     call_command("export", "roster", str(path))
     data = path.read_bytes()
@@ -34,7 +34,7 @@ def test_csv_export_has_a_bom_and_the_import_headers(world, tmp_path):
     assert ["E0001", "王经理", "13912345678", "", "GZ-TH-01", "客户经理", "2022-03-01", "", "在职"] in rows
 
 
-def test_a_city_admin_exports_only_his_city(world, tmp_path):
+def test_it_a_city_admin_exports_only_his_city(world, tmp_path):
     path = tmp_path / "gz.xlsx"
     call_command("export", "roster", str(path), "--as", "gzadmin")
     sheet = load_workbook(path).active
@@ -43,7 +43,7 @@ def test_a_city_admin_exports_only_his_city(world, tmp_path):
     assert AuditEvent.objects.filter(verb="export.roster", actor=world.city_admin_a).exists()
 
 
-def test_a_manager_exports_only_himself_and_others_are_refused(world, tmp_path):
+def test_it_a_manager_exports_only_himself_and_others_are_refused(world, tmp_path):
     path = tmp_path / "me.csv"
     call_command("export", "roster", str(path), "--as", "E0001")
     rows = read_table(path.read_bytes(), "me.csv").rows

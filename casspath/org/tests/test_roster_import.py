@@ -64,7 +64,7 @@ def test_it_imports_xlsx_with_numbers_and_excel_dates(world):
     assert Employee.objects.get(employee_no="E0003").hire_date == date(2023, 5, 6)
 
 
-def test_dry_run_writes_nothing_but_says_what_would_change(world):
+def test_it_dry_run_writes_nothing_but_says_what_would_change(world):
     rows = roster_rows() + [
         ["E0001", "王经理", "13912345678", "", "GZ-TH-01", "班组长", "2022-03-01", "", "在职"]
     ]
@@ -78,7 +78,7 @@ def test_dry_run_writes_nothing_but_says_what_would_change(world):
     assert not AuditEvent.objects.filter(verb="import.roster").exists()
 
 
-def test_one_bad_row_writes_nothing_and_every_bad_row_is_reported(world):
+def test_it_one_bad_row_writes_nothing_and_every_bad_row_is_reported(world):
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
     rows = [
         ROSTER_HEADERS_ZH,
@@ -111,7 +111,7 @@ def test_one_bad_row_writes_nothing_and_every_bad_row_is_reported(world):
     assert [e.row for e in report.errors] == sorted(e.row for e in report.errors)
 
 
-def test_reimporting_the_same_file_changes_nothing(world):
+def test_it_reimporting_the_same_file_changes_nothing(world):
     data = csv_bytes(roster_rows())
     assert _run(data).created == 2
     stamp = Employee.objects.get(employee_no="E0003").updated_at
@@ -120,7 +120,7 @@ def test_reimporting_the_same_file_changes_nothing(world):
     assert Employee.objects.get(employee_no="E0003").updated_at == stamp
 
 
-def test_an_update_changes_only_the_columns_in_the_file(world):
+def test_it_an_update_changes_only_the_columns_in_the_file(world):
     report = _run(
         csv_bytes(
             [
@@ -136,7 +136,7 @@ def test_an_update_changes_only_the_columns_in_the_file(world):
     assert world.manager_employee.position.code == "account_manager"  # no position column: kept
 
 
-def test_one_audit_row_per_applied_import_with_counts_and_hash(world):
+def test_it_one_audit_row_per_applied_import_with_counts_and_hash(world):
     data = csv_bytes(roster_rows())
     _run(data)
     event = AuditEvent.objects.get(verb="import.roster")
@@ -144,7 +144,7 @@ def test_one_audit_row_per_applied_import_with_counts_and_hash(world):
     assert event.actor_label.startswith("cli:")
 
 
-def test_missing_employees_are_listed_then_marked_left_only_when_asked(world):
+def test_it_missing_employees_are_listed_then_marked_left_only_when_asked(world):
     rows = [
         ROSTER_HEADERS_ZH,
         ["E0001", "王经理", "13912345678", "", "GZ-TH-01", "客户经理", "2022-03-01", "", ""],
@@ -163,7 +163,7 @@ def test_missing_employees_are_listed_then_marked_left_only_when_asked(world):
     assert Employee.objects.get(employee_no="E0001").status == "active"
 
 
-def test_a_blank_status_keeps_a_left_employee_left(world):
+def test_it_a_blank_status_keeps_a_left_employee_left(world):
     Employee.objects.filter(employee_no="E0002").update(status="left")
     report = _run(
         csv_bytes(
@@ -176,7 +176,7 @@ def test_a_blank_status_keeps_a_left_employee_left(world):
     assert report.ok and report.unchanged == 1
 
 
-def test_unknown_columns_are_warnings_and_missing_required_columns_a_file_error(world):
+def test_it_unknown_columns_are_warnings_and_missing_required_columns_a_file_error(world):
     report = _run(
         csv_bytes(
             [[*ROSTER_HEADERS_ZH, "备注"], ["E0003", "钱", "", "", "GZ-TH-01", "", "2020-01-01", "", "", "x"]]
@@ -188,7 +188,7 @@ def test_unknown_columns_are_warnings_and_missing_required_columns_a_file_error(
     assert "单位编码" in refused.file_error["message_zh"] and "hire date" in refused.file_error["message_en"]
 
 
-def test_synonym_headers_and_spacing_are_accepted(world):
+def test_it_synonym_headers_and_spacing_are_accepted(world):
     report = _run(
         csv_bytes(
             [
@@ -201,7 +201,7 @@ def test_synonym_headers_and_spacing_are_accepted(world):
     assert Employee.objects.get(employee_no="E0003").hire_date == date(2020, 1, 5)
 
 
-def test_a_path_matching_two_units_is_refused(world):
+def test_it_a_path_matching_two_units_is_refused(world):
     make_unit("GZ-TH-02", "政企一班", OrgUnit.Kind.TEAM, world.district_a)
     report = _run(
         csv_bytes(
@@ -215,14 +215,14 @@ def test_a_path_matching_two_units_is_refused(world):
 
 
 @pytest.mark.parametrize("path", ["广州分公司/天河区/政企一班", "天河区/政企一班", "/天河区／政企一班/"])
-def test_a_path_may_start_from_the_admins_city_or_any_unit_above(world, path):
+def test_it_a_path_may_start_from_the_admins_city_or_any_unit_above(world, path):
     rows = [["工号", "姓名", "单位编码", "入职日期"], ["E0003", "钱", path, "2020-01-01"]]
     report = _run(csv_bytes(rows), user=world.city_admin_a)
     assert report.ok, report.errors
     assert Employee.objects.get(employee_no="E0003").org_unit == world.team_a
 
 
-def test_a_single_name_is_no_path_and_another_citys_path_reads_as_absent(world):
+def test_it_a_single_name_is_no_path_and_another_citys_path_reads_as_absent(world):
     other_district = make_unit("GZ-YX", "越秀区", OrgUnit.Kind.DISTRICT, world.city_a)
     make_unit("GZ-YX-01", "政企一班", OrgUnit.Kind.TEAM, other_district)
     make_unit("SZ-YX", "越秀区", OrgUnit.Kind.DISTRICT, world.city_b)  # Shenzhen's, out of his scope
@@ -238,7 +238,7 @@ def test_a_single_name_is_no_path_and_another_citys_path_reads_as_absent(world):
     assert _run(csv_bytes(rows), user=world.city_admin_a).ok
 
 
-def test_positions_and_grades_by_code_or_english_name(world):
+def test_it_positions_and_grades_by_code_or_english_name(world):
     report = _run(
         csv_bytes(
             [
@@ -253,7 +253,7 @@ def test_positions_and_grades_by_code_or_english_name(world):
     assert employee.grade == Grade.objects.get(code="expert")
 
 
-def test_a_city_admin_cannot_import_rows_into_another_city(world):
+def test_it_a_city_admin_cannot_import_rows_into_another_city(world):
     rows = [
         ROSTER_HEADERS_ZH,
         ["E0003", "钱", "", "", "GZ-TH-01", "", "2020-01-01", "", ""],
@@ -274,7 +274,7 @@ def test_a_city_admin_cannot_import_rows_into_another_city(world):
     assert Employee.objects.get(employee_no="E0100").org_unit == world.team_b
 
 
-def test_cli_as_a_city_admin_refuses_another_city_and_exits_non_zero(world, tmp_path, capsys):
+def test_it_cli_as_a_city_admin_refuses_another_city_and_exits_non_zero(world, tmp_path, capsys):
     path = tmp_path / "roster.csv"
     path.write_bytes(
         csv_bytes([ROSTER_HEADERS_ZH, ["E0200", "深圳新人", "", "", "SZ-NS-01", "", "2020-01-01", "", ""]])
@@ -290,7 +290,7 @@ def test_cli_as_a_city_admin_refuses_another_city_and_exits_non_zero(world, tmp_
     assert event.actor == world.city_admin_b
 
 
-def test_cli_refuses_a_user_without_the_permission(world, tmp_path):
+def test_it_cli_refuses_a_user_without_the_permission(world, tmp_path):
     path = tmp_path / "roster.csv"
     path.write_bytes(csv_bytes(roster_rows()))
     with pytest.raises(CommandError):
@@ -299,7 +299,7 @@ def test_cli_refuses_a_user_without_the_permission(world, tmp_path):
         call_command("import", "roster", str(path), "--as", "nobody")
 
 
-def test_cli_dry_run_and_deactivate_missing(world, tmp_path, capsys):
+def test_it_cli_dry_run_and_deactivate_missing(world, tmp_path, capsys):
     path = tmp_path / "roster.xlsx"
     path.write_bytes(
         xlsx_bytes(

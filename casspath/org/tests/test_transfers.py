@@ -105,6 +105,6 @@ def test_it_keeps_the_old_citys_admin_to_his_own_units(client, world, mover):
     assert _bindings(mover) == {(Role.ACCOUNT_MANAGER, "SZ-NS-01")}
 
 
-def test_the_system_actor_moves_him_too(world, mover):
+def test_it_the_system_actor_moves_him_too(world, mover):
     assert _import(SystemActor.cli()).ok
     assert Employee.objects.get(employee_no="E0100").org_unit == world.team_a

@@ -70,7 +70,7 @@ def test_it_reads_excel_numbers_and_dates_and_says_it_read_the_wide_form(world):
     assert set(_months(world.colleague)) == {date(2026, 2, 1), date(2026, 3, 1)}
 
 
-def test_line_items_sum_per_month_and_big_deals_are_flagged_or_reach_the_threshold(world, settings):
+def test_it_line_items_sum_per_month_and_big_deals_are_flagged_or_reach_the_threshold(world, settings):
     rows = [
         ["工号", "日期", "金额", "产品", "是否大单"],
         ["E0001", "2026-03-02", "300", "专线", ""],
@@ -92,7 +92,7 @@ def test_line_items_sum_per_month_and_big_deals_are_flagged_or_reach_the_thresho
     assert (record.day, record.month, record.kind) == (date(2026, 3, 2), date(2026, 3, 1), "item")
 
 
-def test_reimporting_a_month_replaces_it_for_the_files_employees_only_and_the_same_file_is_unchanged(world):
+def test_it_replaces_a_month_for_the_files_employees_only_and_the_same_file_is_unchanged(world):
     first = [["工号", "月份", "贡献"], ["E0001", "2026-01", "100"], ["E0001", "2026-02", "200"],
              ["E0002", "2026-01", "300"]]
     assert _run(csv_bytes(first)).created == 3
@@ -114,7 +114,7 @@ def test_reimporting_a_month_replaces_it_for_the_files_employees_only_and_the_sa
     assert (_run(csv_bytes(shuffled)).unchanged, PerformanceRecord.objects.count()) == (2, 4)
 
 
-def test_bad_rows_name_their_row_and_column_in_both_languages_and_nothing_is_written(world):
+def test_it_bad_rows_name_their_row_and_column_in_both_languages_and_nothing_is_written(world):
     rows = [
         ["工号", "月份", "贡献", "大单金额"],
         ["E0001", "2026-13", "100", ""],
@@ -140,7 +140,7 @@ def test_bad_rows_name_their_row_and_column_in_both_languages_and_nothing_is_wri
     assert not AuditEvent.objects.filter(verb="import.performance").exists()
 
 
-def test_line_items_need_a_date_or_a_month_in_it(world):
+def test_it_line_items_need_a_date_or_a_month_in_it(world):
     rows = [["工号", "日期", "月份", "金额"], ["E0001", "2026-03-02", "2026-04", "1"], ["E0001", "", "", "2"]]
     report = _run(csv_bytes(rows))
     assert [(e.row, e.column) for e in report.errors] == [(2, "日期"), (3, "日期")]
@@ -148,7 +148,7 @@ def test_line_items_need_a_date_or_a_month_in_it(world):
     assert no_month.file_error is not None and "日期" in no_month.file_error["message_zh"]
 
 
-def test_a_city_admin_imports_his_citys_employees_only(world):
+def test_it_a_city_admin_imports_his_citys_employees_only(world):
     rows = [["工号", "月份", "贡献"], ["E0001", "2026-01", "100"], ["E0100", "2026-01", "100"]]
     report = _run(csv_bytes(rows), user=world.city_admin_a)
     assert not report.ok
@@ -160,7 +160,7 @@ def test_a_city_admin_imports_his_citys_employees_only(world):
     assert event.org_unit_id == world.city_a.pk
 
 
-def test_a_manager_cannot_import(world, tmp_path):
+def test_it_a_manager_cannot_import(world, tmp_path):
     path = tmp_path / "performance.csv"
     path.write_bytes(csv_bytes([["工号", "月份", "贡献"], ["E0001", "2026-01", "100"]]))
     with pytest.raises(CommandError):
@@ -169,7 +169,7 @@ def test_a_manager_cannot_import(world, tmp_path):
     assert not registry.get("performance").scope.allows(world.manager)
 
 
-def test_the_command_imports_a_file_and_the_records_name_their_run(world, tmp_path, capsys):
+def test_it_the_command_imports_a_file_and_the_records_name_their_run(world, tmp_path, capsys):
     path = tmp_path / "performance.csv"
     path.write_bytes(csv_bytes([["工号", "月份", "贡献"], ["E0001", "2026-01", "100"]]))
     call_command("import", "performance", str(path))
@@ -177,7 +177,7 @@ def test_the_command_imports_a_file_and_the_records_name_their_run(world, tmp_pa
     assert record.import_run is not None and record.import_run.kind == "performance"
 
 
-def test_the_template_is_the_long_form_with_instructions_for_all_three(world):
+def test_it_the_template_is_the_long_form_with_instructions_for_all_three(world):
     book = load_workbook(__import__("io").BytesIO(registry.get("performance").template()))
     headers = [cell.value for cell in book.worksheets[0][1]]
     assert headers == ["工号", "月份", "贡献", "大单金额"]
@@ -185,7 +185,7 @@ def test_the_template_is_the_long_form_with_instructions_for_all_three(world):
     assert "宽表" in text and "明细" in text
 
 
-def test_an_employee_who_left_keeps_his_months(world):
+def test_it_an_employee_who_left_keeps_his_months(world):
     gone = make_employee("E0200", "离职员工", world.team_a)
     gone.status = "left"
     gone.save()

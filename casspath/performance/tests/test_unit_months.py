@@ -61,7 +61,7 @@ def test_it_gives_output_big_deals_and_employed_months_of_a_units_people(world):
     assert figures is not None
 
 
-def test_a_unit_outside_his_scope_or_a_manager_gets_404(world):
+def test_it_a_unit_outside_his_scope_or_a_manager_gets_404(world):
     with pytest.raises(Http404):
         access_unit_performance(world.city_admin_a, "SZ")
     with pytest.raises(Http404):
@@ -69,7 +69,7 @@ def test_a_unit_outside_his_scope_or_a_manager_gets_404(world):
     assert access_unit_performance(world.team_lead, "GZ-TH-01") == world.team_a
 
 
-def test_a_unit_without_records_gives_zeros_in_its_employed_months(world):
+def test_it_a_unit_without_records_gives_zeros_in_its_employed_months(world):
     got = unit_months(world.team_b, date(2026, 1, 1), date(2026, 2, 1))
     assert got.total.shape == (1, 2) and not got.total.any()
     assert np.array_equal(got.employed, [[True, True]])

@@ -91,7 +91,7 @@ def test_it_builds_the_org_tree_and_the_roster(db):
     assert "GD00001" in output and PASSWORD in output
 
 
-def test_its_tenure_spreads_over_the_three_stages(db):
+def test_it_its_tenure_spreads_over_the_three_stages(db):
     demo("--managers", "400", "--seed", "11")
     managers = Employee.objects.exclude(position__code="team_lead").select_related("grade")
     stages = Counter(stage_of(e.hire_date, DEMO_TODAY) for e in managers)
@@ -113,7 +113,7 @@ def test_its_tenure_spreads_over_the_three_stages(db):
     assert mean["growth"] < mean["development"] < mean["maturity"]
 
 
-def test_every_role_has_a_login_that_can_log_in(client, db):
+def test_it_every_role_has_a_login_that_can_log_in(client, db):
     output = demo("--managers", "60", "--seed", "4")
     logins = dict(re.findall(r"^  (\S+) .*\b(training admin|facilitator|executive|internal lecturer|"
                              r"team lead|account manager)\b", output, re.MULTILINE))
@@ -136,7 +136,7 @@ def test_every_role_has_a_login_that_can_log_in(client, db):
     assert len(managers) == 2 and all(Employee.objects.filter(employee_no=u).exists() for u in managers)
 
 
-def test_every_employee_logs_in_with_his_employee_number_unless_he_left(client, db):
+def test_it_every_employee_logs_in_with_his_employee_number_unless_he_left(client, db):
     demo("--managers", "150", "--seed", "8")
     gone = Employee.objects.filter(status=Employee.Status.LEFT).first()
     assert gone is not None
@@ -182,7 +182,7 @@ def test_it_refuses_another_seed_without_reset(db):
     assert dump() == before
 
 
-def test_reset_replaces_the_previous_demo(db):
+def test_it_reset_replaces_the_previous_demo(db):
     demo("--managers", "50", "--seed", "1")
     first = plan_demo(50, 1)
     demo("--managers", "70", "--seed", "2", "--reset")
@@ -200,7 +200,7 @@ def test_reset_replaces_the_previous_demo(db):
     assert "nothing changed" in demo("--managers", "70", "--seed", "2")
 
 
-def test_reset_restores_edited_demo_data(db):
+def test_it_reset_restores_edited_demo_data(db):
     demo("--managers", "30", "--seed", "6")
     before = dump()
     Employee.objects.filter(employee_no="GD00001").update(name="改过的名字")
@@ -224,7 +224,7 @@ def test_it_refuses_a_bad_size(db, managers):
     assert OrgUnit.objects.count() == 0
 
 
-def test_the_same_seed_gives_identical_rows_in_fresh_databases(transactional_db):
+def test_it_the_same_seed_gives_identical_rows_in_fresh_databases(transactional_db):
     demo("--managers", "90", "--seed", "9")
     first = dump()
     call_command("flush", "--no-input", verbosity=0)
@@ -258,7 +258,7 @@ def _plan_digest(seed: int, hash_seed: str, tmp_path) -> str:
 
 
 @pytest.mark.slow
-def test_the_plan_does_not_depend_on_the_process(tmp_path):
+def test_it_the_plan_does_not_depend_on_the_process(tmp_path):
     # Different hash seeds would expose any iteration over a set or an unordered dict.
     plans = [plan_demo(200, 21)]
     with pytest.MonkeyPatch.context() as patch:

@@ -60,7 +60,7 @@ def test_it_keeps_the_default_demo_one_province_of_three_cities(db):
     assert Employee.objects.exclude(position__code="team_lead").count() == 400
 
 
-def test_a_province_of_five_thousand_has_all_its_cities_and_about_435_teams():
+def test_it_a_province_of_five_thousand_has_all_its_cities_and_about_435_teams():
     # The plan alone (no database): what `casspath demo --managers 5000` builds.
     plan = plan_demo(5000, 1)
     kinds = Counter(unit.kind for unit in plan.units)
@@ -70,7 +70,7 @@ def test_a_province_of_five_thousand_has_all_its_cities_and_about_435_teams():
 
 
 @pytest.mark.slow
-def test_a_hundred_thousand_managers_are_a_national_company_of_about_8700_teams():
+def test_it_a_hundred_thousand_managers_are_a_national_company_of_about_8700_teams():
     plan = plan_demo(100_000, 1)
     kinds = Counter(unit.kind for unit in plan.units)
     assert kinds["national"] == 1 and kinds["province"] == 20 and kinds["department"] == 40
@@ -85,7 +85,7 @@ def test_a_hundred_thousand_managers_are_a_national_company_of_about_8700_teams(
                                                                 "dgadmin", "consultant", "analyst"]
 
 
-def test_every_unit_code_of_the_biggest_demo_is_unique():
+def test_it_every_unit_code_of_the_biggest_demo_is_unique():
     # Every province, city and district list, as the largest demo uses them all.
     codes = ["HQ"]
     for code, _name, _weight, _admin, districts in CITIES:
@@ -100,7 +100,7 @@ def test_every_unit_code_of_the_biggest_demo_is_unique():
     assert all(re.fullmatch(r"[A-Z0-9-]+", code) for code in codes)
 
 
-def test_a_national_company_holds_its_provinces_and_the_same_logins(client, db, small_provinces):
+def test_it_a_national_company_holds_its_provinces_and_the_same_logins(client, db, small_provinces):
     output = demo("--managers", "200", "--seed", "2")
     root = OrgUnit.objects.get(parent=None)
     assert (root.code, root.name, root.kind) == ("HQ", "集团公司", "national")
@@ -130,7 +130,7 @@ def test_a_national_company_holds_its_provinces_and_the_same_logins(client, db, 
     assert CompetencyModel.objects.get().org_unit == root
 
 
-def test_every_row_it_writes_is_valid(db, small_provinces):
+def test_it_every_row_it_writes_is_valid(db, small_provinces):
     # The build validates the first rows of each kind and writes the rest in batches: here
     # every row is validated as a form would.
     demo("--managers", "200", "--seed", "5")
@@ -142,7 +142,7 @@ def test_every_row_it_writes_is_valid(db, small_provinces):
     assert User.objects.filter(employee__status=Employee.Status.LEFT, is_active=True).count() == 0
 
 
-def test_the_same_seed_gives_the_same_national_company(transactional_db, small_provinces):
+def test_it_the_same_seed_gives_the_same_national_company(transactional_db, small_provinces):
     demo("--managers", "150", "--seed", "9")
     first = hashlib.sha256(repr(dump()).encode()).hexdigest()
     demo("--managers", "150", "--seed", "9", "--reset")
@@ -151,7 +151,7 @@ def test_the_same_seed_gives_the_same_national_company(transactional_db, small_p
     assert hashlib.sha256(repr(dump()).encode()).hexdigest() != first
 
 
-def test_a_long_build_says_where_it_is(db, monkeypatch):
+def test_it_a_long_build_says_where_it_is(db, monkeypatch):
     monkeypatch.setattr(core_demo, "PROGRESS_EVERY", 0.0)
     monkeypatch.setattr(core_demo, "INSERT_BATCH", 20)
     output = demo("--managers", "60", "--seed", "4")
@@ -161,6 +161,6 @@ def test_a_long_build_says_where_it_is(db, monkeypatch):
     assert "Demo company built" in output
 
 
-def test_a_quick_build_prints_no_progress(db):
+def test_it_a_quick_build_prints_no_progress(db):
     output = demo("--managers", "30", "--seed", "4")
     assert "  … " not in output

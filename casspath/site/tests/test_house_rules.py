@@ -226,3 +226,15 @@ def test_it_lets_actions_and_importers_write_and_access_load():
     assert check("org/importers/roster.py", "Employee.objects.filter(x=1).update(y=2)\n") == []
     assert check("org/access.py", "Employee.objects.get(pk=1)\n") == []
     assert [f.line for f in check("org/forms.py", "def f(e):\n    e.save()\n")] == [2]
+
+
+def test_it_finds_every_test_named_for_what_it_does():
+    """Tests read as sentences about the product: `test_it_...` (docs/CONTRIBUTING.md)."""
+    misnamed = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"
+        for path in ROOT.rglob("test_*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.startswith("test_") and not node.name.startswith("test_it_")
+    ]
+    assert not misnamed, misnamed
