@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from casspath.core.cli_actor import acting_user_from_option
 from casspath.core.demo import DemoError
 from casspath.org.models import Role
-from casspath.site.demo import do_build_demo
+from casspath.site.demo import do_build_demo, refresh_planner_statistics
 
 ROLE_TEXT = {
     Role.TRAINING_ADMIN: "培训管理员 training admin",
@@ -44,6 +44,8 @@ class Command(BaseCommand):
                                     acting_user=acting_user, on_progress=self._progress)
         except DemoError as exc:
             raise CommandError(f"{exc.message_zh}\n{exc.message_en}") from None
+        if summary.built:
+            refresh_planner_statistics()
         seconds = time.monotonic() - started
         out = self.stdout.write
         if summary.replaced:
