@@ -1,7 +1,9 @@
 // The org tree opens level by level: a unit's toggle button shows or hides its children,
 // fetching them (an htmx fragment) the first time. Buttons and links are the keyboard's:
 // Tab moves between them, Enter or Space opens and closes. "Show more" is plain htmx; the
-// first unit it adds carries autofocus, which htmx focuses. No inline script (CSP).
+// first unit it adds is marked data-tree-focus and focused here once. Not the autofocus
+// attribute: the browser would focus it again at its next paint, after the user has moved
+// on. No inline script (CSP).
 (function () {
   function message(list, text) {
     var item = document.createElement("li");
@@ -47,6 +49,13 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".tree .tree-toggle");
     if (button) toggle(button);
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    var link = document.querySelector(".tree [data-tree-focus]");
+    if (!link) return;
+    link.removeAttribute("data-tree-focus");
+    link.focus();
   });
 
   // A unit revealed (?open=CODE, from the search): into view, its link focused. After the
