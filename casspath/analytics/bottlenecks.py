@@ -22,6 +22,14 @@ Standardised shortfall, positive when the tier is below its reference:
   `mean_gap` still says by how much).
 Ranking: by g descending, NaN last, ties in the order of `codes`. A tier's `bottlenecks` are
 the ranked dimensions with g > 0 (best first: the largest shortfall first).
+
+A tier's profile (the heat map of tiers × dimensions): per dimension, the count and the mean
+level of the tier's managers rated on it (NaN when none is).
+
+The leading bottlenecks (what a finding names): the ranked dimensions whose interval lies
+above zero (ci_low > 0) and whose g is at least LEADING_SHARE of the first one's, at most
+LEADING_AT_MOST of them. Several dimensions planted at equal strength come out together; a
+dimension far behind the first is a lesser gap, not what holds the tier back.
 """
 
 from collections.abc import Sequence
@@ -65,6 +73,40 @@ class TierBottlenecks:
     @property
     def bottlenecks(self) -> list[str]:
         return [gap.dimension for gap in self.ranking if gap.effect > 0]
+
+
+LEADING_SHARE = 2 / 3
+LEADING_AT_MOST = 3
+
+
+def leading(ranking: Sequence[Gap], share: float = LEADING_SHARE,
+            at_most: int = LEADING_AT_MOST) -> list[Gap]:
+    """The leading bottlenecks of a ranking (largest shortfall first), as the module says."""
+    sure = [gap for gap in ranking if gap.ci_low > 0]  # NaN compares False: left out
+    if not sure:
+        return []
+    first = sure[0].effect
+    return [gap for gap in sure if gap.effect >= share * first][:at_most]
+
+
+@dataclass(frozen=True)
+class TierProfile:
+    tier: Tier
+    n: NDArray[np.int64]  # (D,) rated per dimension
+    mean: NDArray[np.float64]  # (D,) mean level, NaN when nobody is rated
+
+
+def tier_profiles(levels: ArrayLike, tiers: ArrayLike) -> list[TierProfile]:
+    """Per tier, high first: each dimension's count rated and mean level."""
+    x = np.asarray(levels, dtype=np.float64)
+    t = np.asarray(tiers)
+    if x.ndim != 2 or t.shape != (x.shape[0],):
+        raise AnalyticsInputError(f"levels {x.shape} and tiers {t.shape} do not match")
+    profiles = []
+    for tier in (Tier.HIGH, Tier.MIDDLE, Tier.LOW):
+        n, mean, _ = _moments(x[t == tier])
+        profiles.append(TierProfile(tier, n.astype(np.int64), mean))
+    return profiles
 
 
 def _moments(x: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:

@@ -13,7 +13,9 @@ This is what the performance app calls once it has read the period from the data
   tier's bottlenecks; without it the high tier has none).
 Managers never employed in the period are not counted anywhere. Everything except
 `output_per_head.all` and the monthly trend with big deals uses output excluding big deals
-(CONTRACTS.md). The figures' definitions are in each module's docstring.
+(CONTRACTS.md). The figures' definitions are in each module's docstring. The histogram
+spans [min(0, min x), the 95th percentile] so that a few big sellers do not squeeze everyone
+into the first bin; those above are counted in `histogram.above`.
 
 Issue 7's JSON reads: headcount; output_per_head.mean / median = output_per_head.all's,
 mean_excluding_big_deals = output_per_head.excluding_big_deals.mean; distribution.zero_share,
@@ -55,8 +57,10 @@ class Diagnosis:
     trend: output.MonthlyTrend  # with big deals
     trend_excluding_big_deals: output.MonthlyTrend
     tiers: NDArray[np.int8]  # per counted manager, in input order of those counted
+    period_output: NDArray[np.float64]  # per counted manager: excluding big deals, the tiers' measure
     counted: NDArray[np.bool_]  # (N,): who is counted (employed at least one month)
     tier_bottlenecks: list[bottlenecks.TierBottlenecks]
+    tier_profiles: list[bottlenecks.TierProfile]
     correlations: list[correlation.Correlation]
     regression: correlation.Regression | None
 
@@ -93,14 +97,27 @@ def diagnose(total: ArrayLike, big_deals: ArrayLike, employed: ArrayLike, levels
         zero_share=distribution.zero_share(period),
         below_500_share=distribution.below_share(period, 500.0),
         buckets=distribution.buckets(period, bucket_edges),
-        histogram=distribution.histogram(period, histogram_bins),
+        histogram=distribution.histogram(period, histogram_bins, _histogram_range(period)),
         lorenz=distribution.lorenz(period),
         gini=distribution.gini(period),
         trend=output.monthly_trend(all_output, mask),
         trend_excluding_big_deals=output.monthly_trend(without_big, mask),
         tiers=tier_of,
+        period_output=period,
         counted=counted,
         tier_bottlenecks=bottlenecks.tier_bottlenecks(rated, tier_of, codes, req),
+        tier_profiles=bottlenecks.tier_profiles(rated, tier_of),
         correlations=correlation.skill_correlations(rated, period, codes, years),
         regression=correlation.output_regression(rated, period, codes, years) if regression else None,
     )
+
+
+HISTOGRAM_UP_TO_QUANTILE = 0.95
+
+
+def _histogram_range(period: NDArray[np.float64]) -> tuple[float, float] | None:
+    """[min(0, min x), the 95th percentile], or None (the whole range) when that is empty."""
+    if period.size == 0:
+        return None
+    lo, hi = min(0.0, float(period.min())), float(np.quantile(period, HISTOGRAM_UP_TO_QUANTILE))
+    return (lo, hi) if hi > lo else None

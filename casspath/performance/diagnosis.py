@@ -17,8 +17,11 @@ from datetime import date, timedelta
 import numpy as np
 from django.db.models import Max
 
+from casspath.analytics.bottlenecks import Gap, leading
+from casspath.analytics.correlation import Regression
 from casspath.analytics.diagnosis import Diagnosis, diagnose
 from casspath.analytics.errors import AnalyticsInputError
+from casspath.analytics.tiers import Tier
 from casspath.assess.queries import unit_current_levels
 from casspath.competency.models import CompetencyModel, Dimension
 from casspath.competency.queries import effective_requirements, published_models_applying
@@ -26,6 +29,7 @@ from casspath.core.errors import BilingualError
 from casspath.core.validators import parse_month
 from casspath.org.models import Employee, OrgUnit
 from casspath.org.queries import StageLookup
+from casspath.performance.findings import tier_finding
 from casspath.performance.models import PerformanceRecord
 from casspath.performance.queries import months_between, unit_months
 
@@ -122,9 +126,22 @@ def applying_model(unit: OrgUnit) -> CompetencyModel:
     return model
 
 
+@dataclass(frozen=True)
+class Computed:
+    figures: dict  # issue 7's JSON
+    # Who is in which tier, for the drill-down: (employee id, tier code, period output
+    # excluding big deals) of every manager counted, in employee id order.
+    members: list[tuple[int, str, float]]
+
+
 def compute(user, unit: OrgUnit, period: Period, progress=None) -> dict:
     """The figures of `unit` (accessed by `user`) over `period`, as issue 7's JSON (NaN as
     None). `progress(phase)` is called before each step."""
+    return compute_diagnosis(user, unit, period, progress).figures
+
+
+def compute_diagnosis(user, unit: OrgUnit, period: Period, progress=None) -> Computed:
+    """The figures and the tiers' members (see Computed)."""
     step = progress or (lambda phase: None)
     model = applying_model(unit)
     step("reading")
@@ -153,12 +170,15 @@ def compute(user, unit: OrgUnit, period: Period, progress=None) -> dict:
     except AnalyticsInputError as bad:
         raise DiagnosisError(f"无法计算诊断：{bad}", f"The diagnosis cannot be computed: {bad}") from None
     names = {code: (name, name_en) for code, name, name_en in dimensions}
-    return figures(result, names) | {
+    counted = ids[result.counted]
+    members = [(int(pk), Tier(tier).code, float(value))
+               for pk, tier, value in zip(counted, result.tiers, result.period_output, strict=True)]
+    return Computed(figures(result, names, months_between(period.first, period.last)) | {
         "unit": {"code": unit.code, "name": unit.name},
         "period": period.as_dict(),
         "model": {"family": model.family, "version": model.version, "name": model.name},
         "method_notes": METHOD_NOTES,
-    }
+    }, members)
 
 
 def _tenure_and_requirements(model: CompetencyModel, unit: OrgUnit, ids: list[int], codes: list[str],
@@ -196,9 +216,35 @@ def _number(value) -> float | None:
     return None if math.isnan(value) or math.isinf(value) else value
 
 
-def figures(result: Diagnosis, names: dict[str, tuple[str, str]]) -> dict:
-    """Issue 7's JSON keys from the analytics' result (NaN as None)."""
+def _numbers(values) -> list[float | None]:
+    return [_number(value) for value in values]
+
+
+def _gap(gap: Gap, names: dict[str, tuple[str, str]]) -> dict:
+    name, name_en = names.get(gap.dimension, ("", ""))
+    return {"dimension": gap.dimension, "name": name, "name_en": name_en, "n": gap.n,
+            "mean": _number(gap.mean), "reference_n": gap.reference_n,
+            "reference_mean": _number(gap.reference_mean), "mean_gap": _number(gap.mean_gap),
+            "effect": _number(gap.effect), "ci_low": _number(gap.ci_low), "ci_high": _number(gap.ci_high)}
+
+
+def _regression(regression: Regression | None) -> dict | None:
+    if regression is None:
+        return None
+    return {"n": regression.n, "r_squared": _number(regression.r_squared), "cov_type": regression.cov_type,
+            "outcome": "log(1 + output)",
+            "terms": [{"name": t.name, "coef": _number(t.coef), "se": _number(t.se), "p": _number(t.p),
+                       "ci_low": _number(t.ci_low), "ci_high": _number(t.ci_high)} for t in regression.terms],
+            "dropped": [{"dimension": code, "reason": reason} for code, reason in regression.dropped]}
+
+
+def figures(result: Diagnosis, names: dict[str, tuple[str, str]], months: list[date]) -> dict:
+    """Issue 7's JSON keys from the analytics' result (NaN as None), and beside them what the
+    page and the reports draw: histogram, Lorenz curve, monthly trend, the tiers' profiles and
+    rankings with their intervals, the findings, the regression."""
     per_head = result.output_per_head
+    codes = [c.dimension for c in result.correlations]
+    profiles = {profile.tier: profile for profile in result.tier_profiles}
     return {
         "headcount": result.headcount,
         "output_per_head": {
@@ -214,14 +260,32 @@ def figures(result: Diagnosis, names: dict[str, tuple[str, str]]) -> dict:
             "buckets": [{"lower": b.lower, "upper": b.upper, "count": b.count, "share": _number(b.share)}
                         for b in result.buckets],
         },
+        "histogram": {"edges": _numbers(result.histogram.edges), "counts": result.histogram.counts.tolist(),
+                      "below": result.histogram.below, "above": result.histogram.above},
+        "lorenz": {"people": _numbers(result.lorenz.people), "output": _numbers(result.lorenz.output)},
         "gini": _number(result.gini),
+        "trend": {"months": [f"{month:%Y-%m}" for month in months],
+                  "headcount": result.trend.headcount.tolist(),
+                  "per_head": _numbers(result.trend.per_head),
+                  "per_head_excluding_big_deals": _numbers(result.trend_excluding_big_deals.per_head)},
         "tiers": [{"tier": t.tier.code, "count": t.count, "reference": t.reference,
-                   "bottlenecks": t.bottlenecks} for t in result.tier_bottlenecks],
+                   "bottlenecks": t.bottlenecks,
+                   "leading": [gap.dimension for gap in leading(t.ranking)],
+                   "finding": tier_finding(t, names),
+                   "ranking": [_gap(gap, names) for gap in t.ranking],
+                   "versus_requirement": (None if t.versus_requirement is None
+                                          else [_gap(gap, names) for gap in t.versus_requirement]),
+                   "profile": {"dimensions": codes, "n": profiles[t.tier].n.tolist(),
+                               "mean": _numbers(profiles[t.tier].mean)}}
+                  for t in result.tier_bottlenecks],
         "correlations": [
             {"dimension": c.dimension, "name": names.get(c.dimension, ("", ""))[0],
              "name_en": names.get(c.dimension, ("", ""))[1], "n": c.n,
              "rho": _number(c.rho), "ci_low": _number(c.ci_low), "ci_high": _number(c.ci_high),
-             "p": _number(c.p), "q": _number(c.q), "pearson_r": _number(c.pearson_r)}
+             "p": _number(c.p), "q": _number(c.q), "pearson_r": _number(c.pearson_r),
+             "partial_n": c.partial_n, "partial_rho": _number(c.partial_rho),
+             "partial_p": _number(c.partial_p)}
             for c in result.correlations
         ],
+        "regression": _regression(result.regression),
     }

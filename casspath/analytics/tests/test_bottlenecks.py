@@ -137,3 +137,18 @@ def test_it_refuses_shapes_that_disagree(world):
         tier_bottlenecks(levels, tiers, CODES, requirement[:5])
     with pytest.raises(AnalyticsInputError):
         tier_bottlenecks(levels, tiers, CODES, np.array([3.0, 4.0]))
+
+
+def test_it_leads_with_the_sure_shortfalls_near_the_first():
+    from casspath.analytics.bottlenecks import Gap, leading
+
+    def gap(code, effect, ci_low):
+        return Gap(code, 50, 3.0, 50, 3.5, 0.5, effect, ci_low, effect + 0.3)
+
+    ranking = [gap("D01", 0.9, 0.5), gap("D03", 0.7, 0.3), gap("D02", 0.5, 0.1), gap("D04", 0.65, -0.1),
+               gap("D05", float("nan"), float("nan"))]
+    # D02 is sure but under 2/3 of the first (0.6); D04's interval reaches below zero.
+    assert [g.dimension for g in leading(ranking)] == ["D01", "D03"]
+    assert leading([gap("D01", 0.2, -0.1)]) == []
+    many = [gap(f"D{i:02d}", 0.9, 0.5) for i in range(1, 6)]
+    assert len(leading(many)) == 3

@@ -82,3 +82,27 @@ def test_it_diagnoses_nobody():
     assert result.headcount == 0 and np.isnan(result.output_per_head.all.mean)
     assert np.isnan(result.zero_share) and np.isnan(result.gini)
     assert np.isnan(result.trend.per_head).all()
+
+
+def test_it_bins_the_histogram_up_to_the_95th_percentile(world):
+    total, big, employed, levels, _ = world
+    result = diagnose(total, big, employed, levels, CODES, regression=False)
+    period = period_output(total - big, employed)[2:]
+    assert result.histogram.edges[0] == 0.0
+    assert result.histogram.edges[-1] == pytest.approx(np.quantile(period, 0.95))
+    assert result.histogram.above == int((period > np.quantile(period, 0.95)).sum()) > 0
+    assert int(result.histogram.counts.sum()) + result.histogram.above == 78
+    assert result.period_output.tolist() == period.tolist()
+
+
+def test_it_profiles_each_tier_on_each_dimension(world):
+    total, big, employed, levels, _ = world
+    levels = levels.copy()
+    levels[:, 2] = np.nan  # nobody rated on D03
+    result = diagnose(total, big, employed, levels, CODES, regression=False)
+    rated = levels[2:]
+    for profile in result.tier_profiles:
+        members = result.tiers == profile.tier
+        assert profile.n.tolist() == [int(members.sum())] * 2 + [0]
+        assert profile.mean[:2] == pytest.approx(rated[members, :2].mean(axis=0))
+        assert np.isnan(profile.mean[2])

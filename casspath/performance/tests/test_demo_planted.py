@@ -126,3 +126,19 @@ def test_it_rates_a_national_company_by_the_survey_alone(monkeypatch):
     people = assess_demo.planned_managers(plan_demo(60, 5))
     assert set(Evidence.objects.values_list("source", flat=True)) == {"survey"}
     assert Evidence.objects.count() == len(people) * 18
+
+
+def test_it_names_the_planted_bottlenecks_in_each_tiers_finding():
+    from casspath.analytics.bottlenecks import leading
+
+    first = {tier: 0 for tier in PLANTED}
+    every = {tier: 0 for tier in PLANTED}
+    for seed in SEEDS:
+        for found in diagnosed(MANAGERS, seed).tier_bottlenecks:
+            named = [gap.dimension for gap in leading(found.ranking)]
+            code = found.tier.code
+            first[code] += bool(named) and named[0] in PLANTED[code]
+            every[code] += PLANTED[code] <= set(named)
+    for code in PLANTED:
+        assert first[code] >= 0.95 * len(SEEDS), (code, first[code])
+        assert every[code] >= 0.8 * len(SEEDS), (code, every[code])

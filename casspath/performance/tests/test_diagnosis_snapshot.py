@@ -48,6 +48,30 @@ def test_it_stores_a_dated_snapshot_of_the_units_figures(world, diagnosable):
     assert sorted(verbs) == ["performance.diagnose", "performance.queue_diagnosis"]
 
 
+def test_it_stores_what_the_charts_and_the_findings_draw(world, diagnosable):
+    period = Period(date(2026, 1, 1), date(2026, 5, 1))
+    snapshot = do_diagnose(world.city_a, period, acting_user=world.city_admin_a)
+    figures = snapshot.figures
+    assert figures["trend"]["months"] == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
+    assert len(figures["trend"]["per_head"]) == 5 == len(figures["trend"]["headcount"])
+    histogram = figures["histogram"]
+    assert len(histogram["edges"]) == len(histogram["counts"]) + 1
+    assert sum(histogram["counts"]) + histogram["above"] + histogram["below"] == 13
+    lorenz = figures["lorenz"]
+    assert lorenz["people"][0] == 0 and lorenz["people"][-1] == 1 and lorenz["output"][-1] == pytest.approx(1)
+    low = figures["tiers"][2]
+    assert low["finding"]["zh"].startswith(f"绩差客户经理（{low['count']} 人）")
+    assert low["finding"]["en"].startswith(f"Low performers ({low['count']})")
+    assert [gap["dimension"] for gap in low["ranking"]][:1] == low["bottlenecks"][:1]
+    assert low["ranking"][0]["name"] == "目标客户寻找" and low["ranking"][0]["ci_low"] is not None
+    assert len(low["profile"]["mean"]) == 18 == len(low["profile"]["dimensions"])
+    assert figures["tiers"][0]["versus_requirement"] is not None
+    regression = figures["regression"]
+    assert regression["cov_type"] == "HC3" and regression["terms"][0]["name"] == "const"
+    assert {"dimension": "D09", "reason": "unrated"} in regression["dropped"]
+    assert "partial_rho" in figures["correlations"][0]
+
+
 def test_it_lists_and_reads_snapshots_only_within_the_readers_scope(world, diagnosable):
     period = Period(date(2026, 1, 1), date(2026, 5, 1))
     snapshot = do_diagnose(world.city_a, period, acting_user=world.province_admin)
