@@ -52,6 +52,7 @@ def test_it_stores_what_the_charts_and_the_findings_draw(world, diagnosable):
     period = Period(date(2026, 1, 1), date(2026, 5, 1))
     snapshot = do_diagnose(world.city_a, period, acting_user=world.city_admin_a)
     figures = snapshot.figures
+    assert figures is not None
     assert figures["trend"]["months"] == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
     assert len(figures["trend"]["per_head"]) == 5 == len(figures["trend"]["headcount"])
     histogram = figures["histogram"]
