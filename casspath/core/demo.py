@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
+from casspath.core import bulk
 from casspath.core.errors import BilingualError
 
 # Tenure is measured on this day, not today, so that a seed's stages never drift.
@@ -26,8 +27,6 @@ MAX_MANAGERS = 200_000
 CHUNK = 5000
 # A build prints where it is at most this often (seconds), and not at all when it is quicker.
 PROGRESS_EVERY = 3.0
-# Rows per INSERT batch on SQLite (COPY streams them all on PostgreSQL).
-INSERT_BATCH = 5000
 
 
 class DemoError(BilingualError):
@@ -112,14 +111,12 @@ def pairs(queryset, key: str, values, *fields: str) -> list[tuple]:
 
 
 
-_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
-
-
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence],
                 run: DemoRun | None = None, what: str = "") -> None:
     """INSERT `rows` (tuples of the values of `fields`: field names or attnames such as
-    "org_unit_id") into `model`'s table: COPY on PostgreSQL, executemany in batches on SQLite.
-    The other columns take their defaults (auto_now and auto_now_add fields: now).
+    "org_unit_id") into `model`'s table through the one bulk writer (core/bulk.py: COPY on
+    PostgreSQL, multi-row INSERTs on SQLite). The other columns take their defaults
+    (auto_now and auto_now_add fields: now).
 
     For the demo's 100,000s of rows: `bulk_create` builds a model instance and compiles each
     value (a minute for 300,000 rows), where the database needs seconds. No signals are sent
@@ -128,57 +125,24 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
     """
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
-    if not all(isinstance(field, models.Field) and field.column for field in given):
+    if not all(isinstance(f, models.Field) and f.column for f in given):
         raise ValueError(f"not all of {fields} are columns of {meta.label}")
-    others = [f for f in meta.concrete_fields if f not in given and not isinstance(f, models.AutoField)]
+    if not rows:
+        return
+    names = list(fields)
+    columns: list[bulk.Column] = [list(column) for column in zip(*rows, strict=True)]
     now = timezone.now()
-    defaults: list = []
-    for other in others:
+    for other in meta.concrete_fields:
+        if other in given or isinstance(other, models.AutoField):
+            continue
         if getattr(other, "auto_now", False) or getattr(other, "auto_now_add", False):
-            defaults.append(now if isinstance(other, models.DateTimeField) else now.date())
+            default = now if isinstance(other, models.DateTimeField) else now.date()
         elif other.null or other.get_default() is not None:  # "" for text fields
-            defaults.append(other.get_default())
+            default = other.get_default()
         else:
             raise ValueError(f"{meta.label}.{other.name} has no default: give it")
-    columns = [field for field in [*given, *others] if isinstance(field, models.Field)]
-    converters = [_converter(column) for column in columns]
-    tail = tuple(convert(value) if convert else value
-                 for convert, value in zip(converters[len(given):], defaults, strict=True))
-    head_converters = list(enumerate(converters[:len(given)]))
-    converting = [(i, convert) for i, convert in head_converters if convert is not None]
-
-    def prepared(row: Sequence) -> tuple:
-        if converting:
-            row = list(row)
-            for i, convert in converting:
-                row[i] = convert(row[i])
-        return (*row, *tail)
-
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(str(column.column)) for column in columns)
-    table = quote(meta.db_table)
+        names.append(other.attname)
+        columns.append(bulk.Same(default))
     total = len(rows)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608 - model names
-                for done, row in enumerate(rows, start=1):
-                    copy.write_row(prepared(row))
-                    if run is not None and done % INSERT_BATCH == 0:
-                        run.progress(what, done, total)
-            return
-        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-        for start in range(0, total, INSERT_BATCH):
-            cursor.executemany(sql, [prepared(row) for row in rows[start:start + INSERT_BATCH]])
-            if run is not None:
-                run.progress(what, min(start + INSERT_BATCH, total), total)
-
-
-def _converter(column: models.Field) -> Callable[[Any], Any] | None:
-    """How a Python value becomes the driver's; None where the driver takes it as it is."""
-    if isinstance(column, models.DateTimeField):
-        return None if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value
-    if isinstance(column, models.DateField):
-        return None if connection.vendor == "postgresql" else connection.ops.adapt_datefield_value
-    if isinstance(column, _AS_IS):
-        return None
-    return lambda value: column.get_db_prep_save(value, connection)
+    bulk.insert_rows(model, names, columns,
+                     None if run is None else (lambda done: run.progress(what, done, total)))

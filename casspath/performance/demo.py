@@ -18,7 +18,7 @@ Months before a manager's hire month have no record (he was not employed).
 
 `planted_output(...)` is pure (numpy, one Generator seeded from the demo's seed);
 `PerformanceDemo.build` writes monthly summaries and the big deals' line items with
-core/demo.insert_rows (COPY on PostgreSQL).
+core/demo.insert_rows (the one bulk writer, core/bulk.py).
 """
 
 from dataclasses import dataclass

@@ -37,7 +37,7 @@ class PerformanceRecord(models.Model):
     # both the import (an employee's months) and the reader (a unit's employees' months,
     # reached from OrgUnit.path through Employee); the foreign keys carry no index of their
     # own. Their database constraints stay: the import's bulk writer checks them set-based
-    # on PostgreSQL (imports/bulk.py) instead of row by row. Django deletes an employee's
+    # on PostgreSQL (core/bulk.py) instead of row by row. Django deletes an employee's
     # records with him (CASCADE is Django's, not the database's).
     employee = models.ForeignKey(
         Employee, on_delete=models.CASCADE, related_name="performance_records",

@@ -1,4 +1,4 @@
-"""The roster import's raw writers: INSERT (imports/bulk.py's, COPY on PostgreSQL) and
+"""The roster import's raw writers: INSERT (core/bulk.py's, COPY on PostgreSQL) and
 UPDATE of employees.
 
 The column parsers validated every value already; these only assemble parameters and run
@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from django.db import connection
 from django.db.models import Field, ForeignObjectRel
 
-from casspath.imports import bulk
+from casspath.core import bulk
 from casspath.org import search
 from casspath.org.models import Employee
 
@@ -29,7 +29,7 @@ WRITE_BATCH = 5000  # updates an executemany
 def insert_employees(attrs: list[str], numbers: list[str], columns: list[list], rows: list[int], now,
                      progress: Callable[[int], None] | None = None) -> None:
     """INSERT the new employees (`rows`: their indexes in the table) through the shared bulk
-    writer (imports/bulk.py: COPY on PostgreSQL, multi-row INSERTs on SQLite), their values
+    writer (core/bulk.py: COPY on PostgreSQL, multi-row INSERTs on SQLite), their values
     assembled column by column. `progress(done)` is called between statements.
 
     Same effect as `bulk_create`, whose per-field compilation costs ~10 µs per cell (12 s for

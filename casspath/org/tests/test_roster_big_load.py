@@ -18,7 +18,7 @@ from casspath.org.models import Employee
 def big_load_from_one_row(monkeypatch):
     monkeypatch.setattr("casspath.org.importers.writes.BIG_LOAD", 1)
     monkeypatch.setattr("casspath.org.importers.writes.SQLITE_REBUILD_INDEXES_FROM", 1)
-    monkeypatch.setattr("casspath.imports.bulk.ROWS_A_STATEMENT", 1)  # SQLite: no row left over
+    monkeypatch.setattr("casspath.core.bulk.ROWS_A_STATEMENT", 1)  # SQLite: no row left over
 
 
 def test_it_writes_a_big_load_as_a_small_one(world, big_load_from_one_row):

@@ -3,7 +3,7 @@ whole; months and employees the file does not name are left as they are.
 
 The database is read once (the records of the file's months, within the actor's scope), each
 (employee, month) compared as the multiset of its records, and the changed months deleted
-and inserted set-based (imports/bulk.py: COPY on PostgreSQL). So importing the same file
+and inserted set-based (core/bulk.py: COPY on PostgreSQL). So importing the same file
 again reads, compares and writes nothing ("unchanged").
 """
 
@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from casspath.imports import bulk
+from casspath.core import bulk
 from casspath.imports.framework import RunContext
 from casspath.imports.report import PREVIEW_LIMIT, Change, ImportReport
 from casspath.org import scopes

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from casspath.competency.models import CompetencyModel
+from casspath.core import bulk
 from casspath.core import demo as core_demo
 from casspath.core.models import User
 from casspath.org import demo as org_demo
@@ -153,7 +154,8 @@ def test_it_the_same_seed_gives_the_same_national_company(transactional_db, smal
 
 def test_it_a_long_build_says_where_it_is(db, monkeypatch):
     monkeypatch.setattr(core_demo, "PROGRESS_EVERY", 0.0)
-    monkeypatch.setattr(core_demo, "INSERT_BATCH", 20)
+    monkeypatch.setattr(bulk, "COPY_BATCH", 20)  # the bulk writer reports between batches
+    monkeypatch.setattr(bulk, "WRITE_BATCH", 20)
     output = demo("--managers", "60", "--seed", "4")
     progress = [line for line in output.splitlines() if line.startswith("  … ")]
     assert any(re.fullmatch(r"  … employees \d+/6\d \(\d+ s\)", line) for line in progress), progress

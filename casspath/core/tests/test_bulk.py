@@ -1,4 +1,4 @@
-"""imports/bulk.py, the one bulk writer: rows written as given (escapes, NULLs, dates,
+"""core/bulk.py, the one bulk writer: rows written as given (escapes, NULLs, dates,
 decimals, constant columns), and foreign keys enforced whichever way they are checked (row
 by row, or at once after a replica-mode COPY on PostgreSQL)."""
 
@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from casspath.imports import bulk
+from casspath.core import bulk
 from casspath.performance.models import PerformanceRecord
 
 FIELDS = ("employee_id", "month", "day", "kind", "amount", "product", "flagged", "big_deal_amount")
