@@ -123,9 +123,12 @@ def email(value: str) -> str:
     return value
 
 
+# A time of day after the date (an Excel date-time, an HR system's time stamp) is read past:
+# the day is what a hire date or a rating's date means.
+_TIME_OF_DAY = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
 _DATE_FORMS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME_OF_DAY + "$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})" + _TIME_OF_DAY + "$"),
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
 )
@@ -133,7 +136,8 @@ _DATE_FORMS = (
 
 def parse_date(value: str) -> date:
     """YYYY-MM-DD (what Excel dates become), YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日, in
-    ASCII or full-width digits."""
+    ASCII or full-width digits; the first two may carry a time of day (HH:MM[:SS]), which is
+    read past."""
     value = normalise(value).strip()
     for form in _DATE_FORMS:
         found = form.match(value)

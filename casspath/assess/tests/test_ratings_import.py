@@ -74,6 +74,18 @@ def test_it_reads_xlsx_with_numbers_and_excel_dates_and_english_headers(world, m
     assert (evidence.score, evidence.level, evidence.source) == (Decimal("87.5"), 1 + 4 * 0.875, "peer")
 
 
+def test_it_reads_the_day_of_an_excel_date_time_or_a_time_stamp(world, model):
+    from datetime import datetime
+
+    data = xlsx_bytes([["employee no", "dimension code", "level", "source", "date"],
+                       ["E0001", "D09", 3, "peer", datetime(2026, 1, 15, 14, 30)],  # noqa: DTZ001 - Excel has no zones,
+                       ["E0001", "D10", 4, "peer", "2026/1/16 09:05:07"]])
+    report = run_ratings(data, "ratings.xlsx")
+    assert report.ok, report.as_dict()
+    days = dict(Evidence.objects.values_list("dimension_code", "observed_on"))
+    assert days == {"D09": date(2026, 1, 15), "D10": date(2026, 1, 16)}
+
+
 def test_it_names_row_and_column_of_every_bad_value_in_both_languages_and_writes_nothing(world, model):
     future = (timezone.localdate() + timedelta(days=2)).isoformat()
     data = _file(
