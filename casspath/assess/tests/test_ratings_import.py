@@ -78,7 +78,7 @@ def test_it_reads_the_day_of_an_excel_date_time_or_a_time_stamp(world, model):
     from datetime import datetime
 
     data = xlsx_bytes([["employee no", "dimension code", "level", "source", "date"],
-                       ["E0001", "D09", 3, "peer", datetime(2026, 1, 15, 14, 30)],  # noqa: DTZ001 - Excel has no zones,
+                       ["E0001", "D09", 3, "peer", datetime(2026, 1, 15, 14, 30)],  # noqa: DTZ001 - Excel has no zones
                        ["E0001", "D10", 4, "peer", "2026/1/16 09:05:07"]])
     report = run_ratings(data, "ratings.xlsx")
     assert report.ok, report.as_dict()
