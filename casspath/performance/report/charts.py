@@ -145,8 +145,8 @@ def heatmap(tiers: list[dict], correlations: list[dict]) -> str:
         return ""
     values = [[math.nan if v is None else v for v in row] for row in rows]
     figure, axes = _figure(0.9 + 0.24 * len(codes))
-    colours = LinearSegmentedColormap.from_list("levels", ["#eef4fb", "#8fb6df", "#1d4f86"])
-    colours.set_bad("#f3f4f6")
+    colours = LinearSegmentedColormap.from_list("levels", ["#eef4fb", "#8fb6df", "#1d4f86"]).with_extremes(
+        bad="#f3f4f6")
     image = axes.imshow(values, cmap=colours, vmin=1, vmax=5, aspect="auto")
     for i, row in enumerate(rows):
         for j, value in enumerate(row):

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from casspath.performance.models import DiagnosisSnapshot
+from casspath.performance.report import About, render
 
 # A reference out of the file: a src or href, or a CSS url(), to another host; a script; a link.
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//"""
@@ -62,11 +63,26 @@ def test_it_writes_the_report_as_a_pdf_whose_chinese_can_be_read(world, diagnosa
 
 @pytest.mark.parametrize("name", ["d.html", "d.pdf"])
 def test_it_reports_a_unit_too_small_to_tier_or_fit(world, diagnosable, tmp_path, name):
-    """深圳: one manager, unrated, one month: empty tiers, no correlation, no regression."""
+    """深圳: one manager, unrated, one month: empty tiers, no correlation, a regression of one."""
     path, snapshot = _diagnose(tmp_path, name, "--from", "2026-01", "--to", "2026-01", "--org", "SZ")
-    assert snapshot.figures["headcount"] == 1 and snapshot.figures["regression"] is None
+    figures = snapshot.figures
+    assert figures["headcount"] == 1 and figures["regression"]["r_squared"] is None
+    assert all(c["rho"] is None for c in figures["correlations"])
+    empty = next(tier for tier in figures["tiers"] if tier["count"] == 0)
     if name.endswith(".html"):
         text = path.read_text(encoding="utf-8")
     else:
         text = "".join(page.extract_text() for page in PdfReader(path).pages)
-    assert "深圳分公司" in text and "评价人数太少，无法拟合回归" in _flat(text)
+    assert "深圳分公司" in text and _flat(empty["finding"]["zh"]) in _flat(text) and "—" in text
+
+
+def test_it_renders_figures_without_a_regression_or_people(world, diagnosable, tmp_path):
+    """What a snapshot may hold and the command line cannot make: no regression, no one counted."""
+    _path, snapshot = _diagnose(tmp_path, "d.json", "--from", "2026-01", "--to", "2026-01", "--org", "SZ")
+    figures = snapshot.figures | {"regression": None, "headcount": 0, "gini": None,
+                                  "histogram": {"edges": [], "counts": [], "below": 0, "above": 0},
+                                  "lorenz": {"people": [], "output": []},
+                                  "trend": {"months": ["2026-01"], "headcount": [0], "per_head": [None],
+                                            "per_head_excluding_big_deals": [None]}}
+    page = render(figures, "html", About()).decode("utf-8")
+    assert "评价人数太少，无法拟合回归" in page and "没有可绘制的数据" in page
