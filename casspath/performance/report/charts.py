@@ -13,14 +13,17 @@ template then says so).
 
 import io
 import math
+import subprocess  # noqa: S404 (fc-list, a fixed command)
 from functools import cache
 
 import matplotlib
 from django.utils.translation import gettext as _
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from casspath.performance.report.names import tier_name
 
@@ -35,13 +38,33 @@ WIDTH = 6.6  # inches: an A4 page's text width at the report's margins
 def _family() -> list[str]:
     """The first CJK family installed, then DejaVu Sans (digits and Latin look the same
     everywhere); without one the charts still draw, their Chinese as empty boxes."""
+    found = _installed()
+    if found is None:
+        # matplotlib caches the fonts it found at its first run: one installed since (by
+        # `make install` after a first run) is added from where fontconfig has it.
+        for path in _fontconfig_files():
+            font_manager.fontManager.addfont(path)
+        found = _installed()
+    return ["DejaVu Sans"] if found is None else [found, "DejaVu Sans"]
+
+
+def _installed() -> str | None:
     for family in CJK_FAMILIES:
         try:
             font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
         except ValueError:
             continue
-        return [family, "DejaVu Sans"]
-    return ["DejaVu Sans"]
+        return family
+    return None
+
+
+def _fontconfig_files() -> list[str]:
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True,  # noqa: S607
+                                timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.split(":")[0] for line in listed.splitlines() if "CJK" in line and "Sans" in line})
 
 
 def _style(text: str) -> dict:
@@ -49,7 +72,7 @@ def _style(text: str) -> dict:
             "axes.spines.top": False, "axes.spines.right": False, "axes.unicode_minus": False}
 
 
-def _figure(height: float) -> tuple[Figure, object]:
+def _figure(height: float) -> tuple[Figure, Axes]:
     figure = Figure(figsize=(WIDTH, height), layout="constrained")
     return figure, figure.add_subplot()
 
@@ -86,7 +109,7 @@ def histogram(part: dict) -> str:
     axes.bar(lefts, counts, width=widths, align="edge", color=BLUE, edgecolor="white", linewidth=0.5)
     axes.set_xlabel(_("Output per head a month over the period (yuan, without big deals)"))
     axes.set_ylabel(_("Managers"))
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # people come whole
     return _svg(figure)
 
 
