@@ -170,12 +170,18 @@ def heatmap(tiers: list[dict], correlations: list[dict]) -> str:
     figure, axes = _figure(0.9 + 0.24 * len(codes))
     colours = LinearSegmentedColormap.from_list("levels", ["#eef4fb", "#8fb6df", "#1d4f86"]).with_extremes(
         bad="#f3f4f6")
-    image = axes.imshow(values, cmap=colours, vmin=1, vmax=5, aspect="auto")
+    # The colours span the levels met, by half levels: on 1-5 a unit's 2.1-3.2 would all
+    # look alike. The number stands in each cell.
+    met = [v for row in rows for v in row if v is not None]
+    low, high = math.floor(min(met) * 2) / 2, math.ceil(max(met) * 2) / 2
+    low, high = (low, high) if high > low else (low - 0.5, high + 0.5)
+    image = axes.imshow(values, cmap=colours, vmin=low, vmax=high, aspect="auto")
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             text = "—" if value is None else f"{value:.1f}"
+            dark = value is not None and value >= low + 0.65 * (high - low)
             axes.text(j, i, text, ha="center", va="center", fontsize=7.5,
-                      color="white" if value is not None and value >= 3.8 else "#1f2933")
+                      color="white" if dark else "#1f2933")
     axes.set_xticks(range(len(shown)), [_("%(tier)s (%(count)s)") % {"tier": tier_name(t["tier"]),
                                                                       "count": t["count"]} for t in shown])
     axes.xaxis.tick_top()
@@ -183,7 +189,7 @@ def heatmap(tiers: list[dict], correlations: list[dict]) -> str:
     axes.tick_params(length=0)
     for side in axes.spines.values():
         side.set_visible(False)
-    figure.colorbar(image, ax=axes, shrink=0.6, label=_("Mean current level (1–5)"))
+    figure.colorbar(image, ax=axes, shrink=0.6, label=_("Mean current level"))
     return _svg(figure)
 
 
@@ -202,7 +208,8 @@ def correlations(rows: list[dict]) -> str:
               height=0.6)
     axes.errorbar(rho, y, xerr=[low, high], fmt="none", ecolor="#1f2933", elinewidth=0.8, capsize=2)
     axes.axvline(0, color="#1f2933", linewidth=0.6)
-    axes.set_xlim(-1, 1)
+    reach = max(abs(v) for r in shown for v in (r["rho"], r.get("ci_low"), r.get("ci_high")) if v is not None)
+    axes.set_xlim(-min(1.0, math.ceil(reach * 10 + 1) / 10), min(1.0, math.ceil(reach * 10 + 1) / 10))
     axes.set_yticks(list(y), [f"{r['dimension']} {r.get('name') or ''}" for r in shown])
     axes.set_xlabel(_("Spearman's rho and its 95% CI (blue: q < 0.05)"))
     axes.tick_params(axis="y", length=0)
