@@ -13,7 +13,7 @@ PORT ?= 8000
 MANAGERS ?= 400
 SEED ?= 1
 
-.PHONY: install install-dev demo demo-reset test test-deps lint bench bench-deps messages clean
+.PHONY: install install-dev runtime-deps demo demo-reset test test-deps lint bench bench-deps messages clean
 
 # uv lives in its own venv so that `uv sync` (which prunes the project venv) never
 # removes it, and so that no pip ever writes to the system Python (PEP 668).
@@ -34,9 +34,20 @@ $(VENV)/.dev: $(UV) pyproject.toml uv.lock
 	@rm -f $(VENV)/.runtime
 	@touch $@
 
-install: $(VENV)/.runtime
+install: $(VENV)/.runtime runtime-deps
 
-install-dev: $(VENV)/.dev
+install-dev: $(VENV)/.dev runtime-deps
+
+# The diagnosis report's PDF: WeasyPrint loads Pango (and HarfBuzz's subsetter for the fonts
+# it embeds) from the system; Noto Sans CJK sets its Chinese and the charts'. Checked first,
+# so a machine that has them runs no apt-get.
+REPORT_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
+runtime-deps:
+	@missing=; for lib in $(REPORT_LIBS); do ldconfig -p | grep -q "$$lib" || missing=1; done; \
+	if [ -n "$$missing" ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 \
+	    libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig >/dev/null; \
+	fi
 
 # Collect static files and serve the demo with its Huey consumer. Ctrl-C reaches the web
 # server (the terminal's foreground group) and this shell, whose trap then stops the consumer:

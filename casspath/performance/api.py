@@ -1,11 +1,13 @@
 """The diagnosis API: POST /api/v1/performance/diagnoses {unit, from, to} queues a diagnosis
 of a unit (a background job); GET .../diagnoses/{id} follows it and gives the figures when
-done; GET .../diagnoses?unit=CODE lists a unit's stored snapshots; POST .../{id}/cancel stops
-one. The same 404 for a unit or diagnosis that is absent and one that is not the caller's."""
+done; GET .../diagnoses/{id}/report?format=pdf downloads it as a file (report.FORMATS: the
+client's report as .pdf or .html, the figures as .xlsx or .json); GET .../diagnoses?unit=CODE
+lists a unit's stored snapshots; POST .../{id}/cancel stops one. The same 404 for a unit or
+diagnosis that is absent and one that is not the caller's."""
 
 from datetime import date, datetime
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from casspath.api.auth import api_user
@@ -17,6 +19,7 @@ from casspath.performance.access import access_diagnosis, access_unit_performanc
 from casspath.performance.actions import do_cancel_diagnosis, do_queue_diagnosis
 from casspath.performance.diagnosis import DiagnosisError, parse_period
 from casspath.performance.models import DiagnosisSnapshot
+from casspath.performance.report import CONTENT_TYPES, FORMATS, about_snapshot, render, snapshot_filename
 
 router = Router(tags=["performance"])
 
@@ -108,6 +111,25 @@ def list_diagnoses(request, unit: str):
 def get_diagnosis(request, diagnosis_id: int):
     """A diagnosis's status and progress, and its figures once it has succeeded."""
     return _out(_diagnosis(api_user(request), diagnosis_id))
+
+
+@router.get("/diagnoses/{int:diagnosis_id}/report",
+            response={200: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def diagnosis_report(request, diagnosis_id: int, format: str = "pdf"):  # noqa: A002 (the query's name)
+    """A succeeded diagnosis as a file: format=pdf (default) or html, the report for the client
+    in Chinese (one self-contained file); xlsx or json, the figures."""
+    user = api_user(request)
+    snapshot = _diagnosis(user, diagnosis_id)
+    if format not in FORMATS:
+        raise ApiError(422, f"格式须为 {'、'.join(FORMATS)} 之一",
+                       f"The format must be one of {', '.join(FORMATS)}")
+    if snapshot.figures is None:
+        raise ApiError(409, "该诊断尚未完成或已失败，没有可下载的报告。",
+                       "The diagnosis has not succeeded (yet): there is no report to download.")
+    response = HttpResponse(render(snapshot.figures, format, about_snapshot(snapshot)),
+                            content_type=CONTENT_TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="{snapshot_filename(snapshot, format)}"'
+    return response
 
 
 @router.post("/diagnoses/{int:diagnosis_id}/cancel",

@@ -1,5 +1,5 @@
-"""`casspath diagnose`: a unit's diagnosis written to .json (issue 7's keys) or .xlsx, with
-bilingual refusals."""
+"""`casspath diagnose`: a unit's diagnosis written to .json (issue 7's keys), .xlsx, or the
+client's report as .html or .pdf, with bilingual refusals."""
 
 import io
 import json
@@ -67,8 +67,8 @@ def test_it_refuses_in_both_languages(world, diagnosable, tmp_path, args, zh, en
     assert not (tmp_path / "d.json").exists()
 
 
-@pytest.mark.parametrize("suffix", [".pdf", ".html"])
-def test_it_says_which_outputs_are_not_supported_yet(world, diagnosable, tmp_path, suffix):
-    with pytest.raises(CommandError, match="not yet supported: use .json or .xlsx"):
-        call_command("diagnose", "--org", "GZ", "--out", str(tmp_path / f"d{suffix}"))
+def test_it_refuses_an_output_it_cannot_write(world, diagnosable, tmp_path):
+    with pytest.raises(CommandError, match="must end in one of .json / .xlsx / .html / .pdf") as refused:
+        call_command("diagnose", "--org", "GZ", "--out", str(tmp_path / "d.docx"))
+    assert "输出文件须为" in str(refused.value)
     assert not DiagnosisSnapshot.objects.exists()

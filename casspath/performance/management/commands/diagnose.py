@@ -1,6 +1,5 @@
 """casspath diagnose [--from 2026-01 --to 2026-05] [--org CODE] [--as USERNAME] --out FILE"""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,15 +11,15 @@ from casspath.org.scopes import Perm
 from casspath.org.validators import unit_code_key
 from casspath.performance.actions import do_diagnose
 from casspath.performance.diagnosis import DiagnosisError, parse_period
-from casspath.performance.report import write_xlsx
+from casspath.performance.report import FORMATS, about_snapshot, render
 
-WRITTEN = (".json", ".xlsx")
-LATER = (".html", ".pdf")
+WRITTEN = tuple(f".{fmt}" for fmt in FORMATS)
+NAMED = " / ".join(WRITTEN)
 
 
 class Command(BaseCommand):
     help = ("Diagnose a unit's performance over a month range (default: the last 12 months with data), "
-            "store it as a snapshot and write it to .json or .xlsx.")
+            "store it as a snapshot and write it to .json, .xlsx, or a report for the client: .html or .pdf.")
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="first", metavar="YYYY-MM", help="first month (起始月份)")
@@ -28,18 +27,16 @@ class Command(BaseCommand):
         parser.add_argument("--org", metavar="CODE", help="the unit's code (单位编码); default: the top unit")
         parser.add_argument("--as", dest="as_user", metavar="USERNAME",
                             help="act as this user, within his scope (default: the system actor)")
-        parser.add_argument("--out", required=True, metavar="FILE", help="the .json or .xlsx to write")
+        parser.add_argument("--out", required=True, metavar="FILE",
+                            help="the file to write: .json, .xlsx, .html or .pdf (the client's report)")
 
     def handle(self, *args, first, last, org, as_user, out, **options):
         actor = acting_user_from_option(as_user)
         path = Path(out)
         suffix = path.suffix.lower()
-        if suffix in LATER:
-            raise CommandError(f"暂不支持 {suffix} 输出，请使用 .json 或 .xlsx / {suffix} is not yet "
-                               f"supported: use .json or .xlsx")
         if suffix not in WRITTEN:
-            raise CommandError(f"输出文件须为 .json 或 .xlsx / the output file must end in .json or "
-                               f".xlsx: {out}")
+            raise CommandError(f"输出文件须为 {NAMED} 之一 / the output file must end in one of {NAMED}: "
+                               f"{out}")
         if not path.parent.is_dir():
             raise CommandError(f"目录不存在 / no such folder: {path.parent}")
         unit = self._unit(org, actor)
@@ -52,11 +49,7 @@ class Command(BaseCommand):
             raise CommandError(refused.both()) from None
         if snapshot.figures is None:
             raise CommandError(f"{snapshot.error_zh} / {snapshot.error_en}")
-        if suffix == ".json":
-            text = json.dumps(snapshot.figures, ensure_ascii=False, indent=2)
-            path.write_text(text + "\n", encoding="utf-8")
-        else:
-            write_xlsx(snapshot.figures, path)
+        path.write_bytes(render(snapshot.figures, suffix[1:], about_snapshot(snapshot)))
         headcount = snapshot.figures["headcount"]
         span = f"{unit.code} {period.first:%Y-%m}–{period.last:%Y-%m}"
         self.stdout.write(f"{span}：{headcount} 人，诊断已写入 / {headcount} managers, diagnosis written to "

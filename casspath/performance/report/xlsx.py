@@ -1,28 +1,18 @@
-"""A diagnosis's figures as a file: `render(figures, fmt)` for the command line, the API
-and the page's downloads. The .xlsx workbook (Chinese headers first) has one sheet per part,
+"""A diagnosis's figures as an .xlsx workbook (Chinese headers first), one sheet per part,
 written with casspath/core/spreadsheets.py, the house's one xlsx writer."""
 
 import io
-import json
 from pathlib import Path
 
 from casspath.core.spreadsheets import append_row, new_workbook, save_xlsx
 
 TIER_NAMES = {"high": "绩优 high", "middle": "绩中 middle", "low": "绩差 low"}
-FORMATS = ("json", "xlsx")
-CONTENT_TYPES = {"json": "application/json",
-                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def render(figures: dict, fmt: str) -> bytes:
-    """The figures as a file of format `fmt` (one of FORMATS)."""
-    if fmt == "json":
-        return json.dumps(figures, ensure_ascii=False, indent=2).encode("utf-8")
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        write_xlsx(figures, buffer)
-        return buffer.getvalue()
-    raise ValueError(f"unknown report format {fmt!r}")
+def xlsx_bytes(figures: dict) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(figures, buffer)
+    return buffer.getvalue()
 
 
 def write_xlsx(figures: dict, path: Path | io.BytesIO) -> None:

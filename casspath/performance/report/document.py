@@ -1,0 +1,192 @@
+"""The diagnosis report a consultant hands to a client: one HTML document, and the same
+document printed to PDF.
+
+- One self-contained file: customers run on closed intranets, and a report is mailed and
+  opened from a disk, so no CDN, no external file. The CSS is inline and each chart is an
+  SVG in a data: URI (an <img>, not inline <svg>: each chart's ids stay its own).
+- The PDF is WeasyPrint's print of that same HTML (a maintained HTML/CSS-to-PDF engine on
+  Pango, pure Python otherwise; no browser to drive on a server). It runs no JavaScript,
+  hence the static SVG charts of report/charts.py rather than the pages' ECharts. Text is
+  real text in Noto Sans CJK (the font `make install` brings), subset into the PDF, so
+  Chinese can be searched and copied.
+- Chinese by default: the strings are the UI's msgids, rendered in the language asked; the
+  findings and method notes are stored in both languages with the figures.
+Degenerate figures (nulls, an empty tier, no regression) render as "—" or a sentence.
+"""
+
+import base64
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from casspath.performance.report.names import tier_name
+
+DASH = "—"
+
+
+@dataclass(frozen=True)
+class About:
+    """What the title page says beyond the figures: who ran the diagnosis, when, which one."""
+
+    run_by: str = ""
+    created_at: datetime | None = None
+    snapshot_id: int | None = None
+
+
+def html(figures: dict, about: About | None = None, language: str = "zh-hans",
+         chart_text: str = "path") -> str:
+    with translation.override(language):
+        return render_to_string("performance/report/diagnosis.html",
+                                context(figures, about or About(), language, chart_text))
+
+
+def pdf(figures: dict, about: About | None = None, language: str = "zh-hans") -> bytes:
+    import weasyprint  # loads Pango and its fonts: seconds, paid only by those who print
+
+    return weasyprint.HTML(string=html(figures, about, language, chart_text="none")).write_pdf()
+
+
+def context(figures: dict, about: About, language: str, chart_text: str = "path") -> dict:
+    zh = language.startswith("zh")
+    names = {c["dimension"]: (c.get("name") or "", c.get("name_en") or "")
+             for c in figures.get("correlations", [])}
+
+    def dimension(code: str) -> str:
+        name = names.get(code, ("", ""))[0 if zh else 1]
+        return f"{code} {name}".strip()
+
+    per_head = figures.get("output_per_head") or {}
+    distribution = figures.get("distribution") or {}
+    created = timezone.localtime(about.created_at) if about.created_at else None
+    from casspath.performance.report import charts  # matplotlib: a second's load, paid when a report is asked
+
+    drawn = {name: _data_uri(svg) for name, svg in charts.draw(figures, chart_text).items()}
+    return {
+        "language": "zh-Hans" if zh else "en",
+        "unit": figures.get("unit") or {},
+        "period": figures.get("period") or {},
+        "model": figures.get("model") or {},
+        "run_by": about.run_by or DASH,
+        "created": f"{created:%Y-%m-%d %H:%M}" if created else DASH,
+        "printed": f"{timezone.localdate():%Y-%m-%d}",
+        "snapshot_id": about.snapshot_id,
+        "ci_header": _("95% CI"),  # not in the template: its {% translate %} would double the %
+        "headline": [
+            (_("Managers counted"), _count(figures.get("headcount"))),
+            (_("Output per head a month (mean)"), _yuan(per_head.get("mean"))),
+            (_("Output per head a month (median)"), _yuan(per_head.get("median"))),
+            (_("Mean excluding big deals"), _yuan(per_head.get("mean_excluding_big_deals"))),
+            (_("Median excluding big deals"), _yuan(per_head.get("median_excluding_big_deals"))),
+            (_("Share with no output"), _share(distribution.get("zero_share"))),
+            (_("Share below 500 yuan"), _share(distribution.get("below_500_share"))),
+            (_("Gini coefficient"), _fixed(figures.get("gini"))),
+        ],
+        "buckets": [{"range": _range(b.get("lower"), b.get("upper")), "count": _count(b.get("count")),
+                     "share": _share(b.get("share"))} for b in distribution.get("buckets", [])],
+        "histogram_outside": _outside(figures.get("histogram") or {}),
+        "charts": drawn,
+        "tiers": [_tier(tier, dimension, zh) for tier in figures.get("tiers", [])],
+        "correlations": [_correlation(row, dimension) for row in figures.get("correlations", [])],
+        "regression": _regression(figures.get("regression"), dimension),
+        "notes": [note.get("zh" if zh else "en", "") for note in figures.get("method_notes", [])],
+    }
+
+
+def _data_uri(svg: str) -> str:
+    if not svg:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _tier(tier: dict, dimension, zh: bool) -> dict:
+    reference = {"tier_above": _("the tier above"), "requirement": _("the requirement"),
+                 "none": _("nothing (no requirement applies)")}.get(tier.get("reference", ""), DASH)
+    leading = set(tier.get("leading") or [])
+    rows = [{"dimension": dimension(gap["dimension"]), "n": _count(gap.get("n")),
+             "mean": _fixed(gap.get("mean")), "reference_mean": _fixed(gap.get("reference_mean")),
+             "gap": _fixed(gap.get("mean_gap")), "effect": _fixed(gap.get("effect")),
+             "ci": _interval(gap.get("ci_low"), gap.get("ci_high")), "leading": gap["dimension"] in leading}
+            for gap in tier.get("ranking") or [] if gap.get("n")]
+    finding = tier.get("finding") or {}
+    return {"code": tier.get("tier", ""), "name": tier_name(tier.get("tier", "")),
+            "people": tier.get("count") or 0, "reference": reference,
+            "finding": finding.get("zh" if zh else "en", ""),
+            "bottlenecks": [dimension(code) for code in tier.get("bottlenecks") or []], "rows": rows}
+
+
+def _correlation(row: dict, dimension) -> dict:
+    return {"dimension": dimension(row["dimension"]), "n": _count(row.get("n")),
+            "rho": _fixed(row.get("rho")), "ci": _interval(row.get("ci_low"), row.get("ci_high")),
+            "p": _p(row.get("p")), "q": _p(row.get("q")),
+            "pearson_r": _fixed(row.get("pearson_r")), "partial_rho": _fixed(row.get("partial_rho")),
+            "sure": row.get("q") is not None and row["q"] < 0.05}
+
+
+def _regression(regression: dict | None, dimension) -> dict | None:
+    if not regression:
+        return None
+    special = {"const": _("Intercept"), "tenure": _("Tenure (years)")}
+    reasons = {"unrated": _("no one rated"), "constant": _("the same level for everyone")}
+    terms = [{"name": special.get(term["name"]) or dimension(term["name"]),
+              "coef": _fixed(term.get("coef"), 3), "se": _fixed(term.get("se"), 3), "p": _p(term.get("p")),
+              "ci": _interval(term.get("ci_low"), term.get("ci_high"), 3)}
+             for term in regression.get("terms", [])]
+    dropped = [f"{dimension(d['dimension'])}（{reasons.get(d.get('reason', ''), d.get('reason', ''))}）"
+               for d in regression.get("dropped", [])]
+    return {"n": _count(regression.get("n")), "r_squared": _fixed(regression.get("r_squared"), 3),
+            "cov_type": regression.get("cov_type") or DASH, "outcome": regression.get("outcome") or "",
+            "terms": terms, "dropped": dropped}
+
+
+def _outside(histogram: dict) -> str:
+    below, above = histogram.get("below") or 0, histogram.get("above") or 0
+    if not (below or above):
+        return ""
+    return _("Outside the chart: %(below)s below its first bar, %(above)s above its last (the top 5%%).") % {
+        "below": below, "above": above}
+
+
+def _finite(value) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value)
+
+
+def _count(value) -> str:
+    return f"{int(value):,}" if _finite(value) else DASH
+
+
+def _yuan(value) -> str:
+    return f"{value:,.0f}" if _finite(value) else DASH
+
+
+def _share(value) -> str:
+    return f"{value:.1%}" if _finite(value) else DASH
+
+
+def _fixed(value, places: int = 2) -> str:
+    return f"{value:.{places}f}" if _finite(value) else DASH
+
+
+def _p(value) -> str:
+    if not _finite(value):
+        return DASH
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _interval(low, high, places: int = 2) -> str:
+    if not (_finite(low) and _finite(high)):
+        return DASH
+    return f"[{low:.{places}f}, {high:.{places}f}]"
+
+
+def _range(lower, upper) -> str:
+    if lower is None and upper is not None:
+        return _("below %(upper)s") % {"upper": f"{upper:,.0f}"}
+    if upper is None and lower is not None:
+        return _("%(lower)s and above") % {"lower": f"{lower:,.0f}"}
+    if lower is None or upper is None:
+        return DASH
+    return f"{lower:,.0f} – {upper:,.0f}"

@@ -1,0 +1,88 @@
+"""`casspath diagnose --out FILE.html | FILE.pdf`: the report a consultant hands to a client,
+in Chinese: one self-contained HTML file (no external reference, charts inside) and the same
+document as a PDF whose Chinese text can be read back."""
+
+import base64
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from casspath.performance.models import DiagnosisSnapshot
+from casspath.performance.report import About, render
+
+# A reference out of the file: a src or href, or a CSS url(), to another host; a script; a link.
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//"""
+                      r"|<script|<link", re.IGNORECASE)
+CHARTS = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
+
+
+def _diagnose(tmp_path, name, *args):
+    path = tmp_path / name
+    call_command("diagnose", *args, "--out", str(path), stdout=io.StringIO())
+    return path, DiagnosisSnapshot.objects.latest("pk")
+
+
+def _flat(text: str) -> str:
+    """Without the white space that line breaks put in extracted text."""
+    return "".join(text.split())
+
+
+def test_it_writes_the_clients_report_as_one_self_contained_html_file(world, diagnosable, tmp_path):
+    path, snapshot = _diagnose(tmp_path, "d.html", "--from", "2026-01", "--to", "2026-05", "--org", "GZ")
+    page = path.read_text(encoding="utf-8")
+    assert not EXTERNAL.search(page), EXTERNAL.search(page)
+    assert '<html lang="zh-Hans">' in page and "绩效诊断报告" in page
+    for words in ("广州分公司（GZ）", "2026-01", "2026-05", "集团客户经理技能模型", "default v1",
+                  snapshot.created_by_label, f"#{snapshot.pk}", "关键指标", "方法说明", "回归分析"):
+        assert words in page, words
+    figures = snapshot.figures
+    for tier in figures["tiers"]:
+        assert tier["finding"]["zh"] in page
+    for note in figures["method_notes"]:
+        assert note["zh"] in page
+    assert ">13<" in page  # the headcount, among the key figures
+    assert "目标客户寻找" in page and "0.97" in page  # D01's rho in the correlation table
+    charts = [base64.b64decode(chart).decode("utf-8") for chart in CHARTS.findall(page)]
+    assert len(charts) == 5  # histogram, Lorenz curve, trend, heat map, correlations
+    assert all(chart.startswith("<svg") and not EXTERNAL.search(chart) for chart in charts)
+
+
+def test_it_writes_the_report_as_a_pdf_whose_chinese_can_be_read(world, diagnosable, tmp_path):
+    path, snapshot = _diagnose(tmp_path, "d.pdf", "--from", "2026-01", "--to", "2026-05", "--org", "GZ")
+    reader = PdfReader(path)
+    assert len(reader.pages) >= 4
+    text = _flat("".join(page.extract_text() for page in reader.pages))
+    for words in ("绩效诊断报告", "广州分公司", "关键指标", "洛伦兹曲线", "方法说明"):
+        assert words in text, words
+    low = next(tier for tier in snapshot.figures["tiers"] if tier["tier"] == "low")
+    assert _flat(low["finding"]["zh"]) in text
+
+
+@pytest.mark.parametrize("name", ["d.html", "d.pdf"])
+def test_it_reports_a_unit_too_small_to_tier_or_fit(world, diagnosable, tmp_path, name):
+    """深圳: one manager, unrated, one month: empty tiers, no correlation, a regression of one."""
+    path, snapshot = _diagnose(tmp_path, name, "--from", "2026-01", "--to", "2026-01", "--org", "SZ")
+    figures = snapshot.figures
+    assert figures["headcount"] == 1 and figures["regression"]["r_squared"] is None
+    assert all(c["rho"] is None for c in figures["correlations"])
+    empty = next(tier for tier in figures["tiers"] if tier["count"] == 0)
+    if name.endswith(".html"):
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = "".join(page.extract_text() for page in PdfReader(path).pages)
+    assert "深圳分公司" in text and _flat(empty["finding"]["zh"]) in _flat(text) and "—" in text
+
+
+def test_it_renders_figures_without_a_regression_or_people(world, diagnosable, tmp_path):
+    """What a snapshot may hold and the command line cannot make: no regression, no one counted."""
+    _path, snapshot = _diagnose(tmp_path, "d.json", "--from", "2026-01", "--to", "2026-01", "--org", "SZ")
+    figures = snapshot.figures | {"regression": None, "headcount": 0, "gini": None,
+                                  "histogram": {"edges": [], "counts": [], "below": 0, "above": 0},
+                                  "lorenz": {"people": [], "output": []},
+                                  "trend": {"months": ["2026-01"], "headcount": [0], "per_head": [None],
+                                            "per_head_excluding_big_deals": [None]}}
+    page = render(figures, "html", About()).decode("utf-8")
+    assert "评价人数太少，无法拟合回归" in page and "没有可绘制的数据" in page

@@ -1,0 +1,59 @@
+"""GET /api/v1/performance/diagnoses/{id}/report?format=pdf|html|xlsx|json: a succeeded
+diagnosis as a file, for one who may see the unit's reports; refused otherwise."""
+
+import io
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from casspath.core import jobs
+from casspath.testing import ApiCaller
+
+
+def _diagnosis(client, user) -> int:
+    queued = ApiCaller(client, user).post("/performance/diagnoses",
+                                         {"unit": "GZ", "from": "2026-01", "to": "2026-05"})
+    assert queued.status_code == 201, queued.json()
+    return queued.json()["id"]  # the tests' worker ran it at once
+
+
+def test_it_downloads_the_clients_report_as_pdf_by_default(client, world, diagnosable):
+    pk = _diagnosis(client, world.city_admin_a)
+    answer = ApiCaller(client, world.consultant_a, bearer=True).get(f"/performance/diagnoses/{pk}/report")
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer["Content-Disposition"] == f'attachment; filename="diagnosis-GZ-2026-01-2026-05-{pk}.pdf"'
+    reader = PdfReader(io.BytesIO(answer.content))
+    assert len(reader.pages) >= 4 and "绩效诊断报告" in reader.pages[0].extract_text()
+
+
+def test_it_downloads_the_report_as_html_and_the_figures_as_xlsx_and_json(client, world, diagnosable):
+    pk = _diagnosis(client, world.city_admin_a)
+    api = ApiCaller(client, world.city_admin_a)
+    page = api.get(f"/performance/diagnoses/{pk}/report?format=html")
+    assert page.status_code == 200 and page["Content-Type"] == "text/html; charset=utf-8"
+    text = page.content.decode("utf-8")
+    figures = api.get(f"/performance/diagnoses/{pk}").json()["figures"]
+    assert "广州分公司" in text and all(tier["finding"]["zh"] in text for tier in figures["tiers"])
+    book = load_workbook(io.BytesIO(api.get(f"/performance/diagnoses/{pk}/report?format=xlsx").content))
+    assert book.sheetnames[0] == "概览 Summary"
+    assert api.get(f"/performance/diagnoses/{pk}/report?format=json").json() == figures
+
+
+def test_it_refuses_another_citys_diagnosis_a_manager_and_an_unknown_format(client, world, diagnosable):
+    pk = _diagnosis(client, world.city_admin_a)
+    other = ApiCaller(client, world.city_admin_b).get(f"/performance/diagnoses/{pk}/report?format=pdf")
+    assert other.status_code == 404 and other.json()["detail_en"] == "No such diagnosis"
+    manager = ApiCaller(client, world.manager).get(f"/performance/diagnoses/{pk}/report")
+    assert manager.status_code == 403 and manager.json()["detail_zh"]
+    unknown = ApiCaller(client, world.city_admin_a).get(f"/performance/diagnoses/{pk}/report?format=docx")
+    assert unknown.status_code == 422
+    assert "pdf" in unknown.json()["detail_en"] and unknown.json()["detail_zh"]
+
+
+def test_it_refuses_a_diagnosis_not_done_yet(client, world, diagnosable, monkeypatch):
+    monkeypatch.setattr(jobs, "on_commit", lambda callback: None)  # no worker takes it
+    pk = _diagnosis(client, world.city_admin_a)
+    answer = ApiCaller(client, world.city_admin_a).get(f"/performance/diagnoses/{pk}/report?format=html")
+    assert answer.status_code == 409
+    assert "not succeeded" in answer.json()["detail_en"] and answer.json()["detail_zh"]
