@@ -153,7 +153,9 @@ def heatmap_chart(columns: Sequence[str], rows: Sequence[str], values: Sequence[
         "yAxis": {"type": "category", "data": [rows[r] for r in top_down], "splitArea": {"show": True},
                   "axisLabel": {"interval": 0}},
         "visualMap": {"min": low, "max": high, "calculable": True, "orient": "horizontal",
-                      "left": "center", "bottom": 0, "itemHeight": 120},
+                      "left": "center", "bottom": 0, "itemHeight": 120,
+                      # Light to dark blue, as the requirement matrices colour levels.
+                      "inRange": {"color": ["#f8f9fa", "#9ec5fe", "#0a58ca"]}},
         "series": [{"type": "heatmap", "label": {"show": True},
                     "data": [[c, y, _value(values[r][c], 2)]
                              for y, r in enumerate(top_down) for c in range(len(columns))]}],
@@ -185,7 +187,7 @@ def error_bar_chart(labels: Sequence[str], values: Sequence[float | None], lows:
         "legend": {"bottom": 0, "data": [marked_name, unmarked_name]},
         "grid": {"left": 8, "right": 24, "top": 8, "bottom": 40, "containLabel": True},
         "yAxis": {"type": "category", "data": [labels[i] for i in items], "axisLabel": {"interval": 0}},
-        "xAxis": {"type": "value"},
+        "xAxis": {"type": "value", "axisLabel": {"hideOverlap": True}},
         "series": [
             {"type": "bar", "name": marked_name, "stack": "value", "color": "#0d6efd",
              "data": [_value(values[i], 3) if marked[i] else MISSING for i in items]},

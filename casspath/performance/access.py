@@ -31,3 +31,19 @@ def unit_snapshots(user, code: str) -> tuple[OrgUnit, QuerySet[DiagnosisSnapshot
     unit = access_unit_performance(user, code)
     return unit, (DiagnosisSnapshot.objects.filter(org_unit=unit, status=DiagnosisSnapshot.Status.SUCCEEDED)
                   .select_related("org_unit"))
+
+
+def unit_diagnoses(user, unit: OrgUnit) -> QuerySet[DiagnosisSnapshot]:
+    """Every diagnosis of `unit` (accessed through `access_unit_performance`), whatever its
+    status, newest first: the unit's page lists the running and failed ones too."""
+    if not scopes.unit_in_scope(user, Perm.SEE_REPORTS, unit):
+        raise Http404("no such unit")
+    return DiagnosisSnapshot.objects.filter(org_unit=unit).select_related("org_unit")
+
+
+def diagnoses_in_scope(user) -> QuerySet[DiagnosisSnapshot]:
+    """The stored (succeeded) diagnoses of every unit where `user` may see reports, newest
+    first: what the comparison offers and the home card counts."""
+    units = scopes.units_for(user, Perm.SEE_REPORTS)
+    return (DiagnosisSnapshot.objects.filter(org_unit__in=units, status=DiagnosisSnapshot.Status.SUCCEEDED)
+            .select_related("org_unit"))

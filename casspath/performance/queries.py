@@ -13,8 +13,11 @@ from django.db.models import Case, DecimalField, F, FloatField, Max, Q, Sum, Val
 from django.db.models.functions import Cast
 from numpy.typing import NDArray
 
+from casspath.core import paging
+from casspath.org import scopes
 from casspath.org.models import Employee, OrgUnit
-from casspath.performance.models import PerformanceRecord, big_deal_threshold
+from casspath.org.scopes import Perm
+from casspath.performance.models import DiagnosisMember, PerformanceRecord, big_deal_threshold
 
 ITEM, SUMMARY = PerformanceRecord.Kind.LINE_ITEM, PerformanceRecord.Kind.MONTHLY_SUMMARY
 
@@ -114,3 +117,31 @@ def unit_months(unit: OrgUnit, first: date, last: date, *, threshold: Decimal | 
     columns = np.arange(len(months))
     employed = (columns[None, :] >= hired[:, None]) & (columns[None, :] <= until[:, None])
     return UnitMonths(ids, months, total, big, employed)
+
+
+MEMBER_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    """A page of a tier's members the viewer may see, highest output first (the order they
+    were written in, by id), with the keys of the pages either side and their count, capped."""
+
+    members: list
+    next_key: int | None
+    previous_key: int | None
+    count: paging.CappedCount
+
+
+def tier_members(user, snapshot, tier: str, *, after: int | None = None, before: int | None = None,
+                 size: int = MEMBER_PAGE_SIZE) -> MemberPage:
+    """The members of `tier` of `snapshot` (loaded through access.py) whom `user` may see as
+    employees (org/scopes.py: one moved out of his scope since is left out), read from the
+    tier's index by key whatever the page's depth."""
+    rows = DiagnosisMember.objects.filter(
+        snapshot=snapshot, tier=tier,
+        employee_id__in=scopes.employees_for(user, Perm.VIEW_EMPLOYEES).values("pk"))
+    page = paging.keyset_page(rows.select_related("employee__org_unit", "employee__position",
+                                                  "employee__grade"),
+                              "id", size=size, after=after, before=before)
+    return MemberPage(page.rows, page.next_key, page.previous_key, paging.capped_count(rows))
