@@ -97,7 +97,8 @@ def reference_label(reference: str) -> str:
 def correlations(figures: dict) -> list[dict]:
     """The correlation rows, strongest first (by rho; those without one last), each with its
     label and whether its q is marked."""
-    rows = [dict(row, label=dimension_label(row), marked=_marked(row)) for row in figures.get("correlations", [])]
+    rows = [dict(row, label=dimension_label(row), marked=_marked(row))
+            for row in figures.get("correlations", [])]
     return sorted(rows, key=lambda row: (row["rho"] is None, -(row["rho"] or 0)))
 
 
@@ -184,8 +185,8 @@ def key_figures(figures: dict) -> list[tuple[str, float | None, str]]:
 
 
 def compared_figures(a: dict, b: dict) -> list[Figure]:
-    return [Figure(label, value_a, value_b, kind)
-            for (label, value_a, kind), (_label, value_b, _kind) in zip(key_figures(a), key_figures(b), strict=True)]
+    pairs = zip(key_figures(a), key_figures(b), strict=True)
+    return [Figure(label, value_a, value_b, kind) for (label, value_a, kind), (_, value_b, _k) in pairs]
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ class DiagnosisForm(BootstrapMixin, forms.Form):
         self._style()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         unit, first, last = data.get("unit"), data.get("first"), data.get("last")
         if unit is not None and first and last:
             try:

@@ -128,8 +128,8 @@ class MemberPage:
     were written in, by id), with the keys of the pages either side and their count, capped."""
 
     members: list
-    next_key: int | None
-    previous_key: int | None
+    next_key: int | str | None  # a member's id
+    previous_key: int | str | None
     count: paging.CappedCount
 
 
@@ -143,5 +143,6 @@ def tier_members(user, snapshot, tier: str, *, after: int | None = None, before:
         employee_id__in=scopes.employees_for(user, Perm.VIEW_EMPLOYEES).values("pk"))
     page = paging.keyset_page(rows.select_related("employee__org_unit", "employee__position",
                                                   "employee__grade"),
-                              "id", size=size, after=after, before=before)
+                              "id", size=size, after=None if after is None else str(after),
+                              before=None if before is None else str(before))
     return MemberPage(page.rows, page.next_key, page.previous_key, paging.capped_count(rows))

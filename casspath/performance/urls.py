@@ -10,6 +10,7 @@ urlpatterns = [
     path("diagnoses/<int:snapshot_id>/", views.diagnosis, name="diagnosis"),
     path("diagnoses/<int:snapshot_id>/progress/", views.diagnosis_progress, name="diagnosis_progress"),
     path("diagnoses/<int:snapshot_id>/cancel/", views.diagnosis_cancel, name="diagnosis_cancel"),
-    path("diagnoses/<int:snapshot_id>/report.<slug:fmt>", views.diagnosis_download, name="diagnosis_download"),
+    path("diagnoses/<int:snapshot_id>/report.<slug:fmt>", views.diagnosis_download,
+         name="diagnosis_download"),
     path("diagnoses/<int:snapshot_id>/tiers/<slug:tier>/", views.tier_members_page, name="tier_members"),
 ]

@@ -64,12 +64,12 @@ def diagnoses(request):
     if request.method == "POST":
         form = DiagnosisForm(user, request.POST)
         if form.is_valid():
-            unit = form.cleaned_data["unit"]
-            snapshot = run_action(form, do_queue_diagnosis, unit, form.cleaned_data["period"], acting_user=user)
+            snapshot = run_action(form, do_queue_diagnosis, form.cleaned_data["unit"],
+                                  form.cleaned_data["period"], acting_user=user)
             if snapshot is not REFUSED:
                 jobs.enqueue(snapshot)
                 return redirect("performance:diagnosis", snapshot.pk)
-        unit = form.cleaned_data.get("unit") if form.is_bound and hasattr(form, "cleaned_data") else None
+        unit = form.cleaned_data.get("unit")
     else:
         code = request.GET.get("unit", "").strip()
         if code:
@@ -77,7 +77,8 @@ def diagnoses(request):
         else:
             roots = scopes.scope_roots(user, Perm.SEE_REPORTS)
             unit = roots[0] if roots else None
-        form = DiagnosisForm(user, initial={"unit": unit.code if unit else "", **(_default_months(unit) if unit else {})})
+        initial = {"unit": unit.code, **_default_months(unit)} if unit else {}
+        form = DiagnosisForm(user, initial=initial)
     return render(request, "performance/diagnoses.html", {
         "form": form,
         "unit": unit,
@@ -181,7 +182,7 @@ def tier_members_page(request, snapshot_id: int, tier: str):
     after, before = _page_key(request.GET.get("after")), _page_key(request.GET.get("before"))
     page = tier_members(user, snapshot, tier, after=after, before=None if after else before)
     rows = org_queries.employee_rows(user, [member.employee for member in page.members])
-    tier_view = next((t for t in display.tiers(snapshot.figures) if t.code == tier), None)
+    tier_view = next((t for t in display.tiers(snapshot.figures or {}) if t.code == tier), None)
     return render(request, "performance/tier_members.html", {
         "snapshot": snapshot,
         "unit_label": _unit_label(user, snapshot.org_unit),
@@ -217,8 +218,8 @@ def compare(request):
             raise Http404("no such diagnosis")
         context.update({
             "a": a, "b": b, "a_label": _snapshot_label(user, a), "b_label": _snapshot_label(user, b),
-            "figures": display.compared_figures(a.figures, b.figures),
-            "tiers": display.compared_tiers(a.figures, b.figures),
+            "figures": display.compared_figures(a.figures or {}, b.figures or {}),
+            "tiers": display.compared_tiers(a.figures or {}, b.figures or {}),
             "selected": (a.pk, b.pk),
         })
     elif len(choices) >= 2:
