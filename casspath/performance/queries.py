@@ -134,15 +134,15 @@ class MemberPage:
 
 
 def tier_members(user, snapshot, tier: str, *, after: int | None = None, before: int | None = None,
-                 size: int = MEMBER_PAGE_SIZE) -> MemberPage:
+                 size: int | None = None) -> MemberPage:
     """The members of `tier` of `snapshot` (loaded through access.py) whom `user` may see as
     employees (org/scopes.py: one moved out of his scope since is left out), read from the
     tier's index by key whatever the page's depth."""
     rows = DiagnosisMember.objects.filter(
         snapshot=snapshot, tier=tier,
         employee_id__in=scopes.employees_for(user, Perm.VIEW_EMPLOYEES).values("pk"))
-    page = paging.keyset_page(rows.select_related("employee__org_unit", "employee__position",
-                                                  "employee__grade"),
-                              "id", size=size, after=None if after is None else str(after),
+    shown = rows.select_related("employee__org_unit", "employee__position", "employee__grade")
+    page = paging.keyset_page(shown, "id", size=size or MEMBER_PAGE_SIZE,
+                              after=None if after is None else str(after),
                               before=None if before is None else str(before))
     return MemberPage(page.rows, page.next_key, page.previous_key, paging.capped_count(rows))
