@@ -58,6 +58,7 @@ class TierView:
     name: str
     count: int
     reference: str
+    reference_label: str
     finding: str
     leading: list[str]  # labels of the leading bottlenecks, first is largest
     shown: list[Gap]
@@ -81,6 +82,7 @@ def tiers(figures: dict) -> list[TierView]:
         labels = {gap.row["dimension"]: gap.label for gap in ranking}
         views.append(TierView(
             code=code, name=tier_name(code), count=tier["count"], reference=tier.get("reference", ""),
+            reference_label=reference_label(tier.get("reference", "")),
             finding=bilingual(tier.get("finding")), leading=[labels.get(c, c) for c in leading],
             shown=ranking[:BOTTLENECK_ROWS], more=ranking[BOTTLENECK_ROWS:],
             versus_requirement=(_gaps(tier.get("versus_requirement"), set())

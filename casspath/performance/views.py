@@ -100,8 +100,6 @@ def _diagnosis_context(user, snapshot) -> dict:
             "notes": [display.bilingual(note) for note in figures.get("method_notes", [])],
             "formats": report.FORMATS,
             "others": list(diagnoses_in_scope(user).exclude(pk=snapshot.pk)[:1]),
-            "reference_labels": {tier.code: display.reference_label(tier.reference)
-                                 for tier in display.tiers(figures)},
         })
     return context
 
