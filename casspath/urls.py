@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/", include("casspath.org.urls")),
     path("competency/", include("casspath.competency.urls")),
     path("imports/", include("casspath.imports.urls")),
+    path("performance/", include("casspath.performance.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -75,3 +75,126 @@ def hbar_chart(labels: Sequence[str], values: Sequence[float], *, series_name: s
                     "label": {"show": True, "position": "right"},
                     "labelLayout": {"hideOverlap": True}}],
     }
+
+
+# ECharts' mark for a missing value (a month nobody was employed in, a tier nobody rated).
+MISSING = "-"
+
+
+def _value(value: float | None, places: int | None = None) -> float | str:
+    if value is None or value != value:  # None or NaN
+        return MISSING
+    return round(float(value), places) if places is not None else float(value)
+
+
+def histogram_chart(edges: Sequence[float], counts: Sequence[int], *, series_name: str = "") -> dict:
+    """Adjacent bars, one per bin [edges[i], edges[i + 1]), labelled by their bounds."""
+    if len(edges) != len(counts) + 1:
+        raise ValueError(f"{len(counts)} bins need {len(counts) + 1} edges, got {len(edges)}")
+    labels = [f"{edges[i]:,.0f}–{edges[i + 1]:,.0f}" for i in range(len(counts))]
+    option = bar_chart(labels, list(counts), series_name=series_name)
+    option["series"][0]["barCategoryGap"] = "5%"
+    option["xAxis"]["axisLabel"] = {"interval": "auto", "hideOverlap": True}
+    return option
+
+
+def lorenz_chart(people: Sequence[float], output: Sequence[float | None], *, series_name: str = "",
+                 equality_name: str = "") -> dict:
+    """The Lorenz curve (share of people, share of output, both from 0 to 1) with the line of
+    perfect equality, y = x, dashed."""
+    if len(people) != len(output):
+        raise ValueError("people and output differ in length")
+    axis = {"type": "value", "min": 0, "max": 1, "interval": 0.25}
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0, "data": [series_name, equality_name]},
+        "grid": {"left": 16, "right": 24, "top": 16, "bottom": 40, "containLabel": True},
+        "xAxis": axis, "yAxis": dict(axis),
+        "series": [
+            {"type": "line", "name": series_name, "showSymbol": False, "areaStyle": {"opacity": 0.15},
+             "data": [[_value(x, 4), _value(y, 4)] for x, y in zip(people, output, strict=True)]},
+            {"type": "line", "name": equality_name, "showSymbol": False,
+             "lineStyle": {"type": "dashed"}, "data": [[0, 0], [1, 1]]},
+        ],
+    }
+
+
+def line_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]) -> dict:
+    """One line per named series over the categories (months); a missing value is a gap."""
+    for name, values in series:
+        if len(values) != len(categories):
+            raise ValueError(f"series {name!r} has {len(values)} values for {len(categories)} categories")
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0, "data": [name for name, _ in series]},
+        "grid": {"left": 16, "right": 24, "top": 16, "bottom": 40, "containLabel": True},
+        "xAxis": {"type": "category", "data": list(categories), "boundaryGap": False,
+                  "axisLabel": {"interval": "auto", "hideOverlap": True}},
+        "yAxis": {"type": "value"},
+        "series": [{"type": "line", "name": name, "data": [_value(v, 2) for v in values]}
+                   for name, values in series],
+    }
+
+
+def heatmap_chart(columns: Sequence[str], rows: Sequence[str], values: Sequence[Sequence[float | None]], *,
+                  low: float = 1, high: float = 5) -> dict:
+    """A heat map: `values[r][c]` at row `rows[r]` (top to bottom as given) and column
+    `columns[c]`, shown to two places, coloured from `low` to `high`; missing cells blank.
+    Rows run down the page (dimensions), so that it fits a phone's width with few columns."""
+    if len(values) != len(rows) or any(len(row) != len(columns) for row in values):
+        raise ValueError(f"values must be {len(rows)} rows of {len(columns)}")
+    # ECharts draws the first category at the bottom: reversed so the first row is on top.
+    top_down = list(reversed(range(len(rows))))
+    return {
+        "tooltip": {"position": "top"},
+        "grid": {"left": 8, "right": 8, "top": 8, "bottom": 56, "containLabel": True},
+        "xAxis": {"type": "category", "data": list(columns), "splitArea": {"show": True},
+                  "axisLabel": {"interval": 0}},
+        "yAxis": {"type": "category", "data": [rows[r] for r in top_down], "splitArea": {"show": True},
+                  "axisLabel": {"interval": 0}},
+        "visualMap": {"min": low, "max": high, "calculable": True, "orient": "horizontal",
+                      "left": "center", "bottom": 0, "itemHeight": 120,
+                      # Light to dark blue, as the requirement matrices colour levels.
+                      "inRange": {"color": ["#f8f9fa", "#9ec5fe", "#0a58ca"]}},
+        "series": [{"type": "heatmap", "label": {"show": True},
+                    "data": [[c, y, _value(values[r][c], 2)]
+                             for y, r in enumerate(top_down) for c in range(len(columns))]}],
+    }
+
+
+def error_bar_chart(labels: Sequence[str], values: Sequence[float | None], lows: Sequence[float | None],
+                    highs: Sequence[float | None], marked: Sequence[bool], *, marked_name: str = "",
+                    unmarked_name: str = "") -> dict:
+    """Horizontal bars with their intervals as whiskers, sorted largest on top: a correlation
+    per dimension with its 95% CI, say. Marked bars (q < 0.05) and the others are two series,
+    so the legend names both. Items without a value are left out (their table lists them).
+    The whiskers are a box plot of [low, value, value, value, high]: an interval drawn with
+    its caps from plain data, no script."""
+    if not len(labels) == len(values) == len(lows) == len(highs) == len(marked):
+        raise ValueError("labels, values, intervals and marks differ in length")
+    items = sorted((i for i, value in enumerate(values) if value is not None and value == value),
+                   key=lambda i: float(values[i]))  # type: ignore[arg-type] # None left out above
+
+    # Smallest first above: ECharts draws the first category at the bottom.
+    def whisker(i: int) -> list | str:
+        low, high = lows[i], highs[i]
+        if low is None or high is None or low != low or high != high:
+            return MISSING
+        value = _value(values[i], 3)
+        return [_value(low, 3), value, value, value, _value(high, 3)]
+    return {
+        "tooltip": {"trigger": "item"},
+        "legend": {"bottom": 0, "data": [marked_name, unmarked_name]},
+        "grid": {"left": 8, "right": 24, "top": 8, "bottom": 40, "containLabel": True},
+        "yAxis": {"type": "category", "data": [labels[i] for i in items], "axisLabel": {"interval": 0}},
+        "xAxis": {"type": "value", "axisLabel": {"hideOverlap": True}},
+        "series": [
+            {"type": "bar", "name": marked_name, "stack": "value", "color": "#0d6efd",
+             "data": [_value(values[i], 3) if marked[i] else MISSING for i in items]},
+            {"type": "bar", "name": unmarked_name, "stack": "value", "color": "#adb5bd",
+             "data": [MISSING if marked[i] else _value(values[i], 3) for i in items]},
+            {"type": "boxplot", "name": "CI", "tooltip": {"show": False}, "boxWidth": [8, 14],
+             "itemStyle": {"color": "transparent", "borderColor": "#212529"},
+             "data": [whisker(i) for i in items]},
+        ],
+    }

@@ -3,7 +3,9 @@
 (CONTRACTS.md, "Roles": team lead for his team, admin, consultant and analyst in scope);
 the same 404 for "absent" and "not yours"."""
 
-from django.db.models import QuerySet
+from django.db.models import FloatField, IntegerField, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from casspath.org import scopes
@@ -31,3 +33,27 @@ def unit_snapshots(user, code: str) -> tuple[OrgUnit, QuerySet[DiagnosisSnapshot
     unit = access_unit_performance(user, code)
     return unit, (DiagnosisSnapshot.objects.filter(org_unit=unit, status=DiagnosisSnapshot.Status.SUCCEEDED)
                   .select_related("org_unit"))
+
+
+def unit_diagnoses(user, unit: OrgUnit) -> QuerySet[DiagnosisSnapshot]:
+    """Every diagnosis of `unit` (accessed through `access_unit_performance`), whatever its
+    status, newest first: the unit's page lists the running and failed ones too."""
+    if not scopes.unit_in_scope(user, Perm.SEE_REPORTS, unit):
+        raise Http404("no such unit")
+    return _listed(DiagnosisSnapshot.objects.filter(org_unit=unit))
+
+
+def _listed(snapshots: QuerySet[DiagnosisSnapshot]) -> QuerySet[DiagnosisSnapshot]:
+    """For a list: the figures left in the database (tens of kilobytes each), their headcount
+    and Gini read out of them there."""
+    return (snapshots.select_related("org_unit").defer("figures")
+            .annotate(headcount=Cast(KT("figures__headcount"), IntegerField()),
+                      gini=Cast(KT("figures__gini"), FloatField())))
+
+
+def diagnoses_in_scope(user) -> QuerySet[DiagnosisSnapshot]:
+    """The stored (succeeded) diagnoses of every unit where `user` may see reports, newest
+    first: what the comparison offers and the home card counts."""
+    units = scopes.units_for(user, Perm.SEE_REPORTS)
+    return _listed(DiagnosisSnapshot.objects.filter(org_unit__in=units,
+                                                    status=DiagnosisSnapshot.Status.SUCCEEDED))

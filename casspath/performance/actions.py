@@ -12,11 +12,13 @@ from django.utils import timezone
 from casspath.core import audit, jobs
 from casspath.core.actors import SystemActor
 from casspath.core.errors import BilingualError
+from casspath.imports.bulk import Same, insert_rows
 from casspath.org.models import OrgUnit
 from casspath.org.scopes import Perm, ScopeRefused, require_scope
+from casspath.performance import report
 from casspath.performance.audit_verbs import PerformanceVerb
-from casspath.performance.diagnosis import DiagnosisError, Period, applying_model, compute
-from casspath.performance.models import DiagnosisSnapshot
+from casspath.performance.diagnosis import Computed, DiagnosisError, Period, applying_model, compute_diagnosis
+from casspath.performance.models import DiagnosisMember, DiagnosisSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +63,12 @@ def do_run_diagnosis(pk: int) -> DiagnosisSnapshot | None:
         def progress(phase: str) -> None:
             jobs.heartbeat(snapshot, phase=phase, done=PHASES.index(phase))
 
-        figures = compute(acting_user, unit, period, progress)
+        computed = compute_diagnosis(acting_user, unit, period, progress)
+        figures = computed.figures
         progress("writing")
         with transaction.atomic():
             locked = jobs.hold(snapshot)
+            _write_members(locked, computed)
             jobs.set_status(locked, DiagnosisSnapshot.Status.SUCCEEDED, figures=figures,
                             model_version=figures["model"]["version"], progress_done=len(PHASES),
                             finished_at=timezone.now(), heartbeat_at=timezone.now())
@@ -84,6 +88,18 @@ def do_run_diagnosis(pk: int) -> DiagnosisSnapshot | None:
             "the system administrator."), retryable=True, acting_user=acting_user)
 
 
+# Members are written tier by tier, each from its highest output (then by employee id): a
+# tier's page lists them by id in that order.
+TIER_ORDER = {"high": 0, "middle": 1, "low": 2}
+
+
+def _write_members(snapshot: DiagnosisSnapshot, computed: Computed) -> None:
+    members = sorted(computed.members, key=lambda m: (TIER_ORDER[m[1]], -m[2], m[0]))
+    insert_rows(DiagnosisMember, ("snapshot_id", "employee_id", "tier", "period_output"),
+                [Same(snapshot.pk), [m[0] for m in members], [m[1] for m in members],
+                 [m[2] for m in members]])
+
+
 def do_diagnose(unit: OrgUnit, period: Period, *, acting_user) -> DiagnosisSnapshot:
     """Queue a diagnosis and run it here and now (the command line, tests). Returns it
     finished: succeeded with its figures, or failed with its reason."""
@@ -100,3 +116,15 @@ def do_cancel_diagnosis(snapshot: DiagnosisSnapshot, *, acting_user) -> Diagnosi
     who = audit.actor_label(acting_user)
     return jobs.cancel(snapshot, BilingualError(f"已被 {who} 取消。", f"Cancelled by {who}."),
                        acting_user=acting_user, verb=PerformanceVerb.CANCEL_DIAGNOSIS, unit=snapshot.org_unit)
+
+
+def do_export_diagnosis(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -> bytes:
+    """A stored diagnosis as a file of `fmt` (report.FORMATS), audited as an export."""
+    require_scope(acting_user, Perm.SEE_REPORTS, snapshot.org_unit)
+    if snapshot.figures is None:
+        raise ValueError("only a succeeded diagnosis has figures to export")
+    data = report.render(snapshot.figures, fmt)
+    audit.record(acting_user, PerformanceVerb.EXPORT_DIAGNOSIS, snapshot,
+                 summary=f"{snapshot.org_unit.code} {snapshot.first_month:%Y-%m}..{snapshot.last_month:%Y-%m}"
+                         f" .{fmt}", unit=snapshot.org_unit)
+    return data

@@ -10,3 +10,4 @@ class PerformanceVerb(AuditVerb):
     QUEUE_DIAGNOSIS = "performance.queue_diagnosis", _("Diagnosis queued")
     DIAGNOSE = "performance.diagnose", _("Diagnosis run")
     CANCEL_DIAGNOSIS = "performance.cancel_diagnosis", _("Diagnosis cancelled")
+    EXPORT_DIAGNOSIS = "export.diagnosis", _("Diagnosis exported")

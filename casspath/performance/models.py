@@ -117,3 +117,33 @@ class DiagnosisSnapshot(Job):
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.first_month:%Y-%m}–{self.last_month:%Y-%m}"
+
+
+class DiagnosisMember(models.Model):
+    """Who was in which tier of a diagnosis, with his period output (excluding big deals, the
+    tiers' measure): the drill-down from a tier to its people. Written with the figures, in
+    the same transaction (actions.do_run_diagnosis), in the order of each tier's output from
+    the highest, so that a tier's page reads its members by id, from its index, at any depth."""
+
+    class Tier(models.TextChoices):
+        HIGH = "high", _("high performers")
+        MIDDLE = "middle", _("middle performers")
+        LOW = "low", _("low performers")
+
+    # The composite index below serves every read (a snapshot's tier, by id); the foreign
+    # keys carry none of their own.
+    snapshot = models.ForeignKey(DiagnosisSnapshot, on_delete=models.CASCADE, related_name="members",
+                                 verbose_name=_("diagnosis"), db_index=False)
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("employee"), db_index=False)
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
+    period_output = models.FloatField(_("period output excluding big deals"))
+
+    class Meta:
+        ordering = ["snapshot_id", "tier", "id"]
+        indexes = [models.Index(fields=["snapshot", "tier", "id"], name="performance_member_tier")]
+        verbose_name = _("diagnosis member")
+        verbose_name_plural = _("diagnosis members")
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id} {self.tier} {self.employee_id}"

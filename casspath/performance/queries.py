@@ -13,8 +13,11 @@ from django.db.models import Case, DecimalField, F, FloatField, Max, Q, Sum, Val
 from django.db.models.functions import Cast
 from numpy.typing import NDArray
 
+from casspath.core import paging
+from casspath.org import scopes
 from casspath.org.models import Employee, OrgUnit
-from casspath.performance.models import PerformanceRecord, big_deal_threshold
+from casspath.org.scopes import Perm
+from casspath.performance.models import DiagnosisMember, PerformanceRecord, big_deal_threshold
 
 ITEM, SUMMARY = PerformanceRecord.Kind.LINE_ITEM, PerformanceRecord.Kind.MONTHLY_SUMMARY
 
@@ -114,3 +117,32 @@ def unit_months(unit: OrgUnit, first: date, last: date, *, threshold: Decimal | 
     columns = np.arange(len(months))
     employed = (columns[None, :] >= hired[:, None]) & (columns[None, :] <= until[:, None])
     return UnitMonths(ids, months, total, big, employed)
+
+
+MEMBER_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    """A page of a tier's members the viewer may see, highest output first (the order they
+    were written in, by id), with the keys of the pages either side and their count, capped."""
+
+    members: list
+    next_key: int | str | None  # a member's id
+    previous_key: int | str | None
+    count: paging.CappedCount
+
+
+def tier_members(user, snapshot, tier: str, *, after: int | None = None, before: int | None = None,
+                 size: int | None = None) -> MemberPage:
+    """The members of `tier` of `snapshot` (loaded through access.py) whom `user` may see as
+    employees (org/scopes.py: one moved out of his scope since is left out), read from the
+    tier's index by key whatever the page's depth."""
+    rows = DiagnosisMember.objects.filter(
+        snapshot=snapshot, tier=tier,
+        employee_id__in=scopes.employees_for(user, Perm.VIEW_EMPLOYEES).values("pk"))
+    shown = rows.select_related("employee__org_unit", "employee__position", "employee__grade")
+    page = paging.keyset_page(shown, "id", size=size or MEMBER_PAGE_SIZE,
+                              after=None if after is None else str(after),
+                              before=None if before is None else str(before))
+    return MemberPage(page.rows, page.next_key, page.previous_key, paging.capped_count(rows))

@@ -23,3 +23,28 @@ def thousands(value):
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return f"{int(value):,}"
     return value
+
+
+def _finite(value) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number or number in (float("inf"), float("-inf")) else number
+
+
+@register.filter
+def grouped(value, places=0):
+    """A number with thousands separators and `places` decimals (1234.5|grouped:1 ->
+    "1,234.5"); "—" when there is none (a figure the data could not give, NaN)."""
+    number = _finite(value)
+    return "—" if number is None else f"{number:,.{int(places)}f}"
+
+
+@register.filter
+def percent(value, places=1):
+    """A share as a percentage (0.183 -> "18.3%"); "—" when there is none."""
+    number = _finite(value)
+    return "—" if number is None else f"{number * 100:.{int(places)}f}%"

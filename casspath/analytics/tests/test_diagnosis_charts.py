@@ -1,0 +1,69 @@
+"""The diagnosis page's chart options (histogram, Lorenz curve, trend, heat map, correlation
+bars with intervals), built from plain figures; hand-written expectations."""
+
+import math
+
+import pytest
+
+from casspath.analytics.charts import (
+    MISSING,
+    error_bar_chart,
+    heatmap_chart,
+    histogram_chart,
+    line_chart,
+    lorenz_chart,
+)
+
+
+def test_it_labels_each_histogram_bin_by_its_bounds():
+    option = histogram_chart([0, 500, 1000, 1500.5], [7, 3, 1], series_name="人数")
+    assert option["xAxis"]["data"] == ["0–500", "500–1,000", "1,000–1,500"]
+    assert option["series"][0]["data"] == [7, 3, 1]
+    with pytest.raises(ValueError):
+        histogram_chart([0, 1], [1, 2])
+
+
+def test_it_draws_the_lorenz_curve_beside_the_line_of_equality():
+    option = lorenz_chart([0, 0.5, 1], [0, 0.123456, 1], series_name="洛伦兹曲线", equality_name="完全平均")
+    curve, equality = option["series"]
+    assert curve["data"] == [[0.0, 0.0], [0.5, 0.1235], [1.0, 1.0]]
+    assert equality["data"] == [[0, 0], [1, 1]] and equality["lineStyle"]["type"] == "dashed"
+    assert option["xAxis"]["max"] == option["yAxis"]["max"] == 1
+    assert lorenz_chart([0, 1], [math.nan, None])["series"][0]["data"] == [[0.0, MISSING], [1.0, MISSING]]
+
+
+def test_it_draws_one_line_per_series_with_gaps_for_missing_months():
+    option = line_chart(["2026-01", "2026-02"], [("含大单", [1200.456, None]), ("剔除大单", [800, 700])])
+    assert [s["name"] for s in option["series"]] == ["含大单", "剔除大单"]
+    assert option["series"][0]["data"] == [1200.46, MISSING]
+    assert option["legend"]["data"] == ["含大单", "剔除大单"]
+    with pytest.raises(ValueError):
+        line_chart(["2026-01"], [("a", [1, 2])])
+
+
+def test_it_puts_the_first_row_of_the_heat_map_on_top():
+    option = heatmap_chart(["绩优", "绩差"], ["D01", "D02", "D03"], [[4.2, 2.1], [3.0, None], [1.234, 5]])
+    assert option["yAxis"]["data"] == ["D03", "D02", "D01"]  # drawn bottom up: D01 on top
+    cells = {(x, option["yAxis"]["data"][y]): v for x, y, v in option["series"][0]["data"]}
+    assert cells[(0, "D01")] == 4.2 and cells[(1, "D02")] == MISSING and cells[(0, "D03")] == 1.23
+    assert option["visualMap"]["min"] == 1 and option["visualMap"]["max"] == 5
+    with pytest.raises(ValueError):
+        heatmap_chart(["a"], ["D01"], [[1, 2]])
+
+
+def test_it_sorts_the_bars_with_their_intervals_and_leaves_out_what_has_no_value():
+    option = error_bar_chart(["D01", "D02", "D03", "D04"], [0.31, -0.05, None, 0.12],
+                             [0.2, -0.2, None, 0.01], [0.4, 0.1, None, 0.22], [True, False, False, True],
+                             marked_name="q < 0.05", unmarked_name="q ≥ 0.05")
+    # Smallest first, so that ECharts draws the largest on top; D03 has no value.
+    assert option["yAxis"]["data"] == ["D02", "D04", "D01"]
+    marked, unmarked, whiskers = option["series"]
+    assert marked["data"] == [MISSING, 0.12, 0.31] and unmarked["data"] == [-0.05, MISSING, MISSING]
+    assert whiskers["type"] == "boxplot"
+    assert whiskers["data"][2] == [0.2, 0.31, 0.31, 0.31, 0.4]
+    assert option["legend"]["data"] == ["q < 0.05", "q ≥ 0.05"]
+
+
+def test_it_draws_no_whisker_for_a_value_without_an_interval():
+    option = error_bar_chart(["D01"], [0.5], [None], [None], [False])
+    assert option["series"][2]["data"] == [MISSING]

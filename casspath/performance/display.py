@@ -1,0 +1,231 @@
+"""What the diagnosis pages show of a snapshot's stored figures, in the page's language: the
+figure cards, the charts' ECharts options (built by casspath/analytics/charts.py, the one
+builder) and the tiers' findings and bottleneck tables. The numbers are the stored ones,
+computed by analytics/ when the diagnosis ran; nothing is computed again here."""
+
+import math
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from casspath.analytics import charts
+
+TIER_ORDER = ("high", "middle", "low")
+# A correlation whose Benjamini–Hochberg q is below this is marked on the chart and table.
+Q_MARKED_BELOW = 0.05
+# Bottleneck rows shown before "more" (a tier's ranking has every dimension of the model).
+BOTTLENECK_ROWS = 5
+
+
+def in_english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def tier_name(code: str) -> str:
+    return {"high": _("High performers"), "middle": _("Middle performers"), "low": _("Low performers")}.get(
+        code, code)
+
+
+def tier_short_name(code: str) -> str:
+    """A tier in one word (a chart's column heading on a phone)."""
+    return {"high": _("High"), "middle": _("Middle"), "low": _("Low")}.get(code, code)
+
+
+def dimension_label(item: dict) -> str:
+    """'D01 目标客户寻找' (or its English name), as the stored figures name a dimension."""
+    name = (item.get("name_en") if in_english() else item.get("name")) or item.get("name") or ""
+    return f"{item['dimension']} {name}".strip()
+
+
+def bilingual(text: dict | None) -> str:
+    """A stored {"zh", "en"} text (a finding, a method note) in the page's language."""
+    if not text:
+        return ""
+    return (text.get("en") if in_english() else text.get("zh")) or text.get("zh") or text.get("en") or ""
+
+
+@dataclass(frozen=True)
+class Gap:
+    row: dict
+    label: str
+    leading: bool
+
+
+@dataclass(frozen=True)
+class TierView:
+    code: str
+    name: str
+    count: int
+    reference: str
+    reference_label: str
+    finding: str
+    leading: list[str]  # labels of the leading bottlenecks, first is largest
+    shown: list[Gap]
+    more: list[Gap]
+    versus_requirement: list[Gap]
+
+
+def _gaps(rows: list[dict] | None, leading: set[str]) -> list[Gap]:
+    return [Gap(row, dimension_label(row), row["dimension"] in leading) for row in rows or []]
+
+
+def tiers(figures: dict) -> list[TierView]:
+    by_code = {tier["tier"]: tier for tier in figures.get("tiers", [])}
+    views = []
+    for code in TIER_ORDER:
+        tier = by_code.get(code)
+        if tier is None:
+            continue
+        leading = tier.get("leading") or []
+        ranking = _gaps(tier.get("ranking"), set(leading))
+        labels = {gap.row["dimension"]: gap.label for gap in ranking}
+        views.append(TierView(
+            code=code, name=tier_name(code), count=tier["count"], reference=tier.get("reference", ""),
+            reference_label=reference_label(tier.get("reference", "")),
+            finding=bilingual(tier.get("finding")), leading=[labels.get(c, c) for c in leading],
+            shown=ranking[:BOTTLENECK_ROWS], more=ranking[BOTTLENECK_ROWS:],
+            versus_requirement=(_gaps(tier.get("versus_requirement"), set())
+                                if tier.get("reference") != "requirement" else []),
+        ))
+    return views
+
+
+def reference_label(reference: str) -> str:
+    return {"tier_above": _("against the tier above"), "requirement": _("against the requirement"),
+            "none": _("no reference")}.get(reference, reference)
+
+
+def correlations(figures: dict) -> list[dict]:
+    """The correlation rows, strongest first (by rho; those without one last), each with its
+    label and whether its q is marked."""
+    rows = [dict(row, label=dimension_label(row), marked=_marked(row))
+            for row in figures.get("correlations", [])]
+    return sorted(rows, key=lambda row: (row["rho"] is None, -(row["rho"] or 0)))
+
+
+def _marked(row: dict) -> bool:
+    return row.get("q") is not None and row["q"] < Q_MARKED_BELOW
+
+
+def chart_options(figures: dict) -> dict[str, dict]:
+    """The page's charts, by the id of the JSON each is embedded as."""
+    options: dict[str, dict] = {}
+    histogram = figures.get("histogram")
+    if histogram and histogram.get("counts"):
+        options["histogram-chart"] = charts.histogram_chart(histogram["edges"], histogram["counts"],
+                                                            series_name=_("Managers"))
+    lorenz = figures.get("lorenz")
+    if lorenz and any(value is not None for value in lorenz.get("output", [])):
+        options["lorenz-chart"] = charts.lorenz_chart(lorenz["people"], lorenz["output"],
+                                                      series_name=_("Lorenz curve"),
+                                                      equality_name=_("Perfect equality"))
+    trend = figures.get("trend")
+    if trend and trend.get("months"):
+        options["trend-chart"] = charts.line_chart(trend["months"], [
+            (_("With big deals"), trend["per_head"]),
+            (_("Without big deals"), trend["per_head_excluding_big_deals"]),
+        ])
+    heat = _heatmap(figures)
+    if heat is not None:
+        options["heatmap-chart"] = heat
+    rows = [row for row in correlations(figures) if row["rho"] is not None]
+    if rows:
+        options["correlation-chart"] = charts.error_bar_chart(
+            [row["label"] for row in rows], [row["rho"] for row in rows],
+            [row["ci_low"] for row in rows], [row["ci_high"] for row in rows],
+            [row["marked"] for row in rows], marked_name="q < 0.05", unmarked_name="q ≥ 0.05")
+    return options
+
+
+def _heatmap(figures: dict) -> dict | None:
+    """Tier × dimension: each tier's mean current level per dimension (its profile)."""
+    by_code = {tier["tier"]: tier for tier in figures.get("tiers", []) if tier.get("profile")}
+    codes = [code for code in TIER_ORDER if code in by_code]
+    if not codes:
+        return None
+    dimensions = by_code[codes[0]]["profile"]["dimensions"]
+    if not dimensions:
+        return None
+    names = {row["dimension"]: row for row in figures.get("correlations", [])}
+    rows = [dimension_label(names.get(code, {"dimension": code})) for code in dimensions]
+    means = {code: dict(zip(by_code[code]["profile"]["dimensions"], by_code[code]["profile"]["mean"],
+                            strict=True)) for code in codes}
+    values = [[means[tier].get(dimension) for tier in codes] for dimension in dimensions]
+    # Coloured over the levels met (to the half level), not all of 1–5: tiers a few tenths
+    # apart must read apart.
+    met = [v for row in values for v in row if v is not None]
+    low, high = (math.floor(min(met) * 2) / 2, math.ceil(max(met) * 2) / 2) if met else (1, 5)
+    return charts.heatmap_chart([tier_short_name(code) for code in codes], rows, values,
+                                low=low, high=high if high > low else low + 0.5)
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    a: float | None
+    b: float | None
+    kind: str  # "count", "yuan", "share", "ratio": how the template prints it
+
+    @property
+    def difference(self) -> float | None:
+        return None if self.a is None or self.b is None else self.b - self.a
+
+
+def key_figures(figures: dict) -> list[tuple[str, float | None, str]]:
+    """(label, value, kind) of the figure cards, in order."""
+    per_head, distribution = figures["output_per_head"], figures["distribution"]
+    return [
+        (_("Managers counted"), figures["headcount"], "count"),
+        (_("Output per head a month (mean)"), per_head["mean"], "yuan"),
+        (_("Output per head a month (median)"), per_head["median"], "yuan"),
+        (_("Mean excluding big deals"), per_head["mean_excluding_big_deals"], "yuan"),
+        (_("Share at zero"), distribution["zero_share"], "share"),
+        (_("Share under 500 yuan"), distribution["below_500_share"], "share"),
+        (_("Gini coefficient (output imbalance)"), figures["gini"], "ratio"),
+    ]
+
+
+def compared_figures(a: dict, b: dict) -> list[Figure]:
+    pairs = zip(key_figures(a), key_figures(b), strict=True)
+    return [Figure(label, value_a, value_b, kind) for (label, value_a, kind), (_, value_b, _k) in pairs]
+
+
+@dataclass(frozen=True)
+class ComparedTier:
+    code: str
+    name: str
+    count_a: int | None
+    count_b: int | None
+    leading_a: list[str]
+    leading_b: list[str]
+    rows: list[dict]  # per dimension leading in either: label, effect_a, effect_b, difference
+
+
+def compared_tiers(a: dict, b: dict) -> list[ComparedTier]:
+    """Each tier's leading bottlenecks in both snapshots, with the standardised gap of every
+    dimension leading in either, in each, and its change (b − a)."""
+    tiers_a = {t["tier"]: t for t in a.get("tiers", [])}
+    tiers_b = {t["tier"]: t for t in b.get("tiers", [])}
+    compared = []
+    for code in TIER_ORDER:
+        ta, tb = tiers_a.get(code), tiers_b.get(code)
+        if ta is None and tb is None:
+            continue
+        ranking_a = {row["dimension"]: row for row in (ta or {}).get("ranking", [])}
+        ranking_b = {row["dimension"]: row for row in (tb or {}).get("ranking", [])}
+        leading_a, leading_b = (ta or {}).get("leading", []), (tb or {}).get("leading", [])
+        rows = []
+        for dimension in dict.fromkeys([*leading_a, *leading_b]):
+            row_a, row_b = ranking_a.get(dimension), ranking_b.get(dimension)
+            effect_a = row_a.get("effect") if row_a else None
+            effect_b = row_b.get("effect") if row_b else None
+            rows.append({"label": dimension_label(row_a or row_b or {"dimension": dimension}),
+                         "effect_a": effect_a, "effect_b": effect_b,
+                         "difference": None if effect_a is None or effect_b is None else effect_b - effect_a})
+        compared.append(ComparedTier(
+            code=code, name=tier_name(code), count_a=(ta or {}).get("count"), count_b=(tb or {}).get("count"),
+            leading_a=[dimension_label(ranking_a.get(c, {"dimension": c})) for c in leading_a],
+            leading_b=[dimension_label(ranking_b.get(c, {"dimension": c})) for c in leading_b],
+            rows=rows))
+    return compared

@@ -1,0 +1,71 @@
+"""A diagnosis page in a real browser, on a phone (390 px) and a desktop: every chart drawn
+(an ECharts canvas in each), no script error, nothing wider than the phone; and a diagnosis
+queued from the unit's page runs and shows its figures."""
+
+import pytest
+
+from casspath.performance.actions import do_diagnose
+from casspath.performance.diagnosis import parse_period
+from casspath.testing import log_in_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHARTS = 5
+DRAWN = f"document.querySelectorAll('[data-chart][data-rendered] canvas').length === {CHARTS}"
+TREND_WIDTH = "document.querySelector('[data-chart=trend-chart] canvas').getBoundingClientRect().width"
+
+
+def _watch(page) -> list[str]:
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
+
+
+def _charts_drawn(page) -> None:
+    page.wait_for_function(DRAWN)
+    sizes = page.evaluate("Array.from(document.querySelectorAll('[data-chart] canvas'))"
+                          ".map(c => [c.getBoundingClientRect().width, c.getBoundingClientRect().height])")
+    assert len(sizes) == CHARTS and all(w > 100 and h > 100 for w, h in sizes), sizes
+
+
+@pytest.fixture
+def snapshot(transactional_db, world, diagnosable):
+    return do_diagnose(world.city_a, parse_period(world.city_a, "2026-01", "2026-05"),
+                       acting_user=world.city_admin_a)
+
+
+def test_it_draws_every_chart_on_a_phone_without_sideways_scrolling(live_server, phone_page, world, snapshot):
+    problems = _watch(phone_page)
+    log_in_page(phone_page, live_server, world.city_admin_a)
+    phone_page.goto(f"{live_server.url}/performance/diagnoses/{snapshot.pk}/")
+    _charts_drawn(phone_page)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone_page.locator("#findings .finding").count() == 3
+    assert not problems, problems
+
+
+def test_it_draws_every_chart_on_a_desktop_and_resizes_them(live_server, page, world, snapshot):
+    problems = _watch(page)
+    log_in_page(page, live_server, world.city_admin_a)
+    page.goto(f"{live_server.url}/performance/diagnoses/{snapshot.pk}/")
+    _charts_drawn(page)
+    wide = page.evaluate(TREND_WIDTH)
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.wait_for_function(f"{TREND_WIDTH} < 800")
+    narrow = page.evaluate(TREND_WIDTH)
+    assert narrow < wide
+    assert not problems, problems
+
+
+def test_it_runs_a_diagnosis_from_the_units_page_and_shows_it(live_server, page, world, diagnosable,
+                                                              transactional_db):
+    problems = _watch(page)
+    log_in_page(page, live_server, world.city_admin_a)
+    page.goto(f"{live_server.url}/performance/diagnoses/?unit=GZ")
+    page.fill("#id_first", "2026-01")
+    page.fill("#id_last", "2026-05")
+    page.click("#diagnosis-form button[type=submit]")
+    page.wait_for_url("**/performance/diagnoses/*/")
+    _charts_drawn(page)
+    assert not problems, problems

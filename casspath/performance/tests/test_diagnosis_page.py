@@ -1,0 +1,135 @@
+"""/performance/diagnoses/ID/: a diagnosis's progress while it runs (polled, cancellable),
+then its figure cards, charts, findings in the page's language, tables, method notes and
+files (each download audited); refused outside the scope and to those who may not see
+reports."""
+
+import json
+from html import escape
+from io import BytesIO
+
+from openpyxl import load_workbook
+
+from casspath.core import jobs
+from casspath.core.actors import SystemActor
+from casspath.core.models import AuditEvent
+from casspath.performance.actions import do_diagnose, do_queue_diagnosis, do_run_diagnosis
+from casspath.performance.audit_verbs import PerformanceVerb
+from casspath.performance.diagnosis import parse_period
+from casspath.performance.models import DiagnosisSnapshot
+from casspath.performance.report import FORMATS
+from casspath.testing import log_in
+
+CHARTS = ["histogram-chart", "lorenz-chart", "trend-chart", "heatmap-chart", "correlation-chart"]
+
+
+def _diagnosis(world, unit=None):
+    unit = unit or world.city_a
+    return do_diagnose(unit, parse_period(unit, "2026-01", "2026-05"), acting_user=world.city_admin_a)
+
+
+def _chart(page, chart_id: str) -> dict:
+    text = page.content.decode()
+    start = text.index(f'<script id="{chart_id}" type="application/json">')
+    start = text.index(">", start) + 1
+    return json.loads(text[start:text.index("</script>", start)])
+
+
+def test_it_shows_the_figures_and_embeds_each_chart(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    page = log_in(client, world.city_admin_a).get(f"/performance/diagnoses/{snapshot.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    cards = dict((label, value) for label, value, _kind in page.context["cards"])
+    assert cards[next(iter(cards))] == 13  # managers counted, first
+    for chart_id in CHARTS:
+        assert f'data-chart="{chart_id}"' in text
+    figures = snapshot.figures
+    histogram = _chart(page, "histogram-chart")
+    assert histogram["series"][0]["data"] == figures["histogram"]["counts"]
+    lorenz = _chart(page, "lorenz-chart")
+    assert lorenz["series"][1]["data"] == [[0, 0], [1, 1]]
+    trend = _chart(page, "trend-chart")
+    assert trend["xAxis"]["data"] == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
+    correlation = _chart(page, "correlation-chart")
+    rated = [c for c in figures["correlations"] if c["rho"] is not None]
+    assert len(correlation["yAxis"]["data"]) == len(rated)
+    assert "vendor/echarts/echarts.min.js" in text
+
+
+def test_it_gives_the_findings_and_notes_in_the_pages_language(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    log_in(client, world.city_admin_a)
+    zh = client.get(f"/performance/diagnoses/{snapshot.pk}/", headers={"accept-language": "zh-hans"})
+    tiers = {tier["tier"]: tier for tier in snapshot.figures["tiers"]}
+    assert tiers["low"]["finding"]["zh"] in zh.content.decode()
+    assert snapshot.figures["method_notes"][0]["zh"] in zh.content.decode()
+    client.cookies["django_language"] = "en"
+    en = client.get(f"/performance/diagnoses/{snapshot.pk}/")
+    assert escape(tiers["low"]["finding"]["en"]) in en.content.decode()
+    assert escape(snapshot.figures["method_notes"][0]["en"]) in en.content.decode()
+    assert f'/performance/diagnoses/{snapshot.pk}/tiers/low/' in en.content.decode()
+
+
+def test_it_offers_every_report_format_and_audits_each_download(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    log_in(client, world.consultant_a)
+    page = client.get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    for fmt in FORMATS:
+        assert f"/performance/diagnoses/{snapshot.pk}/report.{fmt}" in page
+    data = client.get(f"/performance/diagnoses/{snapshot.pk}/report.json")
+    assert data.status_code == 200 and "attachment" in data["Content-Disposition"]
+    assert json.loads(data.content)["headcount"] == 13
+    sheet = client.get(f"/performance/diagnoses/{snapshot.pk}/report.xlsx")
+    assert load_workbook(BytesIO(sheet.content)).sheetnames[0] == "概览 Summary"
+    exports = AuditEvent.objects.filter(verb=PerformanceVerb.EXPORT_DIAGNOSIS, object_id=str(snapshot.pk))
+    assert exports.count() == 2
+    assert client.get(f"/performance/diagnoses/{snapshot.pk}/report.exe").status_code == 404
+
+
+def test_it_polls_a_queued_diagnosis_and_reloads_once_it_has_succeeded(client, world, diagnosable):
+    snapshot = do_queue_diagnosis(world.city_a, parse_period(world.city_a, "2026-01", "2026-05"),
+                                  acting_user=world.city_admin_a)
+    log_in(client, world.city_admin_a)
+    page = client.get(f"/performance/diagnoses/{snapshot.pk}/")
+    text = page.content.decode()
+    assert f'hx-get="/performance/diagnoses/{snapshot.pk}/progress/"' in text and "data-chart" not in text
+    assert f"/performance/diagnoses/{snapshot.pk}/cancel/" in text
+    do_run_diagnosis(snapshot.pk)
+    polled = client.get(f"/performance/diagnoses/{snapshot.pk}/progress/", headers={"HX-Request": "true"})
+    assert polled.status_code == 200 and polled["HX-Refresh"] == "true"
+
+
+def test_it_cancels_a_queued_diagnosis(client, world, diagnosable, monkeypatch):
+    monkeypatch.setattr(jobs, "on_commit", lambda callback: None)
+    log_in(client, world.city_admin_a)
+    client.post("/performance/diagnoses/", {"unit": "GZ", "first": "2026-01", "last": "2026-05"})
+    snapshot = DiagnosisSnapshot.objects.get()
+    done = client.post(f"/performance/diagnoses/{snapshot.pk}/cancel/")
+    assert done.status_code == 302
+    snapshot.refresh_from_db()
+    assert snapshot.was_cancelled and snapshot.figures is None
+    assert AuditEvent.objects.filter(verb=PerformanceVerb.CANCEL_DIAGNOSIS).count() == 1
+    again = client.post(f"/performance/diagnoses/{snapshot.pk}/cancel/", follow=True)
+    assert "cannot be cancelled" in again.content.decode() or "不能取消" in again.content.decode()
+
+
+def test_it_refuses_another_citys_admin_a_manager_and_a_lecturer(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    urls = [f"/performance/diagnoses/{snapshot.pk}/", f"/performance/diagnoses/{snapshot.pk}/progress/",
+            f"/performance/diagnoses/{snapshot.pk}/report.json"]
+    log_in(client, world.city_admin_b)
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    assert client.post(f"/performance/diagnoses/{snapshot.pk}/cancel/").status_code == 404
+    log_in(client, world.team_lead)  # his team's reports only, not the city's
+    assert client.get(urls[0]).status_code == 404
+    for user in (world.manager, world.lecturer_a):
+        log_in(client, user)
+        assert [client.get(url).status_code for url in urls] == [403, 403, 403]
+    assert not AuditEvent.objects.filter(verb=PerformanceVerb.EXPORT_DIAGNOSIS).exists()
+
+
+def test_it_shows_a_team_leads_own_team(client, world, diagnosable):
+    snapshot = do_diagnose(world.team_a, parse_period(world.team_a, "2026-01", "2026-05"),
+                           acting_user=SystemActor.cli())
+    page = log_in(client, world.team_lead).get(f"/performance/diagnoses/{snapshot.pk}/")
+    assert page.status_code == 200 and page.context["figures"]["headcount"] == 13

@@ -1,0 +1,226 @@
+"""The diagnosis pages (issue 7): a unit's diagnoses with a form to run one, a diagnosis
+(its progress while it runs, its figures, charts, findings and files once done), two
+compared side by side, and the people of a tier."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casspath.core import jobs
+from casspath.core.errors import InvalidTransition
+from casspath.core.forms import REFUSED, run_action
+from casspath.org import queries as org_queries
+from casspath.org import scopes
+from casspath.org.scopes import Perm
+from casspath.performance import display, report
+from casspath.performance.access import (
+    access_diagnosis,
+    access_unit_performance,
+    diagnoses_in_scope,
+    unit_diagnoses,
+)
+from casspath.performance.actions import do_cancel_diagnosis, do_export_diagnosis, do_queue_diagnosis
+from casspath.performance.diagnosis import DiagnosisError, parse_period
+from casspath.performance.forms import CompareForm, DiagnosisForm
+from casspath.performance.models import DiagnosisMember
+from casspath.performance.queries import tier_members
+
+SUCCEEDED = jobs.JobStatus.SUCCEEDED
+# Snapshots the comparison offers to choose from, newest first.
+COMPARE_CHOICES = 200
+
+
+def _require_reports(user) -> None:
+    if not scopes.has_perm(user, Perm.SEE_REPORTS):
+        raise PermissionDenied
+
+
+def _unit_label(user, unit) -> str:
+    return org_queries.unit_paths(user, Perm.SEE_REPORTS, [unit])[0].label
+
+
+def _default_months(unit) -> dict:
+    """The last 12 months with data, for the form's first showing (blank without data)."""
+    try:
+        period = parse_period(unit, None, None)
+    except DiagnosisError:
+        return {}
+    return {"first": f"{period.first:%Y-%m}", "last": f"{period.last:%Y-%m}"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def diagnoses(request):
+    """A unit's diagnoses (?unit=CODE; the first unit of the user's scope by default) and the
+    form that queues a new one, for the unit picked (POST)."""
+    user = request.user
+    _require_reports(user)
+    if request.method == "POST":
+        form = DiagnosisForm(user, request.POST)
+        if form.is_valid():
+            snapshot = run_action(form, do_queue_diagnosis, form.cleaned_data["unit"],
+                                  form.cleaned_data["period"], acting_user=user)
+            if snapshot is not REFUSED:
+                jobs.enqueue(snapshot)
+                return redirect("performance:diagnosis", snapshot.pk)
+        unit = form.cleaned_data.get("unit")
+    else:
+        code = request.GET.get("unit", "").strip()
+        if code:
+            unit = access_unit_performance(user, code)
+        else:
+            roots = scopes.scope_roots(user, Perm.SEE_REPORTS)
+            unit = roots[0] if roots else None
+        initial = {"unit": unit.code, **_default_months(unit)} if unit else {}
+        form = DiagnosisForm(user, initial=initial)
+    return render(request, "performance/diagnoses.html", {
+        "form": form,
+        "unit": unit,
+        "unit_label": _unit_label(user, unit) if unit else "",
+        "snapshots": list(unit_diagnoses(user, unit)[:50]) if unit else [],
+    })
+
+
+def _diagnosis_context(user, snapshot) -> dict:
+    figures = snapshot.figures
+    context = {"snapshot": snapshot, "job": snapshot, "unit_label": _unit_label(user, snapshot.org_unit)}
+    if snapshot.status == SUCCEEDED and figures:
+        context.update({
+            "figures": figures,
+            "cards": display.key_figures(figures),
+            "charts": display.chart_options(figures),
+            "tiers": display.tiers(figures),
+            "correlations": display.correlations(figures),
+            "notes": [display.bilingual(note) for note in figures.get("method_notes", [])],
+            "formats": report.FORMATS,
+            "others": list(diagnoses_in_scope(user).exclude(pk=snapshot.pk)[:1]),
+        })
+    return context
+
+
+@login_required
+@require_GET
+def diagnosis(request, snapshot_id: int):
+    user = request.user
+    _require_reports(user)
+    snapshot = access_diagnosis(user, snapshot_id)
+    return render(request, "performance/diagnosis.html", _diagnosis_context(user, snapshot))
+
+
+@login_required
+@require_GET
+def diagnosis_progress(request, snapshot_id: int):
+    """The job's fragment, polled every second while it runs; once it has succeeded the
+    page reloads itself (htmx's HX-Refresh) to show the figures."""
+    user = request.user
+    _require_reports(user)
+    snapshot = access_diagnosis(user, snapshot_id)
+    response = render(request, "performance/partials/diagnosis_progress.html",
+                      {"snapshot": snapshot, "job": snapshot})
+    if snapshot.status == SUCCEEDED and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def diagnosis_cancel(request, snapshot_id: int):
+    user = request.user
+    _require_reports(user)
+    snapshot = access_diagnosis(user, snapshot_id)
+    try:
+        do_cancel_diagnosis(snapshot, acting_user=user)
+    except InvalidTransition:
+        messages.error(request, _("This diagnosis has finished already: it cannot be cancelled."))
+    else:
+        messages.success(request, _("Diagnosis cancelled: nothing of it was stored."))
+    return redirect("performance:diagnosis", snapshot.pk)
+
+
+@login_required
+@require_GET
+def diagnosis_download(request, snapshot_id: int, fmt: str):
+    user = request.user
+    _require_reports(user)
+    snapshot = access_diagnosis(user, snapshot_id)
+    if fmt not in report.FORMATS or snapshot.status != SUCCEEDED or not snapshot.figures:
+        raise Http404("no such file")
+    data = do_export_diagnosis(snapshot, fmt, acting_user=user)
+    content_type = getattr(report, "CONTENT_TYPES", {}).get(fmt, "application/octet-stream")
+    response = HttpResponse(data, content_type=content_type)
+    name = f"diagnosis-{snapshot.org_unit.code}-{snapshot.first_month:%Y%m}-{snapshot.last_month:%Y%m}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _page_key(value: str | None) -> int | None:
+    try:
+        key = int(value or "")
+    except ValueError:
+        return None
+    return key if key > 0 else None
+
+
+@login_required
+@require_GET
+def tier_members_page(request, snapshot_id: int, tier: str):
+    """A tier's people the viewer may see (org/scopes.py), highest output first, paged by key;
+    phones masked for those who may not see personal data, as on the employee list."""
+    user = request.user
+    _require_reports(user)
+    snapshot = access_diagnosis(user, snapshot_id)
+    if tier not in DiagnosisMember.Tier.values or snapshot.status != SUCCEEDED:
+        raise Http404("no such tier")
+    after, before = _page_key(request.GET.get("after")), _page_key(request.GET.get("before"))
+    page = tier_members(user, snapshot, tier, after=after, before=None if after else before)
+    rows = org_queries.employee_rows(user, [member.employee for member in page.members])
+    tier_view = next((t for t in display.tiers(snapshot.figures or {}) if t.code == tier), None)
+    return render(request, "performance/tier_members.html", {
+        "snapshot": snapshot,
+        "unit_label": _unit_label(user, snapshot.org_unit),
+        "tier": tier_view,
+        "tier_name": display.tier_name(tier),
+        "rows": list(zip(page.members, rows, strict=True)),
+        "count": page.count,
+        "next_query": urlencode({"after": page.next_key}) if page.next_key else "",
+        "previous_query": urlencode({"before": page.previous_key}) if page.previous_key else "",
+        "paged": bool(after or before),
+    })
+
+
+def _snapshot_label(user, snapshot) -> str:
+    return (f"{snapshot.org_unit.name} · {snapshot.first_month:%Y-%m}–{snapshot.last_month:%Y-%m} · "
+            f"#{snapshot.pk} ({snapshot.created_at:%Y-%m-%d})")
+
+
+@login_required
+@require_GET
+def compare(request):
+    """Two stored diagnoses of the user's scope side by side (?a=ID&b=ID): the key figures and
+    each tier's leading bottlenecks, with their differences (b − a)."""
+    user = request.user
+    _require_reports(user)
+    choices = list(diagnoses_in_scope(user)[:COMPARE_CHOICES])
+    form = CompareForm(request.GET if "a" in request.GET or "b" in request.GET else None)
+    context: dict = {"choices": [(s.pk, _snapshot_label(user, s)) for s in choices], "form": form}
+    if form.is_bound and form.is_valid():
+        a = access_diagnosis(user, form.cleaned_data["a"])
+        b = access_diagnosis(user, form.cleaned_data["b"])
+        if a.status != SUCCEEDED or b.status != SUCCEEDED:
+            raise Http404("no such diagnosis")
+        context.update({
+            "a": a, "b": b, "a_label": _snapshot_label(user, a), "b_label": _snapshot_label(user, b),
+            "figures": display.compared_figures(a.figures or {}, b.figures or {}),
+            "tiers": display.compared_tiers(a.figures or {}, b.figures or {}),
+            "selected": (a.pk, b.pk),
+        })
+    elif len(choices) >= 2:
+        context["selected"] = (choices[1].pk, choices[0].pk)
+    context["index_url"] = reverse("performance:diagnoses")
+    return render(request, "performance/compare.html", context)
