@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from casspath.core import audit, jobs
 from casspath.core.actors import SystemActor
+from casspath.core.bulk import Same, insert_rows
 from casspath.core.errors import BilingualError
-from casspath.imports.bulk import Same, insert_rows
 from casspath.org.models import OrgUnit
 from casspath.org.scopes import Perm, ScopeRefused, require_scope
 from casspath.performance import report
