@@ -300,7 +300,7 @@ def run(args: argparse.Namespace) -> list[Result]:
     assert {t["tier"]: t["count"] for t in tiers} == tier_counts, (tiers, tier_counts)
     rho = {c.dimension: c.rho for c in result.correlations}
     for c in correlations:
-        assert abs(c["rho"] - rho[c["dimension"]]) < 1e-9, (c, rho[c["dimension"]])
+        assert abs(c["rho"] - rho[c["dimension"]]) < 1e-6, (c, rho[c["dimension"]])  # ranks summed apart
     assert len(tier_of) == len(result.tiers)
 
     ratio = compute_s / duck_s
