@@ -28,11 +28,21 @@ Default source weights (`SOURCE_WEIGHTS`): the consultant's survey, the supervis
 and an exam 1.0; a peer's rating 0.7; a self-rating 0.4 (people rate themselves high). A
 source of weight 0 is ignored.
 
-Everything is vectorised: one call computes a whole org unit, records given as arrays.
+Everything is vectorised: one call computes a whole org unit, records given as arrays
+(`current_levels`), or already summed per employee and dimension (`current_levels_of_sums`):
+the database can sum a whole unit's records itself, so that a read carries one row a
+group instead of one a record. The sums are those of the formulas above,
+
+    W = Σ w_i,  WL = Σ w_i L_i,  WW = Σ w_i²,  WLL = Σ w_i L_i²,  count,  newest
+
+with w_i as above; then spread = √(max(WLL − WL²/W, 0) / W) (the same value, summed in
+one pass). A reader that sums in SQL computes w_i from the same SOURCE_WEIGHTS and
+half-life (assess/queries.py); a test checks that both ways agree.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -126,15 +136,70 @@ def current_levels(
     sum_wx = np.bincount(g, weights=w * x, minlength=size)
     sum_w2 = np.bincount(g, weights=w * w, minlength=size)
     count = np.bincount(g, minlength=size).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(total > 0, sum_wx / total, np.nan)
+    # Deviations from the group's own mean (not Σwx² − mean²: no cancellation).
+    dev = np.bincount(g, weights=w * (x - np.nan_to_num(mean)[g]) ** 2, minlength=size)
+    newest = np.zeros(size, dtype=np.int64)
+    np.maximum.at(newest, g, t)
+    return _finish(shape, total, sum_wx, sum_w2, dev, count, newest, confidence_k)
+
+
+def current_levels_of_sums(
+    row: ArrayLike,
+    column: ArrayLike,
+    weight: ArrayLike,
+    weighted_level: ArrayLike,
+    weight_squared: ArrayLike,
+    weighted_level_squared: ArrayLike,
+    count: ArrayLike,
+    newest: ArrayLike,
+    *,
+    shape: tuple[int, int],
+    confidence_k: float = DEFAULT_CONFIDENCE_K,
+) -> CurrentLevels:
+    """The rule from each group's sums (W, WL, WW, WLL, count, newest: the module
+    docstring), one entry a group at (row, column) of `shape`; groups not given have no
+    evidence. The sums count the records of weight > 0 dated on or before the day asked."""
+    rows, cols = shape
+    e = np.asarray(row, dtype=np.int64)
+    d = np.asarray(column, dtype=np.int64)
+    given = [np.asarray(a, dtype=np.float64) for a in (weight, weighted_level, weight_squared,
+                                                       weighted_level_squared)]
+    counts, days = np.asarray(count, dtype=np.int64), np.asarray(newest, dtype=np.int64)
+    n = e.shape[0] if e.ndim == 1 else -1
+    if rows < 0 or cols < 0 or any(a.ndim != 1 or a.shape[0] != n for a in (e, d, *given, counts, days)):
+        raise AnalyticsInputError("rows, columns and sums must be 1-d arrays of one length")
+    if not confidence_k > 0:
+        raise AnalyticsInputError("k must be positive")
+    if n and (e.min() < 0 or e.max() >= rows or d.min() < 0 or d.max() >= cols):
+        raise AnalyticsInputError(f"row or column outside the shape {shape}")
+    if any(np.any(~np.isfinite(a)) for a in given) or np.any(given[0] < 0):
+        raise AnalyticsInputError("sums must be finite and weights ≥ 0")
+    size = rows * cols
+    g = e * cols + d
+    if np.unique(g).size != n:
+        raise AnalyticsInputError("one entry a group: a group is given twice")
+    full = []
+    for values in (*given, counts, days):
+        out = np.zeros(size, dtype=values.dtype)
+        out[g] = values
+        full.append(out)
+    total, sum_wx, sum_w2, sum_wxx, counted, newest_day = full
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dev = np.maximum(sum_wxx - np.where(total > 0, sum_wx * sum_wx / total, 0.0), 0.0)
+    return _finish(shape, total, sum_wx, sum_w2, dev, counted, newest_day, confidence_k)
+
+
+def _finish(shape: tuple[int, int], total: NDArray[Any], sum_wx: NDArray[Any], sum_w2: NDArray[Any],
+            dev: NDArray[Any], count: NDArray[Any], newest: NDArray[Any],
+            confidence_k: float) -> CurrentLevels:
+    """The figures from each group's sums (flat, rows × columns); dev = Σ w (L − level)²."""
     has = total > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(has, sum_wx / total, np.nan)
-        # Deviations from the group's own mean (not Σwx² − mean²: no cancellation).
-        dev = np.bincount(g, weights=w * (x - mean[g]) ** 2, minlength=size)
         spread = np.where(has, np.sqrt(dev / total), np.nan)
         n_eff = np.where(has, total * total / sum_w2, 0.0)
-    newest = np.zeros(size, dtype=np.int64)
-    np.maximum.at(newest, g, t)
     return CurrentLevels(
         level=mean.reshape(shape),
         confidence=(total / (total + confidence_k)).reshape(shape),

@@ -421,10 +421,11 @@ def _segment_text(segment: bytes, lengths: array, sheet: str) -> int:
     string each t="s" cell refers to (calamine copies it into the cell), inline strings and
     the values of formula strings (t="str"). One longer than Excel allows is refused."""
     refs = _SHARED_VALUE.findall(segment)
-    if len(refs) != len(_SHARED_TYPE.findall(segment)):
+    if len(refs) != _shared_types(segment):
         refs = _shared_refs_one_by_one(segment)
     chars = sum(map(lengths.__getitem__, map(int, refs))) if refs else 0
-    texts = _INLINE_TEXT.findall(segment)
+    # A pass of the engine only where an inline string can be (most sheets have none).
+    texts = _INLINE_TEXT.findall(segment) if b"<t" in segment else []
     if b":t>" in segment or b":t " in segment:
         texts += _PREFIXED_TEXT.findall(segment)
     if b't="str"' in segment or b"t='str'" in segment:
@@ -434,6 +435,12 @@ def _segment_text(segment: bytes, lengths: array, sheet: str) -> int:
             raise _cell_text_refusal(sheet)
         chars += _chars(b"".join(texts))
     return chars
+
+
+def _shared_types(segment: bytes) -> int:
+    """How many times `_SHARED_TYPE` matches: its four spellings counted in C (they cannot
+    overlap), without the engine's pass over the segment."""
+    return sum(segment.count(spelling) for spelling in (b't="s"', b"t='s'", b"t=\"s'", b"t='s\""))
 
 
 def _shared_refs_one_by_one(segment: bytes) -> list[bytes]:

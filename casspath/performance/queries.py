@@ -9,10 +9,13 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Case, DecimalField, F, FloatField, Max, Q, Sum, Value, When
 from django.db.models.functions import Cast
 from numpy.typing import NDArray
 
+from casspath.assess.queries import READ_CHUNK, EpochDay
 from casspath.core import paging
 from casspath.org import scopes
 from casspath.org.models import Employee, OrgUnit
@@ -93,16 +96,29 @@ def unit_months(unit: OrgUnit, first: date, last: date, *, threshold: Decimal | 
     sums = (PerformanceRecord.objects.filter(in_unit, month__gte=months[0], month__lte=months[-1])
             .values("employee_id", "month")
             .annotate(total=Cast(Sum("amount"), FloatField()),
-                      big=Cast(Sum(_big_deal_part(threshold)), FloatField()))
-            .values_list("employee_id", "month", "total", "big"))
-    found = list(sums.iterator(50_000))
-    if found:
-        employees, record_months, totals, bigs = zip(*found, strict=True)
-        row_at = np.searchsorted(ids, np.asarray(employees, dtype=np.int64))
-        column_at = np.fromiter((month_index(m) - start for m in record_months), dtype=np.int64,
-                                count=len(found))
-        total[row_at, column_at] = totals
-        big[row_at, column_at] = bigs
+                      big=Cast(Sum(_big_deal_part(threshold)), FloatField()), day=EpochDay("month"))
+            .order_by()
+            .values_list("employee_id", "day", "total", "big"))
+    # Numbers only, through the cursor: each batch one numpy array made in C (2.4 million
+    # months of 100,000 managers would cost seconds as Django's rows of dates and floats).
+    parts = [np.zeros((0, 4))]
+    try:
+        sql, params = sums.query.sql_with_params()
+    except EmptyResultSet:  # no position asked
+        sql = None
+    if sql is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(READ_CHUNK):
+                parts.append(np.array(batch, dtype=np.float64))
+    found = np.concatenate(parts)
+    if len(found):
+        row_at = np.searchsorted(ids, found[:, 0].astype(np.int64))
+        # A day number since 1970-01-01 to its month's index (month_index: year · 12 + month − 1).
+        epoch_months = found[:, 1].astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        column_at = epoch_months + 1970 * 12 - start
+        total[row_at, column_at] = found[:, 2]
+        big[row_at, column_at] = found[:, 3]
     # Employed from the month of hiring; those who left, until their last recorded month.
     hired = np.fromiter((month_index(row[1]) - start for row in rows), dtype=np.int64, count=len(rows))
     until = np.full(len(rows), len(months) - 1, dtype=np.int64)

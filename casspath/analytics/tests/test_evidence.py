@@ -2,12 +2,13 @@
 
 import math
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
 
 from casspath.analytics.errors import AnalyticsInputError
-from casspath.analytics.evidence import SOURCE_WEIGHTS, current_levels, level_of_score
+from casspath.analytics.evidence import SOURCE_WEIGHTS, current_levels, current_levels_of_sums, level_of_score
 
 TODAY = date(2026, 6, 30).toordinal()
 
@@ -86,3 +87,43 @@ def test_it_refuses_input_no_formula_can_read(bad):
     with pytest.raises(AnalyticsInputError):
         current_levels(args["employee"], args["dimension"], args["level"], args["day"], args["source"],
                        shape=(1, 1), as_of=TODAY)
+
+
+def test_it_gives_the_same_figures_from_each_group_s_sums_as_from_its_records():
+    rng = np.random.default_rng(3)
+    n, shape = 3000, (40, 18)
+    e, d = rng.integers(0, 40, n), rng.integers(0, 18, n)
+    x = rng.integers(1, 6, n).astype(float)
+    t = TODAY - rng.integers(-30, 900, n)
+    src = rng.choice(list(SOURCE_WEIGHTS), n)
+    direct = current_levels(e, d, x, t, src, shape=shape, as_of=TODAY, half_life_days=300)
+    # The sums a database would return: one entry a group with a counted record.
+    w = np.array([SOURCE_WEIGHTS[s] for s in src]) * 2.0 ** (-(TODAY - t) / 300)
+    keep = t <= TODAY
+    groups = sorted({(i, j) for i, j in zip(e[keep], d[keep], strict=True)})
+    sums = []
+    for i, j in groups:
+        pick = keep & (e == i) & (d == j)
+        wi, xi = w[pick], x[pick]
+        sums.append((i, j, wi.sum(), (wi * xi).sum(), (wi * wi).sum(), (wi * xi * xi).sum(), pick.sum(),
+                     t[pick].max()))
+    summed = current_levels_of_sums(*zip(*sums, strict=True), shape=shape)
+    for name in ("level", "confidence", "weight", "effective_records"):
+        np.testing.assert_allclose(getattr(summed, name), getattr(direct, name), rtol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(summed.spread, direct.spread, atol=1e-6, equal_nan=True)
+    np.testing.assert_array_equal(summed.count, direct.count)
+    np.testing.assert_array_equal(summed.newest, direct.newest)
+
+
+@pytest.mark.parametrize("bad", [
+    dict(row=[0, 0], column=[0, 0]), dict(weight=[-1.0]), dict(row=[2]), dict(weighted_level=[float("nan")]),
+])
+def test_it_refuses_sums_no_formula_can_read(bad):
+    args: dict[str, Any] = dict(row=[0], column=[0], weight=[1.0], weighted_level=[3.0],
+                                 weight_squared=[1.0], weighted_level_squared=[9.0], count=[1],
+                                 newest=[TODAY])
+    args.update(bad)
+    size = len(args["row"])
+    args = {key: (value * size if len(value) == 1 else value) for key, value in args.items()}
+    with pytest.raises(AnalyticsInputError):
+        current_levels_of_sums(**args, shape=(1, 1))
