@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from django.db.models import Max
+from django.db.models import Max, Min
 
 from casspath.analytics.bottlenecks import Gap, leading
 from casspath.analytics.correlation import Regression
@@ -34,6 +34,8 @@ from casspath.performance.models import PerformanceRecord
 from casspath.performance.queries import months_between, unit_months
 
 DEFAULT_MONTHS = 12
+# The longest period a diagnosis reads (three years: N × months arrays stay small at 100,000).
+MAX_MONTHS = 36
 DAYS_PER_YEAR = 365.25
 
 METHOD_NOTES = [
@@ -81,21 +83,36 @@ class Period:
 
 def parse_period(unit: OrgUnit, first: str | date | None, last: str | date | None) -> Period:
     """The months asked (text as `parse_month` reads it), or without both the last
-    DEFAULT_MONTHS months ending with the unit's latest month that has records."""
+    DEFAULT_MONTHS months ending with the unit's latest month that has records.
+
+    A period must lie within the months the unit has records for, and span at most
+    MAX_MONTHS: a month before the first records or after the last is not a month of zero
+    sales but one nobody has imported, and counting it as zero would halve everyone's output."""
     if (first is None) != (last is None):
         raise DiagnosisError("请同时给出起始月份和结束月份，或都不给。",
                              "Give both the first and the last month, or neither.")
+    span = (PerformanceRecord.objects.filter(employee__org_unit__path__startswith=unit.path)
+            .aggregate(earliest=Min("month"), latest=Max("month")))
+    earliest, latest = span["earliest"], span["latest"]
+    if earliest is None or latest is None:
+        raise _no_data(unit)
     if first is None or last is None:
-        latest = (PerformanceRecord.objects.filter(employee__org_unit__path__startswith=unit.path)
-                  .aggregate(latest=Max("month"))["latest"])
-        if latest is None:
-            raise _no_data(unit)
         index = latest.year * 12 + latest.month - 1 - (DEFAULT_MONTHS - 1)
-        return Period(date(index // 12, index % 12 + 1, 1), latest)
+        return Period(max(earliest, date(index // 12, index % 12 + 1, 1)), latest)
     start, stop = _month(first, "from"), _month(last, "to")
     if start > stop:
         raise DiagnosisError(f"起始月份 {start:%Y-%m} 晚于结束月份 {stop:%Y-%m}。",
                              f"The first month {start:%Y-%m} is after the last month {stop:%Y-%m}.")
+    if start < earliest or stop > latest:
+        raise DiagnosisError(
+            f"{unit.name}（{unit.code}）只有 {earliest:%Y-%m} 至 {latest:%Y-%m} 的绩效数据："
+            "请在此范围内选择月份（没有导入的月份不能当作零产出）。",
+            f"{unit.name} ({unit.code}) has performance data from {earliest:%Y-%m} to {latest:%Y-%m} only: "
+            "choose months within them (a month nobody imported is not a month of zero sales).")
+    months = len(months_between(start, stop))
+    if months > MAX_MONTHS:
+        raise DiagnosisError(f"期间为 {months} 个月，最多 {MAX_MONTHS} 个月。",
+                             f"The period spans {months} months: at most {MAX_MONTHS}.")
     return Period(start, stop)
 
 

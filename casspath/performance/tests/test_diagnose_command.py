@@ -33,12 +33,13 @@ def test_it_writes_issue_sevens_json_and_stores_the_snapshot(world, diagnosable,
     assert f"snapshot {snapshot.pk}" in out.getvalue()
 
 
-def test_it_defaults_to_the_top_unit_and_the_last_twelve_months(world, diagnosable, tmp_path):
+def test_it_defaults_to_the_top_unit_and_the_last_twelve_months_with_data(world, diagnosable, tmp_path):
     path = tmp_path / "d.json"
     call_command("diagnose", "--out", str(path), stdout=io.StringIO())
     figures = json.loads(path.read_text(encoding="utf-8"))
     assert figures["unit"]["code"] == "GD" and figures["period"]["to"] == "2026-05"
-    assert figures["period"]["months"] == 12
+    # The records begin in 2026-01: the months before are not months of zero sales.
+    assert figures["period"]["from"] == "2026-01" and figures["period"]["months"] == 5
 
 
 def test_it_writes_an_xlsx_workbook(world, diagnosable, tmp_path):
@@ -56,7 +57,9 @@ def test_it_writes_an_xlsx_workbook(world, diagnosable, tmp_path):
     (["--from", "2026-05", "--to", "2026-01", "--org", "GZ"], "晚于", "after"),
     (["--from", "2026-01", "--org", "GZ"], "同时", "both"),
     (["--from", "2026-01", "--to", "2026-05", "--org", "NOPE"], "没有这个单位", "no such unit"),
-    (["--from", "2024-01", "--to", "2024-05", "--org", "GZ"], "没有绩效数据", "no performance data"),
+    (["--from", "2024-01", "--to", "2024-05", "--org", "GZ"], "只有 2026-01 至 2026-05",
+     "from 2026-01 to 2026-05 only"),
+    (["--from", "2026-01", "--to", "2027-05", "--org", "GZ"], "请在此范围内", "within them"),
     (["--org", "GZ", "--as", "szadmin"], "无权", "may not"),
     (["--org", "GZ", "--as", "E0001"], "无权", "may not"),
 ])

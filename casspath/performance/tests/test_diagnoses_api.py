@@ -23,7 +23,8 @@ def test_it_runs_a_diagnosis_in_the_background_and_gives_its_figures(client, wor
 def test_it_covers_the_last_twelve_months_without_from_and_to(client, world, diagnosable):
     api = ApiCaller(client, world.consultant_a)
     body = api.post("/performance/diagnoses", {"unit": "GZ-TH-01"}).json()
-    assert body["first_month"] == "2025-06-01" and body["last_month"] == "2026-05-01"
+    # Twelve months, but not before the unit's first records (2026-01).
+    assert body["first_month"] == "2026-01-01" and body["last_month"] == "2026-05-01"
 
 
 def test_it_refuses_another_citys_unit_and_diagnosis(client, world, diagnosable):
@@ -55,12 +56,14 @@ def test_it_refuses_bad_months_in_both_languages(client, world, diagnosable):
     assert not DiagnosisSnapshot.objects.exists()
 
 
-def test_it_reports_a_period_without_data_as_a_failed_job(client, world, diagnosable):
+def test_it_refuses_months_outside_the_units_data_and_overlong_periods(client, world, diagnosable):
     api = ApiCaller(client, world.city_admin_a)
-    body = api.post("/performance/diagnoses", {"unit": "GZ", "from": "2024-01", "to": "2024-02"}).json()
-    done = api.get(f"/performance/diagnoses/{body['id']}").json()
-    assert done["status"] == "failed" and done["figures"] is None
-    assert "no performance data" in done["error_en"] and "没有绩效数据" in done["error_zh"]
+    for first, last in (("2024-01", "2024-02"), ("2026-01", "2026-12"), ("1900-01", "2999-12")):
+        refused = api.post("/performance/diagnoses", {"unit": "GZ", "from": first, "to": last})
+        assert refused.status_code == 422, (first, last)
+        assert "2026-01 to 2026-05 only" in refused.json()["detail_en"]
+        assert "只有 2026-01 至 2026-05" in refused.json()["detail_zh"]
+    assert not DiagnosisSnapshot.objects.exists()
 
 
 def test_it_cancels_a_queued_diagnosis_and_refuses_a_finished_one(client, world, diagnosable, monkeypatch):

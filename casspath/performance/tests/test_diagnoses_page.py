@@ -15,7 +15,7 @@ def test_it_offers_the_first_unit_of_the_scope_with_the_last_twelve_months(clien
     page = log_in(client, world.city_admin_a).get(URL)
     assert page.status_code == 200
     form = page.context["form"]
-    assert form.initial == {"unit": "GZ", "first": "2025-06", "last": "2026-05"}
+    assert form.initial == {"unit": "GZ", "first": "2026-01", "last": "2026-05"}
     assert page.context["unit"] == world.city_a and not page.context["snapshots"]
 
 

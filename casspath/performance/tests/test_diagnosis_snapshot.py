@@ -93,8 +93,8 @@ def test_it_refuses_a_unit_outside_the_actors_scope(world, diagnosable):
 
 
 def test_it_covers_the_last_twelve_months_with_data_by_default(world, diagnosable):
-    period = parse_period(world.city_a, None, None)
-    assert (period.first, period.last) == (date(2025, 6, 1), date(2026, 5, 1))
+    period = parse_period(world.city_a, None, None)  # the records run from 2026-01 to 2026-05
+    assert (period.first, period.last) == (date(2026, 1, 1), date(2026, 5, 1))
 
 
 def test_it_refuses_bad_months_in_both_languages(world, diagnosable):
