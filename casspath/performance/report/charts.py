@@ -84,6 +84,12 @@ def _svg(figure: Figure) -> str:
     return text[text.index("<svg"):]  # the XML prolog and DOCTYPE do not belong inside HTML
 
 
+def _plain(label: str) -> str:
+    """A name typed by a user, shown as typed: matplotlib reads text between two $ as a formula
+    (and refuses one it cannot parse), so each $ is escaped."""
+    return label.replace("$", r"\$")
+
+
 def _present(values) -> bool:
     return any(value is not None and math.isfinite(value) for value in values)
 
@@ -185,7 +191,7 @@ def heatmap(tiers: list[dict], correlations: list[dict]) -> str:
     axes.set_xticks(range(len(shown)), [_("%(tier)s (%(count)s)") % {"tier": tier_name(t["tier"]),
                                                                       "count": t["count"]} for t in shown])
     axes.xaxis.tick_top()
-    axes.set_yticks(range(len(codes)), [f"{code} {names.get(code, '')}" for code in codes])
+    axes.set_yticks(range(len(codes)), [_plain(f"{code} {names.get(code, '')}") for code in codes])
     axes.tick_params(length=0)
     for side in axes.spines.values():
         side.set_visible(False)
@@ -210,7 +216,7 @@ def correlations(rows: list[dict]) -> str:
     axes.axvline(0, color="#1f2933", linewidth=0.6)
     reach = max(abs(v) for r in shown for v in (r["rho"], r.get("ci_low"), r.get("ci_high")) if v is not None)
     axes.set_xlim(-min(1.0, math.ceil(reach * 10 + 1) / 10), min(1.0, math.ceil(reach * 10 + 1) / 10))
-    axes.set_yticks(list(y), [f"{r['dimension']} {r.get('name') or ''}" for r in shown])
+    axes.set_yticks(list(y), [_plain(f"{r['dimension']} {r.get('name') or ''}") for r in shown])
     axes.set_xlabel(_("Spearman's rho and its 95% CI (blue: q < 0.05)"))
     axes.tick_params(axis="y", length=0)
     return _svg(figure)

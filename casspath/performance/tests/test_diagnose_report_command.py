@@ -86,3 +86,11 @@ def test_it_renders_figures_without_a_regression_or_people(world, diagnosable, t
                                             "per_head_excluding_big_deals": [None]}}
     page = render(figures, "html", About()).decode("utf-8")
     assert "评价人数太少，无法拟合回归" in page and "没有可绘制的数据" in page
+
+
+def test_it_shows_a_dimension_name_with_dollar_signs_as_typed(world, diagnosable, tmp_path):
+    """matplotlib reads $…$ as a formula and refused this one: the report failed with a 500."""
+    diagnosable.dimensions.filter(code="D01").update(name=r"x$\foo$ 目标")
+    path, _snapshot = _diagnose(tmp_path, "d.html", "--from", "2026-01", "--to", "2026-05", "--org", "GZ")
+    charts = [base64.b64decode(chart).decode("utf-8") for chart in CHARTS.findall(path.read_text("utf-8"))]
+    assert len(charts) == 5
