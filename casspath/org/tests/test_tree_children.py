@@ -84,10 +84,10 @@ def test_it_pages_a_long_list_with_show_more(client, world, big_district):
     # The department comes after the teams; the last page offers no more.
     assert [node.unit.code for node in last.nodes] == ["GZ-TH-07", "GZ-TH-08", "GZ-TH-00"]
     assert last.next_offset is None
-    assert "autofocus" not in client.get(url("GZ-TH")).content.decode()  # opened by its toggle
+    assert "data-tree-focus" not in client.get(url("GZ-TH")).content.decode()  # opened by its toggle
     body = client.get(url("GZ-TH", 3)).content.decode()
     assert f'hx-get="{url("GZ-TH", 6)}"' in body and 'hx-target="closest li"' in body
-    assert body.count("autofocus") == 1  # the first unit "show more" adds takes the focus
+    assert body.count("data-tree-focus") == 1  # the first unit "show more" adds takes the focus
     assert f'hx-get="{url("GZ-TH", 9)}"' not in response.content.decode()
 
 
