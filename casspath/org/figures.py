@@ -36,8 +36,8 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.transaction import on_commit
 from django.db.models.signals import post_delete, post_save
+from django.db.transaction import on_commit
 from django.dispatch import receiver
 
 from casspath.core import request_cache

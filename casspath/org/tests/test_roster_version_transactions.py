@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casspath.org import figures
-from casspath.org.actions.employees import do_update_employee, do_upsert_employee
+from casspath.org.actions.employees import do_upsert_employee
 from casspath.org.models import Employee, RosterVersion
 from casspath.testing import make_employee
 

@@ -128,7 +128,8 @@ def test_it_counts_active_people_only(client, world):
     assert client.get(url("GZ-TH")).context["level"].nodes[0].headcount == 2
 
 
-def test_it_keeps_a_levels_headcounts_and_counts_a_leaver_at_once(client, world, django_assert_max_num_queries):
+def test_it_keeps_a_levels_headcounts_and_counts_a_leaver_at_once(client, world,
+                                                                 django_assert_max_num_queries):
     from casspath.org.actions.employees import do_update_employee
 
     client.force_login(world.city_admin_a)

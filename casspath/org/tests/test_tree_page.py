@@ -156,7 +156,8 @@ def test_it_keeps_the_headcounts_while_nothing_changes(client, world, django_ass
     with django_assert_max_num_queries(12) as again:
         response = client.get(URL)
     assert _counts_people(first.captured_queries) and not _counts_people(again.captured_queries)
-    assert {node.unit.code: node.headcount for node in response.context["roots"][0].level.nodes} == {"GZ": 3, "SZ": 1}
+    nodes = response.context["roots"][0].level.nodes
+    assert {node.unit.code: node.headcount for node in nodes} == {"GZ": 3, "SZ": 1}
 
 
 def test_it_counts_a_hire_and_a_transfer_at_once(client, world):
