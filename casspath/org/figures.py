@@ -33,9 +33,11 @@ from datetime import date
 from hashlib import blake2b
 from typing import TypeVar
 from uuid import uuid4
+from weakref import WeakKeyDictionary
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.signals import post_delete, post_save
 from django.db.transaction import on_commit
 from django.dispatch import receiver
@@ -79,12 +81,17 @@ def roster_changed(using: str = DEFAULT_DB_ALIAS) -> None:
         # exactly while it is still at this place: a look, not a search of the hooks.
         place = len(connection.run_on_commit)
         on_commit(mark, using=using)
-        connection.casspath_roster_mark = (place, mark)
+        _marks[connection] = (place, mark)
 
 
-def _dirty(connection) -> bool:
+# Each connection's last mark and its place among its hooks; a connection (one per thread
+# and database) that goes away takes its entry with it.
+_marks: "WeakKeyDictionary[BaseDatabaseWrapper, tuple[int, _Mark]]" = WeakKeyDictionary()
+
+
+def _dirty(connection: BaseDatabaseWrapper) -> bool:
     """Whether `connection`'s transaction has replaced the token already (see above)."""
-    place, mark = getattr(connection, "casspath_roster_mark", (0, None))
+    place, mark = _marks.get(connection, (0, None))
     hooks = connection.run_on_commit
     return mark is not None and connection.in_atomic_block and place < len(hooks) and hooks[place][1] is mark
 
