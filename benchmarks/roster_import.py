@@ -125,6 +125,19 @@ def to_xlsx(rows: list[list]) -> bytes:
     return out.getvalue()
 
 
+def empty_employee_table() -> None:
+    """Every employee deleted in one statement. The ORM's delete would collect each one's
+    records and send a signal per row: 100,000 of them, in one transaction."""
+    from django.db import connection, transaction
+
+    from casspath.org.figures import roster_changed
+    from casspath.org.models import Employee
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Employee._meta.db_table)}")
+        roster_changed()  # a write around the signals (org/figures.py)
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rows", type=int, default=100_000)
 
@@ -154,7 +167,7 @@ def run(args: argparse.Namespace) -> list[Result]:
     # run is the one least disturbed, for the baseline and the import alike).
     full_times = []
     for _ in range(3):
-        Employee.objects.all().delete()
+        empty_employee_table()
         started = time.perf_counter()
         report = run_import(registry.get("roster"), data, "roster.xlsx", acting_user=actor, dry_run=False)
         full_times.append(time.perf_counter() - started)

@@ -20,10 +20,14 @@ def _fast_hashing_and_immediate_tasks(settings, monkeypatch):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_COOKIES = False
     from casspath.core import jobs
+    from casspath.org import figures
     from casspath.tasks import huey
 
     # A test's transaction never commits: send jobs at once, as the commit would.
     monkeypatch.setattr(jobs, "on_commit", lambda callback: callback())
+    # Nor does it end the roster's transaction mark (org/figures.py): end it at once, as the
+    # commit would, or figures would never be kept after a test's first write.
+    monkeypatch.setattr(figures, "on_commit", lambda callback, using=None: callback())
     huey.immediate = True
     yield
     huey.immediate = False

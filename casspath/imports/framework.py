@@ -404,6 +404,7 @@ class TabularImporter(Importer):
         errors = report.errors
         bad: set[int] = set()
         parsed: dict[str, list] = {}
+        formulas = bool(sheet.unsaved_formulas)
         total_cells = max(1, len(match.index)) * rows
         done_cells = 0
         for key, index in sorted(match.index.items(), key=lambda item: item[1]):
@@ -427,7 +428,13 @@ class TabularImporter(Importer):
                 append = values.append
                 for i, value in enumerate(raw):
                     if not value:
-                        if not blank_ok:
+                        unsaved = formulas and sheet.unsaved_formula(numbers[i] - 1, index)
+                        if unsaved:  # not empty: a formula whose value the file lacks
+                            errors.append(
+                                RowError(numbers[i], header, "", unsaved.message_zh, unsaved.message_en)
+                            )
+                            bad.add(i)
+                        elif not blank_ok:
                             errors.append(
                                 RowError(
                                     numbers[i], header, "", "必填，不能为空。", "Required: may not be empty."

@@ -148,7 +148,7 @@ def check_workbook(data: bytes) -> None:
         else:
             lengths = _shared_string_lengths(archive, names)
             text = 0
-            for sheet, member in _xlsx_sheets(archive, names):
+            for sheet, member in xlsx_sheets(archive, names):
                 rows, columns, text = _xlsx_extent(archive, member, sheet, lengths, text)
                 check_area(sheet, rows, columns)
     except ImportFileError:
@@ -180,7 +180,7 @@ def _attributes(raw: bytes) -> dict[str, str]:
     return found
 
 
-def _xlsx_sheets(archive: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
+def xlsx_sheets(archive: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
     """(sheet name, member) for every worksheet the workbook names, then any other member
     under xl/worksheets/ (a reader may find it by its path)."""
     found: list[tuple[str, str]] = []

@@ -15,14 +15,24 @@ import io
 import math
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import Any
 
+from casspath.core.errors import InvalidValue
 from casspath.core.spreadsheets import read_back
 from casspath.imports.errors import ImportFileError
-from casspath.imports.limits import check_area, check_workbook, max_cells, max_columns, max_rows
+from casspath.imports.limits import (
+    check_area,
+    check_workbook,
+    column_letters,
+    max_cells,
+    max_columns,
+    max_rows,
+    xlsx_sheets,
+)
 
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv"}
@@ -39,11 +49,27 @@ class Sheet:
     """
 
     def __init__(
-        self, name: str, rows: list[list[str]] | None = None, columns: list[list[str]] | None = None
+        self, name: str, rows: list[list[str]] | None = None, columns: list[list[str]] | None = None,
+        unsaved_formulas: set[tuple[int, int]] | None = None,
     ):
         self.name = name
         self._rows = rows
         self.columns = columns
+        # Cells (row, column; 0-based) holding a formula whose result the file does not hold:
+        # read as empty, they are not.
+        self.unsaved_formulas = unsaved_formulas or set()
+
+    def unsaved_formula(self, row: int, column: int) -> InvalidValue | None:
+        """Why the empty cell at (row, column), 0-based, is not empty, if it is a formula
+        without a saved value (a file written by a program, never opened in Excel)."""
+        if (row, column) not in self.unsaved_formulas:
+            return None
+        cell = f"{column_letters(column)}{row + 1}"
+        return InvalidValue(
+            f"单元格 {cell} 是公式，文件中没有保存它的计算结果：请先用 Excel 打开并保存文件，再导入。",
+            f"Cell {cell} holds a formula without a saved value: open the file in Excel and save it, "
+            "then import it again.",
+        )
 
     @property
     def rows(self) -> list[list[str]]:
@@ -111,8 +137,10 @@ def _is_excel(data: bytes, filename: str) -> bool:
 def _read_workbook(data: bytes) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
+    unsaved: dict[str, set[tuple[int, int]]] = {}
     if data.startswith(_ZIP_MAGIC):
         check_workbook(data)  # before calamine expands any sheet (limits.py)
+        unsaved = _unsaved_formulas(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -121,7 +149,8 @@ def _read_workbook(data: bytes) -> list[Sheet]:
             end = sheet.end
             check_area(str(name), end[0] + 1 if end else 0, end[1] + 1 if end else 0)
             values = sheet.to_python(skip_empty_area=False)
-            sheets.append(Sheet(str(name), columns=_normalise_columns(values)))
+            sheets.append(Sheet(str(name), columns=_normalise_columns(values),
+                                unsaved_formulas=unsaved.get(str(name))))
         workbook.close()
     except ImportFileError:
         raise
@@ -136,6 +165,50 @@ def _read_workbook(data: bytes) -> list[Sheet]:
     if not sheets:
         raise ImportFileError("Excel 文件中没有工作表。", "The Excel file has no sheets.")
     return sheets
+
+
+# A cell with its content: <c r="B2" ...>...</c> (any prefix); its reference and type; and
+# inside it a formula, and a value that is not empty (<v>4</v>, or an inline string).
+_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?)(?<!/)>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>""",
+                   re.DOTALL)
+_CELL_REF = re.compile(rb"""(?:^|\s)r=["']([A-Za-z]{1,4})([0-9]{1,9})["']""")
+_STRING_TYPE = re.compile(rb"""(?:^|\s)t=["']str["']""")
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>[^<]|<(?:[A-Za-z_][\w.-]*:)?is[\s>]")
+
+
+def _unsaved_formulas(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    """The cells of each sheet of an .xlsx that hold a formula and no value (0-based row
+    and column), by sheet name. Excel saves a formula's result beside it, and calamine reads
+    the result; a program that writes formulas (openpyxl, a script) saves none, and calamine
+    reads an empty cell. Only a sheet that has formulas is searched (check_workbook bounded
+    its size)."""
+    found: dict[str, set[tuple[int, int]]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name, member in xlsx_sheets(archive, set(archive.namelist())):
+                xml = archive.read(member)
+                if not _FORMULA.search(xml):
+                    continue
+                cells = set()
+                for attributes, inner in _CELL.findall(xml):
+                    # A formula whose result is an empty string is saved as <v></v>, typed "str".
+                    if (_FORMULA.search(inner) and not _SAVED.search(inner)
+                            and not _STRING_TYPE.search(attributes)
+                            and (ref := _CELL_REF.search(attributes))):
+                        cells.add((int(ref.group(2)) - 1, _column_index(ref.group(1).decode())))
+                if cells:
+                    found[name] = cells
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return {}  # calamine says what is wrong with the file
+    return found
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
 
 
 def _normalise_columns(values: list[list]) -> list[list[str]]:

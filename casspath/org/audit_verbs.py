@@ -10,6 +10,7 @@ class OrgVerb(AuditVerb):
     UPDATE_UNIT = "org_unit.update", _("Unit changed")
     CREATE_EMPLOYEE = "employee.create", _("Employee created")
     UPDATE_EMPLOYEE = "employee.update", _("Employee changed")
+    TRANSFER_OUT_EMPLOYEE = "employee.transfer_out", _("Employee moved out of the unit")
     GRANT_ROLE = "org.grant_role", _("Role granted")
     REVOKE_ROLE = "org.revoke_role", _("Role revoked")
     QUEUE_LOGINS = "org.queue_logins", _("Login batch queued")

@@ -234,3 +234,27 @@ def test_it_a_gbk_file_whose_bytes_look_like_utf8_here_and_there_still_reads():
     # 证 in GBK is D6 A4: a valid two-byte UTF-8 sequence (Ԥ), not a CJK character.
     data = "工号,姓名\nE0001,证\nE0002,李四\n".encode("gbk")
     assert read_table(data, "gbk.csv").rows == [["工号", "姓名"], ["E0001", "证"], ["E0002", "李四"]]
+
+
+def _with_saved_value(data: bytes, formula: bytes, value: bytes) -> bytes:
+    """The workbook as Excel saves it: the formula's result stored beside it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                cell = b"<f>" + formula + b"</f>"
+                content = content.replace(cell + b"<v />", cell + b"<v>" + value + b"</v>")
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_it_marks_formula_cells_without_a_saved_value_only():
+    data = xlsx_bytes([["a", "b", "c"], ["1", "=1+1", "=2+2"]])
+    data = _with_saved_value(data, b"2+2", b"4")
+    sheet = read_table(data, "f.xlsx")
+    assert sheet.rows[1] == ["1", "", "4"]  # what calamine reads
+    assert sheet.unsaved_formulas == {(1, 1)}
+    refusal = sheet.unsaved_formula(1, 1)
+    assert refusal is not None and "B2" in refusal.message_zh and "B2" in refusal.message_en
+    assert sheet.unsaved_formula(1, 2) is None and sheet.unsaved_formula(1, 0) is None

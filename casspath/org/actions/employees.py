@@ -155,7 +155,8 @@ def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict
     if new_status != old_status and new_status not in STATUS_TRANSITIONS.get(old_status, set()):
         raise ValidationError({"status": f"不允许从 {old_status} 变为 {new_status} / "
                                          f"{old_status} → {new_status} is not allowed"})
-    old_unit_id, old_position_id = employee.org_unit_id, employee.position_id
+    old_unit, old_position_id = employee.org_unit, employee.position_id
+    old_unit_id = old_unit.pk
     for field in changes:
         setattr(employee, field, values[field])
     employee.full_clean()
@@ -170,6 +171,11 @@ def do_update_employee(employee: Employee, values: dict, *, acting_user) -> dict
         logged["role_bindings"] = roles
     audit.record(acting_user, OrgVerb.UPDATE_EMPLOYEE, employee,
                  summary=f"{employee.employee_no} {employee.name}", changes=logged, unit=employee.org_unit)
+    if "org_unit" in changes and not employee.org_unit.is_within(old_unit):
+        # A row has one unit, and the audit page shows it to those whose scope holds it: the
+        # row above is the new unit's; the admins of the unit he left find the move here.
+        audit.record(acting_user, OrgVerb.TRANSFER_OUT_EMPLOYEE, employee,
+                     summary=f"{employee.employee_no} {employee.name}", changes=logged, unit=old_unit)
     return changes
 
 

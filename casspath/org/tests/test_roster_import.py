@@ -342,3 +342,18 @@ def test_it_says_and_n_more_after_the_first_50_missing_in_the_cli(world, tmp_pat
     listed = [line for line in out.splitlines() if line.startswith("  ") and "…" not in line]
     assert len(listed) == 50
     assert "and 12 more" in out and "另有 12 人" in out
+
+
+def test_it_names_a_formula_cell_without_a_saved_value_instead_of_calling_it_empty(world):
+    # openpyxl, like any program that writes formulas, saves no result: calamine reads "".
+    rows = roster_xlsx_rows()
+    rows[1][1] = '=CONCAT("钱", "新人")'  # 姓名, column B of row 2
+    rows[2][5] = '=IF(TRUE, "客户经理", "")'  # 岗位 (optional), column F of row 3
+    report = _run(xlsx_bytes(rows), "roster.xlsx")
+    assert not report.ok and not report.applied
+    by_cell = {(e.row, e.column): e for e in report.errors}
+    assert set(by_cell) == {(2, "姓名"), (3, "岗位")}
+    assert "B2" in by_cell[(2, "姓名")].reason_zh and "公式" in by_cell[(2, "姓名")].reason_zh
+    assert by_cell[(2, "姓名")].reason_en.startswith("Cell B2 holds a formula without a saved value")
+    assert "save it" in by_cell[(3, "岗位")].reason_en and "F3" in by_cell[(3, "岗位")].reason_en
+    assert "Required" not in by_cell[(2, "姓名")].reason_en

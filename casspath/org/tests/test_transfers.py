@@ -108,3 +108,34 @@ def test_it_keeps_the_old_citys_admin_to_his_own_units(client, world, mover):
 def test_it_the_system_actor_moves_him_too(world, mover):
     assert _import(SystemActor.cli()).ok
     assert Employee.objects.get(employee_no="E0100").org_unit == world.team_a
+
+
+def test_it_shows_the_move_on_the_audit_page_of_both_cities_and_no_other(client, world, mover):
+    from django.urls import reverse
+
+    from casspath.org.actions.employees import do_update_employee
+
+    do_update_employee(world.city_b_employee, {"org_unit": world.team_a}, acting_user=world.province_admin)
+    rows = {row.verb: row for row in AuditEvent.objects.filter(object_id=str(world.city_b_employee.pk))}
+    assert rows["employee.update"].org_unit_path == world.team_a.path
+    assert rows["employee.transfer_out"].org_unit_path == world.team_b.path
+    assert rows["employee.transfer_out"].changes["org_unit"] == rows["employee.update"].changes["org_unit"]
+    seen_by = ((world.city_admin_a, "employee.update"), (world.city_admin_b, "employee.transfer_out"))
+    for admin, verb in seen_by:
+        client.force_login(admin)
+        found = client.get(reverse("org:audit_log"), {"object_id": str(world.city_b_employee.pk)}).context
+        assert [row.verb for row in found["page"].rows] == [verb]
+    client.force_login(world.outsider)
+    assert client.get(reverse("org:audit_log")).status_code in (403, 404)
+
+
+def test_it_files_a_move_within_the_old_unit_under_the_new_unit_only(world):
+    from casspath.org.actions.employees import do_update_employee
+    from casspath.org.models import OrgUnit
+    from casspath.testing import make_unit
+
+    below = make_unit("SZ-NS-01-A", "一组", OrgUnit.Kind.TEAM, world.team_b)
+    do_update_employee(world.city_b_employee, {"org_unit": below}, acting_user=world.city_admin_b)
+    rows = AuditEvent.objects.filter(object_id=str(world.city_b_employee.pk))
+    # His old unit's admins see the new unit's row already.
+    assert set(rows.values_list("verb", flat=True)) == {"employee.update"}

@@ -84,10 +84,10 @@ def test_it_pages_a_long_list_with_show_more(client, world, big_district):
     # The department comes after the teams; the last page offers no more.
     assert [node.unit.code for node in last.nodes] == ["GZ-TH-07", "GZ-TH-08", "GZ-TH-00"]
     assert last.next_offset is None
-    assert "autofocus" not in client.get(url("GZ-TH")).content.decode()  # opened by its toggle
+    assert "data-tree-focus" not in client.get(url("GZ-TH")).content.decode()  # opened by its toggle
     body = client.get(url("GZ-TH", 3)).content.decode()
     assert f'hx-get="{url("GZ-TH", 6)}"' in body and 'hx-target="closest li"' in body
-    assert body.count("autofocus") == 1  # the first unit "show more" adds takes the focus
+    assert body.count("data-tree-focus") == 1  # the first unit "show more" adds takes the focus
     assert f'hx-get="{url("GZ-TH", 9)}"' not in response.content.decode()
 
 
@@ -126,3 +126,19 @@ def test_it_counts_active_people_only(client, world):
     world.colleague.save(update_fields=["status"])
     client.force_login(world.city_admin_a)
     assert client.get(url("GZ-TH")).context["level"].nodes[0].headcount == 2
+
+
+def test_it_keeps_a_levels_headcounts_and_counts_a_leaver_at_once(client, world,
+                                                                 django_assert_max_num_queries):
+    from casspath.org.actions.employees import do_update_employee
+
+    client.force_login(world.city_admin_a)
+    with django_assert_max_num_queries(12) as first:
+        assert client.get(url("GZ")).context["level"].nodes[0].headcount == 3
+    with django_assert_max_num_queries(12) as again:
+        assert client.get(url("GZ")).context["level"].nodes[0].headcount == 3
+    assert len(again.captured_queries) < len(first.captured_queries)
+    do_update_employee(world.colleague, {"status": "left"}, acting_user=world.city_admin_a)
+    assert client.get(url("GZ")).context["level"].nodes[0].headcount == 2
+    client.force_login(world.city_admin_b)  # the level kept for GZ is still not his
+    assert client.get(url("GZ")).status_code == 404

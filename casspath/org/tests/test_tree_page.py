@@ -143,3 +143,46 @@ def test_it_gives_a_search_example_from_the_users_own_tree(client, world):
     assert 'placeholder="e.g. 天河 or GZ-TH"' in english
     found = client.get(reverse("org:tree_search"), {"q": "天河"}).content.decode()
     assert "GZ-TH" in found and 'class="small text-nowrap"' in found
+
+
+def _counts_people(queries) -> bool:
+    return any("GROUP BY" in q["sql"] and '"org_employee"' in q["sql"] for q in queries)
+
+
+def test_it_keeps_the_headcounts_while_nothing_changes(client, world, django_assert_max_num_queries):
+    client.force_login(world.province_admin)
+    with django_assert_max_num_queries(12) as first:
+        client.get(URL)
+    with django_assert_max_num_queries(12) as again:
+        response = client.get(URL)
+    assert _counts_people(first.captured_queries) and not _counts_people(again.captured_queries)
+    nodes = response.context["roots"][0].level.nodes
+    assert {node.unit.code: node.headcount for node in nodes} == {"GZ": 3, "SZ": 1}
+
+
+def test_it_counts_a_hire_and_a_transfer_at_once(client, world):
+    from datetime import date
+
+    from casspath.org.actions.employees import do_update_employee, do_upsert_employee
+
+    def headcounts():
+        roots = client.get(URL).context["roots"]
+        return roots[0].headcount, {node.unit.code: node.headcount for node in roots[0].level.nodes}
+
+    client.force_login(world.province_admin)
+    assert headcounts() == (4, {"GZ": 3, "SZ": 1})
+    do_upsert_employee({"employee_no": "E0200", "name": "新同事", "org_unit": world.team_a,
+                        "hire_date": date(2024, 3, 1)}, acting_user=world.city_admin_a)
+    assert headcounts() == (5, {"GZ": 4, "SZ": 1})
+    do_update_employee(world.colleague, {"org_unit": world.team_b}, acting_user=world.province_admin)
+    assert headcounts() == (5, {"GZ": 3, "SZ": 2})
+
+
+def test_it_shows_a_city_admin_his_own_city_after_the_province_was_kept(client, world):
+    client.force_login(world.province_admin)
+    assert "深圳分公司" in client.get(URL).content.decode()
+    client.force_login(world.city_admin_a)
+    response = client.get(URL)
+    assert [node.unit.code for node in response.context["roots"]] == ["GZ"]
+    assert "深圳分公司" not in response.content.decode()
+    assert client.get(reverse("org:tree_children", args=["GD"])).status_code == 404
