@@ -27,7 +27,7 @@ from casspath.competency.models import CompetencyModel, Dimension
 from casspath.competency.queries import effective_requirements, published_models_applying
 from casspath.core.errors import BilingualError
 from casspath.core.validators import parse_month
-from casspath.org.models import Employee, OrgUnit
+from casspath.org.models import Employee, OrgUnit, Position
 from casspath.org.queries import StageLookup
 from casspath.performance.findings import tier_finding
 from casspath.performance.models import PerformanceRecord
@@ -42,9 +42,14 @@ METHOD_NOTES = [
     {"zh": "月产出 = 当月记录之和；在职无记录的月份计 0；期间产出 = 在职各月的平均值。",
      "en": "A month's output is the sum of its records; an employed month without records counts "
            "as 0; the period's output is the mean over the months employed."},
-    {"zh": "分布、分层、相关与瓶颈均使用剔除大单后的产出；output_per_head.mean 含大单。",
-     "en": "The distribution, tiers, correlations and bottlenecks use output excluding big deals; "
-           "output_per_head.mean includes them."},
+    {"zh": "纳入分析的是销售岗位（岗位设置中标为销售岗位的，如客户经理、集团客户经理、行业经理）"
+           "在期间内至少在职一个月的员工；班组长、产品经理等不计入。",
+     "en": "Counted: employees in sales positions (those marked as such in the positions list, such as "
+           "account managers) employed for at least one month of the period; team leads and product "
+           "managers are not."},
+    {"zh": "分布、分层、相关与瓶颈均使用剔除大单后的产出；“人均月产出（均值）”含大单。",
+     "en": "The distribution, tiers, correlations and bottlenecks use output excluding big deals; the mean "
+           "output per head includes them."},
     {"zh": "分层按期间产出分位数：前 20% 为绩优，后 30% 为绩差，临界值归入较低一层。",
      "en": "Tiers by quantile of period output: top 20% high, bottom 30% low; ties at a cut-off go "
            "to the lower tier."},
@@ -162,9 +167,13 @@ def compute_diagnosis(user, unit: OrgUnit, period: Period, progress=None) -> Com
     step = progress or (lambda phase: None)
     model = applying_model(unit)
     step("reading")
-    months = unit_months(unit, period.first, period.last)
+    # Sales positions only: a team lead or a product manager sells nothing of his own, and
+    # counting him would add a zero to every figure.
+    sales = list(Position.objects.filter(is_sales=True).values_list("pk", flat=True))
+    months = unit_months(unit, period.first, period.last, positions=sales)
     has_records = PerformanceRecord.objects.filter(
-        employee__org_unit__path__startswith=unit.path, month__gte=period.first, month__lte=period.last,
+        employee__org_unit__path__startswith=unit.path, employee__position_id__in=sales,
+        month__gte=period.first, month__lte=period.last,
     ).exists()
     if not has_records or not months.employed.any():
         raise _no_data(unit, period)

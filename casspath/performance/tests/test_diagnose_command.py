@@ -21,7 +21,7 @@ def test_it_writes_issue_sevens_json_and_stores_the_snapshot(world, diagnosable,
                  stdout=out)
     figures = json.loads(path.read_text(encoding="utf-8"))
     assert KEYS <= set(figures)
-    assert figures["headcount"] == 13
+    assert figures["headcount"] == 12
     assert {"mean", "median", "mean_excluding_big_deals"} <= set(figures["output_per_head"])
     assert {"zero_share", "below_500_share", "buckets"} <= set(figures["distribution"])
     assert {"tier", "count", "bottlenecks"} <= set(figures["tiers"][0])
@@ -49,7 +49,7 @@ def test_it_writes_an_xlsx_workbook(world, diagnosable, tmp_path):
     book = load_workbook(path)
     assert book.sheetnames[0] == "概览 Summary"
     summary = {row[0]: row[1] for row in book["概览 Summary"].iter_rows(values_only=True)}
-    assert summary["人数 Headcount"] == 13
+    assert summary["人数 Headcount"] == 12
 
 
 @pytest.mark.parametrize(("args", "zh", "en"), [

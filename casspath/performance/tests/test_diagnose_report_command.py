@@ -43,7 +43,7 @@ def test_it_writes_the_clients_report_as_one_self_contained_html_file(world, dia
         assert tier["finding"]["zh"] in page
     for note in figures["method_notes"]:
         assert note["zh"] in page
-    assert ">13<" in page  # the headcount, among the key figures
+    assert ">12<" in page  # the headcount, among the key figures
     assert "目标客户寻找" in page and "0.97" in page  # D01's rho in the correlation table
     charts = [base64.b64decode(chart).decode("utf-8") for chart in CHARTS.findall(page)]
     assert len(charts) == 5  # histogram, Lorenz curve, trend, heat map, correlations

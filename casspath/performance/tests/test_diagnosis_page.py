@@ -40,7 +40,7 @@ def test_it_shows_the_figures_and_embeds_each_chart(client, world, diagnosable):
     assert page.status_code == 200
     text = page.content.decode()
     cards = dict((label, value) for label, value, _kind in page.context["cards"])
-    assert cards[next(iter(cards))] == 13  # managers counted, first
+    assert cards[next(iter(cards))] == 12  # managers counted, first
     for chart_id in CHARTS:
         assert f'data-chart="{chart_id}"' in text
     figures = snapshot.figures
@@ -78,7 +78,7 @@ def test_it_offers_every_report_format_and_audits_each_download(client, world, d
         assert f"/performance/diagnoses/{snapshot.pk}/report.{fmt}" in page
     data = client.get(f"/performance/diagnoses/{snapshot.pk}/report.json")
     assert data.status_code == 200 and "attachment" in data["Content-Disposition"]
-    assert json.loads(data.content)["headcount"] == 13
+    assert json.loads(data.content)["headcount"] == 12
     sheet = client.get(f"/performance/diagnoses/{snapshot.pk}/report.xlsx")
     assert load_workbook(BytesIO(sheet.content)).sheetnames[0] == "概览 Summary"
     exports = AuditEvent.objects.filter(verb=PerformanceVerb.EXPORT_DIAGNOSIS, object_id=str(snapshot.pk))
@@ -132,4 +132,4 @@ def test_it_shows_a_team_leads_own_team(client, world, diagnosable):
     snapshot = do_diagnose(world.team_a, parse_period(world.team_a, "2026-01", "2026-05"),
                            acting_user=SystemActor.cli())
     page = log_in(client, world.team_lead).get(f"/performance/diagnoses/{snapshot.pk}/")
-    assert page.status_code == 200 and page.context["figures"]["headcount"] == 13
+    assert page.status_code == 200 and page.context["figures"]["headcount"] == 12

@@ -19,20 +19,21 @@ def test_it_stores_a_dated_snapshot_of_the_units_figures(world, diagnosable):
     assert snapshot.status == "succeeded", (snapshot.error_en, snapshot.phase)
     figures = snapshot.figures
     assert figures is not None
-    # City A: the team lead, E0001, E0002 and the ten managers; city B's record is not read.
-    assert figures["headcount"] == 13
+    # City A: E0001, E0002 and the ten managers; not the team lead (not a sales position, no
+    # records), nor city B's record.
+    assert figures["headcount"] == 12
     assert figures["period"] == {"from": "2026-01", "to": "2026-05", "months": 5}
     assert figures["unit"]["code"] == "GZ"
     assert figures["model"]["version"] == diagnosable.version == snapshot.model_version
     # Period outputs excluding big deals: 100·k for k = 0..11 (E0200, k = 2, sells nothing),
-    # and the team lead 0. E0001 (k = 0) has 60,000 in one month of five: 12,000 a month.
-    outputs = [100 * k for k in range(12) if k != 2] + [0, 0]
-    assert figures["output_per_head"]["mean_excluding_big_deals"] == pytest.approx(sum(outputs) / 13)
-    assert figures["output_per_head"]["mean"] == pytest.approx((sum(outputs) + 12000) / 13)
-    assert figures["distribution"]["zero_share"] == pytest.approx(3 / 13)
-    assert figures["distribution"]["below_500_share"] == pytest.approx(6 / 13)  # 0, 0, 0, 100, 300, 400
+    # E0001 (k = 0) has 60,000 in one month of five: 12,000 a month.
+    outputs = [100 * k for k in range(12) if k != 2] + [0]
+    assert figures["output_per_head"]["mean_excluding_big_deals"] == pytest.approx(sum(outputs) / 12)
+    assert figures["output_per_head"]["mean"] == pytest.approx((sum(outputs) + 12000) / 12)
+    assert figures["distribution"]["zero_share"] == pytest.approx(2 / 12)
+    assert figures["distribution"]["below_500_share"] == pytest.approx(5 / 12)  # 0, 0, 100, 300, 400
     assert [t["tier"] for t in figures["tiers"]] == ["high", "middle", "low"]
-    assert sum(t["count"] for t in figures["tiers"]) == 13
+    assert sum(t["count"] for t in figures["tiers"]) == 12
     # The top tier is measured against its stages' effective requirements (the default
     # model requires every dimension), the others against the tier above.
     assert [t["reference"] for t in figures["tiers"]] == ["requirement", "tier_above", "tier_above"]
@@ -57,7 +58,7 @@ def test_it_stores_what_the_charts_and_the_findings_draw(world, diagnosable):
     assert len(figures["trend"]["per_head"]) == 5 == len(figures["trend"]["headcount"])
     histogram = figures["histogram"]
     assert len(histogram["edges"]) == len(histogram["counts"]) + 1
-    assert sum(histogram["counts"]) + histogram["above"] + histogram["below"] == 13
+    assert sum(histogram["counts"]) + histogram["above"] + histogram["below"] == 12
     lorenz = figures["lorenz"]
     assert lorenz["people"][0] == 0 and lorenz["people"][-1] == 1 and lorenz["output"][-1] == pytest.approx(1)
     low = figures["tiers"][2]
