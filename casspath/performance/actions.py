@@ -123,7 +123,7 @@ def do_export_diagnosis(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -
     require_scope(acting_user, Perm.SEE_REPORTS, snapshot.org_unit)
     if snapshot.figures is None:
         raise ValueError("only a succeeded diagnosis has figures to export")
-    data = report.render(snapshot.figures, fmt)
+    data = report.render(snapshot.figures, fmt, report.about_snapshot(snapshot))
     audit.record(acting_user, PerformanceVerb.EXPORT_DIAGNOSIS, snapshot,
                  summary=f"{snapshot.org_unit.code} {snapshot.first_month:%Y-%m}..{snapshot.last_month:%Y-%m}"
                          f" .{fmt}", unit=snapshot.org_unit)

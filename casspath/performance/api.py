@@ -16,10 +16,10 @@ from casspath.core import jobs
 from casspath.core.errors import InvalidTransition
 from casspath.org.scopes import Perm, has_perm
 from casspath.performance.access import access_diagnosis, access_unit_performance, unit_snapshots
-from casspath.performance.actions import do_cancel_diagnosis, do_queue_diagnosis
+from casspath.performance.actions import do_cancel_diagnosis, do_export_diagnosis, do_queue_diagnosis
 from casspath.performance.diagnosis import DiagnosisError, parse_period
 from casspath.performance.models import DiagnosisSnapshot
-from casspath.performance.report import CONTENT_TYPES, FORMATS, about_snapshot, render, snapshot_filename
+from casspath.performance.report import CONTENT_TYPES, FORMATS, snapshot_filename
 
 router = Router(tags=["performance"])
 
@@ -126,7 +126,8 @@ def diagnosis_report(request, diagnosis_id: int, format: str = "pdf"):  # noqa: 
     if snapshot.figures is None:
         raise ApiError(409, "该诊断尚未完成或已失败，没有可下载的报告。",
                        "The diagnosis has not succeeded (yet): there is no report to download.")
-    response = HttpResponse(render(snapshot.figures, format, about_snapshot(snapshot)),
+    # Through the action, as the page's downloads: an export of figures is audited.
+    response = HttpResponse(do_export_diagnosis(snapshot, format, acting_user=user),
                             content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{snapshot_filename(snapshot, format)}"'
     return response

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -152,10 +153,9 @@ def diagnosis_download(request, snapshot_id: int, fmt: str):
     if fmt not in report.FORMATS or snapshot.status != SUCCEEDED or not snapshot.figures:
         raise Http404("no such file")
     data = do_export_diagnosis(snapshot, fmt, acting_user=user)
-    content_type = getattr(report, "CONTENT_TYPES", {}).get(fmt, "application/octet-stream")
+    content_type = report.CONTENT_TYPES[fmt]
     response = HttpResponse(data, content_type=content_type)
-    name = f"diagnosis-{snapshot.org_unit.code}-{snapshot.first_month:%Y%m}-{snapshot.last_month:%Y%m}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{report.snapshot_filename(snapshot, fmt)}"'
     return response
 
 
@@ -196,7 +196,7 @@ def tier_members_page(request, snapshot_id: int, tier: str):
 
 def _snapshot_label(user, snapshot) -> str:
     return (f"{snapshot.org_unit.name} · {snapshot.first_month:%Y-%m}–{snapshot.last_month:%Y-%m} · "
-            f"#{snapshot.pk} ({snapshot.created_at:%Y-%m-%d})")
+            f"#{snapshot.pk} ({timezone.localtime(snapshot.created_at):%Y-%m-%d})")
 
 
 @login_required

@@ -57,3 +57,14 @@ def test_it_refuses_a_diagnosis_not_done_yet(client, world, diagnosable, monkeyp
     answer = ApiCaller(client, world.city_admin_a).get(f"/performance/diagnoses/{pk}/report?format=html")
     assert answer.status_code == 409
     assert "not succeeded" in answer.json()["detail_en"] and answer.json()["detail_zh"]
+
+
+def test_it_audits_each_download_and_names_who_ran_the_diagnosis_in_the_report(client, world, diagnosable):
+    from casspath.core.models import AuditEvent
+
+    pk = _diagnosis(client, world.city_admin_a)
+    api = ApiCaller(client, world.consultant_a)
+    text = api.get(f"/performance/diagnoses/{pk}/report?format=html").content.decode("utf-8")
+    assert world.city_admin_a.username in text  # who ran it, on the title page
+    exports = AuditEvent.objects.filter(verb="export.diagnosis", object_id=str(pk))
+    assert list(exports.values_list("actor_label", flat=True)) == [world.consultant_a.username]
