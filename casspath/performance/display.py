@@ -229,3 +229,27 @@ def compared_tiers(a: dict, b: dict) -> list[ComparedTier]:
             leading_b=[dimension_label(ranking_b.get(c, {"dimension": c})) for c in leading_b],
             rows=rows))
     return compared
+
+
+def regression(figures: dict) -> dict | None:
+    """The OLS of log(1 + output) on the dimensions and tenure, its terms labelled."""
+    stored = figures.get("regression")
+    if not stored:
+        return None
+    names = {row["dimension"]: row for row in figures.get("correlations", [])}
+    special = {"const": _("(constant)"), "tenure": _("Tenure (years)")}
+
+    def label(name: str) -> str:
+        if name in special:
+            return special[name]
+        return dimension_label(names.get(name, {"dimension": name}))
+
+    return {**stored, "terms": [dict(term, label=label(term["name"]), p_text=_p_text(term["p"]))
+                                for term in stored["terms"]],
+            "dropped": [dict(item, label=label(item["dimension"])) for item in stored.get("dropped", [])]}
+
+
+def _p_text(p: float | None) -> str:
+    if p is None:
+        return "—"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"

@@ -99,6 +99,7 @@ def _diagnosis_context(user, snapshot) -> dict:
             "tiers": display.tiers(figures),
             "correlations": display.correlations(figures),
             "notes": [display.bilingual(note) for note in figures.get("method_notes", [])],
+            "regression": display.regression(figures),
             "formats": report.FORMATS,
             "others": list(diagnoses_in_scope(user).exclude(pk=snapshot.pk)[:1]),
         })

@@ -54,6 +54,8 @@ def test_it_shows_the_figures_and_embeds_each_chart(client, world, diagnosable):
     rated = [c for c in figures["correlations"] if c["rho"] is not None]
     assert len(correlation["yAxis"]["data"]) == len(rated)
     assert "vendor/echarts/echarts.min.js" in text
+    terms = [term["label"] for term in page.context["regression"]["terms"]]
+    assert terms[0] == "（常数项）" and "D01 目标客户寻找" in terms and 'id="regression"' in text
 
 
 def test_it_gives_the_findings_and_notes_in_the_pages_language(client, world, diagnosable):
