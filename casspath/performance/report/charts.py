@@ -5,15 +5,16 @@ which runs no JavaScript. Text is in Noto Sans CJK, the font the install brings.
 HTML file it is drawn as outlines (svg.fonttype "path"): the charts look the same on a client's
 machine whatever fonts it has. For the PDF it stays text ("none"): WeasyPrint sets it in the
 same font matplotlib measured it with, it can be searched, and WeasyPrint draws an outline
-per glyph use several times slower than text. matplotlib's object API (Figure, no pyplot)
-keeps it free of global state, so two requests may draw at once. Each function takes the
-figures' part it draws and returns the SVG text, or "" when there is nothing to draw (the
-template then says so).
+per glyph use several times slower than text. matplotlib's object API (Figure, no pyplot,
+no backend chosen); its style is global (rcParams), so one thread draws at a time. Each
+function takes the figures' part it draws and returns the SVG text, or "" when there is
+nothing to draw (the template then says so).
 """
 
 import io
 import math
 import subprocess  # noqa: S404 (fc-list, a fixed command)
+import threading
 from functools import cache
 
 import matplotlib
@@ -27,11 +28,10 @@ from matplotlib.ticker import MaxNLocator
 
 from casspath.performance.report.names import tier_name
 
-matplotlib.use("svg")  # no GUI toolkit on a server
-
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei")
 BLUE, ORANGE, GREY = "#2f6fb5", "#e08a1e", "#9aa5b1"
 WIDTH = 6.6  # inches: an A4 page's text width at the report's margins
+DRAWING = threading.Lock()  # rc_context sets matplotlib's global style
 
 
 @cache
@@ -97,7 +97,7 @@ def _present(values) -> bool:
 def draw(figures: dict, text: str = "path") -> dict[str, str]:
     """Every chart of the report by name; "" for one that has nothing to draw. `text` is
     "path" (outlines) or "none" (text in the SVG)."""
-    with matplotlib.rc_context(_style(text)):
+    with DRAWING, matplotlib.rc_context(_style(text)):
         return {"histogram": histogram(figures.get("histogram") or {}),
                 "lorenz": lorenz(figures.get("lorenz") or {}, figures.get("gini")),
                 "trend": trend(figures.get("trend") or {}),
