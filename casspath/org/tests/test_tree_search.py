@@ -129,7 +129,7 @@ def test_it_fetches_the_page_before_without_a_page_after(client, world, monkeypa
     assert [node.unit.code for node in level.nodes] == ["GZ-TH-04", "GZ-TH-05", "GZ-TH-06"]
     assert (level.earlier_offset, level.next_offset) == (0, None)
     # The first unit it adds takes the focus from the button it replaces.
-    assert response.content.decode().count("autofocus") == 1
+    assert response.content.decode().count("data-tree-focus") == 1
 
 
 def test_it_opens_the_revealed_unit_itself(client, world):
