@@ -12,7 +12,8 @@ size of the company while nobody writes.
 
 Who replaces the token: single saves and deletes of employees and units through the model
 signals below (actions, Django admin); writers that go around the signals (the imports'
-bulk writes, the demo's COPY) call `roster_changed()` once at the end, in their transaction.
+bulk writes, the demo's COPY) call `roster_changed()` once, in their transaction; the
+imports before their first write.
 
 Once per transaction: replacing the token at every write would update its one row as many
 times as rows are written (a 100,000-row delete in one transaction is quadratic on

@@ -443,6 +443,9 @@ class RosterImporter(TabularImporter):
         return ids
 
     def apply(self, ctx: RunContext, plan: dict, report: ImportReport) -> None:
+        # Bulk writes send no signal: the token is replaced first, in the transaction, so
+        # that no read on this connection caches figures of rows half written.
+        roster_changed()
         now = timezone.now()
         total = report.total
         update_employees(plan["updates"], now)
@@ -476,7 +479,6 @@ class RosterImporter(TabularImporter):
                 # took a number meanwhile: the same row error, else the error as it is.
                 _refuse_numbers_taken_meanwhile(plan)
                 raise
-        roster_changed()  # bulk writes send no signal: once, at the end, in the transaction
 
 
     def audit_changes(self, ctx: RunContext, report: ImportReport) -> dict:

@@ -230,6 +230,9 @@ class OrgImporter(TabularImporter):
         return None
 
     def apply(self, ctx: RunContext, plan: dict, report: ImportReport) -> None:
+        # Bulk writes send no signal: the token is replaced first, in the transaction, so
+        # that no read on this connection caches figures of rows half written.
+        roster_changed()
         new_units = [
             OrgUnit(code=row.values["org_code"], name=new["name"], kind=new["kind"])
             for row, new in plan["creates"]
@@ -261,7 +264,6 @@ class OrgImporter(TabularImporter):
             )
         OrgUnit.objects.bulk_update(touched, ["name", "kind", "parent"], batch_size=1000)
         rebuild_paths()
-        roster_changed()  # bulk writes send no signal: once, at the end, in the transaction
 
 
 def _cycle_from(code: str, parent_of: dict[str, str | None]) -> list[str]:
