@@ -50,7 +50,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Result, bench_main, check, database_label, django_in_scratch, machine  # noqa: E402
+from _common import (  # noqa: E402
+    Result,
+    bench_main,
+    best_of,
+    check,
+    database_label,
+    django_in_scratch,
+    machine,
+)
 
 SEED = 20260701
 FIRST, LAST = date(2024, 7, 1), date(2026, 6, 1)
@@ -189,20 +197,6 @@ def build(managers: int) -> float:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return time.perf_counter() - started
-
-
-def best_of(times: int, work):
-    """(best wall seconds, its CPU seconds, the last result): the machine is shared, the
-    best run is the one least disturbed."""
-    best, out = None, None
-    for _ in range(times):
-        wall, cpu = time.perf_counter(), time.process_time()
-        out = work()
-        figures = (time.perf_counter() - wall, time.process_time() - cpu)
-        if best is None or figures[0] < best[0]:
-            best = figures
-    assert best is not None
-    return best[0], best[1], out
 
 
 def setup(args: argparse.Namespace) -> float | None:

@@ -22,7 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import Result, bench_main, check, database_label, django_in_scratch, machine  # noqa: E402 - after the path
+from _common import (  # noqa: E402 - after the path
+    Result,
+    bench_main,
+    best_of,
+    check,
+    database_label,
+    django_in_scratch,
+    machine,
+)
 
 AS_OF = date(2026, 6, 30)
 
@@ -88,20 +96,8 @@ def run(args: argparse.Namespace) -> list[Result]:
 
     province_path = province.path
 
-    def timed(work):
-        best = None
-        for _ in range(3):
-            wall, cpu = time.perf_counter(), time.process_time()
-            out = work()
-            figures = (time.perf_counter() - wall, time.process_time() - cpu)
-            if best is None or figures[0] < best[0]:
-                best = figures
-        assert best is not None
-        return best, out
-
-    (bare_s, bare_cpu), read = timed(bare_read)
-    (whole_s, whole_cpu), levels = timed(
-        lambda: unit_current_levels(actor, province, codes, as_of=AS_OF))
+    bare_s, bare_cpu, read = best_of(3, bare_read)
+    whole_s, whole_cpu, levels = best_of(3, lambda: unit_current_levels(actor, province, codes, as_of=AS_OF))
     assert read == total and levels.current.count.sum() == total, (read, total)
     ratio = whole_s / bare_s
     size = f"{args.managers:,} managers × {len(codes)} dimensions × {args.records} = {total:,} records"
