@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from casspath.analytics import charts
+from casspath.analytics import charts, comparison
 
 TIER_ORDER = ("high", "middle", "low")
 # A correlation whose Benjamini–Hochberg q is below this is marked on the chart and table.
 Q_MARKED_BELOW = 0.05
 # Bottleneck rows shown before "more" (a tier's ranking has every dimension of the model).
 BOTTLENECK_ROWS = 5
+# Standardised gaps are printed to two decimals (and compared as printed).
+GAP_PLACES = 2
 
 
 def in_english() -> bool:
@@ -160,6 +162,10 @@ def _heatmap(figures: dict) -> dict | None:
                                 low=low, high=high if high > low else low + 0.5)
 
 
+# How each kind of figure is printed: (decimals, scale). A share is shown as a percentage.
+SHOWN = {"count": (0, 1.0), "yuan": (0, 1.0), "share": (1, comparison.PERCENT), "ratio": (3, 1.0)}
+
+
 @dataclass(frozen=True)
 class Figure:
     label: str
@@ -168,8 +174,15 @@ class Figure:
     kind: str  # "count", "yuan", "share", "ratio": how the template prints it
 
     @property
+    def places(self) -> int:
+        return SHOWN[self.kind][0]
+
+    @property
     def difference(self) -> float | None:
-        return None if self.a is None or self.b is None else self.b - self.a
+        """B − A of the figures as shown (a share's in percentage points), so that the three
+        columns add up (analytics/comparison.py)."""
+        places, scale = SHOWN[self.kind]
+        return comparison.shown_difference(self.a, self.b, places, scale)
 
 
 def key_figures(figures: dict) -> list[tuple[str, float | None, str]]:
@@ -222,7 +235,7 @@ def compared_tiers(a: dict, b: dict) -> list[ComparedTier]:
             effect_b = row_b.get("effect") if row_b else None
             rows.append({"label": dimension_label(row_a or row_b or {"dimension": dimension}),
                          "effect_a": effect_a, "effect_b": effect_b,
-                         "difference": None if effect_a is None or effect_b is None else effect_b - effect_a})
+                         "difference": comparison.shown_difference(effect_a, effect_b, GAP_PLACES)})
         compared.append(ComparedTier(
             code=code, name=tier_name(code), count_a=(ta or {}).get("count"), count_b=(tb or {}).get("count"),
             leading_a=[dimension_label(ranking_a.get(c, {"dimension": c})) for c in leading_a],
