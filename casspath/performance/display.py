@@ -3,7 +3,6 @@ figure cards, the charts' ECharts options (built by casspath/analytics/charts.py
 builder) and the tiers' findings and bottleneck tables. The numbers are the stored ones,
 computed by analytics/ when the diagnosis ran; nothing is computed again here."""
 
-import math
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
@@ -16,6 +15,8 @@ TIER_ORDER = ("high", "middle", "low")
 Q_MARKED_BELOW = 0.05
 # Bottleneck rows shown before "more" (a tier's ranking has every dimension of the model).
 BOTTLENECK_ROWS = 5
+# A dimension's levels (competency.models.LEVELS): the heat map's colour scale.
+LEVEL_LOW, LEVEL_HIGH = 1, 5
 # Standardised gaps are printed to two decimals (and compared as printed).
 GAP_PLACES = 2
 
@@ -154,16 +155,9 @@ def _heatmap(figures: dict) -> dict | None:
     means = {code: dict(zip(by_code[code]["profile"]["dimensions"], by_code[code]["profile"]["mean"],
                             strict=True)) for code in codes}
     values = [[means[tier].get(dimension) for tier in codes] for dimension in dimensions]
-    # Coloured over the levels met (to the half level), not all of 1–5: tiers a few tenths
-    # apart must read apart.
-    met = [v for row in values for v in row if v is not None]
-    low, high = (math.floor(min(met) * 2) / 2, math.ceil(max(met) * 2) / 2) if met else (1, 5)
+    # On the levels' own scale, 1 to 5, as the caption says; the labels tell tenths apart.
     return charts.heatmap_chart([tier_short_name(code) for code in codes], rows, values,
-                                low=low, high=high if high > low else low + 0.5)
-
-
-# How each kind of figure is printed: (decimals, scale). A share is shown as a percentage.
-SHOWN = {"count": (0, 1.0), "yuan": (0, 1.0), "share": (1, comparison.PERCENT), "ratio": (3, 1.0)}
+                                low=LEVEL_LOW, high=LEVEL_HIGH)
 
 
 @dataclass(frozen=True)
