@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from casspath.analytics import charts, comparison
+from casspath.analytics.diagnosis import Caution, small_sample_caution
 
 TIER_ORDER = ("high", "middle", "low")
 # A correlation whose Benjamini–Hochberg q is below this is marked on the chart and table.
@@ -67,14 +68,40 @@ class TierView:
     shown: list[Gap]
     more: list[Gap]
     versus_requirement: list[Gap]
+    caution: str  # too few people in the tier, said plainly; "" when enough
 
 
 def _gaps(rows: list[dict] | None, leading: set[str]) -> list[Gap]:
     return [Gap(row, dimension_label(row), row["dimension"] in leading) for row in rows or []]
 
 
+def small_sample(figures: dict) -> Caution:
+    """Which figures rest on too few people (analytics.diagnosis.SMALL_SAMPLE, the one
+    threshold), from the stored counts: a snapshot stored before the caution existed gets it
+    too."""
+    return small_sample_caution(int(figures.get("headcount") or 0),
+                                {tier["tier"]: int(tier["count"]) for tier in figures.get("tiers", [])})
+
+
+def unit_caution(caution: Caution) -> str:
+    """The sentence beside the figures when the unit is small, else ""."""
+    if not caution.small_unit:
+        return ""
+    return _("Few people: this diagnosis counts %(n)s managers, fewer than %(limit)s. With so few, one or "
+             "two people can move every share, correlation and gap below: read them as leads to check, not "
+             "as findings.") % {"n": caution.headcount, "limit": caution.limits.headcount}
+
+
+def tier_caution(caution: Caution, code: str) -> str:
+    if code not in caution.small_tiers:
+        return ""
+    return _("Only %(n)s people in this tier, fewer than %(limit)s: its levels and gaps are rough "
+             "estimates.") % {"n": caution.small_tiers[code], "limit": caution.limits.tier}
+
+
 def tiers(figures: dict) -> list[TierView]:
     by_code = {tier["tier"]: tier for tier in figures.get("tiers", [])}
+    caution = small_sample(figures)
     views = []
     for code in TIER_ORDER:
         tier = by_code.get(code)
@@ -90,6 +117,7 @@ def tiers(figures: dict) -> list[TierView]:
             shown=ranking[:BOTTLENECK_ROWS], more=ranking[BOTTLENECK_ROWS:],
             versus_requirement=(_gaps(tier.get("versus_requirement"), set())
                                 if tier.get("reference") != "requirement" else []),
+            caution=tier_caution(caution, code),
         ))
     return views
 
@@ -158,6 +186,10 @@ def _heatmap(figures: dict) -> dict | None:
     # On the levels' own scale, 1 to 5, as the caption says; the labels tell tenths apart.
     return charts.heatmap_chart([tier_short_name(code) for code in codes], rows, values,
                                 low=LEVEL_LOW, high=LEVEL_HIGH)
+
+
+# How each kind of figure is printed: (decimals, scale). A share is shown as a percentage.
+SHOWN = {"count": (0, 1.0), "yuan": (0, 1.0), "share": (1, comparison.PERCENT), "ratio": (3, 1.0)}
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ def _diagnosis_context(user, snapshot) -> dict:
             "cards": display.key_figures(figures),
             "charts": display.chart_options(figures),
             "tiers": display.tiers(figures),
+            "small_unit": display.unit_caution(display.small_sample(figures)),
             "correlations": display.correlations(figures),
             "notes": [display.bilingual(note) for note in figures.get("method_notes", [])],
             "regression": display.regression(figures),
