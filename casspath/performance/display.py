@@ -3,12 +3,13 @@ figure cards, the charts' ECharts options (built by casspath/analytics/charts.py
 builder) and the tiers' findings and bottleneck tables. The numbers are the stored ones,
 computed by analytics/ when the diagnosis ran; nothing is computed again here."""
 
+import math
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from casspath.analytics import charts, comparison
+from casspath.analytics import charts, comparison, output
 from casspath.analytics.diagnosis import Caution, small_sample_caution
 
 TIER_ORDER = ("high", "middle", "low")
@@ -292,3 +293,78 @@ def _p_text(p: float | None) -> str:
     if p is None:
         return "—"
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+# A member's page: his months and his levels against his tier's and his requirement.
+
+LEVEL_PLACES = 1
+
+
+@dataclass(frozen=True)
+class MemberMonth:
+    month: str
+    employed: bool
+    total: float | None  # None: not employed in the month
+    big_deals: float | None
+    excluding_big_deals: float | None
+
+
+@dataclass(frozen=True)
+class MemberDimension:
+    label: str
+    level: float | None
+    evidence: int
+    tier_mean: float | None
+    versus_tier: float | None  # his level − the tier's mean, as shown
+    requirement: int | None
+    versus_requirement: float | None  # his level − his requirement, as shown
+    short: bool  # below his requirement
+
+
+@dataclass(frozen=True)
+class MemberView:
+    months: list[MemberMonth]
+    period_output: float | None  # mean a month over the months employed, with big deals
+    period_output_excluding: float | None
+    dimensions: list[MemberDimension]
+    charts: dict[str, dict]
+
+
+def member_view(figures: dict, tier: str, profile) -> MemberView:
+    """`profile` (performance.queries.MemberProfile) against the stored figures of his tier."""
+    months = profile.months
+    total, big, employed = months.total[0], months.big_deals[0], months.employed[0]
+    rows = [MemberMonth(f"{month:%Y-%m}", bool(on), float(t) if on else None, float(b) if on else None,
+                        float(t - b) if on else None)
+            for month, t, b, on in zip(months.months, total, big, employed, strict=True)]
+    with_big = output.period_output(months.total, months.employed)[0]
+    without_big = output.period_output(months.total - months.big_deals, months.employed)[0]
+    stored = next((t for t in figures.get("tiers", []) if t["tier"] == tier), {})
+    profile_means = dict(zip((stored.get("profile") or {}).get("dimensions", []),
+                             (stored.get("profile") or {}).get("mean", []), strict=True))
+    names = {row["dimension"]: row for row in figures.get("correlations", [])}
+    dimensions = []
+    for code, level, count in zip(profile.codes, profile.levels, profile.evidence_counts, strict=True):
+        mean, required = profile_means.get(code), profile.requirements.get(code)
+        versus_requirement = comparison.shown_difference(required, level, LEVEL_PLACES)
+        dimensions.append(MemberDimension(
+            label=dimension_label(names.get(code, {"dimension": code})), level=level, evidence=count,
+            tier_mean=mean, versus_tier=comparison.shown_difference(mean, level, LEVEL_PLACES),
+            requirement=required, versus_requirement=versus_requirement,
+            short=versus_requirement is not None and versus_requirement < 0))
+    # A month he was not employed in is no bar (ECharts' "-"), not a bar of 0.
+    bars: list = [charts.MISSING if row.excluding_big_deals is None else round(row.excluding_big_deals, 2)
+                  for row in rows]
+    options = {"member-months-chart": charts.bar_chart([row.month for row in rows], bars,
+                                                       series_name=_("Output excluding big deals"))}
+    if profile.codes:
+        options["member-levels-chart"] = charts.radar_chart(profile.codes, [
+            (_("Own level"), profile.levels),
+            (_("Tier's mean"), [profile_means.get(code) for code in profile.codes]),
+            (_("Requirement"), [profile.requirements.get(code) for code in profile.codes]),
+        ], max_value=LEVEL_HIGH)
+    return MemberView(rows, _finite(with_big), _finite(without_big), dimensions, options)
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
