@@ -107,7 +107,7 @@ def test_it_prints_no_change_as_zero_never_minus_zero(client, world, two):
     _set(late, gap(0.499))  # both shown 0.50
     text = _english(client, world.city_admin_a).get(URL, {"a": early.pk, "b": late.pk}).content.decode()
     assert "−0.00" not in text and "-0.00" not in text and "−0.000" not in text
-    assert '<td class="text-end text-nowrap difference">0.000</td>' in _row(text, "Gini")
+    assert '<td class="text-end difference" data-label="B − A">0.000</td>' in _row(text, "Gini")
     compared = text[text.index('id="compared-low"'):]
     assert '<td class="text-end text-nowrap difference">0.00</td>' in compared
 
