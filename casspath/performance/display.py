@@ -339,7 +339,7 @@ def member_view(figures: dict, tier: str, profile) -> MemberView:
             for month, t, b, on in zip(months.months, total, big, employed, strict=True)]
     with_big = output.period_output(months.total, months.employed)[0]
     without_big = output.period_output(months.total - months.big_deals, months.employed)[0]
-    stored = next((t for t in figures.get("tiers", []) if t["tier"] == tier), {})
+    stored: dict = next((t for t in figures.get("tiers", []) if t["tier"] == tier), {})
     profile_means = dict(zip((stored.get("profile") or {}).get("dimensions", []),
                              (stored.get("profile") or {}).get("mean", []), strict=True))
     names = {row["dimension"]: row for row in figures.get("correlations", [])}

@@ -19,8 +19,9 @@ def test_it_takes_the_difference_of_the_shown_figures_not_of_the_raw_ones():
 
 def test_it_reads_no_change_as_zero_never_minus_zero():
     difference = shown_difference(0.50041, 0.50039, 2)  # both shown 0.50
-    assert difference == 0 and math.copysign(1, difference) == 1
-    assert math.copysign(1, shown(-0.001, 2)) == 1  # shown 0.00, not -0.00
+    assert difference is not None and difference == 0 and math.copysign(1, difference) == 1
+    rounded = shown(-0.001, 2)  # shown 0.00, not -0.00
+    assert rounded is not None and math.copysign(1, rounded) == 1
 
 
 def test_it_gives_none_for_a_missing_figure():
