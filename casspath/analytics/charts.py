@@ -136,29 +136,87 @@ def line_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[f
     }
 
 
+# The heat map's colours, light to dark blue, one per level from 1 to 5 (ECharts spreads a
+# visualMap's colours evenly over its range and blends between them in RGB).
+HEAT_COLOURS = ("#f8f9fa", "#cfe2ff", "#6ea8fe", "#0d6efd", "#052c65")
+# Black, not the page's #212529: with white, black reads at 4.58:1 or better on any colour
+# (WCAG AA's 4.5 for small text), where #212529 falls to 3.9 on a middle blue.
+DARK_TEXT, LIGHT_TEXT = "#000000", "#ffffff"
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    return int(colour[1:3], 16) / 255, int(colour[3:5], 16) / 255, int(colour[5:7], 16) / 255
+
+
+def scale_colour(value: float, low: float, high: float, colours: Sequence[str] = HEAT_COLOURS) -> str:
+    """The colour ECharts gives `value` on a continuous visualMap from `low` to `high` over
+    `colours` (evenly spaced stops, blended linearly in RGB, clamped at the ends), as #rrggbb."""
+    if not high > low:
+        raise ValueError("the scale's high end must lie above its low end")
+    where = min(max((value - low) / (high - low), 0.0), 1.0) * (len(colours) - 1)
+    at = min(int(where), len(colours) - 2)
+    share = where - at
+    first, second = _rgb(colours[at]), _rgb(colours[at + 1])
+    mixed = (round((f + (s - f) * share) * 255) for f, s in zip(first, second, strict=True))
+    return "#" + "".join(f"{channel:02x}" for channel in mixed)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(c) for c in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 to 21."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Dark or white text, whichever contrasts more with `background`."""
+    return max((DARK_TEXT, LIGHT_TEXT), key=lambda text: contrast_ratio(text, background))
+
+
 def heatmap_chart(columns: Sequence[str], rows: Sequence[str], values: Sequence[Sequence[float | None]], *,
-                  low: float = 1, high: float = 5) -> dict:
+                  low: float = 1, high: float = 5, places: int = 1) -> dict:
     """A heat map: `values[r][c]` at row `rows[r]` (top to bottom as given) and column
-    `columns[c]`, shown to two places, coloured from `low` to `high`; missing cells blank.
+    `columns[c]`, coloured on the scale from `low` to `high` (a level's 1 to 5, as the caption
+    says: the scale is not stretched over the values met); missing cells blank. Every label
+    has `places` decimals (3.0, not 3) in dark or white, whichever reads better on its cell.
     Rows run down the page (dimensions), so that it fits a phone's width with few columns."""
     if len(values) != len(rows) or any(len(row) != len(columns) for row in values):
         raise ValueError(f"values must be {len(rows)} rows of {len(columns)}")
     # ECharts draws the first category at the bottom: reversed so the first row is on top.
     top_down = list(reversed(range(len(rows))))
+
+    def cell(c: int, y: int, r: int) -> list | dict:
+        value = _value(values[r][c], places)
+        if value == MISSING:
+            return [c, y, MISSING]
+        shown = f"{value:.{places}f}"
+        colour = text_colour(scale_colour(float(value), low, high))
+        # Strings, not functions: JSON carries them, and ECharts prints a template without
+        # placeholders as it is.
+        return {"value": [c, y, value], "label": {"formatter": shown, "color": colour},
+                "tooltip": {"formatter": f"{columns[c]} · {rows[r]}: {shown}"}}
+
     return {
-        "tooltip": {"position": "top"},
+        # No "position": ECharts draws a placed tooltip's arrow with an inline style, which the
+        # content security policy refuses (style-src 'self').
+        "tooltip": {},
         "grid": {"left": 8, "right": 8, "top": 8, "bottom": 56, "containLabel": True},
         "xAxis": {"type": "category", "data": list(columns), "splitArea": {"show": True},
                   "axisLabel": {"interval": 0}},
         "yAxis": {"type": "category", "data": [rows[r] for r in top_down], "splitArea": {"show": True},
                   "axisLabel": {"interval": 0}},
-        "visualMap": {"min": low, "max": high, "calculable": True, "orient": "horizontal",
+        "visualMap": {"min": low, "max": high, "calculable": False, "orient": "horizontal",
                       "left": "center", "bottom": 0, "itemHeight": 120,
-                      # Light to dark blue, as the requirement matrices colour levels.
-                      "inRange": {"color": ["#f8f9fa", "#9ec5fe", "#0a58ca"]}},
+                      "text": [f"{high:g}", f"{low:g}"], "inRange": {"color": list(HEAT_COLOURS)}},
         "series": [{"type": "heatmap", "label": {"show": True},
-                    "data": [[c, y, _value(values[r][c], 2)]
-                             for y, r in enumerate(top_down) for c in range(len(columns))]}],
+                    "data": [cell(c, y, r) for y, r in enumerate(top_down) for c in range(len(columns))]}],
     }
 
 

@@ -121,3 +121,48 @@ def _histogram_range(period: NDArray[np.float64]) -> tuple[float, float] | None:
         return None
     lo, hi = min(0.0, float(period.min())), float(np.quantile(period, HISTOGRAM_UP_TO_QUANTILE))
     return (lo, hi) if hi > lo else None
+
+
+@dataclass(frozen=True)
+class SmallSample:
+    """Below these counts the diagnosis's statistics say little, and the pages say so.
+
+    With 30 people a Spearman rho of 0.3 has a 95% interval of about −0.08 to 0.60 (Fisher z,
+    Bonett–Wright: ±1.96 · sqrt(1.06 / 27)); against a large tier above, a tier of 9 has a
+    standardised gap whose interval is about ±0.65 (±1.96 · sqrt(1/9)), well over a standard
+    deviation wide. One place for both thresholds: the
+    findings' wording (performance/findings.py) and the pages' cautions read them here."""
+
+    headcount: int = 30  # managers counted in the diagnosis
+    tier: int = 10  # people in one tier
+
+
+SMALL_SAMPLE = SmallSample()
+
+
+@dataclass(frozen=True)
+class Caution:
+    headcount: int
+    small_unit: bool  # fewer managers counted than SmallSample.headcount
+    small_tiers: dict[str, int]  # tier code -> its count, for each tier with 0 < count < SmallSample.tier
+    limits: SmallSample
+
+    def tentative(self, tier: str) -> bool:
+        """Whether a finding about `tier` must not sound sure."""
+        return self.small_unit or tier in self.small_tiers
+
+    @property
+    def any(self) -> bool:
+        return self.small_unit or bool(self.small_tiers)
+
+
+def small_sample_caution(headcount: int, tier_counts: dict[str, int],
+                         limits: SmallSample | None = None) -> Caution:
+    """Which of a diagnosis's figures rest on too few people (`limits`): the whole unit when
+    under `limits.headcount` managers are counted, and each tier of under `limits.tier`
+    people (an empty tier has no figure to doubt and is left out)."""
+    limits = limits or SMALL_SAMPLE
+    if headcount < 0 or any(count < 0 for count in tier_counts.values()):
+        raise ValueError("counts cannot be negative")
+    small = {tier: count for tier, count in tier_counts.items() if 0 < count < limits.tier}
+    return Caution(headcount, headcount < limits.headcount, small, limits)

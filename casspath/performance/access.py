@@ -9,10 +9,10 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from casspath.org import scopes
-from casspath.org.access import access_unit_by_code
+from casspath.org.access import access_employee_by_no, access_unit_by_code
 from casspath.org.models import OrgUnit
 from casspath.org.scopes import Perm
-from casspath.performance.models import DiagnosisSnapshot
+from casspath.performance.models import DiagnosisMember, DiagnosisSnapshot
 
 
 def access_unit_performance(user, code: str) -> OrgUnit:
@@ -26,6 +26,21 @@ def access_diagnosis(user, pk: int) -> DiagnosisSnapshot:
     if snapshot is None or not scopes.unit_in_scope(user, Perm.SEE_REPORTS, snapshot.org_unit):
         raise Http404("no such diagnosis")
     return snapshot
+
+
+def access_diagnosis_member(user, snapshot: DiagnosisSnapshot, employee_no: str) -> DiagnosisMember:
+    """The member `employee_no` of `snapshot` (accessed through `access_diagnosis`), for one who
+    may see him as an employee and see his reports (the tier's page lists those he may see;
+    his output and levels are reports), else Http404: one moved out of the viewer's scope
+    since the diagnosis is out of sight, as on the tier's page."""
+    employee = access_employee_by_no(user, employee_no, Perm.VIEW_EMPLOYEES)
+    if not scopes.employee_in_scope(user, Perm.SEE_REPORTS, employee):
+        raise Http404("no such member")
+    member = DiagnosisMember.objects.filter(snapshot=snapshot, employee=employee).first()
+    if member is None:
+        raise Http404("no such member")
+    member.employee = employee
+    return member
 
 
 def unit_snapshots(user, code: str) -> tuple[OrgUnit, QuerySet[DiagnosisSnapshot]]:

@@ -2,23 +2,26 @@
 of a unit (a background job); GET .../diagnoses/{id} follows it and gives the figures when
 done; GET .../diagnoses/{id}/report?format=pdf downloads it as a file (report.FORMATS: the
 client's report as .pdf or .html, the figures as .xlsx or .json); GET .../diagnoses?unit=CODE
-lists a unit's stored snapshots; POST .../{id}/cancel stops one. The same 404 for a unit or
-diagnosis that is absent and one that is not the caller's."""
+lists a unit's stored snapshots; POST .../{id}/cancel stops one; GET .../{id}/tiers/{tier}/members
+pages through a tier's people as the tier's page does. The same 404 for a unit or diagnosis
+that is absent and one that is not the caller's."""
 
 from datetime import date, datetime
 
 from django.http import Http404, HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError, ErrorOut
-from casspath.core import jobs
+from casspath.core import jobs, paging
 from casspath.core.errors import InvalidTransition
+from casspath.org import queries as org_queries
 from casspath.org.scopes import Perm, has_perm
 from casspath.performance.access import access_diagnosis, access_unit_performance, unit_snapshots
 from casspath.performance.actions import do_cancel_diagnosis, do_export_diagnosis, do_queue_diagnosis
 from casspath.performance.diagnosis import DiagnosisError, parse_period
-from casspath.performance.models import DiagnosisSnapshot
+from casspath.performance.models import DiagnosisMember, DiagnosisSnapshot
+from casspath.performance.queries import MEMBER_PAGE_SIZE, tier_members
 from casspath.performance.report import CONTENT_TYPES, FORMATS, snapshot_filename
 
 router = Router(tags=["performance"])
@@ -145,3 +148,79 @@ def cancel_diagnosis(request, diagnosis_id: int):
         raise ApiError(409, finished.message_zh, finished.message_en) from None
     cancelled.org_unit = snapshot.org_unit
     return _out(cancelled)
+
+
+class TierMemberOut(Schema):
+    employee_no: str
+    name: str
+    org_unit_code: str
+    org_unit_name: str
+    tier: str
+    period_output: float = Field(description="Mean output a month over the period, excluding big deals "
+                                             "(what the tiers are cut by), yuan")
+    phone: str = Field(description="Masked (139****5678) unless you may read personal data")
+    personal_data_masked: bool
+
+
+class TierMemberPageOut(Schema):
+    count: int = Field(description=f"Members you may see: exact when count_exact, else {paging.COUNT_CAP}")
+    count_exact: bool
+    page_size: int
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on the last")
+    previous_cursor: str | None = Field(description="Pass as cursor for the previous page; null on the first")
+    items: list[TierMemberOut]
+
+
+MAX_MEMBER_PAGE_SIZE = 200
+MEMBERS_CURSOR_SALT = "casspath.performance.api.tier_members"
+
+
+class TierMembersIn(Schema):
+    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
+                               description="next_cursor or previous_cursor of a previous answer, unchanged")
+    page_size: int = Field(MEMBER_PAGE_SIZE, ge=1, le=MAX_MEMBER_PAGE_SIZE)
+
+
+def _member_cursor(cursor: str | None) -> tuple[int | None, int | None]:
+    if cursor is None:
+        return None, None
+    try:
+        after, before = paging.decode_cursor(MEMBERS_CURSOR_SALT, cursor)
+    except paging.InvalidCursor as invalid:
+        raise ApiError(400, invalid.message_zh, invalid.message_en) from None
+    # Signed by this site with this salt: a member's id, as handed out.
+    return (None if after is None else int(after)), (None if before is None else int(before))
+
+
+@router.get("/diagnoses/{int:diagnosis_id}/tiers/{tier}/members",
+            response={200: TierMemberPageOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                      422: ErrorOut})
+def list_tier_members(request, diagnosis_id: int, tier: str, params: Query[TierMembersIn]):
+    """The people of a tier (high, middle, low) of a succeeded diagnosis whom you may see as
+    employees, highest output first, `page_size` at a time: follow `next_cursor` (keyset, the
+    same cost at any depth). The same query and scope as the tier's page; phones masked unless
+    you may read personal data."""
+    user = api_user(request)
+    snapshot = _diagnosis(user, diagnosis_id)
+    if tier not in DiagnosisMember.Tier.values:
+        raise ApiError(404, f"没有层级 {tier}：应为 high、middle 或 low",
+                       f"No tier {tier}: it is high, middle or low")
+    if snapshot.figures is None:
+        raise ApiError(409, "该诊断尚未完成或已失败，没有分层。",
+                       "The diagnosis has not succeeded (yet): it has no tiers.")
+    after, before = _member_cursor(params.cursor)
+    page = tier_members(user, snapshot, tier, after=after, before=None if after else before,
+                        size=params.page_size)
+    rows = org_queries.employee_rows(user, [member.employee for member in page.members])
+    return {
+        "count": page.count.value, "count_exact": page.count.exact, "page_size": params.page_size,
+        "next_cursor": (paging.encode_cursor(MEMBERS_CURSOR_SALT, after=str(page.next_key))
+                        if page.next_key else None),
+        "previous_cursor": (paging.encode_cursor(MEMBERS_CURSOR_SALT, before=str(page.previous_key))
+                            if page.previous_key else None),
+        "items": [{"employee_no": row.employee.employee_no, "name": row.employee.name,
+                   "org_unit_code": row.employee.org_unit.code, "org_unit_name": row.employee.org_unit.name,
+                   "tier": member.tier, "period_output": member.period_output, "phone": row.phone,
+                   "personal_data_masked": not row.personal_visible}
+                  for member, row in zip(page.members, rows, strict=True)],
+    }

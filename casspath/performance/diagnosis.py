@@ -19,7 +19,7 @@ from django.db.models import Max, Min
 
 from casspath.analytics.bottlenecks import Gap, leading
 from casspath.analytics.correlation import Regression
-from casspath.analytics.diagnosis import Diagnosis, diagnose
+from casspath.analytics.diagnosis import Diagnosis, diagnose, small_sample_caution
 from casspath.analytics.errors import AnalyticsInputError
 from casspath.analytics.tiers import Tier
 from casspath.assess.queries import unit_current_levels
@@ -271,6 +271,7 @@ def figures(result: Diagnosis, names: dict[str, tuple[str, str]], months: list[d
     per_head = result.output_per_head
     codes = [c.dimension for c in result.correlations]
     profiles = {profile.tier: profile for profile in result.tier_profiles}
+    caution = small_sample_caution(result.headcount, {t.tier.code: t.count for t in result.tier_bottlenecks})
     return {
         "headcount": result.headcount,
         "output_per_head": {
@@ -297,7 +298,7 @@ def figures(result: Diagnosis, names: dict[str, tuple[str, str]], months: list[d
         "tiers": [{"tier": t.tier.code, "count": t.count, "reference": t.reference,
                    "bottlenecks": t.bottlenecks,
                    "leading": [gap.dimension for gap in leading(t.ranking)],
-                   "finding": tier_finding(t, names),
+                   "finding": tier_finding(t, names, tentative=caution.tentative(t.tier.code)),
                    "ranking": [_gap(gap, names) for gap in t.ranking],
                    "versus_requirement": (None if t.versus_requirement is None
                                           else [_gap(gap, names) for gap in t.versus_requirement]),
@@ -314,4 +315,7 @@ def figures(result: Diagnosis, names: dict[str, tuple[str, str]], months: list[d
             for c in result.correlations
         ],
         "regression": _regression(result.regression),
+        # Too few people for the statistics to mean much (analytics.diagnosis.SmallSample).
+        "small_sample": {"headcount_below": caution.limits.headcount, "tier_below": caution.limits.tier,
+                         "small_unit": caution.small_unit, "small_tiers": sorted(caution.small_tiers)},
     }

@@ -9,13 +9,18 @@ from dataclasses import dataclass
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from casspath.analytics import charts
+from casspath.analytics import charts, comparison, output
+from casspath.analytics.diagnosis import Caution, small_sample_caution
 
 TIER_ORDER = ("high", "middle", "low")
 # A correlation whose Benjamini–Hochberg q is below this is marked on the chart and table.
 Q_MARKED_BELOW = 0.05
 # Bottleneck rows shown before "more" (a tier's ranking has every dimension of the model).
 BOTTLENECK_ROWS = 5
+# A dimension's levels (competency.models.LEVELS): the heat map's colour scale.
+LEVEL_LOW, LEVEL_HIGH = 1, 5
+# Standardised gaps are printed to two decimals (and compared as printed).
+GAP_PLACES = 2
 
 
 def in_english() -> bool:
@@ -64,14 +69,40 @@ class TierView:
     shown: list[Gap]
     more: list[Gap]
     versus_requirement: list[Gap]
+    caution: str  # too few people in the tier, said plainly; "" when enough
 
 
 def _gaps(rows: list[dict] | None, leading: set[str]) -> list[Gap]:
     return [Gap(row, dimension_label(row), row["dimension"] in leading) for row in rows or []]
 
 
+def small_sample(figures: dict) -> Caution:
+    """Which figures rest on too few people (analytics.diagnosis.SMALL_SAMPLE, the one
+    threshold), from the stored counts: a snapshot stored before the caution existed gets it
+    too."""
+    return small_sample_caution(int(figures.get("headcount") or 0),
+                                {tier["tier"]: int(tier["count"]) for tier in figures.get("tiers", [])})
+
+
+def unit_caution(caution: Caution) -> str:
+    """The sentence beside the figures when the unit is small, else ""."""
+    if not caution.small_unit:
+        return ""
+    return _("Few people: this diagnosis counts %(n)s managers, fewer than %(limit)s. With so few, one or "
+             "two people can move every share, correlation and gap below: read them as leads to check, not "
+             "as findings.") % {"n": caution.headcount, "limit": caution.limits.headcount}
+
+
+def tier_caution(caution: Caution, code: str) -> str:
+    if code not in caution.small_tiers:
+        return ""
+    return _("Only %(n)s people in this tier, fewer than %(limit)s: its levels and gaps are rough "
+             "estimates.") % {"n": caution.small_tiers[code], "limit": caution.limits.tier}
+
+
 def tiers(figures: dict) -> list[TierView]:
     by_code = {tier["tier"]: tier for tier in figures.get("tiers", [])}
+    caution = small_sample(figures)
     views = []
     for code in TIER_ORDER:
         tier = by_code.get(code)
@@ -87,6 +118,7 @@ def tiers(figures: dict) -> list[TierView]:
             shown=ranking[:BOTTLENECK_ROWS], more=ranking[BOTTLENECK_ROWS:],
             versus_requirement=(_gaps(tier.get("versus_requirement"), set())
                                 if tier.get("reference") != "requirement" else []),
+            caution=tier_caution(caution, code),
         ))
     return views
 
@@ -152,12 +184,13 @@ def _heatmap(figures: dict) -> dict | None:
     means = {code: dict(zip(by_code[code]["profile"]["dimensions"], by_code[code]["profile"]["mean"],
                             strict=True)) for code in codes}
     values = [[means[tier].get(dimension) for tier in codes] for dimension in dimensions]
-    # Coloured over the levels met (to the half level), not all of 1–5: tiers a few tenths
-    # apart must read apart.
-    met = [v for row in values for v in row if v is not None]
-    low, high = (math.floor(min(met) * 2) / 2, math.ceil(max(met) * 2) / 2) if met else (1, 5)
+    # On the levels' own scale, 1 to 5, as the caption says; the labels tell tenths apart.
     return charts.heatmap_chart([tier_short_name(code) for code in codes], rows, values,
-                                low=low, high=high if high > low else low + 0.5)
+                                low=LEVEL_LOW, high=LEVEL_HIGH)
+
+
+# How each kind of figure is printed: (decimals, scale). A share is shown as a percentage.
+SHOWN = {"count": (0, 1.0), "yuan": (0, 1.0), "share": (1, comparison.PERCENT), "ratio": (3, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -168,8 +201,15 @@ class Figure:
     kind: str  # "count", "yuan", "share", "ratio": how the template prints it
 
     @property
+    def places(self) -> int:
+        return SHOWN[self.kind][0]
+
+    @property
     def difference(self) -> float | None:
-        return None if self.a is None or self.b is None else self.b - self.a
+        """B − A of the figures as shown (a share's in percentage points), so that the three
+        columns add up (analytics/comparison.py)."""
+        places, scale = SHOWN[self.kind]
+        return comparison.shown_difference(self.a, self.b, places, scale)
 
 
 def key_figures(figures: dict) -> list[tuple[str, float | None, str]]:
@@ -222,7 +262,7 @@ def compared_tiers(a: dict, b: dict) -> list[ComparedTier]:
             effect_b = row_b.get("effect") if row_b else None
             rows.append({"label": dimension_label(row_a or row_b or {"dimension": dimension}),
                          "effect_a": effect_a, "effect_b": effect_b,
-                         "difference": None if effect_a is None or effect_b is None else effect_b - effect_a})
+                         "difference": comparison.shown_difference(effect_a, effect_b, GAP_PLACES)})
         compared.append(ComparedTier(
             code=code, name=tier_name(code), count_a=(ta or {}).get("count"), count_b=(tb or {}).get("count"),
             leading_a=[dimension_label(ranking_a.get(c, {"dimension": c})) for c in leading_a],
@@ -253,3 +293,78 @@ def _p_text(p: float | None) -> str:
     if p is None:
         return "—"
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+# A member's page: his months and his levels against his tier's and his requirement.
+
+LEVEL_PLACES = 1
+
+
+@dataclass(frozen=True)
+class MemberMonth:
+    month: str
+    employed: bool
+    total: float | None  # None: not employed in the month
+    big_deals: float | None
+    excluding_big_deals: float | None
+
+
+@dataclass(frozen=True)
+class MemberDimension:
+    label: str
+    level: float | None
+    evidence: int
+    tier_mean: float | None
+    versus_tier: float | None  # his level − the tier's mean, as shown
+    requirement: int | None
+    versus_requirement: float | None  # his level − his requirement, as shown
+    short: bool  # below his requirement
+
+
+@dataclass(frozen=True)
+class MemberView:
+    months: list[MemberMonth]
+    period_output: float | None  # mean a month over the months employed, with big deals
+    period_output_excluding: float | None
+    dimensions: list[MemberDimension]
+    charts: dict[str, dict]
+
+
+def member_view(figures: dict, tier: str, profile) -> MemberView:
+    """`profile` (performance.queries.MemberProfile) against the stored figures of his tier."""
+    months = profile.months
+    total, big, employed = months.total[0], months.big_deals[0], months.employed[0]
+    rows = [MemberMonth(f"{month:%Y-%m}", bool(on), float(t) if on else None, float(b) if on else None,
+                        float(t - b) if on else None)
+            for month, t, b, on in zip(months.months, total, big, employed, strict=True)]
+    with_big = output.period_output(months.total, months.employed)[0]
+    without_big = output.period_output(months.total - months.big_deals, months.employed)[0]
+    stored: dict = next((t for t in figures.get("tiers", []) if t["tier"] == tier), {})
+    profile_means = dict(zip((stored.get("profile") or {}).get("dimensions", []),
+                             (stored.get("profile") or {}).get("mean", []), strict=True))
+    names = {row["dimension"]: row for row in figures.get("correlations", [])}
+    dimensions = []
+    for code, level, count in zip(profile.codes, profile.levels, profile.evidence_counts, strict=True):
+        mean, required = profile_means.get(code), profile.requirements.get(code)
+        versus_requirement = comparison.shown_difference(required, level, LEVEL_PLACES)
+        dimensions.append(MemberDimension(
+            label=dimension_label(names.get(code, {"dimension": code})), level=level, evidence=count,
+            tier_mean=mean, versus_tier=comparison.shown_difference(mean, level, LEVEL_PLACES),
+            requirement=required, versus_requirement=versus_requirement,
+            short=versus_requirement is not None and versus_requirement < 0))
+    # A month he was not employed in is no bar (ECharts' "-"), not a bar of 0.
+    bars: list = [charts.MISSING if row.excluding_big_deals is None else round(row.excluding_big_deals, 2)
+                  for row in rows]
+    options = {"member-months-chart": charts.bar_chart([row.month for row in rows], bars,
+                                                       series_name=_("Output excluding big deals"))}
+    if profile.codes:
+        options["member-levels-chart"] = charts.radar_chart(profile.codes, [
+            (_("Own level"), profile.levels),
+            (_("Tier's mean"), [profile_means.get(code) for code in profile.codes]),
+            (_("Requirement"), [profile.requirements.get(code) for code in profile.codes]),
+        ], max_value=LEVEL_HIGH)
+    return MemberView(rows, _finite(with_big), _finite(without_big), dimensions, options)
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)

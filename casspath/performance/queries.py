@@ -15,10 +15,12 @@ from django.db.models import Case, DecimalField, F, FloatField, Max, Q, Sum, Val
 from django.db.models.functions import Cast
 from numpy.typing import NDArray
 
-from casspath.assess.queries import READ_CHUNK, EpochDay
+from casspath.assess.queries import READ_CHUNK, EpochDay, current_levels
+from casspath.competency.queries import effective_requirements
 from casspath.core import paging
 from casspath.org import scopes
 from casspath.org.models import Employee, OrgUnit
+from casspath.org.queries import StageLookup
 from casspath.org.scopes import Perm
 from casspath.performance.models import DiagnosisMember, PerformanceRecord, big_deal_threshold
 
@@ -135,6 +137,28 @@ def unit_months(unit: OrgUnit, first: date, last: date, *, threshold: Decimal | 
     return UnitMonths(ids, months, total, big, employed)
 
 
+def person_months(employee: Employee, first: date, last: date, *,
+                  threshold: Decimal | None = None) -> UnitMonths:
+    """One employee's months from `first` to `last` as `unit_months` gives a unit's (one row,
+    the same rule for the months he was employed in), from one read of his records."""
+    months = months_between(first, last)
+    start = month_index(months[0]) if months else 0
+    shape = (1, len(months))
+    total, big = np.zeros(shape), np.zeros(shape)
+    recorded = employee_months(employee, threshold=threshold)
+    for month, amount, big_part in recorded:
+        column = month_index(month) - start
+        if 0 <= column < len(months):
+            total[0, column], big[0, column] = float(amount), float(big_part)
+    hired = month_index(employee.hire_date) - start
+    until = len(months) - 1
+    if employee.status == Employee.Status.LEFT:
+        until = month_index(recorded[-1][0]) - start if recorded else -1
+    columns = np.arange(len(months))
+    employed = ((columns >= hired) & (columns <= until))[None, :]
+    return UnitMonths(np.array([employee.pk], dtype=np.int64), months, total, big, employed)
+
+
 MEMBER_PAGE_SIZE = 50
 
 
@@ -162,3 +186,38 @@ def tier_members(user, snapshot, tier: str, *, after: int | None = None, before:
                               after=None if after is None else str(after),
                               before=None if before is None else str(before))
     return MemberPage(page.rows, page.next_key, page.previous_key, paging.capped_count(rows))
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    """What a member's page reads of him, for the diagnosis's period: his months, his
+    current level per dimension of the diagnosis on the period's last day (as the
+    diagnosis read them), his stage then, and his effective requirement per dimension."""
+
+    months: UnitMonths
+    codes: list[str]
+    levels: list[float | None]
+    evidence_counts: list[int]
+    stage_code: str | None
+    stage_name: str
+    requirements: dict[str, int]
+
+
+def member_profile(snapshot, member, period_end: date) -> MemberProfile:
+    """`member` of `snapshot` (both loaded through access.py)."""
+    employee = member.employee
+    figures = snapshot.figures or {}
+    tiers = figures.get("tiers") or []
+    codes = list(tiers[0]["profile"]["dimensions"]) if tiers and tiers[0].get("profile") else []
+    levels = current_levels(Employee.objects.filter(pk=employee.pk), codes, as_of=period_end)
+    row = levels.current.level[0] if codes else np.zeros(0)
+    stages = StageLookup(period_end)
+    stage_code, _years = stages.stage(employee.hire_date)
+    grade = employee.grade.code if employee.grade_id else None
+    required = ({r.code: r.level for r in effective_requirements(snapshot.model, stage_code, grade)}
+                if snapshot.model_id else {})
+    return MemberProfile(
+        months=person_months(employee, snapshot.first_month, snapshot.last_month),
+        codes=codes, levels=[None if np.isnan(value) else float(value) for value in row],
+        evidence_counts=[int(n) for n in (levels.current.count[0] if codes else [])],
+        stage_code=stage_code, stage_name=stages.name(stage_code), requirements=required)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("diagnoses/<int:snapshot_id>/report.<slug:fmt>", views.diagnosis_download,
          name="diagnosis_download"),
     path("diagnoses/<int:snapshot_id>/tiers/<slug:tier>/", views.tier_members_page, name="tier_members"),
+    path("diagnoses/<int:snapshot_id>/members/<str:employee_no>/", views.member_page, name="member"),
 ]

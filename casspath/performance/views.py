@@ -22,15 +22,16 @@ from casspath.org.scopes import Perm
 from casspath.performance import display, report
 from casspath.performance.access import (
     access_diagnosis,
+    access_diagnosis_member,
     access_unit_performance,
     diagnoses_in_scope,
     unit_diagnoses,
 )
 from casspath.performance.actions import do_cancel_diagnosis, do_export_diagnosis, do_queue_diagnosis
-from casspath.performance.diagnosis import DiagnosisError, parse_period
+from casspath.performance.diagnosis import DiagnosisError, Period, parse_period
 from casspath.performance.forms import CompareForm, DiagnosisForm
 from casspath.performance.models import DiagnosisMember
-from casspath.performance.queries import tier_members
+from casspath.performance.queries import member_profile, tier_members
 
 SUCCEEDED = jobs.JobStatus.SUCCEEDED
 # Snapshots the comparison offers to choose from, newest first.
@@ -97,6 +98,7 @@ def _diagnosis_context(user, snapshot) -> dict:
             "cards": display.key_figures(figures),
             "charts": display.chart_options(figures),
             "tiers": display.tiers(figures),
+            "small_unit": display.unit_caution(display.small_sample(figures)),
             "correlations": display.correlations(figures),
             "notes": [display.bilingual(note) for note in figures.get("method_notes", [])],
             "regression": display.regression(figures),
@@ -192,6 +194,31 @@ def tier_members_page(request, snapshot_id: int, tier: str):
         "next_query": urlencode({"after": page.next_key}) if page.next_key else "",
         "previous_query": urlencode({"before": page.previous_key}) if page.previous_key else "",
         "paged": bool(after or before),
+    })
+
+
+@login_required
+@require_GET
+def member_page(request, snapshot_id: int, employee_no: str):
+    """One member of a diagnosis: his tier, his monthly output over the period, and his level
+    per dimension against his tier's mean and his requirement (stage and grade on the
+    period's last day). Scope as on the tier's page; phone masked as on the employee list."""
+    user = request.user
+    _require_reports(user)
+    snapshot = access_diagnosis(user, snapshot_id)
+    if snapshot.status != SUCCEEDED or not snapshot.figures:
+        raise Http404("no such member")
+    member = access_diagnosis_member(user, snapshot, employee_no)
+    period = Period(snapshot.first_month, snapshot.last_month)
+    profile = member_profile(snapshot, member, period.end)
+    view = display.member_view(snapshot.figures, member.tier, profile)
+    tier_view = next((t for t in display.tiers(snapshot.figures) if t.code == member.tier), None)
+    return render(request, "performance/member.html", {
+        "snapshot": snapshot, "member": member, "row": org_queries.employee_rows(user, [member.employee])[0],
+        "unit_label": _unit_label(user, snapshot.org_unit), "tier": tier_view,
+        "tier_name": display.tier_name(member.tier), "profile": profile, "view": view,
+        "charts": view.charts, "period_end": period.end,
+        "small_unit": display.unit_caution(display.small_sample(snapshot.figures)),
     })
 
 

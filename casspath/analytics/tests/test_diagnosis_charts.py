@@ -6,12 +6,18 @@ import math
 import pytest
 
 from casspath.analytics.charts import (
+    DARK_TEXT,
+    HEAT_COLOURS,
+    LIGHT_TEXT,
     MISSING,
+    contrast_ratio,
     error_bar_chart,
     heatmap_chart,
     histogram_chart,
     line_chart,
     lorenz_chart,
+    scale_colour,
+    text_colour,
 )
 
 
@@ -44,11 +50,42 @@ def test_it_draws_one_line_per_series_with_gaps_for_missing_months():
 def test_it_puts_the_first_row_of_the_heat_map_on_top():
     option = heatmap_chart(["绩优", "绩差"], ["D01", "D02", "D03"], [[4.2, 2.1], [3.0, None], [1.234, 5]])
     assert option["yAxis"]["data"] == ["D03", "D02", "D01"]  # drawn bottom up: D01 on top
-    cells = {(x, option["yAxis"]["data"][y]): v for x, y, v in option["series"][0]["data"]}
-    assert cells[(0, "D01")] == 4.2 and cells[(1, "D02")] == MISSING and cells[(0, "D03")] == 1.23
+    cells = {}
+    for item in option["series"][0]["data"]:
+        x, y, value = item["value"] if isinstance(item, dict) else item
+        cells[(x, option["yAxis"]["data"][y])] = item
+    assert cells[(0, "D01")]["value"][2] == 4.2 and cells[(1, "D02")] == [1, 1, MISSING]
+    # One decimal on every label, 3.0 and 5.0 included; 1.234 rounded as shown.
+    labels = {key: item["label"]["formatter"] for key, item in cells.items() if isinstance(item, dict)}
+    assert labels == {(0, "D01"): "4.2", (1, "D01"): "2.1", (0, "D02"): "3.0", (0, "D03"): "1.2",
+                      (1, "D03"): "5.0"}
+    assert cells[(0, "D02")]["tooltip"]["formatter"] == "绩优 · D02: 3.0"
+    # The scale is the levels' 1 to 5, as the caption says, whatever the values met.
     assert option["visualMap"]["min"] == 1 and option["visualMap"]["max"] == 5
+    assert option["visualMap"]["text"] == ["5", "1"]
+    assert heatmap_chart(["a"], ["D01"], [[3.1]])["visualMap"]["min"] == 1
     with pytest.raises(ValueError):
         heatmap_chart(["a"], ["D01"], [[1, 2]])
+
+
+def test_it_colours_the_heat_map_as_echarts_blends_its_stops():
+    assert scale_colour(1, 1, 5) == HEAT_COLOURS[0] and scale_colour(5, 1, 5) == HEAT_COLOURS[-1]
+    assert scale_colour(2, 1, 5) == HEAT_COLOURS[1] and scale_colour(0, 1, 5) == HEAT_COLOURS[0]
+    # A quarter of the way from #f8f9fa to #cfe2ff: 248 − 41/4, 249 − 23/4, 250 + 5/4, rounded.
+    assert scale_colour(1.25, 1, 5) == "#eef3fb"
+    with pytest.raises(ValueError):
+        scale_colour(3, 5, 5)
+
+
+def test_it_writes_each_label_in_the_colour_that_reads_on_its_cell():
+    # WCAG 2 reference values: black on white 21:1, #777777 on white 4.48:1.
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0, abs=1e-9)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.478, abs=1e-3)
+    assert text_colour(HEAT_COLOURS[0]) == DARK_TEXT and text_colour(HEAT_COLOURS[-1]) == LIGHT_TEXT
+    option = heatmap_chart(["a"], [f"r{i}" for i in range(41)], [[1 + i / 10] for i in range(41)])
+    for item in option["series"][0]["data"]:
+        background = scale_colour(item["value"][2], 1, 5)
+        assert contrast_ratio(item["label"]["color"], background) >= 4.5, item
 
 
 def test_it_sorts_the_bars_with_their_intervals_and_leaves_out_what_has_no_value():

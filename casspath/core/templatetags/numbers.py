@@ -48,3 +48,16 @@ def percent(value, places=1):
     """A share as a percentage (0.183 -> "18.3%"); "—" when there is none."""
     number = _finite(value)
     return "—" if number is None else f"{number * 100:.{int(places)}f}%"
+
+
+@register.filter
+def signed(value, places=0):
+    """A difference with its sign, grouped, to `places` decimals: "+1,234", "−0.50" (a minus
+    sign, as "B − A" heads the column), "0.00" for no change (never "−0.00"); "—" when none."""
+    number = _finite(value)
+    if number is None:
+        return "—"
+    text = f"{abs(number):,.{int(places)}f}"
+    if float(text.replace(",", "")) == 0:
+        return text
+    return ("+" if number > 0 else "\u2212") + text

@@ -69,3 +69,26 @@ def test_it_runs_a_diagnosis_from_the_units_page_and_shows_it(live_server, page,
     page.wait_for_url("**/performance/diagnoses/*/")
     _charts_drawn(page)
     assert not problems, problems
+
+
+def test_it_shows_a_heat_map_cells_level_to_one_decimal_in_its_tooltip(live_server, page, world, snapshot):
+    problems = _watch(page)
+    log_in_page(page, live_server, world.city_admin_a)
+    page.goto(f"{live_server.url}/performance/diagnoses/{snapshot.pk}/")
+    _charts_drawn(page)
+    chart = page.locator('[data-chart="heatmap-chart"]')
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    # The top-left cell: the high tier's D01 (the first row is drawn on top, at the last index).
+    x, y = page.evaluate("""() => {
+        const el = document.querySelector('[data-chart="heatmap-chart"]');
+        const chart = window.echarts.getInstanceByDom(el);
+        const rows = chart.getOption().yAxis[0].data.length;
+        return chart.convertToPixel({seriesIndex: 0}, [0, rows - 1]);
+    }""")
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    high = next(t for t in snapshot.figures["tiers"] if t["tier"] == "high")["profile"]["mean"][0]
+    # ECharts puts its tooltip inside the chart's element.
+    page.wait_for_function("text => document.querySelector('[data-chart=\"heatmap-chart\"]').innerText"
+                           ".includes(text)", arg=f"绩优 · D01 目标客户寻找: {high:.1f}")
+    assert not problems, problems

@@ -6,6 +6,7 @@ import pytest
 
 from casspath.performance.actions import do_diagnose
 from casspath.performance.diagnosis import parse_period
+from casspath.performance.models import DiagnosisSnapshot
 from casspath.testing import log_in
 
 URL = "/performance/diagnoses/compare/"
@@ -29,7 +30,8 @@ def test_it_shows_the_key_figures_of_both_with_their_differences(client, world, 
     assert (headcount.a, headcount.b) == (early.figures["headcount"], late.figures["headcount"])
     mean = page.context["figures"][1]
     assert mean.a == early.figures["output_per_head"]["mean"]
-    assert mean.difference == pytest.approx(late.figures["output_per_head"]["mean"] - mean.a)
+    # The difference of the figures as shown (whole yuan), so that the columns add up.
+    assert mean.difference == round(late.figures["output_per_head"]["mean"]) - round(mean.a)
     tiers = {tier.code: tier for tier in page.context["tiers"]}
     assert set(tiers) == {"high", "middle", "low"}
     low = next(tier for tier in early.figures["tiers"] if tier["tier"] == "low")
@@ -58,3 +60,63 @@ def test_it_refuses_a_manager_and_a_lecturer(client, world, two):
     early, late = two
     for user in (world.manager, world.lecturer_a):
         assert log_in(client, user).get(URL, {"a": early.pk, "b": late.pk}).status_code == 403
+
+
+def _set(snapshot, change) -> None:
+    figures = snapshot.figures
+    change(figures)
+    DiagnosisSnapshot.objects.filter(pk=snapshot.pk).update(figures=figures)
+
+
+def _english(client, user):
+    log_in(client, user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def _row(text: str, label: str) -> str:
+    start = text.index(label)
+    return text[start:text.index("</tr>", start)]
+
+
+def test_it_gives_the_difference_of_shares_in_percentage_points_as_shown(client, world, two):
+    early, late = two
+    _set(early, lambda f: f["distribution"].update(zero_share=0.1834))
+    _set(late, lambda f: f["distribution"].update(zero_share=0.1956))
+    text = _english(client, world.city_admin_a).get(URL, {"a": early.pk, "b": late.pk}).content.decode()
+    row = _row(text, "Share at zero")
+    # 18.3% and 19.6% shown: 1.3 points between them (the raw 1.22 would print 1.2, in %).
+    assert "18.3%" in row and "19.6%" in row and "+1.3 pp" in row
+    assert "1.2%" not in row
+
+
+def test_it_prints_no_change_as_zero_never_minus_zero(client, world, two):
+    early, late = two
+    _set(early, lambda f: f.update(gini=0.41249))
+    _set(late, lambda f: f.update(gini=0.41201))  # both shown 0.412
+    low_a = next(t for t in early.figures["tiers"] if t["tier"] == "low")
+    dimension = low_a["leading"][0] if low_a["leading"] else low_a["ranking"][0]["dimension"]
+
+    def gap(effect):
+        def change(figures):
+            tier = next(t for t in figures["tiers"] if t["tier"] == "low")
+            tier["leading"] = [dimension]
+            next(r for r in tier["ranking"] if r["dimension"] == dimension)["effect"] = effect
+        return change
+    _set(early, gap(0.501))
+    _set(late, gap(0.499))  # both shown 0.50
+    text = _english(client, world.city_admin_a).get(URL, {"a": early.pk, "b": late.pk}).content.decode()
+    assert "−0.00" not in text and "-0.00" not in text and "−0.000" not in text
+    assert '<td class="text-end difference" data-label="B − A">0.000</td>' in _row(text, "Gini")
+    compared = text[text.index('id="compared-low"'):]
+    assert '<td class="text-end text-nowrap difference">0.00</td>' in compared
+
+
+def test_it_says_what_a_change_of_gap_does_not_show_in_both_languages(client, world, two):
+    early, late = two
+    query = {"a": early.pk, "b": late.pk}
+    chinese = log_in(client, world.city_admin_a).get(URL, query).content.decode()
+    assert "不说明原因" in chinese and "个百分点" in chinese
+    english = _english(client, world.city_admin_a).get(URL, query).content.decode()
+    assert "caught up" not in english
+    assert "not why" in english and "chance" in english

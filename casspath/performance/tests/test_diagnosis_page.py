@@ -9,6 +9,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
+from casspath.analytics import diagnosis as analytics_diagnosis
 from casspath.core import jobs
 from casspath.core.actors import SystemActor
 from casspath.core.models import AuditEvent
@@ -135,3 +136,32 @@ def test_it_shows_a_team_leads_own_team(client, world, diagnosable):
                            acting_user=SystemActor.cli())
     page = log_in(client, world.team_lead).get(f"/performance/diagnoses/{snapshot.pk}/")
     assert page.status_code == 200 and page.context["figures"]["headcount"] == 12
+
+
+def test_it_says_plainly_beside_the_figures_when_too_few_people_are_counted(client, world, diagnosable):
+    snapshot = _diagnosis(world)  # 12 managers: tiers of 2, 7 and 3
+    log_in(client, world.city_admin_a)
+    zh = client.get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    assert 'id="small-sample"' in zh and "只计入 12 名客户经理，不足 30 人" in zh
+    assert zh.index('id="small-sample"') < zh.index('id="figure-cards"')
+    assert zh.count('class="small text-warning-emphasis mb-2 tier-caution"') == 3
+    assert "该层只有 3 人，不足 10 人" in zh
+    low = next(tier for tier in snapshot.figures["tiers"] if tier["tier"] == "low")
+    assert low["leading"] and "可能卡在" in low["finding"]["zh"] and "主要卡在" not in low["finding"]["zh"]
+    assert "may be held back" in low["finding"]["en"] and "too few people to be sure" in low["finding"]["en"]
+    client.cookies["django_language"] = "en"
+    en = client.get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    assert "counts 12 managers, fewer than 30" in en and "Only 3 people in this tier, fewer than 10" in en
+    assert snapshot.figures["small_sample"] == {"headcount_below": 30, "tier_below": 10, "small_unit": True,
+                                                "small_tiers": ["high", "low", "middle"]}
+
+
+def test_it_words_the_findings_surely_and_cautions_nothing_when_enough_are_counted(
+        client, world, diagnosable, monkeypatch):
+    enough = analytics_diagnosis.SmallSample(headcount=12, tier=2)
+    monkeypatch.setattr(analytics_diagnosis, "SMALL_SAMPLE", enough)
+    snapshot = _diagnosis(world)
+    text = log_in(client, world.city_admin_a).get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    assert 'id="small-sample"' not in text and "tier-caution" not in text
+    low = next(tier for tier in snapshot.figures["tiers"] if tier["tier"] == "low")
+    assert "主要卡在" in low["finding"]["zh"] and "可能" not in low["finding"]["zh"]

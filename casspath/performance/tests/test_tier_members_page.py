@@ -1,5 +1,5 @@
 """/performance/diagnoses/ID/tiers/TIER/: the people of a tier, stored with the figures in
-one transaction, highest output first, paged by key, each linked to his page; only those
+one transaction, highest output first, paged by key, each linked to his diagnosis; only those
 the viewer may see as employees, phones masked for those who may not see personal data."""
 
 import pytest
@@ -48,7 +48,8 @@ def test_it_lists_a_tier_highest_output_first_with_links(client, world, snapshot
     outputs = [member.period_output for member, _row in page.context["rows"]]
     assert outputs == sorted(outputs, reverse=True) and len(outputs) == snapshot.figures["tiers"][0]["count"]
     first = _numbers(page)[0]
-    assert f'href="/org/employees/{first}/"' in page.content.decode()
+    # To his diagnosis in this snapshot (which links on to his roster page).
+    assert f'href="/performance/diagnoses/{snapshot.pk}/members/{first}/"' in page.content.decode()
 
 
 def test_it_pages_by_key(client, world, snapshot, monkeypatch):
