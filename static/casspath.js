@@ -5,7 +5,9 @@
   var grouped = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
   function number(value) { return typeof value === "number" ? grouped.format(value) : value; }
   function withGroupedNumbers(option) {
-    option.tooltip = Object.assign({ valueFormatter: number }, option.tooltip || {});
+    // Tooltips drawn on the canvas (richText): ECharts' HTML tooltips carry inline styles
+    // (the series markers, a placed arrow), which the content security policy refuses.
+    option.tooltip = Object.assign({ valueFormatter: number, renderMode: "richText" }, option.tooltip || {});
     (option.series || []).forEach(function (series) {
       if (series.type === "bar" && series.label && series.label.show && !series.label.formatter) {
         series.label.formatter = function (params) { return number(params.value); };

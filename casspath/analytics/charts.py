@@ -204,9 +204,10 @@ def heatmap_chart(columns: Sequence[str], rows: Sequence[str], values: Sequence[
                 "tooltip": {"formatter": f"{columns[c]} · {rows[r]}: {shown}"}}
 
     return {
-        # No "position": ECharts draws a placed tooltip's arrow with an inline style, which the
-        # content security policy refuses (style-src 'self').
-        "tooltip": {},
+        # In HTML, unlike the other charts (static/casspath.js): its cells' formatters are plain
+        # text, with no marker to style. No "position": ECharts draws a placed tooltip's arrow
+        # with an inline style, which the content security policy refuses (style-src 'self').
+        "tooltip": {"renderMode": "html"},
         "grid": {"left": 8, "right": 8, "top": 8, "bottom": 56, "containLabel": True},
         "xAxis": {"type": "category", "data": list(columns), "splitArea": {"show": True},
                   "axisLabel": {"interval": 0}},

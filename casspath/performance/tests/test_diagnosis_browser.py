@@ -92,3 +92,20 @@ def test_it_shows_a_heat_map_cells_level_to_one_decimal_in_its_tooltip(live_serv
     page.wait_for_function("text => document.querySelector('[data-chart=\"heatmap-chart\"]').innerText"
                            ".includes(text)", arg=f"绩优 · D01 目标客户寻找: {high:.1f}")
     assert not problems, problems
+
+
+def test_it_shows_the_trend_charts_tooltip_without_a_refused_inline_style(live_server, page, world, snapshot):
+    problems = _watch(page)
+    log_in_page(page, live_server, world.city_admin_a)
+    page.goto(f"{live_server.url}/performance/diagnoses/{snapshot.pk}/")
+    _charts_drawn(page)
+    chart = page.locator('[data-chart="trend-chart"]')
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    for fraction in (0.3, 0.5, 0.7):  # across the months, each hover redraws the tooltip
+        page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(150)
+    shown = page.evaluate("""() => window.echarts.getInstanceByDom(
+        document.querySelector('[data-chart="trend-chart"]')).getOption().tooltip[0].renderMode""")
+    assert shown == "richText"
+    assert not problems, problems
