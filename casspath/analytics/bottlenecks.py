@@ -37,7 +37,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from casspath.analytics.errors import AnalyticsInputError
 from casspath.analytics.tiers import Tier
@@ -122,6 +121,10 @@ def _moments(x: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.floa
 
 
 def _z(confidence: float) -> float:
+    # Imported here: scipy.stats costs ~2 s of every process's start (each consumer, each
+    # command), and only a diagnosis needs it.
+    from scipy import stats
+
     return float(stats.norm.ppf(0.5 + confidence / 2.0))
 
 

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from casspath.analytics.errors import AnalyticsInputError
 
@@ -95,6 +94,8 @@ def correlation_p(r: float, n: int, controls: int = 0) -> float:
         return np.nan
     if abs(r) >= 1.0:
         return 0.0
+    from scipy import stats  # here, not at the top: it costs ~2 s of every process's start
+
     t = r * np.sqrt(df / (1.0 - r * r))
     return float(2.0 * stats.t.sf(abs(t), df))
 
@@ -104,6 +105,8 @@ def fisher_ci(r: float, n: int, confidence: float = 0.95, controls: int = 0) -> 
     df = n - 3 - controls
     if df < 1 or np.isnan(r):
         return np.nan, np.nan
+    from scipy import stats  # as in correlation_p
+
     z = stats.norm.ppf(0.5 + confidence / 2.0)
     half = z * np.sqrt(BONETT_WRIGHT / df)
     with np.errstate(divide="ignore", invalid="ignore"):  # |r| = 1: the interval is the point

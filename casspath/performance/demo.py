@@ -27,7 +27,6 @@ from decimal import Decimal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from casspath.assess.demo import CODES, DemoManager, PlantedSkills, demo_rng, planted_for
 from casspath.core.demo import CHUNK, DEMO_TODAY, DemoPart, DemoRun, insert_rows
@@ -61,6 +60,8 @@ class PlantedOutput:
 
 def planted_output(managers: list[DemoManager], skills: PlantedSkills, seed: int) -> PlantedOutput:
     """The managers' monthly output (the module docstring's model)."""
+    from scipy import stats  # here: it costs ~2 s of every process's start, and only a demo build needs it
+
     rng = demo_rng(seed, "performance")
     n, m = len(managers), len(DEMO_MONTHS)
     u = skills.aptitude
