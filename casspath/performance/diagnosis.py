@@ -10,18 +10,16 @@ The reads, all aligned on the performance rows (employees of the unit's subtree,
 Callers pass a unit loaded through access.py; writes (the snapshot) are actions.py's.
 """
 
+from __future__ import annotations
+
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db.models import Max, Min
 
-from casspath.analytics.bottlenecks import Gap, leading
-from casspath.analytics.correlation import Regression
-from casspath.analytics.diagnosis import Diagnosis, diagnose
-from casspath.analytics.errors import AnalyticsInputError
-from casspath.analytics.tiers import Tier
 from casspath.assess.queries import unit_current_levels
 from casspath.competency.models import CompetencyModel, Dimension
 from casspath.competency.queries import effective_requirements, published_models_applying
@@ -29,9 +27,13 @@ from casspath.core.errors import BilingualError
 from casspath.core.validators import parse_month
 from casspath.org.models import Employee, OrgUnit, Position
 from casspath.org.queries import StageLookup
-from casspath.performance.findings import tier_finding
 from casspath.performance.models import PerformanceRecord
 from casspath.performance.queries import months_between, unit_months
+
+if TYPE_CHECKING:
+    from casspath.analytics.bottlenecks import Gap
+    from casspath.analytics.correlation import Regression
+    from casspath.analytics.diagnosis import Diagnosis
 
 DEFAULT_MONTHS = 12
 # The longest period a diagnosis reads (three years: N × months arrays stay small at 100,000).
@@ -164,6 +166,12 @@ def compute(user, unit: OrgUnit, period: Period, progress=None) -> dict:
 
 def compute_diagnosis(user, unit: OrgUnit, period: Period, progress=None) -> Computed:
     """The figures and the tiers' members (see Computed)."""
+    # The statistics (SciPy, statsmodels: seconds to import) load when a diagnosis runs, not
+    # with every command and worker that merely imports this module.
+    from casspath.analytics.diagnosis import diagnose
+    from casspath.analytics.errors import AnalyticsInputError
+    from casspath.analytics.tiers import Tier
+
     step = progress or (lambda phase: None)
     model = applying_model(unit)
     step("reading")
@@ -268,6 +276,9 @@ def figures(result: Diagnosis, names: dict[str, tuple[str, str]], months: list[d
     """Issue 7's JSON keys from the analytics' result (NaN as None), and beside them what the
     page and the reports draw: histogram, Lorenz curve, monthly trend, the tiers' profiles and
     rankings with their intervals, the findings, the regression."""
+    from casspath.analytics.bottlenecks import leading
+    from casspath.performance.findings import tier_finding
+
     per_head = result.output_per_head
     codes = [c.dimension for c in result.correlations]
     profiles = {profile.tier: profile for profile in result.tier_profiles}
