@@ -15,7 +15,6 @@ from casspath.core.bulk import Same, insert_rows
 from casspath.core.errors import BilingualError
 from casspath.org.models import OrgUnit
 from casspath.org.scopes import Perm, ScopeRefused, require_scope
-from casspath.performance import report
 from casspath.performance.audit_verbs import PerformanceVerb
 from casspath.performance.diagnosis import Computed, DiagnosisError, Period, applying_model, compute_diagnosis
 from casspath.performance.models import DiagnosisMember, DiagnosisSnapshot
@@ -123,6 +122,9 @@ def do_export_diagnosis(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -
     require_scope(acting_user, Perm.SEE_REPORTS, snapshot.org_unit)
     if snapshot.figures is None:
         raise ValueError("only a succeeded diagnosis has figures to export")
+    # The writers (openpyxl, WeasyPrint, matplotlib) load for an export, not with the worker.
+    from casspath.performance import report
+
     data = report.render(snapshot.figures, fmt, report.about_snapshot(snapshot))
     audit.record(acting_user, PerformanceVerb.EXPORT_DIAGNOSIS, snapshot,
                  summary=f"{snapshot.org_unit.code} {snapshot.first_month:%Y-%m}..{snapshot.last_month:%Y-%m}"
