@@ -123,7 +123,8 @@ def _insert_sqlite(model, fields, columns, count, progress) -> None:
                                           for at in range(start * width, whole * width, step)])
             if whole < end:
                 # (executemany of one: Django's query log would format numbered parameters as %s)
-                cursor.executemany(statement(end - whole), [constants + tuple(flat[whole * width : end * width])])
+                rest = constants + tuple(flat[whole * width : end * width])
+                cursor.executemany(statement(end - whole), [rest])
             if progress is not None:
                 progress(end)
 
