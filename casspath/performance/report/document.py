@@ -45,9 +45,16 @@ def html(figures: dict, about: About | None = None, language: str = "zh-hans",
 
 
 def pdf(figures: dict, about: About | None = None, language: str = "zh-hans") -> bytes:
+    return print_pdf(html(figures, about, language, chart_text="none"))
+
+
+def print_pdf(document: str) -> bytes:
+    """The HTML of `html(..., chart_text="none")` printed by WeasyPrint: seconds, tens of them
+    for a large unit, so the pages and the API have it done in the background (a
+    DiagnosisReport job); the command line prints here."""
     import weasyprint  # loads Pango and its fonts: seconds, paid only by those who print
 
-    return weasyprint.HTML(string=html(figures, about, language, chart_text="none")).write_pdf()
+    return weasyprint.HTML(string=document).write_pdf()
 
 
 def context(figures: dict, about: About, language: str, chart_text: str = "path") -> dict:
