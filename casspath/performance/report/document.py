@@ -77,7 +77,7 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
         "unit": figures.get("unit") or {},
         "period": figures.get("period") or {},
         "model": figures.get("model") or {},
-        "run_by": about.run_by or DASH,
+        "run_by": about.run_by,  # a person's name; empty for a command-line run (no actor label in a client's report)
         "created": f"{created:%Y-%m-%d %H:%M}" if created else DASH,
         "printed": f"{timezone.localdate():%Y-%m-%d}",
         "snapshot_id": about.snapshot_id,
@@ -92,8 +92,10 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
             (_("Share below 500 yuan"), _share(distribution.get("below_500_share"))),
             (_("Gini coefficient"), _fixed(figures.get("gini"))),
         ],
+        # The bucket below 0 (returns exceeding sales) only when someone is in it.
         "buckets": [{"range": _range(b.get("lower"), b.get("upper")), "count": _count(b.get("count")),
-                     "share": _share(b.get("share"))} for b in distribution.get("buckets", [])],
+                     "share": _share(b.get("share"))} for b in distribution.get("buckets", [])
+                    if b.get("lower") is not None or b.get("count")],
         "histogram_outside": _outside(figures.get("histogram") or {}),
         "charts": drawn,
         "tiers": [_tier(tier, dimension, zh) for tier in figures.get("tiers", [])],
