@@ -13,11 +13,11 @@ class PrivateFileStorage(FileSystemStorage):
     """FileSystemStorage under settings.PRIVATE_FILES_DIR, read when used (not once, as
     MEDIA_ROOT is), so that a test's own folder applies; it has no URL."""
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self):
-        return self._value_or_setting(self._location, settings.PRIVATE_FILES_DIR)
+        return self._value_or_setting(self._location, settings.PRIVATE_FILES_DIR)  # type: ignore[attr-defined]
 
-    @property  # type: ignore[override]
+    @property
     def location(self):
         return os.path.abspath(self.base_location)
 

@@ -141,7 +141,8 @@ def do_export_diagnosis(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -
     if fmt in BACKGROUND_FORMATS:
         ready = ready_report(snapshot, fmt)
         if ready is None:
-            raise ReportNotReady("PDF 报告尚未生成，请先准备。", "The PDF report has not been printed yet: prepare it first.")
+            raise ReportNotReady("PDF 报告尚未生成，请先准备。",
+                                 "The PDF report has not been printed yet: prepare it first.")
         with ready.file.open("rb") as stored:
             data = stored.read()
     else:
@@ -154,7 +155,8 @@ def do_export_diagnosis(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -
 
 def latest_report(snapshot: DiagnosisSnapshot, fmt: str) -> DiagnosisReport | None:
     """The snapshot's report of `fmt` asked last (live, else the last failure), or None."""
-    return DiagnosisReport.objects.filter(snapshot=snapshot, format=fmt).order_by("-created_at", "-id").first()
+    asked = DiagnosisReport.objects.filter(snapshot=snapshot, format=fmt)
+    return asked.order_by("-created_at", "-id").first()
 
 
 def ready_report(snapshot: DiagnosisSnapshot, fmt: str) -> DiagnosisReport | None:
@@ -214,8 +216,9 @@ def do_render_report(pk: int) -> DiagnosisReport | None:
                                       ContentFile(data))
         with transaction.atomic():
             locked = jobs.hold(job)
-            jobs.set_status(locked, DiagnosisReport.Status.SUCCEEDED, file=saved, progress_done=len(REPORT_PHASES),
-                            finished_at=timezone.now(), heartbeat_at=timezone.now())
+            jobs.set_status(locked, DiagnosisReport.Status.SUCCEEDED, file=saved,
+                            progress_done=len(REPORT_PHASES), finished_at=timezone.now(),
+                            heartbeat_at=timezone.now())
         return locked
     except jobs.JobLost:
         _remove(job, saved)

@@ -77,7 +77,8 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
         "unit": figures.get("unit") or {},
         "period": figures.get("period") or {},
         "model": figures.get("model") or {},
-        "run_by": about.run_by,  # a person's name; empty for a command-line run (no actor label in a client's report)
+        # A person's name; empty for a command-line run (no actor label in a client's report).
+        "run_by": about.run_by,
         "created": f"{created:%Y-%m-%d %H:%M}" if created else DASH,
         "printed": f"{timezone.localdate():%Y-%m-%d}",
         "snapshot_id": about.snapshot_id,

@@ -95,7 +95,8 @@ def test_it_answers_202_while_the_pdf_is_printed_in_the_background_then_the_file
     assert AuditEvent.objects.filter(verb=PerformanceVerb.EXPORT_DIAGNOSIS, object_id=str(pk)).count() == 1
 
 
-def test_it_gives_a_failed_printings_reason_and_prints_it_again_on_post(client, world, diagnosable, monkeypatch):
+def test_it_gives_a_failed_printings_reason_and_prints_it_again_on_post(client, world, diagnosable,
+                                                                       monkeypatch):
     pk = _diagnosis(client, world.city_admin_a)
     printer = document.print_pdf
 
