@@ -226,6 +226,13 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded import files and generated files only their owner may download.
 PRIVATE_FILES_DIR = VAR_DIR / "private"
+# Django's two defaults, and "private": files kept for the users allowed to download them
+# (casspath/core/storage.py), under PRIVATE_FILES_DIR unless settings say otherwise.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "casspath.core.storage.PrivateFileStorage"},
+}
 # Uploads past 5 MB spill to a temporary file (Django's TemporaryFileUploadHandler) and
 # are streamed to storage in chunks; DATA_UPLOAD_MAX_MEMORY_SIZE bounds the non-file fields.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -6,7 +6,9 @@ killed while computing leaves a job the sweeper requeues, never half a snapshot.
 
 import logging
 
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from casspath.core import audit, jobs
@@ -15,9 +17,11 @@ from casspath.core.bulk import Same, insert_rows
 from casspath.core.errors import BilingualError
 from casspath.org.models import OrgUnit
 from casspath.org.scopes import Perm, ScopeRefused, require_scope
+from casspath.performance import report
 from casspath.performance.audit_verbs import PerformanceVerb
 from casspath.performance.diagnosis import Computed, DiagnosisError, Period, applying_model, compute_diagnosis
-from casspath.performance.models import DiagnosisMember, DiagnosisSnapshot
+from casspath.performance.models import DiagnosisMember, DiagnosisReport, DiagnosisSnapshot
+from casspath.performance.report import document
 
 logger = logging.getLogger(__name__)
 
@@ -117,16 +121,119 @@ def do_cancel_diagnosis(snapshot: DiagnosisSnapshot, *, acting_user) -> Diagnosi
                        acting_user=acting_user, verb=PerformanceVerb.CANCEL_DIAGNOSIS, unit=snapshot.org_unit)
 
 
+# Formats printed in the background and kept per snapshot (DiagnosisReport): the others
+# are rendered within the request, in well under a second.
+BACKGROUND_FORMATS = frozenset(DiagnosisReport.Format.values)
+# The phases a report's run reports, in order.
+REPORT_PHASES = ("drawing", "printing", "storing")
+
+
+class ReportNotReady(BilingualError):
+    """The file is printed in the background and has not been yet (`do_request_report`)."""
+
+
 def do_export_diagnosis(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -> bytes:
-    """A stored diagnosis as a file of `fmt` (report.FORMATS), audited as an export."""
+    """A stored diagnosis as a file of `fmt` (report.FORMATS), audited as an export. A PDF is
+    the file its DiagnosisReport printed, never printed here (ReportNotReady until then)."""
     require_scope(acting_user, Perm.SEE_REPORTS, snapshot.org_unit)
     if snapshot.figures is None:
         raise ValueError("only a succeeded diagnosis has figures to export")
-    # The writers (openpyxl, WeasyPrint, matplotlib) load for an export, not with the worker.
-    from casspath.performance import report
-
-    data = report.render(snapshot.figures, fmt, report.about_snapshot(snapshot))
+    if fmt in BACKGROUND_FORMATS:
+        ready = ready_report(snapshot, fmt)
+        if ready is None:
+            raise ReportNotReady("PDF 报告尚未生成，请先准备。",
+                                 "The PDF report has not been printed yet: prepare it first.")
+        with ready.file.open("rb") as stored:
+            data = stored.read()
+    else:
+        data = report.render(snapshot.figures, fmt, report.about_snapshot(snapshot))
     audit.record(acting_user, PerformanceVerb.EXPORT_DIAGNOSIS, snapshot,
                  summary=f"{snapshot.org_unit.code} {snapshot.first_month:%Y-%m}..{snapshot.last_month:%Y-%m}"
                          f" .{fmt}", unit=snapshot.org_unit)
     return data
+
+
+def latest_report(snapshot: DiagnosisSnapshot, fmt: str) -> DiagnosisReport | None:
+    """The snapshot's report of `fmt` asked last (live, else the last failure), or None."""
+    asked = DiagnosisReport.objects.filter(snapshot=snapshot, format=fmt)
+    return asked.order_by("-created_at", "-id").first()
+
+
+def ready_report(snapshot: DiagnosisSnapshot, fmt: str) -> DiagnosisReport | None:
+    return DiagnosisReport.objects.filter(snapshot=snapshot, format=fmt,
+                                          status=DiagnosisReport.Status.SUCCEEDED).first()
+
+
+def do_request_report(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -> DiagnosisReport:
+    """The snapshot's report of `fmt` (BACKGROUND_FORMATS): the one queued, running or printed
+    already, else a new job, audited and sent to the background once this commits.
+    Idempotent: asking twice, or two people at once, queues one job (the table's unique
+    constraint on live reports decides a race); a failed report is retried by a new job."""
+    require_scope(acting_user, Perm.SEE_REPORTS, snapshot.org_unit)
+    if fmt not in BACKGROUND_FORMATS:
+        raise ValueError(f"{fmt!r} is rendered within the request, not in the background")
+    if snapshot.status != DiagnosisSnapshot.Status.SUCCEEDED:
+        raise ValueError("only a succeeded diagnosis has a report to print")
+    live = ~Q(status=DiagnosisReport.Status.FAILED)
+    existing = DiagnosisReport.objects.filter(live, snapshot=snapshot, format=fmt).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            job = DiagnosisReport(
+                snapshot=snapshot, format=fmt, progress_total=len(REPORT_PHASES),
+                created_by=None if isinstance(acting_user, SystemActor) else acting_user,
+                created_by_label=audit.actor_label(acting_user))
+            job.full_clean(validate_constraints=False)  # the insert decides (a race)
+            job.save()
+            audit.record(acting_user, PerformanceVerb.QUEUE_REPORT, snapshot,
+                         summary=f"{snapshot.org_unit.code} #{snapshot.pk} .{fmt}", unit=snapshot.org_unit)
+            jobs.enqueue(job)
+    except IntegrityError:
+        return DiagnosisReport.objects.get(live, snapshot=snapshot, format=fmt)
+    return job
+
+
+def do_render_report(pk: int) -> DiagnosisReport | None:
+    """Print a queued report and keep its file. Idempotent (casspath.core.jobs): a finished
+    one is not printed again, a running one is left to its worker. Returns the finished
+    report, or None when this call did not run it."""
+    job = jobs.claim(DiagnosisReport, pk)
+    if job is None:
+        return None
+    acting_user = jobs.acting_user_of(job)
+    snapshot = job.snapshot
+    saved = ""
+    try:
+        require_scope(acting_user, Perm.SEE_REPORTS, snapshot.org_unit)
+        jobs.heartbeat(job, phase="drawing", done=0)
+        text = document.html(snapshot.figures or {}, report.about_snapshot(snapshot), chart_text="none")
+        jobs.heartbeat(job, phase="printing", done=1)
+        data = document.print_pdf(text)
+        jobs.heartbeat(job, phase="storing", done=2)
+        # Files are not transactional: one per attempt, removed when this attempt may not keep it.
+        saved = job.file.storage.save(job.file.field.generate_filename(job, f"{job.pk}-{job.attempt}.pdf"),
+                                      ContentFile(data))
+        with transaction.atomic():
+            locked = jobs.hold(job)
+            jobs.set_status(locked, DiagnosisReport.Status.SUCCEEDED, file=saved,
+                            progress_done=len(REPORT_PHASES), finished_at=timezone.now(),
+                            heartbeat_at=timezone.now())
+        return locked
+    except jobs.JobLost:
+        _remove(job, saved)
+        return None
+    except ScopeRefused as refused:
+        return jobs.fail(job, refused, acting_user=acting_user)
+    except Exception:
+        logger.exception("diagnosis report %s failed", pk)
+        _remove(job, saved)
+        return jobs.fail(job, BilingualError(
+            "生成 PDF 报告时发生内部错误，未保存任何文件。请稍后重试，或联系系统管理员。",
+            "An internal error stopped printing the PDF report; no file was kept. Try again later, or tell "
+            "the system administrator."), retryable=True, acting_user=acting_user)
+
+
+def _remove(job: DiagnosisReport, name: str) -> None:
+    if name:
+        job.file.storage.delete(name)

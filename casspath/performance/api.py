@@ -1,7 +1,9 @@
 """The diagnosis API: POST /api/v1/performance/diagnoses {unit, from, to} queues a diagnosis
 of a unit (a background job); GET .../diagnoses/{id} follows it and gives the figures when
 done; GET .../diagnoses/{id}/report?format=pdf downloads it as a file (report.FORMATS: the
-client's report as .pdf or .html, the figures as .xlsx or .json); GET .../diagnoses?unit=CODE
+client's report as .pdf or .html, the figures as .xlsx or .json; the PDF is printed in the
+background once per diagnosis and kept: 202 with its job's status until it is, then 200 with
+the file; POST .../report?format=pdf prepares it again after a failure); GET .../diagnoses?unit=CODE
 lists a unit's stored snapshots; POST .../{id}/cancel stops one; GET .../{id}/tiers/{tier}/members
 pages through a tier's people as the tier's page does. The same 404 for a unit or diagnosis
 that is absent and one that is not the caller's."""
@@ -18,9 +20,17 @@ from casspath.core.errors import InvalidTransition
 from casspath.org import queries as org_queries
 from casspath.org.scopes import Perm, has_perm
 from casspath.performance.access import access_diagnosis, access_unit_performance, unit_snapshots
-from casspath.performance.actions import do_cancel_diagnosis, do_export_diagnosis, do_queue_diagnosis
+from casspath.performance.actions import (
+    BACKGROUND_FORMATS,
+    ReportNotReady,
+    do_cancel_diagnosis,
+    do_export_diagnosis,
+    do_queue_diagnosis,
+    do_request_report,
+    latest_report,
+)
 from casspath.performance.diagnosis import DiagnosisError, parse_period
-from casspath.performance.models import DiagnosisMember, DiagnosisSnapshot
+from casspath.performance.models import DiagnosisMember, DiagnosisReport, DiagnosisSnapshot
 from casspath.performance.queries import MEMBER_PAGE_SIZE, tier_members
 from casspath.performance.report import CONTENT_TYPES, FORMATS, snapshot_filename
 
@@ -116,12 +126,44 @@ def get_diagnosis(request, diagnosis_id: int):
     return _out(_diagnosis(api_user(request), diagnosis_id))
 
 
-@router.get("/diagnoses/{int:diagnosis_id}/report",
-            response={200: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
-def diagnosis_report(request, diagnosis_id: int, format: str = "pdf"):  # noqa: A002 (the query's name)
-    """A succeeded diagnosis as a file: format=pdf (default) or html, the report for the client
-    in Chinese (one self-contained file); xlsx or json, the figures."""
-    user = api_user(request)
+class ReportOut(Schema):
+    """A report printed in the background (the PDF): poll `url` until `status` is succeeded."""
+
+    id: int
+    diagnosis: int
+    format: str
+    status: str = Field(description="queued, running, succeeded or failed")
+    phase: str = Field(description="drawing, printing or storing while it runs")
+    progress_done: int
+    progress_total: int
+    percent: int
+    error_zh: str
+    error_en: str
+    retryable: bool
+    created_at: datetime
+    finished_at: datetime | None
+    url: str = Field(description="Where to GET the file: 200 with it once printed, 202 with this until then")
+
+
+# Seconds a client waits before asking again for a report being printed (Retry-After).
+REPORT_RETRY_AFTER = 2
+
+
+def _report_out(request, job: DiagnosisReport) -> dict:
+    url = request.build_absolute_uri(request.path) + f"?format={job.format}"
+    return {"id": job.pk, "diagnosis": job.snapshot_id, "format": job.format, "status": job.status,
+            "phase": job.phase, "progress_done": job.progress_done, "progress_total": job.progress_total,
+            "percent": job.percent, "error_zh": job.error_zh, "error_en": job.error_en,
+            "retryable": job.retryable, "created_at": job.created_at, "finished_at": job.finished_at,
+            "url": url}
+
+
+def _accepted(request, response, job: DiagnosisReport):
+    response["Retry-After"] = str(REPORT_RETRY_AFTER)
+    return Status(202, _report_out(request, job))
+
+
+def _succeeded_snapshot(user, diagnosis_id: int, format: str) -> DiagnosisSnapshot:  # noqa: A002
     snapshot = _diagnosis(user, diagnosis_id)
     if format not in FORMATS:
         raise ApiError(422, f"格式须为 {'、'.join(FORMATS)} 之一",
@@ -129,11 +171,60 @@ def diagnosis_report(request, diagnosis_id: int, format: str = "pdf"):  # noqa: 
     if snapshot.figures is None:
         raise ApiError(409, "该诊断尚未完成或已失败，没有可下载的报告。",
                        "The diagnosis has not succeeded (yet): there is no report to download.")
-    # Through the action, as the page's downloads: an export of figures is audited.
-    response = HttpResponse(do_export_diagnosis(snapshot, format, acting_user=user),
-                            content_type=CONTENT_TYPES[format])
-    response["Content-Disposition"] = f'attachment; filename="{snapshot_filename(snapshot, format)}"'
-    return response
+    return snapshot
+
+
+@router.get("/diagnoses/{int:diagnosis_id}/report",
+            response={200: None, 202: ReportOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def diagnosis_report(request, response: HttpResponse, diagnosis_id: int,
+                     format: str = "pdf"):  # noqa: A002 (the query's name)
+    """A succeeded diagnosis as a file: format=pdf (default) or html, the report for the client
+    in Chinese (one self-contained file); xlsx or json, the figures.
+
+    The PDF is printed in the background, once per diagnosis, and kept. The first GET queues
+    its printing; until the file is ready the answer is **202** with the job's status
+    (ReportOut: status, phase, percent) and a Retry-After header: GET again until the answer
+    is **200** with the file. Asking again, or many clients at once, queues one job. When
+    the printing failed the answer is **409** with its reason: POST to the same URL prints it
+    again. Every file sent is audited as an export."""
+    user = api_user(request)
+    snapshot = _succeeded_snapshot(user, diagnosis_id, format)
+    if format in BACKGROUND_FORMATS:
+        job = latest_report(snapshot, format)
+        if job is None:
+            job = do_request_report(snapshot, format, acting_user=user)
+            job.refresh_from_db()  # a worker may have printed it already
+        if job.status == DiagnosisReport.Status.FAILED:
+            raise ApiError(409, f"PDF 报告生成失败：{job.error_zh} 请用 POST 重新生成。",
+                           f"The PDF report could not be printed: {job.error_en} POST to this URL to print "
+                           "it again.")
+        if job.status != DiagnosisReport.Status.SUCCEEDED:
+            return _accepted(request, response, job)
+    try:
+        # Through the action, as the page's downloads: an export of figures is audited.
+        data = do_export_diagnosis(snapshot, format, acting_user=user)
+    except ReportNotReady:  # printed and gone meanwhile: cannot happen but by a race
+        return _accepted(request, response, do_request_report(snapshot, format, acting_user=user))
+    answer = HttpResponse(data, content_type=CONTENT_TYPES[format])
+    answer["Content-Disposition"] = f'attachment; filename="{snapshot_filename(snapshot, format)}"'
+    return answer
+
+
+@router.post("/diagnoses/{int:diagnosis_id}/report",
+             response={202: ReportOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def prepare_diagnosis_report(request, response: HttpResponse, diagnosis_id: int,
+                             format: str = "pdf"):  # noqa: A002 (the query's name)
+    """Print a diagnosis's PDF in the background (format=pdf, the one format printed so): the
+    job queued, running or done already, else a new one (after a failure, a retry). 202 with
+    its status; GET the same URL for the file."""
+    user = api_user(request)
+    snapshot = _succeeded_snapshot(user, diagnosis_id, format)
+    if format not in BACKGROUND_FORMATS:
+        raise ApiError(422, "只有 PDF 在后台生成；其他格式可直接下载。",
+                       "Only the PDF is printed in the background: GET the other formats directly.")
+    job = do_request_report(snapshot, format, acting_user=user)
+    job.refresh_from_db()
+    return _accepted(request, response, job)
 
 
 @router.post("/diagnoses/{int:diagnosis_id}/cancel",

@@ -10,4 +10,5 @@ class PerformanceVerb(AuditVerb):
     QUEUE_DIAGNOSIS = "performance.queue_diagnosis", _("Diagnosis queued")
     DIAGNOSE = "performance.diagnose", _("Diagnosis run")
     CANCEL_DIAGNOSIS = "performance.cancel_diagnosis", _("Diagnosis cancelled")
+    QUEUE_REPORT = "performance.queue_report", _("Diagnosis report queued")
     EXPORT_DIAGNOSIS = "export.diagnosis", _("Diagnosis exported")

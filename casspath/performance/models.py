@@ -10,10 +10,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casspath.core.jobs import Job
+from casspath.core.jobs import Job, JobStatus
+from casspath.core.storage import private_storage
 from casspath.core.validators import validate_text
 from casspath.org.models import Employee, OrgUnit
 
@@ -117,6 +119,48 @@ class DiagnosisSnapshot(Job):
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.first_month:%Y-%m}–{self.last_month:%Y-%m}"
+
+
+def _report_file_name(report: "DiagnosisReport", name: str) -> str:
+    return f"diagnosis-reports/{report.snapshot_id}/{name}"
+
+
+class DiagnosisReport(Job):
+    """A diagnosis's report printed to a file in the background and kept (the PDF: WeasyPrint
+    takes seconds, tens of them for a large unit, which would hold a web worker): a
+    snapshot's figures never change, so the file printed once serves every later download.
+    At most one live report per snapshot and format (queued, running or succeeded), so
+    asking twice queues once; a failed one stays as history beside the retry."""
+
+    job_task = "casspath.performance.tasks.render_report"
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+
+    snapshot = models.ForeignKey(DiagnosisSnapshot, on_delete=models.CASCADE, related_name="reports",
+                                 verbose_name=_("diagnosis"))
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    # Set with the job's success; in the private storage (core/storage.py), never served by URL.
+    file = models.FileField(_("file"), upload_to=_report_file_name, storage=private_storage, blank=True,
+                            max_length=200)
+    # Null for a command-line request by the system actor (named by created_by_label).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("asked by"),
+    )
+    created_by_label = models.CharField(_("asked by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["snapshot", "format"], condition=~Q(status=JobStatus.FAILED),
+            name="performance_one_live_report")]
+        verbose_name = _("diagnosis report")
+        verbose_name_plural = _("diagnosis reports")
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id} .{self.format} {self.status}"
 
 
 class DiagnosisMember(models.Model):

@@ -27,7 +27,15 @@ from casspath.performance.access import (
     diagnoses_in_scope,
     unit_diagnoses,
 )
-from casspath.performance.actions import do_cancel_diagnosis, do_export_diagnosis, do_queue_diagnosis
+from casspath.performance.actions import (
+    BACKGROUND_FORMATS,
+    ReportNotReady,
+    do_cancel_diagnosis,
+    do_export_diagnosis,
+    do_queue_diagnosis,
+    do_request_report,
+    latest_report,
+)
 from casspath.performance.diagnosis import DiagnosisError, Period, parse_period
 from casspath.performance.forms import CompareForm, DiagnosisForm
 from casspath.performance.models import DiagnosisMember
@@ -102,7 +110,8 @@ def _diagnosis_context(user, snapshot) -> dict:
             "correlations": display.correlations(figures),
             "notes": [display.bilingual(note) for note in figures.get("method_notes", [])],
             "regression": display.regression(figures),
-            "formats": report.FORMATS,
+            "formats": [fmt for fmt in report.FORMATS if fmt not in BACKGROUND_FORMATS],
+            "pdf_report": latest_report(snapshot, "pdf"),
             "others": list(diagnoses_in_scope(user).exclude(pk=snapshot.pk)[:1]),
         })
     return context
@@ -147,19 +156,54 @@ def diagnosis_cancel(request, snapshot_id: int):
     return redirect("performance:diagnosis", snapshot.pk)
 
 
+def _succeeded(user, snapshot_id: int):
+    _require_reports(user)
+    snapshot = access_diagnosis(user, snapshot_id)
+    if snapshot.status != SUCCEEDED or not snapshot.figures:
+        raise Http404("no such file")
+    return snapshot
+
+
 @login_required
 @require_GET
 def diagnosis_download(request, snapshot_id: int, fmt: str):
+    """A diagnosis as a file. The PDF is the one printed in the background: until it is,
+    this sends the viewer to the page's "prepare" button rather than print it here."""
     user = request.user
-    _require_reports(user)
-    snapshot = access_diagnosis(user, snapshot_id)
-    if fmt not in report.FORMATS or snapshot.status != SUCCEEDED or not snapshot.figures:
+    snapshot = _succeeded(user, snapshot_id)
+    if fmt not in report.FORMATS:
         raise Http404("no such file")
-    data = do_export_diagnosis(snapshot, fmt, acting_user=user)
+    try:
+        data = do_export_diagnosis(snapshot, fmt, acting_user=user)
+    except ReportNotReady:
+        messages.info(request, _("The PDF has not been prepared yet: prepare it, then download it."))
+        return redirect(reverse("performance:diagnosis", args=[snapshot.pk]) + "#pdf")
     content_type = report.CONTENT_TYPES[fmt]
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{report.snapshot_filename(snapshot, fmt)}"'
     return response
+
+
+@login_required
+@require_POST
+def diagnosis_prepare_pdf(request, snapshot_id: int):
+    """Queue the PDF's printing (once: asking again while it is queued, running or done
+    changes nothing) and return to the page, which shows its progress, then the download."""
+    user = request.user
+    snapshot = _succeeded(user, snapshot_id)
+    do_request_report(snapshot, "pdf", acting_user=user)
+    return redirect(reverse("performance:diagnosis", args=[snapshot.pk]) + "#pdf")
+
+
+@login_required
+@require_GET
+def diagnosis_pdf_progress(request, snapshot_id: int):
+    """The PDF job's fragment, polled every second while it runs; once done it offers the
+    download in place."""
+    user = request.user
+    snapshot = _succeeded(user, snapshot_id)
+    return render(request, "performance/partials/pdf_report.html",
+                  {"snapshot": snapshot, "pdf_report": latest_report(snapshot, "pdf")})
 
 
 def _page_key(value: str | None) -> int | None:

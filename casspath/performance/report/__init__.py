@@ -36,7 +36,10 @@ def render(figures: dict, fmt: str, about: About | None = None, language: str = 
 
 
 def about_snapshot(snapshot) -> About:
-    return About(run_by=snapshot.created_by_label, created_at=snapshot.created_at, snapshot_id=snapshot.pk)
+    """Who ran it by name (a command-line run by the system actor: nobody named), and when."""
+    user = snapshot.created_by
+    run_by = (user.get_full_name() or user.get_username()) if user is not None else ""
+    return About(run_by=run_by, created_at=snapshot.created_at, snapshot_id=snapshot.pk)
 
 
 def snapshot_filename(snapshot, fmt: str) -> str:

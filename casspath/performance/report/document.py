@@ -45,9 +45,16 @@ def html(figures: dict, about: About | None = None, language: str = "zh-hans",
 
 
 def pdf(figures: dict, about: About | None = None, language: str = "zh-hans") -> bytes:
+    return print_pdf(html(figures, about, language, chart_text="none"))
+
+
+def print_pdf(document: str) -> bytes:
+    """The HTML of `html(..., chart_text="none")` printed by WeasyPrint: seconds, tens of them
+    for a large unit, so the pages and the API have it done in the background (a
+    DiagnosisReport job); the command line prints here."""
     import weasyprint  # loads Pango and its fonts: seconds, paid only by those who print
 
-    return weasyprint.HTML(string=html(figures, about, language, chart_text="none")).write_pdf()
+    return weasyprint.HTML(string=document).write_pdf()
 
 
 def context(figures: dict, about: About, language: str, chart_text: str = "path") -> dict:
@@ -70,7 +77,8 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
         "unit": figures.get("unit") or {},
         "period": figures.get("period") or {},
         "model": figures.get("model") or {},
-        "run_by": about.run_by or DASH,
+        # A person's name; empty for a command-line run (no actor label in a client's report).
+        "run_by": about.run_by,
         "created": f"{created:%Y-%m-%d %H:%M}" if created else DASH,
         "printed": f"{timezone.localdate():%Y-%m-%d}",
         "snapshot_id": about.snapshot_id,
@@ -85,8 +93,10 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
             (_("Share below 500 yuan"), _share(distribution.get("below_500_share"))),
             (_("Gini coefficient"), _fixed(figures.get("gini"))),
         ],
+        # The bucket below 0 (returns exceeding sales) only when someone is in it.
         "buckets": [{"range": _range(b.get("lower"), b.get("upper")), "count": _count(b.get("count")),
-                     "share": _share(b.get("share"))} for b in distribution.get("buckets", [])],
+                     "share": _share(b.get("share"))} for b in distribution.get("buckets", [])
+                    if b.get("lower") is not None or b.get("count")],
         "histogram_outside": _outside(figures.get("histogram") or {}),
         "charts": drawn,
         "tiers": [_tier(tier, dimension, zh) for tier in figures.get("tiers", [])],

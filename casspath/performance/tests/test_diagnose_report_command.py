@@ -35,9 +35,12 @@ def test_it_writes_the_clients_report_as_one_self_contained_html_file(world, dia
     page = path.read_text(encoding="utf-8")
     assert not EXTERNAL.search(page), EXTERNAL.search(page)
     assert '<html lang="zh-Hans">' in page and "绩效诊断报告" in page
-    for words in ("广州分公司（GZ）", "2026-01", "2026-05", "集团客户经理技能模型", "default v1",
-                  snapshot.created_by_label, f"#{snapshot.pk}", "关键指标", "方法说明", "回归分析"):
+    for words in ("广州分公司（GZ）", "2026-01", "2026-05", "集团客户经理技能模型（第 1 版）",
+                  f"#{snapshot.pk}", "关键指标", "方法说明", "回归分析", "产出取对数"):
         assert words in page, words
+    # Words a client cannot read: the model's code, the command line's actor, a formula.
+    for internal in ("default v1", snapshot.created_by_label, "cli:", "log(1", "HC3", "低于 0"):
+        assert internal not in page, internal
     figures = snapshot.figures
     for tier in figures["tiers"]:
         assert tier["finding"]["zh"] in page

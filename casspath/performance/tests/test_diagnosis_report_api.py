@@ -1,13 +1,26 @@
 """GET /api/v1/performance/diagnoses/{id}/report?format=pdf|html|xlsx|json: a succeeded
-diagnosis as a file, for one who may see the unit's reports; refused otherwise."""
+diagnosis as a file, for one who may see the unit's reports; refused otherwise. The PDF is
+printed in the background once and kept: 202 with its job's status until then (POST prints
+it again after a failure)."""
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from casspath.core import jobs
+from casspath.core.models import AuditEvent
+from casspath.performance.actions import do_render_report
+from casspath.performance.audit_verbs import PerformanceVerb
+from casspath.performance.models import DiagnosisReport
+from casspath.performance.report import document
 from casspath.testing import ApiCaller
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"
 
 
 def _diagnosis(client, user) -> int:
@@ -59,12 +72,62 @@ def test_it_refuses_a_diagnosis_not_done_yet(client, world, diagnosable, monkeyp
     assert "not succeeded" in answer.json()["detail_en"] and answer.json()["detail_zh"]
 
 
-def test_it_audits_each_download_and_names_who_ran_the_diagnosis_in_the_report(client, world, diagnosable):
-    from casspath.core.models import AuditEvent
+def test_it_answers_202_while_the_pdf_is_printed_in_the_background_then_the_file(client, world, diagnosable,
+                                                                                monkeypatch):
+    pk = _diagnosis(client, world.city_admin_a)
+    monkeypatch.setattr(jobs, "on_commit", lambda callback: None)  # no worker takes it yet
+    printer = document.print_pdf
+    monkeypatch.setattr(document, "print_pdf", lambda _text: pytest.fail("printed inside the request"))
+    api = ApiCaller(client, world.consultant_a)
+    first, second = (api.get(f"/performance/diagnoses/{pk}/report?format=pdf") for _twice in range(2))
+    assert first.status_code == second.status_code == 202 and first["Retry-After"] == "2"
+    status = first.json()
+    assert status["status"] == "queued" and status["diagnosis"] == pk and status["format"] == "pdf"
+    assert status["url"].endswith(f"/api/v1/performance/diagnoses/{pk}/report?format=pdf")
+    assert second.json()["id"] == status["id"] and DiagnosisReport.objects.count() == 1  # queued once
+    assert AuditEvent.objects.filter(verb=PerformanceVerb.QUEUE_REPORT).count() == 1
+    assert api.post(f"/performance/diagnoses/{pk}/report?format=pdf").json()["id"] == status["id"]
+    monkeypatch.setattr(document, "print_pdf", printer)
+    do_render_report(status["id"])  # the worker
+    answer = api.get(f"/performance/diagnoses/{pk}/report?format=pdf")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert "绩效诊断报告" in PdfReader(io.BytesIO(answer.content)).pages[0].extract_text()
+    assert AuditEvent.objects.filter(verb=PerformanceVerb.EXPORT_DIAGNOSIS, object_id=str(pk)).count() == 1
 
+
+def test_it_gives_a_failed_printings_reason_and_prints_it_again_on_post(client, world, diagnosable,
+                                                                       monkeypatch):
+    pk = _diagnosis(client, world.city_admin_a)
+    printer = document.print_pdf
+
+    def broken(_text):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(document, "print_pdf", broken)
+    api = ApiCaller(client, world.city_admin_a)
+    failed = api.get(f"/performance/diagnoses/{pk}/report")  # the tests' worker runs it at once
+    assert failed.status_code == 409 and "POST" in failed.json()["detail_en"]
+    assert "内部错误" in failed.json()["detail_zh"]
+    assert api.get(f"/performance/diagnoses/{pk}/report").status_code == 409  # a GET does not retry
+    monkeypatch.setattr(document, "print_pdf", printer)
+    again = api.post(f"/performance/diagnoses/{pk}/report?format=pdf")
+    assert again.status_code == 202 and again.json()["status"] == "succeeded"
+    assert api.get(f"/performance/diagnoses/{pk}/report").status_code == 200
+    assert api.post(f"/performance/diagnoses/{pk}/report?format=json").status_code == 422
+
+
+def test_it_refuses_to_prepare_another_citys_pdf_or_a_managers(client, world, diagnosable):
+    pk = _diagnosis(client, world.city_admin_a)
+    other = ApiCaller(client, world.city_admin_b).post(f"/performance/diagnoses/{pk}/report?format=pdf")
+    assert other.status_code == 404
+    assert ApiCaller(client, world.manager).post(f"/performance/diagnoses/{pk}/report").status_code == 403
+    assert not DiagnosisReport.objects.exists()
+
+
+def test_it_audits_each_download_and_names_who_ran_the_diagnosis_in_the_report(client, world, diagnosable):
     pk = _diagnosis(client, world.city_admin_a)
     api = ApiCaller(client, world.consultant_a)
     text = api.get(f"/performance/diagnoses/{pk}/report?format=html").content.decode("utf-8")
-    assert world.city_admin_a.username in text  # who ran it, on the title page
+    assert "广州管理员" in text  # who ran it by name, on the title page
     exports = AuditEvent.objects.filter(verb="export.diagnosis", object_id=str(pk))
     assert list(exports.values_list("actor_label", flat=True)) == [world.consultant_a.username]
