@@ -24,7 +24,7 @@ correlations[] = correlations (dimension, rho, ci_low, ci_high, p, q, pearson_r;
 comes from the competency model).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +70,10 @@ def diagnose(total: ArrayLike, big_deals: ArrayLike, employed: ArrayLike, levels
              requirement: ArrayLike | None = None, tier_settings: TierSettings | None = None,
              bucket_edges: Sequence[float] = distribution.DEFAULT_BUCKET_EDGES,
              histogram_bins: int = 20, trim: float = output.DEFAULT_TRIM,
-             regression: bool = True) -> Diagnosis:
+             regression: bool = True, tick: Callable[[], None] | None = None) -> Diagnosis:
+    """`tick()`, when given, is called between the steps: a caller running this as a job
+    beats its heartbeat there, so a long computation is not taken for a dead worker."""
+    beat = tick or _no_tick
     settings = tier_settings or TierSettings()
     all_output, mask = output.as_matrices(total, employed)
     big, _ = output.as_matrices(big_deals, employed)
@@ -89,27 +92,52 @@ def diagnose(total: ArrayLike, big_deals: ArrayLike, employed: ArrayLike, levels
     req = requirement
     if requirement is not None and np.ndim(requirement) == 2:
         req = np.asarray(requirement, dtype=np.float64)[counted]
+    beat()
+    per_head = output.OutputPerHead(
+        output.per_head(output.period_output(all_output[counted], mask[counted]), trim),
+        output.per_head(period, trim))
+    beat()
+    zero_share = distribution.zero_share(period)
+    below_500_share = distribution.below_share(period, 500.0)
+    buckets = distribution.buckets(period, bucket_edges)
+    histogram = distribution.histogram(period, histogram_bins, _histogram_range(period))
+    beat()
+    lorenz = distribution.lorenz(period)
+    gini = distribution.gini(period)
+    beat()
+    trend = output.monthly_trend(all_output, mask)
+    trend_excluding_big_deals = output.monthly_trend(without_big, mask)
+    beat()
+    tier_bottlenecks = bottlenecks.tier_bottlenecks(rated, tier_of, codes, req)
+    beat()
+    tier_profiles = bottlenecks.tier_profiles(rated, tier_of)
+    beat()
+    correlations = correlation.skill_correlations(rated, period, codes, years)
+    beat()
+    fitted = correlation.output_regression(rated, period, codes, years) if regression else None
     return Diagnosis(
         headcount=int(counted.sum()),
-        output_per_head=output.OutputPerHead(
-            output.per_head(output.period_output(all_output[counted], mask[counted]), trim),
-            output.per_head(period, trim)),
-        zero_share=distribution.zero_share(period),
-        below_500_share=distribution.below_share(period, 500.0),
-        buckets=distribution.buckets(period, bucket_edges),
-        histogram=distribution.histogram(period, histogram_bins, _histogram_range(period)),
-        lorenz=distribution.lorenz(period),
-        gini=distribution.gini(period),
-        trend=output.monthly_trend(all_output, mask),
-        trend_excluding_big_deals=output.monthly_trend(without_big, mask),
+        output_per_head=per_head,
+        zero_share=zero_share,
+        below_500_share=below_500_share,
+        buckets=buckets,
+        histogram=histogram,
+        lorenz=lorenz,
+        gini=gini,
+        trend=trend,
+        trend_excluding_big_deals=trend_excluding_big_deals,
         tiers=tier_of,
         period_output=period,
         counted=counted,
-        tier_bottlenecks=bottlenecks.tier_bottlenecks(rated, tier_of, codes, req),
-        tier_profiles=bottlenecks.tier_profiles(rated, tier_of),
-        correlations=correlation.skill_correlations(rated, period, codes, years),
-        regression=correlation.output_regression(rated, period, codes, years) if regression else None,
+        tier_bottlenecks=tier_bottlenecks,
+        tier_profiles=tier_profiles,
+        correlations=correlations,
+        regression=fitted,
     )
+
+
+def _no_tick() -> None:
+    pass
 
 
 HISTOGRAM_UP_TO_QUANTILE = 0.95

@@ -12,7 +12,8 @@ A job model inherits `Job` and names the Huey task that runs one job from its id
   `attempt`. It returns None when there is nothing to do, so a duplicate message or two
   workers never run the same job;
 - while it works it calls `heartbeat(job, phase=, done=, total=)` (so pages and the sweeper
-  see it); it raises `JobLost` once another claim took the job over, and the run stops.
+  see it), or `pulse` (the same, throttled) from inside a long phase; it raises `JobLost`
+  once another claim took the job over, and the run stops.
   Called inside a write transaction the job opened itself (an import waiting for its lock
   or writing under it), the heartbeat is committed on a second, short-lived connection on
   PostgreSQL, so that it is seen at once rather than at the commit; SQLite admits one
@@ -109,6 +110,8 @@ class Job(models.Model):
     # Not a field: set by `claim` on the instance it returns (how deep in transactions the
     # claiming code was), so that `heartbeat` knows a transaction the run opened itself.
     _claimed_in_atomic_depth: int | None = None
+    # Not a field: when this instance last beat (time.monotonic), for `pulse`.
+    _beaten_at: float | None = None
 
     status = models.CharField(
         _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
@@ -247,6 +250,23 @@ def heartbeat(job: Job, *, phase: str | None = None, done: int | None = None,
             raise JobLost(job.pk)
     for name, value in fields.items():
         setattr(job, name, value)
+    job._beaten_at = time.monotonic()
+
+
+# A long phase beats at least this many times per JOB_STALE_AFTER, so one late beat (a busy
+# database, a slow step) still leaves the job well short of stale.
+BEATS_PER_STALE_AFTER = 4
+
+
+def pulse(job: Job, *, phase: str, done: int | None = None, total: int | None = None) -> None:
+    """`heartbeat`, for calls made often from inside a long phase (between reads, between a
+    computation's steps): a new phase beats at once, the same phase only once
+    JOB_STALE_AFTER / BEATS_PER_STALE_AFTER has passed since the last beat."""
+    last = job._beaten_at
+    if (phase == job.phase and last is not None
+            and time.monotonic() - last < settings.JOB_STALE_AFTER / BEATS_PER_STALE_AFTER):
+        return
+    heartbeat(job, phase=phase, done=done, total=total)
 
 
 # A heartbeat written beside a transaction waits this long at most for the job's row.

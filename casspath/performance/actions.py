@@ -63,8 +63,10 @@ def do_run_diagnosis(pk: int) -> DiagnosisSnapshot | None:
         require_scope(acting_user, Perm.SEE_REPORTS, unit)
         period = Period(snapshot.first_month, snapshot.last_month)
 
+        # Called at each phase and, throttled, from inside the reads and the computation: a
+        # computation longer than JOB_STALE_AFTER is not taken for a dead worker.
         def progress(phase: str) -> None:
-            jobs.heartbeat(snapshot, phase=phase, done=PHASES.index(phase))
+            jobs.pulse(snapshot, phase=phase, done=PHASES.index(phase))
 
         computed = compute_diagnosis(acting_user, unit, period, progress)
         figures = computed.figures

@@ -158,7 +158,8 @@ class Computed:
 
 def compute(user, unit: OrgUnit, period: Period, progress=None) -> dict:
     """The figures of `unit` (accessed by `user`) over `period`, as issue 7's JSON (NaN as
-    None). `progress(phase)` is called before each step."""
+    None). `progress(phase)` is called before each step and again, often, inside the long
+    ones (the reads, the computation): the caller throttles it."""
     return compute_diagnosis(user, unit, period, progress).figures
 
 
@@ -171,6 +172,7 @@ def compute_diagnosis(user, unit: OrgUnit, period: Period, progress=None) -> Com
     # counting him would add a zero to every figure.
     sales = list(Position.objects.filter(is_sales=True).values_list("pk", flat=True))
     months = unit_months(unit, period.first, period.last, positions=sales)
+    step("reading")
     has_records = PerformanceRecord.objects.filter(
         employee__org_unit__path__startswith=unit.path, employee__position_id__in=sales,
         month__gte=period.first, month__lte=period.last,
@@ -181,7 +183,9 @@ def compute_diagnosis(user, unit: OrgUnit, period: Period, progress=None) -> Com
                       .values_list("code", "name", "name_en"))
     codes = [code for code, _name, _en in dimensions]
     ids = months.employee_ids
+    step("reading")
     levels = unit_current_levels(user, unit, codes, as_of=period.end)
+    step("reading")
     level = np.full((len(ids), len(codes)), np.nan)
     if levels.employee_ids:
         found = np.asarray(levels.employee_ids, dtype=np.int64)
@@ -192,7 +196,7 @@ def compute_diagnosis(user, unit: OrgUnit, period: Period, progress=None) -> Com
     step("computing")
     try:
         result = diagnose(months.total, months.big_deals, months.employed, level, codes,
-                          tenure=tenure, requirement=requirement)
+                          tenure=tenure, requirement=requirement, tick=lambda: step("computing"))
     except AnalyticsInputError as bad:
         raise DiagnosisError(f"无法计算诊断：{bad}", f"The diagnosis cannot be computed: {bad}") from None
     names = {code: (name, name_en) for code, name, name_en in dimensions}
