@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, FloatField, Max, Q, Sum, Value, When
 from django.db.models.functions import Cast
 from numpy.typing import NDArray
@@ -109,10 +109,21 @@ def unit_months(unit: OrgUnit, first: date, last: date, *, threshold: Decimal | 
     except EmptyResultSet:  # no position asked
         sql = None
     if sql is not None:
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The planner guesses a tenth of the groups and hashes them in 4 MB, spilling
+                # to disk and sorting again (8 s for 2.4 million); aggregating as the
+                # (employee, month) index is scanned, in one process, takes half as long.
+                cursor.execute("SET LOCAL enable_hashagg = off")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                cursor.execute("SET LOCAL jit = off")
             cursor.execute(sql, params)
             while batch := cursor.fetchmany(READ_CHUNK):
                 parts.append(np.array(batch, dtype=np.float64))
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_hashagg TO DEFAULT")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
+                cursor.execute("SET LOCAL jit TO DEFAULT")
     found = np.concatenate(parts)
     if len(found):
         row_at = np.searchsorted(ids, found[:, 0].astype(np.int64))
