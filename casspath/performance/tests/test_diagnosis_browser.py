@@ -22,8 +22,18 @@ def _watch(page) -> list[str]:
     return problems
 
 
+def _wait_until(page, expression: str, seconds: float = 15) -> None:
+    """Poll `expression` through page.evaluate. Not wait_for_function: it can evaluate its
+    predicate with eval inside the page, which the site's script-src 'self' refuses."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {seconds} s: {expression}")
+
+
 def _charts_drawn(page) -> None:
-    page.wait_for_function(DRAWN)
+    _wait_until(page, DRAWN)
     sizes = page.evaluate("Array.from(document.querySelectorAll('[data-chart] canvas'))"
                           ".map(c => [c.getBoundingClientRect().width, c.getBoundingClientRect().height])")
     assert len(sizes) == CHARTS and all(w > 100 and h > 100 for w, h in sizes), sizes
@@ -52,7 +62,7 @@ def test_it_draws_every_chart_on_a_desktop_and_resizes_them(live_server, page, w
     _charts_drawn(page)
     wide = page.evaluate(TREND_WIDTH)
     page.set_viewport_size({"width": 800, "height": 900})
-    page.wait_for_function(f"{TREND_WIDTH} < 800")
+    _wait_until(page, f"{TREND_WIDTH} < 800")
     narrow = page.evaluate(TREND_WIDTH)
     assert narrow < wide
     assert not problems, problems
