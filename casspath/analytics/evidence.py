@@ -97,22 +97,11 @@ def current_levels(
     (employees, dimensions)); level: float 1–5; day: int day numbers (`date.toordinal()`);
     source: the source code of each record (a key of `source_weights`); as_of: the day asked.
     """
-    rows, cols = shape
-    e = np.asarray(employee, dtype=np.int64)
-    d = np.asarray(dimension, dtype=np.int64)
-    x = np.asarray(level, dtype=np.float64)
-    t = np.asarray(day, dtype=np.int64)
     src = np.asarray(source)
-    n = e.shape[0] if e.ndim == 1 else -1
-    if rows < 0 or cols < 0 or any(a.ndim != 1 or a.shape[0] != n for a in (e, d, x, t, src)):
+    n = src.shape[0] if src.ndim == 1 else -1
+    if n < 0 or np.ndim(employee) != 1 or np.shape(employee)[0] != n:
         raise AnalyticsInputError("employee, dimension, level, day and source must be 1-d arrays "
                                   "of one length")
-    if not half_life_days > 0 or not confidence_k > 0:
-        raise AnalyticsInputError("the half-life and k must be positive")
-    if n and (e.min() < 0 or e.max() >= rows or d.min() < 0 or d.max() >= cols):
-        raise AnalyticsInputError(f"employee or dimension index outside the shape {shape}")
-    if np.any(~np.isfinite(x)) or np.any((x < MIN_LEVEL) | (x > MAX_LEVEL)):
-        raise AnalyticsInputError("levels must lie in [1, 5]")
     if any(not w >= 0 for w in source_weights.values()):
         raise AnalyticsInputError("source weights must be ≥ 0")
     # One comparison per known source (a handful): no sort of n strings.
@@ -125,6 +114,40 @@ def current_levels(
     if not covered.all():
         unknown = sorted({str(code) for code in src[~covered]})
         raise AnalyticsInputError(f"no weight for source(s) {unknown}")
+    return current_levels_weighted(employee, dimension, level, day, s, shape=shape, as_of=as_of,
+                                   half_life_days=half_life_days, confidence_k=confidence_k)
+
+
+def current_levels_weighted(
+    employee: ArrayLike,
+    dimension: ArrayLike,
+    level: ArrayLike,
+    day: ArrayLike,
+    source_weight: ArrayLike,
+    *,
+    shape: tuple[int, int],
+    as_of: int,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
+    confidence_k: float = DEFAULT_CONFIDENCE_K,
+) -> CurrentLevels:
+    """`current_levels` with each record's source weight s_i already looked up (a reader
+    that maps sources to weights itself, without an array of n strings). The arrays are
+    checked as `current_levels` checks them."""
+    rows, cols = shape
+    e, d, t = (np.asarray(a, dtype=np.int64) for a in (employee, dimension, day))
+    x, s = np.asarray(level, dtype=np.float64), np.asarray(source_weight, dtype=np.float64)
+    n = e.shape[0] if e.ndim == 1 else -1
+    if rows < 0 or cols < 0 or any(a.ndim != 1 or a.shape[0] != n for a in (e, d, x, t, s)):
+        raise AnalyticsInputError("employee, dimension, level, day and weight must be 1-d arrays "
+                                  "of one length")
+    if not half_life_days > 0 or not confidence_k > 0:
+        raise AnalyticsInputError("the half-life and k must be positive")
+    if n and (e.min() < 0 or e.max() >= rows or d.min() < 0 or d.max() >= cols):
+        raise AnalyticsInputError(f"employee or dimension index outside the shape {shape}")
+    if np.any(~np.isfinite(x)) or np.any((x < MIN_LEVEL) | (x > MAX_LEVEL)):
+        raise AnalyticsInputError("levels must lie in [1, 5]")
+    if np.any(~(s >= 0)) or np.any(~np.isfinite(s)):
+        raise AnalyticsInputError("source weights must be finite and ≥ 0")
     age = (as_of - t).astype(np.float64)
     w = s * np.exp2(-age / half_life_days)
     w[age < 0] = 0.0  # not yet known on the day asked

@@ -1,0 +1,61 @@
+"""core/columns.py, the one reader of many rows of numbers: a query's columns as numpy
+arrays, the same on both databases (PostgreSQL's binary COPY stream, SQLite's batches)."""
+
+import numpy as np
+import pytest
+
+from casspath.core import columns
+
+# Rows made by the database itself, so that the test needs no table: n, n / 4, −n, 2^40 + n.
+SERIES = {
+    "postgresql": "SELECT n, n / 4.0, -n, 1099511627776 + n FROM generate_series(1, %s) AS s(n)",
+    "sqlite": ("WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < %s) "
+               "SELECT n, n / 4.0, -n, 1099511627776 + n FROM s WHERE n > 0"),
+}
+TYPES = [np.int64, np.float64, np.int32, np.int64]
+
+
+def _series(rows: int) -> list[np.ndarray]:
+    from django.db import connection
+
+    return columns.read_columns(SERIES[connection.vendor], [rows], TYPES)
+
+
+@pytest.mark.django_db
+def test_it_reads_each_column_as_an_array_of_its_type():
+    n, quarter, negative, large = _series(5)
+    assert [a.dtype for a in (n, quarter, negative, large)] == [np.dtype(t) for t in TYPES]
+    assert n.tolist() == [1, 2, 3, 4, 5]
+    assert quarter.tolist() == [0.25, 0.5, 0.75, 1.0, 1.25]
+    assert negative.tolist() == [-1, -2, -3, -4, -5]
+    assert large.tolist() == [2**40 + i for i in range(1, 6)]
+
+
+@pytest.mark.django_db
+def test_it_reads_no_rows_as_empty_arrays():
+    assert [a.tolist() for a in _series(0)] == [[], [], [], []]
+
+
+@pytest.mark.django_db
+def test_it_reads_a_stream_longer_than_its_block_whole(monkeypatch):
+    # Blocks of a few rows' bytes: rows cut across the driver's chunks are joined again.
+    monkeypatch.setattr(columns, "BLOCK_BYTES", 100)
+    monkeypatch.setattr(columns, "FETCH_BATCH", 7)
+    n, quarter, negative, large = _series(10_000)
+    assert n.tolist() == list(range(1, 10_001))
+    assert np.array_equal(quarter, np.arange(1, 10_001) / 4)
+    assert np.array_equal(negative, -np.arange(1, 10_001))
+    assert np.array_equal(large, 2**40 + np.arange(1, 10_001))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sql", [
+    "SELECT 1, NULL", "SELECT 1, 2.5 UNION ALL SELECT 2, NULL UNION ALL SELECT 3, 4.5"])
+def test_it_refuses_a_null_rather_than_reading_a_number(sql):
+    with pytest.raises(ValueError, match="NULL"):
+        columns.read_columns(sql, [], [np.int64, np.float64])
+
+
+def test_it_refuses_a_type_it_cannot_read():
+    with pytest.raises(ValueError, match="int64, int32 and float64"):
+        columns.read_columns("SELECT 'a'", [], [np.str_])
