@@ -59,3 +59,15 @@ def test_it_refuses_a_null_rather_than_reading_a_number(sql):
 def test_it_refuses_a_type_it_cannot_read():
     with pytest.raises(ValueError, match="int64, int32 and float64"):
         columns.read_columns("SELECT 'a'", [], [np.str_])
+
+
+@pytest.mark.django_db
+def test_it_reads_rows_sharing_their_first_column_every_one():
+    # PostgreSQL packs the rows of one first-column value together: 7 packs of ~143 rows
+    # (%% is the modulo escaped from the parameter style, as Django writes it).
+    from django.db import connection
+
+    sql = SERIES[connection.vendor].replace("SELECT n, n / 4.0", "SELECT n %% 7, n / 4.0")
+    key, quarter, negative, _large = columns.read_columns(sql, [1000], TYPES)
+    assert sorted(zip((-negative).tolist(), key.tolist(), quarter.tolist(), strict=True)) == [
+        (n, n % 7, n / 4) for n in range(1, 1001)]
