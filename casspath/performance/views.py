@@ -271,6 +271,14 @@ def _snapshot_label(user, snapshot) -> str:
             f"#{snapshot.pk} ({timezone.localtime(snapshot.created_at):%Y-%m-%d})")
 
 
+def _different_models(a: dict, b: dict) -> tuple[dict, dict] | None:
+    """The two models when the diagnoses were measured against different ones (or versions):
+    their gaps then stand on different levels, which the page says."""
+    model_a, model_b = a.get("model") or {}, b.get("model") or {}
+    same = (model_a.get("family"), model_a.get("version")) == (model_b.get("family"), model_b.get("version"))
+    return None if same else (model_a, model_b)
+
+
 @login_required
 @require_GET
 def compare(request):
@@ -291,6 +299,7 @@ def compare(request):
             "figures": display.compared_figures(a.figures or {}, b.figures or {}),
             "tiers": display.compared_tiers(a.figures or {}, b.figures or {}),
             "selected": (a.pk, b.pk),
+            "models": _different_models(a.figures or {}, b.figures or {}),
         })
     elif len(choices) >= 2:
         context["selected"] = (choices[1].pk, choices[0].pk)

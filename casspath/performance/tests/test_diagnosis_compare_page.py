@@ -139,3 +139,16 @@ def test_it_says_which_id_is_not_a_diagnosis_number_in_both_languages(client, wo
         assert page.status_code == 200 and "figures" not in page.context
         text = page.content.decode()
         assert "诊断 B" in text and "须为诊断编号" in text and "must be a diagnosis number" in text, query
+
+
+def test_it_warns_when_the_two_were_measured_against_different_models(client, world, two):
+    early, late = two
+    query = {"a": early.pk, "b": late.pk}
+    log_in(client, world.city_admin_a)
+    assert "不同的能力模型" not in client.get(URL, query).content.decode()  # the same model: no caution
+    _set(late, lambda f: f["model"].update(version=2))
+    DiagnosisSnapshot.objects.filter(pk=late.pk).update(model_version=2)
+    chinese = client.get(URL, query).content.decode()
+    assert "不同的能力模型" in chinese and "第 1 版" in chinese and "第 2 版" in chinese
+    english = _english(client, world.city_admin_a).get(URL, query).content.decode()
+    assert "different competency models" in english
