@@ -61,7 +61,8 @@ class CompareForm(forms.Form):
     b = forms.IntegerField(min_value=1, error_messages=_id_errors("B"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("a") is not None and data.get("a") == data.get("b"):
             raise ValidationError(BilingualError(
                 "请选择两个不同的诊断进行对比。", "Choose two different diagnoses to compare.").both())

@@ -122,7 +122,7 @@ def test_it_offers_to_print_the_pdf_again_when_its_kept_file_is_gone(client, wor
     client.post(_url(snapshot, "/prepare/"))  # the tests' worker prints it at once
     kept = DiagnosisReport.objects.get()
     assert kept.status == "succeeded" and client.get(_url(snapshot)).status_code == 200
-    kept.file.storage.delete(kept.file.name)
+    kept.file.storage.delete(str(kept.file.name))
     lost = client.get(_url(snapshot))
     assert lost.status_code == 302 and lost["Location"].endswith(f"/performance/diagnoses/{snapshot.pk}/#pdf")
     kept.refresh_from_db()

@@ -140,7 +140,7 @@ def test_it_prints_the_pdf_again_when_its_kept_file_is_gone(client, world, diagn
     api = ApiCaller(client, world.city_admin_a)
     assert api.get(f"/performance/diagnoses/{pk}/report?format=pdf").status_code == 200  # printed at once
     kept = DiagnosisReport.objects.get()
-    kept.file.storage.delete(kept.file.name)
+    kept.file.storage.delete(str(kept.file.name))
     again = api.get(f"/performance/diagnoses/{pk}/report?format=pdf")
     assert again.status_code == 202 and again.json()["id"] != kept.pk
     kept.refresh_from_db()
