@@ -262,6 +262,7 @@ def member_page(request, snapshot_id: int, employee_no: str):
         "unit_label": _unit_label(user, snapshot.org_unit), "tier": tier_view,
         "tier_name": display.tier_name(member.tier), "profile": profile, "view": view,
         "charts": view.charts, "period_end": period.end,
+        "records_changed": display.records_changed(view, member.period_output),
         "small_unit": display.unit_caution(display.small_sample(snapshot.figures)),
     })
 
