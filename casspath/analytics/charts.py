@@ -4,6 +4,7 @@ Values are plain numbers here; the page's script (static/casspath.js) shows the 
 bars and in tooltips with thousands separators (12,345), as the cards print them."""
 
 from collections.abc import Sequence
+from html import escape
 
 # A bar chart with more categories shows its values in the tooltip only.
 VALUES_ON_BARS_UP_TO = 12
@@ -199,9 +200,9 @@ def heatmap_chart(columns: Sequence[str], rows: Sequence[str], values: Sequence[
         shown = f"{value:.{places}f}"
         colour = text_colour(scale_colour(float(value), low, high))
         # Strings, not functions: JSON carries them, and ECharts prints a template without
-        # placeholders as it is.
+        # placeholders as it is. The tooltip is HTML (below): names typed by users escaped.
         return {"value": [c, y, value], "label": {"formatter": shown, "color": colour},
-                "tooltip": {"formatter": f"{columns[c]} · {rows[r]}: {shown}"}}
+                "tooltip": {"formatter": f"{escape(columns[c])} · {escape(rows[r])}: {shown}"}}
 
     return {
         # In HTML, unlike the other charts (static/casspath.js): its cells' formatters are plain

@@ -145,14 +145,29 @@ def do_export_diagnosis(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -
         if ready is None:
             raise ReportNotReady("PDF 报告尚未生成，请先准备。",
                                  "The PDF report has not been printed yet: prepare it first.")
-        with ready.file.open("rb") as stored:
-            data = stored.read()
+        data = _kept_file(ready)
     else:
         data = report.render(snapshot.figures, fmt, report.about_snapshot(snapshot))
     audit.record(acting_user, PerformanceVerb.EXPORT_DIAGNOSIS, snapshot,
                  summary=f"{snapshot.org_unit.code} {snapshot.first_month:%Y-%m}..{snapshot.last_month:%Y-%m}"
                          f" .{fmt}", unit=snapshot.org_unit)
     return data
+
+
+def _kept_file(ready: DiagnosisReport) -> bytes:
+    """The bytes of a printed report; when its file is gone, the report is failed (retry
+    offered, so the next request prints it again) and ReportNotReady raised."""
+    try:
+        with ready.file.open("rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        logger.warning("diagnosis report %s: its file %s is gone", ready.pk, ready.file.name)
+    jobs.fail(ready, BilingualError(
+        "此前生成的 PDF 文件已不在存储中，需要重新生成。",
+        "The PDF file printed earlier is no longer in storage: it must be printed again."),
+        retryable=True, held=False)
+    raise ReportNotReady("PDF 报告需要重新生成，请重新准备。",
+                         "The PDF report must be printed again: prepare it again.")
 
 
 def latest_report(snapshot: DiagnosisSnapshot, fmt: str) -> DiagnosisReport | None:

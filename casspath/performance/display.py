@@ -366,5 +366,12 @@ def member_view(figures: dict, tier: str, profile) -> MemberView:
     return MemberView(rows, _finite(with_big), _finite(without_big), dimensions, options)
 
 
+def records_changed(view: MemberView, stored_output: float) -> bool:
+    """Whether his records were re-imported since the diagnosis: the months the page reads
+    today no longer give the period output his tier was cut by (to the cent)."""
+    now = view.period_output_excluding
+    return now is None or abs(now - stored_output) >= 0.005
+
+
 def _finite(value: float) -> float | None:
     return None if math.isnan(value) else float(value)

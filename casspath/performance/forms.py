@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from casspath.core.errors import BilingualError
 from casspath.org.forms import BootstrapMixin, UnitPickerField
 from casspath.org.scopes import Perm
 from casspath.performance.diagnosis import DiagnosisError, parse_period
@@ -45,8 +46,24 @@ class DiagnosisForm(BootstrapMixin, forms.Form):
         return data
 
 
+def _id_errors(which: str) -> dict[str, str]:
+    """A hand-edited address (?a=abc, ?b=-1, b missing): which one is wrong, in both languages."""
+    message = BilingualError(
+        f"诊断 {which} 须为诊断编号（正整数）。",
+        f"Diagnosis {which} must be a diagnosis number (a positive whole number).").both()
+    return {"required": message, "invalid": message, "min_value": message}
+
+
 class CompareForm(forms.Form):
     """Two stored diagnoses by id (each then loaded through access.py)."""
 
-    a = forms.IntegerField(min_value=1)
-    b = forms.IntegerField(min_value=1)
+    a = forms.IntegerField(min_value=1, error_messages=_id_errors("A"))
+    b = forms.IntegerField(min_value=1, error_messages=_id_errors("B"))
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        if data.get("a") is not None and data.get("a") == data.get("b"):
+            raise ValidationError(BilingualError(
+                "请选择两个不同的诊断进行对比。", "Choose two different diagnoses to compare.").both())
+        return data

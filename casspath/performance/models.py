@@ -133,6 +133,9 @@ class DiagnosisReport(Job):
     asking twice queues once; a failed one stays as history beside the retry."""
 
     job_task = "casspath.performance.tasks.render_report"
+    # A printed report whose kept file is gone (storage wiped or restored without it) fails,
+    # so that the next request prints it again rather than answer with a file it cannot read.
+    TRANSITIONS = {**Job.TRANSITIONS, JobStatus.SUCCEEDED: frozenset({JobStatus.FAILED})}
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"

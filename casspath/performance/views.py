@@ -262,6 +262,7 @@ def member_page(request, snapshot_id: int, employee_no: str):
         "unit_label": _unit_label(user, snapshot.org_unit), "tier": tier_view,
         "tier_name": display.tier_name(member.tier), "profile": profile, "view": view,
         "charts": view.charts, "period_end": period.end,
+        "records_changed": display.records_changed(view, member.period_output),
         "small_unit": display.unit_caution(display.small_sample(snapshot.figures)),
     })
 
@@ -269,6 +270,14 @@ def member_page(request, snapshot_id: int, employee_no: str):
 def _snapshot_label(user, snapshot) -> str:
     return (f"{snapshot.org_unit.name} · {snapshot.first_month:%Y-%m}–{snapshot.last_month:%Y-%m} · "
             f"#{snapshot.pk} ({timezone.localtime(snapshot.created_at):%Y-%m-%d})")
+
+
+def _different_models(a: dict, b: dict) -> tuple[dict, dict] | None:
+    """The two models when the diagnoses were measured against different ones (or versions):
+    their gaps then stand on different levels, which the page says."""
+    model_a, model_b = a.get("model") or {}, b.get("model") or {}
+    same = (model_a.get("family"), model_a.get("version")) == (model_b.get("family"), model_b.get("version"))
+    return None if same else (model_a, model_b)
 
 
 @login_required
@@ -291,6 +300,7 @@ def compare(request):
             "figures": display.compared_figures(a.figures or {}, b.figures or {}),
             "tiers": display.compared_tiers(a.figures or {}, b.figures or {}),
             "selected": (a.pk, b.pk),
+            "models": _different_models(a.figures or {}, b.figures or {}),
         })
     elif len(choices) >= 2:
         context["selected"] = (choices[1].pk, choices[0].pk)

@@ -75,3 +75,14 @@ def test_it_refuses_an_output_it_cannot_write(world, diagnosable, tmp_path):
         call_command("diagnose", "--org", "GZ", "--out", str(tmp_path / "d.docx"))
     assert "输出文件须为" in str(refused.value)
     assert not DiagnosisSnapshot.objects.exists()
+
+
+def test_it_says_the_same_of_a_unit_outside_the_actors_scope_as_of_one_that_does_not_exist(world, diagnosable,
+                                                                                          tmp_path):
+    said = []
+    for code in ("NOPE", "GZ"):  # szadmin's scope is city B: GZ exists, but not for him
+        with pytest.raises(CommandError) as refused:
+            call_command("diagnose", "--org", code, "--as", "szadmin", "--out", str(tmp_path / "d.json"),
+                         stdout=io.StringIO())
+        said.append(str(refused.value).replace(code, "CODE"))
+    assert said[0] == said[1]

@@ -120,3 +120,35 @@ def test_it_says_what_a_change_of_gap_does_not_show_in_both_languages(client, wo
     english = _english(client, world.city_admin_a).get(URL, query).content.decode()
     assert "caught up" not in english
     assert "not why" in english and "chance" in english
+
+
+def test_it_refuses_to_compare_a_diagnosis_with_itself_and_says_so(client, world, two):
+    early, _late = two
+    page = log_in(client, world.city_admin_a).get(URL, {"a": early.pk, "b": early.pk})
+    assert page.status_code == 200 and "figures" not in page.context
+    text = page.content.decode()
+    assert "请选择两个不同的诊断" in text and "Choose two different diagnoses" in text
+
+
+def test_it_says_which_id_is_not_a_diagnosis_number_in_both_languages(client, world, two):
+    early, _late = two
+    log_in(client, world.city_admin_a)
+    for query in ({"a": early.pk, "b": "abc"}, {"a": early.pk, "b": "-1"}, {"a": early.pk, "b": "1.5"},
+                  {"a": early.pk}):
+        page = client.get(URL, query)
+        assert page.status_code == 200 and "figures" not in page.context
+        text = page.content.decode()
+        assert "诊断 B" in text and "须为诊断编号" in text and "must be a diagnosis number" in text, query
+
+
+def test_it_warns_when_the_two_were_measured_against_different_models(client, world, two):
+    early, late = two
+    query = {"a": early.pk, "b": late.pk}
+    log_in(client, world.city_admin_a)
+    assert "不同的能力模型" not in client.get(URL, query).content.decode()  # the same model: no caution
+    _set(late, lambda f: f["model"].update(version=2))
+    DiagnosisSnapshot.objects.filter(pk=late.pk).update(model_version=2)
+    chinese = client.get(URL, query).content.decode()
+    assert "不同的能力模型" in chinese and "第 1 版" in chinese and "第 2 版" in chinese
+    english = _english(client, world.city_admin_a).get(URL, query).content.decode()
+    assert "different competency models" in english

@@ -109,3 +109,26 @@ def test_it_refuses_a_diagnosis_that_has_not_succeeded(client, world, diagnosabl
     queued = do_queue_diagnosis(world.city_a, parse_period(world.city_a, "2026-01", "2026-05"),
                                 acting_user=world.city_admin_a)
     assert log_in(client, world.city_admin_a).get(_url(queued, "E0001")).status_code == 404
+
+
+def test_it_says_a_member_has_left_since_the_diagnosis(client, world, snapshot):
+    log_in(client, world.city_admin_a)
+    assert 'id="member-left"' not in client.get(_url(snapshot, "E0300")).content.decode()
+    Employee.objects.filter(employee_no="E0300").update(status=Employee.Status.LEFT)
+    page = client.get(_url(snapshot, "E0300"))
+    assert page.status_code == 200  # still a member of that diagnosis, as its figures say
+    text = page.content.decode()
+    assert 'id="member-left"' in text and "离职" in text
+
+
+def test_it_says_when_his_records_changed_since_the_diagnosis(client, world, snapshot):
+    # The months below are read from today's records; his tier from the stored diagnosis.
+    log_in(client, world.city_admin_a)
+    assert 'id="member-records-changed"' not in client.get(_url(snapshot, "E0300")).content.decode()
+    run_performance([["工号", "月份", "贡献"], ["E0300", "2026-05", "-90000"]])  # re-imported since
+    page = client.get(_url(snapshot, "E0300"))
+    text = page.content.decode()
+    assert 'id="member-records-changed"' in text and "诊断之后" in text
+    member = DiagnosisMember.objects.get(snapshot=snapshot, employee__employee_no="E0300")
+    assert member.period_output == pytest.approx(300)  # (300 + 0 + 600) / 3 months, as stored
+    assert "300" in text[text.index('id="member-records-changed"'):][:400]

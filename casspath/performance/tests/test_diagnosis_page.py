@@ -165,3 +165,15 @@ def test_it_words_the_findings_surely_and_cautions_nothing_when_enough_are_count
     assert 'id="small-sample"' not in text and "tier-caution" not in text
     low = next(tier for tier in snapshot.figures["tiers"] if tier["tier"] == "low")
     assert "主要卡在" in low["finding"]["zh"] and "可能" not in low["finding"]["zh"]
+
+
+def test_it_prints_a_dimensions_name_in_the_heat_maps_tooltips_as_text_not_markup(client, world, diagnosable):
+    # The heat map's tooltips are HTML (ECharts' renderMode "html"): a name typed in the model
+    # editor ("<img …>") must arrive there as text, not as an element of every viewer's page.
+    diagnosable.dimensions.filter(code="D01").update(name='<img src="x">客户')
+    snapshot = _diagnosis(world)
+    page = log_in(client, world.city_admin_a).get(f"/performance/diagnoses/{snapshot.pk}/")
+    tooltips = [cell["tooltip"]["formatter"] for cell in _chart(page, "heatmap-chart")["series"][0]["data"]
+                if isinstance(cell, dict)]
+    d01 = [text for text in tooltips if "D01" in text]
+    assert d01 and all("<img" not in text and '&lt;img src=&quot;x&quot;&gt;客户' in text for text in d01)

@@ -114,3 +114,20 @@ def test_it_refuses_another_citys_admin_a_team_lead_and_a_manager(client, world,
     assert not DiagnosisReport.objects.exists()
     assert not AuditEvent.objects.filter(verb__in=[PerformanceVerb.QUEUE_REPORT,
                                                    PerformanceVerb.EXPORT_DIAGNOSIS]).exists()
+
+
+def test_it_offers_to_print_the_pdf_again_when_its_kept_file_is_gone(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    log_in(client, world.consultant_a)
+    client.post(_url(snapshot, "/prepare/"))  # the tests' worker prints it at once
+    kept = DiagnosisReport.objects.get()
+    assert kept.status == "succeeded" and client.get(_url(snapshot)).status_code == 200
+    kept.file.storage.delete(str(kept.file.name))
+    lost = client.get(_url(snapshot))
+    assert lost.status_code == 302 and lost["Location"].endswith(f"/performance/diagnoses/{snapshot.pk}/#pdf")
+    kept.refresh_from_db()
+    assert kept.status == "failed" and kept.retryable
+    page = client.get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    assert "PDF 文件已不在" in page and _url(snapshot, "/prepare/") in page
+    client.post(_url(snapshot, "/prepare/"))
+    assert client.get(_url(snapshot)).status_code == 200

@@ -131,3 +131,21 @@ def test_it_audits_each_download_and_names_who_ran_the_diagnosis_in_the_report(c
     assert "广州管理员" in text  # who ran it by name, on the title page
     exports = AuditEvent.objects.filter(verb="export.diagnosis", object_id=str(pk))
     assert list(exports.values_list("actor_label", flat=True)) == [world.consultant_a.username]
+
+
+def test_it_prints_the_pdf_again_when_its_kept_file_is_gone(client, world, diagnosable):
+    # The storage wiped or restored without it, or a worker on another machine's disk: the
+    # kept report must not answer 500 for ever, nor its POST return the lost one.
+    pk = _diagnosis(client, world.city_admin_a)
+    api = ApiCaller(client, world.city_admin_a)
+    assert api.get(f"/performance/diagnoses/{pk}/report?format=pdf").status_code == 200  # printed at once
+    kept = DiagnosisReport.objects.get()
+    kept.file.storage.delete(str(kept.file.name))
+    again = api.get(f"/performance/diagnoses/{pk}/report?format=pdf")
+    assert again.status_code == 202 and again.json()["id"] != kept.pk
+    kept.refresh_from_db()
+    assert kept.status == "failed" and kept.retryable and "文件" in kept.error_zh and "file" in kept.error_en
+    answer = api.get(f"/performance/diagnoses/{pk}/report?format=pdf")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert list(DiagnosisReport.objects.order_by("pk").values_list("status", flat=True)) == ["failed",
+                                                                                           "succeeded"]

@@ -58,8 +58,11 @@ class Command(BaseCommand):
     def _unit(self, code: str | None, actor) -> OrgUnit:
         if code:
             unit = OrgUnit.objects.filter(code=unit_code_key(code)).first()
-            if unit is None:
-                raise CommandError(f"没有这个单位 / no such unit: {code}")
+            # One answer for absent and out of scope, as on the pages: --as tells nothing of
+            # the units beyond the actor's scope.
+            if unit is None or not scopes.unit_in_scope(actor, Perm.SEE_REPORTS, unit):
+                raise CommandError(f"没有这个单位，或无权查看其报表 / "
+                                   f"no such unit, or one whose reports you may not see: {code}")
         else:
             tops = list(OrgUnit.objects.filter(parent__isnull=True)[:2])
             if len(tops) != 1:
