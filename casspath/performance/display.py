@@ -140,6 +140,26 @@ def _marked(row: dict) -> bool:
     return row.get("q") is not None and row["q"] < Q_MARKED_BELOW
 
 
+def histogram_note(histogram: dict | None) -> str:
+    """What the histogram shows and what it leaves out, in the words of both the page and the
+    report (report/document.py): its bars' width, its top edge (the 95th percentile rounded
+    up to a multiple of that width, analytics.distribution.nice_edges) and who lies beyond."""
+    edges = (histogram or {}).get("edges") or []
+    if len(edges) < 2 or any(edge is None for edge in edges):
+        return ""
+    step = edges[1] - edges[0]
+    text = _("Monthly output per manager over the period, excluding big deals, in bars of %(step)s yuan up "
+             "to %(top)s yuan, the 95th percentile rounded up: the %(above)s above it are counted apart, so "
+             "that a few big sellers do not squeeze everyone into the first bar.") % {
+        "step": charts.edge_label(step, step), "top": charts.edge_label(edges[-1], step),
+        "above": f"{int((histogram or {}).get('above') or 0):,}"}
+    below = int((histogram or {}).get("below") or 0)
+    if below:
+        text += " " + _("The %(below)s below %(bottom)s yuan are counted apart too.") % {
+            "below": f"{below:,}", "bottom": charts.edge_label(edges[0], step)}
+    return text
+
+
 def chart_options(figures: dict) -> dict[str, dict]:
     """The page's charts, by the id of the JSON each is embedded as."""
     options: dict[str, dict] = {}

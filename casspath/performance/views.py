@@ -105,6 +105,7 @@ def _diagnosis_context(user, snapshot) -> dict:
             "figures": figures,
             "cards": display.key_figures(figures),
             "charts": display.chart_options(figures),
+            "histogram_note": display.histogram_note(figures.get("histogram")),
             "tiers": display.tiers(figures),
             "small_unit": display.unit_caution(display.small_sample(figures)),
             "correlations": display.correlations(figures),

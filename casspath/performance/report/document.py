@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from casspath.performance.display import histogram_note
 from casspath.performance.report.names import tier_name
 
 DASH = "—"
@@ -97,7 +98,7 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
         "buckets": [{"range": _range(b.get("lower"), b.get("upper")), "count": _count(b.get("count")),
                      "share": _share(b.get("share"))} for b in distribution.get("buckets", [])
                     if b.get("lower") is not None or b.get("count")],
-        "histogram_outside": _outside(figures.get("histogram") or {}),
+        "histogram_note": histogram_note(figures.get("histogram")),
         "charts": drawn,
         "tiers": [_tier(tier, dimension, zh) for tier in figures.get("tiers", [])],
         "correlations": [_correlation(row, dimension) for row in figures.get("correlations", [])],
@@ -150,14 +151,6 @@ def _regression(regression: dict | None, dimension) -> dict | None:
     return {"n": _count(regression.get("n")), "r_squared": _fixed(regression.get("r_squared"), 3),
             "cov_type": regression.get("cov_type") or DASH, "outcome": regression.get("outcome") or "",
             "terms": terms, "dropped": dropped}
-
-
-def _outside(histogram: dict) -> str:
-    below, above = histogram.get("below") or 0, histogram.get("above") or 0
-    if not (below or above):
-        return ""
-    return _("Outside the chart: %(below)s below its first bar, %(above)s above its last (the top 5%%).") % {
-        "below": below, "above": above}
 
 
 def _finite(value) -> bool:

@@ -59,6 +59,22 @@ def test_it_shows_the_figures_and_embeds_each_chart(client, world, diagnosable):
     assert terms[0] == "（常数项）" and "D01 目标客户寻找" in terms and 'id="regression"' in text
 
 
+def test_it_labels_the_histogram_by_round_edges_and_says_who_lies_beyond(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    page = log_in(client, world.city_admin_a).get(f"/performance/diagnoses/{snapshot.pk}/",
+                                                  headers={"accept-language": "zh-hans"})
+    histogram = snapshot.figures["histogram"]
+    edges = histogram["edges"]
+    step = edges[1] - edges[0]
+    assert edges[0] == 0 and all(edge % step == 0 for edge in edges)  # multiples of a round step
+    assert step in {m * 10 ** k for m in (1, 2, 5) for k in range(-2, 6)}
+    labels = _chart(page, "histogram-chart")["xAxis"]["data"]
+    assert labels[0] == f"0–{step:,.0f}" and labels[-1] == f"{edges[-2]:,.0f}–{edges[-1]:,.0f}"
+    note = page.context["histogram_note"]
+    assert f"每根柱 {step:,.0f} 元，画到 {edges[-1]:,.0f} 元" in note
+    assert f"高于它的 {histogram['above']} 人另计" in note and escape(note) in page.content.decode()
+
+
 def test_it_gives_the_findings_and_notes_in_the_pages_language(client, world, diagnosable):
     snapshot = _diagnosis(world)
     log_in(client, world.city_admin_a)
