@@ -99,7 +99,12 @@ def diagnoses(request):
 
 def _diagnosis_context(user, snapshot) -> dict:
     figures = snapshot.figures
-    context = {"snapshot": snapshot, "job": snapshot, "unit_label": _unit_label(user, snapshot.org_unit)}
+    about = report.about_snapshot(snapshot)
+    context = {"snapshot": snapshot, "job": snapshot, "unit_label": _unit_label(user, snapshot.org_unit),
+               # The report's title page gives the same (display.header_facts).
+               "facts": display.header_facts(figures or display.heading_of(snapshot),
+                                             created_at=about.created_at, snapshot_id=about.snapshot_id,
+                                             run_by=about.run_by)}
     if snapshot.status == SUCCEEDED and figures:
         context.update({
             "figures": figures,

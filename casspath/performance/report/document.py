@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from casspath.performance.display import histogram_note
+from casspath.performance.display import header_facts, histogram_note, regression_summary
 from casspath.performance.report.names import tier_name
 
 DASH = "—"
@@ -69,7 +69,6 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
 
     per_head = figures.get("output_per_head") or {}
     distribution = figures.get("distribution") or {}
-    created = timezone.localtime(about.created_at) if about.created_at else None
     from casspath.performance.report import charts  # matplotlib: a second's load, paid when a report is asked
 
     drawn = {name: _data_uri(svg) for name, svg in charts.draw(figures, chart_text).items()}
@@ -78,9 +77,10 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
         "unit": figures.get("unit") or {},
         "period": figures.get("period") or {},
         "model": figures.get("model") or {},
-        # A person's name; empty for a command-line run (no actor label in a client's report).
-        "run_by": about.run_by,
-        "created": f"{created:%Y-%m-%d %H:%M}" if created else DASH,
+        # The page's heading gives the same facts (display.header_facts). Who ran it is a
+        # person's name; nobody for a command-line run (no actor label in a client's report).
+        "facts": header_facts(figures, created_at=about.created_at, snapshot_id=about.snapshot_id,
+                              run_by=about.run_by),
         "printed": f"{timezone.localdate():%Y-%m-%d}",
         "snapshot_id": about.snapshot_id,
         "ci_header": _("95% CI"),  # not in the template: its {% translate %} would double the %
@@ -148,9 +148,7 @@ def _regression(regression: dict | None, dimension) -> dict | None:
              for term in regression.get("terms", [])]
     dropped = [f"{dimension(d['dimension'])}（{reasons.get(d.get('reason', ''), d.get('reason', ''))}）"
                for d in regression.get("dropped", [])]
-    return {"n": _count(regression.get("n")), "r_squared": _fixed(regression.get("r_squared"), 3),
-            "cov_type": regression.get("cov_type") or DASH, "outcome": regression.get("outcome") or "",
-            "terms": terms, "dropped": dropped}
+    return {"summary": regression_summary(regression), "terms": terms, "dropped": dropped}
 
 
 def _finite(value) -> bool:
