@@ -5,6 +5,7 @@ The figures and the job's success are written in one transaction (`jobs.hold`): 
 killed while computing leaves a job the sweeper requeues, never half a snapshot."""
 
 import logging
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -20,7 +21,7 @@ from casspath.org.scopes import Perm, ScopeRefused, require_scope
 from casspath.performance import report
 from casspath.performance.audit_verbs import PerformanceVerb
 from casspath.performance.diagnosis import Computed, DiagnosisError, Period, applying_model, compute_diagnosis
-from casspath.performance.models import DiagnosisMember, DiagnosisReport, DiagnosisSnapshot
+from casspath.performance.models import DiagnosisMember, DiagnosisReport, DiagnosisSnapshot, delete_files
 from casspath.performance.report import document
 
 logger = logging.getLogger(__name__)
@@ -180,6 +181,11 @@ def do_request_report(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -> 
     existing = DiagnosisReport.objects.filter(live, snapshot=snapshot, format=fmt).first()
     if existing is not None:
         return existing
+    # A job that failed for good may have left a file of a killed attempt: asked again, its
+    # retry (a new job) clears them once it is queued.
+    for failed in DiagnosisReport.objects.filter(snapshot=snapshot, format=fmt,
+                                                 status=DiagnosisReport.Status.FAILED):
+        transaction.on_commit(partial(delete_files, failed.file.storage, failed.file_names()))
     try:
         with transaction.atomic():
             job = DiagnosisReport(
@@ -214,8 +220,10 @@ def do_render_report(pk: int) -> DiagnosisReport | None:
         data = document.print_pdf(text)
         jobs.heartbeat(job, phase="storing", done=2)
         # Files are not transactional: one per attempt, removed when this attempt may not keep it.
-        saved = job.file.storage.save(job.file.field.generate_filename(job, f"{job.pk}-{job.attempt}.pdf"),
-                                      ContentFile(data))
+        # An earlier attempt killed after saving left its file: gone now, as is any left under
+        # this attempt's name, so the name saved is the one asked (no "_x7Yz" suffix).
+        delete_files(job.file.storage, job.file_names())
+        saved = job.file.storage.save(job.attempt_file_name(job.attempt), ContentFile(data))
         with transaction.atomic():
             locked = jobs.hold(job)
             jobs.set_status(locked, DiagnosisReport.Status.SUCCEEDED, file=saved,

@@ -6,11 +6,16 @@ month is the sum of his records in it. Records are written only by the performan
 which replaces an employee's month whole.
 """
 
+import logging
+from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +23,8 @@ from casspath.core.jobs import Job, JobStatus
 from casspath.core.storage import private_storage
 from casspath.core.validators import validate_text
 from casspath.org.models import Employee, OrgUnit
+
+logger = logging.getLogger(__name__)
 
 AMOUNT_DIGITS, AMOUNT_PLACES = 14, 2
 PRODUCT_MAX = 100
@@ -161,6 +168,37 @@ class DiagnosisReport(Job):
 
     def __str__(self) -> str:
         return f"{self.snapshot_id} .{self.format} {self.status}"
+
+    def attempt_file_name(self, attempt: int) -> str:
+        """Where attempt `attempt` of this job keeps its file (actions.do_render_report): one
+        name per attempt, so that a worker taken for dead, still printing, never writes over
+        the file of the attempt that took the job over."""
+        return self.file.field.generate_filename(self, f"{self.pk}-{attempt}.{self.format}")
+
+    def file_names(self) -> list[str]:
+        """Every file this job may have left: the one it kept, and each attempt's (a worker
+        killed between saving its file and committing leaves one no row names)."""
+        names = {self.attempt_file_name(attempt) for attempt in range(1, self.attempt + 1)}
+        if self.file.name:
+            names.add(self.file.name)
+        return sorted(names)
+
+
+def delete_files(storage, names: Iterable[str]) -> None:
+    """Best effort: a file that cannot be deleted is logged, not raised (the caller's rows
+    are gone or committed already); a missing one is no error."""
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete the private file %s", name, exc_info=True)
+
+
+@receiver(post_delete, sender=DiagnosisReport, dispatch_uid="performance.report_files")
+def _delete_report_files(sender, instance: DiagnosisReport, using, **kwargs) -> None:
+    """A report's files go with its row (a diagnosis deleted takes its reports along), once
+    the deletion commits: a deletion rolled back keeps them."""
+    transaction.on_commit(partial(delete_files, instance.file.storage, instance.file_names()), using=using)
 
 
 class DiagnosisMember(models.Model):
