@@ -5,6 +5,7 @@ The figures and the job's success are written in one transaction (`jobs.hold`): 
 killed while computing leaves a job the sweeper requeues, never half a snapshot."""
 
 import logging
+from collections.abc import Iterable
 from functools import partial
 
 from django.core.files.base import ContentFile
@@ -21,7 +22,7 @@ from casspath.org.scopes import Perm, ScopeRefused, require_scope
 from casspath.performance import report
 from casspath.performance.audit_verbs import PerformanceVerb
 from casspath.performance.diagnosis import Computed, DiagnosisError, Period, applying_model, compute_diagnosis
-from casspath.performance.models import DiagnosisMember, DiagnosisReport, DiagnosisSnapshot, delete_files
+from casspath.performance.models import DiagnosisMember, DiagnosisReport, DiagnosisSnapshot
 from casspath.performance.report import document
 
 logger = logging.getLogger(__name__)
@@ -242,6 +243,17 @@ def do_render_report(pk: int) -> DiagnosisReport | None:
             "生成 PDF 报告时发生内部错误，未保存任何文件。请稍后重试，或联系系统管理员。",
             "An internal error stopped printing the PDF report; no file was kept. Try again later, or tell "
             "the system administrator."), retryable=True, acting_user=acting_user)
+
+
+def delete_files(storage, names: Iterable[str]) -> None:
+    """Delete private files, best effort: one that cannot be deleted is logged, not raised
+    (the rows that named them are gone or committed already); a missing one is no error.
+    Run on commit for a deleted report (models.py) and a retried one (do_request_report)."""
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete the private file %s", name, exc_info=True)
 
 
 def _remove(job: DiagnosisReport, name: str) -> None:

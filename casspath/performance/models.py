@@ -6,8 +6,6 @@ month is the sum of his records in it. Records are written only by the performan
 which replaces an employee's month whole.
 """
 
-import logging
-from collections.abc import Iterable
 from decimal import Decimal
 from functools import partial
 
@@ -23,8 +21,6 @@ from casspath.core.jobs import Job, JobStatus
 from casspath.core.storage import private_storage
 from casspath.core.validators import validate_text
 from casspath.org.models import Employee, OrgUnit
-
-logger = logging.getLogger(__name__)
 
 AMOUNT_DIGITS, AMOUNT_PLACES = 14, 2
 PRODUCT_MAX = 100
@@ -184,20 +180,12 @@ class DiagnosisReport(Job):
         return sorted(names)
 
 
-def delete_files(storage, names: Iterable[str]) -> None:
-    """Best effort: a file that cannot be deleted is logged, not raised (the caller's rows
-    are gone or committed already); a missing one is no error."""
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.warning("could not delete the private file %s", name, exc_info=True)
-
-
 @receiver(post_delete, sender=DiagnosisReport, dispatch_uid="performance.report_files")
 def _delete_report_files(sender, instance: DiagnosisReport, using, **kwargs) -> None:
     """A report's files go with its row (a diagnosis deleted takes its reports along), once
     the deletion commits: a deletion rolled back keeps them."""
+    from casspath.performance.actions import delete_files  # actions imports this module
+
     transaction.on_commit(partial(delete_files, instance.file.storage, instance.file_names()), using=using)
 
 
