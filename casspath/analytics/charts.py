@@ -3,6 +3,7 @@
 Values are plain numbers here; the page's script (static/casspath.js) shows the numbers on
 bars and in tooltips with thousands separators (12,345), as the cards print them."""
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -88,11 +89,20 @@ def _value(value: float | None, places: int | None = None) -> float | str:
     return round(float(value), places) if places is not None else float(value)
 
 
+def edge_label(value: float, step: float) -> str:
+    """A histogram edge with the decimals its step needs: none for a step of 1 or more
+    (0, 500, 1,000), else ⌈−log₁₀ step⌉ (a step of 0.2: 0.4, 0.6)."""
+    places = 0 if not step > 0 or step >= 1 else math.ceil(-math.log10(step) - 1e-9)
+    return f"{value:,.{places}f}"
+
+
 def histogram_chart(edges: Sequence[float], counts: Sequence[int], *, series_name: str = "") -> dict:
-    """Adjacent bars, one per bin [edges[i], edges[i + 1]), labelled by their bounds."""
+    """Adjacent bars, one per bin [edges[i], edges[i + 1]), labelled by their bounds (round
+    ones: analytics.distribution.nice_edges)."""
     if len(edges) != len(counts) + 1:
         raise ValueError(f"{len(counts)} bins need {len(counts) + 1} edges, got {len(edges)}")
-    labels = [f"{edges[i]:,.0f}–{edges[i + 1]:,.0f}" for i in range(len(counts))]
+    step = min((b - a for a, b in zip(edges[:-1], edges[1:], strict=True)), default=1.0)
+    labels = [f"{edge_label(edges[i], step)}–{edge_label(edges[i + 1], step)}" for i in range(len(counts))]
     option = bar_chart(labels, list(counts), series_name=series_name)
     option["series"][0]["barCategoryGap"] = "5%"
     option["xAxis"]["axisLabel"] = {"interval": "auto", "hideOverlap": True}

@@ -229,7 +229,9 @@ def output_regression(levels: ArrayLike, output: ArrayLike, codes: Sequence[str]
     """OLS of log(1 + max(output, 0)) on the dimensions (+ tenure) with HC3 errors. Too few
     complete rows for the parameters (n ≤ k), or the same output for all, gives every
     figure NaN, not an error."""
-    import statsmodels.api as sm  # statsmodels is slow to import; only this function needs it
+    # statsmodels is slow to import, and its `api` seconds slower (time series and all): only
+    # this function needs it, and only OLS.
+    from statsmodels.regression.linear_model import OLS
 
     x, y, z = _inputs(levels, output, codes, tenure)
     rows = ~np.isnan(y) if z is None else ~np.isnan(y) & ~np.isnan(z)
@@ -249,7 +251,7 @@ def output_regression(levels: ArrayLike, output: ArrayLike, codes: Sequence[str]
     if n <= k or np.ptp(response) == 0:  # too few rows, or an output with nothing to explain
         nan_terms = [Term(name, np.nan, np.nan, np.nan, np.nan, np.nan) for name in names]
         return Regression(n, np.nan, nan_terms, dropped)
-    fit = sm.OLS(response, design).fit(cov_type="HC3")
+    fit = OLS(response, design).fit(cov_type="HC3")
     ci = fit.conf_int(alpha=1.0 - confidence)
     terms = [Term(name, float(fit.params[i]), float(fit.bse[i]), float(fit.pvalues[i]),
                   float(ci[i, 0]), float(ci[i, 1])) for i, name in enumerate(names)]

@@ -14,8 +14,10 @@ This is what the performance app calls once it has read the period from the data
 Managers never employed in the period are not counted anywhere. Everything except
 `output_per_head.all` and the monthly trend with big deals uses output excluding big deals
 (CONTRACTS.md). The figures' definitions are in each module's docstring. The histogram
-spans [min(0, min x), the 95th percentile] so that a few big sellers do not squeeze everyone
-into the first bin; those above are counted in `histogram.above`.
+spans [min(0, min x), the 95th percentile], widened to round edges (distribution.nice_edges:
+the top edge is the first multiple of the step at or above the percentile), so that a few
+big sellers do not squeeze everyone into the first bin; those above are counted in
+`histogram.above`.
 
 Issue 7's JSON reads: headcount; output_per_head.mean / median = output_per_head.all's,
 mean_excluding_big_deals = output_per_head.excluding_big_deals.mean; distribution.zero_share,
@@ -100,7 +102,7 @@ def diagnose(total: ArrayLike, big_deals: ArrayLike, employed: ArrayLike, levels
     zero_share = distribution.zero_share(period)
     below_500_share = distribution.below_share(period, 500.0)
     buckets = distribution.buckets(period, bucket_edges)
-    histogram = distribution.histogram(period, histogram_bins, _histogram_range(period))
+    histogram = _histogram(period, histogram_bins)
     beat()
     lorenz = distribution.lorenz(period)
     gini = distribution.gini(period)
@@ -143,12 +145,18 @@ def _no_tick() -> None:
 HISTOGRAM_UP_TO_QUANTILE = 0.95
 
 
-def _histogram_range(period: NDArray[np.float64]) -> tuple[float, float] | None:
-    """[min(0, min x), the 95th percentile], or None (the whole range) when that is empty."""
+def _histogram(period: NDArray[np.float64], bins: int) -> distribution.Histogram:
+    """Over round edges (distribution.nice_edges, at most `bins` bins) covering
+    [min(0, min x), the 95th percentile], or [min x, max x] when that is empty; `bins` equal
+    bins around the value when all are equal (or there are none)."""
     if period.size == 0:
-        return None
+        return distribution.histogram(period, bins)
     lo, hi = min(0.0, float(period.min())), float(np.quantile(period, HISTOGRAM_UP_TO_QUANTILE))
-    return (lo, hi) if hi > lo else None
+    if not hi > lo:
+        lo, hi = float(period.min()), float(period.max())
+    if not hi > lo or bins < 2:
+        return distribution.histogram(period, bins)
+    return distribution.histogram_on(period, distribution.nice_edges(lo, hi, bins))
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ Terms:
   the plain (population) estimator, equal to 1 − 2 × the trapezoid area under L; it lies in
   [0, 1 − 1/n]. G is NaN when S = 0 (all zero: there is no output to be unequal) or n = 0;
   G = 0 for one manager.
+- nice_edges: round bin edges (steps of 1, 2 or 5 × 10^k) for a chart's histogram.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -108,6 +110,55 @@ def histogram(period: ArrayLike, bins: int = 20, value_range: tuple[float, float
     index = np.minimum(((inside - lo) / (hi - lo) * bins).astype(np.int64), bins - 1)
     return Histogram(edges, np.bincount(index, minlength=bins).astype(np.int64),
                      int(np.count_nonzero(x < lo)), int(np.count_nonzero(x > hi)))
+
+
+def histogram_on(period: ArrayLike, edges: ArrayLike) -> Histogram:
+    """Counts over the given edges e_0 < … < e_k: bin b holds e_b ≤ x < e_{b+1}, the last bin
+    e_{k−1} ≤ x ≤ e_k; below = #{x < e_0}, above = #{x > e_k}."""
+    bounds = np.asarray(edges, dtype=np.float64)
+    if bounds.ndim != 1 or bounds.size < 2 or not np.isfinite(bounds).all():
+        raise AnalyticsInputError("histogram edges must be at least two finite numbers")
+    if (np.diff(bounds) <= 0).any():
+        raise AnalyticsInputError("histogram edges must increase strictly")
+    x = _values(period)
+    bins = bounds.size - 1
+    inside = x[(x >= bounds[0]) & (x <= bounds[-1])]
+    index = np.minimum(np.searchsorted(bounds, inside, side="right") - 1, bins - 1)
+    return Histogram(bounds, np.bincount(index, minlength=bins).astype(np.int64),
+                     int(np.count_nonzero(x < bounds[0])), int(np.count_nonzero(x > bounds[-1])))
+
+
+NICE_MANTISSAS = (1, 2, 5)
+
+
+def nice_edges(lo: float, hi: float, bins: int = 20) -> NDArray[np.float64]:
+    """Round edges covering [lo, hi] in at most `bins` equal bins, for a chart:
+
+        s = the smallest step of the 1-2-5 series (m × 10^k, m ∈ {1, 2, 5}, k an integer)
+            with s ≥ (hi − lo) / bins and ⌈hi / s⌉ − ⌊lo / s⌋ ≤ bins;
+        edges = ⌊lo / s⌋ · s, (⌊lo / s⌋ + 1) · s, …, ⌈hi / s⌉ · s.
+
+    So edges[0] ≤ lo (0 when lo = 0), hi ≤ edges[-1] < hi + s, and every edge is a multiple
+    of s: [0, 1867] in 20 bins gives 0, 100, …, 1900 (19 bins); [−130, 4210] in 10 gives
+    −500, 0, …, 4500. Refused unless lo < hi, both finite, and bins ≥ 2 (one bin cannot
+    straddle 0 with edges on multiples of s: [−s, s] is two)."""
+    if bins < 2:
+        raise AnalyticsInputError(f"round edges need at least two bins, got {bins}")
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise AnalyticsInputError(f"round edges need finite lo < hi, got [{lo}, {hi}]")
+    exponent = math.floor(math.log10((hi - lo) / bins))
+    while True:
+        for mantissa in NICE_MANTISSAS:
+            # m × 10^k as m / 10^−k when k < 0: 3 × 0.2 would be 0.6000000000000001.
+            scale = 10.0 ** abs(exponent)
+            step = mantissa * scale if exponent >= 0 else mantissa / scale
+            if step * bins < hi - lo:
+                continue
+            first, last = math.floor(lo / step), math.ceil(hi / step)
+            if last - first <= bins:
+                steps = np.arange(first, last + 1, dtype=np.float64)
+                return steps * mantissa * scale if exponent >= 0 else steps * mantissa / scale
+        exponent += 1
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ The figures and the job's success are written in one transaction (`jobs.hold`): 
 killed while computing leaves a job the sweeper requeues, never half a snapshot."""
 
 import logging
+from collections.abc import Iterable
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -195,6 +197,11 @@ def do_request_report(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -> 
     existing = DiagnosisReport.objects.filter(live, snapshot=snapshot, format=fmt).first()
     if existing is not None:
         return existing
+    # A job that failed for good may have left a file of a killed attempt: asked again, its
+    # retry (a new job) clears them once it is queued.
+    for failed in DiagnosisReport.objects.filter(snapshot=snapshot, format=fmt,
+                                                 status=DiagnosisReport.Status.FAILED):
+        transaction.on_commit(partial(delete_files, failed.file.storage, failed.file_names()))
     try:
         with transaction.atomic():
             job = DiagnosisReport(
@@ -229,8 +236,10 @@ def do_render_report(pk: int) -> DiagnosisReport | None:
         data = document.print_pdf(text)
         jobs.heartbeat(job, phase="storing", done=2)
         # Files are not transactional: one per attempt, removed when this attempt may not keep it.
-        saved = job.file.storage.save(job.file.field.generate_filename(job, f"{job.pk}-{job.attempt}.pdf"),
-                                      ContentFile(data))
+        # An earlier attempt killed after saving left its file: gone now, as is any left under
+        # this attempt's name, so the name saved is the one asked (no "_x7Yz" suffix).
+        delete_files(job.file.storage, job.file_names())
+        saved = job.file.storage.save(job.attempt_file_name(job.attempt), ContentFile(data))
         with transaction.atomic():
             locked = jobs.hold(job)
             jobs.set_status(locked, DiagnosisReport.Status.SUCCEEDED, file=saved,
@@ -249,6 +258,17 @@ def do_render_report(pk: int) -> DiagnosisReport | None:
             "生成 PDF 报告时发生内部错误，未保存任何文件。请稍后重试，或联系系统管理员。",
             "An internal error stopped printing the PDF report; no file was kept. Try again later, or tell "
             "the system administrator."), retryable=True, acting_user=acting_user)
+
+
+def delete_files(storage, names: Iterable[str]) -> None:
+    """Delete private files, best effort: one that cannot be deleted is logged, not raised
+    (the rows that named them are gone or committed already); a missing one is no error.
+    Run on commit for a deleted report (models.py) and a retried one (do_request_report)."""
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete the private file %s", name, exc_info=True)
 
 
 def _remove(job: DiagnosisReport, name: str) -> None:

@@ -18,7 +18,9 @@ Months before a manager's hire month have no record (he was not employed).
 
 `planted_output(...)` is pure (numpy, one Generator seeded from the demo's seed);
 `PerformanceDemo.build` writes monthly summaries and the big deals' line items with
-core/demo.insert_rows (the one bulk writer, core/bulk.py).
+core/demo.insert_rows (the one bulk writer, core/bulk.py), then stores one diagnosis of the
+root unit over its default period (the last 12 months with data), so that a new user opening
+绩效诊断 finds a finished diagnosis; none is added when the root has one already.
 """
 
 from dataclasses import dataclass
@@ -30,7 +32,8 @@ from numpy.typing import NDArray
 
 from casspath.assess.demo import CODES, DemoManager, PlantedSkills, demo_rng, planted_for
 from casspath.core.demo import CHUNK, DEMO_TODAY, DemoPart, DemoRun, insert_rows
-from casspath.performance.models import PerformanceRecord
+from casspath.org.models import OrgUnit
+from casspath.performance.models import DiagnosisSnapshot, PerformanceRecord
 from casspath.performance.queries import month_index, months_between
 
 LAST_MONTH = (DEMO_TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
@@ -86,12 +89,16 @@ def planted_output(managers: list[DemoManager], skills: PlantedSkills, seed: int
 
 class PerformanceDemo(DemoPart):
     def build(self, run: DemoRun) -> dict[str, int]:
+        records = self._records(run)
+        return {"performance_records": records, "diagnoses": self._diagnosis(run)}
+
+    def _records(self, run: DemoRun) -> int:
         run.progress("planting output")
         managers, skills = planted_for(run)
         have = set(PerformanceRecord.objects.values_list("employee_id", flat=True).distinct())
         todo = [i for i, manager in enumerate(managers) if manager.employee_id not in have]
         if not todo:
-            return {"performance_records": 0}
+            return 0
         planted = planted_output(managers, skills, run.seed)
         rng = demo_rng(run.seed, "performance:labels")
         summary = PerformanceRecord.Kind.MONTHLY_SUMMARY
@@ -119,11 +126,41 @@ class PerformanceDemo(DemoPart):
                                  PerformanceRecord.Kind.LINE_ITEM, Decimal(int(planted.big_deals[i, j])),
                                  BIG_PRODUCTS[int(rng.integers(len(BIG_PRODUCTS)))], True, zero))
         insert_rows(PerformanceRecord, FIELDS, big_rows)
-        return {"performance_records": written + len(big_rows)}
+        return written + len(big_rows)
+
+    def _diagnosis(self, run: DemoRun) -> int:
+        """1 when it stored the root's diagnosis, 0 when the root has a finished one already
+        or the acting user may not see its reports (`--as`)."""
+        # Here: the diagnosis's statistics take seconds to import, and only a build needs them.
+        from casspath.org.scopes import Perm, unit_in_scope
+        from casspath.performance.actions import do_diagnose
+        from casspath.performance.diagnosis import parse_period
+
+        root = run.shared["root"]
+        if _finished_diagnoses(root).exists() or not unit_in_scope(run.acting_user, Perm.SEE_REPORTS, root):
+            return 0
+        run.progress("diagnosing")
+        snapshot = do_diagnose(root, parse_period(root, None, None), acting_user=run.acting_user)
+        if snapshot.status != DiagnosisSnapshot.Status.SUCCEEDED:
+            # The demo's data is made to be diagnosed: a failure is a bug, not a state to keep.
+            raise RuntimeError(f"the demo's diagnosis of {root.code} failed: {snapshot.error_en}")
+        return 1
 
     def describe(self, run: DemoRun) -> list[str]:
-        return [f"performance records: {PerformanceRecord.objects.count():,}, "
-                f"{DEMO_MONTHS[0]:%Y-%m} to {DEMO_MONTHS[-1]:%Y-%m}"]
+        lines = [f"performance records: {PerformanceRecord.objects.count():,}, "
+                 f"{DEMO_MONTHS[0]:%Y-%m} to {DEMO_MONTHS[-1]:%Y-%m}"]
+        root = run.shared.get("root")
+        latest = None if root is None else _finished_diagnoses(root).order_by("-finished_at", "-id").first()
+        if root is not None and latest is not None:
+            headcount = (latest.figures or {}).get("headcount", 0)
+            lines.append(f"performance diagnosis: {root.code} {latest.first_month:%Y-%m} to "
+                         f"{latest.last_month:%Y-%m}, {headcount:,} managers "
+                         f"(/performance/diagnoses/{latest.pk}/)")
+        return lines
+
+
+def _finished_diagnoses(unit: OrgUnit):
+    return DiagnosisSnapshot.objects.filter(org_unit=unit, status=DiagnosisSnapshot.Status.SUCCEEDED)
 
 
 part = PerformanceDemo()

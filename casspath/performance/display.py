@@ -5,7 +5,9 @@ computed by analytics/ when the diagnosis ran; nothing is computed again here.""
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -140,6 +142,26 @@ def _marked(row: dict) -> bool:
     return row.get("q") is not None and row["q"] < Q_MARKED_BELOW
 
 
+def histogram_note(histogram: dict | None) -> str:
+    """What the histogram shows and what it leaves out, in the words of both the page and the
+    report (report/document.py): its bars' width, its top edge (the 95th percentile rounded
+    up to a multiple of that width, analytics.distribution.nice_edges) and who lies beyond."""
+    edges = (histogram or {}).get("edges") or []
+    if len(edges) < 2 or any(edge is None for edge in edges):
+        return ""
+    step = edges[1] - edges[0]
+    text = _("Monthly output per manager over the period, excluding big deals, in bars of %(step)s yuan up "
+             "to %(top)s yuan, the 95th percentile rounded up: the %(above)s above it are counted apart, so "
+             "that a few big sellers do not squeeze everyone into the first bar.") % {
+        "step": charts.edge_label(step, step), "top": charts.edge_label(edges[-1], step),
+        "above": f"{int((histogram or {}).get('above') or 0):,}"}
+    below = int((histogram or {}).get("below") or 0)
+    if below:
+        text += " " + _("The %(below)s below %(bottom)s yuan are counted apart too.") % {
+            "below": f"{below:,}", "bottom": charts.edge_label(edges[0], step)}
+    return text
+
+
 def chart_options(figures: dict) -> dict[str, dict]:
     """The page's charts, by the id of the JSON each is embedded as."""
     options: dict[str, dict] = {}
@@ -271,8 +293,65 @@ def compared_tiers(a: dict, b: dict) -> list[ComparedTier]:
     return compared
 
 
+def heading_of(snapshot) -> dict:
+    """A snapshot's "unit", "period" and "model" as its figures store them, for a snapshot
+    that has none yet (queued, running, failed): what `header_facts` reads."""
+    model = snapshot.model
+    months = (snapshot.last_month.year - snapshot.first_month.year) * 12 + (
+        snapshot.last_month.month - snapshot.first_month.month) + 1
+    return {"unit": {"code": snapshot.org_unit.code, "name": snapshot.org_unit.name},
+            "period": {"from": f"{snapshot.first_month:%Y-%m}", "to": f"{snapshot.last_month:%Y-%m}",
+                       "months": months},
+            "model": {"name": model.name if model is not None else "", "version": snapshot.model_version}}
+
+
+def header_facts(heading: dict, *, created_at: datetime | None, snapshot_id: int | None,
+                 run_by: str) -> list[tuple[str, str]]:
+    """The facts the diagnosis page's heading and the report's title page both give, in this
+    order: the unit (name and code), the period and its months, the competency model and its
+    version, when it was diagnosed and the snapshot's #id, and who ran it by name (nobody for
+    a command-line run: report.about_snapshot). `heading` is the figures' (or `heading_of`)."""
+    unit, period, model = heading.get("unit") or {}, heading.get("period") or {}, heading.get("model") or {}
+    created = f"{timezone.localtime(created_at):%Y-%m-%d %H:%M}" if created_at else "—"
+    facts = [
+        (_("Unit"), f"{unit.get('name', '')}（{unit.get('code', '')}）"),
+        (_("Period"), _("%(first)s to %(last)s (%(months)s months)") % {
+            "first": period.get("from", ""), "last": period.get("to", ""),
+            "months": period.get("months", "")}),
+    ]
+    if model.get("version") is not None:
+        facts.append((_("Competency model"), _("%(name)s, version %(v)s") % {
+            "name": model.get("name", ""), "v": model["version"]}))
+    facts.append((_("Diagnosed on"), f"{created} · #{snapshot_id}" if snapshot_id else created))
+    if run_by:
+        facts.append((_("Run by"), run_by))
+    return facts
+
+
+def regression_summary(stored: dict | None) -> str:
+    """What the regression explains and by what, in plain words, for the page and the report
+    alike: the stored outcome is log(1 + output) with HC3 errors (analytics.correlation)."""
+    if not stored:
+        return ""
+    n, r_squared = stored.get("n"), stored.get("r_squared")
+
+    def finite(value) -> bool:
+        return isinstance(value, int | float) and math.isfinite(value)
+
+    values = {"n": f"{n:,.0f}" if finite(n) else "—",
+              "r2": f"{r_squared:.2f}" if finite(r_squared) else "—"}
+    if any(term.get("name") == "tenure" for term in stored.get("terms") or []):
+        return _("What is explained: output on a log scale (the logarithm of one plus output), by all the "
+                 "dimensions at once and tenure, over the %(n)s managers rated on every dimension kept; "
+                 "R² = %(r2)s; standard errors robust to unequal spread.") % values
+    return _("What is explained: output on a log scale (the logarithm of one plus output), by all the "
+             "dimensions at once, over the %(n)s managers rated on every dimension kept; R² = %(r2)s; "
+             "standard errors robust to unequal spread.") % values
+
+
 def regression(figures: dict) -> dict | None:
-    """The OLS of log(1 + output) on the dimensions and tenure, its terms labelled."""
+    """The OLS of log(1 + output) on the dimensions and tenure, its terms labelled and
+    summed up in plain words (`regression_summary`)."""
     stored = figures.get("regression")
     if not stored:
         return None
@@ -284,8 +363,9 @@ def regression(figures: dict) -> dict | None:
             return special[name]
         return dimension_label(names.get(name, {"dimension": name}))
 
-    return {**stored, "terms": [dict(term, label=label(term["name"]), p_text=_p_text(term["p"]))
-                                for term in stored["terms"]],
+    return {**stored, "summary": regression_summary(stored),
+            "terms": [dict(term, label=label(term["name"]), p_text=_p_text(term["p"]))
+                      for term in stored["terms"]],
             "dropped": [dict(item, label=label(item["dimension"])) for item in stored.get("dropped", [])]}
 
 

@@ -7,10 +7,13 @@ which replaces an employee's month whole.
 """
 
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -164,6 +167,29 @@ class DiagnosisReport(Job):
 
     def __str__(self) -> str:
         return f"{self.snapshot_id} .{self.format} {self.status}"
+
+    def attempt_file_name(self, attempt: int) -> str:
+        """Where attempt `attempt` of this job keeps its file (actions.do_render_report): one
+        name per attempt, so that a worker taken for dead, still printing, never writes over
+        the file of the attempt that took the job over."""
+        return self.file.field.generate_filename(self, f"{self.pk}-{attempt}.{self.format}")
+
+    def file_names(self) -> list[str]:
+        """Every file this job may have left: the one it kept, and each attempt's (a worker
+        killed between saving its file and committing leaves one no row names)."""
+        names = {self.attempt_file_name(attempt) for attempt in range(1, self.attempt + 1)}
+        if self.file.name:
+            names.add(self.file.name)
+        return sorted(names)
+
+
+@receiver(post_delete, sender=DiagnosisReport, dispatch_uid="performance.report_files")
+def _delete_report_files(sender, instance: DiagnosisReport, using, **kwargs) -> None:
+    """A report's files go with its row (a diagnosis deleted takes its reports along), once
+    the deletion commits: a deletion rolled back keeps them."""
+    from casspath.performance.actions import delete_files  # actions imports this module
+
+    transaction.on_commit(partial(delete_files, instance.file.storage, instance.file_names()), using=using)
 
 
 class DiagnosisMember(models.Model):

@@ -99,12 +99,18 @@ def diagnoses(request):
 
 def _diagnosis_context(user, snapshot) -> dict:
     figures = snapshot.figures
-    context = {"snapshot": snapshot, "job": snapshot, "unit_label": _unit_label(user, snapshot.org_unit)}
+    about = report.about_snapshot(snapshot)
+    context = {"snapshot": snapshot, "job": snapshot, "unit_label": _unit_label(user, snapshot.org_unit),
+               # The report's title page gives the same (display.header_facts).
+               "facts": display.header_facts(figures or display.heading_of(snapshot),
+                                             created_at=about.created_at, snapshot_id=about.snapshot_id,
+                                             run_by=about.run_by)}
     if snapshot.status == SUCCEEDED and figures:
         context.update({
             "figures": figures,
             "cards": display.key_figures(figures),
             "charts": display.chart_options(figures),
+            "histogram_note": display.histogram_note(figures.get("histogram")),
             "tiers": display.tiers(figures),
             "small_unit": display.unit_caution(display.small_sample(figures)),
             "correlations": display.correlations(figures),

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from casspath.analytics.diagnosis import TierSettings, diagnose
-from casspath.analytics.distribution import gini
+from casspath.analytics.distribution import gini, nice_edges
 from casspath.analytics.output import period_output
 from casspath.analytics.tiers import Tier, tiers_by_quantile
 
@@ -84,13 +84,17 @@ def test_it_diagnoses_nobody():
     assert np.isnan(result.trend.per_head).all()
 
 
-def test_it_bins_the_histogram_up_to_the_95th_percentile(world):
+def test_it_bins_the_histogram_on_round_edges_up_to_the_95th_percentile(world):
     total, big, employed, levels, _ = world
     result = diagnose(total, big, employed, levels, CODES, regression=False)
     period = period_output(total - big, employed)[2:]
-    assert result.histogram.edges[0] == 0.0
-    assert result.histogram.edges[-1] == pytest.approx(np.quantile(period, 0.95))
-    assert result.histogram.above == int((period > np.quantile(period, 0.95)).sum()) > 0
+    edges = result.histogram.edges
+    top = np.quantile(period, 0.95)
+    assert edges.tolist() == nice_edges(0.0, top, 20).tolist()
+    # The top edge is the first multiple of the round step at or above the 95th percentile.
+    step = edges[1] - edges[0]
+    assert edges[0] == 0.0 and top <= edges[-1] < top + step and len(edges) - 1 <= 20
+    assert result.histogram.above == int((period > edges[-1]).sum()) > 0
     assert int(result.histogram.counts.sum()) + result.histogram.above == 78
     assert result.period_output.tolist() == period.tolist()
 

@@ -11,6 +11,7 @@ from casspath.analytics.charts import (
     LIGHT_TEXT,
     MISSING,
     contrast_ratio,
+    edge_label,
     error_bar_chart,
     heatmap_chart,
     histogram_chart,
@@ -27,6 +28,20 @@ def test_it_labels_each_histogram_bin_by_its_bounds():
     assert option["series"][0]["data"] == [7, 3, 1]
     with pytest.raises(ValueError):
         histogram_chart([0, 1], [1, 2])
+
+
+def test_it_gives_round_edges_of_a_small_step_the_decimals_they_need():
+    option = histogram_chart([0, 0.2, 0.4, 0.6000000000000001], [1, 2, 3])
+    assert option["xAxis"]["data"] == ["0.0–0.2", "0.2–0.4", "0.4–0.6"]
+    assert histogram_chart([-0.1, -0.05, 0], [1, 1])["xAxis"]["data"] == ["-0.10–-0.05", "-0.05–0.00"]
+
+
+@pytest.mark.parametrize(("value", "step", "label"), [
+    (1500.0, 500.0, "1,500"), (2.0, 1.0, "2"), (0.6000000000000001, 0.2, "0.6"), (0.05, 0.05, "0.05"),
+    (139.64, 139.64, "140"),  # a diagnosis stored before the edges were round
+])
+def test_it_labels_an_edge_with_the_decimals_of_its_step(value, step, label):
+    assert edge_label(value, step) == label
 
 
 def test_it_draws_the_lorenz_curve_beside_the_line_of_equality():

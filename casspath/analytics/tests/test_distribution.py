@@ -6,7 +6,16 @@ import itertools
 import numpy as np
 import pytest
 
-from casspath.analytics.distribution import below_share, buckets, gini, histogram, lorenz, zero_share
+from casspath.analytics.distribution import (
+    below_share,
+    buckets,
+    gini,
+    histogram,
+    histogram_on,
+    lorenz,
+    nice_edges,
+    zero_share,
+)
 from casspath.analytics.errors import AnalyticsInputError
 
 
@@ -73,6 +82,70 @@ def test_it_bins_a_histogram_like_a_loop(period):
 def test_it_puts_equal_values_into_one_bin():
     result = histogram(np.array([3.0, 3.0]), bins=4)
     assert result.counts.sum() == 2 and result.below == result.above == 0
+
+
+def test_it_bins_a_histogram_on_given_edges_like_a_loop(period):
+    values = counted(period)
+    edges = [0.0, 500.0, 1000.0, 2000.0]
+    result = histogram_on(period, edges)
+    expected = [sum(lo <= v < hi or (hi == 2000.0 and v == 2000.0) for v in values)
+                for lo, hi in itertools.pairwise(edges)]
+    assert result.counts.tolist() == expected and result.counts[1] >= 1  # 500 opens the second bin
+    assert result.above == sum(v > 2000 for v in values) and result.below == 0
+    assert histogram_on(np.array([-1.0, 0.0, 2.0, 3.0]), [0.0, 1.0, 2.0]).counts.tolist() == [1, 1]
+
+
+@pytest.mark.parametrize("edges", [[1.0], [0.0, 0.0, 1.0], [0.0, np.inf]])
+def test_it_refuses_histogram_edges_that_are_too_few_or_do_not_increase(edges):
+    with pytest.raises(AnalyticsInputError):
+        histogram_on(np.array([1.0]), edges)
+
+
+# By hand from nice_edges's rule: raw = (hi − lo) / bins, the next step up the 1-2-5 series,
+# then floor(lo / s) · s to ceil(hi / s) · s.
+@pytest.mark.parametrize(("lo", "hi", "bins", "expected"), [
+    (0.0, 1867.0, 20, [100.0 * k for k in range(20)]),  # raw 93.35 → 100; ⌈18.67⌉ = 19 bins
+    (0.0, 1000.0, 20, [50.0 * k for k in range(21)]),  # raw 50 is a step; 1000 is an edge
+    (0.0, 1001.0, 20, [100.0 * k for k in range(12)]),  # raw 50.05 → 100: 0 … 1100
+    (-130.0, 4210.0, 10, [500.0 * k for k in range(-1, 10)]),  # raw 434 → 500: −500 … 4500
+    (-0.5, 19.5, 20, [2.0 * k for k in range(-1, 11)]),  # step 1 needs 21 bins (−1 … 20): → 2
+    (0.0, 0.7, 5, [0.0, 0.2, 0.4, 0.6, 0.8]),  # raw 0.14 → 0.2, with no 0.6000000000000001
+    (2.0, 3.0, 2, [2.0, 2.5, 3.0]),
+    (-3000.0, -1200.0, 4, [-3000.0, -2500.0, -2000.0, -1500.0, -1000.0]),  # raw 450 → 500
+])
+def test_it_rounds_histogram_edges_as_computed_by_hand(lo, hi, bins, expected):
+    assert nice_edges(lo, hi, bins).tolist() == expected
+
+
+def series_steps():
+    """The 1-2-5 series from 10⁻³ to 10⁷, ascending."""
+    return [m * 10.0 ** k for k in range(-3, 8) for m in (1, 2, 5)]
+
+
+def test_it_takes_the_smallest_round_step_that_covers_the_range():
+    rng = np.random.default_rng(5)
+    steps = series_steps()
+    for _ in range(300):
+        lo = float(rng.choice([0.0, -rng.uniform(0, 500)]))
+        hi = lo + float(rng.lognormal(6, 2))
+        bins = int(rng.integers(2, 30))
+        edges = nice_edges(lo, hi, bins)
+        step = float(edges[1] - edges[0])
+        index = min(range(len(steps)), key=lambda i: abs(steps[i] - step))
+        assert step == pytest.approx(steps[index], rel=1e-9)
+        assert np.allclose(np.diff(edges), step, rtol=1e-9)
+        assert edges[0] <= lo and hi <= edges[-1] < hi + step and len(edges) - 1 <= bins
+        assert (lo != 0.0) or edges[0] == 0.0
+        smaller = steps[index - 1]  # breaks one of the rule's two conditions
+        assert (smaller * bins < hi - lo
+                or np.ceil(hi / smaller) - np.floor(lo / smaller) > bins)
+
+
+@pytest.mark.parametrize(("lo", "hi", "bins"), [(1.0, 1.0, 10), (2.0, 1.0, 10), (0.0, np.nan, 10),
+                                                (0.0, np.inf, 10), (0.0, 10.0, 1)])
+def test_it_refuses_round_edges_without_a_range_or_with_one_bin(lo, hi, bins):
+    with pytest.raises(AnalyticsInputError):
+        nice_edges(lo, hi, bins)
 
 
 def loop_gini(values):

@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from casspath.performance.report.names import tier_name
 
@@ -113,6 +113,10 @@ def histogram(part: dict) -> str:
     lefts = edges[:-1]
     widths = [b - a for a, b in zip(edges[:-1], edges[1:], strict=True)]
     axes.bar(lefts, counts, width=widths, align="edge", color=BLUE, edgecolor="white", linewidth=0.5)
+    # Ticks on the bars' own round edges (analytics.distribution.nice_edges), at most 11.
+    axes.set_xlim(edges[0], edges[-1])
+    axes.set_xticks(edges[::max(1, math.ceil((len(edges) - 1) / 10))])
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value:,.0f}"))
     axes.set_xlabel(_("Output per head a month over the period (yuan, without big deals)"))
     axes.set_ylabel(_("Managers"))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # people come whole

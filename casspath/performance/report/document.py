@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from casspath.performance.display import header_facts, histogram_note, regression_summary
 from casspath.performance.report.names import tier_name
 
 DASH = "—"
@@ -68,7 +69,6 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
 
     per_head = figures.get("output_per_head") or {}
     distribution = figures.get("distribution") or {}
-    created = timezone.localtime(about.created_at) if about.created_at else None
     from casspath.performance.report import charts  # matplotlib: a second's load, paid when a report is asked
 
     drawn = {name: _data_uri(svg) for name, svg in charts.draw(figures, chart_text).items()}
@@ -77,9 +77,10 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
         "unit": figures.get("unit") or {},
         "period": figures.get("period") or {},
         "model": figures.get("model") or {},
-        # A person's name; empty for a command-line run (no actor label in a client's report).
-        "run_by": about.run_by,
-        "created": f"{created:%Y-%m-%d %H:%M}" if created else DASH,
+        # The page's heading gives the same facts (display.header_facts). Who ran it is a
+        # person's name; nobody for a command-line run (no actor label in a client's report).
+        "facts": header_facts(figures, created_at=about.created_at, snapshot_id=about.snapshot_id,
+                              run_by=about.run_by),
         "printed": f"{timezone.localdate():%Y-%m-%d}",
         "snapshot_id": about.snapshot_id,
         "ci_header": _("95% CI"),  # not in the template: its {% translate %} would double the %
@@ -97,7 +98,7 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
         "buckets": [{"range": _range(b.get("lower"), b.get("upper")), "count": _count(b.get("count")),
                      "share": _share(b.get("share"))} for b in distribution.get("buckets", [])
                     if b.get("lower") is not None or b.get("count")],
-        "histogram_outside": _outside(figures.get("histogram") or {}),
+        "histogram_note": histogram_note(figures.get("histogram")),
         "charts": drawn,
         "tiers": [_tier(tier, dimension, zh) for tier in figures.get("tiers", [])],
         "correlations": [_correlation(row, dimension) for row in figures.get("correlations", [])],
@@ -147,17 +148,7 @@ def _regression(regression: dict | None, dimension) -> dict | None:
              for term in regression.get("terms", [])]
     dropped = [f"{dimension(d['dimension'])}（{reasons.get(d.get('reason', ''), d.get('reason', ''))}）"
                for d in regression.get("dropped", [])]
-    return {"n": _count(regression.get("n")), "r_squared": _fixed(regression.get("r_squared"), 3),
-            "cov_type": regression.get("cov_type") or DASH, "outcome": regression.get("outcome") or "",
-            "terms": terms, "dropped": dropped}
-
-
-def _outside(histogram: dict) -> str:
-    below, above = histogram.get("below") or 0, histogram.get("above") or 0
-    if not (below or above):
-        return ""
-    return _("Outside the chart: %(below)s below its first bar, %(above)s above its last (the top 5%%).") % {
-        "below": below, "above": above}
+    return {"summary": regression_summary(regression), "terms": terms, "dropped": dropped}
 
 
 def _finite(value) -> bool:

@@ -47,6 +47,8 @@ def test_it_writes_the_clients_report_as_one_self_contained_html_file(world, dia
     for note in figures["method_notes"]:
         assert note["zh"] in page
     assert ">12<" in page  # the headcount, among the key figures
+    edges = figures["histogram"]["edges"]
+    assert f"画到 {edges[-1]:,.0f} 元（第 95 百分位向上取整）" in page  # the page's words (display.py)
     assert "目标客户寻找" in page and "0.97" in page  # D01's rho in the correlation table
     charts = [base64.b64decode(chart).decode("utf-8") for chart in CHARTS.findall(page)]
     assert len(charts) == 5  # histogram, Lorenz curve, trend, heat map, correlations

@@ -2,6 +2,8 @@
 (an ECharts canvas in each), no script error, nothing wider than the phone; and a diagnosis
 queued from the unit's page runs and shows its figures."""
 
+import json
+
 import pytest
 
 from casspath.performance.actions import do_diagnose
@@ -81,14 +83,23 @@ def test_it_runs_a_diagnosis_from_the_units_page_and_shows_it(live_server, page,
     assert not problems, problems
 
 
-def test_it_shows_a_heat_map_cells_level_to_one_decimal_in_its_tooltip(live_server, page, world, snapshot):
+def _hover_chart(page, live_server, world, snapshot, chart_id: str) -> tuple[list[str], dict]:
+    """The two hover tests' start: the diagnosis page open, its charts drawn, the chart
+    `chart_id` scrolled into view. Returns the page's script errors so far (a list that goes
+    on collecting) and the chart's bounding box."""
     problems = _watch(page)
     log_in_page(page, live_server, world.city_admin_a)
     page.goto(f"{live_server.url}/performance/diagnoses/{snapshot.pk}/")
     _charts_drawn(page)
-    chart = page.locator('[data-chart="heatmap-chart"]')
+    chart = page.locator(f'[data-chart="{chart_id}"]')
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
+    assert box is not None
+    return problems, box
+
+
+def test_it_shows_a_heat_map_cells_level_to_one_decimal_in_its_tooltip(live_server, page, world, snapshot):
+    problems, box = _hover_chart(page, live_server, world, snapshot, "heatmap-chart")
     # The top-left cell: the high tier's D01 (the first row is drawn on top, at the last index).
     x, y = page.evaluate("""() => {
         const el = document.querySelector('[data-chart="heatmap-chart"]');
@@ -99,19 +110,13 @@ def test_it_shows_a_heat_map_cells_level_to_one_decimal_in_its_tooltip(live_serv
     page.mouse.move(box["x"] + x, box["y"] + y)
     high = next(t for t in snapshot.figures["tiers"] if t["tier"] == "high")["profile"]["mean"][0]
     # ECharts puts its tooltip inside the chart's element.
-    page.wait_for_function("text => document.querySelector('[data-chart=\"heatmap-chart\"]').innerText"
-                           ".includes(text)", arg=f"绩优 · D01 目标客户寻找: {high:.1f}")
+    shown = json.dumps(f"绩优 · D01 目标客户寻找: {high:.1f}", ensure_ascii=False)
+    _wait_until(page, f"document.querySelector('[data-chart=\"heatmap-chart\"]').innerText.includes({shown})")
     assert not problems, problems
 
 
 def test_it_shows_the_trend_charts_tooltip_without_a_refused_inline_style(live_server, page, world, snapshot):
-    problems = _watch(page)
-    log_in_page(page, live_server, world.city_admin_a)
-    page.goto(f"{live_server.url}/performance/diagnoses/{snapshot.pk}/")
-    _charts_drawn(page)
-    chart = page.locator('[data-chart="trend-chart"]')
-    chart.scroll_into_view_if_needed()
-    box = chart.bounding_box()
+    problems, box = _hover_chart(page, live_server, world, snapshot, "trend-chart")
     for fraction in (0.3, 0.5, 0.7):  # across the months, each hover redraws the tooltip
         page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
         page.wait_for_timeout(150)

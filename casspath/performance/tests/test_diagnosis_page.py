@@ -59,6 +59,56 @@ def test_it_shows_the_figures_and_embeds_each_chart(client, world, diagnosable):
     assert terms[0] == "（常数项）" and "D01 目标客户寻找" in terms and 'id="regression"' in text
 
 
+def test_it_labels_the_histogram_by_round_edges_and_says_who_lies_beyond(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    page = log_in(client, world.city_admin_a).get(f"/performance/diagnoses/{snapshot.pk}/",
+                                                  headers={"accept-language": "zh-hans"})
+    histogram = snapshot.figures["histogram"]
+    edges = histogram["edges"]
+    step = edges[1] - edges[0]
+    assert edges[0] == 0 and all(edge % step == 0 for edge in edges)  # multiples of a round step
+    assert step in {m * 10 ** k for m in (1, 2, 5) for k in range(-2, 6)}
+    labels = _chart(page, "histogram-chart")["xAxis"]["data"]
+    assert labels[0] == f"0–{step:,.0f}" and labels[-1] == f"{edges[-2]:,.0f}–{edges[-1]:,.0f}"
+    note = page.context["histogram_note"]
+    assert f"每根柱 {step:,.0f} 元，画到 {edges[-1]:,.0f} 元" in note
+    assert f"高于它的 {histogram['above']} 人另计" in note and escape(note) in page.content.decode()
+
+
+def test_it_heads_the_page_with_the_reports_facts_and_its_plain_regression_words(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    log_in(client, world.city_admin_a)
+    page = client.get(f"/performance/diagnoses/{snapshot.pk}/", headers={"accept-language": "zh-hans"})
+    text = page.content.decode()
+    document = client.get(f"/performance/diagnoses/{snapshot.pk}/report.html").content.decode()
+    facts = page.context["facts"]
+    assert [label for label, _value in facts] == ["单位", "期间", "技能模型", "诊断时间", "执行人"]
+    assert ("单位", "广州分公司（GZ）") in facts and ("期间", "2026-01 至 2026-05（5 个月）") in facts
+    assert dict(facts)["诊断时间"].endswith(f" · #{snapshot.pk}")
+    admin = world.city_admin_a
+    assert dict(facts)["执行人"] == (admin.get_full_name() or admin.get_username()) != ""
+    for label, value in facts:
+        assert f"<dt>{label}</dt><dd>{escape(value)}</dd>" in text, label
+        assert f"<dt>{label}</dt><dd>{escape(value)}</dd>" in document, label
+    summary = page.context["regression"]["summary"]
+    assert summary.startswith("被解释变量：产出取对数（1 加产出后取对数）") and "司龄" in summary
+    assert escape(summary) in text and escape(summary) in document
+    for formula in ("log(1", "HC3", snapshot.created_by_label):
+        assert formula not in text and formula not in document, formula
+
+
+def test_it_heads_a_running_diagnosis_with_the_same_facts(client, world, diagnosable):
+    unit = world.city_a
+    period = parse_period(unit, "2026-01", "2026-05")
+    snapshot = do_queue_diagnosis(unit, period, acting_user=world.city_admin_a)
+    page = log_in(client, world.city_admin_a).get(f"/performance/diagnoses/{snapshot.pk}/",
+                                                  headers={"accept-language": "zh-hans"})
+    facts = dict(page.context["facts"])
+    assert facts["单位"] == "广州分公司（GZ）" and facts["期间"] == "2026-01 至 2026-05（5 个月）"
+    assert facts["技能模型"] == f"{diagnosable.name}（第 1 版）"
+    assert facts["诊断时间"].endswith(f" · #{snapshot.pk}")
+
+
 def test_it_gives_the_findings_and_notes_in_the_pages_language(client, world, diagnosable):
     snapshot = _diagnosis(world)
     log_in(client, world.city_admin_a)
