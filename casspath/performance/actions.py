@@ -38,11 +38,21 @@ def do_queue_diagnosis(unit: OrgUnit, period: Period, *, acting_user) -> Diagnos
     no published model applies to the unit (DiagnosisError) or outside the actor's scope."""
     require_scope(acting_user, Perm.SEE_REPORTS, unit)
     model = applying_model(unit)
+    label = audit.actor_label(acting_user)
+    # The same person asking the same again (a double click, a resubmitted form) while it is
+    # still to finish gets that run, not a second computation. Another person's is not
+    # shared: it reads the people of his own scope.
+    unfinished = (DiagnosisSnapshot.objects.select_for_update()
+                  .filter(org_unit=unit, first_month=period.first, last_month=period.last, model=model,
+                          created_by_label=label, status__in=jobs.CANCELLABLE)
+                  .order_by("pk").first())
+    if unfinished is not None:
+        return unfinished
     snapshot = DiagnosisSnapshot(
         org_unit=unit, first_month=period.first, last_month=period.last, model=model,
         model_version=model.version,
         created_by=None if isinstance(acting_user, SystemActor) else acting_user,
-        created_by_label=audit.actor_label(acting_user), progress_total=len(PHASES),
+        created_by_label=label, progress_total=len(PHASES),
     )
     snapshot.full_clean()
     snapshot.save()

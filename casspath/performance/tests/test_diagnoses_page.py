@@ -72,3 +72,17 @@ def test_it_searches_units_for_the_picker_within_the_report_scope(client, world,
     found = client.get("/org/unit-choices/", {"perm": "see_reports", "q": "政企"})
     assert found.status_code == 200
     assert [c.code for c in found.context["choices"]] == ["GZ-TH-01"]
+
+
+def test_it_queues_the_same_request_sent_twice_once(client, world, diagnosable, monkeypatch):
+    monkeypatch.setattr(jobs, "on_commit", lambda callback: None)  # still queued at the second
+    log_in(client, world.consultant_a)
+    first = client.post(URL, {"unit": "GZ", "first": "2026-01", "last": "2026-05"})
+    again = client.post(URL, {"unit": "GZ", "first": "2026-01", "last": "2026-05"})
+    (snapshot,) = DiagnosisSnapshot.objects.all()
+    assert first["Location"] == again["Location"] == f"/performance/diagnoses/{snapshot.pk}/"
+    assert AuditEvent.objects.filter(verb=PerformanceVerb.QUEUE_DIAGNOSIS).count() == 1
+    # Another period, or another person asking, is a run of its own.
+    client.post(URL, {"unit": "GZ", "first": "2026-02", "last": "2026-05"})
+    log_in(client, world.city_admin_a).post(URL, {"unit": "GZ", "first": "2026-01", "last": "2026-05"})
+    assert DiagnosisSnapshot.objects.count() == 3
