@@ -11,10 +11,14 @@ Callers pass a unit loaded through access.py; writes (the snapshot) are actions.
 """
 
 import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 import numpy as np
+from django.db import connection
 from django.db.models import Max, Min
 
 from casspath.analytics.bottlenecks import Gap, leading
@@ -64,6 +68,10 @@ METHOD_NOTES = [
      "en": "Skill levels are current levels as of the period's end (newer evidence weighs more); "
            "tenure in years at the period's end."},
 ]
+
+
+A = TypeVar("A")
+B = TypeVar("B")
 
 
 class DiagnosisError(BilingualError):
@@ -171,7 +179,11 @@ def compute_diagnosis(user, unit: OrgUnit, period: Period, progress=None) -> Com
     # Sales positions only: a team lead or a product manager sells nothing of his own, and
     # counting him would add a zero to every figure.
     sales = list(Position.objects.filter(is_sales=True).values_list("pk", flat=True))
-    months = unit_months(unit, period.first, period.last, positions=sales)
+    dimensions = list(Dimension.objects.filter(model=model).order_by("module__order", "order", "code")
+                      .values_list("code", "name", "name_en"))
+    codes = [code for code, _name, _en in dimensions]
+    months, levels = _both(lambda: unit_months(unit, period.first, period.last, positions=sales),
+                           lambda: unit_current_levels(user, unit, codes, as_of=period.end))
     step("reading")
     has_records = PerformanceRecord.objects.filter(
         employee__org_unit__path__startswith=unit.path, employee__position_id__in=sales,
@@ -179,13 +191,7 @@ def compute_diagnosis(user, unit: OrgUnit, period: Period, progress=None) -> Com
     ).exists()
     if not has_records or not months.employed.any():
         raise _no_data(unit, period)
-    dimensions = list(Dimension.objects.filter(model=model).order_by("module__order", "order", "code")
-                      .values_list("code", "name", "name_en"))
-    codes = [code for code, _name, _en in dimensions]
     ids = months.employee_ids
-    step("reading")
-    levels = unit_current_levels(user, unit, codes, as_of=period.end)
-    step("reading")
     level = np.full((len(ids), len(codes)), np.nan)
     if levels.employee_ids:
         found = np.asarray(levels.employee_ids, dtype=np.int64)
@@ -209,6 +215,27 @@ def compute_diagnosis(user, unit: OrgUnit, period: Period, progress=None) -> Com
         "model": {"family": model.family, "version": model.version, "name": model.name},
         "method_notes": METHOD_NOTES,
     }, members)
+
+
+def _both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+    """`first()` and `second()`, the second in a thread of its own with its own database
+    connection while the first runs here: on PostgreSQL the two big reads (months,
+    evidence) then run in two server processes, one a core, and their Python (numpy,
+    psycopg waiting on the socket) mostly releases the GIL. Outside a transaction only:
+    inside one (a test's, a caller's) the thread would not see its uncommitted rows. The
+    reads were never one snapshot: each is its own statement."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return first(), second()
+
+    def own_connection() -> B:
+        try:
+            return second()
+        finally:
+            connection.close()  # this thread's: the pool's thread outlives the call
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        later = pool.submit(own_connection)
+        return first(), later.result()
 
 
 def _tenure_and_requirements(model: CompetencyModel, unit: OrgUnit, ids: list[int], codes: list[str],

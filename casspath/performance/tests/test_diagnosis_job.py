@@ -1,11 +1,17 @@
 """The diagnosis as a job (casspath.core.jobs): a computation longer than JOB_STALE_AFTER
-keeps beating its heartbeat, so the sweeper does not take it for a dead worker."""
+keeps beating its heartbeat, so the sweeper does not take it for a dead worker; on
+PostgreSQL its two big reads run side by side, each on its own connection."""
 
+import threading
 import time
 from datetime import date
 
+import pytest
+from django.db import connection, transaction
+
 from casspath.analytics import correlation, distribution
 from casspath.core import jobs
+from casspath.performance import diagnosis
 from casspath.performance.actions import do_diagnose
 from casspath.performance.diagnosis import Period
 
@@ -37,3 +43,29 @@ def test_it_is_not_taken_over_while_a_long_computation_runs(world, diagnosable, 
     assert snapshot.status == "succeeded", (snapshot.error_en, snapshot.phase)
     assert snapshot.attempt == 1
     assert snapshot.figures is not None and snapshot.figures["headcount"] == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reads_the_evidence_beside_the_months_on_postgresql_to_the_same_figures(world, diagnosable,
+                                                                                     monkeypatch):
+    # Committed data (transaction=True): the second connection must see the rows.
+    period = Period(date(2026, 1, 1), date(2026, 5, 1))
+    threads = []
+    levels = diagnosis.unit_current_levels
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return levels(*args, **kwargs)
+
+    monkeypatch.setattr(diagnosis, "unit_current_levels", recording)
+    beside = diagnosis.compute(world.city_admin_a, world.city_a, period)
+    with transaction.atomic():  # inside a transaction: one after the other, on this connection
+        in_turn = diagnosis.compute(world.city_admin_a, world.city_a, period)
+    assert beside == in_turn and beside["headcount"] == 12
+    assert (threads[0] is not threading.main_thread()) is (connection.vendor == "postgresql")
+    assert threads[1] is threading.main_thread()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the thread closed its connection
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            assert cursor.fetchone()[0] == 0
