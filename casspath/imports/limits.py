@@ -131,9 +131,12 @@ def check_text(sheet: str, chars: int) -> None:
     )
 
 
-def check_workbook(data: bytes) -> None:
+def check_workbook(data: bytes) -> set[str]:
     """Scan a zip workbook (.xlsx, .xlsm, .ods) for its sheets' extent; refuse one past the
-    budget, and a zip that cannot be scanned (it cannot be trusted to calamine either)."""
+    budget, and a zip that cannot be scanned (it cannot be trusted to calamine either).
+    Returns the members (sheet XML of an .xlsx) in which the scan saw what may be a formula's
+    tag (<f, or a prefixed :f): the others hold none, and need no search for formulas."""
+    formulas: set[str] = set()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
@@ -149,8 +152,10 @@ def check_workbook(data: bytes) -> None:
             lengths = _shared_string_lengths(archive, names)
             text = 0
             for sheet, member in xlsx_sheets(archive, names):
-                rows, columns, text = _xlsx_extent(archive, member, sheet, lengths, text)
+                rows, columns, text, formula = _xlsx_extent(archive, member, sheet, lengths, text)
                 check_area(sheet, rows, columns)
+                if formula:
+                    formulas.add(member)
     except ImportFileError:
         raise
     except Exception:  # noqa: BLE001 - zipfile and zlib raise many types on damaged input
@@ -158,6 +163,7 @@ def check_workbook(data: bytes) -> None:
             "无法读取 Excel 文件：文件已损坏、加密或不是 Excel 工作簿。",
             "The Excel file could not be read: it is damaged, encrypted or not a workbook.",
         ) from None
+    return formulas
 
 
 def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -238,18 +244,20 @@ def _cell_tags(segment: bytes) -> int:
 
 def _xlsx_extent(
     archive: zipfile.ZipFile, member: str, sheet: str, lengths: array, text: int
-) -> tuple[int, int, int]:
-    """Rows and columns from A1 to the last cell that can hold a value, and `text` plus the
-    characters this sheet's cells expand to. A self-closing <c/> holds none (python-calamine
-    skips it, and styled blank cells are common).
+) -> tuple[int, int, int, bool]:
+    """Rows and columns from A1 to the last cell that can hold a value, `text` plus the
+    characters this sheet's cells expand to, and whether the sheet may hold a formula (a
+    piece with <f or :f: no piece splits a tag). A self-closing <c/> holds none
+    (python-calamine skips it, and styled blank cells are common).
 
     When every cell carries its reference, as Excel, WPS, LibreOffice and openpyxl write
     them, this is one regular-expression pass; otherwise cells are counted one by one."""
     last_row = last_col = 0
-    counted = False
+    counted = formula = False
     for segment in _cell_segments(archive, member, sheet):
         text += _segment_text(segment, lengths, sheet)
         check_text(sheet, text)
+        formula = formula or b"<f" in segment or b":f" in segment
         if counted:
             continue
         fast = _plain_extent(segment)
@@ -257,7 +265,7 @@ def _xlsx_extent(
             rows, columns = fast
             last_row, last_col = max(last_row, rows), max(last_col, columns)
             if last_row > max_rows() + 1 or last_col > max_columns() or last_row * last_col > max_cells():
-                return last_row, last_col, text
+                return last_row, last_col, text, formula
             continue
         found = _CELL_REF.findall(segment)
         if len(found) != _cell_tags(segment):
@@ -273,10 +281,10 @@ def _xlsx_extent(
             last_row = max(last_row, max(map(int, numbers)))
             last_col = max(last_col, max(_column_index(letter) + 1 for letter in set(letters)))
             if last_row > max_rows() + 1 or last_col > max_columns() or last_row * last_col > max_cells():
-                return last_row, last_col, text  # past the budget already: no need to read the rest
+                return last_row, last_col, text, formula  # past the budget already: no need to read on
     if counted:
         last_row, last_col = _xlsx_extent_counted(archive, member)
-    return last_row, last_col, text
+    return last_row, last_col, text, formula
 
 
 # The common case, found with two patterns that start with a literal (fast) and no tuple a

@@ -139,8 +139,9 @@ def _read_workbook(data: bytes) -> list[Sheet]:
 
     unsaved: dict[str, set[tuple[int, int]]] = {}
     if data.startswith(_ZIP_MAGIC):
-        check_workbook(data)  # before calamine expands any sheet (limits.py)
-        unsaved = _unsaved_formulas(data)
+        formulas = check_workbook(data)  # before calamine expands any sheet (limits.py)
+        if formulas:
+            unsaved = _unsaved_formulas(data, formulas)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -177,16 +178,18 @@ _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
 _SAVED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>[^<]|<(?:[A-Za-z_][\w.-]*:)?is[\s>]")
 
 
-def _unsaved_formulas(data: bytes) -> dict[str, set[tuple[int, int]]]:
+def _unsaved_formulas(data: bytes, members: set[str]) -> dict[str, set[tuple[int, int]]]:
     """The cells of each sheet of an .xlsx that hold a formula and no value (0-based row
     and column), by sheet name. Excel saves a formula's result beside it, and calamine reads
     the result; a program that writes formulas (openpyxl, a script) saves none, and calamine
-    reads an empty cell. Only a sheet that has formulas is searched (check_workbook bounded
-    its size)."""
+    reads an empty cell. Only the sheets `members` (those check_workbook saw a formula's tag
+    in, having bounded their size) are read again and searched."""
     found: dict[str, set[tuple[int, int]]] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for name, member in xlsx_sheets(archive, set(archive.namelist())):
+                if member not in members:
+                    continue
                 xml = archive.read(member)
                 if not _FORMULA.search(xml):
                     continue
