@@ -193,20 +193,28 @@ def _copy_text(column: Sequence) -> list[str]:
 
 
 def _copy_rows(model, fields, columns, count, progress, keys_at_once: bool) -> None:
-    """COPY the rows, a batch a statement. COPY runs on psycopg's own cursor: its errors are
-    made Django's (an IntegrityError) here."""
+    """COPY the rows, a batch a statement. Each batch's text is built while the server reads
+    the one before (it reads a COPY as it arrives: the two cores work at once). COPY runs
+    on psycopg's own cursor: its errors are made Django's (an IntegrityError) here."""
     table, names = _names(model, fields)
     copy_sql = f"COPY {table} ({names}) FROM STDIN"
-    texts: list[Iterable[str]] = [
-        repeat(_copy_text([c.value])[0]) if isinstance(c, Same) else _copy_text(c) for c in columns
-    ]
-    # (islice: never more rows than the sequences hold, whatever the columns)
-    lines = list(map("\t".join, islice(zip(*texts, strict=False), count)))
+    same = {j: _copy_text([c.value])[0] for j, c in enumerate(columns) if isinstance(c, Same)}
+
+    def batch(start: int) -> str:
+        end = min(count, start + COPY_BATCH)
+        texts: list[Iterable[str]] = [repeat(same[j]) if j in same else _copy_text(c[start:end])
+                                      for j, c in enumerate(columns)]
+        # (islice: never more rows than the batch holds, whatever the columns)
+        return "\n".join(map("\t".join, islice(zip(*texts, strict=False), end - start))) + "\n"
+
     with connection.wrap_database_errors, connection.cursor() as cursor:
         after = _keys_at_once(cursor, model, fields, columns) if keys_at_once else None
+        text = batch(0)
         for start in range(0, count, COPY_BATCH):
             with cursor.cursor.copy(copy_sql) as copy:
-                copy.write("\n".join(lines[start : start + COPY_BATCH]) + "\n")
+                copy.write(text)
+                if start + COPY_BATCH < count:
+                    text = batch(start + COPY_BATCH)
             if progress is not None:
                 progress(min(count, start + COPY_BATCH))
         if after is not None:
