@@ -124,7 +124,10 @@ def _refuse_the_future(table: Table, report: ImportReport) -> None:
     today = timezone.localdate()
     limits = {"day": today, "month": today.replace(day=1)}
     for key, latest in limits.items():
-        for i, value in enumerate(table.columns.get(key) or ()):
+        column = table.columns.get(key) or ()
+        if max(filter(None, column), default=latest) <= latest:
+            continue  # none is later (a date is never falsy; None is)
+        for i, value in enumerate(column):
             if value is not None and value > latest and i not in table.bad:
                 shown = value.isoformat() if key == "day" else f"{value:%Y-%m}"
                 report.errors.append(RowError(
