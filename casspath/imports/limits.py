@@ -361,6 +361,8 @@ _MARKUP = re.compile(rb"<[^>]*>")
 
 def _chars(raw: bytes) -> int:
     """Characters of XML text (entities decoded); never fewer than the text will hold."""
+    if raw.isascii() and b"&" not in raw:
+        return len(raw)  # a byte a character, no entity
     text = raw.decode("utf-8", "replace")
     return len(html.unescape(text)) if "&" in text else len(text)
 
@@ -465,9 +467,9 @@ def _segment_text(segment: bytes, lengths: array, sheet: str) -> int:
     chars = sum(map(lengths.__getitem__, map(int, refs))) if refs else 0
     # A pass of the engine only where an inline string can be (most sheets have none).
     texts = _INLINE_TEXT.findall(segment) if b"<t" in segment else []
-    if b":t>" in segment or b":t " in segment:
+    if b":t" in segment and (b":t>" in segment or b":t " in segment):
         texts += _PREFIXED_TEXT.findall(segment)
-    if b't="str"' in segment or b"t='str'" in segment:
+    if b"str" in segment and (b't="str"' in segment or b"t='str'" in segment):
         texts += _ALL_VALUES.findall(segment)
     if texts:
         if max(map(len, texts)) > CELL_CHARS_LIMIT and max(map(_chars, texts)) > CELL_CHARS_LIMIT:
@@ -478,8 +480,14 @@ def _segment_text(segment: bytes, lengths: array, sheet: str) -> int:
 
 def _shared_types(segment: bytes) -> int:
     """How many times `_SHARED_TYPE` matches: its four spellings counted in C (they cannot
-    overlap), without the engine's pass over the segment."""
-    return sum(segment.count(spelling) for spelling in (b't="s"', b"t='s'", b"t=\"s'", b"t='s\""))
+    overlap), without the engine's pass over the segment; the three odd ones only where a
+    first look finds what they start with."""
+    count = segment.count(b't="s"')
+    if b"t='" in segment:
+        count += segment.count(b"t='s'") + segment.count(b"t='s\"")
+    if b"t=\"s'" in segment:
+        count += segment.count(b"t=\"s'")
+    return count
 
 
 def _shared_refs_one_by_one(segment: bytes) -> list[bytes]:
@@ -524,13 +532,27 @@ def _cell_segments(archive: zipfile.ZipFile, member: str, sheet: str):
 
 
 def _last_cell_start(buffer: bytes) -> int:
-    start = max(buffer.rfind(b"<c "), buffer.rfind(b"<c>"), buffer.rfind(b"<c/"), buffer.rfind(b"<c\n"))
-    prefixed = max(buffer.rfind(b":c "), buffer.rfind(b":c>"))
+    # The last of several tags: looked for in the buffer's tail first (a tag there is later
+    # than any before it), the whole buffer only when the tail has none.
+    start = _last_of(buffer, (b"<c ", b"<c>", b"<c/", b"<c\n"))
+    prefixed = _last_of(buffer, (b":c ", b":c>"))
     if prefixed > start:
         opening = buffer.rfind(b"<", 0, prefixed)
         if opening >= 0 and buffer[opening + 1:opening + 2] != b"/":
             start = max(start, opening)
     return start
+
+
+_TAIL = 2**16
+
+
+def _last_of(buffer: bytes, needles: tuple[bytes, ...]) -> int:
+    """Where the last of any of `needles` starts in `buffer`, or -1."""
+    tail = max(len(buffer) - _TAIL, 0)
+    found = max(buffer.rfind(needle, tail) for needle in needles)
+    if found < 0 and tail:
+        found = max(buffer.rfind(needle) for needle in needles)
+    return found
 
 
 def _cell_closed(buffer: bytes, start: int) -> bool:
