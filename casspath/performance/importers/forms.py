@@ -230,8 +230,12 @@ class LongSummaries(PerformanceForm):
         return parsers
 
     def check_rows(self, ctx: RunContext, table: Table, report: ImportReport) -> None:
-        keys = [(n, m) if n is not None and m is not None else None
-                for n, m in zip(table.columns["employee_no"], table.columns["month"], strict=True)]
+        numbers, months = table.columns["employee_no"], table.columns["month"]
+        if None in numbers or None in months:
+            keys = [(n, m) if n is not None and m is not None else None
+                    for n, m in zip(numbers, months, strict=True)]
+        else:
+            keys = list(zip(numbers, months, strict=True))
         if len(set(keys)) != len(keys):
             self._duplicates(table, keys, "month", report, lambda row: (
                 f"该员工的这个月已在第 {row} 行。", f"This employee's month is already in row {row}."))
