@@ -110,9 +110,9 @@ def plan_replacements(ctx: RunContext, records: Records, report: ImportReport) -
     report.updated = sum(1 for i in write if keys[i] in stored)
     report.created = len(write) - report.updated
     report.unchanged = count - len(write)
-    _preview(records, [keys[i] for i in write], [wanted_values[i] for i in write[:PREVIEW_LIMIT * 20]], stored,
-             report, [records.rows[i] for i in write[:PREVIEW_LIMIT * 20]],
-             [records.numbers[i] for i in write[:PREVIEW_LIMIT * 20]])
+    first = write[:PREVIEW_LIMIT * 20]
+    _preview(records, [keys[i] for i in write], [wanted_values[i] for i in first], stored,
+             report, [records.rows[i] for i in first], [records.numbers[i] for i in first])
     return Replacement(records, write, dict(replaced))
 
 
