@@ -53,9 +53,10 @@ def test_it_refuses_a_row_referring_to_no_employee_and_writes_nothing(world, at_
 def test_it_writes_rows_whose_every_column_holds_one_value(world, count):
     # One row (each of its columns is one value repeated), or rows all alike: the writer
     # must still write exactly `count` rows, however it binds the repeated columns.
-    columns = [[world.manager_employee.pk] * count, [date(2026, 1, 1)] * count, [None] * count,
-               ["item"] * count, [Decimal("12.50")] * count, [""] * count, [True] * count,
-               bulk.Same(Decimal("0"))]
+    columns: list[bulk.Column] = [
+        [world.manager_employee.pk] * count, [date(2026, 1, 1)] * count, [None] * count,
+        ["item"] * count, [Decimal("12.50")] * count, [""] * count, [True] * count,
+        bulk.Same(Decimal("0"))]
     assert bulk.insert_rows(PerformanceRecord, FIELDS, columns) == count
     assert PerformanceRecord.objects.filter(employee=world.manager_employee, amount=Decimal("12.50"),
                                             kind="item", flagged=True).count() == count
@@ -66,8 +67,9 @@ def test_it_writes_a_column_of_one_value_amid_varying_ones(world):
     count = 250
     employees = [world.manager_employee.pk, world.colleague.pk] * (count // 2)
     amounts = [Decimal(i) / 4 for i in range(count)]
-    columns = [employees, [date(2026, 1, 1)] * count, bulk.Same(None), ["item"] * count, amounts,
-               ["伞\t布"] * count, [False] * count, [Decimal("0.5")] * count]
+    columns: list[bulk.Column] = [
+        employees, [date(2026, 1, 1)] * count, bulk.Same(None), ["item"] * count, amounts,
+        ["伞\t布"] * count, [False] * count, [Decimal("0.5")] * count]
     assert bulk.insert_rows(PerformanceRecord, FIELDS, columns) == count
     stored = list(PerformanceRecord.objects.order_by("id").values_list(
         "employee_id", "month", "day", "kind", "amount", "product", "flagged", "big_deal_amount"))
