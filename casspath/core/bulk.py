@@ -15,7 +15,8 @@ session_replication_role = replica, and one anti-join over the new rows checks e
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import chain, repeat
+from decimal import Decimal
+from itertools import chain, islice, repeat
 
 from django.db import IntegrityError, connection
 from django.db.models import Field, ForeignKey, Model
@@ -62,11 +63,37 @@ def insert_rows(model: type[Model], fields: Sequence[str], columns: Sequence[Col
         return 0
     if keys_at_once is None:
         keys_at_once = count >= KEYS_AT_ONCE_FROM
+    columns = _constants_as_same(columns)
     if connection.vendor == "postgresql":
         _copy_rows(model, fields, columns, count, progress, keys_at_once)
     else:
         _insert_sqlite(model, fields, columns, count, progress)
     return count
+
+
+def _constants_as_same(columns: Sequence[Column]) -> list[Column]:
+    """Each sequence of one value repeated (a kind, an empty product, a flag of every row) as
+    `Same`: adapted once, bound once a statement instead of once a row (SQLite spends as long
+    binding a parameter as storing it). One sequence stays a sequence all the same: the rows
+    are as many as it is long (every column `Same` would be rows without end: a COPY of them
+    filled the memory). Equal values of one type are written alike; floats are left as they
+    are (0.0 == -0.0)."""
+    converted = [_same_if_constant(column) for column in columns]
+    if all(isinstance(column, Same) for column in converted):
+        first = next(j for j, column in enumerate(columns) if not isinstance(column, Same))
+        converted[first] = columns[first]
+    return converted
+
+
+def _same_if_constant(column: Column) -> Column:
+    if isinstance(column, Same) or not column:
+        return column
+    first = column[0]
+    if isinstance(first, float) or column.count(first) != len(column):
+        return column
+    if len(set(map(type, column))) != 1:
+        return column  # 1 == 1.0 == True: equal, written differently
+    return Same(first)
 
 
 def _names(model: type[Model], fields: Sequence[str]) -> tuple[str, str]:
@@ -75,43 +102,74 @@ def _names(model: type[Model], fields: Sequence[str]) -> tuple[str, str]:
 
 
 def _insert_sqlite(model, fields, columns, count, progress) -> None:
+    """Multi-row INSERTs with numbered parameters: the constant columns are ?1, ?2, ... in
+    every row of a statement, bound once for it; the other columns' values follow row by row."""
     table, names = _names(model, fields)
-    one = f"({', '.join(['%s'] * len(fields))})"
-    sql = f"INSERT INTO {table} ({names}) VALUES {one}"  # noqa: S608 - names from the model
-    many = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * ROWS_A_STATEMENT)}"  # noqa: S608
-    adapted = [repeat(_sqlite_value(c.value)) if isinstance(c, Same) else _sqlite_values(c) for c in columns]
-    params = list(zip(*adapted, strict=False))  # as long as the shortest: the sequences
+    constants = tuple(_sqlite_value(c.value) for c in columns if isinstance(c, Same))
+    varying = [_sqlite_values(c) for c in columns if not isinstance(c, Same)]
+    width = len(varying)
+
+    def statement(rows: int) -> str:
+        slots = []
+        for row in range(rows):
+            same = varied = 0
+            parts = []
+            for column in columns:
+                if isinstance(column, Same):
+                    same += 1
+                    parts.append(f"?{same}")
+                else:
+                    varied += 1
+                    parts.append(f"?{len(constants) + row * width + varied}")
+            slots.append(f"({', '.join(parts)})")
+        return f"INSERT INTO {table} ({names}) VALUES {', '.join(slots)}"  # noqa: S608 - names from the model
+
+    flat = list(chain.from_iterable(zip(*varying, strict=True)))  # row after row
+    many = statement(ROWS_A_STATEMENT)
+    step = ROWS_A_STATEMENT * width
     with connection.cursor() as cursor:
         for start in range(0, count, WRITE_BATCH):
-            batch = params[start : start + WRITE_BATCH]
-            whole = len(batch) - len(batch) % ROWS_A_STATEMENT
-            if whole:  # SQLite steps one statement a hundred rows instead of a hundred
-                cursor.executemany(many, [tuple(chain.from_iterable(batch[i : i + ROWS_A_STATEMENT]))
-                                          for i in range(0, whole, ROWS_A_STATEMENT)])
-            if whole < len(batch):
-                cursor.executemany(sql, batch[whole:])
+            end = min(count, start + WRITE_BATCH)
+            whole = start + (end - start) // ROWS_A_STATEMENT * ROWS_A_STATEMENT
+            if whole > start:  # SQLite steps one statement a hundred rows instead of a hundred
+                cursor.executemany(many, [constants + tuple(flat[at : at + step])
+                                          for at in range(start * width, whole * width, step)])
+            if whole < end:
+                # (executemany of one: Django's query log would format numbered parameters as %s)
+                rest = constants + tuple(flat[whole * width : end * width])
+                cursor.executemany(statement(end - whole), [rest])
             if progress is not None:
-                progress(min(count, start + WRITE_BATCH))
+                progress(end)
 
 
 def _sqlite_value(value):
-    # sqlite3's default date adapters are deprecated; Django stores dates as ISO text.
+    # sqlite3's default date adapters are deprecated; Django stores dates as ISO text, and
+    # decimals as their text (its adapter is str).
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
     return value
 
 
 def _sqlite_values(column: Sequence) -> Sequence:
-    sample = next((value for value in column if value is not None), None)
-    if isinstance(sample, date):
+    """A column adapted as `_sqlite_value` would each value, a C-level map where it is of one type."""
+    kinds = set(map(type, column))
+    if kinds == {date}:
+        return list(map(date.isoformat, column))
+    if kinds == {Decimal}:
+        return list(map(str, column))
+    if any(issubclass(kind, date | Decimal) for kind in kinds):
         return [_sqlite_value(value) for value in column]
     return column
 
 
 # COPY's text format: these characters are written escaped.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# Types whose str() holds none of those characters (and that PostgreSQL reads back as is).
+_PLAIN_TYPES = {int, bool, date, Decimal}
 
 
 def _copy_text(column: Sequence) -> list[str]:
@@ -127,7 +185,7 @@ def _copy_text(column: Sequence) -> list[str]:
         return list(column)
     if kinds <= {str, type(None)}:
         return [value.translate(_COPY_ESCAPES) if value is not None else "\\N" for value in column]
-    if kinds == {int} or kinds == {date}:  # ids, dates: nothing to escape
+    if kinds <= _PLAIN_TYPES:  # ids, dates, decimals, flags: nothing to escape
         return list(map(str, column))
     if kinds == {int, type(None)}:
         return ["\\N" if value is None else str(value) for value in column]
@@ -135,19 +193,28 @@ def _copy_text(column: Sequence) -> list[str]:
 
 
 def _copy_rows(model, fields, columns, count, progress, keys_at_once: bool) -> None:
-    """COPY the rows, a batch a statement. COPY runs on psycopg's own cursor: its errors are
-    made Django's (an IntegrityError) here."""
+    """COPY the rows, a batch a statement. Each batch's text is built while the server reads
+    the one before (it reads a COPY as it arrives: the two cores work at once). COPY runs
+    on psycopg's own cursor: its errors are made Django's (an IntegrityError) here."""
     table, names = _names(model, fields)
     copy_sql = f"COPY {table} ({names}) FROM STDIN"
-    texts: list[Iterable[str]] = [
-        repeat(_copy_text([c.value])[0]) if isinstance(c, Same) else _copy_text(c) for c in columns
-    ]
-    lines = list(map("\t".join, zip(*texts, strict=False)))  # as long as the sequences
+    same = {j: _copy_text([c.value])[0] for j, c in enumerate(columns) if isinstance(c, Same)}
+
+    def batch(start: int) -> str:
+        end = min(count, start + COPY_BATCH)
+        texts: list[Iterable[str]] = [repeat(same[j]) if j in same else _copy_text(c[start:end])
+                                      for j, c in enumerate(columns)]
+        # (islice: never more rows than the batch holds, whatever the columns)
+        return "\n".join(map("\t".join, islice(zip(*texts, strict=False), end - start))) + "\n"
+
     with connection.wrap_database_errors, connection.cursor() as cursor:
         after = _keys_at_once(cursor, model, fields, columns) if keys_at_once else None
+        text = batch(0)
         for start in range(0, count, COPY_BATCH):
             with cursor.cursor.copy(copy_sql) as copy:
-                copy.write("\n".join(lines[start : start + COPY_BATCH]) + "\n")
+                copy.write(text)
+                if start + COPY_BATCH < count:
+                    text = batch(start + COPY_BATCH)
             if progress is not None:
                 progress(min(count, start + COPY_BATCH))
         if after is not None:

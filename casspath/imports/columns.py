@@ -192,13 +192,20 @@ def cached(parse: Parser) -> Parser:
             raise Invalid(found.message_zh, found.message_en)  # fresh: no growing traceback
         return found
 
+    inner_whole = getattr(parse, "whole_column", None)
+
     def whole_column(values) -> list | None:
-        verdicts = {}
-        for value in set(values):
-            try:
-                verdicts[value] = parse_cached(value)
-            except Invalid:
-                return None
+        distinct = list(set(values))
+        parsed = inner_whole(distinct) if inner_whole is not None else None
+        if parsed is not None:  # every distinct value parsed at once (codes as stored)
+            verdicts = dict(zip(distinct, parsed, strict=True))
+        else:
+            verdicts = {}
+            for value in distinct:
+                try:
+                    verdicts[value] = parse_cached(value)
+                except Invalid:
+                    return None
         return list(map(verdicts.__getitem__, values))
 
     parse_cached.whole_column = whole_column  # type: ignore[attr-defined]  # as above

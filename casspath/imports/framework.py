@@ -508,8 +508,11 @@ def _data_columns(sheet: Sheet, header_at: int, min_width: int) -> tuple[list[in
     if sheet.columns is not None:
         columns = [column[header_at + 1 :] for column in sheet.columns]
         height = len(columns[0]) if columns else 0
-        blank = [not any(cells) for cells in zip(*columns, strict=True)] if columns else []
-        numbers = [header_at + 2 + i for i in range(height) if not blank[i]]
+        if columns and "" not in columns[0]:  # no cell of the first column is empty: no row is
+            numbers = list(range(header_at + 2, header_at + 2 + height))
+        else:
+            blank = [not any(cells) for cells in zip(*columns, strict=True)] if columns else []
+            numbers = [header_at + 2 + i for i in range(height) if not blank[i]]
         if len(numbers) != height:
             keep = [i for i in range(height) if not blank[i]]
             columns = [[column[i] for i in keep] for column in columns]

@@ -18,6 +18,7 @@ IMPORT_MAX_TEXT_CHARS); a kind may have its own (IMPORT_BUDGET_BY_KIND, `budget_
 """
 
 import codecs
+import functools
 import html
 import io
 import posixpath
@@ -131,9 +132,12 @@ def check_text(sheet: str, chars: int) -> None:
     )
 
 
-def check_workbook(data: bytes) -> None:
+def check_workbook(data: bytes) -> set[str]:
     """Scan a zip workbook (.xlsx, .xlsm, .ods) for its sheets' extent; refuse one past the
-    budget, and a zip that cannot be scanned (it cannot be trusted to calamine either)."""
+    budget, and a zip that cannot be scanned (it cannot be trusted to calamine either).
+    Returns the members (sheet XML of an .xlsx) in which the scan saw what may be a formula's
+    tag (<f, or a prefixed :f): the others hold none, and need no search for formulas."""
+    formulas: set[str] = set()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
@@ -149,8 +153,10 @@ def check_workbook(data: bytes) -> None:
             lengths = _shared_string_lengths(archive, names)
             text = 0
             for sheet, member in xlsx_sheets(archive, names):
-                rows, columns, text = _xlsx_extent(archive, member, sheet, lengths, text)
+                rows, columns, text, formula = _xlsx_extent(archive, member, sheet, lengths, text)
                 check_area(sheet, rows, columns)
+                if formula:
+                    formulas.add(member)
     except ImportFileError:
         raise
     except Exception:  # noqa: BLE001 - zipfile and zlib raise many types on damaged input
@@ -158,6 +164,7 @@ def check_workbook(data: bytes) -> None:
             "无法读取 Excel 文件：文件已损坏、加密或不是 Excel 工作簿。",
             "The Excel file could not be read: it is damaged, encrypted or not a workbook.",
         ) from None
+    return formulas
 
 
 def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -238,26 +245,30 @@ def _cell_tags(segment: bytes) -> int:
 
 def _xlsx_extent(
     archive: zipfile.ZipFile, member: str, sheet: str, lengths: array, text: int
-) -> tuple[int, int, int]:
-    """Rows and columns from A1 to the last cell that can hold a value, and `text` plus the
-    characters this sheet's cells expand to. A self-closing <c/> holds none (python-calamine
-    skips it, and styled blank cells are common).
+) -> tuple[int, int, int, bool]:
+    """Rows and columns from A1 to the last cell that can hold a value, `text` plus the
+    characters this sheet's cells expand to, and whether the sheet may hold a formula (a
+    piece with <f or :f: no piece splits a tag). A self-closing <c/> holds none
+    (python-calamine skips it, and styled blank cells are common).
 
     When every cell carries its reference, as Excel, WPS, LibreOffice and openpyxl write
     them, this is one regular-expression pass; otherwise cells are counted one by one."""
     last_row = last_col = 0
-    counted = False
+    counted = formula = False
     for segment in _cell_segments(archive, member, sheet):
-        text += _segment_text(segment, lengths, sheet)
+        # A prefixed tag (x:c, x:t, x:f) needs a colon: one fast look spares three searches.
+        prefixed = b":" in segment
+        text += _segment_text(segment, lengths, sheet, prefixed)
         check_text(sheet, text)
+        formula = formula or b"<f" in segment or (prefixed and b":f" in segment)
         if counted:
             continue
-        fast = _plain_extent(segment)
+        fast = _plain_extent(segment, last_col, prefixed)
         if fast is not None:
             rows, columns = fast
             last_row, last_col = max(last_row, rows), max(last_col, columns)
             if last_row > max_rows() + 1 or last_col > max_columns() or last_row * last_col > max_cells():
-                return last_row, last_col, text
+                return last_row, last_col, text, formula
             continue
         found = _CELL_REF.findall(segment)
         if len(found) != _cell_tags(segment):
@@ -273,35 +284,65 @@ def _xlsx_extent(
             last_row = max(last_row, max(map(int, numbers)))
             last_col = max(last_col, max(_column_index(letter) + 1 for letter in set(letters)))
             if last_row > max_rows() + 1 or last_col > max_columns() or last_row * last_col > max_cells():
-                return last_row, last_col, text  # past the budget already: no need to read the rest
+                return last_row, last_col, text, formula  # past the budget already: no need to read on
     if counted:
         last_row, last_col = _xlsx_extent_counted(archive, member)
-    return last_row, last_col, text
+    return last_row, last_col, text, formula
 
 
-# The common case, found with two patterns that start with a literal (fast) and no tuple a
-# cell: every cell is <c r="..."> (no prefix, no self-closing tag) and carries its reference.
-_REF_ROW = re.compile(rb""" r=["'][A-Za-z]{1,4}([0-9]{1,9})["']""")
-_REF_LETTERS = re.compile(rb""" r=["']([A-Za-z]{1,4})[0-9]{1,9}["']""")
+# The common case: every cell is <c r="..."> (no prefix, no self-closing tag) and carries its
+# reference, in capitals. The last cell's reference is read; one search (no object a cell)
+# then looks for a reference beyond it, or one not of that form.
+_LAST_REF = re.compile(rb"""<c r=["']([A-Z]{1,4})([0-9]{1,9})["']""")
 
 
-def _plain_extent(segment: bytes) -> tuple[int, int] | None:
+def _plain_extent(segment: bytes, columns_seen: int = 0, prefixed: bool = True) -> tuple[int, int] | None:
     """Rows and columns from A1 to the last cell of a piece of sheet XML in which every tag
-    that starts with "<c" is a cell whose first attribute is its reference, no tag closes
-    itself and nothing else reads like a reference; None for any other piece
-    (`_xlsx_extent` then looks at each cell). 4x faster than that."""
-    if b"/>" in segment or b":c" in segment:
+    that starts with "<c" is a cell whose first attribute is its reference, in capitals, no
+    tag closes itself, and no reference lies past the row of the last cell nor past the
+    column of the last full row's last cell or `columns_seen` (rows in order and of one
+    width, as every writer writes them); None for any other piece (`_xlsx_extent` then
+    looks at each cell). Several times faster than reading every reference."""
+    if b"/>" in segment or (prefixed and b":c" in segment):
         return None  # a self-closing cell holds no value; a prefixed one is counted apart
     tags = segment.count(b"<c")
     if tags != segment.count(b"<c r="):
         return None  # a cell whose reference is not first (or none), or <cols>
-    rows = _REF_ROW.findall(segment)
-    if len(rows) != tags:
-        return None  # a reference outside a cell's tag (a text that reads r="A1")
-    if not rows:
+    if not tags:
         return 0, 0
-    letters = set(_REF_LETTERS.findall(segment))
-    return max(map(int, rows)), max(_column_index(letter) + 1 for letter in letters)
+    last = _LAST_REF.match(segment, segment.rfind(b"<c r="))
+    if last is None:
+        return None
+    row, columns = int(last.group(2)), _column_index(last.group(1)) + 1
+    row_end = segment.rfind(b"</row>")
+    if row_end > 0:  # the piece may end in a row's first cells: its last full row is wider
+        full = _LAST_REF.match(segment, max(segment.rfind(b"<c r=", 0, row_end), 0))
+        if full is None:
+            return None
+        columns = max(columns, _column_index(full.group(1)) + 1)
+    columns = max(columns, columns_seen)
+    if _beyond(column_letters(columns - 1).encode(), row).search(segment):
+        return None  # a reference out of order, in lower case, or not a reference
+    return row, columns
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(letters: bytes, row: int) -> re.Pattern:
+    """A cell's reference that is not capitals and digits, or whose column is past `letters`
+    or whose row is past `row` (a longer number is past it: leading zeros are read as such)."""
+    digits = str(row).encode()
+    later_columns = [rb"[A-Z]{%d,4}" % (len(letters) + 1)] if len(letters) < 4 else []
+    later_columns += [letters[:i] + rb"[%c-Z]" % (letters[i] + 1) + rb"[A-Z]" * (len(letters) - i - 1)
+                      for i in range(len(letters)) if letters[i] < ord("Z")]
+    later_rows = [rb"[0-9]{%d,9}" % (len(digits) + 1)] if len(digits) < 9 else []
+    later_rows += [digits[:i] + rb"[%c-9]" % (digits[i] + 1) + rb"[0-9]" * (len(digits) - i - 1)
+                   for i in range(len(digits)) if digits[i] < ord("9")]
+    alternatives = [rb"""(?![A-Z]{1,4}[0-9]{1,9}["'])"""]
+    if later_columns:
+        alternatives.append(rb"(?:" + rb"|".join(later_columns) + rb")[0-9]")
+    if later_rows:
+        alternatives.append(rb"[A-Z]{1,4}(?:" + rb"|".join(later_rows) + rb""")["']""")
+    return re.compile(rb"""<c r=["'](?:""" + rb"|".join(alternatives) + rb")")
 
 
 # --- text ----------------------------------------------------------------------------
@@ -322,6 +363,8 @@ _MARKUP = re.compile(rb"<[^>]*>")
 
 def _chars(raw: bytes) -> int:
     """Characters of XML text (entities decoded); never fewer than the text will hold."""
+    if raw.isascii() and b"&" not in raw:
+        return len(raw)  # a byte a character, no entity
     text = raw.decode("utf-8", "replace")
     return len(html.unescape(text)) if "&" in text else len(text)
 
@@ -416,7 +459,7 @@ def _shared_table_refusal(member: str, count: int, total: int) -> ImportFileErro
     )
 
 
-def _segment_text(segment: bytes, lengths: array, sheet: str) -> int:
+def _segment_text(segment: bytes, lengths: array, sheet: str, prefixed: bool = True) -> int:
     """Characters the cells of a piece of sheet XML (whole cells only) expand to: the shared
     string each t="s" cell refers to (calamine copies it into the cell), inline strings and
     the values of formula strings (t="str"). One longer than Excel allows is refused."""
@@ -426,9 +469,9 @@ def _segment_text(segment: bytes, lengths: array, sheet: str) -> int:
     chars = sum(map(lengths.__getitem__, map(int, refs))) if refs else 0
     # A pass of the engine only where an inline string can be (most sheets have none).
     texts = _INLINE_TEXT.findall(segment) if b"<t" in segment else []
-    if b":t>" in segment or b":t " in segment:
+    if prefixed and (b":t>" in segment or b":t " in segment):
         texts += _PREFIXED_TEXT.findall(segment)
-    if b't="str"' in segment or b"t='str'" in segment:
+    if b"str" in segment and (b't="str"' in segment or b"t='str'" in segment):
         texts += _ALL_VALUES.findall(segment)
     if texts:
         if max(map(len, texts)) > CELL_CHARS_LIMIT and max(map(_chars, texts)) > CELL_CHARS_LIMIT:
@@ -439,8 +482,14 @@ def _segment_text(segment: bytes, lengths: array, sheet: str) -> int:
 
 def _shared_types(segment: bytes) -> int:
     """How many times `_SHARED_TYPE` matches: its four spellings counted in C (they cannot
-    overlap), without the engine's pass over the segment."""
-    return sum(segment.count(spelling) for spelling in (b't="s"', b"t='s'", b"t=\"s'", b"t='s\""))
+    overlap), without the engine's pass over the segment; the three odd ones only where a
+    first look finds what they start with."""
+    count = segment.count(b't="s"')
+    if b"t='" in segment:
+        count += segment.count(b"t='s'") + segment.count(b"t='s\"")
+    if b"t=\"s'" in segment:
+        count += segment.count(b"t=\"s'")
+    return count
 
 
 def _shared_refs_one_by_one(segment: bytes) -> list[bytes]:
@@ -485,13 +534,27 @@ def _cell_segments(archive: zipfile.ZipFile, member: str, sheet: str):
 
 
 def _last_cell_start(buffer: bytes) -> int:
-    start = max(buffer.rfind(b"<c "), buffer.rfind(b"<c>"), buffer.rfind(b"<c/"), buffer.rfind(b"<c\n"))
-    prefixed = max(buffer.rfind(b":c "), buffer.rfind(b":c>"))
+    # The last of several tags: looked for in the buffer's tail first (a tag there is later
+    # than any before it), the whole buffer only when the tail has none.
+    start = _last_of(buffer, (b"<c ", b"<c>", b"<c/", b"<c\n"))
+    prefixed = _last_of(buffer, (b":c ", b":c>"))
     if prefixed > start:
         opening = buffer.rfind(b"<", 0, prefixed)
         if opening >= 0 and buffer[opening + 1:opening + 2] != b"/":
             start = max(start, opening)
     return start
+
+
+_TAIL = 2**16
+
+
+def _last_of(buffer: bytes, needles: tuple[bytes, ...]) -> int:
+    """Where the last of any of `needles` starts in `buffer`, or -1."""
+    tail = max(len(buffer) - _TAIL, 0)
+    found = max(buffer.rfind(needle, tail) for needle in needles)
+    if found < 0 and tail:
+        found = max(buffer.rfind(needle) for needle in needles)
+    return found
 
 
 def _cell_closed(buffer: bytes, start: int) -> bool:

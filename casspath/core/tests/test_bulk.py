@@ -47,3 +47,31 @@ def test_it_refuses_a_row_referring_to_no_employee_and_writes_nothing(world, at_
         bulk.insert_rows(PerformanceRecord, FIELDS, _columns(employees), keys_at_once=at_once)
         connection.check_constraints()  # the deferred keys, as the commit checks them
     assert not PerformanceRecord.objects.exists()
+
+
+@pytest.mark.parametrize("count", [1, 150])
+def test_it_writes_rows_whose_every_column_holds_one_value(world, count):
+    # One row (each of its columns is one value repeated), or rows all alike: the writer
+    # must still write exactly `count` rows, however it binds the repeated columns.
+    columns: list[bulk.Column] = [
+        [world.manager_employee.pk] * count, [date(2026, 1, 1)] * count, [None] * count,
+        ["item"] * count, [Decimal("12.50")] * count, [""] * count, [True] * count,
+        bulk.Same(Decimal("0"))]
+    assert bulk.insert_rows(PerformanceRecord, FIELDS, columns) == count
+    assert PerformanceRecord.objects.filter(employee=world.manager_employee, amount=Decimal("12.50"),
+                                            kind="item", flagged=True).count() == count
+
+
+def test_it_writes_a_column_of_one_value_amid_varying_ones(world):
+    # 250 rows: two full statements of a hundred and a last one of fifty (SQLite).
+    count = 250
+    employees = [world.manager_employee.pk, world.colleague.pk] * (count // 2)
+    amounts = [Decimal(i) / 4 for i in range(count)]
+    columns: list[bulk.Column] = [
+        employees, [date(2026, 1, 1)] * count, bulk.Same(None), ["item"] * count, amounts,
+        ["伞\t布"] * count, [False] * count, [Decimal("0.5")] * count]
+    assert bulk.insert_rows(PerformanceRecord, FIELDS, columns) == count
+    stored = list(PerformanceRecord.objects.order_by("id").values_list(
+        "employee_id", "month", "day", "kind", "amount", "product", "flagged", "big_deal_amount"))
+    assert stored == [(employee, date(2026, 1, 1), None, "item", amount, "伞\t布", False, Decimal("0.5"))
+                      for employee, amount in zip(employees, amounts, strict=True)]

@@ -88,6 +88,39 @@ def test_it_finds_the_last_row_and_column_deep_in_a_large_sheet(settings):
         read_table(buffer.getvalue(), "long.xlsx")
 
 
+def _rewritten_sheet(data: bytes, old: bytes, new: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                assert content.count(old) == 1
+                content = content.replace(old, new)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("old", "new", "corner"), [
+    (b'r="C20000"', b'r="C900000"', "C900000"),  # a row far past the rows after it
+    (b'r="C20000"', b'r="AC20000"', "× 29 columns"),  # a column past the last full row's
+    (b'r="C20000"', b'r="ac20000"', "× 29 columns"),  # in lower case
+])
+def test_it_finds_a_far_cell_out_of_order_amid_plain_cells(settings, old, new, corner):
+    # The far cell in the middle of megabytes of plain, ordered cells, not last of its piece.
+    settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_ROWS": 50_000, "IMPORT_MAX_COLUMNS": 12}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("名单")
+    for i in range(40_000):
+        sheet.append([f"E{i:06d}", "王伟", 13800000000 + i])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    read_table(buffer.getvalue(), "plain.xlsx")  # within the budget as written
+    with pytest.raises(ImportFileError) as caught:
+        read_table(_rewritten_sheet(buffer.getvalue(), old, new), "far.xlsx")
+    assert corner in caught.value.message_en
+
+
 def test_it_refuses_a_sheet_past_the_cell_budget_before_expanding_it(settings):
     settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_CELLS": 1000}
     with pytest.raises(ImportFileError) as caught:

@@ -124,7 +124,10 @@ def _refuse_the_future(table: Table, report: ImportReport) -> None:
     today = timezone.localdate()
     limits = {"day": today, "month": today.replace(day=1)}
     for key, latest in limits.items():
-        for i, value in enumerate(table.columns.get(key) or ()):
+        column = table.columns.get(key) or ()
+        if max(filter(None, column), default=latest) <= latest:
+            continue  # none is later (a date is never falsy; None is)
+        for i, value in enumerate(column):
             if value is not None and value > latest and i not in table.bad:
                 shown = value.isoformat() if key == "day" else f"{value:%Y-%m}"
                 report.errors.append(RowError(
@@ -227,8 +230,12 @@ class LongSummaries(PerformanceForm):
         return parsers
 
     def check_rows(self, ctx: RunContext, table: Table, report: ImportReport) -> None:
-        keys = [(n, m) if n is not None and m is not None else None
-                for n, m in zip(table.columns["employee_no"], table.columns["month"], strict=True)]
+        numbers, months = table.columns["employee_no"], table.columns["month"]
+        if None in numbers or None in months:
+            keys = [(n, m) if n is not None and m is not None else None
+                    for n, m in zip(numbers, months, strict=True)]
+        else:
+            keys = list(zip(numbers, months, strict=True))
         if len(set(keys)) != len(keys):
             self._duplicates(table, keys, "month", report, lambda row: (
                 f"该员工的这个月已在第 {row} 行。", f"This employee's month is already in row {row}."))

@@ -8,6 +8,7 @@ again reads, compares and writes nothing ("unchanged").
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -69,19 +70,24 @@ def _months_now(ctx: RunContext, months: list[date], employees: set[int]) -> dic
 
 
 def plan_replacements(ctx: RunContext, records: Records, report: ImportReport) -> Replacement:
-    keys = list(zip(records.employees, records.months, strict=True))
-    values = list(zip(records.kinds, records.days, records.amounts, records.products, records.flagged,
-                      records.big_deals, strict=True))
     stored = _months_now(ctx, sorted(set(records.months)), set(records.employees))
-    count = len(keys)
+    count = len(records)
+
+    def values():
+        return zip(records.kinds, records.days, records.amounts, records.products, records.flagged,
+                   records.big_deals, strict=True)
+
     if not stored:  # none of these months holds records yet (a first import): all new
         report.created, report.updated, report.unchanged = count, 0, 0
-        _preview(records, keys, values, stored, report)
+        # (the preview reads the first records only, for summaries: no list of them all)
+        _preview(records, zip(records.employees, records.months, strict=True), values(), stored, report)
         return Replacement(records, list(range(count)))
+    keys = list(zip(records.employees, records.months, strict=True))
+    wanted_values = list(values())
     changed: set[Key] = set()
     replaced: dict[date, list[int]] = defaultdict(list)
     if records.unique_months:  # a summary: one record an employee's month
-        for key, new in zip(keys, values, strict=True):
+        for key, new in zip(keys, wanted_values, strict=True):
             old = stored.get(key)
             if old is None:
                 changed.add(key)
@@ -90,7 +96,7 @@ def plan_replacements(ctx: RunContext, records: Records, report: ImportReport) -
                 replaced[key[1]].append(key[0])
     else:
         wanted: dict[Key, list[tuple]] = defaultdict(list)
-        for key, new in zip(keys, values, strict=True):
+        for key, new in zip(keys, wanted_values, strict=True):
             wanted[key].append(new)
         for key, group in wanted.items():
             old = stored.get(key)
@@ -104,9 +110,9 @@ def plan_replacements(ctx: RunContext, records: Records, report: ImportReport) -
     report.updated = sum(1 for i in write if keys[i] in stored)
     report.created = len(write) - report.updated
     report.unchanged = count - len(write)
-    _preview(records, [keys[i] for i in write], [values[i] for i in write[:PREVIEW_LIMIT * 20]], stored,
-             report, [records.rows[i] for i in write[:PREVIEW_LIMIT * 20]],
-             [records.numbers[i] for i in write[:PREVIEW_LIMIT * 20]])
+    first = write[:PREVIEW_LIMIT * 20]
+    _preview(records, [keys[i] for i in write], [wanted_values[i] for i in first], stored,
+             report, [records.rows[i] for i in first], [records.numbers[i] for i in first])
     return Replacement(records, write, dict(replaced))
 
 
@@ -123,7 +129,7 @@ def _order(record: tuple) -> tuple:
     return (kind, day or date.min, amount, product, flagged, big)
 
 
-def _preview(records: Records, keys: list[Key], values: list[tuple], stored, report: ImportReport,
+def _preview(records: Records, keys: Iterable[Key], values: Iterable[tuple], stored, report: ImportReport,
              rows: list[int] | None = None, numbers: list[str] | None = None) -> None:
     """The first changed months, each with its old and new total (the months' first records
     suffice: PREVIEW_LIMIT months)."""
@@ -133,6 +139,8 @@ def _preview(records: Records, keys: list[Key], values: list[tuple], stored, rep
     for i, (key, value) in enumerate(zip(keys, values, strict=False)):
         if key not in totals:
             if len(totals) >= PREVIEW_LIMIT:
+                if records.unique_months:
+                    break  # a month is one record: none after adds to the months shown
                 continue  # later records of the months already shown still add to them
             totals[key] = [rows[i], numbers[i], value[2]]
         else:
