@@ -349,6 +349,29 @@ def regression_summary(stored: dict | None) -> str:
              "standard errors robust to unequal spread.") % values
 
 
+def regression_not_fitted(stored: dict | None) -> str:
+    """Why there is no regression to read, in plain words, for the page and the report alike;
+    "" when it was fitted. analytics.correlation.output_regression fits only with more
+    complete rows than parameters (the constant, each dimension kept, tenure) and an output
+    that varies; otherwise it stores every figure as null."""
+    if not stored:
+        return _("Too few managers are rated to fit a regression.")
+    if stored.get("r_squared") is not None:
+        return ""
+    terms = [term.get("name") for term in stored.get("terms") or []]
+    n, parameters = int(stored.get("n") or 0), len(terms)
+    if n > parameters:  # enough rows: it is the output that does not vary
+        return _("All %(n)s managers rated on every dimension kept have the same output: there is nothing "
+                 "for a regression to explain, so none was fitted.") % {"n": f"{n:,}"}
+    values = {"n": f"{n:,}", "needed": f"{parameters + 1:,}",
+              "dimensions": sum(1 for name in terms if name not in ("const", "tenure"))}
+    if "tenure" in terms:
+        return _("%(n)s managers are rated on every dimension kept, fewer than the %(needed)s needed "
+                 "(%(dimensions)s dimensions plus tenure): no regression was fitted.") % values
+    return _("%(n)s managers are rated on every dimension kept, fewer than the %(needed)s needed "
+             "(%(dimensions)s dimensions): no regression was fitted.") % values
+
+
 def regression(figures: dict) -> dict | None:
     """The OLS of log(1 + output) on the dimensions and tenure, its terms labelled and
     summed up in plain words (`regression_summary`)."""
@@ -363,7 +386,7 @@ def regression(figures: dict) -> dict | None:
             return special[name]
         return dimension_label(names.get(name, {"dimension": name}))
 
-    return {**stored, "summary": regression_summary(stored),
+    return {**stored, "summary": regression_summary(stored), "not_fitted": regression_not_fitted(stored),
             "terms": [dict(term, label=label(term["name"]), p_text=_p_text(term["p"]))
                       for term in stored["terms"]],
             "dropped": [dict(item, label=label(item["dimension"])) for item in stored.get("dropped", [])]}

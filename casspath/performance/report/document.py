@@ -23,7 +23,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from casspath.performance.display import header_facts, histogram_note, regression_summary
+from casspath.performance.display import (
+    header_facts,
+    histogram_note,
+    regression_not_fitted,
+    regression_summary,
+    small_sample,
+    tier_caution,
+    unit_caution,
+)
 from casspath.performance.report.names import tier_name
 
 DASH = "—"
@@ -72,6 +80,8 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
     from casspath.performance.report import charts  # matplotlib: a second's load, paid when a report is asked
 
     drawn = {name: _data_uri(svg) for name, svg in charts.draw(figures, chart_text).items()}
+    # The page's cautions, in its words (display.unit_caution, tier_caution): one source.
+    caution = small_sample(figures)
     return {
         "language": "zh-Hans" if zh else "en",
         "unit": figures.get("unit") or {},
@@ -99,8 +109,10 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
                      "share": _share(b.get("share"))} for b in distribution.get("buckets", [])
                     if b.get("lower") is not None or b.get("count")],
         "histogram_note": histogram_note(figures.get("histogram")),
+        "small_unit": unit_caution(caution),
         "charts": drawn,
-        "tiers": [_tier(tier, dimension, zh) for tier in figures.get("tiers", [])],
+        "tiers": [_tier(tier, dimension, zh) | {"caution": tier_caution(caution, tier.get("tier", ""))}
+                  for tier in figures.get("tiers", [])],
         "correlations": [_correlation(row, dimension) for row in figures.get("correlations", [])],
         "regression": _regression(figures.get("regression"), dimension),
         "notes": [note.get("zh" if zh else "en", "") for note in figures.get("method_notes", [])],
@@ -137,9 +149,9 @@ def _correlation(row: dict, dimension) -> dict:
             "sure": row.get("q") is not None and row["q"] < 0.05}
 
 
-def _regression(regression: dict | None, dimension) -> dict | None:
+def _regression(regression: dict | None, dimension) -> dict:
     if not regression:
-        return None
+        return {"not_fitted": regression_not_fitted(regression)}
     special = {"const": _("Intercept"), "tenure": _("Tenure (years)")}
     reasons = {"unrated": _("no one rated"), "constant": _("the same level for everyone")}
     terms = [{"name": special.get(term["name"]) or dimension(term["name"]),
@@ -148,7 +160,8 @@ def _regression(regression: dict | None, dimension) -> dict | None:
              for term in regression.get("terms", [])]
     dropped = [f"{dimension(d['dimension'])}（{reasons.get(d.get('reason', ''), d.get('reason', ''))}）"
                for d in regression.get("dropped", [])]
-    return {"summary": regression_summary(regression), "terms": terms, "dropped": dropped}
+    return {"summary": regression_summary(regression), "not_fitted": regression_not_fitted(regression),
+            "terms": terms, "dropped": dropped}
 
 
 def _finite(value) -> bool:

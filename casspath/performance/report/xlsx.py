@@ -4,7 +4,10 @@ written with casspath/core/spreadsheets.py, the house's one xlsx writer."""
 import io
 from pathlib import Path
 
+from django.utils import translation
+
 from casspath.core.spreadsheets import append_row, new_workbook, save_xlsx
+from casspath.performance.display import small_sample, unit_caution
 
 TIER_NAMES = {"high": "绩优 high", "middle": "绩中 middle", "low": "绩差 low"}
 
@@ -13,6 +16,11 @@ def xlsx_bytes(figures: dict) -> bytes:
     buffer = io.BytesIO()
     write_xlsx(figures, buffer)
     return buffer.getvalue()
+
+
+def _in(language: str, words, *args) -> str:
+    with translation.override(language):
+        return words(*args)
 
 
 def write_xlsx(figures: dict, path: Path | io.BytesIO) -> None:
@@ -35,6 +43,11 @@ def write_xlsx(figures: dict, path: Path | io.BytesIO) -> None:
         ["基尼系数 Gini", figures["gini"]],
     ):
         append_row(summary, row)
+    # The page's and the report's caution, in both languages (display.unit_caution).
+    caution = small_sample(figures)
+    if caution.small_unit:
+        append_row(summary, ["人数较少 Few people",
+                             *(_in(language, unit_caution, caution) for language in ("zh-hans", "en"))])
     buckets = workbook.create_sheet("分布 Distribution")
     append_row(buckets, ["下限 From", "上限 To", "人数 Count", "占比 Share"])
     for bucket in distribution["buckets"]:

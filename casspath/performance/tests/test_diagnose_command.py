@@ -52,6 +52,15 @@ def test_it_writes_an_xlsx_workbook(world, diagnosable, tmp_path):
     assert summary["人数 Headcount"] == 12
 
 
+def test_it_cautions_in_the_workbook_when_too_few_are_counted(world, diagnosable, tmp_path):
+    path = tmp_path / "d.xlsx"
+    call_command("diagnose", "--from", "2026-01", "--to", "2026-05", "--org", "GZ", "--out", str(path),
+                 stdout=io.StringIO())
+    rows = {row[0]: row[1:] for row in load_workbook(path)["概览 Summary"].iter_rows(values_only=True)}
+    zh, en = rows["人数较少 Few people"][:2]
+    assert "只计入 12 名客户经理，不足 30 人" in zh and "counts 12 managers, fewer than 30" in en
+
+
 @pytest.mark.parametrize(("args", "zh", "en"), [
     (["--from", "2026-13", "--to", "2026-05", "--org", "GZ"], "起始月份", "from month"),
     (["--from", "2026-05", "--to", "2026-01", "--org", "GZ"], "晚于", "after"),

@@ -99,3 +99,25 @@ def test_it_shows_a_dimension_name_with_dollar_signs_as_typed(world, diagnosable
     path, _snapshot = _diagnose(tmp_path, "d.html", "--from", "2026-01", "--to", "2026-05", "--org", "GZ")
     charts = [base64.b64decode(chart).decode("utf-8") for chart in CHARTS.findall(path.read_text("utf-8"))]
     assert len(charts) == 5
+
+
+def test_it_cautions_in_the_report_in_the_pages_words_when_too_few_are_counted(world, diagnosable, tmp_path):
+    path, _snapshot = _diagnose(tmp_path, "d.html", "--from", "2026-01", "--to", "2026-05", "--org", "GZ")
+    page = path.read_text(encoding="utf-8")  # 12 managers: tiers of 2, 7 and 3
+    assert 'id="small-sample"' in page and "只计入 12 名客户经理，不足 30 人" in page
+    assert page.index('id="small-sample"') < page.index("关键指标</h2>")
+    assert page.count('class="note tier-caution"') == 3 and "该层只有 3 人，不足 10 人" in page
+    english = render(_snapshot.figures, "html", About(), language="en").decode("utf-8")
+    assert "counts 12 managers, fewer than 30" in english
+
+
+def test_it_says_why_no_regression_was_fitted(world, diagnosable, tmp_path):
+    """深圳: one manager, whom no dimension rates: one row for the constant and tenure."""
+    path, snapshot = _diagnose(tmp_path, "d.html", "--from", "2026-01", "--to", "2026-01", "--org", "SZ")
+    page = path.read_text(encoding="utf-8")
+    assert 'id="regression-not-fitted"' in page and "R² = —" not in page
+    terms = [term["name"] for term in snapshot.figures["regression"]["terms"]]
+    dimensions = len(terms) - 2  # the constant and tenure
+    assert f"只有 1 人，少于所需的 {len(terms) + 1} 人（{dimensions} 个维度加司龄），未做回归" in page
+    english = render(snapshot.figures, "html", About(), language="en").decode("utf-8")
+    assert f"fewer than the {len(terms) + 1} needed ({dimensions} dimensions plus tenure)" in english

@@ -227,3 +227,13 @@ def test_it_prints_a_dimensions_name_in_the_heat_maps_tooltips_as_text_not_marku
                 if isinstance(cell, dict)]
     d01 = [text for text in tooltips if "D01" in text]
     assert d01 and all("<img" not in text and '&lt;img src=&quot;x&quot;&gt;客户' in text for text in d01)
+
+
+def test_it_says_why_no_regression_was_fitted_in_the_reports_words(client, world, diagnosable):
+    snapshot = do_diagnose(world.city_b, parse_period(world.city_b, "2026-01", "2026-01"),
+                           acting_user=world.city_admin_b)  # one manager, unrated
+    page = log_in(client, world.city_admin_b).get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    assert snapshot.figures is not None
+    terms = snapshot.figures["regression"]["terms"]
+    assert 'id="regression-not-fitted"' in page and "R² = —" not in page
+    assert f"只有 1 人，少于所需的 {len(terms) + 1} 人" in page and "未做回归" in page
