@@ -133,13 +133,31 @@ def reference_label(reference: str) -> str:
 def correlations(figures: dict) -> list[dict]:
     """The correlation rows, strongest first (by rho; those without one last), each with its
     label and whether its q is marked."""
-    rows = [dict(row, label=dimension_label(row), marked=_marked(row))
+    rows = [dict(row, label=dimension_label(row), marked=_marked(row), q_text=p_text(row.get("q")))
             for row in figures.get("correlations", [])]
     return sorted(rows, key=lambda row: (row["rho"] is None, -(row["rho"] or 0)))
 
 
 def _marked(row: dict) -> bool:
-    return row.get("q") is not None and row["q"] < Q_MARKED_BELOW
+    return q_marked(row.get("q"))
+
+
+# p and q values are printed to three decimals, and "< 0.001" below that.
+P_PLACES = 3
+
+
+def q_marked(q: float | None) -> bool:
+    """Whether a q is marked (the page's *, the report's bold row, the charts' colour): below
+    Q_MARKED_BELOW as printed, so that a q shown as 0.050 is never marked beside a note
+    saying "q below 0.05"."""
+    return isinstance(q, int | float) and math.isfinite(q) and round(q, P_PLACES) < Q_MARKED_BELOW
+
+
+def p_text(p: float | None) -> str:
+    """A p or q value as the page, the report and the workbook show it."""
+    if not isinstance(p, int | float) or not math.isfinite(p):
+        return "—"
+    return "< 0.001" if p < 0.001 else f"{p:.{P_PLACES}f}"
 
 
 def histogram_note(histogram: dict | None) -> str:
@@ -387,15 +405,9 @@ def regression(figures: dict) -> dict | None:
         return dimension_label(names.get(name, {"dimension": name}))
 
     return {**stored, "summary": regression_summary(stored), "not_fitted": regression_not_fitted(stored),
-            "terms": [dict(term, label=label(term["name"]), p_text=_p_text(term["p"]))
+            "terms": [dict(term, label=label(term["name"]), p_text=p_text(term["p"]))
                       for term in stored["terms"]],
             "dropped": [dict(item, label=label(item["dimension"])) for item in stored.get("dropped", [])]}
-
-
-def _p_text(p: float | None) -> str:
-    if p is None:
-        return "—"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 # A member's page: his months and his levels against his tier's and his requirement.

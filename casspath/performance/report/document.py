@@ -23,9 +23,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from casspath.core.templatetags.numbers import grouped
 from casspath.performance.display import (
+    SHOWN,
     header_facts,
     histogram_note,
+    p_text,
+    q_marked,
     regression_not_fitted,
     regression_summary,
     small_sample,
@@ -102,7 +106,7 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
             (_("Median excluding big deals"), _yuan(per_head.get("median_excluding_big_deals"))),
             (_("Share with no output"), _share(distribution.get("zero_share"))),
             (_("Share below 500 yuan"), _share(distribution.get("below_500_share"))),
-            (_("Gini coefficient"), _fixed(figures.get("gini"))),
+            (_("Gini coefficient"), _fixed(figures.get("gini"), SHOWN["ratio"][0])),  # as the page's card
         ],
         # The bucket below 0 (returns exceeding sales) only when someone is in it.
         "buckets": [{"range": _range(b.get("lower"), b.get("upper")), "count": _count(b.get("count")),
@@ -146,7 +150,7 @@ def _correlation(row: dict, dimension) -> dict:
             "rho": _fixed(row.get("rho")), "ci": _interval(row.get("ci_low"), row.get("ci_high")),
             "p": _p(row.get("p")), "q": _p(row.get("q")),
             "pearson_r": _fixed(row.get("pearson_r")), "partial_rho": _fixed(row.get("partial_rho")),
-            "sure": row.get("q") is not None and row["q"] < 0.05}
+            "sure": q_marked(row.get("q"))}
 
 
 def _regression(regression: dict | None, dimension) -> dict:
@@ -172,28 +176,28 @@ def _count(value) -> str:
     return f"{int(value):,}" if _finite(value) else DASH
 
 
+# The page's number filters (core/templatetags/numbers.py) and p values (display.p_text): one
+# way of printing a number, "0.00" and not "-0.00", "< 0.001" below 0.001.
 def _yuan(value) -> str:
-    return f"{value:,.0f}" if _finite(value) else DASH
+    return grouped(value, 0)
 
 
 def _share(value) -> str:
-    return f"{value:.1%}" if _finite(value) else DASH
+    return grouped(value * 100, 1) + "%" if _finite(value) else DASH
 
 
 def _fixed(value, places: int = 2) -> str:
-    return f"{value:.{places}f}" if _finite(value) else DASH
+    return grouped(value, places)
 
 
 def _p(value) -> str:
-    if not _finite(value):
-        return DASH
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+    return p_text(value)
 
 
 def _interval(low, high, places: int = 2) -> str:
     if not (_finite(low) and _finite(high)):
         return DASH
-    return f"[{low:.{places}f}, {high:.{places}f}]"
+    return f"[{grouped(low, places)}, {grouped(high, places)}]"
 
 
 def _range(lower, upper) -> str:

@@ -121,3 +121,29 @@ def test_it_says_why_no_regression_was_fitted(world, diagnosable, tmp_path):
     assert f"只有 1 人，少于所需的 {len(terms) + 1} 人（{dimensions} 个维度加司龄），未做回归" in page
     english = render(snapshot.figures, "html", About(), language="en").decode("utf-8")
     assert f"fewer than the {len(terms) + 1} needed ({dimensions} dimensions plus tenure)" in english
+
+
+def _doctored(figures: dict) -> dict:
+    """Values on the edges of how they are printed: a q of 0.0499 (shown 0.050, so unmarked),
+    one below 0.001, an interval's end and a mean that round to zero from below."""
+    first, second = figures["correlations"][:2]
+    first |= {"q": 0.0499, "ci_low": -0.0001, "p": 0.0002}
+    second |= {"q": 0.0004}
+    low = next(tier for tier in figures["tiers"] if tier["tier"] == "low")
+    low["ranking"][0] |= {"mean_gap": -0.001, "ci_low": -0.004}
+    return figures | {"gini": 0.41234}
+
+
+def test_it_prints_numbers_as_the_page_does(world, diagnosable, tmp_path):
+    _path, snapshot = _diagnose(tmp_path, "d.json", "--from", "2026-01", "--to", "2026-05", "--org", "GZ")
+    figures = _doctored(snapshot.figures)
+    page = render(figures, "html", About()).decode("utf-8")
+    assert "-0.00" not in page and "[0.00, " in page
+    table = page[page.index(">Pearson r</th>"):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r"<tr( class=\"sure\")?><td>(D\d+)[^<]*</td>(.*?)</tr>", table)
+    shown = {code: (bool(sure), cells) for sure, code, cells in rows}
+    first, second = (row["dimension"] for row in figures["correlations"][:2])
+    assert not shown[first][0] and ">0.050<" in shown[first][1]
+    assert shown[second][0] and "&lt; 0.001" in shown[second][1]
+    assert ">0.412<" in page  # the Gini to the page card's three decimals

@@ -237,3 +237,17 @@ def test_it_says_why_no_regression_was_fitted_in_the_reports_words(client, world
     terms = snapshot.figures["regression"]["terms"]
     assert 'id="regression-not-fitted"' in page and "R² = —" not in page
     assert f"只有 1 人，少于所需的 {len(terms) + 1} 人" in page and "未做回归" in page
+
+
+def test_it_prints_qs_intervals_and_the_gini_as_the_report_does(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    figures = snapshot.figures
+    assert figures is not None
+    first, second = figures["correlations"][:2]
+    first |= {"q": 0.0499, "ci_low": -0.0001}  # shown 0.050: not below 0.05, so not marked
+    second |= {"q": 0.0004}
+    DiagnosisSnapshot.objects.filter(pk=snapshot.pk).update(figures=figures | {"gini": 0.41234})
+    page = log_in(client, world.city_admin_a).get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    assert "-0.00" not in page and "0.00 – " in page
+    assert "0.050</td>" in page and "0.050 *" not in page and "&lt; 0.001 *" in page
+    assert "0.412" in page and "0.41<" not in page
