@@ -390,6 +390,14 @@ def regression_not_fitted(stored: dict | None) -> str:
              "(%(dimensions)s dimensions): no regression was fitted.") % values
 
 
+def regression_overlap_note() -> str:
+    """Beside a fitted regression, on the page and in the report: its coefficients are not
+    each a dimension's own effect."""
+    return _("The dimensions overlap: a manager strong on one is often strong on others. So do not read a "
+             "single coefficient on its own, even a negative one; read the model as a whole, with the "
+             "correlations and the tiers' bottlenecks.")
+
+
 def regression(figures: dict) -> dict | None:
     """The OLS of log(1 + output) on the dimensions and tenure, its terms labelled and
     summed up in plain words (`regression_summary`)."""
@@ -405,6 +413,7 @@ def regression(figures: dict) -> dict | None:
         return dimension_label(names.get(name, {"dimension": name}))
 
     return {**stored, "summary": regression_summary(stored), "not_fitted": regression_not_fitted(stored),
+            "overlap": regression_overlap_note(),
             "terms": [dict(term, label=label(term["name"]), p_text=p_text(term["p"]))
                       for term in stored["terms"]],
             "dropped": [dict(item, label=label(item["dimension"])) for item in stored.get("dropped", [])]}

@@ -31,6 +31,7 @@ from casspath.performance.display import (
     p_text,
     q_marked,
     regression_not_fitted,
+    regression_overlap_note,
     regression_summary,
     small_sample,
     tier_caution,
@@ -165,6 +166,7 @@ def _regression(regression: dict | None, dimension) -> dict:
     dropped = [f"{dimension(d['dimension'])}（{reasons.get(d.get('reason', ''), d.get('reason', ''))}）"
                for d in regression.get("dropped", [])]
     return {"summary": regression_summary(regression), "not_fitted": regression_not_fitted(regression),
+            "overlap": regression_overlap_note(),
             "terms": terms, "dropped": dropped}
 
 

@@ -147,3 +147,16 @@ def test_it_prints_numbers_as_the_page_does(world, diagnosable, tmp_path):
     assert not shown[first][0] and ">0.050<" in shown[first][1]
     assert shown[second][0] and "&lt; 0.001" in shown[second][1]
     assert ">0.412<" in page  # the Gini to the page card's three decimals
+
+
+def test_it_opens_with_the_tiers_findings_and_warns_against_reading_one_coefficient(world, diagnosable,
+                                                                                   tmp_path):
+    path, snapshot = _diagnose(tmp_path, "d.html", "--from", "2026-01", "--to", "2026-05", "--org", "GZ")
+    page = path.read_text(encoding="utf-8")
+    summary = page[page.index('<ul id="summary">'):]
+    summary = summary[:summary.index("</ul>")]
+    assert page.index('<ul id="summary">') < page.index("关键指标</h2>")
+    for tier in snapshot.figures["tiers"]:
+        assert tier["finding"]["zh"] in summary
+    assert summary.count("<li>") == 3
+    assert 'id="regression-overlap"' in page and "不要单独解读某一个系数（即使它是负数）" in page

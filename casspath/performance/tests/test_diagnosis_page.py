@@ -251,3 +251,9 @@ def test_it_prints_qs_intervals_and_the_gini_as_the_report_does(client, world, d
     assert "-0.00" not in page and "0.00 – " in page
     assert "0.050</td>" in page and "0.050 *" not in page and "&lt; 0.001 *" in page
     assert "0.412" in page and "0.41<" not in page
+
+
+def test_it_warns_against_reading_one_regression_coefficient_alone(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    page = log_in(client, world.city_admin_a).get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    assert 'id="regression-overlap"' in page and "不要单独解读某一个系数" in page
