@@ -133,13 +133,31 @@ def reference_label(reference: str) -> str:
 def correlations(figures: dict) -> list[dict]:
     """The correlation rows, strongest first (by rho; those without one last), each with its
     label and whether its q is marked."""
-    rows = [dict(row, label=dimension_label(row), marked=_marked(row))
+    rows = [dict(row, label=dimension_label(row), marked=_marked(row), q_text=p_text(row.get("q")))
             for row in figures.get("correlations", [])]
     return sorted(rows, key=lambda row: (row["rho"] is None, -(row["rho"] or 0)))
 
 
 def _marked(row: dict) -> bool:
-    return row.get("q") is not None and row["q"] < Q_MARKED_BELOW
+    return q_marked(row.get("q"))
+
+
+# p and q values are printed to three decimals, and "< 0.001" below that.
+P_PLACES = 3
+
+
+def q_marked(q: float | None) -> bool:
+    """Whether a q is marked (the page's *, the report's bold row, the charts' colour): below
+    Q_MARKED_BELOW as printed, so that a q shown as 0.050 is never marked beside a note
+    saying "q below 0.05"."""
+    return isinstance(q, int | float) and math.isfinite(q) and round(q, P_PLACES) < Q_MARKED_BELOW
+
+
+def p_text(p: float | None) -> str:
+    """A p or q value as the page, the report and the workbook show it."""
+    if not isinstance(p, int | float) or not math.isfinite(p):
+        return "—"
+    return "< 0.001" if p < 0.001 else f"{p:.{P_PLACES}f}"
 
 
 def histogram_note(histogram: dict | None) -> str:
@@ -349,6 +367,37 @@ def regression_summary(stored: dict | None) -> str:
              "standard errors robust to unequal spread.") % values
 
 
+def regression_not_fitted(stored: dict | None) -> str:
+    """Why there is no regression to read, in plain words, for the page and the report alike;
+    "" when it was fitted. analytics.correlation.output_regression fits only with more
+    complete rows than parameters (the constant, each dimension kept, tenure) and an output
+    that varies; otherwise it stores every figure as null."""
+    if not stored:
+        return _("Too few managers are rated to fit a regression.")
+    if stored.get("r_squared") is not None:
+        return ""
+    terms = [term.get("name") for term in stored.get("terms") or []]
+    n, parameters = int(stored.get("n") or 0), len(terms)
+    if n > parameters:  # enough rows: it is the output that does not vary
+        return _("All %(n)s managers rated on every dimension kept have the same output: there is nothing "
+                 "for a regression to explain, so none was fitted.") % {"n": f"{n:,}"}
+    values = {"n": f"{n:,}", "needed": f"{parameters + 1:,}",
+              "dimensions": sum(1 for name in terms if name not in ("const", "tenure"))}
+    if "tenure" in terms:
+        return _("%(n)s managers are rated on every dimension kept, fewer than the %(needed)s needed "
+                 "(%(dimensions)s dimensions plus tenure): no regression was fitted.") % values
+    return _("%(n)s managers are rated on every dimension kept, fewer than the %(needed)s needed "
+             "(%(dimensions)s dimensions): no regression was fitted.") % values
+
+
+def regression_overlap_note() -> str:
+    """Beside a fitted regression, on the page and in the report: its coefficients are not
+    each a dimension's own effect."""
+    return _("The dimensions overlap: a manager strong on one is often strong on others. So do not read a "
+             "single coefficient on its own, even a negative one; read the model as a whole, with the "
+             "correlations and the tiers' bottlenecks.")
+
+
 def regression(figures: dict) -> dict | None:
     """The OLS of log(1 + output) on the dimensions and tenure, its terms labelled and
     summed up in plain words (`regression_summary`)."""
@@ -363,16 +412,11 @@ def regression(figures: dict) -> dict | None:
             return special[name]
         return dimension_label(names.get(name, {"dimension": name}))
 
-    return {**stored, "summary": regression_summary(stored),
-            "terms": [dict(term, label=label(term["name"]), p_text=_p_text(term["p"]))
+    return {**stored, "summary": regression_summary(stored), "not_fitted": regression_not_fitted(stored),
+            "overlap": regression_overlap_note(),
+            "terms": [dict(term, label=label(term["name"]), p_text=p_text(term["p"]))
                       for term in stored["terms"]],
             "dropped": [dict(item, label=label(item["dimension"])) for item in stored.get("dropped", [])]}
-
-
-def _p_text(p: float | None) -> str:
-    if p is None:
-        return "—"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 # A member's page: his months and his levels against his tier's and his requirement.

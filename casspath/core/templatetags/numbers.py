@@ -38,16 +38,21 @@ def _finite(value) -> float | None:
 @register.filter
 def grouped(value, places=0):
     """A number with thousands separators and `places` decimals (1234.5|grouped:1 ->
-    "1,234.5"); "—" when there is none (a figure the data could not give, NaN)."""
+    "1,234.5"); "—" when there is none (a figure the data could not give, NaN). What rounds
+    to zero is "0.00", never "-0.00" (an interval's end of −0.001 is no negative number)."""
     number = _finite(value)
-    return "—" if number is None else f"{number:,.{int(places)}f}"
+    return "—" if number is None else _unsigned_zero(f"{number:,.{int(places)}f}")
+
+
+def _unsigned_zero(text: str) -> str:
+    return text[1:] if text.startswith("-") and not text.strip("-0.,%") else text
 
 
 @register.filter
 def percent(value, places=1):
     """A share as a percentage (0.183 -> "18.3%"); "—" when there is none."""
     number = _finite(value)
-    return "—" if number is None else f"{number * 100:.{int(places)}f}%"
+    return "—" if number is None else _unsigned_zero(f"{number * 100:.{int(places)}f}%")
 
 
 @register.filter

@@ -26,6 +26,8 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from casspath.core.templatetags.numbers import grouped
+from casspath.performance.display import SHOWN, q_marked
 from casspath.performance.report.names import tier_name
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei")
@@ -139,7 +141,8 @@ def lorenz(part: dict, gini: float | None) -> str:
     axes.set_xlabel(_("Cumulative share of managers (lowest output first)"))
     axes.set_ylabel(_("Cumulative share of output"))
     if gini is not None:
-        axes.set_title(_("Gini coefficient %(gini)s") % {"gini": f"{gini:.2f}"}, fontsize=9)
+        shown = grouped(gini, SHOWN["ratio"][0])  # as the page's card
+        axes.set_title(_("Gini coefficient %(gini)s") % {"gini": shown}, fontsize=9)
     axes.legend(loc="upper left", frameon=False)
     return _svg(figure)
 
@@ -214,7 +217,7 @@ def correlations(rows: list[dict]) -> str:
     rho = [r["rho"] for r in shown]
     low = [r["rho"] - r["ci_low"] if r.get("ci_low") is not None else 0 for r in shown]
     high = [r["ci_high"] - r["rho"] if r.get("ci_high") is not None else 0 for r in shown]
-    axes.barh(y, rho, color=[BLUE if (r.get("q") is not None and r["q"] < 0.05) else GREY for r in shown],
+    axes.barh(y, rho, color=[BLUE if q_marked(r.get("q")) else GREY for r in shown],
               height=0.6)
     axes.errorbar(rho, y, xerr=[low, high], fmt="none", ecolor="#1f2933", elinewidth=0.8, capsize=2)
     axes.axvline(0, color="#1f2933", linewidth=0.6)

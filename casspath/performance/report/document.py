@@ -23,7 +23,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from casspath.performance.display import header_facts, histogram_note, regression_summary
+from casspath.core.templatetags.numbers import grouped
+from casspath.performance.display import (
+    SHOWN,
+    header_facts,
+    histogram_note,
+    p_text,
+    q_marked,
+    regression_not_fitted,
+    regression_overlap_note,
+    regression_summary,
+    small_sample,
+    tier_caution,
+    unit_caution,
+)
 from casspath.performance.report.names import tier_name
 
 DASH = "—"
@@ -72,6 +85,8 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
     from casspath.performance.report import charts  # matplotlib: a second's load, paid when a report is asked
 
     drawn = {name: _data_uri(svg) for name, svg in charts.draw(figures, chart_text).items()}
+    # The page's cautions, in its words (display.unit_caution, tier_caution): one source.
+    caution = small_sample(figures)
     return {
         "language": "zh-Hans" if zh else "en",
         "unit": figures.get("unit") or {},
@@ -92,15 +107,17 @@ def context(figures: dict, about: About, language: str, chart_text: str = "path"
             (_("Median excluding big deals"), _yuan(per_head.get("median_excluding_big_deals"))),
             (_("Share with no output"), _share(distribution.get("zero_share"))),
             (_("Share below 500 yuan"), _share(distribution.get("below_500_share"))),
-            (_("Gini coefficient"), _fixed(figures.get("gini"))),
+            (_("Gini coefficient"), _fixed(figures.get("gini"), SHOWN["ratio"][0])),  # as the page's card
         ],
         # The bucket below 0 (returns exceeding sales) only when someone is in it.
         "buckets": [{"range": _range(b.get("lower"), b.get("upper")), "count": _count(b.get("count")),
                      "share": _share(b.get("share"))} for b in distribution.get("buckets", [])
                     if b.get("lower") is not None or b.get("count")],
         "histogram_note": histogram_note(figures.get("histogram")),
+        "small_unit": unit_caution(caution),
         "charts": drawn,
-        "tiers": [_tier(tier, dimension, zh) for tier in figures.get("tiers", [])],
+        "tiers": [_tier(tier, dimension, zh) | {"caution": tier_caution(caution, tier.get("tier", ""))}
+                  for tier in figures.get("tiers", [])],
         "correlations": [_correlation(row, dimension) for row in figures.get("correlations", [])],
         "regression": _regression(figures.get("regression"), dimension),
         "notes": [note.get("zh" if zh else "en", "") for note in figures.get("method_notes", [])],
@@ -134,12 +151,12 @@ def _correlation(row: dict, dimension) -> dict:
             "rho": _fixed(row.get("rho")), "ci": _interval(row.get("ci_low"), row.get("ci_high")),
             "p": _p(row.get("p")), "q": _p(row.get("q")),
             "pearson_r": _fixed(row.get("pearson_r")), "partial_rho": _fixed(row.get("partial_rho")),
-            "sure": row.get("q") is not None and row["q"] < 0.05}
+            "sure": q_marked(row.get("q"))}
 
 
-def _regression(regression: dict | None, dimension) -> dict | None:
+def _regression(regression: dict | None, dimension) -> dict:
     if not regression:
-        return None
+        return {"not_fitted": regression_not_fitted(regression)}
     special = {"const": _("Intercept"), "tenure": _("Tenure (years)")}
     reasons = {"unrated": _("no one rated"), "constant": _("the same level for everyone")}
     terms = [{"name": special.get(term["name"]) or dimension(term["name"]),
@@ -148,7 +165,9 @@ def _regression(regression: dict | None, dimension) -> dict | None:
              for term in regression.get("terms", [])]
     dropped = [f"{dimension(d['dimension'])}（{reasons.get(d.get('reason', ''), d.get('reason', ''))}）"
                for d in regression.get("dropped", [])]
-    return {"summary": regression_summary(regression), "terms": terms, "dropped": dropped}
+    return {"summary": regression_summary(regression), "not_fitted": regression_not_fitted(regression),
+            "overlap": regression_overlap_note(),
+            "terms": terms, "dropped": dropped}
 
 
 def _finite(value) -> bool:
@@ -159,28 +178,28 @@ def _count(value) -> str:
     return f"{int(value):,}" if _finite(value) else DASH
 
 
+# The page's number filters (core/templatetags/numbers.py) and p values (display.p_text): one
+# way of printing a number, "0.00" and not "-0.00", "< 0.001" below 0.001.
 def _yuan(value) -> str:
-    return f"{value:,.0f}" if _finite(value) else DASH
+    return grouped(value, 0)
 
 
 def _share(value) -> str:
-    return f"{value:.1%}" if _finite(value) else DASH
+    return grouped(value * 100, 1) + "%" if _finite(value) else DASH
 
 
 def _fixed(value, places: int = 2) -> str:
-    return f"{value:.{places}f}" if _finite(value) else DASH
+    return grouped(value, places)
 
 
 def _p(value) -> str:
-    if not _finite(value):
-        return DASH
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+    return p_text(value)
 
 
 def _interval(low, high, places: int = 2) -> str:
     if not (_finite(low) and _finite(high)):
         return DASH
-    return f"[{low:.{places}f}, {high:.{places}f}]"
+    return f"[{grouped(low, places)}, {grouped(high, places)}]"
 
 
 def _range(lower, upper) -> str:

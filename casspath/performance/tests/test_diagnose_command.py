@@ -52,6 +52,15 @@ def test_it_writes_an_xlsx_workbook(world, diagnosable, tmp_path):
     assert summary["人数 Headcount"] == 12
 
 
+def test_it_cautions_in_the_workbook_when_too_few_are_counted(world, diagnosable, tmp_path):
+    path = tmp_path / "d.xlsx"
+    call_command("diagnose", "--from", "2026-01", "--to", "2026-05", "--org", "GZ", "--out", str(path),
+                 stdout=io.StringIO())
+    rows = {row[0]: row[1:] for row in load_workbook(path)["概览 Summary"].iter_rows(values_only=True)}
+    zh, en = rows["人数较少 Few people"][:2]
+    assert "只计入 12 名客户经理，不足 30 人" in zh and "counts 12 managers, fewer than 30" in en
+
+
 @pytest.mark.parametrize(("args", "zh", "en"), [
     (["--from", "2026-13", "--to", "2026-05", "--org", "GZ"], "起始月份", "from month"),
     (["--from", "2026-05", "--to", "2026-01", "--org", "GZ"], "晚于", "after"),
@@ -86,3 +95,33 @@ def test_it_says_the_same_of_a_unit_outside_the_actors_scope_as_of_one_that_does
                          stdout=io.StringIO())
         said.append(str(refused.value).replace(code, "CODE"))
     assert said[0] == said[1]
+
+
+def test_it_formats_the_workbooks_numbers_and_names_its_model_and_leading_bottlenecks(world, diagnosable,
+                                                                                     tmp_path):
+    path = tmp_path / "d.xlsx"
+    call_command("diagnose", "--from", "2026-01", "--to", "2026-05", "--org", "GZ", "--out", str(path),
+                 stdout=io.StringIO())
+    figures = DiagnosisSnapshot.objects.latest("pk").figures
+    assert figures is not None
+    book = load_workbook(path)
+    summary = {row[0].value: row[1] for row in book["概览 Summary"].iter_rows()}
+    assert summary["模型 Model"].value == "集团客户经理技能模型（第 1 版）"
+    assert summary["人数 Headcount"].number_format == "#,##0"
+    assert summary["人均月产出 Output per head (mean)"].number_format == "#,##0.00"
+    assert summary["零产出占比 Zero share"].number_format == "0.0%"
+    assert summary["基尼系数 Gini"].number_format == "0.000"
+    assert book["概览 Summary"].column_dimensions["A"].width > 30
+    distribution = list(book["分布 Distribution"].iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in distribution][0] == 0  # no empty row below 0
+    assert len(distribution) == len([b for b in figures["distribution"]["buckets"] if b["lower"] is not None])
+    tiers = {row[0]: row[2] for row in book["分层 Tiers"].iter_rows(min_row=2, values_only=True)}
+    names = {row["dimension"]: row["name"] for row in figures["correlations"]}
+    for tier in figures["tiers"]:
+        shown = tiers[{"high": "绩优 high", "middle": "绩中 middle", "low": "绩差 low"}[tier["tier"]]] or ""
+        assert shown == "、".join(f"{code} {names[code]}" for code in tier["leading"])
+    correlations = book["相关 Correlations"]
+    header = [cell.value for cell in correlations[1]]
+    q = correlations.cell(row=2, column=header.index("q") + 1)
+    rho = correlations.cell(row=2, column=header.index("rho") + 1)
+    assert q.number_format == '[<0.001]"< 0.001";0.000' and rho.number_format == "0.00"

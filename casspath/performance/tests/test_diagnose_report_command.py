@@ -99,3 +99,64 @@ def test_it_shows_a_dimension_name_with_dollar_signs_as_typed(world, diagnosable
     path, _snapshot = _diagnose(tmp_path, "d.html", "--from", "2026-01", "--to", "2026-05", "--org", "GZ")
     charts = [base64.b64decode(chart).decode("utf-8") for chart in CHARTS.findall(path.read_text("utf-8"))]
     assert len(charts) == 5
+
+
+def test_it_cautions_in_the_report_in_the_pages_words_when_too_few_are_counted(world, diagnosable, tmp_path):
+    path, _snapshot = _diagnose(tmp_path, "d.html", "--from", "2026-01", "--to", "2026-05", "--org", "GZ")
+    page = path.read_text(encoding="utf-8")  # 12 managers: tiers of 2, 7 and 3
+    assert 'id="small-sample"' in page and "只计入 12 名客户经理，不足 30 人" in page
+    assert page.index('id="small-sample"') < page.index("关键指标</h2>")
+    assert page.count('class="note tier-caution"') == 3 and "该层只有 3 人，不足 10 人" in page
+    english = render(_snapshot.figures, "html", About(), language="en").decode("utf-8")
+    assert "counts 12 managers, fewer than 30" in english
+
+
+def test_it_says_why_no_regression_was_fitted(world, diagnosable, tmp_path):
+    """深圳: one manager, whom no dimension rates: one row for the constant and tenure."""
+    path, snapshot = _diagnose(tmp_path, "d.html", "--from", "2026-01", "--to", "2026-01", "--org", "SZ")
+    page = path.read_text(encoding="utf-8")
+    assert 'id="regression-not-fitted"' in page and "R² = —" not in page
+    terms = [term["name"] for term in snapshot.figures["regression"]["terms"]]
+    dimensions = len(terms) - 2  # the constant and tenure
+    assert f"只有 1 人，少于所需的 {len(terms) + 1} 人（{dimensions} 个维度加司龄），未做回归" in page
+    english = render(snapshot.figures, "html", About(), language="en").decode("utf-8")
+    assert f"fewer than the {len(terms) + 1} needed ({dimensions} dimensions plus tenure)" in english
+
+
+def _doctored(figures: dict) -> dict:
+    """Values on the edges of how they are printed: a q of 0.0499 (shown 0.050, so unmarked),
+    one below 0.001, an interval's end and a mean that round to zero from below."""
+    first, second = figures["correlations"][:2]
+    first |= {"q": 0.0499, "ci_low": -0.0001, "p": 0.0002}
+    second |= {"q": 0.0004}
+    low = next(tier for tier in figures["tiers"] if tier["tier"] == "low")
+    low["ranking"][0] |= {"mean_gap": -0.001, "ci_low": -0.004}
+    return figures | {"gini": 0.41234}
+
+
+def test_it_prints_numbers_as_the_page_does(world, diagnosable, tmp_path):
+    _path, snapshot = _diagnose(tmp_path, "d.json", "--from", "2026-01", "--to", "2026-05", "--org", "GZ")
+    figures = _doctored(snapshot.figures)
+    page = render(figures, "html", About()).decode("utf-8")
+    assert "-0.00" not in page and "[0.00, " in page
+    table = page[page.index(">Pearson r</th>"):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r"<tr( class=\"sure\")?><td>(D\d+)[^<]*</td>(.*?)</tr>", table)
+    shown = {code: (bool(sure), cells) for sure, code, cells in rows}
+    first, second = (row["dimension"] for row in figures["correlations"][:2])
+    assert not shown[first][0] and ">0.050<" in shown[first][1]
+    assert shown[second][0] and "&lt; 0.001" in shown[second][1]
+    assert ">0.412<" in page  # the Gini to the page card's three decimals
+
+
+def test_it_opens_with_the_tiers_findings_and_warns_against_reading_one_coefficient(world, diagnosable,
+                                                                                   tmp_path):
+    path, snapshot = _diagnose(tmp_path, "d.html", "--from", "2026-01", "--to", "2026-05", "--org", "GZ")
+    page = path.read_text(encoding="utf-8")
+    summary = page[page.index('<ul id="summary">'):]
+    summary = summary[:summary.index("</ul>")]
+    assert page.index('<ul id="summary">') < page.index("关键指标</h2>")
+    for tier in snapshot.figures["tiers"]:
+        assert tier["finding"]["zh"] in summary
+    assert summary.count("<li>") == 3
+    assert 'id="regression-overlap"' in page and "不要单独解读某一个系数（即使它是负数）" in page

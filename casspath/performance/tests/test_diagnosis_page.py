@@ -227,3 +227,33 @@ def test_it_prints_a_dimensions_name_in_the_heat_maps_tooltips_as_text_not_marku
                 if isinstance(cell, dict)]
     d01 = [text for text in tooltips if "D01" in text]
     assert d01 and all("<img" not in text and '&lt;img src=&quot;x&quot;&gt;客户' in text for text in d01)
+
+
+def test_it_says_why_no_regression_was_fitted_in_the_reports_words(client, world, diagnosable):
+    snapshot = do_diagnose(world.city_b, parse_period(world.city_b, "2026-01", "2026-01"),
+                           acting_user=world.city_admin_b)  # one manager, unrated
+    page = log_in(client, world.city_admin_b).get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    assert snapshot.figures is not None
+    terms = snapshot.figures["regression"]["terms"]
+    assert 'id="regression-not-fitted"' in page and "R² = —" not in page
+    assert f"只有 1 人，少于所需的 {len(terms) + 1} 人" in page and "未做回归" in page
+
+
+def test_it_prints_qs_intervals_and_the_gini_as_the_report_does(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    figures = snapshot.figures
+    assert figures is not None
+    first, second = figures["correlations"][:2]
+    first |= {"q": 0.0499, "ci_low": -0.0001}  # shown 0.050: not below 0.05, so not marked
+    second |= {"q": 0.0004}
+    DiagnosisSnapshot.objects.filter(pk=snapshot.pk).update(figures=figures | {"gini": 0.41234})
+    page = log_in(client, world.city_admin_a).get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    assert "-0.00" not in page and "0.00 – " in page
+    assert "0.050</td>" in page and "0.050 *" not in page and "&lt; 0.001 *" in page
+    assert "0.412" in page and "0.41<" not in page
+
+
+def test_it_warns_against_reading_one_regression_coefficient_alone(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    page = log_in(client, world.city_admin_a).get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    assert 'id="regression-overlap"' in page and "不要单独解读某一个系数" in page
