@@ -3,7 +3,8 @@
     casspath demo [--managers N] [--seed S]
     casspath import org|roster|competency FILE [--dry-run] [--as USERNAME]
     casspath export roster|competency FILE
-    casspath diagnose [--from 2026-01 --to 2026-05] [--org CODE] --out FILE.json|.xlsx
+    casspath diagnose [--from 2026-01 --to 2026-05] [--org CODE] --out FILE.json|.xlsx|.html|.pdf [--out ...]
+    casspath diagnose --snapshot ID --out FILE [--out ...]
     casspath migrate, runserver, run_huey, ... (Django's own commands)
 
 `casspath`, `casspath -h` and `casspath help` list the product's own commands first, each

@@ -146,13 +146,15 @@ class ReportNotReady(BilingualError):
     """The file is printed in the background and has not been yet (`do_request_report`)."""
 
 
-def do_export_diagnosis(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -> bytes:
+def do_export_diagnosis(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user,
+                        print_now: bool = False) -> bytes:
     """A stored diagnosis as a file of `fmt` (report.FORMATS), audited as an export. A PDF is
-    the file its DiagnosisReport printed, never printed here (ReportNotReady until then)."""
+    the file its DiagnosisReport printed, never printed here (ReportNotReady until then),
+    unless `print_now` (the command line, which may wait for it)."""
     require_scope(acting_user, Perm.SEE_REPORTS, snapshot.org_unit)
     if snapshot.figures is None:
         raise ValueError("only a succeeded diagnosis has figures to export")
-    if fmt in BACKGROUND_FORMATS:
+    if fmt in BACKGROUND_FORMATS and not print_now:
         ready = ready_report(snapshot, fmt)
         if ready is None:
             raise ReportNotReady("PDF 报告尚未生成，请先准备。",
