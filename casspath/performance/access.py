@@ -64,7 +64,7 @@ def unit_diagnoses(user, unit: OrgUnit) -> QuerySet[DiagnosisSnapshot]:
 def _listed(snapshots: QuerySet[DiagnosisSnapshot]) -> QuerySet[DiagnosisSnapshot]:
     """For a list: the figures left in the database (tens of kilobytes each), their headcount
     and Gini read out of them there."""
-    return (snapshots.select_related("org_unit").defer("figures")
+    return (snapshots.select_related("org_unit", "created_by").defer("figures")
             .annotate(headcount=Cast(KT("figures__headcount"), IntegerField()),
                       gini=Cast(KT("figures__gini"), FloatField())))
 

@@ -91,8 +91,8 @@ def diagnoses(request):
             unit = roots[0] if roots else None
         initial = {"unit": unit.code, **_default_months(unit)} if unit else {}
         form = DiagnosisForm(user, initial=initial)
-    context = {"form": form, "unit": unit, "unit_label": _unit_label(user, unit) if unit else "",
-               "snapshots": [], "rows": []}
+    context: dict = {"form": form, "unit": unit, "unit_label": _unit_label(user, unit) if unit else "",
+                     "snapshots": [], "rows": []}
     if unit:
         after, before = _page_key(request.GET.get("after")), _page_key(request.GET.get("before"))
         page = newest_first_page(unit_diagnoses(user, unit), size=LIST_PAGE_SIZE,
@@ -101,7 +101,8 @@ def diagnoses(request):
         keep = {"unit": unit.code}
         context.update({
             "snapshots": page.rows,
-            "rows": [(s, path.label) for s, path in zip(page.rows, paths, strict=True)],
+            "rows": [(s, path.label, display.run_by(s.created_by, s.created_by_label))
+                     for s, path in zip(page.rows, paths, strict=True)],
             "next_query": urlencode({**keep, "after": page.next_key}) if page.next_key else "",
             "previous_query": urlencode({**keep, "before": page.previous_key}) if page.previous_key else "",
             "first_query": urlencode(keep) if after or before else "",

@@ -2,6 +2,8 @@
 tests' worker runs at once); the period defaults to the last 12 months with data; refused
 outside the user's scope and to those who may not see reports."""
 
+import io
+
 from casspath.core import jobs
 from casspath.core.models import AuditEvent
 from casspath.performance.audit_verbs import PerformanceVerb
@@ -98,15 +100,15 @@ def test_it_lists_the_diagnoses_of_the_sub_units_too_naming_each_unit(client, wo
     team = _run(client, world.province_admin, "GZ-TH-01")
     province = _run(client, world.province_admin, "GD")
     listed = client.get(URL, {"unit": "GD"})
-    assert [s.pk for s, _ in listed.context["rows"]] == [province.pk, team.pk]  # newest first
+    assert [s.pk for s, _p, _w in listed.context["rows"]] == [province.pk, team.pk]  # newest first
     page = listed.content.decode()
     assert "包括其下级单位" in page or "Including its sub-units" in page
-    (_, team_path) = listed.context["rows"][1]
+    (_s, team_path, _w) = listed.context["rows"][1]
     assert team_path.endswith("政企一班") and "广州分公司" in team_path
     # Below the city the province's diagnosis is not listed, nor to one of the city's scope.
     log_in(client, world.city_admin_a)
     listed = client.get(URL, {"unit": "GZ"})
-    assert [s.pk for s, _ in listed.context["rows"]] == [team.pk]
+    assert [s.pk for s, _p, _w in listed.context["rows"]] == [team.pk]
     assert "政企一班" in listed.content.decode()
 
 
@@ -123,3 +125,15 @@ def test_it_pages_the_list_by_key_newest_first(client, world, diagnosable, monke
     assert not second.context["next_query"] and second.context["previous_query"]
     back = client.get(f"{URL}?{second.context['previous_query']}")
     assert [s.pk for s in back.context["snapshots"]] == [newer.pk]
+
+
+def test_it_names_who_ran_each_diagnosis_as_its_page_does(client, world, diagnosable, tmp_path):
+    from django.core.management import call_command
+    call_command("diagnose", "--org", "GZ-TH-01", "--out", str(tmp_path / "d.json"), stdout=io.StringIO())
+    ran = _run(client, world.city_admin_a, "GZ")
+    listed = client.get(URL, {"unit": "GZ"})
+    who = {s.pk: name for s, _p, name in listed.context["rows"]}
+    assert who[ran.pk] == "广州管理员" and set(who.values()) == {"广州管理员", "命令行"}
+    page = listed.content.decode()
+    assert "cli:" not in page and ">gzadmin<" not in page
+    assert ("执行人", "广州管理员") in client.get(f"{URL}{ran.pk}/").context["facts"]

@@ -161,6 +161,8 @@ def test_it_cancels_a_queued_diagnosis(client, world, diagnosable, monkeypatch):
     assert done.status_code == 302
     snapshot.refresh_from_db()
     assert snapshot.was_cancelled and snapshot.figures is None
+    # Named as the page names who ran it: the person's name, not his username.
+    assert snapshot.error_zh == "已被 广州管理员 取消。" and snapshot.error_en == "Cancelled by 广州管理员."
     assert AuditEvent.objects.filter(verb=PerformanceVerb.CANCEL_DIAGNOSIS).count() == 1
     again = client.post(f"/performance/diagnoses/{snapshot.pk}/cancel/", follow=True)
     assert "cannot be cancelled" in again.content.decode() or "不能取消" in again.content.decode()
