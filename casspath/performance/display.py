@@ -152,15 +152,21 @@ def histogram_note(histogram: dict | None) -> str:
     if len(edges) < 2 or any(edge is None for edge in edges):
         return ""
     step = edges[1] - edges[0]
-    text = _("Monthly output per manager over the period, excluding big deals, in bars of %(step)s yuan up "
-             "to %(top)s yuan, the 95th percentile rounded up: the %(above)s above it are counted apart, so "
-             "that a few big sellers do not squeeze everyone into the first bar.") % {
-        "step": charts.edge_label(step, step), "top": charts.edge_label(edges[-1], step),
-        "above": f"{int((histogram or {}).get('above') or 0):,}"}
+    drawn = {"step": charts.edge_label(step, step), "top": charts.edge_label(edges[-1], step)}
+    above = int((histogram or {}).get("above") or 0)
     below = int((histogram or {}).get("below") or 0)
+    if above:
+        text = _("Monthly output per manager over the period, excluding big deals, in bars of %(step)s "
+                 "yuan up to %(top)s yuan, the 95th percentile rounded up: the %(above)s above it are "
+                 "counted apart, so that a few big sellers do not squeeze everyone into the first bar.") % {
+            **drawn, "above": f"{above:,}"}
+    else:  # nobody beyond the top edge: no "0 counted apart"
+        text = _("Monthly output per manager over the period, excluding big deals, in bars of %(step)s "
+                 "yuan up to %(top)s yuan, the 95th percentile rounded up.") % drawn
     if below:
-        text += " " + _("The %(below)s below %(bottom)s yuan are counted apart too.") % {
-            "below": f"{below:,}", "bottom": charts.edge_label(edges[0], step)}
+        counted = {"below": f"{below:,}", "bottom": charts.edge_label(edges[0], step)}
+        text += " " + (_("The %(below)s below %(bottom)s yuan are counted apart too.") % counted if above
+                       else _("The %(below)s below %(bottom)s yuan are counted apart.") % counted)
     return text
 
 
