@@ -51,17 +51,20 @@ def unit_snapshots(user, code: str) -> tuple[OrgUnit, QuerySet[DiagnosisSnapshot
 
 
 def unit_diagnoses(user, unit: OrgUnit) -> QuerySet[DiagnosisSnapshot]:
-    """Every diagnosis of `unit` (accessed through `access_unit_performance`), whatever its
-    status, newest first: the unit's page lists the running and failed ones too."""
+    """Every diagnosis of `unit` (accessed through `access_unit_performance`) and of the units
+    below it that `user` may see reports of, whatever its status, newest first: the unit's
+    page lists the running and failed ones too, and the one just run for a sub-unit."""
     if not scopes.unit_in_scope(user, Perm.SEE_REPORTS, unit):
         raise Http404("no such unit")
-    return _listed(DiagnosisSnapshot.objects.filter(org_unit=unit))
+    return _listed(DiagnosisSnapshot.objects.filter(
+        org_unit__path__startswith=unit.path,
+        org_unit__in=scopes.units_for(user, Perm.SEE_REPORTS)))
 
 
 def _listed(snapshots: QuerySet[DiagnosisSnapshot]) -> QuerySet[DiagnosisSnapshot]:
     """For a list: the figures left in the database (tens of kilobytes each), their headcount
     and Gini read out of them there."""
-    return (snapshots.select_related("org_unit").defer("figures")
+    return (snapshots.select_related("org_unit", "created_by").defer("figures")
             .annotate(headcount=Cast(KT("figures__headcount"), IntegerField()),
                       gini=Cast(KT("figures__gini"), FloatField())))
 

@@ -11,7 +11,7 @@ from functools import partial
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casspath.core import audit, jobs
 from casspath.core.actors import SystemActor
@@ -19,7 +19,7 @@ from casspath.core.bulk import Same, insert_rows
 from casspath.core.errors import BilingualError
 from casspath.org.models import OrgUnit
 from casspath.org.scopes import Perm, ScopeRefused, require_scope
-from casspath.performance import report
+from casspath.performance import display, report
 from casspath.performance.audit_verbs import PerformanceVerb
 from casspath.performance.diagnosis import Computed, DiagnosisError, Period, applying_model, compute_diagnosis
 from casspath.performance.models import DiagnosisMember, DiagnosisReport, DiagnosisSnapshot
@@ -130,8 +130,12 @@ def do_cancel_diagnosis(snapshot: DiagnosisSnapshot, *, acting_user) -> Diagnosi
     """Stop a queued or running diagnosis (nothing of it is stored); a finished one raises
     InvalidTransition."""
     require_scope(acting_user, Perm.SEE_REPORTS, snapshot.org_unit)
-    who = audit.actor_label(acting_user)
-    return jobs.cancel(snapshot, BilingualError(f"已被 {who} 取消。", f"Cancelled by {who}."),
+    # Named as the page names who ran it (display.run_by), in each language of the message.
+    with translation.override("zh-hans"):
+        who_zh = display.run_by(acting_user)
+    with translation.override("en"):
+        who_en = display.run_by(acting_user)
+    return jobs.cancel(snapshot, BilingualError(f"已被 {who_zh} 取消。", f"Cancelled by {who_en}."),
                        acting_user=acting_user, verb=PerformanceVerb.CANCEL_DIAGNOSIS, unit=snapshot.org_unit)
 
 
@@ -146,13 +150,15 @@ class ReportNotReady(BilingualError):
     """The file is printed in the background and has not been yet (`do_request_report`)."""
 
 
-def do_export_diagnosis(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user) -> bytes:
+def do_export_diagnosis(snapshot: DiagnosisSnapshot, fmt: str, *, acting_user,
+                        print_now: bool = False) -> bytes:
     """A stored diagnosis as a file of `fmt` (report.FORMATS), audited as an export. A PDF is
-    the file its DiagnosisReport printed, never printed here (ReportNotReady until then)."""
+    the file its DiagnosisReport printed, never printed here (ReportNotReady until then),
+    unless `print_now` (the command line, which may wait for it)."""
     require_scope(acting_user, Perm.SEE_REPORTS, snapshot.org_unit)
     if snapshot.figures is None:
         raise ValueError("only a succeeded diagnosis has figures to export")
-    if fmt in BACKGROUND_FORMATS:
+    if fmt in BACKGROUND_FORMATS and not print_now:
         ready = ready_report(snapshot, fmt)
         if ready is None:
             raise ReportNotReady("PDF 报告尚未生成，请先准备。",

@@ -6,13 +6,15 @@ computed by analytics/ when the diagnosis ran; nothing is computed again here.""
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from casspath.analytics import charts, comparison, output
 from casspath.analytics.diagnosis import Caution, small_sample_caution
+from casspath.core.actors import SystemActor
 
 TIER_ORDER = ("high", "middle", "low")
 # A correlation whose Benjamini–Hochberg q is below this is marked on the chart and table.
@@ -168,15 +170,21 @@ def histogram_note(histogram: dict | None) -> str:
     if len(edges) < 2 or any(edge is None for edge in edges):
         return ""
     step = edges[1] - edges[0]
-    text = _("Monthly output per manager over the period, excluding big deals, in bars of %(step)s yuan up "
-             "to %(top)s yuan, the 95th percentile rounded up: the %(above)s above it are counted apart, so "
-             "that a few big sellers do not squeeze everyone into the first bar.") % {
-        "step": charts.edge_label(step, step), "top": charts.edge_label(edges[-1], step),
-        "above": f"{int((histogram or {}).get('above') or 0):,}"}
+    drawn = {"step": charts.edge_label(step, step), "top": charts.edge_label(edges[-1], step)}
+    above = int((histogram or {}).get("above") or 0)
     below = int((histogram or {}).get("below") or 0)
+    if above:
+        text = _("Monthly output per manager over the period, excluding big deals, in bars of %(step)s "
+                 "yuan up to %(top)s yuan, the 95th percentile rounded up: the %(above)s above it are "
+                 "counted apart, so that a few big sellers do not squeeze everyone into the first bar.") % {
+            **drawn, "above": f"{above:,}"}
+    else:  # nobody beyond the top edge: no "0 counted apart"
+        text = _("Monthly output per manager over the period, excluding big deals, in bars of %(step)s "
+                 "yuan up to %(top)s yuan, the 95th percentile rounded up.") % drawn
     if below:
-        text += " " + _("The %(below)s below %(bottom)s yuan are counted apart too.") % {
-            "below": f"{below:,}", "bottom": charts.edge_label(edges[0], step)}
+        counted = {"below": f"{below:,}", "bottom": charts.edge_label(edges[0], step)}
+        text += " " + (_("The %(below)s below %(bottom)s yuan are counted apart too.") % counted if above
+                       else _("The %(below)s below %(bottom)s yuan are counted apart.") % counted)
     return text
 
 
@@ -323,12 +331,25 @@ def heading_of(snapshot) -> dict:
             "model": {"name": model.name if model is not None else "", "version": snapshot.model_version}}
 
 
+def run_by(user, label: str = "") -> str:
+    """Who ran (or cancelled) a diagnosis, as the page, the list, the report and the
+    cancellation's message all name him: the person's name (his username when he has none);
+    the system actor of a command-line run (no user; its label cli:…) as "命令行" (command
+    line), not a login name; one deleted since, the username recorded then (`label`)."""
+    if user is not None and not isinstance(user, SystemActor):
+        return user.get_full_name() or user.get_username()
+    if isinstance(user, SystemActor) or not label or label.startswith("cli:"):
+        # Lazy: the report renders it in its own language, not the request's.
+        return cast(str, gettext_lazy("command line"))
+    return label
+
+
 def header_facts(heading: dict, *, created_at: datetime | None, snapshot_id: int | None,
                  run_by: str) -> list[tuple[str, str]]:
     """The facts the diagnosis page's heading and the report's title page both give, in this
     order: the unit (name and code), the period and its months, the competency model and its
-    version, when it was diagnosed and the snapshot's #id, and who ran it by name (nobody for
-    a command-line run: report.about_snapshot). `heading` is the figures' (or `heading_of`)."""
+    version, when it was diagnosed and the snapshot's #id, and who ran it (`run_by`).
+    `heading` is the figures' (or `heading_of`)."""
     unit, period, model = heading.get("unit") or {}, heading.get("period") or {}, heading.get("model") or {}
     created = f"{timezone.localtime(created_at):%Y-%m-%d %H:%M}" if created_at else "—"
     facts = [

@@ -11,7 +11,7 @@ from decimal import Decimal
 import numpy as np
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, DecimalField, F, FloatField, Max, Q, Sum, Value, When
+from django.db.models import Case, DecimalField, F, FloatField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce
 from numpy.typing import NDArray
 
@@ -233,3 +233,23 @@ def member_profile(snapshot, member, period_end: date) -> MemberProfile:
         codes=codes, levels=[None if np.isnan(value) else float(value) for value in row],
         evidence_counts=[int(n) for n in (levels.current.count[0] if codes else [])],
         stage_code=stage_code, stage_name=stages.name(stage_code), requirements=required)
+
+
+def newest_first_page(rows: QuerySet, *, size: int, after: int | None = None,
+                      before: int | None = None) -> paging.KeysetPage:
+    """A page of `rows` newest first, by key (the id, which grows with creation): the `size`
+    rows older than `after`, or newer than `before`, or the newest ones; no OFFSET."""
+    rows = rows.order_by()
+    if before is not None:
+        found = list(rows.filter(pk__gt=before).order_by("pk")[: size + 1])
+        shown = found[:size][::-1]
+        more_newer = len(found) > size
+        more_older = bool(shown) and rows.filter(pk__lt=shown[-1].pk).exists()
+    else:
+        page = rows.filter(pk__lt=after) if after is not None else rows
+        found = list(page.order_by("-pk")[: size + 1])
+        shown = found[:size]
+        more_older = len(found) > size
+        more_newer = after is not None and bool(shown) and rows.filter(pk__gt=shown[0].pk).exists()
+    return paging.KeysetPage(rows=shown, next_key=shown[-1].pk if more_older else None,
+                             previous_key=shown[0].pk if more_newer else None)

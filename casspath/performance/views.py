@@ -39,11 +39,13 @@ from casspath.performance.actions import (
 from casspath.performance.diagnosis import DiagnosisError, Period, parse_period
 from casspath.performance.forms import CompareForm, DiagnosisForm
 from casspath.performance.models import DiagnosisMember
-from casspath.performance.queries import member_profile, tier_members
+from casspath.performance.queries import member_profile, newest_first_page, tier_members
 
 SUCCEEDED = jobs.JobStatus.SUCCEEDED
 # Snapshots the comparison offers to choose from, newest first.
 COMPARE_CHOICES = 200
+# Diagnoses a page of a unit's list shows.
+LIST_PAGE_SIZE = 50
 
 
 def _require_reports(user) -> None:
@@ -89,12 +91,23 @@ def diagnoses(request):
             unit = roots[0] if roots else None
         initial = {"unit": unit.code, **_default_months(unit)} if unit else {}
         form = DiagnosisForm(user, initial=initial)
-    return render(request, "performance/diagnoses.html", {
-        "form": form,
-        "unit": unit,
-        "unit_label": _unit_label(user, unit) if unit else "",
-        "snapshots": list(unit_diagnoses(user, unit)[:50]) if unit else [],
-    })
+    context: dict = {"form": form, "unit": unit, "unit_label": _unit_label(user, unit) if unit else "",
+                     "snapshots": [], "rows": []}
+    if unit:
+        after, before = _page_key(request.GET.get("after")), _page_key(request.GET.get("before"))
+        page = newest_first_page(unit_diagnoses(user, unit), size=LIST_PAGE_SIZE,
+                                 after=after, before=None if after else before)
+        paths = org_queries.unit_paths(user, Perm.SEE_REPORTS, [s.org_unit for s in page.rows])
+        keep = {"unit": unit.code}
+        context.update({
+            "snapshots": page.rows,
+            "rows": [(s, path.label, display.run_by(s.created_by, s.created_by_label))
+                     for s, path in zip(page.rows, paths, strict=True)],
+            "next_query": urlencode({**keep, "after": page.next_key}) if page.next_key else "",
+            "previous_query": urlencode({**keep, "before": page.previous_key}) if page.previous_key else "",
+            "first_query": urlencode(keep) if after or before else "",
+        })
+    return render(request, "performance/diagnoses.html", context)
 
 
 def _diagnosis_context(user, snapshot) -> dict:

@@ -674,8 +674,14 @@ def export_roster(acting_user, filename: str, out: BinaryIO, filters: Mapping[st
     workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet(RosterImporter.sheet_name)
     append_row(sheet, headers)
-    for row in rows:
-        append_row(sheet, row)
+    try:
+        for row in rows:
+            append_row(sheet, row)
+    except BaseException:
+        # The sheet's writer closed now, while its temporary file is open: left to the
+        # interpreter's exit, it prints a traceback after the command's own answer.
+        sheet.close()
+        raise
     save_xlsx(workbook, out)
     return count
 

@@ -10,6 +10,7 @@ the page's downloads, in one of FORMATS.
 
 import json
 
+from casspath.performance import display
 from casspath.performance.report import document
 from casspath.performance.report.document import About
 from casspath.performance.report.xlsx import write_xlsx, xlsx_bytes
@@ -36,10 +37,9 @@ def render(figures: dict, fmt: str, about: About | None = None, language: str = 
 
 
 def about_snapshot(snapshot) -> About:
-    """Who ran it by name (a command-line run by the system actor: nobody named), and when."""
-    user = snapshot.created_by
-    run_by = (user.get_full_name() or user.get_username()) if user is not None else ""
-    return About(run_by=run_by, created_at=snapshot.created_at, snapshot_id=snapshot.pk)
+    """Who ran it (display.run_by: his name, or the command line), and when."""
+    return About(run_by=display.run_by(snapshot.created_by, snapshot.created_by_label),
+                 created_at=snapshot.created_at, snapshot_id=snapshot.pk)
 
 
 def snapshot_filename(snapshot, fmt: str) -> str:

@@ -125,3 +125,52 @@ def test_it_formats_the_workbooks_numbers_and_names_its_model_and_leading_bottle
     q = correlations.cell(row=2, column=header.index("q") + 1)
     rho = correlations.cell(row=2, column=header.index("rho") + 1)
     assert q.number_format == '[<0.001]"< 0.001";0.000' and rho.number_format == "0.00"
+
+
+def test_it_writes_several_files_from_one_computation(world, diagnosable, tmp_path):
+    out = io.StringIO()
+    call_command("diagnose", "--org", "GZ", "--out", str(tmp_path / "d.json"),
+                 "--out", str(tmp_path / "d.xlsx"), "--out", str(tmp_path / "d.html"), stdout=out)
+    snapshot = DiagnosisSnapshot.objects.get()  # one snapshot for the three files
+    assert json.loads((tmp_path / "d.json").read_text(encoding="utf-8")) == snapshot.figures
+    assert load_workbook(tmp_path / "d.xlsx").sheetnames[0] == "概览 Summary"
+    assert "<html" in (tmp_path / "d.html").read_text(encoding="utf-8")
+    assert "d.xlsx" in out.getvalue()
+
+
+def test_it_refuses_every_output_before_computing_when_one_is_wrong(world, diagnosable, tmp_path):
+    with pytest.raises(CommandError, match="输出文件须为"):
+        call_command("diagnose", "--org", "GZ", "--out", str(tmp_path / "d.json"),
+                     "--out", str(tmp_path / "d.doc"))
+    assert not DiagnosisSnapshot.objects.exists() and not (tmp_path / "d.json").exists()
+
+
+def test_it_writes_a_stored_snapshot_without_computing_and_audits_the_export(world, diagnosable, tmp_path):
+    from casspath.core.models import AuditEvent
+    from casspath.performance.audit_verbs import PerformanceVerb
+    call_command("diagnose", "--org", "GZ", "--out", str(tmp_path / "first.json"), stdout=io.StringIO())
+    snapshot = DiagnosisSnapshot.objects.get()
+    out = io.StringIO()
+    call_command("diagnose", "--snapshot", str(snapshot.pk), "--as", "gzadmin",
+                 "--out", str(tmp_path / "again.json"), "--out", str(tmp_path / "again.xlsx"), stdout=out)
+    assert DiagnosisSnapshot.objects.count() == 1
+    assert json.loads((tmp_path / "again.json").read_text(encoding="utf-8")) == snapshot.figures
+    assert (tmp_path / "again.xlsx").exists() and f"snapshot {snapshot.pk}" in out.getvalue()
+    exports = AuditEvent.objects.filter(verb=PerformanceVerb.EXPORT_DIAGNOSIS, object_id=str(snapshot.pk))
+    assert exports.count() == 2
+
+
+def test_it_says_the_same_of_a_stored_snapshot_outside_the_scope_as_of_none(world, diagnosable, tmp_path):
+    call_command("diagnose", "--org", "GZ", "--out", str(tmp_path / "d.json"), stdout=io.StringIO())
+    snapshot = DiagnosisSnapshot.objects.get()
+    said = []
+    for pk in (snapshot.pk + 1000, snapshot.pk):  # szadmin's scope is city B
+        with pytest.raises(CommandError) as refused:
+            call_command("diagnose", "--snapshot", str(pk), "--as", "szadmin",
+                         "--out", str(tmp_path / "x.json"), stdout=io.StringIO())
+        said.append(str(refused.value).replace(str(pk), "ID"))
+    assert said[0] == said[1] and "没有这个诊断" in said[0] and "no such diagnosis" in said[0]
+    assert not (tmp_path / "x.json").exists()
+    with pytest.raises(CommandError, match="--snapshot goes without"):
+        call_command("diagnose", "--snapshot", str(snapshot.pk), "--org", "GZ",
+                     "--out", str(tmp_path / "x.json"))

@@ -41,6 +41,7 @@ def test_it_writes_the_clients_report_as_one_self_contained_html_file(world, dia
     # Words a client cannot read: the model's code, the command line's actor, a formula.
     for internal in ("default v1", snapshot.created_by_label, "cli:", "log(1", "HC3", "低于 0"):
         assert internal not in page, internal
+    assert "<dt>执行人</dt><dd>命令行</dd>" in page  # the command line, named as the pages name it
     figures = snapshot.figures
     for tier in figures["tiers"]:
         assert tier["finding"]["zh"] in page

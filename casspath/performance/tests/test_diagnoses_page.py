@@ -2,6 +2,8 @@
 tests' worker runs at once); the period defaults to the last 12 months with data; refused
 outside the user's scope and to those who may not see reports."""
 
+import io
+
 from casspath.core import jobs
 from casspath.core.models import AuditEvent
 from casspath.performance.audit_verbs import PerformanceVerb
@@ -86,3 +88,52 @@ def test_it_queues_the_same_request_sent_twice_once(client, world, diagnosable, 
     client.post(URL, {"unit": "GZ", "first": "2026-02", "last": "2026-05"})
     log_in(client, world.city_admin_a).post(URL, {"unit": "GZ", "first": "2026-01", "last": "2026-05"})
     assert DiagnosisSnapshot.objects.count() == 3
+
+
+def _run(client, user, code):
+    log_in(client, user)
+    client.post(URL, {"unit": code, "first": "2026-01", "last": "2026-05"})
+    return DiagnosisSnapshot.objects.latest("pk")
+
+
+def test_it_lists_the_diagnoses_of_the_sub_units_too_naming_each_unit(client, world, diagnosable):
+    team = _run(client, world.province_admin, "GZ-TH-01")
+    province = _run(client, world.province_admin, "GD")
+    listed = client.get(URL, {"unit": "GD"})
+    assert [s.pk for s, _p, _w in listed.context["rows"]] == [province.pk, team.pk]  # newest first
+    page = listed.content.decode()
+    assert "包括其下级单位" in page or "Including its sub-units" in page
+    (_s, team_path, _w) = listed.context["rows"][1]
+    assert team_path.endswith("政企一班") and "广州分公司" in team_path
+    # Below the city the province's diagnosis is not listed, nor to one of the city's scope.
+    log_in(client, world.city_admin_a)
+    listed = client.get(URL, {"unit": "GZ"})
+    assert [s.pk for s, _p, _w in listed.context["rows"]] == [team.pk]
+    assert "政企一班" in listed.content.decode()
+
+
+def test_it_pages_the_list_by_key_newest_first(client, world, diagnosable, monkeypatch):
+    from casspath.performance import views
+    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 1)
+    older = _run(client, world.province_admin, "GZ-TH-01")
+    newer = _run(client, world.province_admin, "GZ")
+    first = client.get(URL, {"unit": "GZ"})
+    assert [s.pk for s in first.context["snapshots"]] == [newer.pk]
+    assert first.context["next_query"] and not first.context["previous_query"]
+    second = client.get(f"{URL}?{first.context['next_query']}")
+    assert [s.pk for s in second.context["snapshots"]] == [older.pk]
+    assert not second.context["next_query"] and second.context["previous_query"]
+    back = client.get(f"{URL}?{second.context['previous_query']}")
+    assert [s.pk for s in back.context["snapshots"]] == [newer.pk]
+
+
+def test_it_names_who_ran_each_diagnosis_as_its_page_does(client, world, diagnosable, tmp_path):
+    from django.core.management import call_command
+    call_command("diagnose", "--org", "GZ-TH-01", "--out", str(tmp_path / "d.json"), stdout=io.StringIO())
+    ran = _run(client, world.city_admin_a, "GZ")
+    listed = client.get(URL, {"unit": "GZ"})
+    who = {s.pk: name for s, _p, name in listed.context["rows"]}
+    assert who[ran.pk] == "广州管理员" and set(who.values()) == {"广州管理员", "命令行"}
+    page = listed.content.decode()
+    assert "cli:" not in page and ">gzadmin<" not in page
+    assert ("执行人", "广州管理员") in client.get(f"{URL}{ran.pk}/").context["facts"]

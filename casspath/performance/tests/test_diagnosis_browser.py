@@ -124,3 +124,23 @@ def test_it_shows_the_trend_charts_tooltip_without_a_refused_inline_style(live_s
         document.querySelector('[data-chart="trend-chart"]')).getOption().tooltip[0].renderMode""")
     assert shown == "richText"
     assert not problems, problems
+
+
+ROW_TEXTS = ("Array.from(document.querySelectorAll('{table} > tbody > tr'))"
+             ".map(tr => Array.from(tr.cells).map(td => "
+             "(getComputedStyle(td, '::before').content.replace(/^\"|\"$/g, '').replace(/^none$/, '') "
+             "+ td.innerText).trim()))")
+
+
+def test_it_labels_each_value_of_the_lists_on_a_phone(live_server, phone_page, world, snapshot):
+    log_in_page(phone_page, live_server, world.city_admin_a)
+    phone_page.goto(f"{live_server.url}/performance/diagnoses/{snapshot.pk}/tiers/low/")
+    rows = phone_page.evaluate(ROW_TEXTS.format(table="#members"))
+    labelled = [(cells[3].split(" ")[0], cells[4].split(" ")[0]) for cells in rows]
+    assert labelled and set(labelled) == {("月均产出（元）", "手机号")}, rows
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone_page.goto(f"{live_server.url}/performance/diagnoses/?unit=GZ")
+    (cells,) = phone_page.evaluate(ROW_TEXTS.format(table="#snapshot-list"))
+    labels = [cells[i].split(" ")[0] for i in (1, 3, 4, 5)]
+    assert labels == ["单位", "纳入分析的客户经理", "执行人", "创建时间"], cells
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -72,7 +72,20 @@ def test_it_labels_the_histogram_by_round_edges_and_says_who_lies_beyond(client,
     assert labels[0] == f"0–{step:,.0f}" and labels[-1] == f"{edges[-2]:,.0f}–{edges[-1]:,.0f}"
     note = page.context["histogram_note"]
     assert f"每根柱 {step:,.0f} 元，画到 {edges[-1]:,.0f} 元" in note
-    assert f"高于它的 {histogram['above']} 人另计" in note and escape(note) in page.content.decode()
+    # Nobody of these twelve lies beyond the top edge: no "0 counted apart".
+    assert histogram["above"] == 0 and note.endswith("（第 95 百分位向上取整）。") and "另计" not in note
+    assert escape(note) in page.content.decode()
+
+
+
+def test_it_says_how_many_lie_beyond_the_histogram_when_some_do(client, world, diagnosable):
+    snapshot = _diagnosis(world)
+    snapshot.figures["histogram"]["above"] = 3  # as a unit with three big sellers stores it
+    snapshot.save(update_fields=["figures"])
+    page = log_in(client, world.city_admin_a).get(f"/performance/diagnoses/{snapshot.pk}/",
+                                                  headers={"accept-language": "zh-hans"})
+    assert "：高于它的 3 人另计，以免少数高产者" in page.context["histogram_note"]
+
 
 
 def test_it_heads_the_page_with_the_reports_facts_and_its_plain_regression_words(client, world, diagnosable):
@@ -161,6 +174,8 @@ def test_it_cancels_a_queued_diagnosis(client, world, diagnosable, monkeypatch):
     assert done.status_code == 302
     snapshot.refresh_from_db()
     assert snapshot.was_cancelled and snapshot.figures is None
+    # Named as the page names who ran it: the person's name, not his username.
+    assert snapshot.error_zh == "已被 广州管理员 取消。" and snapshot.error_en == "Cancelled by 广州管理员."
     assert AuditEvent.objects.filter(verb=PerformanceVerb.CANCEL_DIAGNOSIS).count() == 1
     again = client.post(f"/performance/diagnoses/{snapshot.pk}/cancel/", follow=True)
     assert "cannot be cancelled" in again.content.decode() or "不能取消" in again.content.decode()

@@ -24,3 +24,26 @@ def test_it_starts_the_help_without_the_statistics_or_the_report_writers():
                           env=env, cwd=Path(__file__).resolve().parents[3], timeout=300, check=True)
     assert "diagnose " in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+COMMAND = """
+import sys
+from casspath.cli import main
+main(["casspath", *sys.argv[1:]])
+"""
+
+
+def test_it_tells_to_migrate_a_database_without_tables_instead_of_a_traceback(tmp_path):
+    fresh = tmp_path / "fresh.sqlite3"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "casspath.settings", "DATABASE_URL": f"sqlite:///{fresh}",
+           "HUEY_FILENAME": str(tmp_path / "huey.db")}
+    for command in (["diagnose", "--out", str(tmp_path / "d.json")],
+                    ["export", "roster", str(tmp_path / "r.xlsx")]):
+        done = subprocess.run([sys.executable, "-c", COMMAND, *command], capture_output=True, text=True,  # noqa: S603
+                              env=env, cwd=Path(__file__).resolve().parents[3], timeout=300)
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr and "no such table" not in done.stderr
+        assert "还没有建表" in done.stderr and "no tables yet" in done.stderr
+        assert "casspath migrate" in done.stderr
+        assert str(fresh) in done.stderr
+        assert not fresh.exists()  # no empty database left behind as if it were one
