@@ -43,13 +43,6 @@ def access_diagnosis_member(user, snapshot: DiagnosisSnapshot, employee_no: str)
     return member
 
 
-def unit_snapshots(user, code: str) -> tuple[OrgUnit, QuerySet[DiagnosisSnapshot]]:
-    """A unit's stored diagnoses (succeeded), newest first, for one who may see its reports."""
-    unit = access_unit_performance(user, code)
-    return unit, (DiagnosisSnapshot.objects.filter(org_unit=unit, status=DiagnosisSnapshot.Status.SUCCEEDED)
-                  .select_related("org_unit"))
-
-
 def unit_diagnoses(user, unit: OrgUnit) -> QuerySet[DiagnosisSnapshot]:
     """Every diagnosis of `unit` (accessed through `access_unit_performance`) and of the units
     below it that `user` may see reports of, whatever its status, newest first: the unit's

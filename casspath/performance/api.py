@@ -19,7 +19,7 @@ from casspath.core import jobs, paging
 from casspath.core.errors import InvalidTransition
 from casspath.org import queries as org_queries
 from casspath.org.scopes import Perm, has_perm
-from casspath.performance.access import access_diagnosis, access_unit_performance, unit_snapshots
+from casspath.performance.access import access_diagnosis, access_unit_performance, unit_diagnoses
 from casspath.performance.actions import (
     BACKGROUND_FORMATS,
     ReportNotReady,
@@ -31,7 +31,7 @@ from casspath.performance.actions import (
 )
 from casspath.performance.diagnosis import DiagnosisError, parse_period
 from casspath.performance.models import DiagnosisMember, DiagnosisReport, DiagnosisSnapshot
-from casspath.performance.queries import MEMBER_PAGE_SIZE, tier_members
+from casspath.performance.queries import MEMBER_PAGE_SIZE, newest_first_page, tier_members
 from casspath.performance.report import CONTENT_TYPES, FORMATS, snapshot_filename
 
 router = Router(tags=["performance"])
@@ -95,6 +95,17 @@ def _diagnosis(user, diagnosis_id: int) -> DiagnosisSnapshot:
         raise ApiError(404, "未找到该诊断", "No such diagnosis") from None
 
 
+def _cursor(salt: str, cursor: str | None) -> tuple[int | None, int | None]:
+    if cursor is None:
+        return None, None
+    try:
+        after, before = paging.decode_cursor(salt, cursor)
+    except paging.InvalidCursor as invalid:
+        raise ApiError(400, invalid.message_zh, invalid.message_en) from None
+    # Signed by this site with this salt: an id, as handed out.
+    return (None if after is None else int(after)), (None if before is None else int(before))
+
+
 @router.post("/diagnoses", response={201: DiagnosisOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def queue_diagnosis(request, body: DiagnosisIn):
     """Queue a diagnosis of a unit over a month range (without from/to: the last 12 months
@@ -111,13 +122,63 @@ def queue_diagnosis(request, body: DiagnosisIn):
     return Status(201, _out(snapshot))
 
 
-@router.get("/diagnoses", response={200: list[DiagnosisOut], 403: ErrorOut, 404: ErrorOut})
-def list_diagnoses(request, unit: str):
-    """A unit's stored diagnoses (succeeded), newest first."""
+class DiagnosisListedOut(Schema):
+    id: int
+    unit: str
+    unit_name: str
+    first_month: date
+    last_month: date
+    model_version: int | None
+    status: str
+    percent: int
+    headcount: int | None = Field(description="Managers counted; null until it has succeeded")
+    gini: float | None
+    created_at: datetime
+    created_by: str
+    finished_at: datetime | None
+
+
+class DiagnosisPageOut(Schema):
+    page_size: int
+    next_cursor: str | None = Field(description="Pass as cursor for the next (older) page; null on the last")
+    previous_cursor: str | None = Field(description="Pass as cursor for the previous page; null on the first")
+    items: list[DiagnosisListedOut]
+
+
+MAX_DIAGNOSIS_PAGE_SIZE = 100
+DIAGNOSES_CURSOR_SALT = "casspath.performance.api.diagnoses"
+
+
+class DiagnosesIn(Schema):
+    unit: str
+    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
+                               description="next_cursor or previous_cursor of a previous answer, unchanged")
+    page_size: int = Field(50, ge=1, le=MAX_DIAGNOSIS_PAGE_SIZE)
+
+
+@router.get("/diagnoses", response={200: DiagnosisPageOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                                    422: ErrorOut})
+def list_diagnoses(request, params: Query[DiagnosesIn]):
+    """The diagnoses of a unit and of the units below it whose reports you may see, whatever
+    their status, newest first, `page_size` at a time (follow `next_cursor`): the list the
+    unit's page shows. Without the figures (tens of kilobytes each): GET /diagnoses/{id}."""
     user = api_user(request)
-    _unit(user, unit)
-    _found, snapshots = unit_snapshots(user, unit)
-    return [_out(snapshot) for snapshot in snapshots[:100]]
+    unit = _unit(user, params.unit)
+    after, before = _cursor(DIAGNOSES_CURSOR_SALT, params.cursor)
+    page = newest_first_page(unit_diagnoses(user, unit), size=params.page_size, after=after,
+                             before=None if after else before)
+    return {
+        "page_size": params.page_size,
+        "next_cursor": (paging.encode_cursor(DIAGNOSES_CURSOR_SALT, after=str(page.next_key))
+                        if page.next_key else None),
+        "previous_cursor": (paging.encode_cursor(DIAGNOSES_CURSOR_SALT, before=str(page.previous_key))
+                            if page.previous_key else None),
+        "items": [{"id": s.pk, "unit": s.org_unit.code, "unit_name": s.org_unit.name,
+                   "first_month": s.first_month, "last_month": s.last_month, "model_version": s.model_version,
+                   "status": s.status, "percent": s.percent, "headcount": s.headcount, "gini": s.gini,
+                   "created_at": s.created_at, "created_by": s.created_by_label, "finished_at": s.finished_at}
+                  for s in page.rows],
+    }
 
 
 @router.get("/diagnoses/{int:diagnosis_id}", response={200: DiagnosisOut, 403: ErrorOut, 404: ErrorOut})
@@ -272,17 +333,6 @@ class TierMembersIn(Schema):
     page_size: int = Field(MEMBER_PAGE_SIZE, ge=1, le=MAX_MEMBER_PAGE_SIZE)
 
 
-def _member_cursor(cursor: str | None) -> tuple[int | None, int | None]:
-    if cursor is None:
-        return None, None
-    try:
-        after, before = paging.decode_cursor(MEMBERS_CURSOR_SALT, cursor)
-    except paging.InvalidCursor as invalid:
-        raise ApiError(400, invalid.message_zh, invalid.message_en) from None
-    # Signed by this site with this salt: a member's id, as handed out.
-    return (None if after is None else int(after)), (None if before is None else int(before))
-
-
 @router.get("/diagnoses/{int:diagnosis_id}/tiers/{tier}/members",
             response={200: TierMemberPageOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
                       422: ErrorOut})
@@ -299,7 +349,7 @@ def list_tier_members(request, diagnosis_id: int, tier: str, params: Query[TierM
     if snapshot.figures is None:
         raise ApiError(409, "该诊断尚未完成或已失败，没有分层。",
                        "The diagnosis has not succeeded (yet): it has no tiers.")
-    after, before = _member_cursor(params.cursor)
+    after, before = _cursor(MEMBERS_CURSOR_SALT, params.cursor)
     page = tier_members(user, snapshot, tier, after=after, before=None if after else before,
                         size=params.page_size)
     rows = org_queries.employee_rows(user, [member.employee for member in page.members])

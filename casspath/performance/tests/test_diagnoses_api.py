@@ -1,6 +1,8 @@
 """/api/v1/performance/diagnoses: queue a diagnosis (a background job), follow it, read its
 figures, list a unit's snapshots, cancel; refused outside the caller's scope."""
 
+from urllib.parse import urlencode
+
 from casspath.core import jobs
 from casspath.performance.models import DiagnosisSnapshot
 from casspath.testing import ApiCaller
@@ -17,7 +19,8 @@ def test_it_runs_a_diagnosis_in_the_background_and_gives_its_figures(client, wor
     assert done["figures"]["headcount"] == 12
     assert done["model_version"] == diagnosable.version
     listed = api.get("/performance/diagnoses?unit=GZ").json()
-    assert [d["id"] for d in listed] == [body["id"]]
+    assert [d["id"] for d in listed["items"]] == [body["id"]]
+    assert listed["items"][0]["headcount"] == 12 and "figures" not in listed["items"][0]
 
 
 def test_it_covers_the_last_twelve_months_without_from_and_to(client, world, diagnosable):
@@ -75,3 +78,24 @@ def test_it_cancels_a_queued_diagnosis_and_refuses_a_finished_one(client, world,
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "failed"
     again = api.post(f"/performance/diagnoses/{queued['id']}/cancel")
     assert again.status_code == 409 and again.json()["detail_zh"]
+
+
+def _listed(api, **query):
+    return api.get(f"/performance/diagnoses?{urlencode(query)}")
+
+
+def test_it_lists_the_sub_units_diagnoses_too_newest_first_by_cursor(client, world, diagnosable):
+    api = ApiCaller(client, world.city_admin_a)
+    units = ("GZ", "GZ-TH-01", "GZ")
+    made = [api.post("/performance/diagnoses", {"unit": unit}).json()["id"] for unit in units]
+    first = _listed(api, unit="GZ", page_size=2).json()
+    assert [d["id"] for d in first["items"]] == made[::-1][:2] and first["previous_cursor"] is None
+    assert {d["unit"] for d in first["items"]} == {"GZ", "GZ-TH-01"}
+    second = _listed(api, unit="GZ", page_size=2, cursor=first["next_cursor"]).json()
+    assert [d["id"] for d in second["items"]] == [made[0]] and second["next_cursor"] is None
+    back = _listed(api, unit="GZ", page_size=2, cursor=second["previous_cursor"]).json()
+    assert [d["id"] for d in back["items"]] == [d["id"] for d in first["items"]]
+    # The sub-unit's list holds its own only; a forged cursor and an absurd size are refused.
+    assert [d["id"] for d in _listed(api, unit="GZ-TH-01").json()["items"]] == [made[1]]
+    assert _listed(api, unit="GZ", cursor="forged").status_code == 400
+    assert _listed(api, unit="GZ", page_size=1000).status_code == 422

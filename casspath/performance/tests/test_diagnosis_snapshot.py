@@ -8,7 +8,7 @@ from django.http import Http404
 
 from casspath.core.models import AuditEvent
 from casspath.org.scopes import ScopeRefused
-from casspath.performance.access import access_diagnosis, unit_snapshots
+from casspath.performance.access import access_diagnosis, unit_diagnoses
 from casspath.performance.actions import do_diagnose
 from casspath.performance.diagnosis import DiagnosisError, Period, parse_period
 
@@ -79,13 +79,12 @@ def test_it_lists_and_reads_snapshots_only_within_the_readers_scope(world, diagn
     snapshot = do_diagnose(world.city_a, period, acting_user=world.province_admin)
     assert access_diagnosis(world.city_admin_a, snapshot.pk) == snapshot
     assert access_diagnosis(world.consultant_a, snapshot.pk) == snapshot
-    _unit, listed = unit_snapshots(world.city_admin_a, "GZ")
-    assert list(listed) == [snapshot]
+    assert list(unit_diagnoses(world.city_admin_a, world.city_a)) == [snapshot]
     for stranger in (world.city_admin_b, world.manager, world.team_lead, world.lecturer_a):
         with pytest.raises(Http404):
             access_diagnosis(stranger, snapshot.pk)
     with pytest.raises(Http404):
-        unit_snapshots(world.city_admin_b, "GZ")
+        unit_diagnoses(world.city_admin_b, world.city_a)
 
 
 def test_it_refuses_a_unit_outside_the_actors_scope(world, diagnosable):
