@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 
+    # migrate builds the tables: its own failure is shown as it is, and the file it writes kept.
     new_file = _sqlite_file_absent()
+    guided = argv[1:2] != ["migrate"]
     try:
         execute_from_command_line(argv)
     except KeyboardInterrupt:
@@ -38,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     except DatabaseError:
         # Any command, in this one place: a database never migrated (a fresh shell, another
         # DATABASE_URL) is a step to take, not a traceback about a missing table.
-        where = _database_without_tables()
+        where = _database_without_tables() if guided else None
         if where is None:
             raise
         if new_file is not None:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 HEAVY = ("scipy", "statsmodels", "matplotlib", "weasyprint", "pandas", "duckdb")
 
 # Runs the help as the console command does, then names the heavy modules it loaded.
@@ -47,3 +49,21 @@ def test_it_tells_to_migrate_a_database_without_tables_instead_of_a_traceback(tm
         assert "casspath migrate" in done.stderr
         assert str(fresh) in done.stderr
         assert not fresh.exists()  # no empty database left behind as if it were one
+
+
+def test_it_leaves_a_failing_migrate_its_own_error(monkeypatch):
+    from django.core import management
+    from django.db import DatabaseError
+
+    from casspath import cli
+
+    def failing(argv):
+        raise DatabaseError("relation is locked")
+
+    monkeypatch.setattr(management, "execute_from_command_line", failing)
+    # As if the database had no tables: any other command is told to run migrate.
+    monkeypatch.setattr(cli, "_database_without_tables", lambda: "fresh.sqlite3")
+    with pytest.raises(SystemExit):
+        cli.main(["casspath", "diagnose"])
+    with pytest.raises(DatabaseError, match="locked"):
+        cli.main(["casspath", "migrate"])
