@@ -108,6 +108,14 @@ def encode_cursor(salt: str, *, after: str | None = None, before: str | None = N
     return signing.dumps(payload, salt=salt, compress=False)
 
 
+def cursor_links(salt: str, next_key, previous_key) -> dict[str, str | None]:
+    """An API page's next_cursor and previous_cursor (None at either end) for its keys."""
+    return {
+        "next_cursor": encode_cursor(salt, after=str(next_key)) if next_key else None,
+        "previous_cursor": encode_cursor(salt, before=str(previous_key)) if previous_key else None,
+    }
+
+
 def decode_cursor(salt: str, cursor: str) -> tuple[str | None, str | None]:
     """(after, before) from a cursor `encode_cursor` made with the same salt; InvalidCursor
     for anything else."""

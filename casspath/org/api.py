@@ -252,10 +252,7 @@ def list_units(request, filters: Query[UnitFilterIn]):
     codes = queries.unit_values_by_id({unit.parent_id for unit in page.rows if unit.parent_id}, "code")
     return {
         "count": count.value, "count_exact": count.exact, "page_size": filters.page_size,
-        "next_cursor": (paging.encode_cursor(UNITS_CURSOR_SALT, after=page.next_key)
-                        if page.next_key else None),
-        "previous_cursor": (paging.encode_cursor(UNITS_CURSOR_SALT, before=page.previous_key)
-                            if page.previous_key else None),
+        **paging.cursor_links(UNITS_CURSOR_SALT, page.next_key, page.previous_key),
         "items": [_unit_out(queries.UnitNode(unit, headcount=headcounts.get(unit.pk, 0)), codes)
                   for unit in page.rows],
     }
@@ -313,9 +310,7 @@ def list_employees(request, filters: Query[EmployeeFilterIn]):
         "count": count.value, "count_exact": count.exact,
         "page": None if filters.cursor is not None else filters.page, "page_size": size,
         "pages": math.ceil(count.value / size) if count.exact else None,
-        "next_cursor": paging.encode_cursor(CURSOR_SALT, after=page.next_key) if page.next_key else None,
-        "previous_cursor": (paging.encode_cursor(CURSOR_SALT, before=page.previous_key)
-                            if page.previous_key else None),
+        **paging.cursor_links(CURSOR_SALT, page.next_key, page.previous_key),
         "items": [_employee_out(row) for row in queries.employee_rows(user, page.employees)],
     })
 

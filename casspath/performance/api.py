@@ -169,10 +169,7 @@ def list_diagnoses(request, params: Query[DiagnosesIn]):
                              before=None if after else before)
     return {
         "page_size": params.page_size,
-        "next_cursor": (paging.encode_cursor(DIAGNOSES_CURSOR_SALT, after=str(page.next_key))
-                        if page.next_key else None),
-        "previous_cursor": (paging.encode_cursor(DIAGNOSES_CURSOR_SALT, before=str(page.previous_key))
-                            if page.previous_key else None),
+        **paging.cursor_links(DIAGNOSES_CURSOR_SALT, page.next_key, page.previous_key),
         "items": [{"id": s.pk, "unit": s.org_unit.code, "unit_name": s.org_unit.name,
                    "first_month": s.first_month, "last_month": s.last_month, "model_version": s.model_version,
                    "status": s.status, "percent": s.percent, "headcount": s.headcount, "gini": s.gini,
@@ -355,10 +352,7 @@ def list_tier_members(request, diagnosis_id: int, tier: str, params: Query[TierM
     rows = org_queries.employee_rows(user, [member.employee for member in page.members])
     return {
         "count": page.count.value, "count_exact": page.count.exact, "page_size": params.page_size,
-        "next_cursor": (paging.encode_cursor(MEMBERS_CURSOR_SALT, after=str(page.next_key))
-                        if page.next_key else None),
-        "previous_cursor": (paging.encode_cursor(MEMBERS_CURSOR_SALT, before=str(page.previous_key))
-                            if page.previous_key else None),
+        **paging.cursor_links(MEMBERS_CURSOR_SALT, page.next_key, page.previous_key),
         "items": [{"employee_no": row.employee.employee_no, "name": row.employee.name,
                    "org_unit_code": row.employee.org_unit.code, "org_unit_name": row.employee.org_unit.name,
                    "tier": member.tier, "period_output": member.period_output, "phone": row.phone,
