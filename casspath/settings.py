@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "casspath.imports",
     "casspath.org",
     "casspath.competency",
+    "casspath.cass",
     "casspath.assess",
     "casspath.performance",
     "casspath.site",

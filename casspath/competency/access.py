@@ -12,7 +12,7 @@ from django.http import Http404
 
 from casspath.competency.models import CompetencyModel, Dimension, Module
 from casspath.org import scopes
-from casspath.org.queries import my_employee
+from casspath.org.queries import applying_unit_ids
 
 
 def visible_models_q(user) -> Q:
@@ -21,14 +21,7 @@ def visible_models_q(user) -> Q:
         return Q()
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
-    # The units of his roles and his own, as the request has already read them.
-    paths = [unit.path for unit in scopes.bound_units(user)]
-    employee = my_employee(user)
-    if employee is not None:
-        paths.append(employee.org_unit.path)
-    # The path "/1/7/42/" lists a unit's ancestors and itself: the models that apply to it.
-    applying = {int(part) for path in paths for part in path.strip("/").split("/") if part}
-    q = Q(org_unit_id__in=sorted(applying))
+    q = Q(org_unit_id__in=applying_unit_ids(user))
     for root in scopes.scope_roots(user, scopes.Perm.VIEW_EMPLOYEES):
         q |= Q(org_unit__path__startswith=root.path)
     return q

@@ -48,6 +48,7 @@ from casspath.org.queries.headcounts import (
     unit_headcount,
 )
 from casspath.org.queries.own import (
+    applying_unit_ids,
     last_failed_login_at,
     login_locked_out,
     my_employee,
@@ -94,6 +95,7 @@ from casspath.org.queries.units import (
 )
 
 __all__ = [
+    "applying_unit_ids",
     "audit_filter_choices",
     "STAGES_KEY",
     "stage_bounds",

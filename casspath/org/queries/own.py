@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from casspath.core import request_cache
 from casspath.core.actors import SystemActor
+from casspath.org import scopes
 from casspath.org.models import Employee, RoleAssignment
 
 
@@ -21,6 +22,18 @@ def my_employee(user) -> Employee | None:
         lambda: (Employee.objects.filter(user_id=user.pk)
                  .select_related("org_unit", "position", "grade").first()),
     )
+
+
+def applying_unit_ids(user) -> list[int]:
+    """The units whose company-wide content applies to `user` (a competency model, a CASS
+    map): those at or above the units of his roles and his own employee unit, as the request
+    has already read them. A province's model applies to its teams."""
+    paths = [unit.path for unit in scopes.bound_units(user)]
+    employee = my_employee(user)
+    if employee is not None:
+        paths.append(employee.org_unit.path)
+    # The path "/1/7/42/" lists a unit's ancestors and itself.
+    return sorted({int(part) for path in paths for part in path.strip("/").split("/") if part})
 
 
 def _my_employee_key(user_id: int) -> str:

@@ -1,0 +1,2 @@
+"""Every write of the CASS map and its resources: maps.py (the map, work items, key actions
+and their skills), resources.py (learning resources and their status)."""

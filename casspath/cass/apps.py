@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CassConfig(AppConfig):
+    name = "casspath.cass"
+    verbose_name = "CASS map"

@@ -1,0 +1,17 @@
+"""The audit verbs of the CASS map and its learning resources."""
+
+from django.utils.translation import gettext_lazy as _
+
+from casspath.core.audit import AuditVerb
+
+
+class CassVerb(AuditVerb):
+    CREATE_MAP = "cass.create_map", _("CASS map created")
+    UPDATE_MAP = "cass.update_map", _("CASS map changed")
+    SAVE_WORK_ITEM = "cass.save_work_item", _("Work item saved")
+    REMOVE_WORK_ITEM = "cass.remove_work_item", _("Work item removed")
+    SAVE_KEY_ACTION = "cass.save_key_action", _("Key action saved")
+    REMOVE_KEY_ACTION = "cass.remove_key_action", _("Key action removed")
+    SAVE_RESOURCE = "cass.save_resource", _("Learning resource saved")
+    SET_RESOURCE_STATUS = "cass.set_resource_status", _("Learning resource status changed")
+    REMOVE_RESOURCE = "cass.remove_resource", _("Learning resource removed")
