@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/tokens/", include("casspath.api.page_urls")),
     path("org/", include("casspath.org.urls")),
     path("competency/", include("casspath.competency.urls")),
+    path("cass/", include("casspath.cass.urls")),
     path("imports/", include("casspath.imports.urls")),
     path("performance/", include("casspath.performance.urls")),
     path("api/v1/", api.urls),
