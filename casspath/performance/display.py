@@ -419,6 +419,10 @@ def regression_overlap_note() -> str:
              "correlations and the tiers' bottlenecks.")
 
 
+# The regression's own terms, named alike on the page and in the report.
+REGRESSION_TERMS = {"const": gettext_lazy("Intercept"), "tenure": gettext_lazy("Tenure (years)")}
+
+
 def regression(figures: dict) -> dict | None:
     """The OLS of log(1 + output) on the dimensions and tenure, its terms labelled and
     summed up in plain words (`regression_summary`)."""
@@ -426,11 +430,9 @@ def regression(figures: dict) -> dict | None:
     if not stored:
         return None
     names = {row["dimension"]: row for row in figures.get("correlations", [])}
-    special = {"const": _("(constant)"), "tenure": _("Tenure (years)")}
-
     def label(name: str) -> str:
-        if name in special:
-            return special[name]
+        if name in REGRESSION_TERMS:
+            return str(REGRESSION_TERMS[name])
         return dimension_label(names.get(name, {"dimension": name}))
 
     return {**stored, "summary": regression_summary(stored), "not_fitted": regression_not_fitted(stored),

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from casspath.core.templatetags.numbers import grouped
 from casspath.performance.display import (
+    REGRESSION_TERMS,
     SHOWN,
     header_facts,
     histogram_note,
@@ -157,9 +158,8 @@ def _correlation(row: dict, dimension) -> dict:
 def _regression(regression: dict | None, dimension) -> dict:
     if not regression:
         return {"not_fitted": regression_not_fitted(regression)}
-    special = {"const": _("Intercept"), "tenure": _("Tenure (years)")}
     reasons = {"unrated": _("no one rated"), "constant": _("the same level for everyone")}
-    terms = [{"name": special.get(term["name"]) or dimension(term["name"]),
+    terms = [{"name": REGRESSION_TERMS.get(term["name"]) or dimension(term["name"]),
               "coef": _fixed(term.get("coef"), 3), "se": _fixed(term.get("se"), 3), "p": _p(term.get("p")),
               "ci": _interval(term.get("ci_low"), term.get("ci_high"), 3)}
              for term in regression.get("terms", [])]

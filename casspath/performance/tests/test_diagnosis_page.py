@@ -56,7 +56,7 @@ def test_it_shows_the_figures_and_embeds_each_chart(client, world, diagnosable):
     assert len(correlation["yAxis"]["data"]) == len(rated)
     assert "vendor/echarts/echarts.min.js" in text
     terms = [term["label"] for term in page.context["regression"]["terms"]]
-    assert terms[0] == "（常数项）" and "D01 目标客户寻找" in terms and 'id="regression"' in text
+    assert terms[0] == "截距" and "D01 目标客户寻找" in terms and 'id="regression"' in text
 
 
 def test_it_labels_the_histogram_by_round_edges_and_says_who_lies_beyond(client, world, diagnosable):
