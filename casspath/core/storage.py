@@ -21,6 +21,18 @@ class PrivateFileStorage(FileSystemStorage):
     def location(self):
         return os.path.abspath(self.base_location)
 
+    def delete(self, name):
+        """Delete the file and then the folders it leaves empty (a report's own folder,
+        diagnosis-reports/<id>/), up to the storage's root, which stays."""
+        super().delete(name)
+        folder = os.path.dirname(self.path(name))
+        while folder.startswith(self.location + os.sep):
+            try:
+                os.rmdir(folder)  # only an empty folder; a file beside it keeps it
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
+
 
 def private_storage():
     """The storage of private files, for a FileField's `storage` (a callable: the field
