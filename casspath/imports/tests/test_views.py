@@ -218,3 +218,11 @@ def test_it_a_dry_run_of_an_unreadable_file_still_wears_failed(world, client):
     assert run.status == "failed" and run.report and run.report["file_error"]
     page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
     assert "text-bg-danger" in page and "text-bg-warning" not in page
+
+
+def test_it_counts_people_marked_left_only_for_an_import_that_marks_them(world, client):
+    _login(client, "gzadmin")
+    kept = _upload(client, roster_rows(), dry_run="on")
+    assert "标记离职" not in client.get(kept["Location"]).content.decode()
+    marking = _upload(client, roster_rows(), dry_run="on", deactivate_missing="on")
+    assert "标记离职" in client.get(marking["Location"]).content.decode()
