@@ -234,14 +234,17 @@ def heatmap_chart(columns: Sequence[str], rows: Sequence[str], values: Sequence[
 
 def error_bar_chart(labels: Sequence[str], values: Sequence[float | None], lows: Sequence[float | None],
                     highs: Sequence[float | None], marked: Sequence[bool], *, marked_name: str = "",
-                    unmarked_name: str = "") -> dict:
+                    unmarked_name: str = "", tooltips: Sequence[str] = ()) -> dict:
     """Horizontal bars with their intervals as whiskers, sorted largest on top: a correlation
     per dimension with its 95% CI, say. Marked bars (q < 0.05) and the others are two series,
     so the legend names both. Items without a value are left out (their table lists them).
     The whiskers are a box plot of [low, value, value, value, high]: an interval drawn with
-    its caps from plain data, no script."""
+    its caps from plain data, no script. `tooltips`, when given, is each bar's tooltip text
+    (plain text, escaped here; the caller prints its numbers as its tables do)."""
     if not len(labels) == len(values) == len(lows) == len(highs) == len(marked):
         raise ValueError("labels, values, intervals and marks differ in length")
+    if tooltips and len(tooltips) != len(labels):
+        raise ValueError("tooltips and labels differ in length")
     items = sorted((i for i, value in enumerate(values) if value is not None and value == value),
                    key=lambda i: float(values[i]))  # type: ignore[arg-type] # None left out above
 
@@ -252,17 +255,23 @@ def error_bar_chart(labels: Sequence[str], values: Sequence[float | None], lows:
             return MISSING
         value = _value(values[i], 3)
         return [_value(low, 3), value, value, value, _value(high, 3)]
+
+    def bar(i: int) -> float | str | dict:
+        value = _value(values[i], 3)
+        return {"value": value, "tooltip": {"formatter": escape(tooltips[i])}} if tooltips else value
+
     return {
-        "tooltip": {"trigger": "item"},
+        # HTML, as the heat map's: the bars' formatters are plain text (names escaped).
+        "tooltip": {"trigger": "item", "renderMode": "html"},
         "legend": {"bottom": 0, "data": [marked_name, unmarked_name]},
         "grid": {"left": 8, "right": 24, "top": 8, "bottom": 40, "containLabel": True},
         "yAxis": {"type": "category", "data": [labels[i] for i in items], "axisLabel": {"interval": 0}},
         "xAxis": {"type": "value", "axisLabel": {"hideOverlap": True}},
         "series": [
             {"type": "bar", "name": marked_name, "stack": "value", "color": "#0d6efd",
-             "data": [_value(values[i], 3) if marked[i] else MISSING for i in items]},
+             "data": [bar(i) if marked[i] else MISSING for i in items]},
             {"type": "bar", "name": unmarked_name, "stack": "value", "color": "#adb5bd",
-             "data": [MISSING if marked[i] else _value(values[i], 3) for i in items]},
+             "data": [MISSING if marked[i] else bar(i) for i in items]},
             {"type": "boxplot", "name": "CI", "tooltip": {"show": False}, "boxWidth": [8, 14],
              "itemStyle": {"color": "transparent", "borderColor": "#212529"},
              "data": [whisker(i) for i in items]},

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from casspath.analytics import charts, comparison, output
 from casspath.analytics.diagnosis import Caution, small_sample_caution
 from casspath.core.actors import SystemActor
+from casspath.core.templatetags.numbers import grouped
 
 TIER_ORDER = ("high", "middle", "low")
 # A correlation whose Benjamini–Hochberg q is below this is marked on the chart and table.
@@ -214,8 +215,19 @@ def chart_options(figures: dict) -> dict[str, dict]:
         options["correlation-chart"] = charts.error_bar_chart(
             [row["label"] for row in rows], [row["rho"] for row in rows],
             [row["ci_low"] for row in rows], [row["ci_high"] for row in rows],
-            [row["marked"] for row in rows], marked_name="q < 0.05", unmarked_name="q ≥ 0.05")
+            [row["marked"] for row in rows], marked_name="q < 0.05", unmarked_name="q ≥ 0.05",
+            tooltips=[_correlation_tooltip(row) for row in rows])
     return options
+
+
+def _correlation_tooltip(row: dict) -> str:
+    """"D01 目标客户寻找: ρ 0.310, 95% CI [0.200, 0.400], q 0.004", numbers as the table prints them."""
+    text = f"{row['label']}: ρ {grouped(row['rho'], 3)}"
+    if row.get("ci_low") is not None and row.get("ci_high") is not None:
+        text += f", 95% CI [{grouped(row['ci_low'], 3)}, {grouped(row['ci_high'], 3)}]"
+    if row.get("q") is not None:
+        text += f", q {p_text(row['q'])}"
+    return text
 
 
 def _heatmap(figures: dict) -> dict | None:

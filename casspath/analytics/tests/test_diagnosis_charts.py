@@ -119,3 +119,13 @@ def test_it_sorts_the_bars_with_their_intervals_and_leaves_out_what_has_no_value
 def test_it_draws_no_whisker_for_a_value_without_an_interval():
     option = error_bar_chart(["D01"], [0.5], [None], [None], [False])
     assert option["series"][2]["data"] == [MISSING]
+
+
+def test_it_gives_each_bar_its_tooltip_escaped():
+    option = error_bar_chart(["D01", "D02"], [0.25, 0.1], [None, None], [None, None], [True, False],
+                             tooltips=["<b>D01</b>: ρ 0.250", "D02: ρ 0.100"])
+    assert option["series"][0]["data"][1] == {"value": 0.25,
+                                              "tooltip": {"formatter": "&lt;b&gt;D01&lt;/b&gt;: ρ 0.250"}}
+    assert option["series"][1]["data"][0]["value"] == 0.1
+    with pytest.raises(ValueError):
+        error_bar_chart(["D01"], [0.2], [None], [None], [True], tooltips=["a", "b"])

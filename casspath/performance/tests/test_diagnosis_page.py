@@ -54,6 +54,9 @@ def test_it_shows_the_figures_and_embeds_each_chart(client, world, diagnosable):
     correlation = _chart(page, "correlation-chart")
     rated = [c for c in figures["correlations"] if c["rho"] is not None]
     assert len(correlation["yAxis"]["data"]) == len(rated)
+    bars = [item for series in correlation["series"][:2] for item in series["data"] if item != "-"]
+    assert len(bars) == len(rated) and all("ρ" in bar["tooltip"]["formatter"] for bar in bars)
+    assert any("95% CI [" in bar["tooltip"]["formatter"] for bar in bars)
     assert "vendor/echarts/echarts.min.js" in text
     terms = [term["label"] for term in page.context["regression"]["terms"]]
     assert terms[0] == "截距" and "D01 目标客户寻找" in terms and 'id="regression"' in text
