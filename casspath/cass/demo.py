@@ -4,7 +4,7 @@ competency model competency's part loaded there, with its learning resources.
 
 The content is written, not generated (casspath/cass/demo_data/): 14 work items with their
 key actions, completion standards and mistakes, linked to all 18 dimensions of the default
-model; 130 Q&A cards (短信i提升); 10 micro-videos and 3 audio clips rendered from slides at
+model; 138 Q&A cards (短信i提升); 10 micro-videos and 3 audio clips rendered from slides at
 build time (demo_media.py: PyAV, VP8 + Opus in WebM, played by every Chromium), 3 articles,
 a quiz and a course. Every resource is published; a media resource's duration is its file's
 real duration, probed after encoding.
