@@ -33,6 +33,18 @@ def _fast_hashing_and_immediate_tasks(settings, monkeypatch):
     huey.immediate = False
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_the_test_run(settings, _media_root):
+    """Files stored through the default storage (the demo's videos, uploads) go to a folder
+    of the test run, not to var/media."""
+    settings.MEDIA_ROOT = str(_media_root)
+
+
 @pytest.fixture
 def world(db):
     return build_world()
