@@ -105,7 +105,7 @@ class KeyActionForm(Styled, forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3}))
     study_modes = forms.MultipleChoiceField(label=_("Study modes"), choices=StudyMode.choices, required=False,
                                             widget=forms.CheckboxSelectMultiple)
-    checks = forms.MultipleChoiceField(label=_("Checks"), choices=Check.choices, required=False,
+    checks = forms.MultipleChoiceField(label=_("Learning checks"), choices=Check.choices, required=False,
                                        widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, adding: bool, dimensions: dict[str, tuple[str, str]], model_label: str,

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def item_post(**extra):
-    return {"code": "W02", "name": "客户拜访", "description": "", "importance": "4", "frequency": "5", **extra}
+    return {"code": "W02", "name": "客户拜访", "description": "", "importance": "4", "frequency": "5",
+            **extra}
 
 
 def test_it_creates_a_map_in_the_editors_scope(client, world, default_model):
@@ -100,7 +101,7 @@ def test_it_shows_bilingual_errors_beside_the_fields(client, world, default_mode
 def test_it_refuses_a_manager_and_hides_the_map_from_the_other_city(client, world, default_model, city_map,
                                                                     name):
     item = city_map.work_items.get()
-    args = [city_map.pk, item.pk] if name.startswith("work_item_") and name != "work_item_add" else [city_map.pk]
+    args = [city_map.pk, item.pk] if name in ("work_item_edit", "work_item_remove") else [city_map.pk]
     url = reverse(f"cass:{name}", args=args)
     before = AuditEvent.objects.count()
     for user, status in ((world.manager, 403), (world.team_lead, 403), (world.consultant_b, 404),

@@ -61,7 +61,8 @@ def _d01_link(figures):
 
 def test_it_adds_the_links_to_the_json(world, gz_map, tmp_path):
     figures = _diagnose(tmp_path)
-    assert figures["cass_map"] == {"id": gz_map.pk, "name": "广州地图", "org_unit": "GZ", "model_family": "default"}
+    assert figures["cass_map"] == {"id": gz_map.pk, "name": "广州地图", "org_unit": "GZ",
+                                   "model_family": "default"}
     _tier, link = _d01_link(figures)
     assert link["work_items"] == [{"code": "W02", "name": "客户拜访", "rank": 1},
                                   {"code": "W01", "name": "寻找目标客户", "rank": 2}]
@@ -85,7 +86,8 @@ def test_it_links_each_tiers_bottlenecks_to_the_map_on_the_page(client, world, g
     section = page[page.index(f'id="tier-{tier}"'):]
     section = section[:section.index('</ul>')]
     assert "在「广州地图」中训练这些短板的内容" in section
-    assert f'href="/cass/maps/{gz_map.pk}/#wi-W02"' in section and f'href="/cass/maps/{gz_map.pk}/#ka-A0101"' in section
+    assert f'href="/cass/maps/{gz_map.pk}/#wi-W02"' in section
+    assert f'href="/cass/maps/{gz_map.pk}/#ka-A0101"' in section
     assert "1 个已发布资源教授此维度" in section
 
 
