@@ -12,6 +12,7 @@ class CassVerb(AuditVerb):
     REMOVE_WORK_ITEM = "cass.remove_work_item", _("Work item removed")
     SAVE_KEY_ACTION = "cass.save_key_action", _("Key action saved")
     REMOVE_KEY_ACTION = "cass.remove_key_action", _("Key action removed")
+    MOVE_KEY_ACTION = "cass.move_key_action", _("Key action moved")
     SAVE_RESOURCE = "cass.save_resource", _("Learning resource saved")
     SET_RESOURCE_STATUS = "cass.set_resource_status", _("Learning resource status changed")
     REMOVE_RESOURCE = "cass.remove_resource", _("Learning resource removed")

@@ -51,6 +51,28 @@ def model_applying(unit) -> CompetencyModel | None:
     return published_models_applying([unit.path])[unit.path]
 
 
+def family_model_applying(unit, family: str) -> CompetencyModel | None:
+    """The published model of `family` owned nearest up `unit`'s path (its own unit's first;
+    of two published by one owner, the last): the model whose dimension codes a CASS map of
+    that family names. One query."""
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    published = (CompetencyModel.objects
+                 .filter(status=CompetencyModel.Status.PUBLISHED, family=family, org_unit_id__in=ids)
+                 .select_related("org_unit").order_by("published_at", "pk"))
+    by_owner = {model.org_unit_id: model for model in published}  # the last published wins
+    return next((by_owner[pk] for pk in reversed(ids) if pk in by_owner), None)
+
+
+def dimension_names(model: CompetencyModel | None) -> dict[str, tuple[str, str]]:
+    """{code: (name, name_en)} of a model's dimensions, in model order; {} without a model."""
+    if model is None:
+        return {}
+    rows = (Dimension.objects.filter(model=model)
+            .order_by("module__order", "module__code", "order", "code")
+            .values_list("code", "name", "name_en"))
+    return {code: (name, name_en) for code, name, name_en in rows}
+
+
 # Models, their content, and the requirement matrix -----------------------------------
 
 HUNDRED = Decimal(100)

@@ -160,7 +160,7 @@ def unit_choices(request):
 
 # The permissions a unit picker may search by: the pages that have one.
 PICKER_PERMS = {perm.value: perm for perm in (Perm.VIEW_EMPLOYEES, Perm.IMPORT_DATA, Perm.ISSUE_LOGINS,
-                                            Perm.SEE_REPORTS)}
+                                            Perm.SEE_REPORTS, Perm.EDIT_MODELS)}
 
 
 @login_required

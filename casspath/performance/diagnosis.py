@@ -33,6 +33,7 @@ from casspath.core.errors import BilingualError
 from casspath.core.validators import parse_month
 from casspath.org.models import Employee, OrgUnit, Position
 from casspath.org.queries import StageLookup
+from casspath.performance import cass_links
 from casspath.performance.findings import tier_finding
 from casspath.performance.models import PerformanceRecord
 from casspath.performance.queries import months_between, unit_months
@@ -209,12 +210,14 @@ def compute_diagnosis(user, unit: OrgUnit, period: Period, progress=None) -> Com
     counted = ids[result.counted]
     members = [(int(pk), Tier(tier).code, float(value))
                for pk, tier, value in zip(counted, result.tiers, result.period_output, strict=True)]
-    return Computed(figures(result, names, months_between(period.first, period.last)) | {
+    computed = figures(result, names, months_between(period.first, period.last)) | {
         "unit": {"code": unit.code, "name": unit.name},
         "period": period.as_dict(),
         "model": {"family": model.family, "version": model.version, "name": model.name},
         "method_notes": METHOD_NOTES,
-    }, members)
+    }
+    # Beside issue 7's keys: each tier's bottlenecks linked to the CASS map (cass_links.py).
+    return Computed(cass_links.add_links(computed, unit, model.family), members)
 
 
 def _both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:

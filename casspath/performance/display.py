@@ -75,6 +75,17 @@ class TierView:
     more: list[Gap]
     versus_requirement: list[Gap]
     caution: str  # too few people in the tier, said plainly; "" when enough
+    # Its first bottlenecks linked to the CASS map's work items and key actions (cass_links.py).
+    links: tuple["BottleneckLink", ...] = ()
+
+
+@dataclass(frozen=True)
+class BottleneckLink:
+    label: str  # "D05 需求挖掘"
+    dimension: str
+    work_items: list[dict]  # {code, name, rank}
+    key_actions: list[dict]  # {code, name, work_item}
+    published_resources: int
 
 
 def _gaps(rows: list[dict] | None, leading: set[str]) -> list[Gap]:
@@ -105,7 +116,10 @@ def tier_caution(caution: Caution, code: str) -> str:
              "estimates.") % {"n": caution.small_tiers[code], "limit": caution.limits.tier}
 
 
-def tiers(figures: dict) -> list[TierView]:
+def tiers(figures: dict, links: dict[str, list] | None = None) -> list[TierView]:
+    """The tiers' findings and tables; with `links` (cass_links.links_of), each tier's first
+    BOTTLENECK_ROWS bottlenecks linked to the CASS map."""
+    links = links or {}
     by_code = {tier["tier"]: tier for tier in figures.get("tiers", [])}
     caution = small_sample(figures)
     views = []
@@ -124,6 +138,9 @@ def tiers(figures: dict) -> list[TierView]:
             versus_requirement=(_gaps(tier.get("versus_requirement"), set())
                                 if tier.get("reference") != "requirement" else []),
             caution=tier_caution(caution, code),
+            links=tuple(BottleneckLink(labels.get(link["dimension"], link["dimension"]), link["dimension"],
+                                       link["work_items"], link["key_actions"], link["published_resources"])
+                        for link in links.get(code, [])[:BOTTLENECK_ROWS]),
         ))
     return views
 

@@ -19,7 +19,7 @@ from casspath.core.forms import REFUSED, run_action
 from casspath.org import queries as org_queries
 from casspath.org import scopes
 from casspath.org.scopes import Perm
-from casspath.performance import display, report
+from casspath.performance import cass_links, display, report
 from casspath.performance.access import (
     access_diagnosis,
     access_diagnosis_member,
@@ -119,12 +119,14 @@ def _diagnosis_context(user, snapshot) -> dict:
                                              created_at=about.created_at, snapshot_id=about.snapshot_id,
                                              run_by=about.run_by)}
     if snapshot.status == SUCCEEDED and figures:
+        cass_map, tier_links = cass_links.links_of(figures, snapshot.org_unit)
         context.update({
             "figures": figures,
             "cards": display.key_figures(figures),
             "charts": display.chart_options(figures),
             "histogram_note": display.histogram_note(figures.get("histogram")),
-            "tiers": display.tiers(figures),
+            "tiers": display.tiers(figures, tier_links),
+            "cass_map": cass_map,
             "small_unit": display.unit_caution(display.small_sample(figures)),
             "correlations": display.correlations(figures),
             "notes": [display.bilingual(note) for note in figures.get("method_notes", [])],

@@ -98,6 +98,11 @@ def do_save_key_action(work_item: WorkItem, values: dict, *, action: KeyAction |
     action = action or KeyAction(cass_map=cass_map, work_item=work_item)
     action.work_item = work_item
     creating = action.pk is None
+    if creating and "order" not in values:
+        # A new action without an order comes last in its work item.
+        last = (KeyAction.objects.filter(work_item=work_item).order_by("-order")
+                .values_list("order", flat=True).first())
+        values = {**values, "order": (last or 0) + 1}
     try:
         with transaction.atomic():
             changes = save_changes(action, dict(values))
@@ -129,3 +134,36 @@ def do_remove_key_action(action: KeyAction, *, acting_user) -> None:
     touch(cass_map)
     audit.record(acting_user, CassVerb.REMOVE_KEY_ACTION, object_type="cass.keyaction", object_id=str(pk),
                  summary=label, unit=cass_map.org_unit)
+
+
+@transaction.atomic
+def do_move_key_action(action: KeyAction, *, offset: int, acting_user) -> KeyAction:
+    """Move a key action one place up (offset -1) or down (+1) among its work item's actions:
+    the actions are numbered 1, 2, 3… in their order, and the action swaps with its
+    neighbour. At the top (or the bottom) already, nothing moves and nothing is recorded."""
+    if offset not in (-1, 1):
+        raise ValueError("offset must be -1 or 1")
+    cass_map = action.cass_map
+    require_editable(cass_map, acting_user)
+    siblings = list(KeyAction.objects.filter(work_item_id=action.work_item_id).order_by("order", "code"))
+    index = next((i for i, a in enumerate(siblings) if a.pk == action.pk), None)
+    if index is None:
+        raise CassError("该关键动作已被删除", "This key action no longer exists")
+    target = index + offset
+    if not 0 <= target < len(siblings):
+        return action
+    before = [a.code for a in siblings]
+    siblings[index], siblings[target] = siblings[target], siblings[index]
+    changed = []
+    for number, sibling in enumerate(siblings, start=1):
+        if sibling.order != number:
+            sibling.order = number
+            changed.append(sibling)
+    KeyAction.objects.bulk_update(changed, ["order"])
+    touch(cass_map)
+    moved = next(a for a in siblings if a.pk == action.pk)
+    action.order = moved.order
+    audit.record(acting_user, CassVerb.MOVE_KEY_ACTION, action, summary=str(action),
+                 changes={"order": [" ".join(before), " ".join(a.code for a in siblings)]},
+                 unit=cass_map.org_unit)
+    return action

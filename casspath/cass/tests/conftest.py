@@ -1,7 +1,11 @@
 import pytest
+from django.urls import reverse
 
 from casspath.cass.actions.maps import do_create_map, do_save_key_action, do_save_work_item
 from casspath.cass.actions.resources import do_save_resource
+from casspath.competency.actions.loading import do_load_default_model
+from casspath.core.actors import SystemActor
+from casspath.org.models import Stage
 
 
 @pytest.fixture
@@ -20,3 +24,30 @@ def city_map(world):
                      skills={"D01": 2}, work_items=[item], key_actions=[action],
                      acting_user=world.consultant_a)
     return cass_map
+
+
+@pytest.fixture
+def default_model(world):
+    """The default competency model (D01–D18), published for the province."""
+    return do_load_default_model(org_unit=world.province, acting_user=SystemActor.cli())
+
+
+def build_map(world, items: int, *, unit=None, by=None, name="广州 CASS 地图"):
+    """A map of `items` work items (W01…, importance and frequency varied), each with two
+    key actions needing D01 L3 and D05 L2, by the city's consultant."""
+    by = by or world.consultant_a
+    cass_map = do_create_map(org_unit=unit or world.city_a, model_family="default", name=name, acting_user=by)
+    stages = list(Stage.objects.order_by("min_years")[:1])
+    for n in range(1, items + 1):
+        item = do_save_work_item(cass_map, {"code": f"W{n:02d}", "name": f"工作{n}", "importance": 1 + n % 5,
+                                            "frequency": 1 + (n * 3) % 5}, stages=stages,
+                                 acting_user=by)
+        for k in (1, 2):
+            do_save_key_action(item, {"code": f"A{n:02d}{k}", "name": f"动作{n}-{k}", "standard": "标准",
+                                      "study_modes": ["pre_shift", "team"], "checks": ["post_test"]},
+                               skills={"D01": 3, "D05": 2}, acting_user=by)
+    return cass_map
+
+
+def map_page(client, cass_map):
+    return client.get(reverse("cass:map_detail", args=[cass_map.pk]))
