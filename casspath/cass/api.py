@@ -19,7 +19,13 @@ from ninja import Router, Schema
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError
 from casspath.cass.access import access_map_by_id
-from casspath.cass.learning_map import LearningMap, LearningMapView, learning_map, my_learning_map, view_targets
+from casspath.cass.learning_map import (
+    LearningMap,
+    LearningMapView,
+    learning_map,
+    my_learning_map,
+    view_targets,
+)
 from casspath.org.queries import my_employee
 
 router = Router(tags=["cass"])
@@ -105,7 +111,8 @@ def _view(view: LearningMapView) -> dict:
         "stage": view.stage.code if view.stage else None,
         "grade": view.grade.code if view.grade else None,
         "dimensions": [{
-            "code": d.code, "name": d.name, "name_en": d.name_en, "level": d.level, "weight": _weight(d.weight),
+            "code": d.code, "name": d.name, "name_en": d.name_en, "level": d.level,
+            "weight": _weight(d.weight),
             "stage_level": d.stage_level, "grade_level": d.grade_level,
             "work_items_total": d.work_items_total,
             "work_items": [{"id": i.id, "code": i.code, "name": i.name, "rank": i.rank,
@@ -134,7 +141,8 @@ def get_learning_map(request, map_id: int, stage: str = "", grade: str = ""):
     if stage or grade:
         target = view_targets(stage or None, grade or None)
         if target is None:
-            raise ApiError(400, f"没有这个阶段或职级：{stage or grade}", f"No such stage or grade: {stage or grade}")
+            asked = stage or grade
+            raise ApiError(400, f"没有这个阶段或职级：{asked}", f"No such stage or grade: {asked}")
         targets = [target]
     return _learning_map(learning_map(cass_map, targets))
 

@@ -219,7 +219,7 @@ def _read(cass_map: CassMap, model: CompetencyModel | None, resources_per_level:
         item_id, action_code, order, name = actions[action_id]
         use = rules.ActionUse(items[item_id][0], order, action_code, level)
         uses[code].append((item_id, use, action_id, name))
-    for code, found in uses.items():
+    for found in uses.values():
         ordered = rules.in_rank_order([u for _i, u, _a, _n in found], ranks)
         position = {u: i for i, u in enumerate(ordered)}
         found.sort(key=lambda row: position[row[1]])
@@ -237,7 +237,7 @@ def _read(cass_map: CassMap, model: CompetencyModel | None, resources_per_level:
     for code, level, pk, rcode, title, kind, minutes, devices, modes in picked:
         resources[code].append(ResourceEntry(pk, rcode, title, kind, minutes, list(devices or []),
                                              list(modes or []), level))
-    for code, entries in resources.items():
+    for entries in resources.values():
         ordered_taught = rules.by_level(rules.Taught(e.level, e.code) for e in entries)
         place = {t: i for i, t in enumerate(ordered_taught)}
         entries.sort(key=lambda e: place[rules.Taught(e.level, e.code)])

@@ -33,7 +33,7 @@ def learning_map_xlsx(learning: LearningMap) -> bytes:
         append_row(sheet, header)
         for d in view.dimensions:
             common = [d.code, d.label, d.level, float(d.weight)]
-            append_row(sheet, [*common, _("Requirement"), None, None, None, None, None, None, None, None, None])
+            append_row(sheet, [*common, _("Requirement"), *[None] * 9])
             for item in d.work_items:
                 for action in item.actions:
                     append_row(sheet, [*common, _("Key action"), item.rank, f"{item.code} {item.name}",

@@ -12,7 +12,9 @@ from casspath.org.queries import my_employee
 
 def _reads_maps(user) -> bool:
     """Those whose roles reach beyond themselves (admins, consultants, leads, analysts)."""
-    return scopes.is_unrestricted(user) or (bool(scopes.roles_of(user)) and not scopes.reaches_only_self(user))
+    if scopes.is_unrestricted(user):
+        return True
+    return bool(scopes.roles_of(user)) and not scopes.reaches_only_self(user)
 
 
 def _has_own_map(user) -> bool:

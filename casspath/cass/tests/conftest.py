@@ -35,7 +35,8 @@ def small_model(world):
     from casspath.competency.tests.conftest import SMALL_MODEL
     from casspath.core.actors import SystemActor
 
-    return do_load_model_data(copy.deepcopy(SMALL_MODEL), org_unit=world.province, acting_user=SystemActor.cli())
+    return do_load_model_data(copy.deepcopy(SMALL_MODEL), org_unit=world.province,
+                              acting_user=SystemActor.cli())
 
 
 def publish(resource, who):
@@ -52,7 +53,8 @@ def lmap(world, small_model):
     from casspath.org.models import Stage
 
     who = world.consultant_a
-    cass_map = do_create_map(org_unit=world.city_a, model_family="small", name="广州学习地图", acting_user=who)
+    cass_map = do_create_map(org_unit=world.city_a, model_family="small", name="广州学习地图",
+                             acting_user=who)
     growth, maturity = Stage.objects.get(code="growth"), Stage.objects.get(code="maturity")
     w1 = do_save_work_item(cass_map, {"code": "W01", "name": "寻找目标客户", "importance": 3, "frequency": 3},
                            acting_user=who)

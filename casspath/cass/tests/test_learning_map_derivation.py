@@ -55,7 +55,8 @@ def test_it_orders_resources_by_level_then_code_published_only(world, lmap):
     d01 = dim(view_of(lmap, "growth"), "D01")
     assert [(r.code, r.level) for r in d01.resources] == [
         ("R-D01-1a", 1), ("R-D01-1b", 1), ("R-D01-2", 2), ("R-D01-3", 3)]
-    assert [(g.level, g.total, g.required) for g in d01.levels] == [(1, 2, False), (2, 1, True), (3, 1, False)]
+    assert [(g.level, g.total, g.required) for g in d01.levels] == [
+        (1, 2, False), (2, 1, True), (3, 1, False)]
     assert d01.resources[0].kind_label and d01.resources[0].duration_minutes == 5
     assert {"R-DRAFT", "R-RETIRED"}.isdisjoint(r.code for r in d01.resources)
 
@@ -76,7 +77,8 @@ def test_it_shows_a_dimension_added_to_a_stages_requirements(world, lmap, small_
     actor = SystemActor.cli()
     growth = Stage.objects.get(code="growth")
     resource = do_save_resource(lmap, {"code": "R-D03-3", "kind": "article", "title": "团队协作",
-                                       "duration_minutes": 7}, skills={"D03": 3}, acting_user=world.consultant_a)
+                                       "duration_minutes": 7}, skills={"D03": 3},
+                                acting_user=world.consultant_a)
     do_set_resource_status(resource, "published", acting_user=world.consultant_a)
     without = do_start_new_version(small_model, acting_user=actor)
     do_set_requirements(without, stage=growth, cells={"D03": None}, acting_user=actor)
