@@ -29,6 +29,7 @@ from casspath.cass.models import (
     CassMap,
     Device,
     KeyAction,
+    Resource,
     ResourceKind,
     ResourceSkill,
     ResourceStatus,
@@ -225,14 +226,19 @@ def _read(cass_map: CassMap, model: CompetencyModel | None, resources_per_level:
         found.sort(key=lambda row: position[row[1]])
     published = ResourceSkill.objects.filter(resource__cass_map=cass_map,
                                              resource__status=ResourceStatus.PUBLISHED)
-    fields = ("dimension_code", "level", "resource_id", "resource__code", "resource__title",
-              "resource__kind", "resource__duration_minutes", "resource__devices", "resource__study_modes")
+    # The (dimension, level, resource) links to show, then the few resources they name: the
+    # window runs over narrow rows (the links of 20,000 resources), the details come for the
+    # few hundred kept.
     if resources_per_level is None:
-        picked = published.values_list(*fields)
+        links = list(published.values_list("dimension_code", "level", "resource_id"))
     else:
-        picked = (published.annotate(place=Window(RowNumber(), partition_by=[F("dimension_code"), F("level")],
-                                                  order_by=[F("resource__code").asc()]))
-                  .filter(place__lte=resources_per_level).values_list(*fields))
+        place = Window(RowNumber(), partition_by=[F("dimension_code"), F("level")],
+                       order_by=[F("resource__code").asc()])
+        links = list(published.annotate(place=place).filter(place__lte=resources_per_level)
+                     .values_list("dimension_code", "level", "resource_id"))
+    details = {pk: row for pk, *row in Resource.objects.filter(pk__in={pk for _c, _l, pk in links})
+               .values_list("id", "code", "title", "kind", "duration_minutes", "devices", "study_modes")}
+    picked = [(code, level, pk, *details[pk]) for code, level, pk in links if pk in details]
     resources: dict[str, list[ResourceEntry]] = defaultdict(list)
     for code, level, pk, rcode, title, kind, minutes, devices, modes in picked:
         resources[code].append(ResourceEntry(pk, rcode, title, kind, minutes, list(devices or []),
