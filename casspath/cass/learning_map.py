@@ -232,9 +232,9 @@ def _read(cass_map: CassMap, model: CompetencyModel | None, resources_per_level:
     if resources_per_level is None:
         links = list(published.values_list("dimension_code", "level", "resource_id"))
     else:
-        place = Window(RowNumber(), partition_by=[F("dimension_code"), F("level")],
+        window = Window(RowNumber(), partition_by=[F("dimension_code"), F("level")],
                        order_by=[F("resource__code").asc()])
-        links = list(published.annotate(place=place).filter(place__lte=resources_per_level)
+        links = list(published.annotate(place=window).filter(place__lte=resources_per_level)
                      .values_list("dimension_code", "level", "resource_id"))
     details = {pk: row for pk, *row in Resource.objects.filter(pk__in={pk for _c, _l, pk in links})
                .values_list("id", "code", "title", "kind", "duration_minutes", "devices", "study_modes")}
