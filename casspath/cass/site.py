@@ -1,12 +1,14 @@
-"""What the CASS app adds to the site: its menu entry and home cards (see casspath/core/parts.py)."""
+"""What cass adds to the site: its menu entries and home cards (see casspath/core/parts.py)."""
 
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from casspath.cass.learning_map import my_home_summary
 from casspath.cass.queries import editable_maps
 from casspath.core.parts import HomeCard, MenuEntry
 from casspath.org import scopes
+from casspath.org.queries import my_employee
 
 # Maps shown on the home card before "all maps".
 HOME_MAPS = 5
@@ -20,8 +22,36 @@ def my_maps(user, today: date) -> dict | None:
     return {"maps": maps[:HOME_MAPS], "more": len(maps) > HOME_MAPS}
 
 
-MENU = [MenuEntry(_("CASS map"), "cass:map_list", lambda user: True, order=45)]
+def _reads_maps(user) -> bool:
+    """Those whose roles reach beyond themselves (admins, consultants, leads, analysts)."""
+    if scopes.is_unrestricted(user):
+        return True
+    return bool(scopes.roles_of(user)) and not scopes.reaches_only_self(user)
+
+
+def _has_own_map(user) -> bool:
+    return my_employee(user) is not None
+
+
+def my_learning_map_card(user, today: date) -> dict | None:
+    """A manager's learning map in short: his three heaviest required dimensions, each with
+    its first resources; left out when no map applies to him."""
+    employee = my_employee(user)
+    if employee is None:
+        return None
+    dimensions = my_home_summary(employee, today)
+    return None if dimensions is None else {"dimensions": dimensions}
+
+
+MENU = [
+    MenuEntry(_("My learning map"), "cass:my_learning_map", _has_own_map, order=44),
+    MenuEntry(_("CASS map"), "cass:map_list", lambda user: True, order=45),
+    MenuEntry(_("Learning maps"), "cass:learning_map_index", _reads_maps, order=46),
+    MenuEntry(_("Learning resources"), "cass:library_home", lambda user: True, order=47),
+    MenuEntry(_("Q&A cards"), "cass:cards_home", lambda user: True, order=48),
+]
 
 HOME_CARDS = [
+    HomeCard("my_learning_map", "cass/home/my_learning_map.html", my_learning_map_card, order=25),
     HomeCard("cass_maps", "cass/home/maps.html", my_maps, order=62),
 ]

@@ -51,3 +51,70 @@ def build_map(world, items: int, *, unit=None, by=None, name="广州 CASS 地图
 
 def map_page(client, cass_map):
     return client.get(reverse("cass:map_detail", args=[cass_map.pk]))
+
+
+# The learning map's world ---------------------------------------------------------------
+
+
+@pytest.fixture
+def small_model(world):
+    """The competency tests' small model (family "small": D01–D03, requirements per stage and
+    grade), published by the province."""
+    import copy
+
+    from casspath.competency.actions.loading import do_load_model_data
+    from casspath.competency.tests.conftest import SMALL_MODEL
+    from casspath.core.actors import SystemActor
+
+    return do_load_model_data(copy.deepcopy(SMALL_MODEL), org_unit=world.province,
+                              acting_user=SystemActor.cli())
+
+
+def publish(resource, who):
+    from casspath.cass.actions.resources import do_set_resource_status
+
+    return do_set_resource_status(resource, "published", acting_user=who)
+
+
+@pytest.fixture
+def lmap(world, small_model):
+    """City A's map of the small model: three work items (W01 for every stage, W02 for the
+    growth stage only, W03 for maturity), their actions' skills, and resources: published at
+    levels 1–3 for D01, one draft and one retired for D01, one published for D02."""
+    from casspath.org.models import Stage
+
+    who = world.consultant_a
+    cass_map = do_create_map(org_unit=world.city_a, model_family="small", name="广州学习地图",
+                             acting_user=who)
+    growth, maturity = Stage.objects.get(code="growth"), Stage.objects.get(code="maturity")
+    w1 = do_save_work_item(cass_map, {"code": "W01", "name": "寻找目标客户", "importance": 3, "frequency": 3},
+                           acting_user=who)
+    w2 = do_save_work_item(cass_map, {"code": "W02", "name": "首次拜访", "importance": 5, "frequency": 5},
+                           stages=[growth], acting_user=who)
+    w3 = do_save_work_item(cass_map, {"code": "W03", "name": "深耕大客户", "importance": 4, "frequency": 4},
+                           stages=[maturity], acting_user=who)
+    actions = {}
+    for item, code, order, skills in [(w1, "A0102", 2, {"D01": 2}), (w1, "A0101", 1, {"D01": 3, "D02": 2}),
+                                      (w2, "A0201", 1, {"D01": 2}), (w3, "A0301", 1, {"D01": 4, "D03": 3})]:
+        actions[code] = do_save_key_action(item, {"code": code, "order": order, "name": f"动作{code}",
+                                                  "standard": "按标准完成"}, skills=skills, acting_user=who)
+    resources = {}
+    for code, kind, level, dim, status in [
+        ("R-D01-3", "article", 3, "D01", "published"), ("R-D01-1b", "case", 1, "D01", "published"),
+        ("R-D01-1a", "qa_card", 1, "D01", "published"), ("R-D01-2", "quiz", 2, "D01", "published"),
+        ("R-DRAFT", "article", 1, "D01", "draft"), ("R-RETIRED", "article", 1, "D01", "retired"),
+        ("R-D02-2", "article", 2, "D02", "published"),
+    ]:
+        resource = do_save_resource(cass_map, {"code": code, "kind": kind, "title": f"资源{code}",
+                                               "duration_minutes": 5, "devices": ["phone", "pc"],
+                                               "study_modes": ["pre_shift", "on_the_way"]},
+                                    skills={dim: level}, acting_user=who)
+        if status != "draft":
+            publish(resource, who)
+        if status == "retired":
+            from casspath.cass.actions.resources import do_set_resource_status
+
+            do_set_resource_status(resource, "retired", acting_user=who)
+        resources[code] = resource
+    cass_map.refresh_from_db()
+    return cass_map
