@@ -117,3 +117,13 @@ def map_dimensions(cass_map: CassMap) -> dict[str, str]:
     if model is None:
         return {}
     return dict(Dimension.objects.filter(model=model).order_by("order", "code").values_list("code", "name"))
+
+
+def map_work_item_choices(cass_map: CassMap) -> list[tuple[str, str]]:
+    """(code, "code name") of the map's work items, by code: a card form's and filter's choices."""
+    return [(code, f"{code} {name}") for code, name in
+            WorkItem.objects.filter(cass_map=cass_map).order_by("code").values_list("code", "name")]
+
+
+def map_work_items_by_code(cass_map: CassMap, codes: list[str]) -> list[WorkItem]:
+    return list(WorkItem.objects.filter(cass_map=cass_map, code__in=codes).order_by("code"))
