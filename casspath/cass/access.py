@@ -97,8 +97,10 @@ def access_resource_by_id(user, resource_id, *, for_edit: bool = False) -> Resou
 
 def access_card_by_id(user, resource_id, *, for_edit: bool = False) -> Resource:
     """A Q&A card (a resource of kind qa_card, with its card row), as access_resource_by_id."""
-    resource = (Resource.objects.filter(visible_resources_q(user), pk=_id(resource_id), kind=ResourceKind.QA_CARD)
-                .select_related("cass_map__org_unit", "qa_card").prefetch_related("skills", "work_items").first())
+    resource = (Resource.objects.filter(visible_resources_q(user), pk=_id(resource_id),
+                                        kind=ResourceKind.QA_CARD)
+                .select_related("cass_map__org_unit", "qa_card")
+                .prefetch_related("skills", "work_items").first())
     if resource is None:
         raise Http404("no such Q&A card")
     if for_edit and not may_edit_map(user, resource.cass_map):

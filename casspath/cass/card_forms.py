@@ -23,22 +23,36 @@ def split_tags(value: str) -> list[str]:
 
 class CardForm(forms.Form):
     code = forms.CharField(label=_("Card code"), max_length=30)
-    question = forms.CharField(label=_("Customer's question"), max_length=1000,
-                               widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    question = forms.CharField(
+        label=_("Customer's question"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
     answer = forms.CharField(
-        label=_("Answer"), max_length=2000,
+        label=_("Answer"),
+        max_length=2000,
         help_text=_("The plain answer a manager can say back; best within one SMS."),
-        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control", "data-sms-count": "sms-count"}))
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control", "data-sms-count": "sms-count"}),
+    )
     dimension = forms.ChoiceField(label=_("Dimension"), required=False)
-    level = forms.TypedChoiceField(label=_("Level taught"), choices=[(n, n) for n in range(1, 6)], coerce=int,
-                                   initial=1)
-    work_items = forms.MultipleChoiceField(label=_("Work items"), required=False,
-                                           widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}))
+    level = forms.TypedChoiceField(
+        label=_("Level taught"), choices=[(n, n) for n in range(1, 6)], coerce=int, initial=1
+    )
+    work_items = forms.MultipleChoiceField(
+        label=_("Work items"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+    )
     product_code = forms.CharField(label=_("Product code"), max_length=30, required=False)
-    tags = forms.CharField(label=_("Tags"), max_length=300, required=False,
-                           help_text=_("Separated by commas or ；"))
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600, initial=1)
-    status = forms.ChoiceField(label=_("Status"), choices=ResourceStatus.choices, initial=ResourceStatus.PUBLISHED)
+    tags = forms.CharField(
+        label=_("Tags"), max_length=300, required=False, help_text=_("Separated by commas or ；")
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=1, max_value=600, initial=1
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ResourceStatus.choices, initial=ResourceStatus.PUBLISHED
+    )
 
     def __init__(self, *args, dimensions: dict[str, str], work_items: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,9 +78,15 @@ class CardForm(forms.Form):
 
     def values(self) -> dict:
         data = self.cleaned_data
-        return {"code": data["code"], "question": data["question"].strip(), "answer": data["answer"].strip(),
-                "product_code": data["product_code"].strip(), "tags": data["tags"],
-                "duration_minutes": data["duration_minutes"], "status": data["status"]}
+        return {
+            "code": data["code"],
+            "question": data["question"].strip(),
+            "answer": data["answer"].strip(),
+            "product_code": data["product_code"].strip(),
+            "tags": data["tags"],
+            "duration_minutes": data["duration_minutes"],
+            "status": data["status"],
+        }
 
     def chosen_dimension(self) -> tuple[str, int] | None:
         code = self.cleaned_data.get("dimension")

@@ -85,8 +85,9 @@ def cards_of_map(user, cass_map: CassMap, filters: CardFilters) -> QuerySet[Reso
     cards = (Resource.objects.filter(visible_resources_q(user), cass_map=cass_map, kind=ResourceKind.QA_CARD)
              .select_related("qa_card").prefetch_related("skills", "work_items").order_by("code"))
     if filters.q:
-        cards = cards.filter(Q(qa_card__question__icontains=filters.q) | Q(qa_card__answer__icontains=filters.q)
-                             | Q(code__icontains=filters.q) | Q(qa_card__product_code__icontains=filters.q))
+        q = filters.q
+        cards = cards.filter(Q(qa_card__question__icontains=q) | Q(qa_card__answer__icontains=q)
+                             | Q(code__icontains=q) | Q(qa_card__product_code__icontains=q))
     if filters.dimension:
         cards = cards.filter(skills__dimension_code=filters.dimension)
     if filters.work_item:

@@ -25,9 +25,15 @@ NEW_CARD_MODES = [StudyMode.PRE_SHIFT, StudyMode.ON_THE_WAY, StudyMode.LEISURE]
 
 
 @transaction.atomic
-def do_save_qa_card(cass_map: CassMap, values: dict, *, resource: Resource | None = None,
-                    dimension: tuple[str, int] | None = None, work_items: list[WorkItem] | None = None,
-                    acting_user) -> Resource:
+def do_save_qa_card(
+    cass_map: CassMap,
+    values: dict,
+    *,
+    resource: Resource | None = None,
+    dimension: tuple[str, int] | None = None,
+    work_items: list[WorkItem] | None = None,
+    acting_user,
+) -> Resource:
     """Create a Q&A card in a map (resource None) or change one. `values` holds CARD_FIELDS;
     `dimension` is (code, level) or None; `work_items` (of the same map) replace the card's.
     One audit row with the changed fields."""
@@ -40,18 +46,29 @@ def do_save_qa_card(cass_map: CassMap, values: dict, *, resource: Resource | Non
             raise CassError(f"“{item}”不属于本地图", f"'{item}' belongs to another map")
     creating = resource is None
     if resource is None:
-        resource = Resource(cass_map=cass_map, kind=ResourceKind.QA_CARD, devices=list(NEW_CARD_DEVICES),
-                            study_modes=list(NEW_CARD_MODES), duration_minutes=1)
+        resource = Resource(
+            cass_map=cass_map,
+            kind=ResourceKind.QA_CARD,
+            devices=list(NEW_CARD_DEVICES),
+            study_modes=list(NEW_CARD_MODES),
+            duration_minutes=1,
+        )
         card = QACard(resource=resource)
     else:
         if resource.kind != ResourceKind.QA_CARD or resource.cass_map_id != cass_map.pk:
             raise CassError("这不是本地图的问答卡", "This is not a Q&A card of this map")
         card = getattr(resource, "qa_card", None) or QACard(resource=resource)
-    before = {"code": resource.code, "question": card.question, "answer": card.answer,
-              "product_code": card.product_code, "tags": list(card.tags or []),
-              "duration_minutes": resource.duration_minutes, "status": resource.status,
-              "dimension": _dimension_of(resource) if not creating else None,
-              "work_items": sorted(w.code for w in resource.work_items.all()) if not creating else []}
+    before = {
+        "code": resource.code,
+        "question": card.question,
+        "answer": card.answer,
+        "product_code": card.product_code,
+        "tags": list(card.tags or []),
+        "duration_minutes": resource.duration_minutes,
+        "status": resource.status,
+        "dimension": _dimension_of(resource) if not creating else None,
+        "work_items": sorted(w.code for w in resource.work_items.all()) if not creating else [],
+    }
     now = timezone.now()
     was_published = not creating and resource.status == ResourceStatus.PUBLISHED
     for key in ("code", "duration_minutes", "status"):
@@ -69,8 +86,10 @@ def do_save_qa_card(cass_map: CassMap, values: dict, *, resource: Resource | Non
         with transaction.atomic():
             resource.save()
     except IntegrityError:
-        raise CassError(f"卡片编码“{resource.code}”在本地图中已被使用",
-                        f"The card code '{resource.code}' is already used in this map") from None
+        raise CassError(
+            f"卡片编码“{resource.code}”在本地图中已被使用",
+            f"The card code '{resource.code}' is already used in this map",
+        ) from None
     card.resource = resource
     clean(card)
     card.save()
@@ -81,15 +100,29 @@ def do_save_qa_card(cass_map: CassMap, values: dict, *, resource: Resource | Non
         skill.save()
     if work_items is not None:
         resource.work_items.set(work_items)
-    after = {"code": resource.code, "question": card.question, "answer": card.answer,
-             "product_code": card.product_code, "tags": list(card.tags or []),
-             "duration_minutes": resource.duration_minutes, "status": resource.status,
-             "dimension": dimension, "work_items": sorted(w.code for w in (work_items or []))
-             if work_items is not None else before["work_items"]}
+    after = {
+        "code": resource.code,
+        "question": card.question,
+        "answer": card.answer,
+        "product_code": card.product_code,
+        "tags": list(card.tags or []),
+        "duration_minutes": resource.duration_minutes,
+        "status": resource.status,
+        "dimension": dimension,
+        "work_items": sorted(w.code for w in (work_items or []))
+        if work_items is not None
+        else before["work_items"],
+    }
     changes = {} if creating else {k: [str(before[k]), str(after[k])] for k in after if before[k] != after[k]}
     touch(cass_map)
-    audit.record(acting_user, CassVerb.SAVE_QA_CARD, resource, summary=str(resource), changes=changes,
-                 unit=cass_map.org_unit)
+    audit.record(
+        acting_user,
+        CassVerb.SAVE_QA_CARD,
+        resource,
+        summary=str(resource),
+        changes=changes,
+        unit=cass_map.org_unit,
+    )
     return resource
 
 

@@ -31,8 +31,8 @@ from pathlib import PurePath
 from typing import Any, BinaryIO
 
 from django.utils import timezone
-from openpyxl.styles import Font
 from django.utils.translation import gettext_lazy as _
+from openpyxl.styles import Font
 
 from casspath.cass.actions.maps import do_create_map
 from casspath.cass.audit_verbs import CassVerb
@@ -89,42 +89,93 @@ SHEET_ITEMS, SHEET_ACTIONS, SHEET_SKILLS, SHEET_RESOURCES = "工作内容", "关
 SHEETS = (SHEET_ITEMS, SHEET_ACTIONS, SHEET_SKILLS, SHEET_RESOURCES)
 
 ITEM_COLUMNS = (
-    Column("code", "工作编码", "work item code", ("编码", "work_item"), required=True, blank_ok=False,
-           parse=parse_code(20)),
-    Column("name", "名称", "name", ("工作内容", "工作名称"), required=True, blank_ok=False, parse=parse_text(100)),
+    Column(
+        "code",
+        "工作编码",
+        "work item code",
+        ("编码", "work_item"),
+        required=True,
+        blank_ok=False,
+        parse=parse_code(20),
+    ),
+    Column(
+        "name", "名称", "name", ("工作内容", "工作名称"), required=True, blank_ok=False, parse=parse_text(100)
+    ),
     Column("description", "描述", "description", ("说明",), parse=parse_text()),
-    Column("importance", "重要性", "importance", required=True, blank_ok=False,
-           parse=parse_whole(1, 5, "重要性", "importance")),
-    Column("frequency", "频率", "frequency", required=True, blank_ok=False,
-           parse=parse_whole(1, 5, "频率", "frequency")),
+    Column(
+        "importance",
+        "重要性",
+        "importance",
+        required=True,
+        blank_ok=False,
+        parse=parse_whole(1, 5, "重要性", "importance"),
+    ),
+    Column(
+        "frequency",
+        "频率",
+        "frequency",
+        required=True,
+        blank_ok=False,
+        parse=parse_whole(1, 5, "频率", "frequency"),
+    ),
     Column("stages", "适用阶段", "stages", ("阶段",), parse=split_list),
     Column("positions", "适用岗位", "positions", ("岗位",), parse=split_list),
 )
 ACTION_COLUMNS = (
     Column("code", "动作编码", "action code", ("编码",), required=True, blank_ok=False, parse=parse_code(20)),
-    Column("item", "工作编码", "work item code", ("work_item",), required=True, blank_ok=False,
-           parse=parse_code(20)),
+    Column(
+        "item",
+        "工作编码",
+        "work item code",
+        ("work_item",),
+        required=True,
+        blank_ok=False,
+        parse=parse_code(20),
+    ),
     Column("order", "序号", "order", ("顺序",), parse=parse_whole(1, 999, "序号", "order")),
-    Column("name", "名称", "name", ("动作名称", "关键动作"), required=True, blank_ok=False, parse=parse_text(100)),
-    Column("standard", "完成标准", "completion standard", ("standard",), required=True, blank_ok=False,
-           parse=parse_text()),
+    Column(
+        "name", "名称", "name", ("动作名称", "关键动作"), required=True, blank_ok=False, parse=parse_text(100)
+    ),
+    Column(
+        "standard",
+        "完成标准",
+        "completion standard",
+        ("standard",),
+        required=True,
+        blank_ok=False,
+        parse=parse_text(),
+    ),
     Column("mistakes", "常见错误", "common mistakes", ("mistakes",), parse=parse_text()),
     Column("study_modes", "学习模式", "study modes", (), parse=parse_modes),
     Column("checks", "检验方式", "checks", ("检验",), parse=parse_checks),
 )
 SKILL_COLUMNS = (
     Column("action", "动作编码", "action code", (), required=True, blank_ok=False, parse=parse_code(20)),
-    Column("dimension", "维度编码", "dimension code", ("维度",), required=True, blank_ok=False,
-           parse=parse_code(10)),
+    Column(
+        "dimension",
+        "维度编码",
+        "dimension code",
+        ("维度",),
+        required=True,
+        blank_ok=False,
+        parse=parse_code(10),
+    ),
     Column("level", "等级", "level", ("要求等级",), required=True, blank_ok=False, parse=parse_level),
 )
 RESOURCE_COLUMNS = (
-    Column("code", "资源编码", "resource code", ("编码",), required=True, blank_ok=False, parse=parse_code(30)),
+    Column(
+        "code", "资源编码", "resource code", ("编码",), required=True, blank_ok=False, parse=parse_code(30)
+    ),
     Column("kind", "类型", "kind", ("资源类型",), required=True, blank_ok=False, parse=parse_kind),
     Column("title", "标题", "title", (), required=True, blank_ok=False, parse=parse_text(200)),
     Column("summary", "简介", "summary", ("摘要",), parse=parse_text()),
-    Column("duration", "时长(分钟)", "duration (minutes)", ("时长", "时长（分钟）", "duration", "分钟"),
-           parse=parse_whole(1, 600, "时长", "duration")),
+    Column(
+        "duration",
+        "时长(分钟)",
+        "duration (minutes)",
+        ("时长", "时长（分钟）", "duration", "分钟"),
+        parse=parse_whole(1, 600, "时长", "duration"),
+    ),
     Column("devices", "适用设备", "devices", ("设备",), parse=parse_devices),
     Column("study_modes", "学习模式", "study modes", (), parse=parse_modes),
     Column("skills", "维度与等级", "dimensions and levels", ("维度等级", "skills"), parse=parse_skills),
@@ -132,10 +183,18 @@ RESOURCE_COLUMNS = (
     Column("actions", "动作编码", "action codes", ("key_actions",), parse=parse_code_list(20)),
     Column("status", "状态", "status", (), parse=parse_status),
 )
-COLUMNS = {SHEET_ITEMS: ITEM_COLUMNS, SHEET_ACTIONS: ACTION_COLUMNS, SHEET_SKILLS: SKILL_COLUMNS,
-           SHEET_RESOURCES: RESOURCE_COLUMNS}
-SHEET_EN = {SHEET_ITEMS: "work items", SHEET_ACTIONS: "key actions", SHEET_SKILLS: "action skills",
-            SHEET_RESOURCES: "resources"}
+COLUMNS = {
+    SHEET_ITEMS: ITEM_COLUMNS,
+    SHEET_ACTIONS: ACTION_COLUMNS,
+    SHEET_SKILLS: SKILL_COLUMNS,
+    SHEET_RESOURCES: RESOURCE_COLUMNS,
+}
+SHEET_EN = {
+    SHEET_ITEMS: "work items",
+    SHEET_ACTIONS: "key actions",
+    SHEET_SKILLS: "action skills",
+    SHEET_RESOURCES: "resources",
+}
 # Sheets a workbook may carry besides (the template's instructions).
 QUIET_SHEETS = {"说明", "说明 Instructions", "Instructions", "lists"}
 
@@ -153,7 +212,9 @@ def _named(values: list[Any], *, key) -> str:
 
 def parse_workbook(data: bytes, filename: str, report: ImportReport) -> dict[str, SheetRows]:
     if PurePath(filename or "").suffix.lower() not in (".xlsx", ".xlsm", ".ods", ".xls"):
-        raise ImportFileError("CASS 地图须以 Excel 工作簿（.xlsx）导入", "a CASS map is imported as an Excel workbook (.xlsx)")
+        raise ImportFileError(
+            "CASS 地图须以 Excel 工作簿（.xlsx）导入", "a CASS map is imported as an Excel workbook (.xlsx)"
+        )
     with budget_of("cass"):
         sheets = read_sheets(data, filename)
     found: dict[str, SheetRows] = {}
@@ -162,11 +223,16 @@ def parse_workbook(data: bytes, filename: str, report: ImportReport) -> dict[str
         if name in COLUMNS:
             found[name] = SheetRows(sheet, COLUMNS[name], report.errors, report.warnings)
         elif name not in QUIET_SHEETS and any(any(row) for row in sheet.rows):
-            report.warnings.append(ImportWarning(f"未识别的工作表「{sheet.name}」已忽略",
-                                                 f"unknown sheet {sheet.name} was ignored"))
+            report.warnings.append(
+                ImportWarning(
+                    f"未识别的工作表「{sheet.name}」已忽略", f"unknown sheet {sheet.name} was ignored"
+                )
+            )
     if not found:
-        raise ImportFileError("文件中没有 CASS 地图的工作表（应有：工作内容、关键动作、动作技能、学习资源）",
-                              "the file has none of the CASS map's sheets (工作内容, 关键动作, 动作技能, 学习资源)")
+        raise ImportFileError(
+            "文件中没有 CASS 地图的工作表（应有：工作内容、关键动作、动作技能、学习资源）",
+            "the file has none of the CASS map's sheets (工作内容, 关键动作, 动作技能, 学习资源)",
+        )
     report.total = sum(len(rows.rows) for rows in found.values())
     return found
 
@@ -178,11 +244,14 @@ def parse_workbook(data: bytes, filename: str, report: ImportReport) -> dict[str
 class Plan:
     target: Target
     items: list[tuple[WorkItem | None, dict, list[Stage], list[Position]]] = field(default_factory=list)
-    actions: list[tuple[KeyAction | None, str, dict]] = field(default_factory=list)  # (row, item code, values)
+    actions: list[tuple[KeyAction | None, str, dict]] = field(
+        default_factory=list
+    )  # (row, item code, values)
     # action code -> its complete skills, for each action whose skills change
     skills: dict[str, dict[str, int]] = field(default_factory=dict)
     resources: list[tuple[Resource | None, dict, dict | None, list[str] | None, list[str] | None]] = field(
-        default_factory=list)
+        default_factory=list
+    )
 
     @property
     def changes(self) -> bool:
@@ -209,7 +278,8 @@ class _State:
             self.actions[action.code] = action
             self.action_skills[action.code] = {}
         for code, dim, level in ActionSkill.objects.filter(action__cass_map=cass_map).values_list(
-                "action__code", "dimension_code", "level"):
+            "action__code", "dimension_code", "level"
+        ):
             self.action_skills.setdefault(code, {})[dim] = level
         for resource in Resource.objects.filter(cass_map=cass_map):
             self.resources[resource.code] = resource
@@ -217,7 +287,8 @@ class _State:
             self.resource_items[resource.code] = set()
             self.resource_actions[resource.code] = set()
         for code, dim, level in ResourceSkill.objects.filter(resource__cass_map=cass_map).values_list(
-                "resource__code", "dimension_code", "level"):
+            "resource__code", "dimension_code", "level"
+        ):
             self.resource_skills[code][dim] = level
         links = Resource.work_items.through.objects.filter(resource__cass_map=cass_map)
         for code, item in links.values_list("resource__code", "workitem__code"):
@@ -244,9 +315,15 @@ def _duplicates(rows: SheetRows, key: str, report: ImportReport, what_zh: str, w
         if value is None:
             continue
         if value in seen:
-            report.errors.append(RowError(row.number, rows.where(key), str(value),
-                                          f"{what_zh}“{value}”与第 {seen[value]} 行重复",
-                                          f"{what_en} '{value}' repeats row {seen[value]}"))
+            report.errors.append(
+                RowError(
+                    row.number,
+                    rows.where(key),
+                    str(value),
+                    f"{what_zh}“{value}”与第 {seen[value]} 行重复",
+                    f"{what_en} '{value}' repeats row {seen[value]}",
+                )
+            )
             bad.add(row.number)
         else:
             seen[value] = row.number
@@ -263,7 +340,9 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
     errors = report.errors
 
     def bad(row, rows: SheetRows, key: str, zh: str, en: str, value: str | None = None) -> None:
-        errors.append(RowError(row.number, rows.where(key), row.raw.get(key, "") if value is None else value, zh, en))
+        errors.append(
+            RowError(row.number, rows.where(key), row.raw.get(key, "") if value is None else value, zh, en)
+        )
         row.bad = True
 
     def count(action: str, row_number: int, key: str, fields: dict) -> None:
@@ -277,9 +356,11 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
         report.add_change(Change(row=row_number, key=key, action=action, fields=fields))
 
     def unknown_dimension(code: str) -> tuple[str, str]:
-        return (f"维度编码 {code} 不在适用的技能模型 {target.model.family} v{target.model.version} 中",
-                f"dimension code {code} is not in the applying competency model "
-                f"{target.model.family} v{target.model.version}")
+        return (
+            f"维度编码 {code} 不在适用的技能模型 {target.model.family} v{target.model.version} 中",
+            f"dimension code {code} is not in the applying competency model "
+            f"{target.model.family} v{target.model.version}",
+        )
 
     # 工作内容
     item_codes = set(state.items)
@@ -294,8 +375,10 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
             if row.number in dup:
                 row.bad = True
             found_stages, found_positions = [], []
-            for key, table, found, zh, en in (("stages", stages, found_stages, "阶段", "stage"),
-                                              ("positions", positions, found_positions, "岗位", "position")):
+            for key, table, found, zh, en in (
+                ("stages", stages, found_stages, "阶段", "stage"),
+                ("positions", positions, found_positions, "岗位", "position"),
+            ):
                 for word in v.get(key) or []:
                     value = table.get(word.lower())
                     if value is None:
@@ -304,25 +387,40 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                         found.append(value)
             if row.bad:
                 continue
-            values = {"code": v["code"], "name": v["name"], "description": v.get("description") or "",
-                      "importance": v["importance"], "frequency": v["frequency"]}
+            values = {
+                "code": v["code"],
+                "name": v["name"],
+                "description": v.get("description") or "",
+                "importance": v["importance"],
+                "frequency": v["frequency"],
+            }
             existing = state.items.get(v["code"])
             key = f"{SHEET_ITEMS} {v['code']}"
             if existing is None:
                 plan.items.append((None, values, found_stages, found_positions))
                 count("create", row.number, key, {})
                 continue
-            fields = {name: [getattr(existing, name), new] for name, new in values.items()
-                      if not (_same_text(getattr(existing, name), new) if isinstance(new, str)
-                              else getattr(existing, name) == new)}
+            fields = {
+                name: [getattr(existing, name), new]
+                for name, new in values.items()
+                if not (
+                    _same_text(getattr(existing, name), new)
+                    if isinstance(new, str)
+                    else getattr(existing, name) == new
+                )
+            }
             old_stages = {s.pk for s in existing.stages.all()}
             old_positions = {p.pk for p in existing.positions.all()}
             if old_stages != {s.pk for s in found_stages}:
-                fields["stages"] = [_named(list(existing.stages.all()), key=lambda s: s.code),
-                                    _named(found_stages, key=lambda s: s.code)]
+                fields["stages"] = [
+                    _named(list(existing.stages.all()), key=lambda s: s.code),
+                    _named(found_stages, key=lambda s: s.code),
+                ]
             if old_positions != {p.pk for p in found_positions}:
-                fields["positions"] = [_named(list(existing.positions.all()), key=lambda p: p.code),
-                                       _named(found_positions, key=lambda p: p.code)]
+                fields["positions"] = [
+                    _named(list(existing.positions.all()), key=lambda p: p.code),
+                    _named(found_positions, key=lambda p: p.code),
+                ]
             if fields:
                 plan.items.append((existing, values, found_stages, found_positions))
             count("update" if fields else "unchanged", row.number, key, fields)
@@ -342,17 +440,28 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
             if row.number in dup:
                 row.bad = True
             if v.get("item") and v["item"] not in item_codes:
-                bad(row, actions, "item", f"工作编码 {v['item']} 不在「工作内容」表中，也不在地图中",
-                    f"work item code {v['item']} is neither on the 工作内容 sheet nor in the map")
+                bad(
+                    row,
+                    actions,
+                    "item",
+                    f"工作编码 {v['item']} 不在「工作内容」表中，也不在地图中",
+                    f"work item code {v['item']} is neither on the 工作内容 sheet nor in the map",
+                )
             if row.bad:
                 continue
             order = v.get("order")
             if order is None:
                 order = next_order.get(v["item"], 1)
             next_order[v["item"]] = order + 1
-            values = {"code": v["code"], "order": order, "name": v["name"], "standard": v["standard"],
-                      "mistakes": v.get("mistakes") or "", "study_modes": v.get("study_modes") or [],
-                      "checks": v.get("checks") or []}
+            values = {
+                "code": v["code"],
+                "order": order,
+                "name": v["name"],
+                "standard": v["standard"],
+                "mistakes": v.get("mistakes") or "",
+                "study_modes": v.get("study_modes") or [],
+                "checks": v.get("checks") or [],
+            }
             existing = state.actions.get(v["code"])
             key = f"{SHEET_ACTIONS} {v['code']}"
             if existing is None:
@@ -362,8 +471,11 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
             fields = {}
             for name, new in values.items():
                 old = getattr(existing, name)
-                same = (set(old) == set(new)) if isinstance(new, list) else (
-                    _same_text(old, new) if isinstance(new, str) else old == new)
+                same = (
+                    (set(old) == set(new))
+                    if isinstance(new, list)
+                    else (_same_text(old, new) if isinstance(new, str) else old == new)
+                )
                 if not same:
                     fields[name] = [old, new]
             if existing.work_item.code != v["item"]:
@@ -380,14 +492,24 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
         for row in skills_sheet.rows:
             v = row.values
             if v.get("action") and v["action"] not in action_codes:
-                bad(row, skills_sheet, "action", f"动作编码 {v['action']} 不在「关键动作」表中，也不在地图中",
-                    f"action code {v['action']} is neither on the 关键动作 sheet nor in the map")
+                bad(
+                    row,
+                    skills_sheet,
+                    "action",
+                    f"动作编码 {v['action']} 不在「关键动作」表中，也不在地图中",
+                    f"action code {v['action']} is neither on the 关键动作 sheet nor in the map",
+                )
             if v.get("dimension") and v["dimension"] not in dimensions:
                 bad(row, skills_sheet, "dimension", *unknown_dimension(v["dimension"]))
             pair = (v.get("action"), v.get("dimension"))
             if None not in pair and pair in rows_of:
-                bad(row, skills_sheet, "dimension", f"动作 {pair[0]} 的维度 {pair[1]} 与第 {rows_of[pair]} 行重复",
-                    f"dimension {pair[1]} of action {pair[0]} repeats row {rows_of[pair]}")
+                bad(
+                    row,
+                    skills_sheet,
+                    "dimension",
+                    f"动作 {pair[0]} 的维度 {pair[1]} 与第 {rows_of[pair]} 行重复",
+                    f"dimension {pair[1]} of action {pair[0]} repeats row {rows_of[pair]}",
+                )
             if row.bad:
                 continue
             rows_of[pair] = row.number
@@ -397,8 +519,12 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
             if old is None:
                 count("create", row.number, key, {})
             else:
-                count("update" if old != v["level"] else "unchanged", row.number, key,
-                      {"level": [old, v["level"]]})
+                count(
+                    "update" if old != v["level"] else "unchanged",
+                    row.number,
+                    key,
+                    {"level": [old, v["level"]]},
+                )
         for code, skills in wanted.items():
             old_skills = state.action_skills.get(code, {})
             if old_skills != skills:
@@ -406,8 +532,14 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
             removed = sorted(set(old_skills) - set(skills))
             if removed:
                 report.updated += 1
-                report.add_change(Change(row=0, key=f"{SHEET_SKILLS} {code}", action="update",
-                                         fields={"removed": ["；".join(removed), ""]}))
+                report.add_change(
+                    Change(
+                        row=0,
+                        key=f"{SHEET_SKILLS} {code}",
+                        action="update",
+                        fields={"removed": ["；".join(removed), ""]},
+                    )
+                )
 
     # 学习资源
     resources = sheets.get(SHEET_RESOURCES)
@@ -419,48 +551,88 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                 row.bad = True
             existing = state.resources.get(v.get("code") or "")
             if v.get("kind") == ResourceKind.QA_CARD:
-                bad(row, resources, "kind", "问答卡请用问答卡导入（qa-cards）", "import Q&A cards with qa-cards")
+                bad(
+                    row,
+                    resources,
+                    "kind",
+                    "问答卡请用问答卡导入（qa-cards）",
+                    "import Q&A cards with qa-cards",
+                )
             elif existing is not None and existing.kind == ResourceKind.QA_CARD:
-                bad(row, resources, "code", f"资源编码 {existing.code} 已被一张问答卡使用",
-                    f"resource code {existing.code} is used by a Q&A card")
-            for dim in (v.get("skills") or {}):
+                bad(
+                    row,
+                    resources,
+                    "code",
+                    f"资源编码 {existing.code} 已被一张问答卡使用",
+                    f"resource code {existing.code} is used by a Q&A card",
+                )
+            for dim in v.get("skills") or {}:
                 if dim not in dimensions:
                     bad(row, resources, "skills", *unknown_dimension(dim))
             for code in v.get("work_items") or []:
                 if code not in item_codes:
-                    bad(row, resources, "work_items", f"工作编码 {code} 不在「工作内容」表中，也不在地图中",
-                        f"work item code {code} is neither on the 工作内容 sheet nor in the map")
+                    bad(
+                        row,
+                        resources,
+                        "work_items",
+                        f"工作编码 {code} 不在「工作内容」表中，也不在地图中",
+                        f"work item code {code} is neither on the 工作内容 sheet nor in the map",
+                    )
             for code in v.get("actions") or []:
                 if code not in action_codes:
-                    bad(row, resources, "actions", f"动作编码 {code} 不在「关键动作」表中，也不在地图中",
-                        f"action code {code} is neither on the 关键动作 sheet nor in the map")
+                    bad(
+                        row,
+                        resources,
+                        "actions",
+                        f"动作编码 {code} 不在「关键动作」表中，也不在地图中",
+                        f"action code {code} is neither on the 关键动作 sheet nor in the map",
+                    )
             has_file = existing is not None and bool(existing.media)
             media_duration = has_file and v.get("kind") in MEDIA_KINDS and existing.media_seconds
             if v.get("duration") is None and not media_duration and not row.bad and v.get("kind"):
-                bad(row, resources, "duration", "必填，不能为空（音视频上传文件后以文件时长为准）",
-                    "required: may not be empty (a video's or audio's is its file's, once uploaded)", "")
+                bad(
+                    row,
+                    resources,
+                    "duration",
+                    "必填，不能为空（音视频上传文件后以文件时长为准）",
+                    "required: may not be empty (a video's or audio's is its file's, once uploaded)",
+                    "",
+                )
             if row.bad:
                 continue
-            values: dict[str, Any] = {"code": v["code"], "kind": v["kind"], "title": v["title"],
-                                      "summary": v.get("summary") or "", "devices": v.get("devices") or [],
-                                      "study_modes": v.get("study_modes") or []}
+            values: dict[str, Any] = {
+                "code": v["code"],
+                "kind": v["kind"],
+                "title": v["title"],
+                "summary": v.get("summary") or "",
+                "devices": v.get("devices") or [],
+                "study_modes": v.get("study_modes") or [],
+            }
             if media_duration:
                 assert existing is not None
                 if v.get("duration") is not None and v["duration"] != existing.duration_minutes:
-                    report.warnings.append(ImportWarning(
-                        f"{resources.where('duration')} 第 {row.number} 行：{v['code']} 的时长取自已上传的媒体文件"
-                        f"（{existing.duration_minutes} 分钟），表中的 {v['duration']} 未采用",
-                        f"{resources.where('duration')} row {row.number}: the duration of {v['code']} is its "
-                        f"uploaded file's ({existing.duration_minutes} min); {v['duration']} was not used"))
+                    where, code, minutes = resources.where("duration"), v["code"], existing.duration_minutes
+                    report.warnings.append(
+                        ImportWarning(
+                            f"{where} 第 {row.number} 行：{code} 的时长取自已上传的媒体文件"
+                            f"（{minutes} 分钟），表中的 {v['duration']} 未采用",
+                            f"{where} row {row.number}: the duration of {code} is its "
+                            f"uploaded file's ({minutes} min); {v['duration']} was not used",
+                        )
+                    )
             else:
                 values["duration_minutes"] = v["duration"]
             status = v.get("status") or (existing.status if existing is not None else ResourceStatus.DRAFT)
             if status == ResourceStatus.PUBLISHED and v["kind"] in MEDIA_KINDS and not has_file:
-                report.warnings.append(ImportWarning(
-                    f"{resources.where('status')} 第 {row.number} 行：{v['code']} 是{KIND_ZH[v['kind']]}，"
-                    "媒体文件不在工作簿中；请在资源库页面上传文件后再发布，现为草稿",
-                    f"{resources.where('status')} row {row.number}: {v['code']} is a {v['kind']} whose media "
-                    "file is not in the workbook; it stays a draft until its file is uploaded on the library page"))
+                where, code = resources.where("status"), v["code"]
+                report.warnings.append(
+                    ImportWarning(
+                        f"{where} 第 {row.number} 行：{code} 是{KIND_ZH[v['kind']]}，"
+                        "媒体文件不在工作簿中；请在资源库页面上传文件后再发布，现为草稿",
+                        f"{where} row {row.number}: {code} is a {v['kind']} whose media file is not in "
+                        "the workbook; it stays a draft until its file is uploaded on the library page",
+                    )
+                )
                 keep = existing.status if existing is not None else ResourceStatus.DRAFT
                 status = ResourceStatus.DRAFT if keep == ResourceStatus.PUBLISHED else keep
             values["status"] = status
@@ -477,21 +649,34 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
             fields = {}
             for name, new in values.items():
                 old = getattr(existing, name)
-                same = (set(old) == set(new)) if isinstance(new, list) else (
-                    _same_text(old, new) if isinstance(new, str) else old == new)
+                same = (
+                    (set(old) == set(new))
+                    if isinstance(new, list)
+                    else (_same_text(old, new) if isinstance(new, str) else old == new)
+                )
                 if not same:
                     fields[name] = [old, new]
             if skills is not None and skills != state.resource_skills.get(v["code"], {}):
-                fields["skills"] = [shown_skills(state.resource_skills.get(v["code"], {})), shown_skills(skills)]
+                fields["skills"] = [
+                    shown_skills(state.resource_skills.get(v["code"], {})),
+                    shown_skills(skills),
+                ]
             else:
                 skills = None
             if links_items is not None and set(links_items) != state.resource_items.get(v["code"], set()):
-                fields["work_items"] = ["；".join(sorted(state.resource_items[v["code"]])), "；".join(links_items)]
+                fields["work_items"] = [
+                    "；".join(sorted(state.resource_items[v["code"]])),
+                    "；".join(links_items),
+                ]
             else:
                 links_items = None
-            if links_actions is not None and set(links_actions) != state.resource_actions.get(v["code"], set()):
-                fields["actions"] = ["；".join(sorted(state.resource_actions[v["code"]])),
-                                     "；".join(links_actions)]
+            if links_actions is not None and set(links_actions) != state.resource_actions.get(
+                v["code"], set()
+            ):
+                fields["actions"] = [
+                    "；".join(sorted(state.resource_actions[v["code"]])),
+                    "；".join(links_actions),
+                ]
             else:
                 links_actions = None
             if fields:
@@ -499,13 +684,25 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
             count("update" if fields else "unchanged", row.number, key, fields)
 
     if target.cass_map is None:
-        report.add_change(Change(row=0, key=target.default_name, action="create",
-                                 text_zh=f"新建 {target.unit.name}（{target.unit.code}）的 CASS 地图（模型 {target.family}）",
-                                 text_en=f"a new CASS map of {target.unit.name} ({target.unit.code}), model {target.family}"))
+        report.add_change(
+            Change(
+                row=0,
+                key=target.default_name,
+                action="create",
+                text_zh=f"新建 {target.unit.name}（{target.unit.code}）的 CASS 地图（模型 {target.family}）",
+                text_en=f"a new CASS map of {target.unit.name} ({target.unit.code}), model {target.family}",
+            )
+        )
     elif not plan.changes and not errors:
-        report.add_change(Change(row=0, key=target.cass_map.name, action="unchanged",
-                                 text_zh="与现有地图完全相同，不做任何更改",
-                                 text_en="identical to the map as it is: nothing changes"))
+        report.add_change(
+            Change(
+                row=0,
+                key=target.cass_map.name,
+                action="unchanged",
+                text_zh="与现有地图完全相同，不做任何更改",
+                text_en="identical to the map as it is: nothing changes",
+            )
+        )
     return plan
 
 
@@ -515,8 +712,9 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
 def apply_plan(plan: Plan, acting_user) -> CassMap:
     """Write the plan (inside the run's transaction). Returns the map."""
     target = plan.target
-    cass_map = target.cass_map or do_create_map(org_unit=target.unit, model_family=target.family,
-                                                name=target.default_name, acting_user=acting_user)
+    cass_map = target.cass_map or do_create_map(
+        org_unit=target.unit, model_family=target.family, name=target.default_name, acting_user=acting_user
+    )
     now = timezone.now()
     items = {item.code: item for item in WorkItem.objects.filter(cass_map=cass_map)}
     for existing, values, stages, positions in plan.items:
@@ -534,15 +732,21 @@ def apply_plan(plan: Plan, acting_user) -> CassMap:
         action.work_item = items[item_code]
         for name, value in values.items():
             setattr(action, name, value)
-        action.full_clean(exclude=["cass_map", "work_item"], validate_unique=False, validate_constraints=False)
+        action.full_clean(
+            exclude=["cass_map", "work_item"], validate_unique=False, validate_constraints=False
+        )
         action.save()
         actions[action.code] = action
     if plan.skills:
         ids = [actions[code].pk for code in plan.skills]
         ActionSkill.objects.filter(action_id__in=ids).delete()
-        ActionSkill.objects.bulk_create([
-            ActionSkill(action=actions[code], dimension_code=dim, level=level)
-            for code, skills in plan.skills.items() for dim, level in sorted(skills.items())])
+        ActionSkill.objects.bulk_create(
+            [
+                ActionSkill(action=actions[code], dimension_code=dim, level=level)
+                for code, skills in plan.skills.items()
+                for dim, level in sorted(skills.items())
+            ]
+        )
     for existing_resource, values, skills, links_items, links_actions in plan.resources:
         resource = existing_resource or Resource(cass_map=cass_map)
         was_published = resource.status == ResourceStatus.PUBLISHED and resource.pk is not None
@@ -551,13 +755,18 @@ def apply_plan(plan: Plan, acting_user) -> CassMap:
         resource.updated_at = now
         if resource.status == ResourceStatus.PUBLISHED and not was_published:
             resource.published_at = now
-        resource.full_clean(exclude=["cass_map", "media", "poster"], validate_unique=False,
-                            validate_constraints=False)
+        resource.full_clean(
+            exclude=["cass_map", "media", "poster"], validate_unique=False, validate_constraints=False
+        )
         resource.save()
         if skills is not None:
             ResourceSkill.objects.filter(resource=resource).delete()
-            ResourceSkill.objects.bulk_create([ResourceSkill(resource=resource, dimension_code=d, level=lv)
-                                               for d, lv in sorted(skills.items())])
+            ResourceSkill.objects.bulk_create(
+                [
+                    ResourceSkill(resource=resource, dimension_code=d, level=lv)
+                    for d, lv in sorted(skills.items())
+                ]
+            )
         if links_items is not None:
             resource.work_items.set([items[c] for c in links_items])
         if links_actions is not None:
@@ -609,12 +818,21 @@ class CassImporter(Importer):
                 return
             ctx.progress("writing", 0, report.total)
             cass_map = apply_plan(plan, ctx.acting_user)
-            audit.record(ctx.acting_user, self.audit_verb, cass_map,
-                         summary=f"{ctx.filename}: +{report.created} ~{report.updated}",
-                         changes={"filename": ctx.filename, "sha256": ctx.sha256, "rows": report.total,
-                                  "created": report.created, "updated": report.updated,
-                                  "unchanged": report.unchanged},
-                         unit=cass_map.org_unit)
+            audit.record(
+                ctx.acting_user,
+                self.audit_verb,
+                cass_map,
+                summary=f"{ctx.filename}: +{report.created} ~{report.updated}",
+                changes={
+                    "filename": ctx.filename,
+                    "sha256": ctx.sha256,
+                    "rows": report.total,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                },
+                unit=cass_map.org_unit,
+            )
             report.ok = report.applied = True
             if ctx.before_commit is not None:
                 ctx.before_commit(report)
@@ -623,8 +841,9 @@ class CassImporter(Importer):
         report.ok = not report.errors
         return report
 
-    def export(self, acting_user, filename: str, out: BinaryIO,
-               filters: Mapping[str, str] | None = None) -> int:
+    def export(
+        self, acting_user, filename: str, out: BinaryIO, filters: Mapping[str, str] | None = None
+    ) -> int:
         """The map named by the filters `unit` and `family` (as the import's options), as the
         import's workbook; rows counted over its four sheets."""
         if PurePath(filename).suffix.lower() != ".xlsx":
@@ -632,8 +851,10 @@ class CassImporter(Importer):
         scopes.require_perm(acting_user, scopes.Perm.EDIT_MODELS)
         target = resolve_target(acting_user, filters or {})
         if target.cass_map is None:
-            raise ImportFileError(f"{target.unit.code} 还没有模型 {target.family} 的 CASS 地图",
-                                  f"{target.unit.code} has no CASS map for model {target.family} yet")
+            raise ImportFileError(
+                f"{target.unit.code} 还没有模型 {target.family} 的 CASS 地图",
+                f"{target.unit.code} has no CASS map for model {target.family} yet",
+            )
         data, rows = workbook_xlsx(target.cass_map, counted=True)
         out.write(data)
         return rows
@@ -655,40 +876,75 @@ def workbook_xlsx(cass_map: CassMap | None, *, counted: bool = False) -> Any:
         sheets[name] = ws
     rows = 0
     if cass_map is not None:
-        items = list(WorkItem.objects.filter(cass_map=cass_map).prefetch_related("stages", "positions")
-                     .order_by("code"))
+        items = list(
+            WorkItem.objects.filter(cass_map=cass_map)
+            .prefetch_related("stages", "positions")
+            .order_by("code")
+        )
         for item in items:
-            append_row(sheets[SHEET_ITEMS], [
-                item.code, item.name, item.description, item.importance, item.frequency,
-                "；".join(s.code for s in sorted(item.stages.all(), key=lambda s: (s.min_years, s.pk))),
-                "；".join(p.code for p in sorted(item.positions.all(), key=lambda p: (p.order, p.pk))),
-            ])
-        actions = list(KeyAction.objects.filter(cass_map=cass_map).select_related("work_item")
-                       .order_by("work_item__code", "order", "code"))
+            append_row(
+                sheets[SHEET_ITEMS],
+                [
+                    item.code,
+                    item.name,
+                    item.description,
+                    item.importance,
+                    item.frequency,
+                    "；".join(s.code for s in sorted(item.stages.all(), key=lambda s: (s.min_years, s.pk))),
+                    "；".join(p.code for p in sorted(item.positions.all(), key=lambda p: (p.order, p.pk))),
+                ],
+            )
+        actions = list(
+            KeyAction.objects.filter(cass_map=cass_map)
+            .select_related("work_item")
+            .order_by("work_item__code", "order", "code")
+        )
         for action in actions:
-            append_row(sheets[SHEET_ACTIONS], [
-                action.code, action.work_item.code, action.order, action.name, action.standard,
-                action.mistakes, shown_list(_ordered(action.study_modes, STUDY_MODE_ZH), STUDY_MODE_ZH),
-                shown_list(_ordered(action.checks, CHECK_ZH), CHECK_ZH),
-            ])
+            append_row(
+                sheets[SHEET_ACTIONS],
+                [
+                    action.code,
+                    action.work_item.code,
+                    action.order,
+                    action.name,
+                    action.standard,
+                    action.mistakes,
+                    shown_list(_ordered(action.study_modes, STUDY_MODE_ZH), STUDY_MODE_ZH),
+                    shown_list(_ordered(action.checks, CHECK_ZH), CHECK_ZH),
+                ],
+            )
         order = {a.pk: i for i, a in enumerate(actions)}
-        skills = sorted(ActionSkill.objects.filter(action__cass_map=cass_map).values_list(
-            "action_id", "action__code", "dimension_code", "level"), key=lambda s: (order[s[0]], s[2]))
+        skills = sorted(
+            ActionSkill.objects.filter(action__cass_map=cass_map).values_list(
+                "action_id", "action__code", "dimension_code", "level"
+            ),
+            key=lambda s: (order[s[0]], s[2]),
+        )
         for _pk, code, dim, level in skills:
             append_row(sheets[SHEET_SKILLS], [code, dim, level])
-        resources = list(Resource.objects.filter(cass_map=cass_map).exclude(kind=ResourceKind.QA_CARD)
-                         .prefetch_related("skills", "work_items", "key_actions").order_by("code"))
+        resources = list(
+            Resource.objects.filter(cass_map=cass_map)
+            .exclude(kind=ResourceKind.QA_CARD)
+            .prefetch_related("skills", "work_items", "key_actions")
+            .order_by("code")
+        )
         for resource in resources:
-            append_row(sheets[SHEET_RESOURCES], [
-                resource.code, KIND_ZH.get(resource.kind, resource.kind), resource.title, resource.summary,
-                resource.duration_minutes,
-                shown_list(_ordered(resource.devices, DEVICE_ZH), DEVICE_ZH),
-                shown_list(_ordered(resource.study_modes, STUDY_MODE_ZH), STUDY_MODE_ZH),
-                shown_skills({s.dimension_code: s.level for s in resource.skills.all()}),
-                "；".join(sorted(i.code for i in resource.work_items.all())),
-                "；".join(sorted(a.code for a in resource.key_actions.all())),
-                STATUS_ZH.get(resource.status, resource.status),
-            ])
+            append_row(
+                sheets[SHEET_RESOURCES],
+                [
+                    resource.code,
+                    KIND_ZH.get(resource.kind, resource.kind),
+                    resource.title,
+                    resource.summary,
+                    resource.duration_minutes,
+                    shown_list(_ordered(resource.devices, DEVICE_ZH), DEVICE_ZH),
+                    shown_list(_ordered(resource.study_modes, STUDY_MODE_ZH), STUDY_MODE_ZH),
+                    shown_skills({s.dimension_code: s.level for s in resource.skills.all()}),
+                    "；".join(sorted(i.code for i in resource.work_items.all())),
+                    "；".join(sorted(a.code for a in resource.key_actions.all())),
+                    STATUS_ZH.get(resource.status, resource.status),
+                ],
+            )
         rows = len(items) + len(actions) + len(skills) + len(resources)
     data = xlsx_bytes(book)
     return (data, rows) if counted else data
@@ -699,4 +955,3 @@ def _ordered(values: list[str], zh: Mapping) -> list[str]:
 
 
 register(CassImporter())
-

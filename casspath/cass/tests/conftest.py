@@ -29,7 +29,8 @@ def small_model_data(family: str = "default") -> dict:
                 "levels": [{"level": n, "indicators": [f"{name} L{n} 的表现"]} for n in range(1, 6)]}
     return {
         "family": family, "name": "小模型", "name_en": "Small", "description": "",
-        "levels": [{"level": n, "title": f"L{n}", "title_en": f"L{n}", "description": ""} for n in range(1, 6)],
+        "levels": [{"level": n, "title": f"L{n}", "title_en": f"L{n}", "description": ""}
+                   for n in range(1, 6)],
         "modules": [{"code": "M1", "name": "客户开发", "name_en": "Development", "dimensions": [
             dimension("D01", "目标客户寻找", "skill"), dimension("D05", "需求挖掘", "skill"),
             dimension("D07", "产品知识", "knowledge")]}],

@@ -38,8 +38,14 @@ def sheets_of(data: bytes) -> dict[str, list[list]]:
 
 
 def counts() -> tuple[int, ...]:
-    return (CassMap.objects.count(), WorkItem.objects.count(), KeyAction.objects.count(),
-            ActionSkill.objects.count(), Resource.objects.count(), ResourceSkill.objects.count())
+    return (
+        CassMap.objects.count(),
+        WorkItem.objects.count(),
+        KeyAction.objects.count(),
+        ActionSkill.objects.count(),
+        Resource.objects.count(),
+        ResourceSkill.objects.count(),
+    )
 
 
 def test_it_imports_the_whole_map_creating_it(world, tmp_path):
@@ -102,8 +108,9 @@ def test_it_names_sheet_row_and_column_of_a_bad_row_and_writes_nothing(world, tm
     skills = [*SKILLS, ["A0201", "D99", 2]]
     actions = [row[:] for row in ACTIONS]
     actions[2][1] = "W09"
-    report = cli_import(tmp_path, workbook(actions=actions, skills=skills), "--option", "unit=GZ",
-                        "--as", "consultant_a")
+    report = cli_import(
+        tmp_path, workbook(actions=actions, skills=skills), "--option", "unit=GZ", "--as", "consultant_a"
+    )
     assert not report.ok and not report.applied
     by_column = {(e.column, e.row): e for e in report.errors}
     assert ("动作技能!维度编码", 6) in by_column
@@ -118,8 +125,9 @@ def test_it_reports_a_bad_value_in_both_languages(world, tmp_path):
     items[1][3] = 7
     resources = [row[:] for row in RESOURCES]
     resources[1][6] = "午休学"
-    report = cli_import(tmp_path, workbook(items=items, resources=resources), "--option", "unit=GZ",
-                        "--as", "consultant_a")
+    report = cli_import(
+        tmp_path, workbook(items=items, resources=resources), "--option", "unit=GZ", "--as", "consultant_a"
+    )
     errors = {e.column: e for e in report.errors}
     assert errors["工作内容!重要性"].row == 2 and "1–5" in errors["工作内容!重要性"].reason_zh
     assert "whole number" in errors["工作内容!重要性"].reason_en
@@ -132,19 +140,23 @@ def test_it_updates_what_changed_and_replaces_an_actions_skills(world, tmp_path)
     items = [row[:] for row in ITEMS]
     items[2][3] = 2
     skills = [row for row in SKILLS if row[:2] != ["A0101", "D07"]]
-    report = cli_import(tmp_path, workbook(items=items, skills=skills), "--option", "unit=GZ",
-                        "--as", "consultant_a")
+    report = cli_import(
+        tmp_path, workbook(items=items, skills=skills), "--option", "unit=GZ", "--as", "consultant_a"
+    )
     assert report.ok and report.created == 0 and report.updated == 2
     assert WorkItem.objects.get(code="W02").importance == 2
-    assert dict(KeyAction.objects.get(code="A0101").skills.values_list("dimension_code", "level")) == {"D01": 3}
+    assert dict(KeyAction.objects.get(code="A0101").skills.values_list("dimension_code", "level")) == {
+        "D01": 3
+    }
 
 
 def test_it_refuses_a_manager(world, tmp_path):
     path = tmp_path / "map.xlsx"
     path.write_bytes(workbook())
     with pytest.raises(CommandError):
-        call_command("import", "cass", str(path), "--option", "unit=GZ", "--as", "E0001",
-                     stdout=io.StringIO())
+        call_command(
+            "import", "cass", str(path), "--option", "unit=GZ", "--as", "E0001", stdout=io.StringIO()
+        )
     assert counts() == (0, 0, 0, 0, 0, 0)
 
 

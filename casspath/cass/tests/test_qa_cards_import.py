@@ -26,8 +26,9 @@ def cli_import(tmp_path, kind: str, data: bytes, *args: str, name: str = "cards.
 
 @pytest.fixture
 def city_map(world, tmp_path):
-    report = cli_import(tmp_path, "cass", workbook(), "--option", "unit=GZ", "--as", "consultant_a",
-                        name="map.xlsx")
+    report = cli_import(
+        tmp_path, "cass", workbook(), "--option", "unit=GZ", "--as", "consultant_a", name="map.xlsx"
+    )
     assert report.ok
     return CassMap.objects.get()
 
@@ -50,10 +51,26 @@ def test_it_reimports_and_round_trips_with_no_change(world, tmp_path, city_map):
     cli_import(tmp_path, "qa-cards", card_file(), "--option", "unit=GZ", "--as", "consultant_a")
     for suffix in (".xlsx", ".csv"):
         out = tmp_path / f"cards{suffix}"
-        call_command("export", "qa-cards", str(out), "--filter", "unit=GZ", "--as", "consultant_a",
-                     stdout=io.StringIO())
-        report = cli_import(tmp_path, "qa-cards", out.read_bytes(), "--option", "unit=GZ", "--as", "consultant_a",
-                            name=f"again{suffix}")
+        call_command(
+            "export",
+            "qa-cards",
+            str(out),
+            "--filter",
+            "unit=GZ",
+            "--as",
+            "consultant_a",
+            stdout=io.StringIO(),
+        )
+        report = cli_import(
+            tmp_path,
+            "qa-cards",
+            out.read_bytes(),
+            "--option",
+            "unit=GZ",
+            "--as",
+            "consultant_a",
+            name=f"again{suffix}",
+        )
         assert report.ok and (report.created, report.updated, report.unchanged) == (0, 0, 3), report.preview
         assert any(c.action == "unchanged" for c in report.preview)
     assert Resource.objects.filter(kind="qa_card").count() == 3
@@ -68,8 +85,9 @@ def test_it_keeps_a_cards_status_when_the_column_is_blank_and_takes_a_duration(w
 
 
 def test_it_writes_nothing_on_a_dry_run(world, tmp_path, city_map):
-    report = cli_import(tmp_path, "qa-cards", card_file(), "--option", "unit=GZ", "--dry-run",
-                        "--as", "consultant_a")
+    report = cli_import(
+        tmp_path, "qa-cards", card_file(), "--option", "unit=GZ", "--dry-run", "--as", "consultant_a"
+    )
     assert report.ok and report.created == 3 and not report.applied
     assert not QACard.objects.exists()
 
@@ -90,8 +108,9 @@ def test_it_refuses_a_manager_and_another_citys_consultant(world, tmp_path, city
     path = tmp_path / "cards.xlsx"
     path.write_bytes(card_file())
     with pytest.raises(CommandError):
-        call_command("import", "qa-cards", str(path), "--option", "unit=GZ", "--as", "E0001",
-                     stdout=io.StringIO())
+        call_command(
+            "import", "qa-cards", str(path), "--option", "unit=GZ", "--as", "E0001", stdout=io.StringIO()
+        )
     report = cli_import(tmp_path, "qa-cards", card_file(), "--option", "unit=GZ", "--as", "consultant_b")
     assert not report.ok and report.file_error
     assert not QACard.objects.exists()
@@ -101,7 +120,15 @@ def test_it_refuses_a_cass_workbook_row_of_kind_qa_card(world, tmp_path, city_ma
     from casspath.cass.tests.workbooks import RESOURCES
 
     resources = [*RESOURCES, ["QX1", "问答卡", "一张卡", "", 1, "手机", "", "", "", "", "已发布"]]
-    report = cli_import(tmp_path, "cass", workbook(resources=resources), "--option", "unit=GZ",
-                        "--as", "consultant_a", name="map2.xlsx")
+    report = cli_import(
+        tmp_path,
+        "cass",
+        workbook(resources=resources),
+        "--option",
+        "unit=GZ",
+        "--as",
+        "consultant_a",
+        name="map2.xlsx",
+    )
     assert not report.ok
     assert any(e.column == "学习资源!类型" and "qa-cards" in e.reason_en for e in report.errors)

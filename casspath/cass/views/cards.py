@@ -28,7 +28,9 @@ from casspath.org.queries import my_employee
 
 # The SMS count's two sentences, with the placeholders the page's script fills in too.
 SMS_FITS = "Fits one SMS: %(length)s of %(limit)s characters (%(encoding)s)."
-SMS_OVER = "Too long for one SMS: %(length)s characters where one holds %(limit)s (%(encoding)s); sent as %(parts)s."
+SMS_OVER = (
+    "Too long for one SMS: %(length)s characters where one holds %(limit)s (%(encoding)s); sent as %(parts)s."
+)
 
 
 def sms_texts() -> dict[str, str]:
@@ -38,8 +40,12 @@ def sms_texts() -> dict[str, str]:
 def sms_sentence(answer: str) -> tuple[str, bool]:
     """What the page says of an answer's SMS length, and whether it fits one message."""
     count = sms_length(answer)
-    values = {"length": count.length, "limit": count.limit, "parts": count.parts,
-              "encoding": "GSM 7-bit" if count.encoding == "gsm7" else "UCS-2"}
+    values = {
+        "length": count.length,
+        "limit": count.limit,
+        "parts": count.parts,
+        "encoding": "GSM 7-bit" if count.encoding == "gsm7" else "UCS-2",
+    }
     return (_(SMS_FITS) if count.fits_one else _(SMS_OVER)) % values, count.fits_one
 
 
@@ -63,16 +69,28 @@ def cards_home(request):
 def card_list(request, map_id):
     cass_map = access_map_by_id(request.user, map_id)
     filters = parse_card_filters(request.GET)
-    page = Paginator(cards_of_map(request.user, cass_map, filters), CARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(cards_of_map(request.user, cass_map, filters), CARD_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     dimensions = map_dimensions(cass_map)
     rows = [(card, sms_length(card.qa_card.answer) if hasattr(card, "qa_card") else None) for card in page]
     params = filters.as_params()
-    return render(request, "cass/cards/list.html", {
-        "cass_map": cass_map, "filters": filters, "page": page, "rows": rows, "dimensions": dimensions,
-        "work_items": map_work_item_choices(cass_map), "tags": card_tags(cass_map),
-        "query": "&".join(f"{k}={v}" for k, v in params.items()),
-        "may_edit": may_edit_map(request.user, cass_map), "filtered": bool(params),
-    })
+    return render(
+        request,
+        "cass/cards/list.html",
+        {
+            "cass_map": cass_map,
+            "filters": filters,
+            "page": page,
+            "rows": rows,
+            "dimensions": dimensions,
+            "work_items": map_work_item_choices(cass_map),
+            "tags": card_tags(cass_map),
+            "query": "&".join(f"{k}={v}" for k, v in params.items()),
+            "may_edit": may_edit_map(request.user, cass_map),
+            "filtered": bool(params),
+        },
+    )
 
 
 @login_required
@@ -83,21 +101,39 @@ def card_detail(request, card_id):
     if card is None:
         raise Http404("no such Q&A card")
     dimensions = map_dimensions(resource.cass_map)
-    skills = [(s.dimension_code, dimensions.get(s.dimension_code, ""), s.level) for s in resource.skills.all()]
+    skills = [
+        (s.dimension_code, dimensions.get(s.dimension_code, ""), s.level) for s in resource.skills.all()
+    ]
     sentence, fits = sms_sentence(card.answer)
-    return render(request, "cass/cards/detail.html", {
-        "resource": resource, "card": card, "cass_map": resource.cass_map, "skills": skills,
-        "work_items": list(resource.work_items.all()), "sms": sentence, "sms_fits": fits,
-        "may_edit": may_edit_map(request.user, resource.cass_map),
-    })
+    return render(
+        request,
+        "cass/cards/detail.html",
+        {
+            "resource": resource,
+            "card": card,
+            "cass_map": resource.cass_map,
+            "skills": skills,
+            "work_items": list(resource.work_items.all()),
+            "sms": sentence,
+            "sms_fits": fits,
+            "may_edit": may_edit_map(request.user, resource.cass_map),
+        },
+    )
 
 
 def _form_page(request, cass_map, form, resource=None):
     if request.method == "POST" and form.is_valid():
-        saved = run_action(form, lambda: do_save_qa_card(
-            cass_map, form.values(), resource=resource, dimension=form.chosen_dimension(),
-            work_items=map_work_items_by_code(cass_map, form.cleaned_data["work_items"]),
-            acting_user=request.user))
+        saved = run_action(
+            form,
+            lambda: do_save_qa_card(
+                cass_map,
+                form.values(),
+                resource=resource,
+                dimension=form.chosen_dimension(),
+                work_items=map_work_items_by_code(cass_map, form.cleaned_data["work_items"]),
+                acting_user=request.user,
+            ),
+        )
         if saved is not REFUSED:
             sentence, fits = sms_sentence(saved.qa_card.answer)
             messages.success(request, _("Saved."))
@@ -106,18 +142,27 @@ def _form_page(request, cass_map, form, resource=None):
             return redirect("cass:card", card_id=saved.pk)
     answer = form["answer"].value() or ""
     sentence, fits = sms_sentence(answer)
-    return render(request, "cass/cards/form.html", {
-        "cass_map": cass_map, "form": form, "resource": resource, "sms": sentence, "sms_fits": fits,
-        "sms_texts": sms_texts(),
-    })
+    return render(
+        request,
+        "cass/cards/form.html",
+        {
+            "cass_map": cass_map,
+            "form": form,
+            "resource": resource,
+            "sms": sentence,
+            "sms_fits": fits,
+            "sms_texts": sms_texts(),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def card_new(request, map_id):
     cass_map = access_map_by_id(request.user, map_id, for_edit=True)
-    form = CardForm(request.POST or None, dimensions=map_dimensions(cass_map),
-                    work_items=map_work_item_choices(cass_map))
+    form = CardForm(
+        request.POST or None, dimensions=map_dimensions(cass_map), work_items=map_work_item_choices(cass_map)
+    )
     return _form_page(request, cass_map, form)
 
 
@@ -128,11 +173,22 @@ def card_edit(request, card_id):
     cass_map = resource.cass_map
     card = resource.qa_card
     skill = next(iter(resource.skills.all()), None)
-    initial = {"code": resource.code, "question": card.question, "answer": card.answer,
-               "dimension": skill.dimension_code if skill else "", "level": skill.level if skill else 1,
-               "work_items": [w.code for w in resource.work_items.all()], "product_code": card.product_code,
-               "tags": "，".join(card.tags or []), "duration_minutes": resource.duration_minutes,
-               "status": resource.status}
-    form = CardForm(request.POST or None, initial=initial, dimensions=map_dimensions(cass_map),
-                    work_items=map_work_item_choices(cass_map))
+    initial = {
+        "code": resource.code,
+        "question": card.question,
+        "answer": card.answer,
+        "dimension": skill.dimension_code if skill else "",
+        "level": skill.level if skill else 1,
+        "work_items": [w.code for w in resource.work_items.all()],
+        "product_code": card.product_code,
+        "tags": "，".join(card.tags or []),
+        "duration_minutes": resource.duration_minutes,
+        "status": resource.status,
+    }
+    form = CardForm(
+        request.POST or None,
+        initial=initial,
+        dimensions=map_dimensions(cass_map),
+        work_items=map_work_item_choices(cass_map),
+    )
     return _form_page(request, cass_map, form, resource)
