@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from casspath.cass.models import CassMap, Check, Device, ResourceKind, ResourceStatus, StudyMode
 from casspath.competency.models import CompetencyModel, Dimension
@@ -211,14 +212,14 @@ def shown_skills(skills: Mapping[str, int]) -> str:
 MAP_OPTIONS = (
     Option(
         "unit",
-        "所属单位编码 Owner unit code",
+        _("Owner unit code of the map"),
         "地图所属单位的编码；不填则为您唯一的权限范围根单位。",
         "The code of the map's owner unit; blank: your one scope root.",
         takes_value=True,
     ),
     Option(
         "family",
-        "模型编码 Model code",
+        _("Competency model code of the map"),
         "地图对应的技能模型编码；不填则为适用于该单位的技能模型。",
         "The competency model code of the map; blank: the model applying to the unit.",
         takes_value=True,
