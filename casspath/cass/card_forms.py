@@ -1,5 +1,7 @@
 """The Q&A card form: a customer's question, the plain answer, and what the card hangs on."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -56,8 +58,9 @@ class CardForm(forms.Form):
 
     def __init__(self, *args, dimensions: dict[str, str], work_items: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dimension"].choices = [("", "—")] + [(c, f"{c} {n}") for c, n in dimensions.items()]
-        self.fields["work_items"].choices = work_items
+        choices = [("", "—")] + [(c, f"{c} {n}") for c, n in dimensions.items()]
+        cast(forms.ChoiceField, self.fields["dimension"]).choices = choices
+        cast(forms.ChoiceField, self.fields["work_items"]).choices = work_items
         for name, field in self.fields.items():
             if name in ("question", "answer", "work_items"):
                 continue

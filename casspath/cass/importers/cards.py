@@ -327,7 +327,7 @@ class QACardImporter(TabularImporter):
 
     def _diff(self, resource: Resource, wanted: dict) -> dict:
         card = getattr(resource, "qa_card", None)
-        old = {
+        old: dict[str, Any] = {
             "question": card.question if card else "",
             "answer": card.answer if card else "",
             "status": resource.status,
@@ -408,7 +408,7 @@ class QACardImporter(TabularImporter):
             raise ImportFileError("问答卡可导出为 .xlsx 或 .csv 文件", "Q&A cards export to .xlsx or .csv")
         scopes.require_perm(acting_user, scopes.Perm.EDIT_MODELS)
         target = resolve_target(acting_user, filters or {})
-        rows = [[c.header_zh for c in CARD_COLUMNS]]
+        rows: list[list[Any]] = [[c.header_zh for c in CARD_COLUMNS]]
         for resource in sorted(_cards(target.cass_map).values(), key=lambda r: r.code):
             if resource.kind != ResourceKind.QA_CARD:
                 continue

@@ -22,7 +22,7 @@ from casspath.org.models import OrgUnit
 
 # The Chinese each value is written with in a workbook (CONTRACTS.md); import also takes the
 # code and the English label, in any case.
-STUDY_MODE_ZH = {
+STUDY_MODE_ZH: dict[str, str] = {
     StudyMode.PRE_SHIFT: "班前学",
     StudyMode.ON_THE_WAY: "途中学",
     StudyMode.LEISURE: "闲暇学",
@@ -30,15 +30,15 @@ STUDY_MODE_ZH = {
     StudyMode.TEAM: "班组学习",
     StudyMode.ACTION: "行动学习",
 }
-CHECK_ZH = {
+CHECK_ZH: dict[str, str] = {
     Check.PRE_TEST: "学前测",
     Check.POST_TEST: "学后测",
     Check.SPOT_QUIZ: "随机测",
     Check.PERFORMANCE_CHECK: "绩效测",
     Check.OBSERVATION: "主管观察",
 }
-DEVICE_ZH = {Device.PHONE: "手机", Device.PC: "电脑", Device.PRINT: "打印"}
-KIND_ZH = {
+DEVICE_ZH: dict[str, str] = {Device.PHONE: "手机", Device.PC: "电脑", Device.PRINT: "打印"}
+KIND_ZH: dict[str, str] = {
     ResourceKind.MICRO_VIDEO: "微视频",
     ResourceKind.AUDIO: "音频",
     ResourceKind.ARTICLE: "文章",
@@ -49,13 +49,13 @@ KIND_ZH = {
     ResourceKind.QUIZ: "测验",
     ResourceKind.COURSE: "课程",
 }
-STATUS_ZH = {
+STATUS_ZH: dict[str, str] = {
     ResourceStatus.DRAFT: "草稿",
     ResourceStatus.PUBLISHED: "已发布",
     ResourceStatus.RETIRED: "已停用",
 }
 # Other words people write for the same values.
-SYNONYMS = {
+SYNONYMS: dict[str, str] = {
     "微课": ResourceKind.MICRO_VIDEO,
     "视频": ResourceKind.MICRO_VIDEO,
     "问答": ResourceKind.QA_CARD,

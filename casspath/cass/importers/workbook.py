@@ -291,11 +291,11 @@ class _State:
         ):
             self.resource_skills[code][dim] = level
         links = Resource.work_items.through.objects.filter(resource__cass_map=cass_map)
-        for code, item in links.values_list("resource__code", "workitem__code"):
-            self.resource_items[code].add(item)
+        for code, item_code in links.values_list("resource__code", "workitem__code"):
+            self.resource_items[code].add(item_code)
         links2 = Resource.key_actions.through.objects.filter(resource__cass_map=cass_map)
-        for code, action in links2.values_list("resource__code", "keyaction__code"):
-            self.resource_actions[code].add(action)
+        for code, action_code in links2.values_list("resource__code", "keyaction__code"):
+            self.resource_actions[code].add(action_code)
 
 
 def _value_lookup(model) -> dict[str, Any]:
@@ -374,7 +374,8 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                 item_codes.add(v["code"])
             if row.number in dup:
                 row.bad = True
-            found_stages, found_positions = [], []
+            found_stages: list[Stage] = []
+            found_positions: list[Position] = []
             for key, table, found, zh, en in (
                 ("stages", stages, found_stages, "阶段", "stage"),
                 ("positions", positions, found_positions, "岗位", "position"),
@@ -462,15 +463,15 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                 "study_modes": v.get("study_modes") or [],
                 "checks": v.get("checks") or [],
             }
-            existing = state.actions.get(v["code"])
+            old_action = state.actions.get(v["code"])
             key = f"{SHEET_ACTIONS} {v['code']}"
-            if existing is None:
+            if old_action is None:
                 plan.actions.append((None, v["item"], values))
                 count("create", row.number, key, {})
                 continue
             fields = {}
             for name, new in values.items():
-                old = getattr(existing, name)
+                old = getattr(old_action, name)
                 same = (
                     (set(old) == set(new))
                     if isinstance(new, list)
@@ -478,17 +479,17 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                 )
                 if not same:
                     fields[name] = [old, new]
-            if existing.work_item.code != v["item"]:
-                fields["work_item"] = [existing.work_item.code, v["item"]]
+            if old_action.work_item.code != v["item"]:
+                fields["work_item"] = [old_action.work_item.code, v["item"]]
             if fields:
-                plan.actions.append((existing, v["item"], values))
+                plan.actions.append((old_action, v["item"], values))
             count("update" if fields else "unchanged", row.number, key, fields)
 
     # 动作技能
     skills_sheet = sheets.get(SHEET_SKILLS)
     if skills_sheet is not None:
         wanted: dict[str, dict[str, int]] = {code: {} for code in listed_actions}
-        rows_of: dict[tuple[str, str], int] = {}
+        rows_of: dict[tuple, int] = {}
         for row in skills_sheet.rows:
             v = row.values
             if v.get("action") and v["action"] not in action_codes:
@@ -549,7 +550,7 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
             v = row.values
             if row.number in dup:
                 row.bad = True
-            existing = state.resources.get(v.get("code") or "")
+            old_res = state.resources.get(v.get("code") or "")
             if v.get("kind") == ResourceKind.QA_CARD:
                 bad(
                     row,
@@ -558,17 +559,17 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                     "问答卡请用问答卡导入（qa-cards）",
                     "import Q&A cards with qa-cards",
                 )
-            elif existing is not None and existing.kind == ResourceKind.QA_CARD:
+            elif old_res is not None and old_res.kind == ResourceKind.QA_CARD:
                 bad(
                     row,
                     resources,
                     "code",
-                    f"资源编码 {existing.code} 已被一张问答卡使用",
-                    f"resource code {existing.code} is used by a Q&A card",
+                    f"资源编码 {old_res.code} 已被一张问答卡使用",
+                    f"resource code {old_res.code} is used by a Q&A card",
                 )
             for dim in v.get("skills") or {}:
                 if dim not in dimensions:
-                    bad(row, resources, "skills", *unknown_dimension(dim))
+                    bad(row, resources, "res_skills", *unknown_dimension(dim))
             for code in v.get("work_items") or []:
                 if code not in item_codes:
                     bad(
@@ -587,8 +588,9 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                         f"动作编码 {code} 不在「关键动作」表中，也不在地图中",
                         f"action code {code} is neither on the 关键动作 sheet nor in the map",
                     )
-            has_file = existing is not None and bool(existing.media)
-            media_duration = has_file and v.get("kind") in MEDIA_KINDS and existing.media_seconds
+            has_file = old_res is not None and bool(old_res.media)
+            media_duration = bool(has_file and old_res is not None and v.get("kind") in MEDIA_KINDS
+                                  and old_res.media_seconds)
             if v.get("duration") is None and not media_duration and not row.bad and v.get("kind"):
                 bad(
                     row,
@@ -600,7 +602,7 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                 )
             if row.bad:
                 continue
-            values: dict[str, Any] = {
+            res_values: dict[str, Any] = {
                 "code": v["code"],
                 "kind": v["kind"],
                 "title": v["title"],
@@ -609,9 +611,9 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                 "study_modes": v.get("study_modes") or [],
             }
             if media_duration:
-                assert existing is not None
-                if v.get("duration") is not None and v["duration"] != existing.duration_minutes:
-                    where, code, minutes = resources.where("duration"), v["code"], existing.duration_minutes
+                assert old_res is not None
+                if v.get("duration") is not None and v["duration"] != old_res.duration_minutes:
+                    where, code, minutes = resources.where("duration"), v["code"], old_res.duration_minutes
                     report.warnings.append(
                         ImportWarning(
                             f"{where} 第 {row.number} 行：{code} 的时长取自已上传的媒体文件"
@@ -621,8 +623,8 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                         )
                     )
             else:
-                values["duration_minutes"] = v["duration"]
-            status = v.get("status") or (existing.status if existing is not None else ResourceStatus.DRAFT)
+                res_values["duration_minutes"] = v["duration"]
+            status = v.get("status") or (old_res.status if old_res is not None else ResourceStatus.DRAFT)
             if status == ResourceStatus.PUBLISHED and v["kind"] in MEDIA_KINDS and not has_file:
                 where, code = resources.where("status"), v["code"]
                 report.warnings.append(
@@ -633,22 +635,22 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                         "the workbook; it stays a draft until its file is uploaded on the library page",
                     )
                 )
-                keep = existing.status if existing is not None else ResourceStatus.DRAFT
+                keep = old_res.status if old_res is not None else ResourceStatus.DRAFT
                 status = ResourceStatus.DRAFT if keep == ResourceStatus.PUBLISHED else keep
-            values["status"] = status
+            res_values["status"] = status
             # A column the sheet lacks leaves that part as it is; an empty cell empties it.
             present = resources.present
-            skills = (v.get("skills") or {}) if "skills" in present else None
+            res_skills = (v.get("skills") or {}) if "skills" in present else None
             links_items = (v.get("work_items") or []) if "work_items" in present else None
             links_actions = (v.get("actions") or []) if "actions" in present else None
             key = f"{SHEET_RESOURCES} {v['code']}"
-            if existing is None:
-                plan.resources.append((None, values, skills, links_items, links_actions))
+            if old_res is None:
+                plan.resources.append((None, res_values, res_skills, links_items, links_actions))
                 count("create", row.number, key, {})
                 continue
             fields = {}
-            for name, new in values.items():
-                old = getattr(existing, name)
+            for name, new in res_values.items():
+                old = getattr(old_res, name)
                 same = (
                     (set(old) == set(new))
                     if isinstance(new, list)
@@ -656,13 +658,13 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                 )
                 if not same:
                     fields[name] = [old, new]
-            if skills is not None and skills != state.resource_skills.get(v["code"], {}):
+            if res_skills is not None and res_skills != state.resource_skills.get(v["code"], {}):
                 fields["skills"] = [
                     shown_skills(state.resource_skills.get(v["code"], {})),
-                    shown_skills(skills),
+                    shown_skills(res_skills),
                 ]
             else:
-                skills = None
+                res_skills = None
             if links_items is not None and set(links_items) != state.resource_items.get(v["code"], set()):
                 fields["work_items"] = [
                     "；".join(sorted(state.resource_items[v["code"]])),
@@ -680,7 +682,7 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
             else:
                 links_actions = None
             if fields:
-                plan.resources.append((existing, values, skills, links_items, links_actions))
+                plan.resources.append((old_res, res_values, res_skills, links_items, links_actions))
             count("update" if fields else "unchanged", row.number, key, fields)
 
     if target.cass_map is None:

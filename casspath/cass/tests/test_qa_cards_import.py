@@ -21,7 +21,7 @@ def cli_import(tmp_path, kind: str, data: bytes, *args: str, name: str = "cards.
         call_command("import", kind, str(path), *args, stdout=io.StringIO(), stderr=io.StringIO())
     except CommandError:
         pass
-    return ImportReport.from_dict(ImportRun.objects.latest("pk").report)
+    return ImportReport.from_dict(ImportRun.objects.latest("pk").report or {})
 
 
 @pytest.fixture

@@ -1,15 +1,16 @@
 """Workbooks for the CASS import tests, written as a user would (openpyxl, Chinese headers)."""
 
 import io
+from typing import Any
 
 from openpyxl import Workbook
 
-ITEMS = [
+ITEMS: list[list[Any]] = [
     ["工作编码", "名称", "描述", "重要性", "频率", "适用阶段", "适用岗位"],
     ["W01", "寻找目标客户", "园区、楼宇扫楼", 5, 4, "成长期；发展期", "客户经理"],
     ["W02", "客户需求调研", "", 4, 3, "growth", ""],
 ]
-ACTIONS = [
+ACTIONS: list[list[Any]] = [
     ["动作编码", "工作编码", "序号", "名称", "完成标准", "常见错误", "学习模式", "检验方式"],
     [
         "A0101",
@@ -24,14 +25,14 @@ ACTIONS = [
     ["A0102", "W01", 2, "电话预约", "三天内约到 5 家", "", "pre_shift", "随机测, 主管观察"],
     ["A0201", "W02", 1, "需求访谈", "访谈记录完整", "", "面授", ""],
 ]
-SKILLS = [
+SKILLS: list[list[Any]] = [
     ["动作编码", "维度编码", "等级"],
     ["A0101", "D01", 3],
     ["A0101", "D07", 2],
     ["A0102", "D01", 2],
     ["A0201", "D05", 3],
 ]
-RESOURCES = [
+RESOURCES: list[list[Any]] = [
     [
         "资源编码",
         "类型",
@@ -83,7 +84,7 @@ def workbook(items=None, actions=None, skills=None, resources=None, *, only=None
     return out.getvalue()
 
 
-CARDS = [
+CARDS: list[list[Any]] = [
     ["卡片编码", "问题", "回答", "维度", "工作编码", "产品编码", "标签"],
     [
         "QA001",
