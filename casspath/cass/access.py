@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from casspath.cass.models import CassMap, KeyAction, Resource, ResourceStatus, WorkItem
+from casspath.cass.models import CassMap, KeyAction, Resource, ResourceKind, ResourceStatus, WorkItem
 from casspath.org import scopes
 from casspath.org.queries import applying_unit_ids
 
@@ -92,4 +92,17 @@ def access_resource_by_id(user, resource_id, *, for_edit: bool = False) -> Resou
         raise Http404("no such resource")
     if for_edit and not may_edit_map(user, resource.cass_map):
         raise PermissionDenied("not allowed to edit this resource")
+    return resource
+
+
+def access_card_by_id(user, resource_id, *, for_edit: bool = False) -> Resource:
+    """A Q&A card (a resource of kind qa_card, with its card row), as access_resource_by_id."""
+    resource = (Resource.objects.filter(visible_resources_q(user), pk=_id(resource_id),
+                                        kind=ResourceKind.QA_CARD)
+                .select_related("cass_map__org_unit", "qa_card")
+                .prefetch_related("skills", "work_items").first())
+    if resource is None:
+        raise Http404("no such Q&A card")
+    if for_edit and not may_edit_map(user, resource.cass_map):
+        raise PermissionDenied("not allowed to edit this Q&A card")
     return resource

@@ -16,3 +16,8 @@ class CassVerb(AuditVerb):
     SAVE_RESOURCE = "cass.save_resource", _("Learning resource saved")
     SET_RESOURCE_STATUS = "cass.set_resource_status", _("Learning resource status changed")
     REMOVE_RESOURCE = "cass.remove_resource", _("Learning resource removed")
+    IMPORT_MAP = "cass.import_map", _("CASS map imported")
+    EXPORT_MAP = "cass.export_map", _("CASS map exported")
+    IMPORT_QA_CARDS = "cass.import_qa_cards", _("Q&A cards imported")
+    EXPORT_QA_CARDS = "cass.export_qa_cards", _("Q&A cards exported")
+    SAVE_QA_CARD = "cass.save_qa_card", _("Q&A card saved")

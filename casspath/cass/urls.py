@@ -27,3 +27,14 @@ urlpatterns: list = [
     # library's own view (media helper) replaces this line under the same name and path.
     path("resources/<int:pk>/", learning_map.resource_detail, name="resource_detail"),
 ]
+
+# Q&A cards (views/cards.py)
+from casspath.cass.views import cards  # noqa: E402
+
+urlpatterns += [
+    path("cards/", cards.cards_home, name="cards_home"),
+    path("maps/<int:map_id>/cards/", cards.card_list, name="cards"),
+    path("maps/<int:map_id>/cards/new/", cards.card_new, name="card_new"),
+    path("cards/<int:card_id>/", cards.card_detail, name="card"),
+    path("cards/<int:card_id>/edit/", cards.card_edit, name="card_edit"),
+]

@@ -22,7 +22,7 @@ from casspath.core.audit import phrase, record
 from casspath.imports import registry
 from casspath.imports.audit_verbs import ImportVerb
 from casspath.imports.errors import ImportFileError, UploadTooLarge
-from casspath.imports.framework import Progress, audit_unit, run_import
+from casspath.imports.framework import Progress, audit_unit, option_values, run_import
 from casspath.imports.models import ImportRun
 from casspath.imports.report import ImportReport
 
@@ -163,8 +163,7 @@ def do_create_import_run(
     """
     importer = registry.get(kind)
     importer.scope.require(acting_user)
-    declared = {option.name for option in importer.options}
-    options = {key: bool(value) for key, value in (options or {}).items() if key in declared}
+    options = option_values(importer, options or {})
     declared_size = getattr(upload, "size", None)
     if declared_size is not None and declared_size > max_upload_bytes():
         raise too_large(declared_size)

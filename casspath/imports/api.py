@@ -17,7 +17,7 @@ from casspath.imports import registry
 from casspath.imports.access import access_run_by_id
 from casspath.imports.actions import FileGone, do_apply_import_run, do_create_import_run
 from casspath.imports.errors import UploadTooLarge
-from casspath.imports.framework import Importer, may_import
+from casspath.imports.framework import Importer, may_import, parse_option_words
 from casspath.imports.models import ImportRun
 from casspath.imports.queries import importers_for, recent_runs
 from casspath.imports.tasks import enqueue
@@ -161,9 +161,9 @@ def upload(
     """Upload a file: a run is queued (a dry run unless dry_run=false) and returned."""
     user = api_user(request)
     importer = _importer(user, kind)
-    declared = {option.name for option in importer.options}
-    switched = {name.strip() for name in options.split(",") if name.strip()}
-    if unknown := ", ".join(sorted(switched - declared)):
+    # "as_draft,unit=GZ": switches by name, valued options as NAME=VALUE.
+    given, not_understood = parse_option_words(importer, options.split(","))
+    if unknown := ", ".join(sorted(not_understood)):
         raise ApiError(422, f"未知的选项：{unknown}", f"unknown options for {kind}: {unknown}")
     try:
         # The upload arrives in a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE and is
@@ -173,7 +173,7 @@ def upload(
             file.name or "upload",
             file,
             dry_run=dry_run,
-            options={"deactivate_missing": deactivate_missing} | dict.fromkeys(switched, True),
+            options={"deactivate_missing": deactivate_missing} | given,
             acting_user=user,
         )
     except UploadTooLarge as error:

@@ -15,15 +15,21 @@ class UploadForm(forms.Form):
         # One checkbox per switch the importer declares (its `options`).
         self.option_names = [option.name for option in getattr(importer, "options", ())]
         for option in getattr(importer, "options", ()):
+            help_text = f"{option.help_zh} {option.help_en}".strip()
+            if getattr(option, "takes_value", False):  # a value (an org code), not a switch
+                self.fields[option.name] = forms.CharField(
+                    label=option.label, required=False, max_length=100, help_text=help_text)
+                continue
             self.fields[option.name] = forms.BooleanField(
-                label=option.label, required=False, help_text=f"{option.help_zh} {option.help_en}".strip()
+                label=option.label, required=False, help_text=help_text
             )
 
     def option_fields(self):
         return [self[name] for name in self.option_names]
 
-    def options(self) -> dict[str, bool]:
-        return {name: bool(self.cleaned_data.get(name)) for name in self.option_names}
+    def options(self) -> dict[str, bool | str]:
+        return {name: value.strip() if isinstance(value := self.cleaned_data.get(name), str) else bool(value)
+                for name in self.option_names}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -142,6 +142,49 @@ class Option:
     label: str | Promise
     help_zh: str = ""
     help_en: str = ""
+    # A valued option (an org code, a model code) rather than a switch: the CLI takes
+    # `--option NAME=VALUE`, the form a text field, the API `options` "NAME=VALUE"; it
+    # reaches the importer in `ctx.options[NAME]` as stripped text ("" when not given).
+    takes_value: bool = False
+
+
+OPTION_VALUE_MAX = 100
+
+
+def option_values(importer: "Importer", given: Mapping[str, Any]) -> dict[str, Any]:
+    """The options of a run as kept: switches as booleans, valued options as stripped text
+    (at most OPTION_VALUE_MAX characters); undeclared names are dropped."""
+    valued = {option.name for option in importer.options if option.takes_value}
+    declared = {option.name for option in importer.options}
+    kept: dict[str, Any] = {}
+    for key, value in given.items():
+        if key not in declared:
+            continue
+        if key in valued:
+            text = value.strip()[:OPTION_VALUE_MAX] if isinstance(value, str) else ""
+            if text:
+                kept[key] = text
+        else:
+            kept[key] = bool(value)
+    return kept
+
+
+def parse_option_words(importer: "Importer", words: Iterable[str]) -> tuple[dict[str, Any], list[str]]:
+    """CLI and API words ("as_draft", "unit=GZ") as options, and the words not understood
+    (an undeclared name, a switch given a value, a valued option without one)."""
+    kinds = {option.name: option.takes_value for option in importer.options}
+    options: dict[str, Any] = {}
+    unknown: list[str] = []
+    for word in words:
+        name, has_value, value = (word or "").partition("=")
+        name = name.strip()
+        if not name:
+            continue
+        if name not in kinds or kinds[name] != bool(has_value):
+            unknown.append(word.strip())
+        else:
+            options[name] = value.strip() if has_value else True
+    return options, unknown
 
 
 class Importer(ABC):

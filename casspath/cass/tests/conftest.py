@@ -118,3 +118,31 @@ def lmap(world, small_model):
         resources[code] = resource
     cass_map.refresh_from_db()
     return cass_map
+
+
+# The imports' and cards' world -----------------------------------------------------------
+
+
+def small_model_data(family: str = "default") -> dict:
+    """A published-ready competency model of three dimensions (D01, D05, D07)."""
+    def dimension(code, name, category):
+        return {"code": code, "name": name, "name_en": name, "category": category, "description": "",
+                "levels": [{"level": n, "indicators": [f"{name} L{n} 的表现"]} for n in range(1, 6)]}
+    return {
+        "family": family, "name": "小模型", "name_en": "Small", "description": "",
+        "levels": [{"level": n, "title": f"L{n}", "title_en": f"L{n}", "description": ""}
+                   for n in range(1, 6)],
+        "modules": [{"code": "M1", "name": "客户开发", "name_en": "Development", "dimensions": [
+            dimension("D01", "目标客户寻找", "skill"), dimension("D05", "需求挖掘", "skill"),
+            dimension("D07", "产品知识", "knowledge")]}],
+        "requirements": {"stages": {}, "grades": {}},
+    }
+
+
+@pytest.fixture
+def cass_model(world):
+    """The small model, family "default", published, owned by the province: it applies to both cities."""
+    from casspath.competency.actions.loading import do_load_model_data
+    from casspath.core.actors import SystemActor
+
+    return do_load_model_data(small_model_data(), org_unit=world.province, acting_user=SystemActor.cli())

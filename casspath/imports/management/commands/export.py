@@ -1,4 +1,5 @@
-"""casspath export KIND FILE [--as USERNAME]: .xlsx or .csv by the file's extension."""
+"""casspath export KIND FILE [--filter NAME=VALUE] [--as USERNAME]: .xlsx or .csv by the
+file's extension; filters are the importer's own (cass: unit=GZ, family=default)."""
 
 from pathlib import Path
 
@@ -23,11 +24,25 @@ class Command(BaseCommand):
             metavar="USERNAME",
             help="act as this user: only what he may export (default: the system actor)",
         )
+        parser.add_argument(
+            "--filter",
+            dest="filters",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="narrow what is exported (repeatable), as the kind allows, e.g. cass: unit=GZ",
+        )
 
-    def handle(self, *args, kind, file, as_user, **options):
+    def handle(self, *args, kind, file, as_user, filters, **options):
         actor = acting_user_from_option(as_user)
+        given = {}
+        for word in filters:
+            name, has_value, value = word.partition("=")
+            if not has_value or not name.strip():
+                raise CommandError(f"筛选条件应写成 NAME=VALUE / a filter is NAME=VALUE: {word}")
+            given[name.strip()] = value.strip()
         try:
-            data = do_export(kind, file, acting_user=actor)
+            data = do_export(kind, file, acting_user=actor, filters=given)
         except registry.UnknownKind:
             raise CommandError(f"未知的类型 / unknown kind: {kind}") from None
         except PermissionDenied:

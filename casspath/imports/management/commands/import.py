@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from casspath.core.cli_actor import acting_user_from_option
 from casspath.imports import registry
 from casspath.imports.actions import do_create_import_run, do_execute_import_run
-from casspath.imports.framework import may_import
+from casspath.imports.framework import may_import, parse_option_words
 from casspath.imports.report import ImportReport
 
 
@@ -29,8 +29,9 @@ class Command(BaseCommand):
             dest="switches",
             action="append",
             default=[],
-            metavar="NAME",
-            help="switch on one of the kind's options (repeatable), e.g. competency: as_draft",
+            metavar="NAME[=VALUE]",
+            help="one of the kind's options (repeatable): a switch, e.g. competency: as_draft, "
+            "or a value, e.g. cass: unit=GZ",
         )
         parser.add_argument(
             "--as",
@@ -49,8 +50,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 / no such file: {file}")
-        declared = [option.name for option in importer.options]
-        unknown = [name for name in switches if name not in declared]
+        declared = [option.name + ("=VALUE" if option.takes_value else "") for option in importer.options]
+        given, unknown = parse_option_words(importer, switches)
         if unknown:
             raise CommandError(
                 f"未知的选项 / unknown option for {kind}: {', '.join(unknown)} "
@@ -64,7 +65,7 @@ class Command(BaseCommand):
             path.name,
             path.read_bytes(),
             dry_run=dry_run,
-            options={"deactivate_missing": deactivate_missing} | dict.fromkeys(switches, True),
+            options={"deactivate_missing": deactivate_missing} | given,
             acting_user=actor,
         )
         verbosity = options.get("verbosity", 1)
