@@ -14,4 +14,3 @@ class KnowledgeVerb(AuditVerb):
     ADD_IMAGE = "knowledge.add_image", _("Work guide image added")
     REMOVE_IMAGE = "knowledge.remove_image", _("Work guide image removed")
     QUEUE_PDF = "knowledge.queue_pdf", _("Work guide PDF queued")
-    DOWNLOAD_PDF = "knowledge.download_pdf", _("Work guide PDF downloaded")

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casspath.cass.models import ResourceStatus
 from casspath.core.forms import add_bootstrap_class
@@ -16,12 +17,12 @@ class _Styled(forms.Form):
 
 
 class GuideForm(_Styled):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    intro = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    title = forms.CharField(label=pgettext_lazy("work guide", "Title"), max_length=200)
+    intro = forms.CharField(label=pgettext_lazy("work guide", "Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NewGuideForm(GuideForm):
-    work_item = forms.ModelChoiceField(label=_("Work item"), queryset=None, empty_label=None)
+    work_item = forms.ModelChoiceField(label=pgettext_lazy("work guide", "Work item"), queryset=None, empty_label=None)
 
     field_order = ["work_item", "title", "intro"]
 
@@ -32,18 +33,18 @@ class NewGuideForm(GuideForm):
 
 
 class StepForm(_Styled):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    text = forms.CharField(label=_("What to do"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    tips = forms.CharField(label=_("Tips"), required=False, help_text=_("One point a line."),
+    title = forms.CharField(label=pgettext_lazy("work guide", "Title"), max_length=200)
+    text = forms.CharField(label=pgettext_lazy("work guide", "What to do"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    tips = forms.CharField(label=pgettext_lazy("work guide", "Tips"), required=False, help_text=_("One point a line."),
                            widget=forms.Textarea(attrs={"rows": 3}))
-    mistakes = forms.CharField(label=_("Mistakes to avoid"), required=False, help_text=_("One point a line."),
+    mistakes = forms.CharField(label=pgettext_lazy("work guide", "Mistakes to avoid"), required=False, help_text=_("One point a line."),
                                widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ImageForm(_Styled):
     image = forms.FileField(label=_("Image (PNG, JPEG, WebP or GIF)"),
                             widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}))
-    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+    caption = forms.CharField(label=pgettext_lazy("work guide", "Caption"), max_length=200, required=False)
 
 
 class StatusForm(forms.Form):
@@ -51,5 +52,5 @@ class StatusForm(forms.Form):
 
 
 class PdfForm(_Styled):
-    page_size = forms.ChoiceField(label=_("Page size"), choices=GuidePdf.PageSize.choices,
+    page_size = forms.ChoiceField(label=pgettext_lazy("work guide", "Page size"), choices=GuidePdf.PageSize.choices,
                                   initial=GuidePdf.PageSize.A5)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casspath.core.jobs import Job
 from casspath.core.storage import private_storage
@@ -20,20 +21,20 @@ from casspath.core.validators import validate_text
 
 class WorkGuide(models.Model):
     resource = models.OneToOneField("cass.Resource", on_delete=models.CASCADE, related_name="work_guide",
-                                    verbose_name=_("learning resource"))
+                                    verbose_name=pgettext_lazy("work guide", "learning resource"))
     # One guide per work event (工作事件).
     work_item = models.OneToOneField("cass.WorkItem", on_delete=models.CASCADE, related_name="work_guide",
-                                     verbose_name=_("work item"))
+                                     verbose_name=pgettext_lazy("work guide", "work item"))
     title = models.CharField(_("title"), max_length=200, validators=[validate_text])
-    intro = models.TextField(_("introduction"), blank=True, validators=[validate_text])
+    intro = models.TextField(pgettext_lazy("work guide", "introduction"), blank=True, validators=[validate_text])
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # Changed by every write to the guide, its steps or images: a PDF printed before is stale.
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
 
     class Meta:
         ordering = ["work_item__code"]
-        verbose_name = _("work guide")
-        verbose_name_plural = _("work guides")
+        verbose_name = pgettext_lazy("work guide", "work guide")
+        verbose_name_plural = pgettext_lazy("work guide", "work guides")
 
     def __str__(self) -> str:
         return self.title
@@ -47,12 +48,12 @@ def lines(text: str) -> list[str]:
 class GuideStep(models.Model):
     guide = models.ForeignKey(WorkGuide, on_delete=models.CASCADE, related_name="steps")
     # 1, 2, 3… with no gap: the actions renumber on removal and swap on a move.
-    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    order = models.PositiveSmallIntegerField(pgettext_lazy("work guide", "order"), default=1)
     title = models.CharField(_("title"), max_length=200, validators=[validate_text])
-    text = models.TextField(_("what to do"), blank=True, validators=[validate_text])
-    tips = models.TextField(_("tips"), blank=True, validators=[validate_text],
+    text = models.TextField(pgettext_lazy("work guide", "what to do"), blank=True, validators=[validate_text])
+    tips = models.TextField(pgettext_lazy("work guide", "tips"), blank=True, validators=[validate_text],
                             help_text=_("One point a line."))
-    mistakes = models.TextField(_("mistakes to avoid"), blank=True, validators=[validate_text],
+    mistakes = models.TextField(pgettext_lazy("work guide", "mistakes to avoid"), blank=True, validators=[validate_text],
                                 help_text=_("One point a line."))
 
     class Meta:
@@ -77,12 +78,12 @@ class GuideImage(models.Model):
     access-checked view (a draft guide's screenshots are not public)."""
 
     step = models.ForeignKey(GuideStep, on_delete=models.CASCADE, related_name="images")
-    file = models.FileField(_("image file"), upload_to="guides/%Y/%m/", max_length=300)
-    content_type = models.CharField(_("media type"), max_length=40)
-    width = models.PositiveIntegerField(_("width"), default=0)
-    height = models.PositiveIntegerField(_("height"), default=0)
-    caption = models.CharField(_("caption"), max_length=200, blank=True, validators=[validate_text])
-    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    file = models.FileField(pgettext_lazy("work guide", "image file"), upload_to="guides/%Y/%m/", max_length=300)
+    content_type = models.CharField(pgettext_lazy("work guide", "media type"), max_length=40)
+    width = models.PositiveIntegerField(pgettext_lazy("work guide", "width"), default=0)
+    height = models.PositiveIntegerField(pgettext_lazy("work guide", "height"), default=0)
+    caption = models.CharField(pgettext_lazy("work guide", "caption"), max_length=200, blank=True, validators=[validate_text])
+    order = models.PositiveSmallIntegerField(pgettext_lazy("work guide", "order"), default=1)
 
     class Meta:
         ordering = ["order", "id"]
@@ -109,9 +110,9 @@ class GuidePdf(Job):
         A5 = "A5", "A5"
 
     guide = models.ForeignKey(WorkGuide, on_delete=models.CASCADE, related_name="pdfs",
-                              verbose_name=_("work guide"))
-    edition = models.DateTimeField(_("guide version"))
-    page_size = models.CharField(_("page size"), max_length=4, choices=PageSize.choices,
+                              verbose_name=pgettext_lazy("work guide", "work guide"))
+    edition = models.DateTimeField(pgettext_lazy("work guide", "guide version"))
+    page_size = models.CharField(pgettext_lazy("work guide", "page size"), max_length=4, choices=PageSize.choices,
                                  default=PageSize.A5)
     file = models.FileField(_("file"), upload_to=_pdf_file_name, storage=private_storage, blank=True,
                             max_length=200)
