@@ -19,7 +19,9 @@ MAP = "resource__cass_map__"
 
 def visible_guides_q(user) -> Q:
     """A filter on WorkGuide: published ones of the maps he may read, any of those he may edit."""
-    return (visible_maps_q(user, MAP) & Q(resource__status=ResourceStatus.PUBLISHED)) | editable_maps_q(user, MAP)
+    return (visible_maps_q(user, MAP) & Q(resource__status=ResourceStatus.PUBLISHED)) | editable_maps_q(
+        user, MAP
+    )
 
 
 def editable_guides_q(user) -> Q:
@@ -38,8 +40,11 @@ def _id(value) -> int:
 
 
 def access_guide_by_id(user, guide_id, *, for_edit: bool = False) -> WorkGuide:
-    guide = (WorkGuide.objects.filter(visible_guides_q(user), pk=_id(guide_id))
-             .select_related("resource__cass_map__org_unit", "work_item").first())
+    guide = (
+        WorkGuide.objects.filter(visible_guides_q(user), pk=_id(guide_id))
+        .select_related("resource__cass_map__org_unit", "work_item")
+        .first()
+    )
     if guide is None:
         raise Http404("no such work guide")
     if for_edit and not may_edit_guide(user, guide):

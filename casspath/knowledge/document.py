@@ -18,21 +18,42 @@ def image_uri(image) -> str:
     return f"data:{image.content_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def html(guide: WorkGuide, steps: list[GuideStep], *, page_size: str = "A5", language: str = "zh-hans",
-         on_step: Callable[[int], None] | None = None) -> str:
+def html(
+    guide: WorkGuide,
+    steps: list[GuideStep],
+    *,
+    page_size: str = "A5",
+    language: str = "zh-hans",
+    on_step: Callable[[int], None] | None = None,
+) -> str:
     """The guide's document; `on_step(n)` is called as each step's images are read."""
     rows = []
     for number, step in enumerate(steps, start=1):
-        rows.append({"step": step, "number": number,
-                     "images": [{"uri": image_uri(image), "caption": image.caption} for image in step.images.all()]})
+        rows.append(
+            {
+                "step": step,
+                "number": number,
+                "images": [
+                    {"uri": image_uri(image), "caption": image.caption} for image in step.images.all()
+                ],
+            }
+        )
         if on_step is not None:
             on_step(number)
     with translation.override(language):
-        return render_to_string("knowledge/pdf/guide.html", {
-            "guide": guide, "rows": rows, "total": len(rows), "page_size": page_size,
-            "cass_map": guide.resource.cass_map, "work_item": guide.work_item,
-            "printed": f"{timezone.localdate():%Y-%m-%d}", "language": "zh-Hans" if language.startswith("zh") else "en",
-        })
+        return render_to_string(
+            "knowledge/pdf/guide.html",
+            {
+                "guide": guide,
+                "rows": rows,
+                "total": len(rows),
+                "page_size": page_size,
+                "cass_map": guide.resource.cass_map,
+                "work_item": guide.work_item,
+                "printed": f"{timezone.localdate():%Y-%m-%d}",
+                "language": "zh-Hans" if language.startswith("zh") else "en",
+            },
+        )
 
 
 def print_pdf(document: str) -> bytes:

@@ -18,11 +18,17 @@ class _Styled(forms.Form):
 
 class GuideForm(_Styled):
     title = forms.CharField(label=pgettext_lazy("work guide", "Title"), max_length=200)
-    intro = forms.CharField(label=pgettext_lazy("work guide", "Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    intro = forms.CharField(
+        label=pgettext_lazy("work guide", "Introduction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class NewGuideForm(GuideForm):
-    work_item = forms.ModelChoiceField(label=pgettext_lazy("work guide", "Work item"), queryset=None, empty_label=None)
+    work_item = forms.ModelChoiceField(
+        label=pgettext_lazy("work guide", "Work item"), queryset=None, empty_label=None
+    )
 
     field_order = ["work_item", "title", "intro"]
 
@@ -34,16 +40,30 @@ class NewGuideForm(GuideForm):
 
 class StepForm(_Styled):
     title = forms.CharField(label=pgettext_lazy("work guide", "Title"), max_length=200)
-    text = forms.CharField(label=pgettext_lazy("work guide", "What to do"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    tips = forms.CharField(label=pgettext_lazy("work guide", "Tips"), required=False, help_text=_("One point a line."),
-                           widget=forms.Textarea(attrs={"rows": 3}))
-    mistakes = forms.CharField(label=pgettext_lazy("work guide", "Mistakes to avoid"), required=False, help_text=_("One point a line."),
-                               widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=pgettext_lazy("work guide", "What to do"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    tips = forms.CharField(
+        label=pgettext_lazy("work guide", "Tips"),
+        required=False,
+        help_text=_("One point a line."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    mistakes = forms.CharField(
+        label=pgettext_lazy("work guide", "Mistakes to avoid"),
+        required=False,
+        help_text=_("One point a line."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ImageForm(_Styled):
-    image = forms.FileField(label=_("Image (PNG, JPEG, WebP or GIF)"),
-                            widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}))
+    image = forms.FileField(
+        label=_("Image (PNG, JPEG, WebP or GIF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
+    )
     caption = forms.CharField(label=pgettext_lazy("work guide", "Caption"), max_length=200, required=False)
 
 
@@ -52,5 +72,8 @@ class StatusForm(forms.Form):
 
 
 class PdfForm(_Styled):
-    page_size = forms.ChoiceField(label=pgettext_lazy("work guide", "Page size"), choices=GuidePdf.PageSize.choices,
-                                  initial=GuidePdf.PageSize.A5)
+    page_size = forms.ChoiceField(
+        label=pgettext_lazy("work guide", "Page size"),
+        choices=GuidePdf.PageSize.choices,
+        initial=GuidePdf.PageSize.A5,
+    )

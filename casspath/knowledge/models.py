@@ -20,13 +20,23 @@ from casspath.core.validators import validate_text
 
 
 class WorkGuide(models.Model):
-    resource = models.OneToOneField("cass.Resource", on_delete=models.CASCADE, related_name="work_guide",
-                                    verbose_name=pgettext_lazy("work guide", "learning resource"))
+    resource = models.OneToOneField(
+        "cass.Resource",
+        on_delete=models.CASCADE,
+        related_name="work_guide",
+        verbose_name=pgettext_lazy("work guide", "learning resource"),
+    )
     # One guide per work event (工作事件).
-    work_item = models.OneToOneField("cass.WorkItem", on_delete=models.CASCADE, related_name="work_guide",
-                                     verbose_name=pgettext_lazy("work guide", "work item"))
+    work_item = models.OneToOneField(
+        "cass.WorkItem",
+        on_delete=models.CASCADE,
+        related_name="work_guide",
+        verbose_name=pgettext_lazy("work guide", "work item"),
+    )
     title = models.CharField(_("title"), max_length=200, validators=[validate_text])
-    intro = models.TextField(pgettext_lazy("work guide", "introduction"), blank=True, validators=[validate_text])
+    intro = models.TextField(
+        pgettext_lazy("work guide", "introduction"), blank=True, validators=[validate_text]
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # Changed by every write to the guide, its steps or images: a PDF printed before is stale.
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
@@ -51,10 +61,18 @@ class GuideStep(models.Model):
     order = models.PositiveSmallIntegerField(pgettext_lazy("work guide", "order"), default=1)
     title = models.CharField(_("title"), max_length=200, validators=[validate_text])
     text = models.TextField(pgettext_lazy("work guide", "what to do"), blank=True, validators=[validate_text])
-    tips = models.TextField(pgettext_lazy("work guide", "tips"), blank=True, validators=[validate_text],
-                            help_text=_("One point a line."))
-    mistakes = models.TextField(pgettext_lazy("work guide", "mistakes to avoid"), blank=True, validators=[validate_text],
-                                help_text=_("One point a line."))
+    tips = models.TextField(
+        pgettext_lazy("work guide", "tips"),
+        blank=True,
+        validators=[validate_text],
+        help_text=_("One point a line."),
+    )
+    mistakes = models.TextField(
+        pgettext_lazy("work guide", "mistakes to avoid"),
+        blank=True,
+        validators=[validate_text],
+        help_text=_("One point a line."),
+    )
 
     class Meta:
         ordering = ["order", "id"]
@@ -78,11 +96,15 @@ class GuideImage(models.Model):
     access-checked view (a draft guide's screenshots are not public)."""
 
     step = models.ForeignKey(GuideStep, on_delete=models.CASCADE, related_name="images")
-    file = models.FileField(pgettext_lazy("work guide", "image file"), upload_to="guides/%Y/%m/", max_length=300)
+    file = models.FileField(
+        pgettext_lazy("work guide", "image file"), upload_to="guides/%Y/%m/", max_length=300
+    )
     content_type = models.CharField(pgettext_lazy("work guide", "media type"), max_length=40)
     width = models.PositiveIntegerField(pgettext_lazy("work guide", "width"), default=0)
     height = models.PositiveIntegerField(pgettext_lazy("work guide", "height"), default=0)
-    caption = models.CharField(pgettext_lazy("work guide", "caption"), max_length=200, blank=True, validators=[validate_text])
+    caption = models.CharField(
+        pgettext_lazy("work guide", "caption"), max_length=200, blank=True, validators=[validate_text]
+    )
     order = models.PositiveSmallIntegerField(pgettext_lazy("work guide", "order"), default=1)
 
     class Meta:
@@ -109,15 +131,27 @@ class GuidePdf(Job):
         A4 = "A4", "A4"
         A5 = "A5", "A5"
 
-    guide = models.ForeignKey(WorkGuide, on_delete=models.CASCADE, related_name="pdfs",
-                              verbose_name=pgettext_lazy("work guide", "work guide"))
+    guide = models.ForeignKey(
+        WorkGuide,
+        on_delete=models.CASCADE,
+        related_name="pdfs",
+        verbose_name=pgettext_lazy("work guide", "work guide"),
+    )
     edition = models.DateTimeField(pgettext_lazy("work guide", "guide version"))
-    page_size = models.CharField(pgettext_lazy("work guide", "page size"), max_length=4, choices=PageSize.choices,
-                                 default=PageSize.A5)
-    file = models.FileField(_("file"), upload_to=_pdf_file_name, storage=private_storage, blank=True,
-                            max_length=200)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("asked by"))
+    page_size = models.CharField(
+        pgettext_lazy("work guide", "page size"), max_length=4, choices=PageSize.choices, default=PageSize.A5
+    )
+    file = models.FileField(
+        _("file"), upload_to=_pdf_file_name, storage=private_storage, blank=True, max_length=200
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
     created_by_label = models.CharField(_("asked by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 

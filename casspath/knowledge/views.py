@@ -54,8 +54,14 @@ def guides(request):
         form = NewGuideForm(candidates, request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            guide = run_action(form, do_create_guide, data["work_item"], title=data["title"], intro=data["intro"],
-                               acting_user=user)
+            guide = run_action(
+                form,
+                do_create_guide,
+                data["work_item"],
+                title=data["title"],
+                intro=data["intro"],
+                acting_user=user,
+            )
             if guide is not REFUSED:
                 return redirect(_guide_url(guide, "edit"))
     elif request.method == "POST":
@@ -66,8 +72,15 @@ def guides(request):
 
 def _context(request, guide, **extra) -> dict:
     steps = queries.steps_of(guide)
-    return {"guide": guide, "steps": steps, "total": len(steps), "may_edit": may_edit_guide(request.user, guide),
-            "work_item": guide.work_item, "cass_map": guide.resource.cass_map, **extra}
+    return {
+        "guide": guide,
+        "steps": steps,
+        "total": len(steps),
+        "may_edit": may_edit_guide(request.user, guide),
+        "work_item": guide.work_item,
+        "cass_map": guide.resource.cass_map,
+        **extra,
+    }
 
 
 @login_required
@@ -75,8 +88,11 @@ def _context(request, guide, **extra) -> dict:
 def guide(request, guide_id: int):
     """The guide's cover and all its steps on one page, with its PDF."""
     found = access_guide_by_id(request.user, guide_id)
-    return render(request, "knowledge/guide.html",
-                  _context(request, found, pdf=queries.latest_pdf(found), pdf_form=PdfForm()))
+    return render(
+        request,
+        "knowledge/guide.html",
+        _context(request, found, pdf=queries.latest_pdf(found), pdf_form=PdfForm()),
+    )
 
 
 @login_required
@@ -88,9 +104,17 @@ def step(request, guide_id: int, number: int):
     context = _context(request, found)
     if not 1 <= number <= context["total"]:
         raise Http404("no such step")
-    return render(request, "knowledge/step.html", context | {
-        "step": context["steps"][number - 1], "number": number,
-        "previous": number - 1 if number > 1 else None, "next": number + 1 if number < context["total"] else None})
+    return render(
+        request,
+        "knowledge/step.html",
+        context
+        | {
+            "step": context["steps"][number - 1],
+            "number": number,
+            "previous": number - 1 if number > 1 else None,
+            "next": number + 1 if number < context["total"] else None,
+        },
+    )
 
 
 @login_required
@@ -117,12 +141,20 @@ def edit(request, guide_id: int):
     initial = {"title": found.title, "intro": found.intro}
     form = GuideForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = run_action(form, do_update_guide, found, title=form.cleaned_data["title"],
-                             intro=form.cleaned_data["intro"], acting_user=user)
+        changed = run_action(
+            form,
+            do_update_guide,
+            found,
+            title=form.cleaned_data["title"],
+            intro=form.cleaned_data["intro"],
+            acting_user=user,
+        )
         if changed is not REFUSED:
             messages.success(request, _("The guide was saved."))
             return redirect(_guide_url(found, "edit"))
-    return render(request, "knowledge/edit.html", _context(request, found, form=form, statuses=ResourceStatus))
+    return render(
+        request, "knowledge/edit.html", _context(request, found, form=form, statuses=ResourceStatus)
+    )
 
 
 @login_required
@@ -147,7 +179,9 @@ def step_edit(request, guide_id: int, step_id: int | None = None):
     user = request.user
     found = access_guide_by_id(user, guide_id, for_edit=True)
     current = access_step_in_guide(found, step_id) if step_id is not None else None
-    initial = {name: getattr(current, name) for name in ("title", "text", "tips", "mistakes")} if current else {}
+    initial = (
+        {name: getattr(current, name) for name in ("title", "text", "tips", "mistakes")} if current else {}
+    )
     form = StepForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = run_action(form, do_save_step, found, form.cleaned_data, step=current, acting_user=user)
@@ -155,8 +189,11 @@ def step_edit(request, guide_id: int, step_id: int | None = None):
             messages.success(request, _("The step was saved."))
             return redirect(_guide_url(found, "step_edit", saved.pk))
     images = list(current.images.order_by("order", "id")) if current else []
-    return render(request, "knowledge/step_form.html", {
-        "guide": found, "current": current, "form": form, "images": images, "image_form": ImageForm()})
+    return render(
+        request,
+        "knowledge/step_form.html",
+        {"guide": found, "current": current, "form": form, "images": images, "image_form": ImageForm()},
+    )
 
 
 @login_required
@@ -192,16 +229,31 @@ def image_add(request, guide_id: int, step_id: int):
     current = access_step_in_guide(found, step_id)
     form = ImageForm(request.POST, request.FILES)
     if form.is_valid():
-        added = run_action(form, do_add_image, current, form.cleaned_data["image"],
-                           caption=form.cleaned_data["caption"], acting_user=user)
+        added = run_action(
+            form,
+            do_add_image,
+            current,
+            form.cleaned_data["image"],
+            caption=form.cleaned_data["caption"],
+            acting_user=user,
+        )
         if added is not REFUSED:
             messages.success(request, _("The image was added."))
             return redirect(_guide_url(found, "step_edit", current.pk) + "#images")
-    return render(request, "knowledge/step_form.html", {
-        "guide": found, "current": current, "images": list(current.images.order_by("order", "id")),
-        "image_form": form, "form": StepForm(initial={name: getattr(current, name)
-                                                      for name in ("title", "text", "tips", "mistakes")})},
-        status=400)
+    return render(
+        request,
+        "knowledge/step_form.html",
+        {
+            "guide": found,
+            "current": current,
+            "images": list(current.images.order_by("order", "id")),
+            "image_form": form,
+            "form": StepForm(
+                initial={name: getattr(current, name) for name in ("title", "text", "tips", "mistakes")}
+            ),
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -232,8 +284,11 @@ def pdf_prepare(request, guide_id: int):
 @require_GET
 def pdf_progress(request, guide_id: int):
     found = access_guide_by_id(request.user, guide_id)
-    return render(request, "knowledge/partials/pdf.html",
-                  {"guide": found, "pdf": queries.latest_pdf(found), "pdf_form": PdfForm()})
+    return render(
+        request,
+        "knowledge/partials/pdf.html",
+        {"guide": found, "pdf": queries.latest_pdf(found), "pdf_form": PdfForm()},
+    )
 
 
 @login_required
@@ -252,5 +307,7 @@ def pdf_download(request, guide_id: int):
         raise Http404("the PDF file is gone") from None
     name = f"{found.work_item.code}-{found.title}.pdf"
     response = FileResponse(stored, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename=\"guide-{found.pk}.pdf\"; filename*=UTF-8''{quote(name)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"guide-{found.pk}.pdf\"; filename*=UTF-8''{quote(name)}"
+    )
     return response

@@ -32,8 +32,12 @@ class KnowledgeError(BilingualError):
 def _lock(guide: WorkGuide, acting_user) -> WorkGuide:
     """Lock the guide's row until the transaction ends and check the actor may edit its map;
     a guide deleted since the page loaded is refused."""
-    locked = (WorkGuide.objects.select_for_update(of=("self",))
-              .select_related("resource__cass_map__org_unit", "work_item").filter(pk=guide.pk).first())
+    locked = (
+        WorkGuide.objects.select_for_update(of=("self",))
+        .select_related("resource__cass_map__org_unit", "work_item")
+        .filter(pk=guide.pk)
+        .first()
+    )
     if locked is None:
         raise KnowledgeError("该工作指引已被删除", "This work guide no longer exists")
     scopes.require_scope(acting_user, scopes.Perm.EDIT_MODELS, locked.resource.cass_map.org_unit)
@@ -78,14 +82,28 @@ def do_create_guide(work_item: WorkItem, *, title: str, intro: str = "", acting_
     guide.full_clean(exclude=["resource", "work_item"])
     resource = do_save_resource(
         cass_map,
-        {"code": f"GUIDE-{work_item.code}", "kind": ResourceKind.WORK_GUIDE, "title": title, "summary": intro,
-         "duration_minutes": text_reading_minutes([title, intro]), "devices": ["phone", "print"],
-         "study_modes": ["action", "on_the_way"]},
-        work_items=[work_item], key_actions=list(work_item.actions.all()), acting_user=acting_user)
+        {
+            "code": f"GUIDE-{work_item.code}",
+            "kind": ResourceKind.WORK_GUIDE,
+            "title": title,
+            "summary": intro,
+            "duration_minutes": text_reading_minutes([title, intro]),
+            "devices": ["phone", "print"],
+            "study_modes": ["action", "on_the_way"],
+        },
+        work_items=[work_item],
+        key_actions=list(work_item.actions.all()),
+        acting_user=acting_user,
+    )
     guide.resource = resource
     guide.save()
-    audit.record(acting_user, KnowledgeVerb.CREATE_GUIDE, guide, summary=f"{work_item.code} {title}",
-                 unit=cass_map.org_unit)
+    audit.record(
+        acting_user,
+        KnowledgeVerb.CREATE_GUIDE,
+        guide,
+        summary=f"{work_item.code} {title}",
+        unit=cass_map.org_unit,
+    )
     return guide
 
 
@@ -98,10 +116,19 @@ def do_update_guide(guide: WorkGuide, *, title: str, intro: str, acting_user) ->
         setattr(guide, key, value)
     guide.full_clean(exclude=["resource", "work_item"])
     guide.save(update_fields=list(values))
-    _changed(guide, acting_user, resource_values={"title": guide.title, "summary": guide.intro}
-             if changes else None)
-    audit.record(acting_user, KnowledgeVerb.UPDATE_GUIDE, guide, summary=guide.title, changes=changes,
-                 unit=_unit(guide))
+    _changed(
+        guide,
+        acting_user,
+        resource_values={"title": guide.title, "summary": guide.intro} if changes else None,
+    )
+    audit.record(
+        acting_user,
+        KnowledgeVerb.UPDATE_GUIDE,
+        guide,
+        summary=guide.title,
+        changes=changes,
+        unit=_unit(guide),
+    )
     return guide
 
 
@@ -111,7 +138,9 @@ def do_set_guide_status(guide: WorkGuide, status: str, *, acting_user) -> WorkGu
     row). A guide without steps is not published."""
     guide = _lock(guide, acting_user)
     if status == ResourceStatus.PUBLISHED and not GuideStep.objects.filter(guide=guide).exists():
-        raise KnowledgeError("工作指引至少要有一个步骤才能发布", "Add at least one step before publishing the guide")
+        raise KnowledgeError(
+            "工作指引至少要有一个步骤才能发布", "Add at least one step before publishing the guide"
+        )
     guide.resource = do_set_resource_status(guide.resource, status, acting_user=acting_user)
     return guide
 
@@ -137,8 +166,14 @@ def do_save_step(guide: WorkGuide, values: dict, *, step: GuideStep | None = Non
     step.save()
     step.guide = guide
     _changed(guide, acting_user)
-    audit.record(acting_user, KnowledgeVerb.SAVE_STEP, step, summary=f"{guide.title} · {step}",
-                 changes=changes, unit=_unit(guide))
+    audit.record(
+        acting_user,
+        KnowledgeVerb.SAVE_STEP,
+        step,
+        summary=f"{guide.title} · {step}",
+        changes=changes,
+        unit=_unit(guide),
+    )
     return step
 
 
@@ -169,8 +204,14 @@ def do_move_step(step: GuideStep, offset: int, *, acting_user) -> GuideStep:
         moved.save(update_fields=["order"])
         neighbour.save(update_fields=["order"])
         _changed(guide, acting_user)
-        audit.record(acting_user, KnowledgeVerb.MOVE_STEP, moved, summary=f"{guide.title} · {moved}",
-                     changes={"order": [index + 1, other + 1]}, unit=_unit(guide))
+        audit.record(
+            acting_user,
+            KnowledgeVerb.MOVE_STEP,
+            moved,
+            summary=f"{guide.title} · {moved}",
+            changes={"order": [index + 1, other + 1]},
+            unit=_unit(guide),
+        )
     moved.guide = guide
     return moved
 
@@ -193,8 +234,14 @@ def do_remove_step(step: GuideStep, *, acting_user) -> None:
     _delete_files_on_commit(files)
     _renumber(guide)
     _changed(guide, acting_user)
-    audit.record(acting_user, KnowledgeVerb.REMOVE_STEP, object_type="knowledge.guidestep", object_id=str(pk),
-                 summary=f"{guide.title} · {label}", unit=_unit(guide))
+    audit.record(
+        acting_user,
+        KnowledgeVerb.REMOVE_STEP,
+        object_type="knowledge.guidestep",
+        object_id=str(pk),
+        summary=f"{guide.title} · {label}",
+        unit=_unit(guide),
+    )
 
 
 @transaction.atomic
@@ -204,11 +251,18 @@ def do_add_image(step: GuideStep, upload: UploadedFile, *, caption: str = "", ac
     guide = _lock(step.guide, acting_user)
     info = check_image(upload)
     if GuideImage.objects.filter(step_id=step.pk).count() >= MAX_IMAGES_PER_STEP:
-        raise KnowledgeError(f"每个步骤最多 {MAX_IMAGES_PER_STEP} 张图片",
-                             f"A step has at most {MAX_IMAGES_PER_STEP} images")
+        raise KnowledgeError(
+            f"每个步骤最多 {MAX_IMAGES_PER_STEP} 张图片", f"A step has at most {MAX_IMAGES_PER_STEP} images"
+        )
     last = GuideImage.objects.filter(step_id=step.pk).aggregate(last=Max("order"))["last"] or 0
-    image = GuideImage(step=step, caption=caption.strip(), order=last + 1, content_type=info.content_type,
-                       width=info.width, height=info.height)
+    image = GuideImage(
+        step=step,
+        caption=caption.strip(),
+        order=last + 1,
+        content_type=info.content_type,
+        width=info.width,
+        height=info.height,
+    )
     image.full_clean(exclude=["step", "file"])
     image.file.save(f"{secrets.token_hex(8)}.{EXTENSIONS[info.content_type]}", upload, save=False)
     storage, name = image.file.storage, image.file.name
@@ -218,8 +272,13 @@ def do_add_image(step: GuideStep, upload: UploadedFile, *, caption: str = "", ac
             image.save()
             step.guide = guide
             _changed(guide, acting_user)
-            audit.record(acting_user, KnowledgeVerb.ADD_IMAGE, image, summary=f"{guide.title} · {step.title}",
-                         unit=_unit(guide))
+            audit.record(
+                acting_user,
+                KnowledgeVerb.ADD_IMAGE,
+                image,
+                summary=f"{guide.title} · {step.title}",
+                unit=_unit(guide),
+            )
     except BaseException:
         storage.delete(name)
         raise
@@ -236,5 +295,11 @@ def do_remove_image(image: GuideImage, *, acting_user) -> None:
         raise KnowledgeError("该图片已被删除", "This image no longer exists")
     _delete_files_on_commit(files)
     _changed(guide, acting_user)
-    audit.record(acting_user, KnowledgeVerb.REMOVE_IMAGE, object_type="knowledge.guideimage", object_id=str(pk),
-                 summary=f"{guide.title} · {label}", unit=_unit(guide))
+    audit.record(
+        acting_user,
+        KnowledgeVerb.REMOVE_IMAGE,
+        object_type="knowledge.guideimage",
+        object_id=str(pk),
+        summary=f"{guide.title} · {label}",
+        unit=_unit(guide),
+    )

@@ -31,20 +31,32 @@ def do_request_guide_pdf(guide: WorkGuide, *, page_size: str = GuidePdf.PageSize
         raise ValueError(f"no page size {page_size!r}")
     with transaction.atomic():
         locked = WorkGuide.objects.select_for_update(of=("self",)).get(pk=guide.pk)
-        live = (GuidePdf.objects.filter(guide=locked, edition=locked.updated_at, page_size=page_size)
-                .exclude(status=GuidePdf.Status.FAILED).first())
+        live = (
+            GuidePdf.objects.filter(guide=locked, edition=locked.updated_at, page_size=page_size)
+            .exclude(status=GuidePdf.Status.FAILED)
+            .first()
+        )
         if live is not None:
             return live
         for failed in GuidePdf.objects.filter(guide=locked, status=GuidePdf.Status.FAILED):
             transaction.on_commit(partial(delete_files, failed.file.storage, failed.file_names()))
-        job = GuidePdf(guide=locked, edition=locked.updated_at, page_size=page_size,
-                       progress_total=locked.steps.count() + len(AFTER_STEPS),
-                       created_by=None if isinstance(acting_user, SystemActor) else acting_user,
-                       created_by_label=audit.actor_label(acting_user))
+        job = GuidePdf(
+            guide=locked,
+            edition=locked.updated_at,
+            page_size=page_size,
+            progress_total=locked.steps.count() + len(AFTER_STEPS),
+            created_by=None if isinstance(acting_user, SystemActor) else acting_user,
+            created_by_label=audit.actor_label(acting_user),
+        )
         job.full_clean()
         job.save()
-        audit.record(acting_user, KnowledgeVerb.QUEUE_PDF, job, summary=f"{locked.title} {page_size}",
-                     unit=guide.resource.cass_map.org_unit)
+        audit.record(
+            acting_user,
+            KnowledgeVerb.QUEUE_PDF,
+            job,
+            summary=f"{locked.title} {page_size}",
+            unit=guide.resource.cass_map.org_unit,
+        )
         jobs.enqueue(job)
     return job
 
@@ -61,8 +73,12 @@ def do_render_guide_pdf(pk: int) -> GuidePdf | None:
         guide = access_guide_by_id(acting_user, job.guide_id)
         steps = steps_of(guide)
         jobs.heartbeat(job, phase="images", done=0, total=len(steps) + len(AFTER_STEPS))
-        text = document.html(guide, steps, page_size=job.page_size,
-                             on_step=lambda n: jobs.heartbeat(job, phase="images", done=n))
+        text = document.html(
+            guide,
+            steps,
+            page_size=job.page_size,
+            on_step=lambda n: jobs.heartbeat(job, phase="images", done=n),
+        )
         jobs.heartbeat(job, phase="printing", done=len(steps))
         data = document.print_pdf(text)
         jobs.heartbeat(job, phase="storing", done=len(steps) + 1)
@@ -70,8 +86,14 @@ def do_render_guide_pdf(pk: int) -> GuidePdf | None:
         saved = job.file.storage.save(job.attempt_file_name(job.attempt), ContentFile(data))
         with transaction.atomic():
             locked = jobs.hold(job)
-            jobs.set_status(locked, GuidePdf.Status.SUCCEEDED, file=saved, progress_done=locked.progress_total,
-                            finished_at=timezone.now(), heartbeat_at=timezone.now())
+            jobs.set_status(
+                locked,
+                GuidePdf.Status.SUCCEEDED,
+                file=saved,
+                progress_done=locked.progress_total,
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+            )
         return locked
     except jobs.JobLost:
         _remove(job, saved)
@@ -81,14 +103,25 @@ def do_render_guide_pdf(pk: int) -> GuidePdf | None:
 
         _remove(job, saved)
         if isinstance(exc, Http404):
-            return jobs.fail(job, BilingualError("该工作指引已不存在，或您已无权查看。",
-                                                 "The work guide is gone, or no longer visible to you."),
-                             acting_user=acting_user)
+            return jobs.fail(
+                job,
+                BilingualError(
+                    "该工作指引已不存在，或您已无权查看。",
+                    "The work guide is gone, or no longer visible to you.",
+                ),
+                acting_user=acting_user,
+            )
         logger.exception("guide PDF %s failed", pk)
-        return jobs.fail(job, BilingualError(
-            "生成 PDF 时发生内部错误，未保存任何文件。请稍后重试，或联系系统管理员。",
-            "An internal error stopped printing the PDF; no file was kept. Try again later, or tell the "
-            "system administrator."), retryable=True, acting_user=acting_user)
+        return jobs.fail(
+            job,
+            BilingualError(
+                "生成 PDF 时发生内部错误，未保存任何文件。请稍后重试，或联系系统管理员。",
+                "An internal error stopped printing the PDF; no file was kept. Try again later, or tell the "
+                "system administrator.",
+            ),
+            retryable=True,
+            acting_user=acting_user,
+        )
 
 
 def delete_files(storage, names) -> None:

@@ -45,9 +45,15 @@ def test_it_creates_one_guide_per_work_item_when_retried(world, guide):
 
 
 def test_it_audits_every_write_once(world, guide):
-    verbs = list(AuditEvent.objects.filter(verb__startswith="knowledge.").order_by("id")
-                 .values_list("verb", flat=True))
-    assert verbs == ["knowledge.create_guide", "knowledge.save_step", "knowledge.save_step", "knowledge.add_image"]
+    verbs = list(
+        AuditEvent.objects.filter(verb__startswith="knowledge.").order_by("id").values_list("verb", flat=True)
+    )
+    assert verbs == [
+        "knowledge.create_guide",
+        "knowledge.save_step",
+        "knowledge.save_step",
+        "knowledge.add_image",
+    ]
 
 
 def test_it_keeps_the_steps_numbered_when_moved_and_removed(world, guide):
@@ -55,13 +61,18 @@ def test_it_keeps_the_steps_numbered_when_moved_and_removed(world, guide):
     assert third.order == 3
     do_move_step(third, -1, acting_user=world.consultant_a)
     assert list(GuideStep.objects.order_by("order").values_list("title", flat=True)) == [
-        "资源预查", "提交工单", "填写开通申请单"]
+        "资源预查",
+        "提交工单",
+        "填写开通申请单",
+    ]
     first = GuideStep.objects.get(order=1)
     do_move_step(first, -1, acting_user=world.consultant_a)  # at the top already: stays
     assert GuideStep.objects.get(pk=first.pk).order == 1
     do_remove_step(first, acting_user=world.consultant_a)
     assert list(GuideStep.objects.order_by("order").values_list("order", "title")) == [
-        (1, "提交工单"), (2, "填写开通申请单")]
+        (1, "提交工单"),
+        (2, "填写开通申请单"),
+    ]
     assert not GuideImage.objects.exists()
 
 

@@ -79,13 +79,20 @@ def test_it_shows_all_steps_on_the_guide_page(client, world, guide):
 
 def test_it_lets_an_editor_write_a_guide_through_the_pages(client, world, guide):
     log_in(client, world.consultant_a)
-    assert client.post(f"/knowledge/guides/{guide.pk}/edit/", {"title": "专线开通", "intro": "三步"}).status_code == 302
-    added = client.post(f"/knowledge/guides/{guide.pk}/edit/steps/add/", {"title": "提交工单", "text": "提交。"})
+    assert (
+        client.post(f"/knowledge/guides/{guide.pk}/edit/", {"title": "专线开通", "intro": "三步"}).status_code
+        == 302
+    )
+    added = client.post(
+        f"/knowledge/guides/{guide.pk}/edit/steps/add/", {"title": "提交工单", "text": "提交。"}
+    )
     assert added.status_code == 302
     step = GuideStep.objects.get(title="提交工单")
     assert step.order == 3
-    upload = client.post(f"/knowledge/guides/{guide.pk}/edit/steps/{step.pk}/images/",
-                         {"image": png("form.png"), "caption": "工单界面"})
+    upload = client.post(
+        f"/knowledge/guides/{guide.pk}/edit/steps/{step.pk}/images/",
+        {"image": png("form.png"), "caption": "工单界面"},
+    )
     assert upload.status_code == 302 and step.images.get().caption == "工单界面"
     moved = client.post(f"/knowledge/guides/{guide.pk}/edit/steps/{step.pk}/move/", {"direction": "up"})
     assert moved.status_code == 302
@@ -111,10 +118,15 @@ def test_it_names_a_refused_upload_and_stores_nothing(client, world, guide):
 def test_it_starts_a_guide_for_a_work_item_without_one(client, world, guide):
     from casspath.cass.actions.maps import do_save_work_item
 
-    item = do_save_work_item(guide.resource.cass_map, {"code": "W02", "name": "企业宽带报装", "importance": 4,
-                                                       "frequency": 5}, acting_user=world.consultant_a)
+    item = do_save_work_item(
+        guide.resource.cass_map,
+        {"code": "W02", "name": "企业宽带报装", "importance": 4, "frequency": 5},
+        acting_user=world.consultant_a,
+    )
     log_in(client, world.consultant_a)
-    response = client.post("/knowledge/guides/", {"work_item": item.pk, "title": "企业宽带报装指引", "intro": ""})
+    response = client.post(
+        "/knowledge/guides/", {"work_item": item.pk, "title": "企业宽带报装指引", "intro": ""}
+    )
     assert response.status_code == 302
     assert WorkGuide.objects.get(work_item=item).resource.kind == "work_guide"
     log_in(client, world.consultant_b)  # another city's consultant cannot pick it

@@ -27,8 +27,12 @@ def _fonts(reader: PdfReader) -> list[dict]:
             for part in descendants:
                 descriptor = part.get("/FontDescriptor")
                 descriptor = descriptor.get_object() if descriptor is not None else {}
-                found.append({"name": str(part.get("/BaseFont")),
-                              "embedded": any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))})
+                found.append(
+                    {
+                        "name": str(part.get("/BaseFont")),
+                        "embedded": any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")),
+                    }
+                )
     return found
 
 
@@ -38,7 +42,8 @@ def _images(reader: PdfReader) -> int:
 
 
 def test_it_prints_the_guide_in_the_background_with_chinese_text_and_embedded_fonts(
-        client, world, guide, django_capture_on_commit_callbacks):
+    client, world, guide, django_capture_on_commit_callbacks
+):
     do_set_guide_status(guide, ResourceStatus.PUBLISHED, acting_user=world.consultant_a)
     log_in(client, world.manager)
     page = client.get(f"/knowledge/guides/{guide.pk}/").content.decode()
@@ -46,7 +51,9 @@ def test_it_prints_the_guide_in_the_background_with_chinese_text_and_embedded_fo
     early = client.get(f"/knowledge/guides/{guide.pk}/guide.pdf")
     assert early.status_code == 302 and early["Location"].endswith(f"/knowledge/guides/{guide.pk}/#pdf")
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(f"/knowledge/guides/{guide.pk}/pdf/prepare/", {"page_size": "A5"}).status_code == 302
+        assert (
+            client.post(f"/knowledge/guides/{guide.pk}/pdf/prepare/", {"page_size": "A5"}).status_code == 302
+        )
     job = GuidePdf.objects.get()
     assert job.status == GuidePdf.Status.SUCCEEDED and job.created_by == world.manager
     assert job.progress_done == job.progress_total == 2 + 2
@@ -57,7 +64,14 @@ def test_it_prints_the_guide_in_the_background_with_chinese_text_and_embedded_fo
     data = b"".join(response.streaming_content)
     reader = PdfReader(io.BytesIO(data))
     text = "".join(p.extract_text() for p in reader.pages)
-    for words in ("集团专线开通申请指引", "资源预查", "先确认客户的详细地址", "地址写到门牌号", "要点", "易错点"):
+    for words in (
+        "集团专线开通申请指引",
+        "资源预查",
+        "先确认客户的详细地址",
+        "地址写到门牌号",
+        "要点",
+        "易错点",
+    ):
         assert words in text
     fonts = _fonts(reader)
     assert fonts and all(f["embedded"] for f in fonts)
