@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "casspath.org",
     "casspath.competency",
     "casspath.cass",
+    "casspath.knowledge",
     "casspath.assess",
     "casspath.performance",
     "casspath.site",

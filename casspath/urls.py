@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/", include("casspath.org.urls")),
     path("competency/", include("casspath.competency.urls")),
     path("cass/", include("casspath.cass.urls")),
+    path("knowledge/", include("casspath.knowledge.urls")),
     path("imports/", include("casspath.imports.urls")),
     path("performance/", include("casspath.performance.urls")),
     path("api/v1/", api.urls),

@@ -1,0 +1,69 @@
+"""The only way a view loads a work guide, its steps, images and PDFs.
+
+Scoped as the CASS map the guide hangs on (cass/access.py): who may read the map may read
+its published guides; those who may edit the map (EDIT_MODELS over its owner unit) see its
+guides in any status and edit them. The same 404 for "absent" and "not visible"; 403 for
+visible but not editable.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from casspath.cass.access import editable_maps_q, may_edit_map, visible_maps_q
+from casspath.cass.models import ResourceStatus
+from casspath.knowledge.models import GuideImage, GuideStep, WorkGuide
+
+MAP = "resource__cass_map__"
+
+
+def visible_guides_q(user) -> Q:
+    """A filter on WorkGuide: published ones of the maps he may read, any of those he may edit."""
+    return (visible_maps_q(user, MAP) & Q(resource__status=ResourceStatus.PUBLISHED)) | editable_maps_q(
+        user, MAP
+    )
+
+
+def editable_guides_q(user) -> Q:
+    return editable_maps_q(user, MAP)
+
+
+def may_edit_guide(user, guide: WorkGuide) -> bool:
+    return may_edit_map(user, guide.resource.cass_map)
+
+
+def _id(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("no such object") from None
+
+
+def access_guide_by_id(user, guide_id, *, for_edit: bool = False) -> WorkGuide:
+    guide = (
+        WorkGuide.objects.filter(visible_guides_q(user), pk=_id(guide_id))
+        .select_related("resource__cass_map__org_unit", "work_item")
+        .first()
+    )
+    if guide is None:
+        raise Http404("no such work guide")
+    if for_edit and not may_edit_guide(user, guide):
+        raise PermissionDenied("not allowed to edit this work guide")
+    return guide
+
+
+def access_step_in_guide(guide: WorkGuide, step_id) -> GuideStep:
+    """A step of a guide the caller has already accessed; 404 if it belongs to another."""
+    step = GuideStep.objects.filter(guide=guide, pk=_id(step_id)).first()
+    if step is None:
+        raise Http404("no such step")
+    step.guide = guide
+    return step
+
+
+def access_image_in_guide(guide: WorkGuide, image_id) -> GuideImage:
+    image = GuideImage.objects.filter(step__guide=guide, pk=_id(image_id)).select_related("step").first()
+    if image is None:
+        raise Http404("no such image")
+    image.step.guide = guide
+    return image

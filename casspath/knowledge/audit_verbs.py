@@ -1,0 +1,16 @@
+"""The audit verbs of the knowledge assets: work guides."""
+
+from django.utils.translation import gettext_lazy as _
+
+from casspath.core.audit import AuditVerb
+
+
+class KnowledgeVerb(AuditVerb):
+    CREATE_GUIDE = "knowledge.create_guide", _("Work guide created")
+    UPDATE_GUIDE = "knowledge.update_guide", _("Work guide changed")
+    SAVE_STEP = "knowledge.save_step", _("Work guide step saved")
+    MOVE_STEP = "knowledge.move_step", _("Work guide step moved")
+    REMOVE_STEP = "knowledge.remove_step", _("Work guide step removed")
+    ADD_IMAGE = "knowledge.add_image", _("Work guide image added")
+    REMOVE_IMAGE = "knowledge.remove_image", _("Work guide image removed")
+    QUEUE_PDF = "knowledge.queue_pdf", _("Work guide PDF queued")

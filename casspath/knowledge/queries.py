@@ -1,0 +1,49 @@
+"""Reads of work guides: the list a user may read, a guide with its steps and images, the
+work items an editor may still write a guide for, the guide's latest PDF."""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from casspath.cass.access import editable_maps_q
+from casspath.cass.models import WorkItem
+from casspath.knowledge.access import visible_guides_q
+from casspath.knowledge.models import GuideImage, GuidePdf, GuideStep, WorkGuide
+
+
+def guides_for(user) -> QuerySet[WorkGuide]:
+    """The guides `user` may read, with their resource, map and work item; `step_count`
+    and `image_count` annotated."""
+    return (
+        WorkGuide.objects.filter(visible_guides_q(user))
+        .select_related("resource__cass_map__org_unit", "work_item")
+        .annotate(step_count=Count("steps", distinct=True), image_count=Count("steps__images", distinct=True))
+        .order_by("resource__cass_map__org_unit__path", "work_item__code")
+    )
+
+
+def steps_of(guide: WorkGuide) -> list[GuideStep]:
+    """The guide's steps in order, each with its images in order (two queries)."""
+    steps = list(
+        GuideStep.objects.filter(guide=guide)
+        .order_by("order", "id")
+        .prefetch_related(Prefetch("images", queryset=GuideImage.objects.order_by("order", "id")))
+    )
+    for step in steps:
+        step.guide = guide
+    return steps
+
+
+def work_items_without_guide(user) -> QuerySet[WorkItem]:
+    """Work items of the maps `user` may edit that have no guide yet."""
+    return (
+        WorkItem.objects.filter(editable_maps_q(user, "cass_map__"), work_guide__isnull=True)
+        .select_related("cass_map")
+        .order_by("cass_map__name", "code")
+    )
+
+
+def latest_pdf(guide: WorkGuide) -> GuidePdf | None:
+    """The guide's PDF job asked last, of its current version; None when none was asked
+    since the guide last changed."""
+    return (
+        GuidePdf.objects.filter(guide=guide, edition=guide.updated_at).order_by("-created_at", "-id").first()
+    )
