@@ -137,6 +137,9 @@ def get_map(request, map_id: int):
             }
             for iv in view.items
         ],
+    }
+
+
 class ResourceOut(Schema):
     id: int
     code: str
