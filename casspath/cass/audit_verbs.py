@@ -15,3 +15,5 @@ class CassVerb(AuditVerb):
     SAVE_RESOURCE = "cass.save_resource", _("Learning resource saved")
     SET_RESOURCE_STATUS = "cass.set_resource_status", _("Learning resource status changed")
     REMOVE_RESOURCE = "cass.remove_resource", _("Learning resource removed")
+    UPLOAD_RESOURCE_FILES = "cass.upload_resource_files", _("Learning resource media uploaded")
+    COMPLETE_MEDIA = "cass.complete_media", _("Video or audio watched to the end")
