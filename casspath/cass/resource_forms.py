@@ -69,8 +69,11 @@ class ResourceForm(Styled, forms.Form):
         initial = sorted(skills.items())
         for i in range(self.skill_rows):
             code, level = initial[i] if i < len(initial) else ("", None)
+            # Without a published model to name them, a dimension is typed by its code.
             self.fields[f"skill_{i}_dimension"] = forms.ChoiceField(
-                label=_("Dimension"), choices=choices, required=False, initial=code)
+                label=_("Dimension"), choices=choices, required=False, initial=code) if dimensions else \
+                forms.CharField(label=_("Dimension"), max_length=10, required=False, initial=code,
+                                validators=[validate_code])
             self.fields[f"skill_{i}_level"] = forms.ChoiceField(
                 label=_("Level"), choices=LEVEL_CHOICES, required=False,
                 initial=str(level) if level else "")
@@ -86,7 +89,7 @@ class ResourceForm(Styled, forms.Form):
         data = super().clean() or {}
         skills: dict[str, int] = {}
         for i in range(self.skill_rows):
-            code, level = data.get(f"skill_{i}_dimension"), data.get(f"skill_{i}_level")
+            code, level = (data.get(f"skill_{i}_dimension") or "").strip().upper(), data.get(f"skill_{i}_level")
             if not code and not level:
                 continue
             if not code or not level:
