@@ -89,7 +89,8 @@ class ResourceForm(Styled, forms.Form):
         data = super().clean() or {}
         skills: dict[str, int] = {}
         for i in range(self.skill_rows):
-            code, level = (data.get(f"skill_{i}_dimension") or "").strip().upper(), data.get(f"skill_{i}_level")
+            code = (data.get(f"skill_{i}_dimension") or "").strip().upper()
+            level = data.get(f"skill_{i}_level")
             if not code and not level:
                 continue
             if not code or not level:

@@ -18,10 +18,12 @@ def article(city_map):
 
 def _form(resource, **changes) -> dict:
     item, action = WorkItem.objects.get(code="W01"), KeyAction.objects.get(code="A0101")
-    data = {"code": resource.code, "kind": resource.kind, "title": resource.title, "summary": "三步找到园区客户",
-            "body": "正文", "duration_minutes": 6, "devices": ["phone", "print"], "study_modes": ["pre_shift"],
+    data = {"code": resource.code, "kind": resource.kind, "title": resource.title,
+            "summary": "三步找到园区客户", "body": "正文", "duration_minutes": 6,
+            "devices": ["phone", "print"], "study_modes": ["pre_shift"],
             "work_items": [item.pk], "key_actions": [action.pk],
-            "skill_0_dimension": "D01", "skill_0_level": "3", "skill_1_dimension": "D04", "skill_1_level": "2"}
+            "skill_0_dimension": "D01", "skill_0_level": "3",
+            "skill_1_dimension": "D04", "skill_1_level": "2"}
     data.update(changes)
     return data
 
@@ -32,7 +34,8 @@ def test_it_saves_metadata_skills_and_links(client, world, article):
     response = client.post(reverse("cass:resource_edit", args=[article.pk]), _form(article))
     assert response.status_code == 302
     article.refresh_from_db()
-    assert (article.summary, article.duration_minutes, article.devices) == ("三步找到园区客户", 6, ["phone", "print"])
+    assert (article.summary, article.duration_minutes, article.devices) == (
+        "三步找到园区客户", 6, ["phone", "print"])
     assert {s.dimension_code: s.level for s in article.skills.all()} == {"D01": 3, "D04": 2}
     assert [i.code for i in article.work_items.all()] == ["W01"]
 
@@ -65,7 +68,8 @@ def test_it_creates_a_resource(client, world, city_map):
                            {"code": "R900", "kind": "micro_video", "title": "新视频", "duration_minutes": 2})
     assert response.status_code == 302
     created = Resource.objects.get(code="R900")
-    assert created.status == "draft" and response["Location"] == reverse("cass:resource_edit", args=[created.pk])
+    assert created.status == "draft"
+    assert response["Location"] == reverse("cass:resource_edit", args=[created.pk])
 
 
 def test_it_moves_the_status_with_the_buttons(client, world, article):
@@ -97,7 +101,8 @@ def test_it_refuses_to_publish_a_video_without_its_file_in_both_languages(client
 
 def test_it_refuses_an_unknown_status(client, world, article):
     log_in(client, world.consultant_a)
-    assert client.post(reverse("cass:resource_status", args=[article.pk]), {"status": "gone"}).status_code == 404
+    response = client.post(reverse("cass:resource_status", args=[article.pk]), {"status": "gone"})
+    assert response.status_code == 404
 
 
 def test_it_refuses_those_who_may_not_edit(client, world, article):
@@ -110,6 +115,7 @@ def test_it_refuses_those_who_may_not_edit(client, world, article):
         assert client.get(reverse("cass:resource_edit", args=[article.pk])).status_code == status, user
         assert client.post(reverse("cass:resource_status", args=[article.pk]),
                            {"status": "retired"}).status_code == status, user
-        assert client.post(reverse("cass:resource_edit", args=[article.pk]), _form(article)).status_code == status
+        response = client.post(reverse("cass:resource_edit", args=[article.pk]), _form(article))
+        assert response.status_code == status, user
     article.refresh_from_db()
     assert article.status == "published" and article.summary == ""

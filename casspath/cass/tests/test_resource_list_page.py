@@ -21,7 +21,8 @@ def library(world, city_map):
         ("article", ["phone"], ["pre_shift"], "D09", "retired"),
     ]):
         resource = do_save_resource(city_map, {"code": f"L{i:03d}", "kind": kind, "title": f"资源{i}",
-                                               "duration_minutes": 5, "devices": devices, "study_modes": modes},
+                                               "duration_minutes": 5, "devices": devices,
+                                               "study_modes": modes},
                                     skills={skill: 2}, acting_user=world.consultant_a)
         if status != "draft":
             do_set_resource_status(resource, status, acting_user=world.consultant_a)

@@ -42,7 +42,8 @@ def test_it_stores_a_video_and_takes_its_real_duration(client, world, draft_vide
     assert draft_video.media.name.startswith("resources/") and draft_video.media.name.endswith(".webm")
     assert draft_video.poster.name.endswith(".png")
     assert len(_stored(media_root)) == 2
-    assert AuditEvent.objects.filter(verb="cass.upload_resource_files", object_id=str(draft_video.pk)).count() == 1
+    uploads = AuditEvent.objects.filter(verb="cass.upload_resource_files", object_id=str(draft_video.pk))
+    assert uploads.count() == 1
 
 
 def test_it_replaces_the_old_file(client, world, draft_video, media_root, django_capture_on_commit_callbacks):
@@ -93,8 +94,10 @@ def test_it_takes_audio_for_an_audio_resource_only(client, world, city_map, medi
     log_in(client, world.consultant_a)
     audio = do_save_resource(city_map, {"code": "A100", "kind": "audio", "title": "通勤听：云专线",
                                         "duration_minutes": 3}, acting_user=world.consultant_a)
-    assert _upload(client, audio, media=SimpleUploadedFile("v.webm", media_files.webm(1.0))).status_code == 400
-    assert _upload(client, audio, media=SimpleUploadedFile("talk.ogg", media_files.ogg(2.0))).status_code == 302
+    video = SimpleUploadedFile("v.webm", media_files.webm(1.0))
+    assert _upload(client, audio, media=video).status_code == 400
+    talk = SimpleUploadedFile("talk.ogg", media_files.ogg(2.0))
+    assert _upload(client, audio, media=talk).status_code == 302
     audio.refresh_from_db()
     assert (audio.media_type, audio.duration_minutes) == ("audio/ogg", 1)
 

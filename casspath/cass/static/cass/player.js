@@ -19,7 +19,7 @@
     var status = document.getElementById(el.dataset.status);
     if (!status || !state) return;
     status.textContent = state.completed ? status.dataset.completedText
-      : status.dataset.atText.replace("%(position)s", clock(state.position));
+      : status.dataset.atText.replace("__POSITION__", clock(state.position));
   }
   function post(el, ended) {
     el.dataset.lastPosted = String(el.currentTime);
