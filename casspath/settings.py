@@ -229,7 +229,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 PRIVATE_FILES_DIR = VAR_DIR / "private"
 # Django's two defaults, and "private": files kept for the users allowed to download them
 # (casspath/core/storage.py), under PRIVATE_FILES_DIR unless settings say otherwise.
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {"BACKEND": "casspath.core.storage.PrivateFileStorage"},

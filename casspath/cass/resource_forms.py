@@ -4,7 +4,7 @@ and its media upload. They parse and check; writes go through cass/actions/."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casspath.cass.models import Device, ResourceKind, StudyMode
+from casspath.cass.models import Device, KeyAction, ResourceKind, StudyMode, WorkItem
 from casspath.core.forms import add_bootstrap_class
 from casspath.core.validators import validate_code
 
@@ -50,9 +50,11 @@ class ResourceForm(Styled, forms.Form):
                                         widget=forms.CheckboxSelectMultiple)
     study_modes = forms.MultipleChoiceField(label=_("Study modes"), choices=StudyMode.choices,
                                             required=False, widget=forms.CheckboxSelectMultiple)
-    work_items = forms.ModelMultipleChoiceField(label=_("Work items"), queryset=None, required=False,
+    work_items = forms.ModelMultipleChoiceField(label=_("Work items"), queryset=WorkItem.objects.none(),
+                                                required=False,
                                                 widget=forms.CheckboxSelectMultiple)
-    key_actions = forms.ModelMultipleChoiceField(label=_("Key actions"), queryset=None, required=False,
+    key_actions = forms.ModelMultipleChoiceField(label=_("Key actions"), queryset=KeyAction.objects.none(),
+                                                 required=False,
                                                  widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, work_items, key_actions, dimensions: list[tuple[str, str]],
@@ -116,14 +118,15 @@ class MediaUploadForm(Styled, forms.Form):
     """A video or audio file and/or a poster image; what they are is read from their content
     (core/filetypes), never from their names, when the action stores them."""
 
-    media = forms.FileField(label=_("Video or audio file"), required=False,
-                            widget=forms.ClearableFileInput(attrs={"accept": "video/*,audio/*"}))
+    # Not "media": a form's `media` is its widgets' assets.
+    media_file = forms.FileField(label=_("Video or audio file"), required=False,
+                                 widget=forms.ClearableFileInput(attrs={"accept": "video/*,audio/*"}))
     poster = forms.FileField(label=_("Poster image"), required=False,
                              widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
 
     def clean(self):
         data = super().clean() or {}
-        if not data.get("media") and not data.get("poster"):
+        if not data.get("media_file") and not data.get("poster"):
             raise forms.ValidationError(_("Choose a file to upload."))
         return data
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import IO
 
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
 
@@ -65,18 +66,19 @@ class _Slice:
 
 
 def ranged_file_response(request: HttpRequest, open_file: Callable[[], IO[bytes]], size: int,
-                         content_type: str) -> HttpResponse:
+                         content_type: str) -> HttpResponseBase:
     """The answer to a GET or HEAD of a `size`-byte file that `open_file()` opens (a storage's
     `open(name, "rb")`), honouring the request's Range header. A HEAD opens nothing."""
     try:
         byte_range = parse_byte_range(request.headers.get("Range"), size)
     except RangeNotSatisfiable:
-        response = HttpResponse(status=416, content_type=content_type)
-        response["Content-Range"] = f"bytes */{size}"
-        response["Accept-Ranges"] = "bytes"
-        return response
+        refusal = HttpResponse(status=416, content_type=content_type)
+        refusal["Content-Range"] = f"bytes */{size}"
+        refusal["Accept-Ranges"] = "bytes"
+        return refusal
     first, last = byte_range if byte_range is not None else (0, size - 1)
     length = last - first + 1 if size else 0
+    response: HttpResponseBase
     if request.method == "HEAD":
         response = HttpResponse(content_type=content_type, status=206 if byte_range else 200)
     else:

@@ -61,7 +61,7 @@ def do_upload_resource_files(resource: Resource, *, media: UploadedFile | None =
         fields = ["updated_at"]
         if media is not None and media_info is not None:
             resource.media.save(_stored_name(resource, media_info.content_type), media, save=False)
-            stored.append(resource.media.name)
+            stored.append(str(resource.media.name))
             minutes = max(1, math.ceil(media_info.seconds / 60))
             changes = audit.diff(resource, {"media_seconds": media_info.seconds, "duration_minutes": minutes})
             resource.media_type, resource.media_bytes = media_info.content_type, media_info.size
@@ -71,7 +71,7 @@ def do_upload_resource_files(resource: Resource, *, media: UploadedFile | None =
                                f"{media_info.audio_codec or '-'} {media_info.size} B"
         if poster is not None and poster_info is not None:
             resource.poster.save(_stored_name(resource, poster_info.content_type), poster, save=False)
-            stored.append(resource.poster.name)
+            stored.append(str(resource.poster.name))
             fields.append("poster")
             changes["poster"] = f"{poster_info.content_type} {poster_info.width}x{poster_info.height}"
         resource.updated_at = timezone.now()

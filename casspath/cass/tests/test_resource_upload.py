@@ -24,7 +24,8 @@ def _stored(media_root) -> list[str]:
         if media_root.exists() else []
 
 
-def _upload(client, resource, **files):
+def _upload(client, resource, *, media=None, poster=None):
+    files = {name: f for name, f in (("media_file", media), ("poster", poster)) if f is not None}
     return client.post(reverse("cass:resource_upload", args=[resource.pk]), files)
 
 

@@ -89,7 +89,7 @@ def resource_detail(request, pk):
     _labelled([resource])
     names = dict(dimension_choices(resource.cass_map))
     for skill in resource.skills.all():
-        skill.dimension_name = names.get(skill.dimension_code, "").partition(" ")[2]
+        setattr(skill, "dimension_name", names.get(skill.dimension_code, "").partition(" ")[2])  # noqa: B010
     # Resume where he left off, unless he finished (then from the start).
     resume = progress.position_seconds if progress and not progress.completed else 0
     return render(request, "cass/resources/resource_detail.html", {
@@ -190,7 +190,7 @@ def resource_upload(request, pk):
     resource = resource_page(access_resource_by_id(request.user, pk, for_edit=True))
     upload = MediaUploadForm(request.POST, request.FILES)
     if upload.is_valid() and run_action(upload, do_upload_resource_files, resource,
-                                        media=upload.cleaned_data["media"],
+                                        media=upload.cleaned_data["media_file"],
                                         poster=upload.cleaned_data["poster"],
                                         acting_user=request.user) is not REFUSED:
         messages.success(request, _("Uploaded."))

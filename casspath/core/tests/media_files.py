@@ -2,6 +2,7 @@
 Chromium plays (WebM VP9/Opus, VP8/Vorbis), and MP4 H.264/AAC, MP3, OGG for the checks."""
 
 import io
+from typing import Any
 
 import av
 import numpy as np
@@ -12,7 +13,9 @@ def encode(fmt: str, video: str | None, audio: str | None, *, seconds: float = 2
     """A clip of `seconds`: a picture that brightens frame by frame, and a 440 Hz tone."""
     out = io.BytesIO()
     with av.open(out, "w", format=fmt) as container:
-        vstream = astream = None
+        # PyAV types a new stream as any of video, audio or subtitles: these are known.
+        vstream: Any = None
+        astream: Any = None
         if video:
             vstream = container.add_stream(video, rate=fps)
             vstream.width, vstream.height, vstream.pix_fmt = width, height, "yuv420p"
@@ -25,7 +28,7 @@ def encode(fmt: str, video: str | None, audio: str | None, *, seconds: float = 2
         if vstream is not None:
             for i in range(round(seconds * fps)):
                 picture = np.full((height, width, 3), (i * 12) % 256, dtype=np.uint8)
-                frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+                frame: Any = av.VideoFrame.from_ndarray(picture, format="rgb24")
                 frame.pts = i
                 container.mux(vstream.encode(frame))
             container.mux(vstream.encode(None))
@@ -39,9 +42,9 @@ def encode(fmt: str, video: str | None, audio: str | None, *, seconds: float = 2
                 tone = (0.1 * np.sin(2 * np.pi * 440 * np.arange(t, t + n) / rate)).astype(np.float32)
                 samples = np.tile(tone, (channels, 1)) if audio == "vorbis" else tone.reshape(1, -1)
                 fmt_name = "fltp" if audio == "vorbis" else "flt"
-                frame = av.AudioFrame.from_ndarray(samples, format=fmt_name, layout=layout)
-                frame.sample_rate, frame.pts = rate, t
-                container.mux(astream.encode(frame))
+                sound: Any = av.AudioFrame.from_ndarray(samples, format=fmt_name, layout=layout)
+                sound.sample_rate, sound.pts = rate, t
+                container.mux(astream.encode(sound))
                 t += n
             container.mux(astream.encode(None))
     return out.getvalue()
