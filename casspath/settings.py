@@ -230,11 +230,34 @@ MEDIA_ROOT = VAR_DIR / "media"
 PRIVATE_FILES_DIR = VAR_DIR / "private"
 # Django's two defaults, and "private": files kept for the users allowed to download them
 # (casspath/core/storage.py), under PRIVATE_FILES_DIR unless settings say otherwise.
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {"BACKEND": "casspath.core.storage.PrivateFileStorage"},
 }
+# Uploaded files of learning resources (videos, audio, posters; casspath/cass) are kept by
+# STORAGES["default"]: MEDIA_ROOT on this machine, or an S3-compatible bucket (AWS S3, MinIO,
+# Ceph, OSS...) when MEDIA_S3_BUCKET is set, through django-storages (the optional extra
+# "s3": `uv sync --extra s3`). Credentials come the way boto3 reads them (AWS_ACCESS_KEY_ID
+# and AWS_SECRET_ACCESS_KEY, or the machine's role); docs/operations.md says more.
+if os.environ.get("MEDIA_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MEDIA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "location": os.environ.get("MEDIA_S3_PREFIX", "media"),
+            "default_acl": None,  # the bucket stays private: every file goes through a view
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": envint("MEDIA_S3_URL_SECONDS", 300),
+        },
+    }
+# With a bucket, a media file may be sent by the bucket itself (a short-lived signed URL the
+# view redirects to, after its access check: the bucket answers the byte ranges) instead of
+# through the web process. Off by default: the bucket must then be reachable by the users.
+MEDIA_REDIRECT_TO_STORAGE = envbool("MEDIA_REDIRECT_TO_STORAGE", False)
 # Uploads past 5 MB spill to a temporary file (Django's TemporaryFileUploadHandler) and
 # are streamed to storage in chunks; DATA_UPLOAD_MAX_MEMORY_SIZE bounds the non-file fields.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -375,11 +398,18 @@ CASSPATH: dict[str, Any] = {
     "LOGIN_BATCH_MAX": envint("LOGIN_BATCH_MAX", 20_000),
     # Errors and warnings a report keeps; it counts the rest ("and N more").
     "IMPORT_REPORT_MAX_ITEMS": envint("IMPORT_REPORT_MAX_ITEMS", 1000),
+    # The largest video and audio file of a learning resource (cass/forms.py, core/filetypes.py).
+    "MEDIA_MAX_BYTES_VIDEO": envint("MEDIA_MAX_BYTES_VIDEO", 200 * 1024 * 1024),
+    "MEDIA_MAX_BYTES_AUDIO": envint("MEDIA_MAX_BYTES_AUDIO", 50 * 1024 * 1024),
     "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "casspath-demo-2026"),
 }
 # The largest request body taken at all: the largest upload and room for the form's other
 # fields (core/uploads.py refuses anything larger before reading it).
 REQUEST_MAX_BYTES = CASSPATH["IMPORT_MAX_UPLOAD_BYTES"] + 1024 * 1024
+# Only the media upload route (marked with core.uploads.allow_request_bytes) takes more: the
+# largest video or audio, a poster beside it (core/filetypes.IMAGE_MAX_BYTES) and the fields.
+REQUEST_MAX_BYTES_MEDIA = (max(CASSPATH["MEDIA_MAX_BYTES_VIDEO"], CASSPATH["MEDIA_MAX_BYTES_AUDIO"])
+                           + 11 * 1024 * 1024)
 
 # Huey's consumer adds a handler of its own to the "huey" logger unless it has one: giving it
 # ours (and not propagating to the root) prints each of its lines once, not twice.

@@ -21,3 +21,5 @@ class CassVerb(AuditVerb):
     IMPORT_QA_CARDS = "cass.import_qa_cards", _("Q&A cards imported")
     EXPORT_QA_CARDS = "cass.export_qa_cards", _("Q&A cards exported")
     SAVE_QA_CARD = "cass.save_qa_card", _("Q&A card saved")
+    UPLOAD_RESOURCE_FILES = "cass.upload_resource_files", _("Learning resource media uploaded")
+    COMPLETE_MEDIA = "cass.complete_media", _("Video or audio watched to the end")

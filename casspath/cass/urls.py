@@ -1,6 +1,6 @@
-from django.urls import path  # noqa: F401 (each concept's pages add their paths below)
+from django.urls import path
 
-from casspath.cass.views import learning_map, maps
+from casspath.cass.views import cards, learning_map, maps, resources
 
 app_name = "cass"
 
@@ -23,18 +23,21 @@ urlpatterns: list = [
     path("maps/<int:pk>/learning-map/", learning_map.learning_map_page, name="learning_map"),
     path("maps/<int:pk>/learning-map.xlsx", learning_map.learning_map_export, name="learning_map_export"),
     path("my-learning-map/", learning_map.my_learning_map_page, name="my_learning_map"),
-    # A stand-in for a resource's page, which the learning map links to: the resource
-    # library's own view (media helper) replaces this line under the same name and path.
-    path("resources/<int:pk>/", learning_map.resource_detail, name="resource_detail"),
-]
-
-# Q&A cards (views/cards.py)
-from casspath.cass.views import cards  # noqa: E402
-
-urlpatterns += [
+    # Q&A cards (views/cards.py).
     path("cards/", cards.cards_home, name="cards_home"),
     path("maps/<int:map_id>/cards/", cards.card_list, name="cards"),
     path("maps/<int:map_id>/cards/new/", cards.card_new, name="card_new"),
     path("cards/<int:card_id>/", cards.card_detail, name="card"),
     path("cards/<int:card_id>/edit/", cards.card_edit, name="card_edit"),
+    # The resource library (views/resources.py).
+    path("resources/", resources.library_home, name="library_home"),
+    path("maps/<int:map_id>/resources/", resources.resource_list, name="resource_list"),
+    path("maps/<int:map_id>/resources/new/", resources.resource_new, name="resource_new"),
+    path("resources/<int:pk>/", resources.resource_detail, name="resource_detail"),
+    path("resources/<int:pk>/edit/", resources.resource_edit, name="resource_edit"),
+    path("resources/<int:pk>/status/", resources.resource_status, name="resource_status"),
+    path("resources/<int:pk>/upload/", resources.resource_upload, name="resource_upload"),
+    path("resources/<int:pk>/media", resources.resource_media, name="resource_media"),
+    path("resources/<int:pk>/poster", resources.resource_poster, name="resource_poster"),
+    path("resources/<int:pk>/progress/", resources.resource_progress, name="resource_progress"),
 ]

@@ -65,3 +65,126 @@ def check_image(upload: UploadedFile, *, max_bytes: int = IMAGE_MAX_BYTES) -> Im
         raise InvalidUpload(f"“{name}”是 {fmt} 图片，只支持 PNG、JPEG、WebP、GIF",
                             f"'{name}' is a {fmt} image; only PNG, JPEG, WebP and GIF are taken")
     return ImageInfo(IMAGE_FORMATS[fmt], width, height, size)
+
+
+# Video and audio: the containers and codecs Chromium (and so the phones' WebViews) plays
+# without proprietary extras, and H.264/AAC in MP4 which every phone plays. PyAV (FFmpeg's
+# demuxers) reads the container; only these demuxers are even tried, so a PNG, an HLS
+# playlist or any of FFmpeg's hundred other formats is refused before it is parsed.
+MEDIA_DEMUXERS = ("mov", "matroska", "mp3", "ogg", "wav", "flac")
+# demuxer (its first name) -> (video codecs, audio codecs) accepted in it
+MEDIA_CODECS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "mov": (frozenset({"h264", "vp9", "av1"}), frozenset({"aac", "mp3", "opus", "flac"})),
+    "matroska": (frozenset({"vp8", "vp9", "av1"}), frozenset({"opus", "vorbis"})),
+    "ogg": (frozenset(), frozenset({"opus", "vorbis", "flac"})),
+    "mp3": (frozenset(), frozenset({"mp3"})),
+    "wav": (frozenset(), frozenset({"pcm_s16le", "pcm_s24le", "pcm_f32le", "pcm_u8"})),
+    "flac": (frozenset(), frozenset({"flac"})),
+}
+# The content type a file is served with, by demuxer and whether it has a picture.
+MEDIA_TYPES = {
+    ("mov", True): "video/mp4", ("mov", False): "audio/mp4",
+    ("matroska", True): "video/webm", ("matroska", False): "audio/webm",
+    ("ogg", False): "audio/ogg", ("mp3", False): "audio/mpeg",
+    ("wav", False): "audio/wav", ("flac", False): "audio/flac",
+}
+# FFmpeg names a stream's codec by the decoder it picked; the format's name for it.
+_DECODER_CODEC = {"mp3float": "mp3", "libdav1d": "av1", "libaom-av1": "av1", "libvpx-vp9": "vp9",
+                  "libvpx": "vp8", "libopus": "opus", "libvorbis": "vorbis"}
+MEDIA_MAX_SECONDS = 600 * 60  # a resource lasts at most 600 minutes (Resource.duration_minutes)
+MEDIA_FORMATS_TEXT = "MP4 (H.264/AAC)、WebM (VP8/VP9/Opus/Vorbis)、MP3、M4A、OGG、WAV、FLAC"
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    content_type: str
+    has_video: bool
+    seconds: float
+    video_codec: str
+    audio_codec: str
+    size: int
+
+
+def check_media(upload: UploadedFile, *, want_video: bool, max_bytes: int) -> MediaInfo:
+    """What a video (`want_video`) or audio upload really is, read by demuxing all of it with
+    PyAV: a container and codecs of MEDIA_CODECS, a picture when a video is wanted and none
+    when audio is (cover art aside), at most `max_bytes`, and its real duration. Each stream's
+    first frame is decoded, so a file that only looks like one is refused. Leaves the file at
+    its start for storing."""
+    import av  # FFmpeg is loaded only where media is checked
+
+    name = upload.name or "?"
+    size = upload.size or 0
+    what_zh, what_en = ("视频", "video") if want_video else ("音频", "audio")
+    if size > max_bytes:
+        raise InvalidUpload(f"{what_zh}“{name}”过大：{size / 2**20:.1f} MB，上限 {max_bytes // 2**20} MB",
+                            f"The {what_en} '{name}' is too large: {size / 2**20:.1f} MB, at most "
+                            f"{max_bytes // 2**20} MB")
+    if size == 0:
+        raise InvalidUpload(f"{what_zh}“{name}”是空文件", f"The {what_en} '{name}' is empty")
+    unreadable = InvalidUpload(
+        f"“{name}”不是可播放的{what_zh}文件（支持 {MEDIA_FORMATS_TEXT}）",
+        f"'{name}' is not a {what_en} file we can play (MP4 with H.264/AAC, WebM with VP8/VP9/Opus/"
+        "Vorbis, MP3, M4A, OGG, WAV or FLAC)")
+    path = getattr(upload, "temporary_file_path", None)
+    try:
+        upload.seek(0)
+        source = path() if path else upload.file
+        with av.open(source, mode="r",
+                     options={"format_whitelist": ",".join(MEDIA_DEMUXERS)}) as container:
+            info = _read_container(container, name, want_video, what_zh, what_en)
+    except InvalidUpload:
+        raise
+    except (av.FFmpegError, OSError, ValueError, UnicodeDecodeError):
+        raise unreadable from None
+    finally:
+        upload.seek(0)
+    return MediaInfo(info[0], want_video, info[1], info[2], info[3], size)
+
+
+def _codec(stream) -> str:
+    decoder = stream.codec_context.name
+    return _DECODER_CODEC.get(decoder, decoder)
+
+
+def _read_container(container, name: str, want_video: bool, what_zh: str,
+                    what_en: str) -> tuple[str, float, str, str]:
+    demuxer = container.format.name.split(",")[0]
+    video_ok, audio_ok = MEDIA_CODECS[demuxer]
+    videos = [s for s in container.streams.video if not s.disposition & s.disposition.attached_pic]
+    audios = list(container.streams.audio)
+    refused = [(s, _codec(s)) for s in videos if _codec(s) not in video_ok]
+    refused += [(s, _codec(s)) for s in audios if _codec(s) not in audio_ok]
+    if refused:
+        codecs = ", ".join(sorted({codec for _s, codec in refused}))
+        raise InvalidUpload(
+            f"“{name}”的编码 {codecs} 在 {demuxer} 文件中浏览器无法播放（支持 {MEDIA_FORMATS_TEXT}）",
+            f"'{name}' holds {codecs} in a {demuxer} file, which browsers cannot play (MP4 with "
+            "H.264/AAC, WebM with VP8/VP9/Opus/Vorbis, MP3, M4A, OGG, WAV or FLAC)")
+    if want_video and not videos:
+        raise InvalidUpload(f"“{name}”只有声音没有画面：请作为音频资源上传",
+                            f"'{name}' has sound but no picture: upload it as an audio resource")
+    if not want_video and videos:
+        raise InvalidUpload(f"“{name}”是视频：音频资源只收音频文件",
+                            f"'{name}' is a video: an audio resource takes an audio file")
+    if not audios and not videos:
+        raise ValueError("no stream")
+    streams = videos[:1] + audios[:1]
+    # Demux the whole file (packets, not pictures: fast) to prove it is complete and find
+    # where it ends; decode each stream's first frame to prove its data is what it says.
+    decoded: set[int] = set()
+    end = 0.0
+    for packet in container.demux(*streams):
+        if packet.pts is not None and packet.time_base is not None:
+            end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
+        if packet.stream.index not in decoded and packet.size:
+            if packet.decode():
+                decoded.add(packet.stream.index)
+    if decoded != {s.index for s in streams}:
+        raise ValueError("a stream decodes to nothing")
+    seconds = container.duration / 1_000_000 if container.duration else end
+    if not 0 < seconds <= MEDIA_MAX_SECONDS:
+        raise InvalidUpload(f"“{name}”的时长 {seconds:.0f} 秒不可用（应在 0 到 600 分钟之间）",
+                            f"'{name}' lasts {seconds:.0f} s, which is not usable (0 to 600 minutes)")
+    return (MEDIA_TYPES[(demuxer, bool(videos))], round(seconds, 3),
+            _codec(videos[0]) if videos else "", _codec(audios[0]) if audios else "")

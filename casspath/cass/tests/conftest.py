@@ -146,3 +146,28 @@ def cass_model(world):
     from casspath.core.actors import SystemActor
 
     return do_load_model_data(small_model_data(), org_unit=world.province, acting_user=SystemActor.cli())
+def media_root(settings, tmp_path):
+    """Uploaded files under the test's own folder (FileSystemStorage reads MEDIA_ROOT anew)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def video(world, city_map, media_root):
+    """A published 3-second WebM (VP9/Opus) micro-video of city A's map, with a poster."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casspath.cass.actions.media import do_upload_resource_files
+    from casspath.cass.actions.resources import do_set_resource_status
+    from casspath.core.tests import media_files
+    from casspath.core.tests.test_filetypes import _png
+
+    resource = do_save_resource(city_map, {"code": "V001", "kind": "micro_video", "title": "专线报价三句话",
+                                           "duration_minutes": 1, "devices": ["phone"],
+                                           "study_modes": ["on_the_way"]},
+                                skills={"D07": 2}, acting_user=world.consultant_a)
+    do_upload_resource_files(resource, media=SimpleUploadedFile("clip.webm", media_files.webm(3.0)),
+                             poster=SimpleUploadedFile("poster.png", _png()), acting_user=world.consultant_a)
+    do_set_resource_status(resource, "published", acting_user=world.consultant_a)
+    resource.refresh_from_db()
+    return resource

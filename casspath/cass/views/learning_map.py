@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from casspath.cass.access import access_map_by_id, access_resource_by_id
+from casspath.cass.access import access_map_by_id
 from casspath.cass.learning_map import learning_map, my_learning_map, view_choices, view_targets
 from casspath.cass.learning_map_xlsx import learning_map_xlsx
 from casspath.cass.queries import maps_for
@@ -64,11 +64,3 @@ def my_learning_map_page(request):
         raise Http404("no employee record")
     mine = my_learning_map(employee, timezone.localdate())
     return render(request, "cass/my_learning_map.html", {"mine": mine, "view": mine.view})
-
-
-@login_required
-def resource_detail(request, pk):
-    """A resource's page. A stand-in: the resource library's own view (the media helper's
-    `cass:resource_detail`, with the player) replaces this one and its template."""
-    resource = access_resource_by_id(request.user, pk)
-    return render(request, "cass/resource_detail_stub.html", {"resource": resource})

@@ -41,3 +41,24 @@ def test_it_stops_reading_a_body_longer_than_it_declared(settings):
     handler.receive_data_chunk(b"x" * 60, 0)
     with pytest.raises(StopUpload):
         handler.receive_data_chunk(b"x" * 60, 60)
+
+
+def test_it_lets_a_marked_route_take_its_own_larger_limit(rf, settings):
+    from casspath.core.uploads import allow_request_bytes, request_limit
+
+    settings.REQUEST_MAX_BYTES = 100
+    settings.REQUEST_MAX_BYTES_MEDIA = 1000
+
+    @allow_request_bytes("REQUEST_MAX_BYTES_MEDIA")
+    def view(request):
+        return None
+
+    assert view.request_max_bytes_setting == "REQUEST_MAX_BYTES_MEDIA"  # type: ignore[attr-defined]
+    upload_route = rf.post("/cass/resources/1/upload/")
+    assert request_limit(upload_route) == 1000
+    handler = BoundedUploadHandler(upload_route)
+    handler.receive_data_chunk(b"x" * 900, 0)
+    with pytest.raises(StopUpload):
+        handler.receive_data_chunk(b"x" * 200, 900)
+    assert request_limit(rf.post("/cass/resources/1/edit/")) == 100
+    assert request_limit(rf.post("/no/such/page/")) == 100

@@ -1,63 +1,26 @@
-"""Reads of CASS maps: the maps a user may read, the map that applies to a unit, a map's
-work items in rank order."""
+"""Reads of a CASS map's pages and API: the maps with their counts, a map's view, the
+dimensions its actions use (the diagnosis's links)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from casspath.analytics.cass import priority, rank_work_items
-from casspath.cass.access import editable_maps_q, visible_maps_q, visible_resources_q
+from casspath.cass.access import editable_maps_q
 from casspath.cass.models import (
     ActionSkill,
     CassMap,
     Check,
     KeyAction,
-    QACard,
-    Resource,
-    ResourceKind,
     ResourceSkill,
     ResourceStatus,
     StudyMode,
     WorkItem,
 )
-from casspath.competency.models import CompetencyModel, Dimension
+from casspath.cass.queries.common import maps_for, ranked_work_items
+from casspath.competency.models import CompetencyModel
 from casspath.competency.queries import dimension_names, family_model_applying, models_for
 from casspath.org.models import local_name
-
-
-def maps_for(user) -> QuerySet[CassMap]:
-    """The maps `user` may read (access.py), the top of the tree first."""
-    return CassMap.objects.filter(visible_maps_q(user)).select_related("org_unit")
-
-
-def map_applying(unit, model_family: str | None = None) -> CassMap | None:
-    """The map nearest up `unit`'s path (its own unit's first, then each unit above)."""
-    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
-    maps = CassMap.objects.filter(org_unit_id__in=ids).select_related("org_unit")
-    if model_family is not None:
-        maps = maps.filter(model_family=model_family)
-    by_unit = {m.org_unit_id: m for m in maps}
-    for unit_id in reversed(ids):
-        if unit_id in by_unit:
-            return by_unit[unit_id]
-    return None
-
-
-def ranked_work_items(cass_map: CassMap) -> list[WorkItem]:
-    """The map's work items in rank order, each with `rank` set and its actions (with their
-    skills) prefetched, in order."""
-    items = list(
-        WorkItem.objects.filter(cass_map=cass_map).prefetch_related(
-            "stages", "positions",
-            Prefetch("actions", queryset=KeyAction.objects.order_by("order", "code").prefetch_related(
-                Prefetch("skills", queryset=ActionSkill.objects.order_by("dimension_code")))),
-        )
-    )
-    ranks = rank_work_items([(i.code, i.importance, i.frequency) for i in items])
-    for item in items:
-        item.rank = ranks[item.code]
-    return sorted(items, key=lambda i: i.rank)
-
 
 # The map's pages and API ----------------------------------------------------------------
 
@@ -198,86 +161,3 @@ def dimension_uses(cass_map: CassMap, codes: list[str]) -> dict[str, DimensionUs
         )
         for code in codes
     }
-# Q&A cards ------------------------------------------------------------------------------
-
-CARD_TITLE_CHARS = 60
-
-
-def card_title(question: str) -> str:
-    """A card's resource title: its question's first line, shortened to CARD_TITLE_CHARS."""
-    line = (question or "").strip().splitlines()[0].strip() if (question or "").strip() else ""
-    return line if len(line) <= CARD_TITLE_CHARS else line[: CARD_TITLE_CHARS - 1] + "…"
-
-
-@dataclass(frozen=True)
-class CardFilters:
-    q: str = ""
-    dimension: str = ""
-    work_item: str = ""
-    tag: str = ""
-
-    def as_params(self) -> dict[str, str]:
-        return {k: v for k, v in (("q", self.q), ("dimension", self.dimension), ("item", self.work_item),
-                                  ("tag", self.tag)) if v}
-
-
-def parse_card_filters(params) -> CardFilters:
-    def value(name: str, limit: int) -> str:
-        return (params.get(name) or "").strip()[:limit]
-
-    return CardFilters(q=value("q", 100), dimension=value("dimension", 10), work_item=value("item", 20),
-                       tag=value("tag", 30))
-
-
-CARD_PAGE_SIZE = 50
-
-
-def cards_of_map(user, cass_map: CassMap, filters: CardFilters) -> QuerySet[Resource]:
-    """The map's Q&A cards `user` may see (learners: published only), matching the filters:
-    text in the question, answer, code or product code; a dimension; a work item by code; a tag."""
-    cards = (Resource.objects.filter(visible_resources_q(user), cass_map=cass_map, kind=ResourceKind.QA_CARD)
-             .select_related("qa_card").prefetch_related("skills", "work_items").order_by("code"))
-    if filters.q:
-        q = filters.q
-        cards = cards.filter(Q(qa_card__question__icontains=q) | Q(qa_card__answer__icontains=q)
-                             | Q(code__icontains=q) | Q(qa_card__product_code__icontains=q))
-    if filters.dimension:
-        cards = cards.filter(skills__dimension_code=filters.dimension)
-    if filters.work_item:
-        cards = cards.filter(work_items__code=filters.work_item)
-    if filters.tag:
-        # Tags are a JSON list: matched in Python on the (already narrowed) rows, the same on
-        # SQLite and PostgreSQL.
-        ids = [pk for pk, tags in cards.values_list("pk", "qa_card__tags") if filters.tag in (tags or [])]
-        cards = cards.filter(pk__in=ids)
-    return cards.distinct()
-
-
-def card_tags(cass_map: CassMap) -> list[str]:
-    """Every tag used by the map's cards, sorted."""
-    tags: set[str] = set()
-    for row in QACard.objects.filter(resource__cass_map=cass_map).values_list("tags", flat=True):
-        tags.update(row or [])
-    return sorted(tags)
-
-
-def map_dimensions(cass_map: CassMap) -> dict[str, str]:
-    """Dimension code → name in the published model of the map's family applying to its unit."""
-    ids = cass_map.org_unit.ancestor_ids()
-    models = {m.org_unit_id: m for m in CompetencyModel.objects.filter(
-        family=cass_map.model_family, org_unit_id__in=ids,
-        status=CompetencyModel.Status.PUBLISHED).order_by("published_at", "pk")}
-    model = next((models[pk] for pk in reversed(ids) if pk in models), None)
-    if model is None:
-        return {}
-    return dict(Dimension.objects.filter(model=model).order_by("order", "code").values_list("code", "name"))
-
-
-def map_work_item_choices(cass_map: CassMap) -> list[tuple[str, str]]:
-    """(code, "code name") of the map's work items, by code: a card form's and filter's choices."""
-    return [(code, f"{code} {name}") for code, name in
-            WorkItem.objects.filter(cass_map=cass_map).order_by("code").values_list("code", "name")]
-
-
-def map_work_items_by_code(cass_map: CassMap, codes: list[str]) -> list[WorkItem]:
-    return list(WorkItem.objects.filter(cass_map=cass_map, code__in=codes).order_by("code"))

@@ -1,0 +1,94 @@
+"""A stored file served by a view in byte ranges (RFC 9110 §14), so that a phone's player
+seeks in a video without downloading what comes before: 200 with Accept-Ranges for the whole
+file, 206 with Content-Range for one range, 416 for a range past the end. Django serves no
+ranges itself (FileResponse streams whole files), so the parsing is here, once.
+
+The file is read from storage in blocks as the response is sent, never whole into memory.
+"""
+
+import re
+from collections.abc import Callable
+from typing import IO
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+
+
+class RangeNotSatisfiable(Exception):  # noqa: N818 (an HTTP status, answered as 416)
+    """The one range asked for lies wholly past the end of the file."""
+
+
+def parse_byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The byte range a Range `header` asks of a `size`-byte file, as (first, last), both
+    included; None to send the whole file: no header, one that is not a single byte range
+    (several ranges, another unit, bad syntax: a server may ignore those, RFC 9110 §14.2).
+    `bytes=a-b`, `bytes=a-` (to the end) and `bytes=-n` (the last n bytes); a last byte past
+    the end is the end. Raises RangeNotSatisfiable when nothing of the file is asked."""
+    if not header:
+        return None
+    match = _RANGE.match(header)
+    if match is None:
+        return None
+    first_text, last_text = match.groups()
+    if not first_text:
+        if not last_text:
+            return None  # "bytes=-": not a range
+        suffix = int(last_text)
+        if suffix == 0 or size == 0:
+            raise RangeNotSatisfiable(header)
+        return max(size - suffix, 0), size - 1
+    first = int(first_text)
+    if last_text and int(last_text) < first:
+        return None  # invalid: ignored, as the RFC says
+    if first >= size:
+        raise RangeNotSatisfiable(header)
+    return first, min(int(last_text), size - 1) if last_text else size - 1
+
+
+class _Slice:
+    """The part of an open file from its position on, `length` bytes long: what FileResponse
+    reads block by block (no fileno: a WSGI server's sendfile must not send past the end)."""
+
+    def __init__(self, file: IO[bytes], length: int):
+        self.file, self.left = file, length
+
+    def read(self, n: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        data = self.file.read(self.left if n is None or n < 0 else min(n, self.left))
+        self.left -= len(data)
+        return data
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def ranged_file_response(request: HttpRequest, open_file: Callable[[], IO[bytes]], size: int,
+                         content_type: str) -> HttpResponseBase:
+    """The answer to a GET or HEAD of a `size`-byte file that `open_file()` opens (a storage's
+    `open(name, "rb")`), honouring the request's Range header. A HEAD opens nothing."""
+    try:
+        byte_range = parse_byte_range(request.headers.get("Range"), size)
+    except RangeNotSatisfiable:
+        refusal = HttpResponse(status=416, content_type=content_type)
+        refusal["Content-Range"] = f"bytes */{size}"
+        refusal["Accept-Ranges"] = "bytes"
+        return refusal
+    first, last = byte_range if byte_range is not None else (0, size - 1)
+    length = last - first + 1 if size else 0
+    response: HttpResponseBase
+    if request.method == "HEAD":
+        response = HttpResponse(content_type=content_type, status=206 if byte_range else 200)
+    else:
+        file = open_file()
+        if first:
+            file.seek(first)
+        response = FileResponse(_Slice(file, length), content_type=content_type,
+                                status=206 if byte_range else 200)
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    if byte_range is not None:
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return response
