@@ -146,6 +146,9 @@ def cass_model(world):
     from casspath.core.actors import SystemActor
 
     return do_load_model_data(small_model_data(), org_unit=world.province, acting_user=SystemActor.cli())
+
+
+@pytest.fixture
 def media_root(settings, tmp_path):
     """Uploaded files under the test's own folder (FileSystemStorage reads MEDIA_ROOT anew)."""
     settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -33,6 +33,8 @@ WRITE_MACHINERY = {
 # Calls that look like writes and are not the ORM's.
 NOT_ORM = {
     ("core/spreadsheets.py", "workbook.save"): "openpyxl writes a workbook to a file",
+    ("core/storage.py", "super().delete"): "a file storage deletes a file (and the folders it empties)",
+    ("cass/demo_media.py", "images[0].save"): "Pillow writes a demo video's poster image",
 }
 
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
