@@ -65,6 +65,10 @@ class MapCreateForm(MapInfoForm):
         cast(UnitPickerField, self.fields["org_unit"]).bind(user)  # declared above
         cast(forms.ChoiceField, self.fields["model_family"]).choices = [
             (family, f"{name} ({family})") for family, name in families]
+        if not families:
+            self.fields["model_family"].help_text = _(
+                "No published competency model is visible to you: a map names the dimensions of one, "
+                "so publish a model first.")
 
 
 class WorkItemForm(Styled, forms.Form):

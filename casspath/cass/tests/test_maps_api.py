@@ -2,6 +2,8 @@
 work items in rank order with their key actions and skills; 404 for another city's map."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from casspath.cass.actions.maps import do_save_work_item
 from casspath.testing import ApiCaller
@@ -45,3 +47,17 @@ def test_it_answers_404_for_another_citys_map(client, world, default_model, city
         assert response.status_code == 404, user
         assert {"detail_zh", "detail_en"} <= set(response.json())
     assert ApiCaller(client, world.manager).get(f"{LIST}/999999").status_code == 404
+
+
+def test_it_gives_a_map_of_30_items_in_as_many_queries_as_one_of_3(client, world, default_model):
+    small = build_map(world, 3)
+    large = build_map(world, 30, unit=world.city_b, by=world.consultant_b, name="深圳地图")
+    caller = ApiCaller(client, world.province_admin)
+    counts = []
+    for cass_map in (small, large):
+        caller.get(f"{LIST}/{cass_map.pk}")
+        with CaptureQueriesContext(connection) as queries:
+            body = caller.get(f"{LIST}/{cass_map.pk}").json()
+        counts.append(len(queries))
+        assert len(body["work_items"]) in (3, 30)
+    assert counts[0] == counts[1], counts
