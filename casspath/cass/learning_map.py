@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from casspath.analytics import learning_map as rules
@@ -354,30 +354,48 @@ def my_learning_map(employee, today) -> MyLearningMap:
                          learning_map(cass_map, [(stage, grade)], model=model), stage)
 
 
+def _home_key(employee, stage_code: str | None) -> str | None:
+    """What a person's home card depends on, in one query: the nearest map up his unit's
+    path whose family has a published model on that path, its `updated_at` (every write of
+    the map or its resources moves it: actions/common.touch) and the newest publication of
+    that family on the path (a new version moves it). None when no such map exists."""
+    ids = [int(part) for part in employee.org_unit.path.strip("/").split("/") if part]
+    newest = (CompetencyModel.objects
+              .filter(status=CompetencyModel.Status.PUBLISHED, family=OuterRef("model_family"),
+                      org_unit_id__in=ids)
+              .order_by("-published_at", "-pk"))
+    rows = (CassMap.objects.filter(org_unit_id__in=ids)
+            .annotate(model_pk=Subquery(newest.values("pk")[:1]),
+                      model_published=Subquery(newest.values("published_at")[:1]))
+            .filter(model_pk__isnull=False)
+            .values_list("org_unit_id", "pk", "updated_at", "model_pk", "model_published"))
+    by_unit = {row[0]: row[1:] for row in rows}
+    found = next((by_unit[pk] for pk in reversed(ids) if pk in by_unit), None)
+    if found is None:
+        return None
+    map_pk, updated, model_pk, published = found
+    grade = employee.grade.code if employee.grade else ""
+    published_text = published.isoformat() if published else ""
+    return (f"cass.learning_map.home:{map_pk}:{updated.isoformat()}:{model_pk}:{published_text}:"
+            f"{stage_code}:{grade}")
+
+
 def my_home_summary(employee, today) -> list[DimensionEntry] | None:
     """`home_summary` of a person's map, kept between requests (every manager of a stage and
-    grade asks the same of one map): keyed by the map's `updated_at`, which every write of the
-    map or its resources moves (actions/common.touch), and by the model's publication. Two
-    queries when kept (the model and the map that apply); None when no map applies."""
+    grade asks the same of one map), under `_home_key`: one query when kept. None when no
+    map applies to him."""
     from django.core.cache import cache
 
     from casspath.org.queries import StageLookup
 
-    model = model_applying(employee.org_unit)
-    cass_map = map_applying(employee.org_unit, model.family) if model is not None else None
-    if model is None or cass_map is None:
-        return None
     stage_code, _years = StageLookup(today).stage(employee.hire_date)
-    grade = employee.grade
-    published = model.published_at.isoformat() if model.published_at else ""
-    key = (f"cass.learning_map.home:{cass_map.pk}:{cass_map.updated_at.isoformat()}:{model.pk}:{published}:"
-           f"{stage_code}:{grade.code if grade else ''}")
+    key = _home_key(employee, stage_code)
+    if key is None:
+        return None
 
-    def build() -> list[DimensionEntry]:
-        stage = StageLookup(today).stages.get(stage_code) if stage_code else None
-        mine = MyLearningMap(employee, stage_code, None, grade,
-                             learning_map(cass_map, [(stage, grade)], model=model), stage)
-        return home_summary(mine)
+    def build() -> list[DimensionEntry] | None:
+        mine = my_learning_map(employee, today)
+        return home_summary(mine) if mine.learning is not None else None
 
     return cache.get_or_set(key, build, HOME_KEPT_SECONDS)
 

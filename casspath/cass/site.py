@@ -8,6 +8,7 @@ from casspath.cass.learning_map import my_home_summary
 from casspath.cass.queries import editable_maps
 from casspath.core.parts import HomeCard, MenuEntry
 from casspath.org import scopes
+from casspath.org.models import Role
 from casspath.org.queries import my_employee
 
 # Maps shown on the home card before "all maps".
@@ -30,7 +31,9 @@ def _reads_maps(user) -> bool:
 
 
 def _has_own_map(user) -> bool:
-    return my_employee(user) is not None
+    """Account managers and team leads (from the roles the request holds: no query; the page
+    itself answers 404 to a login without an employee record)."""
+    return bool(scopes.roles_of(user) & {Role.ACCOUNT_MANAGER, Role.TEAM_LEAD})
 
 
 def my_learning_map_card(user, today: date) -> dict | None:

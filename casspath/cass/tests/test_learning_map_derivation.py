@@ -69,6 +69,7 @@ def test_it_drops_a_resource_once_retired(world, lmap):
 
 def test_it_never_shows_a_draft_to_a_manager(world, lmap):
     mine = my_learning_map(world.manager_employee, world.manager_employee.hire_date.replace(year=2026))
+    assert mine.view is not None
     codes = [r.code for d in mine.view.dimensions for r in d.resources]
     assert "R-DRAFT" not in codes and "R-D01-1a" in codes
 

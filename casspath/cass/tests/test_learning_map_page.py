@@ -38,7 +38,9 @@ def test_it_links_the_print_stylesheet(client, world, lmap):
     assert "cass/learning_map.css" in html and "style=" not in html
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("cass/learning_map.css"), encoding="utf-8").read()
+    found = finders.find("cass/learning_map.css")
+    assert isinstance(found, str)
+    css = open(found, encoding="utf-8").read()
     assert "@media print" in css
 
 
