@@ -101,3 +101,9 @@ def test_it_has_no_media_for_an_article(client, world, city_map):
     do_set_resource_status(article, "published", acting_user=world.consultant_a)
     log_in(client, world.manager)
     assert _get(client, article).status_code == 404
+
+
+def test_it_answers_404_when_the_storage_lost_the_file(client, world, video):
+    video.media.storage.delete(video.media.name)
+    log_in(client, world.manager)
+    assert _get(client, video).status_code == 404

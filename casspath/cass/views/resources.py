@@ -208,8 +208,12 @@ def _served(request, resource: Resource, field: str, content_type: str):
     if settings.MEDIA_REDIRECT_TO_STORAGE and request.method == "GET":
         # An S3-compatible bucket answers the ranges itself, by a short-lived signed URL.
         return HttpResponseRedirect(storage.url(stored.name))
-    size = resource.media_bytes if field == "media" and resource.media_bytes else storage.size(stored.name)
-    return ranged_file_response(request, lambda: storage.open(stored.name, "rb"), size, content_type)
+    try:
+        known = resource.media_bytes if field == "media" else None
+        size = known or storage.size(stored.name)
+        return ranged_file_response(request, lambda: storage.open(stored.name, "rb"), size, content_type)
+    except FileNotFoundError:  # the row names a file the storage lost (a restore without media/)
+        raise Http404("file missing from storage") from None
 
 
 @login_required

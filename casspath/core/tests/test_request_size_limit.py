@@ -53,7 +53,7 @@ def test_it_lets_a_marked_route_take_its_own_larger_limit(rf, settings):
     def view(request):
         return None
 
-    assert view.request_max_bytes_setting == "REQUEST_MAX_BYTES_MEDIA"  # type: ignore[attr-defined]
+    assert view.request_max_bytes_setting == "REQUEST_MAX_BYTES_MEDIA"
     upload_route = rf.post("/cass/resources/1/upload/")
     assert request_limit(upload_route) == 1000
     handler = BoundedUploadHandler(upload_route)
