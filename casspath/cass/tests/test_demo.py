@@ -165,3 +165,18 @@ def test_it_a_second_build_adds_nothing():
                                                 ResourceSkill, QACard)] == counts
     assert AuditEvent.objects.count() == events
     assert sorted(Resource.objects.exclude(media="").values_list("media", flat=True)) == files
+
+
+def test_it_is_refused_when_a_map_of_the_top_unit_already_uses_its_codes(world):
+    from django.core.management import CommandError
+
+    from casspath.cass.actions.maps import do_create_map, do_save_work_item
+
+    cass_map = do_create_map(org_unit=world.province, model_family="default", name="自建地图",
+                             acting_user=world.province_admin)
+    do_save_work_item(cass_map, {"code": "W01", "name": "自己的工作", "importance": 3, "frequency": 3},
+                      acting_user=world.province_admin)
+    with pytest.raises(CommandError) as refused:
+        demo()
+    assert "CASS W01" in str(refused.value)
+    assert WorkItem.objects.get().name == "自己的工作"  # nothing was built into it
