@@ -246,7 +246,8 @@ def render_video(slides: list[Slide], label: str, fps: int = FPS) -> tuple[bytes
     _encode_audio(output, audio, samples)
     output.close()
     poster = io.BytesIO()
-    images[0].save(poster, format="PNG", optimize=True)
+    title_slide = images[0]
+    title_slide.save(poster, format="PNG", optimize=True)
     return buffer.getvalue(), poster.getvalue()
 
 

@@ -33,6 +33,7 @@ WRITE_MACHINERY = {
 # Calls that look like writes and are not the ORM's.
 NOT_ORM = {
     ("core/spreadsheets.py", "workbook.save"): "openpyxl writes a workbook to a file",
+    ("cass/demo_media.py", "title_slide.save"): "Pillow writes a demo video's poster PNG to memory",
 }
 
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
