@@ -183,3 +183,12 @@ def test_it_is_refused_when_a_map_of_the_top_unit_already_uses_its_codes(world):
         demo()
     assert "CASS W01" in str(refused.value)
     assert WorkItem.objects.get().name == "自己的工作"  # nothing was built into it
+
+
+def test_it_renders_the_same_bytes_from_the_same_slides():
+    from casspath.cass import demo as cass_demo
+    from casspath.cass.demo_media import render_video
+
+    video = cass_demo.VIDEOS[-1]
+    first = render_video(cass_demo.video_slides(video), cass_demo.LABEL)
+    assert render_video(cass_demo.video_slides(video), cass_demo.LABEL) == first
