@@ -178,8 +178,7 @@ class CassDemo(DemoPart):
                    run: DemoRun) -> dict[str, int]:
         have = set(cass_map.resources.values_list("code", flat=True))
         counts = {"cass_qa_cards": 0, "cass_videos": 0, "cass_audio": 0, "cass_other_resources": 0}
-        action_skills = {code: _skills(next(a[6] for w in WORK_ITEMS for a in w["actions"] if a[0] == code))
-                         for code in actions}
+        action_skills = {row[0]: _skills(row[6]) for data in WORK_ITEMS for row in data["actions"]}
 
         def publish(values: dict, skills: dict[str, int], work: list[str], acts: list[str],
                     media: tuple[bytes, bytes | None] | None = None) -> Resource:
