@@ -87,19 +87,26 @@ def _rendered_audio(code: str) -> bytes:
     return demo_media.render_audio([float(s) for s in clip["segments"]])
 
 
-def _family(root: OrgUnit) -> str:
+def prerender() -> None:
+    """Render every clip now (once a process): for a caller that times the build itself."""
+    for video in VIDEOS:
+        _rendered_video(video["code"])
+    for clip in AUDIO:
+        _rendered_audio(clip["code"])
+
+
+def _family(root: OrgUnit) -> str | None:
     model = CompetencyModel.objects.filter(org_unit=root).order_by("family", "-version").first()
-    if model is None:
-        raise DemoError("CASS 地图需要先有能力模型（competency 的演示部分）",
-                        "the CASS map needs the competency model (competency's demo part) first")
-    return model.family
+    return None if model is None else model.family
 
 
 def demo_map(run: DemoRun) -> CassMap | None:
+    """The map the demo builds: the root's, for the family of the root's competency model."""
     root = run.shared.get("root")
-    if root is None:
+    family = None if root is None else _family(root)
+    if family is None:
         return None
-    return CassMap.objects.filter(org_unit=root, model_family=_family(root)).first()
+    return CassMap.objects.filter(org_unit=root, model_family=family).first()
 
 
 def resource_codes() -> list[str]:
@@ -109,13 +116,14 @@ def resource_codes() -> list[str]:
 
 class CassDemo(DemoPart):
     def conflicts(self, run: DemoRun) -> list[str]:
-        cass_map = demo_map(run)
-        if cass_map is None:
-            return []
-        codes = [w["code"] for w in WORK_ITEMS]
-        taken = list(cass_map.work_items.filter(code__in=codes).values_list("code", flat=True))
-        taken += list(cass_map.resources.filter(code__in=resource_codes()).values_list("code", flat=True))
-        return [f"CASS {code}" for code in sorted(taken)]
+        """Codes of the demo's map already used in a map of a top unit (they run before org's
+        part has put the root in `run.shared`: the top of a tree is the unit without parent)."""
+        maps = CassMap.objects.filter(org_unit__parent=None)
+        taken = list(WorkItem.objects.filter(cass_map__in=maps, code__in=[w["code"] for w in WORK_ITEMS])
+                     .values_list("code", flat=True))
+        taken += list(Resource.objects.filter(cass_map__in=maps, code__in=resource_codes())
+                      .values_list("code", flat=True))
+        return [f"CASS {code}" for code in sorted(set(taken))]
 
     def build(self, run: DemoRun) -> dict[str, int]:
         run.progress("CASS map")
@@ -123,7 +131,11 @@ class CassDemo(DemoPart):
         cass_map = demo_map(run)
         created = {"cass_maps": 0}
         if cass_map is None:
-            cass_map = do_create_map(org_unit=root, model_family=_family(root), name=MAP_NAME,
+            family = _family(root)
+            if family is None:
+                raise DemoError("CASS 地图需要先有能力模型（competency 的演示部分）",
+                                "the CASS map needs the competency model (competency's demo part) first")
+            cass_map = do_create_map(org_unit=root, model_family=family, name=MAP_NAME,
                                      description=MAP_DESCRIPTION, acting_user=run.acting_user)
             created["cass_maps"] = 1
         items, actions, counts = self._map(cass_map, run)
@@ -166,8 +178,7 @@ class CassDemo(DemoPart):
                    run: DemoRun) -> dict[str, int]:
         have = set(cass_map.resources.values_list("code", flat=True))
         counts = {"cass_qa_cards": 0, "cass_videos": 0, "cass_audio": 0, "cass_other_resources": 0}
-        action_skills = {code: _skills(next(a[6] for w in WORK_ITEMS for a in w["actions"] if a[0] == code))
-                         for code in actions}
+        action_skills = {row[0]: _skills(row[6]) for data in WORK_ITEMS for row in data["actions"]}
 
         def publish(values: dict, skills: dict[str, int], work: list[str], acts: list[str],
                     media: tuple[bytes, bytes | None] | None = None) -> Resource:
@@ -181,10 +192,10 @@ class CassDemo(DemoPart):
                 return do_set_resource_status(resource, ResourceStatus.PUBLISHED, acting_user=run.acting_user)
 
         counts["cass_qa_cards"] = _qa_cards(cass_map, items, action_skills, have, run)
+        run.progress("micro-videos and audio")
         for video in VIDEOS:
             if video["code"] in have:
                 continue
-            run.progress(f"rendering {video['code']}")
             action = actions[video["action"]]
             publish({"code": video["code"], "kind": ResourceKind.MICRO_VIDEO, "title": video["title"],
                      "summary": video["summary"], "body": _script(video), "duration_minutes": 1,

@@ -127,7 +127,10 @@ def draw_slide(slide: Slide, number: int, total: int, label: str) -> Image.Image
 def _chord_second(chord: tuple[int, ...]) -> np.ndarray:
     """One second of a chord (each note with a soft octave above it), periodic in 1 s."""
     t = np.arange(SAMPLE_RATE) / SAMPLE_RATE
-    return sum(np.sin(2 * np.pi * f * t) + 0.3 * np.sin(4 * np.pi * f * t) for f in chord) / len(chord)
+    tone = np.zeros(SAMPLE_RATE)
+    for f in chord:
+        tone += np.sin(2 * np.pi * f * t) + 0.3 * np.sin(4 * np.pi * f * t)
+    return tone / len(chord)
 
 
 def _soundtrack(lengths: list[float]) -> np.ndarray:
@@ -147,7 +150,8 @@ def _container(buffer: io.BytesIO):
     import av
 
     output = av.open(buffer, mode="w", format="webm")
-    output.flags |= av.container.Flags.bitexact.value  # no muxing date, no encoder build string
+    # No muxing date, no encoder build string (`.value` is an int at run time, a Flags to the stubs).
+    output.flags |= av.container.Flags.bitexact.value  # type: ignore[operator]
     return output
 
 
@@ -242,7 +246,8 @@ def render_video(slides: list[Slide], label: str, fps: int = FPS) -> tuple[bytes
     _encode_audio(output, audio, samples)
     output.close()
     poster = io.BytesIO()
-    images[0].save(poster, format="PNG", optimize=True)
+    title_slide = images[0]
+    title_slide.save(poster, format="PNG", optimize=True)
     return buffer.getvalue(), poster.getvalue()
 
 
@@ -261,7 +266,7 @@ def probe(data: bytes) -> Probed:
     """What a file is, read from its content: the longer stream's duration in seconds."""
     import av
 
-    with av.open(io.BytesIO(data)) as container:
+    with av.open(io.BytesIO(data), mode="r") as container:
         video = next(iter(container.streams.video), None)
         audio = next(iter(container.streams.audio), None)
         seconds = container.duration / av.time_base if container.duration else 0.0

@@ -8,7 +8,9 @@ slide is (title, points); how long it shows follows from how much it says (demo.
 Skills are "dimension:level" pairs; work items and actions are codes of work_items.py.
 """
 
-VIDEOS = [
+from typing import Any
+
+VIDEOS: list[dict[str, Any]] = [
     {
         "code": "V01", "action": "A0202", "skills": "D02:2 D04:2 D16:1",
         "title": "拜访前一天：客户档案 8 项核对",
@@ -145,7 +147,7 @@ VIDEOS = [
     },
 ]
 
-AUDIO = [
+AUDIO: list[dict[str, Any]] = [
     {
         "code": "AU01", "work_item": "W02", "actions": ["A0205"], "skills": "D02:2 D16:2",
         "title": "拜访路上听：拜访后 24 小时要做的三件事",
@@ -174,7 +176,7 @@ AUDIO = [
     },
 ]
 
-ARTICLES = [
+ARTICLES: list[dict[str, Any]] = [
     {
         "code": "AR01", "work_item": "W03", "actions": ["A0301", "A0302"], "skills": "D03:3 D04:2",
         "title": "一张决策链图，看清谁在拍板",
@@ -221,7 +223,7 @@ ARTICLES = [
     },
 ]
 
-QUIZ = {
+QUIZ: dict[str, Any] = {
     "code": "QZ01", "work_item": "W02", "actions": ["A0202", "A0205"], "skills": "D02:2 D16:1",
     "title": "客户拜访随机测（5 题）",
     "minutes": 5, "modes": "pre_shift on_the_way", "devices": "phone pc",
@@ -233,7 +235,7 @@ QUIZ = {
             "5. 一条合格的拜访记录必须写明哪四项？（结论、下一步行动、责任人、日期）",
 }
 
-COURSE = {
+COURSE: dict[str, Any] = {
     "code": "CO01", "work_item": "W05", "actions": ["A0501", "A0502", "A0503", "A0504"],
     "skills": "D06:3 D07:3 D04:2",
     "title": "面授课：从需求到综合解决方案（半天）",

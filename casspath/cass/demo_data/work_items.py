@@ -8,10 +8,12 @@ skills): modes and checks are codes separated by spaces (CONTRACTS.md), skills a
 "dimension:level" pairs of the default model (D01–D18).
 """
 
+from typing import Any
+
 ALL_STAGES = "growth development maturity"
 SALES = "account_manager enterprise_account_manager industry_manager"
 
-WORK_ITEMS = [
+WORK_ITEMS: list[dict[str, Any]] = [
     {
         "code": "W01", "name": "目标客户寻找与名单梳理", "importance": 5, "frequency": 4,
         "stages": "growth development", "positions": SALES,

@@ -9,6 +9,7 @@ from collections import Counter
 from io import StringIO
 
 import av
+import numpy as np
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -108,11 +109,12 @@ def test_it_renders_micro_videos_that_are_webm_files_of_their_stated_duration():
     assert len({v.title for v in videos}) == len(videos)
     for video in videos:
         assert video.status == ResourceStatus.PUBLISHED and video.media_type == "video/webm"
+        assert video.media.name and video.poster.name
         with default_storage.open(video.media.name) as stored:
             data = stored.read()
         assert len(data) == video.media_bytes == default_storage.size(video.media.name)
         assert data[:4] == b"\x1a\x45\xdf\xa3"  # EBML: a Matroska/WebM file
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), mode="r") as container:
             assert "webm" in container.format.name
             assert container.duration is not None
             probed = container.duration / av.time_base
@@ -137,11 +139,12 @@ def test_it_has_every_kind_of_resource_the_plans_need_with_complete_metadata():
     assert kinds[ResourceKind.AUDIO] >= 2 and kinds[ResourceKind.ARTICLE] >= 3
     assert kinds[ResourceKind.QUIZ] >= 1 and kinds[ResourceKind.COURSE] >= 1
     for clip in Resource.objects.filter(kind=ResourceKind.AUDIO):
-        with default_storage.open(clip.media.name) as stored, av.open(stored) as container:
+        assert clip.media.name and clip.media_seconds is not None
+        with default_storage.open(clip.media.name) as stored, av.open(stored, mode="r") as container:
             assert not container.streams.video and container.streams.audio[0].codec_context.name == "opus"
-            assert abs(container.duration / av.time_base - clip.media_seconds) < 0.01
+            assert abs((container.duration or 0) / av.time_base - clip.media_seconds) < 0.01
             # The soundtrack is there: the decoded samples are not silence.
-            loud = max(abs(f.to_ndarray()).max() for f in container.decode(audio=0))
+            loud = max(float(np.abs(f.to_ndarray()).max()) for f in container.decode(audio=0))
             assert loud > 0.05
         assert clip.media_type == "audio/webm"
     for resource in Resource.objects.exclude(kind=ResourceKind.QA_CARD).prefetch_related(
@@ -165,3 +168,27 @@ def test_it_a_second_build_adds_nothing():
                                                 ResourceSkill, QACard)] == counts
     assert AuditEvent.objects.count() == events
     assert sorted(Resource.objects.exclude(media="").values_list("media", flat=True)) == files
+
+
+def test_it_is_refused_when_a_map_of_the_top_unit_already_uses_its_codes(world):
+    from django.core.management import CommandError
+
+    from casspath.cass.actions.maps import do_create_map, do_save_work_item
+
+    cass_map = do_create_map(org_unit=world.province, model_family="default", name="自建地图",
+                             acting_user=world.province_admin)
+    do_save_work_item(cass_map, {"code": "W01", "name": "自己的工作", "importance": 3, "frequency": 3},
+                      acting_user=world.province_admin)
+    with pytest.raises(CommandError) as refused:
+        demo()
+    assert "CASS W01" in str(refused.value)
+    assert WorkItem.objects.get().name == "自己的工作"  # nothing was built into it
+
+
+def test_it_renders_the_same_bytes_from_the_same_slides():
+    from casspath.cass import demo as cass_demo
+    from casspath.cass.demo_media import render_video
+
+    video = cass_demo.VIDEOS[-1]
+    first = render_video(cass_demo.video_slides(video), cass_demo.LABEL)
+    assert render_video(cass_demo.video_slides(video), cass_demo.LABEL) == first

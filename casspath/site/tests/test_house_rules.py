@@ -34,7 +34,7 @@ WRITE_MACHINERY = {
 NOT_ORM = {
     ("core/spreadsheets.py", "workbook.save"): "openpyxl writes a workbook to a file",
     ("core/storage.py", "super().delete"): "a file storage deletes a file (and the folders it empties)",
-    ("cass/demo_media.py", "images[0].save"): "Pillow writes a demo video's poster image",
+    ("cass/demo_media.py", "title_slide.save"): "Pillow writes a demo video's poster PNG to memory",
 }
 
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
