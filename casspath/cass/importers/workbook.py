@@ -779,6 +779,26 @@ def apply_plan(plan: Plan, acting_user) -> CassMap:
     return cass_map
 
 
+# The fields a change of the preview names, as the run page shows them (imports/views.py
+# reads an importer's `columns` for the headers): one name per field across the sheets.
+PREVIEW_FIELDS = tuple(
+    Column(key, zh, en)
+    for key, zh, en in (
+        ("name", "名称", "name"), ("description", "描述", "description"),
+        ("importance", "重要性", "importance"), ("frequency", "频率", "frequency"),
+        ("stages", "适用阶段", "stages"), ("positions", "适用岗位", "positions"),
+        ("order", "序号", "order"), ("standard", "完成标准", "completion standard"),
+        ("mistakes", "常见错误", "common mistakes"), ("study_modes", "学习模式", "study modes"),
+        ("checks", "检验方式", "checks"), ("work_item", "工作编码", "work item"), ("level", "等级", "level"),
+        ("kind", "类型", "kind"), ("title", "标题", "title"), ("summary", "简介", "summary"),
+        ("duration_minutes", "时长(分钟)", "duration (minutes)"), ("devices", "适用设备", "devices"),
+        ("status", "状态", "status"), ("skills", "维度与等级", "dimensions and levels"),
+        ("work_items", "工作编码", "work items"), ("actions", "动作编码", "key actions"),
+        ("removed", "移除的维度", "dimensions removed"),
+    )
+)
+
+
 class CassImporter(Importer):
     kind = "cass"
     label = _("CASS map")
@@ -787,6 +807,7 @@ class CassImporter(Importer):
     audit_verb = CassVerb.IMPORT_MAP
     export_verb = CassVerb.EXPORT_MAP
     options = MAP_OPTIONS
+    columns = PREVIEW_FIELDS
 
     def template(self) -> bytes:
         return workbook_xlsx(None)
