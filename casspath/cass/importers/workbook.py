@@ -569,7 +569,7 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                 )
             for dim in v.get("skills") or {}:
                 if dim not in dimensions:
-                    bad(row, resources, "res_skills", *unknown_dimension(dim))
+                    bad(row, resources, "skills", *unknown_dimension(dim))
             for code in v.get("work_items") or []:
                 if code not in item_codes:
                     bad(

@@ -185,3 +185,13 @@ def test_it_offers_the_unit_and_family_options_on_the_import_page(world, client)
     assert page.status_code == 200
     text = page.content.decode()
     assert '<input type="text" name="unit"' in text and '<input type="text" name="family"' in text
+
+
+def test_it_refuses_a_resources_dimension_outside_the_model(world, tmp_path):
+    resources = [row[:] for row in RESOURCES]
+    resources[3][7] = "D05:3；D99:1"
+    report = cli_import(tmp_path, workbook(resources=resources), "--option", "unit=GZ", "--as", "consultant_a")
+    assert not report.ok
+    error = next(e for e in report.errors if e.column == "学习资源!维度与等级")
+    assert error.row == 4 and "D99" in error.reason_zh and "D99" in error.reason_en
+    assert counts() == (0, 0, 0, 0, 0, 0)
