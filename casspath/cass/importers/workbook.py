@@ -883,6 +883,21 @@ class CassImporter(Importer):
         return rows
 
 
+TEMPLATE_NOTES = (
+    "CASS 地图：工作内容 → 关键动作 → 动作技能 → 学习资源，编码是各表的主键。",
+    "The CASS map: work items, key actions, action skills, resources; codes are each sheet's keys.",
+    "工作内容：重要性、频率为 1–5；适用阶段、适用岗位写编码或名称，用；分隔。",
+    "关键动作：工作编码须在「工作内容」表或地图中；"
+    "学习模式写 班前学、途中学、闲暇学、面授、班组学习、行动学习；"
+    "检验方式写 学前测、学后测、随机测、绩效测、主管观察。",
+    "动作技能：每行一个动作的一个维度及所需等级（1–5）；本表给出所列动作的全部技能。",
+    "学习资源：类型写 微视频、音频、文章、案例、产品卡、工作指引、测验、课程（问答卡请用问答卡导入）；"
+    "适用设备写 手机、电脑、打印；维度与等级写 D01:3；D05:2；状态写 草稿、已发布、已停用。",
+    "音视频文件不在工作簿中：上传文件前保持草稿，上传后以文件时长为准。",
+    "导入时用选项 unit（所属单位编码）和 family（技能模型编码）指明地图；地图不存在时自动新建。",
+)
+
+
 def workbook_xlsx(cass_map: CassMap | None, *, counted: bool = False) -> Any:
     """The map's four sheets (empty sheets with their headers for the template)."""
     book = new_workbook()
@@ -898,6 +913,11 @@ def workbook_xlsx(cass_map: CassMap | None, *, counted: bool = False) -> Any:
             ws.column_dimensions[ws.cell(1, index + 1).column_letter].width = 28 if index else 14
         sheets[name] = ws
     rows = 0
+    if cass_map is None:  # the template: how to fill it in
+        notes = book.create_sheet("说明")
+        for line in TEMPLATE_NOTES:
+            append_row(notes, [line])
+        notes.column_dimensions["A"].width = 120
     if cass_map is not None:
         items = list(
             WorkItem.objects.filter(cass_map=cass_map)
