@@ -46,6 +46,7 @@ from casspath.imports.report import Change, ImportReport
 from casspath.org import scopes
 
 DEFAULT_MINUTES = 1
+COLUMN_OF = {"duration_minutes": "duration", "product_code": "product"}
 
 
 def parse_dimension(value: str) -> tuple[str, int]:
@@ -347,7 +348,8 @@ class QACardImporter(TabularImporter):
             else:
                 same = before == after
             if not same:
-                fields[key] = [_shown(before), _shown(after)]
+                # Named as the file's columns, which the run page shows by their headers.
+                fields[COLUMN_OF.get(key, key)] = [_shown(before), _shown(after)]
         return fields
 
     def apply(self, ctx: RunContext, plan: dict, report: ImportReport) -> None:

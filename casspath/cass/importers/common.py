@@ -119,10 +119,11 @@ def list_parser(
 ) -> Callable[[str], list[str]]:
     """A list of values (in the order of `choices`, each once), any spelling."""
     one = choice_parser(choices, zh, what_zh, what_en)
+    order = list(choices.values)  # read once: an enum's values are rebuilt on every access
 
     def parse(value: str) -> list[str]:
         found = {one(part) for part in split_list(value)}
-        return [v for v in choices.values if v in found]
+        return [v for v in order if v in found]
 
     return parse
 

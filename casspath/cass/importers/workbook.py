@@ -569,7 +569,7 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                 )
             for dim in v.get("skills") or {}:
                 if dim not in dimensions:
-                    bad(row, resources, "res_skills", *unknown_dimension(dim))
+                    bad(row, resources, "skills", *unknown_dimension(dim))
             for code in v.get("work_items") or []:
                 if code not in item_codes:
                     bad(
@@ -711,72 +711,127 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
 # --- the write --------------------------------------------------------------------------
 
 
+def _checked(obj, exclude: list[str]) -> None:
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _write(model, rows: list, fields: list[str]) -> None:
+    """New rows in one INSERT per batch, changed ones in one UPDATE per batch."""
+    changed = [r for r in rows if r.pk is not None]  # read before the insert gives the new ones ids
+    model.objects.bulk_create([r for r in rows if r.pk is None], batch_size=500)
+    if changed:
+        model.objects.bulk_update(changed, fields, batch_size=500)
+
+
+def _relink(through, owner_field: str, other_field: str, links: dict[int, list[int]]) -> None:
+    """Replace the many-to-many links of each owner id in `links` (its whole new list)."""
+    if not links:
+        return
+    owners = list(links)
+    for start in range(0, len(owners), 500):
+        through.objects.filter(**{f"{owner_field}__in": owners[start:start + 500]}).delete()
+    through.objects.bulk_create(
+        [through(**{owner_field: owner, other_field: other}) for owner, others in links.items()
+         for other in others], batch_size=1000)
+
+
 def apply_plan(plan: Plan, acting_user) -> CassMap:
-    """Write the plan (inside the run's transaction). Returns the map."""
+    """Write the plan (inside the run's transaction), set-based: a few statements per sheet
+    whatever its size. Returns the map."""
     target = plan.target
-    cass_map = target.cass_map or do_create_map(
-        org_unit=target.unit, model_family=target.family, name=target.default_name, acting_user=acting_user
-    )
+    cass_map = target.cass_map or do_create_map(org_unit=target.unit, model_family=target.family,
+                                                name=target.default_name, acting_user=acting_user)
     now = timezone.now()
-    items = {item.code: item for item in WorkItem.objects.filter(cass_map=cass_map)}
-    for existing, values, stages, positions in plan.items:
+    item_rows = []
+    for existing, values, _stages, _positions in plan.items:
         item = existing or WorkItem(cass_map=cass_map)
         for name, value in values.items():
             setattr(item, name, value)
-        item.full_clean(exclude=["cass_map"], validate_unique=False, validate_constraints=False)
-        item.save()
-        item.stages.set(stages)
-        item.positions.set(positions)
-        items[item.code] = item
-    actions = {a.code: a for a in KeyAction.objects.filter(cass_map=cass_map)}
+        _checked(item, ["cass_map"])
+        item_rows.append(item)
+    _write(WorkItem, item_rows, list(plan.items[0][1]) if plan.items else [])
+    items = {item.code: item for item in WorkItem.objects.filter(cass_map=cass_map)}
+    stage_links = {items[v["code"]].pk: [st.pk for st in stages] for _e, v, stages, _p in plan.items}
+    position_links = {items[v["code"]].pk: [po.pk for po in positions] for _e, v, _s, positions in plan.items}
+    _relink(WorkItem.stages.through, "workitem_id", "stage_id", stage_links)
+    _relink(WorkItem.positions.through, "workitem_id", "position_id", position_links)
+
+    action_rows = []
     for existing_action, item_code, values in plan.actions:
         action = existing_action or KeyAction(cass_map=cass_map)
         action.work_item = items[item_code]
         for name, value in values.items():
             setattr(action, name, value)
-        action.full_clean(
-            exclude=["cass_map", "work_item"], validate_unique=False, validate_constraints=False
-        )
-        action.save()
-        actions[action.code] = action
+        _checked(action, ["cass_map", "work_item"])
+        action_rows.append(action)
+    _write(KeyAction, action_rows, [*ACTION_WRITE_FIELDS, "work_item"])
+    actions = {a.code: a for a in KeyAction.objects.filter(cass_map=cass_map)}
     if plan.skills:
         ids = [actions[code].pk for code in plan.skills]
-        ActionSkill.objects.filter(action_id__in=ids).delete()
-        ActionSkill.objects.bulk_create(
-            [
-                ActionSkill(action=actions[code], dimension_code=dim, level=level)
-                for code, skills in plan.skills.items()
-                for dim, level in sorted(skills.items())
-            ]
-        )
-    for existing_resource, values, skills, links_items, links_actions in plan.resources:
-        resource = existing_resource or Resource(cass_map=cass_map)
-        was_published = resource.status == ResourceStatus.PUBLISHED and resource.pk is not None
+        for start in range(0, len(ids), 500):
+            ActionSkill.objects.filter(action_id__in=ids[start:start + 500]).delete()
+        ActionSkill.objects.bulk_create([
+            ActionSkill(action=actions[code], dimension_code=dim, level=level)
+            for code, skills in plan.skills.items() for dim, level in sorted(skills.items())],
+            batch_size=1000)
+
+    resource_rows = []
+    for existing_resource, values, _skills, _items, _actions in plan.resources:
+        resource = existing_resource or Resource(cass_map=cass_map, created_at=now)
+        was_published = resource.pk is not None and resource.status == ResourceStatus.PUBLISHED
         for name, value in values.items():
             setattr(resource, name, value)
         resource.updated_at = now
         if resource.status == ResourceStatus.PUBLISHED and not was_published:
             resource.published_at = now
-        resource.full_clean(
-            exclude=["cass_map", "media", "poster"], validate_unique=False, validate_constraints=False
-        )
-        resource.save()
-        if skills is not None:
-            ResourceSkill.objects.filter(resource=resource).delete()
-            ResourceSkill.objects.bulk_create(
-                [
-                    ResourceSkill(resource=resource, dimension_code=d, level=lv)
-                    for d, lv in sorted(skills.items())
-                ]
-            )
-        if links_items is not None:
-            resource.work_items.set([items[c] for c in links_items])
-        if links_actions is not None:
-            resource.key_actions.set([actions[c] for c in links_actions])
+        _checked(resource, ["cass_map", "media", "poster"])
+        resource_rows.append(resource)
+    _write(Resource, resource_rows, RESOURCE_WRITE_FIELDS)
+    resources = {r.code: r.pk for r in Resource.objects.filter(cass_map=cass_map).only("id", "code")}
+    new_skills = {resources[v["code"]]: skills
+                  for _r, v, skills, _i, _a in plan.resources if skills is not None}
+    if new_skills:
+        owners = list(new_skills)
+        for start in range(0, len(owners), 500):
+            ResourceSkill.objects.filter(resource_id__in=owners[start:start + 500]).delete()
+        ResourceSkill.objects.bulk_create([
+            ResourceSkill(resource_id=pk, dimension_code=d, level=lv)
+            for pk, skills in new_skills.items() for d, lv in sorted(skills.items())], batch_size=1000)
+    _relink(Resource.work_items.through, "resource_id", "workitem_id",
+            {resources[v["code"]]: [items[c].pk for c in links]
+             for _r, v, _s, links, _a in plan.resources if links is not None})
+    _relink(Resource.key_actions.through, "resource_id", "keyaction_id",
+            {resources[v["code"]]: [actions[c].pk for c in links]
+             for _r, v, _s, _i, links in plan.resources if links is not None})
     if plan.changes:
         cass_map.updated_at = now
         cass_map.save(update_fields=["updated_at"])
     return cass_map
+
+
+ACTION_WRITE_FIELDS = ["code", "order", "name", "standard", "mistakes", "study_modes", "checks"]
+RESOURCE_WRITE_FIELDS = ["code", "kind", "title", "summary", "duration_minutes", "devices", "study_modes",
+                         "status", "updated_at", "published_at"]
+
+
+# The fields a change of the preview names, as the run page shows them (imports/views.py
+# reads an importer's `columns` for the headers): one name per field across the sheets.
+PREVIEW_FIELDS = tuple(
+    Column(key, zh, en)
+    for key, zh, en in (
+        ("name", "名称", "name"), ("description", "描述", "description"),
+        ("importance", "重要性", "importance"), ("frequency", "频率", "frequency"),
+        ("stages", "适用阶段", "stages"), ("positions", "适用岗位", "positions"),
+        ("order", "序号", "order"), ("standard", "完成标准", "completion standard"),
+        ("mistakes", "常见错误", "common mistakes"), ("study_modes", "学习模式", "study modes"),
+        ("checks", "检验方式", "checks"), ("work_item", "工作编码", "work item"), ("level", "等级", "level"),
+        ("kind", "类型", "kind"), ("title", "标题", "title"), ("summary", "简介", "summary"),
+        ("duration_minutes", "时长(分钟)", "duration (minutes)"), ("devices", "适用设备", "devices"),
+        ("status", "状态", "status"), ("skills", "维度与等级", "dimensions and levels"),
+        ("work_items", "工作编码", "work items"), ("actions", "动作编码", "key actions"),
+        ("removed", "移除的维度", "dimensions removed"),
+    )
+)
 
 
 class CassImporter(Importer):
@@ -787,6 +842,7 @@ class CassImporter(Importer):
     audit_verb = CassVerb.IMPORT_MAP
     export_verb = CassVerb.EXPORT_MAP
     options = MAP_OPTIONS
+    columns = PREVIEW_FIELDS
 
     def template(self) -> bytes:
         return workbook_xlsx(None)
@@ -862,6 +918,21 @@ class CassImporter(Importer):
         return rows
 
 
+TEMPLATE_NOTES = (
+    "CASS 地图：工作内容 → 关键动作 → 动作技能 → 学习资源，编码是各表的主键。",
+    "The CASS map: work items, key actions, action skills, resources; codes are each sheet's keys.",
+    "工作内容：重要性、频率为 1–5；适用阶段、适用岗位写编码或名称，用；分隔。",
+    "关键动作：工作编码须在「工作内容」表或地图中；"
+    "学习模式写 班前学、途中学、闲暇学、面授、班组学习、行动学习；"
+    "检验方式写 学前测、学后测、随机测、绩效测、主管观察。",
+    "动作技能：每行一个动作的一个维度及所需等级（1–5）；本表给出所列动作的全部技能。",
+    "学习资源：类型写 微视频、音频、文章、案例、产品卡、工作指引、测验、课程（问答卡请用问答卡导入）；"
+    "适用设备写 手机、电脑、打印；维度与等级写 D01:3；D05:2；状态写 草稿、已发布、已停用。",
+    "音视频文件不在工作簿中：上传文件前保持草稿，上传后以文件时长为准。",
+    "导入时用选项 unit（所属单位编码）和 family（技能模型编码）指明地图；地图不存在时自动新建。",
+)
+
+
 def workbook_xlsx(cass_map: CassMap | None, *, counted: bool = False) -> Any:
     """The map's four sheets (empty sheets with their headers for the template)."""
     book = new_workbook()
@@ -877,6 +948,11 @@ def workbook_xlsx(cass_map: CassMap | None, *, counted: bool = False) -> Any:
             ws.column_dimensions[ws.cell(1, index + 1).column_letter].width = 28 if index else 14
         sheets[name] = ws
     rows = 0
+    if cass_map is None:  # the template: how to fill it in
+        notes = book.create_sheet("说明")
+        for line in TEMPLATE_NOTES:
+            append_row(notes, [line])
+        notes.column_dimensions["A"].width = 120
     if cass_map is not None:
         items = list(
             WorkItem.objects.filter(cass_map=cass_map)

@@ -183,4 +183,25 @@ def test_it_offers_the_unit_and_family_options_on_the_import_page(world, client)
     client.force_login(world.consultant_a)
     page = client.get("/imports/cass/")
     assert page.status_code == 200
-    assert 'name="unit"' in page.content.decode() and 'name="family"' in page.content.decode()
+    text = page.content.decode()
+    assert '<input type="text" name="unit"' in text and '<input type="text" name="family"' in text
+
+
+def test_it_refuses_a_resources_dimension_outside_the_model(world, tmp_path):
+    resources = [row[:] for row in RESOURCES]
+    resources[3][7] = "D05:3；D99:1"
+    report = cli_import(tmp_path, workbook(resources=resources), "--option", "unit=GZ",
+                        "--as", "consultant_a")
+    assert not report.ok
+    error = next(e for e in report.errors if e.column == "学习资源!维度与等级")
+    assert error.row == 4 and "D99" in error.reason_zh and "D99" in error.reason_en
+    assert counts() == (0, 0, 0, 0, 0, 0)
+
+
+def test_it_serves_a_template_with_the_four_sheets_and_instructions(world, client):
+    client.force_login(world.consultant_a)
+    response = client.get("/imports/cass/template.xlsx")
+    assert response.status_code == 200
+    sheets = sheets_of(response.content)
+    assert list(sheets) == ["工作内容", "关键动作", "动作技能", "学习资源", "说明"]
+    assert sheets["学习资源"][0][:3] == ["资源编码", "类型", "标题"]

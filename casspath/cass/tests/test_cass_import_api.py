@@ -18,7 +18,8 @@ def upload(data: bytes) -> SimpleUploadedFile:
 
 
 def test_it_dry_runs_then_applies_through_the_api(world, client):
-    client.force_login(world.consultant_a)
+    # The province's admin names a city: the applied run keeps the dry run's options.
+    client.force_login(world.province_admin)
     response = client.post(f"{BASE}/cass", {"file": upload(workbook()), "options": "unit=GZ,family=default"})
     assert response.status_code == 201, response.content
     body = response.json()
