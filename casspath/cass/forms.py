@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casspath.cass.models import Check, StudyMode
 from casspath.competency.models import LEVELS
-from casspath.core.forms import add_bootstrap_class
+from casspath.core.forms import Styled
 from casspath.org.forms import UnitPickerField
 from casspath.org.models import Position, Stage
 from casspath.org.scopes import Perm
@@ -21,28 +21,6 @@ MIN_SKILL_ROWS = 3
 
 def both(zh: str, en: str) -> str:
     return f"{zh} / {en}"
-
-
-class Styled(forms.BaseForm):
-    """Bootstrap classes on every widget, a field with errors marked invalid; a group of
-    checkboxes keeps the check class on each box (core.forms.add_bootstrap_class would give
-    it a text box's)."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-
-    def __getitem__(self, name):
-        widget = self.fields[name].widget
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            if "form-check-input" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"form-check-input {widget.attrs.get('class', '')}".strip()
-        else:
-            add_bootstrap_class(widget)
-        return super().__getitem__(name)
 
 
 class MapInfoForm(Styled, forms.Form):

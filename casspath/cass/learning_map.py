@@ -36,7 +36,7 @@ from casspath.cass.models import (
     StudyMode,
     WorkItem,
 )
-from casspath.cass.queries import map_applying
+from casspath.cass.queries import competency_model_for, map_applying
 from casspath.competency.models import CompetencyModel, Requirement
 from casspath.competency.queries import model_applying
 from casspath.org.models import Grade, Stage, local_name
@@ -154,18 +154,6 @@ class LearningMap:
     cass_map: CassMap
     model: CompetencyModel | None
     views: list[LearningMapView] = field(default_factory=list)
-
-
-def model_for_map(cass_map: CassMap) -> CompetencyModel | None:
-    """The published competency model of the map's family nearest up the map's unit (its own
-    unit's first); one query."""
-    ids = [int(part) for part in cass_map.org_unit.path.strip("/").split("/") if part]
-    published = (CompetencyModel.objects
-                 .filter(status=CompetencyModel.Status.PUBLISHED, family=cass_map.model_family,
-                         org_unit_id__in=ids)
-                 .order_by("published_at", "pk"))
-    by_owner = {model.org_unit_id: model for model in published}  # the last published wins
-    return next((by_owner[pk] for pk in reversed(ids) if pk in by_owner), None)
 
 
 def _stages() -> list[Stage]:
@@ -295,7 +283,7 @@ def learning_map(cass_map: CassMap, targets: list[tuple[Stage | None, Grade | No
     """The learning map of `cass_map` for each (stage, grade) of `targets`; by default one view
     per stage, then one per grade that has requirements. `paged`: a page's share of each
     dimension (WORK_ITEMS_PER_DIMENSION, RESOURCES_PER_LEVEL); else everything (Excel)."""
-    model = model if model is not None else model_for_map(cass_map)
+    model = model if model is not None else competency_model_for(cass_map)
     per_level = RESOURCES_PER_LEVEL if paged else None
     data = _read(cass_map, model, per_level)
     if targets is None:

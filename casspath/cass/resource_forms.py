@@ -5,33 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casspath.cass.models import Device, KeyAction, ResourceKind, StudyMode, WorkItem
-from casspath.core.forms import add_bootstrap_class
+from casspath.core.forms import Styled
 from casspath.core.validators import validate_code
 
 LEVEL_CHOICES = [("", "—")] + [(str(level), f"L{level}") for level in range(1, 6)]
 # Blank skill rows offered below a resource's own.
 SPARE_SKILL_ROWS = 2
 MIN_SKILL_ROWS = 3
-
-
-class Styled(forms.BaseForm):
-    """Bootstrap classes on every widget (check boxes keep theirs); errors marked invalid."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-
-    def __getitem__(self, name):
-        widget = self.fields[name].widget
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            if "form-check-input" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"form-check-input {widget.attrs.get('class', '')}".strip()
-        else:
-            add_bootstrap_class(widget)
-        return super().__getitem__(name)
 
 
 class ResourceForm(Styled, forms.Form):

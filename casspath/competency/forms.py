@@ -5,26 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casspath.competency.models import LEVELS, CompetencyModel, Dimension, LevelTitle, Module
-from casspath.core.forms import add_bootstrap_class
+from casspath.core.forms import Styled
 from casspath.core.validators import validate_code
 
 LEVEL_CHOICES = [("", "—")] + [(str(level), f"L{level}") for level in LEVELS]
-
-
-class Styled(forms.BaseForm):
-    """Bootstrap classes on every widget; a field with errors is marked invalid."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-
-    def __getitem__(self, name):
-        # Fields are added in subclasses' __init__: style them when they are rendered.
-        add_bootstrap_class(self.fields[name].widget)
-        return super().__getitem__(name)
 
 
 class ModelInfoForm(Styled, forms.Form):

@@ -15,14 +15,30 @@ T = TypeVar("T")
 
 def add_bootstrap_class(widget: forms.Widget) -> None:
     """Give a widget its Bootstrap class, once (classes, never inline styles: CSP)."""
-    if isinstance(widget, forms.CheckboxInput):
-        css = "form-check-input"
+    if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+        css = "form-check-input"  # a group of boxes: the class goes on each box
     elif isinstance(widget, forms.Select):
         css = "form-select"
     else:
         css = "form-control"
     if css not in widget.attrs.get("class", "").split():
         widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+
+
+class Styled(forms.BaseForm):
+    """A form whose widgets wear their Bootstrap classes, and whose fields with errors are
+    marked invalid. Fields added in a subclass's __init__ are styled when rendered."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+    def __getitem__(self, name):
+        add_bootstrap_class(self.fields[name].widget)
+        return super().__getitem__(name)
 
 
 class _Refused(Enum):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casspath.cass.models import CassMap, Check, Device, ResourceKind, ResourceStatus, StudyMode
 from casspath.competency.models import CompetencyModel, Dimension
-from casspath.competency.queries import model_applying
+from casspath.competency.queries import family_model_applying, model_applying
 from casspath.core import validators
 from casspath.imports.columns import Column, match_headers
 from casspath.imports.errors import ImportFileError, Invalid, RowError
@@ -271,23 +271,11 @@ def owner_unit(acting_user, code: str) -> OrgUnit:
     return roots[0]
 
 
-def family_model(unit: OrgUnit, family: str) -> CompetencyModel | None:
-    """The published model of `family` nearest up the unit's path."""
-    ids = unit.ancestor_ids()
-    models_ = {
-        m.org_unit_id: m
-        for m in CompetencyModel.objects.filter(
-            family=family, org_unit_id__in=ids, status=CompetencyModel.Status.PUBLISHED
-        ).order_by("published_at", "pk")
-    }
-    return next((models_[pk] for pk in reversed(ids) if pk in models_), None)
-
-
 def resolve_target(acting_user, options: Mapping[str, object]) -> Target:
     unit = owner_unit(acting_user, str(options.get("unit") or ""))
     family = str(options.get("family") or "").strip()
     if family:
-        model = family_model(unit, family)
+        model = family_model_applying(unit, family)
         if model is None:
             raise ImportFileError(
                 f"没有适用于 {unit.code} 的已发布技能模型 {family}",

@@ -12,7 +12,6 @@ from casspath.cass.models import (
     ResourceKind,
     WorkItem,
 )
-from casspath.competency.models import CompetencyModel, Dimension
 
 # Q&A cards ------------------------------------------------------------------------------
 
@@ -75,18 +74,6 @@ def card_tags(cass_map: CassMap) -> list[str]:
     for row in QACard.objects.filter(resource__cass_map=cass_map).values_list("tags", flat=True):
         tags.update(row or [])
     return sorted(tags)
-
-
-def map_dimensions(cass_map: CassMap) -> dict[str, str]:
-    """Dimension code → name in the published model of the map's family applying to its unit."""
-    ids = cass_map.org_unit.ancestor_ids()
-    models = {m.org_unit_id: m for m in CompetencyModel.objects.filter(
-        family=cass_map.model_family, org_unit_id__in=ids,
-        status=CompetencyModel.Status.PUBLISHED).order_by("published_at", "pk")}
-    model = next((models[pk] for pk in reversed(ids) if pk in models), None)
-    if model is None:
-        return {}
-    return dict(Dimension.objects.filter(model=model).order_by("order", "code").values_list("code", "name"))
 
 
 def map_work_item_choices(cass_map: CassMap) -> list[tuple[str, str]]:

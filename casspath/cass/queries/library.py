@@ -19,7 +19,7 @@ from casspath.cass.models import (
     StudyMode,
     WorkItem,
 )
-from casspath.competency.models import Dimension
+from casspath.cass.queries.maps import map_dimensions
 from casspath.org.queries import my_employee
 
 # The library of learning resources ----------------------------------------------------
@@ -101,12 +101,6 @@ def map_work_items_and_actions(cass_map: CassMap) -> tuple[QuerySet[WorkItem], Q
 
 
 def dimension_choices(cass_map: CassMap) -> list[tuple[str, str]]:
-    """(code, "D01 name") of the dimensions of the competency model that applies to the
-    map's unit (its published version), for the skill rows and the library's filter."""
-    from casspath.competency.queries import current_model, model_applying
-
-    model = model_applying(cass_map.org_unit) or current_model(cass_map.model_family)
-    if model is None:
-        return []
-    rows = Dimension.objects.filter(model=model).order_by("order", "code").values_list("code", "name")
-    return [(code, f"{code} {name}") for code, name in rows]
+    """(code, "D01 name") of the map's dimensions (`map_dimensions`), for the skill rows and
+    the library's filter."""
+    return [(code, f"{code} {name}") for code, name in map_dimensions(cass_map).items()]

@@ -31,6 +31,13 @@ def competency_model_for(cass_map: CassMap) -> CompetencyModel | None:
     return family_model_applying(cass_map.org_unit, cass_map.model_family)
 
 
+def map_dimensions(cass_map: CassMap) -> dict[str, str]:
+    """Dimension code → name (in the page's language) in the model `competency_model_for`
+    gives the map, in model order; {} when none is published."""
+    return {code: local_name(name, name_en)
+            for code, (name, name_en) in dimension_names(competency_model_for(cass_map)).items()}
+
+
 def maps_with_counts(user) -> QuerySet[CassMap]:
     """The maps `user` may read, each with `work_item_count` and `action_count`."""
     return maps_for(user).annotate(
