@@ -113,7 +113,7 @@ class GuideImage(models.Model):
         verbose_name_plural = _("guide images")
 
     def __str__(self) -> str:
-        return self.caption or self.file.name
+        return self.caption or self.file.name or ""
 
 
 def _pdf_file_name(job: "GuidePdf", name: str) -> str:

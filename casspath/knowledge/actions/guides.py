@@ -265,7 +265,7 @@ def do_add_image(step: GuideStep, upload: UploadedFile, *, caption: str = "", ac
     )
     image.full_clean(exclude=["step", "file"])
     image.file.save(f"{secrets.token_hex(8)}.{EXTENSIONS[info.content_type]}", upload, save=False)
-    storage, name = image.file.storage, image.file.name
+    storage, name = image.file.storage, image.file.name or ""
     try:
         # Files are not transactional: whatever fails after the file is stored removes it.
         with transaction.atomic():

@@ -4,6 +4,7 @@ to those who may read the guide only; asking twice queues once; a change to the 
 the next request print it again."""
 
 import io
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -19,9 +20,10 @@ pytestmark = pytest.mark.django_db
 
 def _fonts(reader: PdfReader) -> list[dict]:
     """Every font of every page, with whether its program is embedded."""
-    found = []
+    found: list[dict] = []
     for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
+        resources: Any = page["/Resources"]
+        for font in (resources.get("/Font") or {}).values():
             font = font.get_object()
             descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
             for part in descendants:
