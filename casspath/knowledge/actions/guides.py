@@ -2,7 +2,7 @@
 actor may edit its map, writes one audit row, and keeps the guide's learning resource in
 step: its title and summary with the guide's, its duration with the reading time."""
 
-import secrets
+import hashlib
 from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
@@ -27,6 +27,16 @@ MAX_IMAGES_PER_STEP = 12
 
 class KnowledgeError(BilingualError):
     """A write to a work guide refused for what it says (both languages)."""
+
+
+def _digest(upload: UploadedFile) -> str:
+    """The file's name: its content's hash (never the uploader's name; the same demo twice
+    gives the same names)."""
+    sha = hashlib.sha256()
+    for chunk in upload.chunks():
+        sha.update(chunk)
+    upload.seek(0)
+    return sha.hexdigest()[:20]
 
 
 def _lock(guide: WorkGuide, acting_user) -> WorkGuide:
@@ -264,7 +274,7 @@ def do_add_image(step: GuideStep, upload: UploadedFile, *, caption: str = "", ac
         height=info.height,
     )
     image.full_clean(exclude=["step", "file"])
-    image.file.save(f"{secrets.token_hex(8)}.{EXTENSIONS[info.content_type]}", upload, save=False)
+    image.file.save(f"{_digest(upload)}.{EXTENSIONS[info.content_type]}", upload, save=False)
     storage, name = image.file.storage, image.file.name or ""
     try:
         # Files are not transactional: whatever fails after the file is stored removes it.
