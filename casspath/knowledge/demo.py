@@ -860,7 +860,7 @@ WIDTH, HEIGHT = 800, 500
 
 
 @lru_cache(maxsize=32)
-def font(size: int, bold: bool = False, serif: bool = False) -> ImageFont.FreeTypeFont:
+def font(size: int, bold: bool = False, serif: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     name = f"Noto{'Serif' if serif else 'Sans'}CJK-{'Bold' if bold else 'Regular'}.ttc"
     try:
         return ImageFont.truetype(FONT_DIR + name, size, index=SC_INDEX)

@@ -4,6 +4,7 @@ URIs read through the storage API (no URL to fetch, nothing outside the file); t
 text in Noto Sans CJK (Debian's fonts-noto-cjk), subset and embedded into the PDF."""
 
 import base64
+import logging
 from collections.abc import Callable
 
 from django.template.loader import render_to_string
@@ -11,10 +12,18 @@ from django.utils import timezone, translation
 
 from casspath.knowledge.models import GuideStep, WorkGuide
 
+logger = logging.getLogger(__name__)
+
 
 def image_uri(image) -> str:
-    with image.file.open("rb") as stored:
-        data = stored.read()
+    """The image as a data: URI; "" when its file is gone from storage (the PDF is printed
+    without it, its caption kept, rather than not at all)."""
+    try:
+        with image.file.open("rb") as stored:
+            data = stored.read()
+    except FileNotFoundError:
+        logger.warning("guide image %s: its file %s is gone", image.pk, image.file.name)
+        return ""
     return f"data:{image.content_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 

@@ -26,7 +26,7 @@ class GuideForm(_Styled):
 
 
 class NewGuideForm(GuideForm):
-    work_item = forms.ModelChoiceField(
+    work_item: forms.ModelChoiceField = forms.ModelChoiceField(
         label=pgettext_lazy("work guide", "Work item"), queryset=None, empty_label=None
     )
 

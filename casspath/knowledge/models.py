@@ -8,8 +8,12 @@ guides reach learners) and its duration, the reading time of its text and images
 (casspath.analytics.reading), which the actions keep in step with the steps.
 """
 
+from functools import partial
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -113,7 +117,7 @@ class GuideImage(models.Model):
         verbose_name_plural = _("guide images")
 
     def __str__(self) -> str:
-        return self.caption or self.file.name
+        return self.caption or self.file.name or ""
 
 
 def _pdf_file_name(job: "GuidePdf", name: str) -> str:
@@ -171,3 +175,22 @@ class GuidePdf(Job):
         if self.file.name:
             names.add(self.file.name)
         return sorted(names)
+
+
+@receiver(post_delete, sender=GuideImage, dispatch_uid="knowledge.guide_image_file")
+def _delete_image_file(sender, instance: GuideImage, using, **kwargs) -> None:
+    """An image's file goes with its row, however the row goes (its step, guide, resource or
+    map removed), once the deletion commits: a deletion rolled back keeps it."""
+    from casspath.knowledge.actions.pdf import delete_files  # actions import this module
+
+    if instance.file.name:
+        transaction.on_commit(
+            partial(delete_files, instance.file.storage, [instance.file.name]), using=using
+        )
+
+
+@receiver(post_delete, sender=GuidePdf, dispatch_uid="knowledge.guide_pdf_files")
+def _delete_pdf_files(sender, instance: GuidePdf, using, **kwargs) -> None:
+    from casspath.knowledge.actions.pdf import delete_files  # actions import this module
+
+    transaction.on_commit(partial(delete_files, instance.file.storage, instance.file_names()), using=using)

@@ -2,8 +2,7 @@
 actor may edit its map, writes one audit row, and keeps the guide's learning resource in
 step: its title and summary with the guide's, its duration with the reading time."""
 
-import secrets
-from functools import partial
+import hashlib
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -27,6 +26,16 @@ MAX_IMAGES_PER_STEP = 12
 
 class KnowledgeError(BilingualError):
     """A write to a work guide refused for what it says (both languages)."""
+
+
+def _digest(upload: UploadedFile) -> str:
+    """The file's name: its content's hash (never the uploader's name; the same demo twice
+    gives the same names)."""
+    sha = hashlib.sha256()
+    for chunk in upload.chunks():
+        sha.update(chunk)
+    upload.seek(0)
+    return sha.hexdigest()[:20]
 
 
 def _lock(guide: WorkGuide, acting_user) -> WorkGuide:
@@ -216,22 +225,15 @@ def do_move_step(step: GuideStep, offset: int, *, acting_user) -> GuideStep:
     return moved
 
 
-def _delete_files_on_commit(files) -> None:
-    for storage, name in files:
-        transaction.on_commit(partial(storage.delete, name))
-
-
 @transaction.atomic
 def do_remove_step(step: GuideStep, *, acting_user) -> None:
-    """Remove a step with its images (their files once the removal commits); the steps
-    after it move up."""
+    """Remove a step with its images (their files once the removal commits: models.py); the
+    steps after it move up."""
     guide = _lock(step.guide, acting_user)
-    files = [(image.file.storage, image.file.name) for image in GuideImage.objects.filter(step_id=step.pk)]
     label, pk = str(step), step.pk
     deleted, _ = GuideStep.objects.filter(pk=pk, guide=guide).delete()
     if not deleted:
         raise KnowledgeError("该步骤已被删除", "This step no longer exists")
-    _delete_files_on_commit(files)
     _renumber(guide)
     _changed(guide, acting_user)
     audit.record(
@@ -264,8 +266,8 @@ def do_add_image(step: GuideStep, upload: UploadedFile, *, caption: str = "", ac
         height=info.height,
     )
     image.full_clean(exclude=["step", "file"])
-    image.file.save(f"{secrets.token_hex(8)}.{EXTENSIONS[info.content_type]}", upload, save=False)
-    storage, name = image.file.storage, image.file.name
+    image.file.save(f"{_digest(upload)}.{EXTENSIONS[info.content_type]}", upload, save=False)
+    storage, name = image.file.storage, image.file.name or ""
     try:
         # Files are not transactional: whatever fails after the file is stored removes it.
         with transaction.atomic():
@@ -288,12 +290,10 @@ def do_add_image(step: GuideStep, upload: UploadedFile, *, caption: str = "", ac
 @transaction.atomic
 def do_remove_image(image: GuideImage, *, acting_user) -> None:
     guide = _lock(image.step.guide, acting_user)
-    files = [(image.file.storage, image.file.name)]
     pk, label = image.pk, str(image)
     deleted, _ = GuideImage.objects.filter(pk=pk, step__guide=guide).delete()
     if not deleted:
         raise KnowledgeError("该图片已被删除", "This image no longer exists")
-    _delete_files_on_commit(files)
     _changed(guide, acting_user)
     audit.record(
         acting_user,

@@ -128,3 +128,12 @@ def test_it_refuses_another_citys_consultant_and_managers(world, guide):
         with pytest.raises(PermissionDenied):
             do_add_image(guide.steps.first(), png(), acting_user=user)
     assert GuideStep.objects.count() == 2 and GuideImage.objects.count() == 1
+
+
+def test_it_removes_the_image_files_with_a_removed_step(
+    world, guide, settings, django_capture_on_commit_callbacks
+):
+    assert len(_stored_files(settings)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        do_remove_step(guide.steps.get(order=1), acting_user=world.consultant_a)
+    assert _stored_files(settings) == []

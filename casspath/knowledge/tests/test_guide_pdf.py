@@ -4,6 +4,7 @@ to those who may read the guide only; asking twice queues once; a change to the 
 the next request print it again."""
 
 import io
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -19,9 +20,10 @@ pytestmark = pytest.mark.django_db
 
 def _fonts(reader: PdfReader) -> list[dict]:
     """Every font of every page, with whether its program is embedded."""
-    found = []
+    found: list[dict] = []
     for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
+        resources: Any = page["/Resources"]
+        for font in (resources.get("/Font") or {}).values():
             font = font.get_object()
             descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
             for part in descendants:
@@ -121,3 +123,21 @@ def test_it_refuses_the_pdf_outside_the_maps_scope(client, world, guide, django_
         assert client.post(f"/knowledge/guides/{guide.pk}/pdf/prepare/").status_code == 404
         assert client.get(f"/knowledge/guides/{guide.pk}/pdf/progress/").status_code == 404
     assert GuidePdf.objects.count() == 1
+
+
+def test_it_prints_the_guide_without_an_image_whose_file_is_gone(
+    client, world, guide, django_capture_on_commit_callbacks
+):
+    from casspath.knowledge.models import GuideImage
+
+    image = GuideImage.objects.get()
+    image.file.storage.delete(image.file.name or "")
+    log_in(client, world.consultant_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/knowledge/guides/{guide.pk}/pdf/prepare/", {"page_size": "A5"})
+    job = GuidePdf.objects.get()
+    assert job.status == GuidePdf.Status.SUCCEEDED
+    data = b"".join(client.get(f"/knowledge/guides/{guide.pk}/guide.pdf").streaming_content)
+    reader = PdfReader(io.BytesIO(data))
+    assert "资源预查界面" in "".join(p.extract_text() for p in reader.pages)  # the caption stays
+    assert _images(reader) == 0
