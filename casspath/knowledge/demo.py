@@ -4,7 +4,8 @@ and images drawn at demo time (below: mock screenshots of the systems, mock phot
 the forms). Written for that work, not generated from a template.
 
 The guides hang on the CASS map that applies to the province (cass's part builds it): each
-guide finds its work item by code, else by name, else creates it (codes W-GUIDE-…); when no
+guide finds its work item by code (W15–W18 are the four ordering events cass's map holds for
+them; W02 the visit, W10 the contract), else by name, else creates it; when no
 map applies yet, it creates "集团客户部 CASS 地图" at the province through cass's actions. A
 work item that has a guide already is left as it is, so a second run changes nothing.
 """
@@ -78,7 +79,7 @@ CONTRACT = "合同管理系统"
 
 GUIDES: list[Guide] = [
     Guide(
-        "W-GUIDE-01",
+        "W15",
         "集团专线开通申请",
         5,
         4,
@@ -226,7 +227,7 @@ GUIDES: list[Guide] = [
         ],
     ),
     Guide(
-        "W-GUIDE-02",
+        "W16",
         "企业宽带报装",
         4,
         5,
@@ -343,7 +344,7 @@ GUIDES: list[Guide] = [
         ],
     ),
     Guide(
-        "W-GUIDE-03",
+        "W17",
         "物联网卡批量开卡",
         4,
         3,
@@ -481,7 +482,7 @@ GUIDES: list[Guide] = [
         ],
     ),
     Guide(
-        "W-GUIDE-04",
+        "W18",
         "集团短信业务开通",
         3,
         3,
@@ -593,7 +594,7 @@ GUIDES: list[Guide] = [
         ],
     ),
     Guide(
-        "W-GUIDE-05",
+        "W02",
         "客户拜访前准备",
         5,
         5,
@@ -686,7 +687,7 @@ GUIDES: list[Guide] = [
         ],
     ),
     Guide(
-        "W-GUIDE-06",
+        "W10",
         "合同签订与归档",
         4,
         3,

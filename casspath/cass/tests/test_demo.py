@@ -152,7 +152,8 @@ def test_it_has_every_kind_of_resource_the_plans_need_with_complete_metadata():
         assert resource.status == ResourceStatus.PUBLISHED
         assert resource.duration_minutes >= 1 and resource.devices and resource.study_modes
         assert resource.skills.exists() and resource.work_items.exists() and resource.key_actions.exists()
-        assert resource.body, resource.code
+        if resource.kind != ResourceKind.WORK_GUIDE:  # a guide's text is its steps (knowledge)
+            assert resource.body, resource.code
     for article in Resource.objects.filter(kind=ResourceKind.ARTICLE):
         assert len(article.body) >= 250  # a real text, several paragraphs
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from casspath.analytics.reading import text_reading_minutes
 from casspath.cass.actions.resources import do_save_resource, do_set_resource_status
-from casspath.cass.models import ResourceKind, ResourceStatus, WorkItem
+from casspath.cass.models import ActionSkill, ResourceKind, ResourceStatus, WorkItem
 from casspath.core import audit
 from casspath.core.errors import BilingualError
 from casspath.core.filetypes import check_image
@@ -100,6 +100,7 @@ def do_create_guide(work_item: WorkItem, *, title: str, intro: str = "", acting_
             "devices": ["phone", "print"],
             "study_modes": ["action", "on_the_way"],
         },
+        skills=_skills_of(work_item),
         work_items=[work_item],
         key_actions=list(work_item.actions.all()),
         acting_user=acting_user,
@@ -114,6 +115,16 @@ def do_create_guide(work_item: WorkItem, *, title: str, intro: str = "", acting_
         unit=cass_map.org_unit,
     )
     return guide
+
+
+def _skills_of(work_item: WorkItem) -> dict[str, int]:
+    """What a guide teaches: each dimension its work item's key actions need, at the highest
+    level any of them needs (so the learning map lists the guide under those dimensions)."""
+    skills: dict[str, int] = {}
+    for code, level in ActionSkill.objects.filter(action__work_item=work_item).values_list(
+            "dimension_code", "level"):
+        skills[code] = max(skills.get(code, 0), level)
+    return skills
 
 
 @transaction.atomic
