@@ -13,12 +13,13 @@ import codecs
 import csv
 import io
 import math
+import operator
 import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from itertools import repeat
+from itertools import compress
 from operator import itemgetter
 from pathlib import PurePath
 from typing import Any
@@ -255,21 +256,18 @@ _MIDNIGHT = time(0, 0)
 
 def _numbers_under_text(column: list) -> list[str]:
     """A column of floats, texts and blanks, each as `_CONVERTERS` or `_cell` writes it,
-    the floats in C-level maps: a float's repr, which below 1e16 writes an integral one as
-    its digits and ".0" (those digits are `_float`'s text), -0.0 made 0.0 first (its text
-    is "0"). Other columns of floats (inf, nan, 1e16 and beyond) go cell by cell."""
-    floats = [value if value.__class__ is float else 0.0 for value in column]
-    if not all(map(math.isfinite, floats)) or max(map(abs, floats)) >= _REPR_DIGITS_BELOW:
+    the floats in C-level maps (repr, and the integral ones by their digits, as `_float`)."""
+    out = [value.strip() if value.__class__ is str else "" for value in column]
+    at = [i for i, value in enumerate(column) if value.__class__ is float]
+    floats = list(map(column.__getitem__, at))
+    if not all(map(math.isfinite, floats)):
         return [_CONVERTERS.get(type(value), _cell)(value) for value in column]
-    out = list(map(str.removesuffix, map(repr, map(float.__add__, floats, repeat(0.0))), repeat(".0")))
-    for i in [i for i, value in enumerate(column) if value.__class__ is not float]:
-        value = column[i]
-        out[i] = value.strip() if value.__class__ is str else ""
+    integral = list(map(float.is_integer, floats))
+    digits = iter(list(map(str, map(int, compress(floats, integral)))))
+    shown = iter(list(map(repr, compress(floats, map(operator.not_, integral)))))
+    for i, whole in zip(at, integral, strict=True):
+        out[i] = next(digits) if whole else next(shown)
     return out
-
-
-# From this magnitude on, repr writes a float with an exponent (1e+16), not its digits.
-_REPR_DIGITS_BELOW = 1e16
 
 
 def _cell(value) -> str:
