@@ -75,3 +75,21 @@ def test_it_writes_a_column_of_one_value_amid_varying_ones(world):
         "employee_id", "month", "day", "kind", "amount", "product", "flagged", "big_deal_amount"))
     assert stored == [(employee, date(2026, 1, 1), None, "item", amount, "伞\t布", False, Decimal("0.5"))
                       for employee, amount in zip(employees, amounts, strict=True)]
+
+
+def test_it_reads_rows_back_as_the_orm_does(world):
+    employees = [world.manager_employee.pk, world.colleague.pk]
+    columns = [employees * 3, [date(2026, 1, 1), date(2026, 2, 1)] * 3, [date(2026, 1, 5), None] * 3,
+               ["item", "summary", "item"] * 2,
+               [Decimal("12.50"), Decimal("0"), Decimal("-3.07"), Decimal("999999999999.99"),
+                Decimal("0.10"), Decimal("12.50")],
+               ["伞", "", "伞", "b", "", "c"], [True, False, True, True, False, False],
+               [Decimal("0")] * 5 + [Decimal("1.5")]]
+    bulk.insert_rows(PerformanceRecord, FIELDS, columns)
+    query = PerformanceRecord.objects.order_by("id").values_list("id", *FIELDS)
+    expected = list(query)
+    got = list(bulk.values_rows(query, chunk_size=4))
+    assert got == expected
+    # the same types too (a Decimal, not a float; a bool, not 1)
+    assert [tuple(map(type, row)) for row in got] == [tuple(map(type, row)) for row in expected]
+    assert list(bulk.values_rows(PerformanceRecord.objects.filter(pk__in=[]).values_list("id"))) == []

@@ -7,6 +7,8 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from casspath.imports.errors import ImportFileError, RowError
@@ -379,3 +381,27 @@ def test_it_a_roster_export_of_chinese_names_still_reads():
     shared = ROSTER_HEADERS_ZH[:2]
     cells = _shared_cells(1000, columns=2, index=1)
     assert read_table(_xlsx_by_hand(cells, shared), "shared.xlsx").rows == [["姓名", "姓名"]] * 1000
+
+
+def _past(ref: bytes, letters: bytes, row: int) -> bool:
+    """The oracle of limits._beyond: not capitals then digits, or a column or row past the bounds."""
+    import re
+
+    shape = re.fullmatch(rb"([A-Z]{1,4})([0-9]{1,9})", ref)
+    if shape is None:
+        return True
+    column, digits = shape.groups()
+    return (len(column), column) > (len(letters), letters) or (len(digits), digits) > (
+        len(str(row)), str(row).encode())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text("ABCXYZab019'", min_size=0, max_size=11), st.text("ABCXZ", min_size=1, max_size=4),
+       st.integers(0, 999_999_999), st.sampled_from(['"', "'"]))
+def test_it_a_reference_is_past_the_last_cell_exactly_when_it_lies_beyond_it(ref, letters, row, quote):
+    from casspath.imports.limits import _beyond
+
+    tag = f"<c r={quote}{ref}{quote}>".encode()
+    read = ref.replace('"', "'").split("'")[0]  # the reference ends at the first quote
+    found = _beyond(letters.encode(), row).search(tag) is not None
+    assert found is _past(read.encode(), letters.encode(), row)
