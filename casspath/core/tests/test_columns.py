@@ -57,7 +57,7 @@ def test_it_refuses_a_null_rather_than_reading_a_number(sql):
 
 
 def test_it_refuses_a_type_it_cannot_read():
-    with pytest.raises(ValueError, match="int64, int32 and float64"):
+    with pytest.raises(ValueError, match="int64, int32, int16 and float64"):
         columns.read_columns("SELECT 'a'", [], [np.str_])
 
 
