@@ -98,6 +98,7 @@ def test_it_reads_a_single_column_and_small_integers():
 
     sql = SERIES[connection.vendor].replace("SELECT n, n / 4.0, -n, 1099511627776 + n", "SELECT n %% 3, -n")
     key, negative = columns.read_columns(sql, [10], [np.int32, np.int16])
-    assert sorted(zip(key.tolist(), negative.tolist(), strict=True)) == sorted((n % 3, -n) for n in range(1, 11))
+    pairs = sorted(zip(key.tolist(), negative.tolist(), strict=True))
+    assert pairs == sorted((n % 3, -n) for n in range(1, 11))
     (alone,) = columns.read_columns(sql.replace(", -n", ""), [10], [np.int64])
     assert sorted(alone.tolist()) == sorted(n % 3 for n in range(1, 11))
