@@ -102,17 +102,17 @@ def unit_months(unit: OrgUnit, first: date, last: date, *, threshold: Decimal | 
     # sums them per month in that order, the order the server's SUM took (the same floats to
     # the last bit): the server's grouping cost it more than the rest of the read. SQLite,
     # in process, sums in SQL (a row a group to hand over).
-    grouped = connection.vendor != "postgresql"
-    if grouped:
+    if connection.vendor != "postgresql":
         sums = (records.values("employee_id", "month")
                 .annotate(total=Sum(Cast("amount", FloatField())),
                           big=Coalesce(Sum(Cast(_big_deal_part(threshold), FloatField())), 0.0))
-                .order_by())
+                .order_by().values_list("employee_id", "month", "total", "big"))
     else:
-        sums = records.annotate(total=Cast("amount", FloatField()),
-                                big=Cast(_big_deal_part(threshold), FloatField())).order_by()
+        sums = (records.annotate(total=Cast("amount", FloatField()),
+                                 big=Cast(_big_deal_part(threshold), FloatField()))
+                .order_by().values_list("employee_id", "month", "total", "big"))
     try:
-        inner, params = sums.values_list("employee_id", "month", "total", "big").query.sql_with_params()
+        inner, params = sums.query.sql_with_params()
     except EmptyResultSet:  # no position asked
         inner = None
     if inner is not None:
