@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from casspath.analytics.errors import AnalyticsInputError
-from casspath.analytics.evidence import SOURCE_WEIGHTS, current_levels, current_levels_of_sums, level_of_score
+from casspath.analytics.evidence import (
+    SOURCE_WEIGHTS,
+    LevelsInBlocks,
+    current_levels,
+    current_levels_of_sums,
+    current_levels_weighted,
+    level_of_score,
+)
 
 TODAY = date(2026, 6, 30).toordinal()
 
@@ -127,3 +134,35 @@ def test_it_refuses_sums_no_formula_can_read(bad):
     args = {key: (value * size if len(value) == 1 else value) for key, value in args.items()}
     with pytest.raises(AnalyticsInputError):
         current_levels_of_sums(**args, shape=(1, 1))
+
+
+def _records(n: int, rows: int, seed: int):
+    rng = np.random.default_rng(seed)
+    e = np.sort(rng.integers(0, rows, n))  # by employee, as a reader packs them
+    d = rng.integers(0, 18, n)
+    x = 1 + rng.integers(0, 17, n) / 4  # 1, 1.25, …, 5
+    t = TODAY - rng.integers(-30, 900, n)
+    s = rng.choice([1.0, 0.7, 0.4, 0.0], n)
+    return e, d, x, t, s
+
+
+def test_it_gives_the_same_figures_to_the_last_bit_from_blocks_of_whole_employees():
+    e, d, x, t, s = _records(5000, 60, 5)
+    whole = current_levels_weighted(e, d, x, t, s, shape=(60, 18), as_of=TODAY, half_life_days=200)
+    blocks = LevelsInBlocks((60, 18), as_of=TODAY, half_life_days=200)
+    cuts = np.searchsorted(e, [0, 7, 8, 30, 59, 60])  # rows 0–6, 7, 8–29, 30–58, 59
+    for low, high in zip(cuts[:-1], cuts[1:], strict=True):
+        blocks.add(e[low:high], d[low:high], x[low:high], t[low:high], s[low:high])
+    blocks.add([], [], [], [], [])
+    parts = blocks.result()
+    for name in ("level", "confidence", "weight", "effective_records", "spread", "count", "newest"):
+        np.testing.assert_array_equal(getattr(parts, name), getattr(whole, name), err_msg=name)
+
+
+def test_it_refuses_an_employee_whose_records_come_in_two_blocks():
+    e, d, x, t, s = _records(100, 5, 6)
+    blocks = LevelsInBlocks((5, 18), as_of=TODAY)
+    cut = int(np.searchsorted(e, 2)) + 1  # row 2's records cut in two
+    blocks.add(e[:cut], d[:cut], x[:cut], t[:cut], s[:cut])
+    with pytest.raises(AnalyticsInputError, match="two blocks"):
+        blocks.add(e[cut:], d[cut:], x[cut:], t[cut:], s[cut:])

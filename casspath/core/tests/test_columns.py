@@ -57,7 +57,7 @@ def test_it_refuses_a_null_rather_than_reading_a_number(sql):
 
 
 def test_it_refuses_a_type_it_cannot_read():
-    with pytest.raises(ValueError, match="int64, int32 and float64"):
+    with pytest.raises(ValueError, match="int64, int32, int16 and float64"):
         columns.read_columns("SELECT 'a'", [], [np.str_])
 
 
@@ -71,3 +71,34 @@ def test_it_reads_rows_sharing_their_first_column_every_one():
     key, quarter, negative, _large = columns.read_columns(sql, [1000], TYPES)
     assert sorted(zip((-negative).tolist(), key.tolist(), quarter.tolist(), strict=True)) == [
         (n, n % 7, n / 4) for n in range(1, 1001)]
+
+
+@pytest.mark.django_db
+def test_it_hands_over_blocks_holding_every_row_of_their_first_column_values(monkeypatch):
+    # Blocks of a few packs' bytes: 7 values of the first column, each of ~143 rows, never
+    # cut across two blocks (a reader folding per value relies on it).
+    from django.db import connection
+
+    monkeypatch.setattr(columns, "BLOCK_BYTES", 3000)
+    sql = SERIES[connection.vendor].replace("SELECT n, n / 4.0", "SELECT n %% 7, n / 4.0")
+    blocks: list[list[np.ndarray]] = []
+    columns.read_column_blocks(sql, [1000], TYPES, blocks.append)
+    keys = [set(block[0].tolist()) for block in blocks]
+    assert sorted(k for block in keys for k in block) == list(range(7))  # each value in one block
+    assert sum(len(block[0]) for block in blocks) == 1000
+    assert all(len(block[0]) for block in blocks)
+    assert [a.dtype for a in blocks[0]] == [np.dtype(t) for t in TYPES]
+    if connection.vendor == "postgresql":
+        assert len(blocks) > 1
+
+
+@pytest.mark.django_db
+def test_it_reads_a_single_column_and_small_integers():
+    from django.db import connection
+
+    sql = SERIES[connection.vendor].replace("SELECT n, n / 4.0, -n, 1099511627776 + n", "SELECT n %% 3, -n")
+    key, negative = columns.read_columns(sql, [10], [np.int32, np.int16])
+    pairs = sorted(zip(key.tolist(), negative.tolist(), strict=True))
+    assert pairs == sorted((n % 3, -n) for n in range(1, 11))
+    (alone,) = columns.read_columns(sql.replace(", -n", ""), [10], [np.int64])
+    assert sorted(alone.tolist()) == sorted(n % 3 for n in range(1, 11))
