@@ -165,7 +165,9 @@ class ActionOut(Schema):
     level: int
 
 
-class WorkItemOut(Schema):
+class DimensionWorkItemOut(Schema):
+    """A work item using a dimension, in the learning map, with its actions that need it."""
+
     id: int
     code: str
     name: str
@@ -182,7 +184,7 @@ class DimensionOut(Schema):
     stage_level: int | None
     grade_level: int | None
     work_items_total: int
-    work_items: list[WorkItemOut]
+    work_items: list[DimensionWorkItemOut]
     resources_total: int
     levels: list[LevelOut]
 
