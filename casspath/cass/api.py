@@ -22,7 +22,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from casspath.api.auth import api_user
-from casspath.api.errors import ApiError
+from casspath.api.errors import ApiError, ErrorOut
 from casspath.cass.access import access_map_by_id, may_edit_map
 from casspath.cass.learning_map import (
     LearningMap,
@@ -245,7 +245,8 @@ def _learning_map(learning: LearningMap) -> dict:
     }
 
 
-@router.get("/maps/{map_id}/learning-map", response=LearningMapOut, summary="The learning map of a CASS map")
+@router.get("/maps/{map_id}/learning-map", response={200: LearningMapOut, 400: ErrorOut, 404: ErrorOut},
+            summary="The learning map of a CASS map")
 def get_learning_map(request, map_id: int, stage: str = "", grade: str = ""):
     cass_map = access_map_by_id(api_user(request), map_id)
     targets = None
