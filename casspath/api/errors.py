@@ -34,6 +34,8 @@ STATUS_TEXT: dict[int, tuple[str, str]] = {
     409: ("与现有数据冲突", "Conflict with existing data"),
     422: ("输入有误", "Invalid input"),
     413: ("请求内容过大", "Request too large"),
+    416: ("请求的字节范围超出文件末尾：Content-Range 给出文件大小",
+          "The byte range asked lies past the end of the file: Content-Range gives its size"),
     429: ("请求过于频繁，请稍后再试", "Too many requests, try again later"),
     500: ("服务器内部错误，请稍后再试，或联系系统管理员",
           "An internal error stopped the request: try again later, or tell the system administrator"),

@@ -23,7 +23,9 @@ class JsonErrorsMiddleware:
         zh, en = STATUS_TEXT.get(response.status_code, ("请求失败", "Request failed"))
         reshaped = JsonResponse(error_body(zh, en), status=response.status_code,
                                  json_dumps_params=JSON_DUMPS_PARAMS)
-        for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+        # What a client needs to act on the refusal: the methods, the scheme, when to retry,
+        # the size of the file a range missed (416).
+        for header in ("Allow", "WWW-Authenticate", "Retry-After", "Content-Range", "Accept-Ranges"):
             if header in response:
                 reshaped[header] = response[header]
         return reshaped

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError, ErrorOut
+from casspath.api.schemas import JobOut, job_fields
 from casspath.imports import registry
 from casspath.imports.access import access_run_by_id
 from casspath.imports.actions import FileGone, do_apply_import_run, do_create_import_run
@@ -33,20 +34,13 @@ class KindOut(Schema):
     can_export: bool
 
 
-class RunOut(Schema):
-    id: int
+class RunOut(JobOut):
     kind: str
     filename: str
     sha256: str
     dry_run: bool
     options: dict
-    status: str
-    phase: str
-    progress_done: int
-    progress_total: int
-    percent: int
     created_at: datetime
-    finished_at: datetime | None
     source_run_id: int | None
     report: dict | None
 
@@ -72,19 +66,13 @@ def _run(user, run_id: int) -> ImportRun:
 
 def _out(run: ImportRun) -> dict:
     return {
-        "id": run.pk,
+        **job_fields(run),
         "kind": run.kind,
         "filename": run.filename,
         "sha256": run.sha256,
         "dry_run": run.dry_run,
         "options": run.options,
-        "status": run.status,
-        "phase": run.phase,
-        "progress_done": run.progress_done,
-        "progress_total": run.progress_total,
-        "percent": run.percent,
         "created_at": run.created_at,
-        "finished_at": run.finished_at,
         "source_run_id": run.source_run_id,
         "report": run.report,
     }

@@ -2,12 +2,11 @@
 editors' pages (guide info, steps, images, status) and the PDF (prepared in the background,
 then downloaded). Thin: parse, access, act, render."""
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,6 +33,7 @@ from casspath.knowledge.actions.guides import (
     do_update_guide,
 )
 from casspath.knowledge.actions.pdf import do_request_guide_pdf
+from casspath.knowledge.downloads import image_file_response, pdf_file_response
 from casspath.knowledge.forms import GuideForm, ImageForm, NewGuideForm, PdfForm, StatusForm, StepForm
 from casspath.knowledge.models import GuidePdf
 
@@ -122,14 +122,7 @@ def step(request, guide_id: int, number: int):
 def image(request, guide_id: int, image_id: int):
     """An image of a step, to those who may read the guide (a draft's screenshots stay private)."""
     found = access_image_in_guide(access_guide_by_id(request.user, guide_id), image_id)
-    try:
-        stored = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("the image file is gone") from None
-    response = FileResponse(stored, content_type=found.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return image_file_response(found)
 
 
 @login_required
@@ -301,13 +294,4 @@ def pdf_download(request, guide_id: int):
     if job is None or job.status != GuidePdf.Status.SUCCEEDED:
         messages.info(request, _("The PDF has not been prepared yet: prepare it, then download it."))
         return redirect(_guide_url(found) + "#pdf")
-    try:
-        stored = job.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("the PDF file is gone") from None
-    name = f"{found.work_item.code}-{found.title}.pdf"
-    response = FileResponse(stored, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"guide-{found.pk}.pdf\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return pdf_file_response(found, job)

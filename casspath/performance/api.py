@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError, ErrorOut
+from casspath.api.schemas import JobOut, job_fields
 from casspath.core import jobs, paging
 from casspath.core.errors import InvalidTransition
 from casspath.org import queries as org_queries
@@ -43,33 +44,21 @@ class DiagnosisIn(Schema):
     last: str | None = Field(None, alias="to", description="Last month, YYYY-MM")
 
 
-class DiagnosisOut(Schema):
-    id: int
+class DiagnosisOut(JobOut):
     unit: str
     first_month: date
     last_month: date
     model_version: int | None
-    status: str
-    phase: str
-    progress_done: int
-    progress_total: int
-    percent: int
-    error_zh: str
-    error_en: str
     created_at: datetime
     created_by: str
-    finished_at: datetime | None
     figures: dict | None
 
 
 def _out(snapshot: DiagnosisSnapshot) -> dict:
     return {
-        "id": snapshot.pk, "unit": snapshot.org_unit.code, "first_month": snapshot.first_month,
+        **job_fields(snapshot), "unit": snapshot.org_unit.code, "first_month": snapshot.first_month,
         "last_month": snapshot.last_month, "model_version": snapshot.model_version,
-        "status": snapshot.status, "phase": snapshot.phase, "progress_done": snapshot.progress_done,
-        "progress_total": snapshot.progress_total, "percent": snapshot.percent,
-        "error_zh": snapshot.error_zh, "error_en": snapshot.error_en, "created_at": snapshot.created_at,
-        "created_by": snapshot.created_by_label, "finished_at": snapshot.finished_at,
+        "created_at": snapshot.created_at, "created_by": snapshot.created_by_label,
         "figures": snapshot.figures,
     }
 
@@ -184,22 +173,13 @@ def get_diagnosis(request, diagnosis_id: int):
     return _out(_diagnosis(api_user(request), diagnosis_id))
 
 
-class ReportOut(Schema):
-    """A report printed in the background (the PDF): poll `url` until `status` is succeeded."""
+class ReportOut(JobOut):
+    """A report printed in the background (the PDF): poll `url` until `status` is succeeded.
+    Its `phase` is drawing, printing or storing while it runs."""
 
-    id: int
     diagnosis: int
     format: str
-    status: str = Field(description="queued, running, succeeded or failed")
-    phase: str = Field(description="drawing, printing or storing while it runs")
-    progress_done: int
-    progress_total: int
-    percent: int
-    error_zh: str
-    error_en: str
-    retryable: bool
     created_at: datetime
-    finished_at: datetime | None
     url: str = Field(description="Where to GET the file: 200 with it once printed, 202 with this until then")
 
 
@@ -209,11 +189,8 @@ REPORT_RETRY_AFTER = 2
 
 def _report_out(request, job: DiagnosisReport) -> dict:
     url = request.build_absolute_uri(request.path) + f"?format={job.format}"
-    return {"id": job.pk, "diagnosis": job.snapshot_id, "format": job.format, "status": job.status,
-            "phase": job.phase, "progress_done": job.progress_done, "progress_total": job.progress_total,
-            "percent": job.percent, "error_zh": job.error_zh, "error_en": job.error_en,
-            "retryable": job.retryable, "created_at": job.created_at, "finished_at": job.finished_at,
-            "url": url}
+    return {**job_fields(job), "diagnosis": job.snapshot_id, "format": job.format,
+            "created_at": job.created_at, "url": url}
 
 
 def _accepted(request, response, job: DiagnosisReport):

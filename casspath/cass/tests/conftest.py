@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from casspath.cass.actions.cards import do_save_qa_card
 from casspath.cass.actions.maps import do_create_map, do_save_key_action, do_save_work_item
 from casspath.cass.actions.resources import do_save_resource
 from casspath.competency.actions.loading import do_load_default_model
@@ -30,6 +31,57 @@ def city_map(world):
 def default_model(world):
     """The default competency model (D01–D18), published for the province."""
     return do_load_default_model(org_unit=world.province, acting_user=SystemActor.cli())
+
+
+@pytest.fixture
+def card_map(world):
+    """City A's map with three Q&A cards: QA001 (D07 L2, W01) and QA002 (D05 L1) published,
+    QA003 a draft."""
+    cass_map = do_create_map(
+        org_unit=world.city_a, model_family="default", name="广州 CASS 地图", acting_user=world.consultant_a
+    )
+    item = do_save_work_item(
+        cass_map,
+        {"code": "W01", "name": "寻找目标客户", "importance": 5, "frequency": 4},
+        acting_user=world.consultant_a,
+    )
+    do_save_qa_card(
+        cass_map,
+        {
+            "code": "QA001",
+            "question": "专线和宽带有什么区别？",
+            "answer": "专线独享带宽，有服务等级保障；宽带是共享的。",
+            "product_code": "DL-100",
+            "tags": ["专线"],
+            "status": "published",
+        },
+        dimension=("D07", 2),
+        work_items=[item],
+        acting_user=world.consultant_a,
+    )
+    do_save_qa_card(
+        cass_map,
+        {
+            "code": "QA002",
+            "question": "物联网卡能停机保号吗？",
+            "answer": "可以，按月收保号费。",
+            "tags": ["物联网"],
+            "status": "published",
+        },
+        dimension=("D05", 1),
+        acting_user=world.consultant_a,
+    )
+    do_save_qa_card(
+        cass_map,
+        {
+            "code": "QA003",
+            "question": "云主机能先试用吗？",
+            "answer": "可以免费试用 30 天。",
+            "status": "draft",
+        },
+        acting_user=world.consultant_a,
+    )
+    return cass_map
 
 
 def build_map(world, items: int, *, unit=None, by=None, name="广州 CASS 地图"):

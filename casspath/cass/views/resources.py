@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +31,7 @@ from casspath.cass.queries import (
 from casspath.cass.resource_forms import MediaUploadForm, ProgressForm, ResourceForm
 from casspath.core.errors import BilingualError
 from casspath.core.forms import REFUSED, run_action
-from casspath.core.ranges import ranged_file_response
+from casspath.core.ranges import stored_file_response
 from casspath.core.uploads import allow_request_bytes
 
 # The status buttons of the edit page: the status each goes to, and its label.
@@ -200,29 +200,14 @@ def resource_upload(request, pk):
                       status=400)
 
 
-def _served(request, resource: Resource, field: str, content_type: str):
-    stored = getattr(resource, field)
-    if not stored.name:
-        raise Http404("no file")
-    storage = stored.storage
-    if settings.MEDIA_REDIRECT_TO_STORAGE and request.method == "GET":
-        # An S3-compatible bucket answers the ranges itself, by a short-lived signed URL.
-        return HttpResponseRedirect(storage.url(stored.name))
-    try:
-        known = resource.media_bytes if field == "media" else None
-        size = known or storage.size(stored.name)
-        return ranged_file_response(request, lambda: storage.open(stored.name, "rb"), size, content_type)
-    except FileNotFoundError:  # the row names a file the storage lost (a restore without media/)
-        raise Http404("file missing from storage") from None
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def resource_media(request, pk):
     resource = access_resource_by_id(request.user, pk)
     if resource.kind not in MEDIA_KINDS:
         raise Http404("not a media resource")
-    return _served(request, resource, "media", resource.media_type or "application/octet-stream")
+    return stored_file_response(request, resource.media, resource.media_type or "application/octet-stream",
+                                size=resource.media_bytes)
 
 
 @login_required
@@ -230,7 +215,7 @@ def resource_media(request, pk):
 def resource_poster(request, pk):
     resource = access_resource_by_id(request.user, pk)
     content_type = mimetypes.guess_type(resource.poster.name or "")[0] or "application/octet-stream"
-    return _served(request, resource, "poster", content_type)
+    return stored_file_response(request, resource.poster, content_type)
 
 
 @require_POST

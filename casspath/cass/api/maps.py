@@ -1,4 +1,4 @@
-"""The cass API (mounted at /api/v1/cass/).
+"""The cass API's maps (mounted at /api/v1/cass/).
 
 - GET /maps and /maps/{id}: the CASS maps a user may read, and one map's work items in rank
   order with their key actions and skills. A map one may not read answers 404, as an absent one.
@@ -10,8 +10,6 @@
 
 Each dimension lists its first work items (rank order) and the first resources of each
 level, with the counts of all of them (as the page; the Excel export holds everything).
-Authentication is set on the API as a whole (casspath/site/api.py); `api_user` gives the
-user a call acts as.
 """
 
 from datetime import datetime
