@@ -23,6 +23,15 @@ def test_it_shows_the_stage_with_its_dimensions_actions_and_resources(client, wo
     assert f'href="/cass/resources/{lmap.resources.get(code="R-D01-2").pk}/"' in html
 
 
+def test_it_says_when_no_work_item_of_the_stage_uses_a_dimension(client, world, lmap):
+    page = log_in(client, world.consultant_a).get(f"/cass/maps/{lmap.pk}/learning-map/?stage=growth")
+    html = page.content.decode()
+    d03 = html[html.index('id="dim-D03"'):]
+    d03 = d03[:d03.index("</details>")]
+    # W03 uses D03, for the maturity stage only: the map has such actions, this stage has none.
+    assert "本阶段适用的工作内容中，没有关键动作用到这一维度" in d03 and "本地图还没有" not in d03
+
+
 def test_it_opens_the_first_stage_by_default_and_a_grade_on_request(client, world, lmap):
     log_in(client, world.consultant_a)
     first = client.get(f"/cass/maps/{lmap.pk}/learning-map/")
