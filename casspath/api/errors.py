@@ -206,6 +206,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied):
+        # A refusal worded for people (ScopeRefused) says why; a bare one says no more.
+        if isinstance(exc, BilingualError):
+            return respond(request, 403, exc.message_zh, exc.message_en)
         return respond(request, 403, *STATUS_TEXT[403])
 
     @api.exception_handler(NinjaValidationError)

@@ -28,6 +28,16 @@ def access_diagnosis(user, pk: int) -> DiagnosisSnapshot:
     return snapshot
 
 
+def may_cancel_diagnosis(user, snapshot: DiagnosisSnapshot) -> bool:
+    """Who may stop a diagnosis still queued or running: the one who ran it (while he may
+    see the unit's reports), and the unit's training admins (IMPORT_DATA: they own the data
+    it reads). An analyst or a consultant may not stop another's run."""
+    if not scopes.unit_in_scope(user, Perm.SEE_REPORTS, snapshot.org_unit):
+        return False
+    ran_it = getattr(user, "pk", None) is not None and snapshot.created_by_id == user.pk
+    return ran_it or scopes.unit_in_scope(user, Perm.IMPORT_DATA, snapshot.org_unit)
+
+
 def access_diagnosis_member(user, snapshot: DiagnosisSnapshot, employee_no: str) -> DiagnosisMember:
     """The member `employee_no` of `snapshot` (accessed through `access_diagnosis`), for one who
     may see him as an employee and see his reports (the tier's page lists those he may see;

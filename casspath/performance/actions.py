@@ -20,6 +20,7 @@ from casspath.core.errors import BilingualError
 from casspath.org.models import OrgUnit
 from casspath.org.scopes import Perm, ScopeRefused, require_scope
 from casspath.performance import display, report
+from casspath.performance.access import may_cancel_diagnosis
 from casspath.performance.audit_verbs import PerformanceVerb
 from casspath.performance.diagnosis import Computed, DiagnosisError, Period, applying_model, compute_diagnosis
 from casspath.performance.models import DiagnosisMember, DiagnosisReport, DiagnosisSnapshot
@@ -128,8 +129,10 @@ def do_diagnose(unit: OrgUnit, period: Period, *, acting_user) -> DiagnosisSnaps
 
 def do_cancel_diagnosis(snapshot: DiagnosisSnapshot, *, acting_user) -> DiagnosisSnapshot:
     """Stop a queued or running diagnosis (nothing of it is stored); a finished one raises
-    InvalidTransition."""
-    require_scope(acting_user, Perm.SEE_REPORTS, snapshot.org_unit)
+    InvalidTransition. Refused (ScopeRefused) to those `may_cancel_diagnosis` leaves out."""
+    if not may_cancel_diagnosis(acting_user, snapshot):
+        raise ScopeRefused("只有运行该诊断的人或本单位的培训管理员可以取消它",
+                           "Only whoever ran this diagnosis, or the unit's training admins, may cancel it")
     # Named as the page names who ran it (display.run_by), in each language of the message.
     with translation.override("zh-hans"):
         who_zh = display.run_by(acting_user)

@@ -25,6 +25,7 @@ from casspath.performance.access import (
     access_diagnosis_member,
     access_unit_performance,
     diagnoses_in_scope,
+    may_cancel_diagnosis,
     unit_diagnoses,
 )
 from casspath.performance.actions import (
@@ -114,6 +115,7 @@ def _diagnosis_context(user, snapshot) -> dict:
     figures = snapshot.figures
     about = report.about_snapshot(snapshot)
     context = {"snapshot": snapshot, "job": snapshot, "unit_label": _unit_label(user, snapshot.org_unit),
+               "may_cancel": may_cancel_diagnosis(user, snapshot),
                # The report's title page gives the same (display.header_facts).
                "facts": display.header_facts(figures or display.heading_of(snapshot),
                                              created_at=about.created_at, snapshot_id=about.snapshot_id,
@@ -156,7 +158,8 @@ def diagnosis_progress(request, snapshot_id: int):
     _require_reports(user)
     snapshot = access_diagnosis(user, snapshot_id)
     response = render(request, "performance/partials/diagnosis_progress.html",
-                      {"snapshot": snapshot, "job": snapshot})
+                      {"snapshot": snapshot, "job": snapshot,
+                       "may_cancel": may_cancel_diagnosis(user, snapshot)})
     if snapshot.status == SUCCEEDED and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response

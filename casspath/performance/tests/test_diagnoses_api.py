@@ -80,6 +80,23 @@ def test_it_cancels_a_queued_diagnosis_and_refuses_a_finished_one(client, world,
     assert again.status_code == 409 and again.json()["detail_zh"]
 
 
+def test_it_lets_only_who_ran_it_or_a_training_admin_cancel(client, world, diagnosable, monkeypatch):
+    monkeypatch.setattr(jobs, "on_commit", lambda callback: None)  # no worker takes it
+    admins = ApiCaller(client, world.city_admin_a).post("/performance/diagnoses", {"unit": "GZ"}).json()
+    for other in (world.analyst_a, world.consultant_a):
+        refused = ApiCaller(client, other).post(f"/performance/diagnoses/{admins['id']}/cancel")
+        assert refused.status_code == 403, other
+        body = refused.json()
+        assert "training admins" in body["detail_en"] and "培训管理员" in body["detail_zh"]
+    assert DiagnosisSnapshot.objects.get(pk=admins["id"]).status == "queued"
+    analyst = ApiCaller(client, world.analyst_a)
+    own = analyst.post("/performance/diagnoses", {"unit": "GZ"}).json()
+    assert analyst.post(f"/performance/diagnoses/{own['id']}/cancel").json()["status"] == "failed"
+    theirs = analyst.post("/performance/diagnoses", {"unit": "GZ"}).json()
+    by_admin = ApiCaller(client, world.city_admin_a).post(f"/performance/diagnoses/{theirs['id']}/cancel")
+    assert by_admin.status_code == 200 and by_admin.json()["status"] == "failed"
+
+
 def _listed(api, **query):
     return api.get(f"/performance/diagnoses?{urlencode(query)}")
 

@@ -184,6 +184,21 @@ def test_it_cancels_a_queued_diagnosis(client, world, diagnosable, monkeypatch):
     assert "cannot be cancelled" in again.content.decode() or "不能取消" in again.content.decode()
 
 
+def test_it_offers_cancelling_only_to_who_ran_it_or_a_training_admin(client, world, diagnosable, monkeypatch):
+    monkeypatch.setattr(jobs, "on_commit", lambda callback: None)
+    log_in(client, world.city_admin_a)
+    client.post("/performance/diagnoses/", {"unit": "GZ", "first": "2026-01", "last": "2026-05"})
+    snapshot = DiagnosisSnapshot.objects.get()
+    cancel = f"/performance/diagnoses/{snapshot.pk}/cancel/"
+    assert cancel in client.get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    log_in(client, world.analyst_a)
+    assert cancel not in client.get(f"/performance/diagnoses/{snapshot.pk}/").content.decode()
+    assert cancel not in client.get(f"/performance/diagnoses/{snapshot.pk}/progress/").content.decode()
+    assert client.post(cancel).status_code == 403
+    snapshot.refresh_from_db()
+    assert snapshot.status == "queued"
+
+
 def test_it_refuses_another_citys_admin_a_manager_and_a_lecturer(client, world, diagnosable):
     snapshot = _diagnosis(world)
     urls = [f"/performance/diagnoses/{snapshot.pk}/", f"/performance/diagnoses/{snapshot.pk}/progress/",
