@@ -20,6 +20,7 @@ from casspath.core import jobs, paging
 from casspath.core.errors import InvalidTransition
 from casspath.org import queries as org_queries
 from casspath.org.scopes import Perm, has_perm
+from casspath.performance import display
 from casspath.performance.access import access_diagnosis, access_unit_performance, unit_diagnoses
 from casspath.performance.actions import (
     BACKGROUND_FORMATS,
@@ -50,15 +51,24 @@ class DiagnosisOut(JobOut):
     last_month: date
     model_version: int | None
     created_at: datetime
-    created_by: str
+    created_by: str = Field(description="Who ran it, by name as the page names him ('command line' for a "
+                                        "command-line run)")
+    created_by_username: str | None = Field(description="His login; null for a command-line run or a "
+                                                        "deleted login")
     figures: dict | None
+
+
+def _run_by(snapshot: DiagnosisSnapshot) -> dict:
+    user = snapshot.created_by
+    return {"created_by": str(display.run_by(user, snapshot.created_by_label)),
+            "created_by_username": user.get_username() if user is not None else None}
 
 
 def _out(snapshot: DiagnosisSnapshot) -> dict:
     return {
         **job_fields(snapshot), "unit": snapshot.org_unit.code, "first_month": snapshot.first_month,
         "last_month": snapshot.last_month, "model_version": snapshot.model_version,
-        "created_at": snapshot.created_at, "created_by": snapshot.created_by_label,
+        "created_at": snapshot.created_at, **_run_by(snapshot),
         "figures": snapshot.figures,
     }
 
@@ -123,7 +133,10 @@ class DiagnosisListedOut(Schema):
     headcount: int | None = Field(description="Managers counted; null until it has succeeded")
     gini: float | None
     created_at: datetime
-    created_by: str
+    created_by: str = Field(description="Who ran it, by name as the page names him ('command line' for a "
+                                        "command-line run)")
+    created_by_username: str | None = Field(description="His login; null for a command-line run or a "
+                                                        "deleted login")
     finished_at: datetime | None
 
 
@@ -162,7 +175,7 @@ def list_diagnoses(request, params: Query[DiagnosesIn]):
         "items": [{"id": s.pk, "unit": s.org_unit.code, "unit_name": s.org_unit.name,
                    "first_month": s.first_month, "last_month": s.last_month, "model_version": s.model_version,
                    "status": s.status, "percent": s.percent, "headcount": s.headcount, "gini": s.gini,
-                   "created_at": s.created_at, "created_by": s.created_by_label, "finished_at": s.finished_at}
+                   "created_at": s.created_at, **_run_by(s), "finished_at": s.finished_at}
                   for s in page.rows],
     }
 

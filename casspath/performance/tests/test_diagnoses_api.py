@@ -80,6 +80,15 @@ def test_it_cancels_a_queued_diagnosis_and_refuses_a_finished_one(client, world,
     assert again.status_code == 409 and again.json()["detail_zh"]
 
 
+def test_it_names_who_ran_it_as_the_page_does(client, world, diagnosable, monkeypatch):
+    monkeypatch.setattr(jobs, "on_commit", lambda callback: None)
+    api = ApiCaller(client, world.city_admin_a)
+    made = api.post("/performance/diagnoses", {"unit": "GZ"}).json()
+    assert (made["created_by"], made["created_by_username"]) == ("广州管理员", "gzadmin")
+    listed = _listed(api, unit="GZ").json()["items"][0]
+    assert (listed["created_by"], listed["created_by_username"]) == ("广州管理员", "gzadmin")
+
+
 def test_it_lets_only_who_ran_it_or_a_training_admin_cancel(client, world, diagnosable, monkeypatch):
     monkeypatch.setattr(jobs, "on_commit", lambda callback: None)  # no worker takes it
     admins = ApiCaller(client, world.city_admin_a).post("/performance/diagnoses", {"unit": "GZ"}).json()
