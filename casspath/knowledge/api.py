@@ -19,6 +19,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
+from casspath.api.cursors import cursor_field, cursor_keys
 from casspath.api.errors import ApiError, ErrorOut
 from casspath.api.schemas import JobOut, job_fields
 from casspath.cass.access import access_map_by_id
@@ -63,8 +64,7 @@ class GuidePageOut(Schema):
 
 class GuidesIn(Schema):
     map: int | None = Field(None, description="A CASS map's id: its guides only")
-    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
-                               description="next_cursor or previous_cursor of a previous answer, unchanged")
+    cursor: str | None = cursor_field()
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -120,12 +120,7 @@ def list_guides(request, params: Query[GuidesIn]):
     guides = queries.guides_for(user)
     if params.map is not None:
         guides = guides.filter(resource__cass_map=access_map_by_id(user, params.map))
-    after = before = None
-    if params.cursor is not None:
-        try:
-            after, before = paging.decode_cursor(GUIDES_CURSOR_SALT, params.cursor)
-        except paging.InvalidCursor as invalid:
-            raise ApiError(400, invalid.message_zh, invalid.message_en) from None
+    after, before = cursor_keys(GUIDES_CURSOR_SALT, params.cursor)
     page = paging.keyset_page(guides, "id", size=params.page_size, after=after, before=before)
     return {
         "page_size": params.page_size,

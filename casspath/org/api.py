@@ -13,6 +13,7 @@ from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
+from casspath.api.cursors import CURSOR_DESCRIPTION, cursor_field, cursor_keys
 from casspath.api.errors import ApiError, ErrorOut
 from casspath.api.renderers import built_answer
 from casspath.core import paging
@@ -109,9 +110,8 @@ class EmployeeFilterIn(Schema):
     status: str = Field("", description="active / left (在职 / 离职)")
     page: int = Field(1, ge=1, le=MAX_PAGE, description=f"Page number, while the page starts within the "
                       f"first {paging.MAX_OFFSET} rows; deeper, follow next_cursor")
-    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
-                               description="next_cursor or previous_cursor of a previous answer, unchanged: "
-                                           "pages by employee number at any depth (leave page out)")
+    cursor: str | None = cursor_field(f"{CURSOR_DESCRIPTION}: pages by employee number at any depth "
+                                      "(leave page out)")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -215,8 +215,7 @@ class UnitFilterIn(Schema):
                                                    "of the org tree and the unit pickers")
     under: str = Field("", max_length=100,
                        description="A unit code of your scope: that unit and its subunits")
-    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
-                               description="next_cursor or previous_cursor of a previous answer, unchanged")
+    cursor: str | None = cursor_field()
     page_size: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -240,12 +239,7 @@ def list_units(request, filters: Query[UnitFilterIn]):
                                          f"unit code '{filters.under}' does not exist or is outside your "
                                          "scope")]) from None
         units = units.filter(path__startswith=under.path)
-    after = before = None
-    if filters.cursor is not None:
-        try:
-            after, before = paging.decode_cursor(UNITS_CURSOR_SALT, filters.cursor)
-        except paging.InvalidCursor as invalid:
-            raise ApiError(400, invalid.message_zh, invalid.message_en) from None
+    after, before = cursor_keys(UNITS_CURSOR_SALT, filters.cursor)
     page = paging.keyset_page(units, "path", size=filters.page_size, after=after, before=before)
     count = paging.capped_count(units)
     headcounts = queries.subtree_headcounts(page.rows)
@@ -294,10 +288,7 @@ def list_employees(request, filters: Query[EmployeeFilterIn]):
     if filters.cursor is not None:
         if filters.page != 1:
             raise ApiError(400, "page 与 cursor 只能给出一个", "Give page or cursor, not both")
-        try:
-            after, before = paging.decode_cursor(CURSOR_SALT, filters.cursor)
-        except paging.InvalidCursor as invalid:
-            raise ApiError(400, invalid.message_zh, invalid.message_en) from None
+        after, before = cursor_keys(CURSOR_SALT, filters.cursor)
     offset = (filters.page - 1) * size
     if offset > paging.MAX_OFFSET:
         raise ApiError(

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
+from casspath.api.cursors import cursor_field, cursor_keys
 from casspath.api.errors import ApiError, ErrorOut
 from casspath.api.schemas import JobOut, job_fields
 from casspath.core import jobs, paging
@@ -95,12 +96,7 @@ def _diagnosis(user, diagnosis_id: int) -> DiagnosisSnapshot:
 
 
 def _cursor(salt: str, cursor: str | None) -> tuple[int | None, int | None]:
-    if cursor is None:
-        return None, None
-    try:
-        after, before = paging.decode_cursor(salt, cursor)
-    except paging.InvalidCursor as invalid:
-        raise ApiError(400, invalid.message_zh, invalid.message_en) from None
+    after, before = cursor_keys(salt, cursor)
     # Signed by this site with this salt: an id, as handed out.
     return (None if after is None else int(after)), (None if before is None else int(before))
 
@@ -153,8 +149,7 @@ DIAGNOSES_CURSOR_SALT = "casspath.performance.api.diagnoses"
 
 class DiagnosesIn(Schema):
     unit: str
-    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
-                               description="next_cursor or previous_cursor of a previous answer, unchanged")
+    cursor: str | None = cursor_field()
     page_size: int = Field(50, ge=1, le=MAX_DIAGNOSIS_PAGE_SIZE)
 
 
@@ -315,8 +310,7 @@ MEMBERS_CURSOR_SALT = "casspath.performance.api.tier_members"
 
 
 class TierMembersIn(Schema):
-    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
-                               description="next_cursor or previous_cursor of a previous answer, unchanged")
+    cursor: str | None = cursor_field()
     page_size: int = Field(MEMBER_PAGE_SIZE, ge=1, le=MAX_MEMBER_PAGE_SIZE)
 
 

@@ -23,6 +23,7 @@ from ninja import Field, Query, Router, Schema
 
 from casspath.analytics.sms import sms_length
 from casspath.api.auth import api_user
+from casspath.api.cursors import cursor_field, cursor_keys
 from casspath.api.errors import ApiError, ErrorOut
 from casspath.cass.access import access_map_by_id, access_resource_by_id, may_edit_map
 from casspath.cass.actions.media import do_record_media_progress
@@ -83,8 +84,7 @@ class LibraryIn(Schema):
     dimension: str = Field("", max_length=10, description="Dimension code (D01): resources teaching it")
     mode: str = Field("", description=_choice("Study mode", StudyMode.values))
     device: str = Field("", description=_choice("Device", Device.values))
-    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
-                               description="next_cursor or previous_cursor of a previous answer, unchanged")
+    cursor: str | None = cursor_field()
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -93,8 +93,7 @@ class CardsIn(Schema):
     dimension: str = Field("", max_length=10, description="Dimension code (D01)")
     item: str = Field("", max_length=20, description="Work item code (W01)")
     tag: str = Field("", max_length=30, description="A tag, exactly")
-    cursor: str | None = Field(None, max_length=paging.CURSOR_MAX_LENGTH,
-                               description="next_cursor or previous_cursor of a previous answer, unchanged")
+    cursor: str | None = cursor_field()
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -191,15 +190,6 @@ class ProgressIn(Schema):
     ended: bool = Field(False, description="The player reached the end")
 
 
-def _cursor(salt: str, cursor: str | None) -> tuple[str | None, str | None]:
-    if cursor is None:
-        return None, None
-    try:
-        return paging.decode_cursor(salt, cursor)
-    except paging.InvalidCursor as invalid:
-        raise ApiError(400, invalid.message_zh, invalid.message_en) from None
-
-
 def _picked(value: str, choices, what_zh: str, what_en: str) -> str:
     """`value` when it is one of `choices` (or ""), else a 400 naming it: the page drops an
     unknown filter, an API caller is told."""
@@ -232,7 +222,7 @@ def list_resources(request, map_id: int, params: Query[LibraryIn]):
         status=_picked(params.status, ResourceStatus.values, "状态", "status"),
         dimension=dimension, mode=_picked(params.mode, StudyMode.values, "学习模式", "study mode"),
         device=_picked(params.device, Device.values, "设备", "device"))
-    after, before = _cursor(RESOURCES_CURSOR_SALT, params.cursor)
+    after, before = cursor_keys(RESOURCES_CURSOR_SALT, params.cursor)
     page = paging.keyset_page(library(user, cass_map, filters), "code", size=params.page_size,
                               after=after, before=before)
     names = map_dimensions(cass_map)
@@ -343,7 +333,7 @@ def list_cards(request, map_id: int, params: Query[CardsIn]):
     cass_map = access_map_by_id(user, map_id)
     filters = CardFilters(q=params.q.strip(), dimension=params.dimension.strip().upper(),
                           work_item=params.item.strip(), tag=params.tag.strip())
-    after, before = _cursor(CARDS_CURSOR_SALT, params.cursor)
+    after, before = cursor_keys(CARDS_CURSOR_SALT, params.cursor)
     page = paging.keyset_page(cards_of_map(user, cass_map, filters), "code", size=params.page_size,
                               after=after, before=before)
     names = map_dimensions(cass_map)
