@@ -63,6 +63,20 @@ class ResourceForm(Styled, forms.Form):
     def skill_fields(self):
         return [(self[f"skill_{i}_dimension"], self[f"skill_{i}_level"]) for i in range(self.skill_rows)]
 
+    def link_groups(self) -> list[tuple]:
+        """(work item's box, its key actions' boxes, open) a work item, for the page's choice
+        grouped by work item: a map of 500 work items and 3,000 actions is 500 rows, each
+        opening onto its actions, open where something of it is ticked."""
+        item_of = dict(self.fields["key_actions"].queryset.values_list("pk", "work_item_id"))  # type: ignore[attr-defined]
+        actions_of: dict[int | None, list] = {}
+        for box in self["key_actions"]:
+            actions_of.setdefault(item_of.get(box.data["value"].value), []).append(box)
+        groups = []
+        for box in self["work_items"]:
+            actions = actions_of.get(box.data["value"].value, [])
+            groups.append((box, actions, box.data["selected"] or any(a.data["selected"] for a in actions)))
+        return groups
+
     def main_fields(self):
         return [self[name] for name in self.fields if not name.startswith("skill_")
                 and name not in ("work_items", "key_actions")]

@@ -4,7 +4,7 @@ same map, and the status buttons (refused transitions say why, in both languages
 import pytest
 from django.urls import reverse
 
-from casspath.cass.actions.maps import do_save_work_item
+from casspath.cass.actions.maps import do_save_key_action, do_save_work_item
 from casspath.cass.actions.resources import do_save_resource
 from casspath.cass.models import KeyAction, Resource, WorkItem
 from casspath.core.audit import AuditEvent
@@ -26,6 +26,21 @@ def _form(resource, **changes) -> dict:
             "skill_1_dimension": "D04", "skill_1_level": "2"}
     data.update(changes)
     return data
+
+
+def test_it_groups_the_key_actions_under_their_work_item_open_where_linked(client, world, city_map, article):
+    other = do_save_work_item(city_map, {"code": "W02", "name": "首次拜访", "importance": 3, "frequency": 3},
+                              acting_user=world.consultant_a)
+    do_save_key_action(other, {"code": "A0201", "name": "预约拜访", "standard": "确认时间地点"},
+                       skills={"D02": 2}, acting_user=world.consultant_a)
+    page = log_in(client, world.consultant_a).get(reverse("cass:resource_edit", args=[article.pk]))
+    html = page.content.decode()
+    groups = html.split('class="resource-link-item"')[1:]
+    assert len(groups) == 2
+    w01, w02 = groups
+    # R001 is linked to W01 and A0101: W01's actions are open; W02's (none linked) closed.
+    assert "W01" in w01 and "A0101" in w01 and "<details class=\"ms-4\" open>" in w01
+    assert "A0201" in w02 and "A0101" not in w02 and "<details class=\"ms-4\">" in w02
 
 
 def test_it_saves_metadata_skills_and_links(client, world, article):
