@@ -35,6 +35,8 @@ NOT_ORM = {
     ("core/spreadsheets.py", "workbook.save"): "openpyxl writes a workbook to a file",
     ("core/storage.py", "super().delete"): "a file storage deletes a file (and the folders it empties)",
     ("cass/demo_media.py", "title_slide.save"): "Pillow writes a demo video's poster PNG to memory",
+    ("knowledge/demo_images.py", "image.save"): "Pillow writes a demo guide's screenshot to memory",
+    ("knowledge/demo_images.py", "image.convert('RGB').save"): "Pillow writes a demo guide's photo to memory",
 }
 
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
