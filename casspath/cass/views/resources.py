@@ -2,6 +2,7 @@
 its edit page (metadata, skills, links, status, media upload), and the media itself served
 in byte ranges after the access check, with the learner's progress posted by the player."""
 
+import hashlib
 import mimetypes
 
 from django.conf import settings
@@ -211,7 +212,10 @@ def _served(request, resource: Resource, field: str, content_type: str):
     try:
         known = resource.media_bytes if field == "media" else None
         size = known or storage.size(stored.name)
-        return ranged_file_response(request, lambda: storage.open(stored.name, "rb"), size, content_type)
+        # Each upload is stored under a new name: the name is the version (for If-Range).
+        etag = f'"{hashlib.sha256(stored.name.encode()).hexdigest()[:24]}"'
+        return ranged_file_response(request, lambda: storage.open(stored.name, "rb"), size, content_type,
+                                    etag=etag)
     except FileNotFoundError:  # the row names a file the storage lost (a restore without media/)
         raise Http404("file missing from storage") from None
 
