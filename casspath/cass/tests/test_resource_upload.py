@@ -132,3 +132,16 @@ def test_it_takes_a_body_past_the_general_limit_on_this_route_only(client, world
     edit = client.post(reverse("cass:resource_edit", args=[draft_video.pk]),
                        {"title": "x" * 10, "body": "y" * 8000})
     assert edit.status_code == 413
+
+
+def test_it_refuses_a_truncated_video_and_stores_nothing(client, world, draft_video, media_root):
+    # Half a WebM demuxes without an error up to where it stops; its header still says 3 s.
+    log_in(client, world.consultant_a)
+    whole = media_files.webm(3.0)
+    response = _upload(client, draft_video, media=SimpleUploadedFile("cut.webm", whole[:len(whole) // 2]))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "cut.webm" in body and "incomplete" in body and "不完整" in body
+    assert _stored(media_root) == []
+    draft_video.refresh_from_db()
+    assert not draft_video.media and draft_video.duration_minutes == 7
