@@ -42,7 +42,11 @@ def request_limit(request) -> int:
     except Resolver404:
         view = None
     setting_name = getattr(view, _LIMIT_ATTRIBUTE, None)
-    if setting_name:
+    # A route's larger limit is for logged-in users (the middleware runs after the session's
+    # and auth's, which read no body); an anonymous visitor, who can fetch a CSRF token, would
+    # otherwise have a video-sized body read and spooled to disk before the login redirect.
+    user = getattr(request, "user", None)
+    if setting_name and (user is None or user.is_authenticated):
         limit = max(limit, int(getattr(settings, setting_name)))
     request._casspath_body_limit = limit
     return limit

@@ -145,3 +145,17 @@ def test_it_refuses_a_truncated_video_and_stores_nothing(client, world, draft_vi
     assert _stored(media_root) == []
     draft_video.refresh_from_db()
     assert not draft_video.media and draft_video.duration_minutes == 7
+
+
+def test_it_takes_a_large_body_from_logged_in_users_only(client, world, draft_video, media_root, settings):
+    # Anyone may fetch a CSRF token from the login page: without this an anonymous visitor
+    # could make the server read and spool a video-sized body per request to this route.
+    settings.REQUEST_MAX_BYTES = 4096
+    data = media_files.webm(2.0)
+    assert len(data) > 4096
+    response = _upload(client, draft_video, media=SimpleUploadedFile("v.webm", data))
+    assert response.status_code == 413
+    assert "请求过大" in response.content.decode()
+    small = _upload(client, draft_video, media=SimpleUploadedFile("v.webm", data[:1000]))
+    assert small.status_code == 302 and "/accounts/login/" in small["Location"]
+    assert _stored(media_root) == []
