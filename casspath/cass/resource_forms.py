@@ -38,8 +38,12 @@ class ResourceForm(Styled, forms.Form):
                                                  widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, work_items, key_actions, dimensions: list[tuple[str, str]],
-                 skills: dict[str, int], duration_from_file: bool, **kwargs):
+                 skills: dict[str, int], duration_from_file: bool, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if creating:  # a Q&A card or a work guide is made on its own page, with its own row
+            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+                (code, label) for code, label in ResourceKind.choices
+                if code not in (ResourceKind.QA_CARD, ResourceKind.WORK_GUIDE)]
         self.fields["work_items"].queryset = work_items  # type: ignore[attr-defined]
         self.fields["key_actions"].queryset = key_actions  # type: ignore[attr-defined]
         if duration_from_file:

@@ -115,7 +115,8 @@ def _resource_form(data, cass_map, resource: Resource | None) -> ResourceForm:
         skills = {s.dimension_code: s.level for s in resource.skills.all()}
     return ResourceForm(data, initial=initial, work_items=work_items, key_actions=key_actions,
                         dimensions=dimension_choices(cass_map), skills=skills,
-                        duration_from_file=bool(resource is not None and resource.media))
+                        duration_from_file=bool(resource is not None and resource.media),
+                        creating=resource is None)
 
 
 def _save(request, form: ResourceForm, cass_map, resource: Resource | None):
