@@ -92,6 +92,12 @@ def do_set_resource_status(resource: Resource, status: str, *, acting_user) -> R
         )
     if status == ResourceStatus.PUBLISHED and resource.kind in MEDIA_KINDS and not resource.media:
         raise CassError("音视频资源须先上传媒体文件才能发布", "Upload the media file before publishing")
+    # A guide's resource (its status button is also on this page) is published with a step,
+    # as on the guide's own page; read through the reverse relation (knowledge sits above cass).
+    guide = getattr(resource, "work_guide", None) if resource.kind == ResourceKind.WORK_GUIDE else None
+    if status == ResourceStatus.PUBLISHED and guide is not None and not guide.steps.exists():
+        raise CassError("工作指引至少要有一个步骤才能发布",
+                        "Add at least one step before publishing the guide")
     before = resource.status
     resource.status = status
     fields = ["status", "updated_at"]

@@ -154,3 +154,19 @@ def test_it_keeps_the_kind_of_a_guide_and_of_a_video_with_its_file(client, world
     # Its other fields still save.
     assert client.post(reverse("cass:resource_edit", args=[guide.resource.pk]),
                        _form(guide.resource, title="扫楼指引（新）")).status_code == 302
+
+
+def test_it_refuses_to_publish_a_guide_without_steps_through_its_resource(client, world, city_map):
+    # The guide's own status button refuses it; the resource's must not be the way round.
+    from casspath.knowledge.actions.guides import do_create_guide
+
+    guide = do_create_guide(WorkItem.objects.get(code="W01"), title="空指引",
+                            acting_user=world.consultant_a)
+    log_in(client, world.consultant_a)
+    response = client.post(reverse("cass:resource_status", args=[guide.resource_id]), {"status": "published"},
+                           follow=True)
+    body = response.content.decode()
+    assert "至少要有一个步骤" in body and "at least one step" in body
+    assert Resource.objects.get(pk=guide.resource_id).status == "draft"
+    log_in(client, world.manager)
+    assert client.get(reverse("knowledge:guide", args=[guide.pk])).status_code == 404
