@@ -103,9 +103,10 @@ class MediaUploadForm(Styled, forms.Form):
     (core/filetypes), never from their names, when the action stores them."""
 
     # Not "media": a form's `media` is its widgets' assets.
-    media_file = forms.FileField(label=_("Video or audio file"), required=False,
+    # An empty file reaches the content check, which names it in both languages.
+    media_file = forms.FileField(label=_("Video or audio file"), required=False, allow_empty_file=True,
                                  widget=forms.ClearableFileInput(attrs={"accept": "video/*,audio/*"}))
-    poster = forms.FileField(label=_("Poster image"), required=False,
+    poster = forms.FileField(label=_("Poster image"), required=False, allow_empty_file=True,
                              widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
 
     def clean(self):

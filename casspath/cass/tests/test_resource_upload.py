@@ -159,3 +159,13 @@ def test_it_takes_a_large_body_from_logged_in_users_only(client, world, draft_vi
     small = _upload(client, draft_video, media=SimpleUploadedFile("v.webm", data[:1000]))
     assert small.status_code == 302 and "/accounts/login/" in small["Location"]
     assert _stored(media_root) == []
+
+
+@pytest.mark.parametrize("field", ["media", "poster"])
+def test_it_names_an_empty_file_in_both_languages(client, world, draft_video, media_root, field):
+    log_in(client, world.consultant_a)
+    response = _upload(client, draft_video, **{field: SimpleUploadedFile("blank.mp4", b"")})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "“blank.mp4”是空文件" in body and "'blank.mp4' is empty" in body.replace("&#x27;", "'")
+    assert _stored(media_root) == []
