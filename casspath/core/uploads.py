@@ -4,8 +4,10 @@ before a view can say "too large" (a disk-filling denial of service).
 
 `settings.REQUEST_MAX_BYTES` is the largest upload plus room for a form's other fields, for
 every route but those marked with `allow_request_bytes`: a route that takes larger files
-(a video's upload) names the setting that bounds its own bodies. The limit of a request is
-therefore its route's; the URL is resolved only for a body past the general limit.
+(a video's upload) names the setting that bounds its own bodies, for logged-in users only
+(an anonymous visitor can fetch a CSRF token, and CSRF's check reads a form body before
+the login redirect). The limit of a request is therefore its route's and its user's; the
+URL is resolved only for a body past the general limit.
 
 The middleware answers a declared Content-Length past the limit with 413; the upload handler
 stops a body that turns out longer than it declared (or declared none).
