@@ -186,7 +186,9 @@ def _read_container(container, name: str, want_video: bool, what_zh: str,
                 decoded.add(packet.stream.index)
     if decoded != {s.index for s in streams}:
         raise ValueError("a stream decodes to nothing")
-    seconds = container.duration / 1_000_000 if container.duration else end
+    # The header's duration, unless the packets run longer (a header may say anything; the
+    # plans schedule a resource by its real length).
+    seconds = max(container.duration / 1_000_000, end) if container.duration else end
     if end < seconds - max(TRUNCATED_SLACK_SECONDS, TRUNCATED_SLACK_SHARE * seconds):
         # The header's duration outlasts the packets: the file was cut short (an upload
         # stopped, a copy not finished); a player would stop there, the plans count it whole.

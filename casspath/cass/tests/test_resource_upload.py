@@ -169,3 +169,20 @@ def test_it_names_an_empty_file_in_both_languages(client, world, draft_video, me
     body = response.content.decode()
     assert "“blank.mp4”是空文件" in body and "'blank.mp4' is empty" in body.replace("&#x27;", "'")
     assert _stored(media_root) == []
+
+
+def test_it_takes_the_duration_of_the_content_when_the_header_says_less(client, world, draft_video,
+                                                                      media_root):
+    # A WebM whose Duration element (EBML id 0x4489, an 8-byte float of milliseconds) claims
+    # 0.5 s for 3 s of pictures and sound: the plans would count a long video as short.
+    import struct
+
+    data = bytearray(media_files.webm(3.0))
+    at = data.find(b"\x44\x89\x88")
+    assert at > 0
+    data[at + 3:at + 11] = struct.pack(">d", 500.0)
+    log_in(client, world.consultant_a)
+    response = _upload(client, draft_video, media=SimpleUploadedFile("short.webm", bytes(data)))
+    assert response.status_code == 302
+    draft_video.refresh_from_db()
+    assert draft_video.media_seconds == pytest.approx(3.0, abs=0.1)
