@@ -92,8 +92,9 @@ MEDIA_TYPES = {
 _DECODER_CODEC = {"mp3float": "mp3", "libdav1d": "av1", "libaom-av1": "av1", "libvpx-vp9": "vp9",
                   "libvpx": "vp8", "libopus": "opus", "libvorbis": "vorbis"}
 MEDIA_MAX_SECONDS = 600 * 60  # a resource lasts at most 600 minutes (Resource.duration_minutes)
-# A file whose streams end this much before the duration its header declares is cut short
-# (well-formed files end within a frame of it; an MP4's audio priming is a fraction of a second).
+# A file whose streams end this much before (or after) the duration its header declares is
+# cut short (or its header lies); well-formed files end within a frame of it, and an MP4's
+# audio priming is a fraction of a second.
 TRUNCATED_SLACK_SECONDS = 1.0
 TRUNCATED_SLACK_SHARE = 0.05
 MEDIA_FORMATS_TEXT = "MP4 (H.264/AAC)、WebM (VP8/VP9/Opus/Vorbis)、MP3、M4A、OGG、WAV、FLAC"
@@ -186,9 +187,11 @@ def _read_container(container, name: str, want_video: bool, what_zh: str,
                 decoded.add(packet.stream.index)
     if decoded != {s.index for s in streams}:
         raise ValueError("a stream decodes to nothing")
-    # The header's duration, unless the packets run longer (a header may say anything; the
-    # plans schedule a resource by its real length).
-    seconds = max(container.duration / 1_000_000, end) if container.duration else end
+    # The header's duration, unless the packets run clearly longer (a header may say anything;
+    # the plans schedule a resource by its real length). A frame's worth past it is timestamps.
+    seconds = container.duration / 1_000_000 if container.duration else end
+    if end > seconds + max(TRUNCATED_SLACK_SECONDS, TRUNCATED_SLACK_SHARE * seconds):
+        seconds = end
     if end < seconds - max(TRUNCATED_SLACK_SECONDS, TRUNCATED_SLACK_SHARE * seconds):
         # The header's duration outlasts the packets: the file was cut short (an upload
         # stopped, a copy not finished); a player would stop there, the plans count it whole.
