@@ -90,13 +90,15 @@ MIDDLEWARE = [
     "casspath.api.middleware.JsonErrorsMiddleware",
     # Before anything reads the request into a query: a NUL is a 400, not a database error.
     "casspath.core.nul.RefuseNulMiddleware",
-    # A body larger than any upload is refused before it is read (core/uploads.py).
-    "casspath.core.uploads.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A body larger than any upload is refused before it is read (core/uploads.py): after
+    # the user is known (a route's larger limit is for logged-in users), before any view or
+    # CSRF's process_view reads the body (none of the middleware above reads it).
+    "casspath.core.uploads.RequestSizeLimitMiddleware",
     # Renews a "keep me signed in" session daily; ends it for a user who gained a role.
     "casspath.site.login.KeepSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

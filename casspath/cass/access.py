@@ -98,9 +98,10 @@ def access_resource_by_id(user, resource_id, *, for_edit: bool = False) -> Resou
 
 
 def access_card_by_id(user, resource_id, *, for_edit: bool = False) -> Resource:
-    """A Q&A card (a resource of kind qa_card, with its card row), as access_resource_by_id."""
+    """A Q&A card (a resource of kind qa_card, with its card row: one without is absent), as
+    access_resource_by_id."""
     resource = (Resource.objects.filter(visible_resources_q(user), pk=_id(resource_id),
-                                        kind=ResourceKind.QA_CARD)
+                                        kind=ResourceKind.QA_CARD, qa_card__isnull=False)
                 .select_related("cass_map__org_unit", "qa_card")
                 .prefetch_related("skills", "work_items").first())
     if resource is None:

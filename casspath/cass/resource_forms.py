@@ -38,8 +38,12 @@ class ResourceForm(Styled, forms.Form):
                                                  widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, work_items, key_actions, dimensions: list[tuple[str, str]],
-                 skills: dict[str, int], duration_from_file: bool, **kwargs):
+                 skills: dict[str, int], duration_from_file: bool, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if creating:  # a Q&A card or a work guide is made on its own page, with its own row
+            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+                (code, label) for code, label in ResourceKind.choices
+                if code not in (ResourceKind.QA_CARD, ResourceKind.WORK_GUIDE)]
         self.fields["work_items"].queryset = work_items  # type: ignore[attr-defined]
         self.fields["key_actions"].queryset = key_actions  # type: ignore[attr-defined]
         if duration_from_file:
@@ -113,9 +117,10 @@ class MediaUploadForm(Styled, forms.Form):
     (core/filetypes), never from their names, when the action stores them."""
 
     # Not "media": a form's `media` is its widgets' assets.
-    media_file = forms.FileField(label=_("Video or audio file"), required=False,
+    # An empty file reaches the content check, which names it in both languages.
+    media_file = forms.FileField(label=_("Video or audio file"), required=False, allow_empty_file=True,
                                  widget=forms.ClearableFileInput(attrs={"accept": "video/*,audio/*"}))
-    poster = forms.FileField(label=_("Poster image"), required=False,
+    poster = forms.FileField(label=_("Poster image"), required=False, allow_empty_file=True,
                              widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
 
     def clean(self):

@@ -92,6 +92,11 @@ MEDIA_TYPES = {
 _DECODER_CODEC = {"mp3float": "mp3", "libdav1d": "av1", "libaom-av1": "av1", "libvpx-vp9": "vp9",
                   "libvpx": "vp8", "libopus": "opus", "libvorbis": "vorbis"}
 MEDIA_MAX_SECONDS = 600 * 60  # a resource lasts at most 600 minutes (Resource.duration_minutes)
+# A file whose streams end this much before (or after) the duration its header declares is
+# cut short (or its header lies); well-formed files end within a frame of it, and an MP4's
+# audio priming is a fraction of a second.
+TRUNCATED_SLACK_SECONDS = 1.0
+TRUNCATED_SLACK_SHARE = 0.05
 MEDIA_FORMATS_TEXT = "MP4 (H.264/AAC)、WebM (VP8/VP9/Opus/Vorbis)、MP3、M4A、OGG、WAV、FLAC"
 
 
@@ -182,7 +187,18 @@ def _read_container(container, name: str, want_video: bool, what_zh: str,
                 decoded.add(packet.stream.index)
     if decoded != {s.index for s in streams}:
         raise ValueError("a stream decodes to nothing")
+    # The header's duration, unless the packets run clearly longer (a header may say anything;
+    # the plans schedule a resource by its real length). A frame's worth past it is timestamps.
     seconds = container.duration / 1_000_000 if container.duration else end
+    if end > seconds + max(TRUNCATED_SLACK_SECONDS, TRUNCATED_SLACK_SHARE * seconds):
+        seconds = end
+    if end < seconds - max(TRUNCATED_SLACK_SECONDS, TRUNCATED_SLACK_SHARE * seconds):
+        # The header's duration outlasts the packets: the file was cut short (an upload
+        # stopped, a copy not finished); a player would stop there, the plans count it whole.
+        raise InvalidUpload(
+            f"“{name}”不完整：文件声明时长 {seconds:.0f} 秒，内容只到 {end:.0f} 秒（文件被截断？）",
+            f"'{name}' is incomplete: it says it lasts {seconds:.0f} s but its content stops at "
+            f"{end:.0f} s (a cut-off file?)")
     if not 0 < seconds <= MEDIA_MAX_SECONDS:
         raise InvalidUpload(f"“{name}”的时长 {seconds:.0f} 秒不可用（应在 0 到 600 分钟之间）",
                             f"'{name}' lasts {seconds:.0f} s, which is not usable (0 to 600 minutes)")

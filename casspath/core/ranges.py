@@ -6,6 +6,7 @@ ranges itself (FileResponse streams whole files), so the parsing is here, once.
 The file is read from storage in blocks as the response is sent, never whole into memory.
 """
 
+import hashlib
 import re
 from collections.abc import Callable
 from typing import IO
@@ -15,7 +16,14 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 
-_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE | re.ASCII)
+# Past any file's size: what a longer number stands for (int() refuses over 4,300 digits).
+_HUGE = 10**18
+
+
+def _number(digits: str) -> int:
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) < 19 else _HUGE
 
 
 class RangeNotSatisfiable(Exception):  # noqa: N818 (an HTTP status, answered as 416)
@@ -37,16 +45,16 @@ def parse_byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     if not first_text:
         if not last_text:
             return None  # "bytes=-": not a range
-        suffix = int(last_text)
+        suffix = _number(last_text)
         if suffix == 0 or size == 0:
             raise RangeNotSatisfiable(header)
         return max(size - suffix, 0), size - 1
-    first = int(first_text)
-    if last_text and int(last_text) < first:
+    first = _number(first_text)
+    if last_text and _number(last_text) < first:
         return None  # invalid: ignored, as the RFC says
     if first >= size:
         raise RangeNotSatisfiable(header)
-    return first, min(int(last_text), size - 1) if last_text else size - 1
+    return first, min(_number(last_text), size - 1) if last_text else size - 1
 
 
 class _Slice:
@@ -68,15 +76,25 @@ class _Slice:
 
 
 def ranged_file_response(request: HttpRequest, open_file: Callable[[], IO[bytes]], size: int,
-                         content_type: str) -> HttpResponseBase:
+                         content_type: str, *, etag: str = "") -> HttpResponseBase:
     """The answer to a GET or HEAD of a `size`-byte file that `open_file()` opens (a storage's
-    `open(name, "rb")`), honouring the request's Range header. A HEAD opens nothing."""
+    `open(name, "rb")`), honouring the request's Range header. A HEAD opens nothing.
+
+    `etag` is the file's strong validator (quoted), sent with each answer; a Range whose
+    If-Range is not exactly it (another version, a date, a weak tag) is ignored and the whole
+    file sent (RFC 9110 §13.1.5): a part of another version would corrupt the client's copy."""
+    range_header = request.headers.get("Range")
+    if_range = request.headers.get("If-Range")
+    if range_header and if_range is not None and (not etag or if_range.strip() != etag):
+        range_header = None
     try:
-        byte_range = parse_byte_range(request.headers.get("Range"), size)
+        byte_range = parse_byte_range(range_header, size)
     except RangeNotSatisfiable:
         refusal = HttpResponse(status=416, content_type=content_type)
         refusal["Content-Range"] = f"bytes */{size}"
         refusal["Accept-Ranges"] = "bytes"
+        if etag:
+            refusal["ETag"] = etag
         return refusal
     first, last = byte_range if byte_range is not None else (0, size - 1)
     length = last - first + 1 if size else 0
@@ -91,6 +109,8 @@ def ranged_file_response(request: HttpRequest, open_file: Callable[[], IO[bytes]
                                 status=206 if byte_range else 200)
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
+    if etag:
+        response["ETag"] = etag
     if byte_range is not None:
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
     return response
@@ -108,8 +128,10 @@ def stored_file_response(request: HttpRequest, stored: FieldFile, content_type: 
     if settings.MEDIA_REDIRECT_TO_STORAGE and request.method == "GET":
         # An S3-compatible bucket answers the ranges itself, by a short-lived signed URL.
         return HttpResponseRedirect(storage.url(name))
+    # Each upload is stored under a new name: the name is the version (for If-Range).
+    etag = f'"{hashlib.sha256(name.encode()).hexdigest()[:24]}"'
     try:
         return ranged_file_response(request, lambda: storage.open(name, "rb"), size or storage.size(name),
-                                    content_type)
+                                    content_type, etag=etag)
     except FileNotFoundError:
         raise Http404("file missing from storage") from None

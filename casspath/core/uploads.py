@@ -4,8 +4,10 @@ before a view can say "too large" (a disk-filling denial of service).
 
 `settings.REQUEST_MAX_BYTES` is the largest upload plus room for a form's other fields, for
 every route but those marked with `allow_request_bytes`: a route that takes larger files
-(a video's upload) names the setting that bounds its own bodies. The limit of a request is
-therefore its route's; the URL is resolved only for a body past the general limit.
+(a video's upload) names the setting that bounds its own bodies, for logged-in users only
+(an anonymous visitor can fetch a CSRF token, and CSRF's check reads a form body before
+the login redirect). The limit of a request is therefore its route's and its user's; the
+URL is resolved only for a body past the general limit.
 
 The middleware answers a declared Content-Length past the limit with 413; the upload handler
 stops a body that turns out longer than it declared (or declared none).
@@ -42,7 +44,11 @@ def request_limit(request) -> int:
     except Resolver404:
         view = None
     setting_name = getattr(view, _LIMIT_ATTRIBUTE, None)
-    if setting_name:
+    # A route's larger limit is for logged-in users (the middleware runs after the session's
+    # and auth's, which read no body); an anonymous visitor, who can fetch a CSRF token, would
+    # otherwise have a video-sized body read and spooled to disk before the login redirect.
+    user = getattr(request, "user", None)
+    if setting_name and (user is None or user.is_authenticated):
         limit = max(limit, int(getattr(settings, setting_name)))
     request._casspath_body_limit = limit
     return limit

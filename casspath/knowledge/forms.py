@@ -62,6 +62,7 @@ class StepForm(_Styled):
 class ImageForm(_Styled):
     image = forms.FileField(
         label=_("Image (PNG, JPEG, WebP or GIF)"),
+        allow_empty_file=True,  # the content check names an empty file in both languages
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
     )
     caption = forms.CharField(label=pgettext_lazy("work guide", "Caption"), max_length=200, required=False)

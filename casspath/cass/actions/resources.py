@@ -13,6 +13,7 @@ from casspath.cass.models import (
     CassMap,
     KeyAction,
     Resource,
+    ResourceKind,
     ResourceSkill,
     ResourceStatus,
     WorkItem,
@@ -20,6 +21,8 @@ from casspath.cass.models import (
 from casspath.core import audit
 from casspath.core.errors import InvalidTransition
 
+# Kinds with a row of their own beside the resource (cass.QACard, knowledge.WorkGuide).
+OWN_ROW_KINDS = frozenset({ResourceKind.QA_CARD, ResourceKind.WORK_GUIDE})
 RESOURCE_FIELDS = ("code", "kind", "title", "summary", "body", "duration_minutes", "devices", "study_modes")
 
 
@@ -39,6 +42,15 @@ def do_save_resource(cass_map: CassMap, values: dict, *, resource: Resource | No
             raise CassError(f"“{linked}”不属于本地图", f"'{linked}' belongs to another map")
     resource = resource or Resource(cass_map=cass_map)
     creating = resource.pk is None
+    kind = values.get("kind", resource.kind)
+    if not creating and kind != resource.kind and (
+            {kind, resource.kind} & OWN_ROW_KINDS or (resource.kind in MEDIA_KINDS and resource.media)):
+        # A card's or a guide's row, or a video's file, belongs to the kind it was made as.
+        raise CassError(f"“{resource.code}”不能改变类型："
+                        "问答卡和工作指引在各自的页面建立，已上传文件的音视频保持其类型",
+                        f"'{resource.code}' is a {resource.kind} and cannot change its kind: Q&A cards "
+                        "and work guides are made on their own pages, and a video or audio keeps its "
+                        "kind once its file is uploaded")
     values = dict(values)
     values["updated_at"] = timezone.now()
     try:
@@ -80,6 +92,12 @@ def do_set_resource_status(resource: Resource, status: str, *, acting_user) -> R
         )
     if status == ResourceStatus.PUBLISHED and resource.kind in MEDIA_KINDS and not resource.media:
         raise CassError("音视频资源须先上传媒体文件才能发布", "Upload the media file before publishing")
+    # A guide's resource (its status button is also on this page) is published with a step,
+    # as on the guide's own page; read through the reverse relation (knowledge sits above cass).
+    guide = getattr(resource, "work_guide", None) if resource.kind == ResourceKind.WORK_GUIDE else None
+    if status == ResourceStatus.PUBLISHED and guide is not None and not guide.steps.exists():
+        raise CassError("工作指引至少要有一个步骤才能发布",
+                        "Add at least one step before publishing the guide")
     before = resource.status
     resource.status = status
     fields = ["status", "updated_at"]

@@ -567,6 +567,26 @@ def make_plan(target: Target, sheets: dict[str, SheetRows], report: ImportReport
                     f"资源编码 {old_res.code} 已被一张问答卡使用",
                     f"resource code {old_res.code} is used by a Q&A card",
                 )
+            elif v.get("kind") == ResourceKind.WORK_GUIDE and (old_res is None or old_res.kind != v["kind"]):
+                bad(
+                    row,
+                    resources,
+                    "kind",
+                    "工作指引请在「工作指引」页面建立（含步骤和图片）",
+                    "a work guide is made on the work guides page, with its steps and images",
+                )
+            elif old_res is not None and v.get("kind") and v["kind"] != old_res.kind and (
+                old_res.kind == ResourceKind.WORK_GUIDE or (old_res.kind in MEDIA_KINDS and old_res.media)
+            ):
+                bad(
+                    row,
+                    resources,
+                    "kind",
+                    f"{old_res.code} 是{KIND_ZH[old_res.kind]}，不能改变类型"
+                    "（工作指引有其步骤，音视频有其文件）",
+                    f"{old_res.code} is a {old_res.kind} and cannot change its kind (a work guide has its "
+                    "steps, a video or audio its file)",
+                )
             for dim in v.get("skills") or {}:
                 if dim not in dimensions:
                     bad(row, resources, "skills", *unknown_dimension(dim))

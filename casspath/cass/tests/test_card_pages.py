@@ -163,3 +163,15 @@ def test_it_refuses_a_code_already_used_on_the_form(world, client, card_map):
 def test_it_sends_the_menu_entry_to_the_managers_own_map(world, client, card_map):
     response = page(client, world.manager, "/cass/cards/")
     assert response.status_code == 302 and response["Location"] == f"/cass/maps/{card_map.pk}/cards/"
+
+
+def test_it_answers_404_for_a_card_resource_without_its_card(world, client, card_map):
+    # A resource of kind qa_card saved without its card row (as an older edit page could make
+    # one by changing an article's kind): its card pages are absent, not a 500.
+    from casspath.cass.actions.resources import do_save_resource
+
+    bare = do_save_resource(card_map, {"code": "QA-BARE", "kind": "qa_card", "title": "无卡片行",
+                                       "duration_minutes": 1}, acting_user=world.consultant_a)
+    client.force_login(world.consultant_a)
+    assert client.get(f"/cass/cards/{bare.pk}/").status_code == 404
+    assert client.get(f"/cass/cards/{bare.pk}/edit/").status_code == 404

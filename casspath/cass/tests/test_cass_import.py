@@ -205,3 +205,26 @@ def test_it_serves_a_template_with_the_four_sheets_and_instructions(world, clien
     sheets = sheets_of(response.content)
     assert list(sheets) == ["工作内容", "关键动作", "动作技能", "学习资源", "说明"]
     assert sheets["学习资源"][0][:3] == ["资源编码", "类型", "标题"]
+
+
+def test_it_refuses_a_guide_made_or_unmade_by_a_kind_and_writes_nothing(world, tmp_path):
+    # A work guide is a resource with its guide beside it (steps, images): a row of that kind
+    # would be a guide with no guide, and a guide's resource turned article would leave it hanging.
+    from casspath.knowledge.actions.guides import do_create_guide
+
+    assert cli_import(tmp_path, workbook(), "--option", "unit=GZ", "--as", "consultant_a").applied
+    who = world.consultant_a
+    guide = do_create_guide(WorkItem.objects.get(code="W01"), title="扫楼指引", acting_user=who)
+    before = counts()
+    rest = [3, "手机", "途中学", "D01:1", "W01", ""]
+    resources = [row[:] for row in RESOURCES]
+    resources.append(["G900", "工作指引", "没有步骤的指引", "", *rest, "已发布"])
+    resources.append([guide.resource.code, "文章", "扫楼指引", "", *rest, "草稿"])
+    options = ("--option", "unit=GZ", "--as", "consultant_a")
+    report = cli_import(tmp_path, workbook(resources=resources), *options)
+    assert not report.applied
+    refused = {e.row: e for e in report.errors if e.column == "学习资源!类型"}
+    assert set(refused) == {5, 6}, report.errors
+    assert "工作指引" in refused[5].reason_zh and "work guide" in refused[5].reason_en
+    assert counts() == before
+    assert Resource.objects.get(pk=guide.resource_id).kind == "work_guide"

@@ -93,3 +93,14 @@ def test_it_needs_a_post_and_a_login(client, world, video):
     assert client.get(reverse("cass:resource_progress", args=[video.pk])).status_code == 405
     client.logout()
     assert _post(client, video, 1.0).status_code == 302
+
+
+@pytest.mark.parametrize("position", ["-5", "nan", "inf", "1e308", "abc", "", "36001"])
+def test_it_refuses_an_absurd_position_in_both_languages(client, world, video, position):
+    log_in(client, world.manager)
+    response = client.post(reverse("cass:resource_progress", args=[video.pk]), {"position": position})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"].startswith("播放位置") and "position" in body["message_en"]
+    assert body["message_zh"] in body["detail"] and "36000" in body["message_en"]
+    assert not MediaProgress.objects.exists()

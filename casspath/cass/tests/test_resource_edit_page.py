@@ -134,3 +134,54 @@ def test_it_refuses_those_who_may_not_edit(client, world, article):
         assert response.status_code == status, user
     article.refresh_from_db()
     assert article.status == "published" and article.summary == ""
+
+
+@pytest.mark.parametrize("kind", ["qa_card", "work_guide"])
+def test_it_refuses_to_turn_a_resource_into_a_card_or_a_guide(client, world, article, kind):
+    # A card or a guide has its own row beside the resource, made on its own page: an article
+    # relabelled as one had none (the card's edit page then failed with a 500).
+    log_in(client, world.consultant_a)
+    response = client.post(reverse("cass:resource_edit", args=[article.pk]), _form(article, kind=kind))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "cannot change its kind" in body and "不能改变类型" in body
+    article.refresh_from_db()
+    assert article.kind == "article"
+    new = client.post(reverse("cass:resource_new", args=[article.cass_map_id]),
+                      _form(article, code="R900", kind=kind))
+    assert new.status_code == 400
+    assert not Resource.objects.filter(code="R900").exists()
+    assert client.get(reverse("cass:card_edit", args=[article.pk])).status_code == 404
+
+
+def test_it_keeps_the_kind_of_a_guide_and_of_a_video_with_its_file(client, world, city_map, video):
+    from casspath.knowledge.actions.guides import do_create_guide
+
+    guide = do_create_guide(WorkItem.objects.get(code="W01"), title="扫楼指引",
+                            acting_user=world.consultant_a)
+    log_in(client, world.consultant_a)
+    for resource, kind in ((guide.resource, "article"), (video, "article"), (video, "audio")):
+        data = _form(resource, kind=kind)
+        response = client.post(reverse("cass:resource_edit", args=[resource.pk]), data)
+        assert response.status_code == 400, (resource.code, kind)
+        assert "cannot change its kind" in response.content.decode()
+        assert Resource.objects.get(pk=resource.pk).kind == resource.kind
+    # Its other fields still save.
+    assert client.post(reverse("cass:resource_edit", args=[guide.resource.pk]),
+                       _form(guide.resource, title="扫楼指引（新）")).status_code == 302
+
+
+def test_it_refuses_to_publish_a_guide_without_steps_through_its_resource(client, world, city_map):
+    # The guide's own status button refuses it; the resource's must not be the way round.
+    from casspath.knowledge.actions.guides import do_create_guide
+
+    guide = do_create_guide(WorkItem.objects.get(code="W01"), title="空指引",
+                            acting_user=world.consultant_a)
+    log_in(client, world.consultant_a)
+    response = client.post(reverse("cass:resource_status", args=[guide.resource_id]), {"status": "published"},
+                           follow=True)
+    body = response.content.decode()
+    assert "至少要有一个步骤" in body and "at least one step" in body
+    assert Resource.objects.get(pk=guide.resource_id).status == "draft"
+    log_in(client, world.manager)
+    assert client.get(reverse("knowledge:guide", args=[guide.pk])).status_code == 404

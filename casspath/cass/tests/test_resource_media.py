@@ -107,3 +107,38 @@ def test_it_answers_404_when_the_storage_lost_the_file(client, world, video):
     video.media.storage.delete(video.media.name)
     log_in(client, world.manager)
     assert _get(client, video).status_code == 404
+
+
+@pytest.mark.parametrize(("digits", "expect"), [
+    # Numbers past Python's int-parsing limit (4,300 digits): not a 500.
+    (lambda n: f"bytes={n}-", (416, None)),                 # starts past any file's end
+    (lambda n: f"bytes=0-{n}", (206, "first-to-end")),      # ends past the end: to the end
+    (lambda n: f"bytes=-{n}", (206, "first-to-end")),       # a suffix longer than the file: all of it
+    (lambda n: f"bytes=000{'0' * 5000}7-9", (206, "7-9")),  # leading zeros are still 7
+])
+def test_it_answers_a_range_with_thousands_of_digits(client, world, video, whole, digits, expect):
+    log_in(client, world.manager)
+    response = _get(client, video, digits("9" * 5000))
+    status, span = expect
+    assert response.status_code == status
+    if span == "first-to-end":
+        assert response["Content-Range"] == f"bytes 0-{len(whole) - 1}/{len(whole)}"
+    elif span:
+        assert response["Content-Range"] == f"bytes 7-9/{len(whole)}"
+        assert _body(response) == whole[7:10]
+
+
+def test_it_sends_the_whole_file_when_if_range_names_another_version(client, world, video, whole):
+    # RFC 9110 §13.1.5: a Range with an If-Range that does not match the file's validator
+    # is ignored (the client's copy is of another upload: a part of this one would corrupt it).
+    log_in(client, world.manager)
+    etag = _get(client, video)["ETag"]
+    assert etag
+    same = client.get(reverse("cass:resource_media", args=[video.pk]),
+                      headers={"Range": "bytes=0-9", "If-Range": etag})
+    assert (same.status_code, same["Content-Range"]) == (206, f"bytes 0-9/{len(whole)}")
+    for stale in ('"another-upload"', "Wed, 21 Oct 2015 07:28:00 GMT", f"W/{etag}"):
+        response = client.get(reverse("cass:resource_media", args=[video.pk]),
+                              headers={"Range": "bytes=0-9", "If-Range": stale})
+        assert response.status_code == 200, stale
+        assert _body(response) == whole

@@ -132,3 +132,57 @@ def test_it_takes_a_body_past_the_general_limit_on_this_route_only(client, world
     edit = client.post(reverse("cass:resource_edit", args=[draft_video.pk]),
                        {"title": "x" * 10, "body": "y" * 8000})
     assert edit.status_code == 413
+
+
+def test_it_refuses_a_truncated_video_and_stores_nothing(client, world, draft_video, media_root):
+    # Half a WebM demuxes without an error up to where it stops; its header still says 3 s.
+    log_in(client, world.consultant_a)
+    whole = media_files.webm(3.0)
+    response = _upload(client, draft_video, media=SimpleUploadedFile("cut.webm", whole[:len(whole) // 2]))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "cut.webm" in body and "incomplete" in body and "不完整" in body
+    assert _stored(media_root) == []
+    draft_video.refresh_from_db()
+    assert not draft_video.media and draft_video.duration_minutes == 7
+
+
+def test_it_takes_a_large_body_from_logged_in_users_only(client, world, draft_video, media_root, settings):
+    # Anyone may fetch a CSRF token from the login page: without this an anonymous visitor
+    # could make the server read and spool a video-sized body per request to this route.
+    settings.REQUEST_MAX_BYTES = 4096
+    data = media_files.webm(2.0)
+    assert len(data) > 4096
+    response = _upload(client, draft_video, media=SimpleUploadedFile("v.webm", data))
+    assert response.status_code == 413
+    assert "请求过大" in response.content.decode()
+    small = _upload(client, draft_video, media=SimpleUploadedFile("v.webm", data[:1000]))
+    assert small.status_code == 302 and "/accounts/login/" in small["Location"]
+    assert _stored(media_root) == []
+
+
+@pytest.mark.parametrize("field", ["media", "poster"])
+def test_it_names_an_empty_file_in_both_languages(client, world, draft_video, media_root, field):
+    log_in(client, world.consultant_a)
+    response = _upload(client, draft_video, **{field: SimpleUploadedFile("blank.mp4", b"")})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "“blank.mp4”是空文件" in body and "'blank.mp4' is empty" in body.replace("&#x27;", "'")
+    assert _stored(media_root) == []
+
+
+def test_it_takes_the_duration_of_the_content_when_the_header_says_less(client, world, draft_video,
+                                                                      media_root):
+    # A WebM whose Duration element (EBML id 0x4489, an 8-byte float of milliseconds) claims
+    # 0.5 s for 3 s of pictures and sound: the plans would count a long video as short.
+    import struct
+
+    data = bytearray(media_files.webm(3.0))
+    at = data.find(b"\x44\x89\x88")
+    assert at > 0
+    data[at + 3:at + 11] = struct.pack(">d", 500.0)
+    log_in(client, world.consultant_a)
+    response = _upload(client, draft_video, media=SimpleUploadedFile("short.webm", bytes(data)))
+    assert response.status_code == 302
+    draft_video.refresh_from_db()
+    assert draft_video.media_seconds == pytest.approx(3.0, abs=0.1)

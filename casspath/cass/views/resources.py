@@ -114,7 +114,8 @@ def _resource_form(data, cass_map, resource: Resource | None) -> ResourceForm:
         skills = {s.dimension_code: s.level for s in resource.skills.all()}
     return ResourceForm(data, initial=initial, work_items=work_items, key_actions=key_actions,
                         dimensions=dimension_choices(cass_map), skills=skills,
-                        duration_from_file=bool(resource is not None and resource.media))
+                        duration_from_file=bool(resource is not None and resource.media),
+                        creating=resource is None)
 
 
 def _save(request, form: ResourceForm, cass_map, resource: Resource | None):
@@ -224,9 +225,10 @@ def resource_progress(request, pk):
     """What the player posts (cass/static/cass/player.js): the position, and `ended`."""
     resource = access_resource_by_id(request.user, pk)
     form = ProgressForm(request.POST)
-    if not form.is_valid():
-        return JsonResponse({"detail": "position / 播放位置无效"}, status=400)
     try:
+        if not form.is_valid():
+            raise BilingualError("播放位置无效：应为 0 到 36000 之间的秒数",
+                                 "The position is not valid: a number of seconds from 0 to 36000")
         progress = do_record_media_progress(resource, position=form.cleaned_data["position"],
                                             ended=form.cleaned_data["ended"], acting_user=request.user)
     except BilingualError as exc:

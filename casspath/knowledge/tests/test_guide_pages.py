@@ -140,3 +140,16 @@ def test_it_lists_guides_in_a_constant_number_of_queries(client, world, guide, d
     log_in(client, world.manager)
     with django_assert_max_num_queries(15):
         assert client.get("/knowledge/guides/").status_code == 200
+
+
+def test_it_names_an_empty_image_in_both_languages(client, world, guide):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    log_in(client, world.consultant_a)
+    step = GuideStep.objects.get(order=2)
+    empty = SimpleUploadedFile("blank.png", b"", content_type="image/png")
+    response = client.post(f"/knowledge/guides/{guide.pk}/edit/steps/{step.pk}/images/", {"image": empty})
+    assert response.status_code == 400
+    body = response.content.decode().replace("&#x27;", "'")
+    assert "“blank.png”是空文件" in body and "'blank.png' is empty" in body
+    assert not step.images.exists()
