@@ -140,3 +140,15 @@ def test_it_lists_guides_in_a_constant_number_of_queries(client, world, guide, d
     log_in(client, world.manager)
     with django_assert_max_num_queries(15):
         assert client.get("/knowledge/guides/").status_code == 200
+
+
+def test_it_sends_the_guide_s_resource_page_to_its_steps(client, world, guide):
+    # The learning map and the home card link to resource pages: a guide's must lead to it.
+    resource_page = f"/cass/resources/{guide.resource_id}/"
+    log_in(client, world.manager)
+    assert client.get(resource_page).status_code == 404  # a draft: not his to read
+    _publish(world, guide)
+    response = client.get(resource_page)
+    assert response.status_code == 302 and response["Location"] == f"/knowledge/guides/{guide.pk}/"
+    log_in(client, world.manager_b)
+    assert client.get(resource_page).status_code == 404
