@@ -23,6 +23,17 @@ def test_it_shows_the_stage_with_its_dimensions_actions_and_resources(client, wo
     assert f'href="/cass/resources/{lmap.resources.get(code="R-D01-2").pk}/"' in html
 
 
+def test_it_says_that_no_work_item_of_the_stage_uses_a_dimension(client, world, lmap):
+    # D03 is used by W03 only, a maturity work item: the map uses it, the growth stage does not.
+    log_in(client, world.consultant_a)
+    growth = client.get(f"/cass/maps/{lmap.pk}/learning-map/?stage=growth").content.decode()
+    d03 = growth.split('id="dim-D03"')[1].split("</details>")[0]
+    assert "适用于成长期的工作内容中，还没有关键动作用到这一维度。" in d03
+    assert "本地图还没有关键动作用到这一维度" not in d03
+    maturity = client.get(f"/cass/maps/{lmap.pk}/learning-map/?stage=maturity").content.decode()
+    assert "A0301" in maturity.split('id="dim-D03"')[1].split("</details>")[0]
+
+
 def test_it_opens_the_first_stage_by_default_and_a_grade_on_request(client, world, lmap):
     log_in(client, world.consultant_a)
     first = client.get(f"/cass/maps/{lmap.pk}/learning-map/")
