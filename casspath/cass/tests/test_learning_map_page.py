@@ -53,6 +53,9 @@ def test_it_links_the_print_stylesheet(client, world, lmap):
     assert isinstance(found, str)
     css = open(found, encoding="utf-8").read()
     assert "@media print" in css
+    # The footer's d-flex (display: flex !important) beat the stylesheet's "footer" rule.
+    footer = html.split("<footer", 1)[1].split(">", 1)[0]
+    assert "d-print-none" in footer
 
 
 def test_it_exports_every_view_to_excel(client, world, lmap):
