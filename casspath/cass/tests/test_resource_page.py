@@ -49,6 +49,9 @@ def test_it_shows_an_article_s_text(client, world, city_map):
     body = _page(client, article).content.decode()
     assert "第一步：列出园区企业。" in body and "<video" not in body
     assert "W01 寻找目标客户" in body and "A0101 梳理园区企业名单" in body
+    # Each leads to its place on the map, which a manager may read.
+    on_map = f"/cass/maps/{city_map.pk}/"
+    assert f'href="{on_map}#wi-W01"' in body and f'href="{on_map}#ka-A0101"' in body
 
 
 def test_it_hides_drafts_and_retired_resources_from_managers(client, world, video):
