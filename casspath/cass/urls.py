@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("maps/new/", maps.map_create, name="map_create"),
     path("maps/<int:pk>/", maps.map_detail, name="map_detail"),
     path("maps/<int:pk>/edit/", maps.map_edit, name="map_edit"),
+    path("maps/<int:pk>/export.xlsx", maps.map_export, name="map_export"),
     path("maps/<int:pk>/items/add/", maps.work_item_add, name="work_item_add"),
     path("maps/<int:pk>/items/<int:item_id>/", maps.work_item_edit, name="work_item_edit"),
     path("maps/<int:pk>/items/<int:item_id>/remove/", maps.work_item_remove, name="work_item_remove"),

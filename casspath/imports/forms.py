@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from casspath.imports.actions import max_upload_bytes
@@ -15,7 +16,10 @@ class UploadForm(forms.Form):
         # One checkbox per switch the importer declares (its `options`).
         self.option_names = [option.name for option in getattr(importer, "options", ())]
         for option in getattr(importer, "options", ()):
-            help_text = f"{option.help_zh} {option.help_en}".strip()
+            # An option's help is written in both languages (the CLI prints both): the page
+            # shows the one it speaks.
+            chinese = (get_language() or "zh-hans").startswith("zh")
+            help_text = (option.help_zh if chinese else option.help_en) or option.help_zh or option.help_en
             if getattr(option, "takes_value", False):  # a value (an org code), not a switch
                 self.fields[option.name] = forms.CharField(
                     label=option.label, required=False, max_length=100, help_text=help_text)

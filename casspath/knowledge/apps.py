@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class KnowledgeConfig(AppConfig):
     name = "casspath.knowledge"
     verbose_name = "Knowledge"
+
+    def ready(self) -> None:
+        # A work guide's resource page sends the learner to the guide's steps.
+        from casspath.cass.kind_pages import register
+        from casspath.cass.models import ResourceKind
+        from casspath.knowledge.queries import guide_page_of_resource
+
+        register(ResourceKind.WORK_GUIDE, guide_page_of_resource)

@@ -2,6 +2,7 @@
 work items an editor may still write a guide for, the guide's latest PDF."""
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
 
 from casspath.cass.access import editable_maps_q
 from casspath.cass.models import WorkItem
@@ -18,6 +19,13 @@ def guides_for(user) -> QuerySet[WorkGuide]:
         .annotate(step_count=Count("steps", distinct=True), image_count=Count("steps__images", distinct=True))
         .order_by("resource__cass_map__org_unit__path", "work_item__code")
     )
+
+
+def guide_page_of_resource(resource) -> str | None:
+    """The page of the guide that `resource` (of kind work_guide) is, or None when no guide
+    was written for it. The caller has accessed the resource: the guide's page checks again."""
+    guide_id = WorkGuide.objects.filter(resource=resource).values_list("pk", flat=True).first()
+    return None if guide_id is None else reverse("knowledge:guide", args=[guide_id])
 
 
 def steps_of(guide: WorkGuide) -> list[GuideStep]:

@@ -20,7 +20,7 @@
     var parts = c.length === 0 ? 0 : (c.length <= c.limit ? 1 : Math.ceil(c.length / c.part));
     var tpl = out.dataset[c.length <= c.limit ? "fits" : "over"];
     out.textContent = tpl.replace("%(length)s", c.length).replace("%(limit)s", c.limit)
-      .replace("%(parts)s", parts).replace("%(encoding)s", c.gsm ? "GSM 7-bit" : "UCS-2");
+      .replace("%(parts)s", parts).replace("%(encoding)s", out.dataset[c.gsm ? "gsm7" : "ucs2"]);
     out.classList.toggle("text-danger", c.length > c.limit);
     out.classList.toggle("text-muted", c.length <= c.limit);
   }

@@ -56,7 +56,8 @@ def test_it_shows_a_card_with_its_dimension_name_and_sms_fit(world, client, card
     assert (
         "专线独享带宽" in text and "D07 产品知识" in text and "W01 寻找目标客户" in text and "DL-100" in text
     )
-    assert "UCS-2" in text
+    # The encoding by what decides it: a manager does not know "UCS-2".
+    assert "一条短信可发完：22 / 70 字（含中文）。" in text and "UCS-2" not in text
 
 
 def test_it_hides_a_draft_card_from_a_manager_and_another_citys_map_from_its_consultant(

@@ -23,13 +23,15 @@ def test_it_shows_the_stage_with_its_dimensions_actions_and_resources(client, wo
     assert f'href="/cass/resources/{lmap.resources.get(code="R-D01-2").pk}/"' in html
 
 
-def test_it_says_when_no_work_item_of_the_stage_uses_a_dimension(client, world, lmap):
-    page = log_in(client, world.consultant_a).get(f"/cass/maps/{lmap.pk}/learning-map/?stage=growth")
-    html = page.content.decode()
-    d03 = html[html.index('id="dim-D03"'):]
-    d03 = d03[:d03.index("</details>")]
-    # W03 uses D03, for the maturity stage only: the map has such actions, this stage has none.
-    assert "本阶段适用的工作内容中，没有关键动作用到这一维度" in d03 and "本地图还没有" not in d03
+def test_it_says_that_no_work_item_of_the_stage_uses_a_dimension(client, world, lmap):
+    # D03 is used by W03 only, a maturity work item: the map uses it, the growth stage does not.
+    log_in(client, world.consultant_a)
+    growth = client.get(f"/cass/maps/{lmap.pk}/learning-map/?stage=growth").content.decode()
+    d03 = growth.split('id="dim-D03"')[1].split("</details>")[0]
+    assert "适用于成长期的工作内容中，还没有关键动作用到这一维度。" in d03
+    assert "本地图还没有关键动作用到这一维度" not in d03
+    maturity = client.get(f"/cass/maps/{lmap.pk}/learning-map/?stage=maturity").content.decode()
+    assert "A0301" in maturity.split('id="dim-D03"')[1].split("</details>")[0]
 
 
 def test_it_opens_the_first_stage_by_default_and_a_grade_on_request(client, world, lmap):
@@ -51,6 +53,9 @@ def test_it_links_the_print_stylesheet(client, world, lmap):
     assert isinstance(found, str)
     css = open(found, encoding="utf-8").read()
     assert "@media print" in css
+    # The footer's d-flex (display: flex !important) beat the stylesheet's "footer" rule.
+    footer = html.split("<footer", 1)[1].split(">", 1)[0]
+    assert "d-print-none" in footer
 
 
 def test_it_exports_every_view_to_excel(client, world, lmap):

@@ -20,6 +20,8 @@ def test_it_shows_his_stage_and_requirements_with_resources(client, world, lmap)
     html = response.content.decode()
     assert 'id="dim-D01"' in html and "资源R-D01-1a" in html and "资源R-DRAFT" not in html
     assert f'href="/cass/resources/{lmap.resources.get(code="R-D01-1a").pk}/"' in html
+    # The work items and actions that use a dimension lead to their place on the map.
+    assert f'href="/cass/maps/{lmap.pk}/#wi-W01"' in html and f'href="/cass/maps/{lmap.pk}/#ka-A0101"' in html
 
 
 def test_it_takes_his_grade_into_account(client, world, lmap):

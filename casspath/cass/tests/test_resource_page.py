@@ -49,6 +49,9 @@ def test_it_shows_an_article_s_text(client, world, city_map):
     body = _page(client, article).content.decode()
     assert "第一步：列出园区企业。" in body and "<video" not in body
     assert "W01 寻找目标客户" in body and "A0101 梳理园区企业名单" in body
+    # Each leads to its place on the map, which a manager may read.
+    on_map = f"/cass/maps/{city_map.pk}/"
+    assert f'href="{on_map}#wi-W01"' in body and f'href="{on_map}#ka-A0101"' in body
 
 
 def test_it_hides_drafts_and_retired_resources_from_managers(client, world, video):
@@ -67,3 +70,18 @@ def test_it_refuses_the_other_city(client, world, video):
         assert _page(client, video).status_code == 404, user
     log_in(client, world.manager)
     assert client.get(reverse("cass:resource_detail", args=[999999])).status_code == 404
+
+
+def test_it_sends_a_q_and_a_card_to_its_card_page(client, world, city_map, cass_model):
+    # The card's page says whether the answer fits one SMS; the learning map links here.
+    from casspath.cass.actions.cards import do_save_qa_card
+
+    values = {"code": "QA001", "question": "专线能试用吗？", "answer": "可以试用一个月。",
+              "status": "published"}
+    card = do_save_qa_card(city_map, values, dimension=("D01", 1), acting_user=world.consultant_a)
+    log_in(client, world.manager)
+    response = _page(client, card)
+    assert response.status_code == 302 and response["Location"] == reverse("cass:card", args=[card.pk])
+    assert "一条短信可发完" in client.get(response["Location"]).content.decode()
+    log_in(client, world.manager_b)
+    assert _page(client, card).status_code == 404

@@ -33,8 +33,14 @@ SMS_OVER = (
 )
 
 
+# The encodings by what decides them, not by their names (GSM 7-bit, UCS-2), which a
+# manager does not know.
+SMS_GSM7 = "letters and digits only"
+SMS_UCS2 = "with Chinese characters"
+
+
 def sms_texts() -> dict[str, str]:
-    return {"fits": _(SMS_FITS), "over": _(SMS_OVER)}
+    return {"fits": _(SMS_FITS), "over": _(SMS_OVER), "gsm7": _(SMS_GSM7), "ucs2": _(SMS_UCS2)}
 
 
 def sms_sentence(answer: str) -> tuple[str, bool]:
@@ -44,7 +50,7 @@ def sms_sentence(answer: str) -> tuple[str, bool]:
         "length": count.length,
         "limit": count.limit,
         "parts": count.parts,
-        "encoding": "GSM 7-bit" if count.encoding == "gsm7" else "UCS-2",
+        "encoding": _(SMS_GSM7) if count.encoding == "gsm7" else _(SMS_UCS2),
     }
     return (_(SMS_FITS) if count.fits_one else _(SMS_OVER)) % values, count.fits_one
 

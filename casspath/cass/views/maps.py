@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,7 +36,10 @@ from casspath.cass.queries import (
 )
 from casspath.competency.queries import dimension_names
 from casspath.core.forms import REFUSED, run_action
+from casspath.imports.actions import do_export
 from casspath.org import scopes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FORM = "cass/map_form.html"
 
@@ -80,6 +83,20 @@ def map_detail(request, pk):
     return render(request, "cass/map_detail.html", {
         "cass_map": cass_map, "view": view, "may_edit": may_edit_map(request.user, cass_map),
     })
+
+
+@login_required
+@require_GET
+def map_export(request, pk):
+    """The map as the import's workbook (the CLI's `casspath export cass`), for its editors:
+    edit it in Excel and bring it back through 导入 (dry run first)."""
+    cass_map = access_map_by_id(request.user, pk, for_edit=True)
+    filename = f"cass-{cass_map.org_unit.code}-{cass_map.model_family}.xlsx"
+    data = do_export("cass", filename, acting_user=request.user,
+                     filters={"unit": cass_map.org_unit.code, "family": cass_map.model_family})
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # Editing ------------------------------------------------------------------------------

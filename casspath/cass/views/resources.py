@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casspath.cass.access import access_map_by_id, access_resource_by_id, may_edit_map
 from casspath.cass.actions.media import do_record_media_progress, do_upload_resource_files
 from casspath.cass.actions.resources import do_save_resource, do_set_resource_status
+from casspath.cass.kind_pages import page_of
 from casspath.cass.models import MEDIA_KINDS, Device, Resource, ResourceKind, ResourceStatus, StudyMode
 from casspath.cass.queries import (
     RESOURCES_PER_PAGE,
@@ -84,7 +85,11 @@ def resource_list(request, map_id):
 
 @login_required
 def resource_detail(request, pk):
-    resource = resource_page(access_resource_by_id(request.user, pk))
+    resource = access_resource_by_id(request.user, pk)
+    # A Q&A card or a work guide is read on its own page (the SMS note, the steps).
+    if (own_page := page_of(resource)) is not None:
+        return redirect(own_page)
+    resource = resource_page(resource)
     progress = my_media_progress(request.user, resource) if resource.kind in MEDIA_KINDS else None
     _labelled([resource])
     names = dict(dimension_choices(resource.cass_map))

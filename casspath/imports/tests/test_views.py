@@ -226,3 +226,16 @@ def test_it_counts_people_marked_left_only_for_an_import_that_marks_them(world, 
     assert "标记离职" not in client.get(kept["Location"]).content.decode()
     marking = _upload(client, roster_rows(), dry_run="on", deactivate_missing="on")
     assert "标记离职" in client.get(marking["Location"]).content.decode()
+
+
+def test_it_shows_an_options_help_in_the_page_language_only(world, client):
+    # The CASS map's options (unit, family) carry their help in Chinese and English.
+    from casspath.org.models import Role
+    from casspath.testing import make_user
+
+    client.force_login(make_user("consultant", role=Role.CONSULTANT, unit=world.province))
+    page = client.get(reverse("imports:kind", args=["cass"])).content.decode()
+    assert "地图所属单位的编码" in page and "The code of the map's owner unit" not in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("imports:kind", args=["cass"])).content.decode()
+    assert "The code of the map&#x27;s owner unit" in page and "地图所属单位的编码" not in page

@@ -153,3 +153,15 @@ def test_it_names_an_empty_image_in_both_languages(client, world, guide):
     body = response.content.decode().replace("&#x27;", "'")
     assert "“blank.png”是空文件" in body and "'blank.png' is empty" in body
     assert not step.images.exists()
+
+
+def test_it_sends_the_guide_s_resource_page_to_its_steps(client, world, guide):
+    # The learning map and the home card link to resource pages: a guide's must lead to it.
+    resource_page = f"/cass/resources/{guide.resource_id}/"
+    log_in(client, world.manager)
+    assert client.get(resource_page).status_code == 404  # a draft: not his to read
+    _publish(world, guide)
+    response = client.get(resource_page)
+    assert response.status_code == 302 and response["Location"] == f"/knowledge/guides/{guide.pk}/"
+    log_in(client, world.manager_b)
+    assert client.get(resource_page).status_code == 404

@@ -98,6 +98,19 @@ def test_it_shows_the_progress_while_the_job_waits(client, world, guide, monkeyp
     assert 'hx-trigger="every 1s"' in fragment and "job-progress" in fragment
 
 
+def test_it_counts_the_guides_steps_while_laying_them_out(client, world, guide, monkeypatch):
+    # The job counts steps and two more phases: "5 / 8" read as "step 5 of 8" of a 6-step guide.
+    from casspath.core import jobs
+
+    monkeypatch.setattr(jobs, "on_commit", lambda callback: None)  # no worker takes it
+    log_in(client, world.consultant_a)
+    client.post(f"/knowledge/guides/{guide.pk}/pdf/prepare/", {"page_size": "A5"})
+    job = GuidePdf.objects.get()
+    GuidePdf.objects.filter(pk=job.pk).update(status="running", phase="images", progress_done=1)
+    fragment = client.get(f"/knowledge/guides/{guide.pk}/pdf/progress/").content.decode()
+    assert "正在排版：已完成 1 / 2 步" in fragment and "1 / 4" not in fragment
+
+
 def test_it_prints_again_once_the_guide_changed(client, world, guide, django_capture_on_commit_callbacks):
     log_in(client, world.consultant_a)
     with django_capture_on_commit_callbacks(execute=True):

@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from casspath.cass.actions.maps import do_create_map, do_save_key_action, do_save_work_item
 from casspath.cass.actions.resources import do_save_resource, do_set_resource_status
+from casspath.cass.models import Resource
 from casspath.performance.models import DiagnosisSnapshot
 from casspath.testing import log_in
 
@@ -88,7 +89,12 @@ def test_it_links_each_tiers_bottlenecks_to_the_map_on_the_page(client, world, g
     assert "在「广州地图」中训练这些短板的内容" in section
     assert f'href="/cass/maps/{gz_map.pk}/#wi-W02"' in section
     assert f'href="/cass/maps/{gz_map.pk}/#ka-A0101"' in section
-    assert "1 个已发布资源教授此维度" in section
+    library = f"/cass/maps/{gz_map.pk}/resources/?dimension=D01&amp;status=published"
+    assert f'<a href="{library}">1 个已发布资源教授此维度</a>' in section
+    listed = client.get(library.replace("&amp;", "&")).content.decode()  # the one it counted
+    published, draft = (Resource.objects.get(code=code) for code in ("R1", "R2"))
+    assert f'href="/cass/resources/{published.pk}/"' in listed
+    assert f'href="/cass/resources/{draft.pk}/"' not in listed
 
 
 def test_it_links_a_snapshot_stored_before_the_links(client, world, gz_map, tmp_path):
