@@ -60,7 +60,11 @@ def _clean_values(cass_map: CassMap, values: dict) -> dict:
     unknown = set(values) - set(PROCESS_FIELDS)
     if unknown:
         raise ValueError(f"not process step fields: {sorted(unknown)}")
-    cleaned = {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
+    # A browser's textarea sends CRLF: stored as LF, so saving a form unchanged changes nothing.
+    cleaned = {
+        key: value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+        for key, value in values.items()
+    }
     if "code" in cleaned:
         try:
             cleaned["code"] = normal_code(cleaned["code"])

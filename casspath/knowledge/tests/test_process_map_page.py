@@ -156,3 +156,24 @@ def test_it_reads_the_map_in_a_constant_number_of_queries(client, world, process
     with django_assert_num_queries(len(small)):
         page = client.get(_url(process))
     assert page.status_code == 200 and "G6-5a" in page.content.decode()
+
+
+def test_it_records_nothing_when_a_form_is_saved_unchanged(client, world, process):
+    log_in(client, world.consultant_a)
+    step = ProcessStep.objects.get(code="P1-1")
+    form = client.get(_url(process, f"{step.pk}/")).content.decode()
+    assert "先从物业拿入驻名单" in form and 'value="D01 D04"' in form
+    before = AuditEvent.objects.count()
+    response = client.post(
+        _url(process, f"{step.pk}/"),
+        {
+            "code": "P1-1",
+            "name": "园区扫楼",
+            "purpose": "摸清园区内企业的名单与通信现状",
+            "techniques": "先从物业拿入驻名单\r\n按楼层记下未覆盖企业",  # as a browser sends a textarea
+            "tools": "园区企业名单模板\r\n扫楼记录表",
+            "dimension_codes": "D01 D04",
+            "work_items": [process.work_items.get(code="W01").pk],
+        },
+    )
+    assert response.status_code == 302 and AuditEvent.objects.count() == before
