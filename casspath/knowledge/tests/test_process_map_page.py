@@ -177,3 +177,30 @@ def test_it_records_nothing_when_a_form_is_saved_unchanged(client, world, proces
         },
     )
     assert response.status_code == 302 and AuditEvent.objects.count() == before
+
+
+def test_it_lets_a_city_read_but_not_edit_the_provinces_map(client, world, process):
+    """A map owned by the province applies to both cities: their consultants read its
+    process map (they may edit their own city's maps only) and are refused editing: 403."""
+    province_map = do_create_map(
+        org_unit=world.province,
+        model_family="small",
+        name="省公司 CASS 地图",
+        acting_user=world.province_admin,
+    )
+    phase = do_save_process_step(
+        province_map, {"code": "S1", "name": "熟悉业务"}, acting_user=world.province_admin
+    )
+    for user in (world.consultant_a, world.consultant_b):
+        log_in(client, user)
+        page = client.get(_url(province_map))
+        assert page.status_code == 200 and "熟悉业务" in page.content.decode()
+        assert "/process/add/" not in page.content.decode()
+        assert client.get(_url(province_map, "add/")).status_code == 403
+        assert (
+            client.post(_url(province_map, f"{phase.pk}/"), {"code": "S1", "name": "改"}).status_code == 403
+        )
+        assert client.post(_url(province_map, f"{phase.pk}/remove/")).status_code == 403
+    assert ProcessStep.objects.get(pk=phase.pk).name == "熟悉业务"
+    log_in(client, world.province_admin)
+    assert client.post(_url(province_map, f"{phase.pk}/"), {"code": "S1", "name": "改"}).status_code == 302
