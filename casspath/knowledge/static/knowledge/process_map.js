@@ -17,13 +17,16 @@
     }
     var print = document.querySelector("[data-pm-print]");
     if (print) { print.addEventListener("click", function () { window.print(); }); }
-    // A link to a step (#ps-CODE) opens it.
+    // A link to a step (#ps-CODE: where a save returns) opens it and scrolls it into view
+    // again, once the steps above it have their final height.
     function openTarget() {
       var target = location.hash && document.getElementById(location.hash.slice(1));
-      var details = target && target.querySelector(":scope > details");
+      if (!target) { return; }
+      var details = target.querySelector(":scope > details");
       if (details) { details.open = true; }
-      var inside = target && target.closest(".pm-step > details");
+      var inside = target.closest(".pm-step > details");
       if (inside) { inside.open = true; }
+      target.scrollIntoView({ block: "start" });
     }
     openTarget();
     window.addEventListener("hashchange", openTarget);
