@@ -1,4 +1,5 @@
-"""The only way a view loads a work guide, its steps, images and PDFs.
+"""The only way a view loads a work guide, its steps, images and PDFs, and a step of a
+process map (its map is loaded through cass/access.py).
 
 Scoped as the CASS map the guide hangs on (cass/access.py): who may read the map may read
 its published guides; those who may edit the map (EDIT_MODELS over its owner unit) see its
@@ -11,8 +12,8 @@ from django.db.models import Q
 from django.http import Http404
 
 from casspath.cass.access import editable_maps_q, may_edit_map, visible_maps_q
-from casspath.cass.models import ResourceStatus
-from casspath.knowledge.models import GuideImage, GuideStep, WorkGuide
+from casspath.cass.models import CassMap, ResourceStatus
+from casspath.knowledge.models import GuideImage, GuideStep, ProcessStep, WorkGuide
 from casspath.org import scopes
 
 MAP = "resource__cass_map__"
@@ -70,3 +71,13 @@ def access_image_in_guide(guide: WorkGuide, image_id) -> GuideImage:
         raise Http404("no such image")
     image.step.guide = guide
     return image
+
+
+def access_process_step_in_map(cass_map: CassMap, step_id) -> ProcessStep:
+    """A phase or step of a map's process map, the map already accessed; 404 if it belongs
+    to another map."""
+    step = ProcessStep.objects.filter(cass_map=cass_map, pk=_id(step_id)).select_related("parent").first()
+    if step is None:
+        raise Http404("no such process step")
+    step.cass_map = cass_map
+    return step

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from casspath.knowledge.models import GuideImage, GuidePdf, GuideStep, WorkGuide
+from casspath.knowledge.models import GuideImage, GuidePdf, GuideStep, ProcessStep, WorkGuide
 
 
 class GuideStepInline(admin.TabularInline):
@@ -35,3 +35,12 @@ class GuideStepAdmin(admin.ModelAdmin):
 class GuidePdfAdmin(admin.ModelAdmin):
     list_display = ("guide", "page_size", "status", "created_at")
     readonly_fields = ("status", "phase", "progress_done", "progress_total", "file")
+
+
+@admin.register(ProcessStep)
+class ProcessStepAdmin(admin.ModelAdmin):
+    list_display = ("cass_map", "code", "name", "parent", "order")
+    list_filter = ("cass_map",)
+    search_fields = ("code", "name")
+    raw_id_fields = ("cass_map", "parent")
+    filter_horizontal = ("work_items",)

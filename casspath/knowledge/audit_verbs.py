@@ -1,4 +1,4 @@
-"""The audit verbs of the knowledge assets: work guides."""
+"""The audit verbs of the knowledge assets: work guides, the process map."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +14,6 @@ class KnowledgeVerb(AuditVerb):
     ADD_IMAGE = "knowledge.add_image", _("Work guide image added")
     REMOVE_IMAGE = "knowledge.remove_image", _("Work guide image removed")
     QUEUE_PDF = "knowledge.queue_pdf", _("Work guide PDF queued")
+    SAVE_PROCESS_STEP = "knowledge.save_process_step", _("Process map step saved")
+    MOVE_PROCESS_STEP = "knowledge.move_process_step", _("Process map step moved")
+    REMOVE_PROCESS_STEP = "knowledge.remove_process_step", _("Process map step removed")

@@ -1,11 +1,11 @@
-"""The forms of the work guide pages (Bootstrap classes through core.forms)."""
+"""The forms of the work guide and process map pages (Bootstrap classes through core.forms)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casspath.cass.models import ResourceStatus
-from casspath.core.forms import add_bootstrap_class
+from casspath.core.forms import Styled, add_bootstrap_class
 from casspath.knowledge.models import GuidePdf
 
 
@@ -78,3 +78,59 @@ class PdfForm(_Styled):
         choices=GuidePdf.PageSize.choices,
         initial=GuidePdf.PageSize.A5,
     )
+
+
+class ProcessStepForm(Styled, forms.Form):
+    """A phase, step or sub-step of the process map. The dimensions are typed as codes
+    ("D05 D06"), checked against the map's competency model by the action."""
+
+    code = forms.CharField(label=pgettext_lazy("process map", "Code"), max_length=20)
+    name = forms.CharField(label=pgettext_lazy("process map", "Name"), max_length=200)
+    purpose = forms.CharField(
+        label=pgettext_lazy("process map", "Purpose"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    techniques = forms.CharField(
+        label=pgettext_lazy("process map", "Key techniques"),
+        required=False,
+        help_text=_("One point a line."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    tools = forms.CharField(
+        label=pgettext_lazy("process map", "Tools"),
+        required=False,
+        help_text=_("One point a line."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    dimension_codes = forms.CharField(
+        label=pgettext_lazy("process map", "Dimension codes"),
+        required=False,
+        max_length=200,
+        help_text=_("Codes of the map's competency model, separated by spaces, e.g. D05 D06."),
+        widget=forms.TextInput(
+            attrs={"list": "dimension-codes", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    work_items: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=pgettext_lazy("process map", "Work items"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, work_items, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_items"].queryset = work_items  # type: ignore[attr-defined]
+        self.fields["work_items"].label_from_instance = lambda i: f"{i.code} {i.name}"  # type: ignore[attr-defined]
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "code": data["code"],
+            "name": data["name"],
+            "purpose": data["purpose"],
+            "techniques": data["techniques"],
+            "tools": data["tools"],
+            "dimension_codes": data["dimension_codes"],
+        }

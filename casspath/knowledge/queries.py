@@ -1,13 +1,14 @@
 """Reads of work guides: the list a user may read, a guide with its steps and images, the
-work items an editor may still write a guide for, the guide's latest PDF."""
+work items an editor may still write a guide for, the guide's latest PDF; a map's process map."""
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 
 from casspath.cass.access import editable_maps_q
-from casspath.cass.models import WorkItem
+from casspath.cass.models import CassMap, WorkItem
+from casspath.cass.queries import map_dimensions
 from casspath.knowledge.access import visible_guides_q
-from casspath.knowledge.models import GuideImage, GuidePdf, GuideStep, WorkGuide
+from casspath.knowledge.models import GuideImage, GuidePdf, GuideStep, ProcessStep, WorkGuide
 
 
 def guides_for(user) -> QuerySet[WorkGuide]:
@@ -55,3 +56,23 @@ def latest_pdf(guide: WorkGuide) -> GuidePdf | None:
     return (
         GuidePdf.objects.filter(guide=guide, edition=guide.updated_at).order_by("-created_at", "-id").first()
     )
+
+
+def process_tree(cass_map: CassMap) -> list[ProcessStep]:
+    """The map's phases in order, each with `steps` in order, each step with `steps` (its
+    sub-steps); every node with `dimensions` [(code, name)] and its work items (by code), in
+    a constant number of queries: the steps, their work items, the map's model."""
+    nodes = list(
+        ProcessStep.objects.filter(cass_map=cass_map)
+        .order_by("order", "id")
+        .prefetch_related(Prefetch("work_items", queryset=WorkItem.objects.order_by("code")))
+    )
+    names = map_dimensions(cass_map) if any(node.dimension_codes for node in nodes) else {}
+    children: dict[int | None, list[ProcessStep]] = {}
+    for node in nodes:
+        node.cass_map = cass_map
+        node.dimensions = [(code, names.get(code, "")) for code in node.dimension_codes]
+        children.setdefault(node.parent_id, []).append(node)
+    for node in nodes:
+        node.steps = children.get(node.pk, [])
+    return children.get(None, [])

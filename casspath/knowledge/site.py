@@ -1,5 +1,5 @@
-"""What the knowledge app adds to the site: the work guides menu entry (see
-casspath/core/parts.py), for everyone logged in (the list is scoped by the maps)."""
+"""What the knowledge app adds to the site: the work guides and process map menu entries
+(see casspath/core/parts.py), for everyone logged in (both are scoped by the maps)."""
 
 from django.utils.translation import pgettext_lazy
 
@@ -10,6 +10,9 @@ def _logged_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
-MENU = [MenuEntry(pgettext_lazy("work guide", "Work guides"), "knowledge:guides", _logged_in, order=45)]
+MENU = [
+    MenuEntry(pgettext_lazy("work guide", "Work guides"), "knowledge:guides", _logged_in, order=45),
+    MenuEntry(pgettext_lazy("process map", "Process map"), "knowledge:process_home", _logged_in, order=46),
+]
 
 HOME_CARDS: list = []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casspath.knowledge import views
+from casspath.knowledge import process_views, views
 
 app_name = "knowledge"
 
@@ -20,4 +20,21 @@ urlpatterns = [
     path("guides/<int:guide_id>/guide.pdf", views.pdf_download, name="pdf_download"),
     path("guides/<int:guide_id>/pdf/prepare/", views.pdf_prepare, name="pdf_prepare"),
     path("guides/<int:guide_id>/pdf/progress/", views.pdf_progress, name="pdf_progress"),
+    # The process map (流程地图) of a CASS map: process_views.py.
+    path("process/", process_views.process_home, name="process_home"),
+    path("maps/<int:map_id>/process/", process_views.process_map, name="process_map"),
+    path("maps/<int:map_id>/process/add/", process_views.process_step_edit, name="process_step_add"),
+    path(
+        "maps/<int:map_id>/process/<int:step_id>/", process_views.process_step_edit, name="process_step_edit"
+    ),
+    path(
+        "maps/<int:map_id>/process/<int:step_id>/move/",
+        process_views.process_step_move,
+        name="process_step_move",
+    ),
+    path(
+        "maps/<int:map_id>/process/<int:step_id>/remove/",
+        process_views.process_step_remove,
+        name="process_step_remove",
+    ),
 ]

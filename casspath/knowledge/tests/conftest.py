@@ -55,3 +55,52 @@ def guide(world):
     do_add_image(first, png(), caption="资源预查界面", acting_user=world.consultant_a)
     made.refresh_from_db()
     return made
+
+
+@pytest.fixture
+def process(world):
+    """City A's map (the default model, D01–D18, published by the province) with two work
+    items and a process map: phase P1 with steps P1-1 (sub-steps P1-1a, P1-1b) and P1-2,
+    phase P2 with step P2-1."""
+    from casspath.competency.actions.loading import do_load_default_model
+    from casspath.core.actors import SystemActor
+    from casspath.knowledge.actions.process import do_save_process_step
+
+    do_load_default_model(org_unit=world.province, acting_user=SystemActor.cli())
+    who = world.consultant_a
+    cass_map = do_create_map(
+        org_unit=world.city_a, model_family="default", name="广州 CASS 地图", acting_user=who
+    )
+    w01 = do_save_work_item(
+        cass_map, {"code": "W01", "name": "目标客户寻找", "importance": 5, "frequency": 4}, acting_user=who
+    )
+    do_save_work_item(
+        cass_map, {"code": "W02", "name": "客户拜访", "importance": 5, "frequency": 5}, acting_user=who
+    )
+
+    def add(code, name, parent=None, **values):
+        values = {"code": code, "name": name, **values}
+        return do_save_process_step(cass_map, values, parent=parent, acting_user=who)
+
+    p1 = add("P1", "寻找目标客户", purpose="找到值得拜访的企业")
+    s11 = do_save_process_step(
+        cass_map,
+        {
+            "code": "P1-1",
+            "name": "园区扫楼",
+            "purpose": "摸清园区内企业的名单与通信现状",
+            "techniques": "先从物业拿入驻名单\n按楼层记下未覆盖企业",
+            "tools": "园区企业名单模板\n扫楼记录表",
+            "dimension_codes": ["D01", "D04"],
+        },
+        parent=p1,
+        work_items=[w01],
+        acting_user=who,
+    )
+    add("P1-1a", "拿到入驻名单", parent=s11)
+    add("P1-1b", "逐层登记", parent=s11)
+    add("P1-2", "名单分级", parent=p1)
+    p2 = add("P2", "客户拜访")
+    add("P2-1", "约见关键人", parent=p2)
+    cass_map.refresh_from_db()
+    return cass_map
