@@ -264,3 +264,14 @@ def waits_for_the_lock_or_ends(thread: threading.Thread) -> None:
             return bool(cursor.fetchone()[0])
 
     eventually(lambda: not thread.is_alive() or waiting())
+
+
+def wait_js(page, expression: str, timeout: float = 15.0) -> None:
+    """Wait until `expression` holds in a Playwright page (polled with evaluate:
+    wait_for_function's string predicates need eval, which the content security policy
+    refuses)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)

@@ -172,6 +172,22 @@ def lmap(world, small_model):
     return cass_map
 
 
+def grow_lmap(lmap, who, n: int = 15) -> None:
+    """Grow the learning map's world by `n` work items (for every stage), each with an action
+    needing D01 L2 and D02 L3, and `n` published articles teaching D01 (新资源0…): a page that
+    reads a fixed number of queries reads as many after."""
+    from casspath.cass.actions.resources import do_set_resource_status
+
+    for k in range(n):
+        item = do_save_work_item(lmap, {"code": f"X{k:02d}", "name": f"工作{k}", "importance": 1 + k % 5,
+                                        "frequency": 3}, acting_user=who)
+        do_save_key_action(item, {"code": f"XA{k:02d}", "name": "动作", "standard": "标准"},
+                           skills={"D01": 2, "D02": 3}, acting_user=who)
+        resource = do_save_resource(lmap, {"code": f"XR{k:02d}", "kind": "article", "title": f"新资源{k}",
+                                           "duration_minutes": 3}, skills={"D01": 1 + k % 5}, acting_user=who)
+        do_set_resource_status(resource, "published", acting_user=who)
+
+
 # The imports' and cards' world -----------------------------------------------------------
 
 

@@ -1,7 +1,10 @@
 """GET /api/v1/cass/maps/{id}/learning-map and /api/v1/cass/my-learning-map: scoped."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from casspath.cass.tests.conftest import grow_lmap
 from casspath.testing import ApiCaller
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +52,18 @@ def test_it_says_nothing_applies_to_another_citys_manager_and_refuses_outsiders(
     assert ApiCaller(client, world.outsider).get("/cass/my-learning-map").status_code == 404
     client.logout()
     assert client.get("/api/v1/cass/my-learning-map").status_code == 401
+
+
+@pytest.mark.parametrize("who, path", [("consultant_a", "/cass/maps/{map}/learning-map"),
+                                       ("manager", "/cass/my-learning-map")])
+def test_it_serves_a_bigger_map_in_as_many_queries(client, world, lmap, django_assert_max_num_queries, who,
+                                                    path):
+    api = ApiCaller(client, getattr(world, who), bearer=True)
+    url = path.format(map=lmap.pk)
+    api.get(url)
+    with CaptureQueriesContext(connection) as small:
+        api.get(url)
+    grow_lmap(lmap, world.consultant_a)
+    with django_assert_max_num_queries(len(small)):
+        body = api.get(url).text
+    assert '"code": "XR' in body and '"code": "XA' in body  # the new resources and actions served

@@ -2,8 +2,11 @@
 with the resources for each; the home card and the menu."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from casspath.cass.tests.conftest import grow_lmap
 from casspath.testing import log_in
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +66,14 @@ def test_it_shows_the_stub_resource_page_to_a_manager_for_published_only(client,
     log_in(client, world.manager)
     assert client.get(f"/cass/resources/{lmap.resources.get(code='R-D01-1a').pk}/").status_code == 200
     assert client.get(f"/cass/resources/{lmap.resources.get(code='R-DRAFT').pk}/").status_code == 404
+
+
+def test_it_reads_as_many_queries_for_a_bigger_map(client, world, lmap, django_assert_max_num_queries):
+    log_in(client, world.manager)
+    client.get("/cass/my-learning-map/")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/cass/my-learning-map/")
+    grow_lmap(lmap, world.consultant_a)
+    with django_assert_max_num_queries(len(small)):
+        html = client.get("/cass/my-learning-map/").content.decode()
+    assert "新资源" in html  # levels 4 and 5 of D01 hold only the new resources

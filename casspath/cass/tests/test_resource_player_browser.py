@@ -2,8 +2,6 @@
 plays, it seeks (and plays on from there), its duration is the file's, and his progress is
 recorded. The clip is WebM VP9/Opus: Debian's Chromium has no proprietary codecs."""
 
-import time
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -13,21 +11,11 @@ from casspath.cass.actions.resources import do_save_resource, do_set_resource_st
 from casspath.cass.models import MediaProgress
 from casspath.core.tests import media_files
 from casspath.core.tests.test_filetypes import _png
-from casspath.testing import build_world, eventually, log_in_page
+from casspath.testing import build_world, eventually, log_in_page, wait_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 VIDEO = "document.querySelector('video')"
-
-
-def wait_js(page, expression: str, timeout: float = 15.0) -> None:
-    """Wait until `expression` holds in the page (polled with evaluate: wait_for_function's
-    string predicates need eval, which the content security policy refuses)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout} s: {expression}")
-        page.wait_for_timeout(100)
 
 
 def test_it_plays_seeks_and_records_progress_on_a_phone(transactional_db, live_server, phone_page, settings,

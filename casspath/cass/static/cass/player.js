@@ -32,9 +32,12 @@
     var timer = null;
     var resume = parseFloat(el.dataset.resume || "0");
     function stop() { if (timer) { clearInterval(timer); timer = null; } }
-    el.addEventListener("loadedmetadata", function () {
+    function seekToResume() {
       if (resume > 0 && resume < el.duration - 1) el.currentTime = resume;
-    }, { once: true });
+    }
+    // The metadata may have come (from the cache) before this deferred script ran.
+    if (el.readyState >= 1) seekToResume();
+    else el.addEventListener("loadedmetadata", seekToResume, { once: true });
     el.addEventListener("play", function () {
       if (timer) return;
       timer = setInterval(function () {
