@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError, ErrorOut
@@ -30,7 +30,7 @@ from casspath.cass.learning_map import (
     view_targets,
 )
 from casspath.cass.models import CassMap
-from casspath.cass.queries import map_view, maps_with_counts
+from casspath.cass.queries import map_view, maps_with_counts, media_progress_states
 from casspath.org.queries import my_employee
 
 router = Router(tags=["cass"])
@@ -209,6 +209,8 @@ class MyLearningMapOut(Schema):
     tenure_years: int | None
     grade: str | None
     learning_map: LearningMapOut | None
+    finished: list[int] = Field(description="Ids of the resources shown that he has played to the end")
+    in_progress: list[int] = Field(description="Ids of the resources shown that he has begun")
 
 
 def _weight(value: Decimal) -> float:
@@ -263,7 +265,10 @@ def get_my_learning_map(request):
     if employee is None:
         raise Http404("no employee record")
     mine = my_learning_map(employee, timezone.localdate())
+    shown = [r.id for d in (mine.view.dimensions if mine.view else []) for g in d.levels for r in g.resources]
+    finished, begun = media_progress_states(employee, shown)
     return {
+        "finished": sorted(finished), "in_progress": sorted(begun),
         "employee_no": employee.employee_no, "stage": mine.stage_code, "tenure_years": mine.years,
         "grade": mine.grade.code if mine.grade else None,
         "learning_map": _learning_map(mine.learning) if mine.learning else None,

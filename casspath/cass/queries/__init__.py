@@ -24,6 +24,7 @@ from casspath.cass.queries.library import (
     dimension_choices,
     library,
     map_work_items_and_actions,
+    media_progress_states,
     my_media_progress,
     resource_page,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "map_view",
     "map_work_item_choices",
     "map_work_items_and_actions",
+    "media_progress_states",
     "map_work_items_by_code",
     "maps_for",
     "maps_with_counts",

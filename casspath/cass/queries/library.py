@@ -94,6 +94,17 @@ def my_media_progress(user, resource: Resource) -> MediaProgress | None:
     return MediaProgress.objects.filter(resource=resource, employee=employee).first()
 
 
+def media_progress_states(employee, resource_ids) -> tuple[set[int], set[int]]:
+    """(completed, started but not completed): the ids among `resource_ids` of the videos and
+    audio `employee` has finished or begun, in one query (his learning map's badges)."""
+    completed: set[int] = set()
+    started: set[int] = set()
+    rows = MediaProgress.objects.filter(employee=employee, resource_id__in=set(resource_ids))
+    for resource_id, done in rows.values_list("resource_id", "completed"):
+        (completed if done else started).add(resource_id)
+    return completed, started
+
+
 def map_work_items_and_actions(cass_map: CassMap) -> tuple[QuerySet[WorkItem], QuerySet[KeyAction]]:
     """What a resource of the map may be linked to (its edit form's choices)."""
     return (WorkItem.objects.filter(cass_map=cass_map).order_by("code"),

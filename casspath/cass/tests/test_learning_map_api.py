@@ -41,6 +41,17 @@ def test_it_serves_a_managers_own_map(client, world, lmap):
     (view,) = body["learning_map"]["views"]
     codes = [r["code"] for d in view["dimensions"] for g in d["levels"] for r in g["resources"]]
     assert "R-DRAFT" not in codes and "R-RETIRED" not in codes and "R-D01-1a" in codes
+    assert (body["finished"], body["in_progress"]) == ([], [])
+
+
+def test_it_lists_what_he_has_finished_or_begun_on_his_map(client, world, lmap):
+    from casspath.cass.models import MediaProgress
+
+    finished, begun = lmap.resources.get(code="R-D01-1b"), lmap.resources.get(code="R-D01-3")
+    MediaProgress.objects.create(resource=finished, employee=world.manager_employee, completed=True)
+    MediaProgress.objects.create(resource=begun, employee=world.manager_employee, position_seconds=3)
+    body = ApiCaller(client, world.manager).get("/cass/my-learning-map").json()
+    assert (body["finished"], body["in_progress"]) == ([finished.pk], [begun.pk])
 
 
 def test_it_says_nothing_applies_to_another_citys_manager_and_refuses_outsiders(client, world, lmap):

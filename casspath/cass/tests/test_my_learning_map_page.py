@@ -77,3 +77,17 @@ def test_it_reads_as_many_queries_for_a_bigger_map(client, world, lmap, django_a
     with django_assert_max_num_queries(len(small)):
         html = client.get("/cass/my-learning-map/").content.decode()
     assert "新资源" in html  # levels 4 and 5 of D01 hold only the new resources
+
+
+def test_it_marks_what_he_has_finished_or_begun(client, world, lmap):
+    from casspath.cass.models import MediaProgress
+
+    finished, begun = lmap.resources.get(code="R-D01-1b"), lmap.resources.get(code="R-D01-3")
+    # The test's own rows (the player's posts are test_media_progress's): one finished, one begun.
+    MediaProgress.objects.create(resource=finished, employee=world.manager_employee, completed=True)
+    MediaProgress.objects.create(resource=begun, employee=world.manager_employee, position_seconds=3)
+    html = log_in(client, world.manager).get("/cass/my-learning-map/").content.decode()
+    items = {code: html.split(f">资源{code}</a>")[1].split("</li>")[0]
+             for code in ("R-D01-1b", "R-D01-3", "R-D01-2", "R-D01-1a")}
+    assert "已学完" in items["R-D01-1b"] and "学习中" in items["R-D01-3"]
+    assert "已学完" not in items["R-D01-2"] and "学习中" not in items["R-D01-1a"]

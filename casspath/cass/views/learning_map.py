@@ -9,7 +9,7 @@ from django.utils import timezone
 from casspath.cass.access import access_map_by_id
 from casspath.cass.learning_map import learning_map, my_learning_map, view_choices, view_targets
 from casspath.cass.learning_map_xlsx import learning_map_xlsx
-from casspath.cass.queries import maps_for
+from casspath.cass.queries import maps_for, media_progress_states
 from casspath.org.queries import my_employee
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,4 +63,7 @@ def my_learning_map_page(request):
     if employee is None:
         raise Http404("no employee record")
     mine = my_learning_map(employee, timezone.localdate())
-    return render(request, "cass/my_learning_map.html", {"mine": mine, "view": mine.view})
+    shown = [r.id for d in (mine.view.dimensions if mine.view else []) for g in d.levels for r in g.resources]
+    completed, started = media_progress_states(employee, shown)
+    return render(request, "cass/my_learning_map.html", {"mine": mine, "view": mine.view,
+                                                          "completed": completed, "started": started})
