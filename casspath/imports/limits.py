@@ -519,7 +519,7 @@ def _segment_text(segment: bytes, lengths: array, sheet: str, prefixed: bool = T
     texts = _INLINE_TEXT.findall(segment) if b"<t" in segment else []
     if prefixed and (b":t>" in segment or b":t " in segment):
         texts += _PREFIXED_TEXT.findall(segment)
-    if b"str" in segment and (b't="str"' in segment or b"t='str'" in segment):
+    if b't="str"' in segment or (b"'" in segment and b"t='str'" in segment):
         texts += _ALL_VALUES.findall(segment)
     if texts:
         if max(map(len, texts)) > CELL_CHARS_LIMIT and max(map(_chars, texts)) > CELL_CHARS_LIMIT:
@@ -590,7 +590,7 @@ def _last_cell_start(buffer: bytes) -> int:
     return start
 
 
-_TAIL = 2**16
+_TAIL = 2**12  # a few cells (each rfind of a needle that is not there reads all of it)
 
 
 def _last_of(buffer: bytes, needles: tuple[bytes, ...]) -> int:
