@@ -19,7 +19,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from itertools import compress
+from itertools import compress, repeat
 from operator import itemgetter
 from pathlib import PurePath
 from typing import Any
@@ -256,18 +256,25 @@ _MIDNIGHT = time(0, 0)
 
 def _numbers_under_text(column: list) -> list[str]:
     """A column of floats, texts and blanks, each as `_CONVERTERS` or `_cell` writes it,
-    the floats in C-level maps (repr, and the integral ones by their digits, as `_float`)."""
-    out = [value.strip() if value.__class__ is str else "" for value in column]
-    at = [i for i, value in enumerate(column) if value.__class__ is float]
-    floats = list(map(column.__getitem__, at))
+    in C-level maps: the floats' repr (an integral float's, below 1e16, is its digits and
+    ".0": as `_float` writes it once the ".0" is cut), the few others apart, then both
+    merged in the column's order by each cell's own iterator (no Python loop a cell)."""
+    floating = list(map(operator.is_, map(type, column), repeat(float)))
+    floats = list(compress(column, floating))
     if not all(map(math.isfinite, floats)):
         return [_CONVERTERS.get(type(value), _cell)(value) for value in column]
-    integral = list(map(float.is_integer, floats))
-    digits = iter(list(map(str, map(int, compress(floats, integral)))))
-    shown = iter(list(map(repr, compress(floats, map(operator.not_, integral)))))
-    for i, whole in zip(at, integral, strict=True):
-        out[i] = next(digits) if whole else next(shown)
-    return out
+    shown = list(map(repr, floats))
+    if not floats or max(map(abs, floats)) < 1e16:
+        shown = list(map(str.removesuffix, shown, repeat(".0")))
+        if "-0" in shown:  # -0.0 is an integral float: "0", as str(int(-0.0))
+            shown = ["0" if text == "-0" else text for text in shown]
+    else:  # past 1e16 repr takes an exponent; an integral float keeps its digits
+        shown = [str(int(value)) if value.is_integer() else text
+                 for value, text in zip(floats, shown, strict=True)]
+    others = [value.strip() if value.__class__ is str else ""
+              for value in compress(column, map(operator.not_, floating))]
+    nexts = (iter(others).__next__, iter(shown).__next__)
+    return list(map(operator.call, map(nexts.__getitem__, floating)))
 
 
 def _cell(value) -> str:

@@ -107,6 +107,8 @@ def _rewritten_sheet(data: bytes, old: bytes, new: bytes) -> bytes:
     (b'r="C20000"', b'r="C900000"', "C900000"),  # a row far past the rows after it
     (b'r="C20000"', b'r="AC20000"', "× 29 columns"),  # a column past the last full row's
     (b'r="C20000"', b'r="ac20000"', "× 29 columns"),  # in lower case
+    # beside a cell that closes itself (no value: the piece is read cell by cell)
+    (b'<c r="C20000"', b'<c r="B20000" s="1"/><c r="AC20000"', "× 29 columns"),
 ])
 def test_it_finds_a_far_cell_out_of_order_amid_plain_cells(settings, old, new, corner):
     # The far cell in the middle of megabytes of plain, ordered cells, not last of its piece.
@@ -121,6 +123,18 @@ def test_it_finds_a_far_cell_out_of_order_amid_plain_cells(settings, old, new, c
     with pytest.raises(ImportFileError) as caught:
         read_table(_rewritten_sheet(buffer.getvalue(), old, new), "far.xlsx")
     assert corner in caught.value.message_en
+
+
+def test_it_a_far_blank_cell_amid_plain_cells_does_not_count(settings):
+    settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_ROWS": 50_000, "IMPORT_MAX_COLUMNS": 12}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("名单")
+    for i in range(40_000):
+        sheet.append([f"E{i:06d}", "王伟", 13800000000 + i])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    far = _rewritten_sheet(buffer.getvalue(), b'<c r="C20000"', b'<c r="Z900000" s="1"/><c r="C20000"')
+    assert len(read_table(far, "styled.xlsx").rows) == 40_000
 
 
 def test_it_refuses_a_sheet_past_the_cell_budget_before_expanding_it(settings):
