@@ -1,18 +1,4 @@
-"""Work guides and the process map.
-
-Work guides (工作指引手册, "McDonald's style"): one per work event of a CASS map, in
-ordered steps, each with its text, the tips (要点), the mistakes to avoid (易错点) and
-images (screenshots of the systems, photos of the forms to fill).
-
-A guide is a learning resource of kind work_guide (cass.Resource, one to one): it sits in
-the map's library with the resource's status (draft, published, retired: only published
-guides reach learners) and its duration, the reading time of its text and images
-(casspath.analytics.reading), which the actions keep in step with the steps.
-
-The process map (流程地图): the account manager's work from learning the business to
-deepening an account, as a tree of phases → steps → sub-steps (ProcessStep), hung on the
-CASS map, so whoever may read or edit the map may read or edit its process map.
-"""
+"""Work guides (工作指引手册): steps, images, printed PDFs."""
 
 from functools import partial
 
@@ -26,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from casspath.core.jobs import Job
 from casspath.core.storage import private_storage
-from casspath.core.validators import validate_code, validate_text
+from casspath.core.validators import validate_text
 
 
 class WorkGuide(models.Model):
@@ -198,77 +184,3 @@ def _delete_pdf_files(sender, instance: GuidePdf, using, **kwargs) -> None:
     from casspath.knowledge.actions.pdf import delete_files  # actions import this module
 
     transaction.on_commit(partial(delete_files, instance.file.storage, instance.file_names()), using=using)
-
-
-# A phase, its steps, their sub-steps: deeper than that is refused (actions/process.py).
-PROCESS_DEPTH = 3
-
-
-class ProcessStep(models.Model):
-    """A phase (阶段, no parent), a step or a sub-step of a CASS map's process map: what it
-    is for, the key techniques and tools, the dimensions it uses (codes of the map's
-    competency model, as key actions name them) and the work items it belongs to."""
-
-    cass_map = models.ForeignKey(
-        "cass.CassMap",
-        on_delete=models.CASCADE,
-        related_name="process_steps",
-        verbose_name=pgettext_lazy("process map", "CASS map"),
-    )
-    parent = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="children",
-        verbose_name=pgettext_lazy("process map", "part of"),
-    )
-    code = models.CharField(pgettext_lazy("process map", "code"), max_length=20, validators=[validate_code])
-    # 1, 2, 3… among siblings with no gap: the actions renumber on removal and swap on a move.
-    order = models.PositiveSmallIntegerField(pgettext_lazy("process map", "order"), default=1)
-    name = models.CharField(pgettext_lazy("process map", "name"), max_length=200, validators=[validate_text])
-    purpose = models.TextField(
-        pgettext_lazy("process map", "purpose"), blank=True, validators=[validate_text]
-    )
-    techniques = models.TextField(
-        pgettext_lazy("process map", "key techniques"),
-        blank=True,
-        validators=[validate_text],
-        help_text=_("One point a line."),
-    )
-    tools = models.TextField(
-        pgettext_lazy("process map", "tools"),
-        blank=True,
-        validators=[validate_text],
-        help_text=_("One point a line."),
-    )
-    dimension_codes = models.JSONField(pgettext_lazy("process map", "dimensions"), default=list, blank=True)
-    work_items = models.ManyToManyField(
-        "cass.WorkItem",
-        blank=True,
-        related_name="process_steps",
-        verbose_name=pgettext_lazy("process map", "work items"),
-    )
-
-    # Set by queries.process_tree: the children in order, the dimensions as (code, name).
-    steps: list["ProcessStep"]
-    dimensions: list[tuple[str, str]]
-
-    class Meta:
-        ordering = ["order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["cass_map", "code"], name="unique_process_step_code"),
-        ]
-        verbose_name = pgettext_lazy("process map", "process step")
-        verbose_name_plural = pgettext_lazy("process map", "process steps")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
-
-    @property
-    def technique_lines(self) -> list[str]:
-        return lines(self.techniques)
-
-    @property
-    def tool_lines(self) -> list[str]:
-        return lines(self.tools)

@@ -1,0 +1,37 @@
+"""Work guides, the process map and the product map.
+
+Work guides (工作指引手册, "McDonald's style"): one per work event of a CASS map, in
+ordered steps, each with its text, the tips (要点), the mistakes to avoid (易错点) and
+images (screenshots of the systems, photos of the forms to fill).
+
+A guide is a learning resource of kind work_guide (cass.Resource, one to one): it sits in
+the map's library with the resource's status (draft, published, retired: only published
+guides reach learners) and its duration, the reading time of its text and images
+(casspath.analytics.reading), which the actions keep in step with the steps.
+
+The process map (流程地图): the account manager's work from learning the business to
+deepening an account, as a tree of phases → steps → sub-steps (ProcessStep), hung on the
+CASS map, so whoever may read or edit the map may read or edit its process map.
+
+The product map (产品图谱): the map's industries and products, held on the CASS map the same
+way (models/products.py).
+"""
+
+from casspath.knowledge.models.guides import GuideImage, GuidePdf, GuideStep, WorkGuide, _pdf_file_name, lines
+from casspath.knowledge.models.process import PROCESS_DEPTH, ProcessStep
+from casspath.knowledge.models.products import CustomerSize, CustomerType, Industry, Product
+
+__all__ = [
+    "PROCESS_DEPTH",
+    "CustomerSize",
+    "CustomerType",
+    "GuideImage",
+    "GuidePdf",
+    "GuideStep",
+    "Industry",
+    "Product",
+    "ProcessStep",
+    "WorkGuide",
+    "_pdf_file_name",  # migration 0001 names it
+    "lines",
+]
