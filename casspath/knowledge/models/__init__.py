@@ -14,14 +14,28 @@ deepening an account, as a tree of phases → steps → sub-steps (ProcessStep),
 CASS map, so whoever may read or edit the map may read or edit its process map.
 
 The product map (产品图谱): the map's industries and products, held on the CASS map the same
-way (models/products.py).
+way (models/products.py); its case library (models/cases.py).
 """
 
+from casspath.knowledge.models.cases import (
+    CASE_TRANSITIONS,
+    Case,
+    CaseAttachment,
+    CaseComment,
+    CaseStatus,
+    CaseUseful,
+)
 from casspath.knowledge.models.guides import GuideImage, GuidePdf, GuideStep, WorkGuide, _pdf_file_name, lines
 from casspath.knowledge.models.process import PROCESS_DEPTH, ProcessStep
 from casspath.knowledge.models.products import CustomerSize, CustomerType, Industry, Product
 
 __all__ = [
+    "CASE_TRANSITIONS",
+    "Case",
+    "CaseAttachment",
+    "CaseComment",
+    "CaseStatus",
+    "CaseUseful",
     "PROCESS_DEPTH",
     "CustomerSize",
     "CustomerType",
