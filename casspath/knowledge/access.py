@@ -1,10 +1,15 @@
-"""The only way a view loads a work guide, its steps, images and PDFs, and a step of a
-process map (its map is loaded through cass/access.py).
+"""The only way a view loads a work guide, its steps, images and PDFs, a step of a process
+map (its map is loaded through cass/access.py), a case, a product.
 
 Scoped as the CASS map the guide hangs on (cass/access.py): who may read the map may read
 its published guides; those who may edit the map (EDIT_MODELS over its owner unit) see its
 guides in any status and edit them. The same 404 for "absent" and "not visible"; 403 for
 visible but not editable.
+
+Cases: a published case is read by whoever may read its map; a case in any other status by
+its author (the employee whose login he is) and by its reviewers, those who may edit the
+map (training admins and consultants over its owner unit). Products are read and edited as
+their map.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -13,7 +18,7 @@ from django.http import Http404
 
 from casspath.cass.access import editable_maps_q, may_edit_map, visible_maps_q
 from casspath.cass.models import CassMap, ResourceStatus
-from casspath.knowledge.models import GuideImage, GuideStep, ProcessStep, WorkGuide
+from casspath.knowledge.models import Case, CaseStatus, GuideImage, GuideStep, ProcessStep, WorkGuide
 from casspath.org import scopes
 
 MAP = "resource__cass_map__"
@@ -81,3 +86,26 @@ def access_process_step_in_map(cass_map: CassMap, step_id) -> ProcessStep:
         raise Http404("no such process step")
     step.cass_map = cass_map
     return step
+
+
+def visible_cases_q(user) -> Q:
+    """A filter on Case: published ones of the maps he may read, his own of those maps in any
+    status, any of the maps he may review (edit)."""
+    if scopes.is_unrestricted(user):
+        return Q()
+    readable = visible_maps_q(user, "cass_map__")
+    published = readable & Q(status=CaseStatus.PUBLISHED)
+    if getattr(user, "is_authenticated", False):
+        published |= readable & Q(author__user=user)
+    return published | editable_maps_q(user, "cass_map__")
+
+
+def may_review_case(user, case: Case) -> bool:
+    """Edit, ask for changes, publish, retire: who may edit the case's map."""
+    return may_edit_map(user, case.cass_map)
+
+
+def is_case_author(user, case: Case) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        case.author is not None and case.author.user_id == user.pk
+    )
