@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from casspath.core import validators
 from casspath.imports import columns as col
 from casspath.imports.columns import Column, cached, normalise_header
-from casspath.imports.errors import ImportFileError, Invalid, RowError
+from casspath.imports.errors import ImportFileError, ImportWarning, Invalid, RowError
 from casspath.imports.framework import RunContext, Table, TabularImporter
 from casspath.imports.report import ImportReport
 from casspath.org import scopes
@@ -79,9 +79,13 @@ class PerformanceForm(TabularImporter):
     def check(self, ctx: RunContext, table: Table, report: ImportReport) -> None:
         # Read here, under the import's lock, not with the parsers (framework README).
         allowed = ctx.allowed_unit_ids()
-        known = {number: pk for number, pk, unit in
-                 Employee.objects.values_list("employee_no", "id", "org_unit_id")
-                 if allowed is None or unit in allowed}
+        known, hired = {}, {}
+        for number, pk, unit, hire_date in Employee.objects.values_list(
+                "employee_no", "id", "org_unit_id", "hire_date"):
+            if allowed is None or unit in allowed:
+                known[number] = pk
+                hired[pk] = hire_date
+        ctx.cache["hire_dates"] = hired
         numbers, header = table.columns["employee_no"], table.headers["employee_no"]
         found = list(map(known.get, numbers))
         for i in (i for i, pk in enumerate(found) if pk is None and numbers[i] is not None):
@@ -100,7 +104,9 @@ class PerformanceForm(TabularImporter):
     def plan(self, ctx: RunContext, table: Table, report: ImportReport):
         if table.bad:
             return None
-        return plan_replacements(ctx, self.records(ctx, table), report)
+        records = self.records(ctx, table)
+        _warn_before_hire(records, ctx.cache["hire_dates"], report)
+        return plan_replacements(ctx, records, report)
 
     def apply(self, ctx: RunContext, plan, report: ImportReport) -> None:
         apply_replacements(ctx, plan, report)
@@ -117,6 +123,38 @@ class PerformanceForm(TabularImporter):
                 report.errors.append(RowError(table.numbers[i], table.headers[column],
                                               _shown(table.columns[column][i]), *reasons(row)))
                 table.bad.add(i)
+
+
+# Rows quoted in the warning about records before the hire date.
+BEFORE_HIRE_EXAMPLES = 3
+
+
+def _warn_before_hire(records: Records, hire_dates: dict[int, date], report: ImportReport) -> None:
+    """Records of a month before the employee's hire month are kept (a roster's hire date
+    may be the one at his latest post) but no statistic counts them: a manager's output is
+    over the months he was employed (CONTRACTS.md). Say so, once, with a few rows. Compared
+    by map() over whole columns: a long file has a million records."""
+    hire_months = {pk: hired.replace(day=1) for pk, hired in hire_dates.items()}
+    starts = map(hire_months.__getitem__, records.employees)
+    early = list(map(operator.lt, records.months, starts))
+    count = early.count(True)
+    if not count:
+        return
+    examples, at = [], -1
+    for _n in range(min(count, BEFORE_HIRE_EXAMPLES)):
+        at = early.index(True, at + 1)
+        hired = hire_dates[records.employees[at]]
+        examples.append((records.rows[at], records.numbers[at], records.months[at], hired))
+    zh = "；".join(f"第 {row} 行 {number} {month:%Y-%m}（入职 {hired.isoformat()}）"
+                  for row, number, month, hired in examples)
+    en = "; ".join(f"row {row}, {number}, {month:%Y-%m} (hired {hired.isoformat()})"
+                   for row, number, month, hired in examples)
+    report.warnings.append(ImportWarning(
+        f"{count} 条记录的月份早于员工的入职月份，如{zh}。记录照常导入，但诊断只计入职当月起的月份；"
+        "如入职日期有误，请更正花名册。",
+        f"{count} record(s) fall in a month before the employee's hire month, e.g. {en}. They are "
+        "imported, but the diagnosis counts only the months from the hire month on; if a hire date is wrong, "
+        "correct the roster."))
 
 
 def _refuse_the_future(table: Table, report: ImportReport) -> None:

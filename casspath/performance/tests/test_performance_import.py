@@ -212,3 +212,20 @@ def test_it_refuses_months_and_days_to_come_and_takes_this_months_figures_so_far
     assert not wide.applied and "a month to come" in wide.file_error["message_en"]
     assert not PerformanceRecord.objects.exists()
     assert _run(csv_bytes(rows[:2])).applied
+
+
+def test_it_imports_months_before_the_hire_date_and_says_the_diagnosis_leaves_them_out(world):
+    make_employee("E0300", "新员工", world.team_a, hire_date=date(2026, 3, 15))
+    rows = [["工号", "月份", "贡献"], ["E0300", "2026-01", "10"], ["E0300", "2026-02", "20"],
+            ["E0300", "2026-03", "30"], ["E0001", "2021-12", "40"], ["E0001", "2022-03", "50"]]
+    for report in (_run(csv_bytes(rows), dry_run=True), _run(csv_bytes(rows))):
+        early = [w for w in report.warnings if "hire month" in w.message_en]
+        assert len(early) == 1, report.as_dict()
+        # Rows 2, 3 (E0300 before March) and 5 (E0001, hired 2022-03-01); the hire month counts.
+        assert early[0].message_en.startswith("3 record(s)")
+        assert "row 2, E0300, 2026-01 (hired 2026-03-15)" in early[0].message_en
+        assert "row 5, E0001, 2021-12 (hired 2022-03-01)" in early[0].message_en
+        assert "入职当月起" in early[0].message_zh
+    assert report.applied and PerformanceRecord.objects.count() == 5
+    line_items = [["工号", "日期", "金额"], ["E0300", "2026-03-01", "5"]]
+    assert not [w for w in _run(csv_bytes(line_items)).warnings if "hire month" in w.message_en]
