@@ -68,6 +68,12 @@ class RatingsImporter(TabularImporter):
     label = _("Ratings (evidence)")
     scope = scopes.PermScope(scopes.Perm.IMPORT_DATA)
     sheet_name = "评分 ratings"
+    examples = (
+        {"employee_no": "GD00123", "dimension_code": "D01", "level": 3, "source": "上级",
+         "date": "2026-05-20"},
+        {"employee_no": "GD00123", "dimension_name": "需求挖掘", "score": 72, "source": "调研",
+         "date": "2026-05-20"},
+    )
     audit_verb = AssessVerb.IMPORT_RATINGS
     can_export = True
     export_verb = AssessVerb.EXPORT_RATINGS

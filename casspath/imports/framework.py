@@ -298,6 +298,9 @@ class TabularImporter(Importer):
     sheet_name: str = ""  # the template's data sheet
     instructions_zh: Sequence[str] = ()
     instructions_en: Sequence[str] = ()
+    # Rows as a user would fill them (column key → cell), shown on the template's example
+    # sheet: never on the data sheet, where a forgotten example would be imported.
+    examples: Sequence[Mapping[str, object]] = ()
 
     # --- hooks ----------------------------------------------------------------------
 

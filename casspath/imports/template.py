@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 TEMPLATE_ROWS = 5000  # rows the drop-downs cover
 LISTS_SHEET = "lists"
 INSTRUCTIONS_SHEET = "说明 Instructions"
+EXAMPLE_SHEET = "示例 Example"
 
 
 def build_template(importer: "TabularImporter") -> bytes:
@@ -68,6 +69,8 @@ def build_template(importer: "TabularImporter") -> bytes:
                 sheet.add_data_validation(validation)
                 validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
     sheet.freeze_panes = "A2"
+    if importer.examples:
+        _example_sheet(workbook, importer)
 
     guide = workbook.create_sheet(INSTRUCTIONS_SHEET)
     guide.column_dimensions["A"].width = 28
@@ -85,9 +88,26 @@ def build_template(importer: "TabularImporter") -> bytes:
             en += f" Allowed values: {allowed}"
         guide.append([f"{column.header_zh} / {column.header_en}", zh, en])
     guide.append([])
+    if importer.examples:
+        guide.append(["", f"“{EXAMPLE_SHEET}”表是填写示例，不会被导入；请在第一个表中填写。",
+                      f"The sheet '{EXAMPLE_SHEET}' shows filled rows and is never imported: "
+                      "fill in the first sheet."])
     for zh, en in zip(importer.instructions_zh, importer.instructions_en, strict=False):
         guide.append(["", zh, en])
     for row in guide.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     return xlsx_bytes(workbook)
+
+
+def _example_sheet(workbook, importer: "TabularImporter") -> None:
+    """The data sheet's headers over the importer's example rows, after the data sheet (an
+    import reads the first sheet that holds a value)."""
+    sheet = workbook.create_sheet(EXAMPLE_SHEET, index=1)
+    sheet.append([column.header_zh for column in importer.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for example in importer.examples:
+        sheet.append([example.get(column.key) for column in importer.columns])
+    for index, column in enumerate(importer.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(column.header_zh) * 3)

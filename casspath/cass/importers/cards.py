@@ -156,6 +156,13 @@ class QACardImporter(TabularImporter):
     options = MAP_OPTIONS
     columns = CARD_COLUMNS
     sheet_name = "问答卡"
+    examples = (
+        {"code": "QA-P01-01", "question": "客户问：专线比企业宽带贵那么多，到底贵在哪里？",
+         "answer": "专线是独享带宽、上下行对等、有固定公网地址和 SLA 保障；宽带是共享出口，高峰期会慢。"
+         "做视频会议、ERP 上云、门店收银联网的客户，用专线不掉线。",
+         "dimension": "D07:2", "work_items": "W02", "product": "P01", "tags": "专线；价格异议",
+         "duration": 2, "status": "已发布"},
+    )
     instructions_zh = (
         "每行一张问答卡：客户的问题和客户经理可以直接说的回答。",
         "回答最好不超过一条短信（含中文 70 字）。",

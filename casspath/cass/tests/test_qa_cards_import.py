@@ -10,6 +10,7 @@ from casspath.cass.models import CassMap, QACard, Resource
 from casspath.cass.tests.workbooks import CARDS, card_file, workbook
 from casspath.imports.models import ImportRun
 from casspath.imports.report import ImportReport
+from casspath.imports.tests.helpers import csv_bytes, example_rows
 
 pytestmark = pytest.mark.usefixtures("cass_model")
 
@@ -132,3 +133,11 @@ def test_it_refuses_a_cass_workbook_row_of_kind_qa_card(world, tmp_path, city_ma
     )
     assert not report.ok
     assert any(e.column == "学习资源!类型" and "qa-cards" in e.reason_en for e in report.errors)
+
+
+def test_it_the_templates_example_card_imports_as_it_stands(world, tmp_path, city_map):
+    rows = example_rows("qa-cards")
+    report = cli_import(tmp_path, "qa-cards", csv_bytes(rows), "--option", "unit=GZ", "--as", "consultant_a",
+                        name="cards.csv")
+    assert report.ok and report.applied, report.as_dict()
+    assert QACard.objects.filter(resource__code=rows[1][0]).exists()

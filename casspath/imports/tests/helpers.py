@@ -6,7 +6,10 @@ import re
 import zipfile
 from datetime import date
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+
+from casspath.imports import registry
+from casspath.imports.template import EXAMPLE_SHEET
 
 ROSTER_HEADERS_ZH = ["工号", "姓名", "手机号", "邮箱", "单位编码", "岗位", "入职日期", "职级", "状态"]
 ROSTER_HEADERS_EN = [
@@ -107,3 +110,14 @@ def deterministic_xlsx(rows: list[list]) -> bytes:
                 content = _CORE_TIMES.sub(rb"\g<1>2024-01-01T00:00:00Z\g<2>", content)
             fixed.writestr(zipfile.ZipInfo(info.filename, _FIXED_ZIP_TIME), content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def example_rows(kind: str) -> list[list]:
+    """The template's example sheet, as a user copies it onto the data sheet."""
+    workbook = load_workbook(io.BytesIO(registry.get(kind).template()))
+    assert workbook.sheetnames.index(EXAMPLE_SHEET) == 1  # after the data sheet, which is read
+    data, example = workbook.worksheets[0], workbook[EXAMPLE_SHEET]
+    header = [cell.value for cell in data[1]]
+    assert [cell.value for cell in example[1]] == header and data.max_row == 1
+    return [[cell.value for cell in row] for row in example.iter_rows()]
+

@@ -88,6 +88,14 @@ class RosterImporter(TabularImporter):
     label = _("Roster (employees)")
     scope = scopes.PermScope(scopes.Perm.IMPORT_DATA)
     sheet_name = "花名册 roster"
+    examples = (
+        {"employee_no": "GD00123", "name": "陈晓明", "phone": "13800138000", "email": "chenxm@example.com",
+         "org_code": "GD-GZ-TH-01", "position": "客户经理", "hire_date": "2023-07-01", "grade": "中级",
+         "status": "在职"},
+        {"employee_no": "GD00124", "name": "林珊", "phone": "13900139000", "email": "",
+         "org_code": "GD-GZ-TH-01", "position": "班组长", "hire_date": "2019-03-15", "grade": "高级",
+         "status": "在职"},
+    )
     audit_verb = OrgVerb.IMPORT_ROSTER
     can_export = True
     export_verb = OrgVerb.EXPORT_ROSTER

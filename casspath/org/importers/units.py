@@ -53,6 +53,12 @@ class OrgImporter(TabularImporter):
     label = _("Org units")
     scope = PermScope(Perm.IMPORT_DATA)
     sheet_name = "单位 units"
+    examples = (
+        {"org_code": "GD", "name": "广东公司", "parent_code": "", "kind": "省公司"},
+        {"org_code": "GD-GZ", "name": "广州分公司", "parent_code": "GD", "kind": "地市公司"},
+        {"org_code": "GD-GZ-TH", "name": "天河区", "parent_code": "GD-GZ", "kind": "区县公司"},
+        {"org_code": "GD-GZ-TH-01", "name": "政企一班", "parent_code": "GD-GZ-TH", "kind": "班组"},
+    )
     audit_verb = OrgVerb.IMPORT_UNITS
     columns = (
         Column(

@@ -12,6 +12,11 @@ class PerformanceImporter(LongSummaries):
     """Registered as the long form of monthly summaries (its template, and the rows an API
     batch gives as data); a file is read in whichever form its header says."""
 
+    examples = (
+        {"employee_no": "GD00123", "month": "2026-03", "amount": "1,234.50", "big_deal_amount": ""},
+        {"employee_no": "GD00123", "month": "2026-04", "amount": "62000", "big_deal_amount": "55000"},
+    )
+
     instructions_zh = (
         "三种格式任选其一，按表头自动识别，试运行报告会说明按哪种读取：",
         "① 明细：工号、日期或月份、金额、产品（选填）、是否大单（选填）；每行一笔。",
