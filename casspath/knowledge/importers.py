@@ -11,8 +11,10 @@ the map must exist. Parents may come after their children: the tree is resolved 
 with the steps the map holds, and every value is checked by the same checks as the step
 form's (knowledge/actions/process.py: dimensions, work items, place in the tree). Each row
 upserts its step by code; steps absent from the file are left as they are (their siblings
-renumbered 1, 2, 3… around the file's). A column the file lacks keeps each existing step's
-value. Re-importing an export changes nothing.
+renumbered 1, 2, 3… around the file's), unless the option `remove_missing` is given: then
+they are removed with the steps below them, and a dry run's warnings list them first. A
+column the file lacks keeps each existing step's value. Re-importing an export changes
+nothing.
 """
 
 from collections.abc import Mapping
@@ -35,8 +37,8 @@ from casspath.cass.queries import map_dimensions
 from casspath.core.spreadsheets import append_row, csv_bytes, new_workbook, xlsx_bytes
 from casspath.core.validators import InvalidValue
 from casspath.imports.columns import Column
-from casspath.imports.errors import ImportFileError, RowError
-from casspath.imports.framework import RunContext, Table, TabularImporter
+from casspath.imports.errors import ImportFileError, ImportWarning, RowError
+from casspath.imports.framework import Option, RunContext, Table, TabularImporter
 from casspath.imports.limits import budget_of
 from casspath.imports.reader import Sheet, read_sheets
 from casspath.imports.registry import register
@@ -152,7 +154,16 @@ class ProcessMapImporter(TabularImporter):
     can_export = True
     audit_verb = KnowledgeVerb.IMPORT_PROCESS_MAP
     export_verb = KnowledgeVerb.EXPORT_PROCESS_MAP
-    options = MAP_OPTIONS
+    options = (
+        *MAP_OPTIONS,
+        Option(
+            "remove_missing",
+            _("Remove the steps missing from the file"),
+            "删除地图中有、文件里没有的阶段和步骤（连同其下的步骤）；请先试运行，警告中列出将删除的步骤。",
+            "Remove the map's phases and steps that are not in the file (with the steps below them); "
+            "do a dry run first: its warnings list them.",
+        ),
+    )
     columns = PROCESS_COLUMNS
     sheet_name = SHEET
     instructions_zh = (
@@ -259,7 +270,20 @@ class ProcessMapImporter(TabularImporter):
         for i, code in enumerate(col["code"]):
             if code is not None and code not in rows:
                 rows[code] = i
-        parent_of: dict[str, str | None] = {s.code: s.parent.code if s.parent else None for s in steps}
+        # With remove_missing, the map's steps the file lacks go (the steps below them too).
+        missing = [s for s in steps if s.code not in rows] if ctx.options.get("remove_missing") else []
+        gone = {s.code for s in missing}
+        for step in missing:
+            report.warnings.append(
+                ImportWarning(
+                    f"将删除文件中没有的步骤 {step.code} {step.name}（连同其下的步骤）",
+                    f"the step {step.code} {step.name}, not in the file, will be removed "
+                    "(with the steps below it)",
+                )
+            )
+        parent_of: dict[str, str | None] = {
+            s.code: s.parent.code if s.parent else None for s in steps if s.code not in gone
+        }
         parents = cells("parent")
         for code, i in rows.items():
             if "parent" in present:
@@ -268,7 +292,15 @@ class ProcessMapImporter(TabularImporter):
                 parent_of.setdefault(code, None)
         for code, i in rows.items():
             parent = parent_of[code]
-            if parent is not None and parent not in rows and parent not in have:
+            if parent is not None and parent in gone:
+                bad(
+                    i,
+                    "parent",
+                    parent,
+                    f"上级 {parent} 不在文件中，将作为文件中没有的步骤被删除",
+                    f"the parent {parent} is not in the file, so it would be removed as missing",
+                )
+            elif parent is not None and parent not in rows and parent not in have:
                 bad(
                     i,
                     "parent",
@@ -371,7 +403,13 @@ class ProcessMapImporter(TabularImporter):
             for code, number in order_of.items()
             if code not in rows and code in have and have[code].order != number
         ]
-        return {"map": cass_map, "creates": creates, "updates": updates, "renumbered": renumbered}
+        return {
+            "map": cass_map,
+            "creates": creates,
+            "updates": updates,
+            "renumbered": renumbered,
+            "remove": [step.pk for step in missing],
+        }
 
     def apply(self, ctx: RunContext, plan: dict, report: ImportReport) -> None:
         cass_map: CassMap = plan["map"]
@@ -405,8 +443,18 @@ class ProcessMapImporter(TabularImporter):
             step.work_items.set([items[code] for code in wanted["work_items"]])
         for step, number in plan["renumbered"]:
             ProcessStep.objects.filter(pk=step.pk).update(order=number)
-        if writes or plan["renumbered"]:
+        if plan["remove"]:  # after the moves: a step moved out of a removed one stays
+            ProcessStep.objects.filter(cass_map=cass_map, pk__in=plan["remove"]).delete()
+        ctx.cache["removed"] = len(plan["remove"])
+        if writes or plan["renumbered"] or plan["remove"]:
             touch(cass_map)
+
+    def audit_changes(self, ctx: RunContext, report: ImportReport) -> dict:
+        return {
+            **super().audit_changes(ctx, report),
+            "remove_missing": bool(ctx.options.get("remove_missing")),
+            "removed": ctx.cache.get("removed", 0),
+        }
 
     def export(
         self, acting_user, filename: str, out: BinaryIO, filters: Mapping[str, str] | None = None

@@ -258,3 +258,39 @@ def test_it_lets_the_citys_training_admin_import(world, tmp_path, process):
     report = cli_import(tmp_path, sheet([["G1", "", "", "管理员加的", "", "", "", "", ""]]), who="gzadmin")
     assert report.ok and report.applied, report.errors
     assert tree(process)["G1"][:2] == (None, 3)
+
+
+def test_it_lists_then_removes_the_steps_missing_from_the_file_when_asked(world, tmp_path, process):
+    rows = [
+        ["P1", "", 1, "寻找目标客户", "找到值得拜访的企业", "", "", "", ""],
+        ["P1-1", "P2", 1, "园区扫楼", "", "", "", "", ""],  # moved to P2: stays; its sub-steps go
+        ["P2", "", 2, "客户拜访", "", "", "", "", ""],
+    ]
+    dry = cli_import(tmp_path, sheet(rows), "--option", "remove_missing", "--dry-run")
+    assert dry.ok and not dry.applied, dry.errors
+    listed = " ".join(w.message_en for w in dry.warnings)
+    for code in ("P1-2", "P2-1", "P1-1a", "P1-1b"):
+        assert code in listed, code
+    assert ProcessStep.objects.filter(cass_map=process).count() == 7
+    report = cli_import(tmp_path, sheet(rows), "--option", "remove_missing", name="real.xlsx")
+    assert report.ok and report.applied, report.errors
+    now = tree(process)
+    assert set(now) == {"P1", "P1-1", "P2"} and now["P1-1"][:2] == ("P2", 1)
+    event = AuditEvent.objects.filter(verb="knowledge.import_process_map").get()
+    assert event.changes["remove_missing"] is True and event.changes["removed"] == 4
+
+
+def test_it_refuses_a_row_whose_parent_would_be_removed(world, tmp_path, process):
+    report = cli_import(
+        tmp_path, sheet([["P1-2", "P1", 1, "名单分级", "", "", "", "", ""]]), "--option", "remove_missing"
+    )
+    assert not report.ok
+    error = next(e for e in report.errors if e.column == "上级编码")
+    assert "P1" in error.reason_zh and "removed as missing" in error.reason_en
+    assert ProcessStep.objects.filter(cass_map=process).count() == 7
+
+
+def test_it_leaves_the_missing_steps_without_the_option(world, tmp_path, process):
+    report = cli_import(tmp_path, sheet([["P2", "", 2, "客户拜访", "", "", "", "", ""]]))
+    assert report.ok and not report.warnings and report.unchanged == 1
+    assert ProcessStep.objects.filter(cass_map=process).count() == 7
