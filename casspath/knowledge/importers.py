@@ -273,11 +273,11 @@ class ProcessMapImporter(TabularImporter):
         # With remove_missing, the map's steps the file lacks go (the steps below them too).
         missing = [s for s in steps if s.code not in rows] if ctx.options.get("remove_missing") else []
         gone = {s.code for s in missing}
-        for step in missing:
+        for lost in missing:
             report.warnings.append(
                 ImportWarning(
-                    f"将删除文件中没有的步骤 {step.code} {step.name}（连同其下的步骤）",
-                    f"the step {step.code} {step.name}, not in the file, will be removed "
+                    f"将删除文件中没有的步骤 {lost.code} {lost.name}（连同其下的步骤）",
+                    f"the step {lost.code} {lost.name}, not in the file, will be removed "
                     "(with the steps below it)",
                 )
             )
@@ -329,20 +329,20 @@ class ProcessMapImporter(TabularImporter):
         orders = cells("order")
         places: dict[str | None, list[tuple[tuple, str]]] = {}
         for code, parent in parent_of.items():
-            i = rows.get(code)
-            step = have.get(code)
-            if i is None:
-                key: tuple = (step.order if step else LAST, 1, 0)
+            at = rows.get(code)
+            held = have.get(code)
+            if at is None:
+                place: tuple = (held.order if held else LAST, 1, 0)
             else:
-                given = orders[i]
+                given = orders[at]
                 if (
                     given is None
-                    and step is not None
-                    and step.parent_id == (have[parent].pk if parent in have else None)
+                    and held is not None
+                    and held.parent_id == (have[parent].pk if parent in have else None)
                 ):
-                    given = step.order
-                key = (given or LAST, 0, table.numbers[i])
-            places.setdefault(parent, []).append((key, code))
+                    given = held.order
+                place = (given or LAST, 0, table.numbers[at])
+            places.setdefault(parent, []).append((place, code))
         order_of = {
             code: number
             for siblings in places.values()

@@ -19,6 +19,10 @@ def _step(code: str) -> ProcessStep:
     return ProcessStep.objects.select_related("cass_map", "parent").get(code=code)
 
 
+def _parent(code: str) -> str | None:
+    return ProcessStep.objects.filter(code=code).values_list("parent__code", flat=True).get()
+
+
 def _siblings(parent_code: str | None) -> list[tuple[int, str]]:
     steps = (
         ProcessStep.objects.filter(parent__code=parent_code)
@@ -30,7 +34,7 @@ def _siblings(parent_code: str | None) -> list[tuple[int, str]]:
 
 def test_it_moves_a_step_to_another_phase_renumbering_both_lists(world, process):
     moved = do_reparent_process_step(_step("P1-1"), _step("P2"), acting_user=world.consultant_a)
-    assert moved.parent.code == "P2"
+    assert moved.parent == _step("P2")
     assert _siblings("P1") == [(1, "P1-2")]
     assert _siblings("P2") == [(1, "P2-1"), (2, "P1-1")]
     assert _siblings("P1-1") == [(1, "P1-1a"), (2, "P1-1b")]  # its sub-steps go with it
@@ -80,11 +84,11 @@ def test_it_refuses_another_maps_step_as_parent(world, process):
     with pytest.raises(KnowledgeError) as refused:
         do_reparent_process_step(_step("P1-2"), foreign, acting_user=world.consultant_a)
     assert "another CASS map" in refused.value.message_en
-    assert _step("P1-2").parent.code == "P1"
+    assert _parent("P1-2") == "P1"
 
 
 def test_it_refuses_those_who_may_not_edit_the_map(world, process):
     for user in (world.consultant_b, world.manager, world.team_lead):
         with pytest.raises(PermissionDenied):
             do_reparent_process_step(_step("P1-2"), _step("P2"), acting_user=user)
-    assert _step("P1-2").parent.code == "P1"
+    assert _parent("P1-2") == "P1"

@@ -47,8 +47,7 @@ def test_it_moves_a_step_through_the_page(client, world, process):
     log_in(client, world.consultant_a)
     response = client.post(_url(process, "P1-2", "reparent/"), {"parent": _pk("P2")})
     assert response.status_code == 302 and response["Location"].endswith("#ps-P1-2")
-    step = ProcessStep.objects.get(code="P1-2")
-    assert (step.parent.code, step.order) == ("P2", 2)
+    assert ProcessStep.objects.filter(code="P1-2").values_list("parent__code", "order").get() == ("P2", 2)
     client.post(_url(process, "P1-2", "reparent/"), {"parent": ""})
     assert ProcessStep.objects.get(code="P1-2").parent is None
 
@@ -78,4 +77,4 @@ def test_it_answers_404_for_another_maps_step_and_403_for_a_manager(client, worl
     assert client.post(_url(process, "P1-2", "reparent/"), {"parent": _pk("P2")}).status_code == 403
     log_in(client, world.consultant_b)
     assert client.post(_url(process, "P1-2", "reparent/"), {"parent": _pk("P2")}).status_code == 404
-    assert ProcessStep.objects.get(code="P1-2").parent.code == "P1"
+    assert ProcessStep.objects.filter(code="P1-2").values_list("parent__code", flat=True).get() == "P1"
