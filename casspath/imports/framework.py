@@ -298,8 +298,6 @@ class TabularImporter(Importer):
     sheet_name: str = ""  # the template's data sheet
     instructions_zh: Sequence[str] = ()
     instructions_en: Sequence[str] = ()
-    # Rows the template shows under its header, as a user would fill them in (cell values).
-    example_rows: Sequence[Sequence[Any]] = ()
 
     # --- hooks ----------------------------------------------------------------------
 

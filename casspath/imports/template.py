@@ -67,8 +67,6 @@ def build_template(importer: "TabularImporter") -> bytes:
                 validation.showInputMessage = True
                 sheet.add_data_validation(validation)
                 validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-    for example in importer.example_rows:
-        sheet.append(list(example))
     sheet.freeze_panes = "A2"
 
     guide = workbook.create_sheet(INSTRUCTIONS_SHEET)

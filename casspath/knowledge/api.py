@@ -109,25 +109,15 @@ class PdfIn(Schema):
 
 def _listed(guide: WorkGuide, steps: int, images: int) -> dict:
     item = guide.work_item
-    return {
-        "id": guide.pk,
-        "title": guide.title,
-        "status": guide.resource.status,
-        "map_id": guide.resource.cass_map_id,
-        "resource_id": guide.resource_id,
-        "work_item": {"id": item.pk, "code": item.code, "name": item.name},
-        "reading_minutes": guide.resource.duration_minutes,
-        "step_count": steps,
-        "image_count": images,
-        "updated_at": guide.updated_at,
-    }
+    return {"id": guide.pk, "title": guide.title, "status": guide.resource.status,
+            "map_id": guide.resource.cass_map_id, "resource_id": guide.resource_id,
+            "work_item": {"id": item.pk, "code": item.code, "name": item.name},
+            "reading_minutes": guide.resource.duration_minutes, "step_count": steps, "image_count": images,
+            "updated_at": guide.updated_at}
 
 
-@router.get(
-    "/guides",
-    response={200: GuidePageOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Work guides the caller may read",
-)
+@router.get("/guides", response={200: GuidePageOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+            summary="Work guides the caller may read")
 def list_guides(request, params: Query[GuidesIn]):
     user = api_user(request)
     guides = queries.guides_for(user)
@@ -138,10 +128,8 @@ def list_guides(request, params: Query[GuidesIn]):
     return {
         "page_size": params.page_size,
         **paging.cursor_links(GUIDES_CURSOR_SALT, page.next_key, page.previous_key),
-        "items": [
-            _listed(g, g.step_count, g.image_count)  # type: ignore[attr-defined]  # annotated
-            for g in page.rows
-        ],
+        "items": [_listed(g, g.step_count, g.image_count)  # type: ignore[attr-defined]  # annotated
+                  for g in page.rows],
     }
 
 
@@ -149,21 +137,13 @@ def _pdf(request, guide: WorkGuide, job: GuidePdf | None) -> dict | None:
     if job is None:
         return None
     done = job.status == GuidePdf.Status.SUCCEEDED
-    return {
-        **job_fields(job),
-        "page_size": job.page_size,
-        "created_at": job.created_at,
-        "file_url": request.build_absolute_uri(reverse("api:knowledge_guide_pdf_file", args=[guide.pk]))
-        if done
-        else None,
-    }
+    return {**job_fields(job), "page_size": job.page_size, "created_at": job.created_at,
+            "file_url": request.build_absolute_uri(reverse("api:knowledge_guide_pdf_file", args=[guide.pk]))
+            if done else None}
 
 
-@router.get(
-    "/guides/{guide_id}",
-    response={200: GuideOut, 404: ErrorOut},
-    summary="A work guide with its steps and images",
-)
+@router.get("/guides/{guide_id}", response={200: GuideOut, 404: ErrorOut},
+            summary="A work guide with its steps and images")
 def get_guide(request, guide_id: int):
     user = api_user(request)
     guide = access_guide_by_id(user, guide_id)
@@ -174,50 +154,27 @@ def get_guide(request, guide_id: int):
 
     return {
         **_listed(guide, len(steps), sum(len(s.images.all()) for s in steps)),
-        "intro": guide.intro,
-        "may_edit": may_edit_guide(user, guide),
+        "intro": guide.intro, "may_edit": may_edit_guide(user, guide),
         "page_url": request.build_absolute_uri(reverse("knowledge:guide", args=[guide.pk])),
-        "steps": [
-            {
-                "number": n,
-                "title": s.title,
-                "text": s.text,
-                "tips": s.tip_lines,
-                "mistakes": s.mistake_lines,
-                "images": [
-                    {
-                        "id": i.pk,
-                        "url": image_url(i),
-                        "caption": i.caption,
-                        "content_type": i.content_type,
-                        "width": i.width,
-                        "height": i.height,
-                    }
-                    for i in s.images.all()
-                ],
-            }
-            for n, s in enumerate(steps, start=1)
-        ],
+        "steps": [{"number": n, "title": s.title, "text": s.text, "tips": s.tip_lines,
+                   "mistakes": s.mistake_lines,
+                   "images": [{"id": i.pk, "url": image_url(i), "caption": i.caption,
+                               "content_type": i.content_type, "width": i.width, "height": i.height}
+                              for i in s.images.all()]}
+                  for n, s in enumerate(steps, start=1)],
         "pdf": _pdf(request, guide, queries.latest_pdf(guide)),
     }
 
 
-@router.get(
-    "/guides/{guide_id}/images/{image_id}",
-    url_name="knowledge_guide_image",
-    response={404: ErrorOut},
-    summary="A step's image",
-)
+@router.get("/guides/{guide_id}/images/{image_id}", url_name="knowledge_guide_image",
+            response={404: ErrorOut}, summary="A step's image")
 def get_guide_image(request, guide_id: int, image_id: int):
     image = access_image_in_guide(access_guide_by_id(api_user(request), guide_id), image_id)
     return image_file_response(image)
 
 
-@router.post(
-    "/guides/{guide_id}/pdf",
-    response={200: PdfOut, 202: PdfOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Print a work guide to PDF in the background",
-)
+@router.post("/guides/{guide_id}/pdf", response={200: PdfOut, 202: PdfOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Print a work guide to PDF in the background")
 def post_guide_pdf(request, guide_id: int, body: PdfIn):
     """Anyone who may read the guide may ask. Idempotent: while a PDF of the guide's current
     version and this page size is queued, running or printed, the same job is returned.
@@ -228,37 +185,25 @@ def post_guide_pdf(request, guide_id: int, body: PdfIn):
     return Status(200 if job.status == GuidePdf.Status.SUCCEEDED else 202, _pdf(request, guide, job))
 
 
-@router.get(
-    "/guides/{guide_id}/pdf",
-    response={200: PdfOut, 404: ErrorOut},
-    summary="The progress of a work guide's PDF",
-)
+@router.get("/guides/{guide_id}/pdf", response={200: PdfOut, 404: ErrorOut},
+            summary="The progress of a work guide's PDF")
 def get_guide_pdf(request, guide_id: int):
     """404 when no PDF of the guide's current version was asked (POST first)."""
     guide = access_guide_by_id(api_user(request), guide_id)
     job = queries.latest_pdf(guide)
     if job is None:
-        raise ApiError(
-            404,
-            "尚未为该指引的当前版本生成 PDF：请先 POST 申请",
-            "No PDF of this guide's current version was asked: POST to ask for one",
-        )
+        raise ApiError(404, "尚未为该指引的当前版本生成 PDF：请先 POST 申请",
+                       "No PDF of this guide's current version was asked: POST to ask for one")
     return _pdf(request, guide, job)
 
 
-@router.get(
-    "/guides/{guide_id}/pdf/file",
-    url_name="knowledge_guide_pdf_file",
-    response={404: ErrorOut, 409: ErrorOut},
-    summary="A work guide's printed PDF",
-)
+@router.get("/guides/{guide_id}/pdf/file", url_name="knowledge_guide_pdf_file",
+            response={404: ErrorOut, 409: ErrorOut}, summary="A work guide's printed PDF")
 def get_guide_pdf_file(request, guide_id: int):
     guide = access_guide_by_id(api_user(request), guide_id)
     job = queries.latest_pdf(guide)
     if job is None or job.status != GuidePdf.Status.SUCCEEDED:
-        raise ApiError(
-            409,
-            "PDF 尚未生成完毕：请先 POST 申请，并在 GET …/pdf 显示 succeeded 后下载",
-            "The PDF is not printed yet: POST to ask for it, and download once GET …/pdf says succeeded",
-        )
+        raise ApiError(409, "PDF 尚未生成完毕：请先 POST 申请，并在 GET …/pdf 显示 succeeded 后下载",
+                       "The PDF is not printed yet: POST to ask for it, and download once GET …/pdf says "
+                       "succeeded")
     return pdf_file_response(guide, job)

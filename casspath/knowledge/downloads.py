@@ -12,12 +12,8 @@ def pdf_file_response(guide: WorkGuide, job: GuidePdf) -> FileResponse:
         stored = job.file.open("rb")
     except FileNotFoundError:
         raise Http404("the PDF file is gone") from None
-    return FileResponse(
-        stored,
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"{guide.work_item.code}-{guide.title}.pdf",
-    )
+    return FileResponse(stored, content_type="application/pdf", as_attachment=True,
+                        filename=f"{guide.work_item.code}-{guide.title}.pdf")
 
 
 def image_file_response(image: GuideImage) -> FileResponse:

@@ -177,29 +177,29 @@ class ProcessMapImporter(TabularImporter):
         "Steps not in the file stay as they are; re-importing an export changes nothing.",
         "Name the map with the options unit / family; blank: your one scope root.",
     )
-    example_rows = (
-        (
-            "PM01",
-            "",
-            1,
-            "熟悉业务",
-            "上岗前把产品、政策、系统和片区摸清楚",
-            "跟一位老客户经理跑满一周",
-            "产品手册与资费表",
-            "D07；D18",
-            "",
-        ),
-        (
-            "PM01-1",
-            "PM01",
-            1,
-            "吃透主推产品与资费",
-            "能用一句话说清每个主推产品",
-            "每个产品背一句价值话术\n资费按三档记",
-            "产品资费速查表\n产品问答卡",
-            "D07",
-            "W15；W16",
-        ),
+    # The template's example sheet (main's imports/template.py `examples`, never the data
+    # sheet): a phase and one of its steps, as the demo's map holds them.
+    examples = (
+        {
+            "code": "PM01",
+            "order": 1,
+            "name": "熟悉业务",
+            "purpose": "上岗前把产品、政策、系统和片区摸清楚",
+            "techniques": "跟一位老客户经理跑满一周",
+            "tools": "产品手册与资费表",
+            "dimensions": "D07；D18",
+        },
+        {
+            "code": "PM01-1",
+            "parent": "PM01",
+            "order": 1,
+            "name": "吃透主推产品与资费",
+            "purpose": "能用一句话说清每个主推产品",
+            "techniques": "每个产品背一句价值话术\n资费按三档记",
+            "tools": "产品资费速查表\n产品问答卡",
+            "dimensions": "D07",
+            "work_items": "W15；W16",
+        },
     )
 
     def template_filename(self) -> str:

@@ -2,6 +2,7 @@
 editors' pages (guide info, steps, images, status) and the PDF (prepared in the background,
 then downloaded). Thin: parse, access, act, render."""
 
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

@@ -122,8 +122,7 @@ def _skills_of(work_item: WorkItem) -> dict[str, int]:
     level any of them needs (so the learning map lists the guide under those dimensions)."""
     skills: dict[str, int] = {}
     for code, level in ActionSkill.objects.filter(action__work_item=work_item).values_list(
-        "dimension_code", "level"
-    ):
+            "dimension_code", "level"):
         skills[code] = max(skills.get(code, 0), level)
     return skills
 

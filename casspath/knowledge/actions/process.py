@@ -23,15 +23,6 @@ from casspath.knowledge.models import PROCESS_DEPTH, ProcessStep
 PROCESS_FIELDS = ("code", "name", "purpose", "techniques", "tools", "dimension_codes")
 
 
-def _depth(step: ProcessStep | None) -> int:
-    """1 for a phase, 2 for a step, 3 for a sub-step (0 for "no parent")."""
-    depth = 0
-    while step is not None:
-        depth += 1
-        step = step.parent
-    return depth
-
-
 # --- the checks of a step's values, one each: the form's action and the import call them --
 
 DIMENSION_SEPARATORS = re.compile(r"[；;，,、\s]+")

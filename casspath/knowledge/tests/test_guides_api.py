@@ -25,9 +25,8 @@ def published(world, guide):
 def test_it_lists_published_guides_to_a_manager_and_drafts_to_an_editor(client, world, guide):
     assert ApiCaller(client, world.manager).get("/knowledge/guides").json()["items"] == []
     rows = ApiCaller(client, world.consultant_a).get("/knowledge/guides").json()["items"]
-    assert [
-        (r["title"], r["status"], r["work_item"]["code"], r["step_count"], r["image_count"]) for r in rows
-    ] == [("集团专线开通申请指引", "draft", "W01", 2, 1)]
+    assert [(r["title"], r["status"], r["work_item"]["code"], r["step_count"], r["image_count"])
+            for r in rows] == [("集团专线开通申请指引", "draft", "W01", 2, 1)]
     do_set_guide_status(guide, ResourceStatus.PUBLISHED, acting_user=world.consultant_a)
     caller = ApiCaller(client, world.manager, bearer=True)
     mine = caller.get(f"/knowledge/guides?map={guide.resource.cass_map_id}")
@@ -65,9 +64,8 @@ def test_it_gives_the_steps_in_order_with_tips_mistakes_and_images(client, world
     assert b"".join(served.streaming_content).startswith(b"\x89PNG")
 
 
-def test_it_prints_follows_and_downloads_the_pdf_asking_once(
-    client, world, published, django_capture_on_commit_callbacks
-):
+def test_it_prints_follows_and_downloads_the_pdf_asking_once(client, world, published,
+                                                             django_capture_on_commit_callbacks):
     caller = ApiCaller(client, world.manager, bearer=True)
     assert caller.get(f"/knowledge/guides/{published.pk}/pdf").status_code == 404
     early = caller.get(f"/knowledge/guides/{published.pk}/pdf/file")

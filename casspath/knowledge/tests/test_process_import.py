@@ -19,6 +19,7 @@ from casspath.imports.registry import get
 from casspath.imports.report import ImportReport
 from casspath.knowledge.demo import build_process_map
 from casspath.knowledge.demo_process import all_steps
+from casspath.knowledge.importers import ProcessMapImporter
 from casspath.knowledge.models import ProcessStep
 
 pytestmark = pytest.mark.django_db
@@ -222,11 +223,15 @@ def test_it_writes_nothing_on_a_dry_run(world, tmp_path, process):
     assert not ProcessStep.objects.filter(code="D1").exists()
 
 
-def test_it_offers_a_template_with_an_example_row(world):
-    book = openpyxl.load_workbook(io.BytesIO(get("process").template()))
-    rows = list(book["流程地图"].values)
-    assert list(rows[0]) == HEADER
-    assert rows[1][0] == "PM01" and rows[2][:2] == ("PM01-1", "PM01")
+def test_it_imports_the_templates_example_rows_as_they_stand(world, tmp_path, demo_map):
+    importer = get("process")
+    assert isinstance(importer, ProcessMapImporter)
+    rows = [[example.get(column.key) for column in importer.columns] for example in importer.examples]
+    assert [c.header_zh for c in importer.columns] == HEADER and rows[1][:2] == ["PM01-1", "PM01"]
+    ProcessStep.objects.filter(cass_map=demo_map, code__startswith="PM01").delete()
+    report = cli_import(tmp_path, sheet(rows))
+    assert report.ok and report.created == 2, report.errors
+    assert tree(demo_map)["PM01-1"][0] == "PM01"
 
 
 def test_it_refuses_a_manager_and_another_citys_consultant(world, tmp_path, process):
