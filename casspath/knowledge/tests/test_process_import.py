@@ -21,6 +21,7 @@ from casspath.knowledge.demo import build_process_map
 from casspath.knowledge.demo_process import all_steps
 from casspath.knowledge.importers import ProcessMapImporter
 from casspath.knowledge.models import ProcessStep
+from casspath.testing import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +300,14 @@ def test_it_leaves_the_missing_steps_without_the_option(world, tmp_path, process
     report = cli_import(tmp_path, sheet([["P2", "", 2, "客户拜访", "", "", "", "", ""]]))
     assert report.ok and not report.warnings and report.unchanged == 1
     assert ProcessStep.objects.filter(cass_map=process).count() == 7
+
+
+def test_it_offers_the_import_page_and_template_to_an_editor_only(client, world, process):
+    log_in(client, world.consultant_a)
+    page = client.get("/imports/process/")
+    assert page.status_code == 200 and "remove_missing" in page.content.decode()
+    template = client.get("/imports/process/template.xlsx")
+    assert template.status_code == 200
+    assert openpyxl.load_workbook(io.BytesIO(template.content)).sheetnames[0] == "流程地图"
+    log_in(client, world.manager)
+    assert client.get("/imports/process/").status_code in (403, 404)
