@@ -88,6 +88,20 @@ def access_process_step_in_map(cass_map: CassMap, step_id) -> ProcessStep:
     return step
 
 
+def access_process_step_by_key(cass_map: CassMap, key: str) -> ProcessStep:
+    """A step of a map's process map by its code (as written, then in any case) or, when no
+    step has that code, by its id; 404 otherwise (another map's step included)."""
+    steps = ProcessStep.objects.filter(cass_map=cass_map).select_related("parent__parent")
+    key = (key or "").strip()
+    step = steps.filter(code=key).first() or steps.filter(code__iexact=key).order_by("id").first()
+    if step is None and key.isdigit():
+        step = steps.filter(pk=int(key)).first()
+    if step is None:
+        raise Http404("no such process step")
+    step.cass_map = cass_map
+    return step
+
+
 def visible_cases_q(user) -> Q:
     """A filter on Case: published ones of the maps he may read, his own of those maps in any
     status, any of the maps he may review (edit)."""

@@ -9,7 +9,8 @@
   is queued, running or printed returns that one); GET /guides/{id}/pdf: that job's
   progress; GET /guides/{id}/pdf/file: the PDF once printed.
 
-A guide one may not read answers 404, as an absent one.
+A guide one may not read answers 404, as an absent one. The process map's endpoints
+(GET /maps/{id}/process, …/process/{code_or_id}) are in process_api.py, added below.
 """
 
 from datetime import datetime
@@ -29,8 +30,10 @@ from casspath.knowledge.access import access_guide_by_id, access_image_in_guide,
 from casspath.knowledge.actions.pdf import do_request_guide_pdf
 from casspath.knowledge.downloads import image_file_response, pdf_file_response
 from casspath.knowledge.models import GuidePdf, WorkGuide
+from casspath.knowledge.process_api import router as process_router
 
 router = Router(tags=["knowledge"])
+router.add_router("", process_router)
 
 MAX_PAGE_SIZE = 100
 GUIDES_CURSOR_SALT = "casspath.knowledge.api.guides"

@@ -17,3 +17,6 @@ class KnowledgeVerb(AuditVerb):
     SAVE_PROCESS_STEP = "knowledge.save_process_step", _("Process map step saved")
     MOVE_PROCESS_STEP = "knowledge.move_process_step", _("Process map step moved")
     REMOVE_PROCESS_STEP = "knowledge.remove_process_step", _("Process map step removed")
+    REPARENT_PROCESS_STEP = "knowledge.reparent_process_step", _("Process map step moved to another parent")
+    IMPORT_PROCESS_MAP = "knowledge.import_process_map", _("Process map imported")
+    EXPORT_PROCESS_MAP = "knowledge.export_process_map", _("Process map exported")

@@ -16,9 +16,11 @@ from casspath.cass.queries import map_dimensions, maps_for
 from casspath.core.forms import REFUSED, run_action
 from casspath.knowledge import queries
 from casspath.knowledge.access import access_process_step_in_map
+from casspath.knowledge.actions.guides import KnowledgeError
 from casspath.knowledge.actions.process import (
     do_move_process_step,
     do_remove_process_step,
+    do_reparent_process_step,
     do_save_process_step,
 )
 from casspath.knowledge.forms import ProcessStepForm
@@ -110,6 +112,7 @@ def process_step_edit(request, map_id: int, step_id: int | None = None):
         if saved is not REFUSED:
             messages.success(request, _("The process step was saved."))
             return redirect(_map_url(cass_map, f"ps-{saved.code}"))
+    parents = queries.process_parents(queries.process_tree(cass_map), current) if current else []
     return render(
         request,
         "knowledge/process_step_form.html",
@@ -120,6 +123,7 @@ def process_step_edit(request, map_id: int, step_id: int | None = None):
             "level": _level_names()[depth],
             "form": form,
             "dimensions": map_dimensions(cass_map),
+            "parents": [(step, _level_names()[level], "— " * (level - 1)) for step, level in parents],
         },
     )
 
@@ -146,3 +150,21 @@ def process_step_remove(request, map_id: int, step_id: int):
     do_remove_process_step(access_process_step_in_map(cass_map, step_id), acting_user=user)
     messages.success(request, _("The process step was removed."))
     return redirect(_map_url(cass_map))
+
+
+@login_required
+@require_POST
+def process_step_reparent(request, map_id: int, step_id: int):
+    """Make a step part of another phase or step (`parent`, its id; blank: a phase of its own)."""
+    user = request.user
+    cass_map = access_map_by_id(user, map_id, for_edit=True)
+    current = access_process_step_in_map(cass_map, step_id)
+    chosen = request.POST.get("parent", "")
+    parent = access_process_step_in_map(cass_map, chosen) if chosen else None
+    try:
+        do_reparent_process_step(current, parent, acting_user=user)
+    except KnowledgeError as refused:
+        messages.error(request, refused.both())
+        return redirect("knowledge:process_step_edit", cass_map.pk, current.pk)
+    messages.success(request, _("The process step was moved."))
+    return redirect(_map_url(cass_map, f"ps-{current.code}"))

@@ -7,7 +7,9 @@ from django.urls import reverse
 from casspath.cass.access import editable_maps_q
 from casspath.cass.models import CassMap, WorkItem
 from casspath.cass.queries import map_dimensions
+from casspath.core.errors import InvalidValue
 from casspath.knowledge.access import visible_guides_q
+from casspath.knowledge.actions.process import check_place
 from casspath.knowledge.models import GuideImage, GuidePdf, GuideStep, ProcessStep, WorkGuide
 
 
@@ -76,3 +78,39 @@ def process_tree(cass_map: CassMap) -> list[ProcessStep]:
     for node in nodes:
         node.steps = children.get(node.pk, [])
     return children.get(None, [])
+
+
+def process_parents(phases: list[ProcessStep], step: ProcessStep) -> list[tuple[ProcessStep, int]]:
+    """The steps of the tree `phases` (process_tree) that `step` may become part of, in tree
+    order, each with its level (1 phase, 2 step): neither itself nor one below it, nor one
+    under which it or a step below it would sit deeper than three levels
+    (actions/process.check_place, which the move itself applies)."""
+    nodes: list[tuple[ProcessStep, int]] = []
+    parent_of: dict[str, str | None] = {}
+
+    def walk(node: ProcessStep, level: int, parent: ProcessStep | None) -> None:
+        nodes.append((node, level))
+        parent_of[node.code] = parent.code if parent else None
+        for child in node.steps:
+            walk(child, level + 1, node)
+
+    for phase in phases:
+        walk(phase, 1, None)
+    allowed = []
+    for node, level in nodes:
+        try:
+            check_place(step.code, node.code, parent_of)
+        except InvalidValue:
+            continue
+        allowed.append((node, level))
+    return allowed
+
+
+def process_breadcrumb(step: ProcessStep) -> list[ProcessStep]:
+    """The step's phase and step above it, top first (the caller loaded parent__parent)."""
+    above = []
+    node = step.parent
+    while node is not None:
+        above.append(node)
+        node = node.parent
+    return above[::-1]

@@ -33,6 +33,11 @@ urlpatterns = [
         name="process_step_move",
     ),
     path(
+        "maps/<int:map_id>/process/<int:step_id>/reparent/",
+        process_views.process_step_reparent,
+        name="process_step_reparent",
+    ),
+    path(
         "maps/<int:map_id>/process/<int:step_id>/remove/",
         process_views.process_step_remove,
         name="process_step_remove",

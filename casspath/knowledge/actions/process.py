@@ -1,9 +1,11 @@
-"""Writes of a CASS map's process map (流程地图): save, move and remove a phase, step or
-sub-step. Each locks the map's row (two editors' writes queue behind each other), checks the
+"""Writes of a CASS map's process map (流程地图): save, move, reparent and remove a phase,
+step or sub-step, and the checks of its values the import (knowledge/importers.py) shares.
+Each locks the map's row (two editors' writes queue behind each other), checks the
 actor may edit it (EDIT_MODELS over its owner unit) and writes one audit row when something
 changed: a retry of the same save changes nothing and records nothing."""
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.db.models import Max
@@ -11,7 +13,7 @@ from django.db.models import Max
 from casspath.cass.actions.common import require_editable
 from casspath.cass.models import CassMap, WorkItem
 from casspath.cass.queries import map_dimensions
-from casspath.core import audit
+from casspath.core import audit, validators
 from casspath.core.validators import InvalidValue
 from casspath.core.validators import code as normal_code
 from casspath.knowledge.actions.guides import KnowledgeError
@@ -21,39 +23,108 @@ from casspath.knowledge.models import PROCESS_DEPTH, ProcessStep
 PROCESS_FIELDS = ("code", "name", "purpose", "techniques", "tools", "dimension_codes")
 
 
-def _depth(step: ProcessStep | None) -> int:
-    """1 for a phase, 2 for a step, 3 for a sub-step (0 for "no parent")."""
-    depth = 0
-    while step is not None:
-        depth += 1
-        step = step.parent
-    return depth
+# --- the checks of a step's values, one each: the form's action and the import call them --
+
+DIMENSION_SEPARATORS = re.compile(r"[；;，,、\s]+")
+
+
+def split_dimension_codes(codes) -> list[str]:
+    """ "d05 D06" / "D05；D06" / ["D05", "D06"] → the codes normalised and upper-cased, in the
+    order given; an ill-formed code refused (InvalidValue)."""
+    if isinstance(codes, str):
+        codes = DIMENSION_SEPARATORS.split(codes)
+    return [validators.code(str(c).strip(), 10, upper=True) for c in codes or [] if str(c).strip()]
+
+
+def check_dimension_codes(codes: list[str], dimensions: Mapping[str, str]) -> list[str]:
+    """The codes as split_dimension_codes gives them, each in `dimensions` (the map's model,
+    cass.queries.map_dimensions) and none twice; refused (InvalidValue) naming the code."""
+    for code in codes:
+        if not dimensions:
+            raise InvalidValue(
+                f"没有适用于本地图的已发布技能模型，不能关联维度 {code}",
+                f"No published competency model applies to this map, so {code} cannot be linked",
+            )
+        if code not in dimensions:
+            raise InvalidValue(
+                f"维度编码 {code} 不在适用于本地图的技能模型中",
+                f"The dimension code {code} is not in the competency model that applies to this map",
+            )
+    doubled = sorted({c for c in codes if codes.count(c) > 1})
+    if doubled:
+        raise InvalidValue(f"维度 {'、'.join(doubled)} 填了两次", f"{', '.join(doubled)} listed twice")
+    return codes
+
+
+def check_work_item_codes(codes: list[str], known: Mapping[str, object]) -> None:
+    """Each code one of the map's work items (`known`, by code); refused naming the first other."""
+    for code in codes:
+        if code not in known:
+            raise InvalidValue(
+                f"工作内容 {code} 不属于本 CASS 地图", f"The work item {code} is not in this CASS map"
+            )
+
+
+def check_place(code: str | None, parent_code: str | None, parent_of: Mapping[str, str | None]) -> None:
+    """Refuse (InvalidValue) putting the step `code` (None: a new one, with nothing below it)
+    under `parent_code` (None: as a phase), given every step's parent by code (`parent_of`;
+    code's own entry is ignored): under itself or a step below it, or so that it or a step
+    below it would sit deeper than PROCESS_DEPTH."""
+    chain: list[str] = []
+    above = parent_code
+    while above is not None:
+        if above in chain:
+            break  # a loop above it, not through it: the steps in that loop are refused
+        if above == code:
+            loop = " → ".join([*chain, above])
+            raise InvalidValue(
+                f"步骤 {code} 不能放在自己或自己的下级之下（{code} → {loop}）",
+                f"The step {code} cannot be placed under itself or a step below it ({code} → {loop})",
+            )
+        chain.append(above)
+        above = parent_of.get(above)
+    depth = len(chain) + 1
+    deepest, below = code, 0
+    if code is not None:
+        children: dict[str, list[str]] = {}
+        for child, parent in parent_of.items():
+            if parent is not None and child != code:
+                children.setdefault(parent, []).append(child)
+        level = [code]
+        seen = {code}
+        while True:
+            nxt = [c for p in level for c in children.get(p, []) if c not in seen]
+            if not nxt or below > PROCESS_DEPTH:
+                break
+            seen.update(nxt)
+            level, below, deepest = nxt, below + 1, nxt[0]
+    if depth + below > PROCESS_DEPTH:
+        where = f"{parent_code} 之下" if parent_code else "作为阶段"
+        where_en = f"under {parent_code}" if parent_code else "as a phase"
+        raise InvalidValue(
+            f"流程地图最多三层（阶段 → 步骤 → 子步骤）：放在{where}，"
+            f"{deepest or '新步骤'} 将在第 {depth + below} 层",
+            f"A process map has three levels at most (phase → step → sub-step): {where_en}, "
+            f"{deepest or 'the new step'} would be at level {depth + below}",
+        )
+
+
+def _refused(invalid: InvalidValue) -> KnowledgeError:
+    return KnowledgeError(invalid.message_zh, invalid.message_en)
+
+
+def _parents_of(cass_map: CassMap) -> dict[str, str | None]:
+    return dict(ProcessStep.objects.filter(cass_map=cass_map).values_list("code", "parent__code"))
 
 
 def _dimension_codes(cass_map: CassMap, codes) -> list[str]:
     """The codes as stored (upper case, in the order given), each in the map's competency
     model and none twice; refused otherwise, naming the code."""
-    if isinstance(codes, str):
-        codes = codes.replace("，", ",").replace(",", " ").split()
-    cleaned = [str(c).strip().upper() for c in codes or [] if str(c).strip()]
-    if not cleaned:
-        return []
-    dimensions = map_dimensions(cass_map)
-    for code in cleaned:
-        if not dimensions:
-            raise KnowledgeError(
-                f"没有适用于本地图的已发布技能模型，不能关联维度 {code}",
-                f"No published competency model applies to this map, so {code} cannot be linked",
-            )
-        if code not in dimensions:
-            raise KnowledgeError(
-                f"维度编码 {code} 不在适用于本地图的技能模型中",
-                f"The dimension code {code} is not in the competency model that applies to this map",
-            )
-    doubled = sorted({c for c in cleaned if cleaned.count(c) > 1})
-    if doubled:
-        raise KnowledgeError(f"维度 {'、'.join(doubled)} 填了两次", f"{', '.join(doubled)} listed twice")
-    return cleaned
+    try:
+        cleaned = split_dimension_codes(codes)
+        return check_dimension_codes(cleaned, map_dimensions(cass_map)) if cleaned else []
+    except InvalidValue as invalid:
+        raise _refused(invalid) from None
 
 
 def _clean_values(cass_map: CassMap, values: dict) -> dict:
@@ -91,11 +162,10 @@ def _check_parent(cass_map: CassMap, parent: ProcessStep | None) -> None:
         return
     if parent.cass_map_id != cass_map.pk:
         raise KnowledgeError("上级步骤不属于本 CASS 地图", "The parent step is in another CASS map")
-    if _depth(parent) >= PROCESS_DEPTH:
-        raise KnowledgeError(
-            "流程地图最多三层（阶段 → 步骤 → 子步骤），子步骤下不能再加步骤",
-            "A process map has three levels at most (phase → step → sub-step): a sub-step has no steps",
-        )
+    try:
+        check_place(None, parent.code, _parents_of(cass_map))
+    except InvalidValue as invalid:
+        raise _refused(invalid) from None
 
 
 def _summary(step: ProcessStep) -> str:
@@ -254,3 +324,48 @@ def do_remove_process_step(step: ProcessStep, *, acting_user) -> None:
         summary=label if removed == 1 else f"{label} (+{removed - 1})",
         unit=cass_map.org_unit,
     )
+
+
+@transaction.atomic
+def do_reparent_process_step(step: ProcessStep, parent: ProcessStep | None, *, acting_user) -> ProcessStep:
+    """Make a step part of another (`parent`; None: a phase of its own): last among its new
+    siblings, the old siblings after it moving up. Refused under itself or a step below it,
+    past three levels (counting the steps below it) or under another map's step; the same
+    parent changes nothing and records nothing."""
+    cass_map = step.cass_map
+    require_editable(cass_map, acting_user)
+    current = ProcessStep.objects.filter(pk=step.pk, cass_map=cass_map).select_related("parent").first()
+    if current is None:
+        raise KnowledgeError("该步骤已被删除", "This step no longer exists")
+    current.cass_map = cass_map
+    if parent is not None:
+        if parent.cass_map_id != cass_map.pk:
+            raise KnowledgeError("上级步骤不属于本 CASS 地图", "The parent step is in another CASS map")
+        parent = ProcessStep.objects.filter(pk=parent.pk, cass_map=cass_map).first()
+        if parent is None:
+            raise KnowledgeError("上级步骤已被删除", "The parent step no longer exists")
+    new_parent_id = parent.pk if parent is not None else None
+    if current.parent_id == new_parent_id:
+        return current
+    try:
+        check_place(current.code, parent.code if parent else None, _parents_of(cass_map))
+    except InvalidValue as invalid:
+        raise _refused(invalid) from None
+    old_parent, old_order = current.parent, current.order
+    _renumber(cass_map, new_parent_id)
+    last = ProcessStep.objects.filter(cass_map=cass_map, parent_id=new_parent_id).aggregate(last=Max("order"))
+    current.parent, current.order = parent, (last["last"] or 0) + 1
+    current.save(update_fields=["parent", "order"])
+    _renumber(cass_map, old_parent.pk if old_parent else None)
+    audit.record(
+        acting_user,
+        KnowledgeVerb.REPARENT_PROCESS_STEP,
+        current,
+        summary=_summary(current),
+        changes={
+            "parent": [old_parent.code if old_parent else "", parent.code if parent else ""],
+            "order": [old_order, current.order],
+        },
+        unit=cass_map.org_unit,
+    )
+    return current
