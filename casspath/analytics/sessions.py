@@ -20,7 +20,7 @@ class Slot:
 
     @property
     def label(self) -> str:
-        """"00:03–00:08" style: minutes and seconds of the running clock."""
+        """ "00:03–00:08" style: minutes and seconds of the running clock."""
         return f"{self.start:02d}:00–{self.end:02d}:00"
 
 

@@ -140,7 +140,9 @@ def may_read_manual(user, course: Course) -> bool:
     those who run team sessions once the course is published."""
     if may_edit_course(user, course):
         return True
-    return course.resource.status == ResourceStatus.PUBLISHED and scopes.has_perm(user, scopes.Perm.READ_MANUALS)
+    return course.resource.status == ResourceStatus.PUBLISHED and scopes.has_perm(
+        user, scopes.Perm.READ_MANUALS
+    )
 
 
 def access_course_by_id(user, course_id, *, for_edit: bool = False) -> Course:
@@ -173,7 +175,11 @@ def access_question_in_course(course: Course, question_id) -> CourseQuestion:
 
 
 def access_segment_in_course(course: Course, segment_id) -> ManualSegment:
-    segment = ManualSegment.objects.filter(manual__course=course, pk=_id(segment_id)).select_related("manual").first()
+    segment = (
+        ManualSegment.objects.filter(manual__course=course, pk=_id(segment_id))
+        .select_related("manual")
+        .first()
+    )
     if segment is None:
         raise Http404("no such segment")
     segment.manual.course = course

@@ -40,7 +40,9 @@ class CourseForm(Styled, forms.Form):
 
 class QuestionForm(Styled, forms.Form):
     stem = _area(pgettext_lazy("course", "Question"), rows=2, help_text="", required=True)
-    options = _area(pgettext_lazy("course", "Options"), rows=4, help_text=_("One option a line."), required=True)
+    options = _area(
+        pgettext_lazy("course", "Options"), rows=4, help_text=_("One option a line."), required=True
+    )
     answer = forms.CharField(
         label=pgettext_lazy("course", "Answer"),
         max_length=200,
@@ -62,5 +64,3 @@ class SegmentForm(Styled, forms.Form):
     show = _area(pgettext_lazy("manual segment", "What to show"), rows=2, help_text="")
     question = _area(pgettext_lazy("manual segment", "Question to ask"), rows=2, help_text="")
     expected = _area(pgettext_lazy("manual segment", "Expected answers"))
-
-

@@ -74,7 +74,9 @@ def courses(request):
                 return redirect(_url(made, "course_edit"))
     elif request.method == "POST":
         raise PermissionDenied
-    return render(request, "knowledge/courses/list.html", {"courses": list(queries.courses_for(user)), "form": form})
+    return render(
+        request, "knowledge/courses/list.html", {"courses": list(queries.courses_for(user)), "form": form}
+    )
 
 
 def _course_context(request, course, **extra) -> dict:
@@ -102,15 +104,17 @@ def course(request, course_id: int):
     questions = queries.questions_of(found)
     marked = None
     if request.method == "POST":
-        marked = [(q, request.POST.get(f"q{q.pk}", "")) for q in questions]
-        marked = [{"question": q, "chosen": chosen, "right": chosen == q.answer} for q, chosen in marked]
+        chosen = {q.pk: request.POST.get(f"q{q.pk}", "") for q in questions}
+        marked = [{"question": q, "chosen": chosen[q.pk], "right": chosen[q.pk] == q.answer} for q in questions]
         if request.headers.get("HX-Request"):
             return render(request, "knowledge/courses/_check.html", {"course": found, "rows": marked})
     rows = marked or [{"question": q, "chosen": "", "right": None} for q in questions]
     return render(
         request,
         "knowledge/courses/course.html",
-        _course_context(request, found, rows=rows, answered=marked is not None, **_pdf(found, DOCUMENTS.COURSE)),
+        _course_context(
+            request, found, rows=rows, answered=marked is not None, **_pdf(found, DOCUMENTS.COURSE)
+        ),
     )
 
 
@@ -122,7 +126,9 @@ def manual(request, course_id: int):
     return render(
         request,
         "knowledge/courses/manual.html",
-        _course_context(request, found, manual=found.manual, **queries.script_of(found), **_pdf(found, DOCUMENTS.MANUAL)),
+        _course_context(
+            request, found, manual=found.manual, **queries.script_of(found), **_pdf(found, DOCUMENTS.MANUAL)
+        ),
     )
 
 
@@ -158,14 +164,19 @@ def course_edit(request, course_id: int):
         return _edit_page(request, found)
     if "objective" in request.POST:
         manual_form = ManualForm(request.POST)
-        if manual_form.is_valid() and run_action(
-            manual_form, do_update_manual, found, manual_form.cleaned_data, acting_user=user
-        ) is not REFUSED:
+        if (
+            manual_form.is_valid()
+            and run_action(manual_form, do_update_manual, found, manual_form.cleaned_data, acting_user=user)
+            is not REFUSED
+        ):
             messages.success(request, _("The lecturer manual was saved."))
             return redirect(_url(found, "course_edit") + "#manual")
         return _edit_page(request, found, manual_form=manual_form, status=400)
     form = CourseForm(request.POST)
-    if form.is_valid() and run_action(form, do_update_course, found, form.cleaned_data, acting_user=user) is not REFUSED:
+    if (
+        form.is_valid()
+        and run_action(form, do_update_course, found, form.cleaned_data, acting_user=user) is not REFUSED
+    ):
         messages.success(request, _("The course was saved."))
         return redirect(_url(found, "course_edit"))
     return _edit_page(request, found, form=form, status=400)
@@ -191,7 +202,9 @@ def _part_form(request, found, form_class, fields, action, current, template_nam
     form = form_class(request.POST or None, initial=_values(current, fields) if current else None)
     if request.method == "POST" and form.is_valid():
         kind = "question" if form_class is QuestionForm else "segment"
-        saved = run_action(form, action, found, form.cleaned_data, **{kind: current}, acting_user=request.user)
+        saved = run_action(
+            form, action, found, form.cleaned_data, **{kind: current}, acting_user=request.user
+        )
         if saved is not REFUSED:
             messages.success(request, saved_message)
             return redirect(_url(found, "course_edit") + anchor)
@@ -204,8 +217,15 @@ def question_edit(request, course_id: int, question_id: int | None = None):
     found = access_course_by_id(request.user, course_id, for_edit=True)
     current = access_question_in_course(found, question_id) if question_id is not None else None
     return _part_form(
-        request, found, QuestionForm, QUESTION_FIELDS, do_save_question, current,
-        "knowledge/courses/question_form.html", _("The question was saved."), "#check",
+        request,
+        found,
+        QuestionForm,
+        QUESTION_FIELDS,
+        do_save_question,
+        current,
+        "knowledge/courses/question_form.html",
+        _("The question was saved."),
+        "#check",
     )
 
 
@@ -225,8 +245,15 @@ def segment_edit(request, course_id: int, segment_id: int | None = None):
     found = access_course_by_id(request.user, course_id, for_edit=True)
     current = access_segment_in_course(found, segment_id) if segment_id is not None else None
     return _part_form(
-        request, found, SegmentForm, SEGMENT_FIELDS, do_save_segment, current,
-        "knowledge/courses/segment_form.html", _("The segment was saved."), "#manual",
+        request,
+        found,
+        SegmentForm,
+        SEGMENT_FIELDS,
+        do_save_segment,
+        current,
+        "knowledge/courses/segment_form.html",
+        _("The segment was saved."),
+        "#manual",
     )
 
 

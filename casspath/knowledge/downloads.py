@@ -16,8 +16,7 @@ def pdf_file_response(job: PrintedPdf, filename: str) -> FileResponse:
         stored = job.file.open("rb")
     except FileNotFoundError:
         raise Http404("the PDF file is gone") from None
-    return FileResponse(stored, content_type="application/pdf", as_attachment=True,
-                        filename=filename)
+    return FileResponse(stored, content_type="application/pdf", as_attachment=True, filename=filename)
 
 
 def image_file_response(image: GuideImage) -> FileResponse:

@@ -99,7 +99,8 @@ def courses_for(user) -> QuerySet[Course]:
         Course.objects.filter(visible_courses_q(user))
         .select_related("resource__cass_map__org_unit", "product")
         .annotate(
-            question_count=Count("questions", distinct=True), segment_count=Count("manual__segments", distinct=True)
+            question_count=Count("questions", distinct=True),
+            segment_count=Count("manual__segments", distinct=True),
         )
         .order_by("resource__cass_map__org_unit__path", "product__code")
     )

@@ -44,7 +44,9 @@ urlpatterns = [
     path("courses/<int:course_id>/review/", course_views.review, name="course_review"),
     path("courses/<int:course_id>/edit/", course_views.course_edit, name="course_edit"),
     path("courses/<int:course_id>/status/", course_views.course_status, name="course_status"),
-    path("courses/<int:course_id>/edit/questions/add/", course_views.question_edit, name="course_question_add"),
+    path(
+        "courses/<int:course_id>/edit/questions/add/", course_views.question_edit, name="course_question_add"
+    ),
     path(
         "courses/<int:course_id>/edit/questions/<int:question_id>/",
         course_views.question_edit,
@@ -73,9 +75,13 @@ urlpatterns = [
     ),
     path("courses/<int:course_id>/<str:document>.pdf", course_views.pdf_download, name="course_pdf_download"),
     path(
-        "courses/<int:course_id>/<str:document>/pdf/prepare/", course_views.pdf_prepare, name="course_pdf_prepare"
+        "courses/<int:course_id>/<str:document>/pdf/prepare/",
+        course_views.pdf_prepare,
+        name="course_pdf_prepare",
     ),
     path(
-        "courses/<int:course_id>/<str:document>/pdf/progress/", course_views.pdf_progress, name="course_pdf_progress"
+        "courses/<int:course_id>/<str:document>/pdf/progress/",
+        course_views.pdf_progress,
+        name="course_pdf_progress",
     ),
 ]

@@ -111,7 +111,11 @@ def do_create_course(product: Product, *, title: str, acting_user) -> Course:
     course.save()
     LecturerManual.objects.create(course=course)
     audit.record(
-        acting_user, KnowledgeVerb.CREATE_COURSE, course, summary=f"{product.code} {course.title}", unit=cass_map.org_unit
+        acting_user,
+        KnowledgeVerb.CREATE_COURSE,
+        course,
+        summary=f"{product.code} {course.title}",
+        unit=cass_map.org_unit,
     )
     return course
 
@@ -132,7 +136,12 @@ def do_update_course(course: Course, values: dict, *, acting_user) -> Course:
         resource_values={"title": course.title, "summary": _summary(course)} if changes else None,
     )
     audit.record(
-        acting_user, KnowledgeVerb.UPDATE_COURSE, course, summary=course.title, changes=changes, unit=_unit(course)
+        acting_user,
+        KnowledgeVerb.UPDATE_COURSE,
+        course,
+        summary=course.title,
+        changes=changes,
+        unit=_unit(course),
     )
     return course
 
@@ -143,7 +152,8 @@ def _question_problem(number: int, question: CourseQuestion) -> BilingualError |
     options = question.option_lines
     if len(options) < 2:
         return CourseError(
-            f"第 {number} 题至少要有两个选项（每行一个）", f"Question {number} needs at least two options (one a line)"
+            f"第 {number} 题至少要有两个选项（每行一个）",
+            f"Question {number} needs at least two options (one a line)",
         )
     if len(set(options)) != len(options):
         return CourseError(f"第 {number} 题有重复的选项", f"Question {number} lists an option twice")
@@ -227,7 +237,12 @@ def do_update_manual(course: Course, values: dict, *, acting_user) -> LecturerMa
     manual.save(update_fields=list(values))
     _changed(course, acting_user)
     audit.record(
-        acting_user, KnowledgeVerb.UPDATE_MANUAL, manual, summary=course.title, changes=changes, unit=_unit(course)
+        acting_user,
+        KnowledgeVerb.UPDATE_MANUAL,
+        manual,
+        summary=course.title,
+        changes=changes,
+        unit=_unit(course),
     )
     return manual
 
@@ -327,13 +342,13 @@ def publish_problems(course: Course) -> list[BilingualError]:
     problems += [p for n, q in enumerate(questions, start=1) if (p := _question_problem(n, q)) is not None]
     minutes = list(ManualSegment.objects.filter(manual__course=course).values_list("minutes", flat=True))
     length = session_length(minutes)
+    low, high = MIN_SESSION_MINUTES, MAX_SESSION_MINUTES
     if not length.within:
         problems.append(
             CourseError(
-                f"讲师手册各环节共 {length.total} 分钟，须在 {MIN_SESSION_MINUTES}–{MAX_SESSION_MINUTES} 分钟之间"
-                "才能发布",
+                f"讲师手册各环节共 {length.total} 分钟，须在 {low}–{high} 分钟之间才能发布",
                 f"The lecturer manual's segments last {length.total} minutes in all; a session must last "
-                f"{MIN_SESSION_MINUTES}–{MAX_SESSION_MINUTES} minutes to publish",
+                f"{low}–{high} minutes to publish",
             )
         )
     return problems

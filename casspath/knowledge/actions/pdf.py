@@ -25,17 +25,18 @@ logger = logging.getLogger(__name__)
 AFTER_LAYOUT = ("printing", "storing")
 
 
-def _request(owner, job_model: type[PrintedPdf], lookup: dict, *, progress_total: int, summary: str, verb,
-             acting_user) -> PrintedPdf:
+def _request(
+    owner, job_model: type[PrintedPdf], lookup: dict, *, progress_total: int, summary: str, verb, acting_user
+) -> PrintedPdf:
     """The PDF of `owner` (locked, with its updated_at the edition) matching `lookup`: the one
     queued, running or printed already, else a new job, audited and sent to the background
     once this commits (asking twice queues once); failed ones of the owner are removed."""
     owner_field = lookup["owner"]
     keys = {owner_field: owner, "edition": owner.updated_at, **lookup["values"]}
-    live = job_model.objects.filter(**keys).exclude(status=job_model.Status.FAILED).first()
+    live = job_model._default_manager.filter(**keys).exclude(status=job_model.Status.FAILED).first()
     if live is not None:
         return live
-    for failed in job_model.objects.filter(**{owner_field: owner}, status=job_model.Status.FAILED):
+    for failed in job_model._default_manager.filter(**{owner_field: owner}, status=job_model.Status.FAILED):
         transaction.on_commit(partial(delete_files, failed.file.storage, failed.file_names()))
     job = job_model(
         **keys,
@@ -56,8 +57,10 @@ def do_request_guide_pdf(guide: WorkGuide, *, page_size: str = GuidePdf.PageSize
     if page_size not in GuidePdf.PageSize.values:
         raise ValueError(f"no page size {page_size!r}")
     with transaction.atomic():
-        locked = WorkGuide.objects.select_for_update(of=("self",)).select_related("resource__cass_map").get(
-            pk=guide.pk
+        locked = (
+            WorkGuide.objects.select_for_update(of=("self",))
+            .select_related("resource__cass_map")
+            .get(pk=guide.pk)
         )
         job = _request(
             locked,
@@ -77,8 +80,10 @@ def do_request_course_pdf(course: Course, document: str, *, acting_user) -> Cour
     if document not in CoursePdf.Document.values:
         raise ValueError(f"no document {document!r}")
     with transaction.atomic():
-        locked = Course.objects.select_for_update(of=("self",)).select_related("resource__cass_map").get(
-            pk=course.pk
+        locked = (
+            Course.objects.select_for_update(of=("self",))
+            .select_related("resource__cass_map")
+            .get(pk=course.pk)
         )
         job = _request(
             locked,
@@ -177,7 +182,9 @@ def do_render_course_pdf(pk: int) -> CoursePdf | None:
         CoursePdf,
         pk,
         _layout_course,
-        BilingualError("该课程已不存在，或您已无权查看。", "The course is gone, or no longer visible to you."),
+        BilingualError(
+            "该课程已不存在，或您已无权查看。", "The course is gone, or no longer visible to you."
+        ),
     )
 
 

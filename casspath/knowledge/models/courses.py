@@ -13,6 +13,8 @@ the answers expected (casspath.analytics.sessions checks the total when the cour
 published). The manual is published with its course.
 """
 
+from typing import Any
+
 from django.db import models
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -160,13 +162,19 @@ class ManualSegment(models.Model):
     order = models.PositiveSmallIntegerField(pgettext_lazy("course", "order"), default=1)
     minutes = models.PositiveSmallIntegerField(pgettext_lazy("manual segment", "minutes"), default=1)
     kind = models.CharField(
-        pgettext_lazy("manual segment", "kind"), max_length=10, choices=SegmentKind.choices, default=SegmentKind.SAY
+        pgettext_lazy("manual segment", "kind"),
+        max_length=10,
+        choices=SegmentKind.choices,
+        default=SegmentKind.SAY,
     )
     title = models.CharField(_("title"), max_length=200, validators=[validate_text])
     say = _text(pgettext_lazy("manual segment", "what to say"))
     show = _text(pgettext_lazy("manual segment", "what to show"))
     question = _text(pgettext_lazy("manual segment", "question to ask"))
     expected = _text(pgettext_lazy("manual segment", "expected answers"), help_text=_("One point a line."))
+    # Not a field: its place on the session's clock (casspath.analytics.sessions.Slot), set by
+    # queries.script_of.
+    slot: Any = None
 
     class Meta:
         ordering = ["order", "id"]
@@ -192,13 +200,18 @@ class CoursePdf(PrintedPdf):
         MANUAL = "manual", pgettext_lazy("course", "lecturer manual")
 
     course = models.ForeignKey(
-        Course, on_delete=models.CASCADE, related_name="pdfs", verbose_name=pgettext_lazy("course", "product course")
+        Course,
+        on_delete=models.CASCADE,
+        related_name="pdfs",
+        verbose_name=pgettext_lazy("course", "product course"),
     )
     document = models.CharField(
         pgettext_lazy("course", "document"), max_length=10, choices=Document.choices, default=Document.COURSE
     )
     edition = models.DateTimeField(pgettext_lazy("course", "course version"))
-    page_size = models.CharField(pgettext_lazy("course", "page size"), max_length=4, default="A4", editable=False)
+    page_size = models.CharField(
+        pgettext_lazy("course", "page size"), max_length=4, default="A4", editable=False
+    )
 
     class Meta(PrintedPdf.Meta):
         verbose_name = _("course PDF")

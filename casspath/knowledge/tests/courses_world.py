@@ -1,6 +1,8 @@
 """Fixtures of the product course tests: city A's map with product P01 and its course, a
 full check and a 17-minute manual, in draft (conftest.py imports them)."""
 
+from typing import Any
+
 import pytest
 
 from casspath.cass.actions.maps import do_create_map
@@ -34,7 +36,7 @@ QUESTIONS = [
     },
 ]
 
-SEGMENTS = [
+SEGMENTS: list[dict[str, Any]] = [
     {"minutes": 3, "kind": "say", "title": "开场", "say": "各位早上好，今天我们用十五分钟讲透互联网专线。"},
     {"minutes": 5, "kind": "show", "title": "产品讲解", "say": "专线是独享的。", "show": "专线与宽带对比表"},
     {
@@ -76,8 +78,12 @@ def course(world, course_product):
     )
     for values in QUESTIONS:
         do_save_question(made, values, acting_user=who)
-    do_update_manual(made, {"objective": "讲清专线与宽带的区别", "preparation": "对比表\n投影"}, acting_user=who)
+    do_update_manual(
+        made, {"objective": "讲清专线与宽带的区别", "preparation": "对比表\n投影"}, acting_user=who
+    )
     for values in SEGMENTS:
-        do_save_segment(made, {"show": "", "say": "", "question": "", "expected": "", **values}, acting_user=who)
+        do_save_segment(
+            made, {"show": "", "say": "", "question": "", "expected": "", **values}, acting_user=who
+        )
     made.refresh_from_db()
     return made

@@ -17,8 +17,16 @@ def test_it_shows_a_published_course_to_the_maps_readers(client, world, course):
     do_set_course_status(course, ResourceStatus.PUBLISHED, acting_user=world.consultant_a)
     log_in(client, world.manager)
     page = client.get(f"/knowledge/courses/{course.pk}/").content.decode()
-    for words in ("互联网专线产品课程", "独享带宽", "固定公网 IP", "SLA 保障", "资源预查", "从客户的业务系统问起",
-                  "互联网专线与企业宽带最大的区别是？", 'name="viewport"'):
+    for words in (
+        "互联网专线产品课程",
+        "独享带宽",
+        "固定公网 IP",
+        "SLA 保障",
+        "资源预查",
+        "从客户的业务系统问起",
+        "互联网专线与企业宽带最大的区别是？",
+        'name="viewport"',
+    ):
         assert words in page
     assert f"/knowledge/courses/{course.pk}/edit/" not in page  # a manager does not edit
     assert f"/knowledge/courses/{course.pk}/manual/" not in page  # nor read the manual
