@@ -105,7 +105,9 @@ def course(request, course_id: int):
     marked = None
     if request.method == "POST":
         chosen = {q.pk: request.POST.get(f"q{q.pk}", "") for q in questions}
-        marked = [{"question": q, "chosen": chosen[q.pk], "right": chosen[q.pk] == q.answer} for q in questions]
+        marked = [
+            {"question": q, "chosen": chosen[q.pk], "right": chosen[q.pk] == q.answer} for q in questions
+        ]
         if request.headers.get("HX-Request"):
             return render(request, "knowledge/courses/_check.html", {"course": found, "rows": marked})
     rows = marked or [{"question": q, "chosen": "", "right": None} for q in questions]
