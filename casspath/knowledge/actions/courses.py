@@ -363,5 +363,7 @@ def do_set_course_status(course: Course, status: str, *, acting_user) -> Course:
             raise CourseError(
                 "；".join(p.message_zh for p in problems), " ".join(f"{p.message_en}." for p in problems)
             )
-    course.resource = do_set_resource_status(course.resource, status, acting_user=acting_user)
+    course.resource = do_set_resource_status(
+        course.resource, status, acting_user=acting_user, owner_checked=True
+    )
     return course
