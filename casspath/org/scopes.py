@@ -39,6 +39,7 @@ class Perm(StrEnum):
     BUILD_PLANS = "build_plans"
     ISSUE_LOGINS = "issue_logins"
     READ_AUDIT = "read_audit"  # the audit log's rows about units in scope
+    READ_MANUALS = "read_manuals"  # lecturer manuals of the product courses (run team sessions)
 
 
 M, TL, LE, TA, CO, AN = (
@@ -60,6 +61,7 @@ PERMISSIONS: dict[Perm, dict[Role, Reach]] = {
     Perm.BUILD_PLANS: {M: Reach.SELF, TL: Reach.TEAM, TA: Reach.SCOPE},
     Perm.ISSUE_LOGINS: {TA: Reach.SCOPE},
     Perm.READ_AUDIT: {TA: Reach.SCOPE},
+    Perm.READ_MANUALS: {TL: Reach.TEAM, LE: Reach.SCOPE, TA: Reach.SCOPE, CO: Reach.SCOPE},
 }
 
 SUBTREE_REACHES = {Reach.TEAM, Reach.SCOPE}
@@ -240,6 +242,7 @@ PERM_LABELS = {  # (zh, en) of what the permission lets one do, for refusals
     Perm.BUILD_PLANS: ("制定学习计划", "build learning plans"),
     Perm.ISSUE_LOGINS: ("开通登录账号", "issue logins"),
     Perm.READ_AUDIT: ("查看审计日志", "read the audit log"),
+    Perm.READ_MANUALS: ("查看讲师手册", "read lecturer manuals"),
 }
 
 
