@@ -1,4 +1,4 @@
-"""The audit verbs of the knowledge assets: work guides, the process map."""
+"""The audit verbs of the knowledge assets: work guides, the process map, the product map."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -17,3 +17,13 @@ class KnowledgeVerb(AuditVerb):
     SAVE_PROCESS_STEP = "knowledge.save_process_step", _("Process map step saved")
     MOVE_PROCESS_STEP = "knowledge.move_process_step", _("Process map step moved")
     REMOVE_PROCESS_STEP = "knowledge.remove_process_step", _("Process map step removed")
+    SAVE_INDUSTRY = "knowledge.save_industry", _("Industry saved")
+    SAVE_PRODUCT = "knowledge.save_product", _("Product saved")
+    REMOVE_PRODUCT = "knowledge.remove_product", _("Product removed")
+    SAVE_TARIFFS = "knowledge.save_tariffs", _("Product tariff saved")
+    SAVE_ACTIVATION = "knowledge.save_activation", _("Product activation process saved")
+    SET_ACTIVATION_IMAGE = "knowledge.set_activation_image", _("Activation step screenshot changed")
+    SAVE_SOLUTION = "knowledge.save_solution", _("Solution saved")
+    REMOVE_SOLUTION = "knowledge.remove_solution", _("Solution removed")
+    IMPORT_PRODUCTS = "knowledge.import_products", _("Product map imported")
+    EXPORT_PRODUCTS = "knowledge.export_products", _("Product map exported")

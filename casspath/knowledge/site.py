@@ -1,4 +1,4 @@
-"""What the knowledge app adds to the site: the work guides and process map menu entries
+"""What the knowledge app adds to the site: the work guides, process map and product map menu entries
 (see casspath/core/parts.py), for everyone logged in (both are scoped by the maps)."""
 
 from django.utils.translation import pgettext_lazy
@@ -13,6 +13,7 @@ def _logged_in(user) -> bool:
 MENU = [
     MenuEntry(pgettext_lazy("work guide", "Work guides"), "knowledge:guides", _logged_in, order=45),
     MenuEntry(pgettext_lazy("process map", "Process map"), "knowledge:process_home", _logged_in, order=46),
+    MenuEntry(pgettext_lazy("product map", "Product map"), "knowledge:products_home", _logged_in, order=47),
 ]
 
 HOME_CARDS: list = []
