@@ -23,7 +23,8 @@ from casspath.knowledge.actions.process import do_save_process_step
 from casspath.knowledge.demo_guides import GUIDES, Guide
 from casspath.knowledge.demo_images import image_file
 from casspath.knowledge.demo_process import PROCESS, Step, all_steps
-from casspath.knowledge.models import GuideImage, ProcessStep, WorkGuide
+from casspath.knowledge.demo_solutions import build_product_map
+from casspath.knowledge.models import GuideImage, ProcessStep, Product, Solution, WorkGuide
 
 MAP_NAME = "集团客户部 CASS 地图"
 MODEL_FAMILY = "default"
@@ -133,6 +134,8 @@ class KnowledgeDemo(DemoPart):
                 made["guide_steps"] += 1
             do_set_guide_status(guide, ResourceStatus.PUBLISHED, acting_user=run.acting_user)
             made["work_guides"] += 1
+        # The product map comes before the case library: cases name its products and industries.
+        made.update(build_product_map(cass_map, run, rng))
         return made
 
     def describe(self, run: DemoRun) -> list[str]:
@@ -146,6 +149,8 @@ class KnowledgeDemo(DemoPart):
         return [
             f"work guides: {guides.count()} with {images} images, on {cass_map.name}",
             f"process map: {phases} phases, {steps} steps, on {cass_map.name}",
+            f"product map: {Product.objects.filter(cass_map=cass_map).count()} products, "
+            f"{Solution.objects.filter(cass_map=cass_map).count()} solutions, on {cass_map.name}",
         ]
 
 
