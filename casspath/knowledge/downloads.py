@@ -2,7 +2,7 @@
 
 from django.http import FileResponse, Http404
 
-from casspath.knowledge.models import GuideImage, GuidePdf, WorkGuide
+from casspath.knowledge.models import GuideImage, GuidePdf, ProductActivationStep, WorkGuide
 
 
 def pdf_file_response(guide: WorkGuide, job: GuidePdf) -> FileResponse:
@@ -16,9 +16,9 @@ def pdf_file_response(guide: WorkGuide, job: GuidePdf) -> FileResponse:
                         filename=f"{guide.work_item.code}-{guide.title}.pdf")
 
 
-def image_file_response(image: GuideImage) -> FileResponse:
-    """A step's image, kept in the browser's private cache for an hour (a draft's screenshots
-    are private); 404 when the storage lost the file."""
+def image_file_response(image: GuideImage | ProductActivationStep) -> FileResponse:
+    """A guide step's image or a product's activation screenshot, kept in the browser's private
+    cache for an hour (a draft's screenshots are private); 404 when the storage lost the file."""
     try:
         stored = image.file.open("rb")
     except FileNotFoundError:
