@@ -1,5 +1,5 @@
 """Writes of a CASS map's process map (流程地图): save, move, reparent and remove a phase,
-step or sub-step, and the checks of its values the import (knowledge/importers.py) shares.
+step or sub-step, and the checks of its values the import (knowledge/importers/process.py) shares.
 Each locks the map's row (two editors' writes queue behind each other), checks the
 actor may edit it (EDIT_MODELS over its owner unit) and writes one audit row when something
 changed: a retry of the same save changes nothing and records nothing."""

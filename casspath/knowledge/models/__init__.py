@@ -20,6 +20,8 @@ Product skill courses (产品技能课程, models/courses.py): one per product, 
 of kind course, with its three-question check, its lecturer manual (讲师手册: the script of a
 15–20 minute team session) and its review material (补充材料). Guides, courses and manuals
 print to PDF through one job shape (models/pdfs.py).
+way (models/products.py), its integrated solutions (models/solutions.py); its case library
+(models/cases.py).
 """
 
 from casspath.knowledge.models.cases import (
@@ -41,7 +43,16 @@ from casspath.knowledge.models.courses import (
 from casspath.knowledge.models.guides import GuideImage, GuidePdf, GuideStep, WorkGuide, lines
 from casspath.knowledge.models.pdfs import PrintedPdf, _pdf_file_name
 from casspath.knowledge.models.process import PROCESS_DEPTH, ProcessStep
-from casspath.knowledge.models.products import CustomerSize, CustomerType, Industry, Product
+from casspath.knowledge.models.products import (
+    CustomerSize,
+    CustomerType,
+    Industry,
+    InformatizationLevel,
+    Product,
+    ProductActivationStep,
+    ProductTariff,
+)
+from casspath.knowledge.models.solutions import Solution, SolutionComparison, SolutionProduct
 
 __all__ = [
     "CASE_TRANSITIONS",
@@ -64,7 +75,13 @@ __all__ = [
     "GuidePdf",
     "GuideStep",
     "Industry",
+    "InformatizationLevel",
     "Product",
+    "ProductActivationStep",
+    "ProductTariff",
+    "Solution",
+    "SolutionComparison",
+    "SolutionProduct",
     "ProcessStep",
     "WorkGuide",
     "_pdf_file_name",  # migration 0001 names it

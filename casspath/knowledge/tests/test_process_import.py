@@ -19,7 +19,7 @@ from casspath.imports.registry import get
 from casspath.imports.report import ImportReport
 from casspath.knowledge.demo import build_process_map
 from casspath.knowledge.demo_process import all_steps
-from casspath.knowledge.importers import ProcessMapImporter
+from casspath.knowledge.importers.process import ProcessMapImporter
 from casspath.knowledge.models import ProcessStep
 from casspath.testing import log_in
 
