@@ -53,7 +53,13 @@ CASE_FIELDS = (
 )
 # The structured parts after the story, in the order the page and the resource's text show them.
 PARTS = ("background", "challenge", "actions", "result", "tools")
-PART_LABELS = {"background": "背景", "challenge": "难点", "actions": "做法", "result": "成效", "tools": "工具"}
+PART_LABELS = {
+    "background": "背景",
+    "challenge": "难点",
+    "actions": "做法",
+    "result": "成效",
+    "tools": "工具",
+}
 # A dimension a case teaches when no key action of its steps names a level for it.
 DEFAULT_LEVEL = 1
 # Whoever edits a case, these stay the author's to change only through the moves below.
@@ -190,7 +196,9 @@ def do_save_case(
     if case is None:
         author = Employee.objects.filter(user_id=getattr(acting_user, "pk", None)).first()
         if author is None:
-            raise _refuse(acting_user, "没有员工档案，不能撰写案例", "has no employee record and cannot write a case")
+            raise _refuse(
+                acting_user, "没有员工档案，不能撰写案例", "has no employee record and cannot write a case"
+            )
         if not CassMap.objects.filter(visible_maps_q(acting_user), pk=cass_map.pk).exists():
             raise _refuse(acting_user, "无权在该地图撰写案例", "may not write a case in this map")
         values.setdefault("code", "")
@@ -208,9 +216,10 @@ def do_save_case(
                     f"案例“{case.title}”{_label(case.status)}，作者不能修改",
                     f"The case '{case.title}' is {case.status}: its author cannot change it now",
                 )
-    if "code" in values and Case.objects.filter(cass_map=cass_map, code=values["code"]).exclude(
-        pk=case.pk
-    ).exists():
+    if (
+        "code" in values
+        and Case.objects.filter(cass_map=cass_map, code=values["code"]).exclude(pk=case.pk).exists()
+    ):
         raise CaseError(
             f"案例编号“{values['code']}”在本地图中已被使用",
             f"The case code '{values['code']}' is already used in this map",
@@ -218,7 +227,9 @@ def do_save_case(
     changes = {} if creating else audit.diff(case, values)
     for key, value in values.items():
         setattr(case, key, value)
-    case.full_clean(exclude=["cass_map", "author", "resource"], validate_unique=False, validate_constraints=False)
+    case.full_clean(
+        exclude=["cass_map", "author", "resource"], validate_unique=False, validate_constraints=False
+    )
     case.updated_at = timezone.now()
     case.save()
     _set_tags(case, tags, changes, creating)
@@ -226,7 +237,9 @@ def do_save_case(
     if creating or changes:
         if case.status == CaseStatus.PUBLISHED:
             publish_resource(case, acting_user=acting_user)
-        _record(acting_user, KnowledgeVerb.CREATE_CASE if creating else KnowledgeVerb.UPDATE_CASE, case, changes)
+        _record(
+            acting_user, KnowledgeVerb.CREATE_CASE if creating else KnowledgeVerb.UPDATE_CASE, case, changes
+        )
     return case
 
 
@@ -261,7 +274,9 @@ def _skills_and_items(case: Case) -> tuple[dict[str, int], list[WorkItem]]:
         "dimension_code", "level"
     ):
         levels[code] = max(levels.get(code, 0), level)
-    return {code: levels.get(code, DEFAULT_LEVEL) for code in codes}, sorted(items.values(), key=lambda i: i.code)
+    return {code: levels.get(code, DEFAULT_LEVEL) for code in codes}, sorted(
+        items.values(), key=lambda i: i.code
+    )
 
 
 def publish_resource(case: Case, *, acting_user) -> Resource:
@@ -435,4 +450,3 @@ def do_pick_case(case: Case, picked: bool, *, acting_user) -> Case:
         case.save(update_fields=["picked"])
         _record(acting_user, KnowledgeVerb.PICK_CASE, case, {"picked": [not picked, picked]})
     return case
-

@@ -22,7 +22,12 @@ def write(process, world, **values):
     step = ProcessStep.objects.get(cass_map=process, code="P1-1")
     return do_save_case(
         process,
-        {"title": "扫楼扫出一条专线", "knowledge_point": "新入驻企业是专线的好机会", "story": STORY, **values},
+        {
+            "title": "扫楼扫出一条专线",
+            "knowledge_point": "新入驻企业是专线的好机会",
+            "story": STORY,
+            **values,
+        },
         steps=[step],
         acting_user=world.manager,
     )
