@@ -28,6 +28,7 @@ from casspath.knowledge.models import (
     CASE_TRANSITIONS,
     Case,
     CaseComment,
+    CaseRead,
     CaseStatus,
     CaseUseful,
     Industry,
@@ -450,3 +451,17 @@ def do_pick_case(case: Case, picked: bool, *, acting_user) -> Case:
         case.save(update_fields=["picked"])
         _record(acting_user, KnowledgeVerb.PICK_CASE, case, {"picked": [not picked, picked]})
     return case
+
+
+def do_record_case_read(case: Case, *, acting_user) -> bool:
+    """Count the reader of a published case (once: True the first time). Its author and its
+    reviewers are not readers. One audit row, the first time, as a video's completion is."""
+    if case.status != CaseStatus.PUBLISHED or not getattr(acting_user, "is_authenticated", False):
+        return False
+    if is_case_author(acting_user, case) or may_review_case(acting_user, case):
+        return False
+    with transaction.atomic():
+        _, created = CaseRead.objects.get_or_create(case=case, user=acting_user)
+        if created:
+            _record(acting_user, KnowledgeVerb.READ_CASE, case)
+    return created
