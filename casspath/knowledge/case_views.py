@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -251,6 +252,8 @@ def case_move(request, case_id: int):
         raise Http404("no such move")
     move, comment = form.cleaned_data["move"], form.cleaned_data["comment"]
     case = access_case_by_id(user, case_id, for_review=move != "submit")
+    if move == "submit" and not is_case_author(user, case):
+        raise PermissionDenied("only its author submits a case")
     _to, action = MOVE_ACTIONS[move]
     if _run(request, action, case, comment=comment, acting_user=user):
         messages.success(request, _("The case is now: %(status)s.") % {"status": CaseStatus(_to).label})
