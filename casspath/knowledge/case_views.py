@@ -164,7 +164,7 @@ def _save(request, cass_map, case=None):
             "cass_map": cass_map,
             "case": case,
             "form": form,
-            "attachment_form": AttachmentForm(),
+            "attachment_form": AttachmentForm(use_required_attribute=False),
             "attachments": list(case.attachments.all()) if case is not None else [],
             "may_submit": case is None
             or (
