@@ -107,7 +107,7 @@ def _figured(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def best_first(cases: list[Case]) -> list[Case]:
+def best_first(cases: list) -> list[Case]:
     """Published cases in the order of casspath.analytics.cases (annotated by `_figured`)."""
     figures = [
         CaseFigures(c.pk, c.useful_count, c.reader_count, c.published_at or c.created_at, c.picked)

@@ -35,7 +35,7 @@ def test_it_writes_and_submits_a_case(client, world, process, tagged):
     response = client.post(url, data)
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("knowledge:case", args=[case.pk])
-    assert case.status == CaseStatus.IN_REVIEW and case.author.user == world.manager
+    assert case.status == CaseStatus.IN_REVIEW and case.author and case.author.user == world.manager
     assert [s.code for s in case.steps.all()] == ["P1-2"]
     assert [p.code for p in case.products.all()] == ["P01"] and case.dimension_codes == ["D01"]
     assert set(AuditEvent.objects.values_list("verb", flat=True)) >= {
