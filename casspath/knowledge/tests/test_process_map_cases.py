@@ -39,7 +39,7 @@ def test_it_shows_the_published_case_under_its_step_and_not_the_one_in_review(
         .content.decode()
     )
     block = step_block(html, "P1-1")
-    assert "已发布的扫楼案例" in block
+    assert "已发布的扫楼案例" in block and "1 个案例" in block  # the count shows on the closed step
     assert "审核中的扫楼案例" not in html
     assert "已发布的扫楼案例" not in step_block(html, "P1-2")
 
