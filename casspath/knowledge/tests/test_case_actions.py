@@ -74,8 +74,8 @@ def test_it_publishes_a_retired_case_again_on_the_same_resource(world, published
     resource_id = published_case.resource_id
     do_retire_case(published_case, acting_user=world.consultant_a)
     again = do_publish_case(published_case, acting_user=world.city_admin_a)
-    again.resource.refresh_from_db()
-    assert again.resource_id == resource_id and again.resource.status == ResourceStatus.PUBLISHED
+    resource = Resource.objects.get(case=again)
+    assert again.resource_id == resource_id and resource.status == ResourceStatus.PUBLISHED
     assert Resource.objects.filter(kind=ResourceKind.CASE).count() == 1
 
 
