@@ -1,5 +1,5 @@
 """The audit verbs of the knowledge assets: work guides, the process map, product courses, the
-product map."""
+product map, the case library."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +40,16 @@ class KnowledgeVerb(AuditVerb):
     REMOVE_SOLUTION = "knowledge.remove_solution", _("Solution removed")
     IMPORT_PRODUCTS = "knowledge.import_products", _("Product map imported")
     EXPORT_PRODUCTS = "knowledge.export_products", _("Product map exported")
+    CREATE_CASE = "knowledge.create_case", _("Case written")
+    UPDATE_CASE = "knowledge.update_case", _("Case changed")
+    SUBMIT_CASE = "knowledge.submit_case", _("Case submitted for review")
+    REQUEST_CASE_CHANGES = "knowledge.request_case_changes", _("Case sent back for changes")
+    PUBLISH_CASE = "knowledge.publish_case", _("Case published")
+    RETIRE_CASE = "knowledge.retire_case", _("Case retired")
+    READ_CASE = "knowledge.read_case", _("Case read")
+    COMMENT_CASE = "knowledge.comment_case", _("Case commented")
+    MARK_CASE_USEFUL = "knowledge.mark_case_useful", _("Case marked useful")
+    UNMARK_CASE_USEFUL = "knowledge.unmark_case_useful", _("Case useful mark taken back")
+    PICK_CASE = "knowledge.pick_case", _("Case pick changed")
+    ADD_CASE_ATTACHMENT = "knowledge.add_case_attachment", _("Case attachment added")
+    REMOVE_CASE_ATTACHMENT = "knowledge.remove_case_attachment", _("Case attachment removed")

@@ -1,6 +1,6 @@
 """What the knowledge app adds to the site: the menu entries of the work guides, the process
 map, product courses and the product map (see casspath/core/parts.py), for everyone logged in
-(all are scoped by the maps)."""
+(all are scoped by the maps), and the case library (案例地图)."""
 
 from django.utils.translation import pgettext_lazy
 
@@ -14,8 +14,10 @@ def _logged_in(user) -> bool:
 MENU = [
     MenuEntry(pgettext_lazy("work guide", "Work guides"), "knowledge:guides", _logged_in, order=45),
     MenuEntry(pgettext_lazy("process map", "Process map"), "knowledge:process_home", _logged_in, order=46),
-    MenuEntry(pgettext_lazy("course", "Product courses"), "knowledge:courses", _logged_in, order=47),
+    # The case map right after the process map: cases hang on its steps.
+    MenuEntry(pgettext_lazy("case", "Case map"), "knowledge:cases", _logged_in, order=46),
     MenuEntry(pgettext_lazy("product map", "Product map"), "knowledge:products_home", _logged_in, order=47),
+    MenuEntry(pgettext_lazy("course", "Product courses"), "knowledge:courses", _logged_in, order=47),
 ]
 
 HOME_CARDS: list = []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casspath.knowledge import course_views, process_views, product_views, views
+from casspath.knowledge import case_views, course_views, process_views, product_views, views
 
 app_name = "knowledge"
 
@@ -118,4 +118,24 @@ urlpatterns = [
     ),
     path("solutions/<int:solution_id>/", product_views.solution, name="solution"),
     path("solutions/<int:solution_id>/remove/", product_views.solution_remove, name="solution_remove"),
+    # The case library (案例地图): case_views.py.
+    path("cases/", case_views.case_library, name="cases"),
+    path("cases/mine/", case_views.my_cases, name="my_cases"),
+    path("cases/new/", case_views.case_start, name="case_start"),
+    path("maps/<int:map_id>/cases/new/", case_views.case_new, name="case_new"),
+    path("cases/<int:case_id>/", case_views.case_page, name="case"),
+    path("cases/<int:case_id>/edit/", case_views.case_edit, name="case_edit"),
+    path("cases/<int:case_id>/move/", case_views.case_move, name="case_move"),
+    path("cases/<int:case_id>/comment/", case_views.case_comment, name="case_comment"),
+    path("cases/<int:case_id>/useful/", case_views.case_useful, name="case_useful"),
+    path("cases/<int:case_id>/pick/", case_views.case_pick, name="case_pick"),
+    path("cases/<int:case_id>/attachments/", case_views.attachment_add, name="case_attachment_add"),
+    path(
+        "cases/<int:case_id>/attachments/<int:attachment_id>/remove/",
+        case_views.attachment_remove,
+        name="case_attachment_remove",
+    ),
+    path(
+        "cases/<int:case_id>/attachments/<int:attachment_id>", case_views.attachment, name="case_attachment"
+    ),
 ]

@@ -29,6 +29,7 @@ from casspath.knowledge.models.cases import (
     Case,
     CaseAttachment,
     CaseComment,
+    CaseRead,
     CaseStatus,
     CaseUseful,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "Case",
     "CaseAttachment",
     "CaseComment",
+    "CaseRead",
     "CaseStatus",
     "CaseUseful",
     "Course",
