@@ -1,11 +1,12 @@
 """What an uploaded file really is, read from its content, never from its name.
 
-Every upload a user hangs on a page (a step's image, a poster, a video or audio) passes one
-of these checks before anything is stored; a refusal names the file and the reason in both
-languages (`InvalidUpload`), and nothing is written.
+Every upload a user hangs on a page (a step's image, a poster, a video or audio, a case's
+attachment) passes one of these checks before anything is stored; a refusal names the file
+and the reason in both languages (`InvalidUpload`), and nothing is written.
 """
 
 import warnings
+import zipfile
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
@@ -204,3 +205,110 @@ def _read_container(container, name: str, want_video: bool, what_zh: str,
                             f"'{name}' lasts {seconds:.0f} s, which is not usable (0 to 600 minutes)")
     return (MEDIA_TYPES[(demuxer, bool(videos))], round(seconds, 3),
             _codec(videos[0]) if videos else "", _codec(audios[0]) if audios else "")
+
+
+# Documents a page takes beside images (a case's proposal, its slide deck): PDF and the
+# Office Open XML formats. Those are zip archives, and a zip may unpack to far more than it
+# holds (a zip bomb: 40 KB that unpacks to gigabytes), so every part is unpacked, streaming
+# and counted, before the file is taken: at most ZIP_MAX_UNPACKED bytes in all, at most
+# ZIP_MAX_RATIO times the file's size, in at most ZIP_MAX_PARTS parts.
+DOCUMENT_MAX_BYTES = 20 * 2**20
+ZIP_MAX_UNPACKED = 200 * 2**20
+ZIP_MAX_RATIO = 100
+ZIP_MAX_PARTS = 2000
+OFFICE_TYPES = {  # the folder of an Office file's main part -> (media type, extension)
+    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+}
+IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
+DOCUMENT_FORMATS_TEXT = "PDF、Word (.docx)、Excel (.xlsx)、PowerPoint (.pptx)、PNG、JPEG、WebP、GIF"
+_SAME_EXTENSION = {"jpeg": "jpg"}
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    content_type: str
+    extension: str
+    size: int
+
+
+def check_document(upload: UploadedFile, *, max_bytes: int = DOCUMENT_MAX_BYTES) -> DocumentInfo:
+    """What an attachment is, read from its content: an image (check_image), a PDF, or a
+    Word, Excel or PowerPoint file; its name's extension must say the same (a PNG named
+    .pdf is refused: it is not what it claims). Leaves the file at its start for storing."""
+    name = upload.name or "?"
+    size = upload.size or 0
+    if size > max_bytes:
+        raise InvalidUpload(f"附件“{name}”过大：{size / 2**20:.1f} MB，上限 {max_bytes // 2**20} MB",
+                            f"The attachment '{name}' is too large: {size / 2**20:.1f} MB, at most "
+                            f"{max_bytes // 2**20} MB")
+    if size == 0:
+        raise InvalidUpload(f"附件“{name}”是空文件", f"The attachment '{name}' is empty")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        info = DocumentInfo("application/pdf", "pdf", size)
+        _check_pdf(upload, name)
+    elif head.startswith(b"PK\x03\x04"):
+        info = _check_office(upload, name, size)
+    elif head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF")):
+        image = check_image(upload, max_bytes=min(max_bytes, IMAGE_MAX_BYTES))
+        info = DocumentInfo(image.content_type, IMAGE_EXTENSIONS[image.content_type], size)
+    else:
+        raise InvalidUpload(f"“{name}”不是可接受的附件格式（支持 {DOCUMENT_FORMATS_TEXT}）",
+                            f"'{name}' is not an attachment format we take (PDF, Word, Excel, "
+                            "PowerPoint or an image)")
+    claimed = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if _SAME_EXTENSION.get(claimed, claimed) != info.extension:
+        raise InvalidUpload(f"“{name}”的内容是 .{info.extension} 文件，与文件名不符，已拒绝",
+                            f"'{name}' holds a .{info.extension} file, not what its name claims, "
+                            "and was refused")
+    return info
+
+
+def _check_pdf(upload: UploadedFile, name: str) -> None:
+    """A PDF ends with %%EOF (within its last kilobyte): a cut-off upload does not."""
+    try:
+        upload.seek(max((upload.size or 0) - 1024, 0))
+        tail = upload.read(1024)
+    finally:
+        upload.seek(0)
+    if b"%%EOF" not in tail:
+        raise InvalidUpload(f"“{name}”不是完整的 PDF 文件", f"'{name}' is not a complete PDF file")
+
+
+def _check_office(upload: UploadedFile, name: str, size: int) -> DocumentInfo:
+    budget = min(ZIP_MAX_UNPACKED, size * ZIP_MAX_RATIO)
+    bomb = InvalidUpload(f"“{name}”解压后过大（疑似压缩炸弹），已拒绝",
+                         f"'{name}' unpacks to far more than it holds (a zip bomb?) and was refused")
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            parts = archive.infolist()
+            if len(parts) > ZIP_MAX_PARTS or sum(p.file_size for p in parts) > budget:
+                raise bomb
+            names = {p.filename for p in parts}
+            unpacked = 0
+            for part in parts:  # the sizes a zip declares may lie: count what comes out
+                with archive.open(part) as handle:
+                    while chunk := handle.read(2**20):
+                        unpacked += len(chunk)
+                        if unpacked > budget:
+                            raise bomb
+    except InvalidUpload:
+        raise
+    except Exception:  # noqa: BLE001 - zipfile and zlib raise many types on damaged input
+        raise InvalidUpload(f"“{name}”无法读取：文件已损坏、加密或不是 Office 文件",
+                            f"'{name}' could not be read: it is damaged, encrypted or not an "
+                            "Office file") from None
+    finally:
+        upload.seek(0)
+    if "[Content_Types].xml" in names:
+        for folder, (content_type, extension) in OFFICE_TYPES.items():
+            if any(n.startswith(folder) for n in names):
+                return DocumentInfo(content_type, extension, size)
+    raise InvalidUpload(f"“{name}”是压缩包而不是 Word、Excel 或 PowerPoint 文件，已拒绝",
+                        f"'{name}' is a zip archive, not a Word, Excel or PowerPoint file, and "
+                        "was refused")

@@ -18,7 +18,15 @@ from django.http import Http404
 
 from casspath.cass.access import editable_maps_q, may_edit_map, visible_maps_q
 from casspath.cass.models import CassMap, ResourceStatus
-from casspath.knowledge.models import Case, CaseStatus, GuideImage, GuideStep, ProcessStep, WorkGuide
+from casspath.knowledge.models import (
+    Case,
+    CaseAttachment,
+    CaseStatus,
+    GuideImage,
+    GuideStep,
+    ProcessStep,
+    WorkGuide,
+)
 from casspath.org import scopes
 
 MAP = "resource__cass_map__"
@@ -109,3 +117,37 @@ def is_case_author(user, case: Case) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and (
         case.author is not None and case.author.user_id == user.pk
     )
+
+
+def may_edit_case(user, case: Case) -> bool:
+    """Change its text and tags: a reviewer always, its author while it is his to change
+    (a draft, or sent back to him)."""
+    if may_review_case(user, case):
+        return True
+    return is_case_author(user, case) and case.status in (CaseStatus.DRAFT, CaseStatus.CHANGES_REQUESTED)
+
+
+def access_case_by_id(user, case_id, *, for_review: bool = False, for_edit: bool = False) -> Case:
+    """A case he may see (visible_cases_q); 404 for one absent or not visible, 403 for one
+    visible that he may not review (`for_review`) or change (`for_edit`)."""
+    case = (
+        Case.objects.filter(visible_cases_q(user), pk=_id(case_id))
+        .select_related("cass_map__org_unit", "author", "resource")
+        .first()
+    )
+    if case is None:
+        raise Http404("no such case")
+    if for_review and not may_review_case(user, case):
+        raise PermissionDenied("not allowed to review this case")
+    if for_edit and not may_edit_case(user, case):
+        raise PermissionDenied("not allowed to change this case")
+    return case
+
+
+def access_attachment_in_case(case: Case, attachment_id) -> CaseAttachment:
+    """An attachment of a case the caller has already accessed; 404 if it belongs to another."""
+    attachment = CaseAttachment.objects.filter(case=case, pk=_id(attachment_id)).first()
+    if attachment is None:
+        raise Http404("no such attachment")
+    attachment.case = case
+    return attachment

@@ -44,9 +44,10 @@ def process_home(request):
 @require_GET
 def process_map(request, map_id: int):
     """The map's phases (columns on a wide screen, stacked on a phone), each with its steps
-    and sub-steps: purpose, key techniques, tools, dimensions, work items."""
+    and sub-steps: purpose, key techniques, tools, dimensions, work items, published cases."""
     cass_map = access_map_by_id(request.user, map_id)
     phases = queries.process_tree(cass_map)
+    queries.attach_cases(cass_map, phases)
     return render(
         request,
         "knowledge/process_map.html",

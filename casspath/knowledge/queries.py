@@ -1,14 +1,30 @@
 """Reads of work guides: the list a user may read, a guide with its steps and images, the
-work items an editor may still write a guide for, the guide's latest PDF; a map's process map."""
+work items an editor may still write a guide for, the guide's latest PDF; a map's process map;
+the case library (its lists, a step's cases best first, the review queue)."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
+from casspath.analytics.cases import CaseFigures, rank_cases
 from casspath.cass.access import editable_maps_q
 from casspath.cass.models import CassMap, WorkItem
 from casspath.cass.queries import map_dimensions
-from casspath.knowledge.access import visible_guides_q
-from casspath.knowledge.models import GuideImage, GuidePdf, GuideStep, ProcessStep, WorkGuide
+from casspath.knowledge.access import visible_cases_q, visible_guides_q
+from casspath.knowledge.models import (
+    Case,
+    CaseRead,
+    CaseStatus,
+    CaseUseful,
+    GuideImage,
+    GuidePdf,
+    GuideStep,
+    Industry,
+    ProcessStep,
+    Product,
+    WorkGuide,
+)
 
 
 def guides_for(user) -> QuerySet[WorkGuide]:
@@ -76,3 +92,135 @@ def process_tree(cass_map: CassMap) -> list[ProcessStep]:
     for node in nodes:
         node.steps = children.get(node.pk, [])
     return children.get(None, [])
+
+
+# --- the case library (案例地图) -------------------------------------------------------------
+
+
+def _figured(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases with `useful_count` and `reader_count` annotated (subqueries: no row product)."""
+    useful = CaseUseful.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("*")).values("n")
+    reads = CaseRead.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("*")).values("n")
+    return cases.annotate(
+        useful_count=Coalesce(Subquery(useful, output_field=IntegerField()), 0),
+        reader_count=Coalesce(Subquery(reads, output_field=IntegerField()), 0),
+    )
+
+
+def best_first(cases: list[Case]) -> list[Case]:
+    """Published cases in the order of casspath.analytics.cases (annotated by `_figured`)."""
+    figures = [
+        CaseFigures(c.pk, c.useful_count, c.reader_count, c.published_at or c.created_at, c.picked)
+        for c in cases
+    ]
+    by_id = {c.pk: c for c in cases}
+    return [by_id[pk] for pk in rank_cases(figures, timezone.now())]
+
+
+def published_cases_by_step(cass_map: CassMap) -> dict[int, list[Case]]:
+    """The map's published cases under each process step they are tagged to, best first
+    (two queries: the cases with their figures, the step links). The caller has accessed
+    the map: whoever reads it reads its published cases."""
+    cases = list(
+        _figured(Case.objects.filter(cass_map=cass_map, status=CaseStatus.PUBLISHED)).select_related("author")
+    )
+    ranked = best_first(cases)
+    links: dict[int, set[int]] = {}
+    for step_id, case_id in Case.steps.through.objects.filter(case__in=[c.pk for c in cases]).values_list(
+        "processstep_id", "case_id"
+    ):
+        links.setdefault(case_id, set()).add(step_id)
+    by_step: dict[int, list[Case]] = {}
+    for case in ranked:
+        for step_id in links.get(case.pk, ()):
+            by_step.setdefault(step_id, []).append(case)
+    return by_step
+
+
+def attach_cases(cass_map: CassMap, phases: list[ProcessStep]) -> None:
+    """Give every node of a process tree (process_tree) its published `cases`, best first."""
+    by_step = published_cases_by_step(cass_map)
+    pending = list(phases)
+    while pending:
+        node = pending.pop()
+        node.cases = by_step.get(node.pk, [])
+        pending.extend(node.steps)
+
+
+def case_library(user, *, cass_map=None, step=None, dimension="", product=None, industry=None) -> list[Case]:
+    """The published cases `user` may read, filtered by map, process step (its sub-steps
+    with it), dimension code, product, industry; best first."""
+    cases = Case.objects.filter(visible_cases_q(user), status=CaseStatus.PUBLISHED)
+    if cass_map is not None:
+        cases = cases.filter(cass_map=cass_map)
+    if step is not None:
+        cases = cases.filter(Q(steps=step) | Q(steps__parent=step) | Q(steps__parent__parent=step))
+    if product is not None:
+        cases = cases.filter(products=product)
+    if industry is not None:
+        cases = cases.filter(industries=industry)
+    found = list(_figured(cases.distinct()).select_related("author", "cass_map"))
+    if dimension:
+        found = [c for c in found if dimension in c.dimension_codes]
+    return best_first(found)
+
+
+def review_queue(user) -> QuerySet[Case]:
+    """The cases in review on the maps `user` may review, the longest waiting first."""
+    return (
+        Case.objects.filter(editable_maps_q(user, "cass_map__"), status=CaseStatus.IN_REVIEW)
+        .select_related("author", "cass_map")
+        .order_by("submitted_at", "id")
+    )
+
+
+def review_counts(user) -> dict[str, int]:
+    """How many cases of the maps `user` may review are in each status."""
+    rows = (
+        Case.objects.filter(editable_maps_q(user, "cass_map__"))
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def my_cases(user) -> list[Case]:
+    """The cases the user wrote, any status, newest change first, each with its comments."""
+    return list(
+        Case.objects.filter(author__user=user)
+        .select_related("cass_map")
+        .prefetch_related("comments")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def case_form_tags(cass_map: CassMap) -> dict:
+    """What a map's cases are tagged with: its process steps, products and industries (as
+    querysets, for a form's choices) and its dimensions (code → name)."""
+    return {
+        "steps": ProcessStep.objects.filter(cass_map=cass_map).order_by("code"),
+        "products": Product.objects.filter(cass_map=cass_map).order_by("code"),
+        "industries": Industry.objects.filter(cass_map=cass_map),
+        "dimensions": map_dimensions(cass_map),
+    }
+
+
+def case_filters(cass_map: CassMap) -> dict:
+    """case_form_tags as lists, for the library's filters."""
+    tags = case_form_tags(cass_map)
+    return {key: value if key == "dimensions" else list(value) for key, value in tags.items()}
+
+
+def case_detail(case: Case, user) -> dict:
+    """What the case page shows beside the case: its steps (with their phase), products,
+    industries, comments, attachments, useful count and whether `user` marked it."""
+    return {
+        "steps": list(case.steps.select_related("parent__parent").order_by("code")),
+        "products": list(case.products.all()),
+        "industries": list(case.industries.all()),
+        "comments": list(case.comments.select_related("author")),
+        "attachments": list(case.attachments.all()),
+        "useful_count": CaseUseful.objects.filter(case=case).count(),
+        "marked": CaseUseful.objects.filter(case=case, user_id=user.pk).exists(),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casspath.knowledge import process_views, views
+from casspath.knowledge import case_views, process_views, views
 
 app_name = "knowledge"
 
@@ -36,5 +36,25 @@ urlpatterns = [
         "maps/<int:map_id>/process/<int:step_id>/remove/",
         process_views.process_step_remove,
         name="process_step_remove",
+    ),
+    # The case library (案例地图): case_views.py.
+    path("cases/", case_views.case_library, name="cases"),
+    path("cases/mine/", case_views.my_cases, name="my_cases"),
+    path("cases/new/", case_views.case_start, name="case_start"),
+    path("maps/<int:map_id>/cases/new/", case_views.case_new, name="case_new"),
+    path("cases/<int:case_id>/", case_views.case_page, name="case"),
+    path("cases/<int:case_id>/edit/", case_views.case_edit, name="case_edit"),
+    path("cases/<int:case_id>/move/", case_views.case_move, name="case_move"),
+    path("cases/<int:case_id>/comment/", case_views.case_comment, name="case_comment"),
+    path("cases/<int:case_id>/useful/", case_views.case_useful, name="case_useful"),
+    path("cases/<int:case_id>/pick/", case_views.case_pick, name="case_pick"),
+    path("cases/<int:case_id>/attachments/", case_views.attachment_add, name="case_attachment_add"),
+    path(
+        "cases/<int:case_id>/attachments/<int:attachment_id>/remove/",
+        case_views.attachment_remove,
+        name="case_attachment_remove",
+    ),
+    path(
+        "cases/<int:case_id>/attachments/<int:attachment_id>", case_views.attachment, name="case_attachment"
     ),
 ]

@@ -22,6 +22,7 @@ from casspath.knowledge.models.cases import (
     Case,
     CaseAttachment,
     CaseComment,
+    CaseRead,
     CaseStatus,
     CaseUseful,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "Case",
     "CaseAttachment",
     "CaseComment",
+    "CaseRead",
     "CaseStatus",
     "CaseUseful",
     "PROCESS_DEPTH",

@@ -196,3 +196,20 @@ class CaseUseful(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} ← {self.user_id}"
+
+
+class CaseRead(models.Model):
+    """A reader opened the published case (once per reader): the readers the useful marks are
+    counted against when a step's cases are ordered (casspath.analytics.cases)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(pgettext_lazy("case", "first read"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_case_read")]
+        verbose_name = pgettext_lazy("case", "reader")
+        verbose_name_plural = pgettext_lazy("case", "readers")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ← {self.user_id}"

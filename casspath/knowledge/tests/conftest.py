@@ -104,3 +104,61 @@ def process(world):
     add("P2-1", "约见关键人", parent=p2)
     cass_map.refresh_from_db()
     return cass_map
+
+
+# --- the case library ---------------------------------------------------------------------
+
+CASE_STORY = "王经理在园区扫楼时发现一家新入驻的企业还没有专线，当天就约到了行政负责人。"
+
+
+@pytest.fixture
+def other_manager(world):
+    """A second account manager of team A, with his employee record (not the author)."""
+    from casspath.org.models import Role
+    from casspath.testing import make_employee, make_user
+
+    user = make_user("E0003", role=Role.ACCOUNT_MANAGER, unit=world.team_a, name="钱经理")
+    make_employee("E0003", "钱经理", world.team_a, user=user, phone="13700003333")
+    return user
+
+
+@pytest.fixture
+def tagged(process):
+    """Two industries and two products on the process fixture's map (the product map's rows)."""
+    from casspath.knowledge.models import Industry, Product
+
+    gov = Industry.objects.create(cass_map=process, code="IND01", name="政府机关", order=1)
+    edu = Industry.objects.create(cass_map=process, code="IND02", name="教育", order=2)
+    line = Product.objects.create(cass_map=process, code="P01", name="互联网专线")
+    Product.objects.create(cass_map=process, code="P03", name="企业宽带")
+    line.industries.add(gov)
+    return {"gov": gov, "edu": edu, "line": line}
+
+
+def write_case(cass_map, user, *, step_code="P1-1", **values):
+    """A draft case by `user` on `cass_map`, tagged to the step `step_code`."""
+    from casspath.knowledge.actions.cases import do_save_case
+    from casspath.knowledge.models import ProcessStep
+
+    steps = [ProcessStep.objects.get(cass_map=cass_map, code=step_code)] if step_code else []
+    text = {"title": "扫楼扫出一条专线", "knowledge_point": "新入驻企业是专线的好机会", "story": CASE_STORY}
+    return do_save_case(cass_map, {**text, **values}, steps=steps, acting_user=user)
+
+
+@pytest.fixture
+def draft_case(world, process):
+    return write_case(process, world.manager, result="签下 100M 专线", dimension_codes=["D01"])
+
+
+@pytest.fixture
+def review_case(world, draft_case):
+    from casspath.knowledge.actions.cases import do_submit_case
+
+    return do_submit_case(draft_case, acting_user=world.manager)
+
+
+@pytest.fixture
+def published_case(world, review_case):
+    from casspath.knowledge.actions.cases import do_publish_case
+
+    return do_publish_case(review_case, acting_user=world.consultant_a)
