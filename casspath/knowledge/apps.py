@@ -12,3 +12,5 @@ class KnowledgeConfig(AppConfig):
         from casspath.knowledge.queries import guide_page_of_resource
 
         register(ResourceKind.WORK_GUIDE, guide_page_of_resource)
+        # `casspath import cases` (the imports registry also finds an app's importers module).
+        from casspath.knowledge import case_import  # noqa: F401
