@@ -20,10 +20,11 @@ from casspath.cass.queries import map_applying, map_dimensions
 from casspath.core.demo import DemoPart, DemoRun
 from casspath.knowledge.actions.guides import do_add_image, do_create_guide, do_save_step, do_set_guide_status
 from casspath.knowledge.actions.process import do_save_process_step
+from casspath.knowledge.demo_cases import build_case_library
 from casspath.knowledge.demo_guides import GUIDES, Guide
 from casspath.knowledge.demo_images import image_file
 from casspath.knowledge.demo_process import PROCESS, Step, all_steps
-from casspath.knowledge.models import GuideImage, ProcessStep, WorkGuide
+from casspath.knowledge.models import Case, CaseStatus, GuideImage, ProcessStep, WorkGuide
 
 MAP_NAME = "集团客户部 CASS 地图"
 MODEL_FAMILY = "default"
@@ -133,6 +134,9 @@ class KnowledgeDemo(DemoPart):
                 made["guide_steps"] += 1
             do_set_guide_status(guide, ResourceStatus.PUBLISHED, acting_user=run.acting_user)
             made["work_guides"] += 1
+        # The case library last: its cases name the process map's steps and the product map's
+        # products and industries.
+        made.update(build_case_library(cass_map, run))
         return made
 
     def describe(self, run: DemoRun) -> list[str]:
@@ -143,9 +147,12 @@ class KnowledgeDemo(DemoPart):
         images = GuideImage.objects.filter(step__guide__in=guides).count()
         phases = ProcessStep.objects.filter(cass_map=cass_map, parent=None).count()
         steps = ProcessStep.objects.filter(cass_map=cass_map).count() - phases
+        cases = Case.objects.filter(cass_map=cass_map)
         return [
             f"work guides: {guides.count()} with {images} images, on {cass_map.name}",
             f"process map: {phases} phases, {steps} steps, on {cass_map.name}",
+            f"case library: {cases.filter(status=CaseStatus.PUBLISHED).count()} published cases, "
+            f"{cases.exclude(status=CaseStatus.PUBLISHED).count()} in the workflow, on {cass_map.name}",
         ]
 
 
