@@ -22,7 +22,7 @@ the map (training admins and consultants over its owner unit).
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -76,7 +76,7 @@ def case_code_of(title: str, knowledge_point: str) -> str:
     return f"CASE-{digest[:10].upper()}"
 
 
-def _choice(zh: dict[str, str], what_zh: str, what_en: str, words: dict | None = None) -> Callable:
+def _choice(zh: Mapping[Any, str], what_zh: str, what_en: str, words: dict | None = None) -> Callable:
     table: dict[str, str] = {}
     for value, word in zh.items():
         table[str(value).lower()] = value
@@ -331,7 +331,7 @@ class CaseImporter(TabularImporter):
                 f"{target.unit.name} ({target.unit.code}) has no CASS map yet: import the map and its "
                 "process map first",
             )
-        known = {
+        known: dict[str, dict[str, Any]] = {
             "steps": {s.code: s for s in ProcessStep.objects.filter(cass_map=cass_map)},
             "products": {p.code: p for p in Product.objects.filter(cass_map=cass_map)},
             "industries": {i.code: i for i in Industry.objects.filter(cass_map=cass_map)},
@@ -345,7 +345,8 @@ class CaseImporter(TabularImporter):
         }
         numbers = {n for n in table.columns.get("author_no", []) if n}
         authors = {e.employee_no: e for e in Employee.objects.filter(employee_no__in=numbers)}
-        importer_employee = Employee.objects.filter(user_id=getattr(ctx.acting_user, "pk", None)).first()
+        user_id = getattr(ctx.acting_user, "pk", None)  # None: the system actor
+        importer_employee = Employee.objects.filter(user_id=user_id).first() if user_id else None
         col, headers = table.columns, table.headers
         codes = ctx.cache.get("codes") or [None] * len(table)
         writes: list[CaseWrite] = []

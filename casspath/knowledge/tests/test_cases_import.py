@@ -12,7 +12,7 @@ from casspath.core.spreadsheets import csv_bytes
 from casspath.imports.models import ImportRun
 from casspath.imports.registry import get
 from casspath.imports.report import ImportReport
-from casspath.knowledge.case_import import case_code_of
+from casspath.knowledge.case_import import CaseImporter, case_code_of
 from casspath.knowledge.models import Case, CaseStatus
 from casspath.knowledge.tests.conftest import write_case
 
@@ -72,6 +72,7 @@ def test_it_imports_cases_with_their_tags_and_publishes_them_as_resources(world,
     assert case.author == world.manager_employee
     assert case.status == CaseStatus.PUBLISHED and case.published_at is not None
     resource = case.resource
+    assert resource is not None
     assert resource.kind == ResourceKind.CASE and resource.status == ResourceStatus.PUBLISHED
     assert (
         resource.title == case.title and resource.summary == case.knowledge_point and STORY_A in resource.body
@@ -111,7 +112,7 @@ def test_it_updates_a_published_case_and_its_resource(world, tagged, tmp_path):
     assert set(report.preview[0].fields) == {"result", "industries"}
     case = Case.objects.get(code="AL-001")
     assert case.result == "搬家前十天开通 100M 专线" and not case.industries.exists()
-    assert "搬家前十天开通 100M 专线" in case.resource.body
+    assert case.resource is not None and "搬家前十天开通 100M 专线" in case.resource.body
 
 
 @pytest.mark.parametrize(
@@ -219,6 +220,7 @@ def test_it_offers_a_template_whose_example_imports_as_it_stands(world, tagged, 
     from casspath.testing import log_in
 
     importer = get("cases")
+    assert isinstance(importer, CaseImporter)
     response = log_in(client, world.consultant_a).get("/imports/cases/template.xlsx")
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert [column.header_zh for column in importer.columns][:3] == ["案例编号", "标题", "知识点"]

@@ -107,8 +107,8 @@ def demo_map(world):
                              acting_user=actor)  # fmt: skip
     run = DemoRun(managers=400, seed=1, acting_user=actor)
     build_process_map(cass_map, run)
-    for number, code in enumerate(sorted(INDUSTRIES), start=1):
-        Industry.objects.create(cass_map=cass_map, code=code, name=f"行业{number}", order=number)
+    for order, code in enumerate(sorted(INDUSTRIES), start=1):
+        Industry.objects.create(cass_map=cass_map, code=code, name=f"行业{order}", order=order)
     for code in sorted(PRODUCTS):
         Product.objects.create(cass_map=cass_map, code=code, name=f"产品{code}")
     workflow_authors = {c.author for c in IN_WORKFLOW}
@@ -137,17 +137,19 @@ def test_it_writes_the_case_library_through_the_import_once(world, demo_map):
         CaseStatus.DRAFT: 1,
     }
     for case in cases.filter(status=CaseStatus.PUBLISHED).select_related("resource"):
+        assert case.resource is not None
         assert case.resource.kind == ResourceKind.CASE and case.resource.status == ResourceStatus.PUBLISHED
     spec = PUBLISHED[0]
     case = cases.get(code=spec.code)
     assert sorted(s.code for s in case.steps.all()) == sorted(spec.steps)
     assert sorted(p.code for p in case.products.all()) == sorted(spec.products)
     assert sorted(i.code for i in case.industries.all()) == sorted(spec.industries)
-    assert case.author.employee_no == spec.author and case.story == spec.story
+    assert case.author is not None and case.author.employee_no == spec.author and case.story == spec.story
     sent_back = cases.get(status=CaseStatus.CHANGES_REQUESTED)
     [comment] = sent_back.comments.all()
-    assert comment.status == CaseStatus.CHANGES_REQUESTED and comment.author.username == "consultant"
-    assert sent_back.author.employee_no == "GD00099"
+    assert comment.status == CaseStatus.CHANGES_REQUESTED
+    assert comment.author is not None and comment.author.username == "consultant"
+    assert sent_back.author is not None and sent_back.author.employee_no == "GD00099"
     assert AuditEvent.objects.filter(verb="knowledge.import_cases").count() == 1
     written = AuditEvent.objects.count()
     assert build_case_library(cass_map, run) == {"cases": 0}
