@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casspath.cass.importers.common import MAP_OPTIONS, Target, resolve_target, split_list
 from casspath.cass.queries import map_dimensions
@@ -232,7 +233,7 @@ CASE_COLUMNS = (
 
 class CaseImporter(TabularImporter):
     kind = "cases"
-    label = _("Cases")
+    label = pgettext_lazy("import kind", "Cases")
     scope = scopes.PermScope(scopes.Perm.EDIT_MODELS)
     audit_verb = KnowledgeVerb.IMPORT_CASES
     options = MAP_OPTIONS
