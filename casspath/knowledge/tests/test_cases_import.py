@@ -232,3 +232,22 @@ def test_it_offers_a_template_whose_example_imports_as_it_stands(world, tagged, 
     header = [column.header_zh for column in importer.columns]
     report = cli_import(tmp_path, table([example[k] for k in keys], header=header))
     assert report.ok and report.created == 1, report.errors
+
+
+def test_it_runs_from_the_upload_page_for_a_consultant_and_refuses_a_manager(
+    world, tagged, client, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casspath.testing import log_in
+
+    assert log_in(client, world.manager).get("/imports/cases/").status_code == 403
+    log_in(client, world.consultant_a)
+    assert client.get("/imports/cases/").status_code == 200
+    upload = SimpleUploadedFile("cases.csv", table(ROW_A), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/imports/cases/", {"file": upload})
+    assert response.status_code == 302
+    run = ImportRun.objects.latest("pk")
+    assert run.status == "succeeded" and run.report["created"] == 1, run.report
+    assert Case.objects.get().status == CaseStatus.PUBLISHED
