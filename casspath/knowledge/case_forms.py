@@ -40,7 +40,7 @@ class CaseForm(_Styled):
     actions = forms.CharField(label=pgettext_lazy("case", "What was done"), required=False, widget=_area(4))
     result = forms.CharField(label=pgettext_lazy("case", "Result"), required=False, widget=_area(3))
     tools = forms.CharField(label=pgettext_lazy("case", "Tools used"), required=False, widget=_area(2))
-    steps = forms.ModelMultipleChoiceField(
+    steps: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=pgettext_lazy("case", "Process steps"),
         queryset=None,
         required=False,
@@ -49,13 +49,13 @@ class CaseForm(_Styled):
     dimension_codes = forms.MultipleChoiceField(
         label=pgettext_lazy("case", "Dimensions"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    products = forms.ModelMultipleChoiceField(
+    products: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=pgettext_lazy("case", "Products"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    industries = forms.ModelMultipleChoiceField(
+    industries: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=pgettext_lazy("case", "Industries"),
         queryset=None,
         required=False,

@@ -2,6 +2,7 @@
 cases", the case form, the case page with its moves, comments, useful mark, attachments.
 Thin: parse, access, act, render."""
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -41,9 +42,9 @@ from casspath.knowledge.actions.cases import (
     do_unmark_case_useful,
 )
 from casspath.knowledge.case_forms import AttachmentForm, CaseForm, CommentForm, MoveForm
-from casspath.knowledge.models import CASE_TRANSITIONS, CaseStatus
+from casspath.knowledge.models import CASE_TRANSITIONS, Case, CaseStatus
 
-MOVE_ACTIONS = {
+MOVE_ACTIONS: dict[str, tuple[str, Callable[..., Case]]] = {
     "submit": (CaseStatus.IN_REVIEW, do_submit_case),
     "request_changes": (CaseStatus.CHANGES_REQUESTED, do_request_changes),
     "publish": (CaseStatus.PUBLISHED, do_publish_case),
@@ -164,7 +165,7 @@ def _save(request, cass_map, case=None):
             "cass_map": cass_map,
             "case": case,
             "form": form,
-            "attachment_form": AttachmentForm(),
+            "attachment_form": AttachmentForm(use_required_attribute=False),
             "attachments": list(case.attachments.all()) if case is not None else [],
             "may_submit": case is None
             or (

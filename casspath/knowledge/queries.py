@@ -107,7 +107,7 @@ def _figured(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def best_first(cases: list[Case]) -> list[Case]:
+def best_first(cases: list) -> list[Case]:
     """Published cases in the order of casspath.analytics.cases (annotated by `_figured`)."""
     figures = [
         CaseFigures(c.pk, c.useful_count, c.reader_count, c.published_at or c.created_at, c.picked)
@@ -138,12 +138,12 @@ def published_cases_by_step(cass_map: CassMap) -> dict[int, list[Case]]:
 
 
 def attach_cases(cass_map: CassMap, phases: list[ProcessStep]) -> None:
-    """Give every node of a process tree (process_tree) its published `cases`, best first."""
+    """Give every node of a process tree (process_tree) its `published_cases`, best first."""
     by_step = published_cases_by_step(cass_map)
     pending = list(phases)
     while pending:
         node = pending.pop()
-        node.cases = by_step.get(node.pk, [])
+        node.published_cases = by_step.get(node.pk, [])
         pending.extend(node.steps)
 
 

@@ -195,7 +195,7 @@ def do_save_case(
     }
     creating = case is None
     if case is None:
-        author = Employee.objects.filter(user_id=getattr(acting_user, "pk", None)).first()
+        author = _employee_of(acting_user)
         if author is None:
             raise _refuse(
                 acting_user, "没有员工档案，不能撰写案例", "has no employee record and cannot write a case"
@@ -326,8 +326,14 @@ def _comment(case: Case, acting_user, text: str, status: str = "") -> CaseCommen
     return comment
 
 
+def _employee_of(user) -> Employee | None:
+    """The employee whose login `user` is (None for the system actor, a login without one)."""
+    pk = getattr(user, "pk", None)
+    return None if pk is None else Employee.objects.filter(user_id=pk).first()
+
+
 def _author_label(user) -> str:
-    employee = Employee.objects.filter(user_id=getattr(user, "pk", None)).only("name").first()
+    employee = _employee_of(user)
     if employee is not None:
         return employee.name
     return getattr(user, "first_name", "") or actor_label(user)

@@ -60,6 +60,8 @@ class ProcessStep(models.Model):
     # Set by queries.process_tree: the children in order, the dimensions as (code, name).
     steps: list["ProcessStep"]
     dimensions: list[tuple[str, str]]
+    # Set by queries.attach_cases: its published cases, best first.
+    published_cases: list
 
     class Meta:
         ordering = ["order", "id"]

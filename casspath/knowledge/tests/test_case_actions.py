@@ -41,6 +41,7 @@ def test_it_publishes_a_case_as_a_published_resource_of_kind_case(world, process
     case = do_publish_case(case, acting_user=world.consultant_a)
     case.refresh_from_db()
     resource = case.resource
+    assert resource is not None
     assert case.status == CaseStatus.PUBLISHED and case.published_at is not None
     assert resource.kind == ResourceKind.CASE and resource.status == ResourceStatus.PUBLISHED
     assert resource.title == case.title and resource.summary == case.knowledge_point
