@@ -10,7 +10,7 @@ updates the case's learning resource (cass.Resource of kind case) through cass's
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from casspath.analytics.reading import text_reading_minutes
@@ -159,6 +159,12 @@ def _next_code(cass_map: CassMap) -> str:
     return f"C{number:04d}"
 
 
+def _code_taken(code: str) -> CaseError:
+    return CaseError(
+        f"案例编号“{code}”在本地图中已被使用", f"The case code '{code}' is already used in this map"
+    )
+
+
 def _set_tags(case: Case, tags: dict[str, list | None], changes: dict, creating: bool) -> None:
     for field, rows in tags.items():
         if rows is None:
@@ -232,7 +238,11 @@ def do_save_case(
         exclude=["cass_map", "author", "resource"], validate_unique=False, validate_constraints=False
     )
     case.updated_at = timezone.now()
-    case.save()
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:  # another case took the code meanwhile (two writers at once)
+        raise _code_taken(case.code) from None
     _set_tags(case, tags, changes, creating)
     case.cass_map = cass_map
     if creating or changes:

@@ -2,16 +2,24 @@
 
 import pytest
 
-from casspath.cass.models import ResourceKind, ResourceStatus
+from casspath.cass.actions.maps import do_create_map
+from casspath.cass.models import Resource, ResourceKind, ResourceStatus
 from casspath.core.errors import InvalidTransition
+from casspath.core.models import AuditEvent
 from casspath.knowledge.actions.cases import (
+    CaseError,
+    do_comment_case,
+    do_mark_case_useful,
+    do_pick_case,
     do_publish_case,
     do_request_changes,
     do_retire_case,
     do_save_case,
     do_submit_case,
 )
+from casspath.knowledge.actions.process import do_save_process_step
 from casspath.knowledge.models import CaseStatus, ProcessStep
+from casspath.org.scopes import ScopeRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +63,57 @@ def test_it_publishes_a_case_as_a_published_resource_of_kind_case(world, process
     with pytest.raises(InvalidTransition) as refused:
         do_submit_case(case, acting_user=world.manager)
     assert "扫楼扫出一条专线" in refused.value.message_zh
+
+
+def test_it_numbers_the_cases_written_on_the_pages(world, process):
+    first, second = write(process, world), write(process, world)
+    assert (first.code, second.code) == ("C0001", "C0002")
+
+
+def test_it_publishes_a_retired_case_again_on_the_same_resource(world, published_case):
+    resource_id = published_case.resource_id
+    do_retire_case(published_case, acting_user=world.consultant_a)
+    again = do_publish_case(published_case, acting_user=world.city_admin_a)
+    again.resource.refresh_from_db()
+    assert again.resource_id == resource_id and again.resource.status == ResourceStatus.PUBLISHED
+    assert Resource.objects.filter(kind=ResourceKind.CASE).count() == 1
+
+
+@pytest.mark.parametrize("role", ["city_admin_b", "consultant_b", "team_lead", "analyst_a", "lecturer_a"])
+def test_it_refuses_a_reviewer_s_move_to_who_may_not_edit_the_map(world, review_case, role):
+    with pytest.raises(ScopeRefused):
+        do_publish_case(review_case, acting_user=world.roles()[role])
+    review_case.refresh_from_db()
+    assert review_case.status == CaseStatus.IN_REVIEW and review_case.resource is None
+
+
+def test_it_refuses_the_author_a_change_while_his_case_is_in_review(world, process, review_case):
+    with pytest.raises(CaseError):
+        do_save_case(process, {"title": "改个标题"}, case=review_case, acting_user=world.manager)
+
+
+def test_it_refuses_an_empty_comment_and_a_self_useful_mark(world, published_case):
+    with pytest.raises(CaseError):
+        do_comment_case(published_case, "  ", acting_user=world.manager)
+    with pytest.raises(CaseError):
+        do_mark_case_useful(published_case, acting_user=world.manager)
+
+
+def test_it_audits_a_useful_mark_and_a_pick_once(world, published_case, other_manager):
+    assert do_mark_case_useful(published_case, acting_user=other_manager) is True
+    assert do_mark_case_useful(published_case, acting_user=other_manager) is False
+    do_pick_case(published_case, True, acting_user=world.consultant_a)
+    do_pick_case(published_case, True, acting_user=world.consultant_a)
+    verbs = list(AuditEvent.objects.values_list("verb", flat=True))
+    assert verbs.count("knowledge.mark_case_useful") == 1 and verbs.count("knowledge.pick_case") == 1
+
+
+def test_it_refuses_a_step_of_another_map(world, process, draft_case):
+    other = do_create_map(
+        org_unit=world.city_a, model_family="other", name="另一张地图", acting_user=world.consultant_a
+    )
+    foreign = do_save_process_step(
+        other, {"code": "X1", "name": "别处的阶段"}, acting_user=world.consultant_a
+    )
+    with pytest.raises(CaseError):
+        do_save_case(process, {}, case=draft_case, steps=[foreign], acting_user=world.manager)

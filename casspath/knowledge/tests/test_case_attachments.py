@@ -120,3 +120,15 @@ def test_it_removes_an_attachment_and_its_file(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("knowledge:case_attachment_remove", args=[draft_case.pk, attachment.pk]))
     assert not CaseAttachment.objects.exists() and stored_files(settings) == []
+
+
+def test_it_serves_an_attachment_of_a_published_case_to_its_readers(client, world, draft_case, other_manager):
+    from casspath.knowledge.actions.cases import do_publish_case
+
+    upload(client, world.manager, draft_case, png("现场.png"))
+    published = do_publish_case(draft_case, acting_user=world.consultant_a)
+    url = reverse("knowledge:case_attachment", args=[published.pk, CaseAttachment.objects.get().pk])
+    response = log_in(client, other_manager).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("inline;")
+    assert log_in(client, world.city_admin_b).get(url).status_code == 404

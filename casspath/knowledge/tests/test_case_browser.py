@@ -87,6 +87,8 @@ def test_it_takes_a_case_from_a_phone_through_review_to_its_process_step(
     desk.click("button[name=move][value=publish]")
     desk.wait_for_selector("article.case[data-status=published]")
 
+    phone.goto(f"{live_server.url}/knowledge/cases/")
+    assert "扫楼扫出一条专线" in phone.inner_text(".case-list") and _narrow(phone)
     phone.goto(f"{live_server.url}/knowledge/maps/{cass_map.pk}/process/")
     phone.locator("#ps-PM03-1 > details > summary").click()
     phone.locator("#ps-PM03-1 .pm-cases >> text=扫楼扫出一条专线").click()
