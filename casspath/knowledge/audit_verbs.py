@@ -53,3 +53,4 @@ class KnowledgeVerb(AuditVerb):
     PICK_CASE = "knowledge.pick_case", _("Case pick changed")
     ADD_CASE_ATTACHMENT = "knowledge.add_case_attachment", _("Case attachment added")
     REMOVE_CASE_ATTACHMENT = "knowledge.remove_case_attachment", _("Case attachment removed")
+    IMPORT_CASES = "knowledge.import_cases", _("Cases imported")

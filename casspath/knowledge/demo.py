@@ -20,12 +20,13 @@ from casspath.cass.queries import map_applying, map_dimensions
 from casspath.core.demo import DemoPart, DemoRun
 from casspath.knowledge.actions.guides import do_add_image, do_create_guide, do_save_step, do_set_guide_status
 from casspath.knowledge.actions.process import do_save_process_step
+from casspath.knowledge.demo_cases import build_case_library
 from casspath.knowledge.demo_courses import build_courses, describe_courses
 from casspath.knowledge.demo_guides import GUIDES, Guide
 from casspath.knowledge.demo_images import image_file
 from casspath.knowledge.demo_process import PROCESS, Step, all_steps
 from casspath.knowledge.demo_solutions import build_product_map
-from casspath.knowledge.models import GuideImage, ProcessStep, Product, Solution, WorkGuide
+from casspath.knowledge.models import Case, CaseStatus, GuideImage, ProcessStep, Product, Solution, WorkGuide
 
 MAP_NAME = "集团客户部 CASS 地图"
 MODEL_FAMILY = "default"
@@ -139,6 +140,9 @@ class KnowledgeDemo(DemoPart):
         # and the case library (cases name its products and industries).
         made.update(build_product_map(cass_map, run, rng))
         made["product_courses"] = build_courses(cass_map, run)
+        # The case library last: its cases name the process map's steps and the product map's
+        # products and industries.
+        made.update(build_case_library(cass_map, run))
         return made
 
     def describe(self, run: DemoRun) -> list[str]:
@@ -149,12 +153,15 @@ class KnowledgeDemo(DemoPart):
         images = GuideImage.objects.filter(step__guide__in=guides).count()
         phases = ProcessStep.objects.filter(cass_map=cass_map, parent=None).count()
         steps = ProcessStep.objects.filter(cass_map=cass_map).count() - phases
+        cases = Case.objects.filter(cass_map=cass_map)
         return [
             f"work guides: {guides.count()} with {images} images, on {cass_map.name}",
             f"process map: {phases} phases, {steps} steps, on {cass_map.name}",
             *describe_courses(cass_map),
             f"product map: {Product.objects.filter(cass_map=cass_map).count()} products, "
             f"{Solution.objects.filter(cass_map=cass_map).count()} solutions, on {cass_map.name}",
+            f"case library: {cases.filter(status=CaseStatus.PUBLISHED).count()} published cases, "
+            f"{cases.exclude(status=CaseStatus.PUBLISHED).count()} in the workflow, on {cass_map.name}",
         ]
 
 
