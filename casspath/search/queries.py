@@ -1,0 +1,129 @@
+"""The one search interface the CLI, the API and the results page call:
+`search(user, query, kinds=..., filters=..., limit=...)` → the hits, best first.
+
+The query is cut into terms (tokens.query_terms), each of which a hit holds. Scope: for
+each kind asked, the index's documents are joined to the ids of the objects the user may
+see (the kind's `visible_q(user)`, from its app's access.py, compiled into the same SQL
+statement), so a hit he may not see is neither shown nor counted; an unrestricted user's
+visible filter is empty and the join is left out. Filters narrow to documents tagged with
+every code given (a step also matches its sub-steps: a case's builder tags a sub-step's
+parent too).
+
+Snippets: the display text (the original, not the index's words) around the first place
+with the most terms, escaped, then the terms wrapped in <mark>: HTML safe to show as it is
+(a case's story holding `<script>` is shown as text). Only the hits of the page are marked.
+"""
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.safestring import SafeString, mark_safe
+
+from casspath.search import index, registry, tokens
+
+MAX_LIMIT = 100
+SNIPPET_CHARS = 90
+SNIPPET_BEFORE = 20
+
+
+@dataclass
+class Hit:
+    kind: str
+    obj_id: int
+    code: str
+    title: str
+    score: float
+    snippet: SafeString  # escaped text, the terms in <mark>
+    title_marked: SafeString
+    url: str
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "code": self.code, "title": self.title, "score": round(self.score, 6),
+                "snippet": str(self.snippet), "id": self.obj_id, "url": self.url}
+
+
+def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the terms occur in `text` (folded as the index folds), overlaps merged."""
+    folded = tokens.fold(text)
+    found = sorted((m.start(), m.end()) for term in terms for m in re.finditer(re.escape(term), folded))
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, terms: Sequence[str], spans: list[tuple[int, int]] | None = None) -> SafeString:
+    """`text` escaped, with the terms' occurrences in <mark>."""
+    spans = _spans(text, terms) if spans is None else spans
+    out, at = [], 0
+    for start, end in spans:
+        out += [html.escape(text[at:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        at = end
+    out.append(html.escape(text[at:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece of text is escaped above
+
+
+def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> SafeString:
+    """A window of `text` of about `width` characters around its terms, marked."""
+    text = " ".join(text.split())
+    spans = _spans(text, terms)
+    if not spans:
+        start = 0
+    else:
+        # The window holding the most distinct terms' occurrences, from one occurrence on.
+        best, start = -1, 0
+        for first, _end in spans:
+            inside = sum(1 for s, e in spans if s >= first and e <= first + width)
+            if inside > best:
+                best, start = inside, first
+        start = max(0, start - SNIPPET_BEFORE)
+    end = min(len(text), start + width)
+    window = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
+    body = mark(text[start:end], terms, window)
+    return mark_safe(("…" if start else "") + body + ("…" if end < len(text) else ""))  # noqa: S308
+
+
+def _visible_sql(kind: registry.Kind, user) -> tuple[str | None, list]:
+    visible: Q = kind.visible_q(user)
+    if not visible:  # Q(): every object of the kind
+        return None, []
+    queryset = kind.model._default_manager.filter(visible).values("pk").order_by()
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def tags_of(filters: Mapping[str, str | None] | None) -> list[str]:
+    tags = []
+    for name in registry.FILTERS:
+        code = (filters or {}).get(name)
+        if code:
+            tags.append(registry.tag(name, tokens.fold(code).upper()))
+    return tags
+
+
+def search(user, query: str, *, kinds: Iterable[str] | None = None,
+           filters: Mapping[str, str | None] | None = None, limit: int = 20, offset: int = 0) -> list[Hit]:
+    """The hits of `query` the user may see, best first. `kinds`: names of registered kinds
+    (all by default; an unknown name finds nothing of it). `filters`: codes by filter name
+    (step, dimension, product, industry)."""
+    terms = tokens.query_terms(query or "")
+    wanted = [kind for kind in registry.kinds() if kinds is None or kind.name in set(kinds)]
+    if not terms or not wanted:
+        return []
+    scopes = [(kind.name, *_visible_sql(kind, user)) for kind in wanted]
+    found = index.matches(terms, scopes, tags=tags_of(filters), limit=max(1, min(limit, MAX_LIMIT)),
+                          offset=max(0, offset))
+    hits = []
+    for match in found:
+        kind = registry.get(match.kind)
+        url = kind.url(match.obj_id, match.code) if kind is not None else ""
+        hits.append(Hit(kind=match.kind, obj_id=match.obj_id, code=match.code, title=match.title,
+                        score=float(match.score), snippet=snippet(match.display, terms),
+                        title_marked=mark(match.title, terms), url=url))
+    return hits
