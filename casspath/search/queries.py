@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 
@@ -89,12 +90,17 @@ def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> Safe
     return mark_safe(("…" if start else "") + body + ("…" if end < len(text) else ""))  # noqa: S308
 
 
-def _visible_sql(kind: registry.Kind, user) -> tuple[str | None, list]:
+def _visible_sql(kind: registry.Kind, user) -> tuple[str | None, list] | None:
+    """The SQL of the ids of the kind's objects the user may see; (None, []) for all of
+    them; None for none."""
     visible: Q = kind.visible_q(user)
     if not visible:  # Q(): every object of the kind
         return None, []
     queryset = kind.model._default_manager.filter(visible).values("pk").order_by()
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (Q(pk__in=[]))
+        return None
     return sql, list(params)
 
 
@@ -116,7 +122,11 @@ def search(user, query: str, *, kinds: Iterable[str] | None = None,
     wanted = [kind for kind in registry.kinds() if kinds is None or kind.name in set(kinds)]
     if not terms or not wanted:
         return []
-    scopes = [(kind.name, *_visible_sql(kind, user)) for kind in wanted]
+    scopes = []
+    for kind in wanted:
+        visible = _visible_sql(kind, user)
+        if visible is not None:
+            scopes.append((kind.name, *visible))
     found = index.matches(terms, scopes, tags=tags_of(filters), limit=max(1, min(limit, MAX_LIMIT)),
                           offset=max(0, offset))
     hits = []

@@ -26,8 +26,10 @@ class _Batch:
 
     def __init__(self) -> None:
         self.ids: dict[str, set[int]] = {}
+        self.ran = False
 
     def __call__(self) -> None:
+        self.ran = True
         queued, self.ids = self.ids, {}
         for kind, ids in queued.items():
             try:
@@ -46,7 +48,7 @@ def queue(kind: str, ids: Iterable[int]) -> None:
         return
     batch = getattr(connection, "_search_batch", None)
     # A batch whose callback a rollback dropped (or that ran) is not reused.
-    if batch is None or not any(entry[1] is batch for entry in connection.run_on_commit):
+    if batch is None or batch.ran or not any(entry[1] is batch for entry in connection.run_on_commit):
         batch = _Batch()
         connection._search_batch = batch  # type: ignore[attr-defined] - the connection carries its batch
         on_commit(batch)
