@@ -42,7 +42,7 @@ def _card_ids() -> list[int]:
 
 def register_kinds() -> None:
     register(Kind(
-        name="card", label=pgettext_lazy("search", "Q&A cards"), model=Resource, build=card_documents,
+        name="card", key=4, label=pgettext_lazy("search", "Q&A cards"), model=Resource, build=card_documents,
         visible_q=_visible_cards_q, url=lambda pk, code: reverse("cass:card", args=[pk]), order=40,
         all_ids=_card_ids,
         watch={Resource: lambda resource: [resource.pk] if resource.kind == ResourceKind.QA_CARD else [],

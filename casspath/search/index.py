@@ -2,19 +2,24 @@
 table is no Django model): what `index_objects`, `remove` and `rebuild` write and what
 `matches` reads. Migration 0001 creates the tables for the database it runs on.
 
-- search_document: one row per (kind, object): its code, title and display text (the
-  original head and body, which the snippets mark), and on PostgreSQL its `vector`:
+A document's id says its kind and object: `kind.key × SPAN + object id` (a case 1·10¹², a
+product 2·10¹², …). A search narrows to a kind by a range of ids and joins scope by
+`id - base IN (the visible objects' ids)`, so on SQLite it reads the full-text index only
+(bm25 needs no stored row): the stored columns of the page's hits are read afterwards.
+
+- search_document: one row per document: kind, object id, code, title and the display text
+  (the original head and body, which the snippets mark), and on PostgreSQL its `vector`:
   setweight(to_tsvector('simple', words), 'A') for the title, 'B' for the head (a case's
   knowledge point, a resource's summary), 'C' for the body, over a GIN index. `simple`
   takes the pre-cut words as they are (lower case; no stemming, no stop words).
 - search_fts (SQLite only): an FTS5 table (unicode61: the words split on their spaces) of the
-  same rows' words in three columns (title, head, body), its rowid the document's id;
+  same documents' words in three columns (title, head, body), its rowid the document's id;
   ranked by bm25 with the columns weighed 10, 4, 1.
-- search_tag: (kind, object, tag) for the filters (step, dimension, product, industry).
+- search_tag: (document, tag) for the filters (step, dimension, product, industry).
 
-Ranks: bm25 (SQLite) and ts_rank_cd with weights {C 0.2, B 0.4, A 1.0} (PostgreSQL) are
-higher for a better hit; the score a hit shows is that number (only comparable within one
-query on one database).
+Ranks: bm25 (SQLite, negated) and ts_rank_cd with weights {C 0.2, B 0.4, A 1.0}
+(PostgreSQL) are higher for a better hit; the score a hit shows is that number (comparable
+within one query on one database only).
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -26,12 +31,24 @@ from casspath.search import registry, tokens
 from casspath.search.registry import Document
 
 CHUNK = 500
-BM25_WEIGHTS = (10.0, 4.0, 1.0)  # title, head, body
+SPAN = 10**12  # object ids of a kind stay below it
+BM25 = "bm25(search_fts, 10.0, 4.0, 1.0)"  # title, head, body
 TS_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A: A the title, B the head, C the body
 
 
 def _sqlite() -> bool:
     return connection.vendor == "sqlite"
+
+
+def _kind(name: str) -> registry.Kind:
+    found = registry.get(name)
+    if found is None:
+        raise ValueError(f"no search kind {name!r}")
+    return found
+
+
+def doc_id(kind: registry.Kind, obj_id: int) -> int:
+    return kind.key * SPAN + int(obj_id)
 
 
 def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
@@ -43,69 +60,61 @@ def _placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def _delete(cursor, kind: str, ids: Sequence[int]) -> None:
-    marks = _placeholders(len(ids))
-    if _sqlite():
-        cursor.execute(
-            f"DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_document "  # noqa: S608 - marks only
-            f"WHERE kind = %s AND obj_id IN ({marks}))", [kind, *ids])
-    cursor.execute(f"DELETE FROM search_document WHERE kind = %s AND obj_id IN ({marks})",  # noqa: S608
-                   [kind, *ids])
-    cursor.execute(f"DELETE FROM search_tag WHERE kind = %s AND obj_id IN ({marks})", [kind, *ids])  # noqa: S608
+def _delete(cursor, doc_ids: Sequence[int]) -> None:
+    marks = _placeholders(len(doc_ids))
+    tables = ["search_fts", "search_document"] if _sqlite() else ["search_document"]
+    for table in tables:
+        column = "rowid" if table == "search_fts" else "id"
+        cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", list(doc_ids))  # noqa: S608 - marks only
+    cursor.execute(f"DELETE FROM search_tag WHERE doc_id IN ({marks})", list(doc_ids))  # noqa: S608
 
 
 def _display(doc: Document) -> str:
     return "\n".join(part for part in (doc.head, doc.body) if part)
 
 
-def _insert(cursor, kind: str, docs: Sequence[Document]) -> None:
+def _insert(cursor, kind: registry.Kind, docs: Sequence[Document]) -> None:
     if not docs:
         return
+    rows = [(doc_id(kind, doc.obj_id), kind.name, doc.obj_id, doc.code, doc.title, _display(doc)) for doc in docs]
     words = [(tokens.indexed(doc.title), tokens.indexed(doc.head), tokens.indexed(doc.body)) for doc in docs]
     if _sqlite():
-        cursor.executemany(
-            "INSERT INTO search_document (kind, obj_id, code, title, display) VALUES (%s, %s, %s, %s, %s)",
-            [(kind, doc.obj_id, doc.code, doc.title, _display(doc)) for doc in docs])
-        marks = _placeholders(len(docs))
-        cursor.execute(f"SELECT obj_id, id FROM search_document WHERE kind = %s AND obj_id IN ({marks})",  # noqa: S608
-                       [kind, *(doc.obj_id for doc in docs)])
-        rowids = dict(cursor.fetchall())
+        cursor.executemany("INSERT INTO search_document (id, kind, obj_id, code, title, display) "
+                           "VALUES (%s, %s, %s, %s, %s, %s)", rows)
         cursor.executemany("INSERT INTO search_fts (rowid, title, head, body) VALUES (%s, %s, %s, %s)",
-                           [(rowids[doc.obj_id], *parts) for doc, parts in zip(docs, words, strict=True)])
+                           [(row[0], *parts) for row, parts in zip(rows, words, strict=True)])
     else:
         cursor.executemany(
-            "INSERT INTO search_document (kind, obj_id, code, title, display, vector) VALUES "
-            "(%s, %s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || "
+            "INSERT INTO search_document (id, kind, obj_id, code, title, display, vector) VALUES "
+            "(%s, %s, %s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || "
             "setweight(to_tsvector('simple', %s), 'B') || setweight(to_tsvector('simple', %s), 'C'))",
-            [(kind, doc.obj_id, doc.code, doc.title, _display(doc), *parts)
-             for doc, parts in zip(docs, words, strict=True)])
-    tags = [(kind, doc.obj_id, tag) for doc in docs for tag in sorted(doc.tags)]
+            [(*row, *parts) for row, parts in zip(rows, words, strict=True)])
+    tags = [(doc_id(kind, doc.obj_id), tag) for doc in docs for tag in sorted(doc.tags)]
     if tags:
-        cursor.executemany("INSERT INTO search_tag (kind, obj_id, tag) VALUES (%s, %s, %s)", tags)
+        cursor.executemany("INSERT INTO search_tag (doc_id, tag) VALUES (%s, %s)", tags)
 
 
 def index_objects(kind: str, ids: Iterable[int]) -> int:
     """(Re)write the documents of these objects of `kind`: those that exist are built and
     written, the others' documents removed. Returns how many were written."""
-    found = registry.get(kind)
-    if found is None:
-        raise ValueError(f"no search kind {kind!r}")
+    found = _kind(kind)
     wanted = sorted(set(ids))
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         for chunk in _chunks(wanted):
             docs = list(found.build(list(chunk)))
-            _delete(cursor, kind, chunk)
-            _insert(cursor, kind, docs)
+            _delete(cursor, [doc_id(found, pk) for pk in chunk])
+            _insert(cursor, found, docs)
             written += len(docs)
     return written
 
 
 def remove(kind: str, ids: Iterable[int]) -> None:
+    found = _kind(kind)
     wanted = sorted(set(ids))
     with transaction.atomic(), connection.cursor() as cursor:
         for chunk in _chunks(wanted):
-            _delete(cursor, kind, chunk)
+            _delete(cursor, [doc_id(found, pk) for pk in chunk])
 
 
 def rebuild(progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
@@ -123,7 +132,7 @@ def rebuild(progress: Callable[[str, int, int], None] | None = None) -> dict[str
             done = written = 0
             for chunk in _chunks(ids):
                 docs = list(kind.build(list(chunk)))
-                _insert(cursor, kind.name, docs)
+                _insert(cursor, kind, docs)
                 done += len(chunk)
                 written += len(docs)
                 if progress is not None:
@@ -148,6 +157,16 @@ class Match:
     score: float
 
 
+@dataclass
+class Scope:
+    """One kind a search reads: the SQL of the ids of its objects the user may see (None:
+    all of them) and that SQL's parameters."""
+
+    kind: registry.Kind
+    visible_sql: str | None = None
+    visible_params: Sequence = ()
+
+
 def match_expression(terms: Sequence[str]) -> str:
     """The full-text query of the terms, all of them required: FTS5's phrase strings
     ("a" "b"), PostgreSQL's words for plainto_tsquery (a b). The terms are letters and digits
@@ -157,50 +176,103 @@ def match_expression(terms: Sequence[str]) -> str:
     return " ".join(terms)
 
 
-def matches(terms: Sequence[str], scopes: Sequence[tuple[str, str | None, list]], *,
-            tags: Sequence[str] = (), limit: int = 20, offset: int = 0) -> list[Match]:
-    """The best `limit` documents holding every term, among those of the `scopes`: (kind,
-    the SQL of the visible objects' ids or None for all of them, its parameters), and with
-    every tag. Best first; ties by document id."""
+def _where(id_column: str, scopes: Sequence[Scope], tags: Sequence[str], *, joined: bool) -> tuple[str, list]:
+    """The condition on documents: of the scopes' kinds (a range of ids each), with every tag,
+    and when `joined`, of the objects the user may see."""
+    parts, params = [], []
+    for scope in scopes:
+        base = scope.kind.key * SPAN
+        part = f"({id_column} BETWEEN %s AND %s"
+        params += [base, base + SPAN - 1]
+        if joined and scope.visible_sql is not None:
+            part += f" AND {id_column} - %s IN ({scope.visible_sql})"
+            params += [base, *scope.visible_params]
+        parts.append(part + ")")
+    where = "(" + " OR ".join(parts) + ")"
+    for tag in tags:
+        where += f" AND EXISTS (SELECT 1 FROM search_tag t WHERE t.doc_id = {id_column} AND t.tag = %s)"
+        params.append(tag)
+    return where, params
+
+
+def _ranked(cursor, expression: str, where: str, params: list, limit: int, offset: int) -> list[tuple]:
+    if _sqlite():
+        cursor.execute(f"SELECT search_fts.rowid, -{BM25} FROM search_fts "  # noqa: S608 - no value in it
+                       f"WHERE search_fts MATCH %s AND {where} ORDER BY {BM25}, search_fts.rowid "
+                       f"LIMIT %s OFFSET %s", [expression, *params, limit, offset])
+    else:
+        cursor.execute(f"SELECT d.id, ts_rank_cd('{TS_WEIGHTS}', d.vector, q) AS score "  # noqa: S608
+                       f"FROM search_document d, plainto_tsquery('simple', %s) q "
+                       f"WHERE d.vector @@ q AND {where} ORDER BY score DESC, d.id LIMIT %s OFFSET %s",
+                       [expression, *params, limit, offset])
+    return cursor.fetchall()
+
+
+def _visible_among(cursor, scopes: Sequence[Scope], doc_ids: list[int]) -> set[int]:
+    """Which of these documents the scopes let the user see (each kind's visible SQL, asked
+    about these objects only: its primary key index)."""
+    seen: set[int] = set()
+    for scope in scopes:
+        base = scope.kind.key * SPAN
+        mine = [pk - base for pk in doc_ids if base <= pk < base + SPAN]
+        if not mine:
+            continue
+        if scope.visible_sql is None:
+            seen.update(pk + base for pk in mine)
+            continue
+        cursor.execute(f"SELECT v.pk FROM ({scope.visible_sql}) v "  # noqa: S608 - Django's SQL, marks
+                       f"WHERE v.pk IN ({_placeholders(len(mine))})", [*scope.visible_params, *mine])
+        seen.update(row[0] + base for row in cursor.fetchall())
+    return seen
+
+
+# Ranked first, scope second: the best `window` matches of the kinds and tags, then which of
+# them the user may see, the window growing until the page is full or the matches end; past
+# the last window, one query joins scope to the ranking. Most users see most of what matches
+# (the published cases of their maps), so the first window is the page.
+WINDOWS = (64, 512, 4096)
+
+
+def matches(terms: Sequence[str], scopes: Sequence[Scope], *, tags: Sequence[str] = (), limit: int = 20,
+            offset: int = 0) -> list[Match]:
+    """The best `limit` documents holding every term, among those of the scopes the user may
+    see, with every tag. Best first; ties by document id."""
     if not terms or not scopes:
         return []
-    where_kinds, params_kinds = [], []
-    for kind, visible_sql, visible_params in scopes:
-        if visible_sql is None:
-            where_kinds.append("d.kind = %s")
-            params_kinds.append(kind)
-        else:
-            where_kinds.append(f"(d.kind = %s AND d.obj_id IN ({visible_sql}))")
-            params_kinds += [kind, *visible_params]
-    where = "(" + " OR ".join(where_kinds) + ")"
-    for _tag in tags:
-        where += (" AND EXISTS (SELECT 1 FROM search_tag t WHERE t.kind = d.kind AND t.obj_id = d.obj_id "
-                  "AND t.tag = %s)")
     expression = match_expression(terms)
-    if _sqlite():
-        bm25 = "bm25(search_fts, {}, {}, {})".format(*BM25_WEIGHTS)
-        sql = (f"SELECT d.kind, d.obj_id, d.code, d.title, d.display, -{bm25} AS score "  # noqa: S608
-               f"FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
-               f"WHERE search_fts MATCH %s AND {where} ORDER BY {bm25}, d.id LIMIT %s OFFSET %s")
-    else:
-        sql = (f"SELECT d.kind, d.obj_id, d.code, d.title, d.display, "  # noqa: S608
-               f"ts_rank_cd('{TS_WEIGHTS}', d.vector, q) AS score "
-               f"FROM search_document d, plainto_tsquery('simple', %s) q "
-               f"WHERE d.vector @@ q AND {where} ORDER BY score DESC, d.id LIMIT %s OFFSET %s")
+    column = "search_fts.rowid" if _sqlite() else "d.id"
+    wanted = offset + limit
+    page: list[tuple] | None = None
     with connection.cursor() as cursor:
-        cursor.execute(sql, [expression, *params_kinds, *tags, limit, offset])
-        return [Match(*row) for row in cursor.fetchall()]
+        where, params = _where(column, scopes, tags, joined=False)
+        for window in WINDOWS:
+            if window < 2 * wanted:
+                continue
+            ranked = _ranked(cursor, expression, where, params, window, 0)
+            seen = _visible_among(cursor, scopes, [row[0] for row in ranked])
+            visible = [row for row in ranked if row[0] in seen]
+            if len(visible) >= wanted or len(ranked) < window:
+                page = visible[offset:wanted]
+                break
+        if page is None:
+            joined_where, joined_params = _where(column, scopes, tags, joined=True)
+            page = _ranked(cursor, expression, joined_where, joined_params, limit, offset)
+        if not page:
+            return []
+        cursor.execute(f"SELECT id, kind, obj_id, code, title, display FROM search_document "  # noqa: S608
+                       f"WHERE id IN ({_placeholders(len(page))})", [row[0] for row in page])
+        stored = {row[0]: row[1:] for row in cursor.fetchall()}
+    return [Match(*stored[pk], score=float(score)) for pk, score in page if pk in stored]
 
 
 def bare_matches(terms: Sequence[str], limit: int = 20) -> list[tuple]:
-    """The same full-text query run bare against the index (no kinds, scope, tags nor
-    snippets): the benchmark's baseline."""
+    """The same full-text query run bare against the index (no kinds, scope, tags, stored
+    columns nor snippets): the benchmark's baseline."""
     expression = match_expression(terms)
     with connection.cursor() as cursor:
         if _sqlite():
-            bm25 = "bm25(search_fts, {}, {}, {})".format(*BM25_WEIGHTS)
-            cursor.execute(f"SELECT rowid, {bm25} FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608
-                           f"ORDER BY {bm25} LIMIT %s", [expression, limit])
+            cursor.execute(f"SELECT rowid, {BM25} FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608
+                           f"ORDER BY {BM25} LIMIT %s", [expression, limit])
         else:
             cursor.execute(f"SELECT id, ts_rank_cd('{TS_WEIGHTS}', vector, q) AS score "  # noqa: S608
                            f"FROM search_document, plainto_tsquery('simple', %s) q WHERE vector @@ q "

@@ -46,14 +46,19 @@ class Hit:
                 "snippet": str(self.snippet), "id": self.obj_id, "url": self.url}
 
 
+def _pattern(terms: Sequence[str]) -> re.Pattern:
+    # Longest first: 中国移动 is marked whole, not as 中国 then the rest.
+    return re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)))
+
+
 def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Where the terms occur in `text` (folded as the index folds), overlaps merged."""
-    folded = tokens.fold(text)
-    found = sorted((m.start(), m.end()) for term in terms for m in re.finditer(re.escape(term), folded))
+    """Where the terms occur in `text` (folded as the index folds), adjacent ones joined."""
     merged: list[tuple[int, int]] = []
-    for start, end in found:
+    if not terms:
+        return merged
+    for start, end in (m.span() for m in _pattern(terms).finditer(tokens.fold(text))):
         if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
     return merged
@@ -77,9 +82,9 @@ def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> Safe
     if not spans:
         start = 0
     else:
-        # The window holding the most distinct terms' occurrences, from one occurrence on.
+        # The window holding the most occurrences, from one occurrence on (the first 50).
         best, start = -1, 0
-        for first, _end in spans:
+        for first, _end in spans[:50]:
             inside = sum(1 for s, e in spans if s >= first and e <= first + width)
             if inside > best:
                 best, start = inside, first
@@ -126,7 +131,7 @@ def search(user, query: str, *, kinds: Iterable[str] | None = None,
     for kind in wanted:
         visible = _visible_sql(kind, user)
         if visible is not None:
-            scopes.append((kind.name, *visible))
+            scopes.append(index.Scope(kind, *visible))
     found = index.matches(terms, scopes, tags=tags_of(filters), limit=max(1, min(limit, MAX_LIMIT)),
                           offset=max(0, offset))
     hits = []

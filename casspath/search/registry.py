@@ -35,6 +35,7 @@ class Document:
 @dataclass
 class Kind:
     name: str  # case, product, guide, card: the `kind` of hits, the CLI's and API's --kind
+    key: int  # 1, 2, …: the kind's range of document ids (search/index.py); never reuse one
     label: Any  # shown on the results page's tabs (a lazy translation)
     model: type[models.Model]
     build: Callable[[list[int]], Iterable[Document]]
@@ -61,6 +62,9 @@ def register(kind: Kind) -> None:
     """Register a kind (from the app's AppConfig.ready) and watch its models' writes."""
     from casspath.search.receivers import connect_kind
 
+    taken = {other.key: other.name for other in _KINDS.values() if other.name != kind.name}
+    if not 0 < kind.key < 9_000_000 or kind.key in taken:
+        raise ValueError(f"search kind {kind.name}: key {kind.key} is out of range or {taken.get(kind.key)}'s")
     _KINDS[kind.name] = kind
     connect_kind(kind)
 

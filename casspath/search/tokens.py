@@ -25,6 +25,9 @@ def fold(text: str) -> str:
     """`text` full-width to half-width and lower case, one character for one (same length)."""
     if text.isascii():
         return text.lower()
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if len(folded) == len(text):  # nearly always: one character for one, in one call
+        return folded
     return "".join(_fold(char) for char in text)
 
 
