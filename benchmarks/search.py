@@ -54,8 +54,9 @@ def vocabulary() -> list[str]:
     texts = [f"{card[0]} {card[1]}" for card in QA_CARDS]
     texts += [str(guide) for guide in GUIDES]
     texts += [f"{step.name} {step.purpose} {step.techniques} {step.tools}" for step in all_steps()]
-    counts = Counter(word for text in texts for word in tokens.query_terms(text)
-                     if len(word) >= 2 and not word.isascii())
+    counts = Counter(
+        word for text in texts for word in tokens.query_terms(text) if len(word) >= 2 and not word.isascii()
+    )
     return [word for word, _n in counts.most_common()]
 
 
@@ -80,8 +81,9 @@ def run(args: argparse.Namespace) -> list[Result]:
     admin = make_user("gdadmin", role=Role.TRAINING_ADMIN, unit=province, name="省管理员")
     manager = make_user("E0001", role=Role.ACCOUNT_MANAGER, unit=team, name="王经理")
     author = make_employee("E0001", "王经理", team, user=manager)
-    cass_map = do_create_map(org_unit=province, model_family="default", name="广东 CASS 地图",
-                             acting_user=SystemActor.cli())
+    cass_map = do_create_map(
+        org_unit=province, model_family="default", name="广东 CASS 地图", acting_user=SystemActor.cli()
+    )
 
     words = vocabulary()
     cumulative = list(itertools.accumulate(1.0 / (rank + 20) for rank in range(len(words))))
@@ -100,15 +102,42 @@ def run(args: argparse.Namespace) -> list[Result]:
     rows = []
     for n in range(args.cases):
         status = "published" if n % 10 else "in_review"
-        rows.append((cass_map.pk, f"C{n:06d}", text(rng.randint(10, 18)), text(rng.randint(12, 20)),
-                     text(rng.randint(240, 300)), status, author.pk if n % 1000 == 0 else None, "[]"))
-    insert_rows(Case, ["cass_map_id", "code", "title", "knowledge_point", "story", "status", "author_id",
-                       "dimension_codes"], rows)
+        rows.append(
+            (
+                cass_map.pk,
+                f"C{n:06d}",
+                text(rng.randint(10, 18)),
+                text(rng.randint(12, 20)),
+                text(rng.randint(240, 300)),
+                status,
+                author.pk if n % 1000 == 0 else None,
+                "[]",
+            )
+        )
+    insert_rows(
+        Case,
+        [
+            "cass_map_id",
+            "code",
+            "title",
+            "knowledge_point",
+            "story",
+            "status",
+            "author_id",
+            "dimension_codes",
+        ],
+        rows,
+    )
     del rows
     generated = time.perf_counter() - started
-    chars = Case.objects.count() and sum(len(t) + len(k) + len(s) for t, k, s in
-                                         Case.objects.values_list("title", "knowledge_point", "story")
-                                         .order_by("pk")[:1000]) / 1000
+    chars = (
+        Case.objects.count()
+        and sum(
+            len(t) + len(k) + len(s)
+            for t, k, s in Case.objects.values_list("title", "knowledge_point", "story").order_by("pk")[:1000]
+        )
+        / 1000
+    )
     print(f"{args.cases:,} cases generated in {generated:.0f} s (~{chars:.0f} characters each)", flush=True)
 
     started = time.perf_counter()
@@ -129,9 +158,11 @@ def run(args: argparse.Namespace) -> list[Result]:
     def bare(query: str):
         return index.bare_matches(tokens.query_terms(query), 20)
 
-    variants = {"bare": bare,
-                "admin": lambda query: search(admin, query, kinds=["case"], limit=20),
-                "manager": lambda query: search(manager, query, kinds=["case"], limit=20)}
+    variants = {
+        "bare": bare,
+        "admin": lambda query: search(admin, query, kinds=["case"], limit=20),
+        "manager": lambda query: search(manager, query, kinds=["case"], limit=20),
+    }
     times: dict[str, list[float]] = {name: [] for name in variants}
     found: dict[str, int] = {name: 0 for name in variants}
     for query in queries:  # warm-up: the pages the queries read, in the database's cache
@@ -145,30 +176,47 @@ def run(args: argparse.Namespace) -> list[Result]:
             found[name] += bool(hits)
 
     def p(values: list[float], q: float) -> float:
-        return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+        return (
+            statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+        )
 
     size = f"{args.cases:,} cases (~{chars:.0f} characters), {len(queries)} queries ({multi} of 2–3 terms)"
     common = dict(benchmark="Search", database=engine, size=size, machine=info)
     bare_p50, bare_p95 = p(times["bare"], 50), p(times["bare"], 95)
-    results = [Result(
-        case="index build (index.rebuild: rjieba words, then the index's rows)",
-        figure=f"{build_s:.1f} s ({counts.get('case', 0) / build_s:,.0f} cases/s)", value=build_s,
-        numbers={"build_s": build_s}, **common)]
-    for name, label in (("admin", "training admin, no scope join"), ("manager", "account manager, scope join")):
+    results = [
+        Result(
+            case="index build (index.rebuild: rjieba words, then the index's rows)",
+            figure=f"{build_s:.1f} s ({counts.get('case', 0) / build_s:,.0f} cases/s)",
+            value=build_s,
+            numbers={"build_s": build_s},
+            **common,
+        )
+    ]
+    for name, label in (
+        ("admin", "training admin, no scope join"),
+        ("manager", "account manager, scope join"),
+    ):
         p50, p95 = p(times[name], 50), p(times[name], 95)
         ratio = p95 / bare_p95
         met = check(ratio, TARGET_RATIO)
-        results.append(Result(
-            case=f"search(), {label}",
-            figure=f"p50 {p50:.1f} ms · p95 {p95:.1f} ms · max {max(times[name]):.1f} ms "
-                   f"({found[name]} of {len(queries)} queries found something)",
-            value=p95, baseline=f"the bare full-text query p50 {bare_p50:.1f} ms · p95 {bare_p95:.1f} ms",
-            ratio=ratio, target=f"p95 < {TARGET_MS:.0f} ms, {TARGET_RATIO}",
-            met=bool(met) and p95 < TARGET_MS,
-            numbers={"p50_ms": p50, "p95_ms": p95, "bare_p50_ms": bare_p50, "bare_p95_ms": bare_p95},
-            **common))
-        print(f"  {name}: p50 {p50:.1f} ms, p95 {p95:.1f} ms; bare p50 {bare_p50:.1f}, p95 {bare_p95:.1f} ms",
-              flush=True)
+        results.append(
+            Result(
+                case=f"search(), {label}",
+                figure=f"p50 {p50:.1f} ms · p95 {p95:.1f} ms · max {max(times[name]):.1f} ms "
+                f"({found[name]} of {len(queries)} queries found something)",
+                value=p95,
+                baseline=f"the bare full-text query p50 {bare_p50:.1f} ms · p95 {bare_p95:.1f} ms",
+                ratio=ratio,
+                target=f"p95 < {TARGET_MS:.0f} ms, {TARGET_RATIO}",
+                met=bool(met) and p95 < TARGET_MS,
+                numbers={"p50_ms": p50, "p95_ms": p95, "bare_p50_ms": bare_p50, "bare_p95_ms": bare_p95},
+                **common,
+            )
+        )
+        print(
+            f"  {name}: p50 {p50:.1f} ms, p95 {p95:.1f} ms; bare p50 {bare_p50:.1f}, p95 {bare_p95:.1f} ms",
+            flush=True,
+        )
     return results
 
 

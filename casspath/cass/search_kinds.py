@@ -13,11 +13,15 @@ from casspath.search.registry import Document, Kind, register, tag
 
 
 def card_documents(ids: list[int]) -> list[Document]:
-    cards = (QACard.objects.filter(resource_id__in=ids, resource__kind=ResourceKind.QA_CARD)
-             .select_related("resource").order_by("resource_id"))
+    cards = (
+        QACard.objects.filter(resource_id__in=ids, resource__kind=ResourceKind.QA_CARD)
+        .select_related("resource")
+        .order_by("resource_id")
+    )
     dimensions: dict[int, set[str]] = {}
     for resource_id, code in ResourceSkill.objects.filter(resource_id__in=ids).values_list(
-            "resource_id", "dimension_code"):
+        "resource_id", "dimension_code"
+    ):
         dimensions.setdefault(resource_id, set()).add(code)
     docs = []
     for card in cards:
@@ -26,9 +30,16 @@ def card_documents(ids: list[int]) -> list[Document]:
             tags.add(tag("product", card.product_code))
         summary = card.resource.summary
         head = "" if summary.strip() in card.answer else summary  # the demo's summary is the answer
-        docs.append(Document(
-            obj_id=card.resource_id, code=card.resource.code, title=card.question, head=head,
-            body="\n".join([card.answer, " ".join(str(t) for t in card.tags or [])]).strip(), tags=tags))
+        docs.append(
+            Document(
+                obj_id=card.resource_id,
+                code=card.resource.code,
+                title=card.question,
+                head=head,
+                body="\n".join([card.answer, " ".join(str(t) for t in card.tags or [])]).strip(),
+                tags=tags,
+            )
+        )
     return docs
 
 
@@ -41,10 +52,21 @@ def _card_ids() -> list[int]:
 
 
 def register_kinds() -> None:
-    register(Kind(
-        name="card", key=4, label=pgettext_lazy("search", "Q&A cards"), model=Resource, build=card_documents,
-        visible_q=_visible_cards_q, url=lambda pk, code: reverse("cass:card", args=[pk]), order=40,
-        all_ids=_card_ids,
-        watch={Resource: lambda resource: [resource.pk] if resource.kind == ResourceKind.QA_CARD else [],
-               QACard: lambda card: [card.resource_id],
-               ResourceSkill: lambda skill: [skill.resource_id]}))
+    register(
+        Kind(
+            name="card",
+            key=4,
+            label=pgettext_lazy("search", "Q&A cards"),
+            model=Resource,
+            build=card_documents,
+            visible_q=_visible_cards_q,
+            url=lambda pk, code: reverse("cass:card", args=[pk]),
+            order=40,
+            all_ids=_card_ids,
+            watch={
+                Resource: lambda resource: [resource.pk] if resource.kind == ResourceKind.QA_CARD else [],
+                QACard: lambda card: [card.resource_id],
+                ResourceSkill: lambda skill: [skill.resource_id],
+            },
+        )
+    )

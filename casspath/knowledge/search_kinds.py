@@ -51,35 +51,62 @@ def case_documents(ids: list[int]) -> list[Document]:
     cases builds no related managers)."""
     tags: dict[int, set[str]] = {pk: set() for pk in ids}
     for case_id, code, parent in Case.steps.through.objects.filter(case_id__in=ids).values_list(
-            "case_id", "processstep__code", "processstep__parent__code"):
+        "case_id", "processstep__code", "processstep__parent__code"
+    ):
         tags[case_id].add(tag("step", code))
         if parent:  # a phase's filter finds its steps' cases
             tags[case_id].add(tag("step", parent))
     for case_id, code in Case.products.through.objects.filter(case_id__in=ids).values_list(
-            "case_id", "product__code"):
+        "case_id", "product__code"
+    ):
         tags[case_id].add(tag("product", code))
     for case_id, code in Case.industries.through.objects.filter(case_id__in=ids).values_list(
-            "case_id", "industry__code"):
+        "case_id", "industry__code"
+    ):
         tags[case_id].add(tag("industry", code))
-    rows = Case.objects.filter(pk__in=ids).order_by("pk").values_list(
-        "pk", "code", "title", "knowledge_point", "story", "background", "challenge", "actions", "result",
-        "tools", "dimension_codes")
+    rows = (
+        Case.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "code",
+            "title",
+            "knowledge_point",
+            "story",
+            "background",
+            "challenge",
+            "actions",
+            "result",
+            "tools",
+            "dimension_codes",
+        )
+    )
     docs = []
     for pk, code, title, point, story, background, challenge, actions, result, tools, dimensions in rows:
-        docs.append(Document(
-            obj_id=pk, code=code, title=title, head=point,
-            body=_join(story, background, challenge, actions, result, tools),
-            tags=tags[pk] | {tag("dimension", dimension) for dimension in dimensions or []}))
+        docs.append(
+            Document(
+                obj_id=pk,
+                code=code,
+                title=title,
+                head=point,
+                body=_join(story, background, challenge, actions, result, tools),
+                tags=tags[pk] | {tag("dimension", dimension) for dimension in dimensions or []},
+            )
+        )
     return docs
 
 
 def product_documents(ids: list[int]) -> list[Document]:
     products = Product.objects.filter(pk__in=ids).order_by("pk").prefetch_related("industries")
     return [
-        Document(obj_id=product.pk, code=product.code, title=product.name,
-                 head=_join(product.category, product.family),
-                 tags={tag("product", product.code)}
-                 | {tag("industry", industry.code) for industry in product.industries.all()})
+        Document(
+            obj_id=product.pk,
+            code=product.code,
+            title=product.name,
+            head=_join(product.category, product.family),
+            tags={tag("product", product.code)}
+            | {tag("industry", industry.code) for industry in product.industries.all()},
+        )
         for product in products
     ]
 
@@ -90,8 +117,13 @@ def guide_documents(ids: list[int]) -> list[Document]:
     for step in GuideStep.objects.filter(guide_id__in=ids).order_by("guide_id", "order", "id"):
         steps.setdefault(step.guide_id, []).append(_join(step.title, step.text, step.tips, step.mistakes))
     return [
-        Document(obj_id=guide.pk, code=guide.work_item.code, title=guide.title, head=guide.intro,
-                 body=_join(*steps.get(guide.pk, [])))
+        Document(
+            obj_id=guide.pk,
+            code=guide.work_item.code,
+            title=guide.title,
+            head=guide.intro,
+            body=_join(*steps.get(guide.pk, [])),
+        )
         for guide in guides
     ]
 
@@ -107,18 +139,48 @@ def _m2m_cases(instance, pk_set, reverse: bool) -> list[int]:
 
 
 def register_kinds() -> None:
-    register(Kind(
-        name="case", key=1, label=pgettext_lazy("search", "Cases"), model=Case, build=case_documents,
-        visible_q=visible_cases_q, url=lambda pk, code: _page(CASE_PAGES, pk), order=10,
-        watch={Case: lambda case: [case.pk]},
-        watch_m2m={Case.steps.through: _m2m_cases, Case.products.through: _m2m_cases,
-                   Case.industries.through: _m2m_cases}))
-    register(Kind(
-        name="product", key=2, label=pgettext_lazy("search", "Products"), model=Product, build=product_documents,
-        visible_q=_visible_products_q, url=lambda pk, code: _page(PRODUCT_PAGES, pk), order=20,
-        watch={Product: lambda product: [product.pk]},
-        watch_m2m={Product.industries.through: _m2m_cases}))
-    register(Kind(
-        name="guide", key=3, label=pgettext_lazy("search", "Work guides"), model=WorkGuide, build=guide_documents,
-        visible_q=visible_guides_q, url=lambda pk, code: reverse("knowledge:guide", args=[pk]), order=30,
-        watch={WorkGuide: lambda guide: [guide.pk], GuideStep: lambda step: [step.guide_id]}))
+    register(
+        Kind(
+            name="case",
+            key=1,
+            label=pgettext_lazy("search", "Cases"),
+            model=Case,
+            build=case_documents,
+            visible_q=visible_cases_q,
+            url=lambda pk, code: _page(CASE_PAGES, pk),
+            order=10,
+            watch={Case: lambda case: [case.pk]},
+            watch_m2m={
+                Case.steps.through: _m2m_cases,
+                Case.products.through: _m2m_cases,
+                Case.industries.through: _m2m_cases,
+            },
+        )
+    )
+    register(
+        Kind(
+            name="product",
+            key=2,
+            label=pgettext_lazy("search", "Products"),
+            model=Product,
+            build=product_documents,
+            visible_q=_visible_products_q,
+            url=lambda pk, code: _page(PRODUCT_PAGES, pk),
+            order=20,
+            watch={Product: lambda product: [product.pk]},
+            watch_m2m={Product.industries.through: _m2m_cases},
+        )
+    )
+    register(
+        Kind(
+            name="guide",
+            key=3,
+            label=pgettext_lazy("search", "Work guides"),
+            model=WorkGuide,
+            build=guide_documents,
+            visible_q=visible_guides_q,
+            url=lambda pk, code: reverse("knowledge:guide", args=[pk]),
+            order=30,
+            watch={WorkGuide: lambda guide: [guide.pk], GuideStep: lambda step: [step.guide_id]},
+        )
+    )

@@ -43,10 +43,23 @@ class SearchOut(Schema):
 @router.get("/", response={200: SearchOut, 401: ErrorOut, 422: ErrorOut}, summary="Full-text search")
 def search_endpoint(request, params: Query[SearchIn]):
     user = api_user(request)
-    filters = {"step": params.step, "dimension": params.dimension, "product": params.product,
-               "industry": params.industry}
-    hits = search(user, params.q, kinds=params.kind or None, filters=filters, limit=params.limit + 1,
-                  offset=params.offset)
+    filters = {
+        "step": params.step,
+        "dimension": params.dimension,
+        "product": params.product,
+        "industry": params.industry,
+    }
+    hits = search(
+        user,
+        params.q,
+        kinds=params.kind or None,
+        filters=filters,
+        limit=params.limit + 1,
+        offset=params.offset,
+    )
     more = len(hits) > params.limit
-    return {"query": params.q, "hits": [hit.as_json() for hit in hits[:params.limit]],
-            "next_offset": params.offset + params.limit if more else None}
+    return {
+        "query": params.q,
+        "hits": [hit.as_json() for hit in hits[: params.limit]],
+        "next_offset": params.offset + params.limit if more else None,
+    }

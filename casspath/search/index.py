@@ -53,7 +53,7 @@ def doc_id(kind: registry.Kind, obj_id: int) -> int:
 
 def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def _placeholders(count: int) -> str:
@@ -76,19 +76,27 @@ def _display(doc: Document) -> str:
 def _insert(cursor, kind: registry.Kind, docs: Sequence[Document]) -> None:
     if not docs:
         return
-    rows = [(doc_id(kind, doc.obj_id), kind.name, doc.obj_id, doc.code, doc.title, _display(doc)) for doc in docs]
+    rows = [
+        (doc_id(kind, doc.obj_id), kind.name, doc.obj_id, doc.code, doc.title, _display(doc)) for doc in docs
+    ]
     words = [(tokens.indexed(doc.title), tokens.indexed(doc.head), tokens.indexed(doc.body)) for doc in docs]
     if _sqlite():
-        cursor.executemany("INSERT INTO search_document (id, kind, obj_id, code, title, display) "
-                           "VALUES (%s, %s, %s, %s, %s, %s)", rows)
-        cursor.executemany("INSERT INTO search_fts (rowid, title, head, body) VALUES (%s, %s, %s, %s)",
-                           [(row[0], *parts) for row, parts in zip(rows, words, strict=True)])
+        cursor.executemany(
+            "INSERT INTO search_document (id, kind, obj_id, code, title, display) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+        cursor.executemany(
+            "INSERT INTO search_fts (rowid, title, head, body) VALUES (%s, %s, %s, %s)",
+            [(row[0], *parts) for row, parts in zip(rows, words, strict=True)],
+        )
     else:
         cursor.executemany(
             "INSERT INTO search_document (id, kind, obj_id, code, title, display, vector) VALUES "
             "(%s, %s, %s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || "
             "setweight(to_tsvector('simple', %s), 'B') || setweight(to_tsvector('simple', %s), 'C'))",
-            [(*row, *parts) for row, parts in zip(rows, words, strict=True)])
+            [(*row, *parts) for row, parts in zip(rows, words, strict=True)],
+        )
     tags = [(doc_id(kind, doc.obj_id), tag) for doc in docs for tag in sorted(doc.tags)]
     if tags:
         cursor.executemany("INSERT INTO search_tag (doc_id, tag) VALUES (%s, %s)", tags)
@@ -179,7 +187,8 @@ def match_expression(terms: Sequence[str]) -> str:
 def _where(id_column: str, scopes: Sequence[Scope], tags: Sequence[str], *, joined: bool) -> tuple[str, list]:
     """The condition on documents: of the scopes' kinds (a range of ids each), with every tag,
     and when `joined`, of the objects the user may see."""
-    parts, params = [], []
+    parts: list[str] = []
+    params: list = []
     for scope in scopes:
         base = scope.kind.key * SPAN
         part = f"({id_column} BETWEEN %s AND %s"
@@ -190,21 +199,27 @@ def _where(id_column: str, scopes: Sequence[Scope], tags: Sequence[str], *, join
         parts.append(part + ")")
     where = "(" + " OR ".join(parts) + ")"
     for tag in tags:
-        where += f" AND EXISTS (SELECT 1 FROM search_tag t WHERE t.doc_id = {id_column} AND t.tag = %s)"
+        # A column name of ours and a mark: the tag is a parameter.
+        where += f" AND EXISTS (SELECT 1 FROM search_tag t WHERE t.doc_id = {id_column} AND t.tag = %s)"  # noqa: S608
         params.append(tag)
     return where, params
 
 
 def _ranked(cursor, expression: str, where: str, params: list, limit: int, offset: int) -> list[tuple]:
     if _sqlite():
-        cursor.execute(f"SELECT search_fts.rowid, -{BM25} FROM search_fts "  # noqa: S608 - no value in it
-                       f"WHERE search_fts MATCH %s AND {where} ORDER BY {BM25}, search_fts.rowid "
-                       f"LIMIT %s OFFSET %s", [expression, *params, limit, offset])
+        cursor.execute(
+            f"SELECT search_fts.rowid, -{BM25} FROM search_fts "  # noqa: S608 - no value in it
+            f"WHERE search_fts MATCH %s AND {where} ORDER BY {BM25}, search_fts.rowid "
+            f"LIMIT %s OFFSET %s",
+            [expression, *params, limit, offset],
+        )
     else:
-        cursor.execute(f"SELECT d.id, ts_rank_cd('{TS_WEIGHTS}', d.vector, q) AS score "  # noqa: S608
-                       f"FROM search_document d, plainto_tsquery('simple', %s) q "
-                       f"WHERE d.vector @@ q AND {where} ORDER BY score DESC, d.id LIMIT %s OFFSET %s",
-                       [expression, *params, limit, offset])
+        cursor.execute(
+            f"SELECT d.id, ts_rank_cd('{TS_WEIGHTS}', d.vector, q) AS score "  # noqa: S608
+            f"FROM search_document d, plainto_tsquery('simple', %s) q "
+            f"WHERE d.vector @@ q AND {where} ORDER BY score DESC, d.id LIMIT %s OFFSET %s",
+            [expression, *params, limit, offset],
+        )
     return cursor.fetchall()
 
 
@@ -220,8 +235,11 @@ def _visible_among(cursor, scopes: Sequence[Scope], doc_ids: list[int]) -> set[i
         if scope.visible_sql is None:
             seen.update(pk + base for pk in mine)
             continue
-        cursor.execute(f"SELECT v.pk FROM ({scope.visible_sql}) v "  # noqa: S608 - Django's SQL, marks
-                       f"WHERE v.pk IN ({_placeholders(len(mine))})", [*scope.visible_params, *mine])
+        cursor.execute(
+            f"SELECT v.pk FROM ({scope.visible_sql}) v "  # noqa: S608 - Django's SQL, marks
+            f"WHERE v.pk IN ({_placeholders(len(mine))})",
+            [*scope.visible_params, *mine],
+        )
         seen.update(row[0] + base for row in cursor.fetchall())
     return seen
 
@@ -233,8 +251,14 @@ def _visible_among(cursor, scopes: Sequence[Scope], doc_ids: list[int]) -> set[i
 WINDOWS = (64, 512, 4096)
 
 
-def matches(terms: Sequence[str], scopes: Sequence[Scope], *, tags: Sequence[str] = (), limit: int = 20,
-            offset: int = 0) -> list[Match]:
+def matches(
+    terms: Sequence[str],
+    scopes: Sequence[Scope],
+    *,
+    tags: Sequence[str] = (),
+    limit: int = 20,
+    offset: int = 0,
+) -> list[Match]:
     """The best `limit` documents holding every term, among those of the scopes the user may
     see, with every tag. Best first; ties by document id."""
     if not terms or not scopes:
@@ -259,10 +283,18 @@ def matches(terms: Sequence[str], scopes: Sequence[Scope], *, tags: Sequence[str
             page = _ranked(cursor, expression, joined_where, joined_params, limit, offset)
         if not page:
             return []
-        cursor.execute(f"SELECT id, kind, obj_id, code, title, display FROM search_document "  # noqa: S608
-                       f"WHERE id IN ({_placeholders(len(page))})", [row[0] for row in page])
+        cursor.execute(
+            f"SELECT id, kind, obj_id, code, title, display FROM search_document "  # noqa: S608
+            f"WHERE id IN ({_placeholders(len(page))})",
+            [row[0] for row in page],
+        )
         stored = {row[0]: row[1:] for row in cursor.fetchall()}
-    return [Match(*stored[pk], score=float(score)) for pk, score in page if pk in stored]
+    found = []
+    for pk, score in page:
+        if pk in stored:
+            kind, obj_id, code, title, display = stored[pk]
+            found.append(Match(kind, obj_id, code, title, display, float(score)))
+    return found
 
 
 def bare_matches(terms: Sequence[str], limit: int = 20) -> list[tuple]:
@@ -271,12 +303,18 @@ def bare_matches(terms: Sequence[str], limit: int = 20) -> list[tuple]:
     expression = match_expression(terms)
     with connection.cursor() as cursor:
         if _sqlite():
-            cursor.execute(f"SELECT rowid, {BM25} FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608
-                           f"ORDER BY {BM25} LIMIT %s", [expression, limit])
+            cursor.execute(
+                f"SELECT rowid, {BM25} FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608
+                f"ORDER BY {BM25} LIMIT %s",
+                [expression, limit],
+            )
         else:
-            cursor.execute(f"SELECT id, ts_rank_cd('{TS_WEIGHTS}', vector, q) AS score "  # noqa: S608
-                           f"FROM search_document, plainto_tsquery('simple', %s) q WHERE vector @@ q "
-                           f"ORDER BY score DESC LIMIT %s", [expression, limit])
+            cursor.execute(
+                f"SELECT id, ts_rank_cd('{TS_WEIGHTS}', vector, q) AS score "  # noqa: S608
+                f"FROM search_document, plainto_tsquery('simple', %s) q WHERE vector @@ q "
+                f"ORDER BY score DESC LIMIT %s",
+                [expression, limit],
+            )
         return cursor.fetchall()
 
 

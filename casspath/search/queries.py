@@ -42,8 +42,15 @@ class Hit:
     url: str
 
     def as_json(self) -> dict:
-        return {"kind": self.kind, "code": self.code, "title": self.title, "score": round(self.score, 6),
-                "snippet": str(self.snippet), "id": self.obj_id, "url": self.url}
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "title": self.title,
+            "score": round(self.score, 6),
+            "snippet": str(self.snippet),
+            "id": self.obj_id,
+            "url": self.url,
+        }
 
 
 def _pattern(terms: Sequence[str]) -> re.Pattern:
@@ -118,8 +125,15 @@ def tags_of(filters: Mapping[str, str | None] | None) -> list[str]:
     return tags
 
 
-def search(user, query: str, *, kinds: Iterable[str] | None = None,
-           filters: Mapping[str, str | None] | None = None, limit: int = 20, offset: int = 0) -> list[Hit]:
+def search(
+    user,
+    query: str,
+    *,
+    kinds: Iterable[str] | None = None,
+    filters: Mapping[str, str | None] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[Hit]:
     """The hits of `query` the user may see, best first. `kinds`: names of registered kinds
     (all by default; an unknown name finds nothing of it). `filters`: codes by filter name
     (step, dimension, product, industry)."""
@@ -132,13 +146,23 @@ def search(user, query: str, *, kinds: Iterable[str] | None = None,
         visible = _visible_sql(kind, user)
         if visible is not None:
             scopes.append(index.Scope(kind, *visible))
-    found = index.matches(terms, scopes, tags=tags_of(filters), limit=max(1, min(limit, MAX_LIMIT)),
-                          offset=max(0, offset))
+    found = index.matches(
+        terms, scopes, tags=tags_of(filters), limit=max(1, min(limit, MAX_LIMIT)), offset=max(0, offset)
+    )
     hits = []
     for match in found:
-        kind = registry.get(match.kind)
-        url = kind.url(match.obj_id, match.code) if kind is not None else ""
-        hits.append(Hit(kind=match.kind, obj_id=match.obj_id, code=match.code, title=match.title,
-                        score=float(match.score), snippet=snippet(match.display, terms),
-                        title_marked=mark(match.title, terms), url=url))
+        found_kind = registry.get(match.kind)
+        url = found_kind.url(match.obj_id, match.code) if found_kind is not None else ""
+        hits.append(
+            Hit(
+                kind=match.kind,
+                obj_id=match.obj_id,
+                code=match.code,
+                title=match.title,
+                score=float(match.score),
+                snippet=snippet(match.display, terms),
+                title_marked=mark(match.title, terms),
+                url=url,
+            )
+        )
     return hits

@@ -50,7 +50,7 @@ def queue(kind: str, ids: Iterable[int]) -> None:
     # A batch whose callback a rollback dropped (or that ran) is not reused.
     if batch is None or batch.ran or not any(entry[1] is batch for entry in connection.run_on_commit):
         batch = _Batch()
-        connection._search_batch = batch  # type: ignore[attr-defined] - the connection carries its batch
+        connection._search_batch = batch  # the connection carries its batch
         on_commit(batch)
     batch.ids.setdefault(kind, set()).update(ids)
 
@@ -60,6 +60,7 @@ def _on_save(kind: str, to_ids):
         if kwargs.get("raw"):
             return
         queue(kind, to_ids(instance))
+
     return receiver
 
 
@@ -68,6 +69,7 @@ def _on_m2m(kind: str, to_ids):
         if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
             return
         queue(kind, to_ids(instance, pk_set, reverse))
+
     return receiver
 
 
@@ -85,5 +87,6 @@ def connect_kind(kind: registry.Kind) -> None:
     for through, m2m_ids in kind.watch_m2m.items():
         receiver = _on_m2m(kind.name, m2m_ids)
         _CONNECTED.append(receiver)
-        m2m_changed.connect(receiver, sender=through, weak=False,
-                            dispatch_uid=f"search:{kind.name}:{through._meta.label}:m2m")
+        m2m_changed.connect(
+            receiver, sender=through, weak=False, dispatch_uid=f"search:{kind.name}:{through._meta.label}:m2m"
+        )

@@ -64,7 +64,9 @@ def register(kind: Kind) -> None:
 
     taken = {other.key: other.name for other in _KINDS.values() if other.name != kind.name}
     if not 0 < kind.key < 9_000_000 or kind.key in taken:
-        raise ValueError(f"search kind {kind.name}: key {kind.key} is out of range or {taken.get(kind.key)}'s")
+        raise ValueError(
+            f"search kind {kind.name}: key {kind.key} is out of range or {taken.get(kind.key)}'s"
+        )
     _KINDS[kind.name] = kind
     connect_kind(kind)
 

@@ -36,17 +36,36 @@ def results(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page = 1
     params = {"q": query, "kind": kind, **filters}
-    hits = search(request.user, query, kinds=[kind] if kind else None, filters=filters, limit=PAGE + 1,
-                  offset=(page - 1) * PAGE) if query else []
+    hits = (
+        search(
+            request.user,
+            query,
+            kinds=[kind] if kind else None,
+            filters=filters,
+            limit=PAGE + 1,
+            offset=(page - 1) * PAGE,
+        )
+        if query
+        else []
+    )
     labels = {k.name: k.label for k in registry.kinds()}
-    return render(request, "search/results.html", {
-        "query": query,
-        "hits": [(hit, labels.get(hit.kind, hit.kind)) for hit in hits[:PAGE]],
-        "tabs": [{"label": label, "url": _link(params, kind=name, page=""), "active": name == kind}
-                 for name, label in [("", None), *labels.items()]],
-        "chips": [{"label": FILTER_LABELS[name], "code": code, "url": _link(params, **{name: "", "page": ""})}
-                  for name, code in filters.items() if code],
-        "page": page,
-        "next_url": _link(params, page=page + 1) if len(hits) > PAGE else "",
-        "previous_url": _link(params, page=page - 1 if page > 2 else "") if page > 1 else "",
-    })
+    return render(
+        request,
+        "search/results.html",
+        {
+            "query": query,
+            "hits": [(hit, labels.get(hit.kind, hit.kind)) for hit in hits[:PAGE]],
+            "tabs": [
+                {"label": label, "url": _link(params, kind=name, page=""), "active": name == kind}
+                for name, label in [("", None), *labels.items()]
+            ],
+            "chips": [
+                {"label": FILTER_LABELS[name], "code": code, "url": _link(params, **{name: "", "page": ""})}
+                for name, code in filters.items()
+                if code
+            ],
+            "page": page,
+            "next_url": _link(params, page=page + 1) if len(hits) > PAGE else "",
+            "previous_url": _link(params, page=page - 1 if page > 2 else "") if page > 1 else "",
+        },
+    )

@@ -29,7 +29,9 @@ def test_it_filters_by_step_and_product(client, world, library):
 
 def test_it_keeps_a_case_in_review_from_other_managers(client, world, library):
     assert ApiCaller(client, world.manager_b).get("/search/?q=视频会议").json()["hits"] == []
-    assert [h["code"] for h in ApiCaller(client, world.manager).get("/search/?q=视频会议").json()["hits"]] == ["C004"]
+    assert [
+        h["code"] for h in ApiCaller(client, world.manager).get("/search/?q=视频会议").json()["hits"]
+    ] == ["C004"]
 
 
 def test_it_refuses_an_anonymous_call_and_a_bad_limit(client, world, library):

@@ -43,8 +43,13 @@ def test_it_follows_tags_added_and_removed(world, library, django_capture_on_com
     case, line = library["cases"]["C001"], library["products"]["P01"]
     with django_capture_on_commit_callbacks(execute=True):
         case.products.add(line)
-    assert codes(world.province_admin, "5G专网", kinds=["case"], filters={"product": "P01"}) == ["C003", "C001"] \
-        or set(codes(world.province_admin, "5G专网", kinds=["case"], filters={"product": "P01"})) == {"C001", "C003"}
+    assert codes(world.province_admin, "5G专网", kinds=["case"], filters={"product": "P01"}) == [
+        "C003",
+        "C001",
+    ] or set(codes(world.province_admin, "5G专网", kinds=["case"], filters={"product": "P01"})) == {
+        "C001",
+        "C003",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         line.cases.remove(case)
     assert codes(world.province_admin, "5G专网", kinds=["case"], filters={"product": "P01"}) == ["C003"]
@@ -57,9 +62,19 @@ def test_it_removes_a_deleted_case(world, library, django_capture_on_commit_call
 
 
 def test_it_rebuilds_what_bulk_writes_left_out(world, library):
-    Case.objects.bulk_create([Case(cass_map=library["map"], code=f"B{n:03d}", title=f"批量导入的案例{n}",
-                                   knowledge_point="批量", story="没有信号的写入。", status=CaseStatus.PUBLISHED)
-                              for n in range(3)])
+    Case.objects.bulk_create(
+        [
+            Case(
+                cass_map=library["map"],
+                code=f"B{n:03d}",
+                title=f"批量导入的案例{n}",
+                knowledge_point="批量",
+                story="没有信号的写入。",
+                status=CaseStatus.PUBLISHED,
+            )
+            for n in range(3)
+        ]
+    )
     assert codes(world.province_admin, "批量导入") == []
     counts = index.rebuild()
     assert counts["case"] == 7 and counts["product"] == 2

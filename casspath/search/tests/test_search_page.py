@@ -17,16 +17,27 @@ def test_it_lists_the_hits_with_kind_tabs_and_marked_snippets(client, world, lib
 
 
 def test_it_shows_the_filters_as_removable_chips(client, world, library):
-    page = log_in(client, world.province_admin).get("/search/", {"q": "客户经理", "step": "PM01-1"}).content.decode()
+    page = (
+        log_in(client, world.province_admin)
+        .get("/search/", {"q": "客户经理", "step": "PM01-1"})
+        .content.decode()
+    )
     assert 'id="search-chips"' in page and "PM01-1 ×" in page
     assert "C002" in page and "C001" not in page
 
 
-def test_it_shows_a_story_holding_a_script_as_text(client, world, library, django_capture_on_commit_callbacks):
+def test_it_shows_a_story_holding_a_script_as_text(
+    client, world, library, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        Case.objects.create(cass_map=library["map"], code="C030", title="<b>加粗</b>的标题 报价",
-                            knowledge_point="先彩排", story="专线报价单 <script>alert(1)</script>",
-                            status=CaseStatus.PUBLISHED)
+        Case.objects.create(
+            cass_map=library["map"],
+            code="C030",
+            title="<b>加粗</b>的标题 报价",
+            knowledge_point="先彩排",
+            story="专线报价单 <script>alert(1)</script>",
+            status=CaseStatus.PUBLISHED,
+        )
     page = log_in(client, world.province_admin).get("/search/", {"q": "报价"}).content.decode()
     assert "<script>alert(1)</script>" not in page and "<b>加粗</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;加粗&lt;/b&gt;" in page

@@ -22,11 +22,22 @@ def test_it_ranks_a_term_in_the_title_above_the_same_term_in_the_body(world, lib
 
 def test_it_ranks_a_title_above_a_body_repeating_the_term(world, library, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        Case.objects.create(cass_map=library["map"], code="C010", title="营业厅的一天", knowledge_point="耐心",
-                            story="停车场的事说了三遍：停车场太小，停车场收费，停车场没有指引。",
-                            status=CaseStatus.PUBLISHED)
-        Case.objects.create(cass_map=library["map"], code="C011", title="停车场的智慧改造", knowledge_point="看现场",
-                            story="物业想省人工，我们用车牌识别替换了岗亭。", status=CaseStatus.PUBLISHED)
+        Case.objects.create(
+            cass_map=library["map"],
+            code="C010",
+            title="营业厅的一天",
+            knowledge_point="耐心",
+            story="停车场的事说了三遍：停车场太小，停车场收费，停车场没有指引。",
+            status=CaseStatus.PUBLISHED,
+        )
+        Case.objects.create(
+            cass_map=library["map"],
+            code="C011",
+            title="停车场的智慧改造",
+            knowledge_point="看现场",
+            story="物业想省人工，我们用车牌识别替换了岗亭。",
+            status=CaseStatus.PUBLISHED,
+        )
     assert codes(search(world.province_admin, "停车场")) == ["C011", "C010"]
 
 
@@ -51,16 +62,24 @@ def test_it_filters_by_step_phase_dimension_product_and_industry(world, library)
     assert codes(search(admin, "客户经理", kinds=["case"], filters={"step": "pm01"})) == ["C002"]
     assert codes(search(admin, "客户经理", kinds=["case"], filters={"dimension": "D03"})) == ["C002"]
     assert codes(search(admin, "专线", kinds=["case"], filters={"product": "P01"})) == ["C003"]
-    assert codes(search(admin, "云电脑", filters={"industry": "IND02"})) == ["C002", "P19"] or \
-        sorted(codes(search(admin, "云电脑", filters={"industry": "IND02"}))) == ["C002", "P19"]
+    assert codes(search(admin, "云电脑", filters={"industry": "IND02"})) == ["C002", "P19"] or sorted(
+        codes(search(admin, "云电脑", filters={"industry": "IND02"}))
+    ) == ["C002", "P19"]
     assert codes(search(admin, "专线", filters={"industry": "IND02"})) == []
 
 
-def test_it_marks_the_terms_in_the_snippet_and_escapes_the_text(world, library, django_capture_on_commit_callbacks):
+def test_it_marks_the_terms_in_the_snippet_and_escapes_the_text(
+    world, library, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        Case.objects.create(cass_map=library["map"], code="C020", title="一次失败的演示", knowledge_point="先彩排",
-                            story='演示页面里有 <script>alert("x")</script> 的专线报价 & 说明。',
-                            status=CaseStatus.PUBLISHED)
+        Case.objects.create(
+            cass_map=library["map"],
+            code="C020",
+            title="一次失败的演示",
+            knowledge_point="先彩排",
+            story='演示页面里有 <script>alert("x")</script> 的专线报价 & 说明。',
+            status=CaseStatus.PUBLISHED,
+        )
     hit = search(world.province_admin, "专线报价")[0]
     assert hit.code == "C020"
     assert "<script>" not in hit.snippet

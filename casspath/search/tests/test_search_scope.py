@@ -31,19 +31,40 @@ def test_it_counts_only_visible_hits_in_a_page(world, library):
     assert "C004" not in codes(world.manager_b, "客户经理", limit=100)
 
 
-def test_it_finds_the_few_visible_hits_behind_many_hidden_better_ones(world, library,
-                                                                    django_capture_on_commit_callbacks):
+def test_it_finds_the_few_visible_hits_behind_many_hidden_better_ones(
+    world, library, django_capture_on_commit_callbacks
+):
     from casspath.cass.actions.maps import do_create_map
     from casspath.knowledge.models import Case, CaseStatus
 
     with django_capture_on_commit_callbacks(execute=True):
-        city_map = do_create_map(org_unit=world.city_a, model_family="default", name="广州 CASS 地图",
-                                 acting_user=world.city_admin_a)
-        Case.objects.bulk_create([
-            Case(cass_map=city_map, code=f"G{n:03d}", title=f"停车场改造{n}", knowledge_point="停车场",
-                 story="停车场停车场。", status=CaseStatus.PUBLISHED) for n in range(80)])
-        Case.objects.create(cass_map=library["map"], code="C090", title="写字楼的访客登记",
-                            knowledge_point="门禁", story="访客总在停车场等。", status=CaseStatus.PUBLISHED)
+        city_map = do_create_map(
+            org_unit=world.city_a,
+            model_family="default",
+            name="广州 CASS 地图",
+            acting_user=world.city_admin_a,
+        )
+        Case.objects.bulk_create(
+            [
+                Case(
+                    cass_map=city_map,
+                    code=f"G{n:03d}",
+                    title=f"停车场改造{n}",
+                    knowledge_point="停车场",
+                    story="停车场停车场。",
+                    status=CaseStatus.PUBLISHED,
+                )
+                for n in range(80)
+            ]
+        )
+        Case.objects.create(
+            cass_map=library["map"],
+            code="C090",
+            title="写字楼的访客登记",
+            knowledge_point="门禁",
+            story="访客总在停车场等。",
+            status=CaseStatus.PUBLISHED,
+        )
     from casspath.search import index
 
     index.rebuild()

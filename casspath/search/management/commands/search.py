@@ -22,15 +22,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("query", nargs="*", metavar="QUERY", help="搜索词 (the words to find)")
-        parser.add_argument("--kind", action="append", choices=registry.kind_names(),
-                            help="只搜这一类，可重复 (only this kind; repeat for more)")
+        parser.add_argument(
+            "--kind",
+            action="append",
+            choices=registry.kind_names(),
+            help="只搜这一类，可重复 (only this kind; repeat for more)",
+        )
         for name in registry.FILTERS:
-            parser.add_argument(f"--{name}", metavar="CODE", help=f"按{name}编码筛选 (only hits tagged with this {name} code)")
+            parser.add_argument(
+                f"--{name}", metavar="CODE", help=f"按{name}编码筛选 (only hits tagged with this {name} code)"
+            )
         parser.add_argument("--limit", type=int, default=20, help="最多几条 (at most this many hits; 20)")
         parser.add_argument("--json", action="store_true", help='输出 JSON {"query", "hits"} (print JSON)')
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME",
-                            help="以该用户身份（其可见范围）搜索 (search as this user, within his scope)")
-        parser.add_argument("--rebuild", action="store_true", help="重建整个索引 (build the whole index again)")
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="以该用户身份（其可见范围）搜索 (search as this user, within his scope)",
+        )
+        parser.add_argument(
+            "--rebuild", action="store_true", help="重建整个索引 (build the whole index again)"
+        )
 
     def handle(self, *args, query, kind, limit, as_user, rebuild, **options):
         if rebuild:
