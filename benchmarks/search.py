@@ -4,10 +4,10 @@ join, ranking, marked snippets of the page's hits) against the same full-text qu
 against the index (casspath.search.index.bare_matches: the MATCH / @@ with its ranking and
 LIMIT 20, nothing else), in the same run.
 
-Builds, in a scratch database, a province with a training admin (unrestricted: no scope
-join) and an account manager (who sees the published cases of the map and his own, through
-knowledge.access.visible_cases_q), one CASS map and --cases cases (100,000 by default) of
-about 300 characters each, written by bulk insert (no signals) from the words of the demo's
+Builds, in a scratch database, a province with its training admin (who reviews, so sees,
+every case of the province's map) and an account manager (who sees the published cases of
+the map and his own), both through knowledge.access.visible_cases_q, one CASS map and
+--cases cases (100,000 by default) of about 300 characters each, written by bulk insert (no signals) from the words of the demo's
 own Chinese text (Q&A cards, work guides, the process map) drawn with Zipf-like weights, so
 that a few words are in many cases and most in few; 9 in 10 published. Then it times the
 index build (`casspath search --rebuild`'s index.rebuild) and runs 250 queries: 200 single
@@ -193,8 +193,8 @@ def run(args: argparse.Namespace) -> list[Result]:
         )
     ]
     for name, label in (
-        ("admin", "training admin, no scope join"),
-        ("manager", "account manager, scope join"),
+        ("admin", "province training admin (sees every case; scope checked)"),
+        ("manager", "account manager (published cases and his own; scope checked)"),
     ):
         p50, p95 = p(times[name], 50), p(times[name], 95)
         ratio = p95 / bare_p95
