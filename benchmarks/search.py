@@ -8,8 +8,9 @@ Builds, in a scratch database, a province with its training admin (who reviews, 
 every case of the province's map) and an account manager (who sees the published cases of
 the map and his own), both through knowledge.access.visible_cases_q, one CASS map and
 --cases cases (100,000 by default) of about 300 characters each, written by bulk insert
-(no signals) from the words of the demo's own Chinese text (Q&A cards, work guides, the process map) drawn with Zipf-like weights, so
-that a few words are in many cases and most in few; 9 in 10 published. Then it times the
+(no signals) from the words of the demo's own Chinese text (Q&A cards, work guides, the
+process map) drawn with Zipf-like weights, so that a few words are in many cases and most
+in few; 9 in 10 published. Then it times the
 index build (`casspath search --rebuild`'s index.rebuild) and runs 250 queries: 200 single
 terms of 2–4 characters drawn from the index's words, 50 of two or three terms; each query
 bare, as the admin and as the manager, interleaved, after one warm-up pass. It reports p50
