@@ -37,4 +37,3 @@ def test_it_keeps_a_case_in_review_from_other_managers(client, world, library):
 def test_it_refuses_an_anonymous_call_and_a_bad_limit(client, world, library):
     assert client.get("/api/v1/search/?q=专线").status_code == 401
     assert ApiCaller(client, world.manager).get("/search/?q=专线&limit=0").status_code == 422
-
