@@ -5,6 +5,8 @@
     casspath export roster|competency FILE
     casspath diagnose [--from 2026-01 --to 2026-05] [--org CODE] --out FILE.json|.xlsx|.html|.pdf [--out ...]
     casspath diagnose --snapshot ID --out FILE [--out ...]
+    casspath search QUERY [--kind case|product|guide|card] [--step CODE] [--json] [--as USERNAME]
+    casspath search --rebuild
     casspath migrate, runserver, run_huey, ... (Django's own commands)
 
 `casspath`, `casspath -h` and `casspath help` list the product's own commands first, each

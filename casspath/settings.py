@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "casspath.core",
     "casspath.api",
     "casspath.imports",
+    "casspath.search",
     "casspath.org",
     "casspath.competency",
     "casspath.cass",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("knowledge/", include("casspath.knowledge.urls")),
     path("imports/", include("casspath.imports.urls")),
     path("performance/", include("casspath.performance.urls")),
+    path("search/", include("casspath.search.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -80,6 +80,9 @@ class DemoPart(ABC):
     """One app's share of the demo. `build` creates what is missing and touches nothing
     that exists, so that a second run of the same seed changes nothing."""
 
+    # A part that reads what every other part wrote (the search index) runs after them all.
+    runs_last: bool = False
+
     def conflicts(self, run: DemoRun) -> list[str]:
         """Codes or names the part would use that data not made by the demo already holds."""
         return []

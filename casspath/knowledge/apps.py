@@ -12,3 +12,7 @@ class KnowledgeConfig(AppConfig):
         from casspath.knowledge.queries import guide_page_of_resource
 
         register(ResourceKind.WORK_GUIDE, guide_page_of_resource)
+        # Cases, products and work guides are found by the site's search (search/registry.py).
+        from casspath.knowledge.search_kinds import register_kinds
+
+        register_kinds()

@@ -19,7 +19,8 @@ def menu_url(url_name: str) -> str:
 
 # What base.html links to on every page, by the names its template uses.
 BASE_URLS = {"home": "home", "password_change": "password_change", "logout": "logout",
-             "set_language": "set_language", "api_tokens": "api_tokens:list"}
+             "set_language": "set_language", "api_tokens": "api_tokens:list",
+             "search": "search:results"}
 BASE_STATIC = {"favicon": "favicon.svg", "bootstrap_css": "vendor/bootstrap/bootstrap.min.css",
                "casspath_css": "casspath.css", "htmx_js": "vendor/htmx/htmx.min.js",
                "bootstrap_js": "vendor/bootstrap/bootstrap.bundle.min.js", "casspath_js": "casspath.js"}

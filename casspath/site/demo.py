@@ -42,7 +42,8 @@ class DemoSummary:
 
 
 def demo_parts() -> list[tuple[str, DemoPart]]:
-    return [(label, module.part) for label, module in app_modules("demo") if hasattr(module, "part")]
+    parts = [(label, module.part) for label, module in app_modules("demo") if hasattr(module, "part")]
+    return sorted(parts, key=lambda labelled: labelled[1].runs_last)  # stable: app order otherwise
 
 
 def demo_in_database() -> dict | None:

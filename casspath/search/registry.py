@@ -1,0 +1,90 @@
+"""What each kind of document is: the apps above search register their kinds (`register`,
+from their AppConfig.ready), so search imports none of them (the layers of import-linter),
+as cass/kind_pages.py does for resource pages.
+
+A kind says how to build the documents of some of its objects (`build(ids)`: one `Document`
+per object that exists, with its title, its text by weight and its filter tags), which of
+its objects a user may see (`visible_q(user)`, a filter on its model taken from the app's
+access.py, which every search joins to), the URL of a hit, and which models' writes change
+its documents (`watch`: model → the ids of the kind's objects a saved or deleted instance
+touches; the receivers queue those ids for the commit).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+
+@dataclass
+class Document:
+    """One object's text for the index. `head` weighs less than the title and more than the
+    body (a case's knowledge point, a resource's summary). Tags are `kind:code` strings the
+    filters match: "step:PM01-1", "dimension:D03", "product:P01", "industry:IND01"."""
+
+    obj_id: int
+    code: str
+    title: str
+    head: str = ""
+    body: str = ""
+    tags: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Kind:
+    name: str  # case, product, guide, card: the `kind` of hits, the CLI's and API's --kind
+    key: int  # 1, 2, …: the kind's range of document ids (search/index.py); never reuse one
+    label: Any  # shown on the results page's tabs (a lazy translation)
+    model: type[models.Model]
+    build: Callable[[list[int]], Iterable[Document]]
+    visible_q: Callable[[Any], Q]
+    url: Callable[[int, str], str]  # (object id, code) → the hit's page, "" when it has none
+    watch: dict[type[models.Model], Callable[[Any], Iterable[int]]] = field(default_factory=dict)
+    # m2m through models whose changes (adding a tag) touch the kind: the through model →
+    # the ids, given the instance and the pk_set Django sends with m2m_changed.
+    watch_m2m: dict[Any, Callable[[Any, set | None, bool], Iterable[int]]] = field(default_factory=dict)
+    order: int = 100  # the tabs' order
+    # The ids a rebuild writes (all of the model's by default).
+    all_ids: Callable[[], Iterable[int]] | None = None
+
+    def ids(self) -> list[int]:
+        if self.all_ids is not None:
+            return sorted(self.all_ids())
+        return list(self.model._default_manager.order_by("pk").values_list("pk", flat=True))
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> None:
+    """Register a kind (from the app's AppConfig.ready) and watch its models' writes."""
+    from casspath.search.receivers import connect_kind
+
+    taken = {other.key: other.name for other in _KINDS.values() if other.name != kind.name}
+    if not 0 < kind.key < 9_000_000 or kind.key in taken:
+        raise ValueError(
+            f"search kind {kind.name}: key {kind.key} is out of range or {taken.get(kind.key)}'s"
+        )
+    _KINDS[kind.name] = kind
+    connect_kind(kind)
+
+
+def kinds() -> list[Kind]:
+    return sorted(_KINDS.values(), key=lambda kind: (kind.order, kind.name))
+
+
+def kind_names() -> list[str]:
+    return [kind.name for kind in kinds()]
+
+
+def get(name: str) -> Kind | None:
+    return _KINDS.get(name)
+
+
+FILTERS = ("step", "dimension", "product", "industry")
+
+
+def tag(filter_name: str, code: str) -> str:
+    return f"{filter_name}:{code}"

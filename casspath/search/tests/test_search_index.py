@@ -1,0 +1,82 @@
+"""The index kept current on commit, and rebuilt."""
+
+import pytest
+from django.db import transaction
+
+from casspath.knowledge.models import Case, CaseStatus
+from casspath.search import index
+from casspath.search.queries import search
+
+
+def codes(user, query, **kwargs):
+    return [hit.code for hit in search(user, query, **kwargs)]
+
+
+def test_it_indexes_a_change_when_it_commits(world, library, django_capture_on_commit_callbacks):
+    case = library["cases"]["C001"]
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        case.title = "港口的无人吊机"
+        case.save()
+        case.title = "港口的无人吊机调度"
+        case.save()
+        assert codes(world.province_admin, "无人吊机") == []  # not committed yet
+    assert len(pending) == 1  # one callback for the transaction, the writes deduplicated
+    pending[0]()
+    assert codes(world.province_admin, "无人吊机") == ["C001"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_the_index_as_it_was_when_the_write_rolls_back(world, library):
+    case = library["cases"]["C001"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        case.title = "回滚的标题"
+        case.save()
+        raise RuntimeError("refused")
+    assert codes(world.province_admin, "回滚") == []
+    with transaction.atomic():
+        case.title = "提交的标题"
+        case.save()
+    assert codes(world.province_admin, "提交") == ["C001"]
+
+
+def test_it_follows_tags_added_and_removed(world, library, django_capture_on_commit_callbacks):
+    case, line = library["cases"]["C001"], library["products"]["P01"]
+    with django_capture_on_commit_callbacks(execute=True):
+        case.products.add(line)
+    assert codes(world.province_admin, "5G专网", kinds=["case"], filters={"product": "P01"}) == [
+        "C003",
+        "C001",
+    ] or set(codes(world.province_admin, "5G专网", kinds=["case"], filters={"product": "P01"})) == {
+        "C001",
+        "C003",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        line.cases.remove(case)
+    assert codes(world.province_admin, "5G专网", kinds=["case"], filters={"product": "P01"}) == ["C003"]
+
+
+def test_it_removes_a_deleted_case(world, library, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        library["cases"]["C002"].delete()
+    assert codes(world.province_admin, "云电脑", kinds=["case"]) == []
+
+
+def test_it_rebuilds_what_bulk_writes_left_out(world, library):
+    Case.objects.bulk_create(
+        [
+            Case(
+                cass_map=library["map"],
+                code=f"B{n:03d}",
+                title=f"批量导入的案例{n}",
+                knowledge_point="批量",
+                story="没有信号的写入。",
+                status=CaseStatus.PUBLISHED,
+            )
+            for n in range(3)
+        ]
+    )
+    assert codes(world.province_admin, "批量导入") == []
+    counts = index.rebuild()
+    assert counts["case"] == 7 and counts["product"] == 2
+    assert sorted(codes(world.province_admin, "批量导入")) == ["B000", "B001", "B002"]
+    assert codes(world.province_admin, "云电脑", kinds=["case"]) == ["C002"]
