@@ -10,6 +10,11 @@ Cases: a published case is read by whoever may read its map; a case in any other
 its author (the employee whose login he is) and by its reviewers, those who may edit the
 map (training admins and consultants over its owner unit). Products are read and edited as
 their map.
+
+Product courses are learning resources as guides are, read and edited by the same rule.
+Their lecturer manuals are for those who run team sessions: who may read the course and
+holds READ_MANUALS (team leads, lecturers; training admins and consultants), and whoever may
+edit the map; an account manager gets the same 404 as for an absent manual.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -18,7 +23,17 @@ from django.http import Http404
 
 from casspath.cass.access import editable_maps_q, may_edit_map, visible_maps_q
 from casspath.cass.models import CassMap, ResourceStatus
-from casspath.knowledge.models import Case, CaseStatus, GuideImage, GuideStep, ProcessStep, WorkGuide
+from casspath.knowledge.models import (
+    Case,
+    CaseStatus,
+    Course,
+    CourseQuestion,
+    GuideImage,
+    GuideStep,
+    ManualSegment,
+    ProcessStep,
+    WorkGuide,
+)
 from casspath.org import scopes
 
 MAP = "resource__cass_map__"
@@ -109,3 +124,63 @@ def is_case_author(user, case: Case) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and (
         case.author is not None and case.author.user_id == user.pk
     )
+
+
+def visible_courses_q(user) -> Q:
+    """A filter on Course: as on guides (both hang on their learning resource)."""
+    return visible_guides_q(user)
+
+
+def may_edit_course(user, course: Course) -> bool:
+    return may_edit_map(user, course.resource.cass_map)
+
+
+def may_read_manual(user, course: Course) -> bool:
+    """The course's lecturer manual (the caller has accessed the course): its editors, and
+    those who run team sessions once the course is published."""
+    if may_edit_course(user, course):
+        return True
+    return course.resource.status == ResourceStatus.PUBLISHED and scopes.has_perm(
+        user, scopes.Perm.READ_MANUALS
+    )
+
+
+def access_course_by_id(user, course_id, *, for_edit: bool = False) -> Course:
+    course = (
+        Course.objects.filter(visible_courses_q(user), pk=_id(course_id))
+        .select_related("resource__cass_map__org_unit", "product", "manual")
+        .first()
+    )
+    if course is None:
+        raise Http404("no such course")
+    if for_edit and not may_edit_course(user, course):
+        raise PermissionDenied("not allowed to edit this course")
+    return course
+
+
+def access_manual_by_course_id(user, course_id) -> Course:
+    """The course whose lecturer manual `user` may read; 404 as for an absent one otherwise."""
+    course = access_course_by_id(user, course_id)
+    if not may_read_manual(user, course):
+        raise Http404("no such lecturer manual")
+    return course
+
+
+def access_question_in_course(course: Course, question_id) -> CourseQuestion:
+    question = CourseQuestion.objects.filter(course=course, pk=_id(question_id)).first()
+    if question is None:
+        raise Http404("no such question")
+    question.course = course
+    return question
+
+
+def access_segment_in_course(course: Course, segment_id) -> ManualSegment:
+    segment = (
+        ManualSegment.objects.filter(manual__course=course, pk=_id(segment_id))
+        .select_related("manual")
+        .first()
+    )
+    if segment is None:
+        raise Http404("no such segment")
+    segment.manual.course = course
+    return segment

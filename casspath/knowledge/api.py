@@ -27,7 +27,7 @@ from casspath.core import paging
 from casspath.knowledge import queries
 from casspath.knowledge.access import access_guide_by_id, access_image_in_guide, may_edit_guide
 from casspath.knowledge.actions.pdf import do_request_guide_pdf
-from casspath.knowledge.downloads import image_file_response, pdf_file_response
+from casspath.knowledge.downloads import guide_pdf_name, image_file_response, pdf_file_response
 from casspath.knowledge.models import GuidePdf, WorkGuide
 
 router = Router(tags=["knowledge"])
@@ -203,4 +203,4 @@ def get_guide_pdf_file(request, guide_id: int):
         raise ApiError(409, "PDF 尚未生成完毕：请先 POST 申请，并在 GET …/pdf 显示 succeeded 后下载",
                        "The PDF is not printed yet: POST to ask for it, and download once GET …/pdf says "
                        "succeeded")
-    return pdf_file_response(guide, job)
+    return pdf_file_response(job, guide_pdf_name(guide))

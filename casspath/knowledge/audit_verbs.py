@@ -1,4 +1,4 @@
-"""The audit verbs of the knowledge assets: work guides, the process map."""
+"""The audit verbs of the knowledge assets: work guides, the process map, product courses."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -17,3 +17,12 @@ class KnowledgeVerb(AuditVerb):
     SAVE_PROCESS_STEP = "knowledge.save_process_step", _("Process map step saved")
     MOVE_PROCESS_STEP = "knowledge.move_process_step", _("Process map step moved")
     REMOVE_PROCESS_STEP = "knowledge.remove_process_step", _("Process map step removed")
+    CREATE_COURSE = "knowledge.create_course", _("Product course created")
+    UPDATE_COURSE = "knowledge.update_course", _("Product course changed")
+    SAVE_QUESTION = "knowledge.save_course_question", _("Course check question saved")
+    REMOVE_QUESTION = "knowledge.remove_course_question", _("Course check question removed")
+    UPDATE_MANUAL = "knowledge.update_manual", _("Lecturer manual changed")
+    SAVE_SEGMENT = "knowledge.save_manual_segment", _("Lecturer manual segment saved")
+    MOVE_SEGMENT = "knowledge.move_manual_segment", _("Lecturer manual segment moved")
+    REMOVE_SEGMENT = "knowledge.remove_manual_segment", _("Lecturer manual segment removed")
+    QUEUE_COURSE_PDF = "knowledge.queue_course_pdf", _("Course PDF queued")

@@ -20,6 +20,7 @@ from casspath.cass.queries import map_applying, map_dimensions
 from casspath.core.demo import DemoPart, DemoRun
 from casspath.knowledge.actions.guides import do_add_image, do_create_guide, do_save_step, do_set_guide_status
 from casspath.knowledge.actions.process import do_save_process_step
+from casspath.knowledge.demo_courses import build_courses, describe_courses
 from casspath.knowledge.demo_guides import GUIDES, Guide
 from casspath.knowledge.demo_images import image_file
 from casspath.knowledge.demo_process import PROCESS, Step, all_steps
@@ -133,6 +134,8 @@ class KnowledgeDemo(DemoPart):
                 made["guide_steps"] += 1
             do_set_guide_status(guide, ResourceStatus.PUBLISHED, acting_user=run.acting_user)
             made["work_guides"] += 1
+        # After the product map's products (demo_courses.py finds them by code).
+        made["product_courses"] = build_courses(cass_map, run)
         return made
 
     def describe(self, run: DemoRun) -> list[str]:
@@ -146,6 +149,7 @@ class KnowledgeDemo(DemoPart):
         return [
             f"work guides: {guides.count()} with {images} images, on {cass_map.name}",
             f"process map: {phases} phases, {steps} steps, on {cass_map.name}",
+            *describe_courses(cass_map),
         ]
 
 

@@ -1,5 +1,6 @@
-"""A work guide as one self-contained HTML document, printed to PDF by WeasyPrint: a cover,
-then the steps, each with its text, images, tips and mistakes to avoid. Images are data:
+"""A work guide, a product course or a lecturer manual as one self-contained HTML document,
+printed to PDF by WeasyPrint. A guide: a cover, then the steps, each with its text, images,
+tips and mistakes to avoid. Images are data:
 URIs read through the storage API (no URL to fetch, nothing outside the file); text is real
 text in Noto Sans CJK (Debian's fonts-noto-cjk), subset and embedded into the PDF."""
 
@@ -10,7 +11,8 @@ from collections.abc import Callable
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from casspath.knowledge.models import GuideStep, WorkGuide
+from casspath.knowledge import queries
+from casspath.knowledge.models import Course, GuideStep, WorkGuide
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,25 @@ def html(
                 "work_item": guide.work_item,
                 "printed": f"{timezone.localdate():%Y-%m-%d}",
                 "language": "zh-Hans" if language.startswith("zh") else "en",
+            },
+        )
+
+
+def course_html(course: Course, document: str, *, language: str = "zh-hans") -> str:
+    """A course (its content and check) or its lecturer manual (the session's script on its
+    clock) as an A4 document; the review material closes the course's."""
+    with translation.override(language):
+        return render_to_string(
+            f"knowledge/pdf/{document}.html",
+            {
+                "course": course,
+                "product": course.product,
+                "manual": course.manual,
+                "questions": queries.questions_of(course),
+                "cass_map": course.resource.cass_map,
+                "printed": f"{timezone.localdate():%Y-%m-%d}",
+                "language": "zh-Hans" if language.startswith("zh") else "en",
+                **(queries.script_of(course) if document == "manual" else {}),
             },
         )
 

@@ -1,19 +1,22 @@
-"""A guide's printed PDF as a download, for the page and the API alike."""
+"""A printed PDF (a guide, a course, a manual) as a download, for the pages and the API alike."""
 
 from django.http import FileResponse, Http404
 
-from casspath.knowledge.models import GuideImage, GuidePdf, WorkGuide
+from casspath.knowledge.models import GuideImage, PrintedPdf, WorkGuide
 
 
-def pdf_file_response(guide: WorkGuide, job: GuidePdf) -> FileResponse:
-    """The job's PDF, named by the guide's work item and title (Django spells a Chinese name
-    as RFC 5987's filename*); 404 when the storage lost the file."""
+def guide_pdf_name(guide: WorkGuide) -> str:
+    return f"{guide.work_item.code}-{guide.title}.pdf"
+
+
+def pdf_file_response(job: PrintedPdf, filename: str) -> FileResponse:
+    """The job's PDF as `filename` (Django spells a Chinese name as RFC 5987's filename*);
+    404 when the storage lost the file."""
     try:
         stored = job.file.open("rb")
     except FileNotFoundError:
         raise Http404("the PDF file is gone") from None
-    return FileResponse(stored, content_type="application/pdf", as_attachment=True,
-                        filename=f"{guide.work_item.code}-{guide.title}.pdf")
+    return FileResponse(stored, content_type="application/pdf", as_attachment=True, filename=filename)
 
 
 def image_file_response(image: GuideImage) -> FileResponse:

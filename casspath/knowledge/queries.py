@@ -1,14 +1,28 @@
 """Reads of work guides: the list a user may read, a guide with its steps and images, the
-work items an editor may still write a guide for, the guide's latest PDF; a map's process map."""
+work items an editor may still write a guide for, the guide's latest PDF; a map's process map;
+product courses: the list, a course's check, its manual's script on the session clock, the
+products an editor may still write a course for, a course's latest PDFs."""
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 
+from casspath.analytics.sessions import Slot, session_length, timeline
 from casspath.cass.access import editable_maps_q
 from casspath.cass.models import CassMap, WorkItem
 from casspath.cass.queries import map_dimensions
-from casspath.knowledge.access import visible_guides_q
-from casspath.knowledge.models import GuideImage, GuidePdf, GuideStep, ProcessStep, WorkGuide
+from casspath.knowledge.access import visible_courses_q, visible_guides_q
+from casspath.knowledge.models import (
+    Course,
+    CoursePdf,
+    CourseQuestion,
+    GuideImage,
+    GuidePdf,
+    GuideStep,
+    ManualSegment,
+    ProcessStep,
+    Product,
+    WorkGuide,
+)
 
 
 def guides_for(user) -> QuerySet[WorkGuide]:
@@ -76,3 +90,54 @@ def process_tree(cass_map: CassMap) -> list[ProcessStep]:
     for node in nodes:
         node.steps = children.get(node.pk, [])
     return children.get(None, [])
+
+
+def courses_for(user) -> QuerySet[Course]:
+    """The courses `user` may read, with their resource, map and product; `question_count`
+    and `segment_count` annotated."""
+    return (
+        Course.objects.filter(visible_courses_q(user))
+        .select_related("resource__cass_map__org_unit", "product")
+        .annotate(
+            question_count=Count("questions", distinct=True),
+            segment_count=Count("manual__segments", distinct=True),
+        )
+        .order_by("resource__cass_map__org_unit__path", "product__code")
+    )
+
+
+def products_without_course(user) -> QuerySet[Product]:
+    """Products of the maps `user` may edit that have no course yet."""
+    return (
+        Product.objects.filter(editable_maps_q(user, "cass_map__"), course__isnull=True)
+        .select_related("cass_map")
+        .order_by("cass_map__name", "code")
+    )
+
+
+def questions_of(course: Course) -> list[CourseQuestion]:
+    questions = list(CourseQuestion.objects.filter(course=course).order_by("order", "id"))
+    for question in questions:
+        question.course = course
+    return questions
+
+
+def script_of(course: Course) -> dict:
+    """The manual's segments in order, each with its `slot` on the session clock
+    (casspath.analytics.sessions), and the session's `length`."""
+    segments = list(ManualSegment.objects.filter(manual__course=course).order_by("order", "id"))
+    minutes = [segment.minutes for segment in segments]
+    slots: list[Slot] = timeline(minutes)
+    for segment, slot in zip(segments, slots, strict=True):
+        segment.slot = slot
+        segment.manual = course.manual
+    return {"segments": segments, "length": session_length(minutes)}
+
+
+def latest_course_pdf(course: Course, document: str) -> CoursePdf | None:
+    """The course's PDF job of `document` asked last, of its current version."""
+    return (
+        CoursePdf.objects.filter(course=course, document=document, edition=course.updated_at)
+        .order_by("-created_at", "-id")
+        .first()
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casspath.knowledge import process_views, views
+from casspath.knowledge import course_views, process_views, views
 
 app_name = "knowledge"
 
@@ -36,5 +36,52 @@ urlpatterns = [
         "maps/<int:map_id>/process/<int:step_id>/remove/",
         process_views.process_step_remove,
         name="process_step_remove",
+    ),
+    # Product courses (产品技能课程) and their lecturer manuals: course_views.py.
+    path("courses/", course_views.courses, name="courses"),
+    path("courses/<int:course_id>/", course_views.course, name="course"),
+    path("courses/<int:course_id>/manual/", course_views.manual, name="course_manual"),
+    path("courses/<int:course_id>/review/", course_views.review, name="course_review"),
+    path("courses/<int:course_id>/edit/", course_views.course_edit, name="course_edit"),
+    path("courses/<int:course_id>/status/", course_views.course_status, name="course_status"),
+    path(
+        "courses/<int:course_id>/edit/questions/add/", course_views.question_edit, name="course_question_add"
+    ),
+    path(
+        "courses/<int:course_id>/edit/questions/<int:question_id>/",
+        course_views.question_edit,
+        name="course_question_edit",
+    ),
+    path(
+        "courses/<int:course_id>/edit/questions/<int:question_id>/remove/",
+        course_views.question_remove,
+        name="course_question_remove",
+    ),
+    path("courses/<int:course_id>/edit/segments/add/", course_views.segment_edit, name="course_segment_add"),
+    path(
+        "courses/<int:course_id>/edit/segments/<int:segment_id>/",
+        course_views.segment_edit,
+        name="course_segment_edit",
+    ),
+    path(
+        "courses/<int:course_id>/edit/segments/<int:segment_id>/move/",
+        course_views.segment_move,
+        name="course_segment_move",
+    ),
+    path(
+        "courses/<int:course_id>/edit/segments/<int:segment_id>/remove/",
+        course_views.segment_remove,
+        name="course_segment_remove",
+    ),
+    path("courses/<int:course_id>/<str:document>.pdf", course_views.pdf_download, name="course_pdf_download"),
+    path(
+        "courses/<int:course_id>/<str:document>/pdf/prepare/",
+        course_views.pdf_prepare,
+        name="course_pdf_prepare",
+    ),
+    path(
+        "courses/<int:course_id>/<str:document>/pdf/progress/",
+        course_views.pdf_progress,
+        name="course_pdf_progress",
     ),
 ]

@@ -33,7 +33,7 @@ from casspath.knowledge.actions.guides import (
     do_update_guide,
 )
 from casspath.knowledge.actions.pdf import do_request_guide_pdf
-from casspath.knowledge.downloads import image_file_response, pdf_file_response
+from casspath.knowledge.downloads import guide_pdf_name, image_file_response, pdf_file_response
 from casspath.knowledge.forms import GuideForm, ImageForm, NewGuideForm, PdfForm, StatusForm, StepForm
 from casspath.knowledge.models import GuidePdf
 
@@ -294,4 +294,4 @@ def pdf_download(request, guide_id: int):
     if job is None or job.status != GuidePdf.Status.SUCCEEDED:
         messages.info(request, _("The PDF has not been prepared yet: prepare it, then download it."))
         return redirect(_guide_url(found) + "#pdf")
-    return pdf_file_response(found, job)
+    return pdf_file_response(job, guide_pdf_name(found))

@@ -39,6 +39,7 @@ class Perm(StrEnum):
     BUILD_PLANS = "build_plans"
     ISSUE_LOGINS = "issue_logins"
     READ_AUDIT = "read_audit"  # the audit log's rows about units in scope
+    READ_MANUALS = "read_manuals"  # lecturer manuals of the product courses (run team sessions)
 
 
 M, TL, LE, TA, CO, AN = (
@@ -60,6 +61,7 @@ PERMISSIONS: dict[Perm, dict[Role, Reach]] = {
     Perm.BUILD_PLANS: {M: Reach.SELF, TL: Reach.TEAM, TA: Reach.SCOPE},
     Perm.ISSUE_LOGINS: {TA: Reach.SCOPE},
     Perm.READ_AUDIT: {TA: Reach.SCOPE},
+    Perm.READ_MANUALS: {TL: Reach.TEAM, LE: Reach.SCOPE, TA: Reach.SCOPE, CO: Reach.SCOPE},
 }
 
 SUBTREE_REACHES = {Reach.TEAM, Reach.SCOPE}

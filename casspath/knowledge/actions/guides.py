@@ -15,6 +15,7 @@ from casspath.cass.models import ActionSkill, ResourceKind, ResourceStatus, Work
 from casspath.core import audit
 from casspath.core.errors import BilingualError
 from casspath.core.filetypes import check_image
+from casspath.knowledge.actions.ordering import renumber, swap_with_neighbour
 from casspath.knowledge.audit_verbs import KnowledgeVerb
 from casspath.knowledge.models import GuideImage, GuideStep, WorkGuide
 from casspath.org import scopes
@@ -197,13 +198,6 @@ def do_save_step(guide: WorkGuide, values: dict, *, step: GuideStep | None = Non
     return step
 
 
-def _renumber(guide: WorkGuide) -> None:
-    for number, step in enumerate(GuideStep.objects.filter(guide=guide).order_by("order", "id"), start=1):
-        if step.order != number:
-            step.order = number
-            step.save(update_fields=["order"])
-
-
 @transaction.atomic
 def do_move_step(step: GuideStep, offset: int, *, acting_user) -> GuideStep:
     """Move a step up (offset -1) or down (+1) by swapping it with its neighbour; at either
@@ -211,25 +205,18 @@ def do_move_step(step: GuideStep, offset: int, *, acting_user) -> GuideStep:
     if offset not in (-1, 1):
         raise ValueError("a step moves by one place")
     guide = _lock(step.guide, acting_user)
-    _renumber(guide)
-    steps = list(GuideStep.objects.filter(guide=guide).order_by("order", "id"))
-    index = next((i for i, s in enumerate(steps) if s.pk == step.pk), None)
-    if index is None:
-        raise KnowledgeError("该步骤已被删除", "This step no longer exists")
-    other = index + offset
-    moved = steps[index]
-    if 0 <= other < len(steps):
-        neighbour = steps[other]
-        moved.order, neighbour.order = neighbour.order, moved.order
-        moved.save(update_fields=["order"])
-        neighbour.save(update_fields=["order"])
+    try:
+        moved, before, after = swap_with_neighbour(GuideStep.objects.filter(guide=guide), step.pk, offset)
+    except LookupError:
+        raise KnowledgeError("该步骤已被删除", "This step no longer exists") from None
+    if after is not None:
         _changed(guide, acting_user)
         audit.record(
             acting_user,
             KnowledgeVerb.MOVE_STEP,
             moved,
             summary=f"{guide.title} · {moved}",
-            changes={"order": [index + 1, other + 1]},
+            changes={"order": [before, after]},
             unit=_unit(guide),
         )
     moved.guide = guide
@@ -245,7 +232,7 @@ def do_remove_step(step: GuideStep, *, acting_user) -> None:
     deleted, _ = GuideStep.objects.filter(pk=pk, guide=guide).delete()
     if not deleted:
         raise KnowledgeError("该步骤已被删除", "This step no longer exists")
-    _renumber(guide)
+    renumber(GuideStep.objects.filter(guide=guide))
     _changed(guide, acting_user)
     audit.record(
         acting_user,

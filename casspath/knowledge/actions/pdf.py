@@ -1,5 +1,7 @@
-"""A work guide printed to PDF in the background (a GuidePdf job, casspath.core.jobs) and
-kept until the guide changes."""
+"""Work guides, product courses and lecturer manuals printed to PDF in the background (a
+PrintedPdf job: GuidePdf, CoursePdf; casspath.core.jobs) and kept until what they print
+changes. One request path and one print path serve them all; each names how its document is
+laid out."""
 
 import logging
 from functools import partial
@@ -12,83 +14,113 @@ from casspath.core import audit, jobs
 from casspath.core.actors import SystemActor
 from casspath.core.errors import BilingualError
 from casspath.knowledge import document
-from casspath.knowledge.access import access_guide_by_id
+from casspath.knowledge.access import access_course_by_id, access_guide_by_id, access_manual_by_course_id
 from casspath.knowledge.audit_verbs import KnowledgeVerb
-from casspath.knowledge.models import GuidePdf, WorkGuide
+from casspath.knowledge.models import Course, CoursePdf, GuidePdf, PrintedPdf, WorkGuide
 from casspath.knowledge.queries import steps_of
 
 logger = logging.getLogger(__name__)
 
-# Phases after the steps' images are read (one unit of progress each).
-AFTER_STEPS = ("printing", "storing")
+# Phases after the document is laid out (one unit of progress each).
+AFTER_LAYOUT = ("printing", "storing")
 
 
-def do_request_guide_pdf(guide: WorkGuide, *, page_size: str = GuidePdf.PageSize.A5, acting_user) -> GuidePdf:
-    """The guide's PDF of its current version and `page_size`: the one queued, running or
-    printed already, else a new job, audited and sent to the background once this commits
-    (asking twice queues once). The caller has accessed the guide (read access suffices)."""
-    if page_size not in GuidePdf.PageSize.values:
-        raise ValueError(f"no page size {page_size!r}")
-    with transaction.atomic():
-        locked = WorkGuide.objects.select_for_update(of=("self",)).get(pk=guide.pk)
-        live = (
-            GuidePdf.objects.filter(guide=locked, edition=locked.updated_at, page_size=page_size)
-            .exclude(status=GuidePdf.Status.FAILED)
-            .first()
-        )
-        if live is not None:
-            return live
-        for failed in GuidePdf.objects.filter(guide=locked, status=GuidePdf.Status.FAILED):
-            transaction.on_commit(partial(delete_files, failed.file.storage, failed.file_names()))
-        job = GuidePdf(
-            guide=locked,
-            edition=locked.updated_at,
-            page_size=page_size,
-            progress_total=locked.steps.count() + len(AFTER_STEPS),
-            created_by=None if isinstance(acting_user, SystemActor) else acting_user,
-            created_by_label=audit.actor_label(acting_user),
-        )
-        job.full_clean()
-        job.save()
-        audit.record(
-            acting_user,
-            KnowledgeVerb.QUEUE_PDF,
-            job,
-            summary=f"{locked.title} {page_size}",
-            unit=guide.resource.cass_map.org_unit,
-        )
-        jobs.enqueue(job)
+def _request(
+    owner, job_model: type[PrintedPdf], lookup: dict, *, progress_total: int, summary: str, verb, acting_user
+) -> PrintedPdf:
+    """The PDF of `owner` (locked, with its updated_at the edition) matching `lookup`: the one
+    queued, running or printed already, else a new job, audited and sent to the background
+    once this commits (asking twice queues once); failed ones of the owner are removed."""
+    owner_field = lookup["owner"]
+    keys = {owner_field: owner, "edition": owner.updated_at, **lookup["values"]}
+    live = job_model._default_manager.filter(**keys).exclude(status=job_model.Status.FAILED).first()
+    if live is not None:
+        return live
+    for failed in job_model._default_manager.filter(**{owner_field: owner}, status=job_model.Status.FAILED):
+        transaction.on_commit(partial(delete_files, failed.file.storage, failed.file_names()))
+    job = job_model(
+        **keys,
+        progress_total=progress_total + len(AFTER_LAYOUT),
+        created_by=None if isinstance(acting_user, SystemActor) else acting_user,
+        created_by_label=audit.actor_label(acting_user),
+    )
+    job.full_clean()
+    job.save()
+    audit.record(acting_user, verb, job, summary=summary, unit=owner.resource.cass_map.org_unit)
+    jobs.enqueue(job)
     return job
 
 
-def do_render_guide_pdf(pk: int) -> GuidePdf | None:
-    """Print a queued guide PDF and keep its file. Idempotent (casspath.core.jobs): a finished
-    one is not printed again, a running one is left to its worker."""
-    job = jobs.claim(GuidePdf, pk)
+def do_request_guide_pdf(guide: WorkGuide, *, page_size: str = GuidePdf.PageSize.A5, acting_user) -> GuidePdf:
+    """The guide's PDF of its current version and `page_size` (see _request). The caller has
+    accessed the guide (read access suffices)."""
+    if page_size not in GuidePdf.PageSize.values:
+        raise ValueError(f"no page size {page_size!r}")
+    with transaction.atomic():
+        locked = (
+            WorkGuide.objects.select_for_update(of=("self",))
+            .select_related("resource__cass_map")
+            .get(pk=guide.pk)
+        )
+        job = _request(
+            locked,
+            GuidePdf,
+            {"owner": "guide", "values": {"page_size": page_size}},
+            progress_total=locked.steps.count(),
+            summary=f"{locked.title} {page_size}",
+            verb=KnowledgeVerb.QUEUE_PDF,
+            acting_user=acting_user,
+        )
+    return job  # type: ignore[return-value]
+
+
+def do_request_course_pdf(course: Course, document: str, *, acting_user) -> CoursePdf:
+    """The course's or its manual's PDF (A4) of its current version (see _request). The caller
+    has accessed the course, or its manual for the manual's PDF."""
+    if document not in CoursePdf.Document.values:
+        raise ValueError(f"no document {document!r}")
+    with transaction.atomic():
+        locked = (
+            Course.objects.select_for_update(of=("self",))
+            .select_related("resource__cass_map")
+            .get(pk=course.pk)
+        )
+        job = _request(
+            locked,
+            CoursePdf,
+            {"owner": "course", "values": {"document": document}},
+            progress_total=1,
+            summary=f"{locked.title} {document}",
+            verb=KnowledgeVerb.QUEUE_COURSE_PDF,
+            acting_user=acting_user,
+        )
+    return job  # type: ignore[return-value]
+
+
+def _render(job_model: type[PrintedPdf], pk: int, layout, gone: BilingualError) -> PrintedPdf | None:
+    """Print a queued PDF and keep its file. Idempotent (casspath.core.jobs): a finished one is
+    not printed again, a running one is left to its worker. `layout(job, acting_user)` loads
+    what to print through access.py (as the one who asked), reports its own progress and
+    returns the document and the progress done; an Http404 from it fails the job with `gone`."""
+    from django.http import Http404
+
+    job = jobs.claim(job_model, pk)
     if job is None:
         return None
     acting_user = jobs.acting_user_of(job)
     saved = ""
     try:
-        guide = access_guide_by_id(acting_user, job.guide_id)
-        steps = steps_of(guide)
-        jobs.heartbeat(job, phase="images", done=0, total=len(steps) + len(AFTER_STEPS))
-        text = document.html(
-            guide,
-            steps,
-            page_size=job.page_size,
-            on_step=lambda n: jobs.heartbeat(job, phase="images", done=n),
-        )
-        jobs.heartbeat(job, phase="printing", done=len(steps))
+        text, done = layout(job, acting_user)
+        jobs.heartbeat(job, phase="printing", done=done)
         data = document.print_pdf(text)
-        jobs.heartbeat(job, phase="storing", done=len(steps) + 1)
+        jobs.heartbeat(job, phase="storing", done=done + 1)
         delete_files(job.file.storage, job.file_names())
         saved = job.file.storage.save(job.attempt_file_name(job.attempt), ContentFile(data))
         with transaction.atomic():
             locked = jobs.hold(job)
             jobs.set_status(
                 locked,
-                GuidePdf.Status.SUCCEEDED,
+                job_model.Status.SUCCEEDED,
                 file=saved,
                 progress_done=locked.progress_total,
                 finished_at=timezone.now(),
@@ -99,19 +131,10 @@ def do_render_guide_pdf(pk: int) -> GuidePdf | None:
         _remove(job, saved)
         return None
     except Exception as exc:
-        from django.http import Http404
-
         _remove(job, saved)
         if isinstance(exc, Http404):
-            return jobs.fail(
-                job,
-                BilingualError(
-                    "该工作指引已不存在，或您已无权查看。",
-                    "The work guide is gone, or no longer visible to you.",
-                ),
-                acting_user=acting_user,
-            )
-        logger.exception("guide PDF %s failed", pk)
+            return jobs.fail(job, gone, acting_user=acting_user)
+        logger.exception("%s %s failed", job_model.__name__, pk)
         return jobs.fail(
             job,
             BilingualError(
@@ -124,6 +147,47 @@ def do_render_guide_pdf(pk: int) -> GuidePdf | None:
         )
 
 
+def _layout_guide(job: GuidePdf, acting_user) -> tuple[str, int]:
+    guide = access_guide_by_id(acting_user, job.guide_id)
+    steps = steps_of(guide)
+    jobs.heartbeat(job, phase="images", done=0, total=len(steps) + len(AFTER_LAYOUT))
+    text = document.html(
+        guide, steps, page_size=job.page_size, on_step=lambda n: jobs.heartbeat(job, phase="images", done=n)
+    )
+    return text, len(steps)
+
+
+def _layout_course(job: CoursePdf, acting_user) -> tuple[str, int]:
+    if job.document == CoursePdf.Document.MANUAL:
+        course = access_manual_by_course_id(acting_user, job.course_id)
+    else:
+        course = access_course_by_id(acting_user, job.course_id)
+    jobs.heartbeat(job, phase="layout", done=0, total=1 + len(AFTER_LAYOUT))
+    return document.course_html(course, job.document), 1
+
+
+def do_render_guide_pdf(pk: int) -> GuidePdf | None:
+    return _render(  # type: ignore[return-value]
+        GuidePdf,
+        pk,
+        _layout_guide,
+        BilingualError(
+            "该工作指引已不存在，或您已无权查看。", "The work guide is gone, or no longer visible to you."
+        ),
+    )
+
+
+def do_render_course_pdf(pk: int) -> CoursePdf | None:
+    return _render(  # type: ignore[return-value]
+        CoursePdf,
+        pk,
+        _layout_course,
+        BilingualError(
+            "该课程已不存在，或您已无权查看。", "The course is gone, or no longer visible to you."
+        ),
+    )
+
+
 def delete_files(storage, names) -> None:
     for name in names:
         try:
@@ -132,6 +196,6 @@ def delete_files(storage, names) -> None:
             logger.warning("could not delete the private file %s", name, exc_info=True)
 
 
-def _remove(job: GuidePdf, name: str) -> None:
+def _remove(job: PrintedPdf, name: str) -> None:
     if name:
         job.file.storage.delete(name)

@@ -15,6 +15,11 @@ CASS map, so whoever may read or edit the map may read or edit its process map.
 
 The product map (产品图谱): the map's industries and products, held on the CASS map the same
 way (models/products.py); its case library (models/cases.py).
+
+Product skill courses (产品技能课程, models/courses.py): one per product, a learning resource
+of kind course, with its three-question check, its lecturer manual (讲师手册: the script of a
+15–20 minute team session) and its review material (补充材料). Guides, courses and manuals
+print to PDF through one job shape (models/pdfs.py).
 """
 
 from casspath.knowledge.models.cases import (
@@ -25,7 +30,16 @@ from casspath.knowledge.models.cases import (
     CaseStatus,
     CaseUseful,
 )
-from casspath.knowledge.models.guides import GuideImage, GuidePdf, GuideStep, WorkGuide, _pdf_file_name, lines
+from casspath.knowledge.models.courses import (
+    Course,
+    CoursePdf,
+    CourseQuestion,
+    LecturerManual,
+    ManualSegment,
+    SegmentKind,
+)
+from casspath.knowledge.models.guides import GuideImage, GuidePdf, GuideStep, WorkGuide, lines
+from casspath.knowledge.models.pdfs import PrintedPdf, _pdf_file_name
 from casspath.knowledge.models.process import PROCESS_DEPTH, ProcessStep
 from casspath.knowledge.models.products import CustomerSize, CustomerType, Industry, Product
 
@@ -36,6 +50,13 @@ __all__ = [
     "CaseComment",
     "CaseStatus",
     "CaseUseful",
+    "Course",
+    "CoursePdf",
+    "CourseQuestion",
+    "LecturerManual",
+    "ManualSegment",
+    "PrintedPdf",
+    "SegmentKind",
     "PROCESS_DEPTH",
     "CustomerSize",
     "CustomerType",

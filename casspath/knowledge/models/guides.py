@@ -2,7 +2,6 @@
 
 from functools import partial
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -10,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casspath.core.jobs import Job
-from casspath.core.storage import private_storage
 from casspath.core.validators import validate_text
+from casspath.knowledge.models.pdfs import PrintedPdf, delete_pdf_files
 
 
 class WorkGuide(models.Model):
@@ -112,16 +110,13 @@ class GuideImage(models.Model):
         return self.caption or self.file.name or ""
 
 
-def _pdf_file_name(job: "GuidePdf", name: str) -> str:
-    return f"guide-pdfs/{job.guide_id}/{name}"
-
-
-class GuidePdf(Job):
+class GuidePdf(PrintedPdf):
     """A guide printed to PDF in the background (WeasyPrint takes seconds) and kept: the
     file serves every download until the guide changes (`edition`, the guide's updated_at
     when asked); then the next request prints it again."""
 
     job_task = "casspath.knowledge.tasks.render_guide_pdf"
+    folder = "guide-pdfs"
 
     class PageSize(models.TextChoices):
         A4 = "A4", "A4"
@@ -137,36 +132,17 @@ class GuidePdf(Job):
     page_size = models.CharField(
         pgettext_lazy("work guide", "page size"), max_length=4, choices=PageSize.choices, default=PageSize.A5
     )
-    file = models.FileField(
-        _("file"), upload_to=_pdf_file_name, storage=private_storage, blank=True, max_length=200
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("asked by"),
-    )
-    created_by_label = models.CharField(_("asked by"), max_length=150, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(PrintedPdf.Meta):
         verbose_name = _("work guide PDF")
         verbose_name_plural = _("work guide PDFs")
 
     def __str__(self) -> str:
         return f"{self.guide_id} {self.page_size} {self.status}"
 
-    def attempt_file_name(self, attempt: int) -> str:
-        return self.file.field.generate_filename(self, f"{self.pk}-{attempt}.pdf")
-
-    def file_names(self) -> list[str]:
-        names = {self.attempt_file_name(attempt) for attempt in range(1, self.attempt + 1)}
-        if self.file.name:
-            names.add(self.file.name)
-        return sorted(names)
+    @property
+    def owner_id(self) -> int:
+        return self.guide_id
 
 
 @receiver(post_delete, sender=GuideImage, dispatch_uid="knowledge.guide_image_file")
@@ -180,7 +156,5 @@ def _delete_image_file(sender, instance: GuideImage, using, **kwargs) -> None:
 
 
 @receiver(post_delete, sender=GuidePdf, dispatch_uid="knowledge.guide_pdf_files")
-def _delete_pdf_files(sender, instance: GuidePdf, using, **kwargs) -> None:
-    from casspath.knowledge.actions.pdf import delete_files  # actions import this module
-
-    transaction.on_commit(partial(delete_files, instance.file.storage, instance.file_names()), using=using)
+def _delete_guide_pdf_files(sender, instance: GuidePdf, using, **kwargs) -> None:
+    delete_pdf_files(instance, using)

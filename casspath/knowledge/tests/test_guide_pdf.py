@@ -4,7 +4,6 @@ to those who may read the guide only; asking twice queues once; a change to the 
 the next request print it again."""
 
 import io
-from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -13,29 +12,10 @@ from casspath.cass.models import ResourceStatus
 from casspath.core.models import AuditEvent
 from casspath.knowledge.actions.guides import do_save_step, do_set_guide_status
 from casspath.knowledge.models import GuidePdf
+from casspath.knowledge.tests.pdf_checks import fonts_of
 from casspath.testing import log_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _fonts(reader: PdfReader) -> list[dict]:
-    """Every font of every page, with whether its program is embedded."""
-    found: list[dict] = []
-    for page in reader.pages:
-        resources: Any = page["/Resources"]
-        for font in (resources.get("/Font") or {}).values():
-            font = font.get_object()
-            descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
-            for part in descendants:
-                descriptor = part.get("/FontDescriptor")
-                descriptor = descriptor.get_object() if descriptor is not None else {}
-                found.append(
-                    {
-                        "name": str(part.get("/BaseFont")),
-                        "embedded": any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")),
-                    }
-                )
-    return found
 
 
 def _images(reader: PdfReader) -> int:
@@ -75,7 +55,7 @@ def test_it_prints_the_guide_in_the_background_with_chinese_text_and_embedded_fo
         "易错点",
     ):
         assert words in text
-    fonts = _fonts(reader)
+    fonts = fonts_of(reader)
     assert fonts and all(f["embedded"] for f in fonts)
     # subset fonts are named "ABCDEF+Noto-Sans-CJK-SC"
     assert any(f["name"].endswith("+Noto-Sans-CJK-SC") for f in fonts), fonts
