@@ -32,6 +32,9 @@ from casspath.knowledge.models import (
     GuideStep,
     ManualSegment,
     ProcessStep,
+    Product,
+    ProductActivationStep,
+    Solution,
     WorkGuide,
 )
 from casspath.org import scopes
@@ -184,3 +187,43 @@ def access_segment_in_course(course: Course, segment_id) -> ManualSegment:
         raise Http404("no such segment")
     segment.manual.course = course
     return segment
+
+
+# --- the product map: products and solutions are read and edited as their map --------------
+
+
+def access_product_by_id(user, product_id, *, for_edit: bool = False) -> Product:
+    """A product of a map `user` may read (an inactive one too: its cases still name it);
+    403 with for_edit unless he may edit the map."""
+    product = (
+        Product.objects.filter(visible_maps_q(user, "cass_map__"), pk=_id(product_id))
+        .select_related("cass_map__org_unit")
+        .first()
+    )
+    if product is None:
+        raise Http404("no such product")
+    if for_edit and not may_edit_map(user, product.cass_map):
+        raise PermissionDenied("not allowed to edit this product")
+    return product
+
+
+def access_activation_step_in_product(product: Product, step_id) -> ProductActivationStep:
+    """A step of a product the caller has already accessed; 404 if it belongs to another."""
+    step = ProductActivationStep.objects.filter(product=product, pk=_id(step_id)).first()
+    if step is None:
+        raise Http404("no such activation step")
+    step.product = product
+    return step
+
+
+def access_solution_by_id(user, solution_id, *, for_edit: bool = False) -> Solution:
+    solution = (
+        Solution.objects.filter(visible_maps_q(user, "cass_map__"), pk=_id(solution_id))
+        .select_related("cass_map__org_unit", "industry")
+        .first()
+    )
+    if solution is None:
+        raise Http404("no such solution")
+    if for_edit and not may_edit_map(user, solution.cass_map):
+        raise PermissionDenied("not allowed to edit this solution")
+    return solution

@@ -1,4 +1,5 @@
-"""The audit verbs of the knowledge assets: work guides, the process map, product courses."""
+"""The audit verbs of the knowledge assets: work guides, the process map, the product map,
+product courses."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +27,13 @@ class KnowledgeVerb(AuditVerb):
     MOVE_SEGMENT = "knowledge.move_manual_segment", _("Lecturer manual segment moved")
     REMOVE_SEGMENT = "knowledge.remove_manual_segment", _("Lecturer manual segment removed")
     QUEUE_COURSE_PDF = "knowledge.queue_course_pdf", _("Course PDF queued")
+    SAVE_INDUSTRY = "knowledge.save_industry", _("Industry saved")
+    SAVE_PRODUCT = "knowledge.save_product", _("Product saved")
+    REMOVE_PRODUCT = "knowledge.remove_product", _("Product removed")
+    SAVE_TARIFFS = "knowledge.save_tariffs", _("Product tariff saved")
+    SAVE_ACTIVATION = "knowledge.save_activation", _("Product activation process saved")
+    SET_ACTIVATION_IMAGE = "knowledge.set_activation_image", _("Activation step screenshot changed")
+    SAVE_SOLUTION = "knowledge.save_solution", _("Solution saved")
+    REMOVE_SOLUTION = "knowledge.remove_solution", _("Solution removed")
+    IMPORT_PRODUCTS = "knowledge.import_products", _("Product map imported")
+    EXPORT_PRODUCTS = "knowledge.export_products", _("Product map exported")

@@ -24,7 +24,8 @@ from casspath.knowledge.demo_courses import build_courses, describe_courses
 from casspath.knowledge.demo_guides import GUIDES, Guide
 from casspath.knowledge.demo_images import image_file
 from casspath.knowledge.demo_process import PROCESS, Step, all_steps
-from casspath.knowledge.models import GuideImage, ProcessStep, WorkGuide
+from casspath.knowledge.demo_solutions import build_product_map
+from casspath.knowledge.models import GuideImage, ProcessStep, Product, Solution, WorkGuide
 
 MAP_NAME = "集团客户部 CASS 地图"
 MODEL_FAMILY = "default"
@@ -134,6 +135,8 @@ class KnowledgeDemo(DemoPart):
                 made["guide_steps"] += 1
             do_set_guide_status(guide, ResourceStatus.PUBLISHED, acting_user=run.acting_user)
             made["work_guides"] += 1
+        # The product map comes before the case library: cases name its products and industries.
+        made.update(build_product_map(cass_map, run, rng))
         # After the product map's products (demo_courses.py finds them by code).
         made["product_courses"] = build_courses(cass_map, run)
         return made
@@ -150,6 +153,8 @@ class KnowledgeDemo(DemoPart):
             f"work guides: {guides.count()} with {images} images, on {cass_map.name}",
             f"process map: {phases} phases, {steps} steps, on {cass_map.name}",
             *describe_courses(cass_map),
+            f"product map: {Product.objects.filter(cass_map=cass_map).count()} products, "
+            f"{Solution.objects.filter(cass_map=cass_map).count()} solutions, on {cass_map.name}",
         ]
 
 

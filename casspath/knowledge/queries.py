@@ -1,7 +1,8 @@
 """Reads of work guides: the list a user may read, a guide with its steps and images, the
 work items an editor may still write a guide for, the guide's latest PDF; a map's process map;
 product courses: the list, a course's check, its manual's script on the session clock, the
-products an editor may still write a course for, a course's latest PDFs."""
+products an editor may still write a course for, a course's latest PDFs; a map's product map
+(products, the matrix's cases, solutions)."""
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
@@ -12,15 +13,23 @@ from casspath.cass.models import CassMap, WorkItem
 from casspath.cass.queries import map_dimensions
 from casspath.knowledge.access import visible_courses_q, visible_guides_q
 from casspath.knowledge.models import (
+    Case,
+    CaseStatus,
     Course,
     CoursePdf,
     CourseQuestion,
     GuideImage,
     GuidePdf,
     GuideStep,
+    Industry,
     ManualSegment,
     ProcessStep,
     Product,
+    ProductActivationStep,
+    ProductTariff,
+    Solution,
+    SolutionComparison,
+    SolutionProduct,
     WorkGuide,
 )
 
@@ -141,3 +150,106 @@ def latest_course_pdf(course: Course, document: str) -> CoursePdf | None:
         .order_by("-created_at", "-id")
         .first()
     )
+# --- the product map ------------------------------------------------------------------------
+
+
+def industries_of(cass_map: CassMap) -> list[Industry]:
+    return list(Industry.objects.filter(cass_map=cass_map).order_by("order", "id"))
+
+
+def industry_choices(cass_map: CassMap) -> QuerySet[Industry]:
+    """The map's industries, for a form's choices."""
+    return Industry.objects.filter(cass_map=cass_map).order_by("order", "id")
+
+
+def products_of(
+    cass_map: CassMap,
+    *,
+    industry: Industry | None = None,
+    size: str = "",
+    customer_type: str = "",
+    include_inactive: bool = False,
+) -> list[Product]:
+    """The map's products by category, family and code, with their industries and tariff
+    plans (three queries), filtered by a target industry and customer size and type (the
+    attributes are short lists: filtered here, the same on both databases)."""
+    found = Product.objects.filter(cass_map=cass_map)
+    if not include_inactive:
+        found = found.filter(active=True)
+    if industry is not None:
+        found = found.filter(industries=industry)
+    products = list(
+        found.order_by("category", "family", "code").prefetch_related(
+            Prefetch("industries", queryset=Industry.objects.order_by("order", "id")),
+            Prefetch("tariffs", queryset=ProductTariff.objects.order_by("order", "id")),
+        )
+    )
+    if size:
+        products = [p for p in products if size in p.customer_sizes]
+    if customer_type:
+        products = [p for p in products if customer_type in p.customer_types]
+    for product in products:
+        product.cass_map = cass_map
+    return products
+
+
+def product_detail(product: Product) -> dict:
+    """What a product's card shows beside its fields: its tariff plans, activation steps,
+    industries, solutions it is part of, and its published cases, newest first."""
+    return {
+        "tariffs": list(ProductTariff.objects.filter(product=product).order_by("order", "id")),
+        "steps": list(ProductActivationStep.objects.filter(product=product).order_by("order", "id")),
+        "industries": list(product.industries.order_by("order", "id")),
+        "solutions": list(
+            Solution.objects.filter(items__product=product, active=True).select_related("industry").order_by("code")
+        ),
+        "cases": list(
+            Case.objects.filter(products=product, status=CaseStatus.PUBLISHED)
+            .order_by("-published_at", "-id")
+            .only("id", "code", "title", "knowledge_point", "published_at")[:50]
+        ),
+    }
+
+
+def matrix_triples(cass_map: CassMap, by: str) -> list[tuple[int, int, object]]:
+    """(case id, product id, industry id or customer size) of the map's published cases, in
+    one query: what analytics.product_matrix counts. `by` is "industry" or "size"."""
+    links = Case.products.through.objects.filter(case__cass_map=cass_map, case__status=CaseStatus.PUBLISHED)
+    if by == "industry":
+        rows = links.filter(case__industries__isnull=False).values_list(
+            "case_id", "product_id", "case__industries"
+        )
+    elif by == "size":
+        rows = links.exclude(case__customer_size="").values_list("case_id", "product_id", "case__customer_size")
+    else:
+        raise ValueError(f"no matrix by {by!r}")
+    return list(rows)
+
+
+def solutions_of(cass_map: CassMap, *, include_inactive: bool = False) -> list[Solution]:
+    """The map's solutions with their industry and products in order (two queries)."""
+    found = Solution.objects.filter(cass_map=cass_map)
+    if not include_inactive:
+        found = found.filter(active=True)
+    solutions = list(
+        found.select_related("industry")
+        .order_by("code")
+        .prefetch_related(
+            Prefetch("items", queryset=SolutionProduct.objects.select_related("product").order_by("order", "id"))
+        )
+    )
+    for solution in solutions:
+        solution.cass_map = cass_map
+    return solutions
+
+
+def solution_detail(solution: Solution) -> dict:
+    return {
+        "products": [
+            item.product
+            for item in SolutionProduct.objects.filter(solution=solution)
+            .select_related("product")
+            .order_by("order", "id")
+        ],
+        "comparisons": list(SolutionComparison.objects.filter(solution=solution).order_by("order", "id")),
+    }

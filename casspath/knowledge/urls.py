@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casspath.knowledge import course_views, process_views, views
+from casspath.knowledge import course_views, process_views, product_views, views
 
 app_name = "knowledge"
 
@@ -84,4 +84,27 @@ urlpatterns = [
         course_views.pdf_progress,
         name="course_pdf_progress",
     ),
+    # The product map (产品图谱) of a CASS map: product_views.py.
+    path("products/", product_views.products_home, name="products_home"),
+    path("maps/<int:map_id>/products/", product_views.product_map, name="product_map"),
+    path("maps/<int:map_id>/products/matrix/", product_views.matrix, name="product_matrix"),
+    path("maps/<int:map_id>/products/add/", product_views.product_edit, name="product_add"),
+    path("maps/<int:map_id>/products/<int:product_id>/edit/", product_views.product_edit, name="product_edit"),
+    path("products/<int:product_id>/", product_views.product, name="product"),
+    path("products/<int:product_id>/remove/", product_views.product_remove, name="product_remove"),
+    path(
+        "products/<int:product_id>/steps/<int:step_id>/image",
+        product_views.activation_image,
+        name="activation_image",
+    ),
+    path(
+        "products/<int:product_id>/steps/<int:step_id>/image/set/",
+        product_views.activation_image_set,
+        name="activation_image_set",
+    ),
+    path("maps/<int:map_id>/solutions/", product_views.solutions, name="solutions"),
+    path("maps/<int:map_id>/solutions/add/", product_views.solution_edit, name="solution_add"),
+    path("maps/<int:map_id>/solutions/<int:solution_id>/edit/", product_views.solution_edit, name="solution_edit"),
+    path("solutions/<int:solution_id>/", product_views.solution, name="solution"),
+    path("solutions/<int:solution_id>/remove/", product_views.solution_remove, name="solution_remove"),
 ]

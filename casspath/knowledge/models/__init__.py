@@ -14,7 +14,8 @@ deepening an account, as a tree of phases → steps → sub-steps (ProcessStep),
 CASS map, so whoever may read or edit the map may read or edit its process map.
 
 The product map (产品图谱): the map's industries and products, held on the CASS map the same
-way (models/products.py); its case library (models/cases.py).
+way (models/products.py), its integrated solutions (models/solutions.py); its case library
+(models/cases.py).
 
 Product skill courses (产品技能课程, models/courses.py): one per product, a learning resource
 of kind course, with its three-question check, its lecturer manual (讲师手册: the script of a
@@ -41,7 +42,16 @@ from casspath.knowledge.models.courses import (
 from casspath.knowledge.models.guides import GuideImage, GuidePdf, GuideStep, WorkGuide, lines
 from casspath.knowledge.models.pdfs import PrintedPdf, _pdf_file_name
 from casspath.knowledge.models.process import PROCESS_DEPTH, ProcessStep
-from casspath.knowledge.models.products import CustomerSize, CustomerType, Industry, Product
+from casspath.knowledge.models.products import (
+    CustomerSize,
+    CustomerType,
+    Industry,
+    InformatizationLevel,
+    Product,
+    ProductActivationStep,
+    ProductTariff,
+)
+from casspath.knowledge.models.solutions import Solution, SolutionComparison, SolutionProduct
 
 __all__ = [
     "CASE_TRANSITIONS",
@@ -64,7 +74,13 @@ __all__ = [
     "GuidePdf",
     "GuideStep",
     "Industry",
+    "InformatizationLevel",
     "Product",
+    "ProductActivationStep",
+    "ProductTariff",
+    "Solution",
+    "SolutionComparison",
+    "SolutionProduct",
     "ProcessStep",
     "WorkGuide",
     "_pdf_file_name",  # migration 0001 names it

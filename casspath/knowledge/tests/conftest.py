@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -104,4 +105,61 @@ def process(world):
     p2 = add("P2", "客户拜访")
     add("P2-1", "约见关键人", parent=p2)
     cass_map.refresh_from_db()
+    return cass_map
+
+
+@pytest.fixture
+def product_map(world):
+    """City A's map with industries IND01 政府机关 and IND02 教育, products P01 互联网专线
+    (both industries, small and large, two plans, two activation steps) and P03 企业宽带
+    (IND02, micro; one step), and solution S01 bundling them for 教育."""
+    from casspath.knowledge.actions.products import (
+        Comparison,
+        Tariff,
+        do_save_industry,
+        do_save_product_card,
+        do_save_solution,
+    )
+
+    who = world.consultant_a
+    cass_map = do_create_map(org_unit=world.city_a, model_family="default", name="广州 CASS 地图", acting_user=who)
+    gov = do_save_industry(cass_map, {"code": "IND01", "name": "政府机关"}, acting_user=who)
+    edu = do_save_industry(cass_map, {"code": "IND02", "name": "教育"}, acting_user=who)
+    line = do_save_product_card(
+        cass_map,
+        {
+            "code": "P01",
+            "name": "互联网专线",
+            "category": "网络接入",
+            "family": "专线",
+            "explanation": "独享的互联网出口。",
+            "selling_points": "上下行对称\n固定公网 IP",
+            "tariff": "一年起签。",
+            "how_it_works": "光纤直达汇聚机房。",
+            "promotion": "先找对外有服务的客户。",
+            "informatization_level": 2,
+            "customer_sizes": ["large", "small"],
+            "customer_types": ["government"],
+        },
+        industries=[gov, edu],
+        tariffs=[Tariff("100M", Decimal("2000"), "16 个 IP"), Tariff("500M", None, "双路由")],
+        steps=["提交资源预查", "装维上门开通"],
+        acting_user=who,
+    )
+    broadband = do_save_product_card(
+        cass_map,
+        {"code": "P03", "name": "企业宽带", "category": "网络接入", "family": "宽带", "customer_sizes": ["micro"]},
+        industries=[edu],
+        tariffs=[Tariff("300M", Decimal("159"), "")],
+        steps=["现场查覆盖"],
+        acting_user=who,
+    )
+    do_save_solution(
+        cass_map,
+        {"code": "S01", "name": "智慧校园", "value_proposition": "一个合同管全校。", "competitor": "友商校园套餐"},
+        industry=edu,
+        products=[broadband, line],
+        comparisons=[Comparison("网络", "专线对称", "共享宽带")],
+        acting_user=who,
+    )
     return cass_map
