@@ -15,6 +15,9 @@ Product courses are learning resources as guides are, read and edited by the sam
 Their lecturer manuals are for those who run team sessions: who may read the course and
 holds READ_MANUALS (team leads, lecturers; training admins and consultants), and whoever may
 edit the map; an account manager gets the same 404 as for an absent manual.
+
+A pocket book is downloaded by the one who asked for it and by whoever may edit its map; to
+anyone else it is absent.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -31,6 +34,7 @@ from casspath.knowledge.models import (
     GuideImage,
     GuideStep,
     ManualSegment,
+    PocketBook,
     ProcessStep,
     Product,
     ProductActivationStep,
@@ -227,3 +231,14 @@ def access_solution_by_id(user, solution_id, *, for_edit: bool = False) -> Solut
     if for_edit and not may_edit_map(user, solution.cass_map):
         raise PermissionDenied("not allowed to edit this solution")
     return solution
+
+
+def access_pocketbook_by_id(user, book_id) -> PocketBook:
+    """A pocket book `user` asked for, or of a map he may edit; 404 otherwise."""
+    found = PocketBook.objects.filter(pk=_id(book_id)).select_related("cass_map__org_unit").first()
+    if found is None or not (
+        (found.created_by_id is not None and found.created_by_id == getattr(user, "pk", None))
+        or may_edit_map(user, found.cass_map)
+    ):
+        raise Http404("no such pocket book")
+    return found

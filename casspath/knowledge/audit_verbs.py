@@ -1,5 +1,5 @@
 """The audit verbs of the knowledge assets: work guides, the process map, the product map,
-product courses."""
+product courses, pocket books."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +37,4 @@ class KnowledgeVerb(AuditVerb):
     REMOVE_SOLUTION = "knowledge.remove_solution", _("Solution removed")
     IMPORT_PRODUCTS = "knowledge.import_products", _("Product map imported")
     EXPORT_PRODUCTS = "knowledge.export_products", _("Product map exported")
+    QUEUE_POCKETBOOK = "knowledge.queue_pocketbook", _("Pocket book queued")

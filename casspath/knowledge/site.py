@@ -1,6 +1,6 @@
-"""What the knowledge app adds to the site: the work guides, process map, product map and product
-courses menu entries (see casspath/core/parts.py), for everyone logged in (all are scoped by the
-maps)."""
+"""What the knowledge app adds to the site: the work guides, process map, product map, product
+courses and pocket book menu entries (see casspath/core/parts.py), for everyone logged in (all
+are scoped by the maps)."""
 
 from django.utils.translation import pgettext_lazy
 
@@ -15,6 +15,7 @@ MENU = [
     MenuEntry(pgettext_lazy("work guide", "Work guides"), "knowledge:guides", _logged_in, order=45),
     MenuEntry(pgettext_lazy("process map", "Process map"), "knowledge:process_home", _logged_in, order=46),
     MenuEntry(pgettext_lazy("course", "Product courses"), "knowledge:courses", _logged_in, order=48),
+    MenuEntry(pgettext_lazy("pocket book", "Pocket book"), "knowledge:pocketbooks", _logged_in, order=49),
     MenuEntry(pgettext_lazy("product map", "Product map"), "knowledge:products_home", _logged_in, order=47),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casspath.knowledge import course_views, process_views, product_views, views
+from casspath.knowledge import course_views, pocketbook_views, process_views, product_views, views
 
 app_name = "knowledge"
 
@@ -107,4 +107,13 @@ urlpatterns = [
     path("maps/<int:map_id>/solutions/<int:solution_id>/edit/", product_views.solution_edit, name="solution_edit"),
     path("solutions/<int:solution_id>/", product_views.solution, name="solution"),
     path("solutions/<int:solution_id>/remove/", product_views.solution_remove, name="solution_remove"),
+    # Pocket books (口袋书): pocketbook_views.py.
+    path("pocketbooks/", pocketbook_views.pocketbooks, name="pocketbooks"),
+    path("pocketbooks/<int:book_id>/", pocketbook_views.pocketbook, name="pocketbook"),
+    path(
+        "pocketbooks/<int:book_id>/progress/",
+        pocketbook_views.pocketbook_progress,
+        name="pocketbook_progress",
+    ),
+    path("pocketbooks/<int:book_id>.pdf", pocketbook_views.pocketbook_download, name="pocketbook_download"),
 ]

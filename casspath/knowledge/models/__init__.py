@@ -20,7 +20,8 @@ way (models/products.py), its integrated solutions (models/solutions.py); its ca
 Product skill courses (产品技能课程, models/courses.py): one per product, a learning resource
 of kind course, with its three-question check, its lecturer manual (讲师手册: the script of a
 15–20 minute team session) and its review material (补充材料). Guides, courses and manuals
-print to PDF through one job shape (models/pdfs.py).
+print to PDF through one job shape (models/pdfs.py), as do pocket books (口袋书,
+models/pocketbooks.py: chosen guides, product cards and Q&A cards in one A6 PDF).
 """
 
 from casspath.knowledge.models.cases import (
@@ -41,6 +42,14 @@ from casspath.knowledge.models.courses import (
 )
 from casspath.knowledge.models.guides import GuideImage, GuidePdf, GuideStep, WorkGuide, lines
 from casspath.knowledge.models.pdfs import PrintedPdf, _pdf_file_name
+from casspath.knowledge.models.pocketbooks import (
+    DEFAULT_PRESET,
+    FAMILY_CARDS,
+    FAMILY_PRESET,
+    POCKETBOOK_PRESETS,
+    PocketBook,
+    Preset,
+)
 from casspath.knowledge.models.process import PROCESS_DEPTH, ProcessStep
 from casspath.knowledge.models.products import (
     CustomerSize,
@@ -66,6 +75,12 @@ __all__ = [
     "LecturerManual",
     "ManualSegment",
     "PrintedPdf",
+    "DEFAULT_PRESET",
+    "FAMILY_CARDS",
+    "FAMILY_PRESET",
+    "POCKETBOOK_PRESETS",
+    "PocketBook",
+    "Preset",
     "SegmentKind",
     "PROCESS_DEPTH",
     "CustomerSize",
