@@ -149,7 +149,7 @@ def resolve_preset(cass_map: CassMap, name: str, user) -> Selection:
 # --- a hand-picked selection -----------------------------------------------------------------
 
 
-def _ids(values, bad: list[str], what_zh: str, what_en: str) -> list[int]:
+def _ids(values, bad: list[tuple[str, str]], what_zh: str, what_en: str) -> list[int]:
     found = []
     for value in values:
         try:
@@ -163,7 +163,7 @@ def check_selection(cass_map: CassMap, user, guide_ids=(), product_codes=(), car
     """The chosen guides (ids), products (codes) and Q&A cards (resource ids), in the order
     given, each once; refused naming every value that is unknown, of another map, not
     published (or not on sale), or not for `user` to read, or when nothing is chosen."""
-    bad: list = []
+    bad: list[tuple[str, str]] = []
     guide_pks = _ids(guide_ids, bad, "工作指引", "work guide")
     card_pks = _ids(card_ids, bad, "问答卡", "Q&A card")
     codes = [str(code).strip() for code in product_codes if str(code).strip()]

@@ -121,7 +121,11 @@ def test_it_fails_a_book_whose_item_went_back_to_draft(client, world, pocket, mo
     book = PocketBook.objects.get()
     do_set_resource_status(pocket.card_ip, ResourceStatus.DRAFT, acting_user=world.consultant_a)
     failed = do_render_pocketbook(book.pk)
-    assert failed.status == PocketBook.Status.FAILED and str(pocket.card_ip.pk) in failed.error
+    assert (
+        failed is not None
+        and failed.status == PocketBook.Status.FAILED
+        and str(pocket.card_ip.pk) in failed.error
+    )
     page = client.get(f"{URL}{book.pk}/").content.decode()
     assert "重新选择" in page and f"问答卡 {pocket.card_ip.pk} 尚未发布" not in page  # a manager: not visible
     assert f"没有编号为 {pocket.card_ip.pk} 的问答卡" in page

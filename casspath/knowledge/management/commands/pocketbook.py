@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from casspath.cass.access import access_map_by_id
+from casspath.cass.models import CassMap
 from casspath.core.cli_actor import acting_user_from_option
 from casspath.knowledge import document
 from casspath.knowledge.models import DEFAULT_PRESET, PocketBook
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             raise CommandError(f"输出文件须为 .pdf / the output file must end in .pdf: {out}")
         if not path.parent.is_dir():
             raise CommandError(f"目录不存在 / no such folder: {path.parent}")
+        cass_map: CassMap | None
         if map_id is not None:
             try:
                 cass_map = access_map_by_id(actor, map_id)
