@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casspath.cass.models import ResourceStatus
-from casspath.core.errors import BilingualError
 from casspath.core.forms import REFUSED, run_action
 from casspath.knowledge import queries
 from casspath.knowledge.access import (
@@ -42,9 +41,9 @@ from casspath.knowledge.actions.courses import (
 from casspath.knowledge.actions.pdf import do_request_course_pdf
 from casspath.knowledge.course_forms import CourseForm, ManualForm, NewCourseForm, QuestionForm, SegmentForm
 from casspath.knowledge.downloads import pdf_file_response
-from casspath.knowledge.forms import StatusForm
 from casspath.knowledge.models import CoursePdf
 from casspath.knowledge.models.courses import COURSE_FIELDS
+from casspath.knowledge.views import apply_status
 
 DOCUMENTS = CoursePdf.Document
 
@@ -187,15 +186,8 @@ def course_edit(request, course_id: int):
 @login_required
 @require_POST
 def course_status(request, course_id: int):
-    user = request.user
-    found = access_course_by_id(user, course_id, for_edit=True)
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        raise Http404("no such status")
-    try:
-        do_set_course_status(found, form.cleaned_data["status"], acting_user=user)
-    except BilingualError as refused:
-        messages.error(request, refused.both())
+    found = access_course_by_id(request.user, course_id, for_edit=True)
+    apply_status(request, found, do_set_course_status)
     return redirect(_url(found, "course_edit"))
 
 

@@ -92,7 +92,7 @@ def _write(product: Product, spec: CourseText, run: DemoRun) -> Course:
         do_save_question(course, values, acting_user=who)
     do_update_manual(course, {"objective": spec.objective, "preparation": spec.preparation}, acting_user=who)
     for segment in spec.segments:
-        values = {
+        row: dict[str, object] = {
             "minutes": segment.minutes,
             "kind": segment.kind,
             "title": segment.title,
@@ -101,7 +101,7 @@ def _write(product: Product, spec: CourseText, run: DemoRun) -> Course:
             "question": segment.question,
             "expected": segment.expected,
         }
-        do_save_segment(course, values, acting_user=who)
+        do_save_segment(course, row, acting_user=who)
     return do_set_course_status(course, ResourceStatus.PUBLISHED, acting_user=who)
 
 

@@ -153,16 +153,20 @@ def edit(request, guide_id: int):
 @login_required
 @require_POST
 def set_status(request, guide_id: int):
-    user = request.user
-    found = access_guide_by_id(user, guide_id, for_edit=True)
+    found = access_guide_by_id(request.user, guide_id, for_edit=True)
+    apply_status(request, found, do_set_guide_status)
+    return redirect(_guide_url(found, "edit"))
+
+
+def apply_status(request, found, action) -> None:
+    """Set the status a status button posted (guide or course): a refusal shown as a message."""
     form = StatusForm(request.POST)
     if not form.is_valid():
         raise Http404("no such status")
     try:
-        do_set_guide_status(found, form.cleaned_data["status"], acting_user=user)
+        action(found, form.cleaned_data["status"], acting_user=request.user)
     except BilingualError as refused:
         messages.error(request, refused.both())
-    return redirect(_guide_url(found, "edit"))
 
 
 @login_required

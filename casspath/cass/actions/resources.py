@@ -21,8 +21,8 @@ from casspath.cass.models import (
 from casspath.core import audit
 from casspath.core.errors import InvalidTransition
 
-# Kinds with a row of their own beside the resource (cass.QACard, knowledge.WorkGuide).
-OWN_ROW_KINDS = frozenset({ResourceKind.QA_CARD, ResourceKind.WORK_GUIDE})
+# Kinds with a row of their own beside the resource (cass.QACard, knowledge.WorkGuide, knowledge.Course).
+OWN_ROW_KINDS = frozenset({ResourceKind.QA_CARD, ResourceKind.WORK_GUIDE, ResourceKind.COURSE})
 RESOURCE_FIELDS = ("code", "kind", "title", "summary", "body", "duration_minutes", "devices", "study_modes")
 
 
@@ -78,9 +78,11 @@ def do_save_resource(cass_map: CassMap, values: dict, *, resource: Resource | No
 
 
 @transaction.atomic
-def do_set_resource_status(resource: Resource, status: str, *, acting_user) -> Resource:
+def do_set_resource_status(resource: Resource, status: str, *, acting_user,
+                           owner_checked: bool = False) -> Resource:
     """Move a resource along RESOURCE_TRANSITIONS; a media resource is published only with
-    its file. Setting the status it has already is a no-op (a retried click)."""
+    its file; a product course only by its own page, which checks it (`owner_checked`).
+    Setting the status it has already is a no-op (a retried click)."""
     require_editable(resource.cass_map, acting_user)
     resource.refresh_from_db(fields=["status", "media", "published_at"])
     if resource.status == status:
@@ -92,6 +94,10 @@ def do_set_resource_status(resource: Resource, status: str, *, acting_user) -> R
         )
     if status == ResourceStatus.PUBLISHED and resource.kind in MEDIA_KINDS and not resource.media:
         raise CassError("音视频资源须先上传媒体文件才能发布", "Upload the media file before publishing")
+    if status == ResourceStatus.PUBLISHED and resource.kind == ResourceKind.COURSE and not owner_checked:
+        raise CassError("产品课程请在其课程页面发布（须有三道检测题和 15–20 分钟的讲师手册）",
+                        "Publish a product course on its course page (three check questions and a 15–20 "
+                        "minute lecturer manual)")
     # A guide's resource (its status button is also on this page) is published with a step,
     # as on the guide's own page; read through the reverse relation (knowledge sits above cass).
     guide = getattr(resource, "work_guide", None) if resource.kind == ResourceKind.WORK_GUIDE else None

@@ -15,7 +15,7 @@ from casspath.cass.models import ResourceKind, ResourceStatus
 from casspath.cass.queries import map_dimensions
 from casspath.core import audit
 from casspath.core.errors import BilingualError
-from casspath.knowledge.actions.ordering import renumber, swap_with_neighbour
+from casspath.knowledge.actions.ordering import remove_in_order, swap_with_neighbour
 from casspath.knowledge.audit_verbs import KnowledgeVerb
 from casspath.knowledge.models import Course, CourseQuestion, LecturerManual, ManualSegment, Product
 from casspath.knowledge.models.courses import COURSE_FIELDS
@@ -165,6 +165,24 @@ def _question_problem(number: int, question: CourseQuestion) -> BilingualError |
     return None
 
 
+def _save_part(course: Course, part, values: dict, *, creating: bool, verb, check, acting_user):
+    """Write `values` on a question or a segment of the locked course, refused with what
+    `check(part)` finds wrong, and audit it."""
+    changes = {} if creating else audit.diff(part, values)
+    for key, value in values.items():
+        setattr(part, key, value)
+    part.full_clean(exclude=["course", "manual"])
+    problem = check(part)
+    if problem is not None:
+        raise problem
+    part.save()
+    _changed(course, acting_user)
+    audit.record(
+        acting_user, verb, part, summary=f"{course.title} · {part}", changes=changes, unit=_unit(course)
+    )
+    return part
+
+
 @transaction.atomic
 def do_save_question(
     course: Course, values: dict, *, question: CourseQuestion | None = None, acting_user
@@ -184,44 +202,30 @@ def do_save_question(
         question = CourseQuestion(course=course, order=count + 1)
     elif question.course_id != course.pk:
         raise CourseError("该题目不属于本课程", "This question belongs to another course")
-    changes = {} if creating else audit.diff(question, values)
-    for key, value in values.items():
-        setattr(question, key, value)
-    question.full_clean(exclude=["course"])
-    problem = _question_problem(question.order, question)
-    if problem is not None:
-        raise problem
-    question.save()
-    question.course = course
-    _changed(course, acting_user)
-    audit.record(
-        acting_user,
-        KnowledgeVerb.SAVE_QUESTION,
+    return _save_part(
+        course,
         question,
-        summary=f"{course.title} · {question}",
-        changes=changes,
-        unit=_unit(course),
+        values,
+        creating=creating,
+        verb=KnowledgeVerb.SAVE_QUESTION,
+        check=lambda q: _question_problem(q.order, q),
+        acting_user=acting_user,
     )
-    return question
 
 
 @transaction.atomic
 def do_remove_question(question: CourseQuestion, *, acting_user) -> None:
     course = _lock(question.course, acting_user)
-    label, pk = str(question), question.pk
-    deleted, _ = CourseQuestion.objects.filter(pk=pk, course=course).delete()
-    if not deleted:
-        raise CourseError("该题目已被删除", "This question no longer exists")
-    renumber(CourseQuestion.objects.filter(course=course))
-    _changed(course, acting_user)
-    audit.record(
-        acting_user,
-        KnowledgeVerb.REMOVE_QUESTION,
-        object_type="knowledge.coursequestion",
-        object_id=str(pk),
-        summary=f"{course.title} · {label}",
+    remove_in_order(
+        CourseQuestion.objects.filter(course=course),
+        question,
+        gone=CourseError("该题目已被删除", "This question no longer exists"),
+        acting_user=acting_user,
+        verb=KnowledgeVerb.REMOVE_QUESTION,
+        summary=f"{course.title} · {question}",
         unit=_unit(course),
     )
+    _changed(course, acting_user)
 
 
 @transaction.atomic
@@ -262,27 +266,24 @@ def do_save_segment(
         segment = ManualSegment(manual=manual, order=last + 1)
     elif segment.manual_id != manual.pk:
         raise CourseError("该环节不属于本讲师手册", "This segment belongs to another lecturer manual")
-    changes = {} if creating else audit.diff(segment, values)
-    for key, value in values.items():
-        setattr(segment, key, value)
-    segment.full_clean(exclude=["manual"])
+    return _save_part(
+        course,
+        segment,
+        values,
+        creating=creating,
+        verb=KnowledgeVerb.SAVE_SEGMENT,
+        check=_segment_problem,
+        acting_user=acting_user,
+    )
+
+
+def _segment_problem(segment: ManualSegment) -> BilingualError | None:
     if not 1 <= segment.minutes <= MAX_SESSION_MINUTES:
-        raise CourseError(
+        return CourseError(
             f"每个环节的时长须在 1–{MAX_SESSION_MINUTES} 分钟之间",
             f"A segment lasts 1 to {MAX_SESSION_MINUTES} minutes",
         )
-    segment.save()
-    segment.manual = manual
-    _changed(course, acting_user)
-    audit.record(
-        acting_user,
-        KnowledgeVerb.SAVE_SEGMENT,
-        segment,
-        summary=f"{course.title} · {segment}",
-        changes=changes,
-        unit=_unit(course),
-    )
-    return segment
+    return None
 
 
 @transaction.atomic
@@ -311,20 +312,16 @@ def do_move_segment(segment: ManualSegment, offset: int, *, acting_user) -> Manu
 @transaction.atomic
 def do_remove_segment(segment: ManualSegment, *, acting_user) -> None:
     course = _lock(segment.manual.course, acting_user)
-    label, pk = str(segment), segment.pk
-    deleted, _ = ManualSegment.objects.filter(pk=pk, manual=course.manual).delete()
-    if not deleted:
-        raise CourseError("该环节已被删除", "This segment no longer exists")
-    renumber(ManualSegment.objects.filter(manual=course.manual))
-    _changed(course, acting_user)
-    audit.record(
-        acting_user,
-        KnowledgeVerb.REMOVE_SEGMENT,
-        object_type="knowledge.manualsegment",
-        object_id=str(pk),
-        summary=f"{course.title} · {label}",
+    remove_in_order(
+        ManualSegment.objects.filter(manual=course.manual),
+        segment,
+        gone=CourseError("该环节已被删除", "This segment no longer exists"),
+        acting_user=acting_user,
+        verb=KnowledgeVerb.REMOVE_SEGMENT,
+        summary=f"{course.title} · {segment}",
         unit=_unit(course),
     )
+    _changed(course, acting_user)
 
 
 def publish_problems(course: Course) -> list[BilingualError]:
@@ -366,5 +363,7 @@ def do_set_course_status(course: Course, status: str, *, acting_user) -> Course:
             raise CourseError(
                 "；".join(p.message_zh for p in problems), " ".join(f"{p.message_en}." for p in problems)
             )
-    course.resource = do_set_resource_status(course.resource, status, acting_user=acting_user)
+    course.resource = do_set_resource_status(
+        course.resource, status, acting_user=acting_user, owner_checked=True
+    )
     return course

@@ -15,7 +15,7 @@ from casspath.cass.models import ActionSkill, ResourceKind, ResourceStatus, Work
 from casspath.core import audit
 from casspath.core.errors import BilingualError
 from casspath.core.filetypes import check_image
-from casspath.knowledge.actions.ordering import renumber, swap_with_neighbour
+from casspath.knowledge.actions.ordering import remove_in_order, swap_with_neighbour
 from casspath.knowledge.audit_verbs import KnowledgeVerb
 from casspath.knowledge.models import GuideImage, GuideStep, WorkGuide
 from casspath.org import scopes
@@ -228,20 +228,16 @@ def do_remove_step(step: GuideStep, *, acting_user) -> None:
     """Remove a step with its images (their files once the removal commits: models.py); the
     steps after it move up."""
     guide = _lock(step.guide, acting_user)
-    label, pk = str(step), step.pk
-    deleted, _ = GuideStep.objects.filter(pk=pk, guide=guide).delete()
-    if not deleted:
-        raise KnowledgeError("该步骤已被删除", "This step no longer exists")
-    renumber(GuideStep.objects.filter(guide=guide))
-    _changed(guide, acting_user)
-    audit.record(
-        acting_user,
-        KnowledgeVerb.REMOVE_STEP,
-        object_type="knowledge.guidestep",
-        object_id=str(pk),
-        summary=f"{guide.title} · {label}",
+    remove_in_order(
+        GuideStep.objects.filter(guide=guide),
+        step,
+        gone=KnowledgeError("该步骤已被删除", "This step no longer exists"),
+        acting_user=acting_user,
+        verb=KnowledgeVerb.REMOVE_STEP,
+        summary=f"{guide.title} · {step}",
         unit=_unit(guide),
     )
+    _changed(guide, acting_user)
 
 
 @transaction.atomic

@@ -3,6 +3,9 @@ after a removal, swap with a neighbour to move. The callers lock the parent firs
 
 from django.db.models import QuerySet
 
+from casspath.core import audit
+from casspath.core.errors import BilingualError
+
 
 def renumber(rows: QuerySet) -> None:
     for number, row in enumerate(rows.order_by("order", "id"), start=1):
@@ -30,3 +33,18 @@ def swap_with_neighbour(rows: QuerySet, pk: int, offset: int):
     moved.save(update_fields=["order"])
     neighbour.save(update_fields=["order"])
     return moved, index + 1, other + 1
+
+
+def remove_in_order(
+    rows: QuerySet, row, *, gone: BilingualError, acting_user, verb, summary: str, unit
+) -> None:
+    """Remove `row` from `rows` (refused with `gone` when it is not there any more), close the
+    gap and write the audit row of the removal."""
+    pk = row.pk
+    deleted, _ = rows.filter(pk=pk).delete()
+    if not deleted:
+        raise gone
+    renumber(rows)
+    audit.record(
+        acting_user, verb, object_type=row._meta.label_lower, object_id=str(pk), summary=summary, unit=unit
+    )

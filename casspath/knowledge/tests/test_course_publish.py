@@ -60,3 +60,16 @@ def test_it_names_every_reason_at_once(client, world, course):
     log_in(client, world.consultant_a)
     page = _publish(client, course)
     assert "现有 0 道" in page and "共 0 分钟" in page
+
+
+def test_it_publishes_a_course_only_through_its_own_page(world, course):
+    # The CASS map's resource page offers a status button for every resource: a course's
+    # publish goes through the checks above, so there it is refused.
+    from casspath.cass.actions.resources import do_set_resource_status
+    from casspath.cass.actions.common import CassError
+
+    with pytest.raises(CassError) as refused:
+        do_set_resource_status(course.resource, ResourceStatus.PUBLISHED, acting_user=world.consultant_a)
+    assert "产品课程请在其课程页面发布" in refused.value.message_zh
+    course.resource.refresh_from_db()
+    assert course.resource.status == ResourceStatus.DRAFT
