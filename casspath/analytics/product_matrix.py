@@ -30,7 +30,9 @@ class Matrix:
 
 
 def product_matrix(
-    rows: Sequence[Hashable], columns: Sequence[Hashable], triples: Iterable[tuple[Hashable, Hashable, Hashable]]
+    rows: Sequence[Hashable],
+    columns: Sequence[Hashable],
+    triples: Iterable[tuple[Hashable, Hashable, Hashable]],
 ) -> Matrix:
     """The matrix of `rows` (product keys) × `columns` (industry or size keys) from
     (case, row, column) triples; see the module's rule."""
@@ -52,9 +54,7 @@ def product_matrix(
         all_cases.add(case)
     cells = [[len(cell_cases.get((i, j), ())) for j in range(len(columns))] for i in range(len(rows))]
     row_totals = [len(row_cases.get(i, ())) for i in range(len(rows))]
-    shares = [
-        [cell / row_totals[i] if row_totals[i] else 0.0 for cell in cells[i]] for i in range(len(rows))
-    ]
+    shares = [[cell / row_totals[i] if row_totals[i] else 0.0 for cell in cells[i]] for i in range(len(rows))]
     return Matrix(
         rows=list(rows),
         columns=list(columns),

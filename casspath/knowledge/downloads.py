@@ -2,7 +2,7 @@
 
 from django.http import FileResponse, Http404
 
-from casspath.knowledge.models import GuideImage, PrintedPdf, WorkGuide
+from casspath.knowledge.models import GuideImage, PrintedPdf, ProductActivationStep, WorkGuide
 
 
 def guide_pdf_name(guide: WorkGuide) -> str:
@@ -19,9 +19,9 @@ def pdf_file_response(job: PrintedPdf, filename: str) -> FileResponse:
     return FileResponse(stored, content_type="application/pdf", as_attachment=True, filename=filename)
 
 
-def image_file_response(image: GuideImage) -> FileResponse:
-    """A step's image, kept in the browser's private cache for an hour (a draft's screenshots
-    are private); 404 when the storage lost the file."""
+def image_file_response(image: GuideImage | ProductActivationStep) -> FileResponse:
+    """A guide step's image or a product's activation screenshot, kept in the browser's private
+    cache for an hour (a draft's screenshots are private); 404 when the storage lost the file."""
     try:
         stored = image.file.open("rb")
     except FileNotFoundError:

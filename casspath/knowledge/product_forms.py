@@ -22,7 +22,13 @@ def _lines(value: str) -> list[str]:
 
 def tariff_lines(tariffs) -> str:
     return "\n".join(
-        " | ".join([t.name, "面议" if t.monthly_price is None else f"{t.monthly_price:.2f}".rstrip("0").rstrip("."), t.includes])
+        " | ".join(
+            [
+                t.name,
+                "面议" if t.monthly_price is None else f"{t.monthly_price:.2f}".rstrip("0").rstrip("."),
+                t.includes,
+            ]
+        )
         for t in tariffs
     )
 
@@ -37,7 +43,9 @@ class ProductForm(Styled, forms.Form):
     category = forms.CharField(label=pgettext_lazy("product map", "Category"), max_length=100, required=False)
     family = forms.CharField(label=pgettext_lazy("product map", "Family"), max_length=100, required=False)
     explanation = forms.CharField(
-        label=pgettext_lazy("product map", "Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("product map", "Explanation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     selling_points = forms.CharField(
         label=pgettext_lazy("product map", "Selling points"),
@@ -58,7 +66,9 @@ class ProductForm(Styled, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     how_it_works = forms.CharField(
-        label=pgettext_lazy("product map", "How it works"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("product map", "How it works"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     promotion = forms.CharField(
         label=pgettext_lazy("product map", "Promotion strategy"),
@@ -123,7 +133,9 @@ class ProductForm(Styled, forms.Form):
             try:
                 price = parse_price(parts[1])
             except InvalidValue as invalid:
-                raise forms.ValidationError(f"第 {number} 行：{invalid.message_zh} / line {number}: {invalid.message_en}") from None
+                raise forms.ValidationError(
+                    f"第 {number} 行：{invalid.message_zh} / line {number}: {invalid.message_en}"
+                ) from None
             plans.append(Tariff(parts[0], price, parts[2]))
         return plans
 
@@ -150,7 +162,9 @@ class SolutionForm(Styled, forms.Form):
         help_text=_("Product codes in the bundle's order, separated by spaces, e.g. P01 P05 P13."),
     )
     value_proposition = forms.CharField(
-        label=pgettext_lazy("solution", "Value proposition"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("solution", "Value proposition"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     competitor = forms.CharField(
         label=pgettext_lazy("solution", "Competitor's bundle"), max_length=200, required=False
@@ -168,7 +182,11 @@ class SolutionForm(Styled, forms.Form):
         self.fields["industry"].queryset = industries  # type: ignore[attr-defined]
 
     def clean_product_codes(self) -> list[str]:
-        return [c.strip().upper() for c in re.split(r"[\s,，;；、]+", self.cleaned_data["product_codes"]) if c.strip()]
+        return [
+            c.strip().upper()
+            for c in re.split(r"[\s,，;；、]+", self.cleaned_data["product_codes"])
+            if c.strip()
+        ]
 
     def clean_comparisons(self) -> list[Comparison]:
         rows = []
@@ -182,4 +200,7 @@ class SolutionForm(Styled, forms.Form):
         return rows
 
     def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ("code", "name", "value_proposition", "competitor", "active")}
+        return {
+            name: self.cleaned_data[name]
+            for name in ("code", "name", "value_proposition", "competitor", "active")
+        }

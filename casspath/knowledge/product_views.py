@@ -32,7 +32,13 @@ from casspath.knowledge.actions.products import (
 )
 from casspath.knowledge.downloads import image_file_response
 from casspath.knowledge.models import CustomerSize, CustomerType, Industry
-from casspath.knowledge.product_forms import ProductForm, SolutionForm, StepImageForm, comparison_lines, tariff_lines
+from casspath.knowledge.product_forms import (
+    ProductForm,
+    SolutionForm,
+    StepImageForm,
+    comparison_lines,
+    tariff_lines,
+)
 
 
 def case_url(case_id: int) -> str | None:
@@ -141,10 +147,11 @@ def matrix(request, map_id: int):
     cass_map = access_map_by_id(request.user, map_id)
     by = "size" if request.GET.get("by") == "size" else "industry"
     products = queries.products_of(cass_map)
+    columns: list[tuple[object, str, dict[str, str]]]
     if by == "industry":
         columns = [(i.pk, i.name, {"industry": i.code}) for i in queries.industries_of(cass_map)]
     else:
-        columns = [(value, label, {"size": value}) for value, label in CustomerSize.choices]
+        columns = [(value, str(label), {"size": value}) for value, label in CustomerSize.choices]
     shape = product_matrix(
         [p.pk for p in products], [key for key, _label, _f in columns], queries.matrix_triples(cass_map, by)
     )
@@ -153,7 +160,11 @@ def matrix(request, map_id: int):
             "product": p,
             "total": shape.row_totals[i],
             "cells": [
-                {"count": n, "share": shape.shares[i][j], "url": cases_url(product=p.code, **columns[j][2]) if n else None}
+                {
+                    "count": n,
+                    "share": shape.shares[i][j],
+                    "url": cases_url(product=p.code, **columns[j][2]) if n else None,
+                }
                 for j, n in enumerate(shape.cells[i])
             ],
         }
@@ -180,7 +191,11 @@ def solutions(request, map_id: int):
     return render(
         request,
         "knowledge/solutions.html",
-        {"cass_map": cass_map, "solutions": queries.solutions_of(cass_map, include_inactive=may_edit), "may_edit": may_edit},
+        {
+            "cass_map": cass_map,
+            "solutions": queries.solutions_of(cass_map, include_inactive=may_edit),
+            "may_edit": may_edit,
+        },
     )
 
 
@@ -240,7 +255,13 @@ def product_edit(request, map_id: int, product_id: int | None = None):
     return render(
         request,
         "knowledge/product_form.html",
-        {"cass_map": cass_map, "current": current, "form": form, "steps": steps, "image_form": StepImageForm()},
+        {
+            "cass_map": cass_map,
+            "current": current,
+            "form": form,
+            "steps": steps,
+            "image_form": StepImageForm(),
+        },
     )
 
 
@@ -272,7 +293,9 @@ def activation_image_set(request, product_id: int, step_id: int):
         add_action_error(form, refused)
         messages.error(request, refused.both())
     else:
-        messages.success(request, _("The screenshot was saved.") if upload else _("The screenshot was removed."))
+        messages.success(
+            request, _("The screenshot was saved.") if upload else _("The screenshot was removed.")
+        )
     return redirect("knowledge:product_edit", found.cass_map_id, found.pk)
 
 
@@ -288,7 +311,8 @@ def solution_edit(request, map_id: int, solution_id: int | None = None):
     if current is not None:
         detail = queries.solution_detail(current)
         initial = {
-            name: getattr(current, name) for name in ("code", "name", "value_proposition", "competitor", "active")
+            name: getattr(current, name)
+            for name in ("code", "name", "value_proposition", "competitor", "active")
         }
         initial["industry"] = current.industry_id
         initial["product_codes"] = " ".join(p.code for p in detail["products"])
@@ -319,7 +343,9 @@ def solution_edit(request, map_id: int, solution_id: int | None = None):
             if saved is not REFUSED:
                 messages.success(request, _("The solution was saved."))
                 return redirect("knowledge:solution", saved.pk)
-    return render(request, "knowledge/solution_form.html", {"cass_map": cass_map, "current": current, "form": form})
+    return render(
+        request, "knowledge/solution_form.html", {"cass_map": cass_map, "current": current, "form": form}
+    )
 
 
 @login_required

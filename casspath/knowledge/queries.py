@@ -201,7 +201,9 @@ def product_detail(product: Product) -> dict:
         "steps": list(ProductActivationStep.objects.filter(product=product).order_by("order", "id")),
         "industries": list(product.industries.order_by("order", "id")),
         "solutions": list(
-            Solution.objects.filter(items__product=product, active=True).select_related("industry").order_by("code")
+            Solution.objects.filter(items__product=product, active=True)
+            .select_related("industry")
+            .order_by("code")
         ),
         "cases": list(
             Case.objects.filter(products=product, status=CaseStatus.PUBLISHED)
@@ -216,14 +218,16 @@ def matrix_triples(cass_map: CassMap, by: str) -> list[tuple[int, int, object]]:
     one query: what analytics.product_matrix counts. `by` is "industry" or "size"."""
     links = Case.products.through.objects.filter(case__cass_map=cass_map, case__status=CaseStatus.PUBLISHED)
     if by == "industry":
-        rows = links.filter(case__industries__isnull=False).values_list(
-            "case_id", "product_id", "case__industries"
+        return list(
+            links.filter(case__industries__isnull=False).values_list(
+                "case_id", "product_id", "case__industries"
+            )
         )
-    elif by == "size":
-        rows = links.exclude(case__customer_size="").values_list("case_id", "product_id", "case__customer_size")
-    else:
-        raise ValueError(f"no matrix by {by!r}")
-    return list(rows)
+    if by == "size":
+        return list(
+            links.exclude(case__customer_size="").values_list("case_id", "product_id", "case__customer_size")
+        )
+    raise ValueError(f"no matrix by {by!r}")
 
 
 def solutions_of(cass_map: CassMap, *, include_inactive: bool = False) -> list[Solution]:
@@ -235,7 +239,9 @@ def solutions_of(cass_map: CassMap, *, include_inactive: bool = False) -> list[S
         found.select_related("industry")
         .order_by("code")
         .prefetch_related(
-            Prefetch("items", queryset=SolutionProduct.objects.select_related("product").order_by("order", "id"))
+            Prefetch(
+                "items", queryset=SolutionProduct.objects.select_related("product").order_by("order", "id")
+            )
         )
     )
     for solution in solutions:

@@ -89,7 +89,9 @@ urlpatterns = [
     path("maps/<int:map_id>/products/", product_views.product_map, name="product_map"),
     path("maps/<int:map_id>/products/matrix/", product_views.matrix, name="product_matrix"),
     path("maps/<int:map_id>/products/add/", product_views.product_edit, name="product_add"),
-    path("maps/<int:map_id>/products/<int:product_id>/edit/", product_views.product_edit, name="product_edit"),
+    path(
+        "maps/<int:map_id>/products/<int:product_id>/edit/", product_views.product_edit, name="product_edit"
+    ),
     path("products/<int:product_id>/", product_views.product, name="product"),
     path("products/<int:product_id>/remove/", product_views.product_remove, name="product_remove"),
     path(
@@ -104,7 +106,11 @@ urlpatterns = [
     ),
     path("maps/<int:map_id>/solutions/", product_views.solutions, name="solutions"),
     path("maps/<int:map_id>/solutions/add/", product_views.solution_edit, name="solution_add"),
-    path("maps/<int:map_id>/solutions/<int:solution_id>/edit/", product_views.solution_edit, name="solution_edit"),
+    path(
+        "maps/<int:map_id>/solutions/<int:solution_id>/edit/",
+        product_views.solution_edit,
+        name="solution_edit",
+    ),
     path("solutions/<int:solution_id>/", product_views.solution, name="solution"),
     path("solutions/<int:solution_id>/remove/", product_views.solution_remove, name="solution_remove"),
     # Pocket books (口袋书): pocketbook_views.py.

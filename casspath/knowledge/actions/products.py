@@ -150,9 +150,12 @@ def do_save_industry(
         _in_map(cass_map, industry, "行业", "industry")
         changes, creating = audit.diff(industry, values), False
     for field in ("code", "name"):
-        if field in values and Industry.objects.filter(cass_map=cass_map, **{field: values[field]}).exclude(
-            pk=industry.pk
-        ).exists():
+        if (
+            field in values
+            and Industry.objects.filter(cass_map=cass_map, **{field: values[field]})
+            .exclude(pk=industry.pk)
+            .exists()
+        ):
             raise _taken("行业" + ("编码" if field == "code" else "名称"), f"industry {field}", values[field])
     for key, value in values.items():
         setattr(industry, key, value)
@@ -172,7 +175,9 @@ def do_save_industry(
 
 
 def _taken(what_zh: str, what_en: str, code: str) -> KnowledgeError:
-    return KnowledgeError(f"{what_zh}“{code}”在本地图中已被使用", f"The {what_en} '{code}' is already used in this map")
+    return KnowledgeError(
+        f"{what_zh}“{code}”在本地图中已被使用", f"The {what_en} '{code}' is already used in this map"
+    )
 
 
 # --- products -------------------------------------------------------------------------------
@@ -182,7 +187,9 @@ def _foreign(cass_map: CassMap, objects: Iterable, what_zh: str, what_en: str) -
     objects = list(objects)
     for obj in objects:
         if obj.cass_map_id != cass_map.pk:
-            raise KnowledgeError(f"{what_zh} {obj.code} 不属于本 CASS 地图", f"The {what_en} {obj.code} is in another CASS map")
+            raise KnowledgeError(
+                f"{what_zh} {obj.code} 不属于本 CASS 地图", f"The {what_en} {obj.code} is in another CASS map"
+            )
     return objects
 
 
@@ -204,7 +211,9 @@ def do_save_product(
     if product is None:
         existing = Product.objects.filter(cass_map=cass_map, code=values.get("code", "")).first()
         if existing is not None:
-            same = chosen is None or {i.pk for i in chosen} == set(existing.industries.values_list("pk", flat=True))
+            same = chosen is None or {i.pk for i in chosen} == set(
+                existing.industries.values_list("pk", flat=True)
+            )
             if same and not audit.diff(existing, values):
                 existing.cass_map = cass_map
                 return existing
@@ -293,7 +302,9 @@ def do_save_tariffs(product: Product, plans: Sequence[Tariff], *, acting_user) -
     names = [p.name for p in cleaned]
     doubled = sorted({n for n in names if names.count(n) > 1})
     if doubled:
-        raise KnowledgeError(f"资费套餐 {'、'.join(doubled)} 写了两次", f"The plan {', '.join(doubled)} is listed twice")
+        raise KnowledgeError(
+            f"资费套餐 {'、'.join(doubled)} 写了两次", f"The plan {', '.join(doubled)} is listed twice"
+        )
     before = [
         Tariff(t.name, t.monthly_price, t.includes) for t in ProductTariff.objects.filter(product=current)
     ]
@@ -302,7 +313,11 @@ def do_save_tariffs(product: Product, plans: Sequence[Tariff], *, acting_user) -
     rows = []
     for number, plan in enumerate(cleaned, start=1):
         row = ProductTariff(
-            product=current, order=number, name=plan.name, monthly_price=plan.monthly_price, includes=plan.includes
+            product=current,
+            order=number,
+            name=plan.name,
+            monthly_price=plan.monthly_price,
+            includes=plan.includes,
         )
         _full_clean(row, ["product"])
         rows.append(row)
@@ -335,7 +350,8 @@ def do_save_activation_steps(product: Product, texts: Sequence[str], *, acting_u
     cleaned = [t for t in (_text(t) for t in texts) if t]
     if len(cleaned) > MAX_ACTIVATION_STEPS:
         raise KnowledgeError(
-            f"开通流程最多 {MAX_ACTIVATION_STEPS} 步", f"An activation process has at most {MAX_ACTIVATION_STEPS} steps"
+            f"开通流程最多 {MAX_ACTIVATION_STEPS} 步",
+            f"An activation process has at most {MAX_ACTIVATION_STEPS} steps",
         )
     steps = list(ProductActivationStep.objects.filter(product=current).order_by("order", "id"))
     before = [s.text for s in steps]
@@ -346,7 +362,7 @@ def do_save_activation_steps(product: Product, texts: Sequence[str], *, acting_u
         step.order, step.text = number, text
         _full_clean(step, ["product", "image"])
         step.save()
-    for extra in steps[len(cleaned):]:
+    for extra in steps[len(cleaned) :]:
         extra.delete()
     _touch(current)
     audit.record(
@@ -431,7 +447,9 @@ def do_save_solution(
     codes = [p.code for p in bundle]
     doubled = sorted({c for c in codes if codes.count(c) > 1})
     if doubled:
-        raise KnowledgeError(f"产品 {'、'.join(doubled)} 写了两次", f"The product {', '.join(doubled)} is listed twice")
+        raise KnowledgeError(
+            f"产品 {'、'.join(doubled)} 写了两次", f"The product {', '.join(doubled)} is listed twice"
+        )
     rows = [Comparison(_text(c.aspect), _text(c.ours), _text(c.theirs)) for c in comparisons]
     values["industry"] = industry
     if solution is None:
@@ -448,7 +466,9 @@ def do_save_solution(
         creating = False
         if (
             "code" in values
-            and Solution.objects.filter(cass_map=cass_map, code=values["code"]).exclude(pk=solution.pk).exists()
+            and Solution.objects.filter(cass_map=cass_map, code=values["code"])
+            .exclude(pk=solution.pk)
+            .exists()
         ):
             raise _taken("方案编码", "solution code", values["code"])
     changes = {} if creating else audit.diff(solution, values)
@@ -495,7 +515,9 @@ def do_save_solution(
 
 def _bundle(solution: Solution) -> list[str]:
     return list(
-        SolutionProduct.objects.filter(solution=solution).order_by("order", "id").values_list("product__code", flat=True)
+        SolutionProduct.objects.filter(solution=solution)
+        .order_by("order", "id")
+        .values_list("product__code", flat=True)
     )
 
 

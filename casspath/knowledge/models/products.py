@@ -6,9 +6,10 @@ is (说明), its selling points (卖点, one a line), tariff (资费: a note and
 ProductTariff), how it works (实现原理), how to promote it (推广策略), the informatization level
 of the customers it suits (信息化程度), the industries and customer attributes (size, type)
 it suits, and its activation process (开通流程: ProductActivationStep, in order, each with an
-optional screenshot checked as guide images are). Q&A cards name a product by its code (cass.QACard.product_code), matched
-within the same map. Cases (knowledge.models.cases) are tagged with products and
-industries: the product matrix (products × industries) counts and links them.
+optional screenshot checked as guide images are). Q&A cards name a product by its code
+(cass.QACard.product_code), matched within the same map. Cases (knowledge.models.cases) are
+tagged with products and industries: the product matrix (products × industries) counts and
+links them.
 """
 
 from functools import partial
@@ -244,4 +245,6 @@ def _delete_step_image(sender, instance: ProductActivationStep, using, **kwargs)
     from casspath.knowledge.actions.pdf import delete_files  # actions import this module
 
     if instance.image.name:
-        transaction.on_commit(partial(delete_files, instance.image.storage, [instance.image.name]), using=using)
+        transaction.on_commit(
+            partial(delete_files, instance.image.storage, [instance.image.name]), using=using
+        )

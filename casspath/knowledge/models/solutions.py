@@ -17,7 +17,9 @@ class Solution(models.Model):
         related_name="solutions",
         verbose_name=pgettext_lazy("solution", "CASS map"),
     )
-    code = models.CharField(pgettext_lazy("solution", "solution code"), max_length=30, validators=[validate_code])
+    code = models.CharField(
+        pgettext_lazy("solution", "solution code"), max_length=30, validators=[validate_code]
+    )
     name = models.CharField(pgettext_lazy("solution", "name"), max_length=200, validators=[validate_text])
     industry = models.ForeignKey(
         "knowledge.Industry",
@@ -39,7 +41,10 @@ class Solution(models.Model):
     )
     # Whose typical bundle the comparison is against (e.g. 友商 A 的"宽带+云+监控"套餐).
     competitor = models.CharField(
-        pgettext_lazy("solution", "competitor's bundle"), max_length=200, blank=True, validators=[validate_text]
+        pgettext_lazy("solution", "competitor's bundle"),
+        max_length=200,
+        blank=True,
+        validators=[validate_text],
     )
     active = models.BooleanField(pgettext_lazy("solution", "offered"), default=True)
     created_at = models.DateTimeField(pgettext_lazy("solution", "created"), default=timezone.now)

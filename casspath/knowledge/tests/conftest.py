@@ -123,7 +123,9 @@ def product_map(world):
     )
 
     who = world.consultant_a
-    cass_map = do_create_map(org_unit=world.city_a, model_family="default", name="广州 CASS 地图", acting_user=who)
+    cass_map = do_create_map(
+        org_unit=world.city_a, model_family="default", name="广州 CASS 地图", acting_user=who
+    )
     gov = do_save_industry(cass_map, {"code": "IND01", "name": "政府机关"}, acting_user=who)
     edu = do_save_industry(cass_map, {"code": "IND02", "name": "教育"}, acting_user=who)
     line = do_save_product_card(
@@ -149,7 +151,13 @@ def product_map(world):
     )
     broadband = do_save_product_card(
         cass_map,
-        {"code": "P03", "name": "企业宽带", "category": "网络接入", "family": "宽带", "customer_sizes": ["micro"]},
+        {
+            "code": "P03",
+            "name": "企业宽带",
+            "category": "网络接入",
+            "family": "宽带",
+            "customer_sizes": ["micro"],
+        },
         industries=[edu],
         tariffs=[Tariff("300M", Decimal("159"), "")],
         steps=["现场查覆盖"],
@@ -157,7 +165,12 @@ def product_map(world):
     )
     do_save_solution(
         cass_map,
-        {"code": "S01", "name": "智慧校园", "value_proposition": "一个合同管全校。", "competitor": "友商校园套餐"},
+        {
+            "code": "S01",
+            "name": "智慧校园",
+            "value_proposition": "一个合同管全校。",
+            "competitor": "友商校园套餐",
+        },
         industry=edu,
         products=[broadband, line],
         comparisons=[Comparison("网络", "专线对称", "共享宽带")],

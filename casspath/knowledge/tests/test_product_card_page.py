@@ -20,11 +20,19 @@ def _product(cass_map, code="P01") -> Product:
 def test_it_shows_the_whole_card_to_a_manager(client, world, product_map):
     product = _product(product_map)
     Case.objects.create(
-        cass_map=product_map, code="C1", title="拿下区政府专线", knowledge_point="先讲 SLA", story="……",
+        cass_map=product_map,
+        code="C1",
+        title="拿下区政府专线",
+        knowledge_point="先讲 SLA",
+        story="……",
         status=CaseStatus.PUBLISHED,
     ).products.add(product)
     Case.objects.create(
-        cass_map=product_map, code="C2", title="还在审核的案例", knowledge_point="x", story="……",
+        cass_map=product_map,
+        code="C2",
+        title="还在审核的案例",
+        knowledge_point="x",
+        story="……",
         status=CaseStatus.IN_REVIEW,
     ).products.add(product)
     log_in(client, world.manager)
@@ -32,9 +40,22 @@ def test_it_shows_the_whole_card_to_a_manager(client, world, product_map):
     assert response.status_code == 200
     page = response.content.decode()
     for text in (
-        "互联网专线", "独享的互联网出口。", "上下行对称", "固定公网 IP", "100M", "2000", "16 个 IP", "一年起签。",
-        "光纤直达汇聚机房。", "先找对外有服务的客户。", "政府机关", "教育", "提交资源预查", "装维上门开通",
-        "智慧校园", "拿下区政府专线",
+        "互联网专线",
+        "独享的互联网出口。",
+        "上下行对称",
+        "固定公网 IP",
+        "100M",
+        "2000",
+        "16 个 IP",
+        "一年起签。",
+        "光纤直达汇聚机房。",
+        "先找对外有服务的客户。",
+        "政府机关",
+        "教育",
+        "提交资源预查",
+        "装维上门开通",
+        "智慧校园",
+        "拿下区政府专线",
     ):
         assert text in page, text
     assert "还在审核的案例" not in page
@@ -44,6 +65,7 @@ def test_it_shows_the_whole_card_to_a_manager(client, world, product_map):
 def test_it_serves_a_steps_screenshot_to_readers_only(client, world, product_map):
     product = _product(product_map)
     step = ProductActivationStep.objects.filter(product=product).order_by("order").first()
+    assert step is not None
     step.product = product
     do_set_activation_image(step, png(), acting_user=world.consultant_a)
     url = f"/knowledge/products/{product.pk}/steps/{step.pk}/image"

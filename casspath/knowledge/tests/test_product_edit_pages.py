@@ -51,7 +51,7 @@ def test_it_lets_a_consultant_add_a_product(client, world, product_map):
     assert AuditEvent.objects.filter(verb="knowledge.save_product", object_id=str(product.pk)).exists()
 
 
-def test_saving_the_form_unchanged_records_nothing(client, world, product_map):
+def test_it_records_nothing_for_a_form_saved_unchanged(client, world, product_map):
     log_in(client, world.city_admin_a)
     client.post(f"/knowledge/maps/{product_map.pk}/products/add/", FORM)
     product = Product.objects.get(cass_map=product_map, code="P09")
@@ -67,7 +67,9 @@ def test_it_refuses_a_bad_price_and_a_taken_code(client, world, product_map):
         f"/knowledge/maps/{product_map.pk}/products/add/", {**FORM, "tariff_plans": "基础版 | 很便宜 | x"}
     ).content.decode()
     assert "第 1 行" in page and "line 1" in page
-    page = client.post(f"/knowledge/maps/{product_map.pk}/products/add/", {**FORM, "code": "P01"}).content.decode()
+    page = client.post(
+        f"/knowledge/maps/{product_map.pk}/products/add/", {**FORM, "code": "P01"}
+    ).content.decode()
     assert "P01" in page and "already used" in page
     assert not Product.objects.filter(code="P09").exists()
 
@@ -75,6 +77,7 @@ def test_it_refuses_a_bad_price_and_a_taken_code(client, world, product_map):
 def test_it_puts_a_screenshot_on_a_step_and_refuses_a_fake_one(client, world, product_map, settings):
     product = Product.objects.get(cass_map=product_map, code="P01")
     step = ProductActivationStep.objects.filter(product=product).order_by("order").first()
+    assert step is not None
     url = f"/knowledge/products/{product.pk}/steps/{step.pk}/image/set/"
     log_in(client, world.consultant_a)
     fake = SimpleUploadedFile("shot.png", b"<html>not an image</html>", content_type="image/png")
@@ -100,20 +103,28 @@ def test_it_removes_a_product(client, world, product_map):
     assert AuditEvent.objects.filter(verb="knowledge.remove_product", object_id=str(product.pk)).exists()
 
 
-def test_a_manager_who_reads_the_map_may_not_edit(client, world, product_map):
+def test_it_answers_403_to_a_manager_who_reads_the_map(client, world, product_map):
     product = Product.objects.get(cass_map=product_map, code="P01")
     step = ProductActivationStep.objects.filter(product=product).first()
+    assert step is not None
     log_in(client, world.manager)
     assert client.get(f"/knowledge/products/{product.pk}/").status_code == 200
     assert client.get(f"/knowledge/maps/{product_map.pk}/products/add/").status_code == 403
-    assert client.post(f"/knowledge/maps/{product_map.pk}/products/{product.pk}/edit/", FORM).status_code == 403
+    assert (
+        client.post(f"/knowledge/maps/{product_map.pk}/products/{product.pk}/edit/", FORM).status_code == 403
+    )
     assert client.post(f"/knowledge/products/{product.pk}/remove/").status_code == 403
-    assert client.post(f"/knowledge/products/{product.pk}/steps/{step.pk}/image/set/", {"remove": "1"}).status_code == 403
+    assert (
+        client.post(
+            f"/knowledge/products/{product.pk}/steps/{step.pk}/image/set/", {"remove": "1"}
+        ).status_code
+        == 403
+    )
     assert Product.objects.filter(pk=product.pk, name="互联网专线").exists()
 
 
 @pytest.mark.parametrize("who", ["city_admin_b", "consultant_b", "outsider"])
-def test_others_get_404(client, world, product_map, who):
+def test_it_answers_404_to_others(client, world, product_map, who):
     product = Product.objects.get(cass_map=product_map, code="P01")
     log_in(client, getattr(world, who))
     assert client.get(f"/knowledge/maps/{product_map.pk}/products/add/").status_code == 404

@@ -52,7 +52,7 @@ def test_it_asks_a_visitor_to_log_in(client, product_map):
     assert client.get(_url(product_map)).status_code == 302
 
 
-def test_the_menu_entry_goes_to_the_one_map(client, world, product_map):
+def test_it_takes_the_menu_entry_to_the_one_map(client, world, product_map):
     log_in(client, world.manager)
     response = client.get("/knowledge/products/")
     assert response.status_code == 302 and response["Location"] == _url(product_map)
@@ -65,8 +65,10 @@ def test_it_costs_the_same_queries_with_more_products(client, world, product_map
         client.get(_url(product_map))
     for n in range(5, 15):
         do_save_product_card(
-            product_map, {"code": f"P{n:02d}", "name": f"产品{n}", "category": f"类{n % 3}"},
-            tariffs=[], acting_user=world.consultant_a,
+            product_map,
+            {"code": f"P{n:02d}", "name": f"产品{n}", "category": f"类{n % 3}"},
+            tariffs=[],
+            acting_user=world.consultant_a,
         )
     with CaptureQueriesContext(connection) as many:
         client.get(_url(product_map))

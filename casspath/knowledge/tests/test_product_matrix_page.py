@@ -17,7 +17,12 @@ pytestmark = pytest.mark.django_db
 
 def _case(cass_map, code, products, industries, status=CaseStatus.PUBLISHED, size=""):
     case = Case.objects.create(
-        cass_map=cass_map, code=code, title=f"案例{code}", knowledge_point="k", story="s", status=status,
+        cass_map=cass_map,
+        code=code,
+        title=f"案例{code}",
+        knowledge_point="k",
+        story="s",
+        status=status,
         customer_size=size,
     )
     case.products.set(products)
@@ -50,8 +55,11 @@ def test_it_counts_published_cases_only(client, world, cases):
     page = response.content.decode()
     # Rows go by category, family and code, and the families' order is the database's
     # collation: read it from the page. Columns: 政府机关, 教育.
-    first, second = ("互联网专线", "企业宽带") if page.index("互联网专线") < page.index("企业宽带") else (
-        "企业宽带", "互联网专线")
+    first, second = (
+        ("互联网专线", "企业宽带")
+        if page.index("互联网专线") < page.index("企业宽带")
+        else ("企业宽带", "互联网专线")
+    )
     cells = {"互联网专线": [1, 2], "企业宽带": [0, 1]}
     assert _cells(page) == cells[first] + cells[second]
     assert "2 个案例" in page or "2 cases" in page

@@ -45,7 +45,11 @@ def edited(data: bytes, sheet: str, cell: str, value) -> bytes:
 
 def snapshot() -> tuple:
     return (
-        list(Product.objects.order_by("code").values_list("code", "name", "selling_points", "customer_sizes", "active")),
+        list(
+            Product.objects.order_by("code").values_list(
+                "code", "name", "selling_points", "customer_sizes", "active"
+            )
+        ),
         list(ProductTariff.objects.order_by("product__code", "order").values_list("name", "monthly_price")),
         list(ProductActivationStep.objects.order_by("product__code", "order").values_list("text", flat=True)),
         list(Solution.objects.values_list("code", "name")),
@@ -56,7 +60,7 @@ def snapshot() -> tuple:
 AS = ("--option", "unit=GZ", "--as", "consultant_a")
 
 
-def test_an_export_reimports_changing_nothing(world, product_map, tmp_path):
+def test_it_reimports_an_export_changing_nothing(world, product_map, tmp_path):
     data = cli_export(tmp_path, "--filter", "unit=GZ", "--as", "consultant_a")
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["行业", "产品", "资费", "开通流程", "方案", "方案对比"]
@@ -69,10 +73,14 @@ def test_an_export_reimports_changing_nothing(world, product_map, tmp_path):
     assert AuditEvent.objects.count() == audits + 2  # the import's row and the export's
 
 
-def test_an_edited_export_changes_what_was_edited(world, product_map, tmp_path):
+def test_it_changes_what_an_edited_export_changed(world, product_map, tmp_path):
     data = cli_export(tmp_path, "--filter", "unit=GZ", "--as", "consultant_a")
     book = load_workbook(io.BytesIO(data))
-    row = next(r for r in range(2, 10) if book["资费"][f"A{r}"].value == "P01" and book["资费"][f"B{r}"].value == "100M")
+    row = next(
+        r
+        for r in range(2, 10)
+        if book["资费"][f"A{r}"].value == "P01" and book["资费"][f"B{r}"].value == "100M"
+    )
     data = edited(data, "资费", f"C{row}", "2,200")
     report = cli_import(tmp_path, data, *AS)
     assert report.ok and report.applied and report.updated == 1, report.errors
@@ -80,12 +88,28 @@ def test_an_edited_export_changes_what_was_edited(world, product_map, tmp_path):
 
 
 def test_it_creates_a_product_map_from_a_filled_template(world, product_map, tmp_path):
-    from casspath.knowledge.importers import workbook_xlsx
+    from casspath.knowledge.importers.sheets import workbook_xlsx
 
     book = load_workbook(io.BytesIO(workbook_xlsx(None)))
     book["行业"].append(["IND05", "制造业"])
-    book["产品"].append(["P18", "5G专网", "网络接入", "组网", "园区专用 5G", "数据不出园区", "", "UPF 下沉",
-                        "先做样板车间", "深度", "制造业；IND01", "大型", "企业", "在售"])
+    book["产品"].append(
+        [
+            "P18",
+            "5G专网",
+            "网络接入",
+            "组网",
+            "园区专用 5G",
+            "数据不出园区",
+            "",
+            "UPF 下沉",
+            "先做样板车间",
+            "深度",
+            "制造业；IND01",
+            "大型",
+            "企业",
+            "在售",
+        ]
+    )
     book["资费"].append(["P18", "行业卡", "50", "每卡 20GB"])
     book["资费"].append(["P18", "混合专网", "面议", ""])
     book["开通流程"].append(["P18", 2, "部署边缘 UPF"])
@@ -112,11 +136,13 @@ def test_it_creates_a_product_map_from_a_filled_template(world, product_map, tmp
     assert cli_import(tmp_path, out.getvalue(), *AS).created == 0
 
 
-def test_bad_values_are_reported_by_row_and_column_and_nothing_is_written(world, product_map, tmp_path):
-    from casspath.knowledge.importers import workbook_xlsx
+def test_it_reports_bad_values_by_row_and_column_writing_nothing(world, product_map, tmp_path):
+    from casspath.knowledge.importers.sheets import workbook_xlsx
 
     book = load_workbook(io.BytesIO(workbook_xlsx(None)))
-    book["产品"].append(["P30", "新产品", "", "", "", "", "", "", "", "很高", "不存在的行业", "巨型", "", "在售"])
+    book["产品"].append(
+        ["P30", "新产品", "", "", "", "", "", "", "", "很高", "不存在的行业", "巨型", "", "在售"]
+    )
     book["资费"].append(["P30", "套餐", "很便宜", ""])
     book["资费"].append(["P77", "套餐", "100", ""])
     book["方案"].append(["S09", "方案", "", "P01；P88", "", "", ""])
@@ -137,8 +163,8 @@ def test_bad_values_are_reported_by_row_and_column_and_nothing_is_written(world,
     assert snapshot() == before
 
 
-def test_another_citys_admin_may_not_import_into_this_map(world, product_map, tmp_path):
-    from casspath.knowledge.importers import workbook_xlsx
+def test_it_refuses_another_citys_admin_and_a_manager(world, product_map, tmp_path):
+    from casspath.knowledge.importers.sheets import workbook_xlsx
 
     report = cli_import(tmp_path, workbook_xlsx(None), "--option", "unit=GZ", "--as", "szadmin")
     assert not report.ok and not report.applied

@@ -43,15 +43,20 @@ def test_it_lets_an_admin_add_and_change_a_solution(client, world, product_map):
     response = client.post(f"/knowledge/maps/{product_map.pk}/solutions/add/", _form(product_map))
     solution = Solution.objects.get(cass_map=product_map, code="S02")
     assert response["Location"] == f"/knowledge/solutions/{solution.pk}/"
-    assert list(SolutionProduct.objects.filter(solution=solution).values_list("product__code", flat=True)) == [
+    assert list(
+        SolutionProduct.objects.filter(solution=solution).values_list("product__code", flat=True)
+    ) == [
         "P01",
         "P03",
     ]
     assert SolutionComparison.objects.filter(solution=solution).count() == 2
     client.post(
-        f"/knowledge/maps/{product_map.pk}/solutions/{solution.pk}/edit/", _form(product_map, product_codes="P03 P01")
+        f"/knowledge/maps/{product_map.pk}/solutions/{solution.pk}/edit/",
+        _form(product_map, product_codes="P03 P01"),
     )
-    assert list(SolutionProduct.objects.filter(solution=solution).values_list("product__code", flat=True)) == [
+    assert list(
+        SolutionProduct.objects.filter(solution=solution).values_list("product__code", flat=True)
+    ) == [
         "P03",
         "P01",
     ]
@@ -68,10 +73,12 @@ def test_it_refuses_an_unknown_product_and_a_bad_row(client, world, product_map)
     assert not Solution.objects.filter(code="S02").exists()
 
 
-def test_a_manager_may_not_edit_and_another_city_sees_nothing(client, world, product_map):
+def test_it_refuses_a_manager_and_hides_from_another_city(client, world, product_map):
     solution = Solution.objects.get(cass_map=product_map, code="S01")
     log_in(client, world.manager)
-    assert client.post(f"/knowledge/maps/{product_map.pk}/solutions/add/", _form(product_map)).status_code == 403
+    assert (
+        client.post(f"/knowledge/maps/{product_map.pk}/solutions/add/", _form(product_map)).status_code == 403
+    )
     assert client.post(f"/knowledge/solutions/{solution.pk}/remove/").status_code == 403
     log_in(client, world.city_admin_b)
     assert client.get(f"/knowledge/solutions/{solution.pk}/").status_code == 404
