@@ -242,6 +242,7 @@ PERM_LABELS = {  # (zh, en) of what the permission lets one do, for refusals
     Perm.BUILD_PLANS: ("制定学习计划", "build learning plans"),
     Perm.ISSUE_LOGINS: ("开通登录账号", "issue logins"),
     Perm.READ_AUDIT: ("查看审计日志", "read the audit log"),
+    Perm.READ_MANUALS: ("查看讲师手册", "read lecturer manuals"),
 }
 
 

@@ -81,7 +81,7 @@ def do_save_resource(cass_map: CassMap, values: dict, *, resource: Resource | No
 def do_set_resource_status(resource: Resource, status: str, *, acting_user,
                            owner_checked: bool = False) -> Resource:
     """Move a resource along RESOURCE_TRANSITIONS; a media resource is published only with
-    its file; a product course only by its own page, which checks it (`owner_checked`).
+    its file; a product course (knowledge's) only by its own page, which checks it (`owner_checked`).
     Setting the status it has already is a no-op (a retried click)."""
     require_editable(resource.cass_map, acting_user)
     resource.refresh_from_db(fields=["status", "media", "published_at"])
@@ -94,7 +94,9 @@ def do_set_resource_status(resource: Resource, status: str, *, acting_user,
         )
     if status == ResourceStatus.PUBLISHED and resource.kind in MEDIA_KINDS and not resource.media:
         raise CassError("音视频资源须先上传媒体文件才能发布", "Upload the media file before publishing")
-    if status == ResourceStatus.PUBLISHED and resource.kind == ResourceKind.COURSE and not owner_checked:
+    # A product course's resource (knowledge.Course, read through the reverse relation).
+    course = getattr(resource, "course", None) if resource.kind == ResourceKind.COURSE else None
+    if status == ResourceStatus.PUBLISHED and course is not None and not owner_checked:
         raise CassError("产品课程请在其课程页面发布（须有三道检测题和 15–20 分钟的讲师手册）",
                         "Publish a product course on its course page (three check questions and a 15–20 "
                         "minute lecturer manual)")

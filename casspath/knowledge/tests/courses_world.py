@@ -52,17 +52,25 @@ SEGMENTS: list[dict[str, Any]] = [
 
 @pytest.fixture
 def course_product(world):
+    return make_product(world)
+
+
+@pytest.fixture
+def course(world, course_product):
+    return make_course(world, course_product)
+
+
+def make_product(world) -> Product:
     cass_map = do_create_map(
         org_unit=world.city_a, model_family="default", name="广州 CASS 地图", acting_user=world.consultant_a
     )
     return Product.objects.create(cass_map=cass_map, code="P01", name="互联网专线", category="基础通信")
 
 
-@pytest.fixture
-def course(world, course_product):
+def make_course(world, product: Product):
     """P01's course in draft: its text, three questions and a manual of 3+5+4+5 = 17 minutes."""
     who = world.consultant_a
-    made = do_create_course(course_product, title="互联网专线产品课程", acting_user=who)
+    made = do_create_course(product, title="互联网专线产品课程", acting_user=who)
     do_update_course(
         made,
         {

@@ -39,7 +39,8 @@ def test_it_starts_a_course_for_a_product_without_one(client, world, course_prod
 
 def test_it_saves_the_course_and_keeps_its_resource_in_step(client, world, course):
     log_in(client, world.city_admin_a)
-    assert client.get(f"/knowledge/courses/{course.pk}/edit/").status_code == 200
+    page = client.get(f"/knowledge/courses/{course.pk}/edit/").content.decode()
+    assert f'action="/knowledge/courses/{course.pk}/status/"' in page and 'value="published"' in page
     response = client.post(f"/knowledge/courses/{course.pk}/edit/", COURSE)
     assert response.status_code == 302
     course.refresh_from_db()

@@ -65,8 +65,8 @@ def test_it_names_every_reason_at_once(client, world, course):
 def test_it_publishes_a_course_only_through_its_own_page(world, course):
     # The CASS map's resource page offers a status button for every resource: a course's
     # publish goes through the checks above, so there it is refused.
-    from casspath.cass.actions.resources import do_set_resource_status
     from casspath.cass.actions.common import CassError
+    from casspath.cass.actions.resources import do_set_resource_status
 
     with pytest.raises(CassError) as refused:
         do_set_resource_status(course.resource, ResourceStatus.PUBLISHED, acting_user=world.consultant_a)
