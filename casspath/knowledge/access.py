@@ -15,6 +15,9 @@ Product courses are learning resources as guides are, read and edited by the sam
 Their lecturer manuals are for those who run team sessions: who may read the course and
 holds READ_MANUALS (team leads, lecturers; training admins and consultants), and whoever may
 edit the map; an account manager gets the same 404 as for an absent manual.
+
+A pocket book is downloaded by the one who asked for it and by whoever may edit its map; to
+anyone else it is absent.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -32,6 +35,7 @@ from casspath.knowledge.models import (
     GuideImage,
     GuideStep,
     ManualSegment,
+    PocketBook,
     ProcessStep,
     Product,
     ProductActivationStep,
@@ -274,3 +278,14 @@ def access_attachment_in_case(case: Case, attachment_id) -> CaseAttachment:
         raise Http404("no such attachment")
     attachment.case = case
     return attachment
+
+
+def access_pocketbook_by_id(user, book_id) -> PocketBook:
+    """A pocket book `user` asked for, or of a map he may edit; 404 otherwise."""
+    found = PocketBook.objects.filter(pk=_id(book_id)).select_related("cass_map__org_unit").first()
+    if found is None or not (
+        (found.created_by_id is not None and found.created_by_id == getattr(user, "pk", None))
+        or may_edit_map(user, found.cass_map)
+    ):
+        raise Http404("no such pocket book")
+    return found

@@ -1,5 +1,5 @@
 """The audit verbs of the knowledge assets: work guides, the process map, product courses, the
-product map, the case library."""
+product map, the case library, pocket books."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -54,3 +54,4 @@ class KnowledgeVerb(AuditVerb):
     ADD_CASE_ATTACHMENT = "knowledge.add_case_attachment", _("Case attachment added")
     REMOVE_CASE_ATTACHMENT = "knowledge.remove_case_attachment", _("Case attachment removed")
     IMPORT_CASES = "knowledge.import_cases", _("Cases imported")
+    QUEUE_POCKETBOOK = "knowledge.queue_pocketbook", _("Pocket book queued")

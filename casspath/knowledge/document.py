@@ -1,4 +1,4 @@
-"""A work guide, a product course or a lecturer manual as one self-contained HTML document,
+"""A work guide, a product course, a lecturer manual or a pocket book as one self-contained HTML document,
 printed to PDF by WeasyPrint. A guide: a cover, then the steps, each with its text, images,
 tips and mistakes to avoid. Images are data:
 URIs read through the storage API (no URL to fetch, nothing outside the file); text is real
@@ -82,6 +82,69 @@ def course_html(course: Course, document: str, *, language: str = "zh-hans") -> 
                 "printed": f"{timezone.localdate():%Y-%m-%d}",
                 "language": "zh-Hans" if language.startswith("zh") else "en",
                 **(queries.script_of(course) if document == "manual" else {}),
+            },
+        )
+
+
+def pocketbook_html(
+    book, selection, *, language: str = "zh-hans", on_item: Callable[[int], None] | None = None
+) -> str:
+    """A pocket book (`book`: a PocketBook, `selection`: its pocketbook_selection.Selection)
+    as an A6 document: a cover, the table of contents (page numbers by WeasyPrint's
+    target-counter), then its work guides (steps, tips, mistakes, small images), product
+    cards (selling points, tariff, activation steps) and Q&A cards. `on_item(n)` is called as
+    each item is laid out."""
+    done = 0
+
+    def laid_out() -> None:
+        nonlocal done
+        done += 1
+        if on_item is not None:
+            on_item(done)
+
+    guides = []
+    for guide in selection.guides:
+        steps = queries.steps_of(guide)
+        guides.append(
+            {
+                "guide": guide,
+                "anchor": f"g{guide.pk}",
+                "steps": [
+                    {
+                        "step": step,
+                        "images": [{"uri": image_uri(i), "caption": i.caption} for i in step.images.all()],
+                    }
+                    for step in steps
+                ],
+            }
+        )
+        laid_out()
+    products = []
+    for product in selection.products:
+        products.append(
+            {
+                "product": product,
+                "anchor": f"p{product.pk}",
+                "tariffs": list(product.tariffs.order_by("order", "id")),
+                "steps": list(product.activation_steps.order_by("order", "id")),
+            }
+        )
+        laid_out()
+    cards = []
+    for card in selection.cards:
+        cards.append({"resource": card, "card": card.qa_card, "anchor": f"q{card.pk}"})
+        laid_out()
+    with translation.override(language):
+        return render_to_string(
+            "knowledge/pdf/pocketbook.html",
+            {
+                "book": book,
+                "cass_map": book.cass_map,
+                "guides": guides,
+                "products": products,
+                "cards": cards,
+                "printed": f"{timezone.localdate():%Y-%m-%d}",
+                "language": "zh-Hans" if language.startswith("zh") else "en",
             },
         )
 

@@ -1,6 +1,6 @@
 """What the knowledge app adds to the site: the menu entries of the work guides, the process
 map, product courses and the product map (see casspath/core/parts.py), for everyone logged in
-(all are scoped by the maps), and the case library (案例地图)."""
+(all are scoped by the maps), the case library (案例地图) and pocket books (口袋书)."""
 
 from django.utils.translation import pgettext_lazy
 
@@ -18,6 +18,7 @@ MENU = [
     MenuEntry(pgettext_lazy("case", "Case map"), "knowledge:cases", _logged_in, order=46),
     MenuEntry(pgettext_lazy("product map", "Product map"), "knowledge:products_home", _logged_in, order=47),
     MenuEntry(pgettext_lazy("course", "Product courses"), "knowledge:courses", _logged_in, order=47),
+    MenuEntry(pgettext_lazy("pocket book", "Pocket book"), "knowledge:pocketbooks", _logged_in, order=49),
 ]
 
 HOME_CARDS: list = []

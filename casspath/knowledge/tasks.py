@@ -3,7 +3,7 @@ twice does nothing more."""
 
 from huey.contrib.djhuey import db_task
 
-from casspath.knowledge.actions.pdf import do_render_course_pdf, do_render_guide_pdf
+from casspath.knowledge.actions.pdf import do_render_course_pdf, do_render_guide_pdf, do_render_pocketbook
 
 
 @db_task()
@@ -17,4 +17,11 @@ def render_guide_pdf(job_id: int) -> str:
 def render_course_pdf(job_id: int) -> str:
     """Print a queued course or lecturer manual PDF (knowledge.actions.pdf.do_render_course_pdf)."""
     job = do_render_course_pdf(job_id)
+    return job.status if job is not None else "skipped"
+
+
+@db_task()
+def render_pocketbook(job_id: int) -> str:
+    """Print a queued pocket book (knowledge.actions.pdf.do_render_pocketbook): idempotent."""
+    job = do_render_pocketbook(job_id)
     return job.status if job is not None else "skipped"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casspath.knowledge import case_views, course_views, process_views, product_views, views
+from casspath.knowledge import case_views, course_views, pocketbook_views, process_views, product_views, views
 
 app_name = "knowledge"
 
@@ -138,4 +138,13 @@ urlpatterns = [
     path(
         "cases/<int:case_id>/attachments/<int:attachment_id>", case_views.attachment, name="case_attachment"
     ),
+    # Pocket books (口袋书): pocketbook_views.py.
+    path("pocketbooks/", pocketbook_views.pocketbooks, name="pocketbooks"),
+    path("pocketbooks/<int:book_id>/", pocketbook_views.pocketbook, name="pocketbook"),
+    path(
+        "pocketbooks/<int:book_id>/progress/",
+        pocketbook_views.pocketbook_progress,
+        name="pocketbook_progress",
+    ),
+    path("pocketbooks/<int:book_id>.pdf", pocketbook_views.pocketbook_download, name="pocketbook_download"),
 ]

@@ -1,7 +1,7 @@
-"""Work guides, product courses and lecturer manuals printed to PDF in the background (a
-PrintedPdf job: GuidePdf, CoursePdf; casspath.core.jobs) and kept until what they print
-changes. One request path and one print path serve them all; each names how its document is
-laid out."""
+"""Work guides, product courses, lecturer manuals and pocket books printed to PDF in the
+background (a PrintedPdf job: GuidePdf, CoursePdf, PocketBook; casspath.core.jobs); guides'
+and courses' are kept until what they print changes. One way to queue (`queue`) and one print
+path (`_render`) serve them all; each names how its document is laid out."""
 
 import logging
 from functools import partial
@@ -10,13 +10,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from casspath.cass.access import access_map_by_id
 from casspath.core import audit, jobs
 from casspath.core.actors import SystemActor
 from casspath.core.errors import BilingualError
 from casspath.knowledge import document
 from casspath.knowledge.access import access_course_by_id, access_guide_by_id, access_manual_by_course_id
 from casspath.knowledge.audit_verbs import KnowledgeVerb
-from casspath.knowledge.models import Course, CoursePdf, GuidePdf, PrintedPdf, WorkGuide
+from casspath.knowledge.models import Course, CoursePdf, GuidePdf, PocketBook, PrintedPdf, WorkGuide
+from casspath.knowledge.pocketbook_selection import check_selection
 from casspath.knowledge.queries import steps_of
 
 logger = logging.getLogger(__name__)
@@ -38,15 +40,22 @@ def _request(
         return live
     for failed in job_model._default_manager.filter(**{owner_field: owner}, status=job_model.Status.FAILED):
         transaction.on_commit(partial(delete_files, failed.file.storage, failed.file_names()))
-    job = job_model(
-        **keys,
-        progress_total=progress_total + len(AFTER_LAYOUT),
-        created_by=None if isinstance(acting_user, SystemActor) else acting_user,
-        created_by_label=audit.actor_label(acting_user),
+    job = job_model(**keys, progress_total=progress_total)
+    return queue(
+        job, summary=summary, verb=verb, unit=owner.resource.cass_map.org_unit, acting_user=acting_user
     )
+
+
+def queue(job: PrintedPdf, *, summary: str, verb, unit, acting_user) -> PrintedPdf:
+    """Save a new PDF job (its `progress_total` counts the layout's steps; the phases after
+    it are added here) as asked by `acting_user`, audited, sent to the background once this
+    commits."""
+    job.progress_total += len(AFTER_LAYOUT)
+    job.created_by = None if isinstance(acting_user, SystemActor) else acting_user
+    job.created_by_label = audit.actor_label(acting_user)
     job.full_clean()
     job.save()
-    audit.record(acting_user, verb, job, summary=summary, unit=owner.resource.cass_map.org_unit)
+    audit.record(acting_user, verb, job, summary=summary, unit=unit)
     jobs.enqueue(job)
     return job
 
@@ -101,7 +110,8 @@ def _render(job_model: type[PrintedPdf], pk: int, layout, gone: BilingualError) 
     """Print a queued PDF and keep its file. Idempotent (casspath.core.jobs): a finished one is
     not printed again, a running one is left to its worker. `layout(job, acting_user)` loads
     what to print through access.py (as the one who asked), reports its own progress and
-    returns the document and the progress done; an Http404 from it fails the job with `gone`."""
+    returns the document and the progress done; an Http404 from it fails the job with `gone`,
+    a BilingualError (what it prints is no longer printable) with that error."""
     from django.http import Http404
 
     job = jobs.claim(job_model, pk)
@@ -134,6 +144,8 @@ def _render(job_model: type[PrintedPdf], pk: int, layout, gone: BilingualError) 
         _remove(job, saved)
         if isinstance(exc, Http404):
             return jobs.fail(job, gone, acting_user=acting_user)
+        if isinstance(exc, BilingualError):
+            return jobs.fail(job, exc, acting_user=acting_user)
         logger.exception("%s %s failed", job_model.__name__, pk)
         return jobs.fail(
             job,
@@ -184,6 +196,30 @@ def do_render_course_pdf(pk: int) -> CoursePdf | None:
         _layout_course,
         BilingualError(
             "该课程已不存在，或您已无权查看。", "The course is gone, or no longer visible to you."
+        ),
+    )
+
+
+def _layout_pocketbook(job: PocketBook, acting_user) -> tuple[str, int]:
+    """The book's items read again as the one who asked (one may have been taken back to
+    draft since: the book fails naming it), laid out one by one."""
+    cass_map = access_map_by_id(acting_user, job.cass_map_id)
+    selection = check_selection(cass_map, acting_user, job.guide_ids, job.product_codes, job.card_ids)
+    jobs.heartbeat(job, phase="items", done=0, total=selection.count + len(AFTER_LAYOUT))
+    text = document.pocketbook_html(
+        job, selection, on_item=lambda n: jobs.heartbeat(job, phase="items", done=n)
+    )
+    return text, selection.count
+
+
+def do_render_pocketbook(pk: int) -> PocketBook | None:
+    return _render(  # type: ignore[return-value]
+        PocketBook,
+        pk,
+        _layout_pocketbook,
+        BilingualError(
+            "口袋书所在的 CASS 地图已不存在，或您已无权查看。",
+            "The pocket book's CASS map is gone, or no longer visible to you.",
         ),
     )
 

@@ -1,4 +1,4 @@
-"""Work guides, the process map and the product map.
+"""Work guides, the process map, the product map, cases, courses and pocket books.
 
 Work guides (工作指引手册, "McDonald's style"): one per work event of a CASS map, in
 ordered steps, each with its text, the tips (要点), the mistakes to avoid (易错点) and
@@ -14,14 +14,14 @@ deepening an account, as a tree of phases → steps → sub-steps (ProcessStep),
 CASS map, so whoever may read or edit the map may read or edit its process map.
 
 The product map (产品图谱): the map's industries and products, held on the CASS map the same
-way (models/products.py); its case library (models/cases.py).
+way (models/products.py), its integrated solutions (models/solutions.py); its case library
+(models/cases.py).
 
 Product skill courses (产品技能课程, models/courses.py): one per product, a learning resource
 of kind course, with its three-question check, its lecturer manual (讲师手册: the script of a
 15–20 minute team session) and its review material (补充材料). Guides, courses and manuals
-print to PDF through one job shape (models/pdfs.py).
-way (models/products.py), its integrated solutions (models/solutions.py); its case library
-(models/cases.py).
+print to PDF through one job shape (models/pdfs.py), as do pocket books (口袋书,
+models/pocketbooks.py: chosen guides, product cards and Q&A cards in one A6 PDF).
 """
 
 from casspath.knowledge.models.cases import (
@@ -43,6 +43,14 @@ from casspath.knowledge.models.courses import (
 )
 from casspath.knowledge.models.guides import GuideImage, GuidePdf, GuideStep, WorkGuide, lines
 from casspath.knowledge.models.pdfs import PrintedPdf, _pdf_file_name
+from casspath.knowledge.models.pocketbooks import (
+    DEFAULT_PRESET,
+    FAMILY_CARDS,
+    FAMILY_PRESET,
+    POCKETBOOK_PRESETS,
+    PocketBook,
+    Preset,
+)
 from casspath.knowledge.models.process import PROCESS_DEPTH, ProcessStep
 from casspath.knowledge.models.products import (
     CustomerSize,
@@ -69,6 +77,12 @@ __all__ = [
     "LecturerManual",
     "ManualSegment",
     "PrintedPdf",
+    "DEFAULT_PRESET",
+    "FAMILY_CARDS",
+    "FAMILY_PRESET",
+    "POCKETBOOK_PRESETS",
+    "PocketBook",
+    "Preset",
     "SegmentKind",
     "PROCESS_DEPTH",
     "CustomerSize",

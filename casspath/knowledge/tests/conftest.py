@@ -8,6 +8,7 @@ from PIL import Image
 from casspath.cass.actions.maps import do_create_map, do_save_work_item
 from casspath.knowledge.actions.guides import do_add_image, do_create_guide, do_save_step
 from casspath.knowledge.tests.courses_world import course, course_product  # noqa: F401 (the course tests' fixtures)
+from casspath.knowledge.tests.pocketbook_world import pocket  # noqa: F401 (the pocket book tests' fixtures)
 
 
 @pytest.fixture(autouse=True)
