@@ -42,7 +42,7 @@ from casspath.knowledge.actions.cases import (
     do_unmark_case_useful,
 )
 from casspath.knowledge.case_forms import AttachmentForm, CaseForm, CommentForm, MoveForm
-from casspath.knowledge.models import CASE_TRANSITIONS, Case, CaseStatus
+from casspath.knowledge.models import CASE_TRANSITIONS, Case, CaseStatus, CustomerSize
 
 MOVE_ACTIONS: dict[str, tuple[str, Callable[..., Case]]] = {
     "submit": (CaseStatus.IN_REVIEW, do_submit_case),
@@ -65,7 +65,11 @@ def _pick_map(request):
 
 
 def _choice(rows, value):
-    return next((row for row in rows if str(row.pk) == value), None) if value else None
+    """The row a filter names, by id (the library's own form) or by code (links from the
+    product map and its matrix)."""
+    if not value:
+        return None
+    return next((row for row in rows if str(row.pk) == value or row.code == value), None)
 
 
 @login_required
@@ -85,6 +89,7 @@ def case_library(request):
             "dimension": request.GET.get("dimension", "")
             if request.GET.get("dimension") in tags["dimensions"]
             else "",
+            "size": request.GET.get("size", "") if request.GET.get("size") in CustomerSize.values else "",
         }
     cases = queries.case_library(user, cass_map=cass_map, **chosen) if cass_map is not None else []
     queue = list(queries.review_queue(user))
@@ -96,6 +101,7 @@ def case_library(request):
             "cass_map": cass_map,
             "maps": list(maps_for(user)),
             "tags": tags,
+            "size_choices": CustomerSize.choices,
             "chosen": chosen,
             "cases": cases,
             "queue": queue,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,21 +41,10 @@ from casspath.knowledge.product_forms import (
 )
 
 
-def case_url(case_id: int) -> str | None:
-    """The case's page, once the case library's pages exist (None until then)."""
-    try:
-        return reverse("knowledge:case", kwargs={"case_id": case_id})
-    except NoReverseMatch:
-        return None
-
-
-def cases_url(**filters) -> str | None:
-    """The case list filtered by product and industry or size, once it exists."""
-    try:
-        url = reverse("knowledge:cases")
-    except NoReverseMatch:
-        return None
-    return f"{url}?{urlencode({k: v for k, v in filters.items() if v})}"
+def cases_url(cass_map, **filters) -> str:
+    """The case library of the product's map, filtered by product and industry or size."""
+    query = {"map": cass_map.pk, **{k: v for k, v in filters.items() if v}}
+    return f"{reverse('knowledge:cases')}?{urlencode(query)}"
 
 
 @login_required
@@ -113,7 +102,7 @@ def product(request, product_id: int):
     to promote it, how to open it (with screenshots), and the published cases where it sold."""
     found = access_product_by_id(request.user, product_id)
     detail = queries.product_detail(found)
-    cases = [(case, case_url(case.pk)) for case in detail.pop("cases")]
+    cases = [(case, reverse("knowledge:case", args=[case.pk])) for case in detail.pop("cases")]
     return render(
         request,
         "knowledge/product.html",
@@ -121,7 +110,7 @@ def product(request, product_id: int):
             "product": found,
             "cass_map": found.cass_map,
             "cases": cases,
-            "cases_link": cases_url(product=found.code),
+            "cases_link": cases_url(found.cass_map, product=found.code),
             "may_edit": may_edit_map(request.user, found.cass_map),
             "size_labels": [label for value, label in CustomerSize.choices if value in found.customer_sizes],
             "type_labels": [label for value, label in CustomerType.choices if value in found.customer_types],
@@ -163,7 +152,7 @@ def matrix(request, map_id: int):
                 {
                     "count": n,
                     "share": shape.shares[i][j],
-                    "url": cases_url(product=p.code, **columns[j][2]) if n else None,
+                    "url": cases_url(cass_map, product=p.code, **columns[j][2]) if n else None,
                 }
                 for j, n in enumerate(shape.cells[i])
             ],

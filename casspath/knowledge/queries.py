@@ -360,9 +360,11 @@ def attach_cases(cass_map: CassMap, phases: list[ProcessStep]) -> None:
         pending.extend(node.steps)
 
 
-def case_library(user, *, cass_map=None, step=None, dimension="", product=None, industry=None) -> list[Case]:
+def case_library(
+    user, *, cass_map=None, step=None, dimension="", product=None, industry=None, size=""
+) -> list[Case]:
     """The published cases `user` may read, filtered by map, process step (its sub-steps
-    with it), dimension code, product, industry; best first."""
+    with it), dimension code, product, industry, customer size; best first."""
     cases = Case.objects.filter(visible_cases_q(user), status=CaseStatus.PUBLISHED)
     if cass_map is not None:
         cases = cases.filter(cass_map=cass_map)
@@ -372,6 +374,8 @@ def case_library(user, *, cass_map=None, step=None, dimension="", product=None, 
         cases = cases.filter(products=product)
     if industry is not None:
         cases = cases.filter(industries=industry)
+    if size:
+        cases = cases.filter(customer_size=size)
     found = list(_figured(cases.distinct()).select_related("author", "cass_map"))
     if dimension:
         found = [c for c in found if dimension in c.dimension_codes]

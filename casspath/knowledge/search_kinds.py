@@ -2,44 +2,18 @@
 work guides, registered from KnowledgeConfig.ready.
 
 Each builder is one function over a list of ids (one query per table), which a later field
-extends in one place (products: the products part adds its fields to `product_documents`).
-Hit URLs: the case and product pages are built elsewhere (issue 9's case library and product
-map); `_page` reverses the first URL name that exists, else none, so the hit shows without a
-link until the page is there.
+extends in one place. A hit links to the object's page (knowledge:case, knowledge:product,
+knowledge:guide), which checks access again.
 """
 
-from functools import lru_cache
-
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
 from casspath.cass.access import visible_maps_q
 from casspath.knowledge.access import visible_cases_q, visible_guides_q
-from casspath.knowledge.models import Case, GuideStep, Product, WorkGuide
+from casspath.knowledge.models import Case, GuideStep, Product, ProductTariff, WorkGuide
 from casspath.search.registry import Document, Kind, register, tag
-
-# URL names a hit's page may have, tried in order (the first that exists).
-CASE_PAGES = ("knowledge:case", "knowledge:case_detail")
-PRODUCT_PAGES = ("knowledge:product", "knowledge:product_detail")
-
-
-@lru_cache(maxsize=32)
-def _page_name(names: tuple[str, ...]) -> str | None:
-    """The first of the URL names that exists (a failed reverse costs a search of the URLs:
-    asked once per process)."""
-    for name in names:
-        try:
-            reverse(name, args=[1])
-        except NoReverseMatch:
-            continue
-        return name
-    return None
-
-
-def _page(names: tuple[str, ...], obj_id: int) -> str:
-    name = _page_name(names)
-    return reverse(name, args=[obj_id]) if name is not None else ""
 
 
 def _join(*parts: str) -> str:
@@ -97,13 +71,22 @@ def case_documents(ids: list[int]) -> list[Document]:
 
 
 def product_documents(ids: list[int]) -> list[Document]:
-    products = Product.objects.filter(pk__in=ids).order_by("pk").prefetch_related("industries")
+    # What a manager asks of a product: what it is, why buy it, what it costs, how it works,
+    # how to sell it; its plans by name and content; the industries it suits.
+    products = Product.objects.filter(pk__in=ids).order_by("pk").prefetch_related("industries", "tariffs")
     return [
         Document(
             obj_id=product.pk,
             code=product.code,
             title=product.name,
-            head=_join(product.category, product.family),
+            head=_join(product.category, product.family, product.explanation, product.selling_points),
+            body=_join(
+                product.tariff,
+                product.how_it_works,
+                product.promotion,
+                *(_join(plan.name, plan.includes) for plan in product.tariffs.all()),
+                *(industry.name for industry in product.industries.all()),
+            ),
             tags={tag("product", product.code)}
             | {tag("industry", industry.code) for industry in product.industries.all()},
         )
@@ -147,7 +130,7 @@ def register_kinds() -> None:
             model=Case,
             build=case_documents,
             visible_q=visible_cases_q,
-            url=lambda pk, code: _page(CASE_PAGES, pk),
+            url=lambda pk, code: reverse("knowledge:case", args=[pk]),
             order=10,
             watch={Case: lambda case: [case.pk]},
             watch_m2m={
@@ -165,9 +148,9 @@ def register_kinds() -> None:
             model=Product,
             build=product_documents,
             visible_q=_visible_products_q,
-            url=lambda pk, code: _page(PRODUCT_PAGES, pk),
+            url=lambda pk, code: reverse("knowledge:product", args=[pk]),
             order=20,
-            watch={Product: lambda product: [product.pk]},
+            watch={Product: lambda product: [product.pk], ProductTariff: lambda plan: [plan.product_id]},
             watch_m2m={Product.industries.through: _m2m_cases},
         )
     )

@@ -6,13 +6,16 @@ fit one SMS (70 Chinese characters); a few that cannot be honest in 70 are longe
 A card is (question, answer, dimension code, work item code, product code, tags).
 """
 
-LINE = "dedicated_line"
-BROADBAND = "enterprise_broadband"
-IOT = "iot_card"
-CLOUD = "cloud"
-SMS = "group_sms"
-VIDEO = "video_conference"
-BUNDLE = "bundle"
+# Product codes of the demo's product map (knowledge/demo_products.py): a card names the
+# product it is about, so a product's card and a pocket book of its family find it. A bundle
+# is a solution of several products, no one product.
+LINE = "P01"  # 互联网专线
+BROADBAND = "P03"  # 企业宽带
+IOT = "P04"  # 物联网卡
+CLOUD = "P05"  # 云主机
+SMS = "P06"  # 集团短信
+VIDEO = "P07"  # 视频会议
+BUNDLE = ""
 NONE = ""
 
 QA_CARDS = [

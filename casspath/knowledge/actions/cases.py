@@ -16,7 +16,15 @@ from django.utils import timezone
 from casspath.analytics.reading import text_reading_minutes
 from casspath.cass.access import visible_maps_q
 from casspath.cass.actions.resources import do_save_resource, do_set_resource_status
-from casspath.cass.models import ActionSkill, CassMap, Resource, ResourceKind, ResourceStatus, WorkItem
+from casspath.cass.models import (
+    ActionSkill,
+    CassMap,
+    KeyAction,
+    Resource,
+    ResourceKind,
+    ResourceStatus,
+    WorkItem,
+)
 from casspath.core import audit
 from casspath.core.actors import actor_label
 from casspath.core.errors import InvalidTransition
@@ -273,29 +281,36 @@ def _resource_code(case: Case) -> str:
     return code if len(code) <= 30 else f"CASE-{case.pk}"
 
 
-def _skills_and_items(case: Case) -> tuple[dict[str, int], list[WorkItem]]:
+def _skills_and_items(case: Case) -> tuple[dict[str, int], list[WorkItem], list[KeyAction]]:
     """What the case teaches: the dimensions tagged on it and on its process steps, each at
     the highest level a key action of those steps' work items needs for it (DEFAULT_LEVEL
-    when none names it); and the work items of its steps."""
+    when none names it); the work items of its steps; and their key actions that need one
+    of those dimensions (the actions the story shows done)."""
     steps = list(case.steps.prefetch_related("work_items"))
     items = {item.pk: item for step in steps for item in step.work_items.all()}
     codes = list(dict.fromkeys([*case.dimension_codes, *(c for s in steps for c in s.dimension_codes)]))
     levels: dict[str, int] = {}
-    for code, level in ActionSkill.objects.filter(action__work_item__in=list(items)).values_list(
-        "dimension_code", "level"
+    action_ids: set[int] = set()
+    for action_id, code, level in ActionSkill.objects.filter(action__work_item__in=list(items)).values_list(
+        "action_id", "dimension_code", "level"
     ):
         levels[code] = max(levels.get(code, 0), level)
-    return {code: levels.get(code, DEFAULT_LEVEL) for code in codes}, sorted(
-        items.values(), key=lambda i: i.code
+        if code in codes:
+            action_ids.add(action_id)
+    actions = list(KeyAction.objects.filter(pk__in=action_ids).order_by("code"))
+    return (
+        {code: levels.get(code, DEFAULT_LEVEL) for code in codes},
+        sorted(items.values(), key=lambda i: i.code),
+        actions,
     )
 
 
 def publish_resource(case: Case, *, acting_user) -> Resource:
     """Make or update the case's learning resource (kind case, on its map) and publish it:
     title, summary (the knowledge point) and text from the case, its reading time
-    (casspath.analytics.reading), the dimensions and work items of its steps. The actor
+    (casspath.analytics.reading), the dimensions, work items and key actions of its steps. The actor
     must be one who may edit the map (cass's actions check it, and audit each write)."""
-    skills, items = _skills_and_items(case)
+    skills, items, actions = _skills_and_items(case)
     values = {
         "title": case.title,
         "summary": case.knowledge_point,
@@ -311,7 +326,13 @@ def publish_resource(case: Case, *, acting_user) -> Resource:
             study_modes=["leisure", "team"],
         )
     resource = do_save_resource(
-        case.cass_map, values, resource=resource, skills=skills, work_items=items, acting_user=acting_user
+        case.cass_map,
+        values,
+        resource=resource,
+        skills=skills,
+        work_items=items,
+        key_actions=actions,
+        acting_user=acting_user,
     )
     if resource.status != ResourceStatus.PUBLISHED:
         resource = do_set_resource_status(resource, ResourceStatus.PUBLISHED, acting_user=acting_user)

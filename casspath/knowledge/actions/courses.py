@@ -11,7 +11,7 @@ from django.utils import timezone
 from casspath.analytics.reading import text_reading_minutes
 from casspath.analytics.sessions import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES, session_length
 from casspath.cass.actions.resources import do_save_resource, do_set_resource_status
-from casspath.cass.models import ResourceKind, ResourceStatus
+from casspath.cass.models import KeyAction, ResourceKind, ResourceStatus
 from casspath.cass.queries import map_dimensions
 from casspath.core import audit
 from casspath.core.errors import BilingualError
@@ -93,6 +93,15 @@ def do_create_course(product: Product, *, title: str, acting_user) -> Course:
     course = Course(product=product, title=title.strip())
     course.full_clean(exclude=["resource", "product"])
     code, level = SKILL
+    # What a product course trains: the key actions that need product knowledge, and their
+    # work items (a plan finds the course through them).
+    actions = list(
+        KeyAction.objects.filter(cass_map=cass_map, skills__dimension_code=code)
+        .select_related("work_item")
+        .distinct()
+        .order_by("code")
+    )
+    items = sorted({action.work_item for action in actions}, key=lambda item: item.code)
     resource = do_save_resource(
         cass_map,
         {
@@ -105,6 +114,8 @@ def do_create_course(product: Product, *, title: str, acting_user) -> Course:
             "study_modes": ["team", "leisure"],
         },
         skills={code: level} if code in map_dimensions(cass_map) else None,
+        work_items=items,
+        key_actions=actions,
         acting_user=acting_user,
     )
     course.resource = resource

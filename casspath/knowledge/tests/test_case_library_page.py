@@ -84,3 +84,17 @@ def test_it_gives_a_reviewer_of_another_city_no_case_of_this_map(client, world, 
 def test_it_answers_404_for_a_map_he_may_not_read(client, world, process, two_published):
     log_in(client, world.city_admin_b)
     assert client.get(reverse("knowledge:cases"), {"map": process.pk}).status_code == 404
+
+
+def test_it_takes_codes_and_the_customer_size_as_the_product_maps_links_give_them(
+    client, world, process, two_published, other_manager
+):
+    first, second = two_published
+    do_save_case(process, {"customer_size": "large"}, case=second, acting_user=world.consultant_a)
+    by_code = library(client, other_manager, map=process.pk, product="P01")
+    assert "园区扫楼签专线" in by_code and "约见校长谈宽带" not in by_code
+    by_size = library(client, other_manager, map=process.pk, industry="IND02", size="large")
+    assert "约见校长谈宽带" in by_size and "园区扫楼签专线" not in by_size
+    assert "约见校长谈宽带" not in library(client, other_manager, map=process.pk, size="micro")
+    # A size that is no choice filters nothing rather than failing.
+    assert "园区扫楼签专线" in library(client, other_manager, map=process.pk, size="<huge>")
