@@ -16,6 +16,8 @@ def pdf_file_response(job: PrintedPdf, filename: str) -> FileResponse:
         stored = job.file.open("rb")
     except FileNotFoundError:
         raise Http404("the PDF file is gone") from None
+    # FileResponse keeps what follows the last slash (a path's base name): a title's "/" is no path.
+    filename = filename.replace("/", "-").replace("\\", "-")
     return FileResponse(stored, content_type="application/pdf", as_attachment=True, filename=filename)
 
 

@@ -3,6 +3,8 @@ the background (a PocketBook job through the PDF machinery), follow its progress
 A6 PDF with a table of contents and the Chinese font embedded; only published items the asker
 may read; a book only for its asker and the map's editors."""
 
+from urllib.parse import quote
+
 import pytest
 
 from casspath.cass.actions.resources import do_set_resource_status
@@ -42,7 +44,7 @@ def test_it_builds_the_chosen_items_as_an_a6_pdf_with_contents(
     form = {
         "map": pocket.cass_map.pk,
         "mode": "pick",
-        "title": "我的口袋书",
+        "title": "专线/宽带 我的口袋书",
         "guides": [pocket.visit.pk],
         "products": ["P03", "P01"],
         "cards": [pocket.card_speed.pk, pocket.card_price.pk],
@@ -60,6 +62,9 @@ def test_it_builds_the_chosen_items_as_an_a6_pdf_with_contents(
     assert book.progress_done == book.progress_total == 5 + 2  # an item each, then printing and storing
     assert AuditEvent.objects.filter(verb="knowledge.queue_pocketbook").count() == 1
     assert f"{URL}{book.pk}.pdf" in client.get(f"{URL}{book.pk}/progress/").content.decode()
+    # The whole title names the file, its slash no path.
+    disposition = client.get(f"{URL}{book.pk}.pdf")["Content-Disposition"]
+    assert quote("专线-宽带 我的口袋书") in disposition, disposition
     assert "我的口袋书" in client.get(URL).content.decode()  # my recent pocket books
     reader, text = read_a6(_download(client, book))
     contents = reader.pages[1].extract_text()
