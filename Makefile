@@ -95,11 +95,15 @@ test-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
+# The suite runs on every core (pytest-xdist, each worker on its own test database);
+# TEST_WORKERS=0 runs it in this one process. Work stealing keeps a core from idling behind
+# the few long tests (demo builds, killed consumers).
+TEST_WORKERS ?= auto
 test: install-dev test-deps
 	$(BIN)/ruff check casspath benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check casspath benchmarks
