@@ -10,7 +10,9 @@
   progress; GET /guides/{id}/pdf/file: the PDF once printed.
 
 A guide one may not read answers 404, as an absent one. The process map's endpoints
-(GET /maps/{id}/process, …/process/{code_or_id}) are in process_api.py, added below.
+(GET /maps/{id}/process, …/process/{code_or_id}) are in process_api.py, the case library's
+(/cases…) in case_api.py, the product map's (/maps/{id}/products, /products/{id},
+/maps/{id}/solutions, /solutions/{id}) in product_api.py, added below.
 """
 
 from datetime import datetime
@@ -28,12 +30,16 @@ from casspath.core import paging
 from casspath.knowledge import queries
 from casspath.knowledge.access import access_guide_by_id, access_image_in_guide, may_edit_guide
 from casspath.knowledge.actions.pdf import do_request_guide_pdf
+from casspath.knowledge.case_api import router as case_router
 from casspath.knowledge.downloads import guide_pdf_name, image_file_response, pdf_file_response
 from casspath.knowledge.models import GuidePdf, WorkGuide
 from casspath.knowledge.process_api import router as process_router
+from casspath.knowledge.product_api import router as product_router
 
 router = Router(tags=["knowledge"])
 router.add_router("", process_router)
+router.add_router("", case_router)
+router.add_router("", product_router)
 
 MAX_PAGE_SIZE = 100
 GUIDES_CURSOR_SALT = "casspath.knowledge.api.guides"

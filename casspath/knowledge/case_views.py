@@ -224,12 +224,15 @@ def case_page(request, case_id: int):
     case = access_case_by_id(user, case_id)
     do_record_case_read(case, acting_user=user)
     author, reviewer = is_case_author(user, case), may_review_case(user, case)
+    detail = queries.case_detail(case, user)
+    if not (author or reviewer):  # the review's exchange is between them, not for readers
+        detail["comments"] = []
     return render(
         request,
         "knowledge/case.html",
         {
             "case": case,
-            **queries.case_detail(case, user),
+            **detail,
             "parts": [(name, getattr(case, name)) for name in PARTS if getattr(case, name)],
             "moves": _moves_for(user, case),
             "is_author": author,

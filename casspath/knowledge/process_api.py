@@ -6,6 +6,8 @@
 - GET /maps/{map_id}/process/{code_or_id}: one phase, step or sub-step (by code, else by
   id) with its breadcrumb (the phase and step above it) and what is below it.
 
+Every node carries its published cases' count and its best three (the page's order).
+
 Scoped as the process map page: whoever may read the map reads its process map; a map one
 may not read answers 404, as an absent one, and so does a step of another map.
 """
@@ -35,6 +37,13 @@ class ProcessWorkItemOut(Schema):
     name: str
 
 
+class CaseRefOut(Schema):
+    id: int
+    code: str
+    title: str
+    knowledge_point: str
+
+
 class StepRefOut(Schema):
     id: int
     code: str
@@ -49,8 +58,8 @@ class ProcessNodeOut(StepRefOut):
     tools: list[str] = Field(description="One point an entry")
     dimensions: list[DimensionRefOut]
     work_items: list[ProcessWorkItemOut]
-    # The case library adds here each step's published cases (its helper of issue 9): a
-    # field `cases: list[...]`, filled in `_node` from one query over the tree's steps.
+    case_count: int = Field(description="Its published cases (GET /cases?map=…&step=… lists them all)")
+    cases: list[CaseRefOut] = Field(description="Its best published cases, at most three, best first")
     children: list["ProcessNodeOut"]
 
 
@@ -76,9 +85,20 @@ def _ref(step: ProcessStep, level: int) -> dict:
     return {"id": step.pk, "code": step.code, "name": step.name, "level": level}
 
 
+# As many as the process map page shows under a step.
+TOP_CASES = 3
+
+
+def _tree(cass_map) -> list[ProcessStep]:
+    """The map's process tree with every node's published cases, best first."""
+    phases = queries.process_tree(cass_map)
+    queries.attach_cases(cass_map, phases)
+    return phases
+
+
 def _node(step: ProcessStep, level: int) -> dict:
-    """A node of queries.process_tree (children in `steps`, dimensions set, work items
-    prefetched) and everything below it."""
+    """A node of _tree (children in `steps`, dimensions set, work items prefetched,
+    published cases attached) and everything below it."""
     return {
         **_ref(step, level),
         "order": step.order,
@@ -87,6 +107,11 @@ def _node(step: ProcessStep, level: int) -> dict:
         "tools": step.tool_lines,
         "dimensions": [{"code": code, "name": name} for code, name in step.dimensions],
         "work_items": [{"id": i.pk, "code": i.code, "name": i.name} for i in step.work_items.all()],
+        "case_count": len(step.published_cases),
+        "cases": [
+            {"id": c.pk, "code": c.code, "title": c.title, "knowledge_point": c.knowledge_point}
+            for c in step.published_cases[:TOP_CASES]
+        ],
         "children": [_node(child, level + 1) for child in step.steps],
     }
 
@@ -113,7 +138,7 @@ def _find(nodes: list[ProcessStep], pk: int) -> ProcessStep | None:
 def get_process_map(request, map_id: int):
     user = api_user(request)
     cass_map = access_map_by_id(user, map_id)
-    phases = queries.process_tree(cass_map)
+    phases = _tree(cass_map)
     return {
         "map_id": cass_map.pk,
         "map_name": cass_map.name,
@@ -134,7 +159,7 @@ def get_process_step(request, map_id: int, code_or_id: str):
     cass_map = access_map_by_id(api_user(request), map_id)
     step = access_process_step_by_key(cass_map, code_or_id)
     above = queries.process_breadcrumb(step)
-    node = _find(queries.process_tree(cass_map), step.pk)
+    node = _find(_tree(cass_map), step.pk)
     if node is None:  # removed in between
         raise Http404("no such process step")
     page = reverse("knowledge:process_map", args=[cass_map.pk])

@@ -307,6 +307,14 @@ def solution_detail(solution: Solution) -> dict:
     }
 
 
+def comparisons_of(solutions: list[Solution]) -> dict[int, list[SolutionComparison]]:
+    """Each solution's comparison rows in order (one query for them all)."""
+    found: dict[int, list[SolutionComparison]] = {}
+    for row in SolutionComparison.objects.filter(solution__in=solutions).order_by("order", "id"):
+        found.setdefault(row.solution_id, []).append(row)
+    return found
+
+
 # --- the case library (案例地图) -------------------------------------------------------------
 
 

@@ -85,6 +85,14 @@ def test_it_threads_the_author_reply_and_the_reviewer_comment(client, world, rev
     assert html.index("成效要写数字") < html.index("我补上")
 
 
+def test_it_keeps_the_review_comments_between_author_and_reviewers(client, world, review_case, other_manager):
+    log_in(client, world.consultant_a)
+    client.post(reverse("knowledge:case_comment", args=[review_case.pk]), {"text": "成效要写数字"})
+    client.post(reverse("knowledge:case_move", args=[review_case.pk]), {"move": "publish"})
+    assert "成效要写数字" in page(client, world.manager, review_case).content.decode()
+    assert "成效要写数字" not in page(client, other_manager, review_case).content.decode()
+
+
 def test_it_refuses_a_comment_from_a_reader(client, world, published_case, other_manager):
     log_in(client, other_manager)
     client.post(reverse("knowledge:case_comment", args=[published_case.pk]), {"text": "写得好"})

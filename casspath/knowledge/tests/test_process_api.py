@@ -68,3 +68,25 @@ def test_it_answers_404_for_a_map_not_visible_absent_or_another_maps_step(client
 
 def test_it_refuses_an_anonymous_caller(client, world, process):
     assert client.get(f"/api/v1/knowledge/maps/{process.pk}/process").status_code == 401
+
+
+def test_it_gives_each_step_its_published_cases_best_first(
+    client, world, process, published_case, other_manager
+):
+    from casspath.knowledge.tests.conftest import write_case
+
+    write_case(process, world.manager, title="还是草稿")  # a draft is on no step for readers
+    body = ApiCaller(client, other_manager).get(f"/knowledge/maps/{process.pk}/process").json()
+    step = body["phases"][0]["children"][0]
+    assert (step["code"], step["case_count"]) == ("P1-1", 1)
+    assert step["cases"] == [
+        {
+            "id": published_case.pk,
+            "code": published_case.code,
+            "title": "扫楼扫出一条专线",
+            "knowledge_point": "新入驻企业是专线的好机会",
+        }
+    ]
+    assert body["phases"][1]["children"][0]["case_count"] == 0
+    one = ApiCaller(client, other_manager).get(f"/knowledge/maps/{process.pk}/process/P1-1").json()
+    assert one["case_count"] == 1
