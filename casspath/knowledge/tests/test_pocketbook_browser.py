@@ -95,7 +95,7 @@ def test_it_builds_a_pocket_book_at_a_desktop_and_on_a_phone_and_downloads_each(
     assert "首次拜访客户" in contents[manager_book] and "合同签订" in contents[manager_book]
     assert "需求挖掘草稿" not in contents[manager_book]  # a draft guide stays out
 
-    # Each finds his book among his recent ones.
+    # The manager finds his book among his recent ones.
     phone.goto(f"{live_server.url}{URL}")
     assert "新人口袋书" in phone.inner_text(".list-group") and _width(phone) <= 390
     assert violations == []
