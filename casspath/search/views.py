@@ -54,13 +54,19 @@ def results(request: HttpRequest) -> HttpResponse:
         "search/results.html",
         {
             "query": query,
+            "kind": kind,
             "hits": [(hit, labels.get(hit.kind, hit.kind)) for hit in hits[:PAGE]],
             "tabs": [
                 {"label": label, "url": _link(params, kind=name, page=""), "active": name == kind}
                 for name, label in [("", None), *labels.items()]
             ],
             "chips": [
-                {"label": FILTER_LABELS[name], "code": code, "url": _link(params, **{name: "", "page": ""})}
+                {
+                    "name": name,
+                    "label": FILTER_LABELS[name],
+                    "code": code,
+                    "url": _link(params, **{name: "", "page": ""}),
+                }
                 for name, code in filters.items()
                 if code
             ],

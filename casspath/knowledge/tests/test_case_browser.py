@@ -1,7 +1,9 @@
 """The case library's review loop in Chromium: a manager writes and submits a case on a phone
 (390 × 844), a consultant at a desktop asks for a change with a comment, the manager reads it
 and submits again, the consultant publishes, and the manager finds the case under its step
-on the process map. Nothing wider than the phone, no CSP violation."""
+on the process map (reached from the menu) and through the navbar's search box (the index
+kept current by the requests' commits, no rebuild). Nothing wider than the phone, no label
+or button squeezed to a character a line, no CSP violation."""
 
 import pytest
 
@@ -43,6 +45,24 @@ def _csp(page) -> list[str]:
 
 def _narrow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def _lines(page, selector: str) -> list[int]:
+    """How many lines the text of each element matching `selector` takes on the screen."""
+    return page.eval_on_selector_all(
+        selector,
+        """els => els.map(el => {
+            const range = document.createRange();
+            range.selectNodeContents(el);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+        })""",
+    )
+
+
+def _menu(phone, entry: str) -> None:
+    """Open the phone's collapsed navbar and tap `entry`."""
+    phone.click(".navbar-toggler")
+    phone.click(f"#nav-main >> text={entry}")
 
 
 def test_it_takes_a_case_from_a_phone_through_review_to_its_process_step(
@@ -89,10 +109,45 @@ def test_it_takes_a_case_from_a_phone_through_review_to_its_process_step(
 
     phone.goto(f"{live_server.url}/knowledge/cases/")
     assert "扫楼扫出一条专线" in phone.inner_text(".case-list") and _narrow(phone)
-    phone.goto(f"{live_server.url}/knowledge/maps/{cass_map.pk}/process/")
-    phone.locator("#ps-PM03-1 > details > summary").click()
+
+    # From its step on the process map, reached from the menu.
+    _menu(phone, "流程地图")
+    phone.wait_for_url(f"**/knowledge/maps/{cass_map.pk}/process/")
+    summary = phone.locator("#ps-PM03-1 > details > summary")
+    assert "1 个案例" in summary.inner_text()
+    # The count sits whole on the step's name line, not squeezed into the number's column.
+    assert _lines(phone, "#ps-PM03-1 .pm-case-count") == [1]
+    name_box, count_box = (
+        summary.locator(".pm-step-name").bounding_box(),
+        summary.locator(".pm-case-count").bounding_box(),
+    )
+    assert (
+        name_box
+        and count_box
+        and count_box["x"] > name_box["x"]
+        and count_box["y"] < name_box["y"] + name_box["height"]
+    )
+    summary.click()
     phone.locator("#ps-PM03-1 .pm-cases >> text=扫楼扫出一条专线").click()
     phone.wait_for_url(case_url)
     assert "年收入 3.6 万元" in phone.inner_text("article.case")
     assert _narrow(phone)
+
+    # By search, from the navbar's box (there on the phone without opening the menu): a word
+    # of its title, the hit, its page.
+    assert phone.locator("#nav-search").is_visible() and not phone.locator("#nav-main").is_visible()
+    phone.fill("#nav-search", "扫楼")
+    phone.press("#nav-search", "Enter")
+    phone.wait_for_url("**/search/?q=*")
+    assert phone.input_value("#search-q") == "扫楼" and _narrow(phone)
+    assert _lines(phone, "form[role=search] button") == [1]  # 搜索, not 搜/索
+    hit = phone.locator(".search-hit", has_text="扫楼扫出一条专线")
+    assert "案例" in hit.inner_text()
+    hit.locator("a").click()
+    phone.wait_for_url(case_url)
+    assert "年收入 3.6 万元" in phone.inner_text("article.case")
+
+    # At a desktop's 1280 px the navbar's many entries wrap as whole words.
+    desk.goto(f"{live_server.url}/")
+    assert set(_lines(desk, ".navbar .nav-link")) == {1}
     assert violations == []

@@ -26,6 +26,17 @@ def test_it_shows_the_filters_as_removable_chips(client, world, library):
     assert "C002" in page and "C001" not in page
 
 
+def test_it_keeps_the_kind_and_filters_when_the_query_is_changed_in_its_box(client, world, library):
+    page = (
+        log_in(client, world.province_admin)
+        .get("/search/", {"q": "客户经理", "kind": "case", "step": "PM01-1"})
+        .content.decode()
+    )
+    box = page[page.index('id="search-q"') : page.index("</form>", page.index('id="search-q"'))]
+    assert '<input type="hidden" name="kind" value="case">' in box
+    assert '<input type="hidden" name="step" value="PM01-1">' in box
+
+
 def test_it_shows_a_story_holding_a_script_as_text(
     client, world, library, django_capture_on_commit_callbacks
 ):
