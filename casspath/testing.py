@@ -141,6 +141,16 @@ def log_in_page(page, live_server, user: User) -> None:
     page.wait_for_url(f"{live_server.url}/")
 
 
+def click_menu(page, label: str, group: str = "") -> None:
+    """Click the menu's entry `label` as a person would: on a phone open the collapsed menu
+    first, then the drop-down `group` holds it in (a key of the site's MENU_GROUPS)."""
+    if page.locator(".navbar-toggler").is_visible():
+        page.click(".navbar-toggler")
+    if group:
+        page.click(f"#nav-group-{group}")
+    page.locator("#nav-main").get_by_role("link", name=label, exact=True).click()
+
+
 def bearer_header(user: User, name: str = "tests") -> dict[str, str]:
     """Request headers that call the API with a new token of `user`."""
     _token, secret = do_create_token(user, name, acting_user=SystemActor.cli())

@@ -47,11 +47,11 @@ def my_learning_map_card(user, today: date) -> dict | None:
 
 
 MENU = [
-    MenuEntry(_("My learning map"), "cass:my_learning_map", _has_own_map, order=44),
-    MenuEntry(_("CASS map"), "cass:map_list", lambda user: True, order=45),
-    MenuEntry(_("Learning maps"), "cass:learning_map_index", _reads_maps, order=46),
-    MenuEntry(_("Learning resources"), "cass:library_home", lambda user: True, order=47),
-    MenuEntry(_("Q&A cards"), "cass:cards_home", lambda user: True, order=48),
+    MenuEntry(_("My learning map"), "cass:my_learning_map", _has_own_map, order=44, group="learning"),
+    MenuEntry(_("CASS map"), "cass:map_list", lambda user: True, order=45, group="maps"),
+    MenuEntry(_("Learning maps"), "cass:learning_map_index", _reads_maps, order=46, group="learning"),
+    MenuEntry(_("Learning resources"), "cass:library_home", lambda user: True, order=47, group="learning"),
+    MenuEntry(_("Q&A cards"), "cass:cards_home", lambda user: True, order=48, group="learning"),
 ]
 
 HOME_CARDS = [

@@ -14,12 +14,15 @@ from typing import Any
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """A link in the main menu, shown when `visible(user)` holds."""
+    """A link in the main menu, shown when `visible(user)` holds. `group` names the menu's
+    drop-down it sits in (the site app's MENU_GROUPS: "maps", "learning", "org"); blank, it
+    stands on its own."""
 
     label: Any  # a lazy translation
     url_name: str
     visible: Callable[[Any], bool]
     order: int = 100  # entries of all apps are shown by order, then by app order
+    group: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,39 @@ def _logged_in(user) -> bool:
 
 
 MENU = [
-    MenuEntry(pgettext_lazy("work guide", "Work guides"), "knowledge:guides", _logged_in, order=45),
-    MenuEntry(pgettext_lazy("process map", "Process map"), "knowledge:process_home", _logged_in, order=46),
+    MenuEntry(
+        pgettext_lazy("work guide", "Work guides"), "knowledge:guides", _logged_in, order=45, group="learning"
+    ),
+    MenuEntry(
+        pgettext_lazy("process map", "Process map"),
+        "knowledge:process_home",
+        _logged_in,
+        order=46,
+        group="maps",
+    ),
     # The case map right after the process map: cases hang on its steps.
-    MenuEntry(pgettext_lazy("case", "Case map"), "knowledge:cases", _logged_in, order=46),
-    MenuEntry(pgettext_lazy("product map", "Product map"), "knowledge:products_home", _logged_in, order=47),
-    MenuEntry(pgettext_lazy("course", "Product courses"), "knowledge:courses", _logged_in, order=47),
-    MenuEntry(pgettext_lazy("pocket book", "Pocket book"), "knowledge:pocketbooks", _logged_in, order=49),
+    MenuEntry(pgettext_lazy("case", "Case map"), "knowledge:cases", _logged_in, order=46, group="maps"),
+    MenuEntry(
+        pgettext_lazy("product map", "Product map"),
+        "knowledge:products_home",
+        _logged_in,
+        order=47,
+        group="maps",
+    ),
+    MenuEntry(
+        pgettext_lazy("course", "Product courses"),
+        "knowledge:courses",
+        _logged_in,
+        order=47,
+        group="learning",
+    ),
+    MenuEntry(
+        pgettext_lazy("pocket book", "Pocket book"),
+        "knowledge:pocketbooks",
+        _logged_in,
+        order=49,
+        group="learning",
+    ),
 ]
 
 HOME_CARDS: list = []

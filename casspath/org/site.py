@@ -20,10 +20,10 @@ def _reads_audit(user) -> bool:
 
 
 MENU = [
-    MenuEntry(_("Org tree"), "org:tree", _sees_employees, order=10),
-    MenuEntry(_("Employees"), "org:employee_list", _sees_employees, order=20),
-    MenuEntry(_("Logins"), "org:login_batches", _issues_logins, order=90),
-    MenuEntry(_("Audit log"), "org:audit_log", _reads_audit, order=95),
+    MenuEntry(_("Org tree"), "org:tree", _sees_employees, order=10, group="org"),
+    MenuEntry(_("Employees"), "org:employee_list", _sees_employees, order=20, group="org"),
+    MenuEntry(_("Logins"), "org:login_batches", _issues_logins, order=90, group="org"),
+    MenuEntry(_("Audit log"), "org:audit_log", _reads_audit, order=95, group="org"),
 ]
 
 HOME_CARDS = [

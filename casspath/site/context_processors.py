@@ -2,6 +2,7 @@ from functools import lru_cache
 
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
 
 from casspath.site.discovery import menu_entries
 
@@ -37,6 +38,36 @@ def _base_urls(script_prefix: str, urlconf: str | None) -> dict[str, str]:
     return urls
 
 
+# The menu's drop-downs, by the key an app's MenuEntry names in `group`, each shown at its
+# order among the entries that stand alone: who sees a dozen entries reads three words.
+MENU_GROUPS = {
+    "org": (_("Organisation"), 10),
+    "maps": (_("Maps"), 45),
+    "learning": (_("Learning"), 47),
+}
+
+
+def menu_for(user) -> list[dict]:
+    """The menu `user` sees: entries standing alone ({"label", "url"}) and drop-downs
+    ({"label", "entries"}); a drop-down of one entry stands alone."""
+    grouped: dict[str, list[dict]] = {}
+    items: list[tuple[int, dict]] = []
+    for entry in menu_entries():
+        if not entry.visible(user):
+            continue
+        link = {"label": entry.label, "url": menu_url(entry.url_name)}
+        if entry.group:
+            if entry.group not in grouped:
+                label, order = MENU_GROUPS[entry.group]
+                grouped[entry.group] = []
+                items.append((order, {"label": label, "key": entry.group, "entries": grouped[entry.group]}))
+            grouped[entry.group].append(link)
+        else:
+            items.append((entry.order, link))
+    items.sort(key=lambda item: item[0])  # stable: entries of one order keep the apps' order
+    return [item["entries"][0] if len(item.get("entries", ())) == 1 else item for _order, item in items]
+
+
 def navigation(request):
     """The menu entries the user may see (each app decides in its `site.py`, by scope), and
     the links of every page (`base_urls`), both worked out once per process rather than by a
@@ -47,6 +78,5 @@ def navigation(request):
         return base
     return {
         **base,
-        "menu": [{"label": entry.label, "url": menu_url(entry.url_name)}
-                 for entry in menu_entries() if entry.visible(user)],
+        "menu": menu_for(user),
     }

@@ -9,7 +9,7 @@ import pytest
 
 from casspath.knowledge.demo import build_process_map
 from casspath.knowledge.models import ProcessStep
-from casspath.testing import build_world, log_in_page
+from casspath.testing import build_world, click_menu, log_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -59,12 +59,6 @@ def _lines(page, selector: str) -> list[int]:
     )
 
 
-def _menu(phone, entry: str) -> None:
-    """Open the phone's collapsed navbar and tap `entry`."""
-    phone.click(".navbar-toggler")
-    phone.click(f"#nav-main >> text={entry}")
-
-
 def test_it_takes_a_case_from_a_phone_through_review_to_its_process_step(
     transactional_db, live_server, phone_page, page
 ):
@@ -111,7 +105,7 @@ def test_it_takes_a_case_from_a_phone_through_review_to_its_process_step(
     assert "扫楼扫出一条专线" in phone.inner_text(".case-list") and _narrow(phone)
 
     # From its step on the process map, reached from the menu.
-    _menu(phone, "流程地图")
+    click_menu(phone, "流程地图", group="maps")
     phone.wait_for_url(f"**/knowledge/maps/{cass_map.pk}/process/")
     summary = phone.locator("#ps-PM03-1 > details > summary")
     assert "1 个案例" in summary.inner_text()

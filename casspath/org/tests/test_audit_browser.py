@@ -4,7 +4,7 @@ from the menu, filter by action, export."""
 import pytest
 
 from casspath.org.actions.employees import do_update_employee
-from casspath.testing import build_world, log_in_page
+from casspath.testing import build_world, click_menu, log_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -16,9 +16,7 @@ def test_it_finds_an_edit_in_the_audit_log_from_the_menu(transactional_db, live_
     do_update_employee(world.colleague, {"name": "赵同事改"}, acting_user=world.city_admin_a)
     do_update_employee(world.city_b_employee, {"name": "深圳改名"}, acting_user=world.city_admin_b)
     log_in_page(page, live_server, world.city_admin_a)
-    if device == "phone_page":
-        page.click(".navbar-toggler")
-    page.click("#nav-main >> text=审计日志")
+    click_menu(page, "审计日志", group="org")
     page.wait_for_selector("#audit-rows")
     if device == "phone_page":
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

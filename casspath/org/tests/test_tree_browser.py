@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from casspath.org import queries
 from casspath.org.models import OrgUnit
-from casspath.testing import build_world, log_in_page, make_employee, make_unit
+from casspath.testing import build_world, click_menu, log_in_page, make_employee, make_unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,9 +26,7 @@ def test_it_opens_the_tree_level_by_level(transactional_db, live_server, request
     page.on("request", lambda req: fetched.append(req.url) if "/children/" in req.url else None)
 
     log_in_page(page, live_server, world.city_admin_a)
-    if device == "phone_page":
-        page.click(".navbar-toggler")
-    page.click("#nav-main >> text=组织架构")
+    click_menu(page, "组织架构", group="org")
     page.wait_for_url("**/org/")
     page.wait_for_selector(".tree")
     district = page.locator(f"#tree-{world.district_a.pk}")
