@@ -18,7 +18,7 @@ def menu(client, user) -> list:
     html = log_in(client, user).get(reverse("home")).content.decode()
     nav = html[html.index('<ul class="navbar-nav me-auto">') :]
     nav = nav[: nav.index("</ul>\n      <ul")]
-    row = []
+    row: list[tuple[str, list[str] | None]] = []
     for group, entries, link in re.findall(
         r'id="nav-group-\w+"[^>]*>([^<]+)</a>\s*<ul class="dropdown-menu"[^>]*>(.*?)</ul>'
         r'|<li class="nav-item"><a class="nav-link" href="[^"]+">([^<]+)</a>',
