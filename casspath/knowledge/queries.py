@@ -438,10 +438,13 @@ def case_filters(cass_map: CassMap) -> dict:
 
 
 def case_detail(case: Case, user) -> dict:
-    """What the case page shows beside the case: its steps (with their phase), products,
-    industries, comments, attachments, useful count and whether `user` marked it."""
+    """What the case page shows beside the case: its steps (with their phase), dimensions
+    [(code, name)], products, industries, comments, attachments, useful count and whether
+    `user` marked it."""
+    names = map_dimensions(case.cass_map) if case.dimension_codes else {}
     return {
         "steps": list(case.steps.select_related("parent__parent").order_by("code")),
+        "dimensions": [(code, names.get(code, "")) for code in case.dimension_codes or []],
         "products": list(case.products.all()),
         "industries": list(case.industries.all()),
         "comments": list(case.comments.select_related("author")),

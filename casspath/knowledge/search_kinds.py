@@ -24,6 +24,9 @@ def case_documents(ids: list[int]) -> list[Document]:
     """One query per table (the tags read from the through tables: a rebuild of 100,000
     cases builds no related managers)."""
     tags: dict[int, set[str]] = {pk: set() for pk in ids}
+    # The industries' names go into the body: a manager searches for his customer's
+    # industry (酒店餐饮) by its name, as a product's industries are found.
+    industry_names: dict[int, list[str]] = {pk: [] for pk in ids}
     for case_id, code, parent in Case.steps.through.objects.filter(case_id__in=ids).values_list(
         "case_id", "processstep__code", "processstep__parent__code"
     ):
@@ -34,10 +37,13 @@ def case_documents(ids: list[int]) -> list[Document]:
         "case_id", "product__code"
     ):
         tags[case_id].add(tag("product", code))
-    for case_id, code in Case.industries.through.objects.filter(case_id__in=ids).values_list(
-        "case_id", "industry__code"
+    for case_id, code, name in (
+        Case.industries.through.objects.filter(case_id__in=ids)
+        .order_by("industry__code")
+        .values_list("case_id", "industry__code", "industry__name")
     ):
         tags[case_id].add(tag("industry", code))
+        industry_names[case_id].append(name)
     rows = (
         Case.objects.filter(pk__in=ids)
         .order_by("pk")
@@ -63,7 +69,7 @@ def case_documents(ids: list[int]) -> list[Document]:
                 code=code,
                 title=title,
                 head=point,
-                body=_join(story, background, challenge, actions, result, tools),
+                body=_join(story, background, challenge, actions, result, tools, *industry_names[pk]),
                 tags=tags[pk] | {tag("dimension", dimension) for dimension in dimensions or []},
             )
         )

@@ -1,10 +1,15 @@
 """What the knowledge app adds to the site: the menu entries of the work guides, the process
 map, product courses and the product map (see casspath/core/parts.py), for everyone logged in
-(all are scoped by the maps), the case library (案例地图) and pocket books (口袋书)."""
+(all are scoped by the maps), the case library (案例地图) and pocket books (口袋书); and the
+home card of cases that wait for the user: his own returned for changes, those he reviews."""
+
+from datetime import date
 
 from django.utils.translation import pgettext_lazy
 
-from casspath.core.parts import MenuEntry
+from casspath.core.parts import HomeCard, MenuEntry
+from casspath.knowledge import queries
+from casspath.knowledge.models import CaseStatus
 
 
 def _logged_in(user) -> bool:
@@ -47,4 +52,17 @@ MENU = [
     ),
 ]
 
-HOME_CARDS: list = []
+
+def cases_waiting(user, today: date) -> dict | None:
+    """An author sees his cases a reviewer returned (he would not know otherwise); a
+    consultant the cases waiting for his review, the longest waiting first. Left out when
+    nothing waits."""
+    returned = [case for case in queries.my_cases(user) if case.status == CaseStatus.CHANGES_REQUESTED]
+    queue = queries.review_queue(user)
+    waiting = list(queue[:5])
+    if not returned and not waiting:
+        return None
+    return {"returned": returned, "waiting": waiting, "waiting_count": queue.count() if waiting else 0}
+
+
+HOME_CARDS = [HomeCard("cases", "knowledge/home/cases.html", cases_waiting, order=26)]

@@ -27,6 +27,24 @@ def test_it_shows_the_story_before_its_parts_with_its_author_and_steps(
     assert 'name="move"' not in html  # a reader makes no move
 
 
+def test_it_links_its_tags_to_the_product_card_and_the_cases_like_it(
+    client, world, published_case, other_manager
+):
+    """The reader goes on from a tag: a product to its card, an industry or a dimension (named,
+    not a bare code) to the case library filtered by it."""
+    from casspath.knowledge.models import Industry, Product
+
+    line = Product.objects.create(cass_map=published_case.cass_map, code="P01", name="互联网专线")
+    hotels = Industry.objects.create(cass_map=published_case.cass_map, code="IND09", name="酒店餐饮")
+    published_case.products.add(line)
+    published_case.industries.add(hotels)
+    html = page(client, other_manager, published_case).content.decode()
+    library = reverse("knowledge:cases") + f"?map={published_case.cass_map_id}&amp;"
+    assert f'href="{reverse("knowledge:product", args=[line.pk])}">互联网专线</a>' in html
+    assert f'href="{library}industry=IND09">酒店餐饮</a>' in html
+    assert f'href="{library}dimension=D01">D01 目标客户寻找</a>' in html
+
+
 def test_it_counts_a_reader_once(client, world, published_case, other_manager):
     page(client, other_manager, published_case)
     page(client, other_manager, published_case)

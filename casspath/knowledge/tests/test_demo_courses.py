@@ -91,3 +91,18 @@ def test_it_skips_a_product_the_map_lacks(world):
     Product.objects.create(cass_map=cass_map, code="P05", name="云主机")
     assert build_courses(cass_map, _run()) == 1
     assert Course.objects.get().product.code == "P05"
+
+
+def test_it_prices_a_course_s_product_as_the_product_map_does():
+    """A lecturer reads out a price and a manager looks it up on the product's card: each
+    priced plan of the card is in the course's review material at the same price (the 专线
+    course once said 100M was 3,800 元 a month and its card 2,000)."""
+    import re
+
+    from casspath.knowledge.demo_solutions import PRODUCTS
+
+    plans = {p.code: [plan for plan in p.plans if plan.price] for p in PRODUCTS}
+    for text in _texts():
+        review = text.review_material.replace(",", "")
+        for plan in plans[text.product]:
+            assert re.search(rf"(?<![\d.]){re.escape(plan.price)}\s*元", review), (text.product, plan)

@@ -80,7 +80,7 @@ def test_it_writes_each_product_on_its_own():
         assert p.sizes and set(p.sizes) <= set(CustomerSize.values), p.code
         assert p.types and set(p.types) <= set(CustomerType.values), p.code
         assert p.level in (1, 2, 3)
-    assert {plan.price for plan in next(p for p in PRODUCTS if p.code == "P01").plans} >= {"2000"}
+    assert {plan.price for plan in next(p for p in PRODUCTS if p.code == "P01").plans} >= {"3800"}
 
 
 def test_it_writes_at_least_four_solutions_with_comparisons():

@@ -1,6 +1,6 @@
 """A manager reads the demo's process map in Chromium on a phone (390 px: nothing wider than
-the screen, a step opens on a tap, no CSP violation) and at desktop width (the phases side
-by side)."""
+the screen, a step opens on a tap, a step's count of cases on one line beside its name, no
+CSP violation) and at desktop width (the phases side by side)."""
 
 import pytest
 
@@ -33,6 +33,27 @@ def _process_map(world):
     return cass_map
 
 
+def _publish_a_case(world, cass_map, step_code: str) -> None:
+    from casspath.knowledge.actions.cases import do_publish_case, do_submit_case
+    from casspath.knowledge.tests.conftest import write_case
+
+    case = write_case(cass_map, world.manager, step_code=step_code)
+    do_publish_case(do_submit_case(case, acting_user=world.manager), acting_user=world.consultant_a)
+
+
+def _assert_count_beside_the_name(page, step_code: str) -> None:
+    """The badge "1 个案例" is one line, right of the step's number (it was once squeezed into
+    the number's column: a tall pill over the step's purpose)."""
+    step = page.locator(f"#ps-{step_code} > details > summary")
+    number = step.locator(".pm-step-number").bounding_box()
+    count = step.locator(".pm-case-count").bounding_box()
+    font = step.locator(".pm-case-count").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert number and count
+    assert count["x"] >= number["x"] + number["width"]
+    assert count["height"] < 2 * font  # one line of text and its padding
+    assert step.locator(".pm-case-count").inner_text() == "1 个案例"
+
+
 def _csp(page) -> list[str]:
     violations: list[str] = []
     page.on(
@@ -44,6 +65,7 @@ def _csp(page) -> list[str]:
 def test_it_reads_the_process_map_on_a_phone(transactional_db, live_server, phone_page):
     world = build_world()
     cass_map = _process_map(world)
+    _publish_a_case(world, cass_map, "PM03-1")
     page = phone_page
     violations = _csp(page)
     log_in_page(page, live_server, world.manager)
@@ -51,6 +73,7 @@ def test_it_reads_the_process_map_on_a_phone(transactional_db, live_server, phon
     page.wait_for_url(f"**/knowledge/maps/{cass_map.pk}/process/")
     assert page.locator(".pm-phase").count() == 9
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _assert_count_beside_the_name(page, "PM03-1")
     step = page.locator("#ps-PM03-1")
     assert not step.locator(".pm-step-body").is_visible()
     step.locator("summary").click()
@@ -65,9 +88,11 @@ def test_it_reads_the_process_map_on_a_phone(transactional_db, live_server, phon
 def test_it_sets_the_phases_side_by_side_on_a_desktop(transactional_db, live_server, page):
     world = build_world()
     cass_map = _process_map(world)
+    _publish_a_case(world, cass_map, "PM03-1")
     log_in_page(page, live_server, world.consultant_a)
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{live_server.url}/knowledge/maps/{cass_map.pk}/process/")
+    _assert_count_beside_the_name(page, "PM03-1")
     first, second = (
         page.locator(".pm-phase").nth(0).bounding_box(),
         page.locator(".pm-phase").nth(1).bounding_box(),

@@ -53,3 +53,15 @@ def test_it_rebuilds_the_index_with_progress(world, library):
     assert "case: 4/4" in out and "product: 2/2" in out
     assert "index rebuilt: case 4, product 2, guide 0, card 0" in out
     assert [hit["code"] for hit in json.loads(run("港口", "--json"))["hits"]] == ["C001"]
+
+
+def test_it_names_its_filters_in_chinese_first(capsys):
+    """`--help`: 按流程步骤编码筛选, not 按step编码筛选."""
+    from casspath.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["casspath", "search", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for zh, en in (("流程步骤", "step"), ("维度", "dimension"), ("产品", "product"), ("行业", "industry")):
+        assert f"按{zh}编码筛选 (only hits tagged with this {en} code)" in out
+    assert "按step" not in out

@@ -80,3 +80,13 @@ def test_it_rebuilds_what_bulk_writes_left_out(world, library):
     assert counts["case"] == 7 and counts["product"] == 2
     assert sorted(codes(world.province_admin, "批量导入")) == ["B000", "B001", "B002"]
     assert codes(world.province_admin, "云电脑", kinds=["case"]) == ["C002"]
+
+
+def test_it_finds_a_case_by_the_name_of_its_industry(world, library, django_capture_on_commit_callbacks):
+    """A manager searches for his customer's industry: 教育 is nowhere in C002's text, only its
+    tag, and untagging the case takes it out."""
+    assert "教育" not in library["cases"]["C002"].story
+    assert codes(world.province_admin, "教育", kinds=["case"]) == ["C002"]
+    with django_capture_on_commit_callbacks(execute=True):
+        library["cases"]["C002"].industries.clear()
+    assert codes(world.province_admin, "教育", kinds=["case"]) == []

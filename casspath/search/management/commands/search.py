@@ -13,6 +13,10 @@ from casspath.search.queries import search
 MARK = re.compile(r"</?mark>")
 
 
+# The filters' names in the help, Chinese first as every line of it.
+FILTER_NAMES_ZH = {"step": "流程步骤", "dimension": "维度", "product": "产品", "industry": "行业"}
+
+
 class Command(BaseCommand):
     help = (
         "全文搜索案例、产品、工作指引和问答卡，按相关度排序；--rebuild 重建索引。 "
@@ -30,7 +34,9 @@ class Command(BaseCommand):
         )
         for name in registry.FILTERS:
             parser.add_argument(
-                f"--{name}", metavar="CODE", help=f"按{name}编码筛选 (only hits tagged with this {name} code)"
+                f"--{name}",
+                metavar="CODE",
+                help=f"按{FILTER_NAMES_ZH[name]}编码筛选 (only hits tagged with this {name} code)",
             )
         parser.add_argument("--limit", type=int, default=20, help="最多几条 (at most this many hits; 20)")
         parser.add_argument("--json", action="store_true", help='输出 JSON {"query", "hits"} (print JSON)')
