@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> list[Result]:
     from casspath.core.demo import insert_rows
     from casspath.knowledge.models import Case
     from casspath.org.models import OrgUnit, Role
-    from casspath.search import index, tokens
+    from casspath.search import index, ranking, tokens
     from casspath.search.queries import search
     from casspath.testing import make_employee, make_unit, make_user
 
@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> list[Result]:
     queries += [" ".join(qrng.sample(indexed[:400], qrng.choice([2, 3]))) for _ in range(multi)]
 
     def bare(query: str):
-        return index.bare_matches(tokens.query_terms(query), 20)
+        return ranking.bare_matches(tokens.query_terms(query), 20)
 
     variants = {
         "bare": bare,
