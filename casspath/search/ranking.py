@@ -41,8 +41,8 @@ from casspath.search.index import SPAN, TS_WEIGHTS
 
 CANDIDATES = 500  # per tier and kind
 BM25 = "bm25(search_fts, 10.0, 4.0, 1.0)"  # title, head, body
-HEAD_COLUMNS = "{title head}"
-HEAD_WEIGHTS = "AB"  # the title's and the head's tsvector weights (index.py)
+HEAD_BM25 = "bm25(search_head, 10.0, 4.0)"  # title, head
+WINDOWS = (64, 512)  # how many candidates are checked for scope at a time, then all
 
 
 def _sqlite() -> bool:
@@ -74,30 +74,60 @@ def _placeholders(count: int) -> str:
 
 
 def _phrases(terms: Sequence[str]) -> str:
+    """FTS5's query of every term: phrase strings ("a" "b")."""
     return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
 def _tsquery(terms: Sequence[str], weights: str = "") -> str:
-    """to_tsquery's text: every term quoted (letters and digits only: tokens.query_terms),
-    each with `weights` when given."""
+    """to_tsquery's text of every term, quoted (letters and digits only:
+    tokens.query_terms), each with `weights` when given."""
     suffix = f":{weights}" if weights else ""
     return " & ".join("'" + term.replace("'", "''") + "'" + suffix for term in terms)
 
 
-def tier_expressions(terms: Sequence[str]) -> list[str]:
-    """The full-text query of each tier (its text, a parameter of the tier's SQL)."""
+@dataclass
+class _Tier:
+    """One tier's SQL: the table, its id column, the condition on a document and its
+    parameters (SQLite's tier 2 then takes the kind's range for its NOT IN), its score
+    (higher is better, with its parameters) and the ORDER BY of it."""
+
+    table: str
+    column: str
+    condition: str
+    params: list
+    score: str
+    score_params: list
+    order: str
+    ranged: bool = False
+
+
+def _tiers(terms: Sequence[str]) -> list[_Tier]:
     if _sqlite():
         every = _phrases(terms)
-        head = f"{HEAD_COLUMNS} : ({every})"
-        return [head, f"({every}) NOT ({head})"]
-    return [_tsquery(terms, HEAD_WEIGHTS), _tsquery(terms)]
-
-
-def _tier_condition(tier: int, alias: str) -> str:
-    """PostgreSQL: the documents of tier `tier`, its parameters the head's to_tsquery text,
-    then (tier 2) every term's."""
-    head = f"{alias}.vector @@ to_tsquery('simple', %s)"
-    return head if tier == 0 else f"NOT {head} AND {alias}.vector @@ to_tsquery('simple', %s)"
+        head = _Tier("search_head", "search_head.rowid", "search_head MATCH %s", [every],
+                     f"-{HEAD_BM25}", [], HEAD_BM25)
+        body = _Tier(
+            "search_fts",
+            "search_fts.rowid",
+            "search_fts MATCH %s AND search_fts.rowid NOT IN (SELECT search_head.rowid FROM search_head "
+            "WHERE search_head MATCH %s AND search_head.rowid BETWEEN %s AND %s)",
+            [every, every],
+            f"-{BM25}",
+            [],
+            BM25,
+            ranged=True,
+        )
+        return [head, body]
+    every_q = _tsquery(terms)
+    # The query is a constant (to_tsquery is immutable): folded once by the planner. The
+    # body tier reads `vector` from TOAST: only for its candidates and the rows scanned.
+    query = "to_tsquery('simple', %s)"
+    return [
+        _Tier("search_document d", "d.id", f"d.head_vector @@ {query}", [every_q],
+              f"ts_rank_cd('{TS_WEIGHTS}', d.head_vector, {query})", [every_q], "2 DESC"),
+        _Tier("search_document d", "d.id", f"d.vector @@ {query} AND NOT d.head_vector @@ {query}",
+              [every_q, every_q], f"ts_rank_cd('{TS_WEIGHTS}', d.vector, {query})", [every_q], "2 DESC"),
+    ]
 
 
 def _filters(column: str, scope: Scope | None, tags: Sequence[str], joined: bool) -> tuple[str, list]:
@@ -114,60 +144,48 @@ def _filters(column: str, scope: Scope | None, tags: Sequence[str], joined: bool
     return sql, params
 
 
-def _tier_sql(
-    tier: int, expressions: Sequence[str], low: int, high: int, scope: Scope | None, tags: Sequence[str],
-    joined: bool, cap: int,
-) -> tuple[str, list]:
-    """One tier of one kind (document ids low…high): its newest `cap` matches (a scalar
-    subquery reading the index backwards finds the oldest of them), ranked."""
-    if _sqlite():
-        inner, inner_params = _filters("g.rowid", scope, tags, joined)
-        outer, outer_params = _filters("f.rowid", scope, tags, joined)
-        bound = (
-            f"SELECT g.rowid FROM search_fts g WHERE g.search_fts MATCH %s AND g.rowid BETWEEN %s AND %s"
-            f"{inner} ORDER BY g.rowid DESC LIMIT 1 OFFSET %s"
+def _candidates(
+    cursor, tier: _Tier, low: int, high: int, scope: Scope | None, tags: Sequence[str], joined: bool
+) -> list[tuple[int, float]]:
+    """One tier of one kind (document ids low…high): its newest CANDIDATES matches, ranked.
+    They are read newest first, by the primary key backwards, which stops after the last of
+    them (or by the full-text index, when the planner expects few). On SQLite bm25 needs the
+    MATCH of its own statement: the oldest candidate is found first, then the candidates
+    ranked; on PostgreSQL one statement ranks its subquery's rows."""
+    extra, extra_params = _filters(tier.column, scope, tags, joined)
+    condition = [*tier.params, *((low, high) if tier.ranged else ())]
+    where = f"{tier.condition} AND {tier.column} BETWEEN %s AND %s{extra}"
+    if not _sqlite():
+        cursor.execute(
+            f"SELECT d.id, {tier.score} FROM (SELECT d.id, d.vector, d.head_vector "  # noqa: S608
+            f"FROM {tier.table} WHERE {where} ORDER BY d.id DESC LIMIT %s) d ORDER BY {tier.order}, d.id",
+            [*tier.score_params, *condition, low, high, *extra_params, CANDIDATES],
         )
-        sql = (
-            f"SELECT f.rowid, -{BM25} FROM search_fts f WHERE f.search_fts MATCH %s "
-            f"AND f.rowid BETWEEN coalesce(({bound}), %s) AND %s{outer} "
-            f"ORDER BY {BM25}, f.rowid LIMIT %s"
-        )
-        expression = expressions[tier]
-        params = [expression, expression, low, high, *inner_params, cap - 1, low, high, *outer_params, cap]
-        return sql, params
-    inner, inner_params = _filters("g.id", scope, tags, joined)
-    outer, outer_params = _filters("d.id", scope, tags, joined)
-    # The queries are constants (to_tsquery is immutable): folded once by the planner.
-    bound = (
-        f"SELECT g.id FROM search_document g WHERE {_tier_condition(tier, 'g')} "
-        f"AND g.id BETWEEN %s AND %s{inner} ORDER BY g.id DESC LIMIT 1 OFFSET %s"
+        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+    cursor.execute(
+        f"SELECT {tier.column} FROM {tier.table} WHERE {where} "  # noqa: S608 - marks only
+        f"ORDER BY {tier.column} DESC LIMIT 1 OFFSET %s",
+        [*condition, low, high, *extra_params, CANDIDATES - 1],
     )
-    sql = (
-        f"SELECT d.id, ts_rank_cd('{TS_WEIGHTS}', d.vector, to_tsquery('simple', %s)) AS score "
-        f"FROM search_document d WHERE {_tier_condition(tier, 'd')} "
-        f"AND d.id BETWEEN coalesce(({bound}), %s) AND %s{outer} ORDER BY score DESC, d.id LIMIT %s"
+    oldest = cursor.fetchone()
+    cursor.execute(
+        f"SELECT {tier.column}, {tier.score} FROM {tier.table} WHERE {where} "  # noqa: S608
+        f"ORDER BY {tier.order}, {tier.column} LIMIT %s",
+        [*condition, oldest[0] if oldest else low, high, *extra_params, CANDIDATES],
     )
-    every = [expressions[1]] if tier == 1 else []
-    params = [
-        expressions[1], expressions[0], *every, expressions[0], *every, low, high, *inner_params,
-        cap - 1, low, high, *outer_params, cap,
-    ]
-    return sql, params
+    return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
 
 def _tier(
-    cursor, tier: int, expressions: Sequence[str], ranges: Sequence[tuple[int, int, Scope | None]],
-    tags: Sequence[str], joined: bool, cap: int,
+    cursor, tier: _Tier, ranges: Sequence[tuple[int, int, Scope | None]], tags: Sequence[str], joined: bool
 ) -> tuple[list[tuple[int, float]], bool]:
-    """The ranked candidates of one tier over every range (kinds merged by score) and
-    whether any kind's were cut at `cap`."""
+    """The ranked candidates of one tier over every range (kinds merged by score; ties by
+    id) and whether any kind's were cut at CANDIDATES."""
     rows: list[tuple[int, float]] = []
     cut = False
     for low, high, scope in ranges:
-        sql, params = _tier_sql(tier, expressions, low, high, scope, tags, joined, cap)
-        cursor.execute(sql, params)
-        found = [(int(pk), float(score)) for pk, score in cursor.fetchall()]
-        cut = cut or len(found) >= cap
+        found = _candidates(cursor, tier, low, high, scope, tags, joined)
+        cut = cut or len(found) >= CANDIDATES
         rows += found
     rows.sort(key=lambda row: (-row[1], row[0]))
     return rows, cut
@@ -194,22 +212,38 @@ def _visible_among(cursor, scopes: Sequence[Scope], doc_ids: list[int]) -> set[i
     return seen
 
 
+def _first_visible(cursor, scopes: Sequence[Scope], rows: list, need: int) -> list:
+    """The first `need` of the ranked rows the user may see, checked a window at a time
+    (fewer only when every row was checked)."""
+    visible: list = []
+    at = 0
+    for window in (*WINDOWS, len(rows)):
+        if at >= len(rows) or len(visible) >= need:
+            break
+        if window <= at:
+            continue
+        chunk = rows[at:window]
+        seen = _visible_among(cursor, scopes, [row[0] for row in chunk])
+        visible += [row for row in chunk if row[0] in seen]
+        at = window
+    return visible[:need]
+
+
 def ranked(
     terms: Sequence[str], scopes: Sequence[Scope], *, tags: Sequence[str] = (), limit: int = 20, offset: int = 0
 ) -> list[tuple[int, float]]:
     """(document id, score) of the page: tier 1's hits the user may see, then tier 2's."""
-    expressions = tier_expressions(terms)
     ranges = [(scope.kind.key * SPAN, scope.kind.key * SPAN + SPAN - 1, scope) for scope in scopes]
     wanted = offset + limit
     hits: list[tuple[int, float]] = []
     with connection.cursor() as cursor:
-        for tier in (0, 1):
-            rows, cut = _tier(cursor, tier, expressions, ranges, tags, False, CANDIDATES)
-            seen = _visible_among(cursor, scopes, [row[0] for row in rows])
-            visible = [row for row in rows if row[0] in seen]
-            if cut and len(visible) < len(rows) and len(hits) + len(visible) < wanted:
-                rows, _cut = _tier(cursor, tier, expressions, ranges, tags, True, CANDIDATES)
-                visible = rows
+        for tier in _tiers(terms):
+            rows, cut = _tier(cursor, tier, ranges, tags, joined=False)
+            need = wanted - len(hits)
+            visible = _first_visible(cursor, scopes, rows, need)
+            if len(visible) < need and cut and len(visible) < len(rows):
+                # Hidden documents took candidates' places: the newest the user may see.
+                visible = _tier(cursor, tier, ranges, tags, joined=True)[0]
             hits += visible
             if len(hits) >= wanted:
                 break
@@ -249,12 +283,10 @@ def matches(
 def bare_matches(terms: Sequence[str], limit: int = 20) -> list[tuple[int, float]]:
     """The same tiers' SQL run bare against the index (every document id one range; no
     kinds, scope, tags, stored columns nor snippets): the benchmark's baseline."""
-    expressions = tier_expressions(terms)
     hits: list[tuple[int, float]] = []
     with connection.cursor() as cursor:
-        for tier in (0, 1):
-            rows, _cut = _tier(cursor, tier, expressions, [(0, 2**62, None)], (), False, CANDIDATES)
-            hits += rows
+        for tier in _tiers(terms):
+            hits += _tier(cursor, tier, [(0, 2**62, None)], (), joined=False)[0]
             if len(hits) >= limit:
                 break
     return hits[:limit]
