@@ -13,15 +13,15 @@ head matches, then one of body matches, each ranked over its newest candidates).
   (the original head and body, which the snippets mark), and on PostgreSQL its `vector`:
   setweight(to_tsvector('simple', words), 'A') for the title, 'B' for the head (a case's
   knowledge point, a resource's summary), 'C' for the body, over a GIN index. `simple`
-  takes the pre-cut words as they are (lower case; no stemming, no stop words). Its
-  `head_vector` (migration 0002), generated from `vector`'s A and B, is the title and head
-  only, small enough to stay in the row (`vector` is mostly in TOAST), on a GIN of its own.
+  takes the pre-cut words as they are (lower case; no stemming, no stop words).
 - search_fts (SQLite only): an FTS5 table (unicode61: the words split on their spaces) of the
   same documents' words in three columns (title, head, body), its rowid the document's id;
   ranked by bm25 with the columns weighed 10, 4, 1.
-- search_head (SQLite only, migration 0002): the same of title and head only (bm25 10, 4):
-  ranking.py's first tier, whose doclists hold no body words, so that a common word's
-  head matches are read without its body matches (PostgreSQL: `head_vector`).
+- search_head (migration 0002): the title and head only, ranking.py's first tier, whose lists
+  hold no body words, so that a common word's head matches are read without its body
+  matches: on SQLite an FTS5 table (title, head; bm25 10, 4), on PostgreSQL (id,
+  head_vector: A title, B head) over a GIN of its own, a narrow table (`vector` is mostly in
+  TOAST, which the first tier never reads).
 - search_tag: (document, tag) for the filters (step, dimension, product, industry).
 
 Ranks: bm25 (SQLite, negated) and ts_rank_cd with weights {C 0.2, B 0.4, A 1.0}
@@ -67,9 +67,11 @@ def _placeholders(count: int) -> str:
 
 def _delete(cursor, doc_ids: Sequence[int]) -> None:
     marks = _placeholders(len(doc_ids))
-    tables = ["search_fts", "search_head", "search_document"] if _sqlite() else ["search_document"]
+    tables = ["search_head", "search_document"]
+    if _sqlite():
+        tables.insert(0, "search_fts")
     for table in tables:
-        column = "id" if table == "search_document" else "rowid"
+        column = "rowid" if table.endswith(("fts", "head")) and _sqlite() else "id"
         cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", list(doc_ids))  # noqa: S608 - marks only
     cursor.execute(f"DELETE FROM search_tag WHERE doc_id IN ({marks})", list(doc_ids))  # noqa: S608
 
@@ -105,6 +107,11 @@ def _insert(cursor, kind: registry.Kind, docs: Sequence[Document]) -> None:
             "(%s, %s, %s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || "
             "setweight(to_tsvector('simple', %s), 'B') || setweight(to_tsvector('simple', %s), 'C'))",
             [(*row, *parts) for row, parts in zip(rows, words, strict=True)],
+        )
+        cursor.executemany(
+            "INSERT INTO search_head (id, head_vector) VALUES "
+            "(%s, setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B'))",
+            [(row[0], *parts[:2]) for row, parts in zip(rows, words, strict=True)],
         )
     tags = [(doc_id(kind, doc.obj_id), tag) for doc in docs for tag in sorted(doc.tags)]
     if tags:
@@ -149,9 +156,9 @@ def rebuild(progress: Callable[[str, int, int], None] | None = None) -> dict[str
         else:
             # The GIN index built once over all rows, not row by row (several times faster).
             # TRUNCATE and DROP INDEX hold the tables until the commit: searches wait for it.
-            cursor.execute("TRUNCATE search_document, search_tag")
+            cursor.execute("TRUNCATE search_document, search_head, search_tag")
             cursor.execute("DROP INDEX IF EXISTS search_document_vector")
-            cursor.execute("DROP INDEX IF EXISTS search_document_head")
+            cursor.execute("DROP INDEX IF EXISTS search_head_vector")
         for kind in registry.kinds():
             ids = kind.ids()
             done = written = 0
@@ -168,10 +175,11 @@ def rebuild(progress: Callable[[str, int, int], None] | None = None) -> dict[str
             cursor.execute("INSERT INTO search_head (search_head) VALUES ('optimize')")
         else:
             cursor.execute("CREATE INDEX search_document_vector ON search_document USING gin (vector)")
-            cursor.execute("CREATE INDEX search_document_head ON search_document USING gin (head_vector)")
+            cursor.execute("CREATE INDEX search_head_vector ON search_head USING gin (head_vector)")
     if not _sqlite():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_document")
+            cursor.execute("ANALYZE search_head")
             cursor.execute("ANALYZE search_tag")
     return counts
 

@@ -39,7 +39,7 @@ from django.db import connection
 from casspath.search import registry
 from casspath.search.index import SPAN, TS_WEIGHTS
 
-CANDIDATES = 500  # per tier and kind
+CANDIDATES = 200  # per tier and kind
 BM25 = "bm25(search_fts, 10.0, 4.0, 1.0)"  # title, head, body
 HEAD_BM25 = "bm25(search_head, 10.0, 4.0)"  # title, head
 WINDOWS = (64, 512)  # how many candidates are checked for scope at a time, then all
@@ -98,14 +98,15 @@ class _Tier:
     score: str
     score_params: list
     order: str
+    vector: str = ""  # PostgreSQL: the column the score reads
     ranged: bool = False
 
 
 def _tiers(terms: Sequence[str]) -> list[_Tier]:
     if _sqlite():
         every = _phrases(terms)
-        head = _Tier("search_head", "search_head.rowid", "search_head MATCH %s", [every],
-                     f"-{HEAD_BM25}", [], HEAD_BM25)
+        head = _Tier("search_head", "search_head.rowid", "search_head MATCH %s", [every], f"-{HEAD_BM25}", [],
+                 HEAD_BM25)
         body = _Tier(
             "search_fts",
             "search_fts.rowid",
@@ -120,23 +121,33 @@ def _tiers(terms: Sequence[str]) -> list[_Tier]:
         return [head, body]
     every_q = _tsquery(terms)
     # The query is a constant (to_tsquery is immutable): folded once by the planner. The
-    # body tier reads `vector` from TOAST: only for its candidates and the rows scanned.
+    # body tier reads `vector` (from TOAST) only for the rows it scans.
     query = "to_tsquery('simple', %s)"
-    return [
-        _Tier("search_document d", "d.id", f"d.head_vector @@ {query}", [every_q],
-              f"ts_rank_cd('{TS_WEIGHTS}', d.head_vector, {query})", [every_q], "2 DESC"),
-        _Tier("search_document d", "d.id", f"d.vector @@ {query} AND NOT d.head_vector @@ {query}",
-              [every_q, every_q], f"ts_rank_cd('{TS_WEIGHTS}', d.vector, {query})", [every_q], "2 DESC"),
-    ]
+    head = _Tier("search_head d", "d.id", f"d.head_vector @@ {query}", [every_q],
+                 f"ts_rank_cd('{TS_WEIGHTS}', d.head_vector, {query})", [every_q], "2 DESC", "d.head_vector")
+    body = _Tier(
+        "search_document d",
+        "d.id",
+        f"d.vector @@ {query} AND d.id NOT IN (SELECT h.id FROM search_head h "  # noqa: S608 - marks
+        f"WHERE h.head_vector @@ {query} AND h.id BETWEEN %s AND %s)",
+        [every_q, every_q],
+        f"ts_rank_cd('{TS_WEIGHTS}', d.vector, {query})",
+        [every_q],
+        "2 DESC",
+        "d.vector",
+        ranged=True,
+    )
+    return [head, body]
 
 
 def _filters(column: str, scope: Scope | None, tags: Sequence[str], joined: bool) -> tuple[str, list]:
     """The condition on a document (its id in `column`) beyond its kind's range: every tag,
     and when `joined`, an object the user may see."""
-    sql, params = "", []
+    sql = ""
+    params: list = []
     for tag in tags:
         # A column name of ours and a mark: the tag is a parameter.
-        sql += f" AND EXISTS (SELECT 1 FROM search_tag t WHERE t.doc_id = {column} AND t.tag = %s)"
+        sql += f" AND EXISTS (SELECT 1 FROM search_tag t WHERE t.doc_id = {column} AND t.tag = %s)"  # noqa: S608
         params.append(tag)
     if joined and scope is not None and scope.visible_sql is not None:
         sql += f" AND {column} - %s IN ({scope.visible_sql})"
@@ -157,7 +168,7 @@ def _candidates(
     where = f"{tier.condition} AND {tier.column} BETWEEN %s AND %s{extra}"
     if not _sqlite():
         cursor.execute(
-            f"SELECT d.id, {tier.score} FROM (SELECT d.id, d.vector, d.head_vector "  # noqa: S608
+            f"SELECT d.id, {tier.score} FROM (SELECT d.id, {tier.vector} "  # noqa: S608
             f"FROM {tier.table} WHERE {where} ORDER BY d.id DESC LIMIT %s) d ORDER BY {tier.order}, d.id",
             [*tier.score_params, *condition, low, high, *extra_params, CANDIDATES],
         )
@@ -230,7 +241,8 @@ def _first_visible(cursor, scopes: Sequence[Scope], rows: list, need: int) -> li
 
 
 def ranked(
-    terms: Sequence[str], scopes: Sequence[Scope], *, tags: Sequence[str] = (), limit: int = 20, offset: int = 0
+    terms: Sequence[str], scopes: Sequence[Scope], *, tags: Sequence[str] = (), limit: int = 20,
+    offset: int = 0,
 ) -> list[tuple[int, float]]:
     """(document id, score) of the page: tier 1's hits the user may see, then tier 2's."""
     ranges = [(scope.kind.key * SPAN, scope.kind.key * SPAN + SPAN - 1, scope) for scope in scopes]

@@ -140,7 +140,8 @@ def test_it_ranks_a_common_term_over_its_newest_head_matches_then_the_bodies(
     assert sorted(found[:3]) == ["C043", "C044", "C045"]
     assert sorted(found[3:]) == ["C051", "C052"]
     # A page of two holds title matches only; the pages add up to the whole list.
-    pages = [codes(search(world.province_admin, "机房", kinds=["case"], limit=2, offset=at)) for at in (0, 2, 4)]
+    admin = world.province_admin
+    pages = [codes(search(admin, "机房", kinds=["case"], limit=2, offset=at)) for at in (0, 2, 4)]
     assert [code for page in pages for code in page] == found
 
 
