@@ -8,18 +8,19 @@ index with a static order (Manning, Raghavan, Schütze, *Introduction to Informa
 Retrieval*, §7.1.4–7.2.1: static quality ordering, tiered indexes):
 
 1. Tier 1, the head: documents whose title and head (a case's knowledge point, a resource's
-   summary) hold every term between them. FTS5's column filter `{title head} : (…)` on
-   SQLite; on PostgreSQL a tsquery whose lexemes carry the weights A and B (`'客户':AB`), the
-   title's and the head's.
-2. Tier 2, the body: the other documents holding every term (some term only in the body):
-   the same expressions with NOT.
+   summary) hold every term between them, read from search_head, an index of heads only
+   (index.py), whose lists hold none of a word's body matches; ranked by bm25 over title 10,
+   head 4 (SQLite) or ts_rank_cd over the head's vector (PostgreSQL).
+2. Tier 2, the body: the other documents holding every term (some term only in the body),
+   from the full index, less tier 1's (NOT IN the head index's matches); ranked by bm25 over
+   title 10, head 4, body 1 or ts_rank_cd over the whole vector.
 
 Every hit of tier 1 comes before every hit of tier 2, so a term in a title (or a knowledge
 point) always outranks the same term only in a story. Within a tier and kind, the candidates
 are the kind's CANDIDATES newest matches (highest document id first: the index's own rowid
-order, read backwards, which both databases stop reading once they have enough), ranked by
-bm25 (SQLite, weights title 10, head 4, body 1) or ts_rank_cd (PostgreSQL, A 1.0, B 0.4,
-C 0.2); ties by document id. Kinds are merged by that score. A tier with fewer matches than
+order, read backwards, which both databases stop reading once they have enough), and only
+they are scored (ts_rank_cd weights A 1.0, B 0.4, C 0.2); ties by document id. Kinds are
+merged by that score; scores of the two tiers are not compared. A tier with fewer matches than
 CANDIDATES is ranked whole, so for all but common words the ranking is exact; for a common
 word, an older document is found by a more specific query or a filter. The list a query
 pages through is tier 1's candidates then tier 2's: at most 2 × CANDIDATES hits per kind.
