@@ -1,8 +1,9 @@
 """Search benchmark (run by `make bench`): full-text search over 100,000 generated cases,
 through casspath's search interface (casspath.search.queries.search: query terms, the scope
-join, ranking, marked snippets of the page's hits) against the same full-text query run bare
-against the index (casspath.search.index.bare_matches: the MATCH / @@ with its ranking and
-LIMIT 20, nothing else), in the same run.
+join, ranking, marked snippets of the page's hits) against the same full-text queries run
+bare against the index (casspath.search.ranking.bare_matches: the same tiers' SQL, their
+MATCH / @@, candidates and ranking, for the first 20, without kinds, scope, tags, stored
+columns or snippets), in the same run.
 
 Builds, in a scratch database, a province with its training admin (who reviews, so sees,
 every case of the province's map) and an account manager (who sees the published cases of
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> list[Result]:
     from casspath.core.demo import insert_rows
     from casspath.knowledge.models import Case
     from casspath.org.models import OrgUnit, Role
-    from casspath.search import index, tokens
+    from casspath.search import index, ranking, tokens
     from casspath.search.queries import search
     from casspath.testing import make_employee, make_unit, make_user
 
@@ -157,7 +158,7 @@ def run(args: argparse.Namespace) -> list[Result]:
     queries += [" ".join(qrng.sample(indexed[:400], qrng.choice([2, 3]))) for _ in range(multi)]
 
     def bare(query: str):
-        return index.bare_matches(tokens.query_terms(query), 20)
+        return ranking.bare_matches(tokens.query_terms(query), 20)
 
     variants = {
         "bare": bare,

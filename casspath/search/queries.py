@@ -23,7 +23,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 
-from casspath.search import index, registry, tokens
+from casspath.search import ranking, registry, tokens
 
 MAX_LIMIT = 100
 SNIPPET_CHARS = 90
@@ -145,8 +145,8 @@ def search(
     for kind in wanted:
         visible = _visible_sql(kind, user)
         if visible is not None:
-            scopes.append(index.Scope(kind, *visible))
-    found = index.matches(
+            scopes.append(ranking.Scope(kind, *visible))
+    found = ranking.matches(
         terms, scopes, tags=tags_of(filters), limit=max(1, min(limit, MAX_LIMIT)), offset=max(0, offset)
     )
     hits = []

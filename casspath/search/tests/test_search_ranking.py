@@ -90,3 +90,76 @@ def test_it_marks_the_terms_in_the_snippet_and_escapes_the_text(
 def test_it_finds_nothing_for_punctuation_or_an_unknown_kind(world, library):
     assert search(world.province_admin, "，。！") == []
     assert search(world.province_admin, "专线", kinds=["nothing"]) == []
+
+
+# The tiers (search/ranking.py): every term in title and knowledge point first, then the
+# rest; each tier ranked over its newest CANDIDATES matches a kind.
+
+
+def _cases(library, rows, status=CaseStatus.PUBLISHED):
+    for code, title, point, story in rows:
+        Case.objects.create(
+            cass_map=library["map"], code=code, title=title, knowledge_point=point, story=story, status=status
+        )
+
+
+def test_it_finds_a_query_whose_only_matches_are_in_bodies(world, library):
+    # 吊机 and 硬盘 are words of C001's and C002's stories only.
+    assert codes(search(world.province_admin, "吊机")) == ["C001"]
+    assert codes(search(world.province_admin, "硬盘", kinds=["case"])) == ["C002"]
+    assert sorted(codes(search(world.province_admin, "客户经理", kinds=["case"]))) == ["C001", "C002"]
+
+
+def test_it_ranks_a_multi_term_query_held_by_title_and_head_above_one_reaching_into_the_body(
+    world, library, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _cases(
+            library,
+            [
+                ("C030", "停车场的收费改造", "车牌识别先行", "物业想省人工。"),
+                ("C031", "停车场停车场停车场", "先看现场", "车牌识别，车牌识别，车牌识别，车牌识别。"),
+                ("C032", "物业的一天", "耐心", "停车场装了车牌识别。"),
+            ],
+        )
+    assert codes(search(world.province_admin, "停车场 车牌识别")) == ["C030", "C031", "C032"]
+    assert codes(search(world.province_admin, "停车场 车牌识别 物业")) == ["C030", "C032"]
+
+
+def test_it_ranks_a_common_term_over_its_newest_head_matches_then_the_bodies(
+    world, library, django_capture_on_commit_callbacks, monkeypatch
+):
+    from casspath.search import ranking
+
+    monkeypatch.setattr(ranking, "CANDIDATES", 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        _cases(library, [(f"C04{n}", f"机房巡检第{n}回", "巡检", "按时上门。") for n in range(1, 6)])
+        _cases(library, [(f"C05{n}", "一次拜访", "听", f"机房里说了{n}件事。") for n in range(1, 3)])
+    found = codes(search(world.province_admin, "机房", kinds=["case"]))
+    # The three newest of the six title matches (C002's is the oldest), then the body matches.
+    assert sorted(found[:3]) == ["C043", "C044", "C045"]
+    assert sorted(found[3:]) == ["C051", "C052"]
+    # A page of two holds title matches only; the pages add up to the whole list.
+    admin = world.province_admin
+    pages = [codes(search(admin, "机房", kinds=["case"], limit=2, offset=at)) for at in (0, 2, 4)]
+    assert [code for page in pages for code in page] == found
+
+
+def test_it_reads_the_newest_visible_head_matches_when_hidden_ones_crowd_the_candidates(
+    world, library, django_capture_on_commit_callbacks, monkeypatch
+):
+    from casspath.search import ranking
+
+    monkeypatch.setattr(ranking, "CANDIDATES", 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        _cases(library, [(f"C06{n}", f"机房巡检第{n}回", "巡检", "按时上门。") for n in range(1, 4)])
+        _cases(
+            library,
+            [(f"C07{n}", f"机房巡检第{n}回", "巡检", "按时上门。") for n in range(1, 3)],
+            status=CaseStatus.IN_REVIEW,
+        )
+    # The newest three title matches are C063, C071, C072: the reader of published cases sees
+    # one, so the tier is read again within what he may see.
+    assert sorted(codes(search(world.manager_b, "机房", kinds=["case"]))[:3]) == ["C061", "C062", "C063"]
+    assert sorted(codes(search(world.province_admin, "机房", kinds=["case"]))[:3]) == ["C063", "C071", "C072"]
+    assert not {"C071", "C072"} & set(codes(search(world.manager_b, "机房", limit=100)))
