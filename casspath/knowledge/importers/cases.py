@@ -31,6 +31,7 @@ from django.utils.translation import pgettext_lazy
 from casspath.cass.importers.common import MAP_OPTIONS, Target, resolve_target, split_list
 from casspath.cass.queries import map_dimensions
 from casspath.core import validators
+from casspath.core.validators import text_limit
 from casspath.imports.columns import Column
 from casspath.imports.errors import ImportFileError, Invalid, RowError
 from casspath.imports.framework import RunContext, Table, TabularImporter
@@ -120,6 +121,11 @@ def _text(max_length: int | None) -> Callable[[str], str]:
     return parse
 
 
+def _capped(field: str) -> Callable[[str], str]:
+    """A free-text column capped as the case caps its field (Case.TEXT_LIMITS)."""
+    return _text(text_limit(Case, field))
+
+
 def _code(value: str) -> str:
     return validators.code(value, 30)
 
@@ -151,12 +157,14 @@ CASE_COLUMNS = (
         note_zh="每个案例只讲一个知识点",
         note_en="one knowledge point a case",
     ),
-    Column("story", "故事", "story", ("案例故事", "正文"), required=True, blank_ok=False, parse=_text(20000)),
-    Column("background", "背景", "background", (), parse=_text(5000)),
-    Column("challenge", "挑战", "challenge", ("难点",), parse=_text(5000)),
-    Column("actions", "做法", "actions", ("what was done", "举措"), parse=_text(5000)),
-    Column("result", "结果", "result", ("成效",), parse=_text(5000)),
-    Column("tools", "工具", "tools", ("tools used",), parse=_text(5000)),
+    Column(
+        "story", "故事", "story", ("案例故事", "正文"), required=True, blank_ok=False, parse=_capped("story")
+    ),
+    Column("background", "背景", "background", (), parse=_capped("background")),
+    Column("challenge", "挑战", "challenge", ("难点",), parse=_capped("challenge")),
+    Column("actions", "做法", "actions", ("what was done", "举措"), parse=_capped("actions")),
+    Column("result", "结果", "result", ("成效",), parse=_capped("result")),
+    Column("tools", "工具", "tools", ("tools used",), parse=_capped("tools")),
     Column(
         "steps",
         "流程步骤",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from casspath.core.storage import private_storage
-from casspath.core.validators import validate_code, validate_text
+from casspath.core.validators import TextLimited, validate_code, validate_text
 from casspath.knowledge.models.products import CustomerSize, CustomerType
 
 
@@ -39,8 +39,20 @@ CASE_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Case(models.Model):
+# A story is a 小小说 of a few hundred to a few thousand characters: room for a long one; the
+# parts after it are paragraphs.
+CASE_STORY_MAX = 20_000
+CASE_PART_MAX = 5_000
+CASE_COMMENT_MAX = 4_000
+
+
+class Case(TextLimited):
     """A team-learning case (班组学习案例) of a CASS map's case library."""
+
+    TEXT_LIMITS = {
+        "story": CASE_STORY_MAX,
+        **dict.fromkeys(("background", "challenge", "actions", "result", "tools"), CASE_PART_MAX),
+    }
 
     cass_map = models.ForeignKey(
         "cass.CassMap",
@@ -129,8 +141,10 @@ class Case(models.Model):
         return f"{self.code} {self.title}"
 
 
-class CaseComment(models.Model):
+class CaseComment(TextLimited):
     """A reviewer's comment (asking for a change) or the author's reply, in order."""
+
+    TEXT_LIMITS = {"text": CASE_COMMENT_MAX}
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(

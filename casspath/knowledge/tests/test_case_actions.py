@@ -18,7 +18,7 @@ from casspath.knowledge.actions.cases import (
     do_submit_case,
 )
 from casspath.knowledge.actions.process import do_save_process_step
-from casspath.knowledge.models import CaseStatus, ProcessStep
+from casspath.knowledge.models import Case, CaseStatus, ProcessStep
 from casspath.org.scopes import ScopeRefused
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,17 @@ def test_it_refuses_a_step_of_another_map(world, process, draft_case):
     )
     with pytest.raises(CaseError):
         do_save_case(process, {}, case=draft_case, steps=[foreign], acting_user=world.manager)
+
+
+def test_it_refuses_a_story_or_a_part_past_its_cap_in_both_languages(world, process):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        write(process, world, story="故" * 20_001, tools="表" * 5_001)
+    errors = refused.value.message_dict
+    assert set(errors) == {"story", "tools"}
+    assert errors["story"][0].startswith("故事：长度 20001 超过上限 20000 个字符。")
+    assert "Story: 20001 characters, more than the limit of 20000." in errors["story"][0]
+    assert "5000" in errors["tools"][0]
+    assert not Case.objects.exists()
+    assert write(process, world, story="故" * 20_000).story == "故" * 20_000

@@ -251,3 +251,17 @@ def test_it_runs_from_the_upload_page_for_a_consultant_and_refuses_a_manager(
     run = ImportRun.objects.latest("pk")
     assert run.status == "succeeded" and (run.report or {}).get("created") == 1, run.report
     assert Case.objects.get().status == CaseStatus.PUBLISHED
+
+
+def test_it_refuses_a_story_or_part_past_the_case_s_cap_naming_row_and_column(world, tagged, tmp_path):
+    # The caps are the case's own (Case.TEXT_LIMITS), as the form and the actions check them.
+    long_story, long_result = list(ROW_A), list(ROW_B)
+    long_story[3] = "故" * 20_001
+    long_result[7] = "果" * 5_001
+    report = cli_import(tmp_path, table(long_result, long_story))
+    assert not report.ok and not report.applied
+    assert [(e.row, e.column) for e in report.errors] == [(2, "结果"), (3, "故事")]
+    assert "超过上限 5000" in report.errors[0].reason_zh and "limit of 20000" in report.errors[1].reason_en
+    assert not Case.objects.exists()
+    long_story[3] = "故" * 20_000
+    assert cli_import(tmp_path, table(long_story), name="fits.csv").ok
