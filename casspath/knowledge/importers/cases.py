@@ -40,7 +40,9 @@ from casspath.imports.report import Change, ImportReport
 from casspath.knowledge.actions.case_import import CASE_TEXTS, CaseWrite, do_write_imported_cases
 from casspath.knowledge.audit_verbs import KnowledgeVerb
 from casspath.knowledge.models import (
+    AUTHOR,
     CASE_TRANSITIONS,
+    REVIEWER,
     Case,
     CaseStatus,
     CustomerSize,
@@ -48,6 +50,7 @@ from casspath.knowledge.models import (
     Industry,
     ProcessStep,
     Product,
+    may_move,
 )
 from casspath.org import scopes
 from casspath.org.models import Employee
@@ -404,6 +407,14 @@ class CaseImporter(TabularImporter):
                         f"案例“{case.title}”现为「{case.get_status_display()}」，不能改为「{STATUS_ZH[status]}」",
                         f"the case '{case.title}' is {case.status}: it cannot go to {status}",
                     )
+                elif not may_move(self._roles(case, user_id), case.status, status):
+                    bad(
+                        "status",
+                        STATUS_ZH.get(status, status),
+                        f"案例“{case.title}”是他人尚未提交审核的草稿，导入不能发布它",
+                        f"the case '{case.title}' is another author's draft, never submitted for review: "
+                        "an import cannot publish it",
+                    )
             if i in table.bad or code is None:
                 continue
             wanted = self._wanted(table, i, code, case, authors, importer_employee)
@@ -430,6 +441,13 @@ class CaseImporter(TabularImporter):
                 )
             )
         return {"cass_map": cass_map, "writes": writes, "known": known}
+
+    @staticmethod
+    def _roles(case: Case, user_id: int | None) -> frozenset[str]:
+        """The importer's roles on an existing case (CASE_MOVES): a reviewer (he may edit the
+        map: the import's scope), and its author when his employee record wrote it."""
+        mine = user_id is not None and case.author is not None and case.author.user_id == user_id
+        return frozenset({REVIEWER, AUTHOR} if mine else {REVIEWER})
 
     def _wanted(self, table: Table, i: int, code: str, case: Case | None, authors, importer_employee) -> dict:
         col = table.columns

@@ -28,15 +28,35 @@ class CaseStatus(models.TextChoices):
     RETIRED = "retired", pgettext_lazy("case status", "retired")
 
 
-# Who may make each move is decided in access.py (the author: submit; a reviewer: the rest).
-# A retired case may be published again; a published one goes back to review only by retiring.
-CASE_TRANSITIONS: dict[str, frozenset[str]] = {
-    CaseStatus.DRAFT: frozenset({CaseStatus.IN_REVIEW, CaseStatus.PUBLISHED}),
-    CaseStatus.IN_REVIEW: frozenset({CaseStatus.CHANGES_REQUESTED, CaseStatus.PUBLISHED}),
-    CaseStatus.CHANGES_REQUESTED: frozenset({CaseStatus.IN_REVIEW}),
-    CaseStatus.PUBLISHED: frozenset({CaseStatus.RETIRED}),
-    CaseStatus.RETIRED: frozenset({CaseStatus.PUBLISHED}),
+# What the actor is to the case: its author (his employee record wrote it) and a reviewer
+# (he may edit its map: access.py decides both).
+AUTHOR, REVIEWER = "author", "reviewer"
+
+# Each move and who may make it: the roles the actor must hold on the case, all of them. The
+# author submits (and resubmits what was sent back); a reviewer asks for changes, publishes
+# what was sent to him, retires and publishes again. A draft is published directly only by
+# an author who is a reviewer too (a consultant writing a case himself); another author's
+# draft, never submitted, is not the reviewer's to publish. A published case goes back to
+# review only by retiring.
+CASE_MOVES: dict[tuple[str, str], frozenset[str]] = {
+    (CaseStatus.DRAFT, CaseStatus.IN_REVIEW): frozenset({AUTHOR}),
+    (CaseStatus.DRAFT, CaseStatus.PUBLISHED): frozenset({AUTHOR, REVIEWER}),
+    (CaseStatus.IN_REVIEW, CaseStatus.CHANGES_REQUESTED): frozenset({REVIEWER}),
+    (CaseStatus.IN_REVIEW, CaseStatus.PUBLISHED): frozenset({REVIEWER}),
+    (CaseStatus.CHANGES_REQUESTED, CaseStatus.IN_REVIEW): frozenset({AUTHOR}),
+    (CaseStatus.PUBLISHED, CaseStatus.RETIRED): frozenset({REVIEWER}),
+    (CaseStatus.RETIRED, CaseStatus.PUBLISHED): frozenset({REVIEWER}),
 }
+# The moves from each status, whoever makes them (CASE_MOVES' pairs).
+CASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    status: frozenset(to for (start, to) in CASE_MOVES if start == status) for status in CaseStatus
+}
+
+
+def may_move(roles: set[str] | frozenset[str], start: str, to: str) -> bool:
+    """Whether an actor holding `roles` on a case in `start` may move it to `to`."""
+    needed = CASE_MOVES.get((start, to))
+    return needed is not None and needed <= roles
 
 
 # A story is a 小小说 of a few hundred to a few thousand characters: room for a long one; the

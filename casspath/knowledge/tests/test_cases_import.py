@@ -12,6 +12,7 @@ from casspath.core.spreadsheets import csv_bytes
 from casspath.imports.models import ImportRun
 from casspath.imports.registry import get
 from casspath.imports.report import ImportReport
+from casspath.knowledge.actions.cases import do_submit_case
 from casspath.knowledge.importers.cases import CaseImporter, case_code_of
 from casspath.knowledge.models import Case, CaseStatus
 from casspath.knowledge.tests.conftest import write_case
@@ -185,7 +186,8 @@ def test_it_refuses_a_code_twice_in_the_file_and_a_move_the_workflow_forbids(wor
 
 def test_it_publishes_a_managers_draft_in_review_and_keeps_its_author(world, tagged, tmp_path):
     case = write_case(tagged["gov"].cass_map, world.manager, title="七楼的装修噪音", code="AL-001")
-    assert case.status == CaseStatus.DRAFT
+    case = do_submit_case(case, acting_user=world.manager)
+    assert case.status == CaseStatus.IN_REVIEW
     row = list(ROW_A)
     row[15] = ""  # blank author: an existing case keeps its own
     report = cli_import(tmp_path, table(row))
@@ -193,6 +195,17 @@ def test_it_publishes_a_managers_draft_in_review_and_keeps_its_author(world, tag
     case.refresh_from_db()
     assert case.status == CaseStatus.PUBLISHED and case.author == world.manager_employee
     assert case.resource is not None and case.resource.status == ResourceStatus.PUBLISHED
+
+
+def test_it_refuses_to_publish_a_managers_draft_he_never_submitted(world, tagged, tmp_path):
+    case = write_case(tagged["gov"].cass_map, world.manager, title="七楼的装修噪音", code="AL-001")
+    report = cli_import(tmp_path, table(ROW_A))
+    assert not report.ok and not report.applied
+    [error] = report.errors
+    assert (error.row, error.column, error.value) == (2, "状态", "已发布")
+    assert "尚未提交审核的草稿" in error.reason_zh and "never submitted for review" in error.reason_en
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DRAFT and case.resource is None
 
 
 @pytest.mark.parametrize("user", ["E0001", "T0001", "analyst_a", "lecturer_a", "outsider"])
