@@ -229,7 +229,8 @@ class TextLimited(models.Model):
             try:
                 text(str(getattr(self, name) or ""), limit)
             except InvalidValue as invalid:
-                errors[name] = [as_validation_error(_named(self._meta.get_field(name), invalid), "max_length")]
+                named = _named(self._meta.get_field(name), invalid)
+                errors[name] = [as_validation_error(named, "max_length")]
         if errors:
             raise ValidationError(errors)
 
