@@ -361,6 +361,8 @@ else:
 # (seconds) lost its worker; it is requeued until it has had JOB_MAX_ATTEMPTS attempts.
 JOB_STALE_AFTER = envint("JOB_STALE_AFTER", 300)
 JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 3)
+# How many jobs of one kind a user may have queued or running at once (core.jobs.limit_per_user).
+JOB_LIVE_PER_USER = envint("JOB_LIVE_PER_USER", 3)
 # Tests only: the point where a job waits to be killed (core.jobs.pause_for_tests).
 JOB_TEST_PAUSE = os.environ.get("CASSPATH_JOB_TEST_PAUSE", "")
 

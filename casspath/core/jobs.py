@@ -22,6 +22,9 @@ A job model inherits `Job` and names the Huey task that runs one job from its id
   checks this attempt still holds it) and `set_status(..., SUCCEEDED)`: results and success
   commit together or not at all, so a worker killed at any point leaves nothing half-written;
   `finish` and `fail` do the same for a job with nothing else to write;
+- an action that queues a job for a user first calls `limit_per_user(Model, user, ...)`: a
+  user who already has JOB_LIVE_PER_USER jobs of the model queued or running is refused
+  (`TooManyJobs`, both languages) rather than filling the queue;
 - `sweep()` (core/tasks.py, every minute) finds running jobs whose heartbeat went stale:
   requeued while `attempt` < JOB_MAX_ATTEMPTS, else failed with the reason and a retry offered
   (`retryable`). It also resends queued jobs whose message was sent long ago and never taken.
@@ -39,6 +42,7 @@ from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connections, models, transaction
 from django.db.models import F, Q
 from django.db.transaction import on_commit
@@ -89,6 +93,10 @@ STATUS_TONES: dict[str, str] = {
     JobStatus.SUCCEEDED: "success",
     JobStatus.FAILED: "danger",
 }
+
+
+class TooManyJobs(BilingualError):  # noqa: N818 (a refusal, as InvalidTransition)
+    """A user asked for another job while JOB_LIVE_PER_USER of the kind are not finished."""
 
 
 class JobLost(Exception):
@@ -187,6 +195,26 @@ def acting_user_of(job: Job):
     if getattr(job, "created_by_id", None):
         return job.created_by  # type: ignore[attr-defined]
     return SystemActor(label=getattr(job, job.created_by_label_field, "") or "system")
+
+
+def limit_per_user(
+    model: type[Job], user, *, what_zh: str, what_en: str, user_field: str = "created_by"
+) -> None:
+    """Refuse (TooManyJobs) a new job of `model` for `user` while JOB_LIVE_PER_USER of his are
+    queued or running; `what_zh`/`what_en` name the jobs ("本口袋书", "pocket books"). Called
+    inside the transaction that creates the job: the user's row is locked first, so that two
+    requests at once are counted one after the other. No limit for the system actor."""
+    if getattr(user, "pk", None) is None:
+        return
+    limit = settings.JOB_LIVE_PER_USER
+    get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
+    live = model._default_manager.filter(**{user_field: user}, status__in=CANCELLABLE).count()
+    if live >= limit:
+        raise TooManyJobs(
+            f"您已有 {live} {what_zh}正在排队或生成（每人最多 {limit} 个），请等其中一个完成后再申请。",
+            f"You already have {live} {what_en} queued or running (at most {limit} at a time): wait for one "
+            "to finish before asking for another.",
+        )
 
 
 def stale_after() -> timedelta:

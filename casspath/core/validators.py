@@ -12,8 +12,11 @@ import re
 import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import translation
 
 from casspath.core.errors import InvalidValue
 
@@ -201,6 +204,50 @@ def validate_text(value) -> None:
         no_nul(str(value))
     except InvalidValue as invalid:
         raise as_validation_error(invalid, "null_characters_not_allowed") from None
+
+
+class TextLimited(models.Model):
+    """A model whose free-text fields have caps, as data: `TEXT_LIMITS = {"story": 20_000}`
+    (a TextField has none of its own). `full_clean` (every action's) checks each with `text`,
+    as a field's error in both languages; an import's column reads the same number
+    (`text_limit`) and names its row and column."""
+
+    TEXT_LIMITS: ClassVar[dict[str, int]] = {}
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as invalid:
+            errors = invalid.update_error_dict(errors)
+        for name, limit in self.TEXT_LIMITS.items():
+            if (exclude and name in exclude) or name in errors:
+                continue
+            try:
+                text(str(getattr(self, name) or ""), limit)
+            except InvalidValue as invalid:
+                named = _named(self._meta.get_field(name), invalid)
+                errors[name] = [as_validation_error(named, "max_length")]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _named(field, invalid: InvalidValue) -> InvalidValue:
+    """The reason with the field's name before it, in each language (an API's caller and a
+    form's reader both see which field)."""
+    with translation.override("zh-hans"):
+        zh = str(field.verbose_name)
+    with translation.override("en"):
+        en = str(field.verbose_name)
+    return InvalidValue(f"{zh}：{invalid.message_zh}", f"{en[:1].upper()}{en[1:]}: {invalid.message_en}")
+
+
+def text_limit(model: type[TextLimited], field: str) -> int:
+    """The cap of a model's free-text field (its TEXT_LIMITS)."""
+    return model.TEXT_LIMITS[field]
 
 
 # --- money and months (performance records) ----------------------------------------

@@ -501,11 +501,12 @@ def _read_csv(data: bytes) -> list[list[str]]:
     rows: list[list[str]] = []
     limit, width_limit, cells_left = max_rows() + 1, max_columns(), max_cells()
     try:
-        for row in csv.reader(_text_lines(text), delimiter=delimiter):
+        reader = csv.reader(_text_lines(text), delimiter=delimiter)
+        for row in reader:
             rows.append([read_back(cell.strip()) for cell in row])  # our own CSV's ' quotes
             cells_left -= len(row)
             if len(rows) > limit:
-                raise _too_many_rows(len(rows) - 1)
+                raise _too_many_rows(_data_rows(rows, reader))
             if len(row) > width_limit or cells_left < 0:
                 raise _too_wide(len(rows), len(row))
     except csv.Error as exc:
@@ -528,8 +529,20 @@ def _too_wide(line: int, width: int) -> ImportFileError:
     )
 
 
+def _data_rows(read: list[list[str]], rest) -> int:
+    """The file's data rows (the header and blank rows not counted): those read, then the
+    rest counted without keeping them (the file's size is capped already)."""
+    count = sum(1 for row in read if any(row)) - 1
+    try:
+        count += sum(1 for row in rest if any(cell.strip() for cell in row))
+    except csv.Error:  # past the limit anyway: the rows read so far are the count
+        pass
+    return count
+
+
 def _too_many_rows(count: int) -> ImportFileError:
     return ImportFileError(
-        f"文件有 {count} 行，超过上限 {max_rows()} 行，请拆分后分批导入。",
-        f"The file has {count} rows, more than the limit of {max_rows()}: split it and import the parts.",
+        f"文件有 {count} 行数据，超过上限 {max_rows()} 行，请拆分后分批导入。",
+        f"The file has {count} data rows, more than the limit of {max_rows()}: split it and import the "
+        "parts.",
     )

@@ -161,11 +161,18 @@ class ImportReport:
             out.append(
                 f"文件错误 / File error: {self.file_error['message_zh']} / {self.file_error['message_en']}"
             )
-        out.append(
-            f"{self.kind} {self.filename}: {'dry run' if self.dry_run else 'import'}; "
-            f"rows {self.total}, created {self.created}, updated {self.updated}, "
-            f"unchanged {self.unchanged}, deactivated {self.deactivated}, errors {self.error_count}"
-        )
+        if self.ok:
+            out.append(
+                f"{self.kind} {self.filename}: {'dry run' if self.dry_run else 'import'}; "
+                f"rows {self.total}, created {self.created}, updated {self.updated}, "
+                f"unchanged {self.unchanged}, deactivated {self.deactivated}, errors {self.error_count}"
+            )
+        else:
+            # A failed run wrote nothing: what its good rows would have done is no count of it.
+            out.append(
+                f"{self.kind} {self.filename}: {'dry run' if self.dry_run else 'import'} failed; "
+                f"rows {self.total}, errors {self.error_count}"
+            )
         for warning in self.warnings:
             out.append(f"警告 / warning: {warning}")
         if self.warnings_more:

@@ -27,6 +27,8 @@ from django.http import Http404
 from casspath.cass.access import editable_maps_q, may_edit_map, visible_maps_q
 from casspath.cass.models import CassMap, ResourceStatus
 from casspath.knowledge.models import (
+    AUTHOR,
+    REVIEWER,
     Case,
     CaseAttachment,
     CaseStatus,
@@ -146,6 +148,16 @@ def is_case_author(user, case: Case) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and (
         case.author is not None and case.author.user_id == user.pk
     )
+
+
+def case_roles(user, case: Case) -> set[str]:
+    """What `user` is to the case (AUTHOR, REVIEWER): the roles its moves ask for (CASE_MOVES)."""
+    roles = set()
+    if is_case_author(user, case):
+        roles.add(AUTHOR)
+    if may_review_case(user, case):
+        roles.add(REVIEWER)
+    return roles
 
 
 def visible_courses_q(user) -> Q:

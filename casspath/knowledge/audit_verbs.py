@@ -55,3 +55,4 @@ class KnowledgeVerb(AuditVerb):
     REMOVE_CASE_ATTACHMENT = "knowledge.remove_case_attachment", _("Case attachment removed")
     IMPORT_CASES = "knowledge.import_cases", _("Cases imported")
     QUEUE_POCKETBOOK = "knowledge.queue_pocketbook", _("Pocket book queued")
+    RETRY_POCKETBOOK = "knowledge.retry_pocketbook", _("Pocket book retried")

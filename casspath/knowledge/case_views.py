@@ -23,6 +23,7 @@ from casspath.knowledge import queries
 from casspath.knowledge.access import (
     access_attachment_in_case,
     access_case_by_id,
+    case_roles,
     is_case_author,
     may_edit_case,
     may_review_case,
@@ -42,7 +43,7 @@ from casspath.knowledge.actions.cases import (
     do_unmark_case_useful,
 )
 from casspath.knowledge.case_forms import AttachmentForm, CaseForm, CommentForm, MoveForm
-from casspath.knowledge.models import CASE_TRANSITIONS, Case, CaseStatus, CustomerSize
+from casspath.knowledge.models import Case, CaseStatus, CustomerSize, may_move
 
 MOVE_ACTIONS: dict[str, tuple[str, Callable[..., Case]]] = {
     "submit": (CaseStatus.IN_REVIEW, do_submit_case),
@@ -206,13 +207,8 @@ def case_edit(request, case_id: int):
 
 def _moves_for(user, case) -> list[str]:
     """The moves the viewer may make on the case now (its buttons)."""
-    allowed = CASE_TRANSITIONS.get(case.status, frozenset())
-    reviewer, author = may_review_case(user, case), is_case_author(user, case)
-    moves = []
-    for name, (to, _action) in MOVE_ACTIONS.items():
-        if to in allowed and ((author and name == "submit") or (reviewer and name != "submit")):
-            moves.append(name)
-    return moves
+    roles = case_roles(user, case)
+    return [name for name, (to, _action) in MOVE_ACTIONS.items() if may_move(roles, case.status, to)]
 
 
 @login_required

@@ -4,16 +4,18 @@ recent books. Writes go through actions/pocketbooks.py; reads through access.py 
 pocketbook_selection.py."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casspath.cass.access import access_map_by_id
+from casspath.core.errors import BilingualError
 from casspath.core.forms import REFUSED, run_action
 from casspath.knowledge.access import access_pocketbook_by_id
-from casspath.knowledge.actions.pocketbooks import do_request_pocketbook
+from casspath.knowledge.actions.pocketbooks import do_request_pocketbook, do_retry_pocketbook
 from casspath.knowledge.downloads import pdf_file_response
 from casspath.knowledge.models import DEFAULT_PRESET, PocketBook
 from casspath.knowledge.pocketbook_selection import (
@@ -22,6 +24,7 @@ from casspath.knowledge.pocketbook_selection import (
     preset_choices,
     recent_pocketbooks,
 )
+from casspath.org.scopes import ScopeRefused
 
 
 class PocketBookForm(forms.Form):
@@ -94,6 +97,21 @@ def pocketbook(request, book_id: int):
 def pocketbook_progress(request, book_id: int):
     book = access_pocketbook_by_id(request.user, book_id)
     return render(request, "knowledge/partials/pocketbook.html", {"book": book})
+
+
+@login_required
+@require_POST
+def pocketbook_retry(request, book_id: int):
+    """Print a failed book's choice again (its asker only: another gets 403), then its page."""
+    book = access_pocketbook_by_id(request.user, book_id)
+    try:
+        again = do_retry_pocketbook(book, acting_user=request.user)
+    except ScopeRefused:
+        raise
+    except BilingualError as refused:
+        messages.error(request, refused.both())
+        return redirect("knowledge:pocketbook", book.pk)
+    return redirect("knowledge:pocketbook", again.pk)
 
 
 @login_required

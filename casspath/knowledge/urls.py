@@ -146,5 +146,6 @@ urlpatterns = [
         pocketbook_views.pocketbook_progress,
         name="pocketbook_progress",
     ),
+    path("pocketbooks/<int:book_id>/retry/", pocketbook_views.pocketbook_retry, name="pocketbook_retry"),
     path("pocketbooks/<int:book_id>.pdf", pocketbook_views.pocketbook_download, name="pocketbook_download"),
 ]

@@ -258,3 +258,13 @@ def test_it_marks_formula_cells_without_a_saved_value_only():
     refusal = sheet.unsaved_formula(1, 1)
     assert refusal is not None and "B2" in refusal.message_zh and "B2" in refusal.message_en
     assert sheet.unsaved_formula(1, 2) is None and sheet.unsaved_formula(1, 0) is None
+
+
+def test_it_names_the_row_limit_and_the_file_s_real_row_count(settings):
+    settings.CASSPATH = {**settings.CASSPATH, "IMPORT_MAX_ROWS": 3}
+    with pytest.raises(ImportFileError) as caught:
+        read_table(csv_bytes([["工号"], *[[f"E{i}"] for i in range(10)], [""]]), "many.csv")
+    assert "The file has 10 data rows, more than the limit of 3" in caught.value.message_en
+    assert "文件有 10 行数据，超过上限 3 行" in caught.value.message_zh
+    fits = read_table(csv_bytes([["工号"], ["E1"], ["E2"], ["E3"]]), "fits.csv")
+    assert len(fits.rows) == 4  # the header and the limit's 3 rows

@@ -56,7 +56,7 @@ def do_write_imported_cases(
                 getattr(case, field).set(rows)
         case.cass_map = cass_map
         if wanted["status"] == CaseStatus.PUBLISHED and case.status != CaseStatus.PUBLISHED:
-            case = do_publish_case(case, acting_user=acting_user)
+            case = do_publish_case(case, acting_user=acting_user, as_writer=creating)
         elif case.status == CaseStatus.PUBLISHED:
             publish_resource(case, acting_user=acting_user)
         written.append(case)

@@ -4,7 +4,9 @@ published, retired; comments; useful marks; the reviewer's pick.
 Each write locks the case's row, checks who makes it (the author: save his draft or a case
 sent back to him, submit, reply; a reviewer, who may edit the case's map: everything but
 submitting), checks the move against CASE_TRANSITIONS (the one InvalidTransition for any
-other, naming the case and both states) and writes one audit row. Publishing makes or
+other, naming the case and both states) and the actor's roles on the case against what
+CASE_MOVES asks of that move (a reviewer publishes another author's draft only once it was
+submitted to him), and writes one audit row. Publishing makes or
 updates the case's learning resource (cass.Resource of kind case) through cass's actions.
 """
 
@@ -28,11 +30,12 @@ from casspath.cass.models import (
 from casspath.core import audit
 from casspath.core.actors import actor_label
 from casspath.core.errors import InvalidTransition
-from casspath.knowledge.access import is_case_author, may_review_case
+from casspath.knowledge.access import case_roles, is_case_author, may_review_case
 from casspath.knowledge.actions.guides import KnowledgeError
 from casspath.knowledge.actions.process import _dimension_codes
 from casspath.knowledge.audit_verbs import KnowledgeVerb
 from casspath.knowledge.models import (
+    AUTHOR,
     CASE_TRANSITIONS,
     Case,
     CaseComment,
@@ -42,6 +45,7 @@ from casspath.knowledge.models import (
     Industry,
     ProcessStep,
     Product,
+    may_move,
 )
 from casspath.org import scopes
 from casspath.org.models import Employee
@@ -370,9 +374,25 @@ def _author_label(user) -> str:
     return getattr(user, "first_name", "") or actor_label(user)
 
 
-def _move(case: Case, to: str, acting_user, verb: KnowledgeVerb, comment: str = "") -> Case:
+def _move(
+    case: Case, to: str, acting_user, verb: KnowledgeVerb, comment: str = "", *, as_writer: bool = False
+) -> Case:
     before = case.status
     check_move(case, to)
+    roles = case_roles(acting_user, case) | ({AUTHOR} if as_writer else set())
+    if not may_move(roles, before, to):
+        if before == CaseStatus.DRAFT:
+            raise _refuse(
+                acting_user,
+                f"不能发布他人的草稿“{case.title}”：作者尚未提交审核，请待作者提交后再审核发布",
+                f"may not publish another author's draft '{case.title}': its author has not submitted it "
+                "for review yet",
+            )
+        raise _refuse(
+            acting_user,
+            f"不能将案例“{case.title}”从「{_label(before)}」改为「{_label(to)}」",
+            f"may not move the case '{case.title}' from {before} to {to}",
+        )
     now = timezone.now()
     case.status = to
     case.updated_at = now
@@ -408,12 +428,16 @@ def do_request_changes(case: Case, *, comment: str, acting_user) -> Case:
 
 
 @transaction.atomic
-def do_publish_case(case: Case, *, acting_user, comment: str = "") -> Case:
-    """A reviewer publishes a case in review (or a draft, or a retired one again): its
-    learning resource is made or updated and published (publish_resource)."""
+def do_publish_case(case: Case, *, acting_user, comment: str = "", as_writer: bool = False) -> Case:
+    """A reviewer publishes a case in review, a retired one again, or a draft of his own
+    (CASE_MOVES): its learning resource is made or updated and published (publish_resource).
+    `as_writer`: the actor wrote the case in this same transaction (an import's new case),
+    so he counts as its author for the move."""
     case = _lock(case)
     _require_reviewer(case, acting_user)
-    case = _move(case, CaseStatus.PUBLISHED, acting_user, KnowledgeVerb.PUBLISH_CASE, comment)
+    case = _move(
+        case, CaseStatus.PUBLISHED, acting_user, KnowledgeVerb.PUBLISH_CASE, comment, as_writer=as_writer
+    )
     publish_resource(case, acting_user=acting_user)
     return case
 

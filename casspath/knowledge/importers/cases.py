@@ -31,6 +31,7 @@ from django.utils.translation import pgettext_lazy
 from casspath.cass.importers.common import MAP_OPTIONS, Target, resolve_target, split_list
 from casspath.cass.queries import map_dimensions
 from casspath.core import validators
+from casspath.core.validators import text_limit
 from casspath.imports.columns import Column
 from casspath.imports.errors import ImportFileError, Invalid, RowError
 from casspath.imports.framework import RunContext, Table, TabularImporter
@@ -39,7 +40,9 @@ from casspath.imports.report import Change, ImportReport
 from casspath.knowledge.actions.case_import import CASE_TEXTS, CaseWrite, do_write_imported_cases
 from casspath.knowledge.audit_verbs import KnowledgeVerb
 from casspath.knowledge.models import (
+    AUTHOR,
     CASE_TRANSITIONS,
+    REVIEWER,
     Case,
     CaseStatus,
     CustomerSize,
@@ -47,6 +50,7 @@ from casspath.knowledge.models import (
     Industry,
     ProcessStep,
     Product,
+    may_move,
 )
 from casspath.org import scopes
 from casspath.org.models import Employee
@@ -120,6 +124,11 @@ def _text(max_length: int | None) -> Callable[[str], str]:
     return parse
 
 
+def _capped(field: str) -> Callable[[str], str]:
+    """A free-text column capped as the case caps its field (Case.TEXT_LIMITS)."""
+    return _text(text_limit(Case, field))
+
+
 def _code(value: str) -> str:
     return validators.code(value, 30)
 
@@ -151,12 +160,14 @@ CASE_COLUMNS = (
         note_zh="每个案例只讲一个知识点",
         note_en="one knowledge point a case",
     ),
-    Column("story", "故事", "story", ("案例故事", "正文"), required=True, blank_ok=False, parse=_text(20000)),
-    Column("background", "背景", "background", (), parse=_text(5000)),
-    Column("challenge", "挑战", "challenge", ("难点",), parse=_text(5000)),
-    Column("actions", "做法", "actions", ("what was done", "举措"), parse=_text(5000)),
-    Column("result", "结果", "result", ("成效",), parse=_text(5000)),
-    Column("tools", "工具", "tools", ("tools used",), parse=_text(5000)),
+    Column(
+        "story", "故事", "story", ("案例故事", "正文"), required=True, blank_ok=False, parse=_capped("story")
+    ),
+    Column("background", "背景", "background", (), parse=_capped("background")),
+    Column("challenge", "挑战", "challenge", ("难点",), parse=_capped("challenge")),
+    Column("actions", "做法", "actions", ("what was done", "举措"), parse=_capped("actions")),
+    Column("result", "结果", "result", ("成效",), parse=_capped("result")),
+    Column("tools", "工具", "tools", ("tools used",), parse=_capped("tools")),
     Column(
         "steps",
         "流程步骤",
@@ -396,6 +407,14 @@ class CaseImporter(TabularImporter):
                         f"案例“{case.title}”现为「{case.get_status_display()}」，不能改为「{STATUS_ZH[status]}」",
                         f"the case '{case.title}' is {case.status}: it cannot go to {status}",
                     )
+                elif not may_move(self._roles(case, user_id), case.status, status):
+                    bad(
+                        "status",
+                        STATUS_ZH.get(status, status),
+                        f"案例“{case.title}”是他人尚未提交审核的草稿，导入不能发布它",
+                        f"the case '{case.title}' is another author's draft, never submitted for review: "
+                        "an import cannot publish it",
+                    )
             if i in table.bad or code is None:
                 continue
             wanted = self._wanted(table, i, code, case, authors, importer_employee)
@@ -422,6 +441,13 @@ class CaseImporter(TabularImporter):
                 )
             )
         return {"cass_map": cass_map, "writes": writes, "known": known}
+
+    @staticmethod
+    def _roles(case: Case, user_id: int | None) -> frozenset[str]:
+        """The importer's roles on an existing case (CASE_MOVES): a reviewer (he may edit the
+        map: the import's scope), and its author when his employee record wrote it."""
+        mine = user_id is not None and case.author is not None and case.author.user_id == user_id
+        return frozenset({REVIEWER, AUTHOR} if mine else {REVIEWER})
 
     def _wanted(self, table: Table, i: int, code: str, case: Case | None, authors, importer_employee) -> dict:
         col = table.columns

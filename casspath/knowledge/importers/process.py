@@ -17,7 +17,7 @@ column the file lacks keeps each existing step's value. Re-importing an export c
 nothing.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
@@ -35,7 +35,7 @@ from casspath.cass.importers.common import (
 from casspath.cass.models import CassMap, WorkItem
 from casspath.cass.queries import map_dimensions
 from casspath.core.spreadsheets import append_row, csv_bytes, new_workbook, xlsx_bytes
-from casspath.core.validators import InvalidValue
+from casspath.core.validators import InvalidValue, text_limit
 from casspath.imports.columns import Column
 from casspath.imports.errors import ImportFileError, ImportWarning, RowError
 from casspath.imports.framework import Option, RunContext, Table, TabularImporter
@@ -66,8 +66,11 @@ def lines_text(value: str | None) -> str:
     return "\n".join(line.strip() for line in (value or "").splitlines() if line.strip())
 
 
-def parse_lines(value: str) -> str:
-    return lines_text(parse_text()(value))
+def _lines(field: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        return lines_text(parse_text(text_limit(ProcessStep, field))(value))
+
+    return parse
 
 
 PROCESS_COLUMNS = (
@@ -101,17 +104,19 @@ PROCESS_COLUMNS = (
         note_en="the place among its siblings; blank: last",
     ),
     Column("name", "名称", "name", ("步骤名称",), required=True, blank_ok=False, parse=parse_text(200)),
-    Column("purpose", "目的", "purpose", (), parse=parse_text()),
+    Column("purpose", "目的", "purpose", (), parse=parse_text(text_limit(ProcessStep, "purpose"))),
     Column(
         "techniques",
         "关键技巧",
         "key techniques",
         ("技巧", "techniques"),
-        parse=parse_lines,
+        parse=_lines("techniques"),
         note_zh="一行一条",
         note_en="one point a line",
     ),
-    Column("tools", "工具", "tools", (), parse=parse_lines, note_zh="一行一条", note_en="one point a line"),
+    Column(
+        "tools", "工具", "tools", (), parse=_lines("tools"), note_zh="一行一条", note_en="one point a line"
+    ),
     Column(
         "dimensions",
         "维度",

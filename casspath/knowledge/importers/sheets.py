@@ -30,7 +30,7 @@ from openpyxl.styles import Font
 from casspath.cass.importers.common import SheetRows, owner_unit, split_list
 from casspath.cass.models import CassMap
 from casspath.core.spreadsheets import append_row, new_workbook, xlsx_bytes
-from casspath.core.validators import InvalidValue
+from casspath.core.validators import InvalidValue, text_limit
 from casspath.core.validators import code as normal_code
 from casspath.core.validators import text as normal_text
 from casspath.imports.columns import Column
@@ -45,7 +45,10 @@ from casspath.knowledge.models import (
     CustomerSize,
     CustomerType,
     InformatizationLevel,
+    Product,
     ProductActivationStep,
+    ProductTariff,
+    Solution,
     SolutionComparison,
 )
 
@@ -85,6 +88,11 @@ def _code(max_length: int):
 
 def _text(max_length: int | None = None):
     return lambda value: normal_text(value, max_length)
+
+
+def _capped(model, field: str):
+    """A free-text column capped as the model caps its field (TEXT_LIMITS)."""
+    return _text(text_limit(model, field))
 
 
 def _words(table: Mapping, what_zh: str, what_en: str):
@@ -164,11 +172,19 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _req("name", "产品名称", "product name", ("名称", "产品"), _text(200)),
         Column("category", "类别", "category", ("产品类别",), parse=_text(100)),
         Column("family", "系列", "family", ("产品系列", "产品族"), parse=_text(100)),
-        Column("explanation", "说明", "explanation", ("产品说明", "简介"), parse=_text()),
-        Column("selling_points", "卖点", "selling points", ("产品卖点",), parse=_text()),
-        Column("tariff", "资费说明", "tariff", ("资费",), parse=_text()),
-        Column("how_it_works", "实现原理", "how it works", ("原理",), parse=_text()),
-        Column("promotion", "推广策略", "promotion strategy", ("推广",), parse=_text()),
+        Column(
+            "explanation", "说明", "explanation", ("产品说明", "简介"), parse=_capped(Product, "explanation")
+        ),
+        Column(
+            "selling_points",
+            "卖点",
+            "selling points",
+            ("产品卖点",),
+            parse=_capped(Product, "selling_points"),
+        ),
+        Column("tariff", "资费说明", "tariff", ("资费",), parse=_capped(Product, "tariff")),
+        Column("how_it_works", "实现原理", "how it works", ("原理",), parse=_capped(Product, "how_it_works")),
+        Column("promotion", "推广策略", "promotion strategy", ("推广",), parse=_capped(Product, "promotion")),
         Column("informatization_level", "信息化程度", "informatization level", parse=_level_value),
         Column("industries", "适用行业", "industries", ("行业",), parse=split_list),
         Column(
@@ -183,27 +199,39 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _req("product", "产品编码", "product code", ("产品",), _code(30)),
         _req("name", "套餐", "plan", ("套餐名称", "资费套餐"), _text(100)),
         Column("price", "月费(元)", "monthly price (yuan)", ("月费", "价格", "月租"), parse=_price),
-        Column("includes", "包含内容", "what it includes", ("包含", "内容"), parse=_text()),
+        Column(
+            "includes",
+            "包含内容",
+            "what it includes",
+            ("包含", "内容"),
+            parse=_capped(ProductTariff, "includes"),
+        ),
     ),
     SHEET_STEPS: (
         _req("product", "产品编码", "product code", ("产品",), _code(30)),
         _req("order", "序号", "order", ("步骤",), _order),
-        _req("text", "操作说明", "what to do", ("说明", "内容"), _text()),
+        _req("text", "操作说明", "what to do", ("说明", "内容"), _capped(ProductActivationStep, "text")),
     ),
     SHEET_SOLUTIONS: (
         _req("code", "方案编码", "solution code", ("编码",), _code(30)),
         _req("name", "方案名称", "solution name", ("名称", "方案"), _text(200)),
         Column("industry", "行业", "industry", ("适用行业",), parse=_text(100)),
         Column("products", "产品", "products", ("产品编码", "捆绑产品"), parse=_codes),
-        Column("value_proposition", "价值主张", "value proposition", ("价值",), parse=_text()),
+        Column(
+            "value_proposition",
+            "价值主张",
+            "value proposition",
+            ("价值",),
+            parse=_capped(Solution, "value_proposition"),
+        ),
         Column("competitor", "竞品捆绑", "competitor's bundle", ("竞品", "友商套餐"), parse=_text(200)),
         Column("active", "状态", "status", parse=_active),
     ),
     SHEET_COMPARISONS: (
         _req("solution", "方案编码", "solution code", ("方案",), _code(30)),
         _req("aspect", "对比项", "aspect", ("方面",), _text(100)),
-        _req("ours", "我方", "ours", ("我方方案",), _text()),
-        _req("theirs", "友商", "theirs", ("竞品", "友商方案"), _text()),
+        _req("ours", "我方", "ours", ("我方方案",), _capped(SolutionComparison, "ours")),
+        _req("theirs", "友商", "theirs", ("竞品", "友商方案"), _capped(SolutionComparison, "theirs")),
     ),
 }
 

@@ -25,13 +25,17 @@ models/pocketbooks.py: chosen guides, product cards and Q&A cards in one A6 PDF)
 """
 
 from casspath.knowledge.models.cases import (
+    AUTHOR,
+    CASE_MOVES,
     CASE_TRANSITIONS,
+    REVIEWER,
     Case,
     CaseAttachment,
     CaseComment,
     CaseRead,
     CaseStatus,
     CaseUseful,
+    may_move,
 )
 from casspath.knowledge.models.courses import (
     Course,
@@ -64,13 +68,17 @@ from casspath.knowledge.models.products import (
 from casspath.knowledge.models.solutions import Solution, SolutionComparison, SolutionProduct
 
 __all__ = [
+    "AUTHOR",
+    "CASE_MOVES",
     "CASE_TRANSITIONS",
+    "REVIEWER",
     "Case",
     "CaseAttachment",
     "CaseComment",
     "CaseRead",
     "CaseStatus",
     "CaseUseful",
+    "may_move",
     "Course",
     "CoursePdf",
     "CourseQuestion",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from casspath.core.storage import private_storage
-from casspath.core.validators import validate_code, validate_text
+from casspath.core.validators import TextLimited, validate_code, validate_text
 from casspath.knowledge.models.products import CustomerSize, CustomerType
 
 
@@ -28,19 +28,51 @@ class CaseStatus(models.TextChoices):
     RETIRED = "retired", pgettext_lazy("case status", "retired")
 
 
-# Who may make each move is decided in access.py (the author: submit; a reviewer: the rest).
-# A retired case may be published again; a published one goes back to review only by retiring.
+# What the actor is to the case: its author (his employee record wrote it) and a reviewer
+# (he may edit its map: access.py decides both).
+AUTHOR, REVIEWER = "author", "reviewer"
+
+# Each move and who may make it: the roles the actor must hold on the case, all of them. The
+# author submits (and resubmits what was sent back); a reviewer asks for changes, publishes
+# what was sent to him, retires and publishes again. A draft is published directly only by
+# an author who is a reviewer too (a consultant writing a case himself); another author's
+# draft, never submitted, is not the reviewer's to publish. A published case goes back to
+# review only by retiring.
+CASE_MOVES: dict[tuple[str, str], frozenset[str]] = {
+    (CaseStatus.DRAFT, CaseStatus.IN_REVIEW): frozenset({AUTHOR}),
+    (CaseStatus.DRAFT, CaseStatus.PUBLISHED): frozenset({AUTHOR, REVIEWER}),
+    (CaseStatus.IN_REVIEW, CaseStatus.CHANGES_REQUESTED): frozenset({REVIEWER}),
+    (CaseStatus.IN_REVIEW, CaseStatus.PUBLISHED): frozenset({REVIEWER}),
+    (CaseStatus.CHANGES_REQUESTED, CaseStatus.IN_REVIEW): frozenset({AUTHOR}),
+    (CaseStatus.PUBLISHED, CaseStatus.RETIRED): frozenset({REVIEWER}),
+    (CaseStatus.RETIRED, CaseStatus.PUBLISHED): frozenset({REVIEWER}),
+}
+# The moves from each status, whoever makes them (CASE_MOVES' pairs).
 CASE_TRANSITIONS: dict[str, frozenset[str]] = {
-    CaseStatus.DRAFT: frozenset({CaseStatus.IN_REVIEW, CaseStatus.PUBLISHED}),
-    CaseStatus.IN_REVIEW: frozenset({CaseStatus.CHANGES_REQUESTED, CaseStatus.PUBLISHED}),
-    CaseStatus.CHANGES_REQUESTED: frozenset({CaseStatus.IN_REVIEW}),
-    CaseStatus.PUBLISHED: frozenset({CaseStatus.RETIRED}),
-    CaseStatus.RETIRED: frozenset({CaseStatus.PUBLISHED}),
+    status: frozenset(to for (start, to) in CASE_MOVES if start == status) for status in CaseStatus
 }
 
 
-class Case(models.Model):
+def may_move(roles: set[str] | frozenset[str], start: str, to: str) -> bool:
+    """Whether an actor holding `roles` on a case in `start` may move it to `to`."""
+    needed = CASE_MOVES.get((start, to))
+    return needed is not None and needed <= roles
+
+
+# A story is a 小小说 of a few hundred to a few thousand characters: room for a long one; the
+# parts after it are paragraphs.
+CASE_STORY_MAX = 20_000
+CASE_PART_MAX = 5_000
+CASE_COMMENT_MAX = 4_000
+
+
+class Case(TextLimited):
     """A team-learning case (班组学习案例) of a CASS map's case library."""
+
+    TEXT_LIMITS = {
+        "story": CASE_STORY_MAX,
+        **dict.fromkeys(("background", "challenge", "actions", "result", "tools"), CASE_PART_MAX),
+    }
 
     cass_map = models.ForeignKey(
         "cass.CassMap",
@@ -129,8 +161,10 @@ class Case(models.Model):
         return f"{self.code} {self.title}"
 
 
-class CaseComment(models.Model):
+class CaseComment(TextLimited):
     """A reviewer's comment (asking for a change) or the author's reply, in order."""
+
+    TEXT_LIMITS = {"text": CASE_COMMENT_MAX}
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casspath.core.validators import validate_text
+from casspath.core.validators import TextLimited, validate_text
 from casspath.knowledge.models.guides import lines
 from casspath.knowledge.models.pdfs import PrintedPdf, delete_pdf_files
 
@@ -42,7 +42,12 @@ def _text(label, **extra) -> models.TextField:
     return models.TextField(label, blank=True, validators=[validate_text], **extra)
 
 
-class Course(models.Model):
+class Course(TextLimited):
+
+    TEXT_LIMITS = {
+        **dict.fromkeys(("definition", "functions", "selling_points", "activation", "marketing"), 5_000),
+        "review_material": 20_000,
+    }
     resource = models.OneToOneField(
         "cass.Resource",
         on_delete=models.CASCADE,
@@ -96,9 +101,11 @@ class Course(models.Model):
         return lines(self.marketing)
 
 
-class CourseQuestion(models.Model):
+class CourseQuestion(TextLimited):
     """A question of the course's check (三道题): single choice, the options one a line, the
     answer one of them (the actions check it)."""
+
+    TEXT_LIMITS = {"stem": 2_000, "options": 2_000, "explanation": 5_000}
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(pgettext_lazy("course", "order"), default=1)
@@ -127,8 +134,10 @@ class CourseQuestion(models.Model):
         return lines(self.options)
 
 
-class LecturerManual(models.Model):
+class LecturerManual(TextLimited):
     """The script of the course's team session (one per course)."""
+
+    TEXT_LIMITS = {"objective": 5_000, "preparation": 5_000}
 
     course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="manual")
     objective = _text(pgettext_lazy("course", "session objective"))
@@ -153,9 +162,11 @@ class SegmentKind(models.TextChoices):
     ACTIVITY = "activity", pgettext_lazy("manual segment", "activity (练习)")
 
 
-class ManualSegment(models.Model):
+class ManualSegment(TextLimited):
     """A timed part of the session, in order: what the lecturer says word for word, what he
     shows, the question he asks and the answers he expects."""
+
+    TEXT_LIMITS = dict.fromkeys(("say", "show", "question", "expected"), 5_000)
 
     manual = models.ForeignKey(LecturerManual, on_delete=models.CASCADE, related_name="segments")
     # 1, 2, 3… with no gap: the actions renumber on removal and swap on a move.

@@ -4,17 +4,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casspath.core.validators import validate_code, validate_text
+from casspath.core.validators import TextLimited, validate_code, validate_text
 from casspath.knowledge.models.guides import lines
 
 # A phase, its steps, their sub-steps: deeper than that is refused (actions/process.py).
 PROCESS_DEPTH = 3
 
 
-class ProcessStep(models.Model):
+class ProcessStep(TextLimited):
     """A phase (阶段, no parent), a step or a sub-step of a CASS map's process map: what it
     is for, the key techniques and tools, the dimensions it uses (codes of the map's
     competency model, as key actions name them) and the work items it belongs to."""
+
+    TEXT_LIMITS = dict.fromkeys(("purpose", "techniques", "tools"), 5_000)
 
     cass_map = models.ForeignKey(
         "cass.CassMap",

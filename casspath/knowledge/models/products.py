@@ -21,7 +21,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from casspath.core.validators import validate_code, validate_text
+from casspath.core.validators import TextLimited, validate_code, validate_text
 from casspath.knowledge.models.guides import lines
 
 
@@ -108,8 +108,12 @@ class Industry(models.Model):
         return self.name
 
 
-class Product(models.Model):
+class Product(TextLimited):
     """A product of the map's product map (产品图谱)."""
+
+    TEXT_LIMITS = dict.fromkeys(
+        ("explanation", "selling_points", "tariff", "how_it_works", "promotion"), 5_000
+    )
 
     cass_map = models.ForeignKey(
         "cass.CassMap",
@@ -183,9 +187,11 @@ class Product(models.Model):
         return lines(self.selling_points)
 
 
-class ProductTariff(models.Model):
+class ProductTariff(TextLimited):
     """A plan of a product's tariff (资费): its name, monthly price in yuan (blank: quoted
     case by case, 面议) and what it includes."""
+
+    TEXT_LIMITS = {"includes": 2_000}
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="tariffs")
     order = models.PositiveSmallIntegerField(pgettext_lazy("product map", "order"), default=1)
@@ -211,9 +217,11 @@ class ProductTariff(models.Model):
         return f"{self.product_id} {self.name}"
 
 
-class ProductActivationStep(models.Model):
+class ProductActivationStep(TextLimited):
     """A step of a product's activation process (开通流程), in order, with an optional
     screenshot stored as guide images are and served by an access-checked view."""
+
+    TEXT_LIMITS = {"text": 2_000}
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="activation_steps")
     order = models.PositiveSmallIntegerField(pgettext_lazy("product map", "order"), default=1)

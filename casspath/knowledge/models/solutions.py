@@ -7,10 +7,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from casspath.core.validators import validate_code, validate_text
+from casspath.core.validators import TextLimited, validate_code, validate_text
 
 
-class Solution(models.Model):
+class Solution(TextLimited):
+
+    TEXT_LIMITS = {"value_proposition": 5_000}
     cass_map = models.ForeignKey(
         "cass.CassMap",
         on_delete=models.CASCADE,
@@ -79,8 +81,10 @@ class SolutionProduct(models.Model):
         return f"{self.solution_id} ← {self.product_id}"
 
 
-class SolutionComparison(models.Model):
+class SolutionComparison(TextLimited):
     """A row of a solution's comparison with the competitor's bundle: the aspect, ours, theirs."""
+
+    TEXT_LIMITS = {"ours": 2_000, "theirs": 2_000}
 
     solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="comparisons")
     order = models.PositiveSmallIntegerField(pgettext_lazy("solution", "order"), default=1)

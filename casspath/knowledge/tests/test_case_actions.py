@@ -18,7 +18,7 @@ from casspath.knowledge.actions.cases import (
     do_submit_case,
 )
 from casspath.knowledge.actions.process import do_save_process_step
-from casspath.knowledge.models import CaseStatus, ProcessStep
+from casspath.knowledge.models import Case, CaseStatus, ProcessStep
 from casspath.org.scopes import ScopeRefused
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,58 @@ def test_it_refuses_a_step_of_another_map(world, process, draft_case):
     )
     with pytest.raises(CaseError):
         do_save_case(process, {}, case=draft_case, steps=[foreign], acting_user=world.manager)
+
+
+def test_it_refuses_a_story_or_a_part_past_its_cap_in_both_languages(world, process):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        write(process, world, story="故" * 20_001, tools="表" * 5_001)
+    errors = refused.value.message_dict
+    assert set(errors) == {"story", "tools"}
+    assert errors["story"][0].startswith("故事：长度 20001 超过上限 20000 个字符。")
+    assert "Story: 20001 characters, more than the limit of 20000." in errors["story"][0]
+    assert "5000" in errors["tools"][0]
+    assert not Case.objects.exists()
+    assert write(process, world, story="故" * 20_000).story == "故" * 20_000
+
+
+# --- who may publish a draft: its author when he is a reviewer too (CASE_MOVES) ------------
+
+
+def _own_draft(process, world, reviewer):
+    from casspath.knowledge.tests.conftest import write_case
+    from casspath.testing import make_employee
+
+    make_employee("C0001", "陈顾问", world.team_a, user=reviewer)
+    return write_case(process, reviewer, title="顾问自己写的案例")
+
+
+@pytest.mark.parametrize("reviewer", ["consultant_a", "city_admin_a", "province_admin"])
+def test_it_lets_a_reviewer_publish_his_own_draft_directly(world, process, reviewer):
+    own = _own_draft(process, world, world.roles()[reviewer])
+    published = do_publish_case(own, acting_user=world.roles()[reviewer])
+    assert published.status == CaseStatus.PUBLISHED and published.resource is not None
+
+
+@pytest.mark.parametrize("reviewer", ["consultant_a", "city_admin_a", "province_admin"])
+def test_it_refuses_a_reviewer_another_author_s_draft_never_submitted(world, draft_case, reviewer):
+    before = AuditEvent.objects.count()
+    with pytest.raises(ScopeRefused) as refused:
+        do_publish_case(draft_case, acting_user=world.roles()[reviewer])
+    assert "尚未提交审核" in refused.value.message_zh and "has not submitted it" in refused.value.message_en
+    draft_case.refresh_from_db()
+    assert draft_case.status == CaseStatus.DRAFT and draft_case.resource is None
+    assert AuditEvent.objects.count() == before
+    # Once its author sends it, the same reviewer publishes it.
+    submitted = do_submit_case(draft_case, acting_user=world.manager)
+    assert do_publish_case(submitted, acting_user=world.roles()[reviewer]).status == CaseStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("role", ["manager", "team_lead", "lecturer_a", "analyst_a", "consultant_b"])
+def test_it_refuses_a_draft_s_publication_to_who_is_no_reviewer(world, draft_case, role):
+    with pytest.raises(ScopeRefused):
+        do_publish_case(draft_case, acting_user=world.roles()[role])
+    draft_case.refresh_from_db()
+    assert draft_case.status == CaseStatus.DRAFT
+

@@ -123,10 +123,11 @@ def test_it_removes_an_attachment_and_its_file(
 
 
 def test_it_serves_an_attachment_of_a_published_case_to_its_readers(client, world, draft_case, other_manager):
-    from casspath.knowledge.actions.cases import do_publish_case
+    from casspath.knowledge.actions.cases import do_publish_case, do_submit_case
 
     upload(client, world.manager, draft_case, png("现场.png"))
-    published = do_publish_case(draft_case, acting_user=world.consultant_a)
+    submitted = do_submit_case(draft_case, acting_user=world.manager)
+    published = do_publish_case(submitted, acting_user=world.consultant_a)
     url = reverse("knowledge:case_attachment", args=[published.pk, CaseAttachment.objects.get().pk])
     response = log_in(client, other_manager).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"

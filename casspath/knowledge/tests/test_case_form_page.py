@@ -104,3 +104,27 @@ def test_it_refuses_a_step_of_another_map(client, world, process, draft_case):
     log_in(client, world.manager)
     response = client.get(reverse("knowledge:case_new", args=[other.pk]))
     assert "P1-2" not in response.content.decode()
+
+
+def test_it_refuses_a_story_past_its_cap_naming_the_field(client, world, process):
+    log_in(client, world.manager)
+    response = client.post(
+        reverse("knowledge:case_new", args=[process.pk]), form_data(process, story="故" * 300_000)
+    )
+    assert response.status_code == 200 and not Case.objects.exists()
+    errors = response.context["form"].errors
+    assert list(errors) == ["story"]
+    assert "超过上限 20000" in errors["story"][0] and "more than the limit of 20000" in errors["story"][0]
+    assert "故事" in errors["story"][0]
+
+
+def test_it_refuses_a_part_past_its_cap_and_keeps_the_case_as_it_was(client, world, process, draft_case):
+    log_in(client, world.manager)
+    url = reverse("knowledge:case_edit", args=[draft_case.pk])
+    response = client.post(url, form_data(process, challenge="难" * 5_001))
+    assert response.status_code == 200 and "challenge" in response.context["form"].errors
+    assert "5000" in response.context["form"].errors["challenge"][0]
+    draft_case.refresh_from_db()
+    assert draft_case.challenge == "" and draft_case.title != "名单分级找到大客户"
+    # At the cap it is taken.
+    assert client.post(url, form_data(process, challenge="难" * 5_000)).status_code == 302

@@ -1,7 +1,8 @@
 """The case's moves (POST cases/<id>/move/): every move from every status, by each role.
 Allowed moves change the status; a wrong one is refused with the one InvalidTransition
-(naming the case and both states); a role that may not make it gets 403, one that may not
-see the case 404."""
+(naming the case and both states); a reviewer is refused the publication of another's draft
+never submitted to him; a role that may not make it gets 403, one that may not see the case
+404."""
 
 import pytest
 from django.contrib.messages import get_messages
@@ -31,6 +32,9 @@ ALLOWED = {
     ("publish", CaseStatus.RETIRED),
     ("retire", CaseStatus.PUBLISHED),
 }
+# Moves only an author who is a reviewer too makes (CASE_MOVES): publishing a draft. The case
+# here is the manager's, so a reviewer is refused it: its author never sent it to him.
+AUTHOR_REVIEWER_ONLY = {("publish", CaseStatus.DRAFT)}
 
 
 def expected(role: str, move: str, status: str):
@@ -38,6 +42,8 @@ def expected(role: str, move: str, status: str):
         return 404
     if (move == "submit") != (role == "manager") or (move != "submit" and role not in REVIEWERS):
         return 403
+    if (move, status) in AUTHOR_REVIEWER_ONLY:
+        return "not sent"
     return "moved" if (move, status) in ALLOWED else "refused"
 
 
@@ -58,6 +64,10 @@ def test_it_allows_and_refuses_each_move_by_each_role(client, world, draft_case,
                 assert now == status, where
             elif want == "moved":
                 assert response.status_code == 302 and now == to, where
+            elif want == "not sent":
+                assert response.status_code == 302 and now == status, where
+                shown = " ".join(str(m) for m in get_messages(response.wsgi_request))
+                assert "扫楼扫出一条专线" in shown and "尚未提交审核" in shown, where
             else:
                 assert response.status_code == 302 and now == status, where
                 shown = " ".join(str(m) for m in get_messages(response.wsgi_request))

@@ -4,7 +4,7 @@ the moves the viewer may make, the useful mark; scoped as the case."""
 import pytest
 from django.urls import reverse
 
-from casspath.knowledge.models import CaseRead, CaseUseful
+from casspath.knowledge.models import CaseRead, CaseStatus, CaseUseful
 from casspath.testing import log_in
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,28 @@ def test_it_offers_the_viewer_his_moves(client, world, draft_case, review_case):
     reviewer = page(client, world.consultant_a, review_case).content.decode()
     assert 'value="request_changes"' in reviewer and 'value="publish"' in reviewer
     assert 'value="submit"' not in reviewer
+
+
+def test_it_offers_no_publication_of_another_author_s_draft_and_refuses_it(client, world, draft_case):
+    reviewer = page(client, world.consultant_a, draft_case).content.decode()
+    assert 'value="publish"' not in reviewer and 'value="submit"' not in reviewer
+    url = reverse("knowledge:case_move", args=[draft_case.pk])
+    response = client.post(url, {"move": "publish", "comment": ""}, follow=True)
+    assert "尚未提交审核" in response.content.decode()
+    draft_case.refresh_from_db()
+    assert draft_case.status == CaseStatus.DRAFT
+    author = page(client, world.manager, draft_case).content.decode()
+    assert 'value="submit"' in author and 'value="publish"' not in author
+
+
+def test_it_offers_a_reviewer_the_publication_of_his_own_draft(client, world, process):
+    from casspath.knowledge.tests.conftest import write_case
+    from casspath.testing import make_employee
+
+    make_employee("C0001", "陈顾问", world.team_a, user=world.consultant_a)
+    own = write_case(process, world.consultant_a)
+    html = page(client, world.consultant_a, own).content.decode()
+    assert 'value="publish"' in html and 'value="submit"' in html
 
 
 def test_it_marks_useful_once_and_takes_it_back(client, world, published_case, other_manager):

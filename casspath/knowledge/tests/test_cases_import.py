@@ -12,6 +12,7 @@ from casspath.core.spreadsheets import csv_bytes
 from casspath.imports.models import ImportRun
 from casspath.imports.registry import get
 from casspath.imports.report import ImportReport
+from casspath.knowledge.actions.cases import do_submit_case
 from casspath.knowledge.importers.cases import CaseImporter, case_code_of
 from casspath.knowledge.models import Case, CaseStatus
 from casspath.knowledge.tests.conftest import write_case
@@ -185,7 +186,8 @@ def test_it_refuses_a_code_twice_in_the_file_and_a_move_the_workflow_forbids(wor
 
 def test_it_publishes_a_managers_draft_in_review_and_keeps_its_author(world, tagged, tmp_path):
     case = write_case(tagged["gov"].cass_map, world.manager, title="七楼的装修噪音", code="AL-001")
-    assert case.status == CaseStatus.DRAFT
+    case = do_submit_case(case, acting_user=world.manager)
+    assert case.status == CaseStatus.IN_REVIEW
     row = list(ROW_A)
     row[15] = ""  # blank author: an existing case keeps its own
     report = cli_import(tmp_path, table(row))
@@ -193,6 +195,17 @@ def test_it_publishes_a_managers_draft_in_review_and_keeps_its_author(world, tag
     case.refresh_from_db()
     assert case.status == CaseStatus.PUBLISHED and case.author == world.manager_employee
     assert case.resource is not None and case.resource.status == ResourceStatus.PUBLISHED
+
+
+def test_it_refuses_to_publish_a_managers_draft_he_never_submitted(world, tagged, tmp_path):
+    case = write_case(tagged["gov"].cass_map, world.manager, title="七楼的装修噪音", code="AL-001")
+    report = cli_import(tmp_path, table(ROW_A))
+    assert not report.ok and not report.applied
+    [error] = report.errors
+    assert (error.row, error.column, error.value) == (2, "状态", "已发布")
+    assert "尚未提交审核的草稿" in error.reason_zh and "never submitted for review" in error.reason_en
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DRAFT and case.resource is None
 
 
 @pytest.mark.parametrize("user", ["E0001", "T0001", "analyst_a", "lecturer_a", "outsider"])
@@ -251,3 +264,17 @@ def test_it_runs_from_the_upload_page_for_a_consultant_and_refuses_a_manager(
     run = ImportRun.objects.latest("pk")
     assert run.status == "succeeded" and (run.report or {}).get("created") == 1, run.report
     assert Case.objects.get().status == CaseStatus.PUBLISHED
+
+
+def test_it_refuses_a_story_or_part_past_the_case_s_cap_naming_row_and_column(world, tagged, tmp_path):
+    # The caps are the case's own (Case.TEXT_LIMITS), as the form and the actions check them.
+    long_story, long_result = list(ROW_A), list(ROW_B)
+    long_story[3] = "故" * 20_001
+    long_result[7] = "果" * 5_001
+    report = cli_import(tmp_path, table(long_result, long_story))
+    assert not report.ok and not report.applied
+    assert [(e.row, e.column) for e in report.errors] == [(2, "结果"), (3, "故事")]
+    assert "超过上限 5000" in report.errors[0].reason_zh and "limit of 20000" in report.errors[1].reason_en
+    assert not Case.objects.exists()
+    long_story[3] = "故" * 20_000
+    assert cli_import(tmp_path, table(long_story), name="fits.csv").ok

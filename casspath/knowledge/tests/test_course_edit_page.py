@@ -117,3 +117,20 @@ def test_it_refuses_editing_to_those_who_may_only_read(client, world, course):
         )
     course.refresh_from_db()
     assert course.title == "互联网专线产品课程" and course.resource.status == "published"
+
+
+def test_it_refuses_course_and_manual_text_past_its_cap(client, world, course):
+    log_in(client, world.consultant_a)
+    url = f"/knowledge/courses/{course.pk}/edit/"
+    response = client.post(url, {**COURSE, "review_material": "料" * 20_001})
+    assert response.status_code != 302 and "超过上限 20000" in response.content.decode()
+    course.refresh_from_db()
+    assert course.title != COURSE["title"]
+    response = client.post(url, {"objective": "目" * 5_001, "preparation": ""})
+    assert response.status_code != 302 and "超过上限 5000" in response.content.decode()
+    course.manual.refresh_from_db()
+    assert course.manual.objective != "目" * 5_001
+    segment = {"minutes": 2, "kind": "say", "title": "长", "say": "讲" * 5_001, "show": "", "question": "",
+               "expected": ""}  # fmt: skip
+    response = client.post(f"{url}segments/add/", segment)
+    assert response.status_code != 302 and not ManualSegment.objects.filter(title="长").exists()

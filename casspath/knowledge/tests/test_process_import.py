@@ -176,6 +176,8 @@ def test_it_keeps_values_of_columns_the_file_lacks(world, tmp_path, process):
             "repeats row 2",
         ),
         ([["X", "", 1, "", "", "", "", "", ""]], (2, "名称"), "必填", "Required"),
+        ([["X", "", 1, "长", "目" * 5_001, "", "", "", ""]], (2, "目的"), "超过上限 5000", "limit of 5000"),
+        ([["X", "", 1, "长", "", "技" * 5_001, "", "", ""]], (2, "关键技巧"), "上限 5000", "limit of 5000"),
     ],
     ids=[
         "cycle",
@@ -187,6 +189,8 @@ def test_it_keeps_values_of_columns_the_file_lacks(world, tmp_path, process):
         "unknown-work-item",
         "duplicate",
         "blank-name",
+        "purpose-too-long",
+        "techniques-too-long",
     ],
 )
 def test_it_names_each_bad_row_and_column_and_writes_nothing(world, tmp_path, process, rows, where, zh, en):

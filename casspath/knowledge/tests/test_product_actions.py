@@ -88,3 +88,20 @@ def test_it_keeps_a_steps_screenshot_when_its_text_changes(world, product_map):
         (first.pk, "提交资源预查（附地址）")
     ]
     assert AuditEvent.objects.filter(verb="knowledge.save_activation", object_id=str(product.pk)).count() == 2
+
+
+def test_it_refuses_an_explanation_or_selling_points_past_their_cap(world, product_map):
+    values = {"code": "P77", "name": "超长说明的产品"}
+    with pytest.raises(ValidationError) as refused:
+        do_save_product(
+            product_map,
+            {**values, "explanation": "说" * 5_001, "selling_points": "卖" * 5_001},
+            acting_user=world.consultant_a,
+        )
+    errors = refused.value.message_dict
+    assert set(errors) == {"explanation", "selling_points"}
+    assert "超过上限 5000" in errors["explanation"][0] and "limit of 5000" in errors["selling_points"][0]
+    assert not Product.objects.filter(code="P77").exists()
+    assert do_save_product(
+        product_map, {**values, "explanation": "说" * 5_000}, acting_user=world.consultant_a
+    ).explanation == "说" * 5_000
