@@ -80,3 +80,24 @@ def test_it_rebuilds_what_bulk_writes_left_out(world, library):
     assert counts["case"] == 7 and counts["product"] == 2
     assert sorted(codes(world.province_admin, "批量导入")) == ["B000", "B001", "B002"]
     assert codes(world.province_admin, "云电脑", kinds=["case"]) == ["C002"]
+
+
+def _unique_words(count: int) -> str:
+    """`count` different made-up words (the worst a full-text vector holds: none repeats)."""
+    letters = "bcdfghjklmnpqrstvwxz"
+    return " ".join(
+        "".join(letters[(n // 20**place) % 20] for place in range(5)) + "ab" for n in range(count)
+    )
+
+
+def test_it_indexes_and_rebuilds_a_document_of_any_length(world, library, django_capture_on_commit_callbacks):
+    """A product pasted with a megabyte of text (PostgreSQL refuses a tsvector over 1 MB)
+    is still indexed by its beginning, and one such document does not stop a rebuild."""
+    huge = library["products"]["P19"]
+    with django_capture_on_commit_callbacks(execute=True):
+        huge.how_it_works = "云桌面集中托管。" + _unique_words(130_000)
+        huge.save()
+    assert codes(world.province_admin, "云桌面", kinds=["product"]) == ["P19"]
+    counts = index.rebuild()
+    assert counts["product"] == 2
+    assert codes(world.province_admin, "云桌面", kinds=["product"]) == ["P19"]
