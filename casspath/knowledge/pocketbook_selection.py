@@ -149,13 +149,28 @@ def resolve_preset(cass_map: CassMap, name: str, user) -> Selection:
 # --- a hand-picked selection -----------------------------------------------------------------
 
 
+# Ids past a 64-bit integer (99999999999999999999) are no row's: the databases cannot even
+# compare them (SQLite raises OverflowError), so they are named absent before any query.
+MAX_ID = 2**63 - 1
+
+
 def _ids(values, bad: list[tuple[str, str]], what_zh: str, what_en: str) -> list[int]:
     found = []
     for value in values:
         try:
-            found.append(int(str(value).strip()))
+            number = int(str(value).strip())
         except ValueError:
             bad.append((f"{what_zh}编号“{value}”不是数字", f"the {what_en} id '{value}' is not a number"))
+            continue
+        if MAX_ID < abs(number):
+            bad.append(
+                (
+                    f"没有编号为 {number} 的{what_zh}，或您无权查看",
+                    f"no {what_en} {number}, or not one you may read",
+                )
+            )
+            continue
+        found.append(number)
     return found
 
 
