@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from casspath.cass.access import visible_maps_q, visible_resources_q
 from casspath.cass.models import CassMap, Resource, ResourceKind, ResourceStatus
 from casspath.core.errors import BilingualError
+from casspath.core.forms import MAX_ROW_ID
 from casspath.knowledge.access import visible_guides_q
 from casspath.knowledge.models import (
     DEFAULT_PRESET,
@@ -149,11 +150,6 @@ def resolve_preset(cass_map: CassMap, name: str, user) -> Selection:
 # --- a hand-picked selection -----------------------------------------------------------------
 
 
-# Ids past a 64-bit integer (99999999999999999999) are no row's: the databases cannot even
-# compare them (SQLite raises OverflowError), so they are named absent before any query.
-MAX_ID = 2**63 - 1
-
-
 def _ids(values, bad: list[tuple[str, str]], what_zh: str, what_en: str) -> list[int]:
     found = []
     for value in values:
@@ -162,7 +158,7 @@ def _ids(values, bad: list[tuple[str, str]], what_zh: str, what_en: str) -> list
         except ValueError:
             bad.append((f"{what_zh}编号“{value}”不是数字", f"the {what_en} id '{value}' is not a number"))
             continue
-        if MAX_ID < abs(number):
+        if abs(number) > MAX_ROW_ID:  # no row's, and SQLite cannot compare it: named absent
             bad.append(
                 (
                     f"没有编号为 {number} 的{what_zh}，或您无权查看",

@@ -62,6 +62,19 @@ def test_it_writes_one_case_when_the_form_is_sent_twice(client, world, process):
     assert Case.objects.count() == 2
 
 
+def test_it_refuses_a_tag_id_no_database_holds(client, world, process):
+    """A step, product or industry id past a 64-bit integer (a posted form, not the page's
+    boxes) is refused as any unknown choice; SQLite could not even compare it."""
+    log_in(client, world.manager)
+    huge = "99999999999999999999"
+    for field in ("steps", "products", "industries"):
+        response = client.post(
+            reverse("knowledge:case_new", args=[process.pk]), form_data(process, **{field: [huge]})
+        )
+        assert response.status_code == 200 and huge in response.content.decode()
+    assert not Case.objects.exists()
+
+
 def test_it_saves_a_draft(client, world, process):
     log_in(client, world.manager)
     client.post(reverse("knowledge:case_new", args=[process.pk]), form_data(process, then="save"))
