@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casspath.cass.models import Check, StudyMode
 from casspath.competency.models import LEVELS
-from casspath.core.forms import Styled
+from casspath.core.forms import ModelIdsField, Styled
 from casspath.org.forms import UnitPickerField
 from casspath.org.models import Position, Stage
 from casspath.org.scopes import Perm
@@ -59,9 +59,9 @@ class WorkItemForm(Styled, forms.Form):
     frequency = forms.TypedChoiceField(label=_("Frequency (1–5)"), choices=ONE_TO_FIVE, coerce=int,
                                        help_text=_("Rank: importance × frequency, higher first; "
                                                    "ties go to the more important item."))
-    stages = forms.ModelMultipleChoiceField(label=_("Stages"), queryset=Stage.objects.order_by("min_years"),
+    stages = ModelIdsField(label=_("Stages"), queryset=Stage.objects.order_by("min_years"),
                                             required=False, widget=forms.CheckboxSelectMultiple)
-    positions = forms.ModelMultipleChoiceField(label=_("Positions"), queryset=Position.objects.all(),
+    positions = ModelIdsField(label=_("Positions"), queryset=Position.objects.all(),
                                                required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, adding: bool, **kwargs):

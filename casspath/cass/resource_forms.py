@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casspath.cass.models import Device, KeyAction, ResourceKind, StudyMode, WorkItem
-from casspath.core.forms import Styled
+from casspath.core.forms import ModelIdsField, Styled
 from casspath.core.validators import validate_code
 
 LEVEL_CHOICES = [("", "—")] + [(str(level), f"L{level}") for level in range(1, 6)]
@@ -30,10 +30,10 @@ class ResourceForm(Styled, forms.Form):
                                         widget=forms.CheckboxSelectMultiple)
     study_modes = forms.MultipleChoiceField(label=_("Study modes"), choices=StudyMode.choices,
                                             required=False, widget=forms.CheckboxSelectMultiple)
-    work_items = forms.ModelMultipleChoiceField(label=_("Work items"), queryset=WorkItem.objects.none(),
+    work_items = ModelIdsField(label=_("Work items"), queryset=WorkItem.objects.none(),
                                                 required=False,
                                                 widget=forms.CheckboxSelectMultiple)
-    key_actions = forms.ModelMultipleChoiceField(label=_("Key actions"), queryset=KeyAction.objects.none(),
+    key_actions = ModelIdsField(label=_("Key actions"), queryset=KeyAction.objects.none(),
                                                  required=False,
                                                  widget=forms.CheckboxSelectMultiple)
 

@@ -25,6 +25,29 @@ def add_bootstrap_class(widget: forms.Widget) -> None:
         widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
 
 
+# The largest id a row may have (a 64-bit integer): a posted id past it is no row's, and
+# SQLite cannot even compare it (OverflowError in an `__in` query).
+MAX_ROW_ID: Final = 2**63 - 1
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField of rows by id that refuses an id past MAX_ROW_ID as any
+    unknown choice, before it reaches a query (Django's own check would be a server error
+    on SQLite)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk).strip())
+            except ValueError:
+                continue  # Django's check names what is not an id
+            if abs(number) > MAX_ROW_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)  # type: ignore[misc]  # Django's, not in the stubs
+
+
 class Styled(forms.BaseForm):
     """A form whose widgets wear their Bootstrap classes, and whose fields with errors are
     marked invalid. Fields added in a subclass's __init__ are styled when rendered."""

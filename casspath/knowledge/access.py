@@ -8,7 +8,8 @@ visible but not editable.
 
 Cases: a published case is read by whoever may read its map; a case in any other status by
 its author (the employee whose login he is) and by its reviewers, those who may edit the
-map (training admins and consultants over its owner unit). Products are read and edited as
+map (training admins and consultants over its owner unit). Its comments (the review's
+thread) stay theirs once it is published. Products are read and edited as
 their map.
 
 Product courses are learning resources as guides are, read and edited by the same rule.
@@ -158,6 +159,12 @@ def case_roles(user, case: Case) -> set[str]:
     if may_review_case(user, case):
         roles.add(REVIEWER)
     return roles
+
+
+def may_read_case_comments(user, case: Case) -> bool:
+    """The case's comments are its review's (the reviewers' asks, the author's replies): read
+    by its author and its reviewers only, a published case's readers included out."""
+    return is_case_author(user, case) or may_review_case(user, case)
 
 
 def visible_courses_q(user) -> Q:

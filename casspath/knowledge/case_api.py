@@ -27,7 +27,7 @@ from casspath.api.errors import ApiError, ErrorOut
 from casspath.cass.access import access_map_by_id
 from casspath.cass.queries import maps_for
 from casspath.knowledge import queries
-from casspath.knowledge.access import access_case_by_id, is_case_author, may_review_case
+from casspath.knowledge.access import access_case_by_id, may_read_case_comments
 from casspath.knowledge.actions.cases import PARTS, CaseError, do_mark_case_useful, do_unmark_case_useful
 from casspath.knowledge.models import Case, CustomerSize
 
@@ -208,7 +208,6 @@ def get_case(request, case_id: int):
     case = access_case_by_id(user, case_id)
     detail = queries.case_detail(case, user)
     names = queries.case_form_tags(case.cass_map)["dimensions"]
-    sees_comments = is_case_author(user, case) or may_review_case(user, case)
     return {
         **_listed(request, case),
         "story": case.story,
@@ -239,7 +238,7 @@ def get_case(request, case_id: int):
             }
             for c in detail["comments"]
         ]
-        if sees_comments
+        if may_read_case_comments(user, case)
         else None,
     }
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casspath.core.forms import add_bootstrap_class
+from casspath.core.forms import ModelIdsField, add_bootstrap_class
 from casspath.knowledge.models import CustomerSize, CustomerType
 
 TEXT_FIELDS = ("title", "knowledge_point", "story", "background", "challenge", "actions", "result", "tools")
@@ -40,7 +40,7 @@ class CaseForm(_Styled):
     actions = forms.CharField(label=pgettext_lazy("case", "What was done"), required=False, widget=_area(4))
     result = forms.CharField(label=pgettext_lazy("case", "Result"), required=False, widget=_area(3))
     tools = forms.CharField(label=pgettext_lazy("case", "Tools used"), required=False, widget=_area(2))
-    steps: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    steps: ModelIdsField = ModelIdsField(
         label=pgettext_lazy("case", "Process steps"),
         queryset=None,
         required=False,
@@ -49,13 +49,13 @@ class CaseForm(_Styled):
     dimension_codes = forms.MultipleChoiceField(
         label=pgettext_lazy("case", "Dimensions"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    products: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    products: ModelIdsField = ModelIdsField(
         label=pgettext_lazy("case", "Products"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    industries: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    industries: ModelIdsField = ModelIdsField(
         label=pgettext_lazy("case", "Industries"),
         queryset=None,
         required=False,

@@ -156,7 +156,9 @@ def _save(request, cass_map, case=None):
                 except BilingualError as refused:
                     messages.error(request, refused.both())
                     return redirect(reverse("knowledge:case_edit", args=[saved.pk]))
-            if request.POST.get("then") == "submit" and is_case_author(user, saved):
+            if request.POST.get("then") == "submit" and case is None and saved.status == CaseStatus.IN_REVIEW:
+                messages.success(request, _("The case was sent for review."))  # the form sent twice
+            elif request.POST.get("then") == "submit" and is_case_author(user, saved):
                 try:
                     do_submit_case(saved, acting_user=user)
                     messages.success(request, _("The case was sent for review."))
@@ -221,8 +223,6 @@ def case_page(request, case_id: int):
     do_record_case_read(case, acting_user=user)
     author, reviewer = is_case_author(user, case), may_review_case(user, case)
     detail = queries.case_detail(case, user)
-    if not (author or reviewer):  # the review's exchange is between them, not for readers
-        detail["comments"] = []
     return render(
         request,
         "knowledge/case.html",

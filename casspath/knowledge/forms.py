@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casspath.cass.models import ResourceStatus
-from casspath.core.forms import Styled, add_bootstrap_class
+from casspath.core.forms import ModelIdsField, Styled, add_bootstrap_class
 from casspath.knowledge.models import GuidePdf
 
 
@@ -112,7 +112,7 @@ class ProcessStepForm(Styled, forms.Form):
             attrs={"list": "dimension-codes", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
-    work_items: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    work_items: ModelIdsField = ModelIdsField(
         label=pgettext_lazy("process map", "Work items"),
         queryset=None,
         required=False,

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from casspath.cass.access import visible_maps_q, visible_resources_q
 from casspath.cass.models import CassMap, Resource, ResourceKind, ResourceStatus
 from casspath.core.errors import BilingualError
+from casspath.core.forms import MAX_ROW_ID
 from casspath.knowledge.access import visible_guides_q
 from casspath.knowledge.models import (
     DEFAULT_PRESET,
@@ -153,9 +154,19 @@ def _ids(values, bad: list[tuple[str, str]], what_zh: str, what_en: str) -> list
     found = []
     for value in values:
         try:
-            found.append(int(str(value).strip()))
+            number = int(str(value).strip())
         except ValueError:
             bad.append((f"{what_zh}编号“{value}”不是数字", f"the {what_en} id '{value}' is not a number"))
+            continue
+        if abs(number) > MAX_ROW_ID:  # no row's, and SQLite cannot compare it: named absent
+            bad.append(
+                (
+                    f"没有编号为 {number} 的{what_zh}，或您无权查看",
+                    f"no {what_en} {number}, or not one you may read",
+                )
+            )
+            continue
+        found.append(number)
     return found
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casspath.core.forms import Styled
+from casspath.core.forms import ModelIdsField, Styled
 from casspath.core.validators import InvalidValue
 from casspath.knowledge.actions.products import Comparison, Tariff, parse_price
 from casspath.knowledge.models import CustomerSize, CustomerType, InformatizationLevel
@@ -80,7 +80,7 @@ class ProductForm(Styled, forms.Form):
         choices=InformatizationLevel.choices,
         coerce=int,
     )
-    industries: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    industries: ModelIdsField = ModelIdsField(
         label=pgettext_lazy("product map", "Target industries"),
         queryset=None,
         required=False,

@@ -16,7 +16,12 @@ from casspath.cass.access import editable_maps_q
 from casspath.cass.models import CassMap, WorkItem
 from casspath.cass.queries import map_dimensions
 from casspath.core.errors import InvalidValue
-from casspath.knowledge.access import visible_cases_q, visible_courses_q, visible_guides_q
+from casspath.knowledge.access import (
+    may_read_case_comments,
+    visible_cases_q,
+    visible_courses_q,
+    visible_guides_q,
+)
 from casspath.knowledge.actions.process import check_place
 from casspath.knowledge.models import (
     Case,
@@ -439,15 +444,17 @@ def case_filters(cass_map: CassMap) -> dict:
 
 def case_detail(case: Case, user) -> dict:
     """What the case page shows beside the case: its steps (with their phase), dimensions
-    [(code, name)], products, industries, comments, attachments, useful count and whether
-    `user` marked it."""
+    [(code, name)], products, industries, comments (to its author and reviewers:
+    access.may_read_case_comments), attachments, useful count and whether `user` marked it."""
     names = map_dimensions(case.cass_map) if case.dimension_codes else {}
     return {
         "steps": list(case.steps.select_related("parent__parent").order_by("code")),
         "dimensions": [(code, names.get(code, "")) for code in case.dimension_codes or []],
         "products": list(case.products.all()),
         "industries": list(case.industries.all()),
-        "comments": list(case.comments.select_related("author")),
+        "comments": list(case.comments.select_related("author"))
+        if may_read_case_comments(user, case)
+        else [],
         "attachments": list(case.attachments.all()),
         "useful_count": CaseUseful.objects.filter(case=case).count(),
         "marked": CaseUseful.objects.filter(case=case, user_id=user.pk).exists(),

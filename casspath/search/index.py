@@ -86,7 +86,7 @@ def _insert(cursor, kind: registry.Kind, docs: Sequence[Document]) -> None:
     rows = [
         (doc_id(kind, doc.obj_id), kind.name, doc.obj_id, doc.code, doc.title, _display(doc)) for doc in docs
     ]
-    words = [(tokens.indexed(doc.title), tokens.indexed(doc.head), tokens.indexed(doc.body)) for doc in docs]
+    words = [tuple(tokens.indexed_parts(doc.title, doc.head, doc.body)) for doc in docs]
     if _sqlite():
         cursor.executemany(
             "INSERT INTO search_document (id, kind, obj_id, code, title, display) "

@@ -48,6 +48,38 @@ def indexed(text: str) -> str:
     return " ".join(words(text))
 
 
+# The most UTF-8 bytes of words one document's parts hold in the index together: PostgreSQL
+# refuses a tsvector over 1 MB ("string is too long for tsvector"), which this many bytes of
+# words cannot reach (a distinct word costs at most its bytes and 8 more), so a document
+# pasted with a megabyte of text is indexed by its beginning on either database, and never
+# stops a rebuild. A long work guide or product card holds a tenth of it.
+MAX_INDEXED_BYTES = 300_000
+
+
+def indexed_parts(*texts: str) -> list[str]:
+    """Each text as the index stores it (`indexed`), the words past MAX_INDEXED_BYTES of
+    them all together (counting a space after each) left out, the first text's kept first."""
+    budget = MAX_INDEXED_BYTES
+    parts = []
+    for text in texts:
+        found = words(text)
+        joined = " ".join(found)
+        size = len(joined.encode()) + 1
+        if size > budget:
+            kept = []
+            for word in found:
+                size = len(word.encode()) + 1
+                if size > budget:
+                    break
+                budget -= size
+                kept.append(word)
+            budget, joined = 0, " ".join(kept)
+        else:
+            budget -= size
+        parts.append(joined)
+    return parts
+
+
 def query_terms(query: str) -> list[str]:
     """A query's terms, each to be found (AND): rjieba's precise mode over the normalised
     query (中国移动 stays one term, which the index holds as a word of its own), duplicates

@@ -190,6 +190,26 @@ def _set_tags(case: Case, tags: dict[str, list | None], changes: dict, creating:
                 changes[field] = [", ".join(sorted(before)), ", ".join(sorted(after))]
 
 
+def _same_case_sent_again(cass_map: CassMap, author: Employee, values: dict) -> Case | None:
+    """The case the author wrote with this very title, knowledge point and story and has not
+    seen published yet: the same form sent twice (a double tap, the browser sending it
+    again), which writes nothing more. The author's row is locked first, so two sendings at
+    once are one after the other."""
+    Employee.objects.select_for_update().filter(pk=author.pk).first()
+    return (
+        Case.objects.filter(
+            cass_map=cass_map,
+            author=author,
+            status__in=[*EDITABLE_BY_AUTHOR, CaseStatus.IN_REVIEW],
+            title=values.get("title", ""),
+            knowledge_point=values.get("knowledge_point", ""),
+            story=values.get("story", ""),
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 @transaction.atomic
 def do_save_case(
     cass_map: CassMap,
@@ -202,8 +222,9 @@ def do_save_case(
     acting_user,
 ) -> Case:
     """Write a new case (case None: a draft by the acting user's employee, on a map he may
-    read) or change one: its author while it is a draft or sent back to him, a reviewer in
-    any status (a published case's resource follows). `values` holds CASE_FIELDS; the tags
+    read; the same text sent again returns his case written with it) or change one: its
+    author while it is a draft or sent back to him, a reviewer in any status (a published
+    case's resource follows). `values` holds CASE_FIELDS; the tags
     (steps of the map's process map, products, industries), when given, replace the case's."""
     values = _clean(cass_map, values)
     tags = {
@@ -220,6 +241,9 @@ def do_save_case(
             )
         if not CassMap.objects.filter(visible_maps_q(acting_user), pk=cass_map.pk).exists():
             raise _refuse(acting_user, "无权在该地图撰写案例", "may not write a case in this map")
+        sent_again = _same_case_sent_again(cass_map, author, values)
+        if sent_again is not None:
+            return sent_again
         values.setdefault("code", "")
         if not values["code"]:
             values["code"] = _next_code(cass_map)

@@ -66,8 +66,9 @@ def test_it_publishes_a_case_as_a_published_resource_of_kind_case(world, process
 
 
 def test_it_numbers_the_cases_written_on_the_pages(world, process):
-    first, second = write(process, world), write(process, world)
+    first, second = write(process, world), write(process, world, title="扫楼又扫出一条专线")
     assert (first.code, second.code) == ("C0001", "C0002")
+    assert write(process, world).pk == first.pk  # the same text sent again is the same case
 
 
 def test_it_publishes_a_retired_case_again_on_the_same_resource(world, published_case):

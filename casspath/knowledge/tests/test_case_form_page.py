@@ -44,6 +44,37 @@ def test_it_writes_and_submits_a_case(client, world, process, tagged):
     }
 
 
+def test_it_writes_one_case_when_the_form_is_sent_twice(client, world, process):
+    """A double tap on "save and submit" (or the browser sending the form again): one case,
+    one submission, and the second answer leads to the same case without an error."""
+    log_in(client, world.manager)
+    url = reverse("knowledge:case_new", args=[process.pk])
+    first = client.post(url, form_data(process, then="submit"))
+    second = client.post(url, form_data(process, then="submit"), follow=True)
+    case = Case.objects.get()
+    assert first["Location"] == reverse("knowledge:case", args=[case.pk])
+    assert second.redirect_chain[-1][0] == reverse("knowledge:case", args=[case.pk])
+    assert "不能从" not in second.content.decode()
+    assert case.status == CaseStatus.IN_REVIEW
+    assert AuditEvent.objects.filter(verb="knowledge.submit_case").count() == 1
+    # Another case, or the same one sent again after it was changed, is written.
+    client.post(url, form_data(process, story="另一个故事：小王第二周又去了二级客户。"))
+    assert Case.objects.count() == 2
+
+
+def test_it_refuses_a_tag_id_no_database_holds(client, world, process):
+    """A step, product or industry id past a 64-bit integer (a posted form, not the page's
+    boxes) is refused as any unknown choice; SQLite could not even compare it."""
+    log_in(client, world.manager)
+    huge = "99999999999999999999"
+    for field in ("steps", "products", "industries"):
+        response = client.post(
+            reverse("knowledge:case_new", args=[process.pk]), form_data(process, **{field: [huge]})
+        )
+        assert response.status_code == 200 and huge in response.content.decode()
+    assert not Case.objects.exists()
+
+
 def test_it_saves_a_draft(client, world, process):
     log_in(client, world.manager)
     client.post(reverse("knowledge:case_new", args=[process.pk]), form_data(process, then="save"))

@@ -125,12 +125,19 @@ def test_it_threads_the_author_reply_and_the_reviewer_comment(client, world, rev
     assert html.index("成效要写数字") < html.index("我补上")
 
 
-def test_it_keeps_the_review_comments_between_author_and_reviewers(client, world, review_case, other_manager):
-    log_in(client, world.consultant_a)
-    client.post(reverse("knowledge:case_comment", args=[review_case.pk]), {"text": "成效要写数字"})
-    client.post(reverse("knowledge:case_move", args=[review_case.pk]), {"move": "publish"})
-    assert "成效要写数字" in page(client, world.manager, review_case).content.decode()
-    assert "成效要写数字" not in page(client, other_manager, review_case).content.decode()
+def test_it_keeps_the_review_thread_from_readers_once_published(client, world, review_case, other_manager):
+    from casspath.knowledge.actions.cases import do_publish_case, do_request_changes, do_submit_case
+
+    do_request_changes(review_case, comment="客户的真实名称和电话请删掉", acting_user=world.consultant_a)
+    do_submit_case(review_case, comment="已删去客户电话 13800001111", acting_user=world.manager)
+    do_publish_case(review_case, comment="内部备注：可作为推荐案例", acting_user=world.consultant_a)
+    reader = page(client, other_manager, review_case).content.decode()
+    assert "王经理" in reader  # he reads the case
+    for private in ("真实名称和电话", "13800001111", "内部备注"):
+        assert private not in reader
+    for insider in (world.manager, world.consultant_a):
+        html = page(client, insider, review_case).content.decode()
+        assert "真实名称和电话" in html and "13800001111" in html and "内部备注" in html
 
 
 def test_it_refuses_a_comment_from_a_reader(client, world, published_case, other_manager):

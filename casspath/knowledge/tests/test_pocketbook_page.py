@@ -117,6 +117,19 @@ def test_it_refuses_a_draft_or_another_citys_item_naming_each(client, world, poc
     assert not PocketBook.objects.exists()
 
 
+def test_it_refuses_an_id_no_database_holds_naming_it(client, world, pocket):
+    huge = "99999999999999999999"  # past a 64-bit integer: no row has it
+    log_in(client, world.manager)
+    response = client.post(
+        URL, {"map": pocket.cass_map.pk, "mode": "pick", "guides": [huge, "-1"], "cards": [huge]}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"没有编号为 {huge} 的工作指引" in page and f"no Q&amp;A card {huge}" in page
+    assert "没有编号为 -1 的工作指引" in page
+    assert not PocketBook.objects.exists()
+
+
 def test_it_fails_a_book_whose_item_went_back_to_draft(client, world, pocket, monkeypatch):
     from casspath.knowledge.actions.pdf import do_render_pocketbook
 

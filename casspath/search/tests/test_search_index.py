@@ -90,3 +90,24 @@ def test_it_finds_a_case_by_the_name_of_its_industry(world, library, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         library["cases"]["C002"].industries.clear()
     assert codes(world.province_admin, "教育", kinds=["case"]) == []
+
+
+def _unique_words(count: int) -> str:
+    """`count` different made-up words (the worst a full-text vector holds: none repeats)."""
+    letters = "bcdfghjklmnpqrstvwxz"
+    return " ".join(
+        "".join(letters[(n // 20**place) % 20] for place in range(5)) + "ab" for n in range(count)
+    )
+
+
+def test_it_indexes_and_rebuilds_a_document_of_any_length(world, library, django_capture_on_commit_callbacks):
+    """A product pasted with a megabyte of text (PostgreSQL refuses a tsvector over 1 MB)
+    is still indexed by its beginning, and one such document does not stop a rebuild."""
+    huge = library["products"]["P19"]
+    with django_capture_on_commit_callbacks(execute=True):
+        huge.how_it_works = "云桌面集中托管。" + _unique_words(130_000)
+        huge.save()
+    assert codes(world.province_admin, "云桌面", kinds=["product"]) == ["P19"]
+    counts = index.rebuild()
+    assert counts["product"] == 2
+    assert codes(world.province_admin, "云桌面", kinds=["product"]) == ["P19"]
