@@ -11,9 +11,19 @@ from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
 from casspath.cass.access import visible_maps_q
+from casspath.competency.models import CompetencyModel, Dimension
 from casspath.knowledge.access import visible_cases_q, visible_guides_q
-from casspath.knowledge.models import Case, GuideStep, Product, ProductTariff, WorkGuide
-from casspath.search.registry import Document, Kind, register, tag
+from casspath.knowledge.models import (
+    Case,
+    GuideStep,
+    Industry,
+    ProcessStep,
+    Product,
+    ProductTariff,
+    WorkGuide,
+)
+from casspath.org.models import local_name
+from casspath.search.registry import Document, Kind, register, register_filter_names, tag
 
 
 def _join(*parts: str) -> str:
@@ -127,7 +137,57 @@ def _m2m_cases(instance, pk_set, reverse: bool) -> list[int]:
     return list(pk_set or []) if reverse else [instance.pk]
 
 
+def _named(rows) -> dict[str, str]:
+    """{code: name} of (code, name) rows, the first of a code kept (maps may share codes)."""
+    names: dict[str, str] = {}
+    for code, name in rows:
+        names.setdefault(code, name)
+    return names
+
+
+def step_names(user, codes: list[str]) -> dict[str, str]:
+    return _named(
+        ProcessStep.objects.filter(visible_maps_q(user, "cass_map__"), code__in=codes)
+        .order_by("cass_map_id", "code")
+        .values_list("code", "name")
+    )
+
+
+def product_names(user, codes: list[str]) -> dict[str, str]:
+    return _named(
+        Product.objects.filter(visible_maps_q(user, "cass_map__"), code__in=codes)
+        .order_by("cass_map_id", "code")
+        .values_list("code", "name")
+    )
+
+
+def industry_names(user, codes: list[str]) -> dict[str, str]:
+    return _named(
+        Industry.objects.filter(visible_maps_q(user, "cass_map__"), code__in=codes)
+        .order_by("cass_map_id", "code")
+        .values_list("code", "name")
+    )
+
+
+def dimension_names(user, codes: list[str]) -> dict[str, str]:
+    """In the newest published competency model that names the code (its codes are stable
+    across versions and models: D01 is 目标客户寻找 in each)."""
+    rows = (
+        Dimension.objects.filter(code__in=codes, model__status=CompetencyModel.Status.PUBLISHED)
+        .order_by("code", "-model__version", "-model_id")
+        .values_list("code", "name", "name_en")
+    )
+    return _named((code, local_name(name, name_en)) for code, name, name_en in rows)
+
+
 def register_kinds() -> None:
+    for filter_name, names in (
+        ("step", step_names),
+        ("product", product_names),
+        ("industry", industry_names),
+        ("dimension", dimension_names),
+    ):
+        register_filter_names(filter_name, names)
     register(
         Kind(
             name="case",

@@ -85,6 +85,22 @@ def get(name: str) -> Kind | None:
 
 FILTERS = ("step", "dimension", "product", "industry")
 
+# The names of a filter's codes, for the results page's chips ("行业: 酒店餐饮", not IND05):
+# an app above registers, per filter, (user, codes) → {code: name} over what he may see.
+_FILTER_NAMES: dict[str, Callable[[Any, list[str]], dict[str, str]]] = {}
+
+
+def register_filter_names(filter_name: str, names: Callable[[Any, list[str]], dict[str, str]]) -> None:
+    if filter_name not in FILTERS:
+        raise ValueError(f"no search filter {filter_name!r}")
+    _FILTER_NAMES[filter_name] = names
+
+
+def filter_names(user, filter_name: str, codes: list[str]) -> dict[str, str]:
+    """{code: name} of the codes that name something `user` may see; {} when none does."""
+    names = _FILTER_NAMES.get(filter_name)
+    return names(user, codes) if names is not None and codes else {}
+
 
 def tag(filter_name: str, code: str) -> str:
     return f"{filter_name}:{code}"

@@ -65,6 +65,7 @@ def results(request: HttpRequest) -> HttpResponse:
                     "name": name,
                     "label": FILTER_LABELS[name],
                     "code": code,
+                    "shown": registry.filter_names(request.user, name, [code]).get(code, code),
                     "url": _link(params, **{name: "", "page": ""}),
                 }
                 for name, code in filters.items()

@@ -66,11 +66,12 @@ CASE_FIELDS = (
 )
 # The structured parts after the story, in the order the page and the resource's text show them.
 PARTS = ("background", "challenge", "actions", "result", "tools")
+# The import's headers (CONTRACTS.md): one name for each part, on the page and in the file.
 PART_LABELS = {
     "background": "背景",
-    "challenge": "难点",
+    "challenge": "挑战",
     "actions": "做法",
-    "result": "成效",
+    "result": "结果",
     "tools": "工具",
 }
 # A dimension a case teaches when no key action of its steps names a level for it.

@@ -53,7 +53,7 @@ def test_it_publishes_a_case_as_a_published_resource_of_kind_case(world, process
     assert case.status == CaseStatus.PUBLISHED and case.published_at is not None
     assert resource.kind == ResourceKind.CASE and resource.status == ResourceStatus.PUBLISHED
     assert resource.title == case.title and resource.summary == case.knowledge_point
-    assert STORY in resource.body and "【成效】" in resource.body
+    assert STORY in resource.body and "【结果】" in resource.body
     assert resource.duration_minutes == 1
     assert {s.dimension_code for s in resource.skills.all()} == {"D01", "D04"}
     assert [i.code for i in resource.work_items.all()] == ["W01"]

@@ -22,8 +22,28 @@ def test_it_shows_the_filters_as_removable_chips(client, world, library):
         .get("/search/", {"q": "客户经理", "step": "PM01-1"})
         .content.decode()
     )
-    assert 'id="search-chips"' in page and "PM01-1 ×" in page
+    assert 'id="search-chips"' in page and "拜访客户 ×" in page  # the step by its name
     assert "C002" in page and "C001" not in page
+
+
+def test_it_names_each_filter_that_the_user_may_see_and_leaves_others_as_given(client, world, library):
+    from casspath.competency.actions.loading import do_load_default_model
+    from casspath.core.actors import SystemActor
+
+    do_load_default_model(org_unit=world.province, acting_user=SystemActor.cli())
+    page = (
+        log_in(client, world.province_admin)
+        .get(
+            "/search/", {"q": "客户", "industry": "IND02", "dimension": "D01", "product": "P19", "step": "X9"}
+        )
+        .content.decode()
+    )
+    assert "教育 ×" in page and "目标客户寻找 ×" in page and "P19 ×" not in page
+    assert "X9 ×" in page  # a code naming nothing is shown as given
+    outsider = (
+        log_in(client, world.outsider).get("/search/", {"q": "客户", "industry": "IND02"}).content.decode()
+    )
+    assert "IND02 ×" in outsider and "教育" not in outsider  # a map he may not read names nothing to him
 
 
 def test_it_keeps_the_kind_and_filters_when_the_query_is_changed_in_its_box(client, world, library):
