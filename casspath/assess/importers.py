@@ -25,7 +25,9 @@ from casspath.assess.models import Evidence
 from casspath.competency.models import Dimension
 from casspath.competency.queries import published_models_applying
 from casspath.core.actors import SystemActor, actor_label
-from casspath.core.spreadsheets import append_row, new_workbook, save_xlsx, write_csv
+from casspath.core.spreadsheets import (
+    write_table,
+)
 from casspath.imports import columns as col
 from casspath.imports.columns import Column, cached
 from casspath.imports.errors import ImportFileError, RowError
@@ -302,25 +304,13 @@ class RatingsImporter(TabularImporter):
                          "source", "observed_on")
         )
         headers = [column.header_zh for column in self.columns]
-        count = 0
 
         def lines():
-            nonlocal count
             for number, code, name, given, score, source, day in rows.iterator(chunk_size=BATCH):
-                count += 1
                 yield [number, code, name, given if given is not None else "",
                        _num(score) if score is not None else "", SOURCE_LABELS_ZH.get(source, source), day]
 
-        if suffix == ".csv":
-            write_csv([headers, *lines()], out)
-            return count
-        workbook = new_workbook(write_only=True)
-        sheet = workbook.create_sheet(self.sheet_name)
-        append_row(sheet, headers)
-        for line in lines():
-            append_row(sheet, line)
-        save_xlsx(workbook, out)
-        return count
+        return write_table(suffix, out, self.sheet_name, headers, lines())
 
 
 def _num(value: Decimal | None):

@@ -21,6 +21,7 @@ write-only (streamed) sheet go through `append_row()`, since its cells cannot be
 
 import csv
 import io
+import itertools
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -129,3 +130,33 @@ def csv_bytes(rows) -> bytes:
     out = io.BytesIO()
     write_csv(rows, out)
     return out.getvalue()
+
+
+def write_table(suffix: str, out: BinaryIO, sheet_name: str, headers, rows) -> int:
+    """One sheet of `headers` then `rows` (any iterable: streamed, never held whole) to `out`
+    as CSV (`suffix` ".csv") or .xlsx (anything else); the number of rows written. The one
+    way an export writes its table, whatever it exports."""
+    count = 0
+
+    def counted():
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    if suffix.lower() == ".csv":
+        write_csv(itertools.chain([headers], counted()), out)
+        return count
+    workbook = new_workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name)
+    append_row(sheet, headers)
+    try:
+        for row in counted():
+            append_row(sheet, row)
+    except BaseException:
+        # The sheet's writer closed now, while its temporary file is open: left to the
+        # interpreter's exit, it prints a traceback after the command's own answer.
+        sheet.close()
+        raise
+    save_xlsx(workbook, out)
+    return count

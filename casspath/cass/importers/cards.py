@@ -37,7 +37,9 @@ from casspath.cass.importers.common import (
 from casspath.cass.models import QACard, Resource, ResourceKind, ResourceSkill, ResourceStatus
 from casspath.cass.queries import card_title
 from casspath.core import validators
-from casspath.core.spreadsheets import append_row, csv_bytes, new_workbook, xlsx_bytes
+from casspath.core.spreadsheets import (
+    write_table,
+)
 from casspath.imports.columns import Column
 from casspath.imports.errors import ImportFileError, Invalid, RowError
 from casspath.imports.framework import RunContext, Table, TabularImporter
@@ -436,16 +438,7 @@ class QACardImporter(TabularImporter):
                     STATUS_ZH.get(resource.status, resource.status),
                 ]
             )
-        if suffix == ".csv":
-            out.write(csv_bytes(rows))
-        else:
-            book = new_workbook()
-            sheet = book.active
-            sheet.title = self.sheet_name
-            for row in rows:
-                append_row(sheet, row)
-            out.write(xlsx_bytes(book))
-        return len(rows) - 1
+        return write_table(suffix, out, self.sheet_name, rows[0], rows[1:])
 
 
 def _skill_of(resource: Resource | None) -> tuple[str, int] | None:

@@ -34,7 +34,9 @@ from casspath.cass.importers.common import (
 )
 from casspath.cass.models import CassMap, WorkItem
 from casspath.cass.queries import map_dimensions
-from casspath.core.spreadsheets import append_row, csv_bytes, new_workbook, xlsx_bytes
+from casspath.core.spreadsheets import (
+    write_table,
+)
 from casspath.core.validators import InvalidValue, text_limit
 from casspath.imports.columns import Column
 from casspath.imports.errors import ImportFileError, ImportWarning, RowError
@@ -494,16 +496,7 @@ class ProcessMapImporter(TabularImporter):
 
         for phase in process_tree(cass_map):
             walk(phase, None)
-        if suffix == ".csv":
-            out.write(csv_bytes(rows))
-        else:
-            book = new_workbook()
-            sheet = book.active
-            sheet.title = SHEET
-            for row in rows:
-                append_row(sheet, row)
-            out.write(xlsx_bytes(book))
-        return len(rows) - 1
+        return write_table(suffix, out, SHEET, rows[0], rows[1:])
 
 
 register(ProcessMapImporter())

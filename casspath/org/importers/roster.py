@@ -5,7 +5,6 @@ compared as tuples, and writes go in large batches (`writes.py`) inside the run'
 transaction. Re-importing a file changes nothing.
 """
 
-import itertools
 from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import PurePath
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casspath.api.actions import REVOKED_LOGIN_DEACTIVATED, do_revoke_tokens_of
 from casspath.core.models import User
-from casspath.core.spreadsheets import append_row, new_workbook, save_xlsx, write_csv
+from casspath.core.spreadsheets import write_table
 from casspath.imports import columns as col
 from casspath.imports.columns import Column, cached
 from casspath.imports.errors import ImportFileError, RowError, RowsRefused
@@ -667,31 +666,7 @@ def export_roster(acting_user, filename: str, out: BinaryIO, filters: Mapping[st
         )
     employees = roster_export_employees(acting_user, filters)  # refuses a bad filter before writing
     headers = [column.header_zh for column in RosterImporter.columns]
-    count = 0
-
-    def counted(rows):
-        nonlocal count
-        for row in rows:
-            count += 1
-            yield row
-
-    rows = counted(roster_export_rows(employees))
-    if suffix == ".csv":
-        write_csv(itertools.chain([headers], rows), out)
-        return count
-    workbook = new_workbook(write_only=True)
-    sheet = workbook.create_sheet(RosterImporter.sheet_name)
-    append_row(sheet, headers)
-    try:
-        for row in rows:
-            append_row(sheet, row)
-    except BaseException:
-        # The sheet's writer closed now, while its temporary file is open: left to the
-        # interpreter's exit, it prints a traceback after the command's own answer.
-        sheet.close()
-        raise
-    save_xlsx(workbook, out)
-    return count
+    return write_table(suffix, out, RosterImporter.sheet_name, headers, roster_export_rows(employees))
 
 
 register(RosterImporter())
