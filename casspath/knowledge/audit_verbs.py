@@ -54,5 +54,6 @@ class KnowledgeVerb(AuditVerb):
     ADD_CASE_ATTACHMENT = "knowledge.add_case_attachment", _("Case attachment added")
     REMOVE_CASE_ATTACHMENT = "knowledge.remove_case_attachment", _("Case attachment removed")
     IMPORT_CASES = "knowledge.import_cases", _("Cases imported")
+    EXPORT_CASES = "knowledge.export_cases", _("Cases exported")
     QUEUE_POCKETBOOK = "knowledge.queue_pocketbook", _("Pocket book queued")
     RETRY_POCKETBOOK = "knowledge.retry_pocketbook", _("Pocket book retried")

@@ -23,7 +23,8 @@ the map (training admins and consultants over its owner unit).
 
 import hashlib
 from collections.abc import Callable, Mapping
-from typing import Any
+from pathlib import PurePath
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -31,6 +32,7 @@ from django.utils.translation import pgettext_lazy
 from casspath.cass.importers.common import MAP_OPTIONS, Target, resolve_target, split_list
 from casspath.cass.queries import map_dimensions
 from casspath.core import validators
+from casspath.core.spreadsheets import write_table
 from casspath.core.validators import text_limit
 from casspath.imports.columns import Column
 from casspath.imports.errors import ImportFileError, Invalid, RowError
@@ -247,6 +249,8 @@ class CaseImporter(TabularImporter):
     label = pgettext_lazy("import kind", "Cases")
     scope = scopes.PermScope(scopes.Perm.EDIT_MODELS)
     audit_verb = KnowledgeVerb.IMPORT_CASES
+    can_export = True
+    export_verb = KnowledgeVerb.EXPORT_CASES
     options = MAP_OPTIONS
     columns = CASE_COLUMNS
     sheet_name = "案例"
@@ -480,6 +484,63 @@ class CaseImporter(TabularImporter):
 
     def apply(self, ctx: RunContext, plan: dict, report: ImportReport) -> None:
         do_write_imported_cases(plan["cass_map"], plan["writes"], plan["known"], acting_user=ctx.acting_user)
+
+    def export(
+        self, acting_user, filename: str, out: BinaryIO, filters: Mapping[str, str] | None = None
+    ) -> int:
+        """Every case of the map the filters `unit` and `family` name (as the import's
+        options), by code, in the import's columns. A case in review, sent back or retired
+        has a blank 状态 (the import's statuses are 已发布 and 草稿; a blank keeps a case's own),
+        so re-importing the export changes nothing."""
+        suffix = PurePath(filename).suffix.lower()
+        if suffix not in (".xlsx", ".csv"):
+            raise ImportFileError("案例可导出为 .xlsx 或 .csv 文件", "cases export to .xlsx or .csv")
+        scopes.require_perm(acting_user, scopes.Perm.EDIT_MODELS)
+        target = resolve_target(acting_user, filters or {})
+        if target.cass_map is None:
+            raise ImportFileError(
+                f"{target.unit.name}（{target.unit.code}）还没有 CASS 地图",
+                f"{target.unit.name} ({target.unit.code}) has no CASS map yet",
+            )
+        cases = (
+            Case.objects.filter(cass_map=target.cass_map)
+            .select_related("author")
+            .prefetch_related("steps", "products", "industries")
+            .order_by("code")
+        )
+
+        def codes(rows) -> str:
+            return "；".join(sorted(row.code for row in rows))
+
+        words: dict[str, dict[str, str]] = {
+            "type": {str(k): v for k, v in CUSTOMER_TYPE_ZH.items()},
+            "size": {str(k): v for k, v in CUSTOMER_SIZE_ZH.items()},
+            "status": {str(k): v for k, v in STATUS_ZH.items()},
+        }
+
+        rows = (
+            [
+                case.code,
+                case.title,
+                case.knowledge_point,
+                case.story,
+                case.background,
+                case.challenge,
+                case.actions,
+                case.result,
+                case.tools,
+                codes(case.steps.all()),
+                "；".join(case.dimension_codes),
+                codes(case.products.all()),
+                codes(case.industries.all()),
+                words["type"].get(case.customer_type, ""),
+                words["size"].get(case.customer_size, ""),
+                case.author.employee_no if case.author else "",
+                words["status"].get(case.status, ""),
+            ]
+            for case in cases.iterator(chunk_size=500)
+        )
+        return write_table(suffix, out, self.sheet_name, [c.header_zh for c in self.columns], rows)
 
 
 def _diff(case: Case, wanted: dict) -> dict:
