@@ -82,7 +82,7 @@ class CasesIn(Schema):
     dimension: str = Field("", description="A dimension code, e.g. D01")
     product: str = Field("", description="A product's id or code")
     industry: str = Field("", description="An industry's id or code")
-    size: Literal["", "large", "medium", "small", "micro"] = ""
+    size: Literal["", "micro", "small", "large"] = ""
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 

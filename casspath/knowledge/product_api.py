@@ -63,7 +63,7 @@ class ProductsOut(Schema):
 
 class ProductsIn(Schema):
     industry: str = Field("", description="An industry's id or code")
-    size: Literal["", "large", "medium", "small", "micro"] = ""
+    size: Literal["", "micro", "small", "large"] = ""
     customer_type: str = Field("", max_length=30, description="A customer type, e.g. government")
 
 

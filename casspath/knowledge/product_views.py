@@ -73,9 +73,12 @@ def _filters(request, industries: list[Industry]) -> dict:
 @require_GET
 def product_map(request, map_id: int):
     cass_map = access_map_by_id(request.user, map_id)
+    may_edit = may_edit_map(request.user, cass_map)
     industries = queries.industries_of(cass_map)
     chosen = _filters(request, industries)
-    products = queries.products_of(cass_map, **chosen)
+    # Its editors see the products off sale too (marked so), as they see solutions no longer
+    # offered: else one set off sale could not be found again to edit or put back on sale.
+    products = queries.products_of(cass_map, include_inactive=may_edit, **chosen)
     groups: dict[str, dict[str, list]] = {}
     for product in products:
         groups.setdefault(product.category or "—", {}).setdefault(product.family or "—", []).append(product)
@@ -90,7 +93,7 @@ def product_map(request, map_id: int):
             "sizes": CustomerSize.choices,
             "types": CustomerType.choices,
             "chosen": chosen,
-            "may_edit": may_edit_map(request.user, cass_map),
+            "may_edit": may_edit,
         },
     )
 

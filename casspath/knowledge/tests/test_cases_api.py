@@ -68,6 +68,13 @@ def test_it_lists_the_published_cases_with_the_library_filters(
     assert (paged["total"], len(paged["items"])) == (2, 1)
 
 
+def test_it_refuses_a_customer_size_the_cases_do_not_have(client, process, library, other_manager):
+    # Not ignored (which would list every case): the sizes are micro, small and large.
+    caller = ApiCaller(client, other_manager, bearer=True)
+    for size in ("medium", "huge"):
+        assert caller.get(f"/knowledge/cases?map={process.pk}&size={size}").status_code == 422, size
+
+
 def test_it_gives_ones_own_cases_and_the_review_queue(client, world, library, other_manager):
     mine = ApiCaller(client, world.manager).get("/knowledge/cases?view=mine").json()
     assert {item["status"] for item in mine["items"]} == {"published", "in_review"}

@@ -1,7 +1,7 @@
 """/knowledge/products/ and /knowledge/maps/<id>/products/: the product map reads as its CASS
 map (a manager of the city reads it, another city's people and an outsider get 404), grouped
 by category and family, filtered by industry and customer size and type, in a fixed number
-of queries; editors see the add buttons, readers do not."""
+of queries; editors see the add buttons and the products off sale, readers do not."""
 
 import pytest
 from django.db import connection
@@ -40,6 +40,17 @@ def test_it_filters_by_industry_size_and_type(client, world, product_map):
 def test_it_shows_the_add_buttons_to_an_editor(client, world, product_map):
     log_in(client, world.consultant_a)
     assert "/products/add/" in client.get(_url(product_map)).content.decode()
+
+
+def test_it_shows_a_product_off_sale_to_its_editors_only(client, world, product_map):
+    broadband = product_map.products.get(code="P03")
+    do_save_product_card(product_map, {"active": False}, product=broadband, acting_user=world.consultant_a)
+    log_in(client, world.manager)
+    page = client.get(_url(product_map)).content.decode()
+    assert "互联网专线" in page and "企业宽带" not in page
+    log_in(client, world.consultant_a)
+    page = client.get(_url(product_map)).content.decode()
+    assert "企业宽带" in page and "已停售" in page
 
 
 @pytest.mark.parametrize("who", ["manager_b", "city_admin_b", "consultant_b", "outsider"])

@@ -82,5 +82,9 @@ def test_it_answers_404_to_another_city(client, world, product_map):
 
 
 def test_it_refuses_an_unknown_customer_size(client, world, product_map):
-    response = ApiCaller(client, world.manager).get(f"/knowledge/maps/{product_map.pk}/products?size=huge")
-    assert response.status_code == 422
+    # "medium" is no size either: the sizes are micro, small (中小: small and medium) and large.
+    for size in ("huge", "medium"):
+        response = ApiCaller(client, world.manager).get(
+            f"/knowledge/maps/{product_map.pk}/products?size={size}"
+        )
+        assert response.status_code == 422, size
