@@ -260,7 +260,8 @@ def access_solution_by_id(user, solution_id, *, for_edit: bool = False) -> Solut
         .select_related("cass_map__org_unit", "industry")
         .first()
     )
-    if solution is None:
+    # One no longer offered is its editors' only, as the list shows it.
+    if solution is None or (not solution.active and not may_edit_map(user, solution.cass_map)):
         raise Http404("no such solution")
     if for_edit and not may_edit_map(user, solution.cass_map):
         raise PermissionDenied("not allowed to edit this solution")

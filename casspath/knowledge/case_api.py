@@ -8,7 +8,7 @@ app or an intranet portal showing the cases beside its own pages:
   waiting for his review.
 - GET /cases/{id}: one case, its story and parts, tags, author, attachments (as links to
   the access-checked download), useful count and the caller's own mark; its comments only
-  to its author and reviewers.
+  to its author and reviewers. It counts the caller as a reader, as the page does.
 - POST /cases/{id}/useful, DELETE /cases/{id}/useful: mark it useful (有用) or take the mark
   back; idempotent (the body says whether anything changed).
 
@@ -28,7 +28,13 @@ from casspath.cass.access import access_map_by_id
 from casspath.cass.queries import maps_for
 from casspath.knowledge import queries
 from casspath.knowledge.access import access_case_by_id, may_read_case_comments
-from casspath.knowledge.actions.cases import PARTS, CaseError, do_mark_case_useful, do_unmark_case_useful
+from casspath.knowledge.actions.cases import (
+    PARTS,
+    CaseError,
+    do_mark_case_useful,
+    do_record_case_read,
+    do_unmark_case_useful,
+)
 from casspath.knowledge.models import Case, CustomerSize
 
 router = Router(tags=["knowledge"])
@@ -206,6 +212,7 @@ def list_cases(request, params: Query[CasesIn]):
 def get_case(request, case_id: int):
     user = api_user(request)
     case = access_case_by_id(user, case_id)
+    do_record_case_read(case, acting_user=user)  # a reader in an app reads as on the page
     detail = queries.case_detail(case, user)
     names = queries.case_form_tags(case.cass_map)["dimensions"]
     return {

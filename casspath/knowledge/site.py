@@ -37,7 +37,7 @@ MENU = [
         group="maps",
     ),
     MenuEntry(
-        pgettext_lazy("course", "Product courses"),
+        pgettext_lazy("course", "Product skill courses"),
         "knowledge:courses",
         _logged_in,
         order=47,

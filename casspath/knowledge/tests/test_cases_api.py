@@ -143,3 +143,15 @@ def test_it_refuses_a_useful_mark_on_ones_own_or_an_unpublished_case(client, wor
     waiting = ApiCaller(client, world.consultant_a).post(f"/knowledge/cases/{library['waiting'].pk}/useful")
     assert waiting.status_code == 409 and "尚未发布" in waiting.json()["detail_zh"]
     assert not CaseUseful.objects.exists()
+
+
+def test_it_counts_a_reader_of_the_api_as_the_page_does(client, world, library, other_manager):
+    from casspath.knowledge.models import CaseRead
+
+    case = library["first"]
+    for _ in range(2):
+        ApiCaller(client, other_manager).get(f"/knowledge/cases/{case.pk}")
+    ApiCaller(client, world.manager).get(f"/knowledge/cases/{case.pk}")  # its author is no reader
+    assert list(CaseRead.objects.filter(case=case).values_list("user_id", flat=True)) == [other_manager.pk]
+    listed = ApiCaller(client, other_manager).get(f"/knowledge/cases?map={case.cass_map_id}&step=P1-1").json()
+    assert listed["items"][0]["reader_count"] == 1

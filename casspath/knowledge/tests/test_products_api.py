@@ -88,3 +88,14 @@ def test_it_refuses_an_unknown_customer_size(client, world, product_map):
             f"/knowledge/maps/{product_map.pk}/products?size={size}"
         )
         assert response.status_code == 422, size
+
+
+def test_it_answers_404_to_a_reader_for_a_solution_no_longer_offered(client, world, product_map):
+    school = Solution.objects.get(code="S01")
+    Solution.objects.filter(pk=school.pk).update(active=False)
+    assert ApiCaller(client, world.manager).get(f"/knowledge/solutions/{school.pk}").status_code == 404
+    assert (
+        ApiCaller(client, world.manager).get(f"/knowledge/maps/{product_map.pk}/solutions").json()["items"]
+        == []
+    )
+    assert ApiCaller(client, world.consultant_a).get(f"/knowledge/solutions/{school.pk}").status_code == 200

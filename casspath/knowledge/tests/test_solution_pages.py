@@ -92,3 +92,10 @@ def test_it_removes_a_solution(client, world, product_map):
     log_in(client, world.consultant_a)
     assert client.post(f"/knowledge/solutions/{solution.pk}/remove/").status_code == 302
     assert not Solution.objects.filter(pk=solution.pk).exists()
+
+
+def test_it_keeps_a_solution_no_longer_offered_to_its_editors(client, world, product_map):
+    solution = Solution.objects.get(cass_map=product_map, code="S01")
+    Solution.objects.filter(pk=solution.pk).update(active=False)
+    assert log_in(client, world.manager).get(f"/knowledge/solutions/{solution.pk}/").status_code == 404
+    assert log_in(client, world.consultant_a).get(f"/knowledge/solutions/{solution.pk}/").status_code == 200
