@@ -7,9 +7,15 @@ already; this only adapts them as Django would and streams them.
 
 On PostgreSQL the foreign keys stay declared, but for a big load they are checked set-based
 rather than by PostgreSQL's trigger row by row (one lookup a row and a key: half the
-server's time), when the connection may switch those triggers off (`_keys_at_once`): the
-referenced rows are locked FOR KEY SHARE as the triggers would lock them, the COPY runs with
-session_replication_role = replica, and one anti-join over the new rows checks every key.
+server's time), when the connection may switch those triggers off (`_keys_at_once`): every
+distinct key the rows refer to is looked up and locked FOR KEY SHARE, as the triggers would
+lock it, before the COPY runs with session_replication_role = replica; a key not found
+leaves the triggers on (they refuse the row, as ever).
+
+A load at least as big as what the table holds already (a first import), when its caller
+allows it, builds the table's plain indexes after the COPY rather than maintaining them row
+by row (`_set_indexes_aside`): for 1.2 million rows the (employee, month) index cost the
+server 1.7 s of CPU during the COPY against 0.4 s built at the end.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,7 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain, islice, repeat
 
-from django.db import IntegrityError, connection, connections
+from django.db import OperationalError, connection, connections, transaction
 from django.db.models import Field, ForeignKey, Model, QuerySet
 from django.db.models.sql.constants import MULTI
 
@@ -28,6 +34,9 @@ ROWS_A_STATEMENT = 100  # rows of one INSERT (SQLite): a third less time than on
 # From this many rows the foreign keys are checked at once, when the connection may (below,
 # the row-by-row triggers cost less than the locking and the check).
 KEYS_AT_ONCE_FROM = 20_000
+# From this many rows (PostgreSQL, in a transaction), a load no smaller than the rows already
+# in the table builds its plain indexes afterwards (`_set_indexes_aside`).
+INDEXES_AFTER_FROM = 100_000
 
 
 @dataclass(frozen=True)
@@ -52,12 +61,16 @@ def _column(field: Field) -> str:
 
 
 def insert_rows(model: type[Model], fields: Sequence[str], columns: Sequence[Column],
-                progress: Callable[[int], None] | None = None, *, keys_at_once: bool | None = None) -> int:
+                progress: Callable[[int], None] | None = None, *, keys_at_once: bool | None = None,
+                indexes_after: bool = False) -> int:
     """INSERT rows into `model`'s table: `columns[j][i]` is field `fields[j]` (a name or an
     attribute name: "employee_id") of row i, or `Same(value)` for every row; at least one
     column is a sequence. Dates stay dates, decimals decimals. `progress(done)` is called
     between statements, when the connection is free. `keys_at_once` (PostgreSQL): check the
-    foreign keys set-based when allowed; by default from KEYS_AT_ONCE_FROM rows. Returns the
+    foreign keys set-based when allowed; by default from KEYS_AT_ONCE_FROM rows. `indexes_after`
+    (PostgreSQL): a load the size of a first import may build the plain indexes afterwards
+    (`_set_indexes_aside`; the caller accepts that readers of the table then wait for its
+    transaction). Returns the
     number of rows; a missing key raises IntegrityError (the caller's transaction rolls back)."""
     count = next((len(column) for column in columns if not isinstance(column, Same)), 0)
     if not count:
@@ -66,7 +79,7 @@ def insert_rows(model: type[Model], fields: Sequence[str], columns: Sequence[Col
         keys_at_once = count >= KEYS_AT_ONCE_FROM
     columns = _constants_as_same(columns)
     if connection.vendor == "postgresql":
-        _copy_rows(model, fields, columns, count, progress, keys_at_once)
+        _copy_rows(model, fields, columns, count, progress, keys_at_once, indexes_after)
     else:
         _insert_sqlite(model, fields, columns, count, progress)
     return count
@@ -205,7 +218,7 @@ def _copy_text(column: Sequence) -> list[str]:
     return ["\\N" if value is None else str(value).translate(_COPY_ESCAPES) for value in column]
 
 
-def _copy_rows(model, fields, columns, count, progress, keys_at_once: bool) -> None:
+def _copy_rows(model, fields, columns, count, progress, keys_at_once: bool, indexes_after: bool) -> None:
     """COPY the rows, a batch a statement. Each batch's text is built while the server reads
     the one before (it reads a COPY as it arrives: the two cores work at once). COPY runs
     on psycopg's own cursor: its errors are made Django's (an IntegrityError) here."""
@@ -221,7 +234,9 @@ def _copy_rows(model, fields, columns, count, progress, keys_at_once: bool) -> N
         return "\n".join(map("\t".join, islice(zip(*texts, strict=False), end - start))) + "\n"
 
     with connection.wrap_database_errors, connection.cursor() as cursor:
-        after = _keys_at_once(cursor, model, fields, columns) if keys_at_once else None
+        replica = _keys_at_once(cursor, model, fields, columns) if keys_at_once else False
+        # (only with the triggers off: a trigger's pending event would forbid the build)
+        indexes = _set_indexes_aside(cursor, model, count) if indexes_after and replica else []
         text = batch(0)
         for start in range(0, count, COPY_BATCH):
             with cursor.cursor.copy(copy_sql) as copy:
@@ -230,9 +245,53 @@ def _copy_rows(model, fields, columns, count, progress, keys_at_once: bool) -> N
                     text = batch(start + COPY_BATCH)
             if progress is not None:
                 progress(min(count, start + COPY_BATCH))
-        if after is not None:
+        for definition in indexes:
+            cursor.execute(definition)
+        if replica:
             cursor.execute("SET LOCAL session_replication_role = origin")
-            _check_keys(cursor, model, after)
+
+
+def _set_indexes_aside(cursor, model: type[Model], count: int) -> list[str]:
+    """For a big load into a table holding no more rows than it brings (this transaction's
+    own deletions not counted), drop the table's plain indexes (not its primary key, nor a
+    unique or constraint's index) and return their definitions, to be created again after
+    the COPY, in the same transaction: a rollback restores them as they were. Dropping them
+    takes the table's ACCESS EXCLUSIVE lock until the transaction ends; it is asked for
+    without waiting (NOWAIT, in a savepoint), so that no reader queues behind a waiting
+    import and two imports never deadlock over it: when another transaction holds any lock
+    on the table, the indexes stay and the COPY maintains them. Readers of the table wait
+    for this transaction to end (the COPY and the indexes' build, seconds at a million
+    rows): the table held fewer rows than the load, a first import or nearly. Called with
+    the foreign-key triggers off (`_keys_at_once`): the COPY leaves no trigger event pending,
+    which would forbid the build."""
+    if count < INDEXES_AFTER_FROM or not connection.in_atomic_block:
+        return []
+    meta = model._meta
+    cursor.execute(
+        "SELECT pg_get_indexdef(i.indexrelid), i.indexrelid::regclass::text FROM pg_index i"
+        " WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT i.indisunique AND i.indisvalid"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+        " ORDER BY 2",
+        [meta.db_table],
+    )
+    indexes = cursor.fetchall()
+    if not indexes:
+        return []
+    table = connection.ops.quote_name(meta.db_table)
+    # (rows up to one more than the load: enough to tell, without counting a big table)
+    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) AS held", [count + 1])  # noqa: S608
+    if cursor.fetchone()[0] > count:
+        return []
+    try:
+        with transaction.atomic():
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE NOWAIT")
+            for _definition, name in indexes:
+                cursor.execute(f"DROP INDEX {name}")  # (regclass's text: quoted as needed)
+    except OperationalError:
+        # Another transaction uses the table now, or this one left trigger events pending
+        # on it (PostgreSQL then refuses to drop or build an index).
+        return []
+    return [definition for definition, _name in indexes]
 
 
 def _checked_keys(model: type[Model]) -> list[ForeignKey]:
@@ -241,12 +300,13 @@ def _checked_keys(model: type[Model]) -> list[ForeignKey]:
     return [f for f in fields if isinstance(f, ForeignKey) and getattr(f, "db_constraint", True)]
 
 
-def _keys_at_once(cursor, model, fields, columns) -> int | None:
+def _keys_at_once(cursor, model, fields, columns) -> bool:
     """Switch the row-by-row foreign-key triggers off for this transaction's COPY, having
     locked the rows the new ones refer to as those triggers would (FOR KEY SHARE: no one may
-    delete them or change their key until the transaction ends, and reads go on). Returns
-    the largest primary key before the COPY (the new rows are above it: their ids are drawn
-    later), or None when the triggers stay on: outside a transaction, when the rows bring
+    delete them or change their key until the transaction ends, and reads go on): each
+    distinct key is found and locked, so every row copied refers to a row that exists and
+    stays (the rows are the columns given; no check after the COPY is needed). Returns
+    whether the triggers are off: not outside a transaction, when the rows bring
     their own primary keys, when the connection may not set session_replication_role, when
     the table has triggers of its own (replica mode would skip them too), or when a row
     referred to is gone (the triggers will refuse it, as ever)."""
@@ -254,7 +314,7 @@ def _keys_at_once(cursor, model, fields, columns) -> int | None:
     keys = _checked_keys(model)
     supplied = {_field(model, name).column: column for name, column in zip(fields, columns, strict=True)}
     if not keys or not connection.in_atomic_block or meta.pk.column in supplied:
-        return None
+        return False
     may_set = (  # granted by GRANT SET ON PARAMETER since PostgreSQL 15, to superusers before
         "has_parameter_privilege('session_replication_role', 'SET')"
         if getattr(connection, "pg_version", 0) >= 150000
@@ -264,12 +324,12 @@ def _keys_at_once(cursor, model, fields, columns) -> int | None:
     cursor.execute(f"SELECT {may_set}, NOT EXISTS ({own_triggers})", [meta.db_table])  # noqa: S608
     allowed, no_own_triggers = cursor.fetchone()
     if not (allowed and no_own_triggers):
-        return None
+        return False
     quote = connection.ops.quote_name
     for key in keys:
         column = supplied.get(key.column)
         if column is None:
-            continue  # not written: NULL (the check after covers it all the same)
+            continue  # not written: NULL (refused where the column is NOT NULL)
         values = [column.value] if isinstance(column, Same) else column
         ids = sorted({value for value in values if value is not None})  # type: ignore[type-var]
         if ids:
@@ -280,34 +340,9 @@ def _keys_at_once(cursor, model, fields, columns) -> int | None:
                 [ids],
             )
             if cursor.fetchone()[0] != len(ids):
-                return None
-    pk = quote(_column(meta.pk))
-    cursor.execute(f"SELECT coalesce(max({pk}), 0) FROM {quote(meta.db_table)}")  # noqa: S608
-    before = cursor.fetchone()[0]
+                return False
     cursor.execute("SET LOCAL session_replication_role = replica")
-    return before
-
-
-def _check_keys(cursor, model: type[Model], before: int) -> None:
-    """Every row copied (primary key above `before`; a few more rows, committed by others
-    meanwhile, do no harm) refers to rows that exist: the foreign keys checked at once, in
-    one anti-join, instead of one lookup a row and a key."""
-    meta = model._meta
-    quote = connection.ops.quote_name
-    missing = []
-    for key in _checked_keys(model):
-        column, target = quote(_column(key)), key.target_field
-        missing.append(
-            f"(n.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {quote(target.model._meta.db_table)} r"  # noqa: S608
-            f" WHERE r.{quote(_column(target))} = n.{column}))"
-        )
-    cursor.execute(
-        f"SELECT 1 FROM {quote(meta.db_table)} n"  # noqa: S608 - names from the model
-        f" WHERE n.{quote(_column(meta.pk))} > %s AND ({' OR '.join(missing)}) LIMIT 1",
-        [before],
-    )
-    if cursor.fetchone() is not None:
-        raise IntegrityError(f"a new row of {meta.db_table} refers to a row that does not exist")
+    return True
 
 
 def values_rows(queryset: QuerySet, chunk_size: int = 10_000) -> Iterator[tuple]:

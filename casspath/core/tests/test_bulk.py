@@ -93,3 +93,96 @@ def test_it_reads_rows_back_as_the_orm_does(world):
     # the same types too (a Decimal, not a float; a bool, not 1)
     assert [tuple(map(type, row)) for row in got] == [tuple(map(type, row)) for row in expected]
     assert list(bulk.values_rows(PerformanceRecord.objects.filter(pk__in=[]).values_list("id"))) == []
+
+
+def _plain_indexes() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexname",
+                       [PerformanceRecord._meta.db_table])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _index_statements(queries) -> list[str]:
+    return [q["sql"].split(" ")[0] for q in queries.captured_queries
+            if q["sql"].startswith(("DROP INDEX", "CREATE INDEX"))]
+
+
+postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'")
+
+
+@postgres_only
+def test_it_builds_a_first_loads_indexes_after_its_rows(world, monkeypatch):
+    monkeypatch.setattr(bulk, "INDEXES_AFTER_FROM", 2)
+    indexes = _plain_indexes()
+    employees = [world.manager_employee.pk, world.colleague.pk]
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        bulk.insert_rows(PerformanceRecord, FIELDS, _columns(employees), indexes_after=True,
+                         keys_at_once=True)
+    assert _index_statements(queries) == ["DROP", "CREATE"]
+    assert _plain_indexes() == indexes  # the same indexes, as they were defined
+    assert sorted(PerformanceRecord.objects.values_list("employee_id", flat=True)) == sorted(employees)
+
+
+@postgres_only
+def test_it_keeps_the_indexes_of_a_table_holding_more_than_the_load(world, monkeypatch):
+    monkeypatch.setattr(bulk, "INDEXES_AFTER_FROM", 2)
+    employees = [world.manager_employee.pk, world.colleague.pk]
+    bulk.insert_rows(PerformanceRecord, FIELDS, _columns(employees))
+    bulk.insert_rows(PerformanceRecord, FIELDS, _columns(employees))
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        bulk.insert_rows(PerformanceRecord, FIELDS, _columns(employees), indexes_after=True,
+                         keys_at_once=True)
+    assert _index_statements(queries) == []
+    assert PerformanceRecord.objects.count() == 6
+
+
+@postgres_only
+def test_it_keeps_the_indexes_while_another_transaction_reads_the_table(world, monkeypatch):
+    # Never waits for the table's lock: another reader keeps the indexes in place (and the
+    # failed try does not spoil the transaction).
+    import psycopg
+
+    monkeypatch.setattr(bulk, "INDEXES_AFTER_FROM", 2)
+    settings = connection.settings_dict
+    other = psycopg.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"],
+                            port=settings["PORT"] or 5432, password=settings["PASSWORD"] or None)
+    try:
+        other.execute(f"LOCK TABLE {PerformanceRecord._meta.db_table} IN ACCESS SHARE MODE")
+        employees = [world.manager_employee.pk, world.colleague.pk]
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            assert bulk.insert_rows(PerformanceRecord, FIELDS, _columns(employees), indexes_after=True,
+                                     keys_at_once=True) == 2
+        assert any(q["sql"].startswith("LOCK TABLE") for q in queries.captured_queries)  # tried
+        assert _index_statements(queries) == []
+        assert PerformanceRecord.objects.count() == 2
+    finally:
+        other.close()
+
+
+@postgres_only
+def test_it_keeps_the_indexes_when_the_keys_are_checked_row_by_row(world, monkeypatch):
+    # (the triggers' pending events would forbid building an index in the transaction)
+    monkeypatch.setattr(bulk, "INDEXES_AFTER_FROM", 2)
+    employees = [world.manager_employee.pk, world.colleague.pk]
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        bulk.insert_rows(PerformanceRecord, FIELDS, _columns(employees), indexes_after=True,
+                         keys_at_once=False)
+    assert _index_statements(queries) == []
+    assert PerformanceRecord.objects.count() == 2
+
+
+@postgres_only
+def test_it_restores_the_indexes_when_the_load_is_rolled_back(world, monkeypatch):
+    monkeypatch.setattr(bulk, "INDEXES_AFTER_FROM", 2)
+    indexes = _plain_indexes()
+    employees = [world.manager_employee.pk, world.colleague.pk]
+
+    class Refused(Exception):
+        pass
+
+    with pytest.raises(Refused), transaction.atomic():
+        bulk.insert_rows(PerformanceRecord, FIELDS, _columns(employees), indexes_after=True,
+                         keys_at_once=True)
+        raise Refused
+    assert _plain_indexes() == indexes
+    assert not PerformanceRecord.objects.exists()

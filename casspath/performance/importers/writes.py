@@ -182,4 +182,4 @@ def apply_replacements(ctx: RunContext, plan: Replacement, report: ImportReport)
 
     bulk.insert_rows(PerformanceRecord, ("employee_id", "month", "day", "kind", "amount", "product",
                                          "flagged", "big_deal_amount", "import_run_id"),
-                     [*columns, bulk.Same(ctx.run_id)], progress)
+                     [*columns, bulk.Same(ctx.run_id)], progress, indexes_after=True)
