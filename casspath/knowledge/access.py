@@ -37,6 +37,7 @@ from casspath.knowledge.models import (
     CourseQuestion,
     GuideImage,
     GuideStep,
+    Industry,
     ManualSegment,
     PocketBook,
     ProcessStep,
@@ -252,6 +253,15 @@ def access_activation_step_in_product(product: Product, step_id) -> ProductActiv
         raise Http404("no such activation step")
     step.product = product
     return step
+
+
+def access_industry_in_map(cass_map: CassMap, industry_id) -> Industry:
+    """An industry of a map the caller has already accessed; 404 if it belongs to another."""
+    industry = Industry.objects.filter(cass_map=cass_map, pk=_id(industry_id)).first()
+    if industry is None:
+        raise Http404("no such industry")
+    industry.cass_map = cass_map
+    return industry
 
 
 def access_solution_by_id(user, solution_id, *, for_edit: bool = False) -> Solution:

@@ -31,6 +31,7 @@ class KnowledgeVerb(AuditVerb):
     REMOVE_SEGMENT = "knowledge.remove_manual_segment", _("Lecturer manual segment removed")
     QUEUE_COURSE_PDF = "knowledge.queue_course_pdf", _("Course PDF queued")
     SAVE_INDUSTRY = "knowledge.save_industry", _("Industry saved")
+    REMOVE_INDUSTRY = "knowledge.remove_industry", _("Industry removed")
     SAVE_PRODUCT = "knowledge.save_product", _("Product saved")
     REMOVE_PRODUCT = "knowledge.remove_product", _("Product removed")
     SAVE_TARIFFS = "knowledge.save_tariffs", _("Product tariff saved")

@@ -150,6 +150,24 @@ class StepImageForm(Styled, forms.Form):
     image = forms.FileField(label=pgettext_lazy("product map", "Screenshot"))
 
 
+class IndustryForm(Styled, forms.Form):
+    code = forms.CharField(label=pgettext_lazy("product map", "Industry code"), max_length=20)
+    name = forms.CharField(label=pgettext_lazy("product map", "Name"), max_length=100)
+    order = forms.IntegerField(
+        label=pgettext_lazy("product map", "Order"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        help_text=_("Its place in the matrix and the filters; blank: last."),
+    )
+
+    def values(self) -> dict:
+        values = {"code": self.cleaned_data["code"].strip(), "name": self.cleaned_data["name"].strip()}
+        if self.cleaned_data.get("order"):
+            values["order"] = self.cleaned_data["order"]
+        return values
+
+
 class SolutionForm(Styled, forms.Form):
     code = forms.CharField(label=pgettext_lazy("solution", "Solution code"), max_length=30)
     name = forms.CharField(label=pgettext_lazy("solution", "Name"), max_length=200)

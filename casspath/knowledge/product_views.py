@@ -5,6 +5,7 @@ solution's comparison, and the editors' pages. Thin: parse, access, act, render.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +21,15 @@ from casspath.core.forms import REFUSED, add_action_error, run_action
 from casspath.knowledge import queries
 from casspath.knowledge.access import (
     access_activation_step_in_product,
+    access_industry_in_map,
     access_product_by_id,
     access_solution_by_id,
 )
 from casspath.knowledge.actions.products import (
+    do_remove_industry,
     do_remove_product,
     do_remove_solution,
+    do_save_industry,
     do_save_product_card,
     do_save_solution,
     do_set_activation_image,
@@ -33,6 +37,7 @@ from casspath.knowledge.actions.products import (
 from casspath.knowledge.downloads import image_file_response
 from casspath.knowledge.models import CustomerSize, CustomerType, Industry
 from casspath.knowledge.product_forms import (
+    IndustryForm,
     ProductForm,
     SolutionForm,
     StepImageForm,
@@ -347,3 +352,50 @@ def solution_remove(request, solution_id: int):
     do_remove_solution(found, acting_user=request.user)
     messages.success(request, _("The solution was removed."))
     return redirect("knowledge:solutions", found.cass_map_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def industries(request, map_id: int, industry_id: int | None = None):
+    """The map's industries (行业) with what names each; its editors add one here, or change
+    the one `industry_id` names."""
+    user = request.user
+    cass_map = access_map_by_id(user, map_id, for_edit=request.method == "POST")
+    may_edit = may_edit_map(user, cass_map)
+    current = access_industry_in_map(cass_map, industry_id) if industry_id is not None else None
+    if current is not None and not may_edit:
+        raise PermissionDenied("not allowed to edit this map's industries")
+    initial = {"code": current.code, "name": current.name, "order": current.order} if current else {}
+    form = IndustryForm(request.POST or None, initial=initial) if may_edit else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        saved = run_action(
+            form, do_save_industry, cass_map, form.values(), industry=current, acting_user=user
+        )
+        if saved is not REFUSED:
+            messages.success(request, _("The industry was saved."))
+            return redirect("knowledge:industries", cass_map.pk)
+    return render(
+        request,
+        "knowledge/industries.html",
+        {
+            "cass_map": cass_map,
+            "industries": queries.industries_with_counts(cass_map),
+            "may_edit": may_edit,
+            "form": form,
+            "current": current,
+        },
+    )
+
+
+@login_required
+@require_POST
+def industry_remove(request, map_id: int, industry_id: int):
+    cass_map = access_map_by_id(request.user, map_id, for_edit=True)
+    found = access_industry_in_map(cass_map, industry_id)
+    try:
+        do_remove_industry(found, acting_user=request.user)
+    except BilingualError as refused:
+        messages.error(request, refused.both())
+    else:
+        messages.success(request, _("The industry was removed."))
+    return redirect("knowledge:industries", cass_map.pk)

@@ -208,6 +208,25 @@ def industries_of(cass_map: CassMap) -> list[Industry]:
     return list(Industry.objects.filter(cass_map=cass_map).order_by("order", "id"))
 
 
+def industries_with_counts(cass_map: CassMap) -> list[Industry]:
+    """The map's industries in order, each with how many products, published cases and
+    solutions name it (`product_count`, `case_count`, `solution_count`; subqueries)."""
+
+    def count(model, link: str, **where):
+        rows = model.objects.filter(**{link: OuterRef("pk")}, **where).order_by().values(link)
+        return Coalesce(Subquery(rows.annotate(n=Count("*")).values("n"), output_field=IntegerField()), 0)
+
+    return list(
+        Industry.objects.filter(cass_map=cass_map)
+        .annotate(
+            product_count=count(Product.industries.through, "industry"),
+            case_count=count(Case.industries.through, "industry", case__status=CaseStatus.PUBLISHED),
+            solution_count=count(Solution, "industry"),
+        )
+        .order_by("order", "id")
+    )
+
+
 def industry_choices(cass_map: CassMap) -> QuerySet[Industry]:
     """The map's industries, for a form's choices."""
     return Industry.objects.filter(cass_map=cass_map).order_by("order", "id")

@@ -109,6 +109,13 @@ urlpatterns = [
         product_views.activation_image_set,
         name="activation_image_set",
     ),
+    path("maps/<int:map_id>/industries/", product_views.industries, name="industries"),
+    path("maps/<int:map_id>/industries/<int:industry_id>/", product_views.industries, name="industry_edit"),
+    path(
+        "maps/<int:map_id>/industries/<int:industry_id>/remove/",
+        product_views.industry_remove,
+        name="industry_remove",
+    ),
     path("maps/<int:map_id>/solutions/", product_views.solutions, name="solutions"),
     path("maps/<int:map_id>/solutions/add/", product_views.solution_edit, name="solution_add"),
     path(

@@ -22,6 +22,7 @@ from casspath.core.validators import code as normal_code
 from casspath.knowledge.actions.guides import EXTENSIONS, KnowledgeError, _digest
 from casspath.knowledge.audit_verbs import KnowledgeVerb
 from casspath.knowledge.models import (
+    Case,
     CustomerSize,
     CustomerType,
     Industry,
@@ -172,6 +173,40 @@ def do_save_industry(
             unit=cass_map.org_unit,
         )
     return industry
+
+
+@transaction.atomic
+def do_remove_industry(industry: Industry, *, acting_user) -> None:
+    """Remove an industry no product, case or solution names (removing one they name would
+    drop their tags unseen: its editor retags them first); removing one already gone is a
+    retry."""
+    cass_map = industry.cass_map
+    require_editable(cass_map, acting_user)
+    current = Industry.objects.select_for_update().filter(pk=industry.pk, cass_map=cass_map).first()
+    if current is None:
+        return
+    used = {
+        "products": Product.objects.filter(industries=current).count(),
+        "cases": Case.objects.filter(industries=current).count(),
+        "solutions": Solution.objects.filter(industry=current).count(),
+    }
+    if any(used.values()):
+        raise KnowledgeError(
+            f"行业“{current.name}”仍被 {used['products']} 个产品、{used['cases']} 个案例、"
+            f"{used['solutions']} 个方案使用，请先改掉它们的行业再删除",
+            f"The industry '{current.name}' is still named by {used['products']} products, "
+            f"{used['cases']} cases and {used['solutions']} solutions: change theirs first",
+        )
+    label, pk = f"{cass_map.name} · {current.code} {current.name}", current.pk
+    current.delete()
+    audit.record(
+        acting_user,
+        KnowledgeVerb.REMOVE_INDUSTRY,
+        object_type="knowledge.industry",
+        object_id=str(pk),
+        summary=label,
+        unit=cass_map.org_unit,
+    )
 
 
 def _taken(what_zh: str, what_en: str, code: str) -> KnowledgeError:
