@@ -200,10 +200,11 @@ def search(
         offset=max(0, offset),
     )
     pattern = _pattern(terms)
+    urls = {kind.name: registry.url_maker(kind) for kind in wanted}
     hits = []
     for match in found:
-        found_kind = registry.get(match.kind)
-        url = found_kind.url(match.obj_id, match.code) if found_kind is not None else ""
+        url_of = urls.get(match.kind)
+        url = url_of(match.obj_id, match.code) if url_of is not None else ""
         hits.append(
             Hit(
                 kind=match.kind,

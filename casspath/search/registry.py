@@ -87,23 +87,39 @@ def get(name: str) -> Kind | None:
 _MARK = 918273645546372819  # an id no URL holds otherwise: where the id goes in a reversed URL
 
 
-def id_url(name: str) -> Callable[[int, str], str]:
-    """A kind's `url` for a view whose only argument is the object's id: reversed once per
-    URLconf and script prefix (with a marker id), then the id put in its place, so a page of
-    hits does not reverse each one (the same URL as `reverse(name, args=[pk])`)."""
-    parts: dict[tuple, tuple[str, str] | None] = {}
+class _IdUrl:
+    """A kind's `url` for a view whose only argument is the object's id (`id_url`)."""
 
-    def url(pk: int, code: str) -> str:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._parts: dict[tuple, tuple[str, str] | None] = {}
+
+    def bound(self) -> Callable[[int, str], str]:
+        """The URL of an id under the URLconf and script prefix of now: reversed once (with
+        a marker id), then each id put in its place, the same URL as reverse()."""
         key = (get_urlconf(), get_script_prefix())
-        if key not in parts:
-            pieces = reverse(name, args=[_MARK]).split(str(_MARK))
-            parts[key] = (pieces[0], pieces[1]) if len(pieces) == 2 else None
-        found = parts[key]
+        if key not in self._parts:
+            pieces = reverse(self.name, args=[_MARK]).split(str(_MARK))
+            self._parts[key] = (pieces[0], pieces[1]) if len(pieces) == 2 else None
+        found = self._parts[key]
         if found is None:
-            return reverse(name, args=[pk])
-        return f"{found[0]}{int(pk)}{found[1]}"
+            return lambda pk, code: reverse(self.name, args=[pk])
+        prefix, suffix = found
+        return lambda pk, code: f"{prefix}{int(pk)}{suffix}"
 
-    return url
+    def __call__(self, pk: int, code: str) -> str:
+        return self.bound()(pk, code)
+
+
+def id_url(name: str) -> Callable[[int, str], str]:
+    """A kind's `url` for a view whose only argument is the object's id: a page of hits
+    reverses it once (`url_maker`), not once a hit."""
+    return _IdUrl(name)
+
+
+def url_maker(kind: Kind) -> Callable[[int, str], str]:
+    """The kind's `url`, ready for a page of hits (id_url's resolved once)."""
+    return kind.url.bound() if isinstance(kind.url, _IdUrl) else kind.url
 
 
 FILTERS = ("step", "dimension", "product", "industry")
