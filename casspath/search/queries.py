@@ -150,10 +150,12 @@ def _scopes(user, wanted: Sequence[registry.Kind]) -> list[ranking.Scope]:
     taken away, or a unit moved, counts at the next request, as every access check does)."""
     names = tuple(kind.name for kind in wanted)
     bindings = getattr(user, "_casspath_bindings", None)
-    memo = getattr(user, "_casspath_search_scopes", None)
+    memo: tuple[object, dict[tuple[str, ...], list[ranking.Scope]]] | None = getattr(
+        user, "_casspath_search_scopes", None
+    )
     if bindings is not None and memo is not None and memo[0] is bindings and names in memo[1]:
         return memo[1][names]
-    found = []
+    found: list[ranking.Scope] = []
     for kind in wanted:
         visible = _visible_sql(kind, user)
         if visible is not None:
