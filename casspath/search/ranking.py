@@ -43,7 +43,9 @@ from casspath.search.index import SPAN, TS_WEIGHTS
 CANDIDATES = 200  # per tier and kind
 BM25 = "bm25(search_fts, 10.0, 4.0, 1.0)"  # title, head, body
 HEAD_BM25 = "bm25(search_head, 10.0, 4.0)"  # title, head
-WINDOWS = (64, 512)  # how many candidates are checked for scope at a time, then all
+# How many candidates are checked for scope at a time, after the first window (the page and
+# a half, plus 8: most users see most candidates), then all.
+WINDOWS = (64, 512)
 
 
 def _sqlite() -> bool:
@@ -247,7 +249,7 @@ def _first_visible(
     (fewer only when every row was checked)."""
     visible: list = []
     at = 0
-    for window in (*WINDOWS, len(rows)):
+    for window in (need + need // 2 + 8, *WINDOWS, len(rows)):
         if at >= len(rows) or len(visible) >= need:
             break
         if window <= at:
