@@ -4,12 +4,11 @@ the question its title, the resource's summary its head, the answer and the tags
 filtered by the resource's dimensions and the card's product code."""
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
 from casspath.cass.access import visible_resources_q
 from casspath.cass.models import QACard, Resource, ResourceKind, ResourceSkill
-from casspath.search.registry import Document, Kind, register, tag
+from casspath.search.registry import Document, Kind, id_url, register, tag
 
 
 def card_documents(ids: list[int]) -> list[Document]:
@@ -60,7 +59,7 @@ def register_kinds() -> None:
             model=Resource,
             build=card_documents,
             visible_q=_visible_cards_q,
-            url=lambda pk, code: reverse("cass:card", args=[pk]),
+            url=id_url("cass:card"),
             order=40,
             all_ids=_card_ids,
             watch={

@@ -7,7 +7,6 @@ knowledge:guide), which checks access again.
 """
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
 from casspath.cass.access import visible_maps_q
@@ -23,7 +22,7 @@ from casspath.knowledge.models import (
     WorkGuide,
 )
 from casspath.org.models import local_name
-from casspath.search.registry import Document, Kind, register, register_filter_names, tag
+from casspath.search.registry import Document, Kind, id_url, register, register_filter_names, tag
 
 
 def _join(*parts: str) -> str:
@@ -196,7 +195,7 @@ def register_kinds() -> None:
             model=Case,
             build=case_documents,
             visible_q=visible_cases_q,
-            url=lambda pk, code: reverse("knowledge:case", args=[pk]),
+            url=id_url("knowledge:case"),
             order=10,
             watch={Case: lambda case: [case.pk]},
             watch_m2m={
@@ -214,7 +213,7 @@ def register_kinds() -> None:
             model=Product,
             build=product_documents,
             visible_q=_visible_products_q,
-            url=lambda pk, code: reverse("knowledge:product", args=[pk]),
+            url=id_url("knowledge:product"),
             order=20,
             watch={Product: lambda product: [product.pk], ProductTariff: lambda plan: [plan.product_id]},
             watch_m2m={Product.industries.through: _m2m_cases},
@@ -228,7 +227,7 @@ def register_kinds() -> None:
             model=WorkGuide,
             build=guide_documents,
             visible_q=visible_guides_q,
-            url=lambda pk, code: reverse("knowledge:guide", args=[pk]),
+            url=id_url("knowledge:guide"),
             order=30,
             watch={WorkGuide: lambda guide: [guide.pk], GuideStep: lambda step: [step.guide_id]},
         )

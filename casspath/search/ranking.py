@@ -43,7 +43,9 @@ from casspath.search.index import SPAN, TS_WEIGHTS
 CANDIDATES = 200  # per tier and kind
 BM25 = "bm25(search_fts, 10.0, 4.0, 1.0)"  # title, head, body
 HEAD_BM25 = "bm25(search_head, 10.0, 4.0)"  # title, head
-WINDOWS = (64, 512)  # how many candidates are checked for scope at a time, then all
+# How many candidates are checked for scope at a time, after the first window (the page and
+# a half, plus 8: most users see most candidates), then all.
+WINDOWS = (64, 512)
 
 
 def _sqlite() -> bool:
@@ -203,9 +205,15 @@ def _tier(
     return rows, cut
 
 
-def _visible_among(cursor, scopes: Sequence[Scope], doc_ids: list[int]) -> set[int]:
+STORED = "d.id, d.kind, d.obj_id, d.code, d.title, d.display"  # a hit's stored columns
+
+
+def _visible_among(
+    cursor, scopes: Sequence[Scope], doc_ids: list[int], stored: dict | None = None
+) -> set[int]:
     """Which of these documents the scopes let the user see (each kind's visible SQL, asked
-    about these objects only: its primary key index)."""
+    about these objects only: its primary key index). With `stored`, the visible ones'
+    stored columns are read in the same statement, into it by document id."""
     seen: set[int] = set()
     for scope in scopes:
         base = scope.kind.key * SPAN
@@ -215,27 +223,39 @@ def _visible_among(cursor, scopes: Sequence[Scope], doc_ids: list[int]) -> set[i
         if scope.visible_sql is None:
             seen.update(pk + base for pk in mine)
             continue
+        if stored is None:
+            cursor.execute(
+                f"SELECT v.pk FROM ({scope.visible_sql}) v "  # noqa: S608 - Django's SQL, marks
+                f"WHERE v.pk IN ({_placeholders(len(mine))})",
+                [*scope.visible_params, *mine],
+            )
+            seen.update(row[0] + base for row in cursor.fetchall())
+            continue
         cursor.execute(
-            f"SELECT v.pk FROM ({scope.visible_sql}) v "  # noqa: S608 - Django's SQL, marks
-            f"WHERE v.pk IN ({_placeholders(len(mine))})",
-            [*scope.visible_params, *mine],
+            f"SELECT {STORED} FROM ({scope.visible_sql}) v "  # noqa: S608 - Django's SQL, marks
+            f"JOIN search_document d ON d.id = v.pk + %s WHERE v.pk IN ({_placeholders(len(mine))})",
+            [*scope.visible_params, base, *mine],
         )
-        seen.update(row[0] + base for row in cursor.fetchall())
+        for row in cursor.fetchall():
+            seen.add(row[0])
+            stored[row[0]] = row[1:]
     return seen
 
 
-def _first_visible(cursor, scopes: Sequence[Scope], rows: list, need: int) -> list:
+def _first_visible(
+    cursor, scopes: Sequence[Scope], rows: list, need: int, stored: dict | None = None
+) -> list:
     """The first `need` of the ranked rows the user may see, checked a window at a time
     (fewer only when every row was checked)."""
     visible: list = []
     at = 0
-    for window in (*WINDOWS, len(rows)):
+    for window in (need + need // 2 + 8, *WINDOWS, len(rows)):
         if at >= len(rows) or len(visible) >= need:
             break
         if window <= at:
             continue
         chunk = rows[at:window]
-        seen = _visible_among(cursor, scopes, [row[0] for row in chunk])
+        seen = _visible_among(cursor, scopes, [row[0] for row in chunk], stored)
         visible += [row for row in chunk if row[0] in seen]
         at = window
     return visible[:need]
@@ -243,9 +263,10 @@ def _first_visible(cursor, scopes: Sequence[Scope], rows: list, need: int) -> li
 
 def ranked(
     terms: Sequence[str], scopes: Sequence[Scope], *, tags: Sequence[str] = (), limit: int = 20,
-    offset: int = 0,
+    offset: int = 0, stored: dict | None = None,
 ) -> list[tuple[int, float]]:
-    """(document id, score) of the page: tier 1's hits the user may see, then tier 2's."""
+    """(document id, score) of the page: tier 1's hits the user may see, then tier 2's. With
+    `stored`, the stored columns of the hits read while checking scope go into it."""
     ranges = [(scope.kind.key * SPAN, scope.kind.key * SPAN + SPAN - 1, scope) for scope in scopes]
     wanted = offset + limit
     hits: list[tuple[int, float]] = []
@@ -253,7 +274,7 @@ def ranked(
         for tier in _tiers(terms):
             rows, cut = _tier(cursor, tier, ranges, tags, joined=False)
             need = wanted - len(hits)
-            visible = _first_visible(cursor, scopes, rows, need)
+            visible = _first_visible(cursor, scopes, rows, need, stored)
             if len(visible) < need and cut and len(visible) < len(rows):
                 # Hidden documents took candidates' places: the newest the user may see.
                 visible = _tier(cursor, tier, ranges, tags, joined=True)[0]
@@ -275,16 +296,19 @@ def matches(
     see, with every tag, in the order of the module's ranking, with their stored columns."""
     if not terms or not scopes:
         return []
-    page = ranked(terms, scopes, tags=tags, limit=limit, offset=offset)
+    stored: dict = {}  # the scope check's reads, for kinds with a visible SQL
+    page = ranked(terms, scopes, tags=tags, limit=limit, offset=offset, stored=stored)
     if not page:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, kind, obj_id, code, title, display FROM search_document "  # noqa: S608
-            f"WHERE id IN ({_placeholders(len(page))})",
-            [row[0] for row in page],
-        )
-        stored = {row[0]: row[1:] for row in cursor.fetchall()}
+    missing = [row[0] for row in page if row[0] not in stored]
+    if missing:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {STORED} FROM search_document d "  # noqa: S608
+                f"WHERE d.id IN ({_placeholders(len(missing))})",
+                missing,
+            )
+            stored.update({row[0]: row[1:] for row in cursor.fetchall()})
     found = []
     for pk, score in page:
         if pk in stored:

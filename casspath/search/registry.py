@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass
@@ -81,6 +82,44 @@ def kind_names() -> list[str]:
 
 def get(name: str) -> Kind | None:
     return _KINDS.get(name)
+
+
+_MARK = 918273645546372819  # an id no URL holds otherwise: where the id goes in a reversed URL
+
+
+class _IdUrl:
+    """A kind's `url` for a view whose only argument is the object's id (`id_url`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._parts: dict[tuple, tuple[str, str] | None] = {}
+
+    def bound(self) -> Callable[[int, str], str]:
+        """The URL of an id under the URLconf and script prefix of now: reversed once (with
+        a marker id), then each id put in its place, the same URL as reverse()."""
+        key = (get_urlconf(), get_script_prefix())
+        if key not in self._parts:
+            pieces = reverse(self.name, args=[_MARK]).split(str(_MARK))
+            self._parts[key] = (pieces[0], pieces[1]) if len(pieces) == 2 else None
+        found = self._parts[key]
+        if found is None:
+            return lambda pk, code: reverse(self.name, args=[pk])
+        prefix, suffix = found
+        return lambda pk, code: f"{prefix}{int(pk)}{suffix}"
+
+    def __call__(self, pk: int, code: str) -> str:
+        return self.bound()(pk, code)
+
+
+def id_url(name: str) -> Callable[[int, str], str]:
+    """A kind's `url` for a view whose only argument is the object's id: a page of hits
+    reverses it once (`url_maker`), not once a hit."""
+    return _IdUrl(name)
+
+
+def url_maker(kind: Kind) -> Callable[[int, str], str]:
+    """The kind's `url`, ready for a page of hits (id_url's resolved once)."""
+    return kind.url.bound() if isinstance(kind.url, _IdUrl) else kind.url
 
 
 FILTERS = ("step", "dimension", "product", "industry")
