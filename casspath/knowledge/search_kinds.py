@@ -190,7 +190,9 @@ def _industry_cases(industry: Industry) -> list[int]:
 
 def _industry_products(industry: Industry) -> list[int]:
     return list(
-        Product.industries.through.objects.filter(industry_id=industry.pk).values_list("product_id", flat=True)
+        Product.industries.through.objects.filter(industry_id=industry.pk).values_list(
+            "product_id", flat=True
+        )
     )
 
 
