@@ -179,6 +179,22 @@ def dimension_names(user, codes: list[str]) -> dict[str, str]:
     return _named((code, local_name(name, name_en)) for code, name, name_en in rows)
 
 
+def _industry_cases(industry: Industry) -> list[int]:
+    """The cases an industry tags: its code is their filter tag, its name in their body (the
+    industries page changes both; removing one is refused while anything names it)."""
+    return list(
+        Case.industries.through.objects.filter(industry_id=industry.pk).values_list("case_id", flat=True)
+    )
+
+
+def _industry_products(industry: Industry) -> list[int]:
+    return list(
+        Product.industries.through.objects.filter(industry_id=industry.pk).values_list(
+            "product_id", flat=True
+        )
+    )
+
+
 def register_kinds() -> None:
     for filter_name, names in (
         ("step", step_names),
@@ -197,7 +213,7 @@ def register_kinds() -> None:
             visible_q=visible_cases_q,
             url=id_url("knowledge:case"),
             order=10,
-            watch={Case: lambda case: [case.pk]},
+            watch={Case: lambda case: [case.pk], Industry: _industry_cases},
             watch_m2m={
                 Case.steps.through: _m2m_cases,
                 Case.products.through: _m2m_cases,
@@ -215,7 +231,11 @@ def register_kinds() -> None:
             visible_q=_visible_products_q,
             url=id_url("knowledge:product"),
             order=20,
-            watch={Product: lambda product: [product.pk], ProductTariff: lambda plan: [plan.product_id]},
+            watch={
+                Product: lambda product: [product.pk],
+                ProductTariff: lambda plan: [plan.product_id],
+                Industry: _industry_products,
+            },
             watch_m2m={Product.industries.through: _m2m_cases},
         )
     )

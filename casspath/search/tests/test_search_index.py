@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from casspath.knowledge.models import Case, CaseStatus
+from casspath.knowledge.models import Case, CaseStatus, Industry
 from casspath.search import index
 from casspath.search.queries import search
 
@@ -90,6 +90,28 @@ def test_it_finds_a_case_by_the_name_of_its_industry(world, library, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         library["cases"]["C002"].industries.clear()
     assert codes(world.province_admin, "教育", kinds=["case"]) == []
+
+
+def test_it_follows_an_industry_changed_on_the_industries_page(
+    world, library, django_capture_on_commit_callbacks
+):
+    """An industry's code is its cases' and products' filter tag and its name in their text:
+    its editor changes both (the industries page's action), and search follows."""
+    from casspath.knowledge.actions.products import do_save_industry
+
+    edu = Industry.objects.get(cass_map=library["map"], code="IND02")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_save_industry(
+            library["map"],
+            {"code": "IND77", "name": "医疗卫生"},
+            industry=edu,
+            acting_user=world.province_admin,
+        )
+    admin = world.province_admin
+    assert sorted(codes(admin, "云电脑", filters={"industry": "IND77"})) == ["C002", "P19"]
+    assert codes(admin, "云电脑", filters={"industry": "IND02"}) == []
+    assert sorted(codes(admin, "医疗卫生")) == ["C002", "P19"]
+    assert codes(admin, "教育") == []
 
 
 def _unique_words(count: int) -> str:
