@@ -187,6 +187,21 @@ def _industry_cases(industry: Industry) -> list[int]:
     )
 
 
+def _product_cases(product: Product) -> list[int]:
+    """The cases a product tags: its code is their filter tag (its card's edit may change it)."""
+    return list(Case.products.through.objects.filter(product_id=product.pk).values_list("case_id", flat=True))
+
+
+def _step_cases(step: ProcessStep) -> list[int]:
+    """The cases a process step tags, its sub-steps' with them: its code is their tag, and a
+    phase's code is its steps' cases' tag too (a phase's filter finds them)."""
+    return list(
+        Case.steps.through.objects.filter(Q(processstep_id=step.pk) | Q(processstep__parent_id=step.pk))
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
 def _industry_products(industry: Industry) -> list[int]:
     return list(
         Product.industries.through.objects.filter(industry_id=industry.pk).values_list(
@@ -213,7 +228,12 @@ def register_kinds() -> None:
             visible_q=visible_cases_q,
             url=id_url("knowledge:case"),
             order=10,
-            watch={Case: lambda case: [case.pk], Industry: _industry_cases},
+            watch={
+                Case: lambda case: [case.pk],
+                Industry: _industry_cases,
+                Product: _product_cases,
+                ProcessStep: _step_cases,
+            },
             watch_m2m={
                 Case.steps.through: _m2m_cases,
                 Case.products.through: _m2m_cases,

@@ -114,6 +114,24 @@ def test_it_follows_an_industry_changed_on_the_industries_page(
     assert codes(admin, "教育") == []
 
 
+def test_it_follows_a_product_or_process_step_whose_code_changed(
+    world, library, django_capture_on_commit_callbacks
+):
+    """A product's and a step's codes are their cases' filter tags (a phase's too, for its
+    steps' cases): a changed code is followed on the commit."""
+    cloud, step = library["products"]["P19"], library["step"]
+    with django_capture_on_commit_callbacks(execute=True):
+        cloud.code = "P90"
+        cloud.save()
+        step.parent.code = "PM09"
+        step.parent.save()
+    admin = world.province_admin
+    assert codes(admin, "云电脑", kinds=["case"], filters={"product": "P90"}) == ["C002"]
+    assert codes(admin, "云电脑", kinds=["case"], filters={"product": "P19"}) == []
+    assert codes(admin, "云电脑", kinds=["case"], filters={"step": "PM09"}) == ["C002"]
+    assert codes(admin, "云电脑", kinds=["case"], filters={"step": "PM01"}) == []
+
+
 def _unique_words(count: int) -> str:
     """`count` different made-up words (the worst a full-text vector holds: none repeats)."""
     letters = "bcdfghjklmnpqrstvwxz"
