@@ -58,7 +58,10 @@ class ProcessNodeOut(StepRefOut):
     tools: list[str] = Field(description="One point an entry")
     dimensions: list[DimensionRefOut]
     work_items: list[ProcessWorkItemOut]
-    case_count: int = Field(description="Its published cases (GET /cases?map=…&step=… lists them all)")
+    case_count: int = Field(
+        description="The published cases tagged to it, as the page counts them (GET /cases?map=…&step=… "
+        "lists them with its sub-steps' cases)"
+    )
     cases: list[CaseRefOut] = Field(description="Its best published cases, at most three, best first")
     children: list["ProcessNodeOut"]
 
