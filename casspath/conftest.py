@@ -45,6 +45,13 @@ def _media_in_the_test_run(settings, _media_root):
     settings.MEDIA_ROOT = str(_media_root)
 
 
+@pytest.fixture(autouse=True)
+def _private_files_in_the_test(settings, tmp_path):
+    """Private files (printed PDFs, login sheets) go to the test's own folder: no other
+    test, of this worker or another, writes or reads them."""
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"
+
+
 @pytest.fixture
 def world(db):
     return build_world()

@@ -444,6 +444,16 @@ def my_cases(user) -> list[Case]:
     )
 
 
+def my_returned_cases(user) -> list[Case]:
+    """The cases a reviewer sent back to their author `user`, newest change first (one
+    query, what the home card shows)."""
+    return list(
+        Case.objects.filter(author__user=user, status=CaseStatus.CHANGES_REQUESTED)
+        .only("id", "title", "updated_at")
+        .order_by("-updated_at", "-id")
+    )
+
+
 def case_form_tags(cass_map: CassMap) -> dict:
     """What a map's cases are tagged with: its process steps, products and industries (as
     querysets, for a form's choices) and its dimensions (code → name)."""

@@ -9,7 +9,6 @@ from django.utils.translation import pgettext_lazy
 
 from casspath.core.parts import HomeCard, MenuEntry
 from casspath.knowledge import queries
-from casspath.knowledge.models import CaseStatus
 
 
 def _logged_in(user) -> bool:
@@ -57,7 +56,7 @@ def cases_waiting(user, today: date) -> dict | None:
     """An author sees his cases a reviewer returned (he would not know otherwise); a
     consultant the cases waiting for his review, the longest waiting first. Left out when
     nothing waits."""
-    returned = [case for case in queries.my_cases(user) if case.status == CaseStatus.CHANGES_REQUESTED]
+    returned = queries.my_returned_cases(user)
     queue = queries.review_queue(user)
     waiting = list(queue[:5])
     if not returned and not waiting:
