@@ -197,12 +197,26 @@ def do_remove_industry(industry: Industry, *, acting_user) -> None:
             f"The industry '{current.name}' is still named by {used['products']} products, "
             f"{used['cases']} cases and {used['solutions']} solutions: change theirs first",
         )
-    label, pk = f"{cass_map.name} · {current.code} {current.name}", current.pk
+    _delete_recorded(
+        current,
+        KnowledgeVerb.REMOVE_INDUSTRY,
+        "knowledge.industry",
+        f"{cass_map.name} · {current.code} {current.name}",
+        cass_map,
+        acting_user,
+    )
+
+
+def _delete_recorded(
+    current, verb: KnowledgeVerb, object_type: str, label: str, cass_map: CassMap, acting_user
+) -> None:
+    """Delete a row of a map's product map and record it (its id and label: it is gone)."""
+    pk = current.pk
     current.delete()
     audit.record(
         acting_user,
-        KnowledgeVerb.REMOVE_INDUSTRY,
-        object_type="knowledge.industry",
+        verb,
+        object_type=object_type,
         object_id=str(pk),
         summary=label,
         unit=cass_map.org_unit,
@@ -314,15 +328,13 @@ def do_remove_product(product: Product, *, acting_user) -> None:
     cass_map = product.cass_map
     require_editable(cass_map, acting_user)
     current = _current(product)
-    label, pk = f"{cass_map.name} · {current}", current.pk
-    current.delete()
-    audit.record(
-        acting_user,
+    _delete_recorded(
+        current,
         KnowledgeVerb.REMOVE_PRODUCT,
-        object_type="knowledge.product",
-        object_id=str(pk),
-        summary=label,
-        unit=cass_map.org_unit,
+        "knowledge.product",
+        f"{cass_map.name} · {current}",
+        cass_map,
+        acting_user,
     )
 
 
@@ -572,15 +584,13 @@ def do_remove_solution(solution: Solution, *, acting_user) -> None:
     current = Solution.objects.filter(pk=solution.pk, cass_map=cass_map).first()
     if current is None:
         raise KnowledgeError("该方案已被删除", "This solution no longer exists")
-    label, pk = f"{cass_map.name} · {current}", current.pk
-    current.delete()
-    audit.record(
-        acting_user,
+    _delete_recorded(
+        current,
         KnowledgeVerb.REMOVE_SOLUTION,
-        object_type="knowledge.solution",
-        object_id=str(pk),
-        summary=label,
-        unit=cass_map.org_unit,
+        "knowledge.solution",
+        f"{cass_map.name} · {current}",
+        cass_map,
+        acting_user,
     )
 
 
