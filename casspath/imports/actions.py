@@ -341,9 +341,14 @@ def do_execute_import_run(run_id: int, *, progress: Progress | None = None) -> I
     except jobs.JobLost:
         return None
     except ImportFileError as error:
+        sealed.clear()  # (raised out of the transaction: it rolled back, the success with it)
         report = ImportReport(kind=run.kind, filename=run.filename, dry_run=run.dry_run, sha256=run.sha256)
         report.fail_file(error)
     except Exception as exc:
+        # Also when the COMMIT itself failed, after `before_commit` sealed the success (a
+        # deferred foreign key: a row referred to was deleted meanwhile): the success was
+        # rolled back with the rows, the run fails (and may be retried).
+        sealed.clear()
         logger.exception("import run %s failed", run_id)
         report = ImportReport(kind=run.kind, filename=run.filename, dry_run=run.dry_run, sha256=run.sha256)
         report.fail_file(
