@@ -144,28 +144,17 @@ def _named(rows) -> dict[str, str]:
     return names
 
 
-def step_names(user, codes: list[str]) -> dict[str, str]:
-    return _named(
-        ProcessStep.objects.filter(visible_maps_q(user, "cass_map__"), code__in=codes)
-        .order_by("cass_map_id", "code")
-        .values_list("code", "name")
-    )
+def _names_in_visible_maps(model):
+    """(user, codes) → {code: name} of `model`'s rows in the maps the user may read."""
 
+    def names(user, codes: list[str]) -> dict[str, str]:
+        return _named(
+            model.objects.filter(visible_maps_q(user, "cass_map__"), code__in=codes)
+            .order_by("cass_map_id", "code")
+            .values_list("code", "name")
+        )
 
-def product_names(user, codes: list[str]) -> dict[str, str]:
-    return _named(
-        Product.objects.filter(visible_maps_q(user, "cass_map__"), code__in=codes)
-        .order_by("cass_map_id", "code")
-        .values_list("code", "name")
-    )
-
-
-def industry_names(user, codes: list[str]) -> dict[str, str]:
-    return _named(
-        Industry.objects.filter(visible_maps_q(user, "cass_map__"), code__in=codes)
-        .order_by("cass_map_id", "code")
-        .values_list("code", "name")
-    )
+    return names
 
 
 def dimension_names(user, codes: list[str]) -> dict[str, str]:
@@ -212,9 +201,9 @@ def _industry_products(industry: Industry) -> list[int]:
 
 def register_kinds() -> None:
     for filter_name, names in (
-        ("step", step_names),
-        ("product", product_names),
-        ("industry", industry_names),
+        ("step", _names_in_visible_maps(ProcessStep)),
+        ("product", _names_in_visible_maps(Product)),
+        ("industry", _names_in_visible_maps(Industry)),
         ("dimension", dimension_names),
     ):
         register_filter_names(filter_name, names)

@@ -293,6 +293,18 @@ def resolve_target(acting_user, options: Mapping[str, object]) -> Target:
     return Target(unit, family, model, cass_map)
 
 
+def existing_map(acting_user, options: Mapping[str, object]) -> CassMap:
+    """The map the options `unit` and `family` name (resolve_target), refused when it is not
+    there yet: what an export, or an import into a map, needs."""
+    target = resolve_target(acting_user, options)
+    if target.cass_map is None:
+        raise ImportFileError(
+            f"{target.unit.code} 还没有模型 {target.family} 的 CASS 地图，请先建立地图",
+            f"{target.unit.code} has no CASS map for model {target.family} yet: create it first",
+        )
+    return target.cass_map
+
+
 def dimension_names(model: CompetencyModel) -> dict[str, str]:
     return dict(Dimension.objects.filter(model=model).values_list("code", "name"))
 

@@ -46,6 +46,7 @@ from casspath.cass.importers.common import (
     SheetRows,
     Target,
     dimension_names,
+    existing_map,
     parse_checks,
     parse_code,
     parse_code_list,
@@ -927,13 +928,7 @@ class CassImporter(Importer):
         if PurePath(filename).suffix.lower() != ".xlsx":
             raise ImportFileError("CASS 地图只能导出为 .xlsx 文件", "a CASS map exports to .xlsx only")
         scopes.require_perm(acting_user, scopes.Perm.EDIT_MODELS)
-        target = resolve_target(acting_user, filters or {})
-        if target.cass_map is None:
-            raise ImportFileError(
-                f"{target.unit.code} 还没有模型 {target.family} 的 CASS 地图",
-                f"{target.unit.code} has no CASS map for model {target.family} yet",
-            )
-        data, rows = workbook_xlsx(target.cass_map, counted=True)
+        data, rows = workbook_xlsx(existing_map(acting_user, filters or {}), counted=True)
         out.write(data)
         return rows
 

@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casspath.cass.importers.common import MAP_OPTIONS, Target, resolve_target, split_list
+from casspath.cass.importers.common import MAP_OPTIONS, Target, existing_map, resolve_target, split_list
 from casspath.cass.queries import map_dimensions
 from casspath.core import validators
 from casspath.core.spreadsheets import write_table
@@ -496,14 +496,9 @@ class CaseImporter(TabularImporter):
         if suffix not in (".xlsx", ".csv"):
             raise ImportFileError("案例可导出为 .xlsx 或 .csv 文件", "cases export to .xlsx or .csv")
         scopes.require_perm(acting_user, scopes.Perm.EDIT_MODELS)
-        target = resolve_target(acting_user, filters or {})
-        if target.cass_map is None:
-            raise ImportFileError(
-                f"{target.unit.name}（{target.unit.code}）还没有 CASS 地图",
-                f"{target.unit.name} ({target.unit.code}) has no CASS map yet",
-            )
+        cass_map = existing_map(acting_user, filters or {})
         cases = (
-            Case.objects.filter(cass_map=target.cass_map)
+            Case.objects.filter(cass_map=cass_map)
             .select_related("author")
             .prefetch_related("steps", "products", "industries")
             .order_by("code")

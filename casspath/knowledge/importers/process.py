@@ -26,11 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from casspath.cass.actions.common import require_editable, touch
 from casspath.cass.importers.common import (
     MAP_OPTIONS,
+    existing_map,
     parse_code,
     parse_code_list,
     parse_text,
     parse_whole,
-    resolve_target,
 )
 from casspath.cass.models import CassMap, WorkItem
 from casspath.cass.queries import map_dimensions
@@ -140,16 +140,6 @@ PROCESS_COLUMNS = (
 )
 
 
-def _map_of(acting_user, options: Mapping[str, object]) -> CassMap:
-    target = resolve_target(acting_user, options)
-    if target.cass_map is None:
-        raise ImportFileError(
-            f"{target.unit.code} 还没有模型 {target.family} 的 CASS 地图，请先建立地图",
-            f"{target.unit.code} has no CASS map for model {target.family} yet: create it first",
-        )
-    return target.cass_map
-
-
 def _shown(value: Any) -> Any:
     return "；".join(value) if isinstance(value, list) else value
 
@@ -217,7 +207,7 @@ class ProcessMapImporter(TabularImporter):
         return [unit.ancestor_ids()] if unit is not None else None
 
     def run(self, data: bytes, ctx: RunContext) -> ImportReport:
-        ctx.cache["owner_unit"] = _map_of(ctx.acting_user, ctx.options).org_unit
+        ctx.cache["owner_unit"] = existing_map(ctx.acting_user, ctx.options).org_unit
         return super().run(data, ctx)
 
     def read(self, data: bytes, ctx: RunContext) -> Sheet:
@@ -253,7 +243,7 @@ class ProcessMapImporter(TabularImporter):
                 seen[code] = table.numbers[i]
 
     def plan(self, ctx: RunContext, table: Table, report: ImportReport) -> dict:
-        cass_map = _map_of(ctx.acting_user, ctx.options)
+        cass_map = existing_map(ctx.acting_user, ctx.options)
         steps = list(
             ProcessStep.objects.filter(cass_map=cass_map)
             .select_related("parent")
@@ -474,7 +464,7 @@ class ProcessMapImporter(TabularImporter):
                 "流程地图可导出为 .xlsx 或 .csv 文件", "a process map exports to .xlsx or .csv"
             )
         scopes.require_perm(acting_user, scopes.Perm.EDIT_MODELS)
-        cass_map = _map_of(acting_user, filters or {})
+        cass_map = existing_map(acting_user, filters or {})
         rows: list[list[Any]] = [[c.header_zh for c in PROCESS_COLUMNS]]
 
         def walk(step: ProcessStep, parent: ProcessStep | None) -> None:
