@@ -59,7 +59,9 @@ def test_it_reads_a_guide_step_by_step_on_a_phone_and_downloads_its_pdf(
     assert page.inner_text("#step-progress") == "第 1/2 步"
     image = page.locator("figure img").first
     image.wait_for()
-    assert image.evaluate("i => i.complete && i.naturalWidth") == 800
+    # The image is lazy: wait until it has loaded rather than read it mid-download.
+    image.evaluate("i => i.complete || new Promise(done => i.addEventListener('load', done, {once: true}))")
+    assert image.evaluate("i => i.naturalWidth") == 800
     assert image.evaluate("i => i.getBoundingClientRect().width") > 300  # large on a 390 px screen
     assert "拍照留存执照原件" in page.inner_text("main")
     page.click("a[rel=next]")
