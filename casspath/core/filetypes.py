@@ -5,6 +5,7 @@ attachment) passes one of these checks before anything is stored; a refusal name
 and the reason in both languages (`InvalidUpload`), and nothing is written.
 """
 
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -224,6 +225,10 @@ OFFICE_TYPES = {  # the folder of an Office file's main part -> (media type, ext
 IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
 DOCUMENT_FORMATS_TEXT = "PDF、Word (.docx)、Excel (.xlsx)、PowerPoint (.pptx)、PNG、JPEG、WebP、GIF"
 _SAME_EXTENSION = {"jpeg": "jpg"}
+# Parts that carry code a reader's Office would run: VBA macros (a .docm renamed .docx still
+# holds its vbaProject.bin) and ActiveX controls. Attachments are read by every manager of a
+# city, so they are refused rather than stored.
+_ACTIVE_PART = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -305,6 +310,10 @@ def _check_office(upload: UploadedFile, name: str, size: int) -> DocumentInfo:
                             "Office file") from None
     finally:
         upload.seek(0)
+    if any(_ACTIVE_PART.search(n) for n in names):
+        raise InvalidUpload(f"“{name}”含有宏或 ActiveX 控件，已拒绝；请另存为不含宏的文件再上传",
+                            f"'{name}' holds macros or ActiveX controls and was refused; save it "
+                            "without macros and upload it again")
     if "[Content_Types].xml" in names:
         for folder, (content_type, extension) in OFFICE_TYPES.items():
             if any(n.startswith(folder) for n in names):

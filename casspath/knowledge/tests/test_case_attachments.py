@@ -19,11 +19,15 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def office(name: str, folder: str = "word/", filler: bytes = b"<w:document/>") -> SimpleUploadedFile:
+def office(
+    name: str, folder: str = "word/", filler: bytes = b"<w:document/>", extra: str = ""
+) -> SimpleUploadedFile:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr(f"{folder}document.xml", filler)
+        if extra:
+            archive.writestr(extra, b"\xd0\xcf\x11\xe0")
     return SimpleUploadedFile(name, out.getvalue())
 
 
@@ -67,6 +71,8 @@ def test_it_takes_a_pdf_an_office_file_and_an_image(client, world, draft_case, s
         (lambda: office("方案.docx", "other/"), "压缩包"),  # a zip, not an Office file
         (lambda: SimpleUploadedFile("大.pdf", PDF + b"\0" * (20 * 2**20)), "过大"),
         (lambda: office("炸弹.docx", filler=b"\0" * (20 * 2**20)), "压缩炸弹"),
+        (lambda: office("宏.docx", extra="word/vbaProject.bin"), "含有宏"),  # a .docm renamed
+        (lambda: office("控件.xlsx", "xl/", extra="xl/activeX/activeX1.bin"), "含有宏或 ActiveX"),
         (lambda: SimpleUploadedFile("断.pdf", b"%PDF-1.4\n" + b"x" * 2000), "不是完整的 PDF"),
     ],
 )
