@@ -391,7 +391,11 @@ def industries(request, map_id: int, industry_id: int | None = None):
 @require_POST
 def industry_remove(request, map_id: int, industry_id: int):
     cass_map = access_map_by_id(request.user, map_id, for_edit=True)
-    found = access_industry_in_map(cass_map, industry_id)
+    try:
+        found = access_industry_in_map(cass_map, industry_id)
+    except Http404:  # a second press, or another editor was first: the list says it is gone
+        messages.info(request, _("That industry is no longer on this map."))
+        return redirect("knowledge:industries", cass_map.pk)
     try:
         do_remove_industry(found, acting_user=request.user)
     except BilingualError as refused:
