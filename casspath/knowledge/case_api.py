@@ -162,7 +162,7 @@ def _pick(rows, value: str):
     return next((row for row in rows if str(row.pk) == value or row.code == value), False)
 
 
-def _library(user, params: CasesIn) -> list[Case]:
+def _library(user, params: CasesIn) -> list[int]:
     cass_map = access_map_by_id(user, params.map) if params.map is not None else maps_for(user).first()
     if cass_map is None:
         return []
@@ -186,15 +186,16 @@ def _library(user, params: CasesIn) -> list[Case]:
 )
 def list_cases(request, params: Query[CasesIn]):
     user = api_user(request)
-    if params.view == "mine":
-        found = queries.my_cases(user)
-    elif params.view == "review":
-        found = list(queries.review_queue(user))
-    else:
-        found = _library(user, params)
     start = (params.page - 1) * params.page_size
+    shown: list[Case]
+    if params.view == "library":
+        ranked = _library(user, params)  # ids best first: only the page's rows are loaded
+        total, shown = len(ranked), queries.in_order(ranked[start : start + params.page_size])
+    else:
+        found = queries.my_cases(user) if params.view == "mine" else list(queries.review_queue(user))
+        total, shown = len(found), found[start : start + params.page_size]
     return {
-        "total": len(found),
+        "total": total,
         "page": params.page,
         "page_size": params.page_size,
         "items": [
@@ -203,7 +204,7 @@ def list_cases(request, params: Query[CasesIn]):
                 "useful_count": getattr(c, "useful_count", 0),
                 "reader_count": getattr(c, "reader_count", 0),
             }
-            for c in found[start : start + params.page_size]
+            for c in shown
         ],
     }
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -73,6 +74,10 @@ def _choice(rows, value):
     return next((row for row in rows if str(row.pk) == value or row.code == value), None)
 
 
+# A phone screen of short cards a few times over; the filters narrow a big library.
+CASES_PER_PAGE = 30
+
+
 @login_required
 @require_GET
 def case_library(request):
@@ -92,7 +97,10 @@ def case_library(request):
             else "",
             "size": request.GET.get("size", "") if request.GET.get("size") in CustomerSize.values else "",
         }
-    cases = queries.case_library(user, cass_map=cass_map, **chosen) if cass_map is not None else []
+    ranked = queries.case_library(user, cass_map=cass_map, **chosen) if cass_map is not None else []
+    page = Paginator(ranked, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     queue = list(queries.review_queue(user))
     counts = queries.review_counts(user)
     return render(
@@ -104,7 +112,9 @@ def case_library(request):
             "tags": tags,
             "size_choices": CustomerSize.choices,
             "chosen": chosen,
-            "cases": cases,
+            "cases": queries.in_order(list(page.object_list)),
+            "page": page,
+            "query": query.urlencode(),
             "queue": queue,
             "counts": [(status, counts.get(status, 0)) for status in CaseStatus] if counts else [],
             "reviewer": bool(counts) or bool(queue),

@@ -88,10 +88,6 @@ def _ref(step: ProcessStep, level: int) -> dict:
     return {"id": step.pk, "code": step.code, "name": step.name, "level": level}
 
 
-# As many as the process map page shows under a step.
-TOP_CASES = 3
-
-
 def _tree(cass_map) -> list[ProcessStep]:
     """The map's process tree with every node's published cases, best first."""
     phases = queries.process_tree(cass_map)
@@ -110,10 +106,10 @@ def _node(step: ProcessStep, level: int) -> dict:
         "tools": step.tool_lines,
         "dimensions": [{"code": code, "name": name} for code, name in step.dimensions],
         "work_items": [{"id": i.pk, "code": i.code, "name": i.name} for i in step.work_items.all()],
-        "case_count": len(step.published_cases),
+        "case_count": step.case_count,
         "cases": [
             {"id": c.pk, "code": c.code, "title": c.title, "knowledge_point": c.knowledge_point}
-            for c in step.published_cases[:TOP_CASES]
+            for c in step.published_cases
         ],
         "children": [_node(child, level + 1) for child in step.steps],
     }

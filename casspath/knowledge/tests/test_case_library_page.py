@@ -98,3 +98,26 @@ def test_it_takes_codes_and_the_customer_size_as_the_product_maps_links_give_the
     assert "约见校长谈宽带" not in library(client, other_manager, map=process.pk, size="micro")
     # A size that is no choice filters nothing rather than failing.
     assert "园区扫楼签专线" in library(client, other_manager, map=process.pk, size="<huge>")
+
+
+def test_it_pages_the_library_best_first_keeping_the_filters(
+    client, world, process, two_published, other_manager, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("casspath.knowledge.case_views.CASES_PER_PAGE", 1)
+    first_page = library(client, other_manager, map=process.pk)
+    assert first_page.count('class="card mb-2 case-item"') == 1 and "1 / 2" in first_page
+    assert f'href="?map={process.pk}&amp;page=2"' in first_page
+    second_page = library(client, other_manager, map=process.pk, page=2)
+    titles = ("园区扫楼签专线", "约见校长谈宽带")
+    on_first = {t for t in titles if t in first_page}
+    on_second = {t for t in titles if t in second_page}
+    assert len(on_first) == len(on_second) == 1 and on_first != on_second
+    assert "2 / 2" in library(client, other_manager, map=process.pk, page="99")  # past the end: the last
+    for n in range(5):  # more cases, the same queries: only the page's rows are loaded
+        case = write_case(process, world.manager, title=f"又一个案例{n}")
+        do_publish_case(do_submit_case(case, acting_user=world.manager), acting_user=world.consultant_a)
+    with django_assert_max_num_queries(30) as few:
+        library(client, other_manager, map=process.pk)
+    write_case(process, world.manager, title="草稿")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        library(client, other_manager, map=process.pk, page=3)

@@ -52,7 +52,8 @@ def test_it_orders_a_step_s_cases_best_first(world, process, other_manager):
     do_mark_case_useful(liked, acting_user=other_manager)  # (1+1)/(1+5) = 0.33 against 0.2
     do_pick_case(picked, True, acting_user=world.consultant_a)  # 0.2 + 0.2 = 0.4
     step = plain.steps.get()
-    assert [c.title for c in queries.published_cases_by_step(process)[step.pk]] == ["推荐", "有用", "普通"]
+    counts, best = queries.published_cases_by_step(process)
+    assert counts[step.pk] == 3 and [c.title for c in best[step.pk]] == ["推荐", "有用", "普通"]
 
 
 def test_it_reads_the_cases_in_a_fixed_number_of_queries(
