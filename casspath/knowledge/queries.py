@@ -451,9 +451,11 @@ def review_counts(user) -> dict[str, int]:
 
 
 def my_cases(user) -> list[Case]:
-    """The cases the user wrote, any status, newest change first, each with its comments."""
+    """The cases the user wrote, any status, newest change first, each with its comments;
+    those of maps he may still read (one who moved to another city no longer opens his old
+    city's cases, so they are not listed either)."""
     return list(
-        Case.objects.filter(author__user=user)
+        Case.objects.filter(visible_cases_q(user), author__user=user)
         .select_related("cass_map")
         .prefetch_related("comments")
         .order_by("-updated_at", "-id")
@@ -462,9 +464,9 @@ def my_cases(user) -> list[Case]:
 
 def my_returned_cases(user) -> list[Case]:
     """The cases a reviewer sent back to their author `user`, newest change first (one
-    query, what the home card shows)."""
+    query, what the home card shows), of maps he may still read as my_cases."""
     return list(
-        Case.objects.filter(author__user=user, status=CaseStatus.CHANGES_REQUESTED)
+        Case.objects.filter(visible_cases_q(user), author__user=user, status=CaseStatus.CHANGES_REQUESTED)
         .only("id", "title", "updated_at")
         .order_by("-updated_at", "-id")
     )
