@@ -47,6 +47,7 @@ class KnowledgeVerb(AuditVerb):
     REQUEST_CASE_CHANGES = "knowledge.request_case_changes", _("Case sent back for changes")
     PUBLISH_CASE = "knowledge.publish_case", _("Case published")
     RETIRE_CASE = "knowledge.retire_case", _("Case retired")
+    DISCARD_CASE = "knowledge.discard_case", _("Case deleted before publication")
     READ_CASE = "knowledge.read_case", _("Case read")
     COMMENT_CASE = "knowledge.comment_case", _("Case commented")
     MARK_CASE_USEFUL = "knowledge.mark_case_useful", _("Case marked useful")

@@ -11,6 +11,8 @@ app or an intranet portal showing the cases beside its own pages:
   to its author and reviewers. It counts the caller as a reader, as the page does.
 - POST /cases/{id}/useful, DELETE /cases/{id}/useful: mark it useful (有用) or take the mark
   back; idempotent (the body says whether anything changed).
+- DELETE /cases/{id}: delete a case never published (CASE_DISCARDS: its author's draft or one
+  he withdraws, a reviewer's submission sent to him); 409 for a published or retired one.
 
 Scoped as the pages: a case the caller may not see (another city's, a draft of another
 manager) answers 404, as an absent one. Writes go through the actions the pages use.
@@ -20,7 +22,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from casspath.api.auth import api_user
 from casspath.api.errors import ApiError, ErrorOut
@@ -31,6 +33,7 @@ from casspath.knowledge.access import access_case_by_id, may_read_case_comments
 from casspath.knowledge.actions.cases import (
     PARTS,
     CaseError,
+    do_discard_case,
     do_mark_case_useful,
     do_record_case_read,
     do_unmark_case_useful,
@@ -278,3 +281,18 @@ def unmark_useful(request, case_id: int):
     user = api_user(request)
     case = access_case_by_id(user, case_id)
     return _useful(case, user, do_unmark_case_useful(case, acting_user=user))
+
+
+@router.delete(
+    "/cases/{case_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Delete a case never published: its author's, or one sent to the reviewer (CASE_DISCARDS)",
+)
+def discard_case(request, case_id: int):
+    user = api_user(request)
+    case = access_case_by_id(user, case_id)
+    try:
+        do_discard_case(case, acting_user=user)
+    except CaseError as refused:  # published or retired: retire it instead
+        raise ApiError(409, refused.message_zh, refused.message_en) from None
+    return Status(204, None)

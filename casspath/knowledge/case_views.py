@@ -33,6 +33,7 @@ from casspath.knowledge.actions.case_files import do_add_case_attachment, do_rem
 from casspath.knowledge.actions.cases import (
     PARTS,
     do_comment_case,
+    do_discard_case,
     do_mark_case_useful,
     do_pick_case,
     do_publish_case,
@@ -44,7 +45,7 @@ from casspath.knowledge.actions.cases import (
     do_unmark_case_useful,
 )
 from casspath.knowledge.case_forms import AttachmentForm, CaseForm, CommentForm, MoveForm
-from casspath.knowledge.models import Case, CaseStatus, CustomerSize, may_move
+from casspath.knowledge.models import Case, CaseStatus, CustomerSize, may_discard, may_move
 
 MOVE_ACTIONS: dict[str, tuple[str, Callable[..., Case]]] = {
     "submit": (CaseStatus.IN_REVIEW, do_submit_case),
@@ -244,6 +245,7 @@ def case_page(request, case_id: int):
             "is_author": author,
             "is_reviewer": reviewer,
             "may_edit": may_edit_case(user, case),
+            "may_discard": may_discard(case_roles(user, case), case.status),
             "may_mark": case.status == CaseStatus.PUBLISHED and not author,
             "comment_form": CommentForm() if (author or reviewer) else None,
         },
@@ -273,6 +275,23 @@ def case_move(request, case_id: int):
     _to, action = MOVE_ACTIONS[move]
     if _run(request, action, case, comment=comment, acting_user=user):
         messages.success(request, _("The case is now: %(status)s.") % {"status": CaseStatus(_to).label})
+    return redirect(_case_url(case))
+
+
+@login_required
+@require_POST
+def case_discard(request, case_id: int):
+    """Delete a case never published (CASE_DISCARDS); back to the author's cases or the
+    reviewer's library. A second press finds it gone and says so."""
+    user = request.user
+    try:
+        case = access_case_by_id(user, case_id)
+    except Http404:
+        messages.info(request, _("That case is no longer there."))
+        return redirect("knowledge:my_cases")
+    if _run(request, do_discard_case, case, acting_user=user):
+        messages.success(request, _("The case “%(title)s” was deleted.") % {"title": case.title})
+        return redirect("knowledge:my_cases" if is_case_author(user, case) else "knowledge:cases")
     return redirect(_case_url(case))
 
 

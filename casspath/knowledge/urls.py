@@ -133,6 +133,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", case_views.case_page, name="case"),
     path("cases/<int:case_id>/edit/", case_views.case_edit, name="case_edit"),
     path("cases/<int:case_id>/move/", case_views.case_move, name="case_move"),
+    path("cases/<int:case_id>/delete/", case_views.case_discard, name="case_discard"),
     path("cases/<int:case_id>/comment/", case_views.case_comment, name="case_comment"),
     path("cases/<int:case_id>/useful/", case_views.case_useful, name="case_useful"),
     path("cases/<int:case_id>/pick/", case_views.case_pick, name="case_pick"),

@@ -11,6 +11,7 @@ updates the case's learning resource (cass.Resource of kind case) through cass's
 """
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -45,6 +46,7 @@ from casspath.knowledge.models import (
     Industry,
     ProcessStep,
     Product,
+    may_discard,
     may_move,
 )
 from casspath.org import scopes
@@ -476,6 +478,45 @@ def do_retire_case(case: Case, *, acting_user, comment: str = "") -> Case:
     if case.resource is not None and case.resource.status == ResourceStatus.PUBLISHED:
         do_set_resource_status(case.resource, ResourceStatus.RETIRED, acting_user=acting_user)
     return case
+
+
+@transaction.atomic
+def do_discard_case(case: Case, *, acting_user) -> None:
+    """Delete a case never published, as CASE_DISCARDS lets the actor (its author, his
+    draft or one he withdraws; a reviewer, one sent to him): its comments, tags and
+    attachments (their files once the deletion commits) with it; recorded by its code and
+    title. One already gone is a retry and writes nothing."""
+    try:
+        current = _lock(case)
+    except CaseError:
+        return
+    roles = case_roles(acting_user, current)
+    if not roles:
+        raise _refuse(
+            acting_user, f"无权删除案例“{current.title}”", f"may not delete the case '{current.title}'"
+        )
+    if not may_discard(roles, current.status):
+        raise CaseError(
+            f"案例“{current.title}”{_label(current.status)}，不能删除"
+            + ("；已发布的案例请下架" if current.status == CaseStatus.PUBLISHED else ""),
+            f"The case '{current.title}' is {current.status} and cannot be deleted"
+            + ("; retire a published case instead" if current.status == CaseStatus.PUBLISHED else ""),
+        )
+    files = [(a.file.storage, a.file.name) for a in current.attachments.all() if a.file.name]
+    pk, status, unit = current.pk, current.status, current.cass_map.org_unit
+    label = f"{current.cass_map.name} · {current.code} {current.title}"
+    current.delete()
+    for storage, name in files:
+        transaction.on_commit(partial(storage.delete, name))
+    audit.record(
+        acting_user,
+        KnowledgeVerb.DISCARD_CASE,
+        object_type="knowledge.case",
+        object_id=str(pk),
+        summary=label,
+        unit=unit,
+        changes={"status": [status, ""]},
+    )
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ models/pocketbooks.py: chosen guides, product cards and Q&A cards in one A6 PDF)
 
 from casspath.knowledge.models.cases import (
     AUTHOR,
+    CASE_DISCARDS,
     CASE_MOVES,
     CASE_TRANSITIONS,
     REVIEWER,
@@ -35,6 +36,7 @@ from casspath.knowledge.models.cases import (
     CaseRead,
     CaseStatus,
     CaseUseful,
+    may_discard,
     may_move,
 )
 from casspath.knowledge.models.courses import (
@@ -69,6 +71,7 @@ from casspath.knowledge.models.solutions import Solution, SolutionComparison, So
 
 __all__ = [
     "AUTHOR",
+    "CASE_DISCARDS",
     "CASE_MOVES",
     "CASE_TRANSITIONS",
     "REVIEWER",
@@ -78,6 +81,7 @@ __all__ = [
     "CaseRead",
     "CaseStatus",
     "CaseUseful",
+    "may_discard",
     "may_move",
     "Course",
     "CoursePdf",

@@ -59,6 +59,22 @@ def may_move(roles: set[str] | frozenset[str], start: str, to: str) -> bool:
     return needed is not None and needed <= roles
 
 
+# Who may discard (delete) a case in each status, any one of the roles: only a case never
+# published, which no reader has had. Its author discards his draft, or withdraws one sent
+# for review or sent back; a reviewer one sent to him (a submission that is no case at all).
+# A published case is retired instead: its readers' marks and its learning resource remain.
+CASE_DISCARDS: dict[str, frozenset[str]] = {
+    CaseStatus.DRAFT: frozenset({AUTHOR}),
+    CaseStatus.IN_REVIEW: frozenset({AUTHOR, REVIEWER}),
+    CaseStatus.CHANGES_REQUESTED: frozenset({AUTHOR, REVIEWER}),
+}
+
+
+def may_discard(roles: set[str] | frozenset[str], status: str) -> bool:
+    """Whether an actor holding `roles` on a case in `status` may delete it (CASE_DISCARDS)."""
+    return bool(CASE_DISCARDS.get(status, frozenset()) & roles)
+
+
 # A story is a 小小说 of a few hundred to a few thousand characters: room for a long one; the
 # parts after it are paragraphs.
 CASE_STORY_MAX = 20_000
