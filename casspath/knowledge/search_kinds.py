@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
 from casspath.cass.access import visible_maps_q
+from casspath.competency.access import visible_models_q
 from casspath.competency.models import CompetencyModel, Dimension
 from casspath.knowledge.access import visible_cases_q, visible_guides_q
 from casspath.knowledge.models import (
@@ -158,10 +159,12 @@ def _names_in_visible_maps(model):
 
 
 def dimension_names(user, codes: list[str]) -> dict[str, str]:
-    """In the newest published competency model that names the code (its codes are stable
-    across versions and models: D01 is 目标客户寻找 in each)."""
+    """In the newest published competency model `user` may read that names the code (its
+    codes are stable across versions and models: D01 is 目标客户寻找 in each); another
+    city's model does not name his chips."""
+    readable = CompetencyModel.objects.filter(visible_models_q(user), status=CompetencyModel.Status.PUBLISHED)
     rows = (
-        Dimension.objects.filter(code__in=codes, model__status=CompetencyModel.Status.PUBLISHED)
+        Dimension.objects.filter(code__in=codes, model__in=readable)
         .order_by("code", "-model__version", "-model_id")
         .values_list("code", "name", "name_en")
     )

@@ -41,9 +41,12 @@ def test_it_names_each_filter_that_the_user_may_see_and_leaves_others_as_given(c
     assert "教育 ×" in page and "目标客户寻找 ×" in page and "P19 ×" not in page
     assert "X9 ×" in page  # a code naming nothing is shown as given
     outsider = (
-        log_in(client, world.outsider).get("/search/", {"q": "客户", "industry": "IND02"}).content.decode()
+        log_in(client, world.outsider)
+        .get("/search/", {"q": "客户", "industry": "IND02", "dimension": "D01"})
+        .content.decode()
     )
     assert "IND02 ×" in outsider and "教育" not in outsider  # a map he may not read names nothing to him
+    assert "D01 ×" in outsider and "目标客户寻找" not in outsider  # nor does a model he may not read
 
 
 def test_it_keeps_the_kind_and_filters_when_the_query_is_changed_in_its_box(client, world, library):
