@@ -18,13 +18,14 @@ logger = logging.getLogger(__name__)
 
 
 def image_uri(image) -> str:
-    """The image as a data: URI; "" when its file is gone from storage (the PDF is printed
-    without it, its caption kept, rather than not at all)."""
+    """The image (a guide image, an activation step's screenshot: anything with `file` and
+    `content_type`) as a data: URI; "" when its file is gone from storage (the PDF is
+    printed without it, its caption kept, rather than not at all)."""
     try:
         with image.file.open("rb") as stored:
             data = stored.read()
     except FileNotFoundError:
-        logger.warning("guide image %s: its file %s is gone", image.pk, image.file.name)
+        logger.warning("%s %s: its file %s is gone", image._meta.label, image.pk, image.file.name)
         return ""
     return f"data:{image.content_type};base64,{base64.b64encode(data).decode('ascii')}"
 
@@ -92,7 +93,7 @@ def pocketbook_html(
     """A pocket book (`book`: a PocketBook, `selection`: its pocketbook_selection.Selection)
     as an A6 document: a cover, the table of contents (page numbers by WeasyPrint's
     target-counter), then its work guides (steps, tips, mistakes, small images), product
-    cards (selling points, tariff, activation steps) and Q&A cards. `on_item(n)` is called as
+    cards (selling points, tariff, activation steps with their screenshots) and Q&A cards. `on_item(n)` is called as
     each item is laid out."""
     done = 0
 
@@ -126,7 +127,10 @@ def pocketbook_html(
                 "product": product,
                 "anchor": f"p{product.pk}",
                 "tariffs": list(product.tariffs.order_by("order", "id")),
-                "steps": list(product.activation_steps.order_by("order", "id")),
+                "steps": [
+                    {"step": step, "uri": image_uri(step) if step.image else ""}
+                    for step in product.activation_steps.order_by("order", "id")
+                ],
             }
         )
         laid_out()

@@ -108,3 +108,17 @@ def test_it_refuses_a_manager_a_draft_and_nothing_chosen(world, pocket, tmp_path
         _run(tmp_path, "--map", str(pocket.other_map.pk), "--as", world.manager.username)
     with pytest.raises(CommandError, match=".pdf"):
         call_command("pocketbook", "--out", str(tmp_path / "book.txt"))
+
+
+def test_it_prints_a_product_s_activation_screenshots(world, pocket, tmp_path):
+    from casspath.knowledge.actions.products import do_set_activation_image
+    from casspath.knowledge.tests.conftest import png
+
+    step = pocket.line.activation_steps.order_by("order").first()
+    step.product = pocket.line
+    do_set_activation_image(step, png(size=(320, 200)), acting_user=world.consultant_a)
+    out, _printed = _run(tmp_path, "--products", "P01", "--as", world.manager.username)
+    reader, text = read_a6(out.read_bytes())
+    assert "提交资源预查" in text
+    pages = [page for page in reader.pages if "提交资源预查" in page.extract_text()]
+    assert [image.image.size for page in pages for image in page.images] == [(320, 200)]
