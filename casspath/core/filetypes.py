@@ -215,7 +215,8 @@ def _read_container(container, name: str, want_video: bool, what_zh: str,
 # Office Open XML formats. Those are zip archives, and a zip may unpack to far more than it
 # holds (a zip bomb: 40 KB that unpacks to gigabytes), so every part is unpacked, streaming
 # and counted, before the file is taken: at most ZIP_MAX_UNPACKED bytes in all, at most
-# ZIP_MAX_RATIO times the file's size, in at most ZIP_MAX_PARTS parts.
+# ZIP_MAX_RATIO times the file's size, in at most ZIP_MAX_PARTS parts (with those of the
+# packages it embeds).
 DOCUMENT_MAX_BYTES = 20 * 2**20
 ZIP_MAX_UNPACKED = 200 * 2**20
 ZIP_MAX_RATIO = 100
@@ -299,7 +300,8 @@ def _check_pdf(upload: UploadedFile, name: str) -> None:
 
 
 def _check_office(upload: UploadedFile, name: str, size: int) -> DocumentInfo:
-    budget = [min(ZIP_MAX_UNPACKED, size * ZIP_MAX_RATIO)]  # shared with the packages it embeds
+    # The bytes and the parts left to unpack, shared with the packages it embeds.
+    budget = [min(ZIP_MAX_UNPACKED, size * ZIP_MAX_RATIO), ZIP_MAX_PARTS]
     bomb = InvalidUpload(f"“{name}”解压后过大（疑似压缩炸弹），已拒绝",
                          f"'{name}' unpacks to far more than it holds (a zip bomb?) and was refused")
     active = InvalidUpload(f"“{name}”含有宏或 ActiveX 控件，已拒绝；请另存为不含宏的文件再上传",
@@ -327,11 +329,13 @@ def _check_office(upload: UploadedFile, name: str, size: int) -> DocumentInfo:
 
 
 def _scan_package(archive: zipfile.ZipFile, budget: list[int], depth: int, bomb, active) -> set[str]:
-    """Unpack every part of a zip, counted against `budget` (the bytes left); refuse (`active`)
-    one holding code Office would run, by its parts' names, content types and relationships,
-    and the packages and OLE objects it embeds. The names of its parts."""
+    """Unpack every part of a zip, counted against `budget` (the bytes and the parts left, its
+    embedded packages' with its own); refuse (`active`) one holding code Office would run, by
+    its parts' names, content types and relationships, and the packages and OLE objects it
+    embeds. The names of its parts."""
     parts = archive.infolist()
-    if len(parts) > ZIP_MAX_PARTS or sum(p.file_size for p in parts) > budget[0]:
+    budget[1] -= len(parts)
+    if budget[1] < 0 or sum(p.file_size for p in parts) > budget[0]:
         raise bomb
     defaults: dict[str, str] = {}
     overrides: dict[str, str] = {}

@@ -260,3 +260,18 @@ def test_it_takes_office_files_with_embedded_workbooks_equations_and_form_contro
         response = upload(client, world.manager, draft_case, SimpleUploadedFile(name, content))
         assert "已拒绝" not in response.content.decode()
     assert CaseAttachment.objects.count() == 2
+
+
+def test_it_counts_the_parts_of_embedded_workbooks_against_the_file_s_limit(
+    client, world, draft_case, settings, monkeypatch
+):
+    """Many small embedded packages are no way round the cap on parts (each one is unpacked)."""
+    monkeypatch.setattr("casspath.core.filetypes.ZIP_MAX_PARTS", 6)
+    workbook = package({}, main="xl/workbook.xml")  # three parts
+    one = package({"word/embeddings/w1.xlsx": workbook})  # 4 + 3 parts
+    two = package({"word/embeddings/w1.xlsx": workbook, "word/embeddings/w2.xlsx": workbook})  # 5 + 6
+    response = upload(client, world.manager, draft_case, SimpleUploadedFile("两个.docx", two))
+    assert "压缩炸弹" in response.content.decode() and stored_files(settings) == []
+    monkeypatch.setattr("casspath.core.filetypes.ZIP_MAX_PARTS", 7)
+    upload(client, world.manager, draft_case, SimpleUploadedFile("一个.docx", one))
+    assert CaseAttachment.objects.get().name == "一个.docx"
