@@ -242,7 +242,10 @@ _ACTIVE_RELATIONSHIP = re.compile(
     r"/(vbaProject|wordVbaData|activeXControlBinary|control|xlMacrosheet|xlIntlMacrosheet)$", re.IGNORECASE
 )
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file (a .doc, .xls, an OLE object)
-_OLE_VBA = "_vba_project".encode("utf-16-le")  # the stream every VBA project of one holds (lower case)
+# In an OLE object, lower case: the stream every VBA project of one holds, named in its
+# directory; and the name a macro file's zip gives its project, plain in an object that
+# packages a whole .docm or .xlsm (as Packager embeds a file).
+_OLE_VBA = ("_vba_project".encode("utf-16-le"), b"vbaproject.bin")
 PACKAGE_MAX_DEPTH = 3  # a package in a package in a package: deeper is not read, but refused
 
 
@@ -346,7 +349,7 @@ def _scan_package(archive: zipfile.ZipFile, budget: list[int], depth: int, bomb,
         if kind == "Default":
             defaults[attributes.get("Extension", "").lower()] = attributes.get("ContentType", "")
         elif kind == "Override":
-            overrides[attributes.get("PartName", "").lower()] = attributes.get("ContentType", "")
+            overrides[unquote(attributes.get("PartName", "")).lower()] = attributes.get("ContentType", "")
         elif kind == "Relationship":
             relationships.append(attributes.get("Type", ""))
 
@@ -382,9 +385,9 @@ def _scan_package(archive: zipfile.ZipFile, budget: list[int], depth: int, bomb,
                     nested.write(chunk)
                 if ole:  # its directory names its streams, a VBA project's among them
                     window = tail + chunk.lower()
-                    if _OLE_VBA in window:
+                    if any(mark in window for mark in _OLE_VBA):
                         raise active
-                    tail = window[-len(_OLE_VBA) :]
+                    tail = window[-max(len(mark) for mark in _OLE_VBA) :]
         if reader is not None:
             reader.Parse(b"", True)
         if nested is not None:

@@ -202,6 +202,15 @@ WORKBOOK_WITH_MACROS = package({"xl/vbaProject.bin": OLE}, main="xl/workbook.xml
         lambda: package({"word/embeddings/Microsoft_Excel_Worksheet1.xlsx": WORKBOOK_WITH_MACROS}),
         # an OLE object (an old .doc or .xls) holding a VBA project
         lambda: package({"word/embeddings/oleObject1.bin": ole_stream("_VBA_PROJECT_CUR")}),
+        # an OLE object packaging a whole .xlsm (its zip lies plain in the object's stream)
+        lambda: package(
+            {"word/embeddings/oleObject2.bin": ole_stream("\x01Ole10Native") + WORKBOOK_WITH_MACROS}
+        ),
+        # the override's part name percent-encoded, the zip's not
+        lambda: package(
+            {"word/data.dat": OLE},
+            '<Override PartName="/word/data%2Edat" ContentType="application/vnd.ms-office.vbaProject"/>',
+        ),
         # an ActiveX control, linked from the document under another folder's name
         lambda: package(
             {"word/ctl/c1.xml": "<ax:ocx/>"},
