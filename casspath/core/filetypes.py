@@ -6,9 +6,12 @@ and the reason in both languages (`InvalidUpload`), and nothing is written.
 """
 
 import re
+import tempfile
 import warnings
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import unquote
+from xml.parsers import expat
 
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, UnidentifiedImageError
@@ -212,7 +215,8 @@ def _read_container(container, name: str, want_video: bool, what_zh: str,
 # Office Open XML formats. Those are zip archives, and a zip may unpack to far more than it
 # holds (a zip bomb: 40 KB that unpacks to gigabytes), so every part is unpacked, streaming
 # and counted, before the file is taken: at most ZIP_MAX_UNPACKED bytes in all, at most
-# ZIP_MAX_RATIO times the file's size, in at most ZIP_MAX_PARTS parts.
+# ZIP_MAX_RATIO times the file's size, in at most ZIP_MAX_PARTS parts (with those of the
+# packages it embeds).
 DOCUMENT_MAX_BYTES = 20 * 2**20
 ZIP_MAX_UNPACKED = 200 * 2**20
 ZIP_MAX_RATIO = 100
@@ -226,9 +230,23 @@ IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp
 DOCUMENT_FORMATS_TEXT = "PDF、Word (.docx)、Excel (.xlsx)、PowerPoint (.pptx)、PNG、JPEG、WebP、GIF"
 _SAME_EXTENSION = {"jpeg": "jpg"}
 # Parts that carry code a reader's Office would run: VBA macros (a .docm renamed .docx still
-# holds its vbaProject.bin) and ActiveX controls. Attachments are read by every manager of a
-# city, so they are refused rather than stored.
-_ACTIVE_PART = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)", re.IGNORECASE)
+# holds its vbaProject.bin), Excel 4.0 macro sheets and ActiveX controls. Attachments are read
+# by every manager of a city, so they are refused rather than stored. Office finds such a part
+# by its relationship and content type, not its name: a vbaProject.bin renamed x.dat is still
+# run, so the names, the content types of the parts there are and the relationships' types are
+# all read; and a package embedded in the file (a workbook in a document, an OLE object) is
+# read the same way, since a double click opens it in Office.
+_ACTIVE_PART = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/|macrosheets/)", re.IGNORECASE)
+_ACTIVE_TYPE = re.compile(r"vbaProject|vbaData|activeX|macroEnabled|macrosheet", re.IGNORECASE)
+_ACTIVE_RELATIONSHIP = re.compile(
+    r"/(vbaProject|wordVbaData|activeXControlBinary|control|xlMacrosheet|xlIntlMacrosheet)$", re.IGNORECASE
+)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file (a .doc, .xls, an OLE object)
+# In an OLE object, lower case: the stream every VBA project of one holds, named in its
+# directory; and the name a macro file's zip gives its project, plain in an object that
+# packages a whole .docm or .xlsm (as Packager embeds a file).
+_OLE_VBA = ("_vba_project".encode("utf-16-le"), b"vbaproject.bin")
+PACKAGE_MAX_DEPTH = 3  # a package in a package in a package: deeper is not read, but refused
 
 
 @dataclass(frozen=True)
@@ -285,35 +303,25 @@ def _check_pdf(upload: UploadedFile, name: str) -> None:
 
 
 def _check_office(upload: UploadedFile, name: str, size: int) -> DocumentInfo:
-    budget = min(ZIP_MAX_UNPACKED, size * ZIP_MAX_RATIO)
+    # The bytes and the parts left to unpack, shared with the packages it embeds.
+    budget = [min(ZIP_MAX_UNPACKED, size * ZIP_MAX_RATIO), ZIP_MAX_PARTS]
     bomb = InvalidUpload(f"“{name}”解压后过大（疑似压缩炸弹），已拒绝",
                          f"'{name}' unpacks to far more than it holds (a zip bomb?) and was refused")
+    active = InvalidUpload(f"“{name}”含有宏或 ActiveX 控件，已拒绝；请另存为不含宏的文件再上传",
+                           f"'{name}' holds macros or ActiveX controls and was refused; save it "
+                           "without macros and upload it again")
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
-            parts = archive.infolist()
-            if len(parts) > ZIP_MAX_PARTS or sum(p.file_size for p in parts) > budget:
-                raise bomb
-            names = {p.filename for p in parts}
-            unpacked = 0
-            for part in parts:  # the sizes a zip declares may lie: count what comes out
-                with archive.open(part) as handle:
-                    while chunk := handle.read(2**20):
-                        unpacked += len(chunk)
-                        if unpacked > budget:
-                            raise bomb
+            names = _scan_package(archive, budget, 0, bomb, active)
     except InvalidUpload:
         raise
-    except Exception:  # noqa: BLE001 - zipfile and zlib raise many types on damaged input
+    except Exception:  # noqa: BLE001 - zipfile, zlib and expat raise many types on damaged input
         raise InvalidUpload(f"“{name}”无法读取：文件已损坏、加密或不是 Office 文件",
                             f"'{name}' could not be read: it is damaged, encrypted or not an "
                             "Office file") from None
     finally:
         upload.seek(0)
-    if any(_ACTIVE_PART.search(n) for n in names):
-        raise InvalidUpload(f"“{name}”含有宏或 ActiveX 控件，已拒绝；请另存为不含宏的文件再上传",
-                            f"'{name}' holds macros or ActiveX controls and was refused; save it "
-                            "without macros and upload it again")
     if "[Content_Types].xml" in names:
         for folder, (content_type, extension) in OFFICE_TYPES.items():
             if any(n.startswith(folder) for n in names):
@@ -321,3 +329,79 @@ def _check_office(upload: UploadedFile, name: str, size: int) -> DocumentInfo:
     raise InvalidUpload(f"“{name}”是压缩包而不是 Word、Excel 或 PowerPoint 文件，已拒绝",
                         f"'{name}' is a zip archive, not a Word, Excel or PowerPoint file, and "
                         "was refused")
+
+
+def _scan_package(archive: zipfile.ZipFile, budget: list[int], depth: int, bomb, active) -> set[str]:
+    """Unpack every part of a zip, counted against `budget` (the bytes and the parts left, its
+    embedded packages' with its own); refuse (`active`) one holding code Office would run, by
+    its parts' names, content types and relationships, and the packages and OLE objects it
+    embeds. The names of its parts."""
+    parts = archive.infolist()
+    budget[1] -= len(parts)
+    if budget[1] < 0 or sum(p.file_size for p in parts) > budget[0]:
+        raise bomb
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    relationships: list[str] = []
+
+    def element(tag: str, attributes: dict[str, str]) -> None:
+        kind = tag.rsplit(":", 1)[-1]
+        if kind == "Default":
+            defaults[attributes.get("Extension", "").lower()] = attributes.get("ContentType", "")
+        elif kind == "Override":
+            overrides[unquote(attributes.get("PartName", "")).lower()] = attributes.get("ContentType", "")
+        elif kind == "Relationship":
+            relationships.append(attributes.get("Type", ""))
+
+    def no_dtd(*_args) -> None:  # Office's XML has none; one could only hide or blow up entities
+        raise ValueError("a DTD in an Office part")
+
+    part_names = []
+    for part in parts:
+        part_name = unquote(part.filename.replace("\\", "/")).lstrip("/")
+        part_names.append(part_name)
+        if _ACTIVE_PART.search(part_name):
+            raise active
+        reader = None
+        if part_name == "[Content_Types].xml" or part_name.lower().endswith(".rels"):
+            reader = expat.ParserCreate()
+            reader.StartElementHandler = element
+            reader.StartDoctypeDeclHandler = no_dtd
+            reader.EntityDeclHandler = no_dtd
+        nested, ole, tail = None, False, b""
+        with archive.open(part) as handle:  # the sizes a zip declares may lie: count what comes out
+            first = True
+            while chunk := handle.read(2**20):
+                budget[0] -= len(chunk)
+                if budget[0] < 0:
+                    raise bomb
+                if first:
+                    first, ole = False, chunk.startswith(_OLE_MAGIC)
+                    if chunk.startswith(b"PK\x03\x04"):  # an embedded workbook, document, deck
+                        nested = tempfile.SpooledTemporaryFile(max_size=2**20)
+                if reader is not None:
+                    reader.Parse(chunk, False)
+                if nested is not None:
+                    nested.write(chunk)
+                if ole:  # its directory names its streams, a VBA project's among them
+                    window = tail + chunk.lower()
+                    if any(mark in window for mark in _OLE_VBA):
+                        raise active
+                    tail = window[-max(len(mark) for mark in _OLE_VBA) :]
+        if reader is not None:
+            reader.Parse(b"", True)
+        if nested is not None:
+            with nested:
+                if depth + 1 >= PACKAGE_MAX_DEPTH:
+                    raise active
+                nested.seek(0)
+                with zipfile.ZipFile(nested) as inner:
+                    _scan_package(inner, budget, depth + 1, bomb, active)
+    if any(_ACTIVE_RELATIONSHIP.search(kind.strip()) for kind in relationships):
+        raise active
+    for part_name in part_names:
+        extension = part_name.rsplit("/", 1)[-1].rpartition(".")[2].lower()
+        content_type = overrides.get("/" + part_name.lower(), defaults.get(extension, ""))
+        if _ACTIVE_TYPE.search(content_type):
+            raise active
+    return {p.filename for p in parts}

@@ -2,6 +2,7 @@
 
 import pytest
 
+from casspath.cass.actions.cards import do_save_qa_card
 from casspath.cass.models import QACard, Resource
 from casspath.core.models import AuditEvent
 
@@ -176,3 +177,19 @@ def test_it_answers_404_for_a_card_resource_without_its_card(world, client, card
     client.force_login(world.consultant_a)
     assert client.get(f"/cass/cards/{bare.pk}/").status_code == 404
     assert client.get(f"/cass/cards/{bare.pk}/edit/").status_code == 404
+
+
+def test_it_keeps_a_search_with_an_ampersand_or_a_hash_on_the_next_page(world, client, card_map, monkeypatch):
+    """The pager's links carry the filters encoded: a search for "R&D#1" is page 2's search too
+    (written raw, the "&" split it and the "#" turned the page number into a fragment)."""
+    monkeypatch.setattr("casspath.cass.views.cards.CARD_PAGE_SIZE", 1)
+    codes = {"QA101", "QA102"}
+    for code in codes:
+        values = {"code": code, "question": f"R&D#1 实验室 {code}", "answer": "可以。", "status": "published"}
+        do_save_qa_card(card_map, values, acting_user=world.consultant_a)
+    url = f"/cass/maps/{card_map.pk}/cards/"
+    first = page(client, world.manager, url, data={"q": "R&D#1"}).content.decode()
+    assert 'href="?q=R%26D%231&amp;page=2"' in first and "1 / 2" in first
+    second = page(client, world.manager, f"{url}?q=R%26D%231&page=2").content.decode()
+    on_first, on_second = ({c for c in codes if c in html} for html in (first, second))
+    assert "2 / 2" in second and len(on_first) == len(on_second) == 1 and on_first | on_second == codes

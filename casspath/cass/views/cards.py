@@ -1,5 +1,7 @@
 """Q&A card pages: a map's cards (search and filters), a card, and its editing."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -92,7 +94,7 @@ def card_list(request, map_id):
             "dimensions": dimensions,
             "work_items": map_work_item_choices(cass_map),
             "tags": card_tags(cass_map),
-            "query": "&".join(f"{k}={v}" for k, v in params.items()),
+            "query": urlencode(params),  # the pager's links: a search may hold "&" or "#"
             "may_edit": may_edit_map(request.user, cass_map),
             "filtered": bool(params),
         },
