@@ -59,8 +59,8 @@ class ProcessNodeOut(StepRefOut):
     dimensions: list[DimensionRefOut]
     work_items: list[ProcessWorkItemOut]
     case_count: int = Field(
-        description="The published cases tagged to it, as the page counts them (GET /cases?map=…&step=… "
-        "lists them with its sub-steps' cases)"
+        description="The published cases tagged to it or its sub-steps, as the page counts them "
+        "(GET /cases?map=…&step=… lists them)"
     )
     cases: list[CaseRefOut] = Field(description="Its best published cases, at most three, best first")
     children: list["ProcessNodeOut"]

@@ -379,8 +379,8 @@ def in_order(ids: list[int]) -> list[Case]:
 TOP_CASES = 3
 
 
-def published_cases_by_step(cass_map: CassMap) -> tuple[dict[int, int], dict[int, list[Case]]]:
-    """The map's published cases under each process step they are tagged to: how many, and
+def published_cases_by_step(cass_map: CassMap) -> tuple[dict[int, set[int]], dict[int, list[Case]]]:
+    """The map's published cases under each process step they are tagged to: their ids, and
     the best TOP_CASES, best first (three queries however many cases: the figures, the step
     links, the rows shown). The caller has accessed the map: whoever reads it reads its
     published cases."""
@@ -392,22 +392,30 @@ def published_cases_by_step(cass_map: CassMap) -> tuple[dict[int, int], dict[int
     ):
         if case_id in rank:  # one published between the two reads waits for the next
             by_step.setdefault(step_id, []).append(case_id)
-    counts = {step_id: len(ids) for step_id, ids in by_step.items()}
     best = {step_id: sorted(ids, key=rank.__getitem__)[:TOP_CASES] for step_id, ids in by_step.items()}
     rows = {case.pk: case for case in in_order(sorted({pk for ids in best.values() for pk in ids}))}
-    return counts, {step_id: [rows[pk] for pk in ids if pk in rows] for step_id, ids in best.items()}
+    return (
+        {step_id: set(ids) for step_id, ids in by_step.items()},
+        {step_id: [rows[pk] for pk in ids if pk in rows] for step_id, ids in best.items()},
+    )
 
 
 def attach_cases(cass_map: CassMap, phases: list[ProcessStep]) -> None:
-    """Give every node of a process tree (process_tree) its `case_count` and its best
-    `published_cases` (TOP_CASES at most), best first."""
-    counts, best = published_cases_by_step(cass_map)
-    pending = list(phases)
-    while pending:
-        node = pending.pop()
-        node.case_count = counts.get(node.pk, 0)
+    """Give every node of a process tree (process_tree) its best `published_cases` (its own,
+    TOP_CASES at most, best first) and its `case_count`: the published cases of it and its
+    sub-steps, as the library's step filter finds them (its "All n cases" link)."""
+    ids_by_step, best = published_cases_by_step(cass_map)
+
+    def attach(node: ProcessStep) -> set[int]:
+        ids = set(ids_by_step.get(node.pk, ()))
+        for child in node.steps:
+            ids |= attach(child)
+        node.case_count = len(ids)
         node.published_cases = best.get(node.pk, [])
-        pending.extend(node.steps)
+        return ids
+
+    for phase in phases:
+        attach(phase)
 
 
 def case_library(

@@ -62,7 +62,8 @@ class ProcessStep(TextLimited):
     # Set by queries.process_tree: the children in order, the dimensions as (code, name).
     steps: list["ProcessStep"]
     dimensions: list[tuple[str, str]]
-    # Set by queries.attach_cases: how many published cases it has, and the best few first.
+    # Set by queries.attach_cases: how many published cases it and its sub-steps have, and
+    # its own best few first.
     case_count: int
     published_cases: list
 

@@ -12,6 +12,7 @@ from casspath.knowledge.actions.cases import (
     do_record_case_read,
     do_submit_case,
 )
+from casspath.knowledge.models import ProcessStep
 from casspath.knowledge.tests.conftest import write_case
 from casspath.testing import log_in
 
@@ -52,8 +53,8 @@ def test_it_orders_a_step_s_cases_best_first(world, process, other_manager):
     do_mark_case_useful(liked, acting_user=other_manager)  # (1+1)/(1+5) = 0.33 against 0.2
     do_pick_case(picked, True, acting_user=world.consultant_a)  # 0.2 + 0.2 = 0.4
     step = plain.steps.get()
-    counts, best = queries.published_cases_by_step(process)
-    assert counts[step.pk] == 3 and [c.title for c in best[step.pk]] == ["推荐", "有用", "普通"]
+    ids, best = queries.published_cases_by_step(process)
+    assert len(ids[step.pk]) == 3 and [c.title for c in best[step.pk]] == ["推荐", "有用", "普通"]
 
 
 def test_it_reads_the_cases_in_a_fixed_number_of_queries(
@@ -70,3 +71,20 @@ def test_it_reads_the_cases_in_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_it_counts_a_step_s_cases_with_its_sub_steps_as_its_all_link_lists_them(
+    client, world, process, other_manager
+):
+    """P1-1 holds one case of its own and three of its sub-step P1-1a: its count and its
+    link say four, as the library filtered to P1-1 lists them."""
+    publish(world, write_case(process, world.manager, title="扫楼本身"))
+    for n in range(3):
+        publish(world, write_case(process, world.manager, title=f"名单{n}", step_code="P1-1a"))
+    log_in(client, other_manager)
+    html = client.get(reverse("knowledge:process_map", args=[process.pk])).content.decode()
+    block = step_block(html, "P1-1")
+    assert "4 个案例" in block and "全部 4 个案例" in block and "扫楼本身" in block
+    step = ProcessStep.objects.get(cass_map=process, code="P1-1")
+    library = client.get(reverse("knowledge:cases"), {"map": process.pk, "step": step.pk}).content.decode()
+    assert library.count('class="card mb-2 case-item"') == 4
