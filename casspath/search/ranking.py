@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from casspath.core.prepared import execute_planned
 from casspath.search import registry
 from casspath.search.index import SPAN, TS_WEIGHTS
 
@@ -223,18 +224,22 @@ def _visible_among(
         if scope.visible_sql is None:
             seen.update(pk + base for pk in mine)
             continue
+        # PostgreSQL: one array, so the statement is the same for any number of ids and
+        # planned once per connection (core.prepared.execute_planned).
+        among, ids = ("= ANY(%s)", [mine]) if not _sqlite() else (f"IN ({_placeholders(len(mine))})", mine)
         if stored is None:
-            cursor.execute(
-                f"SELECT v.pk FROM ({scope.visible_sql}) v "  # noqa: S608 - Django's SQL, marks
-                f"WHERE v.pk IN ({_placeholders(len(mine))})",
-                [*scope.visible_params, *mine],
+            execute_planned(
+                cursor,
+                f"SELECT v.pk FROM ({scope.visible_sql}) v WHERE v.pk {among}",  # noqa: S608 - Django's SQL
+                [*scope.visible_params, *ids],
             )
             seen.update(row[0] + base for row in cursor.fetchall())
             continue
-        cursor.execute(
+        execute_planned(
+            cursor,
             f"SELECT {STORED} FROM ({scope.visible_sql}) v "  # noqa: S608 - Django's SQL, marks
-            f"JOIN search_document d ON d.id = v.pk + %s WHERE v.pk IN ({_placeholders(len(mine))})",
-            [*scope.visible_params, base, *mine],
+            f"JOIN search_document d ON d.id = v.pk + %s WHERE v.pk {among}",
+            [*scope.visible_params, base, *ids],
         )
         for row in cursor.fetchall():
             seen.add(row[0])

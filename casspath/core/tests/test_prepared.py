@@ -1,9 +1,11 @@
 """core/prepared.py: a query compiled once per process gives what its queryset gives."""
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from casspath.api.models import ApiToken
-from casspath.core.prepared import PreparedQuery
+from casspath.core.prepared import PreparedQuery, execute_planned
 from casspath.org.models import Employee, OrgUnit, RoleAssignment
 
 by_no = PreparedQuery(
@@ -56,3 +58,35 @@ def test_it_refuses_a_value_the_lookup_changes(world):
         prepared("/")
     with pytest.raises(TypeError):
         bindings()
+
+
+def test_it_plans_a_statement_once_a_connection_and_runs_it_with_each_call_s_values(world):
+    sql = (
+        "SELECT u.code FROM org_orgunit u WHERE u.code LIKE %s AND u.id = ANY(%s) ORDER BY u.code"
+        if connection.vendor == "postgresql"
+        else "SELECT u.code FROM org_orgunit u WHERE u.code LIKE %s AND u.id IN (%s, %s) ORDER BY u.code"
+    )
+    ids = list(OrgUnit.objects.filter(code__in=["GZ", "SZ"]).values_list("pk", flat=True))
+
+    def run(pattern):
+        params = [pattern, ids] if connection.vendor == "postgresql" else [pattern, *ids]
+        with connection.cursor() as cursor:
+            execute_planned(cursor, sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    with CaptureQueriesContext(connection) as first:
+        assert run("%Z%") == ["GZ", "SZ"]
+    try:
+        with transaction.atomic():
+            assert run("G%") == ["GZ"]
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    with CaptureQueriesContext(connection) as later:
+        assert run("S%") == ["SZ"]  # a rollback keeps what was prepared
+    if connection.vendor == "postgresql":
+        assert [q["sql"].split()[0] for q in first.captured_queries] == ["PREPARE", "EXECUTE"]
+        assert "$1" in first.captured_queries[0]["sql"] and "%" not in first.captured_queries[0]["sql"]
+        assert [q["sql"].split()[0] for q in later.captured_queries] == ["EXECUTE"]
+    else:
+        assert [q["sql"].split()[0] for q in later.captured_queries] == ["SELECT"]
