@@ -93,8 +93,8 @@ def pocketbook_html(
     """A pocket book (`book`: a PocketBook, `selection`: its pocketbook_selection.Selection)
     as an A6 document: a cover, the table of contents (page numbers by WeasyPrint's
     target-counter), then its work guides (steps, tips, mistakes, small images), product
-    cards (selling points, tariff, activation steps with their screenshots) and Q&A cards. `on_item(n)` is called as
-    each item is laid out."""
+    cards (selling points, tariff, activation steps with their screenshots) and Q&A cards.
+    `on_item(n)` is called as each item is laid out."""
     done = 0
 
     def laid_out() -> None:
