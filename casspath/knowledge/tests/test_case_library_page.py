@@ -121,3 +121,19 @@ def test_it_pages_the_library_best_first_keeping_the_filters(
     write_case(process, world.manager, title="草稿")
     with django_assert_max_num_queries(len(few.captured_queries)):
         library(client, other_manager, map=process.pk, page=3)
+
+
+def test_it_says_how_many_cases_match_above_the_pages(
+    client, world, process, two_published, other_manager, monkeypatch
+):
+    monkeypatch.setattr("casspath.knowledge.case_views.CASES_PER_PAGE", 1)
+    log_in(client, other_manager)
+    url = reverse("knowledge:cases")
+
+    def page(language, **params):
+        return client.get(url, {"map": process.pk, **params}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert "2 cases<" in page("en")  # all of them, not the page's one
+    assert "1 case<" in page("en", step="P2-1")
+    assert "2 个案例<" in page("zh-hans")
+    assert "case-total" not in page("en", dimension="D09")  # none: the list says so itself
