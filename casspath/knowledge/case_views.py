@@ -166,6 +166,13 @@ def _save(request, cass_map, case=None):
                     do_add_case_attachment(saved, upload, acting_user=user)
                 except BilingualError as refused:
                     messages.error(request, refused.both())
+                    # The case itself is kept: say so, or he writes it again from the start.
+                    messages.info(
+                        request,
+                        _("The case was saved without that file, and not sent for review.")
+                        if request.POST.get("then") == "submit" and saved.status != CaseStatus.IN_REVIEW
+                        else _("The case was saved without that file."),
+                    )
                     return redirect(reverse("knowledge:case_edit", args=[saved.pk]))
             if request.POST.get("then") == "submit" and case is None and saved.status == CaseStatus.IN_REVIEW:
                 messages.success(request, _("The case was sent for review."))  # the form sent twice
