@@ -137,3 +137,9 @@ def test_it_says_how_many_cases_match_above_the_pages(
     assert "1 case<" in page("en", step="P2-1")
     assert "2 个案例<" in page("zh-hans")
     assert "case-total" not in page("en", dimension="D09")  # none: the list says so itself
+
+
+def test_it_labels_the_size_filter_as_the_others_capitalised(client, world, process, other_manager):
+    log_in(client, other_manager)
+    page = client.get(reverse("knowledge:cases"), {"map": process.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    assert 'for="f-size">Customer size</label>' in page.content.decode()
