@@ -145,6 +145,10 @@ def _initial(case) -> dict:
 
 def _save(request, cass_map, case=None):
     user = request.user
+    if case is None and request.method == "GET" and not queries.may_write_cases(user):
+        # Said before he writes a story the save would refuse (a training admin's login).
+        messages.error(request, _("Only an employee writes a case: your login has no employee record."))
+        return redirect(reverse("knowledge:cases") + f"?map={cass_map.pk}")
     tags = queries.case_form_tags(cass_map)
     form = CaseForm(tags, request.POST or None, initial=_initial(case) if case is not None else {})
     if request.method == "POST" and form.is_valid():

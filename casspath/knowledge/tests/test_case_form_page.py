@@ -98,6 +98,19 @@ def test_it_refuses_a_login_without_an_employee_record(client, world, process):
     assert "员工档案" in response.content.decode()
 
 
+def test_it_says_a_login_without_an_employee_record_may_not_write_before_he_writes(client, world, process):
+    log_in(client, world.analyst_a)
+    response = client.get(reverse("knowledge:case_new", args=[process.pk]), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("knowledge:cases") + f"?map={process.pk}"
+    assert "没有员工档案" in page and 'name="story"' not in page
+    url = reverse("knowledge:case_new", args=[process.pk])
+    english = client.get(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "no employee record" in english.content.decode()
+    log_in(client, world.manager)  # an employee gets the form
+    assert 'name="story"' in client.get(reverse("knowledge:case_new", args=[process.pk])).content.decode()
+
+
 def test_it_refuses_a_map_he_may_not_read(client, world, process):
     log_in(client, world.city_admin_b)
     assert client.get(reverse("knowledge:case_new", args=[process.pk])).status_code == 404
