@@ -183,3 +183,19 @@ def test_it_dates_the_downloaded_file_by_the_local_day_as_the_cover_is(
     )
     disposition = client.get(f"{URL}{book.pk}.pdf")["Content-Disposition"]
     assert quote("夜班口袋书-20261205.pdf") in disposition, disposition
+
+
+def test_it_counts_what_the_book_holds_in_the_right_plural_leaving_out_what_it_lacks(
+    client, world, pocket, django_capture_on_commit_callbacks
+):
+    log_in(client, world.manager)
+    chosen = {"map": pocket.cass_map.pk, "mode": "pick", "products": ["P01"], "cards": [pocket.card_price.pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, chosen)
+    book = PocketBook.objects.get()
+    english = client.get(f"{URL}{book.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 product · 1 Q&amp;A card · A6" in english and "work guide" not in english
+    chinese = client.get(f"{URL}{book.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "产品 1 个 · 问答卡 1 张 · A6" in chinese and "工作指引 0 份" not in chinese
+    _reader, text = read_a6(_download(client, book))
+    assert "产品 1 个 · 问答卡 1 张" in text and "工作指引 0 份" not in text  # the cover
