@@ -145,6 +145,10 @@ def _initial(case) -> dict:
 
 def _save(request, cass_map, case=None):
     user = request.user
+    if case is None and request.method == "GET" and not queries.may_write_cases(user):
+        # Said before he writes a story the save would refuse (a training admin's login).
+        messages.error(request, _("Only an employee writes a case: your login has no employee record."))
+        return redirect(reverse("knowledge:cases") + f"?map={cass_map.pk}")
     tags = queries.case_form_tags(cass_map)
     form = CaseForm(tags, request.POST or None, initial=_initial(case) if case is not None else {})
     if request.method == "POST" and form.is_valid():
@@ -166,6 +170,13 @@ def _save(request, cass_map, case=None):
                     do_add_case_attachment(saved, upload, acting_user=user)
                 except BilingualError as refused:
                     messages.error(request, refused.both())
+                    # The case itself is kept: say so, or he writes it again from the start.
+                    messages.info(
+                        request,
+                        _("The case was saved without that file, and not sent for review.")
+                        if request.POST.get("then") == "submit" and saved.status != CaseStatus.IN_REVIEW
+                        else _("The case was saved without that file."),
+                    )
                     return redirect(reverse("knowledge:case_edit", args=[saved.pk]))
             if request.POST.get("then") == "submit" and case is None and saved.status == CaseStatus.IN_REVIEW:
                 messages.success(request, _("The case was sent for review."))  # the form sent twice

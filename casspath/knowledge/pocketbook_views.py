@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -120,4 +121,4 @@ def pocketbook_download(request, book_id: int):
     book = access_pocketbook_by_id(request.user, book_id)
     if book.status != PocketBook.Status.SUCCEEDED:
         raise Http404("the pocket book is not printed")
-    return pdf_file_response(book, f"{book.title}-{book.created_at:%Y%m%d}.pdf")
+    return pdf_file_response(book, f"{book.title}-{timezone.localtime(book.created_at):%Y%m%d}.pdf")

@@ -362,7 +362,13 @@ def industries(request, map_id: int, industry_id: int | None = None):
     user = request.user
     cass_map = access_map_by_id(user, map_id, for_edit=request.method == "POST")
     may_edit = may_edit_map(user, cass_map)
-    current = access_industry_in_map(cass_map, industry_id) if industry_id is not None else None
+    try:
+        current = access_industry_in_map(cass_map, industry_id) if industry_id is not None else None
+    except Http404:  # removed meanwhile (by another editor): his change has nothing to go to
+        if not may_edit:
+            raise
+        messages.info(request, _("That industry is no longer on this map."))
+        return redirect("knowledge:industries", cass_map.pk)
     if current is not None and not may_edit:
         raise PermissionDenied("not allowed to edit this map's industries")
     initial = {"code": current.code, "name": current.name, "order": current.order} if current else {}

@@ -45,6 +45,7 @@ from casspath.knowledge.models import (
     SolutionProduct,
     WorkGuide,
 )
+from casspath.org.models import Employee
 
 
 def guides_for(user) -> QuerySet[WorkGuide]:
@@ -456,6 +457,11 @@ def review_counts(user) -> dict[str, int]:
         .order_by()
     )
     return {row["status"]: row["n"] for row in rows}
+
+
+def may_write_cases(user) -> bool:
+    """Whether the login is an employee's: only an employee writes a case (its author)."""
+    return Employee.objects.filter(user_id=user.pk).exists()
 
 
 def my_cases(user) -> list[Case]:

@@ -1,7 +1,11 @@
 """The case form (write a case, change one): a manager writes and submits it; its author
 changes it while it is his, a reviewer always; the tags are those of the case's map."""
 
+import io
+import zipfile
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from casspath.core.models import AuditEvent
@@ -94,6 +98,19 @@ def test_it_refuses_a_login_without_an_employee_record(client, world, process):
     assert "员工档案" in response.content.decode()
 
 
+def test_it_says_a_login_without_an_employee_record_may_not_write_before_he_writes(client, world, process):
+    log_in(client, world.analyst_a)
+    response = client.get(reverse("knowledge:case_new", args=[process.pk]), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("knowledge:cases") + f"?map={process.pk}"
+    assert "没有员工档案" in page and 'name="story"' not in page
+    url = reverse("knowledge:case_new", args=[process.pk])
+    english = client.get(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "no employee record" in english.content.decode()
+    log_in(client, world.manager)  # an employee gets the form
+    assert 'name="story"' in client.get(reverse("knowledge:case_new", args=[process.pk])).content.decode()
+
+
 def test_it_refuses_a_map_he_may_not_read(client, world, process):
     log_in(client, world.city_admin_b)
     assert client.get(reverse("knowledge:case_new", args=[process.pk])).status_code == 404
@@ -159,3 +176,31 @@ def test_it_refuses_a_part_past_its_cap_and_keeps_the_case_as_it_was(client, wor
     assert draft_case.challenge == "" and draft_case.title != "名单分级找到大客户"
     # At the cap it is taken.
     assert client.post(url, form_data(process, challenge="难" * 5_000)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "then, says",
+    [
+        ("draft", "The case was saved without that file."),
+        ("submit", "The case was saved without that file, and not sent for review."),
+    ],
+)
+def test_it_says_the_new_case_was_kept_when_its_file_is_refused(client, world, process, then, says):
+    """A file refused with the new case (a macro in a .docx) leaves the case saved, a draft: the
+    page says so beside the refusal, in both languages."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0")
+    log_in(client, world.manager)
+    url = reverse("knowledge:case_new", args=[process.pk])
+    data = form_data(process, then=then, file=SimpleUploadedFile("报价.docx", packed.getvalue()))
+    page = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    case = Case.objects.get()
+    assert case.status == CaseStatus.DRAFT and not case.attachments.exists()
+    assert "holds macros" in page and says in page
+    refused = SimpleUploadedFile("报价.docx", packed.getvalue())
+    again = form_data(process, then=then, title="第二个", file=refused)
+    chinese = client.post(url, again, follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "案例已保存，未附上该文件" in chinese

@@ -121,3 +121,25 @@ def test_it_pages_the_library_best_first_keeping_the_filters(
     write_case(process, world.manager, title="草稿")
     with django_assert_max_num_queries(len(few.captured_queries)):
         library(client, other_manager, map=process.pk, page=3)
+
+
+def test_it_says_how_many_cases_match_above_the_pages(
+    client, world, process, two_published, other_manager, monkeypatch
+):
+    monkeypatch.setattr("casspath.knowledge.case_views.CASES_PER_PAGE", 1)
+    log_in(client, other_manager)
+    url = reverse("knowledge:cases")
+
+    def page(language, **params):
+        return client.get(url, {"map": process.pk, **params}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert "2 cases<" in page("en")  # all of them, not the page's one
+    assert "1 case<" in page("en", step="P2-1")
+    assert "2 个案例<" in page("zh-hans")
+    assert "case-total" not in page("en", dimension="D09")  # none: the list says so itself
+
+
+def test_it_labels_the_size_filter_as_the_others_capitalised(client, world, process, other_manager):
+    log_in(client, other_manager)
+    page = client.get(reverse("knowledge:cases"), {"map": process.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    assert 'for="f-size">Customer size</label>' in page.content.decode()

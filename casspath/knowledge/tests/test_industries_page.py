@@ -67,3 +67,24 @@ def test_it_refuses_a_manager_and_hides_from_another_city(client, world, product
         assert client.get(url(product_map)).status_code == 404
         assert client.post(url(product_map, edu.pk, "remove")).status_code == 404
     assert Industry.objects.filter(cass_map=product_map).count() == 2
+
+
+def test_it_returns_to_the_list_saying_so_when_the_industry_changed_was_removed_meanwhile(
+    client, world, product_map
+):
+    """An editor's change to an industry another editor removed first: back to the list, which
+    says it is gone, nothing saved (not a 404, nor a new industry)."""
+    log_in(client, world.consultant_a)
+    client.post(url(product_map), {"code": "IND09", "name": "医疗卫生", "order": ""})
+    added = Industry.objects.get(cass_map=product_map, code="IND09")
+    client.post(url(product_map, added.pk, "remove"))
+    before = Industry.objects.filter(cass_map=product_map).count()
+    change = {"code": "IND09", "name": "医院", "order": ""}
+    saved = client.post(url(product_map, added.pk), change, follow=True)
+    assert saved.status_code == 200 and "已不在此地图上" in saved.content.decode()
+    assert saved.redirect_chain[-1][0] == url(product_map)
+    assert Industry.objects.filter(cass_map=product_map).count() == before
+    opened = client.get(url(product_map, added.pk), follow=True)  # the edit link of a stale page
+    assert opened.status_code == 200 and "已不在此地图上" in opened.content.decode()
+    log_in(client, world.manager)  # a reader is told nothing of it: 404 as before
+    assert client.get(url(product_map, added.pk)).status_code == 404

@@ -3,6 +3,7 @@ the background (a PocketBook job through the PDF machinery), follow its progress
 A6 PDF with a table of contents and the Chinese font embedded; only published items the asker
 may read; a book only for its asker and the map's editors."""
 
+import datetime
 from urllib.parse import quote
 
 import pytest
@@ -164,3 +165,37 @@ def test_it_lets_only_the_asker_and_the_maps_editors_download(
         assert client.get(f"{URL}{book.pk}/").status_code == 404
     log_in(client, world.city_admin_a)  # may edit the map
     _download(client, book)
+
+
+def test_it_dates_the_downloaded_file_by_the_local_day_as_the_cover_is(
+    client, world, pocket, django_capture_on_commit_callbacks
+):
+    """A book asked for at 04:00 in China (20:00 UTC the day before) is named by the Chinese
+    day, the one its cover prints, not the UTC one."""
+    log_in(client, world.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            URL, {"map": pocket.cass_map.pk, "mode": "pick", "title": "夜班口袋书", "products": ["P01"]}
+        )
+    book = PocketBook.objects.get()
+    PocketBook.objects.filter(pk=book.pk).update(
+        created_at=datetime.datetime(2026, 12, 4, 20, 0, tzinfo=datetime.UTC)
+    )
+    disposition = client.get(f"{URL}{book.pk}.pdf")["Content-Disposition"]
+    assert quote("夜班口袋书-20261205.pdf") in disposition, disposition
+
+
+def test_it_counts_what_the_book_holds_in_the_right_plural_leaving_out_what_it_lacks(
+    client, world, pocket, django_capture_on_commit_callbacks
+):
+    log_in(client, world.manager)
+    chosen = {"map": pocket.cass_map.pk, "mode": "pick", "products": ["P01"], "cards": [pocket.card_price.pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, chosen)
+    book = PocketBook.objects.get()
+    english = client.get(f"{URL}{book.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 product · 1 Q&amp;A card · A6" in english and "work guide" not in english
+    chinese = client.get(f"{URL}{book.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "产品 1 个 · 问答卡 1 张 · A6" in chinese and "工作指引 0 份" not in chinese
+    _reader, text = read_a6(_download(client, book))
+    assert "产品 1 个 · 问答卡 1 张" in text and "工作指引 0 份" not in text  # the cover
