@@ -23,7 +23,7 @@ def test_it_lists_the_industries_with_their_products_cases_and_solutions(client,
     row = page[page.index('id="industry-IND02"') :]
     row = row[: row.index("</tr>")]
     cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-    assert cells == ["IND02", "教育", "2", "0", "1"]  # P01 and P03, no published case, S01
+    assert cells == ["IND02", "教育 · IND02", "2", "0", "1"]  # P01, P03; no published case; S01
     assert "?industry=IND02" in row
     assert "添加行业" not in page and "/remove/" not in page
 
