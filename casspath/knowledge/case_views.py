@@ -46,6 +46,7 @@ from casspath.knowledge.actions.cases import (
 )
 from casspath.knowledge.case_forms import AttachmentForm, CaseForm, CommentForm, MoveForm
 from casspath.knowledge.models import Case, CaseStatus, CustomerSize, may_discard, may_move
+from casspath.org.queries import my_employee
 
 MOVE_ACTIONS: dict[str, tuple[str, Callable[..., Case]]] = {
     "submit": (CaseStatus.IN_REVIEW, do_submit_case),
@@ -145,7 +146,7 @@ def _initial(case) -> dict:
 
 def _save(request, cass_map, case=None):
     user = request.user
-    if case is None and request.method == "GET" and not queries.may_write_cases(user):
+    if case is None and request.method == "GET" and my_employee(user) is None:
         # Said before he writes a story the save would refuse (a training admin's login).
         messages.error(request, _("Only an employee writes a case: your login has no employee record."))
         return redirect(reverse("knowledge:cases") + f"?map={cass_map.pk}")

@@ -45,7 +45,6 @@ from casspath.knowledge.models import (
     SolutionProduct,
     WorkGuide,
 )
-from casspath.org.models import Employee
 
 
 def guides_for(user) -> QuerySet[WorkGuide]:
@@ -359,13 +358,12 @@ def ranked_ids(cases: QuerySet[Case], *, dimension: str = "") -> list[int]:
     one light query; the page then loads only the rows it shows, `in_order`). With
     `dimension`, those tagged with that code only (a JSON list, which SQLite cannot test
     for containment: the codes are read with the figures)."""
-    rows = _figured(cases).values_list(
-        "pk", "useful_count", "reader_count", "published_at", "created_at", "picked", "dimension_codes"
-    )
+    fields = ["pk", "useful_count", "reader_count", "published_at", "created_at", "picked"]
+    rows = _figured(cases).values_list(*fields, *(["dimension_codes"] if dimension else []))
     figures = [
         CaseFigures(pk, useful, readers, published or created, picked)
-        for pk, useful, readers, published, created, picked, codes in rows
-        if not dimension or dimension in (codes or [])
+        for pk, useful, readers, published, created, picked, *codes in rows
+        if not dimension or dimension in (codes[0] or [])
     ]
     return rank_cases(figures, timezone.now())
 
@@ -457,11 +455,6 @@ def review_counts(user) -> dict[str, int]:
         .order_by()
     )
     return {row["status"]: row["n"] for row in rows}
-
-
-def may_write_cases(user) -> bool:
-    """Whether the login is an employee's: only an employee writes a case (its author)."""
-    return Employee.objects.filter(user_id=user.pk).exists()
 
 
 def my_cases(user) -> list[Case]:
